@@ -1,0 +1,744 @@
+//! The outcome indicators of the Kamerrapportage, definitions version 1.
+//!
+//! Every indicator is a [`Def`]: its Dutch name and description, numerator,
+//! denominator, exclusions, period rule and version, plus the polars
+//! expression that computes it. The same list feeds the computation and
+//! `definities.json`, so the documented definition cannot drift from the code.
+//! Figures are computed "as the data stood on the peildatum": events dated
+//! after it count as not yet happened (see [`as_of`]).
+//!
+//! ```no_run
+//! use rodedraad::analyse::{indicators, period::Period};
+//! # let cases = polars::prelude::DataFrame::empty();
+//! let p: Period = "2026-H1".parse().unwrap();
+//! let cfg = rodedraad::config::Config::default_config();
+//! let out = indicators::compute(&cases, &p, p.end, &cfg).unwrap();
+//! let solved = out.total("oplossing_pct").unwrap();
+//! println!("{:?} van {:?}", solved.teller, solved.noemer);
+//! ```
+
+use super::period::Period;
+use super::stats;
+use crate::config::Config;
+use crate::error::Result;
+use crate::ingest::validate::days;
+use chrono::NaiveDate;
+use polars::prelude::*;
+use serde::Serialize;
+
+/// Version of the definition set as a whole (bumped when any definition changes).
+pub const DEFINITIONS_VERSION: u32 = 1;
+
+const SOLVED: [&str; 2] = ["opgelost", "deels_opgelost"];
+const ADVICE_JUDGED: [&str; 3] = ["overgenomen", "deels_overgenomen", "niet_overgenomen"];
+const ADVICE_ADOPTED: [&str; 2] = ["overgenomen", "deels_overgenomen"];
+
+/// The unit of an indicator's value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Eenheid {
+    Aantal,
+    Aandeel,
+    Dagen,
+    Score,
+}
+
+/// How an indicator is computed from the prepared frame.
+pub enum Measure {
+    /// Number of rows where the filter holds.
+    Count(Expr),
+    /// Rows where `num` and `den` hold over rows where `den` holds.
+    Share { num: Expr, den: Expr },
+    /// A quantile (0.5 = median, mean of the middle two for an even count) of `value` over rows where the filter holds.
+    Quantile { value: Expr, filter: Expr, q: f64 },
+    /// Mean of `value` over rows where the filter holds and the value is present.
+    Mean { value: Expr, filter: Expr },
+    /// Computed outside polars (Kaplan-Meier).
+    Special,
+}
+
+/// A breakdown of an indicator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Breakdown {
+    /// The same measure within each group.
+    Within(&'static str),
+    /// Count per group over the total's count (a distribution).
+    ShareOfTotal(&'static str),
+}
+
+/// One indicator definition (see `definities.json` and docs/indicatoren.md).
+pub struct Def {
+    pub id: &'static str,
+    pub naam: &'static str,
+    pub omschrijving: &'static str,
+    pub teller: &'static str,
+    pub noemer: &'static str,
+    pub uitsluitingen: &'static str,
+    pub periode_regel: &'static str,
+    pub versie: u32,
+    pub eenheid: Eenheid,
+    pub groep: &'static str,
+    pub uitsplitsingen: &'static [Breakdown],
+    pub measure: fn(&Ctx) -> Measure,
+}
+
+/// Period bounds as polars day numbers.
+pub struct Ctx {
+    pub start: i32,
+    pub end: i32,
+    pub peil: i32,
+}
+
+impl Ctx {
+    fn in_p(&self, c: &str) -> Expr {
+        col(c).gt_eq(lit(self.start)).and(col(c).lt_eq(lit(self.end))).fill_null(lit(false))
+    }
+    fn closed(&self) -> Expr {
+        col("behandelen").and(self.in_p("afgerond_op"))
+    }
+}
+
+fn is_in(c: &str, values: &[&str]) -> Expr {
+    let s = Series::new("v".into(), values);
+    col(c).is_in(lit(s).implode(), false).fill_null(lit(false))
+}
+
+fn flag(c: &str) -> Expr {
+    col(c).fill_null(lit(false))
+}
+
+macro_rules! def {
+    ($id:expr, $naam:expr, $oms:expr, $teller:expr, $noemer:expr, $uit:expr, $regel:expr, $eenheid:expr, $groep:expr, $bd:expr, $m:expr) => {
+        Def {
+            id: $id,
+            naam: $naam,
+            omschrijving: $oms,
+            teller: $teller,
+            noemer: $noemer,
+            uitsluitingen: $uit,
+            periode_regel: $regel,
+            versie: 1,
+            eenheid: $eenheid,
+            groep: $groep,
+            uitsplitsingen: $bd,
+            measure: $m,
+        }
+    };
+}
+
+const CLOSED_RULE: &str = "afgerond in P: triage_besluit behandelen en afgerond_op in P";
+
+/// All indicator definitions, version 1.
+pub fn definitions() -> Vec<Def> {
+    use Breakdown::*;
+    use Eenheid::*;
+    vec![
+        def!("ontvangen_aantal", "Ontvangen casussen", "Aantal casussen dat in de periode is ontvangen.",
+            "casussen met ontvangen_op in P", "-", "geen", "ontvangen_op in P", Aantal, "Instroom",
+            &[Within("aandrager_type"), Within("dienst"), Within("thema_hoofd"), Within("doelgroep"), Within("complexiteit")],
+            |c| Measure::Count(c.in_p("ontvangen_op"))),
+        def!("triage_aantal", "Getrieerde casussen", "Aantal casussen met een triagebesluit in de periode, naar besluit.",
+            "casussen met triage_op in P", "-", "triage na de peildatum telt niet", "triage_op in P", Aantal, "Triage",
+            &[Within("triage_besluit")],
+            |c| Measure::Count(c.in_p("triage_op"))),
+        def!("warm_verwezen_pct", "Warm doorverwezen", "Aandeel van de in de periode ontvangen en getrieerde casussen dat warm is doorverwezen.",
+            "triage_besluit doorverwijzen en warm_doorverwezen ja", "ontvangen in P met een triagebesluit", "casussen zonder triagebesluit op de peildatum",
+            "ontvangen_op in P", Aandeel, "Triage", &[Within("aandrager_type")],
+            |c| Measure::Share {
+                num: is_in("triage_besluit", &["doorverwijzen"]).and(flag("warm_doorverwezen")),
+                den: c.in_p("ontvangen_op").and(col("triage_besluit").is_not_null()),
+            }),
+        def!("behandeld_aantal", "Casussen in behandeling", "Aantal casussen dat in de periode in behandeling was.",
+            "triage_besluit behandelen, triage_op <= einde P, niet afgerond vóór begin P", "-", "geen", "in behandeling op enig moment in P",
+            Aantal, "Behandeling", &[Within("dienst")],
+            |c| Measure::Count(col("behandelen").and(col("triage_op").lt_eq(lit(c.end)).fill_null(lit(false)))
+                .and(col("afgerond_op").is_null().or(col("afgerond_op").gt_eq(lit(c.start)))))),
+        def!("afgerond_aantal", "Afgeronde casussen", "Aantal behandelde casussen dat in de periode is afgerond.",
+            CLOSED_RULE, "-", "doorverwezen en niet behandelde casussen", "afgerond_op in P", Aantal, "Behandeling", &[Within("dienst")],
+            |c| Measure::Count(c.closed())),
+        def!("oplossing_pct", "Oplossing gevonden", "Aandeel van de afgeronde casussen waarvoor (deels) een oplossing is gevonden.",
+            "afgerond in P met uitkomst opgelost of deels_opgelost", "afgerond in P, behalve uitkomst ingetrokken", "ingetrokken casussen",
+            CLOSED_RULE, Aandeel, "Behandeling", &[Within("dienst"), Within("thema_hoofd")],
+            |c| Measure::Share { num: is_in("uitkomst", &SOLVED), den: c.closed().and(is_in("uitkomst", &["ingetrokken"]).not()) }),
+        def!("volledig_opgelost_pct", "Volledig opgelost", "Aandeel van de afgeronde casussen dat volledig is opgelost.",
+            "afgerond in P met uitkomst opgelost", "afgerond in P, behalve uitkomst ingetrokken", "ingetrokken casussen",
+            CLOSED_RULE, Aandeel, "Behandeling", &[],
+            |c| Measure::Share { num: is_in("uitkomst", &["opgelost"]), den: c.closed().and(is_in("uitkomst", &["ingetrokken"]).not()) }),
+        def!("deels_opgelost_pct", "Deels opgelost", "Aandeel van de afgeronde casussen dat deels is opgelost.",
+            "afgerond in P met uitkomst deels_opgelost", "afgerond in P, behalve uitkomst ingetrokken", "ingetrokken casussen",
+            CLOSED_RULE, Aandeel, "Behandeling", &[],
+            |c| Measure::Share { num: is_in("uitkomst", &["deels_opgelost"]), den: c.closed().and(is_in("uitkomst", &["ingetrokken"]).not()) }),
+        def!("advies_overgenomen_pct", "Advies overgenomen", "Aandeel van de beoordeelde zienswijzen dat (deels) is overgenomen door de dienst.",
+            "afgerond in P met zienswijze_reactie overgenomen of deels_overgenomen", "afgerond in P met reactie overgenomen, deels_overgenomen of niet_overgenomen",
+            "geen reactie of geen zienswijze", CLOSED_RULE, Aandeel, "Zienswijzen", &[Within("dienst")],
+            |c| Measure::Share { num: is_in("zienswijze_reactie", &ADVICE_ADOPTED), den: c.closed().and(is_in("zienswijze_reactie", &ADVICE_JUDGED)) }),
+        def!("geescaleerd_pct", "Geëscaleerd", "Aandeel van de afgeronde casussen dat is geëscaleerd.",
+            "afgerond in P met geescaleerd ja", "afgerond in P", "geen", CLOSED_RULE, Aandeel, "Escalatie", &[ShareOfTotal("escalatie_niveau")],
+            |c| Measure::Share { num: flag("geescaleerd"), den: c.closed() }),
+        def!("minnelijk_opgelost_aantal", "Minnelijk opgelost", "Aantal afgeronde casussen met een (deels) oplossing zonder escalatie.",
+            "afgerond in P, uitkomst opgelost of deels_opgelost, geescaleerd niet ja", "-", "geen", CLOSED_RULE, Aantal, "Escalatie", &[],
+            |c| Measure::Count(c.closed().and(is_in("uitkomst", &SOLVED)).and(flag("geescaleerd").not()))),
+        def!("na_escalatie_opgelost_aantal", "Opgelost na escalatie", "Aantal afgeronde casussen met een (deels) oplossing na escalatie.",
+            "afgerond in P, uitkomst opgelost of deels_opgelost, geescaleerd ja", "-", "geen", CLOSED_RULE, Aantal, "Escalatie", &[],
+            |c| Measure::Count(c.closed().and(is_in("uitkomst", &SOLVED)).and(flag("geescaleerd")))),
+        def!("doorlooptijd_mediaan_dagen", "Doorlooptijd (mediaan)", "Mediaan van afgerond_op min ontvangen_op, in dagen; bij een even aantal het gemiddelde van de middelste twee.",
+            "dagen van ontvangst tot afronding", "afgerond in P", "open casussen (zie de Kaplan-Meier-mediaan)", CLOSED_RULE, Dagen, "Doorlooptijden", &[Within("dienst")],
+            |c| Measure::Quantile { value: col("doorlooptijd"), filter: c.closed(), q: 0.5 }),
+        def!("doorlooptijd_p80_dagen", "Doorlooptijd (80e percentiel)", "80e percentiel van de doorlooptijd in dagen (lineaire interpolatie, R type 7).",
+            "dagen van ontvangst tot afronding", "afgerond in P", "open casussen", CLOSED_RULE, Dagen, "Doorlooptijden", &[],
+            |c| Measure::Quantile { value: col("doorlooptijd"), filter: c.closed(), q: 0.8 }),
+        def!("binnen_8_weken_pct", "Binnen 8 weken afgerond", "Aandeel van de afgeronde casussen met een doorlooptijd van hoogstens 56 dagen.",
+            "afgerond in P met doorlooptijd <= 56 dagen", "afgerond in P", "geen", CLOSED_RULE, Aandeel, "Doorlooptijden", &[],
+            |c| Measure::Share { num: col("doorlooptijd").lt_eq(lit(56)).fill_null(lit(false)), den: c.closed() }),
+        def!("binnen_3_maanden_pct", "Binnen 3 maanden afgerond", "Aandeel van de afgeronde casussen met een doorlooptijd van hoogstens 91 dagen.",
+            "afgerond in P met doorlooptijd <= 91 dagen", "afgerond in P", "geen", CLOSED_RULE, Aandeel, "Doorlooptijden", &[],
+            |c| Measure::Share { num: col("doorlooptijd").lt_eq(lit(91)).fill_null(lit(false)), den: c.closed() }),
+        def!("binnen_5_maanden_pct", "Binnen 5 maanden afgerond", "Aandeel van de afgeronde casussen met een doorlooptijd van hoogstens 152 dagen.",
+            "afgerond in P met doorlooptijd <= 152 dagen", "afgerond in P", "geen", CLOSED_RULE, Aandeel, "Doorlooptijden", &[],
+            |c| Measure::Share { num: col("doorlooptijd").lt_eq(lit(152)).fill_null(lit(false)), den: c.closed() }),
+        def!("doorlooptijd_km_mediaan_dagen", "Doorlooptijd inclusief open casussen (Kaplan-Meier-mediaan)",
+            "Kaplan-Meier-mediaan van de tijd tot afronding over alle casussen in behandeling die vóór het einde van P zijn ontvangen; open casussen tellen mee tot de peildatum (gecensureerd) in plaats van te verdwijnen.",
+            "dagen tot afronding (of tot de peildatum, gecensureerd)", "behandelen, ontvangen_op <= einde P", "geen", "ontvangen_op <= einde P, gecensureerd op de peildatum",
+            Dagen, "Doorlooptijden", &[], |_| Measure::Special),
+        def!("triage_doorlooptijd_mediaan_dagen", "Tijd tot triage (mediaan)", "Mediaan van triage_op min ontvangen_op in dagen, voor casussen getrieerd in P.",
+            "dagen van ontvangst tot triage", "triage_op in P", "geen", "triage_op in P", Dagen, "Triage", &[],
+            |c| Measure::Quantile { value: col("triage_op") - col("ontvangen_op"), filter: c.in_p("triage_op"), q: 0.5 }),
+        def!("beleving_burger", "Beleving burger of ondernemer (gemiddelde)", "Gemiddelde score (1-10) van burgers en ondernemers bij afgeronde casussen.",
+            "som van de scores", "afgerond in P met een score", "lege scores", CLOSED_RULE, Score, "Beleving", &[],
+            |c| Measure::Mean { value: col("beleving_burger"), filter: c.closed() }),
+        def!("beleving_burger_7plus_pct", "Beleving burger: aandeel 7 of hoger", "Aandeel scores van 7 of hoger.",
+            "scores >= 7", "afgerond in P met een score", "lege scores", CLOSED_RULE, Aandeel, "Beleving", &[],
+            |c| Measure::Share { num: col("beleving_burger").gt_eq(lit(7)).fill_null(lit(false)), den: c.closed().and(col("beleving_burger").is_not_null()) }),
+        def!("beleving_eerstelijnshelper", "Beleving eerstelijnshelper (gemiddelde)", "Gemiddelde score (1-10) van de aandragende helpers bij afgeronde casussen.",
+            "som van de scores", "afgerond in P met een score", "lege scores", CLOSED_RULE, Score, "Beleving", &[],
+            |c| Measure::Mean { value: col("beleving_eerstelijnshelper"), filter: c.closed() }),
+        def!("beleving_eerstelijnshelper_7plus_pct", "Beleving eerstelijnshelper: aandeel 7 of hoger", "Aandeel scores van 7 of hoger.",
+            "scores >= 7", "afgerond in P met een score", "lege scores", CLOSED_RULE, Aandeel, "Beleving", &[],
+            |c| Measure::Share { num: col("beleving_eerstelijnshelper").gt_eq(lit(7)).fill_null(lit(false)), den: c.closed().and(col("beleving_eerstelijnshelper").is_not_null()) }),
+        def!("beleving_helper_dienst", "Beleving helper uitvoeringsdienst (gemiddelde)", "Gemiddelde score (1-10) van medewerkers van de diensten bij afgeronde casussen.",
+            "som van de scores", "afgerond in P met een score", "lege scores", CLOSED_RULE, Score, "Beleving", &[],
+            |c| Measure::Mean { value: col("beleving_helper_dienst"), filter: c.closed() }),
+        def!("beleving_helper_dienst_7plus_pct", "Beleving helper uitvoeringsdienst: aandeel 7 of hoger", "Aandeel scores van 7 of hoger.",
+            "scores >= 7", "afgerond in P met een score", "lege scores", CLOSED_RULE, Aandeel, "Beleving", &[],
+            |c| Measure::Share { num: col("beleving_helper_dienst").gt_eq(lit(7)).fill_null(lit(false)), den: c.closed().and(col("beleving_helper_dienst").is_not_null()) }),
+        def!("geleerde_lessen_aantal", "Vastgelegde geleerde lessen", "Aantal afgeronde casussen met een ingevulde geleerde les.",
+            "afgerond in P met een niet-lege geleerde_les", "-", "geen", CLOSED_RULE, Aantal, "Leren", &[],
+            |c| Measure::Count(c.closed().and(col("geleerde_les").is_not_null()))),
+    ]
+}
+
+/// One computed figure (a row of `indicatoren.json`).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Record {
+    pub id: String,
+    pub versie: u32,
+    pub periode: String,
+    pub dimensie: Option<String>,
+    pub groep: Option<String>,
+    pub eenheid: Eenheid,
+    pub teller: Option<f64>,
+    pub noemer: Option<u64>,
+    pub waarde: Option<f64>,
+    pub ci_laag: Option<f64>,
+    pub ci_hoog: Option<f64>,
+    pub vorige_periode: String,
+    pub vorige_teller: Option<f64>,
+    pub vorige_noemer: Option<u64>,
+    pub vorige_waarde: Option<f64>,
+    pub verschil: Option<f64>,
+}
+
+/// A row of the flow table (per dienst and in total).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct FlowRow {
+    pub dienst: String,
+    pub open_begin: u64,
+    pub ontvangen: u64,
+    pub afgehandeld: u64,
+    pub waarvan_bij_triage: u64,
+    pub waarvan_na_behandeling: u64,
+    pub open_eind: u64,
+}
+
+/// A row of the cohort table: cases received in one quarter, as they stand on the peildatum.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CohortRow {
+    pub kwartaal: String,
+    pub ontvangen: u64,
+    pub niet_in_behandeling: u64,
+    pub wacht_op_triage: u64,
+    pub in_behandeling_genomen: u64,
+    pub opgelost: u64,
+    pub anders_afgerond: u64,
+    pub nog_open: u64,
+}
+
+/// A case open on the peildatum with its phase (process information; internal).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct OpenCase {
+    pub casus_id: String,
+    pub dienst: Option<String>,
+    pub fase: String,
+    pub leeftijd_dagen: i64,
+}
+
+/// Progress against the yearly target per dienst.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Target {
+    pub jaar: i32,
+    pub dienst: String,
+    pub in_behandeling_genomen: u64,
+    pub doel: u64,
+    pub aandeel: f64,
+}
+
+/// A point of the Kaplan-Meier curve.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct KmPoint {
+    pub dagen: f64,
+    pub nog_open: f64,
+    pub at_risk: u64,
+}
+
+/// Everything `analyse` computes about outcomes.
+#[derive(Debug, Clone, Serialize)]
+pub struct Indicators {
+    pub periode: Period,
+    pub vorige_periode: Period,
+    pub peildatum: NaiveDate,
+    pub definitieversie: u32,
+    pub records: Vec<Record>,
+    pub stroom: Vec<FlowRow>,
+    pub cohorten: Vec<CohortRow>,
+    pub proces: Vec<OpenCase>,
+    pub doelrealisatie: Vec<Target>,
+    pub km_curve: Vec<KmPoint>,
+}
+
+impl Indicators {
+    /// The total (no breakdown) record of an indicator.
+    pub fn total(&self, id: &str) -> Option<&Record> {
+        self.records.iter().find(|r| r.id == id && r.dimensie.is_none())
+    }
+
+    /// The records of an indicator broken down by `dim`.
+    pub fn by(&self, id: &str, dim: &str) -> Vec<&Record> {
+        self.records.iter().filter(|r| r.id == id && r.dimensie.as_deref() == Some(dim)).collect()
+    }
+}
+
+/// Prepares the case frame as it stood on `peil`: dates as day numbers, later events removed, helper columns added.
+pub fn as_of(cases: &DataFrame, peil: NaiveDate) -> LazyFrame {
+    let p = days(peil);
+    let d = |c: &str| col(c).cast(DataType::Int32);
+    let after = |c: &str| d(c).gt(lit(p)).fill_null(lit(false));
+    let null_if = |cond: Expr, e: Expr, dt: DataType| when(cond).then(lit(NULL).cast(dt)).otherwise(e);
+    cases
+        .clone()
+        .lazy()
+        .filter(d("ontvangen_op").lt_eq(lit(p)))
+        .with_columns([
+            d("ontvangen_op").alias("ontvangen_op"),
+            null_if(after("triage_op"), d("triage_op"), DataType::Int32).alias("triage_op"),
+            null_if(after("triage_op"), col("triage_besluit"), DataType::String).alias("triage_besluit"),
+            null_if(after("triage_op"), col("warm_doorverwezen"), DataType::Boolean).alias("warm_doorverwezen"),
+            null_if(after("zienswijze_op"), d("zienswijze_op"), DataType::Int32).alias("zienswijze_op"),
+            null_if(after("zienswijze_op"), col("zienswijze_reactie"), DataType::String).alias("zienswijze_reactie"),
+            null_if(after("afgerond_op"), d("afgerond_op"), DataType::Int32).alias("afgerond_op"),
+            null_if(after("afgerond_op"), col("uitkomst"), DataType::String).alias("uitkomst"),
+            null_if(after("afgerond_op"), col("beleving_burger"), DataType::Int32).alias("beleving_burger"),
+            null_if(after("afgerond_op"), col("beleving_eerstelijnshelper"), DataType::Int32).alias("beleving_eerstelijnshelper"),
+            null_if(after("afgerond_op"), col("beleving_helper_dienst"), DataType::Int32).alias("beleving_helper_dienst"),
+            null_if(after("afgerond_op"), col("geleerde_les"), DataType::String).alias("geleerde_les"),
+            col("thema").str().extract(lit(r"^([^.]+)"), 1).alias("thema_hoofd"),
+            col("complexiteit").cast(DataType::String).alias("complexiteit"),
+        ])
+        .with_columns([
+            is_in("triage_besluit", &["behandelen"]).alias("behandelen"),
+            (col("afgerond_op") - col("ontvangen_op")).alias("doorlooptijd"),
+        ])
+        .with_column(
+            when(col("behandelen"))
+                .then(col("afgerond_op"))
+                .when(is_in("triage_besluit", &["doorverwijzen", "niet_behandelen"]))
+                .then(col("triage_op"))
+                .otherwise(lit(NULL).cast(DataType::Int32))
+                .alias("eind"),
+        )
+}
+
+/// Aggregation expressions of one measure: (teller, noemer, waarde).
+fn agg_exprs(m: &Measure) -> Option<[Expr; 3]> {
+    let cnt = |e: &Expr| e.clone().cast(DataType::UInt32).sum().cast(DataType::Float64);
+    Some(match m {
+        Measure::Count(f) => [cnt(f).alias("t"), lit(NULL).cast(DataType::Float64).alias("n"), cnt(f).alias("w")],
+        Measure::Share { num, den } => {
+            let t = cnt(&num.clone().and(den.clone()));
+            let n = cnt(den);
+            [t.clone().alias("t"), n.clone().alias("n"), (t / n).alias("w")]
+        }
+        Measure::Quantile { value, filter, q } => {
+            let v = value.clone().filter(filter.clone()).cast(DataType::Float64);
+            let w = if (*q - 0.5).abs() < 1e-12 { v.median() } else { v.quantile(lit(*q), QuantileMethod::Linear) };
+            [lit(NULL).cast(DataType::Float64).alias("t"), cnt(filter).alias("n"), w.alias("w")]
+        }
+        Measure::Mean { value, filter } => {
+            let present = filter.clone().and(value.clone().is_not_null());
+            let v = value.clone().filter(present.clone()).cast(DataType::Float64);
+            [v.clone().sum().alias("t"), cnt(&present).alias("n"), v.mean().alias("w")]
+        }
+        Measure::Special => return None,
+    })
+}
+
+struct Raw {
+    dim: Option<String>,
+    group: Option<String>,
+    t: Option<f64>,
+    n: Option<u64>,
+    w: Option<f64>,
+}
+
+fn read_rows(df: &DataFrame, dim: Option<&str>) -> Result<Vec<Raw>> {
+    let f = |c: &str| -> Result<Vec<Option<f64>>> { Ok(df.column(c)?.cast(&DataType::Float64)?.f64()?.into_iter().collect()) };
+    let (t, n, w) = (f("t")?, f("n")?, f("w")?);
+    let groups: Vec<Option<String>> = match dim {
+        Some(d) => df.column(d)?.cast(&DataType::String)?.str()?.into_iter().map(|g| Some(g.unwrap_or("onbekend").to_string())).collect(),
+        None => vec![None; df.height()],
+    };
+    Ok((0..df.height())
+        .map(|i| Raw {
+            dim: dim.map(str::to_string),
+            group: groups[i].clone(),
+            t: t[i],
+            n: n[i].map(|x| x as u64),
+            w: w[i].filter(|x| x.is_finite()),
+        })
+        .collect())
+}
+
+/// Computes every (total and breakdown) figure of `defs` for one period.
+fn compute_period(lf: &LazyFrame, period: &Period, peil: NaiveDate) -> Result<Vec<(&'static str, Raw)>> {
+    let ctx = Ctx { start: days(period.start), end: days(period.end), peil: days(peil) };
+    let defs = definitions();
+    let mut out = Vec::new();
+    let exploded = lf.clone().with_column(col("doelgroep").str().split(lit("|"))).explode(
+        cols(["doelgroep"]),
+        ExplodeOptions { empty_as_null: true, keep_nulls: true },
+    );
+    for def in &defs {
+        let m = (def.measure)(&ctx);
+        let Some(aggs) = agg_exprs(&m) else {
+            out.push((def.id, km_raw(lf, &ctx)?));
+            continue;
+        };
+        let total = lf.clone().select(aggs.clone()).collect()?;
+        let total_rows = read_rows(&total, None)?;
+        let total_t = total_rows.first().and_then(|r| r.t);
+        out.extend(total_rows.into_iter().map(|r| (def.id, r)));
+        for bd in def.uitsplitsingen {
+            let (dim, src) = match bd {
+                Breakdown::Within(d) | Breakdown::ShareOfTotal(d) => (*d, if *d == "doelgroep" { &exploded } else { lf }),
+            };
+            let grouped = match bd {
+                Breakdown::Within(_) => src.clone().group_by([col(dim)]).agg(aggs.clone()),
+                Breakdown::ShareOfTotal(_) => {
+                    let Measure::Share { num, den } = &m else { continue };
+                    let sel = num.clone().and(den.clone()).cast(DataType::UInt32).sum().cast(DataType::Float64);
+                    src.clone().group_by([col(dim)]).agg([
+                        sel.clone().alias("t"),
+                        lit(total_t.unwrap_or(0.0)).alias("n"),
+                        (sel / lit(total_t.unwrap_or(f64::NAN))).alias("w"),
+                    ])
+                }
+            };
+            let df = grouped.sort([dim], SortMultipleOptions::default().with_nulls_last(true)).collect()?;
+            let mut rows = read_rows(&df, Some(dim))?;
+            if matches!(bd, Breakdown::ShareOfTotal(_)) {
+                rows.retain(|r| r.group.as_deref() != Some("onbekend") && r.t.unwrap_or(0.0) > 0.0);
+            }
+            out.extend(rows.into_iter().map(|r| (def.id, r)));
+        }
+    }
+    Ok(out)
+}
+
+/// Kaplan-Meier input: behandelen cases received on or before the end, censored at the peildatum.
+fn km_input(lf: &LazyFrame, end: i32, peil: i32) -> Result<(Vec<f64>, Vec<bool>)> {
+    let df = lf
+        .clone()
+        .filter(col("behandelen").and(col("ontvangen_op").lt_eq(lit(end))))
+        .select([
+            when(col("afgerond_op").is_not_null())
+                .then(col("afgerond_op") - col("ontvangen_op"))
+                .otherwise(lit(peil) - col("ontvangen_op"))
+                .cast(DataType::Float64)
+                .alias("t"),
+            col("afgerond_op").is_not_null().alias("e"),
+        ])
+        .collect()?;
+    let t: Vec<f64> = df.column("t")?.f64()?.into_no_null_iter().collect();
+    let e: Vec<bool> = df.column("e")?.bool()?.into_no_null_iter().collect();
+    Ok((t, e))
+}
+
+fn km_raw(lf: &LazyFrame, ctx: &Ctx) -> Result<Raw> {
+    let (t, e) = km_input(lf, ctx.end, ctx.peil)?;
+    let steps = stats::kaplan_meier(&t, &e);
+    Ok(Raw { dim: None, group: None, t: Some(e.iter().filter(|x| **x).count() as f64), n: Some(t.len() as u64), w: stats::km_median(&steps) })
+}
+
+/// Computes all indicators for `period` as the data stood on `peil`,
+/// with the previous period of the same length (as it stood at its own end).
+pub fn compute(cases: &DataFrame, period: &Period, peil: NaiveDate, cfg: &Config) -> Result<Indicators> {
+    let lf = as_of(cases, peil).cache();
+    let prev = period.previous();
+    let prev_peil = prev.end.min(peil);
+    let lf_prev = as_of(cases, prev_peil).cache();
+    let now = compute_period(&lf, period, peil)?;
+    let before = compute_period(&lf_prev, &prev, prev_peil)?;
+    let units: std::collections::BTreeMap<&str, Eenheid> = definitions().iter().map(|d| (d.id, d.eenheid)).collect();
+    let records = now
+        .into_iter()
+        .map(|(id, r)| {
+            let p = before.iter().find(|(pid, pr)| *pid == id && pr.dim == r.dim && pr.group == r.group).map(|(_, pr)| pr);
+            let eenheid = units[id];
+            let (ci_laag, ci_hoog) = match (eenheid, r.t, r.n) {
+                (Eenheid::Aandeel, Some(t), Some(n)) if n > 0 => {
+                    stats::wilson(t.round() as u64, n).map(|(a, b)| (Some(a), Some(b))).unwrap_or((None, None))
+                }
+                _ => (None, None),
+            };
+            let vorige_waarde = p.and_then(|p| p.w);
+            Record {
+                id: id.to_string(),
+                versie: 1,
+                periode: period.label.clone(),
+                dimensie: r.dim,
+                groep: r.group,
+                eenheid,
+                teller: r.t,
+                noemer: r.n,
+                waarde: r.w,
+                ci_laag,
+                ci_hoog,
+                vorige_periode: prev.label.clone(),
+                vorige_teller: p.and_then(|p| p.t),
+                vorige_noemer: p.and_then(|p| p.n),
+                vorige_waarde,
+                verschil: r.w.zip(vorige_waarde).map(|(a, b)| a - b),
+            }
+        })
+        .collect();
+    let ctx = Ctx { start: days(period.start), end: days(period.end), peil: days(peil) };
+    let (t, e) = km_input(&lf, ctx.end, ctx.peil)?;
+    let km_curve = stats::kaplan_meier(&t, &e)
+        .iter()
+        .map(|s| KmPoint { dagen: s.t, nog_open: s.survival, at_risk: s.at_risk })
+        .collect();
+    Ok(Indicators {
+        periode: period.clone(),
+        vorige_periode: prev,
+        peildatum: peil,
+        definitieversie: DEFINITIONS_VERSION,
+        records,
+        stroom: flow(&lf, &ctx)?,
+        cohorten: cohorts(&lf, period, &ctx)?,
+        proces: open_cases(&lf, &ctx)?,
+        doelrealisatie: targets(&lf, period, peil, cfg)?,
+        km_curve,
+    })
+}
+
+fn u64s(df: &DataFrame, c: &str) -> Result<Vec<u64>> {
+    Ok(df.column(c)?.cast(&DataType::UInt64)?.u64()?.into_iter().map(|v| v.unwrap_or(0)).collect())
+}
+
+fn strings(df: &DataFrame, c: &str) -> Result<Vec<String>> {
+    Ok(df.column(c)?.cast(&DataType::String)?.str()?.into_iter().map(|v| v.unwrap_or("onbekend").to_string()).collect())
+}
+
+fn flow(lf: &LazyFrame, ctx: &Ctx) -> Result<Vec<FlowRow>> {
+    let cnt = |e: Expr| e.fill_null(lit(false)).cast(DataType::UInt32).sum();
+    let open_at = |day: i32, strict: bool| {
+        let started = if strict { col("ontvangen_op").lt(lit(day)) } else { col("ontvangen_op").lt_eq(lit(day)) };
+        let ended_after = if strict { col("eind").gt_eq(lit(day)) } else { col("eind").gt(lit(day)) };
+        started.and(col("eind").is_null().or(ended_after))
+    };
+    let in_p = |c: &str| col(c).gt_eq(lit(ctx.start)).and(col(c).lt_eq(lit(ctx.end)));
+    let aggs = [
+        cnt(open_at(ctx.start, true)).alias("open_begin"),
+        cnt(in_p("ontvangen_op")).alias("ontvangen"),
+        cnt(in_p("eind")).alias("afgehandeld"),
+        cnt(in_p("eind").and(col("behandelen").not())).alias("waarvan_bij_triage"),
+        cnt(in_p("eind").and(col("behandelen"))).alias("waarvan_na_behandeling"),
+        cnt(open_at(ctx.end, false)).alias("open_eind"),
+    ];
+    let per = lf
+        .clone()
+        .group_by([col("dienst")])
+        .agg(aggs.clone())
+        .sort(["dienst"], SortMultipleOptions::default().with_nulls_last(true))
+        .collect()?;
+    let tot = lf.clone().select(aggs).with_column(lit("totaal").alias("dienst")).collect()?;
+    let mut rows = Vec::new();
+    for df in [&per, &tot] {
+        let d = strings(df, "dienst")?;
+        let cols: Vec<Vec<u64>> = ["open_begin", "ontvangen", "afgehandeld", "waarvan_bij_triage", "waarvan_na_behandeling", "open_eind"]
+            .iter()
+            .map(|c| u64s(df, c))
+            .collect::<Result<_>>()?;
+        for i in 0..df.height() {
+            rows.push(FlowRow {
+                dienst: d[i].clone(),
+                open_begin: cols[0][i],
+                ontvangen: cols[1][i],
+                afgehandeld: cols[2][i],
+                waarvan_bij_triage: cols[3][i],
+                waarvan_na_behandeling: cols[4][i],
+                open_eind: cols[5][i],
+            });
+        }
+    }
+    Ok(rows)
+}
+
+fn cohorts(lf: &LazyFrame, period: &Period, ctx: &Ctx) -> Result<Vec<CohortRow>> {
+    let cnt = |e: Expr| e.fill_null(lit(false)).cast(DataType::UInt32).sum();
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
+    let df = lf
+        .clone()
+        .filter(col("ontvangen_op").lt_eq(lit(ctx.end)))
+        .with_column(col("ontvangen_op").cast(DataType::Date).alias("d"))
+        .with_column(
+            concat_str([col("d").dt().year().cast(DataType::String), lit("-Q"), col("d").dt().quarter().cast(DataType::String)], "", false)
+                .alias("kwartaal"),
+        )
+        .group_by([col("kwartaal")])
+        .agg([
+            len().alias("ontvangen"),
+            cnt(is_in("triage_besluit", &["doorverwijzen", "niet_behandelen"])).alias("niet_in_behandeling"),
+            cnt(col("triage_besluit").is_null()).alias("wacht_op_triage"),
+            cnt(col("behandelen")).alias("in_behandeling_genomen"),
+            cnt(col("behandelen").and(col("afgerond_op").is_not_null()).and(is_in("uitkomst", &SOLVED))).alias("opgelost"),
+            cnt(col("behandelen").and(col("afgerond_op").is_not_null()).and(is_in("uitkomst", &SOLVED).not())).alias("anders_afgerond"),
+            cnt(col("eind").is_null()).alias("nog_open"),
+        ])
+        .sort(["kwartaal"], Default::default())
+        .collect()?;
+    let _ = (period, epoch);
+    let k = strings(&df, "kwartaal")?;
+    let c: Vec<Vec<u64>> = ["ontvangen", "niet_in_behandeling", "wacht_op_triage", "in_behandeling_genomen", "opgelost", "anders_afgerond", "nog_open"]
+        .iter()
+        .map(|n| u64s(&df, n))
+        .collect::<Result<_>>()?;
+    Ok((0..df.height())
+        .map(|i| CohortRow {
+            kwartaal: k[i].clone(),
+            ontvangen: c[0][i],
+            niet_in_behandeling: c[1][i],
+            wacht_op_triage: c[2][i],
+            in_behandeling_genomen: c[3][i],
+            opgelost: c[4][i],
+            anders_afgerond: c[5][i],
+            nog_open: c[6][i],
+        })
+        .collect())
+}
+
+fn open_cases(lf: &LazyFrame, ctx: &Ctx) -> Result<Vec<OpenCase>> {
+    let df = lf
+        .clone()
+        .filter(col("eind").is_null())
+        .select([
+            col("casus_id"),
+            col("dienst"),
+            when(col("triage_besluit").is_null())
+                .then(lit("wacht op triage"))
+                .when(flag("geescaleerd"))
+                .then(lit("geëscaleerd"))
+                .when(col("zienswijze_op").is_not_null())
+                .then(lit("zienswijze uit"))
+                .otherwise(lit("in behandeling"))
+                .alias("fase"),
+            (lit(ctx.peil) - col("ontvangen_op")).cast(DataType::Int64).alias("leeftijd"),
+        ])
+        .sort(["leeftijd", "casus_id"], SortMultipleOptions::default().with_order_descending_multi([true, false]))
+        .collect()?;
+    let ids = strings(&df, "casus_id")?;
+    let dienst: Vec<Option<String>> = df.column("dienst")?.str()?.into_iter().map(|v| v.map(str::to_string)).collect();
+    let fase = strings(&df, "fase")?;
+    let age: Vec<i64> = df.column("leeftijd")?.i64()?.into_iter().map(|v| v.unwrap_or(0)).collect();
+    Ok((0..df.height())
+        .map(|i| OpenCase { casus_id: ids[i].clone(), dienst: dienst[i].clone(), fase: fase[i].clone(), leeftijd_dagen: age[i] })
+        .collect())
+}
+
+fn targets(lf: &LazyFrame, period: &Period, peil: NaiveDate, cfg: &Config) -> Result<Vec<Target>> {
+    use chrono::Datelike;
+    let year = period.end.year();
+    let (ys, ye) = (days(NaiveDate::from_ymd_opt(year, 1, 1).unwrap()), days(NaiveDate::from_ymd_opt(year, 12, 31).unwrap().min(peil)));
+    let taken = col("behandelen").and(col("triage_op").gt_eq(lit(ys))).and(col("triage_op").lt_eq(lit(ye))).fill_null(lit(false));
+    let cnt = |e: Expr| e.cast(DataType::UInt32).sum();
+    let df = lf
+        .clone()
+        .select([
+            cnt(taken.clone().and(is_in("dienst", &["belastingdienst", "beide"]))).alias("bd"),
+            cnt(taken.and(is_in("dienst", &["dienst_toeslagen", "beide"]))).alias("dt"),
+        ])
+        .collect()?;
+    let bd = u64s(&df, "bd")?[0];
+    let dt = u64s(&df, "dt")?[0];
+    let mk = |dienst: &str, n: u64, doel: u32| Target {
+        jaar: year,
+        dienst: dienst.to_string(),
+        in_behandeling_genomen: n,
+        doel: doel as u64,
+        aandeel: if doel == 0 { 0.0 } else { n as f64 / doel as f64 },
+    };
+    Ok(vec![
+        mk("belastingdienst", bd, cfg.indicatoren.doel_belastingdienst),
+        mk("dienst_toeslagen", dt, cfg.indicatoren.doel_dienst_toeslagen),
+    ])
+}
+
+/// The `definities.json` content.
+#[derive(Debug, Clone, Serialize)]
+pub struct DefinitionDoc {
+    pub id: &'static str,
+    pub naam: &'static str,
+    pub omschrijving: &'static str,
+    pub teller: &'static str,
+    pub noemer: &'static str,
+    pub uitsluitingen: &'static str,
+    pub periode_regel: &'static str,
+    pub versie: u32,
+    pub eenheid: Eenheid,
+    pub groep: &'static str,
+    pub uitsplitsingen: Vec<&'static str>,
+}
+
+pub fn definition_docs() -> Vec<DefinitionDoc> {
+    definitions()
+        .into_iter()
+        .map(|d| DefinitionDoc {
+            id: d.id,
+            naam: d.naam,
+            omschrijving: d.omschrijving,
+            teller: d.teller,
+            noemer: d.noemer,
+            uitsluitingen: d.uitsluitingen,
+            periode_regel: d.periode_regel,
+            versie: d.versie,
+            eenheid: d.eenheid,
+            groep: d.groep,
+            uitsplitsingen: d
+                .uitsplitsingen
+                .iter()
+                .map(|b| match b {
+                    Breakdown::Within(x) | Breakdown::ShareOfTotal(x) => *x,
+                })
+                .collect(),
+        })
+        .collect()
+}

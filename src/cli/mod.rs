@@ -1,0 +1,208 @@
+//! The command line: one module per subcommand, each with its usage on top.
+//!
+//! All help and messages are Dutch. Exit codes (also in the README):
+//! 0 klaar, 1 interne fout, 2 verkeerde aanroep, 3 onbruikbaar invoerbestand,
+//! 4 configuratiefout, 5 controle gevonden (audit, --strikt), 6 schrijffout,
+//! 7 sjabloonfout, 8 registerfout.
+
+pub mod analyse;
+pub mod audit;
+pub mod bench;
+pub mod check;
+pub mod demo;
+pub mod evaluate;
+pub mod init;
+pub mod report;
+pub mod sample;
+pub mod signals;
+
+use crate::error::{Error, Result};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+const HELP_TEMPLATE: &str = "{before-help}{name} {version}\n{about-with-newline}\n{usage-heading} {usage}\n\n{all-args}{after-help}";
+
+/// rodedraad: signaalanalyse en rapportage voor de Belangenbehartiger voor Belastingplichtigen en Toeslaggerechtigden.
+#[derive(Parser, Debug)]
+#[command(
+    name = "rodedraad",
+    version,
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true,
+    help_template = HELP_TEMPLATE,
+    after_help = "Afsluitcodes: 0 klaar, 1 interne fout, 2 verkeerde aanroep, 3 onbruikbaar invoerbestand, 4 configuratiefout, 5 controle vond iets, 6 schrijffout, 7 sjabloonfout, 8 registerfout."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    /// Toon deze hulp.
+    #[arg(short = 'h', long = "help", action = clap::ArgAction::Help, global = true)]
+    help: Option<bool>,
+    /// Toon het versienummer.
+    #[arg(short = 'V', long = "versie", action = clap::ArgAction::Version)]
+    version: Option<bool>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Draai de hele keten op de ingebouwde voorbeelddata (rapporten onder reports/demo).
+    Demo(demo::DemoArgs),
+    /// Controleer casus- en signaalexports en schrijf de quarantaine en controle.json.
+    Check(check::CheckArgs),
+    /// Maak een begin-rodedraad.toml voor een nieuwe export.
+    Init(init::InitArgs),
+    /// Bereken de indicatoren en zoek de rode draden over een periode.
+    Analyse(analyse::AnalyseArgs),
+    /// Maak de Kamerrapportage of de interne kwartaalanalyse.
+    Report(report::ReportArgs),
+    /// Controleer een uitvoermap op persoonsgegevens en kleine aantallen.
+    Audit(audit::AuditArgs),
+    /// Meet precisie en recall van de rode draden tegen geplante draden.
+    Evaluate(evaluate::EvaluateArgs),
+    /// Signalenregister: importeren, rode draden doorzetten, status, export naar KSM en IBTD.
+    Signals(signals::SignalsArgs),
+    /// Maak synthetische voorbeelddata met geplante rode draden.
+    Sample(sample::SampleArgs),
+    /// Meet de snelheid op een grote synthetische set.
+    Bench(bench::BenchArgs),
+}
+
+/// Options shared by commands that read exports.
+#[derive(Args, Debug, Clone)]
+pub struct InputArgs {
+    /// Casusbestand (CSV, XLSX of Parquet).
+    #[arg(long = "cases", visible_alias = "casussen", value_name = "BESTAND")]
+    pub cases: PathBuf,
+    /// Signaalbestand (CSV, XLSX of Parquet).
+    #[arg(long = "signals", visible_alias = "signalen", value_name = "BESTAND")]
+    pub signals: Option<PathBuf>,
+    /// Configuratiebestand (rodedraad.toml); zonder: de ingebouwde standaard.
+    #[arg(long, value_name = "BESTAND")]
+    pub config: Option<PathBuf>,
+    /// Exportdatum (jjjj-mm-dd): geen datum in de data mag later zijn. Standaard vandaag.
+    #[arg(long, value_name = "DATUM", value_parser = parse_date_arg)]
+    pub exportdatum: Option<chrono::NaiveDate>,
+}
+
+impl InputArgs {
+    pub fn export_date(&self) -> chrono::NaiveDate {
+        self.exportdatum.unwrap_or_else(|| chrono::Local::now().date_naive())
+    }
+}
+
+/// Parses a date argument (ISO or dd-mm-jjjj).
+pub fn parse_date_arg(s: &str) -> std::result::Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .or_else(|_| chrono::NaiveDate::parse_from_str(s, "%d-%m-%Y"))
+        .map_err(|_| format!("\"{s}\" is geen datum; gebruik jjjj-mm-dd, bijvoorbeeld 2026-06-30"))
+}
+
+/// Whether progress bars may be drawn (a terminal, not a pipe or CI).
+pub fn interactive() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("CI").is_none()
+}
+
+/// A spinner on a terminal, nothing in a pipe.
+pub fn progress(msg: &str) -> indicatif::ProgressBar {
+    if interactive() {
+        let pb = indicatif::ProgressBar::new_spinner();
+        pb.set_message(msg.to_string());
+        pb.enable_steady_tick(std::time::Duration::from_millis(120));
+        pb
+    } else {
+        indicatif::ProgressBar::hidden()
+    }
+}
+
+fn dutch_clap_error(e: &clap::Error) -> String {
+    use clap::error::{ContextKind, ErrorKind};
+    let ctx = |k| e.get(k).map(|v| v.to_string()).unwrap_or_default();
+    let what = match e.kind() {
+        ErrorKind::UnknownArgument => format!("onbekende optie {}", ctx(ContextKind::InvalidArg)),
+        ErrorKind::InvalidSubcommand => format!("onbekende opdracht {}", ctx(ContextKind::InvalidSubcommand)),
+        ErrorKind::MissingRequiredArgument => format!("verplichte optie ontbreekt: {}", ctx(ContextKind::InvalidArg)),
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            "geef een opdracht op, bijvoorbeeld: rodedraad demo".to_string()
+        }
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => format!(
+            "ongeldige waarde {} voor {}",
+            ctx(ContextKind::InvalidValue),
+            ctx(ContextKind::InvalidArg)
+        ),
+        ErrorKind::ArgumentConflict => format!("opties gaan niet samen: {}", ctx(ContextKind::InvalidArg)),
+        ErrorKind::TooManyValues | ErrorKind::UnexpectedMultipleUsage => {
+            format!("te veel waarden voor {}", ctx(ContextKind::InvalidArg))
+        }
+        _ => "ongeldige aanroep".to_string(),
+    };
+    let detail = match e.kind() {
+        clap::error::ErrorKind::ValueValidation => {
+            e.source().map(|s| format!(": {s}")).unwrap_or_default()
+        }
+        _ => String::new(),
+    };
+    format!("fout: {what}{detail}\nGebruik 'rodedraad --help' of 'rodedraad <opdracht> --help' voor de mogelijkheden.")
+}
+
+use std::error::Error as _;
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> i32 {
+    let matches = match Cli::command().try_get_matches() {
+        Ok(m) => m,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            return match e.kind() {
+                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+                    let _ = e.print();
+                    0
+                }
+                _ => {
+                    eprintln!("{}", dutch_clap_error(&e));
+                    2
+                }
+            };
+        }
+    };
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{}", dutch_clap_error(&e));
+            return 2;
+        }
+    };
+    match run(cli.command) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("fout: {e}");
+            e.exit_code()
+        }
+    }
+}
+
+/// Runs one command; `Ok(code)` lets a command finish with a non-zero code on purpose.
+pub fn run(cmd: Command) -> Result<i32> {
+    match cmd {
+        Command::Demo(a) => demo::run(a),
+        Command::Check(a) => check::run(a),
+        Command::Init(a) => init::run(a),
+        Command::Analyse(a) => analyse::run(a),
+        Command::Report(a) => report::run(a),
+        Command::Audit(a) => audit::run(a),
+        Command::Evaluate(a) => evaluate::run(a),
+        Command::Signals(a) => signals::run(a),
+        Command::Sample(a) => sample::run(a),
+        Command::Bench(a) => bench::run(a),
+    }
+}
+
+/// Loads the config of an [`InputArgs`].
+pub fn load_config(path: Option<&std::path::Path>) -> Result<crate::config::Config> {
+    crate::config::Config::load_or_default(path)
+}
+
+pub(crate) fn usage_error(m: impl Into<String>) -> Error {
+    Error::Gebruik(m.into())
+}

@@ -1,0 +1,259 @@
+//! Configuration: `rodedraad.toml`, laid over the embedded defaults.
+//!
+//! The defaults (`src/default-config.toml`) hold the taxonomy with Dutch labels,
+//! the thresholds of analysis and disclosure control, and an empty column
+//! mapping. A user file only needs what differs; tables are merged key by key.
+//!
+//! ```
+//! use rodedraad::config::Config;
+//! let cfg = Config::from_toml_str("[bescherming]\nmin_cel = 10\n").unwrap();
+//! assert_eq!(cfg.bescherming.min_cel, 10);
+//! assert_eq!(cfg.bescherming.min_noemer, 10); // default kept
+//! assert_eq!(cfg.label("thema", "toeslagen.terugvordering"), "Terugvordering van toeslagen");
+//! ```
+
+use crate::error::{Error, Result};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The embedded default configuration.
+pub const DEFAULT_TOML: &str = include_str!("default-config.toml");
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Config {
+    pub invoer: Invoer,
+    pub casussen: Mapping,
+    pub signalen: Mapping,
+    pub indicatoren: Indicatoren,
+    pub draden: Draden,
+    pub bescherming: Bescherming,
+    pub rapport: Rapport,
+    pub register: Register,
+    /// Dimension (aandrager_type, dienst, thema, ...) -> code -> Dutch label.
+    pub taxonomie: BTreeMap<String, BTreeMap<String, String>>,
+    /// Proposed recommendations per draad id, thema or main theme.
+    #[serde(default)]
+    pub aanbevelingen: BTreeMap<String, String>,
+    /// Folder of the config file, to resolve relative paths.
+    #[serde(skip)]
+    pub basismap: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Invoer {
+    pub scheidingsteken: String,
+    pub codering: String,
+    pub datumformaten: Vec<String>,
+    #[serde(default)]
+    pub blad: String,
+}
+
+/// How one export maps onto the canonical model.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Mapping {
+    /// Their header -> canonical column.
+    #[serde(default)]
+    pub kolommen: BTreeMap<String, String>,
+    /// Canonical column -> their value -> canonical code. Key `"*"` catches every other value.
+    #[serde(default)]
+    pub waarden: BTreeMap<String, BTreeMap<String, String>>,
+    /// Canonical column -> separator of multi-valued cells.
+    #[serde(default)]
+    pub meerwaardig: BTreeMap<String, String>,
+    /// Canonical column -> fixed value for every row (for columns the export lacks).
+    #[serde(default)]
+    pub vast: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Indicatoren {
+    pub doel_belastingdienst: u32,
+    pub doel_dienst_toeslagen: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Draden {
+    pub min_casussen: usize,
+    pub min_aandragers: usize,
+    pub max_kenmerken: usize,
+    pub fdr_q: f64,
+    pub min_ic025: f64,
+    pub max_draden: usize,
+    pub ears_methode: String,
+    pub ears_basis: usize,
+    pub ears_min_sigma: f64,
+    pub ears_alpha: f64,
+    pub tekst_min_gelijkenis: f64,
+    pub tekst_min_cluster: usize,
+    pub tekst_exact_max: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Bescherming {
+    pub min_cel: u64,
+    pub min_noemer: u64,
+    pub k_verhaal: usize,
+    pub nul_onderdrukken: bool,
+    pub persoonsgegevens: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Rapport {
+    pub sjablonen: String,
+    pub organisatie: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Register {
+    pub pad: String,
+    pub ksm_kolommen: BTreeMap<String, String>,
+}
+
+impl Config {
+    /// The embedded defaults.
+    pub fn default_config() -> Config {
+        Config::from_toml_str("").expect("embedded default configuration is valid")
+    }
+
+    /// Defaults with `src` laid over them.
+    pub fn from_toml_str(src: &str) -> Result<Config> {
+        Self::parse(src, None)
+    }
+
+    /// Defaults with the file at `path` laid over them.
+    pub fn load(path: &Path) -> Result<Config> {
+        let src = std::fs::read_to_string(path).map_err(|e| Error::Config {
+            bestand: Some(path.to_path_buf()),
+            melding: format!("kan het bestand niet lezen ({e}); geef een bestaand TOML-bestand op met --config"),
+        })?;
+        let mut cfg = Self::parse(&src, Some(path))?;
+        cfg.basismap = path.parent().map(Path::to_path_buf);
+        Ok(cfg)
+    }
+
+    /// `load` when a path is given, otherwise the defaults.
+    pub fn load_or_default(path: Option<&Path>) -> Result<Config> {
+        match path {
+            Some(p) => Self::load(p),
+            None => Ok(Self::default_config()),
+        }
+    }
+
+    fn parse(src: &str, path: Option<&Path>) -> Result<Config> {
+        let err = |m: String| Error::Config { bestand: path.map(Path::to_path_buf), melding: m };
+        let mut base: toml::Table = DEFAULT_TOML.parse().map_err(|e| err(format!("standaardconfiguratie: {e}")))?;
+        let user: toml::Table = src.parse().map_err(|e: toml::de::Error| {
+            err(format!("ongeldige TOML: {}", e.to_string().trim()))
+        })?;
+        merge(&mut base, user);
+        let cfg: Config = toml::Value::Table(base)
+            .try_into()
+            .map_err(|e: toml::de::Error| err(format!("onverwachte waarde: {}", e.to_string().trim())))?;
+        cfg.check().map_err(err)?;
+        Ok(cfg)
+    }
+
+    fn check(&self) -> std::result::Result<(), String> {
+        let canon_cases: Vec<&str> = crate::model::CASE_COLUMNS.to_vec();
+        let canon_signals: Vec<&str> = crate::model::SIGNAL_COLUMNS.to_vec();
+        for (section, map, canon) in
+            [("casussen", &self.casussen, &canon_cases), ("signalen", &self.signalen, &canon_signals)]
+        {
+            for (theirs, ours) in &map.kolommen {
+                if !canon.contains(&ours.as_str()) {
+                    return Err(format!(
+                        "[{section}.kolommen] \"{theirs}\" wijst naar \"{ours}\", maar dat is geen canonieke kolom; kies uit: {}",
+                        canon.join(", ")
+                    ));
+                }
+            }
+        }
+        if !matches!(self.invoer.codering.as_str(), "auto" | "utf-8" | "windows-1252") {
+            return Err(format!(
+                "[invoer] codering = \"{}\" is onbekend; gebruik \"auto\", \"utf-8\" of \"windows-1252\"",
+                self.invoer.codering
+            ));
+        }
+        if !matches!(self.bescherming.persoonsgegevens.as_str(), "weglaten" | "maskeren") {
+            return Err("[bescherming] persoonsgegevens moet \"weglaten\" of \"maskeren\" zijn".into());
+        }
+        if self.bescherming.min_cel == 0 {
+            return Err("[bescherming] min_cel moet minstens 1 zijn".into());
+        }
+        Ok(())
+    }
+
+    /// Dutch label of a code in a taxonomy dimension or a fixed contract list;
+    /// falls back to the code itself.
+    pub fn label(&self, dimension: &str, code: &str) -> String {
+        if let Some(l) = self.taxonomie.get(dimension).and_then(|m| m.get(code)) {
+            return l.clone();
+        }
+        if let Some(l) = crate::labels::fixed_label(dimension, code) {
+            return l.to_string();
+        }
+        code.to_string()
+    }
+
+    /// Resolves a path from the config relative to the config file's folder.
+    pub fn resolve(&self, p: &str) -> PathBuf {
+        let path = PathBuf::from(p);
+        match (&self.basismap, path.is_relative()) {
+            (Some(b), true) => b.join(path),
+            _ => path,
+        }
+    }
+}
+
+/// Deep merge: tables merge key by key, anything else is replaced.
+fn merge(base: &mut toml::Table, user: toml::Table) {
+    for (k, v) in user {
+        match (base.get_mut(&k), v) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(u)) => merge(b, u),
+            (_, v) => {
+                base.insert(k, v);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_parse_and_hold_the_taxonomy() {
+        let c = Config::default_config();
+        assert_eq!(c.taxonomie["aandrager_type"].len(), 14);
+        assert_eq!(c.taxonomie["doelgroep"].len(), 14);
+        assert_eq!(c.bescherming.min_cel, 5);
+        assert_eq!(c.draden.min_casussen, 3);
+        assert_eq!(c.casussen.meerwaardig["doelgroep"], "|");
+    }
+
+    #[test]
+    fn user_values_override_and_merge() {
+        let c = Config::from_toml_str(
+            "[casussen.kolommen]\n\"Nummer\" = \"casus_id\"\n[taxonomie.thema]\n\"x.y\" = \"Iets\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.casussen.kolommen["Nummer"], "casus_id");
+        assert_eq!(c.label("thema", "x.y"), "Iets");
+        assert_eq!(c.label("thema", "toeslagen"), "Toeslagen");
+    }
+
+    #[test]
+    fn wrong_canonical_column_is_a_dutch_error() {
+        let e = Config::from_toml_str("[casussen.kolommen]\n\"Nummer\" = \"casusid\"\n").unwrap_err();
+        let m = e.to_string();
+        assert!(m.contains("geen canonieke kolom"), "{m}");
+        assert_eq!(e.exit_code(), 4);
+    }
+
+    #[test]
+    fn broken_toml_names_the_problem() {
+        let e = Config::from_toml_str("[invoer\n").unwrap_err();
+        assert!(e.to_string().contains("ongeldige TOML"));
+    }
+}

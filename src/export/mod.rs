@@ -1,0 +1,146 @@
+//! Export: the signal ledger and the exports to KSM and the IBTD.
+//!
+//! - [`ledger`]: the SQLite ledger with its append-only history.
+//! - [`ksm_rows`]: the KSM layout, mapped through `[register.ksm_kolommen]`.
+//! - [`ibtd_overview`]: the periodic overview for the consultation with the IBTD.
+//!
+//! Every export passes the protection rules: free text is scrubbed of personal
+//! data, and counts below `min_cel` are suppressed in the overview tables.
+//!
+//! ```
+//! use rodedraad::export::ksm_rows;
+//! let cfg = rodedraad::config::Config::default_config();
+//! let (header, rows) = ksm_rows(&[], &cfg);
+//! assert_eq!(header[0], "SignaalID");
+//! assert!(rows.is_empty());
+//! ```
+
+pub mod ledger;
+
+use crate::config::Config;
+use crate::nl;
+use crate::protect::{self, TextMode};
+use crate::render::xlsx::{Cell, Sheet};
+use chrono::NaiveDate;
+use ledger::{LedgerSignal, StatusOverview};
+
+fn field(s: &crate::model::Signal, canon: &str) -> String {
+    let d = |x: &Option<NaiveDate>| x.map(|d| d.to_string()).unwrap_or_default();
+    let o = |x: &Option<String>| x.clone().unwrap_or_default();
+    match canon {
+        "signaal_id" => s.signaal_id.clone(),
+        "gemeld_op" => s.gemeld_op.to_string(),
+        "bron" => o(&s.bron),
+        "thema" => o(&s.thema),
+        "regeling" => o(&s.regeling),
+        "doelgroep" => s.doelgroep.join("|"),
+        "omschrijving" => o(&s.omschrijving),
+        "casus_ids" => s.casus_ids.join("|"),
+        "status" => o(&s.status),
+        "doorgezet_naar" => o(&s.doorgezet_naar),
+        "doorgezet_op" => d(&s.doorgezet_op),
+        "eigenaar" => o(&s.eigenaar),
+        "reactie_verwacht_op" => d(&s.reactie_verwacht_op),
+        "terugkoppeling" => o(&s.terugkoppeling),
+        "terugkoppeling_op" => d(&s.terugkoppeling_op),
+        _ => String::new(),
+    }
+}
+
+/// Scrubs the free-text fields of a ledger signal for export.
+fn scrubbed(l: &LedgerSignal, mode: TextMode) -> crate::model::Signal {
+    let mut s = vec![l.signal.clone()];
+    protect::scrub(&mut [], &mut s, mode);
+    s.pop().unwrap_or_default()
+}
+
+/// The KSM layout: header from the config mapping (in its order) and one row per signal.
+/// Case ids are never exported to KSM (they are internal).
+pub fn ksm_rows(signals: &[LedgerSignal], cfg: &Config) -> (Vec<String>, Vec<Vec<String>>) {
+    let cols: Vec<(&String, &String)> = cfg.register.ksm_kolommen.iter().filter(|(k, _)| k.as_str() != "casus_ids").collect();
+    let mut order: Vec<(&String, &String)> = cols;
+    order.sort_by_key(|(k, _)| crate::model::SIGNAL_COLUMNS.iter().position(|c| c == k).unwrap_or(99));
+    let header = order.iter().map(|(_, h)| h.to_string()).collect();
+    let mode = TextMode::from_config(cfg);
+    let rows = signals
+        .iter()
+        .map(|l| {
+            let s = scrubbed(l, mode);
+            order.iter().map(|(canon, _)| crate::output::spreadsheet_safe(&field(&s, canon))).collect()
+        })
+        .collect();
+    (header, rows)
+}
+
+/// The IBTD overview: new signals since `since`, threads that may concern the inspectorate,
+/// and the status of everything passed on before; as workbook sheets and JSON.
+pub fn ibtd_overview(all: &[LedgerSignal], status: &StatusOverview, since: Option<NaiveDate>, peil: NaiveDate, cfg: &Config) -> (Vec<Sheet>, serde_json::Value) {
+    let mode = TextMode::from_config(cfg);
+    let h = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let new: Vec<crate::model::Signal> = all
+        .iter()
+        .filter(|l| since.is_none_or(|d| l.signal.gemeld_op >= d) && l.signal.gemeld_op <= peil)
+        .map(|l| scrubbed(l, mode))
+        .collect();
+    let ibtd: Vec<crate::model::Signal> = all.iter().filter(|l| l.signal.doorgezet_naar.as_deref() == Some("ibtd")).map(|l| scrubbed(l, mode)).collect();
+    let row = |s: &crate::model::Signal| -> Vec<Cell> {
+        vec![
+            Cell::text(s.signaal_id.clone()),
+            Cell::text(nl::date_short(s.gemeld_op)),
+            Cell::text(s.thema.as_deref().map(|t| cfg.label("thema", t)).unwrap_or_default()),
+            Cell::text(s.omschrijving.clone().unwrap_or_else(|| "(weggelaten)".into())),
+            Cell::text(s.status.as_deref().map(|x| cfg.label("status", x)).unwrap_or_default()),
+            Cell::text(s.doorgezet_naar.as_deref().map(|x| cfg.label("doorgezet_naar", x)).unwrap_or_default()),
+            Cell::text(s.eigenaar.clone().unwrap_or_default()),
+            Cell::text(s.terugkoppeling.clone().unwrap_or_default()),
+        ]
+    };
+    let cols = h(&["Signaal", "Gemeld", "Thema", "Omschrijving", "Status", "Doorgezet naar", "Eigenaar", "Terugkoppeling"]);
+    let prot = crate::protect::tables::Protector::new(crate::protect::tables::Audience::Kamer, cfg.bescherming.min_cel, cfg.bescherming.min_noemer, cfg.bescherming.nul_onderdrukken);
+    let status_rows: Vec<Vec<Cell>> = status
+        .per_ontvanger
+        .iter()
+        .map(|r| {
+            let c = |n: usize| {
+                let p = prot.count(n as u64);
+                if p.onderdrukt {
+                    Cell::text(".")
+                } else {
+                    Cell::Number(n as f64)
+                }
+            };
+            vec![
+                Cell::text(cfg.label("doorgezet_naar", &r.ontvanger)),
+                Cell::text(r.eigenaar.clone().unwrap_or_default()),
+                c(r.open),
+                Cell::text(nl::dec(r.gemiddelde_leeftijd_dagen, 0)),
+                c(r.te_laat),
+                c(r.zonder_terugkoppeling),
+                c(r.afgerond),
+            ]
+        })
+        .collect();
+    let mut status_sheet = Sheet::new("Status per ontvanger", h(&["Ontvanger", "Eigenaar", "Open", "Gemiddelde leeftijd (dagen)", "Over reactietermijn", "Zonder terugkoppeling", "Afgerond"]), status_rows);
+    status_sheet.notes.push(crate::protect::tables::NOTE_SUPPRESSED.into());
+    let sheets = vec![
+        Sheet::new("Nieuwe signalen", cols.clone(), new.iter().map(row).collect()),
+        Sheet::new("Doorgezet naar IBTD", cols, ibtd.iter().map(row).collect()),
+        status_sheet,
+    ];
+    let json = serde_json::json!({
+        "peildatum": peil,
+        "sinds": since,
+        "nieuwe_signalen": new,
+        "doorgezet_naar_ibtd": ibtd,
+        "status_per_ontvanger": status.per_ontvanger.iter().map(|r| {
+            let c = |n: usize| if prot.count(n as u64).onderdrukt { serde_json::Value::String(".".into()) } else { serde_json::json!(n) };
+            serde_json::json!({
+                "ontvanger": r.ontvanger, "eigenaar": r.eigenaar, "open": c(r.open),
+                "gemiddelde_leeftijd_dagen": r.gemiddelde_leeftijd_dagen, "te_laat": c(r.te_laat),
+                "zonder_terugkoppeling": c(r.zonder_terugkoppeling), "afgerond": c(r.afgerond),
+            })
+        }).collect::<Vec<_>>(),
+        "herhaalde_signalen": status.herhalingen,
+    });
+    (sheets, json)
+}

@@ -1,0 +1,260 @@
+//! Ingest: read case and signal exports, map them onto the canonical model,
+//! validate every row and account for all of them.
+//!
+//! The flow is `read` (file -> raw text table) -> `validate` (mapping, typed
+//! parsing, row rules, quarantine) -> [`Dataset`] (accepted frames plus the
+//! accounting). Nothing is lost: for every file, read = accepted + quarantined.
+//!
+//! ```no_run
+//! use rodedraad::{config::Config, ingest::Dataset};
+//! let cfg = Config::default_config();
+//! let today = chrono::NaiveDate::from_ymd_opt(2026, 10, 31).unwrap();
+//! let ds = Dataset::load("casussen.csv".as_ref(), Some("signalen.csv".as_ref()), &cfg, today).unwrap();
+//! println!("{} casussen geaccepteerd", ds.cases.height());
+//! ```
+
+pub mod normalize;
+pub mod read;
+pub mod spec;
+pub mod validate;
+
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::model::{Case, Signal};
+use chrono::NaiveDate;
+use polars::prelude::*;
+use serde::Serialize;
+use spec::Entity;
+use std::collections::BTreeSet;
+use std::path::Path;
+pub use validate::InputSummary;
+
+/// Everything ingest produced: accepted rows, quarantine and accounting.
+#[derive(Debug, Clone)]
+pub struct Dataset {
+    pub cases: DataFrame,
+    pub signals: Option<DataFrame>,
+    pub quarantine_cases: DataFrame,
+    pub quarantine_signals: Option<DataFrame>,
+    pub report: CheckReport,
+}
+
+/// The content of `controle.json`.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CheckReport {
+    pub exportdatum: NaiveDate,
+    pub invoer: Vec<InputSummary>,
+}
+
+impl Dataset {
+    /// Reads and validates the case file and, when given, the signal file.
+    pub fn load(cases: &Path, signals: Option<&Path>, cfg: &Config, export_date: NaiveDate) -> Result<Dataset> {
+        let raw = read::read_table(cases, &cfg.invoer, None)?;
+        let vc = validate::validate(&raw, Entity::Cases, cfg, export_date)?;
+        let mut invoer = vec![vc.summary];
+        let (mut sig, mut qsig) = (None, None);
+        if let Some(p) = signals {
+            let raw = read::read_table(p, &cfg.invoer, None)?;
+            let mut vs = validate::validate(&raw, Entity::Signals, cfg, export_date)?;
+            let dangling = dangling_case_ids(&vs.accepted, &vc.accepted)?;
+            if !dangling.is_empty() {
+                let shown: Vec<&str> = dangling.iter().take(10).map(String::as_str).collect();
+                vs.summary.waarschuwingen.push(format!(
+                    "{} verwijzing(en) in casus_ids naar casussen die niet in het casusbestand staan: {}{}",
+                    dangling.len(),
+                    shown.join(", "),
+                    if dangling.len() > 10 { ", ..." } else { "" }
+                ));
+            }
+            invoer.push(vs.summary);
+            sig = Some(vs.accepted);
+            qsig = Some(vs.quarantine);
+        }
+        Ok(Dataset {
+            cases: vc.accepted,
+            signals: sig,
+            quarantine_cases: vc.quarantine,
+            quarantine_signals: qsig,
+            report: CheckReport { exportdatum: export_date, invoer },
+        })
+    }
+
+    /// Writes `quarantaine-casussen.csv`, `quarantaine-signalen.csv` and `controle.json` into `dir`.
+    pub fn write_check_files(&self, dir: &Path) -> Result<()> {
+        write_quarantine(&self.quarantine_cases, &dir.join("quarantaine-casussen.csv"))?;
+        if let Some(q) = &self.quarantine_signals {
+            write_quarantine(q, &dir.join("quarantaine-signalen.csv"))?;
+        }
+        crate::output::write_json(&dir.join("controle.json"), &self.report)
+    }
+
+    /// Accepted cases as domain structs.
+    pub fn case_structs(&self) -> Result<Vec<Case>> {
+        cases_from_frame(&self.cases)
+    }
+
+    /// Accepted signals as domain structs (empty without a signal file).
+    pub fn signal_structs(&self) -> Result<Vec<Signal>> {
+        self.signals.as_ref().map(signals_from_frame).unwrap_or(Ok(Vec::new()))
+    }
+}
+
+fn dangling_case_ids(signals: &DataFrame, cases: &DataFrame) -> Result<Vec<String>> {
+    let known: BTreeSet<&str> = cases.column("casus_id")?.str()?.into_iter().flatten().collect();
+    let mut out = BTreeSet::new();
+    for cell in signals.column("casus_ids")?.str()?.into_iter().flatten() {
+        for id in cell.split('|') {
+            if !known.contains(id) {
+                out.insert(id.to_string());
+            }
+        }
+    }
+    Ok(out.into_iter().collect())
+}
+
+/// Writes a quarantine frame as CSV. Original values are written untouched.
+pub fn write_quarantine(q: &DataFrame, path: &Path) -> Result<()> {
+    let header: Vec<String> = q.get_column_names().iter().map(|s| s.to_string()).collect();
+    let cols: Vec<Vec<String>> = q
+        .get_columns()
+        .iter()
+        .map(|c| {
+            let s = c.cast(&DataType::String).map_err(Error::from)?;
+            Ok(s.str()?.into_iter().map(|v| v.unwrap_or("").to_string()).collect())
+        })
+        .collect::<Result<_>>()?;
+    let rows: Vec<Vec<String>> = (0..q.height()).map(|i| cols.iter().map(|c| c[i].clone()).collect()).collect();
+    crate::output::write_csv(path, &header, &rows)
+}
+
+// ---- frame -> structs ------------------------------------------------------
+
+fn strs(df: &DataFrame, name: &str) -> Result<Vec<Option<String>>> {
+    Ok(df.column(name)?.str()?.into_iter().map(|v| v.map(str::to_string)).collect())
+}
+
+fn dates(df: &DataFrame, name: &str) -> Result<Vec<Option<NaiveDate>>> {
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
+    let c = df.column(name)?.cast(&DataType::Int32)?;
+    Ok(c.i32()?.into_iter().map(|v| v.map(|d| epoch + chrono::Days::new(0) + chrono::TimeDelta::days(d as i64))).collect())
+}
+
+fn ints(df: &DataFrame, name: &str) -> Result<Vec<Option<u8>>> {
+    Ok(df.column(name)?.i32()?.into_iter().map(|v| v.map(|x| x as u8)).collect())
+}
+
+fn bools(df: &DataFrame, name: &str) -> Result<Vec<Option<bool>>> {
+    Ok(df.column(name)?.bool()?.into_iter().collect())
+}
+
+fn split(v: Option<String>) -> Vec<String> {
+    v.map(|s| s.split('|').map(str::to_string).collect()).unwrap_or_default()
+}
+
+/// Converts an accepted case frame into [`Case`] structs (same order).
+pub fn cases_from_frame(df: &DataFrame) -> Result<Vec<Case>> {
+    let n = df.height();
+    let mut id = strs(df, "casus_id")?.into_iter();
+    let mut ontv = dates(df, "ontvangen_op")?.into_iter();
+    let mut at = strs(df, "aandrager_type")?.into_iter();
+    let mut aid = strs(df, "aandrager_id")?.into_iter();
+    let mut dienst = strs(df, "dienst")?.into_iter();
+    let mut thema = strs(df, "thema")?.into_iter();
+    let mut regeling = strs(df, "regeling")?.into_iter();
+    let mut doelgroep = strs(df, "doelgroep")?.into_iter();
+    let mut leven = strs(df, "levensgebeurtenis")?.into_iter();
+    let mut compl = ints(df, "complexiteit")?.into_iter();
+    let mut spoed = bools(df, "spoed")?.into_iter();
+    let mut triage_op = dates(df, "triage_op")?.into_iter();
+    let mut besluit = strs(df, "triage_besluit")?.into_iter();
+    let mut warm = bools(df, "warm_doorverwezen")?.into_iter();
+    let mut naar = strs(df, "doorverwezen_naar")?.into_iter();
+    let mut zw_op = dates(df, "zienswijze_op")?.into_iter();
+    let mut reactie = strs(df, "zienswijze_reactie")?.into_iter();
+    let mut esc = bools(df, "geescaleerd")?.into_iter();
+    let mut niveau = strs(df, "escalatie_niveau")?.into_iter();
+    let mut pauze = bools(df, "pauzeknop")?.into_iter();
+    let mut uitkomst = strs(df, "uitkomst")?.into_iter();
+    let mut afg = dates(df, "afgerond_op")?.into_iter();
+    let mut bb = ints(df, "beleving_burger")?.into_iter();
+    let mut be = ints(df, "beleving_eerstelijnshelper")?.into_iter();
+    let mut bh = ints(df, "beleving_helper_dienst")?.into_iter();
+    let mut les = strs(df, "geleerde_les")?.into_iter();
+    let mut samen = strs(df, "samenvatting")?.into_iter();
+    let mut verhaal = bools(df, "verhaal_vrijgegeven")?.into_iter();
+    let mut out = Vec::with_capacity(n);
+    for _ in 0..n {
+        out.push(Case {
+            casus_id: id.next().flatten().unwrap_or_default(),
+            ontvangen_op: ontv.next().flatten().unwrap_or_default(),
+            aandrager_type: at.next().flatten().unwrap_or_default(),
+            aandrager_id: aid.next().flatten(),
+            dienst: dienst.next().flatten(),
+            thema: thema.next().flatten().unwrap_or_default(),
+            regeling: regeling.next().flatten(),
+            doelgroep: split(doelgroep.next().flatten()),
+            levensgebeurtenis: leven.next().flatten(),
+            complexiteit: compl.next().flatten(),
+            spoed: spoed.next().flatten(),
+            triage_op: triage_op.next().flatten(),
+            triage_besluit: besluit.next().flatten(),
+            warm_doorverwezen: warm.next().flatten(),
+            doorverwezen_naar: naar.next().flatten(),
+            zienswijze_op: zw_op.next().flatten(),
+            zienswijze_reactie: reactie.next().flatten(),
+            geescaleerd: esc.next().flatten(),
+            escalatie_niveau: niveau.next().flatten(),
+            pauzeknop: pauze.next().flatten(),
+            uitkomst: uitkomst.next().flatten(),
+            afgerond_op: afg.next().flatten(),
+            beleving_burger: bb.next().flatten(),
+            beleving_eerstelijnshelper: be.next().flatten(),
+            beleving_helper_dienst: bh.next().flatten(),
+            geleerde_les: les.next().flatten(),
+            samenvatting: samen.next().flatten(),
+            verhaal_vrijgegeven: verhaal.next().flatten(),
+        });
+    }
+    Ok(out)
+}
+
+/// Converts an accepted signal frame into [`Signal`] structs (same order).
+pub fn signals_from_frame(df: &DataFrame) -> Result<Vec<Signal>> {
+    let n = df.height();
+    let mut id = strs(df, "signaal_id")?.into_iter();
+    let mut gemeld = dates(df, "gemeld_op")?.into_iter();
+    let mut bron = strs(df, "bron")?.into_iter();
+    let mut thema = strs(df, "thema")?.into_iter();
+    let mut regeling = strs(df, "regeling")?.into_iter();
+    let mut doelgroep = strs(df, "doelgroep")?.into_iter();
+    let mut oms = strs(df, "omschrijving")?.into_iter();
+    let mut cids = strs(df, "casus_ids")?.into_iter();
+    let mut status = strs(df, "status")?.into_iter();
+    let mut naar = strs(df, "doorgezet_naar")?.into_iter();
+    let mut dop = dates(df, "doorgezet_op")?.into_iter();
+    let mut eig = strs(df, "eigenaar")?.into_iter();
+    let mut rv = dates(df, "reactie_verwacht_op")?.into_iter();
+    let mut tk = strs(df, "terugkoppeling")?.into_iter();
+    let mut tkop = dates(df, "terugkoppeling_op")?.into_iter();
+    let mut out = Vec::with_capacity(n);
+    for _ in 0..n {
+        out.push(Signal {
+            signaal_id: id.next().flatten().unwrap_or_default(),
+            gemeld_op: gemeld.next().flatten().unwrap_or_default(),
+            bron: bron.next().flatten(),
+            thema: thema.next().flatten(),
+            regeling: regeling.next().flatten(),
+            doelgroep: split(doelgroep.next().flatten()),
+            omschrijving: oms.next().flatten(),
+            casus_ids: split(cids.next().flatten()),
+            status: status.next().flatten(),
+            doorgezet_naar: naar.next().flatten(),
+            doorgezet_op: dop.next().flatten(),
+            eigenaar: eig.next().flatten(),
+            reactie_verwacht_op: rv.next().flatten(),
+            terugkoppeling: tk.next().flatten(),
+            terugkoppeling_op: tkop.next().flatten(),
+        });
+    }
+    Ok(out)
+}

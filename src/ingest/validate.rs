@@ -1,0 +1,515 @@
+//! Mapping a raw table onto the canonical model and validating every row.
+//!
+//! Typed parsing works per *distinct* raw value (a column of a million rows
+//! has a few hundred distinct dates and a dozen codes): each distinct value is
+//! parsed once in Rust into a small dictionary frame, which is joined back in a
+//! polars lazy plan. Row rules (required fields, date order, final outcome,
+//! duplicates, dates after the export date) are polars expressions that each
+//! yield a column name and a Dutch reason; a row with any reason goes to
+//! quarantine with its original values untouched.
+//!
+//! ```no_run
+//! use rodedraad::{config::Config, ingest::{read, spec::Entity, validate}};
+//! let cfg = Config::default_config();
+//! let raw = read::read_table("casussen.csv".as_ref(), &cfg.invoer, None).unwrap();
+//! let today = chrono::NaiveDate::from_ymd_opt(2026, 10, 31).unwrap();
+//! let v = validate::validate(&raw, Entity::Cases, &cfg, today).unwrap();
+//! assert_eq!(v.summary.gelezen, v.summary.geaccepteerd + v.summary.in_quarantaine);
+//! ```
+
+use super::normalize::{nearest, norm};
+use super::read::{RawTable, EXTRA, FIELDS, ROW};
+use super::spec::{known_codes, ColumnSpec, Entity, Kind};
+use crate::config::Config;
+use crate::error::{Error, Result};
+use chrono::NaiveDate;
+use polars::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+const REASON: &str = "__reden";
+const COLUMN: &str = "__kolom";
+
+/// The result of validating one input file.
+#[derive(Debug, Clone)]
+pub struct Validated {
+    /// Accepted rows, canonical columns in contract order, typed.
+    pub accepted: DataFrame,
+    /// Quarantined rows: `bestand`, `rij`, `kolom`, `reden`, then the original columns.
+    pub quarantine: DataFrame,
+    pub summary: InputSummary,
+}
+
+/// Accounting of one input file: read = accepted + quarantined.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct InputSummary {
+    pub soort: String,
+    pub bestand: String,
+    pub sha256: String,
+    pub codering: String,
+    pub scheidingsteken: Option<String>,
+    pub gelezen: usize,
+    pub geaccepteerd: usize,
+    pub in_quarantaine: usize,
+    pub waarschuwingen: Vec<String>,
+}
+
+/// Days since 1970-01-01 (polars' Date representation).
+pub fn days(d: NaiveDate) -> i32 {
+    (d - NaiveDate::from_ymd_opt(1970, 1, 1).unwrap()).num_days() as i32
+}
+
+/// Parses one date cell with the configured formats (and Excel serials for spreadsheets).
+pub fn parse_date(s: &str, formats: &[String], spreadsheet: bool) -> Option<NaiveDate> {
+    let s = s.trim();
+    for f in formats {
+        if let Ok(d) = NaiveDate::parse_from_str(s, f) {
+            return Some(d);
+        }
+    }
+    // "2025-03-01 00:00:00" or "2025-03-01T00:00:00": take the date part.
+    if s.len() > 10 && (s.as_bytes()[10] == b' ' || s.as_bytes()[10] == b'T') {
+        if let Some(d) = parse_date(&s[..10], formats, false) {
+            return Some(d);
+        }
+    }
+    if spreadsheet {
+        if let Ok(n) = s.parse::<f64>() {
+            if (1.0..=2_958_465.0).contains(&n) {
+                let base = NaiveDate::from_ymd_opt(1899, 12, 30).unwrap();
+                return base.checked_add_days(chrono::Days::new(n.floor() as u64));
+            }
+        }
+    }
+    None
+}
+
+/// Parses a yes/no cell.
+pub fn parse_bool(s: &str) -> Option<bool> {
+    match norm(s).as_str() {
+        "ja" | "j" | "true" | "waar" | "1" | "yes" | "y" | "x" => Some(true),
+        "nee" | "n" | "false" | "onwaar" | "0" | "no" => Some(false),
+        _ => None,
+    }
+}
+
+/// Parses a whole number, allowing "7,0" and "7.0".
+pub fn parse_int(s: &str) -> Option<i64> {
+    let t = s.trim();
+    t.parse::<i64>().ok().or_else(|| {
+        let f: f64 = t.replace(',', ".").parse().ok()?;
+        (f.fract() == 0.0).then_some(f as i64)
+    })
+}
+
+/// Maps a raw code through the value mapping onto a known code.
+pub struct CodeMatcher {
+    mapped: BTreeMap<String, String>,
+    known: BTreeMap<String, String>,
+    wildcard: Option<String>,
+}
+
+impl CodeMatcher {
+    pub fn new(mapping: Option<&BTreeMap<String, String>>, known: &[String]) -> CodeMatcher {
+        let mut mapped = BTreeMap::new();
+        let mut wildcard = None;
+        for (k, v) in mapping.into_iter().flatten() {
+            if k == "*" {
+                wildcard = Some(v.clone());
+            } else {
+                mapped.insert(norm(k), v.clone());
+            }
+        }
+        let known = known.iter().map(|k| (norm(k), k.clone())).collect();
+        CodeMatcher { mapped, known, wildcard }
+    }
+
+    /// The canonical code, or a Dutch reason with a suggestion.
+    pub fn code(&self, raw: &str, column: &str, section: &str) -> std::result::Result<String, String> {
+        let n = norm(raw);
+        let target = self.mapped.get(&n).cloned().or_else(|| self.known.get(&n).cloned());
+        match target.or_else(|| self.wildcard.clone()) {
+            Some(t) if self.known.is_empty() || self.known.contains_key(&norm(&t)) => {
+                Ok(self.known.get(&norm(&t)).cloned().unwrap_or(t))
+            }
+            Some(t) => Err(format!(
+                "de waardemapping [{section}.waarden.{column}] wijst \"{raw}\" naar \"{t}\", maar die code bestaat niet in de taxonomie"
+            )),
+            None => {
+                let hint = nearest(raw, self.known.values().map(String::as_str))
+                    .map(|s| format!(" (bedoelt u \"{s}\"?)"))
+                    .unwrap_or_default();
+                Err(format!(
+                    "onbekende waarde \"{raw}\"{hint}; voeg een regel toe onder [{section}.waarden.{column}] of corrigeer de cel"
+                ))
+            }
+        }
+    }
+}
+
+/// Renames the file's headers to canonical columns. Returns (their header, canonical) pairs and warnings.
+pub fn map_headers(raw: &RawTable, entity: Entity, cfg: &Config) -> Result<(Vec<(String, String)>, Vec<String>)> {
+    let mapping = entity.mapping(cfg);
+    let by_norm: BTreeMap<String, &String> = mapping.kolommen.iter().map(|(k, v)| (norm(k), v)).collect();
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    let mut warnings = Vec::new();
+    for h in &raw.headers {
+        let canon = by_norm.get(&norm(h)).map(|s| s.to_string()).or_else(|| {
+            entity.spec().iter().find(|c| c.name == norm(h)).map(|c| c.name.to_string())
+        });
+        match canon {
+            Some(c) if pairs.iter().any(|(_, p)| *p == c) => warnings.push(format!(
+                "kolom \"{h}\" wordt niet gebruikt: \"{c}\" komt al uit een eerdere kolom"
+            )),
+            Some(c) => pairs.push((h.clone(), c)),
+            None => warnings.push(format!("kolom \"{h}\" wordt niet gebruikt (geen canonieke kolom en niet gemapt)")),
+        }
+    }
+    let missing: Vec<&str> = entity
+        .spec()
+        .iter()
+        .filter(|c| c.required)
+        .filter(|c| !pairs.iter().any(|(_, p)| p == c.name) && !mapping.vast.contains_key(c.name))
+        .map(|c| c.name)
+        .collect();
+    if !missing.is_empty() {
+        return Err(Error::Bestand {
+            bestand: raw.path.clone(),
+            melding: format!(
+                "verplichte kolom(men) ontbreken: {} (gevonden koppen: {})",
+                missing.join(", "),
+                raw.headers.join(", ")
+            ),
+            advies: format!(
+                "Voeg de kolom toe, of wijs een bestaande kop aan in [{}.kolommen] van rodedraad.toml (rodedraad init maakt een begin).",
+                entity.dutch()
+            ),
+        });
+    }
+    Ok((pairs, warnings))
+}
+
+/// A dictionary frame for one column: raw value -> typed value and error.
+fn dictionary(
+    raw_values: &Series,
+    spec: &ColumnSpec,
+    entity: Entity,
+    cfg: &Config,
+    spreadsheet: bool,
+) -> Result<DataFrame> {
+    let section = entity.dutch();
+    let mapping = entity.mapping(cfg);
+    let name = spec.name;
+    let uniq = raw_values.unique()?;
+    let uniq = uniq.str()?;
+    let mut keys: Vec<String> = Vec::new();
+    let mut errs: Vec<Option<String>> = Vec::new();
+    let mut strs: Vec<Option<String>> = Vec::new();
+    let mut ints: Vec<Option<i32>> = Vec::new();
+    let mut bools: Vec<Option<bool>> = Vec::new();
+    let value_map = mapping.waarden.get(name);
+    let matcher = match spec.kind {
+        Kind::Code(dim) | Kind::MultiCode(dim) => Some(CodeMatcher::new(value_map, &known_codes(cfg, dim))),
+        _ => None,
+    };
+    let sep = mapping.meerwaardig.get(name).map(String::as_str).unwrap_or("|");
+    for raw in uniq.into_iter().flatten() {
+        let t = raw.trim();
+        // A value mapping applies to every kind (e.g. "J" -> "ja" for booleans).
+        let mapped = value_map
+            .and_then(|m| m.iter().find(|(k, _)| norm(k) == norm(t)).map(|(_, v)| v.as_str()))
+            .unwrap_or(t);
+        keys.push(raw.to_string());
+        let (mut s, mut i, mut b, mut e) = (None, None, None, None);
+        if mapped.is_empty() {
+            // blank after trimming: missing
+        } else {
+            match spec.kind {
+                Kind::Id => s = Some(t.to_string()),
+                Kind::Text => s = Some(mapped.to_string()),
+                Kind::Date => match parse_date(mapped, &cfg.invoer.datumformaten, spreadsheet) {
+                    Some(d) => i = Some(days(d)),
+                    None => {
+                        e = Some(format!(
+                            "\"{t}\" is geen geldige datum; verwacht een datum als 2025-03-01 of 01-03-2025 (formaten in [invoer] datumformaten)"
+                        ))
+                    }
+                },
+                Kind::Bool => match parse_bool(mapped) {
+                    Some(v) => b = Some(v),
+                    None => e = Some(format!("\"{t}\" is geen ja/nee-waarde; verwacht ja, nee, true, false, 1 of 0")),
+                },
+                Kind::Int(lo, hi) => match parse_int(mapped) {
+                    Some(v) if (lo..=hi).contains(&v) => i = Some(v as i32),
+                    Some(v) => e = Some(format!("{v} ligt buiten het bereik {lo} tot en met {hi}")),
+                    None => e = Some(format!("\"{t}\" is geen geheel getal; verwacht {lo} tot en met {hi}")),
+                },
+                Kind::Code(_) => match matcher.as_ref().unwrap().code(t, name, section) {
+                    Ok(c) => s = Some(c),
+                    Err(m) => e = Some(m),
+                },
+                Kind::MultiCode(_) => {
+                    let mut codes: Vec<String> = Vec::new();
+                    for part in t.split(sep).map(str::trim).filter(|p| !p.is_empty()) {
+                        match matcher.as_ref().unwrap().code(part, name, section) {
+                            Ok(c) if !codes.contains(&c) => codes.push(c),
+                            Ok(_) => {}
+                            Err(m) => {
+                                e = Some(m);
+                                break;
+                            }
+                        }
+                    }
+                    if e.is_none() && !codes.is_empty() {
+                        s = Some(codes.join("|"));
+                    }
+                }
+                Kind::MultiText => {
+                    let parts: Vec<&str> = t.split(sep).map(str::trim).filter(|p| !p.is_empty()).collect();
+                    if !parts.is_empty() {
+                        s = Some(parts.join("|"));
+                    }
+                }
+            }
+        }
+        strs.push(s);
+        ints.push(i);
+        bools.push(b);
+        errs.push(e.map(|m| format!("{name}: {m}")));
+    }
+    let n = keys.len();
+    let value: Column = match spec.kind {
+        Kind::Date | Kind::Int(..) => Column::new(format!("{name}__v").into(), ints),
+        Kind::Bool => Column::new(format!("{name}__v").into(), bools),
+        _ => Column::new(format!("{name}__v").into(), strs),
+    };
+    Ok(DataFrame::new(
+        n,
+        vec![Column::new(format!("{name}__k").into(), keys), value, Column::new(format!("{name}__e").into(), errs)],
+    )?)
+}
+
+fn null_of(kind: Kind) -> Expr {
+    let dt = match kind {
+        Kind::Date | Kind::Int(..) => DataType::Int32,
+        Kind::Bool => DataType::Boolean,
+        _ => DataType::String,
+    };
+    lit(NULL).cast(dt)
+}
+
+/// A row rule: which column it is about, when it fails, and the Dutch reason.
+struct Rule {
+    column: Expr,
+    reason: Expr,
+}
+
+impl Rule {
+    fn new(column: &str, fails: Expr, reason: Expr) -> Rule {
+        Rule {
+            column: when(fails.clone()).then(lit(column.to_string())).otherwise(lit(NULL).cast(DataType::String)),
+            reason: when(fails).then(reason).otherwise(lit(NULL).cast(DataType::String)),
+        }
+    }
+}
+
+/// Validates a raw table as `entity` (see module docs).
+pub fn validate(raw: &RawTable, entity: Entity, cfg: &Config, export_date: NaiveDate) -> Result<Validated> {
+    let (pairs, mut warnings) = map_headers(raw, entity, cfg)?;
+    let mapping = entity.mapping(cfg);
+    let width = raw.headers.len() as u32;
+
+    // 1. Canonical text columns (their header renamed), fixed values, absent columns as null.
+    let mut select: Vec<Expr> = vec![col(ROW), col(FIELDS)];
+    for spec in entity.spec() {
+        let e = if let Some(v) = mapping.vast.get(spec.name) {
+            lit(v.clone())
+        } else if let Some((theirs, _)) = pairs.iter().find(|(_, c)| c == spec.name) {
+            col(theirs.as_str())
+        } else {
+            lit(NULL).cast(DataType::String)
+        };
+        select.push(e.alias(spec.name));
+    }
+    let canon_text = raw.df.clone().lazy().select(select).collect()?;
+
+    // 2. Join each typed column's dictionary.
+    let mut lf = canon_text.clone().lazy();
+    let mut rules: Vec<Rule> = Vec::new();
+    for spec in entity.spec() {
+        let dict = dictionary(canon_text.column(spec.name)?.as_materialized_series(), spec, entity, cfg, raw.from_spreadsheet)?;
+        let key = format!("{}__k", spec.name);
+        lf = lf.join(
+            dict.lazy(),
+            [col(spec.name)],
+            [col(key.as_str())],
+            JoinArgs::new(JoinType::Left),
+        );
+        let err = col(format!("{}__e", spec.name).as_str());
+        rules.push(Rule::new(spec.name, err.clone().is_not_null(), err));
+    }
+    // Typed canonical columns, raw text kept as `<name>__raw` for required checks.
+    let mut typed: Vec<Expr> = vec![col(ROW), col(FIELDS)];
+    for spec in entity.spec() {
+        typed.push(col(spec.name).alias(format!("{}__raw", spec.name).as_str()));
+        typed.push(col(format!("{}__e", spec.name).as_str()));
+        let v = col(format!("{}__v", spec.name).as_str());
+        typed.push(v.fill_null(null_of(spec.kind)).alias(spec.name));
+    }
+    let lf = lf.select(typed);
+
+    // 3. Row rules.
+    rules.push(Rule::new(
+        "(rij)",
+        col(FIELDS).neq(lit(width)),
+        concat_str(
+            [lit("de rij heeft "), col(FIELDS).cast(DataType::String), lit(format!(" velden, de kopregel {width}; controleer scheidingstekens en aanhalingstekens in deze rij"))],
+            "",
+            false,
+        ),
+    ));
+    for spec in entity.spec().iter().filter(|s| s.required) {
+        let raw_blank = col(format!("{}__raw", spec.name).as_str()).is_null()
+            .or(col(format!("{}__raw", spec.name).as_str()).str().strip_chars(lit(NULL)).eq(lit("")));
+        rules.push(Rule::new(spec.name, raw_blank, lit(format!("{}: verplicht veld is leeg; vul het in de bron in", spec.name))));
+    }
+    let limit = days(export_date);
+    // A planned date (reactie_verwacht_op) may lie in the future; every other date may not.
+    for spec in entity.spec().iter().filter(|s| s.kind == Kind::Date && s.name != "reactie_verwacht_op") {
+        rules.push(Rule::new(
+            spec.name,
+            col(spec.name).gt(lit(limit)),
+            lit(format!(
+                "{}: datum ligt na de exportdatum {}; controleer de datum of geef de juiste --exportdatum op",
+                spec.name,
+                crate::nl::date_short(export_date)
+            )),
+        ));
+    }
+    let order = entity.date_order();
+    for (j, later) in order.iter().enumerate() {
+        for earlier in &order[..j] {
+            rules.push(Rule::new(
+                later,
+                col(*later).lt(col(*earlier)),
+                lit(format!("{later}: ligt vóór {earlier}; de volgorde moet zijn {}", order.join(" ≤ "))),
+            ));
+        }
+    }
+    if entity == Entity::Cases {
+        let final_outcome = col("uitkomst").is_in(lit(Series::new("f".into(), ["opgelost", "deels_opgelost", "niet_opgelost", "ingetrokken"])).implode(), false);
+        rules.push(Rule::new(
+            "afgerond_op",
+            col("afgerond_op").is_not_null().and(final_outcome.not().or(col("uitkomst").is_null())),
+            lit("afgerond_op: ingevuld terwijl uitkomst geen einduitkomst is (opgelost, deels_opgelost, niet_opgelost of ingetrokken); vul de uitkomst in of maak de datum leeg"),
+        ));
+    }
+    let id = entity.id_column();
+    let first_row = col(ROW).min().over([col(id)]);
+    rules.push(Rule::new(
+        id,
+        col(id).is_not_null().and(col(ROW).neq(first_row.clone())),
+        concat_str([lit(format!("{id}: dubbel; dezelfde id staat al in rij ")), first_row.cast(DataType::String)], "", false),
+    ));
+
+    let (cols, reasons): (Vec<Expr>, Vec<Expr>) = rules.into_iter().map(|r| (r.column, r.reason)).unzip();
+    let checked = lf
+        .with_columns([concat_str(cols, "; ", true).alias(COLUMN), concat_str(reasons, "; ", true).alias(REASON)])
+        .with_column(when(col(REASON).eq(lit(""))).then(lit(NULL).cast(DataType::String)).otherwise(col(REASON)).alias(REASON))
+        .sort([ROW], Default::default())
+        .collect()?;
+
+    // 4. Split.
+    let canon_names: Vec<Expr> = entity
+        .spec()
+        .iter()
+        .map(|s| if s.kind == Kind::Date { col(s.name).cast(DataType::Date) } else { col(s.name) })
+        .collect();
+    let accepted = checked.clone().lazy().filter(col(REASON).is_null()).select(canon_names).collect()?;
+    let bad = checked.lazy().filter(col(REASON).is_not_null()).select([col(ROW), col(COLUMN), col(REASON)]);
+    let file = raw.path.display().to_string();
+    let mut original: Vec<Expr> = vec![lit(file.clone()).alias("bestand"), col(ROW).alias("rij"), col(COLUMN).alias("kolom"), col(REASON).alias("reden")];
+    original.extend(raw.headers.iter().map(|h| col(h.as_str())));
+    let has_extra = raw.df.column(EXTRA)?.null_count() < raw.df.height();
+    if has_extra {
+        original.push(col(EXTRA).alias("extra velden"));
+    }
+    let quarantine = raw
+        .df
+        .clone()
+        .lazy()
+        .join(bad, [col(ROW)], [col(ROW)], JoinArgs::new(JoinType::Inner))
+        .sort([ROW], Default::default())
+        .select(original)
+        .collect()?;
+
+    if entity == Entity::Cases {
+        let open_final = accepted
+            .clone()
+            .lazy()
+            .filter(col("afgerond_op").is_null().and(col("uitkomst").is_in(lit(Series::new("f".into(), ["opgelost", "deels_opgelost", "niet_opgelost", "ingetrokken"])).implode(), false)))
+            .collect()?
+            .height();
+        if open_final > 0 {
+            warnings.push(format!("{open_final} casus(sen) hebben een einduitkomst maar geen afgerond_op; ze tellen niet mee als afgerond"));
+        }
+    }
+    let summary = InputSummary {
+        soort: entity.dutch().to_string(),
+        bestand: file,
+        sha256: raw.sha256.clone(),
+        codering: raw.encoding.to_string(),
+        scheidingsteken: raw.delimiter.map(|d| if d == b'\t' { "tab".to_string() } else { (d as char).to_string() }),
+        gelezen: raw.df.height(),
+        geaccepteerd: accepted.height(),
+        in_quarantaine: quarantine.height(),
+        waarschuwingen: warnings,
+    };
+    debug_assert_eq!(summary.gelezen, summary.geaccepteerd + summary.in_quarantaine);
+    Ok(Validated { accepted, quarantine, summary })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_in_every_accepted_form() {
+        let f = Config::default_config().invoer.datumformaten;
+        let d = NaiveDate::from_ymd_opt(2025, 3, 1).unwrap();
+        assert_eq!(parse_date("2025-03-01", &f, false), Some(d));
+        assert_eq!(parse_date("01-03-2025", &f, false), Some(d));
+        assert_eq!(parse_date("1-3-2025", &f, false), Some(d));
+        assert_eq!(parse_date("2025-03-01 00:00:00", &f, false), Some(d));
+        assert_eq!(parse_date("31-02-2025", &f, false), None);
+        assert_eq!(parse_date("45717", &f, true), Some(d));
+        assert_eq!(parse_date("45717", &f, false), None);
+        assert_eq!(parse_date("gisteren", &f, false), None);
+    }
+
+    #[test]
+    fn booleans_and_integers() {
+        assert_eq!(parse_bool("Ja"), Some(true));
+        assert_eq!(parse_bool(" NEE "), Some(false));
+        assert_eq!(parse_bool("1"), Some(true));
+        assert_eq!(parse_bool("misschien"), None);
+        assert_eq!(parse_int("7"), Some(7));
+        assert_eq!(parse_int("7,0"), Some(7));
+        assert_eq!(parse_int("7,5"), None);
+    }
+
+    #[test]
+    fn code_matching_with_mapping_wildcard_and_suggestion() {
+        let known: Vec<String> = vec!["dienst_toeslagen".into(), "belastingdienst".into()];
+        let mut m = BTreeMap::new();
+        m.insert("DT".to_string(), "dienst_toeslagen".to_string());
+        let cm = CodeMatcher::new(Some(&m), &known);
+        assert_eq!(cm.code("Dienst Toeslagen", "dienst", "casussen").unwrap(), "dienst_toeslagen");
+        assert_eq!(cm.code("dt", "dienst", "casussen").unwrap(), "dienst_toeslagen");
+        let e = cm.code("Belastingdiest", "dienst", "casussen").unwrap_err();
+        assert!(e.contains("bedoelt u \"belastingdienst\""), "{e}");
+        m.insert("*".into(), "belastingdienst".into());
+        let cm = CodeMatcher::new(Some(&m), &known);
+        assert_eq!(cm.code("iets anders", "dienst", "casussen").unwrap(), "belastingdienst");
+    }
+}

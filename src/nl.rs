@@ -1,0 +1,106 @@
+//! Dutch formatting of numbers, percentages and dates.
+//!
+//! Everything a person reads uses these: thousands with a dot, decimals with
+//! a comma, dates written out.
+//!
+//! ```
+//! use rodedraad::nl;
+//! assert_eq!(nl::int(1234), "1.234");
+//! assert_eq!(nl::pct(0.125, 1), "12,5%");
+//! let d = chrono::NaiveDate::from_ymd_opt(2025, 3, 1).unwrap();
+//! assert_eq!(nl::date(d), "1 maart 2025");
+//! ```
+
+use chrono::{Datelike, NaiveDate};
+
+pub const MAANDEN: [&str; 12] = [
+    "januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november",
+    "december",
+];
+
+/// An integer with a dot as thousands separator.
+pub fn int(n: i64) -> String {
+    let s = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3 + 1);
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push('.');
+        }
+        out.push(ch);
+    }
+    if n < 0 {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
+/// A decimal number with `decimals` digits, comma as decimal separator.
+pub fn dec(x: f64, decimals: usize) -> String {
+    if !x.is_finite() {
+        return "-".into();
+    }
+    let s = format!("{:.*}", decimals, x.abs());
+    let (whole, frac) = match s.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (s.as_str(), None),
+    };
+    let w: i64 = whole.parse().unwrap_or(0);
+    let neg = x < 0.0 && s.chars().any(|c| c != '0' && c != '.');
+    let mut out = String::new();
+    if neg {
+        out.push('-');
+    }
+    out.push_str(&int(w));
+    if let Some(f) = frac {
+        out.push(',');
+        out.push_str(f);
+    }
+    out
+}
+
+/// A share (0..=1) as a percentage with `decimals` digits: `0.125` -> `12,5%`.
+pub fn pct(share: f64, decimals: usize) -> String {
+    format!("{}%", dec(share * 100.0, decimals))
+}
+
+/// A date written out: `1 maart 2025`.
+pub fn date(d: NaiveDate) -> String {
+    format!("{} {} {}", d.day(), MAANDEN[d.month0() as usize], d.year())
+}
+
+/// A short numeric Dutch date: `01-03-2025`.
+pub fn date_short(d: NaiveDate) -> String {
+    d.format("%d-%m-%Y").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integers() {
+        assert_eq!(int(0), "0");
+        assert_eq!(int(999), "999");
+        assert_eq!(int(1000), "1.000");
+        assert_eq!(int(1234567), "1.234.567");
+        assert_eq!(int(-1234), "-1.234");
+    }
+
+    #[test]
+    fn decimals_and_percentages() {
+        assert_eq!(dec(1234.5, 1), "1.234,5");
+        assert_eq!(dec(-0.04, 1), "0,0");
+        assert_eq!(dec(-2.25, 2), "-2,25");
+        assert_eq!(pct(0.125, 1), "12,5%");
+        assert_eq!(pct(1.0, 0), "100%");
+        assert_eq!(dec(f64::NAN, 1), "-");
+    }
+
+    #[test]
+    fn dates() {
+        let d = NaiveDate::from_ymd_opt(2026, 12, 31).unwrap();
+        assert_eq!(date(d), "31 december 2026");
+        assert_eq!(date_short(d), "31-12-2026");
+    }
+}

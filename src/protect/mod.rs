@@ -1,0 +1,105 @@
+//! Protect: no personal data and no re-identifiable small numbers in anything published.
+//!
+//! - [`pii`]: detectors for personal data in free Dutch text.
+//! - [`suppress`]: primary and secondary cell suppression on linked tables.
+//! - [`tables`]: published tables built under the disclosure policy.
+//! - [`kanon`]: k-anonymity check for stories.
+//! - [`audit`]: the independent check of a finished output folder.
+//!
+//! The policy in plain Dutch is `docs/openbaarmakingsbeleid.md`; [`policy_text`]
+//! fills in the configured thresholds for the report's verantwoording.
+//!
+//! ```
+//! use rodedraad::protect::{clean_text, TextMode};
+//! let (out, kinds) = clean_text("Bel 06-12345678 voor info", TextMode::Weglaten);
+//! assert!(out.is_none());
+//! assert_eq!(kinds.len(), 1);
+//! ```
+
+pub mod audit;
+pub mod kanon;
+pub mod pii;
+pub mod suppress;
+pub mod tables;
+
+use crate::config::Config;
+use crate::model::{Case, Signal};
+use pii::PiiKind;
+use serde::Serialize;
+
+/// What happens to a text with personal data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextMode {
+    /// The whole text is withheld.
+    Weglaten,
+    /// Every hit is replaced by a placeholder such as `[BSN]`.
+    Maskeren,
+}
+
+impl TextMode {
+    pub fn from_config(cfg: &Config) -> TextMode {
+        if cfg.bescherming.persoonsgegevens == "maskeren" {
+            TextMode::Maskeren
+        } else {
+            TextMode::Weglaten
+        }
+    }
+}
+
+/// One personal-data hit: where and what kind, never the value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PiiLogEntry {
+    pub bron: String,
+    pub id: String,
+    pub veld: String,
+    pub soort: PiiKind,
+    pub waarschuwing: bool,
+}
+
+/// Cleans one text: `None` when withheld; the kinds found.
+pub fn clean_text(text: &str, mode: TextMode) -> (Option<String>, Vec<PiiKind>) {
+    let hits = pii::scan(text);
+    if hits.is_empty() {
+        return (Some(text.to_string()), Vec::new());
+    }
+    let kinds = hits.iter().map(|h| h.kind).collect();
+    match mode {
+        TextMode::Weglaten => (None, kinds),
+        TextMode::Maskeren => (Some(pii::mask(text, &hits)), kinds),
+    }
+}
+
+fn clean_field(field: &mut Option<String>, bron: &str, id: &str, veld: &str, mode: TextMode, log: &mut Vec<PiiLogEntry>) {
+    let Some(text) = field.as_deref() else { return };
+    let (out, kinds) = clean_text(text, mode);
+    for k in kinds {
+        log.push(PiiLogEntry { bron: bron.into(), id: id.into(), veld: veld.into(), soort: k, waarschuwing: k.is_warning_only() });
+    }
+    *field = out;
+}
+
+/// Removes or masks personal data in every free-text field; returns the log.
+pub fn scrub(cases: &mut [Case], signals: &mut [Signal], mode: TextMode) -> Vec<PiiLogEntry> {
+    let mut log = Vec::new();
+    for c in cases.iter_mut() {
+        let id = c.casus_id.clone();
+        clean_field(&mut c.samenvatting, "casussen", &id, "samenvatting", mode, &mut log);
+        clean_field(&mut c.geleerde_les, "casussen", &id, "geleerde_les", mode, &mut log);
+        clean_field(&mut c.doorverwezen_naar, "casussen", &id, "doorverwezen_naar", mode, &mut log);
+    }
+    for s in signals.iter_mut() {
+        let id = s.signaal_id.clone();
+        clean_field(&mut s.omschrijving, "signalen", &id, "omschrijving", mode, &mut log);
+        clean_field(&mut s.terugkoppeling, "signalen", &id, "terugkoppeling", mode, &mut log);
+        clean_field(&mut s.eigenaar, "signalen", &id, "eigenaar", TextMode::Maskeren, &mut log);
+    }
+    log
+}
+
+/// The disclosure policy in plain Dutch with the configured thresholds filled in.
+pub fn policy_text(cfg: &Config) -> String {
+    include_str!("../../docs/openbaarmakingsbeleid.md")
+        .replace("{min_cel}", &cfg.bescherming.min_cel.to_string())
+        .replace("{min_noemer}", &cfg.bescherming.min_noemer.to_string())
+        .replace("{k}", &cfg.bescherming.k_verhaal.to_string())
+}

@@ -1,0 +1,357 @@
+//! Published tables: every number a person reads passes through here.
+//!
+//! A [`PubTable`] is what the renderers print and what the audit reads back.
+//! The builders apply the disclosure policy for the `kamer` audience: sparse
+//! categories are merged into "overig" first, then small counts are hidden
+//! (primary) and as few extra cells as needed so that nothing hidden can be
+//! recomputed from the totals (secondary). Percentages and other statistics
+//! are shown only on a large enough denominator. For `intern` nothing is
+//! hidden, but the table is still marked.
+//!
+//! ```
+//! use rodedraad::protect::tables::{Audience, Protector};
+//! let p = Protector::new(Audience::Kamer, 5, 10, false);
+//! let t = p.counts_1d("t", "Instroom", "Dienst", &[("A".into(), 20), ("B".into(), 3), ("C".into(), 12)], false);
+//! // B (3) is merged into "overig", which is then still too small and is hidden, with one more cell.
+//! assert!(t.rijen.iter().any(|r| r.cellen[0].onderdrukt));
+//! ```
+
+use super::suppress::{self, CellStatus, Equation, LinkedTable, Policy};
+use crate::nl;
+use serde::{Deserialize, Serialize};
+
+/// Who reads the output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Audience {
+    Kamer,
+    Intern,
+}
+
+/// What a cell holds (the audit checks counts and percentages).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CellKind {
+    Aantal,
+    Percentage,
+    Getal,
+    Tekst,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PubCell {
+    /// What is printed (Dutch formatting, "." when suppressed).
+    pub tekst: String,
+    pub soort: CellKind,
+    /// The value when shown (a share for percentages).
+    pub waarde: Option<f64>,
+    /// Denominator of a percentage or statistic, when shown.
+    pub noemer: Option<u64>,
+    pub onderdrukt: bool,
+}
+
+impl PubCell {
+    pub fn text(t: impl Into<String>) -> PubCell {
+        PubCell { tekst: t.into(), soort: CellKind::Tekst, waarde: None, noemer: None, onderdrukt: false }
+    }
+    fn hidden(soort: CellKind) -> PubCell {
+        PubCell { tekst: ".".into(), soort, waarde: None, noemer: None, onderdrukt: true }
+    }
+    fn count(v: u64) -> PubCell {
+        PubCell { tekst: nl::int(v as i64), soort: CellKind::Aantal, waarde: Some(v as f64), noemer: None, onderdrukt: false }
+    }
+    fn empty() -> PubCell {
+        PubCell { tekst: "-".into(), soort: CellKind::Tekst, waarde: None, noemer: None, onderdrukt: false }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PubRow {
+    pub kop: String,
+    pub cellen: Vec<PubCell>,
+    /// This row is the sum of the other rows (those without `deel_van`).
+    pub totaal: bool,
+    /// This row is a part of the subtotal in row `deel_van`.
+    #[serde(default)]
+    pub deel_van: Option<usize>,
+}
+
+/// A table as published.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PubTable {
+    pub id: String,
+    pub titel: String,
+    /// Header of the row-label column, then of each value column.
+    pub kolommen: Vec<String>,
+    pub rijen: Vec<PubRow>,
+    pub voetnoten: Vec<String>,
+    /// The last column is the sum of the other count columns.
+    pub totaal_kolom: bool,
+}
+
+impl PubTable {
+    pub fn has_suppressed(&self) -> bool {
+        self.rijen.iter().any(|r| r.cellen.iter().any(|c| c.onderdrukt))
+    }
+}
+
+/// Footnote on the "." symbol.
+pub const NOTE_SUPPRESSED: &str = "Een punt (.) betekent: niet getoond, omdat het aantal te klein is of omdat het uit andere cellen terug te rekenen zou zijn (openbaarmakingsbeleid).";
+
+/// Applies the disclosure policy to tables and figures.
+#[derive(Debug, Clone)]
+pub struct Protector {
+    pub audience: Audience,
+    pub min_cel: u64,
+    pub min_noemer: u64,
+    pub suppress_zero: bool,
+}
+
+impl Protector {
+    pub fn new(audience: Audience, min_cel: u64, min_noemer: u64, suppress_zero: bool) -> Protector {
+        Protector { audience, min_cel, min_noemer, suppress_zero }
+    }
+
+    fn public(&self) -> bool {
+        self.audience == Audience::Kamer
+    }
+
+    fn policy(&self) -> Policy {
+        Policy { min_cel: self.min_cel, suppress_zero: self.suppress_zero }
+    }
+
+    /// A lone count (not part of a table with totals).
+    pub fn count(&self, v: u64) -> PubCell {
+        if self.public() && ((v > 0 && v < self.min_cel) || (v == 0 && self.suppress_zero)) {
+            PubCell::hidden(CellKind::Aantal)
+        } else {
+            PubCell::count(v)
+        }
+    }
+
+    /// A share `teller / noemer`, shown with one decimal when the denominator is large enough.
+    pub fn share(&self, teller: u64, noemer: u64) -> PubCell {
+        if noemer == 0 {
+            return PubCell::empty();
+        }
+        if self.public() && noemer < self.min_noemer {
+            return PubCell::hidden(CellKind::Percentage);
+        }
+        let w = teller as f64 / noemer as f64;
+        PubCell { tekst: nl::pct(w, 1), soort: CellKind::Percentage, waarde: Some(w), noemer: Some(noemer), onderdrukt: false }
+    }
+
+    /// A statistic (median, mean, ...) resting on `n` cases.
+    pub fn statistic(&self, v: Option<f64>, n: u64, decimals: usize, unit: &str) -> PubCell {
+        match v {
+            None => PubCell::empty(),
+            Some(_) if self.public() && n < self.min_noemer => PubCell::hidden(CellKind::Getal),
+            Some(x) => PubCell {
+                tekst: format!("{}{unit}", nl::dec(x, decimals)),
+                soort: CellKind::Getal,
+                waarde: Some(x),
+                noemer: Some(n),
+                onderdrukt: false,
+            },
+        }
+    }
+
+    /// One column of counts per category, with a total row when `additive`
+    /// (categories are disjoint). Sparse categories are merged first (kamer).
+    pub fn counts_1d(&self, id: &str, titel: &str, dim_label: &str, items: &[(String, u64)], multi_valued: bool) -> PubTable {
+        let mut notes = Vec::new();
+        let items: Vec<(String, u64)> = if self.public() {
+            let (merged, which) = suppress::collapse_small(items, self.min_cel, "Overig");
+            if !which.is_empty() {
+                notes.push(format!("Samengevoegd tot \"Overig\": {}.", which.join(", ")));
+            }
+            merged
+        } else {
+            items.to_vec()
+        };
+        let total: u64 = items.iter().map(|(_, v)| v).sum();
+        let mut rijen: Vec<PubRow>;
+        if multi_valued {
+            rijen = items.iter().map(|(l, v)| PubRow { kop: l.clone(), cellen: vec![self.count(*v)], totaal: false, deel_van: None }).collect();
+            notes.push("Een casus kan in meer dan één groep vallen; de groepen tellen daarom niet op tot het totaal.".into());
+        } else {
+            let mut values: Vec<u64> = items.iter().map(|(_, v)| *v).collect();
+            values.push(total);
+            let n = items.len();
+            let table = LinkedTable { values: values.clone(), equations: vec![Equation { total: n, parts: (0..n).collect() }] };
+            let status = self.statuses(&table);
+            rijen = items
+                .iter()
+                .enumerate()
+                .map(|(i, (l, v))| PubRow { kop: l.clone(), cellen: vec![self.cell(*v, status[i])], totaal: false, deel_van: None })
+                .collect();
+            rijen.push(PubRow { kop: "Totaal".into(), cellen: vec![self.cell(total, status[n])], totaal: true, deel_van: None });
+        }
+        let t = PubTable { id: id.into(), titel: titel.into(), kolommen: vec![dim_label.into(), "Aantal".into()], rijen, voetnoten: notes, totaal_kolom: false };
+        self.with_note(t)
+    }
+
+    /// An r x c table of counts with row totals (last column) and a total row.
+    pub fn counts_2d(&self, id: &str, titel: &str, row_labels: &[String], col_labels: &[String], cells: &[Vec<u64>], corner: &str) -> PubTable {
+        let (table, r, c) = suppress::table_2d(cells);
+        let status = self.statuses(&table);
+        let mut rijen = Vec::new();
+        for i in 0..=r {
+            let kop = if i < r { row_labels[i].clone() } else { "Totaal".into() };
+            let cellen = (0..=c).map(|j| self.cell(table.values[i * (c + 1) + j], status[i * (c + 1) + j])).collect();
+            rijen.push(PubRow { kop, cellen, totaal: i == r, deel_van: None });
+        }
+        let mut kolommen = vec![corner.to_string()];
+        kolommen.extend(col_labels.iter().cloned());
+        kolommen.push("Totaal".into());
+        self.with_note(PubTable { id: id.into(), titel: titel.into(), kolommen, rijen, voetnoten: vec![], totaal_kolom: true })
+    }
+
+    /// Main categories with their sub-categories (parent = sum of children) and a grand total.
+    /// Sparse sub-categories are merged into "overig" within their parent first.
+    pub fn hierarchy(&self, id: &str, titel: &str, dim_label: &str, parents: &[(String, Vec<(String, u64)>)]) -> PubTable {
+        let mut notes = Vec::new();
+        let mut groups: Vec<(String, Vec<(String, u64)>)> = Vec::new();
+        for (p, kids) in parents {
+            let kids = if self.public() {
+                let (m, which) = suppress::collapse_small(kids, self.min_cel, &format!("{p}: overig"));
+                if !which.is_empty() {
+                    notes.push(format!("{p}: samengevoegd tot \"overig\": {}.", which.join(", ")));
+                }
+                m
+            } else {
+                kids.clone()
+            };
+            groups.push((p.clone(), kids));
+        }
+        let spec: Vec<(u64, Vec<u64>)> = groups.iter().map(|(_, k)| (k.iter().map(|x| x.1).sum(), k.iter().map(|x| x.1).collect())).collect();
+        let table = suppress::hierarchy(&spec);
+        let status = self.statuses(&table);
+        // Layout of suppress::hierarchy: for each parent: parent cell, then its children; grand total last.
+        let mut rijen = Vec::new();
+        let mut idx = 0;
+        for (p, kids) in &groups {
+            let parent_row = rijen.len();
+            rijen.push(PubRow { kop: p.clone(), cellen: vec![self.cell(table.values[idx], status[idx])], totaal: false, deel_van: None });
+            idx += 1;
+            for (k, _) in kids {
+                rijen.push(PubRow { kop: format!("– {k}"), cellen: vec![self.cell(table.values[idx], status[idx])], totaal: false, deel_van: Some(parent_row) });
+                idx += 1;
+            }
+        }
+        rijen.push(PubRow { kop: "Totaal".into(), cellen: vec![self.cell(table.values[idx], status[idx])], totaal: true, deel_van: None });
+        let t = PubTable { id: id.into(), titel: titel.into(), kolommen: vec![dim_label.into(), "Aantal".into()], rijen, voetnoten: notes, totaal_kolom: false };
+        self.with_note(t)
+    }
+
+    fn statuses(&self, table: &LinkedTable) -> Vec<CellStatus> {
+        if self.public() {
+            suppress::suppress(table, &self.policy())
+        } else {
+            vec![CellStatus::Shown; table.values.len()]
+        }
+    }
+
+    fn cell(&self, v: u64, s: CellStatus) -> PubCell {
+        match s {
+            CellStatus::Shown => PubCell::count(v),
+            _ => PubCell::hidden(CellKind::Aantal),
+        }
+    }
+
+    /// Adds the "." footnote when anything is hidden.
+    pub fn with_note(&self, mut t: PubTable) -> PubTable {
+        if t.has_suppressed() && !t.voetnoten.iter().any(|n| n == NOTE_SUPPRESSED) {
+            t.voetnoten.push(NOTE_SUPPRESSED.into());
+        }
+        t
+    }
+}
+
+/// Rebuilds the additive structure of a published table with only its shown counts,
+/// for the audit: returns the linked table and which cells are hidden.
+pub fn linked_from_published(t: &PubTable) -> Option<(LinkedTable, Vec<bool>)> {
+    let ncols = t.rijen.first()?.cellen.len();
+    let idx = |r: usize, c: usize| r * ncols + c;
+    let mut values = Vec::new();
+    let mut hidden = Vec::new();
+    for r in &t.rijen {
+        if r.cellen.len() != ncols {
+            return None;
+        }
+        for c in &r.cellen {
+            values.push(c.waarde.map(|v| v.max(0.0) as u64).unwrap_or(0));
+            hidden.push(c.onderdrukt);
+        }
+    }
+    let mut equations = Vec::new();
+    let count_cols: Vec<usize> = (0..ncols).filter(|&c| t.rijen.iter().all(|r| matches!(r.cellen[c].soort, CellKind::Aantal))).collect();
+    if let Some(tot) = t.rijen.iter().position(|r| r.totaal) {
+        let plain: Vec<usize> = (0..t.rijen.len()).filter(|&r| r != tot && t.rijen[r].deel_van.is_none()).collect();
+        for &c in &count_cols {
+            equations.push(Equation { total: idx(tot, c), parts: plain.iter().map(|&r| idx(r, c)).collect() });
+        }
+    }
+    let parents: std::collections::BTreeSet<usize> = t.rijen.iter().filter_map(|r| r.deel_van).collect();
+    for p in parents {
+        let parts: Vec<usize> = (0..t.rijen.len()).filter(|&r| t.rijen[r].deel_van == Some(p)).collect();
+        for &c in &count_cols {
+            equations.push(Equation { total: idx(p, c), parts: parts.iter().map(|&r| idx(r, c)).collect() });
+        }
+    }
+    if t.totaal_kolom && count_cols.len() >= 2 {
+        let last = *count_cols.last().unwrap();
+        for r in 0..t.rijen.len() {
+            equations.push(Equation { total: idx(r, last), parts: count_cols[..count_cols.len() - 1].iter().map(|&c| idx(r, c)).collect() });
+        }
+    }
+    if equations.is_empty() {
+        return None;
+    }
+    Some((LinkedTable { values, equations }, hidden))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn intern_shows_everything() {
+        let p = Protector::new(Audience::Intern, 5, 10, false);
+        let t = p.counts_1d("t", "T", "x", &[("a".into(), 1), ("b".into(), 2)], false);
+        assert!(!t.has_suppressed());
+        assert_eq!(t.rijen.len(), 3);
+    }
+
+    #[test]
+    fn one_small_cell_with_a_total_takes_a_second_cell_along() {
+        let p = Protector::new(Audience::Kamer, 5, 10, false);
+        // No merging possible to a safe overig? 3 alone merges with the next smallest (6) into overig = 9.
+        let t = p.counts_1d("t", "T", "x", &[("a".into(), 20), ("b".into(), 3), ("c".into(), 6)], false);
+        assert!(!t.has_suppressed(), "merging made it safe: {:?}", t.rijen);
+        assert!(t.voetnoten.iter().any(|n| n.contains("Samengevoegd")));
+        let (lt, hidden) = linked_from_published(&t).unwrap();
+        assert!(suppress::recoverable(&lt, &hidden).is_empty());
+    }
+
+    #[test]
+    fn two_d_tables_hide_nothing_recoverable() {
+        let p = Protector::new(Audience::Kamer, 5, 10, false);
+        let t = p.counts_2d("f", "Stroom", &["A".into(), "B".into()], &["x".into(), "y".into()], &[vec![2, 10], vec![8, 12]], "dienst");
+        assert!(t.rijen[0].cellen[0].onderdrukt);
+        let (lt, hidden) = linked_from_published(&t).unwrap();
+        assert!(suppress::recoverable(&lt, &hidden).is_empty());
+        assert!(t.voetnoten.contains(&NOTE_SUPPRESSED.to_string()));
+    }
+
+    #[test]
+    fn shares_and_statistics_need_a_denominator() {
+        let p = Protector::new(Audience::Kamer, 5, 10, false);
+        assert!(p.share(3, 9).onderdrukt);
+        assert_eq!(p.share(3, 12).tekst, "25,0%");
+        assert!(p.statistic(Some(40.0), 4, 0, " dagen").onderdrukt);
+        assert_eq!(p.statistic(Some(40.5), 40, 1, " dagen").tekst, "40,5 dagen");
+        assert!(p.count(4).onderdrukt);
+        assert!(!p.count(0).onderdrukt);
+    }
+}

@@ -1,0 +1,215 @@
+//! Charts as inline SVG (plotters, no fonts needed: text stays `<text>`).
+//!
+//! Every chart is drawn from a table that went through disclosure control:
+//! a suppressed value is `None` and is not drawn. Each function returns the
+//! SVG markup, made accessible with `role="img"` and a `<title>`.
+//!
+//! ```
+//! use rodedraad::render::charts::{horizontal_bars, Bar};
+//! let svg = horizontal_bars("Test", &[Bar { label: "a".into(), value: Some(3.0), group: 0 }], "aantal");
+//! assert!(svg.contains("<svg") && svg.contains("role=\"img\""));
+//! ```
+
+use plotters::prelude::*;
+
+/// Palette with enough contrast on white (WCAG AA for large graphics).
+pub const PALETTE: [RGBColor; 6] = [
+    RGBColor(0x15, 0x42, 0x73), // dark blue
+    RGBColor(0xB2, 0x2A, 0x2A), // red
+    RGBColor(0x2E, 0x7D, 0x32), // green
+    RGBColor(0x8A, 0x5A, 0x00), // ochre
+    RGBColor(0x5E, 0x35, 0xB1), // purple
+    RGBColor(0x4A, 0x4A, 0x4A), // grey
+];
+
+/// A series of a stacked bar chart.
+#[derive(Debug, Clone)]
+pub struct Series {
+    pub name: String,
+    pub values: Vec<Option<f64>>,
+}
+
+/// One bar of a horizontal bar chart; `group` picks the colour.
+#[derive(Debug, Clone)]
+pub struct Bar {
+    pub label: String,
+    pub value: Option<f64>,
+    pub group: usize,
+}
+
+fn finish(svg: String, title: &str) -> String {
+    let esc = title.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    svg.replacen("<svg ", "<svg role=\"img\" ", 1).replacen('>', &format!("><title>{esc}</title>"), 1)
+}
+
+fn font(size: u32) -> TextStyle<'static> {
+    ("sans-serif", size).into_font().color(&BLACK)
+}
+
+/// Stacked vertical bars per category (e.g. intake per quarter by dienst).
+pub fn stacked_bars(title: &str, categories: &[String], series: &[Series], y_label: &str) -> String {
+    let mut buf = String::new();
+    {
+        let root = SVGBackend::with_string(&mut buf, (760, 360)).into_drawing_area();
+        let _ = root.fill(&WHITE);
+        let totals: Vec<f64> =
+            (0..categories.len()).map(|i| series.iter().filter_map(|s| s.values.get(i).copied().flatten()).sum()).collect();
+        let max = totals.iter().cloned().fold(1.0, f64::max) * 1.1;
+        let n = categories.len().max(1);
+        let cats = categories.to_vec();
+        let fmt = move |x: &f64| -> String {
+            let i = x.round() as usize;
+            if (x - x.round()).abs() < 1e-9 && i < cats.len() {
+                cats[i].clone()
+            } else {
+                String::new()
+            }
+        };
+        let mut chart = ChartBuilder::on(&root)
+            .margin(12)
+            .set_label_area_size(LabelAreaPosition::Left, 50)
+            .set_label_area_size(LabelAreaPosition::Bottom, 40)
+            .set_label_area_size(LabelAreaPosition::Right, 150)
+            .build_cartesian_2d(-0.6f64..(n as f64 - 0.4), 0f64..max)
+            .expect("chart");
+        let _ = chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_labels(n)
+            .x_label_formatter(&fmt)
+            .y_desc(y_label)
+            .label_style(font(12))
+            .axis_desc_style(font(12))
+            .draw();
+        for i in 0..categories.len() {
+            let mut base = 0.0;
+            for (k, s) in series.iter().enumerate() {
+                let Some(v) = s.values.get(i).copied().flatten() else { continue };
+                let c = PALETTE[k % PALETTE.len()];
+                let _ = chart.draw_series(std::iter::once(Rectangle::new([(i as f64 - 0.35, base), (i as f64 + 0.35, base + v)], c.filled())));
+                base += v;
+            }
+        }
+        for (k, s) in series.iter().enumerate() {
+            let y = 20 + k as i32 * 20;
+            let c = PALETTE[k % PALETTE.len()];
+            let _ = root.draw(&Rectangle::new([(620, y), (634, y + 12)], c.filled()));
+            let _ = root.draw(&Text::new(s.name.clone(), (640, y), font(12)));
+        }
+        let _ = root.present();
+    }
+    finish(buf, title)
+}
+
+/// Horizontal bars (funnel, rode draden by size).
+pub fn horizontal_bars(title: &str, bars: &[Bar], x_label: &str) -> String {
+    let mut buf = String::new();
+    {
+        let h = 60 + 28 * bars.len().max(1) as u32;
+        let root = SVGBackend::with_string(&mut buf, (760, h)).into_drawing_area();
+        let _ = root.fill(&WHITE);
+        let max = bars.iter().filter_map(|b| b.value).fold(1.0, f64::max) * 1.15;
+        let n = bars.len().max(1);
+        let labels: Vec<String> = bars.iter().map(|b| b.label.chars().take(48).collect()).collect();
+        let fmt = move |y: &f64| -> String {
+            let i = y.round() as usize;
+            if (y - y.round()).abs() < 1e-9 && i < labels.len() {
+                labels[labels.len() - 1 - i].clone()
+            } else {
+                String::new()
+            }
+        };
+        let mut chart = ChartBuilder::on(&root)
+            .margin(10)
+            .set_label_area_size(LabelAreaPosition::Left, 330)
+            .set_label_area_size(LabelAreaPosition::Bottom, 36)
+            .build_cartesian_2d(0f64..max, -0.6f64..(n as f64 - 0.4))
+            .expect("chart");
+        let _ = chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .y_labels(n)
+            .y_label_formatter(&fmt)
+            .x_desc(x_label)
+            .label_style(font(12))
+            .axis_desc_style(font(12))
+            .draw();
+        for (i, b) in bars.iter().enumerate() {
+            let y = (n - 1 - i) as f64;
+            match b.value {
+                Some(v) => {
+                    let c = PALETTE[b.group % PALETTE.len()];
+                    let _ = chart.draw_series(std::iter::once(Rectangle::new([(0.0, y - 0.32), (v, y + 0.32)], c.filled())));
+                    let _ = chart.draw_series(std::iter::once(Text::new(crate::nl::dec(v, 0), (v + max * 0.01, y + 0.1), font(11))));
+                }
+                None => {
+                    let _ = chart.draw_series(std::iter::once(Text::new(". (onderdrukt)".to_string(), (max * 0.01, y + 0.1), font(11))));
+                }
+            }
+        }
+        let _ = root.present();
+    }
+    finish(buf, title)
+}
+
+/// A step curve (Kaplan-Meier): points (x, y) with y in [0, 1] shown as a percentage.
+pub fn step_curve(title: &str, points: &[(f64, f64)], x_label: &str, y_label: &str) -> String {
+    let mut buf = String::new();
+    {
+        let root = SVGBackend::with_string(&mut buf, (760, 340)).into_drawing_area();
+        let _ = root.fill(&WHITE);
+        let xmax = points.iter().map(|p| p.0).fold(30.0, f64::max) * 1.05;
+        let mut chart = ChartBuilder::on(&root)
+            .margin(12)
+            .set_label_area_size(LabelAreaPosition::Left, 56)
+            .set_label_area_size(LabelAreaPosition::Bottom, 40)
+            .build_cartesian_2d(0f64..xmax, 0f64..1.0)
+            .expect("chart");
+        let yfmt = |y: &f64| crate::nl::pct(*y, 0);
+        let _ = chart
+            .configure_mesh()
+            .x_desc(x_label)
+            .y_desc(y_label)
+            .y_label_formatter(&yfmt)
+            .label_style(font(12))
+            .axis_desc_style(font(12))
+            .draw();
+        let mut stepped = vec![(0.0, 1.0)];
+        let mut last = 1.0;
+        for &(x, y) in points {
+            stepped.push((x, last));
+            stepped.push((x, y));
+            last = y;
+        }
+        stepped.push((xmax, last));
+        let _ = chart.draw_series(LineSeries::new(stepped, PALETTE[0].stroke_width(2)));
+        let _ = chart.draw_series(LineSeries::new(vec![(0.0, 0.5), (xmax, 0.5)], PALETTE[5].stroke_width(1)));
+        let _ = root.present();
+    }
+    finish(buf, title)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suppressed_values_are_not_drawn_but_marked() {
+        let svg = horizontal_bars(
+            "Rode draden",
+            &[Bar { label: "groot".into(), value: Some(12.0), group: 0 }, Bar { label: "klein".into(), value: None, group: 1 }],
+            "casussen",
+        );
+        assert!(svg.contains("onderdrukt"));
+        assert!(svg.contains("<title>Rode draden</title>"));
+    }
+
+    #[test]
+    fn charts_are_deterministic() {
+        let s = vec![Series { name: "Dienst Toeslagen".into(), values: vec![Some(3.0), None, Some(5.0)] }];
+        let c = vec!["2025-Q1".to_string(), "2025-Q2".into(), "2025-Q3".into()];
+        assert_eq!(stacked_bars("x", &c, &s, "aantal"), stacked_bars("x", &c, &s, "aantal"));
+        let k = step_curve("km", &[(10.0, 0.8), (40.0, 0.4)], "dagen", "nog open");
+        assert!(k.contains("polyline") || k.contains("path"));
+    }
+}

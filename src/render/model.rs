@@ -1,0 +1,781 @@
+//! The report model: everything a report shows, already protected and formatted.
+//!
+//! [`build`] turns an analysis into one [`Report`] for one audience. All
+//! renderers (HTML, Markdown, PDF, XLSX) read the same model, so the formats
+//! cannot disagree, and the disclosure policy is applied once, here, by
+//! construction: every number goes through [`Protector`], every text through
+//! the personal-data scrub.
+
+use crate::analyse::draden::{Draad, Soort};
+use crate::analyse::indicators::{self, Eenheid, Indicators, Record};
+use crate::cli::analyse::Analysis;
+use crate::config::Config;
+use crate::export::ledger::LedgerSignal;
+use crate::model::{Case, Signal};
+use crate::nl;
+use crate::protect::kanon::{self, QuasiId, StoryDecision};
+use crate::protect::tables::{Audience, PubCell, PubRow, PubTable, Protector};
+use crate::protect::{self, PiiLogEntry, TextMode};
+use crate::render::charts::{self, Bar, Series};
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A key figure for the summary.
+#[derive(Debug, Clone, Serialize)]
+pub struct KeyFigure {
+    pub naam: String,
+    pub waarde: String,
+    pub toelichting: String,
+}
+
+/// A chart with its text alternative and the table it is drawn from.
+#[derive(Debug, Clone, Serialize)]
+pub struct Chart {
+    pub id: String,
+    pub titel: String,
+    pub svg: String,
+    pub alt: String,
+    pub tabel: String,
+}
+
+/// A rode draad as published.
+#[derive(Debug, Clone, Serialize)]
+pub struct DraadView {
+    pub id: String,
+    pub soort: String,
+    pub label: String,
+    pub uitleg: String,
+    pub omvang: String,
+    pub aandragers: String,
+    pub trend: String,
+    pub periode: String,
+    pub verhaal: Option<String>,
+    pub aanbeveling: String,
+    pub signalen: String,
+    /// Only for the internal audience.
+    pub casus_ids: Vec<String>,
+}
+
+/// An earlier signal and what became of it.
+#[derive(Debug, Clone, Serialize)]
+pub struct SignalView {
+    pub id: String,
+    pub onderwerp: String,
+    pub ontvanger: String,
+    pub eigenaar: String,
+    pub status: String,
+    pub leeftijd: String,
+    pub reactie: String,
+}
+
+/// A data source in the verantwoording.
+#[derive(Debug, Clone, Serialize)]
+pub struct Source {
+    pub soort: String,
+    pub bestand: String,
+    pub gelezen: String,
+    pub geaccepteerd: String,
+    pub quarantaine: String,
+    pub sha256: String,
+}
+
+/// An indicator definition in the verantwoording.
+#[derive(Debug, Clone, Serialize)]
+pub struct DefinitionView {
+    pub naam: String,
+    pub omschrijving: String,
+    pub teller: String,
+    pub noemer: String,
+    pub uitsluitingen: String,
+    pub versie: u32,
+    pub gewijzigd: bool,
+}
+
+/// The whole report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub titel: String,
+    pub ondertitel: String,
+    pub publiek: Audience,
+    pub intern: bool,
+    pub organisatie: String,
+    pub periode: String,
+    pub periode_tekst: String,
+    pub vorige_periode: String,
+    pub peildatum: String,
+    pub peildatum_iso: String,
+    pub versie: String,
+    pub samenvatting: Vec<String>,
+    pub kerncijfers: Vec<KeyFigure>,
+    /// Tables of section 2, in order.
+    pub tabellen: Vec<PubTable>,
+    pub grafieken: Vec<Chart>,
+    pub draden: Vec<DraadView>,
+    pub draden_tabel: PubTable,
+    pub signalen: Vec<SignalView>,
+    pub signalen_status: String,
+    pub lessen: Vec<String>,
+    pub bronnen: Vec<Source>,
+    pub definities: Vec<DefinitionView>,
+    pub beleid: String,
+    pub onderdrukt: Vec<String>,
+    pub waarschuwingen: Vec<String>,
+    /// Internal only: open cases with phase and age.
+    pub open_casussen: Option<PubTable>,
+    pub persoonsgegevens: Vec<String>,
+}
+
+/// Everything that goes into a report besides the analysis.
+pub struct Inputs<'a> {
+    pub analysis: &'a Analysis,
+    pub cfg: &'a Config,
+    pub audience: Audience,
+    pub ledger: Option<&'a [LedgerSignal]>,
+    /// Definition versions of the previous report (id -> version), to mark changes.
+    pub previous_versions: Option<BTreeMap<String, u32>>,
+}
+
+/// The internal log of what protection did (never published).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ProtectLog {
+    pub persoonsgegevens: Vec<PiiLogEntry>,
+    pub verhalen: Vec<String>,
+}
+
+fn rec<'a>(ind: &'a Indicators, id: &str) -> Option<&'a Record> {
+    ind.total(id)
+}
+
+fn count_of(r: Option<&Record>) -> u64 {
+    r.and_then(|r| r.teller).unwrap_or(0.0).round() as u64
+}
+
+/// Builds the report model for one audience.
+pub fn build(inp: &Inputs) -> (Report, ProtectLog) {
+    let an = inp.analysis;
+    let cfg = inp.cfg;
+    let ind = &an.indicators;
+    let b = &cfg.bescherming;
+    let p = Protector::new(inp.audience, b.min_cel, b.min_noemer, b.nul_onderdrukken);
+    let mode = TextMode::from_config(cfg);
+    let mut cases: Vec<Case> = an.dataset.case_structs().unwrap_or_default();
+    let mut signals: Vec<Signal> = an.dataset.signal_structs().unwrap_or_default();
+    let mut log = ProtectLog { persoonsgegevens: protect::scrub(&mut cases, &mut signals, mode), ..Default::default() };
+    let peil = ind.peildatum;
+    let period = &ind.periode;
+
+    let mut tabellen = Vec::new();
+    tabellen.push(key_table(ind, &p, inp));
+    let label = |dim: &str, g: &str| cfg.label(dim, g);
+    let breakdown = |id: &str, dim: &str| -> Vec<(String, u64)> {
+        ind.by(id, dim).iter().map(|r| (label(dim, r.groep.as_deref().unwrap_or("onbekend")), r.teller.unwrap_or(0.0) as u64)).collect()
+    };
+    tabellen.push(p.counts_1d("instroom-aandrager", "Ontvangen casussen per type aandrager", "Type aandrager", &breakdown("ontvangen_aantal", "aandrager_type"), false));
+    tabellen.push(p.counts_1d("instroom-dienst", "Ontvangen casussen per dienst", "Dienst", &breakdown("ontvangen_aantal", "dienst"), false));
+    tabellen.push(theme_table(&cases, period, &p, cfg));
+    tabellen.push(p.counts_1d("instroom-doelgroep", "Ontvangen casussen per doelgroep", "Doelgroep", &breakdown("ontvangen_aantal", "doelgroep"), true));
+    tabellen.push(p.counts_1d("triage", "Triagebesluiten in de periode", "Besluit", &breakdown("triage_aantal", "triage_besluit"), false));
+    tabellen.push(warm_table(ind, &p, cfg));
+    tabellen.push(flow_table(ind, &p, cfg));
+    tabellen.push(escalation_table(ind, &p, cfg));
+    tabellen.push(cohort_table(ind, &p));
+    tabellen.push(target_table(ind, &p, cfg));
+
+    let grafieken = charts_for(&cases, ind, &an.draden, &p, cfg, &tabellen);
+    let (draden, draden_tabel) = draden_views(&an.draden, &cases, &signals, &p, inp, &mut log);
+    let (signalen, signalen_status) = signal_views(inp.ledger, &signals, peil, &p, mode, &mut log);
+    let lessen = lessons(&cases, period.start, period.end);
+    let kerncijfers = key_figures(ind, &p);
+    let samenvatting = summary_sentences(ind, &draden, &p, period.title());
+    let onderdrukt: Vec<String> = tabellen
+        .iter()
+        .chain(std::iter::once(&draden_tabel))
+        .filter(|t| t.has_suppressed() || t.voetnoten.iter().any(|n| n.contains("amengevoegd")))
+        .map(|t| {
+            let merged: Vec<&String> = t.voetnoten.iter().filter(|n| n.contains("amengevoegd")).collect();
+            let hidden = t.rijen.iter().flat_map(|r| &r.cellen).filter(|c| c.onderdrukt).count();
+            format!(
+                "{}: {} cel(len) niet getoond{}",
+                t.titel,
+                hidden,
+                if merged.is_empty() { String::new() } else { format!("; {}", merged.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" ")) }
+            )
+        })
+        .collect();
+    let bronnen = an
+        .dataset
+        .report
+        .invoer
+        .iter()
+        .map(|s| Source {
+            soort: s.soort.clone(),
+            bestand: std::path::Path::new(&s.bestand).file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default(),
+            gelezen: nl::int(s.gelezen as i64),
+            geaccepteerd: nl::int(s.geaccepteerd as i64),
+            quarantaine: nl::int(s.in_quarantaine as i64),
+            sha256: s.sha256.clone(),
+        })
+        .collect();
+    let definities = indicators::definitions()
+        .iter()
+        .map(|d| DefinitionView {
+            naam: d.naam.into(),
+            omschrijving: d.omschrijving.into(),
+            teller: d.teller.into(),
+            noemer: d.noemer.into(),
+            uitsluitingen: d.uitsluitingen.into(),
+            versie: d.versie,
+            gewijzigd: inp.previous_versions.as_ref().and_then(|m| m.get(d.id)).is_some_and(|v| *v != d.versie),
+        })
+        .collect();
+    let intern = inp.audience == Audience::Intern;
+    let open_casussen = intern.then(|| open_case_table(ind, cfg));
+    let waarschuwingen = if intern { an.dataset.report.invoer.iter().flat_map(|s| s.waarschuwingen.iter().map(move |w| format!("{}: {w}", s.soort))).collect() } else { Vec::new() };
+    let persoonsgegevens = if intern {
+        let mut per: BTreeMap<String, usize> = BTreeMap::new();
+        for e in &log.persoonsgegevens {
+            *per.entry(format!("{} in {}.{}", e.soort.label(), e.bron, e.veld)).or_default() += 1;
+        }
+        per.into_iter().map(|(k, n)| format!("{k}: {n} tekst(en) {}", if mode == TextMode::Weglaten { "weggelaten" } else { "gemaskeerd" })).collect()
+    } else {
+        Vec::new()
+    };
+    let report = Report {
+        titel: if intern { format!("Kwartaalanalyse {}", period.title()) } else { format!("Rapportage aan de Tweede Kamer over het {}", period.title()) },
+        ondertitel: cfg.rapport.organisatie.clone(),
+        publiek: inp.audience,
+        intern,
+        organisatie: cfg.rapport.organisatie.clone(),
+        periode: period.title(),
+        periode_tekst: period.dutch(),
+        vorige_periode: ind.vorige_periode.title(),
+        peildatum: nl::date(peil),
+        peildatum_iso: peil.to_string(),
+        versie: format!("rodedraad {}, definities versie {}", env!("CARGO_PKG_VERSION"), indicators::DEFINITIONS_VERSION),
+        samenvatting,
+        kerncijfers,
+        tabellen,
+        grafieken,
+        draden,
+        draden_tabel,
+        signalen,
+        signalen_status,
+        lessen,
+        bronnen,
+        definities,
+        beleid: protect::policy_text(cfg),
+        onderdrukt,
+        waarschuwingen,
+        open_casussen,
+        persoonsgegevens,
+    };
+    (report, log)
+}
+
+fn fmt_value(r: &Record, p: &Protector) -> PubCell {
+    let n = r.noemer.unwrap_or(0);
+    match r.eenheid {
+        Eenheid::Aantal => p.count(r.teller.unwrap_or(0.0) as u64),
+        Eenheid::Aandeel => p.share(r.teller.unwrap_or(0.0) as u64, n),
+        Eenheid::Dagen => p.statistic(r.waarde, n, 0, " dagen"),
+        Eenheid::Score => p.statistic(r.waarde, n, 1, ""),
+    }
+}
+
+fn fmt_prev(r: &Record, p: &Protector) -> PubCell {
+    let shadow = Record { teller: r.vorige_teller, noemer: r.vorige_noemer, waarde: r.vorige_waarde, ..r.clone() };
+    fmt_value(&shadow, p)
+}
+
+fn key_table(ind: &Indicators, p: &Protector, inp: &Inputs) -> PubTable {
+    let defs = indicators::definitions();
+    let mut rijen = Vec::new();
+    for d in &defs {
+        let Some(r) = ind.total(d.id) else { continue };
+        let value = fmt_value(r, p);
+        let basis = match (d.eenheid, r.teller, r.noemer) {
+            (Eenheid::Aandeel, Some(t), Some(n)) if n > 0 => {
+                let tc = p.count(t as u64);
+                let nc = p.count(n);
+                PubCell::text(format!("{} van {}", tc.tekst, nc.tekst))
+            }
+            (Eenheid::Dagen | Eenheid::Score, _, Some(n)) => PubCell::text(format!("n = {}", p.count(n).tekst)),
+            _ => PubCell::text(""),
+        };
+        let ci = match (d.eenheid, r.ci_laag, r.ci_hoog, value.onderdrukt) {
+            (Eenheid::Aandeel, Some(a), Some(b), false) => PubCell::text(format!("{} – {}", nl::pct(a, 1), nl::pct(b, 1))),
+            _ => PubCell::text(""),
+        };
+        let prev = fmt_prev(r, p);
+        let diff = match (r.verschil, value.onderdrukt || prev.onderdrukt || value.waarde.is_none() || prev.waarde.is_none()) {
+            (Some(x), false) if d.eenheid == Eenheid::Aandeel => PubCell::text(format!("{}{} procentpunt", if x > 0.0 { "+" } else { "" }, nl::dec(x * 100.0, 1))),
+            (Some(x), false) => PubCell::text(format!("{}{}", if x > 0.0 { "+" } else { "" }, nl::dec(x, if d.eenheid == Eenheid::Score { 1 } else { 0 }))),
+            _ => PubCell::text(""),
+        };
+        let changed = inp.previous_versions.as_ref().and_then(|m| m.get(d.id)).is_some_and(|v| *v != d.versie);
+        let naam = if changed { format!("{} (definitie gewijzigd)", d.naam) } else { d.naam.to_string() };
+        rijen.push(PubRow { kop: naam, cellen: vec![value, basis, ci, prev, diff], totaal: false, deel_van: None });
+    }
+    p.with_note(PubTable {
+        id: "kerncijfers".into(),
+        titel: format!("Kerncijfers {} (vorige periode: {})", ind.periode.title(), ind.vorige_periode.title()),
+        kolommen: vec!["Indicator".into(), "Waarde".into(), "Basis".into(), "95%-interval".into(), "Vorige periode".into(), "Verschil".into()],
+        rijen,
+        voetnoten: vec![
+            "Percentages met een 95%-betrouwbaarheidsinterval volgens Wilson. Definities: zie de verantwoording.".into(),
+            "Doorlooptijd inclusief open casussen: Kaplan-Meier-mediaan, open casussen gecensureerd op de peildatum.".into(),
+        ],
+        totaal_kolom: false,
+    })
+}
+
+fn key_figures(ind: &Indicators, p: &Protector) -> Vec<KeyFigure> {
+    let mut out = Vec::new();
+    let mut push = |id: &str, naam: &str, toel: &str| {
+        if let Some(r) = rec(ind, id) {
+            let v = fmt_value(r, p);
+            out.push(KeyFigure { naam: naam.into(), waarde: v.tekst, toelichting: toel.into() });
+        }
+    };
+    push("ontvangen_aantal", "casussen ontvangen", "aangedragen door helpers");
+    push("afgerond_aantal", "casussen afgerond", "na behandeling");
+    push("oplossing_pct", "oplossing gevonden", "van de afgeronde casussen (excl. ingetrokken)");
+    push("advies_overgenomen_pct", "advies overgenomen", "(deels) door de dienst");
+    push("geescaleerd_pct", "geëscaleerd", "van de afgeronde casussen");
+    push("doorlooptijd_km_mediaan_dagen", "mediane doorlooptijd", "inclusief open casussen");
+    out
+}
+
+fn theme_table(cases: &[Case], period: &crate::analyse::period::Period, p: &Protector, cfg: &Config) -> PubTable {
+    let mut tree: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
+    for c in cases.iter().filter(|c| period.contains(c.ontvangen_op)) {
+        *tree.entry(c.thema_hoofd().to_string()).or_default().entry(c.thema.clone()).or_default() += 1;
+    }
+    let parents: Vec<(String, Vec<(String, u64)>)> = tree
+        .into_iter()
+        .map(|(h, kids)| (cfg.label("thema", &h), kids.into_iter().map(|(k, n)| (cfg.label("thema", &k), n)).collect()))
+        .collect();
+    p.hierarchy("instroom-thema", "Ontvangen casussen per thema", "Thema", &parents)
+}
+
+fn warm_table(ind: &Indicators, p: &Protector, cfg: &Config) -> PubTable {
+    let rijen = ind
+        .by("warm_verwezen_pct", "aandrager_type")
+        .iter()
+        .map(|r| PubRow {
+            kop: cfg.label("aandrager_type", r.groep.as_deref().unwrap_or("onbekend")),
+            cellen: vec![p.share(r.teller.unwrap_or(0.0) as u64, r.noemer.unwrap_or(0)), p.count(r.noemer.unwrap_or(0))],
+            totaal: false,
+            deel_van: None,
+        })
+        .collect();
+    p.with_note(PubTable {
+        id: "warm-verwezen".into(),
+        titel: "Warm doorverwezen per type aandrager".into(),
+        kolommen: vec!["Type aandrager".into(), "Warm doorverwezen".into(), "Getrieerde casussen".into()],
+        rijen,
+        voetnoten: vec![],
+        totaal_kolom: false,
+    })
+}
+
+fn flow_table(ind: &Indicators, p: &Protector, cfg: &Config) -> PubTable {
+    let rows: Vec<&indicators::FlowRow> = ind.stroom.iter().filter(|f| f.dienst != "totaal").collect();
+    let labels: Vec<String> = rows.iter().map(|f| cfg.label("dienst", &f.dienst)).collect();
+    let cols = ["Open bij begin".to_string(), "Ontvangen".into(), "Afgehandeld".into(), "Open bij einde".into()];
+    // The flow balances per row (open begin + ontvangen = afgehandeld + open einde); publish it as two
+    // additive blocks so the balance cannot be used to recompute a hidden cell: a 2D table of the stocks
+    // and flows with column totals only.
+    let cells: Vec<Vec<u64>> = rows.iter().map(|f| vec![f.open_begin, f.ontvangen, f.afgehandeld, f.open_eind]).collect();
+    let mut t = p.counts_2d("stroom", "Stroomtabel: open bij begin, ontvangen, afgehandeld en open bij einde, per dienst", &labels, &cols, &cells, "Dienst");
+    // The row total of four different quantities has no meaning: drop the total column but keep its protection.
+    t.kolommen.pop();
+    for r in &mut t.rijen {
+        r.cellen.pop();
+    }
+    t.totaal_kolom = false;
+    t.voetnoten.insert(0, "Afgehandeld omvat casussen die na triage zijn doorverwezen of niet in behandeling zijn genomen. Open bij begin + ontvangen = afgehandeld + open bij einde.".into());
+    protect_balance(&mut t, p);
+    t
+}
+
+/// Per row, open begin + ontvangen = afgehandeld + open einde: a single hidden cell in a row
+/// would follow from the other three, so hide a second one.
+fn protect_balance(t: &mut PubTable, p: &Protector) {
+    if p.audience == Audience::Intern {
+        return;
+    }
+    for r in &mut t.rijen {
+        let hidden: Vec<usize> = (0..r.cellen.len()).filter(|&j| r.cellen[j].onderdrukt).collect();
+        if hidden.len() == 1 {
+            let j = (0..r.cellen.len())
+                .filter(|&j| !r.cellen[j].onderdrukt)
+                .min_by(|&a, &b| r.cellen[a].waarde.partial_cmp(&r.cellen[b].waarde).unwrap_or(std::cmp::Ordering::Equal))
+                .unwrap();
+            r.cellen[j] = PubCell { tekst: ".".into(), waarde: None, onderdrukt: true, ..r.cellen[j].clone() };
+        }
+    }
+}
+
+fn escalation_table(ind: &Indicators, p: &Protector, cfg: &Config) -> PubTable {
+    let items: Vec<(String, u64)> = ind
+        .by("geescaleerd_pct", "escalatie_niveau")
+        .iter()
+        .map(|r| (cfg.label("escalatie_niveau", r.groep.as_deref().unwrap_or("onbekend")), r.teller.unwrap_or(0.0) as u64))
+        .collect();
+    let mut t = p.counts_1d("escalatie", "Geëscaleerde afgeronde casussen naar niveau", "Escalatieniveau", &items, false);
+    t.voetnoten.push("Hoogste niveau waarop is geëscaleerd, voor casussen die in de periode zijn afgerond.".into());
+    t
+}
+
+fn cohort_table(ind: &Indicators, p: &Protector) -> PubTable {
+    let labels: Vec<String> = ind.cohorten.iter().map(|c| c.kwartaal.replace("-Q", " kw. ")).collect();
+    let cols = vec!["Niet in behandeling".to_string(), "Wacht op triage".into(), "Opgelost".into(), "Anders afgerond".into(), "In behandeling, open".into()];
+    let cells: Vec<Vec<u64>> = ind
+        .cohorten
+        .iter()
+        .map(|c| {
+            let open_in = c.in_behandeling_genomen.saturating_sub(c.opgelost + c.anders_afgerond);
+            vec![c.niet_in_behandeling, c.wacht_op_triage, c.opgelost, c.anders_afgerond, open_in]
+        })
+        .collect();
+    let mut t = p.counts_2d("cohorten", "Cohorten: casussen per kwartaal van ontvangst, zoals ze op de peildatum staan", &labels, &cols, &cells, "Ontvangen in");
+    if let Some(last) = t.kolommen.last_mut() {
+        *last = "Ontvangen".into();
+    }
+    t.voetnoten.insert(0, "Open casussen blijven zichtbaar als open; ze vallen niet weg uit de cijfers.".into());
+    t
+}
+
+fn target_table(ind: &Indicators, p: &Protector, cfg: &Config) -> PubTable {
+    let rijen = ind
+        .doelrealisatie
+        .iter()
+        .map(|t| PubRow {
+            kop: format!("{} ({})", cfg.label("dienst", &t.dienst), t.jaar),
+            cellen: vec![p.count(t.in_behandeling_genomen), PubCell::text(nl::int(t.doel as i64)), PubCell::text(if p.count(t.in_behandeling_genomen).onderdrukt { ".".into() } else { nl::pct(t.aandeel, 0) })],
+            totaal: false,
+            deel_van: None,
+        })
+        .collect();
+    p.with_note(PubTable {
+        id: "doelrealisatie".into(),
+        titel: "Voortgang op het jaardoel: in behandeling genomen casussen".into(),
+        kolommen: vec!["Dienst".into(), "In behandeling genomen".into(), "Jaardoel".into(), "Realisatie".into()],
+        rijen,
+        voetnoten: vec!["Casussen over beide diensten tellen voor beide mee.".into()],
+        totaal_kolom: false,
+    })
+}
+
+fn open_case_table(ind: &Indicators, cfg: &Config) -> PubTable {
+    PubTable {
+        id: "open-casussen".into(),
+        titel: format!("Open casussen op de peildatum ({}), naar fase en leeftijd", nl::int(ind.proces.len() as i64)),
+        kolommen: vec!["Casus".into(), "Dienst".into(), "Fase".into(), "Leeftijd".into()],
+        rijen: ind
+            .proces
+            .iter()
+            .map(|o| PubRow {
+                kop: o.casus_id.clone(),
+                cellen: vec![
+                    PubCell::text(o.dienst.as_deref().map(|d| cfg.label("dienst", d)).unwrap_or_default()),
+                    PubCell::text(o.fase.clone()),
+                    PubCell::text(format!("{} dagen", nl::int(o.leeftijd_dagen))),
+                ],
+                totaal: false,
+            })
+            .collect(),
+        voetnoten: vec![],
+        totaal_kolom: false,
+    }
+}
+
+fn find<'a>(tables: &'a [PubTable], id: &str) -> Option<&'a PubTable> {
+    tables.iter().find(|t| t.id == id)
+}
+
+fn charts_for(cases: &[Case], ind: &Indicators, draden: &[Draad], p: &Protector, cfg: &Config, tables: &[PubTable]) -> Vec<Chart> {
+    let mut out = Vec::new();
+    // 1. Intake per quarter by dienst, from a protected 2D table.
+    let quarters: Vec<String> = ind.cohorten.iter().map(|c| c.kwartaal.clone()).collect();
+    let mut diensten: Vec<String> = cases.iter().filter_map(|c| c.dienst.clone()).collect::<BTreeSet<_>>().into_iter().collect();
+    diensten.push("onbekend".into());
+    let cells: Vec<Vec<u64>> = quarters
+        .iter()
+        .map(|q| {
+            diensten
+                .iter()
+                .map(|d| {
+                    cases
+                        .iter()
+                        .filter(|c| c.ontvangen_op <= ind.periode.end && quarter_label(c.ontvangen_op) == *q && c.dienst.as_deref().unwrap_or("onbekend") == d)
+                        .count() as u64
+                })
+                .collect()
+        })
+        .collect();
+    let keep: Vec<usize> = (0..diensten.len()).filter(|&j| cells.iter().any(|r| r[j] > 0)).collect();
+    let diensten: Vec<String> = keep.iter().map(|&j| diensten[j].clone()).collect();
+    let cells: Vec<Vec<u64>> = cells.iter().map(|r| keep.iter().map(|&j| r[j]).collect()).collect();
+    let labels: Vec<String> = diensten.iter().map(|d| cfg.label("dienst", d)).collect();
+    let t = p.counts_2d("instroom-kwartaal", "Ontvangen casussen per kwartaal en dienst", &quarters, &labels, &cells, "Kwartaal");
+    let series: Vec<Series> = (0..labels.len())
+        .map(|j| Series { name: labels[j].clone(), values: t.rijen.iter().filter(|r| !r.totaal).map(|r| r.cellen[j].waarde).collect() })
+        .collect();
+    out.push(Chart {
+        id: "grafiek-instroom".into(),
+        titel: "Instroom per kwartaal, naar dienst".into(),
+        svg: charts::stacked_bars("Instroom per kwartaal, naar dienst", &quarters, &series, "casussen"),
+        alt: format!("Gestapelde staafgrafiek van het aantal ontvangen casussen per kwartaal van {} tot en met {}, per dienst. De cijfers staan in de tabel eronder.", quarters.first().cloned().unwrap_or_default(), quarters.last().cloned().unwrap_or_default()),
+        tabel: serde_json::to_string(&t).unwrap_or_default(),
+    });
+    // 2. Funnel.
+    let cnt = |id: &str| count_of(rec(ind, id));
+    let zienswijzen = cases.iter().filter(|c| c.zienswijze_op.is_some_and(|d| ind.periode.contains(d) && d <= ind.peildatum)).count() as u64;
+    let steps = [
+        ("Aangedragen", cnt("ontvangen_aantal")),
+        ("Getrieerd", cnt("triage_aantal")),
+        ("In behandeling", cnt("behandeld_aantal")),
+        ("Zienswijze uitgebracht", zienswijzen),
+        ("Afgerond", cnt("afgerond_aantal")),
+    ];
+    let bars: Vec<Bar> = steps.iter().map(|(l, v)| Bar { label: l.to_string(), value: p.count(*v).waarde, group: 0 }).collect();
+    out.push(Chart {
+        id: "grafiek-trechter".into(),
+        titel: "Van aangedragen tot afgerond".into(),
+        svg: charts::horizontal_bars("Van aangedragen tot afgerond", &bars, "casussen in de periode"),
+        alt: format!("Trechter van het aantal casussen per stap in de periode: {}.", bars.iter().map(|b| format!("{} {}", b.label.to_lowercase(), b.value.map(|v| nl::int(v as i64)).unwrap_or_else(|| ".".into()))).collect::<Vec<_>>().join(", ")),
+        tabel: String::new(),
+    });
+    // 3. Kaplan-Meier.
+    let km_n = rec(ind, "doorlooptijd_km_mediaan_dagen").and_then(|r| r.noemer).unwrap_or(0);
+    if p.audience == Audience::Intern || km_n >= p.min_noemer {
+        let pts: Vec<(f64, f64)> = ind.km_curve.iter().map(|k| (k.dagen, k.nog_open)).collect();
+        let median = rec(ind, "doorlooptijd_km_mediaan_dagen").and_then(|r| r.waarde);
+        out.push(Chart {
+            id: "grafiek-km".into(),
+            titel: "Tijd tot afronding (Kaplan-Meier)".into(),
+            svg: charts::step_curve("Tijd tot afronding (Kaplan-Meier)", &pts, "dagen sinds ontvangst", "nog niet afgerond"),
+            alt: format!(
+                "Kaplan-Meier-curve van het aandeel casussen in behandeling dat na een aantal dagen nog niet is afgerond, over {} casussen; de mediaan ligt bij {}.",
+                nl::int(km_n as i64),
+                median.map(|m| format!("{} dagen", nl::dec(m, 0))).unwrap_or_else(|| "nog niet bereikt".into())
+            ),
+            tabel: String::new(),
+        });
+    }
+    // 4. Rode draden by size and trend.
+    let shown: Vec<&Draad> = draden.iter().filter(|d| p.audience == Audience::Intern || d.n_casussen as u64 >= p.min_cel).take(12).collect();
+    if !shown.is_empty() {
+        let bars: Vec<Bar> = shown
+            .iter()
+            .map(|d| Bar {
+                label: d.label.clone(),
+                value: Some(d.n_casussen as f64),
+                group: match d.trend {
+                    crate::analyse::draden::Trend::Nieuw => 4,
+                    crate::analyse::draden::Trend::Stijgend => 1,
+                    crate::analyse::draden::Trend::Stabiel => 0,
+                    crate::analyse::draden::Trend::Dalend => 2,
+                },
+            })
+            .collect();
+        out.push(Chart {
+            id: "grafiek-draden".into(),
+            titel: "Rode draden naar omvang en trend".into(),
+            svg: charts::horizontal_bars("Rode draden naar omvang en trend (kleur: rood stijgend, paars nieuw, blauw stabiel, groen dalend)", &bars, "casussen"),
+            alt: format!("Staafgrafiek van de {} sterkste rode draden naar aantal casussen; de kleur geeft de trend. De cijfers staan in de tabel met rode draden.", shown.len()),
+            tabel: String::new(),
+        });
+    }
+    let _ = find(tables, "instroom-dienst");
+    out
+}
+
+fn quarter_label(d: NaiveDate) -> String {
+    format!("{}-Q{}", d.year(), d.month0() / 3 + 1)
+}
+
+fn half_label(d: NaiveDate) -> String {
+    format!("{}-H{}", d.year(), if d.month() <= 6 { 1 } else { 2 })
+}
+
+fn quasi(c: &Case) -> QuasiId {
+    let mut dg = c.doelgroep.clone();
+    dg.sort();
+    QuasiId {
+        doelgroep: dg,
+        levensgebeurtenis: c.levensgebeurtenis.clone(),
+        regeling: c.regeling.clone(),
+        aandrager_type: c.aandrager_type.clone(),
+        dienst: c.dienst.clone(),
+        periode: half_label(c.ontvangen_op),
+    }
+}
+
+fn recommendation(d: &Draad, cfg: &Config) -> String {
+    let key = d.kenmerken.get("thema").or(d.kenmerken.get("thema_hoofd"));
+    let by_id = cfg.aanbevelingen.get(&d.id);
+    let by_theme = key.and_then(|t| cfg.aanbevelingen.get(t).or_else(|| cfg.aanbevelingen.get(t.split('.').next().unwrap_or(t))));
+    by_id.or(by_theme).cloned().unwrap_or_else(|| "Nog geen aanbeveling vastgesteld; de onderzoeksafdeling legt die vast onder [aanbevelingen] in rodedraad.toml.".into())
+}
+
+fn draden_views(draden: &[Draad], cases: &[Case], signals: &[Signal], p: &Protector, inp: &Inputs, log: &mut ProtectLog) -> (Vec<DraadView>, PubTable) {
+    let cfg = inp.cfg;
+    let public = p.audience == Audience::Kamer;
+    let population: Vec<QuasiId> = cases.iter().map(quasi).collect();
+    let by_id: BTreeMap<&str, &Case> = cases.iter().map(|c| (c.casus_id.as_str(), c)).collect();
+    let signal_ids: BTreeSet<&str> = signals.iter().map(|s| s.signaal_id.as_str()).collect();
+    let mut views = Vec::new();
+    for d in draden.iter().filter(|d| !public || d.n_casussen as u64 >= p.min_cel).take(if public { 8 } else { 25 }) {
+        // A story: a released case of this thread that passes the k-anonymity check.
+        let mut verhaal = None;
+        for id in &d.casus_ids {
+            let Some(c) = by_id.get(id.as_str()) else { continue };
+            if c.verhaal_vrijgegeven != Some(true) || c.samenvatting.is_none() {
+                continue;
+            }
+            match kanon::check_story(&quasi(c), &population, cfg.bescherming.k_verhaal) {
+                StoryDecision::Vrijgegeven => {
+                    verhaal = c.samenvatting.clone();
+                    log.verhalen.push(format!("{}: verhaal van {} vrijgegeven", d.id, c.casus_id));
+                }
+                StoryDecision::Gegeneraliseerd { weggelaten } => {
+                    verhaal = c.samenvatting.clone();
+                    log.verhalen.push(format!("{}: verhaal van {} verteld zonder {}", d.id, c.casus_id, weggelaten.join(", ")));
+                }
+                StoryDecision::Weggelaten { reden } => {
+                    log.verhalen.push(format!("{}: verhaal van {} weggelaten: {reden}", d.id, c.casus_id));
+                    continue;
+                }
+            }
+            break;
+        }
+        let soort = match d.soort {
+            Soort::Structuur => "patroon in de kenmerken",
+            Soort::Trend => "stijging in de tijd",
+            Soort::Tekst => "zelfde verhaal in de samenvattingen",
+        };
+        let n = p.count(d.n_casussen as u64);
+        let sig: Vec<&String> = d.signaal_ids.iter().filter(|s| signal_ids.contains(s.as_str())).collect();
+        views.push(DraadView {
+            id: d.id.clone(),
+            soort: soort.into(),
+            label: d.label.clone(),
+            uitleg: d.uitleg.clone(),
+            omvang: format!("{} casussen", n.tekst),
+            aandragers: format!("{} aandragers", p.count(d.n_aandragers as u64).tekst),
+            trend: d.trend.dutch().into(),
+            periode: match (d.eerst_gezien, d.laatst_gezien()) {
+                (Some(a), Some(b)) => format!("{} tot en met {}", nl::date(a), nl::date(b)),
+                _ => String::new(),
+            },
+            verhaal,
+            aanbeveling: recommendation(d, cfg),
+            signalen: if sig.is_empty() { "geen".into() } else { format!("{} signaal/signalen raken dit patroon", nl::int(sig.len() as i64)) },
+            casus_ids: if public { Vec::new() } else { d.casus_ids.clone() },
+        });
+    }
+    let rijen = views
+        .iter()
+        .zip(draden.iter().filter(|d| !public || d.n_casussen as u64 >= p.min_cel))
+        .map(|(v, d)| PubRow {
+            kop: v.label.clone(),
+            cellen: vec![p.count(d.n_casussen as u64), PubCell::text(v.aandragers.clone()), PubCell::text(v.trend.clone()), PubCell::text(v.soort.clone())],
+            totaal: false,
+            deel_van: None,
+        })
+        .collect();
+    let table = p.with_note(PubTable {
+        id: "rode-draden".into(),
+        titel: "Rode draden, sterkste eerst".into(),
+        kolommen: vec!["Rode draad".into(), "Casussen".into(), "Aandragers".into(), "Trend".into(), "Gevonden als".into()],
+        rijen,
+        voetnoten: vec![format!(
+            "Rode draden met minder dan {} casussen staan alleen in de interne analyse. Trend: aantal in deze periode tegen de vorige.",
+            p.min_cel
+        )],
+        totaal_kolom: false,
+    });
+    (views, table)
+}
+
+fn signal_views(ledger: Option<&[LedgerSignal]>, _signals: &[Signal], peil: NaiveDate, p: &Protector, mode: TextMode, log: &mut ProtectLog) -> (Vec<SignalView>, String) {
+    let Some(ledger) = ledger else {
+        return (Vec::new(), "nog geen gegevens: er is nog geen signalenregister bijgehouden".into());
+    };
+    let mut out = Vec::new();
+    for l in ledger.iter().filter(|l| l.signal.gemeld_op <= peil && l.signal.doorgezet_naar.is_some()) {
+        let s = &l.signal;
+        let clean = |t: &Option<String>, veld: &str, log: &mut ProtectLog| -> Option<String> {
+            let (out, kinds) = protect::clean_text(t.as_deref()?, mode);
+            for k in kinds {
+                log.persoonsgegevens.push(PiiLogEntry { bron: "register".into(), id: s.signaal_id.clone(), veld: veld.into(), soort: k, waarschuwing: k.is_warning_only() });
+            }
+            out
+        };
+        let onderwerp = clean(&s.omschrijving, "omschrijving", log).unwrap_or_else(|| "(omschrijving weggelaten)".into());
+        let reactie = match (clean(&s.terugkoppeling, "terugkoppeling", log), s.terugkoppeling_op) {
+            (Some(t), Some(d)) => format!("{} ({})", t, nl::date(d)),
+            (Some(t), None) => t,
+            (None, _) => "nog geen terugkoppeling".into(),
+        };
+        let (eig, _) = protect::clean_text(s.eigenaar.as_deref().unwrap_or("nog niet toegewezen"), TextMode::Maskeren);
+        out.push(SignalView {
+            id: s.signaal_id.clone(),
+            onderwerp: onderwerp.chars().take(240).collect(),
+            ontvanger: s.doorgezet_naar.as_deref().map(|d| crate::labels::fixed_label("doorgezet_naar", d).unwrap_or(d).to_string()).unwrap_or_default(),
+            eigenaar: eig.unwrap_or_default(),
+            status: s.status.as_deref().map(|x| crate::labels::fixed_label("status", x).unwrap_or(x).to_string()).unwrap_or_default(),
+            leeftijd: format!("{} dagen", nl::int((peil - s.gemeld_op).num_days())),
+            reactie: reactie.chars().take(300).collect(),
+        });
+    }
+    let _ = p;
+    let status = if out.is_empty() { "nog geen gegevens: het register bevat nog geen doorgezette signalen".to_string() } else { format!("{} doorgezette signalen in het register", nl::int(out.len() as i64)) };
+    (out, status)
+}
+
+fn lessons(cases: &[Case], start: NaiveDate, end: NaiveDate) -> Vec<String> {
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    let mut closed: Vec<&Case> = cases.iter().filter(|c| c.afgerond_op.is_some_and(|d| d >= start && d <= end)).collect();
+    closed.sort_by(|a, b| a.thema.cmp(&b.thema).then(a.casus_id.cmp(&b.casus_id)));
+    for c in closed {
+        if let Some(l) = &c.geleerde_les {
+            let key = l.to_lowercase();
+            if seen.insert(key) {
+                out.push(l.clone());
+            }
+        }
+        if out.len() >= 12 {
+            break;
+        }
+    }
+    out
+}
+
+fn summary_sentences(ind: &Indicators, draden: &[DraadView], p: &Protector, title: String) -> Vec<String> {
+    let mut s = Vec::new();
+    let v = |id: &str| rec(ind, id).map(|r| fmt_value(r, p).tekst).unwrap_or_else(|| "-".into());
+    s.push(format!(
+        "In het {title} ontving de Belangenbehartiger {} casussen. {} casussen werden na behandeling afgerond; bij {} daarvan werd (deels) een oplossing gevonden.",
+        v("ontvangen_aantal"),
+        v("afgerond_aantal"),
+        v("oplossing_pct")
+    ));
+    s.push(format!(
+        "De diensten namen het advies (zienswijze) in {} van de beoordeelde gevallen (deels) over; {} van de afgeronde casussen werd geëscaleerd. De mediane doorlooptijd, open casussen meegerekend, was {}.",
+        v("advies_overgenomen_pct"),
+        v("geescaleerd_pct"),
+        v("doorlooptijd_km_mediaan_dagen")
+    ));
+    if draden.is_empty() {
+        s.push("Er zijn in deze periode geen rode draden gevonden die groot genoeg zijn om openbaar te melden.".into());
+    } else {
+        s.push(format!("De sterkste rode draden in deze periode: {}.", draden.iter().take(5).map(|d| format!("{} ({})", d.label, d.omvang)).collect::<Vec<_>>().join("; ")));
+    }
+    s
+}
