@@ -100,7 +100,7 @@ impl Ctx {
 
 fn is_in(c: &str, values: &[&str]) -> Expr {
     let s = Series::new("v".into(), values);
-    col(c).is_in(lit(s).implode(), false).fill_null(lit(false))
+    col(c).is_in(lit(s).implode(false), false).fill_null(lit(false))
 }
 
 fn flag(c: &str) -> Expr {
@@ -400,10 +400,10 @@ struct Raw {
 }
 
 fn read_rows(df: &DataFrame, dim: Option<&str>) -> Result<Vec<Raw>> {
-    let f = |c: &str| -> Result<Vec<Option<f64>>> { Ok(df.column(c)?.cast(&DataType::Float64)?.f64()?.into_iter().collect()) };
+    let f = |c: &str| -> Result<Vec<Option<f64>>> { Ok(df.column(c)?.cast(&DataType::Float64)?.f64()?.iter().collect()) };
     let (t, n, w) = (f("t")?, f("n")?, f("w")?);
     let groups: Vec<Option<String>> = match dim {
-        Some(d) => df.column(d)?.cast(&DataType::String)?.str()?.into_iter().map(|g| Some(g.unwrap_or("onbekend").to_string())).collect(),
+        Some(d) => df.column(d)?.cast(&DataType::String)?.str()?.iter().map(|g| Some(g.unwrap_or("onbekend").to_string())).collect(),
         None => vec![None; df.height()],
     };
     Ok((0..df.height())
@@ -477,8 +477,8 @@ fn km_input(lf: &LazyFrame, end: i32, peil: i32) -> Result<(Vec<f64>, Vec<bool>)
             col("afgerond_op").is_not_null().alias("e"),
         ])
         .collect()?;
-    let t: Vec<f64> = df.column("t")?.f64()?.into_no_null_iter().collect();
-    let e: Vec<bool> = df.column("e")?.bool()?.into_no_null_iter().collect();
+    let t: Vec<f64> = df.column("t")?.f64()?.no_null_iter().collect();
+    let e: Vec<bool> = df.column("e")?.bool()?.no_null_iter().collect();
     Ok((t, e))
 }
 
@@ -551,11 +551,11 @@ pub fn compute(cases: &DataFrame, period: &Period, peil: NaiveDate, cfg: &Config
 }
 
 fn u64s(df: &DataFrame, c: &str) -> Result<Vec<u64>> {
-    Ok(df.column(c)?.cast(&DataType::UInt64)?.u64()?.into_iter().map(|v| v.unwrap_or(0)).collect())
+    Ok(df.column(c)?.cast(&DataType::UInt64)?.u64()?.iter().map(|v| v.unwrap_or(0)).collect())
 }
 
 fn strings(df: &DataFrame, c: &str) -> Result<Vec<String>> {
-    Ok(df.column(c)?.cast(&DataType::String)?.str()?.into_iter().map(|v| v.unwrap_or("onbekend").to_string()).collect())
+    Ok(df.column(c)?.cast(&DataType::String)?.str()?.iter().map(|v| v.unwrap_or("onbekend").to_string()).collect())
 }
 
 fn flow(lf: &LazyFrame, ctx: &Ctx) -> Result<Vec<FlowRow>> {
@@ -666,9 +666,9 @@ fn open_cases(lf: &LazyFrame, ctx: &Ctx) -> Result<Vec<OpenCase>> {
         .sort(["leeftijd", "casus_id"], SortMultipleOptions::default().with_order_descending_multi([true, false]))
         .collect()?;
     let ids = strings(&df, "casus_id")?;
-    let dienst: Vec<Option<String>> = df.column("dienst")?.str()?.into_iter().map(|v| v.map(str::to_string)).collect();
+    let dienst: Vec<Option<String>> = df.column("dienst")?.str()?.iter().map(|v| v.map(str::to_string)).collect();
     let fase = strings(&df, "fase")?;
-    let age: Vec<i64> = df.column("leeftijd")?.i64()?.into_iter().map(|v| v.unwrap_or(0)).collect();
+    let age: Vec<i64> = df.column("leeftijd")?.i64()?.iter().map(|v| v.unwrap_or(0)).collect();
     Ok((0..df.height())
         .map(|i| OpenCase { casus_id: ids[i].clone(), dienst: dienst[i].clone(), fase: fase[i].clone(), leeftijd_dagen: age[i] })
         .collect())

@@ -79,7 +79,7 @@ fn guess_date_formats(t: &RawTable, cfg: &Config) -> Vec<String> {
         .headers
         .iter()
         .filter(|h| norm(h).contains("datum") || norm(h).ends_with("_op") || norm(h).contains("date"))
-        .filter_map(|h| t.df.column(h).ok()?.str().ok().map(|c| c.into_iter().flatten().take(50).map(str::to_string).collect::<Vec<_>>()))
+        .filter_map(|h| t.df.column(h).ok()?.str().ok().map(|c| c.iter().flatten().take(50).map(str::to_string).collect::<Vec<_>>()))
         .flatten()
         .collect();
     let mut best: Vec<(usize, String)> = candidates
@@ -144,7 +144,7 @@ fn section(out: &mut String, t: &RawTable, entity: Entity, cfg: &Config) -> Resu
         let known = known_codes(cfg, dim);
         let col = t.df.column(h).map_err(Error::from)?;
         let uniq = col.unique().map_err(Error::from)?;
-        let mut values: Vec<String> = uniq.str().map_err(Error::from)?.into_iter().flatten().map(str::to_string).collect();
+        let mut values: Vec<String> = uniq.str().map_err(Error::from)?.iter().flatten().map(str::to_string).collect();
         if matches!(spec.kind, Kind::MultiCode(_)) {
             let mut parts: Vec<String> = values.iter().flat_map(|v| v.split(['|', ',', ';']).map(|p| p.trim().to_string())).filter(|p| !p.is_empty()).collect();
             parts.sort();

@@ -132,7 +132,7 @@ fn dutch_clap_error(e: &clap::Error) -> String {
             ctx(ContextKind::InvalidArg)
         ),
         ErrorKind::ArgumentConflict => format!("opties gaan niet samen: {}", ctx(ContextKind::InvalidArg)),
-        ErrorKind::TooManyValues | ErrorKind::UnexpectedMultipleUsage => {
+        ErrorKind::TooManyValues => {
             format!("te veel waarden voor {}", ctx(ContextKind::InvalidArg))
         }
         _ => "ongeldige aanroep".to_string(),

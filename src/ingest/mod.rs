@@ -100,9 +100,9 @@ impl Dataset {
 }
 
 fn dangling_case_ids(signals: &DataFrame, cases: &DataFrame) -> Result<Vec<String>> {
-    let known: BTreeSet<&str> = cases.column("casus_id")?.str()?.into_iter().flatten().collect();
+    let known: BTreeSet<&str> = cases.column("casus_id")?.str()?.iter().flatten().collect();
     let mut out = BTreeSet::new();
-    for cell in signals.column("casus_ids")?.str()?.into_iter().flatten() {
+    for cell in signals.column("casus_ids")?.str()?.iter().flatten() {
         for id in cell.split('|') {
             if !known.contains(id) {
                 out.insert(id.to_string());
@@ -116,11 +116,11 @@ fn dangling_case_ids(signals: &DataFrame, cases: &DataFrame) -> Result<Vec<Strin
 pub fn write_quarantine(q: &DataFrame, path: &Path) -> Result<()> {
     let header: Vec<String> = q.get_column_names().iter().map(|s| s.to_string()).collect();
     let cols: Vec<Vec<String>> = q
-        .get_columns()
+        .columns()
         .iter()
         .map(|c| {
             let s = c.cast(&DataType::String).map_err(Error::from)?;
-            Ok(s.str()?.into_iter().map(|v| v.unwrap_or("").to_string()).collect())
+            Ok(s.str()?.iter().map(|v| v.unwrap_or("").to_string()).collect())
         })
         .collect::<Result<_>>()?;
     let rows: Vec<Vec<String>> = (0..q.height()).map(|i| cols.iter().map(|c| c[i].clone()).collect()).collect();
@@ -130,21 +130,21 @@ pub fn write_quarantine(q: &DataFrame, path: &Path) -> Result<()> {
 // ---- frame -> structs ------------------------------------------------------
 
 fn strs(df: &DataFrame, name: &str) -> Result<Vec<Option<String>>> {
-    Ok(df.column(name)?.str()?.into_iter().map(|v| v.map(str::to_string)).collect())
+    Ok(df.column(name)?.str()?.iter().map(|v| v.map(str::to_string)).collect())
 }
 
 fn dates(df: &DataFrame, name: &str) -> Result<Vec<Option<NaiveDate>>> {
     let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
     let c = df.column(name)?.cast(&DataType::Int32)?;
-    Ok(c.i32()?.into_iter().map(|v| v.map(|d| epoch + chrono::Days::new(0) + chrono::TimeDelta::days(d as i64))).collect())
+    Ok(c.i32()?.iter().map(|v| v.map(|d| epoch + chrono::Days::new(0) + chrono::TimeDelta::days(d as i64))).collect())
 }
 
 fn ints(df: &DataFrame, name: &str) -> Result<Vec<Option<u8>>> {
-    Ok(df.column(name)?.i32()?.into_iter().map(|v| v.map(|x| x as u8)).collect())
+    Ok(df.column(name)?.i32()?.iter().map(|v| v.map(|x| x as u8)).collect())
 }
 
 fn bools(df: &DataFrame, name: &str) -> Result<Vec<Option<bool>>> {
-    Ok(df.column(name)?.bool()?.into_iter().collect())
+    Ok(df.column(name)?.bool()?.iter().collect())
 }
 
 fn split(v: Option<String>) -> Vec<String> {

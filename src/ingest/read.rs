@@ -221,13 +221,11 @@ pub fn read_spreadsheet(bytes: &[u8], path: &Path, sheet: Option<&str>) -> Resul
             Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => Some(format!("{}", *f as i64)),
             Data::Float(f) => Some(f.to_string()),
             Data::Bool(b) => Some(if *b { "ja" } else { "nee" }.into()),
-            Data::DateTime(dt) => dt.as_datetime().map(|d| {
-                if d.time() == chrono::NaiveTime::MIN {
-                    d.date().format("%Y-%m-%d").to_string()
-                } else {
-                    d.format("%Y-%m-%d %H:%M:%S").to_string()
-                }
-            }),
+            Data::DateTime(dt) => {
+                // Excel serial date (1900 system): days since 1899-12-30.
+                let base = chrono::NaiveDate::from_ymd_opt(1899, 12, 30).unwrap();
+                base.checked_add_days(chrono::Days::new(dt.as_f64().floor().max(0.0) as u64)).map(|d| d.format("%Y-%m-%d").to_string())
+            }
             Data::DateTimeIso(s) | Data::DurationIso(s) => Some(s.clone()),
             Data::Error(e) => Some(format!("#{e:?}")),
         }
@@ -308,14 +306,14 @@ mod tests {
     fn quoted_newlines_and_row_numbers() {
         let t = csv(b"id,tekst\n1,\"regel een\nregel twee\"\n2,x\n").unwrap();
         assert_eq!(t.df.height(), 2);
-        let rows: Vec<u32> = t.df.column(ROW).unwrap().u32().unwrap().into_no_null_iter().collect();
+        let rows: Vec<u32> = t.df.column(ROW).unwrap().u32().unwrap().no_null_iter().collect();
         assert_eq!(rows, vec![2, 3]);
     }
 
     #[test]
     fn ragged_rows_are_kept_with_their_field_count() {
         let t = csv(b"a,b,c\n1,2\n1,2,3,4\n").unwrap();
-        let f: Vec<u32> = t.df.column(FIELDS).unwrap().u32().unwrap().into_no_null_iter().collect();
+        let f: Vec<u32> = t.df.column(FIELDS).unwrap().u32().unwrap().no_null_iter().collect();
         assert_eq!(f, vec![2, 4]);
         assert_eq!(t.df.column(EXTRA).unwrap().str().unwrap().get(1), Some("4"));
     }

@@ -213,7 +213,7 @@ fn dictionary(
         _ => None,
     };
     let sep = mapping.meerwaardig.get(name).map(String::as_str).unwrap_or("|");
-    for raw in uniq.into_iter().flatten() {
+    for raw in uniq.iter().flatten() {
         let t = raw.trim();
         // A value mapping applies to every kind (e.g. "J" -> "ja" for booleans).
         let mapped = value_map
@@ -397,7 +397,7 @@ pub fn validate(raw: &RawTable, entity: Entity, cfg: &Config, export_date: Naive
         }
     }
     if entity == Entity::Cases {
-        let final_outcome = col("uitkomst").is_in(lit(Series::new("f".into(), ["opgelost", "deels_opgelost", "niet_opgelost", "ingetrokken"])).implode(), false);
+        let final_outcome = col("uitkomst").is_in(lit(Series::new("f".into(), ["opgelost", "deels_opgelost", "niet_opgelost", "ingetrokken"])).implode(false), false);
         rules.push(Rule::new(
             "afgerond_op",
             col("afgerond_op").is_not_null().and(final_outcome.not().or(col("uitkomst").is_null())),
@@ -405,7 +405,7 @@ pub fn validate(raw: &RawTable, entity: Entity, cfg: &Config, export_date: Naive
         ));
     }
     let id = entity.id_column();
-    let first_row = col(ROW).min().over([col(id)]);
+    let first_row = col(ROW).min().over([col(id)])?;
     rules.push(Rule::new(
         id,
         col(id).is_not_null().and(col(ROW).neq(first_row.clone())),
@@ -447,7 +447,7 @@ pub fn validate(raw: &RawTable, entity: Entity, cfg: &Config, export_date: Naive
         let open_final = accepted
             .clone()
             .lazy()
-            .filter(col("afgerond_op").is_null().and(col("uitkomst").is_in(lit(Series::new("f".into(), ["opgelost", "deels_opgelost", "niet_opgelost", "ingetrokken"])).implode(), false)))
+            .filter(col("afgerond_op").is_null().and(col("uitkomst").is_in(lit(Series::new("f".into(), ["opgelost", "deels_opgelost", "niet_opgelost", "ingetrokken"])).implode(false), false)))
             .collect()?
             .height();
         if open_final > 0 {

@@ -132,7 +132,7 @@ pub fn check_table(t: &PubTable, file: &str, min_cel: u64, min_noemer: u64) -> V
         }
     }
     if let Some((lt, hidden)) = linked_from_published(t) {
-        for cell in suppress::recoverable(&lt, &hidden) {
+        for cell in suppress::recoverable_published(&lt, &hidden) {
             let ncols = t.rijen[0].cellen.len();
             let (i, j) = (cell / ncols, cell % ncols);
             out.push(f(

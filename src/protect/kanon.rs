@@ -1,15 +1,31 @@
-//! k-anonymity for stories: a case may be told only when enough cases share
-//! its quasi-identifiers, otherwise details are dropped or the story is left out.
+//! k-anonymity check for stories ("verhalen") before they are published.
+//!
+//! A story tells a reader a few quasi-identifiers of a real case: target groups, life
+//! event, scheme, kind of referring party, service and period. [`check_story`] counts how
+//! many cases in the population share all of them; when fewer than `k` do, it drops the
+//! least essential details one by one (life event, scheme, service, kind of referring
+//! party; target groups and period always stay) and reports what had to be left out,
+//! or that the story must not be told at all.
 //!
 //! ```
 //! use rodedraad::protect::kanon::{check_story, QuasiId, StoryDecision};
-//! let q = |lg: &str| QuasiId { doelgroep: vec!["ouderen".into()], levensgebeurtenis: Some(lg.into()), regeling: None, aandrager_type: "wijkteam".into(), dienst: None, periode: "2026-H1".into() };
-//! let pop = vec![q("pensioen"), q("pensioen"), q("pensioen")];
-//! assert_eq!(check_story(&q("pensioen"), &pop, 3), StoryDecision::Vrijgegeven);
+//! let q = |lg: Option<&str>| QuasiId {
+//!     doelgroep: vec!["ouderen".into()],
+//!     levensgebeurtenis: lg.map(String::from),
+//!     regeling: Some("huurtoeslag".into()),
+//!     aandrager_type: "wijkteam".into(),
+//!     dienst: Some("dienst_toeslagen".into()),
+//!     periode: "2025-H1".into(),
+//! };
+//! let population = vec![q(Some("overlijden_partner")), q(None), q(Some("pensioen"))];
+//! assert_eq!(
+//!     check_story(&population[0], &population, 3),
+//!     StoryDecision::Gegeneraliseerd { weggelaten: vec!["levensgebeurtenis"] }
+//! );
 //! ```
 
-/// The quasi-identifiers of a case.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The details of a case that a story reveals.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct QuasiId {
     pub doelgroep: Vec<String>,
     pub levensgebeurtenis: Option<String>,
@@ -19,47 +35,100 @@ pub struct QuasiId {
     pub periode: String,
 }
 
-/// What may be done with a story.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Outcome of the recognisability check.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum StoryDecision {
-    /// Shared by at least k cases as it is.
+    /// The story may be told with all its details.
     Vrijgegeven,
-    /// Shared by at least k cases once these details are left out of the story.
+    /// The story may be told without the listed details (Dutch names, in drop order).
     Gegeneraliseerd { weggelaten: Vec<&'static str> },
-    /// Not even then: leave the story out.
+    /// The story may not be told; the reason is in Dutch.
     Weggelaten { reden: String },
 }
 
-/// Generalisation steps, in order: (Dutch name, does the step drop this field).
-const STEPS: [&str; 4] = ["levensgebeurtenis", "regeling", "dienst", "type aandrager"];
+/// Dutch name of the life-event detail.
+pub const LEVENSGEBEURTENIS: &str = "levensgebeurtenis";
+/// Dutch name of the scheme detail.
+pub const REGELING: &str = "regeling";
+/// Dutch name of the service detail.
+pub const DIENST: &str = "dienst";
+/// Dutch name of the referring-party detail.
+pub const AANDRAGER_TYPE: &str = "type aandrager";
 
-fn same(a: &QuasiId, b: &QuasiId, dropped: usize) -> bool {
-    let mut x = a.doelgroep.clone();
-    let mut y = b.doelgroep.clone();
-    x.sort();
-    y.sort();
-    x == y
-        && a.periode == b.periode
-        && (dropped >= 1 || a.levensgebeurtenis == b.levensgebeurtenis)
-        && (dropped >= 2 || a.regeling == b.regeling)
-        && (dropped >= 3 || a.dienst == b.dienst)
-        && (dropped >= 4 || a.aandrager_type == b.aandrager_type)
-}
+/// The details that may be dropped, in the order they are dropped.
+pub const GENERALISATION_ORDER: [&str; 4] = [LEVENSGEBEURTENIS, REGELING, DIENST, AANDRAGER_TYPE];
 
-/// Checks a story candidate against the population (which includes the candidate itself).
+/// Decides whether a story about `candidate` may be told.
+///
+/// The candidate passes when at least `k` records of `population` (which should include
+/// the candidate's own record) share all its quasi-identifiers: doelgroep compared as a
+/// set (order and duplicates ignored), the other fields exactly (`None` only matches
+/// `None`). Otherwise the details in [`GENERALISATION_ORDER`] are dropped cumulatively
+/// until at least `k` match. `k <= 1` passes as long as the record is in the population
+/// (`k == 0` always passes).
 pub fn check_story(candidate: &QuasiId, population: &[QuasiId], k: usize) -> StoryDecision {
-    for dropped in 0..=STEPS.len() {
-        let n = population.iter().filter(|p| same(candidate, p, dropped)).count();
-        if n >= k {
-            return if dropped == 0 {
-                StoryDecision::Vrijgegeven
-            } else {
-                StoryDecision::Gegeneraliseerd { weggelaten: STEPS[..dropped].to_vec() }
+    let target = Key::of(candidate);
+    let keys: Vec<Key> = population.iter().map(Key::of).collect();
+    let count = |dropped: usize| keys.iter().filter(|p| target.matches(p, dropped)).count();
+
+    if count(0) >= k {
+        return StoryDecision::Vrijgegeven;
+    }
+    for dropped in 1..=GENERALISATION_ORDER.len() {
+        if count(dropped) >= k {
+            return StoryDecision::Gegeneraliseerd {
+                weggelaten: GENERALISATION_ORDER[..dropped].to_vec(),
             };
         }
     }
+    let n = count(GENERALISATION_ORDER.len());
+    let casussen = if n == 1 {
+        "casus deelt"
+    } else {
+        "casussen delen"
+    };
     StoryDecision::Weggelaten {
-        reden: format!("minder dan {k} casussen delen doelgroep en periode, ook zonder {}", STEPS.join(", ")),
+        reden: format!(
+            "Verhaal is herleidbaar: ook zonder levensgebeurtenis, regeling, dienst en type \
+             aandrager {n} {casussen} dezelfde doelgroep en periode, minimaal {k} nodig."
+        ),
+    }
+}
+
+/// Normalised quasi-identifiers: doelgroep as a sorted, deduplicated set.
+struct Key<'a> {
+    doelgroep: Vec<&'a str>,
+    levensgebeurtenis: Option<&'a str>,
+    regeling: Option<&'a str>,
+    dienst: Option<&'a str>,
+    aandrager_type: &'a str,
+    periode: &'a str,
+}
+
+impl<'a> Key<'a> {
+    fn of(q: &'a QuasiId) -> Self {
+        let mut doelgroep: Vec<&str> = q.doelgroep.iter().map(|s| s.as_str()).collect();
+        doelgroep.sort_unstable();
+        doelgroep.dedup();
+        Key {
+            doelgroep,
+            levensgebeurtenis: q.levensgebeurtenis.as_deref(),
+            regeling: q.regeling.as_deref(),
+            dienst: q.dienst.as_deref(),
+            aandrager_type: &q.aandrager_type,
+            periode: &q.periode,
+        }
+    }
+
+    /// Equal on every quasi-identifier except the first `dropped` of the order.
+    fn matches(&self, other: &Key, dropped: usize) -> bool {
+        self.doelgroep == other.doelgroep
+            && self.periode == other.periode
+            && (dropped >= 1 || self.levensgebeurtenis == other.levensgebeurtenis)
+            && (dropped >= 2 || self.regeling == other.regeling)
+            && (dropped >= 3 || self.dienst == other.dienst)
+            && (dropped >= 4 || self.aandrager_type == other.aandrager_type)
     }
 }
 
@@ -67,38 +136,196 @@ pub fn check_story(candidate: &QuasiId, population: &[QuasiId], k: usize) -> Sto
 mod tests {
     use super::*;
 
-    fn q(dg: &[&str], lg: &str, reg: &str, at: &str, d: &str, p: &str) -> QuasiId {
+    fn q(
+        doelgroep: &[&str],
+        lg: Option<&str>,
+        regeling: Option<&str>,
+        aandrager: &str,
+        dienst: Option<&str>,
+        periode: &str,
+    ) -> QuasiId {
         QuasiId {
-            doelgroep: dg.iter().map(|s| s.to_string()).collect(),
-            levensgebeurtenis: Some(lg.into()),
-            regeling: Some(reg.into()),
-            aandrager_type: at.into(),
-            dienst: Some(d.into()),
-            periode: p.into(),
+            doelgroep: doelgroep.iter().map(|s| s.to_string()).collect(),
+            levensgebeurtenis: lg.map(String::from),
+            regeling: regeling.map(String::from),
+            aandrager_type: aandrager.to_string(),
+            dienst: dienst.map(String::from),
+            periode: periode.to_string(),
         }
     }
 
-    #[test]
-    fn released_generalised_and_left_out() {
-        let me = q(&["ouderen", "schulden"], "pensioen", "huurtoeslag", "wijkteam", "dienst_toeslagen", "2026-H1");
-        let twin = q(&["schulden", "ouderen"], "pensioen", "huurtoeslag", "wijkteam", "dienst_toeslagen", "2026-H1");
-        let other_event = q(&["ouderen", "schulden"], "scheiding", "huurtoeslag", "wijkteam", "dienst_toeslagen", "2026-H1");
-        let other_scheme = q(&["ouderen", "schulden"], "geen", "zorgtoeslag", "wijkteam", "dienst_toeslagen", "2026-H1");
-        let other_period = q(&["ouderen", "schulden"], "pensioen", "huurtoeslag", "wijkteam", "dienst_toeslagen", "2025-H2");
+    fn population() -> Vec<QuasiId> {
+        let t = Some("dienst_toeslagen");
+        let b = Some("belastingdienst");
+        vec![
+            // 0..=2: identical, doelgroep in different orders and with a duplicate
+            q(
+                &["ouderen", "schulden"],
+                Some("scheiding"),
+                Some("huurtoeslag"),
+                "wijkteam",
+                t,
+                "2025-H1",
+            ),
+            q(
+                &["schulden", "ouderen"],
+                Some("scheiding"),
+                Some("huurtoeslag"),
+                "wijkteam",
+                t,
+                "2025-H1",
+            ),
+            q(
+                &["ouderen", "schulden", "ouderen"],
+                Some("scheiding"),
+                Some("huurtoeslag"),
+                "wijkteam",
+                t,
+                "2025-H1",
+            ),
+            // 3: same but another life event
+            q(
+                &["ouderen", "schulden"],
+                Some("pensioen"),
+                Some("huurtoeslag"),
+                "wijkteam",
+                t,
+                "2025-H1",
+            ),
+            // 4: another life event and scheme
+            q(
+                &["ouderen", "schulden"],
+                None,
+                Some("zorgtoeslag"),
+                "wijkteam",
+                t,
+                "2025-H1",
+            ),
+            // 5: another service and scheme
+            q(
+                &["ouderen", "schulden"],
+                Some("werkloos"),
+                Some("inkomstenbelasting"),
+                "wijkteam",
+                b,
+                "2025-H1",
+            ),
+            // 6: another referring party
+            q(
+                &["ouderen", "schulden"],
+                Some("scheiding"),
+                Some("huurtoeslag"),
+                "vakbond",
+                t,
+                "2025-H1",
+            ),
+            // 7: other period: never counts
+            q(
+                &["ouderen", "schulden"],
+                Some("scheiding"),
+                Some("huurtoeslag"),
+                "wijkteam",
+                t,
+                "2024-H2",
+            ),
+            // 8: other doelgroep (subset): never counts
+            q(
+                &["ouderen"],
+                Some("scheiding"),
+                Some("huurtoeslag"),
+                "wijkteam",
+                t,
+                "2025-H1",
+            ),
+        ]
+    }
 
-        // Doelgroep order does not matter: three identical records.
-        assert_eq!(check_story(&me, &[me.clone(), twin.clone(), twin.clone()], 3), StoryDecision::Vrijgegeven);
-        // Only two identical; dropping the life event makes three.
+    #[test]
+    fn vrijgegeven_when_k_records_share_everything() {
+        let pop = population();
+        // records 0, 1, 2 share all quasi-identifiers (doelgroep as a set)
+        assert_eq!(check_story(&pop[0], &pop, 3), StoryDecision::Vrijgegeven);
+        assert_eq!(check_story(&pop[2], &pop, 3), StoryDecision::Vrijgegeven);
+        assert_eq!(check_story(&pop[7], &pop, 1), StoryDecision::Vrijgegeven);
+        assert_eq!(check_story(&pop[7], &pop, 0), StoryDecision::Vrijgegeven);
+    }
+
+    #[test]
+    fn gegeneraliseerd_drops_details_in_order() {
+        let pop = population();
+        // k = 4: dropping the life event adds record 3 -> 4
         assert_eq!(
-            check_story(&me, &[me.clone(), twin.clone(), other_event.clone()], 3),
-            StoryDecision::Gegeneraliseerd { weggelaten: vec!["levensgebeurtenis"] }
+            check_story(&pop[0], &pop, 4),
+            StoryDecision::Gegeneraliseerd {
+                weggelaten: vec!["levensgebeurtenis"]
+            }
         );
-        // Needs dropping the scheme too.
+        // k = 5: dropping the scheme adds record 4 -> 5
         assert_eq!(
-            check_story(&me, &[me.clone(), other_event, other_scheme], 3),
-            StoryDecision::Gegeneraliseerd { weggelaten: vec!["levensgebeurtenis", "regeling"] }
+            check_story(&pop[0], &pop, 5),
+            StoryDecision::Gegeneraliseerd {
+                weggelaten: vec!["levensgebeurtenis", "regeling"]
+            }
         );
-        // A different period never helps.
-        assert!(matches!(check_story(&me, &[me.clone(), other_period.clone(), other_period], 3), StoryDecision::Weggelaten { .. }));
+        // k = 6: dropping the service adds record 5 -> 6
+        assert_eq!(
+            check_story(&pop[0], &pop, 6),
+            StoryDecision::Gegeneraliseerd {
+                weggelaten: vec!["levensgebeurtenis", "regeling", "dienst"]
+            }
+        );
+        // k = 7: dropping the referring party adds record 6 -> 7
+        assert_eq!(
+            check_story(&pop[0], &pop, 7),
+            StoryDecision::Gegeneraliseerd {
+                weggelaten: vec!["levensgebeurtenis", "regeling", "dienst", "type aandrager"]
+            }
+        );
+        // record 3 alone has its own life event: one drop gives 0,1,2,3 -> 4
+        assert_eq!(
+            check_story(&pop[3], &pop, 2),
+            StoryDecision::Gegeneraliseerd {
+                weggelaten: vec!["levensgebeurtenis"]
+            }
+        );
+    }
+
+    #[test]
+    fn weggelaten_when_even_generalised_too_rare() {
+        let pop = population();
+        match check_story(&pop[0], &pop, 8) {
+            StoryDecision::Weggelaten { reden } => {
+                assert_eq!(
+                    reden,
+                    "Verhaal is herleidbaar: ook zonder levensgebeurtenis, regeling, dienst en \
+                     type aandrager 7 casussen delen dezelfde doelgroep en periode, minimaal 8 nodig."
+                );
+            }
+            other => panic!("expected Weggelaten, got {other:?}"),
+        }
+        // the 2024 record is alone in its period
+        match check_story(&pop[7], &pop, 2) {
+            StoryDecision::Weggelaten { reden } => {
+                assert!(reden.contains("1 casus deelt"));
+                assert!(reden.contains("minimaal 2 nodig"));
+            }
+            other => panic!("expected Weggelaten, got {other:?}"),
+        }
+        // the smaller doelgroep set is not matched by its supersets
+        assert!(matches!(
+            check_story(&pop[8], &pop, 2),
+            StoryDecision::Weggelaten { .. }
+        ));
+    }
+
+    #[test]
+    fn serialises_in_snake_case() {
+        let d = StoryDecision::Gegeneraliseerd {
+            weggelaten: vec!["levensgebeurtenis"],
+        };
+        assert_eq!(
+            serde_json::to_string(&d).unwrap(),
+            r#"{"gegeneraliseerd":{"weggelaten":["levensgebeurtenis"]}}"#
+        );
     }
 }

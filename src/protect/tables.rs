@@ -191,9 +191,49 @@ impl Protector {
         self.with_note(t)
     }
 
+    /// The flow table: per row open at start + received = handled + open at end, and a
+    /// total row. The balance is protected as well, though it is not printed as a column.
+    pub fn flow(&self, id: &str, titel: &str, row_labels: &[String], col_labels: &[String], cells: &[[u64; 4]], corner: &str) -> PubTable {
+        // Layout per row: 4 cells plus a virtual balance cell; the last row holds the totals.
+        let r = cells.len();
+        let w = 5;
+        let mut values = vec![0u64; (r + 1) * w];
+        for (i, row) in cells.iter().enumerate() {
+            for j in 0..4 {
+                values[i * w + j] = row[j];
+                values[r * w + j] += row[j];
+            }
+            values[i * w + 4] = row[0] + row[1];
+            values[r * w + 4] += row[0] + row[1];
+        }
+        let mut equations = Vec::new();
+        for j in 0..w {
+            equations.push(Equation { total: r * w + j, parts: (0..r).map(|i| i * w + j).collect() });
+        }
+        for i in 0..=r {
+            equations.push(Equation { total: i * w + 4, parts: vec![i * w, i * w + 1] });
+            equations.push(Equation { total: i * w + 4, parts: vec![i * w + 2, i * w + 3] });
+        }
+        let table = LinkedTable { values, equations };
+        let never: Vec<bool> = (0..(r + 1) * w).map(|c| c % w == 4).collect();
+        let status = self.statuses_with_hidden(&table, &never);
+        let rijen = (0..=r)
+            .map(|i| PubRow {
+                kop: if i < r { row_labels[i].clone() } else { "Totaal".into() },
+                cellen: (0..4).map(|j| self.cell(table.values[i * w + j], status[i * w + j])).collect(),
+                totaal: i == r,
+                deel_van: None,
+            })
+            .collect();
+        let mut kolommen = vec![corner.to_string()];
+        kolommen.extend(col_labels.iter().cloned());
+        self.with_note(PubTable { id: id.into(), titel: titel.into(), kolommen, rijen, voetnoten: vec![], totaal_kolom: false })
+    }
+
     /// An r x c table of counts with row totals (last column) and a total row.
     pub fn counts_2d(&self, id: &str, titel: &str, row_labels: &[String], col_labels: &[String], cells: &[Vec<u64>], corner: &str) -> PubTable {
-        let (table, r, c) = suppress::table_2d(cells);
+        let (table, rows, cols) = suppress::table_2d(cells);
+        let (r, c) = (rows - 1, cols - 1);
         let status = self.statuses(&table);
         let mut rijen = Vec::new();
         for i in 0..=r {
@@ -242,6 +282,53 @@ impl Protector {
         rijen.push(PubRow { kop: "Totaal".into(), cellen: vec![self.cell(table.values[idx], status[idx])], totaal: true, deel_van: None });
         let t = PubTable { id: id.into(), titel: titel.into(), kolommen: vec![dim_label.into(), "Aantal".into()], rijen, voetnoten: notes, totaal_kolom: false };
         self.with_note(t)
+    }
+
+    /// Suppression on a linked table with extra cells that are never published
+    /// (`never_shown`, e.g. a balance that is not printed): small cells are hidden, then
+    /// the smallest visible neighbour of any recoverable cell, until nothing published
+    /// can be worked out. Returns the status of every cell.
+    pub fn statuses_with_hidden(&self, table: &LinkedTable, never_shown: &[bool]) -> Vec<CellStatus> {
+        let n = table.values.len();
+        if !self.public() {
+            return vec![CellStatus::Shown; n];
+        }
+        let small = |v: u64| (v > 0 && v < self.min_cel) || (v == 0 && self.suppress_zero);
+        let mut status: Vec<CellStatus> =
+            (0..n).map(|i| if !never_shown[i] && small(table.values[i]) { CellStatus::Primary } else { CellStatus::Shown }).collect();
+        let touching = |c: usize| -> Vec<usize> {
+            table
+                .equations
+                .iter()
+                .filter(|e| e.total == c || e.parts.contains(&c))
+                .flat_map(|e| std::iter::once(e.total).chain(e.parts.iter().copied()))
+                .filter(|&x| x != c)
+                .collect()
+        };
+        loop {
+            let hidden: Vec<bool> = (0..n).map(|i| never_shown[i] || status[i] != CellStatus::Shown).collect();
+            let rec: Vec<usize> = suppress::recoverable(table, &hidden).into_iter().filter(|&c| !never_shown[c]).collect();
+            if rec.is_empty() {
+                break;
+            }
+            // The smallest visible cell sharing an equation with a recoverable cell, else two steps away.
+            let near: Vec<usize> = rec.iter().flat_map(|&r| touching(r)).filter(|&c| !hidden[c]).collect();
+            let far: Vec<usize> = rec.iter().flat_map(|&r| touching(r)).flat_map(&touching).filter(|&c| !hidden[c]).collect();
+            let pick = if near.is_empty() { far } else { near };
+            match pick.into_iter().min_by_key(|&c| (table.values[c] == 0, table.values[c], c)) {
+                Some(c) => status[c] = CellStatus::Secondary,
+                None => {
+                    // Nothing left to hide around it: hide every visible cell (safe, if blunt).
+                    for c in 0..n {
+                        if !hidden[c] {
+                            status[c] = CellStatus::Secondary;
+                        }
+                    }
+                    break;
+                }
+            }
+        }
+        status
     }
 
     fn statuses(&self, table: &LinkedTable) -> Vec<CellStatus> {
@@ -353,5 +440,31 @@ mod tests {
         assert_eq!(p.statistic(Some(40.5), 40, 1, " dagen").tekst, "40,5 dagen");
         assert!(p.count(4).onderdrukt);
         assert!(!p.count(0).onderdrukt);
+    }
+}
+
+#[cfg(test)]
+mod regression {
+    use super::*;
+
+    /// The cohort table of the demo data: suppression must leave nothing recoverable, as the audit reads it.
+    #[test]
+    fn cohort_table_of_the_demo_survives_the_audit_reading() {
+        let p = Protector::new(Audience::Kamer, 5, 10, false);
+        let cells = vec![
+            vec![0, 0, 1, 0, 0],
+            vec![6, 0, 3, 2, 1],
+            vec![14, 0, 9, 3, 2],
+            vec![8, 0, 11, 3, 0],
+            vec![19, 0, 17, 3, 2],
+            vec![24, 0, 19, 6, 3],
+            vec![23, 7, 7, 0, 29],
+        ];
+        let labels: Vec<String> = (0..7).map(|i| format!("q{i}")).collect();
+        let cols: Vec<String> = (0..5).map(|i| format!("c{i}")).collect();
+        let t = p.counts_2d("c", "c", &labels, &cols, &cells, "k");
+        let (lt, hidden) = linked_from_published(&t).unwrap();
+        let rec = suppress::recoverable_published(&lt, &hidden);
+        assert!(rec.is_empty(), "recoverable: {rec:?}\n{:#?}", t.rijen.iter().map(|r| r.cellen.iter().map(|c| c.tekst.clone()).collect::<Vec<_>>()).collect::<Vec<_>>());
     }
 }

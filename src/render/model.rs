@@ -384,38 +384,11 @@ fn flow_table(ind: &Indicators, p: &Protector, cfg: &Config) -> PubTable {
     let rows: Vec<&indicators::FlowRow> = ind.stroom.iter().filter(|f| f.dienst != "totaal").collect();
     let labels: Vec<String> = rows.iter().map(|f| cfg.label("dienst", &f.dienst)).collect();
     let cols = ["Open bij begin".to_string(), "Ontvangen".into(), "Afgehandeld".into(), "Open bij einde".into()];
-    // The flow balances per row (open begin + ontvangen = afgehandeld + open einde); publish it as two
-    // additive blocks so the balance cannot be used to recompute a hidden cell: a 2D table of the stocks
-    // and flows with column totals only.
-    let cells: Vec<Vec<u64>> = rows.iter().map(|f| vec![f.open_begin, f.ontvangen, f.afgehandeld, f.open_eind]).collect();
-    let mut t = p.counts_2d("stroom", "Stroomtabel: open bij begin, ontvangen, afgehandeld en open bij einde, per dienst", &labels, &cols, &cells, "Dienst");
-    // The row total of four different quantities has no meaning: drop the total column but keep its protection.
-    t.kolommen.pop();
-    for r in &mut t.rijen {
-        r.cellen.pop();
-    }
-    t.totaal_kolom = false;
+    // Each row balances (open begin + ontvangen = afgehandeld + open einde); the protection accounts for that.
+    let cells: Vec<[u64; 4]> = rows.iter().map(|f| [f.open_begin, f.ontvangen, f.afgehandeld, f.open_eind]).collect();
+    let mut t = p.flow("stroom", "Stroomtabel: open bij begin, ontvangen, afgehandeld en open bij einde, per dienst", &labels, &cols, &cells, "Dienst");
     t.voetnoten.insert(0, "Afgehandeld omvat casussen die na triage zijn doorverwezen of niet in behandeling zijn genomen. Open bij begin + ontvangen = afgehandeld + open bij einde.".into());
-    protect_balance(&mut t, p);
     t
-}
-
-/// Per row, open begin + ontvangen = afgehandeld + open einde: a single hidden cell in a row
-/// would follow from the other three, so hide a second one.
-fn protect_balance(t: &mut PubTable, p: &Protector) {
-    if p.audience == Audience::Intern {
-        return;
-    }
-    for r in &mut t.rijen {
-        let hidden: Vec<usize> = (0..r.cellen.len()).filter(|&j| r.cellen[j].onderdrukt).collect();
-        if hidden.len() == 1 {
-            let j = (0..r.cellen.len())
-                .filter(|&j| !r.cellen[j].onderdrukt)
-                .min_by(|&a, &b| r.cellen[a].waarde.partial_cmp(&r.cellen[b].waarde).unwrap_or(std::cmp::Ordering::Equal))
-                .unwrap();
-            r.cellen[j] = PubCell { tekst: ".".into(), waarde: None, onderdrukt: true, ..r.cellen[j].clone() };
-        }
-    }
 }
 
 fn escalation_table(ind: &Indicators, p: &Protector, cfg: &Config) -> PubTable {
@@ -485,6 +458,7 @@ fn open_case_table(ind: &Indicators, cfg: &Config) -> PubTable {
                     PubCell::text(format!("{} dagen", nl::int(o.leeftijd_dagen))),
                 ],
                 totaal: false,
+                deel_van: None,
             })
             .collect(),
         voetnoten: vec![],
