@@ -87,6 +87,10 @@ pub struct Draden {
     pub tekst_min_gelijkenis: f64,
     pub tekst_min_cluster: usize,
     pub tekst_exact_max: usize,
+    pub tekst_max_hoofdthema: f64,
+    /// Code -> codes it is linked with by design; such combinations are not reported.
+    #[serde(default)]
+    pub bekende_samenhang: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

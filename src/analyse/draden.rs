@@ -187,7 +187,18 @@ pub fn detect(cases: &[Case], signals: &[Signal], period: &Period, peil: NaiveDa
     }
     let quarters = quarter_axis(&cases, period);
     let mut out = structural(&cases, cfg);
-    out.extend(trends(&cases, period, &quarters, cfg));
+    // A rise of a theme that mostly consists of a thread found already is that thread rising.
+    for t in trends(&cases, period, &quarters, cfg) {
+        let set: BTreeSet<&str> = t.casus_ids.iter().map(String::as_str).collect();
+        if let Some(d) = out.iter_mut().find(|d| jaccard(&set, &d.casus_ids.iter().map(String::as_str).collect()) >= 0.5) {
+            d.statistiek.ears_waarde = t.statistiek.ears_waarde;
+            d.statistiek.ears_drempel = t.statistiek.ears_drempel;
+            d.verwant.push(t.id.clone());
+            d.score += t.score;
+            continue;
+        }
+        out.push(t);
+    }
     let text_threads = text_threads(&cases, cfg);
     // A text cluster that mostly coincides with a thread found otherwise confirms it.
     for t in text_threads {
@@ -257,6 +268,13 @@ pub fn structural(cases: &[&Case], cfg: &Config) -> Vec<Draad> {
         let themes: Vec<&String> = named.iter().filter(|(k, _)| *k == "thema").map(|(_, v)| v).collect();
         let hoofden: Vec<&String> = named.iter().filter(|(k, _)| *k == "thema_hoofd").map(|(_, v)| v).collect();
         if wie.is_empty() || (themes.is_empty() && hoofden.is_empty()) || themes.len() > 1 || hoofden.len() > 1 {
+            continue;
+        }
+        // Links that hold by design (e.g. the hersteloperatie concerns gedupeerden) are no thread.
+        let known = named.iter().any(|(k, v)| {
+            dc.bekende_samenhang.get(v.as_str()).is_some_and(|linked| named.iter().any(|(k2, v2)| k2 != k && linked.contains(v2)))
+        });
+        if known {
             continue;
         }
         // A level-2 theme with its own main theme says the same thing twice.
@@ -452,6 +470,12 @@ fn trends(cases: &[&Case], period: &Period, quarters: &[Period], cfg: &Config) -
         let score = (r.value - r.threshold).max(0.0) + (*n as f64).sqrt();
         out.push(new_draad(id, Soort::Trend, kenmerken, ids, statistiek, score));
     }
+    // A main theme that rises because one of its sub-themes rises: keep the sub-theme only.
+    let subs: Vec<String> = out.iter().filter_map(|d| d.kenmerken.get("thema").cloned()).collect();
+    out.retain(|d| match d.kenmerken.get("thema_hoofd") {
+        Some(h) => !subs.iter().any(|s| s.split('.').next() == Some(h.as_str())),
+        None => true,
+    });
     out
 }
 
@@ -470,11 +494,11 @@ fn text_threads(cases: &[&Case], cfg: &Config) -> Vec<Draad> {
         let members: Vec<&Case> = cl.members.iter().map(|&i| with_text[i]).collect();
         let mut per_theme: BTreeMap<&str, usize> = BTreeMap::new();
         for c in &members {
-            *per_theme.entry(c.thema.as_str()).or_default() += 1;
+            *per_theme.entry(c.thema_hoofd()).or_default() += 1;
         }
         let top = per_theme.values().copied().max().unwrap_or(0);
-        // Dominated by one theme: that is the theme itself, not a thread hidden behind different codes.
-        if top as f64 >= 0.8 * members.len() as f64 {
+        // Mostly one main theme: the codes already say this, it is not a thread hidden behind different codes.
+        if top as f64 >= dc.tekst_max_hoofdthema * members.len() as f64 {
             continue;
         }
         let helpers: BTreeSet<&str> = members.iter().map(|c| helper_of(c)).collect();

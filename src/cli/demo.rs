@@ -116,7 +116,8 @@ pub fn run(a: DemoArgs) -> Result<i32> {
     // 6. How well does detection find the planted threads?
     let truth: Vec<super::evaluate::Truth> = serde_json::from_slice(SAMPLE[2].1).map_err(Error::intern)?;
     let cases = ds.case_structs()?;
-    let mut detected = draden::detect(&cases, &ds.signal_structs()?, &half, export, &cfg);
+    let last = cases.iter().map(|c| c.ontvangen_op).max().unwrap_or(export);
+    let mut detected = draden::detect(&cases, &ds.signal_structs()?, &Period::quarter_of(last), last, &cfg);
     draden::describe(&mut detected, &cfg);
     let ev = super::evaluate::score(&truth, &detected);
     crate::output::write_json(&out.join("evaluatie.json"), &ev)?;

@@ -24,7 +24,7 @@ pub struct EvaluateArgs {
     /// geplante-draden.json met de ware draden.
     #[arg(long, value_name = "BESTAND")]
     pub truth: PathBuf,
-    /// Periode voor de trendindeling; standaard het laatste volledige halfjaar.
+    /// Periode voor de trendindeling; standaard het kwartaal van de laatste casus (ook als dat nog loopt).
     #[arg(long = "period", visible_alias = "periode", value_name = "P")]
     pub period: Option<Period>,
     /// Als JSON op stdout.
@@ -104,7 +104,7 @@ pub fn run(a: EvaluateArgs) -> Result<i32> {
     let ds = Dataset::load(&a.input.cases, a.input.signals.as_deref(), &cfg, export)?;
     let cases = ds.case_structs()?;
     let last = cases.iter().map(|c| c.ontvangen_op).max().unwrap_or(export);
-    let period = a.period.clone().unwrap_or_else(|| Period::last_half_before(last));
+    let period = a.period.clone().unwrap_or_else(|| Period::quarter_of(last));
     let mut detected = draden::detect(&cases, &ds.signal_structs()?, &period, last, &cfg);
     draden::describe(&mut detected, &cfg);
     let ev = score(&truth, &detected);
