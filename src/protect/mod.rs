@@ -98,7 +98,13 @@ pub fn scrub(cases: &mut [Case], signals: &mut [Signal], mode: TextMode) -> Vec<
 
 /// The disclosure policy in plain Dutch with the configured thresholds filled in.
 pub fn policy_text(cfg: &Config) -> String {
-    include_str!("../../docs/openbaarmakingsbeleid.md")
+    let src = include_str!("../../docs/openbaarmakingsbeleid.md");
+    // Without the document title; section headings become plain lines.
+    src.lines()
+        .skip_while(|l| l.starts_with("# ") || l.trim().is_empty())
+        .map(|l| l.strip_prefix("## ").unwrap_or(l))
+        .collect::<Vec<_>>()
+        .join("\n")
         .replace("{min_cel}", &cfg.bescherming.min_cel.to_string())
         .replace("{min_noemer}", &cfg.bescherming.min_noemer.to_string())
         .replace("{k}", &cfg.bescherming.k_verhaal.to_string())

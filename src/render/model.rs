@@ -169,7 +169,12 @@ pub fn build(inp: &Inputs) -> (Report, ProtectLog) {
     tabellen.push(key_table(ind, &p, inp));
     let label = |dim: &str, g: &str| cfg.label(dim, g);
     let breakdown = |id: &str, dim: &str| -> Vec<(String, u64)> {
-        ind.by(id, dim).iter().map(|r| (label(dim, r.groep.as_deref().unwrap_or("onbekend")), r.teller.unwrap_or(0.0) as u64)).collect()
+        ind.by(id, dim)
+            .iter()
+            .map(|r| (r.groep.as_deref().unwrap_or("onbekend"), r.teller.unwrap_or(0.0) as u64))
+            .filter(|(g, n)| !(*g == "onbekend" && *n == 0))
+            .map(|(g, n)| (if g == "onbekend" { "Onbekend".to_string() } else { label(dim, g) }, n))
+            .collect()
     };
     tabellen.push(p.counts_1d("instroom-aandrager", "Ontvangen casussen per type aandrager", "Type aandrager", &breakdown("ontvangen_aantal", "aandrager_type"), false));
     tabellen.push(p.counts_1d("instroom-dienst", "Ontvangen casussen per dienst", "Dienst", &breakdown("ontvangen_aantal", "dienst"), false));
@@ -184,7 +189,7 @@ pub fn build(inp: &Inputs) -> (Report, ProtectLog) {
 
     let grafieken = charts_for(&cases, ind, &an.draden, &p, cfg, &tabellen);
     let (draden, draden_tabel) = draden_views(&an.draden, &cases, &signals, &p, inp, &mut log);
-    let (signalen, signalen_status) = signal_views(inp.ledger, &signals, peil, &p, mode, &mut log);
+    let (signalen, signalen_status) = signal_views(inp.ledger, period.start, peil, &p, mode, &mut log);
     let lessen = lessons(&cases, period.start, period.end);
     let kerncijfers = key_figures(ind, &p);
     let samenvatting = summary_sentences(ind, &draden, &p, period.title());
@@ -676,12 +681,33 @@ fn draden_views(draden: &[Draad], cases: &[Case], signals: &[Signal], p: &Protec
     (views, table)
 }
 
-fn signal_views(ledger: Option<&[LedgerSignal]>, _signals: &[Signal], peil: NaiveDate, p: &Protector, mode: TextMode, log: &mut ProtectLog) -> (Vec<SignalView>, String) {
+/// At most this many earlier signals are listed in a report.
+const MAX_SIGNALS: usize = 25;
+
+/// Shortens text at a word boundary.
+fn shorten(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let cut: String = s.chars().take(max).collect();
+    let cut = cut.rsplit_once(' ').map(|(a, _)| a).unwrap_or(&cut);
+    format!("{}…", cut.trim_end_matches([',', '.', ';', ':']))
+}
+
+fn signal_views(ledger: Option<&[LedgerSignal]>, start: NaiveDate, peil: NaiveDate, p: &Protector, mode: TextMode, log: &mut ProtectLog) -> (Vec<SignalView>, String) {
     let Some(ledger) = ledger else {
         return (Vec::new(), "nog geen gegevens: er is nog geen signalenregister bijgehouden".into());
     };
     let mut out = Vec::new();
-    for l in ledger.iter().filter(|l| l.signal.gemeld_op <= peil && l.signal.doorgezet_naar.is_some()) {
+    // Earlier signals: passed on before the period, the advocate's own (from its cases or rode draden) first.
+    let mut earlier: Vec<&LedgerSignal> = ledger
+        .iter()
+        .filter(|l| l.signal.doorgezet_naar.is_some() && l.signal.doorgezet_op.unwrap_or(l.signal.gemeld_op) < start)
+        .collect();
+    let own = |l: &LedgerSignal| l.herkomst.starts_with("draad:") || l.signal.bron.as_deref() == Some("eigen_casuistiek");
+    earlier.sort_by_key(|l| (!own(l), l.signal.gemeld_op, l.signal.signaal_id.clone()));
+    let total = earlier.len();
+    for l in earlier.into_iter().take(MAX_SIGNALS) {
         let s = &l.signal;
         let clean = |t: &Option<String>, veld: &str, log: &mut ProtectLog| -> Option<String> {
             let (out, kinds) = protect::clean_text(t.as_deref()?, mode);
@@ -699,16 +725,24 @@ fn signal_views(ledger: Option<&[LedgerSignal]>, _signals: &[Signal], peil: Naiv
         let (eig, _) = protect::clean_text(s.eigenaar.as_deref().unwrap_or("nog niet toegewezen"), TextMode::Maskeren);
         out.push(SignalView {
             id: s.signaal_id.clone(),
-            onderwerp: onderwerp.chars().take(240).collect(),
+            onderwerp: shorten(&onderwerp, 200),
             ontvanger: s.doorgezet_naar.as_deref().map(|d| crate::labels::fixed_label("doorgezet_naar", d).unwrap_or(d).to_string()).unwrap_or_default(),
             eigenaar: eig.unwrap_or_default(),
             status: s.status.as_deref().map(|x| crate::labels::fixed_label("status", x).unwrap_or(x).to_string()).unwrap_or_default(),
             leeftijd: format!("{} dagen", nl::int((peil - s.gemeld_op).num_days())),
-            reactie: reactie.chars().take(300).collect(),
+            reactie: shorten(&reactie, 240),
         });
     }
     let _ = p;
-    let status = if out.is_empty() { "nog geen gegevens: het register bevat nog geen doorgezette signalen".to_string() } else { format!("{} doorgezette signalen in het register", nl::int(out.len() as i64)) };
+    let status = if out.is_empty() {
+        "nog geen gegevens: het register bevat nog geen signalen die vóór deze periode zijn doorgezet".to_string()
+    } else {
+        format!(
+            "{} van de {} signalen die vóór deze periode zijn doorgezet, eigen signalen eerst (de volledige lijst staat in de export voor de IBTD)",
+            nl::int(out.len() as i64),
+            nl::int(total as i64)
+        )
+    };
     (out, status)
 }
 
