@@ -62,7 +62,7 @@ pub enum Measure {
 pub enum Breakdown {
     /// The same measure within each group.
     Within(&'static str),
-    /// Count per group over the total's count (a distribution).
+    /// Count per group (numerator of the share) over the total's denominator.
     ShareOfTotal(&'static str),
 }
 
@@ -434,7 +434,7 @@ fn compute_period(lf: &LazyFrame, period: &Period, peil: NaiveDate) -> Result<Ve
         };
         let total = lf.clone().select(aggs.clone()).collect()?;
         let total_rows = read_rows(&total, None)?;
-        let total_t = total_rows.first().and_then(|r| r.t);
+        let total_n = total_rows.first().and_then(|r| r.n);
         out.extend(total_rows.into_iter().map(|r| (def.id, r)));
         for bd in def.uitsplitsingen {
             let (dim, src) = match bd {
@@ -445,10 +445,11 @@ fn compute_period(lf: &LazyFrame, period: &Period, peil: NaiveDate) -> Result<Ve
                 Breakdown::ShareOfTotal(_) => {
                     let Measure::Share { num, den } = &m else { continue };
                     let sel = num.clone().and(den.clone()).cast(DataType::UInt32).sum().cast(DataType::Float64);
+                    let n = total_n.unwrap_or(0) as f64;
                     src.clone().group_by([col(dim)]).agg([
                         sel.clone().alias("t"),
-                        lit(total_t.unwrap_or(0.0)).alias("n"),
-                        (sel / lit(total_t.unwrap_or(f64::NAN))).alias("w"),
+                        lit(n).alias("n"),
+                        (sel / lit(if n > 0.0 { n } else { f64::NAN })).alias("w"),
                     ])
                 }
             };

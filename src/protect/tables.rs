@@ -11,9 +11,10 @@
 //! ```
 //! use rodedraad::protect::tables::{Audience, Protector};
 //! let p = Protector::new(Audience::Kamer, 5, 10, false);
-//! let t = p.counts_1d("t", "Instroom", "Dienst", &[("A".into(), 20), ("B".into(), 3), ("C".into(), 12)], false);
-//! // B (3) is merged into "overig", which is then still too small and is hidden, with one more cell.
-//! assert!(t.rijen.iter().any(|r| r.cellen[0].onderdrukt));
+//! let t = p.counts_2d("t", "Stroom", &["A".into(), "B".into()], &["x".into(), "y".into()], &[vec![2, 10], vec![8, 12]], "dienst");
+//! // The 2 is hidden, and so are the three cells that would give it away through the totals.
+//! assert!(t.rijen[0].cellen[0].onderdrukt && t.rijen[0].cellen[1].onderdrukt);
+//! assert!(!t.rijen[2].cellen[2].onderdrukt); // the grand total stays
 //! ```
 
 use super::suppress::{self, CellStatus, Equation, LinkedTable, Policy};

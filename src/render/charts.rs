@@ -67,16 +67,18 @@ pub fn stacked_bars(title: &str, categories: &[String], series: &[Series], y_lab
         };
         let mut chart = ChartBuilder::on(&root)
             .margin(12)
+            .margin_right(200)
             .set_label_area_size(LabelAreaPosition::Left, 50)
             .set_label_area_size(LabelAreaPosition::Bottom, 40)
-            .set_label_area_size(LabelAreaPosition::Right, 150)
             .build_cartesian_2d(-0.6f64..(n as f64 - 0.4), 0f64..max)
             .expect("chart");
+        let yfmt = |y: &f64| crate::nl::dec(*y, 0);
         let _ = chart
             .configure_mesh()
             .disable_x_mesh()
             .x_labels(n)
             .x_label_formatter(&fmt)
+            .y_label_formatter(&yfmt)
             .y_desc(y_label)
             .label_style(font(12))
             .axis_desc_style(font(12))
@@ -93,8 +95,8 @@ pub fn stacked_bars(title: &str, categories: &[String], series: &[Series], y_lab
         for (k, s) in series.iter().enumerate() {
             let y = 20 + k as i32 * 20;
             let c = PALETTE[k % PALETTE.len()];
-            let _ = root.draw(&Rectangle::new([(620, y), (634, y + 12)], c.filled()));
-            let _ = root.draw(&Text::new(s.name.clone(), (640, y), font(12)));
+            let _ = root.draw(&Rectangle::new([(570, y), (584, y + 12)], c.filled()));
+            let _ = root.draw(&Text::new(s.name.chars().take(28).collect::<String>(), (590, y), font(12)));
         }
         let _ = root.present();
     }
@@ -125,11 +127,13 @@ pub fn horizontal_bars(title: &str, bars: &[Bar], x_label: &str) -> String {
             .set_label_area_size(LabelAreaPosition::Bottom, 36)
             .build_cartesian_2d(0f64..max, -0.6f64..(n as f64 - 0.4))
             .expect("chart");
+        let xfmt = |x: &f64| crate::nl::dec(*x, 0);
         let _ = chart
             .configure_mesh()
             .disable_y_mesh()
             .y_labels(n)
             .y_label_formatter(&fmt)
+            .x_label_formatter(&xfmt)
             .x_desc(x_label)
             .label_style(font(12))
             .axis_desc_style(font(12))
@@ -166,9 +170,11 @@ pub fn step_curve(title: &str, points: &[(f64, f64)], x_label: &str, y_label: &s
             .build_cartesian_2d(0f64..xmax, 0f64..1.0)
             .expect("chart");
         let yfmt = |y: &f64| crate::nl::pct(*y, 0);
+        let xfmt = |x: &f64| crate::nl::dec(*x, 0);
         let _ = chart
             .configure_mesh()
             .x_desc(x_label)
+            .x_label_formatter(&xfmt)
             .y_desc(y_label)
             .y_label_formatter(&yfmt)
             .label_style(font(12))

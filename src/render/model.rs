@@ -187,7 +187,7 @@ pub fn build(inp: &Inputs) -> (Report, ProtectLog) {
     tabellen.push(cohort_table(ind, &p));
     tabellen.push(target_table(ind, &p, cfg));
 
-    let grafieken = charts_for(&cases, ind, &an.draden, &p, cfg, &tabellen);
+    let grafieken = charts_for(&cases, ind, &an.draden, &p, cfg, &mut tabellen);
     let (draden, draden_tabel) = draden_views(&an.draden, &cases, &signals, &p, inp, &mut log);
     let (signalen, signalen_status) = signal_views(inp.ledger, period.start, peil, &p, mode, &mut log);
     let lessen = lessons(&cases, period.start, period.end);
@@ -471,11 +471,7 @@ fn open_case_table(ind: &Indicators, cfg: &Config) -> PubTable {
     }
 }
 
-fn find<'a>(tables: &'a [PubTable], id: &str) -> Option<&'a PubTable> {
-    tables.iter().find(|t| t.id == id)
-}
-
-fn charts_for(cases: &[Case], ind: &Indicators, draden: &[Draad], p: &Protector, cfg: &Config, tables: &[PubTable]) -> Vec<Chart> {
+fn charts_for(cases: &[Case], ind: &Indicators, draden: &[Draad], p: &Protector, cfg: &Config, tables: &mut Vec<PubTable>) -> Vec<Chart> {
     let mut out = Vec::new();
     // 1. Intake per quarter by dienst, from a protected 2D table.
     let quarters: Vec<String> = ind.cohorten.iter().map(|c| c.kwartaal.clone()).collect();
@@ -508,8 +504,11 @@ fn charts_for(cases: &[Case], ind: &Indicators, draden: &[Draad], p: &Protector,
         titel: "Instroom per kwartaal, naar dienst".into(),
         svg: charts::stacked_bars("Instroom per kwartaal, naar dienst", &quarters, &series, "casussen"),
         alt: format!("Gestapelde staafgrafiek van het aantal ontvangen casussen per kwartaal van {} tot en met {}, per dienst. De cijfers staan in de tabel eronder.", quarters.first().cloned().unwrap_or_default(), quarters.last().cloned().unwrap_or_default()),
-        tabel: serde_json::to_string(&t).unwrap_or_default(),
+        tabel: t.id.clone(),
     });
+    // The table the chart is drawn from goes into the report, right after the intake tables.
+    let pos = tables.iter().position(|x| x.id == "instroom-thema").map(|i| i + 1).unwrap_or(tables.len());
+    tables.insert(pos, t);
     // 2. Funnel.
     let cnt = |id: &str| count_of(rec(ind, id));
     let zienswijzen = cases.iter().filter(|c| c.zienswijze_op.is_some_and(|d| ind.periode.contains(d) && d <= ind.peildatum)).count() as u64;
@@ -569,7 +568,6 @@ fn charts_for(cases: &[Case], ind: &Indicators, draden: &[Draad], p: &Protector,
             tabel: String::new(),
         });
     }
-    let _ = find(tables, "instroom-dienst");
     out
 }
 
