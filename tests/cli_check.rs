@@ -46,7 +46,7 @@ fn wrong_and_impossible_dates_are_quarantined_with_reasons() {
     let q = quarantine(&out);
     let by_id = |id: &str| q.iter().find(|r| &r[4] == id).unwrap_or_else(|| panic!("{id} not in quarantine")).clone();
     assert!(by_id("C-3")[3].contains("geen geldige datum"));
-    assert_eq!(&by_id("C-3")[1], "4", "row number as Excel shows it");
+    assert_eq!(&by_id("C-3")[1], "3", "row number as Excel shows it (header = 1)");
     assert!(by_id("C-4")[3].contains("31-02-2025"));
     assert!(by_id("C-5")[3].contains("triage_op: ligt vóór ontvangen_op"));
     assert!(by_id("C-6")[3].contains("na de exportdatum"));

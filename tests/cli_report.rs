@@ -1,0 +1,251 @@
+//! End-to-end tests of `rodedraad report` and `rodedraad audit`: determinism, snapshots,
+//! broken templates, and personal data that must never reach a public output.
+
+mod common;
+use common::*;
+use std::path::{Path, PathBuf};
+
+fn report(out: &Path, extra: &[&str]) -> std::process::Output {
+    let mut args = vec![
+        "report".to_string(), "--cases".into(), sample("casussen.csv"), "--signals".into(), sample("signalen.csv"),
+        "--period".into(), "2026-H1".into(), "--out".into(), out.display().to_string(), "--exportdatum".into(), "2026-10-31".into(),
+    ];
+    args.extend(extra.iter().map(|s| s.to_string()));
+    bin().args(&args).output().unwrap()
+}
+
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn two_runs_give_identical_bytes() {
+    let base = tmp("determinism");
+    let (a, b) = (base.join("a"), base.join("b"));
+    for d in [&a, &b] {
+        let o = report(d, &[]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    }
+    let fa = files(&a);
+    assert_eq!(fa.iter().map(|p| p.file_name().unwrap().to_owned()).collect::<Vec<_>>(), files(&b).iter().map(|p| p.file_name().unwrap().to_owned()).collect::<Vec<_>>());
+    for f in &fa {
+        let name = f.file_name().unwrap();
+        assert_eq!(std::fs::read(f).unwrap(), std::fs::read(b.join(name)).unwrap(), "{name:?} differs between runs");
+    }
+    for want in ["rapport.html", "rapport.pdf", "rapport.md", "rapport.xlsx", "tabellen.json"] {
+        assert!(a.join(want).exists(), "{want}");
+    }
+    assert!(std::fs::read(a.join("rapport.pdf")).unwrap().starts_with(b"%PDF"));
+}
+
+fn snapshot(name: &str, actual: &str) {
+    let path = root().join("tests/snapshots").join(name);
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() || !path.exists() {
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap();
+    if expected != actual {
+        let line = expected.lines().zip(actual.lines()).position(|(a, b)| a != b).unwrap_or(0);
+        panic!(
+            "snapshot {name} wijkt af vanaf regel {}:\n  verwacht: {:?}\n  gekregen: {:?}\nDraai met UPDATE_SNAPSHOTS=1 als de wijziging bedoeld is.",
+            line + 1,
+            expected.lines().nth(line),
+            actual.lines().nth(line)
+        );
+    }
+}
+
+#[test]
+fn markdown_and_report_model_match_their_snapshots() {
+    let out = tmp("snapshot");
+    let o = report(&out, &["--format", "md"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    snapshot("kamerrapportage-2026-H1.md", &std::fs::read_to_string(out.join("rapport.md")).unwrap());
+    snapshot("kamerrapportage-2026-H1.tabellen.json", &std::fs::read_to_string(out.join("tabellen.json")).unwrap());
+}
+
+#[test]
+fn a_broken_template_gives_a_dutch_error_with_name_and_line() {
+    let dir = tmp("template");
+    std::fs::create_dir_all(dir.join("sjablonen")).unwrap();
+    std::fs::write(dir.join("sjablonen/rapport.md"), "# {{ titel }}\n\nregel twee\n{% for x in %}\n{% endfor %}\n").unwrap();
+    std::fs::write(dir.join("rodedraad.toml"), "[rapport]\nsjablonen = \"sjablonen\"\n").unwrap();
+    let o = report(&dir.join("uit"), &["--format", "md", "--config", dir.join("rodedraad.toml").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(7), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(e.contains("rapport.md") && e.contains("regel 4") && e.contains("sjabloon"), "{e}");
+    assert!(!dir.join("uit").exists(), "nothing half-done left behind");
+}
+
+#[test]
+fn an_overridden_template_is_used() {
+    let dir = tmp("override");
+    std::fs::create_dir_all(dir.join("sjablonen")).unwrap();
+    std::fs::write(dir.join("sjablonen/rapport.md"), "Eigen sjabloon: {{ titel }} ({{ peildatum }})\n").unwrap();
+    std::fs::write(dir.join("rodedraad.toml"), "[rapport]\nsjablonen = \"sjablonen\"\n").unwrap();
+    let o = report(&dir.join("uit"), &["--format", "md", "--config", dir.join("rodedraad.toml").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(dir.join("uit/rapport.md")).unwrap(), "Eigen sjabloon: Rapportage aan de Tweede Kamer over het eerste halfjaar 2026 (30 juni 2026)\n");
+}
+
+const PLANTED: [&str; 5] = ["111222333", "NL91ABNA0417164300", "06-12345678", "j.jansen@example.nl", "1234 AB"];
+
+/// The sample with personal data planted in the free text of cases closed in 2026-H1 and of signals.
+fn planted_sample(dir: &Path) -> (PathBuf, PathBuf) {
+    let mut rdr = csv::Reader::from_path(sample("casussen.csv")).unwrap();
+    let header = rdr.headers().unwrap().clone();
+    let (si, li, ai) = (
+        header.iter().position(|h| h == "samenvatting").unwrap(),
+        header.iter().position(|h| h == "geleerde_les").unwrap(),
+        header.iter().position(|h| h == "afgerond_op").unwrap(),
+    );
+    let mut w = csv::Writer::from_path(dir.join("casussen.csv")).unwrap();
+    w.write_record(&header).unwrap();
+    let mut n = 0;
+    for rec in rdr.records() {
+        let mut r: Vec<String> = rec.unwrap().iter().map(str::to_string).collect();
+        if r[ai].starts_with("2026-0") && n < 40 {
+            let p = PLANTED[n % PLANTED.len()];
+            r[si] = format!("{} Bel mevrouw op {p} voor overleg.", r[si]);
+            r[li] = format!("Les: controleer {p} altijd.");
+            n += 1;
+        }
+        w.write_record(&r).unwrap();
+    }
+    w.flush().unwrap();
+    let mut rdr = csv::Reader::from_path(sample("signalen.csv")).unwrap();
+    let header = rdr.headers().unwrap().clone();
+    let oi = header.iter().position(|h| h == "omschrijving").unwrap();
+    let ti = header.iter().position(|h| h == "terugkoppeling").unwrap();
+    let mut w = csv::Writer::from_path(dir.join("signalen.csv")).unwrap();
+    w.write_record(&header).unwrap();
+    for (i, rec) in rdr.records().enumerate() {
+        let mut r: Vec<String> = rec.unwrap().iter().map(str::to_string).collect();
+        let p = PLANTED[i % PLANTED.len()];
+        r[oi] = format!("{} Contact: {p}.", r[oi]);
+        if !r[ti].is_empty() {
+            r[ti] = format!("{} Reactie gestuurd naar {p}.", r[ti]);
+        }
+        w.write_record(&r).unwrap();
+    }
+    w.flush().unwrap();
+    (dir.join("casussen.csv"), dir.join("signalen.csv"))
+}
+
+fn all_bytes(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push((p.display().to_string(), std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn planted_personal_data_never_reaches_a_public_output_and_the_audit_finds_it_when_planted_directly() {
+    let dir = tmp("pii");
+    let (cases, signals) = planted_sample(&dir);
+    // A ledger with the planted signals, so the signals section is filled too.
+    let reg = dir.join("register.sqlite");
+    let o = run(&["signals", "import", "--signals", signals.to_str().unwrap(), "--register", reg.to_str().unwrap(), "--op", "2026-10-31", "--out", dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = dir.join("kamer");
+    let o = bin()
+        .args(["report", "--cases", cases.to_str().unwrap(), "--signals", signals.to_str().unwrap(), "--period", "2026-H1", "--out", out.to_str().unwrap(), "--exportdatum", "2026-10-31", "--register", reg.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // Text extracted from the PDF too, when pdftotext is there.
+    if let Ok(t) = std::process::Command::new("pdftotext").arg(out.join("rapport.pdf")).arg(dir.join("rapport.txt")).output() {
+        assert!(t.status.success());
+    }
+    let mut checked = 0;
+    for (name, bytes) in all_bytes(&out).into_iter().chain(all_bytes(&dir).into_iter().filter(|(n, _)| n.ends_with("rapport.txt"))) {
+        let text = String::from_utf8_lossy(&bytes);
+        for p in PLANTED {
+            assert!(!text.contains(p), "{p} found in {name}");
+        }
+        checked += 1;
+    }
+    assert!(checked >= 5);
+    // The protection log says what was withheld, never the value.
+    let log = std::fs::read_to_string(dir.join("kamer-beschermingslog.json")).unwrap();
+    assert!(log.contains("\"bsn\"") && log.contains("\"iban\"") && log.contains("\"telefoon\""), "{log}");
+    assert!(PLANTED.iter().all(|p| !log.contains(p)));
+
+    // The report on clean output passes the audit ...
+    let o = run(&["audit", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // ... and the audit finds personal data planted directly in an output file.
+    let md = std::fs::read_to_string(out.join("rapport.md")).unwrap();
+    std::fs::write(out.join("rapport.md"), format!("{md}\nBSN 111.222.333, IBAN NL91 ABNA 0417 1643 00, tel. +31 6 12345678\n")).unwrap();
+    let o = run(&["audit", out.to_str().unwrap(), "--json"]);
+    assert_eq!(o.status.code(), Some(5));
+    let rep: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let kinds: Vec<String> = rep["bevindingen"].as_array().unwrap().iter().map(|f| f["melding"].as_str().unwrap().to_string()).collect();
+    for k in ["BSN", "IBAN", "telefoonnummer"] {
+        assert!(kinds.iter().any(|m| m.contains(k)), "{k} not found: {kinds:?}");
+    }
+    assert!(!stdout(&o).contains("111.222.333"), "the audit never repeats the value");
+}
+
+#[test]
+fn strict_mode_stops_on_personal_data_in_the_input() {
+    let dir = tmp("strikt");
+    let (cases, _) = planted_sample(&dir);
+    let out = dir.join("kamer");
+    let o = bin()
+        .args(["report", "--cases", cases.to_str().unwrap(), "--period", "2026-H1", "--out", out.to_str().unwrap(), "--exportdatum", "2026-10-31", "--strikt"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(5), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--strikt"));
+    assert!(!out.exists());
+}
+
+#[test]
+fn the_audit_finds_small_counts_and_recomputable_cells_planted_in_a_table() {
+    let out = tmp("audit-cells");
+    let o = report(&out, &["--format", "html"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let html = std::fs::read_to_string(out.join("rapport.html")).unwrap();
+    // Reveal one suppressed cell as a small count.
+    let table = html.find("id=\"instroom-kwartaal\"").expect("intake table by quarter");
+    let pos = table + html[table..].find("data-onderdrukt=\"ja\">.</td>").expect("the intake table hides at least one cell");
+    let leaked = format!("{}data-waarde=\"3\">3</td>{}", &html[..pos], &html[pos + "data-onderdrukt=\"ja\">.</td>".len()..]);
+    std::fs::write(out.join("rapport.html"), leaked).unwrap();
+    std::fs::remove_file(out.join("tabellen.json")).unwrap();
+    let o = run(&["audit", out.to_str().unwrap(), "--json"]);
+    assert_eq!(o.status.code(), Some(5), "{}", stderr(&o));
+    let rep: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let kinds: Vec<&str> = rep["bevindingen"].as_array().unwrap().iter().map(|f| f["soort"].as_str().unwrap()).collect();
+    assert!(kinds.contains(&"klein aantal"), "{kinds:?}");
+    assert!(kinds.contains(&"terug te rekenen"), "revealing one cell of a pair exposes the other: {kinds:?}");
+}
+
+#[test]
+fn the_internal_analysis_is_marked_on_every_page_and_keeps_case_ids() {
+    let out = tmp("intern");
+    let o = report(&out, &["--publiek", "intern", "--format", "html,md,pdf"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let html = std::fs::read_to_string(out.join("rapport.html")).unwrap();
+    assert!(html.contains("INTERN – niet voor publicatie"));
+    assert!(html.contains("C-2026-"), "case ids in the internal analysis");
+    let md = std::fs::read_to_string(out.join("rapport.md")).unwrap();
+    assert!(md.starts_with("> **INTERN"));
+    if let Ok(t) = std::process::Command::new("pdftotext").arg(out.join("rapport.pdf")).arg("-").output() {
+        let text = String::from_utf8_lossy(&t.stdout);
+        let pages = text.split('\u{c}').filter(|p| !p.trim().is_empty()).count();
+        assert_eq!(text.matches("INTERN – niet voor publicatie").count(), pages, "every PDF page is marked");
+    }
+}
