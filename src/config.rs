@@ -129,7 +129,9 @@ impl Config {
     pub fn load(path: &Path) -> Result<Config> {
         let src = std::fs::read_to_string(path).map_err(|e| Error::Config {
             bestand: Some(path.to_path_buf()),
-            melding: format!("kan het bestand niet lezen ({e}); geef een bestaand TOML-bestand op met --config"),
+            melding: format!(
+                "kan het bestand niet lezen ({e}); geef een bestaand TOML-bestand op met --config"
+            ),
         })?;
         let mut cfg = Self::parse(&src, Some(path))?;
         cfg.basismap = path.parent().map(Path::to_path_buf);
@@ -145,15 +147,22 @@ impl Config {
     }
 
     fn parse(src: &str, path: Option<&Path>) -> Result<Config> {
-        let err = |m: String| Error::Config { bestand: path.map(Path::to_path_buf), melding: m };
-        let mut base: toml::Table = DEFAULT_TOML.parse().map_err(|e| err(format!("standaardconfiguratie: {e}")))?;
+        let err = |m: String| Error::Config {
+            bestand: path.map(Path::to_path_buf),
+            melding: m,
+        };
+        let mut base: toml::Table = DEFAULT_TOML
+            .parse()
+            .map_err(|e| err(format!("standaardconfiguratie: {e}")))?;
         let user: toml::Table = src.parse().map_err(|e: toml::de::Error| {
             err(format!("ongeldige TOML: {}", e.to_string().trim()))
         })?;
         merge(&mut base, user);
         let cfg: Config = toml::Value::Table(base)
             .try_into()
-            .map_err(|e: toml::de::Error| err(format!("onverwachte waarde: {}", e.to_string().trim())))?;
+            .map_err(|e: toml::de::Error| {
+                err(format!("onverwachte waarde: {}", e.to_string().trim()))
+            })?;
         cfg.check().map_err(err)?;
         Ok(cfg)
     }
@@ -161,9 +170,10 @@ impl Config {
     fn check(&self) -> std::result::Result<(), String> {
         let canon_cases: Vec<&str> = crate::model::CASE_COLUMNS.to_vec();
         let canon_signals: Vec<&str> = crate::model::SIGNAL_COLUMNS.to_vec();
-        for (section, map, canon) in
-            [("casussen", &self.casussen, &canon_cases), ("signalen", &self.signalen, &canon_signals)]
-        {
+        for (section, map, canon) in [
+            ("casussen", &self.casussen, &canon_cases),
+            ("signalen", &self.signalen, &canon_signals),
+        ] {
             for (theirs, ours) in &map.kolommen {
                 if !canon.contains(&ours.as_str()) {
                     return Err(format!(
@@ -173,14 +183,22 @@ impl Config {
                 }
             }
         }
-        if !matches!(self.invoer.codering.as_str(), "auto" | "utf-8" | "windows-1252") {
+        if !matches!(
+            self.invoer.codering.as_str(),
+            "auto" | "utf-8" | "windows-1252"
+        ) {
             return Err(format!(
                 "[invoer] codering = \"{}\" is onbekend; gebruik \"auto\", \"utf-8\" of \"windows-1252\"",
                 self.invoer.codering
             ));
         }
-        if !matches!(self.bescherming.persoonsgegevens.as_str(), "weglaten" | "maskeren") {
-            return Err("[bescherming] persoonsgegevens moet \"weglaten\" of \"maskeren\" zijn".into());
+        if !matches!(
+            self.bescherming.persoonsgegevens.as_str(),
+            "weglaten" | "maskeren"
+        ) {
+            return Err(
+                "[bescherming] persoonsgegevens moet \"weglaten\" of \"maskeren\" zijn".into(),
+            );
         }
         if self.bescherming.min_cel == 0 {
             return Err("[bescherming] min_cel moet minstens 1 zijn".into());
@@ -249,7 +267,8 @@ mod tests {
 
     #[test]
     fn wrong_canonical_column_is_a_dutch_error() {
-        let e = Config::from_toml_str("[casussen.kolommen]\n\"Nummer\" = \"casusid\"\n").unwrap_err();
+        let e =
+            Config::from_toml_str("[casussen.kolommen]\n\"Nummer\" = \"casusid\"\n").unwrap_err();
         let m = e.to_string();
         assert!(m.contains("geen canonieke kolom"), "{m}");
         assert_eq!(e.exit_code(), 4);

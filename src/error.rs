@@ -17,9 +17,16 @@ use std::path::PathBuf;
 #[derive(Debug)]
 pub enum Error {
     /// A whole input file cannot be used (unreadable, empty, missing required column).
-    Bestand { bestand: PathBuf, melding: String, advies: String },
+    Bestand {
+        bestand: PathBuf,
+        melding: String,
+        advies: String,
+    },
     /// The configuration file is wrong.
-    Config { bestand: Option<PathBuf>, melding: String },
+    Config {
+        bestand: Option<PathBuf>,
+        melding: String,
+    },
     /// Wrong use of the command line (beyond what clap catches).
     Gebruik(String),
     /// Output could not be written.
@@ -57,13 +64,23 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Bestand { bestand, melding, advies } => {
+            Error::Bestand {
+                bestand,
+                melding,
+                advies,
+            } => {
                 write!(f, "{}: {}. {}", bestand.display(), melding, advies)
             }
-            Error::Config { bestand: Some(b), melding } => {
+            Error::Config {
+                bestand: Some(b),
+                melding,
+            } => {
                 write!(f, "configuratie {}: {}", b.display(), melding)
             }
-            Error::Config { bestand: None, melding } => write!(f, "configuratie: {melding}"),
+            Error::Config {
+                bestand: None,
+                melding,
+            } => write!(f, "configuratie: {melding}"),
             Error::Gebruik(m) => write!(f, "{m}"),
             Error::Schrijven { bestand, melding } => write!(
                 f,
@@ -76,7 +93,10 @@ impl fmt::Display for Error {
             }
             Error::Controle(m) => write!(f, "controle mislukt: {m}"),
             Error::Register(m) => write!(f, "signalenregister: {m}"),
-            Error::Intern(m) => write!(f, "interne fout: {m}. Meld dit aan het ontwikkelteam met de gebruikte invoer."),
+            Error::Intern(m) => write!(
+                f,
+                "interne fout: {m}. Meld dit aan het ontwikkelteam met de gebruikte invoer."
+            ),
         }
     }
 }

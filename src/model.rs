@@ -67,11 +67,28 @@ pub const SIGNAL_COLUMNS: &[&str] = &[
     "terugkoppeling_op",
 ];
 
-pub const DIENSTEN: &[&str] = &["belastingdienst", "dienst_toeslagen", "beide", "douane", "anders"];
+pub const DIENSTEN: &[&str] = &[
+    "belastingdienst",
+    "dienst_toeslagen",
+    "beide",
+    "douane",
+    "anders",
+];
 pub const BESLUITEN: &[&str] = &["behandelen", "doorverwijzen", "niet_behandelen"];
-pub const REACTIES: &[&str] = &["overgenomen", "deels_overgenomen", "niet_overgenomen", "geen_reactie"];
+pub const REACTIES: &[&str] = &[
+    "overgenomen",
+    "deels_overgenomen",
+    "niet_overgenomen",
+    "geen_reactie",
+];
 pub const ESCALATIE_NIVEAUS: &[&str] = &["teamleider", "directeur", "directeur_generaal"];
-pub const UITKOMSTEN: &[&str] = &["opgelost", "deels_opgelost", "niet_opgelost", "ingetrokken", "lopend"];
+pub const UITKOMSTEN: &[&str] = &[
+    "opgelost",
+    "deels_opgelost",
+    "niet_opgelost",
+    "ingetrokken",
+    "lopend",
+];
 pub const BRONNEN: &[&str] = &[
     "eigen_casuistiek",
     "ksm",
@@ -90,7 +107,14 @@ pub const SIGNAAL_STATUSSEN: &[&str] = &[
     "niet_opgepakt",
     "afgerond",
 ];
-pub const ONTVANGERS: &[&str] = &["ibtd", "ksm", "belastingdienst", "dienst_toeslagen", "ministerie", "wetgever"];
+pub const ONTVANGERS: &[&str] = &[
+    "ibtd",
+    "ksm",
+    "belastingdienst",
+    "dienst_toeslagen",
+    "ministerie",
+    "wetgever",
+];
 
 /// One validated case. Multi-valued `doelgroep` is split on `|`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -11,18 +11,28 @@ use common::*;
 use std::path::PathBuf;
 
 fn chromium() -> Option<PathBuf> {
-    ["/usr/bin/chromium", "/usr/bin/chromium-browser"].iter().map(PathBuf::from).find(|p| p.exists())
+    ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists())
 }
 
 fn axe() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("AXE_CORE_JS").map(PathBuf::from).filter(|p| p.exists()) {
+    if let Some(p) = std::env::var_os("AXE_CORE_JS")
+        .map(PathBuf::from)
+        .filter(|p| p.exists())
+    {
         return Some(p);
     }
     let p = root().join("target/axe/node_modules/axe-core/axe.min.js");
     p.exists().then_some(p)
 }
 
-fn headless(args: &[&str], page: &std::path::Path, profile: &std::path::Path) -> std::process::Output {
+fn headless(
+    args: &[&str],
+    page: &std::path::Path,
+    profile: &std::path::Path,
+) -> std::process::Output {
     std::process::Command::new(chromium().unwrap())
         .args([
             "--headless",
@@ -53,8 +63,19 @@ fn html_report_passes_axe_and_renders() {
     };
     let out = tmp("browser");
     let o = run(&[
-        "report", "--cases", &sample("casussen.csv"), "--signals", &sample("signalen.csv"), "--period", "2026-H1",
-        "--format", "html", "--out", out.join("rapport").to_str().unwrap(), "--exportdatum", "2026-10-31",
+        "report",
+        "--cases",
+        &sample("casussen.csv"),
+        "--signals",
+        &sample("signalen.csv"),
+        "--period",
+        "2026-H1",
+        "--format",
+        "html",
+        "--out",
+        out.join("rapport").to_str().unwrap(),
+        "--exportdatum",
+        "2026-10-31",
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let html = std::fs::read_to_string(out.join("rapport/rapport.html")).unwrap();
@@ -66,8 +87,19 @@ fn html_report_passes_axe_and_renders() {
     // Screenshot of the first page.
     let shot = root().join("target/rapport-screenshot.png");
     let _ = std::fs::create_dir_all(shot.parent().unwrap());
-    let s = headless(&["--window-size=1280,1600", &format!("--screenshot={}", shot.display())], &out.join("rapport/rapport.html"), &out.join("profiel1"));
-    assert!(shot.exists() && std::fs::metadata(&shot).unwrap().len() > 10_000, "screenshot: {}", String::from_utf8_lossy(&s.stderr));
+    let s = headless(
+        &[
+            "--window-size=1280,1600",
+            &format!("--screenshot={}", shot.display()),
+        ],
+        &out.join("rapport/rapport.html"),
+        &out.join("profiel1"),
+    );
+    assert!(
+        shot.exists() && std::fs::metadata(&shot).unwrap().len() > 10_000,
+        "screenshot: {}",
+        String::from_utf8_lossy(&s.stderr)
+    );
 
     // axe-core in the page; the result is written into the DOM and read with --dump-dom.
     let runner = format!(
@@ -76,14 +108,30 @@ fn html_report_passes_axe_and_renders() {
     );
     let page = out.join("axe.html");
     std::fs::write(&page, html.replacen("</body>", &runner, 1)).unwrap();
-    let o = headless(&["--dump-dom", "--virtual-time-budget=30000"], &page, &out.join("profiel2"));
+    let o = headless(
+        &["--dump-dom", "--virtual-time-budget=30000"],
+        &page,
+        &out.join("profiel2"),
+    );
     let dom = String::from_utf8_lossy(&o.stdout);
-    let start = dom.find("<pre id=\"axe-uitslag\">").expect("axe ran and wrote its result") + "<pre id=\"axe-uitslag\">".len();
+    let start = dom
+        .find("<pre id=\"axe-uitslag\">")
+        .expect("axe ran and wrote its result")
+        + "<pre id=\"axe-uitslag\">".len();
     let end = start + dom[start..].find("</pre>").unwrap();
-    let json = dom[start..end].replace("&quot;", "\"").replace("&amp;", "&");
+    let json = dom[start..end]
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&");
     let violations: serde_json::Value = serde_json::from_str(&json).unwrap();
     eprintln!("axe-core: {violations}");
-    let serious: Vec<&serde_json::Value> =
-        violations.as_array().unwrap().iter().filter(|v| v["impact"] == "serious" || v["impact"] == "critical").collect();
-    assert!(serious.is_empty(), "ernstige toegankelijkheidsproblemen: {serious:?}");
+    let serious: Vec<&serde_json::Value> = violations
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| v["impact"] == "serious" || v["impact"] == "critical")
+        .collect();
+    assert!(
+        serious.is_empty(),
+        "ernstige toegankelijkheidsproblemen: {serious:?}"
+    );
 }

@@ -8,9 +8,22 @@ use serde_json::Value;
 fn analyse_fixture() -> (std::path::PathBuf, Vec<Value>) {
     let out = tmp("analyse-hand");
     let f = root().join("tests/fixtures/handwerk.csv");
-    let o = run(&["analyse", "--cases", f.to_str().unwrap(), "--period", "2026-H1", "--out", out.to_str().unwrap(), "--exportdatum", "2026-10-31"]);
+    let o = run(&[
+        "analyse",
+        "--cases",
+        f.to_str().unwrap(),
+        "--period",
+        "2026-H1",
+        "--out",
+        out.to_str().unwrap(),
+        "--exportdatum",
+        "2026-10-31",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let recs = read_json(&out.join("indicatoren.json")).as_array().unwrap().clone();
+    let recs = read_json(&out.join("indicatoren.json"))
+        .as_array()
+        .unwrap()
+        .clone();
     (out, recs)
 }
 
@@ -30,18 +43,82 @@ fn every_indicator_matches_the_hand_calculation() {
     let w = |id: &str| get(&r, id, None, None)["waarde"].as_f64().unwrap();
     // Intake: B C D E F G H J received in 2026-H1.
     assert_eq!(w("ontvangen_aantal"), 8.0);
-    assert_eq!(get(&r, "ontvangen_aantal", Some("aandrager_type"), Some("sociaal_raadslieden"))["teller"], 3.0);
-    assert_eq!(get(&r, "ontvangen_aantal", Some("aandrager_type"), Some("wijkteam"))["teller"], 3.0);
-    assert_eq!(get(&r, "ontvangen_aantal", Some("aandrager_type"), Some("juridisch_loket"))["teller"], 2.0);
+    assert_eq!(
+        get(
+            &r,
+            "ontvangen_aantal",
+            Some("aandrager_type"),
+            Some("sociaal_raadslieden")
+        )["teller"],
+        3.0
+    );
+    assert_eq!(
+        get(
+            &r,
+            "ontvangen_aantal",
+            Some("aandrager_type"),
+            Some("wijkteam")
+        )["teller"],
+        3.0
+    );
+    assert_eq!(
+        get(
+            &r,
+            "ontvangen_aantal",
+            Some("aandrager_type"),
+            Some("juridisch_loket")
+        )["teller"],
+        2.0
+    );
     // Triage in P: B C D E F J (H's triage lies after the peildatum).
     assert_eq!(w("triage_aantal"), 6.0);
-    assert_eq!(get(&r, "triage_aantal", Some("triage_besluit"), Some("behandelen"))["teller"], 3.0);
-    assert_eq!(get(&r, "triage_aantal", Some("triage_besluit"), Some("doorverwijzen"))["teller"], 2.0);
-    assert_eq!(get(&r, "triage_aantal", Some("triage_besluit"), Some("niet_behandelen"))["teller"], 1.0);
+    assert_eq!(
+        get(
+            &r,
+            "triage_aantal",
+            Some("triage_besluit"),
+            Some("behandelen")
+        )["teller"],
+        3.0
+    );
+    assert_eq!(
+        get(
+            &r,
+            "triage_aantal",
+            Some("triage_besluit"),
+            Some("doorverwijzen")
+        )["teller"],
+        2.0
+    );
+    assert_eq!(
+        get(
+            &r,
+            "triage_aantal",
+            Some("triage_besluit"),
+            Some("niet_behandelen")
+        )["teller"],
+        1.0
+    );
     // Warm referral: C of B C D E F J.
     assert_eq!(tn(get(&r, "warm_verwezen_pct", None, None)), (1.0, 6));
-    assert_eq!(tn(get(&r, "warm_verwezen_pct", Some("aandrager_type"), Some("sociaal_raadslieden"))), (1.0, 2));
-    assert_eq!(tn(get(&r, "warm_verwezen_pct", Some("aandrager_type"), Some("wijkteam"))), (0.0, 3));
+    assert_eq!(
+        tn(get(
+            &r,
+            "warm_verwezen_pct",
+            Some("aandrager_type"),
+            Some("sociaal_raadslieden")
+        )),
+        (1.0, 2)
+    );
+    assert_eq!(
+        tn(get(
+            &r,
+            "warm_verwezen_pct",
+            Some("aandrager_type"),
+            Some("wijkteam")
+        )),
+        (0.0, 3)
+    );
     // In treatment during P: A B E F (I closed before P, H not yet triaged on the peildatum).
     assert_eq!(w("behandeld_aantal"), 4.0);
     // Closed in P: A B E (F closes after the peildatum).
@@ -51,7 +128,15 @@ fn every_indicator_matches_the_hand_calculation() {
     assert_eq!(tn(get(&r, "deels_opgelost_pct", None, None)), (1.0, 2));
     assert_eq!(tn(get(&r, "advies_overgenomen_pct", None, None)), (1.0, 2));
     assert_eq!(tn(get(&r, "geescaleerd_pct", None, None)), (1.0, 3));
-    assert_eq!(tn(get(&r, "geescaleerd_pct", Some("escalatie_niveau"), Some("directeur"))), (1.0, 3));
+    assert_eq!(
+        tn(get(
+            &r,
+            "geescaleerd_pct",
+            Some("escalatie_niveau"),
+            Some("directeur")
+        )),
+        (1.0, 3)
+    );
     assert_eq!(w("minnelijk_opgelost_aantal"), 1.0);
     assert_eq!(w("na_escalatie_opgelost_aantal"), 1.0);
     // Lead times 55, 71, 106: median 71; p80 (type 7) 71 + 0.6 * 35 = 92.
@@ -62,38 +147,88 @@ fn every_indicator_matches_the_hand_calculation() {
     assert_eq!(tn(get(&r, "binnen_5_maanden_pct", None, None)), (3.0, 3));
     // Kaplan-Meier over I 19, B 55, A 71, F 90 (censored), E 106: S = 0.8, 0.6, 0.4 -> median 71.
     assert_eq!(w("doorlooptijd_km_mediaan_dagen"), 71.0);
-    assert_eq!(get(&r, "doorlooptijd_km_mediaan_dagen", None, None)["noemer"], 5);
+    assert_eq!(
+        get(&r, "doorlooptijd_km_mediaan_dagen", None, None)["noemer"],
+        5
+    );
     // Triage lead times 1 2 4 5 5 10: median 4.5.
     assert_eq!(w("triage_doorlooptijd_mediaan_dagen"), 4.5);
     assert_eq!(w("beleving_burger"), 7.0);
-    assert_eq!(tn(get(&r, "beleving_burger_7plus_pct", None, None)), (1.0, 2));
+    assert_eq!(
+        tn(get(&r, "beleving_burger_7plus_pct", None, None)),
+        (1.0, 2)
+    );
     assert_eq!(w("geleerde_lessen_aantal"), 1.0);
     // Previous period 2025-H2: A and I received.
-    assert_eq!(get(&r, "ontvangen_aantal", None, None)["vorige_waarde"], 2.0);
+    assert_eq!(
+        get(&r, "ontvangen_aantal", None, None)["vorige_waarde"],
+        2.0
+    );
     // Wilson interval on 1/6.
     let ww = get(&r, "warm_verwezen_pct", None, None);
-    assert!((ww["ci_laag"].as_f64().unwrap() - 0.0300).abs() < 1e-3, "{ww}");
-    assert!((ww["ci_hoog"].as_f64().unwrap() - 0.5635).abs() < 1e-3, "{ww}");
+    assert!(
+        (ww["ci_laag"].as_f64().unwrap() - 0.0300).abs() < 1e-3,
+        "{ww}"
+    );
+    assert!(
+        (ww["ci_hoog"].as_f64().unwrap() - 0.5635).abs() < 1e-3,
+        "{ww}"
+    );
 
     let flow = read_json(&out.join("stroom-en-cohorten.json"));
-    let total = flow["stroom"].as_array().unwrap().iter().find(|f| f["dienst"] == "totaal").unwrap().clone();
-    assert_eq!((total["open_begin"].as_u64(), total["ontvangen"].as_u64(), total["afgehandeld"].as_u64(), total["open_eind"].as_u64()), (Some(1), Some(8), Some(6), Some(3)));
-    assert_eq!((total["waarvan_bij_triage"].as_u64(), total["waarvan_na_behandeling"].as_u64()), (Some(3), Some(3)));
+    let total = flow["stroom"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["dienst"] == "totaal")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (
+            total["open_begin"].as_u64(),
+            total["ontvangen"].as_u64(),
+            total["afgehandeld"].as_u64(),
+            total["open_eind"].as_u64()
+        ),
+        (Some(1), Some(8), Some(6), Some(3))
+    );
+    assert_eq!(
+        (
+            total["waarvan_bij_triage"].as_u64(),
+            total["waarvan_na_behandeling"].as_u64()
+        ),
+        (Some(3), Some(3))
+    );
     let targets = flow["doelrealisatie"].as_array().unwrap();
     assert_eq!(targets[0]["in_behandeling_genomen"], 1);
     assert_eq!(targets[1]["in_behandeling_genomen"], 2);
-    let open: Vec<&str> = flow["open_casussen"].as_array().unwrap().iter().map(|o| o["casus_id"].as_str().unwrap()).collect();
+    let open: Vec<&str> = flow["open_casussen"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["casus_id"].as_str().unwrap())
+        .collect();
     assert_eq!(open.len(), 3);
     assert!(open.contains(&"F") && open.contains(&"G") && open.contains(&"H"));
     let cohorts = flow["cohorten"].as_array().unwrap();
-    assert_eq!(cohorts.iter().map(|c| c["ontvangen"].as_u64().unwrap()).collect::<Vec<_>>(), vec![2, 5, 3]);
+    assert_eq!(
+        cohorts
+            .iter()
+            .map(|c| c["ontvangen"].as_u64().unwrap())
+            .collect::<Vec<_>>(),
+        vec![2, 5, 3]
+    );
 }
 
 #[test]
 fn breakdowns_sum_to_the_total_and_shares_stay_in_range() {
     let (_, r) = analyse_fixture();
     for dim in ["aandrager_type", "dienst", "thema_hoofd", "complexiteit"] {
-        let sum: f64 = r.iter().filter(|x| x["id"] == "ontvangen_aantal" && x["dimensie"] == dim).map(|x| x["teller"].as_f64().unwrap()).sum();
+        let sum: f64 = r
+            .iter()
+            .filter(|x| x["id"] == "ontvangen_aantal" && x["dimensie"] == dim)
+            .map(|x| x["teller"].as_f64().unwrap())
+            .sum();
         assert_eq!(sum, 8.0, "{dim}");
     }
     for x in &r {
@@ -109,10 +244,25 @@ fn breakdowns_sum_to_the_total_and_shares_stay_in_range() {
 fn an_empty_period_gives_zero_without_division_by_zero() {
     let out = tmp("analyse-empty");
     let f = root().join("tests/fixtures/handwerk.csv");
-    let o = run(&["analyse", "--cases", f.to_str().unwrap(), "--period", "2020", "--out", out.to_str().unwrap(), "--exportdatum", "2026-10-31"]);
+    let o = run(&[
+        "analyse",
+        "--cases",
+        f.to_str().unwrap(),
+        "--period",
+        "2020",
+        "--out",
+        out.to_str().unwrap(),
+        "--exportdatum",
+        "2026-10-31",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let r = read_json(&out.join("indicatoren.json"));
-    for x in r.as_array().unwrap().iter().filter(|x| x["dimensie"].is_null()) {
+    for x in r
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["dimensie"].is_null())
+    {
         if x["eenheid"] == "aantal" {
             assert_eq!(x["waarde"], 0.0, "{x}");
         }
@@ -127,24 +277,56 @@ fn an_empty_period_gives_zero_without_division_by_zero() {
 fn analyse_runs_on_the_sample_the_excel_export_and_cfpb() {
     let cases = [
         (sample("casussen.csv"), None, "2026-H1"),
-        (sample("excel/casussen.csv"), Some(sample("excel/rodedraad.toml")), "2026-H1"),
-        (root().join("../shared/realworld/cfpb-consumer-complaints-sample.csv").display().to_string(), Some(sample("cfpb/rodedraad.toml")), "2016-09-01..2016-09-30"),
+        (
+            sample("excel/casussen.csv"),
+            Some(sample("excel/rodedraad.toml")),
+            "2026-H1",
+        ),
+        (
+            root()
+                .join("../shared/realworld/cfpb-consumer-complaints-sample.csv")
+                .display()
+                .to_string(),
+            Some(sample("cfpb/rodedraad.toml")),
+            "2016-09-01..2016-09-30",
+        ),
     ];
     for (i, (c, cfg, p)) in cases.iter().enumerate() {
         if !std::path::Path::new(c).exists() {
             continue;
         }
         let out = tmp(&format!("analyse-{i}"));
-        let mut args = vec!["analyse", "--cases", c, "--period", p, "--out", out.to_str().unwrap(), "--exportdatum", "2026-10-31"];
+        let mut args = vec![
+            "analyse",
+            "--cases",
+            c,
+            "--period",
+            p,
+            "--out",
+            out.to_str().unwrap(),
+            "--exportdatum",
+            "2026-10-31",
+        ];
         if let Some(cfg) = cfg {
             args.extend(["--config", cfg]);
         }
         let o = run(&args);
         assert_eq!(o.status.code(), Some(0), "{c}: {}", stderr(&o));
-        for f in ["indicatoren.json", "indicatoren.csv", "indicatoren.xlsx", "definities.json", "rode-draden.json", "rode-draden.csv"] {
+        for f in [
+            "indicatoren.json",
+            "indicatoren.csv",
+            "indicatoren.xlsx",
+            "definities.json",
+            "rode-draden.json",
+            "rode-draden.csv",
+        ] {
             assert!(out.join(f).exists(), "{c}: {f}");
         }
         let defs = read_json(&out.join("definities.json"));
-        assert!(defs.as_array().unwrap().iter().all(|d| d["versie"] == 1 && d["teller"].is_string()));
+        assert!(defs
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["versie"] == 1 && d["teller"].is_string()));
     }
 }

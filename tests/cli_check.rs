@@ -4,7 +4,16 @@ mod common;
 use common::*;
 
 fn check(file: &str, out: &std::path::Path) -> std::process::Output {
-    run(&["check", "--cases", file, "--out", out.to_str().unwrap(), "--exportdatum", "2026-10-31", "--json"])
+    run(&[
+        "check",
+        "--cases",
+        file,
+        "--out",
+        out.to_str().unwrap(),
+        "--exportdatum",
+        "2026-10-31",
+        "--json",
+    ])
 }
 
 fn summary(out: &std::path::Path) -> serde_json::Value {
@@ -22,7 +31,12 @@ fn missing_required_column_stops_with_exit_3_and_writes_nothing() {
     let o = check(&corpus("ontbrekende-kolom.csv"), &out);
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
     let e = stderr(&o);
-    assert!(e.contains("ontbrekende-kolom.csv") && e.contains("thema") && e.contains("[casussen.kolommen]"), "{e}");
+    assert!(
+        e.contains("ontbrekende-kolom.csv")
+            && e.contains("thema")
+            && e.contains("[casussen.kolommen]"),
+        "{e}"
+    );
     assert!(!out.join("controle.json").exists());
 }
 
@@ -42,11 +56,27 @@ fn wrong_and_impossible_dates_are_quarantined_with_reasons() {
     let o = check(&corpus("datums.csv"), &out);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let s = summary(&out);
-    assert_eq!((s["gelezen"].as_u64(), s["geaccepteerd"].as_u64(), s["in_quarantaine"].as_u64()), (Some(7), Some(2), Some(5)));
+    assert_eq!(
+        (
+            s["gelezen"].as_u64(),
+            s["geaccepteerd"].as_u64(),
+            s["in_quarantaine"].as_u64()
+        ),
+        (Some(7), Some(2), Some(5))
+    );
     let q = quarantine(&out);
-    let by_id = |id: &str| q.iter().find(|r| &r[4] == id).unwrap_or_else(|| panic!("{id} not in quarantine")).clone();
+    let by_id = |id: &str| {
+        q.iter()
+            .find(|r| &r[4] == id)
+            .unwrap_or_else(|| panic!("{id} not in quarantine"))
+            .clone()
+    };
     assert!(by_id("C-3")[3].contains("geen geldige datum"));
-    assert_eq!(&by_id("C-3")[1], "3", "row number as Excel shows it (header = 1)");
+    assert_eq!(
+        &by_id("C-3")[1],
+        "3",
+        "row number as Excel shows it (header = 1)"
+    );
     assert!(by_id("C-4")[3].contains("31-02-2025"));
     assert!(by_id("C-5")[3].contains("triage_op: ligt vóór ontvangen_op"));
     assert!(by_id("C-6")[3].contains("na de exportdatum"));
@@ -61,10 +91,18 @@ fn unknown_codes_get_a_suggestion_and_normalised_codes_match() {
     let out = tmp("codes");
     check(&corpus("onbekende-codes.csv"), &out);
     let s = summary(&out);
-    assert_eq!((s["geaccepteerd"].as_u64(), s["in_quarantaine"].as_u64()), (Some(2), Some(2)));
+    assert_eq!(
+        (s["geaccepteerd"].as_u64(), s["in_quarantaine"].as_u64()),
+        (Some(2), Some(2))
+    );
     let q = quarantine(&out);
     let reasons: Vec<String> = q.iter().map(|r| r[3].to_string()).collect();
-    assert!(reasons.iter().any(|r| r.contains("\"sociaal raadsman\"") && r.contains("sociaal_raadslieden")), "{reasons:?}");
+    assert!(
+        reasons
+            .iter()
+            .any(|r| r.contains("\"sociaal raadsman\"") && r.contains("sociaal_raadslieden")),
+        "{reasons:?}"
+    );
     assert!(reasons.iter().any(|r| r.contains("toeslagen.onbestaand")));
 }
 
@@ -75,7 +113,11 @@ fn duplicate_ids_point_at_the_first_row() {
     let q = quarantine(&out);
     assert_eq!(q.len(), 1);
     assert_eq!(&q[0][1], "4");
-    assert!(q[0][3].contains("dubbel") && q[0][3].contains("rij 2"), "{:?}", &q[0]);
+    assert!(
+        q[0][3].contains("dubbel") && q[0][3].contains("rij 2"),
+        "{:?}",
+        &q[0]
+    );
 }
 
 #[test]
@@ -83,11 +125,21 @@ fn ragged_rows_are_quarantined_and_extra_fields_kept() {
     let out = tmp("ragged");
     check(&corpus("rafelige-rijen.csv"), &out);
     let s = summary(&out);
-    assert_eq!((s["gelezen"].as_u64(), s["in_quarantaine"].as_u64()), (Some(4), Some(2)));
+    assert_eq!(
+        (s["gelezen"].as_u64(), s["in_quarantaine"].as_u64()),
+        (Some(4), Some(2))
+    );
     let q = quarantine(&out);
     assert!(q.iter().all(|r| r[3].contains("velden")));
-    let header = csv::Reader::from_path(out.join("quarantaine-casussen.csv")).unwrap().headers().unwrap().clone();
-    let extra = header.iter().position(|h| h == "extra velden").expect("extra column");
+    let header = csv::Reader::from_path(out.join("quarantaine-casussen.csv"))
+        .unwrap()
+        .headers()
+        .unwrap()
+        .clone();
+    let extra = header
+        .iter()
+        .position(|h| h == "extra velden")
+        .expect("extra column");
     assert!(q.iter().any(|r| &r[extra] == "extra,velden"));
 }
 
@@ -122,9 +174,27 @@ fn formula_text_is_accepted_as_text() {
 #[test]
 fn the_sample_the_excel_export_and_the_cfpb_sample_account_for_every_row() {
     let runs = [
-        ("canoniek", sample("casussen.csv"), Some(sample("signalen.csv")), None),
-        ("excel", sample("excel/casussen.csv"), Some(sample("excel/signalen.csv")), Some(sample("excel/rodedraad.toml"))),
-        ("cfpb", root().join("../shared/realworld/cfpb-consumer-complaints-sample.csv").display().to_string(), None, Some(sample("cfpb/rodedraad.toml"))),
+        (
+            "canoniek",
+            sample("casussen.csv"),
+            Some(sample("signalen.csv")),
+            None,
+        ),
+        (
+            "excel",
+            sample("excel/casussen.csv"),
+            Some(sample("excel/signalen.csv")),
+            Some(sample("excel/rodedraad.toml")),
+        ),
+        (
+            "cfpb",
+            root()
+                .join("../shared/realworld/cfpb-consumer-complaints-sample.csv")
+                .display()
+                .to_string(),
+            None,
+            Some(sample("cfpb/rodedraad.toml")),
+        ),
     ];
     let mut accepted = Vec::new();
     for (name, cases, signals, config) in runs {
@@ -133,7 +203,15 @@ fn the_sample_the_excel_export_and_the_cfpb_sample_account_for_every_row() {
             continue;
         }
         let out = tmp(name);
-        let mut args = vec!["check".to_string(), "--cases".into(), cases, "--out".into(), out.display().to_string(), "--exportdatum".into(), "2026-10-31".into()];
+        let mut args = vec![
+            "check".to_string(),
+            "--cases".into(),
+            cases,
+            "--out".into(),
+            out.display().to_string(),
+            "--exportdatum".into(),
+            "2026-10-31".into(),
+        ];
         if let Some(s) = signals {
             args.extend(["--signals".into(), s]);
         }
@@ -144,7 +222,11 @@ fn the_sample_the_excel_export_and_the_cfpb_sample_account_for_every_row() {
         assert_eq!(o.status.code(), Some(0), "{name}: {}", stderr(&o));
         let c = read_json(&out.join("controle.json"));
         for inp in c["invoer"].as_array().unwrap() {
-            let (g, a, q) = (inp["gelezen"].as_u64().unwrap(), inp["geaccepteerd"].as_u64().unwrap(), inp["in_quarantaine"].as_u64().unwrap());
+            let (g, a, q) = (
+                inp["gelezen"].as_u64().unwrap(),
+                inp["geaccepteerd"].as_u64().unwrap(),
+                inp["in_quarantaine"].as_u64().unwrap(),
+            );
             assert_eq!(g, a + q, "{name}: nothing lost");
             assert!(g > 0);
             if name == "cfpb" {
@@ -154,7 +236,10 @@ fn the_sample_the_excel_export_and_the_cfpb_sample_account_for_every_row() {
         }
         accepted.push((name, c["invoer"][0]["geaccepteerd"].as_u64().unwrap()));
     }
-    assert_eq!(accepted[0].1, accepted[1].1, "the Excel-style export maps to the same cases: {accepted:?}");
+    assert_eq!(
+        accepted[0].1, accepted[1].1,
+        "the Excel-style export maps to the same cases: {accepted:?}"
+    );
 }
 
 #[test]
@@ -162,10 +247,17 @@ fn dutch_help_and_usage_errors() {
     let o = run(&["--help"]);
     assert_eq!(o.status.code(), Some(0));
     let h = stdout(&o);
-    assert!(h.contains("Controleer casus- en signaalexports") && h.contains("Afsluitcodes"), "{h}");
+    assert!(
+        h.contains("Controleer casus- en signaalexports") && h.contains("Afsluitcodes"),
+        "{h}"
+    );
     let o = run(&["check"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("verplichte optie ontbreekt"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("verplichte optie ontbreekt"),
+        "{}",
+        stderr(&o)
+    );
     let o = run(&["bestaatniet"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("onbekende opdracht"));

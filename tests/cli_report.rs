@@ -7,15 +7,27 @@ use std::path::{Path, PathBuf};
 
 fn report(out: &Path, extra: &[&str]) -> std::process::Output {
     let mut args = vec![
-        "report".to_string(), "--cases".into(), sample("casussen.csv"), "--signals".into(), sample("signalen.csv"),
-        "--period".into(), "2026-H1".into(), "--out".into(), out.display().to_string(), "--exportdatum".into(), "2026-10-31".into(),
+        "report".to_string(),
+        "--cases".into(),
+        sample("casussen.csv"),
+        "--signals".into(),
+        sample("signalen.csv"),
+        "--period".into(),
+        "2026-H1".into(),
+        "--out".into(),
+        out.display().to_string(),
+        "--exportdatum".into(),
+        "2026-10-31".into(),
     ];
     args.extend(extra.iter().map(|s| s.to_string()));
     bin().args(&args).output().unwrap()
 }
 
 fn files(dir: &Path) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     v.sort();
     v
 }
@@ -29,15 +41,35 @@ fn two_runs_give_identical_bytes() {
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     }
     let fa = files(&a);
-    assert_eq!(fa.iter().map(|p| p.file_name().unwrap().to_owned()).collect::<Vec<_>>(), files(&b).iter().map(|p| p.file_name().unwrap().to_owned()).collect::<Vec<_>>());
+    assert_eq!(
+        fa.iter()
+            .map(|p| p.file_name().unwrap().to_owned())
+            .collect::<Vec<_>>(),
+        files(&b)
+            .iter()
+            .map(|p| p.file_name().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    );
     for f in &fa {
         let name = f.file_name().unwrap();
-        assert_eq!(std::fs::read(f).unwrap(), std::fs::read(b.join(name)).unwrap(), "{name:?} differs between runs");
+        assert_eq!(
+            std::fs::read(f).unwrap(),
+            std::fs::read(b.join(name)).unwrap(),
+            "{name:?} differs between runs"
+        );
     }
-    for want in ["rapport.html", "rapport.pdf", "rapport.md", "rapport.xlsx", "tabellen.json"] {
+    for want in [
+        "rapport.html",
+        "rapport.pdf",
+        "rapport.md",
+        "rapport.xlsx",
+        "tabellen.json",
+    ] {
         assert!(a.join(want).exists(), "{want}");
     }
-    assert!(std::fs::read(a.join("rapport.pdf")).unwrap().starts_with(b"%PDF"));
+    assert!(std::fs::read(a.join("rapport.pdf"))
+        .unwrap()
+        .starts_with(b"%PDF"));
 }
 
 fn snapshot(name: &str, actual: &str) {
@@ -48,7 +80,11 @@ fn snapshot(name: &str, actual: &str) {
     }
     let expected = std::fs::read_to_string(&path).unwrap();
     if expected != actual {
-        let line = expected.lines().zip(actual.lines()).position(|(a, b)| a != b).unwrap_or(0);
+        let line = expected
+            .lines()
+            .zip(actual.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or(0);
         panic!(
             "snapshot {name} wijkt af vanaf regel {}:\n  verwacht: {:?}\n  gekregen: {:?}\nDraai met UPDATE_SNAPSHOTS=1 als de wijziging bedoeld is.",
             line + 1,
@@ -63,20 +99,45 @@ fn markdown_and_report_model_match_their_snapshots() {
     let out = tmp("snapshot");
     let o = report(&out, &["--format", "md"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    snapshot("kamerrapportage-2026-H1.md", &std::fs::read_to_string(out.join("rapport.md")).unwrap());
-    snapshot("kamerrapportage-2026-H1.tabellen.json", &std::fs::read_to_string(out.join("tabellen.json")).unwrap());
+    snapshot(
+        "kamerrapportage-2026-H1.md",
+        &std::fs::read_to_string(out.join("rapport.md")).unwrap(),
+    );
+    snapshot(
+        "kamerrapportage-2026-H1.tabellen.json",
+        &std::fs::read_to_string(out.join("tabellen.json")).unwrap(),
+    );
 }
 
 #[test]
 fn a_broken_template_gives_a_dutch_error_with_name_and_line() {
     let dir = tmp("template");
     std::fs::create_dir_all(dir.join("sjablonen")).unwrap();
-    std::fs::write(dir.join("sjablonen/rapport.md"), "# {{ titel }}\n\nregel twee\n{% for x in %}\n{% endfor %}\n").unwrap();
-    std::fs::write(dir.join("rodedraad.toml"), "[rapport]\nsjablonen = \"sjablonen\"\n").unwrap();
-    let o = report(&dir.join("uit"), &["--format", "md", "--config", dir.join("rodedraad.toml").to_str().unwrap()]);
+    std::fs::write(
+        dir.join("sjablonen/rapport.md"),
+        "# {{ titel }}\n\nregel twee\n{% for x in %}\n{% endfor %}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("rodedraad.toml"),
+        "[rapport]\nsjablonen = \"sjablonen\"\n",
+    )
+    .unwrap();
+    let o = report(
+        &dir.join("uit"),
+        &[
+            "--format",
+            "md",
+            "--config",
+            dir.join("rodedraad.toml").to_str().unwrap(),
+        ],
+    );
     assert_eq!(o.status.code(), Some(7), "{}", stderr(&o));
     let e = stderr(&o);
-    assert!(e.contains("rapport.md") && e.contains("regel 4") && e.contains("sjabloon"), "{e}");
+    assert!(
+        e.contains("rapport.md") && e.contains("regel 4") && e.contains("sjabloon"),
+        "{e}"
+    );
     assert!(!dir.join("uit").exists(), "nothing half-done left behind");
 }
 
@@ -84,14 +145,36 @@ fn a_broken_template_gives_a_dutch_error_with_name_and_line() {
 fn an_overridden_template_is_used() {
     let dir = tmp("override");
     std::fs::create_dir_all(dir.join("sjablonen")).unwrap();
-    std::fs::write(dir.join("sjablonen/rapport.md"), "Eigen sjabloon: {{ titel }} ({{ peildatum }})\n").unwrap();
-    std::fs::write(dir.join("rodedraad.toml"), "[rapport]\nsjablonen = \"sjablonen\"\n").unwrap();
-    let o = report(&dir.join("uit"), &["--format", "md", "--config", dir.join("rodedraad.toml").to_str().unwrap()]);
+    std::fs::write(
+        dir.join("sjablonen/rapport.md"),
+        "Eigen sjabloon: {{ titel }} ({{ peildatum }})\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("rodedraad.toml"),
+        "[rapport]\nsjablonen = \"sjablonen\"\n",
+    )
+    .unwrap();
+    let o = report(
+        &dir.join("uit"),
+        &[
+            "--format",
+            "md",
+            "--config",
+            dir.join("rodedraad.toml").to_str().unwrap(),
+        ],
+    );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(std::fs::read_to_string(dir.join("uit/rapport.md")).unwrap(), "Eigen sjabloon: Rapportage aan de Tweede Kamer over het eerste halfjaar 2026 (30 juni 2026)\n");
 }
 
-const PLANTED: [&str; 5] = ["111222333", "NL91ABNA0417164300", "06-12345678", "j.jansen@example.nl", "1234 AB"];
+const PLANTED: [&str; 5] = [
+    "111222333",
+    "NL91ABNA0417164300",
+    "06-12345678",
+    "j.jansen@example.nl",
+    "1234 AB",
+];
 
 /// The sample with personal data planted in the free text of cases closed in 2026-H1 and of signals.
 fn planted_sample(dir: &Path) -> (PathBuf, PathBuf) {
@@ -152,25 +235,59 @@ fn all_bytes(dir: &Path) -> Vec<(String, Vec<u8>)> {
 }
 
 #[test]
-fn planted_personal_data_never_reaches_a_public_output_and_the_audit_finds_it_when_planted_directly() {
+fn planted_personal_data_never_reaches_a_public_output_and_the_audit_finds_it_when_planted_directly(
+) {
     let dir = tmp("pii");
     let (cases, signals) = planted_sample(&dir);
     // A ledger with the planted signals, so the signals section is filled too.
     let reg = dir.join("register.sqlite");
-    let o = run(&["signals", "import", "--signals", signals.to_str().unwrap(), "--register", reg.to_str().unwrap(), "--op", "2026-10-31", "--out", dir.to_str().unwrap()]);
+    let o = run(&[
+        "signals",
+        "import",
+        "--signals",
+        signals.to_str().unwrap(),
+        "--register",
+        reg.to_str().unwrap(),
+        "--op",
+        "2026-10-31",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = dir.join("kamer");
     let o = bin()
-        .args(["report", "--cases", cases.to_str().unwrap(), "--signals", signals.to_str().unwrap(), "--period", "2026-H1", "--out", out.to_str().unwrap(), "--exportdatum", "2026-10-31", "--register", reg.to_str().unwrap()])
+        .args([
+            "report",
+            "--cases",
+            cases.to_str().unwrap(),
+            "--signals",
+            signals.to_str().unwrap(),
+            "--period",
+            "2026-H1",
+            "--out",
+            out.to_str().unwrap(),
+            "--exportdatum",
+            "2026-10-31",
+            "--register",
+            reg.to_str().unwrap(),
+        ])
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     // Text extracted from the PDF too, when pdftotext is there.
-    if let Ok(t) = std::process::Command::new("pdftotext").arg(out.join("rapport.pdf")).arg(dir.join("rapport.txt")).output() {
+    if let Ok(t) = std::process::Command::new("pdftotext")
+        .arg(out.join("rapport.pdf"))
+        .arg(dir.join("rapport.txt"))
+        .output()
+    {
         assert!(t.status.success());
     }
     let mut checked = 0;
-    for (name, bytes) in all_bytes(&out).into_iter().chain(all_bytes(&dir).into_iter().filter(|(n, _)| n.ends_with("rapport.txt"))) {
+    for (name, bytes) in all_bytes(&out).into_iter().chain(
+        all_bytes(&dir)
+            .into_iter()
+            .filter(|(n, _)| n.ends_with("rapport.txt")),
+    ) {
         let text = String::from_utf8_lossy(&bytes);
         for p in PLANTED {
             assert!(!text.contains(p), "{p} found in {name}");
@@ -180,7 +297,10 @@ fn planted_personal_data_never_reaches_a_public_output_and_the_audit_finds_it_wh
     assert!(checked >= 5);
     // The protection log says what was withheld, never the value.
     let log = std::fs::read_to_string(dir.join("kamer-beschermingslog.json")).unwrap();
-    assert!(log.contains("\"bsn\"") && log.contains("\"iban\"") && log.contains("\"telefoon\""), "{log}");
+    assert!(
+        log.contains("\"bsn\"") && log.contains("\"iban\"") && log.contains("\"telefoon\""),
+        "{log}"
+    );
     assert!(PLANTED.iter().all(|p| !log.contains(p)));
 
     // The report on clean output passes the audit ...
@@ -188,15 +308,30 @@ fn planted_personal_data_never_reaches_a_public_output_and_the_audit_finds_it_wh
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     // ... and the audit finds personal data planted directly in an output file.
     let md = std::fs::read_to_string(out.join("rapport.md")).unwrap();
-    std::fs::write(out.join("rapport.md"), format!("{md}\nBSN 111.222.333, IBAN NL91 ABNA 0417 1643 00, tel. +31 6 12345678\n")).unwrap();
+    std::fs::write(
+        out.join("rapport.md"),
+        format!("{md}\nBSN 111.222.333, IBAN NL91 ABNA 0417 1643 00, tel. +31 6 12345678\n"),
+    )
+    .unwrap();
     let o = run(&["audit", out.to_str().unwrap(), "--json"]);
     assert_eq!(o.status.code(), Some(5));
     let rep: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-    let kinds: Vec<String> = rep["bevindingen"].as_array().unwrap().iter().map(|f| f["melding"].as_str().unwrap().to_string()).collect();
+    let kinds: Vec<String> = rep["bevindingen"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["melding"].as_str().unwrap().to_string())
+        .collect();
     for k in ["BSN", "IBAN", "telefoonnummer"] {
-        assert!(kinds.iter().any(|m| m.contains(k)), "{k} not found: {kinds:?}");
+        assert!(
+            kinds.iter().any(|m| m.contains(k)),
+            "{k} not found: {kinds:?}"
+        );
     }
-    assert!(!stdout(&o).contains("111.222.333"), "the audit never repeats the value");
+    assert!(
+        !stdout(&o).contains("111.222.333"),
+        "the audit never repeats the value"
+    );
 }
 
 #[test]
@@ -205,7 +340,18 @@ fn strict_mode_stops_on_personal_data_in_the_input() {
     let (cases, _) = planted_sample(&dir);
     let out = dir.join("kamer");
     let o = bin()
-        .args(["report", "--cases", cases.to_str().unwrap(), "--period", "2026-H1", "--out", out.to_str().unwrap(), "--exportdatum", "2026-10-31", "--strikt"])
+        .args([
+            "report",
+            "--cases",
+            cases.to_str().unwrap(),
+            "--period",
+            "2026-H1",
+            "--out",
+            out.to_str().unwrap(),
+            "--exportdatum",
+            "2026-10-31",
+            "--strikt",
+        ])
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(5), "{}", stderr(&o));
@@ -220,17 +366,34 @@ fn the_audit_finds_small_counts_and_recomputable_cells_planted_in_a_table() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let html = std::fs::read_to_string(out.join("rapport.html")).unwrap();
     // Reveal one suppressed cell as a small count.
-    let table = html.find("id=\"instroom-kwartaal\"").expect("intake table by quarter");
-    let pos = table + html[table..].find("data-onderdrukt=\"ja\">.</td>").expect("the intake table hides at least one cell");
-    let leaked = format!("{}data-waarde=\"3\">3</td>{}", &html[..pos], &html[pos + "data-onderdrukt=\"ja\">.</td>".len()..]);
+    let table = html
+        .find("id=\"instroom-kwartaal\"")
+        .expect("intake table by quarter");
+    let pos = table
+        + html[table..]
+            .find("data-onderdrukt=\"ja\">.</td>")
+            .expect("the intake table hides at least one cell");
+    let leaked = format!(
+        "{}data-waarde=\"3\">3</td>{}",
+        &html[..pos],
+        &html[pos + "data-onderdrukt=\"ja\">.</td>".len()..]
+    );
     std::fs::write(out.join("rapport.html"), leaked).unwrap();
     std::fs::remove_file(out.join("tabellen.json")).unwrap();
     let o = run(&["audit", out.to_str().unwrap(), "--json"]);
     assert_eq!(o.status.code(), Some(5), "{}", stderr(&o));
     let rep: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-    let kinds: Vec<&str> = rep["bevindingen"].as_array().unwrap().iter().map(|f| f["soort"].as_str().unwrap()).collect();
+    let kinds: Vec<&str> = rep["bevindingen"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["soort"].as_str().unwrap())
+        .collect();
     assert!(kinds.contains(&"klein aantal"), "{kinds:?}");
-    assert!(kinds.contains(&"terug te rekenen"), "revealing one cell of a pair exposes the other: {kinds:?}");
+    assert!(
+        kinds.contains(&"terug te rekenen"),
+        "revealing one cell of a pair exposes the other: {kinds:?}"
+    );
 }
 
 #[test]
@@ -240,12 +403,23 @@ fn the_internal_analysis_is_marked_on_every_page_and_keeps_case_ids() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let html = std::fs::read_to_string(out.join("rapport.html")).unwrap();
     assert!(html.contains("INTERN – niet voor publicatie"));
-    assert!(html.contains("C-2026-"), "case ids in the internal analysis");
+    assert!(
+        html.contains("C-2026-"),
+        "case ids in the internal analysis"
+    );
     let md = std::fs::read_to_string(out.join("rapport.md")).unwrap();
     assert!(md.starts_with("> **INTERN"));
-    if let Ok(t) = std::process::Command::new("pdftotext").arg(out.join("rapport.pdf")).arg("-").output() {
+    if let Ok(t) = std::process::Command::new("pdftotext")
+        .arg(out.join("rapport.pdf"))
+        .arg("-")
+        .output()
+    {
         let text = String::from_utf8_lossy(&t.stdout);
         let pages = text.split('\u{c}').filter(|p| !p.trim().is_empty()).count();
-        assert_eq!(text.matches("INTERN – niet voor publicatie").count(), pages, "every PDF page is marked");
+        assert_eq!(
+            text.matches("INTERN – niet voor publicatie").count(),
+            pages,
+            "every PDF page is marked"
+        );
     }
 }

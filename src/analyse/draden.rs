@@ -149,7 +149,11 @@ fn case_items(c: &Case) -> Vec<(&'static str, String)> {
     for d in &c.doelgroep {
         v.push(("doelgroep", d.clone()));
     }
-    if let Some(l) = c.levensgebeurtenis.as_ref().filter(|l| l.as_str() != "geen") {
+    if let Some(l) = c
+        .levensgebeurtenis
+        .as_ref()
+        .filter(|l| l.as_str() != "geen")
+    {
         v.push(("levensgebeurtenis", l.clone()));
     }
     v.push(("aandrager_type", c.aandrager_type.clone()));
@@ -180,7 +184,13 @@ fn helper_of(c: &Case) -> &str {
 }
 
 /// Detects all rode draden (see module docs) in the cases received up to `peil`.
-pub fn detect(cases: &[Case], signals: &[Signal], period: &Period, peil: NaiveDate, cfg: &Config) -> Vec<Draad> {
+pub fn detect(
+    cases: &[Case],
+    signals: &[Signal],
+    period: &Period,
+    peil: NaiveDate,
+    cfg: &Config,
+) -> Vec<Draad> {
     let cases: Vec<&Case> = cases.iter().filter(|c| c.ontvangen_op <= peil).collect();
     if cases.is_empty() {
         return Vec::new();
@@ -190,7 +200,10 @@ pub fn detect(cases: &[Case], signals: &[Signal], period: &Period, peil: NaiveDa
     // A rise of a theme that mostly consists of a thread found already is that thread rising.
     for t in trends(&cases, period, &quarters, cfg) {
         let set: BTreeSet<&str> = t.casus_ids.iter().map(String::as_str).collect();
-        if let Some(d) = out.iter_mut().find(|d| jaccard(&set, &d.casus_ids.iter().map(String::as_str).collect()) >= 0.5) {
+        if let Some(d) = out
+            .iter_mut()
+            .find(|d| jaccard(&set, &d.casus_ids.iter().map(String::as_str).collect()) >= 0.5)
+        {
             d.statistiek.ears_waarde = t.statistiek.ears_waarde;
             d.statistiek.ears_drempel = t.statistiek.ears_drempel;
             d.verwant.push(t.id.clone());
@@ -203,7 +216,10 @@ pub fn detect(cases: &[Case], signals: &[Signal], period: &Period, peil: NaiveDa
     // A text cluster that mostly coincides with a thread found otherwise confirms it.
     for t in text_threads {
         let set: BTreeSet<&str> = t.casus_ids.iter().map(String::as_str).collect();
-        if let Some(d) = out.iter_mut().find(|d| jaccard(&set, &d.casus_ids.iter().map(String::as_str).collect()) >= 0.5) {
+        if let Some(d) = out
+            .iter_mut()
+            .find(|d| jaccard(&set, &d.casus_ids.iter().map(String::as_str).collect()) >= 0.5)
+        {
             d.statistiek.tekst_termen = t.statistiek.tekst_termen.clone();
             d.statistiek.tekst_samenhang = t.statistiek.tekst_samenhang;
             continue;
@@ -214,7 +230,12 @@ pub fn detect(cases: &[Case], signals: &[Signal], period: &Period, peil: NaiveDa
     for d in &mut out {
         finish(d, &by_id, signals, period, &quarters);
     }
-    out.sort_by(|a, b| b.score.partial_cmp(&a.score).unwrap_or(std::cmp::Ordering::Equal).then(a.id.cmp(&b.id)));
+    out.sort_by(|a, b| {
+        b.score
+            .partial_cmp(&a.score)
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then(a.id.cmp(&b.id))
+    });
     out
 }
 
@@ -249,8 +270,13 @@ pub fn structural(cases: &[&Case], cfg: &Config) -> Vec<Draad> {
             t
         })
         .collect();
-    let freq = itemsets::frequent_itemsets(&transactions, dc.min_casussen as u64, dc.max_kenmerken.max(2));
-    let support: HashMap<Vec<u32>, u64> = freq.iter().map(|s| (s.items.clone(), s.support)).collect();
+    let freq = itemsets::frequent_itemsets(
+        &transactions,
+        dc.min_casussen as u64,
+        dc.max_kenmerken.max(2),
+    );
+    let support: HashMap<Vec<u32>, u64> =
+        freq.iter().map(|s| (s.items.clone(), s.support)).collect();
     let sup = |v: &[u32]| -> u64 {
         if v.is_empty() {
             return cases.len() as u64;
@@ -261,18 +287,46 @@ pub fn structural(cases: &[&Case], cfg: &Config) -> Vec<Draad> {
     };
     let hoofd_of = |thema: &str| thema.split('.').next().unwrap_or(thema).to_string();
     let mut cands: Vec<Candidate> = Vec::new();
-    for s in freq.iter().filter(|s| s.items.len() >= 2 && s.items.len() <= dc.max_kenmerken) {
-        let named: Vec<&(&str, String)> = s.items.iter().map(|i| &items.names[*i as usize]).collect();
-        let wat: Vec<u32> = s.items.iter().copied().filter(|i| WAT.contains(&items.names[*i as usize].0)).collect();
-        let wie: Vec<u32> = s.items.iter().copied().filter(|i| WIE.contains(&items.names[*i as usize].0)).collect();
-        let themes: Vec<&String> = named.iter().filter(|(k, _)| *k == "thema").map(|(_, v)| v).collect();
-        let hoofden: Vec<&String> = named.iter().filter(|(k, _)| *k == "thema_hoofd").map(|(_, v)| v).collect();
-        if wie.is_empty() || (themes.is_empty() && hoofden.is_empty()) || themes.len() > 1 || hoofden.len() > 1 {
+    for s in freq
+        .iter()
+        .filter(|s| s.items.len() >= 2 && s.items.len() <= dc.max_kenmerken)
+    {
+        let named: Vec<&(&str, String)> =
+            s.items.iter().map(|i| &items.names[*i as usize]).collect();
+        let wat: Vec<u32> = s
+            .items
+            .iter()
+            .copied()
+            .filter(|i| WAT.contains(&items.names[*i as usize].0))
+            .collect();
+        let wie: Vec<u32> = s
+            .items
+            .iter()
+            .copied()
+            .filter(|i| WIE.contains(&items.names[*i as usize].0))
+            .collect();
+        let themes: Vec<&String> = named
+            .iter()
+            .filter(|(k, _)| *k == "thema")
+            .map(|(_, v)| v)
+            .collect();
+        let hoofden: Vec<&String> = named
+            .iter()
+            .filter(|(k, _)| *k == "thema_hoofd")
+            .map(|(_, v)| v)
+            .collect();
+        if wie.is_empty()
+            || (themes.is_empty() && hoofden.is_empty())
+            || themes.len() > 1
+            || hoofden.len() > 1
+        {
             continue;
         }
         // Links that hold by design (e.g. the hersteloperatie concerns gedupeerden) are no thread.
         let known = named.iter().any(|(k, v)| {
-            dc.bekende_samenhang.get(v.as_str()).is_some_and(|linked| named.iter().any(|(k2, v2)| k2 != k && linked.contains(v2)))
+            dc.bekende_samenhang
+                .get(v.as_str())
+                .is_some_and(|linked| named.iter().any(|(k2, v2)| k2 != k && linked.contains(v2)))
         });
         if known {
             continue;
@@ -285,9 +339,13 @@ pub fn structural(cases: &[&Case], cfg: &Config) -> Vec<Draad> {
             continue; // two different main themes cannot occur in one case
         }
         // Stratum: the main theme of a level-2 theme; a main theme alone is context, not a thread.
-        let Some(theme) = themes.first() else { continue };
+        let Some(theme) = themes.first() else {
+            continue;
+        };
         let h = hoofd_of(theme);
-        let Some(&h_id) = items.ids.get(&("thema_hoofd", h.clone())) else { continue };
+        let Some(&h_id) = items.ids.get(&("thema_hoofd", h.clone())) else {
+            continue;
+        };
         let n_s = sup(&[h_id]);
         let n_x = sup(&wat);
         let mut y_in_s = wie.clone();
@@ -301,7 +359,13 @@ pub fn structural(cases: &[&Case], cfg: &Config) -> Vec<Draad> {
         }
         let table = TwoByTwo { a, b, c, d };
         let dp = stats::disproportionality(&table);
-        cands.push(Candidate { items: s.items.clone(), support: s.support, table, stratum: Some(h), p: dp.p_fisher });
+        cands.push(Candidate {
+            items: s.items.clone(),
+            support: s.support,
+            table,
+            stratum: Some(h),
+            p: dp.p_fisher,
+        });
     }
     if cands.is_empty() {
         return Vec::new();
@@ -316,31 +380,49 @@ pub fn structural(cases: &[&Case], cfg: &Config) -> Vec<Draad> {
         .filter(|(c, _)| stats::disproportionality(&c.table).ic025 > dc.min_ic025)
         .collect();
     // Closed patterns: drop a pattern when a significant superset has the same support.
-    let snapshot: Vec<(Vec<u32>, u64)> = sig.iter().map(|(c, _)| (c.items.clone(), c.support)).collect();
+    let snapshot: Vec<(Vec<u32>, u64)> = sig
+        .iter()
+        .map(|(c, _)| (c.items.clone(), c.support))
+        .collect();
     sig.retain(|(c, _)| {
-        !snapshot.iter().any(|(items, s)| *s == c.support && items.len() > c.items.len() && c.items.iter().all(|i| items.contains(i)))
+        !snapshot.iter().any(|(items, s)| {
+            *s == c.support
+                && items.len() > c.items.len()
+                && c.items.iter().all(|i| items.contains(i))
+        })
     });
     // Strongest first; keep a thread only when it does not share most cases with a stronger one.
     let strength = |c: &Candidate| {
         let dp = stats::disproportionality(&c.table);
         dp.ic025.max(0.0) * (c.support as f64).sqrt()
     };
-    sig.sort_by(|x, y| strength(&y.0).partial_cmp(&strength(&x.0)).unwrap_or(std::cmp::Ordering::Equal).then(x.0.items.cmp(&y.0.items)));
+    sig.sort_by(|x, y| {
+        strength(&y.0)
+            .partial_cmp(&strength(&x.0))
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then(x.0.items.cmp(&y.0.items))
+    });
     let mut accepted: Vec<Draad> = Vec::new();
     let mut accepted_sets: Vec<BTreeSet<u32>> = Vec::new();
     for (c, q) in sig {
         if accepted.len() >= dc.max_draden {
             break;
         }
-        let tids: BTreeSet<u32> = itemsets::tidlist(&transactions, &c.items).into_iter().collect();
+        let tids: BTreeSet<u32> = itemsets::tidlist(&transactions, &c.items)
+            .into_iter()
+            .collect();
         let helpers: BTreeSet<&str> = tids.iter().map(|&t| helper_of(cases[t as usize])).collect();
         if helpers.len() < dc.min_aandragers {
             continue;
         }
-        let pattern: Vec<(&str, &str)> = c.items.iter().map(|i| {
-            let (k, v) = &items.names[*i as usize];
-            (*k, v.as_str())
-        }).collect();
+        let pattern: Vec<(&str, &str)> = c
+            .items
+            .iter()
+            .map(|i| {
+                let (k, v) = &items.names[*i as usize];
+                (*k, v.as_str())
+            })
+            .collect();
         let id = stable_id("structuur", &pattern);
         if let Some(pos) = accepted_sets.iter().position(|s| {
             let inter = s.intersection(&tids).count() as f64;
@@ -366,9 +448,22 @@ pub fn structural(cases: &[&Case], cfg: &Config) -> Vec<Draad> {
             p_bh: Some(q),
             ..Default::default()
         };
-        let kenmerken: BTreeMap<String, String> = pattern.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        let ids: Vec<String> = tids.iter().map(|&t| cases[t as usize].casus_id.clone()).collect();
-        accepted.push(new_draad(id, Soort::Structuur, kenmerken, ids, statistiek, strength(&c)));
+        let kenmerken: BTreeMap<String, String> = pattern
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let ids: Vec<String> = tids
+            .iter()
+            .map(|&t| cases[t as usize].casus_id.clone())
+            .collect();
+        accepted.push(new_draad(
+            id,
+            Soort::Structuur,
+            kenmerken,
+            ids,
+            statistiek,
+            strength(&c),
+        ));
         accepted_sets.push(tids);
     }
     accepted
@@ -378,7 +473,14 @@ fn finite(x: f64) -> Option<f64> {
     x.is_finite().then_some(x)
 }
 
-fn new_draad(id: String, soort: Soort, kenmerken: BTreeMap<String, String>, casus_ids: Vec<String>, statistiek: Statistiek, score: f64) -> Draad {
+fn new_draad(
+    id: String,
+    soort: Soort,
+    kenmerken: BTreeMap<String, String>,
+    casus_ids: Vec<String>,
+    statistiek: Statistiek,
+    score: f64,
+) -> Draad {
     Draad {
         id,
         soort,
@@ -402,7 +504,11 @@ fn new_draad(id: String, soort: Soort, kenmerken: BTreeMap<String, String>, casu
 
 /// Quarters from the first case up to the end of the period: (label, start, end).
 fn quarter_axis(cases: &[&Case], period: &Period) -> Vec<Period> {
-    let first = cases.iter().map(|c| c.ontvangen_op).min().unwrap_or(period.start);
+    let first = cases
+        .iter()
+        .map(|c| c.ontvangen_op)
+        .min()
+        .unwrap_or(period.start);
     let mut q = Period::quarter_of(first);
     let mut out = Vec::new();
     while q.start <= period.end {
@@ -414,7 +520,10 @@ fn quarter_axis(cases: &[&Case], period: &Period) -> Vec<Period> {
 }
 
 fn quarter_counts(dates: &[NaiveDate], quarters: &[Period]) -> Vec<u64> {
-    quarters.iter().map(|q| dates.iter().filter(|d| q.contains(**d)).count() as u64).collect()
+    quarters
+        .iter()
+        .map(|q| dates.iter().filter(|d| q.contains(**d)).count() as u64)
+        .collect()
 }
 
 fn trends(cases: &[&Case], period: &Period, quarters: &[Period], cfg: &Config) -> Vec<Draad> {
@@ -426,12 +535,20 @@ fn trends(cases: &[&Case], period: &Period, quarters: &[Period], cfg: &Config) -
     };
     let all_dates: Vec<NaiveDate> = cases.iter().map(|c| c.ontvangen_op).collect();
     let totals = quarter_counts(&all_dates, quarters);
-    let Some(&last_total) = totals.last() else { return Vec::new() };
+    let Some(&last_total) = totals.last() else {
+        return Vec::new();
+    };
     let mut groups: BTreeMap<(&str, String), Vec<&Case>> = BTreeMap::new();
     for c in cases {
-        groups.entry(("thema_hoofd", c.thema_hoofd().to_string())).or_default().push(c);
+        groups
+            .entry(("thema_hoofd", c.thema_hoofd().to_string()))
+            .or_default()
+            .push(c);
         if c.thema.contains('.') {
-            groups.entry(("thema", c.thema.clone())).or_default().push(c);
+            groups
+                .entry(("thema", c.thema.clone()))
+                .or_default()
+                .push(c);
         }
     }
     let mut out = Vec::new();
@@ -442,14 +559,39 @@ fn trends(cases: &[&Case], period: &Period, quarters: &[Period], cfg: &Config) -
         let scaled: Vec<f64> = counts
             .iter()
             .zip(&totals)
-            .map(|(&n, &t)| if t == 0 { 0.0 } else { n as f64 * last_total as f64 / t as f64 })
+            .map(|(&n, &t)| {
+                if t == 0 {
+                    0.0
+                } else {
+                    n as f64 * last_total as f64 / t as f64
+                }
+            })
             .collect();
-        let res = stats::ears(&scaled, method, dc.ears_basis, dc.ears_min_sigma, dc.ears_alpha);
-        let alarm = quarters.iter().zip(&res).zip(&counts).rev().find(|((q, r), n)| {
-            q.end >= period.start && q.start <= period.end && r.as_ref().is_some_and(|r| r.alarm) && **n >= dc.min_casussen as u64
-        });
-        let Some(((q, Some(r)), n)) = alarm else { continue };
-        let in_q: Vec<&&Case> = members.iter().filter(|c| q.contains(c.ontvangen_op)).collect();
+        let res = stats::ears(
+            &scaled,
+            method,
+            dc.ears_basis,
+            dc.ears_min_sigma,
+            dc.ears_alpha,
+        );
+        let alarm = quarters
+            .iter()
+            .zip(&res)
+            .zip(&counts)
+            .rev()
+            .find(|((q, r), n)| {
+                q.end >= period.start
+                    && q.start <= period.end
+                    && r.as_ref().is_some_and(|r| r.alarm)
+                    && **n >= dc.min_casussen as u64
+            });
+        let Some(((q, Some(r)), n)) = alarm else {
+            continue;
+        };
+        let in_q: Vec<&&Case> = members
+            .iter()
+            .filter(|c| q.contains(c.ontvangen_op))
+            .collect();
         let helpers: BTreeSet<&str> = in_q.iter().map(|c| helper_of(c)).collect();
         if helpers.len() < dc.min_aandragers {
             continue;
@@ -468,10 +610,20 @@ fn trends(cases: &[&Case], period: &Period, quarters: &[Period], cfg: &Config) -
         };
         let ids: Vec<String> = members.iter().map(|c| c.casus_id.clone()).collect();
         let score = (r.value - r.threshold).max(0.0) + (*n as f64).sqrt();
-        out.push(new_draad(id, Soort::Trend, kenmerken, ids, statistiek, score));
+        out.push(new_draad(
+            id,
+            Soort::Trend,
+            kenmerken,
+            ids,
+            statistiek,
+            score,
+        ));
     }
     // A main theme that rises because one of its sub-themes rises: keep the sub-theme only.
-    let subs: Vec<String> = out.iter().filter_map(|d| d.kenmerken.get("thema").cloned()).collect();
+    let subs: Vec<String> = out
+        .iter()
+        .filter_map(|d| d.kenmerken.get("thema").cloned())
+        .collect();
     out.retain(|d| match d.kenmerken.get("thema_hoofd") {
         Some(h) => !subs.iter().any(|s| s.split('.').next() == Some(h.as_str())),
         None => true,
@@ -481,8 +633,19 @@ fn trends(cases: &[&Case], period: &Period, quarters: &[Period], cfg: &Config) -
 
 fn text_threads(cases: &[&Case], cfg: &Config) -> Vec<Draad> {
     let dc = &cfg.draden;
-    let with_text: Vec<&Case> = cases.iter().copied().filter(|c| c.samenvatting.as_deref().is_some_and(|s| !s.trim().is_empty())).collect();
-    let texts: Vec<&str> = with_text.iter().map(|c| c.samenvatting.as_deref().unwrap_or("")).collect();
+    let with_text: Vec<&Case> = cases
+        .iter()
+        .copied()
+        .filter(|c| {
+            c.samenvatting
+                .as_deref()
+                .is_some_and(|s| !s.trim().is_empty())
+        })
+        .collect();
+    let texts: Vec<&str> = with_text
+        .iter()
+        .map(|c| c.samenvatting.as_deref().unwrap_or(""))
+        .collect();
     let tc = TextConfig {
         min_similarity: dc.tekst_min_gelijkenis,
         min_cluster: dc.tekst_min_cluster,
@@ -520,20 +683,40 @@ fn text_threads(cases: &[&Case], cfg: &Config) -> Vec<Draad> {
         };
         let ids: Vec<String> = members.iter().map(|c| c.casus_id.clone()).collect();
         let score = cl.cohesion * (members.len() as f64).sqrt();
-        out.push(new_draad(id, Soort::Tekst, kenmerken, ids, statistiek, score));
+        out.push(new_draad(
+            id,
+            Soort::Tekst,
+            kenmerken,
+            ids,
+            statistiek,
+            score,
+        ));
     }
     out
 }
 
 /// Fills in helpers, target groups, dates, trend, signals, label and explanation.
-fn finish(d: &mut Draad, by_id: &HashMap<&str, &Case>, signals: &[Signal], period: &Period, quarters: &[Period]) {
+fn finish(
+    d: &mut Draad,
+    by_id: &HashMap<&str, &Case>,
+    signals: &[Signal],
+    period: &Period,
+    quarters: &[Period],
+) {
     let mut ids = d.casus_ids.clone();
     ids.sort();
     ids.dedup();
     d.casus_ids = ids;
-    let members: Vec<&Case> = d.casus_ids.iter().filter_map(|i| by_id.get(i.as_str()).copied()).collect();
+    let members: Vec<&Case> = d
+        .casus_ids
+        .iter()
+        .filter_map(|i| by_id.get(i.as_str()).copied())
+        .collect();
     let helpers: BTreeSet<String> = members.iter().map(|c| helper_of(c).to_string()).collect();
-    let groups: BTreeSet<String> = members.iter().flat_map(|c| c.doelgroep.iter().cloned()).collect();
+    let groups: BTreeSet<String> = members
+        .iter()
+        .flat_map(|c| c.doelgroep.iter().cloned())
+        .collect();
     d.n_casussen = members.len();
     d.n_aandragers = helpers.len();
     d.aandragers = helpers.into_iter().collect();
@@ -547,15 +730,25 @@ fn finish(d: &mut Draad, by_id: &HashMap<&str, &Case>, signals: &[Signal], perio
     let before_start = dates.iter().filter(|x| **x < period.start).count();
     d.trend = classify(n_now, n_prev, before_start);
     if d.soort == Soort::Trend {
-        d.trend = if before_start == 0 { Trend::Nieuw } else { Trend::Stijgend };
+        d.trend = if before_start == 0 {
+            Trend::Nieuw
+        } else {
+            Trend::Stijgend
+        };
     }
     d.statistiek.in_periode = n_now;
     d.statistiek.in_vorige_periode = n_prev;
-    d.statistiek.per_kwartaal = quarters.iter().zip(quarter_counts(&dates, quarters)).map(|(q, n)| (q.label.clone(), n)).collect();
+    d.statistiek.per_kwartaal = quarters
+        .iter()
+        .zip(quarter_counts(&dates, quarters))
+        .map(|(q, n)| (q.label.clone(), n))
+        .collect();
     let set: BTreeSet<&str> = d.casus_ids.iter().map(String::as_str).collect();
     d.signaal_ids = signals
         .iter()
-        .filter(|s| s.casus_ids.iter().any(|c| set.contains(c.as_str())) || signal_matches(s, &d.kenmerken))
+        .filter(|s| {
+            s.casus_ids.iter().any(|c| set.contains(c.as_str())) || signal_matches(s, &d.kenmerken)
+        })
         .map(|s| s.signaal_id.clone())
         .collect();
     d.signaal_ids.sort();
@@ -605,18 +798,15 @@ pub fn describe(draden: &mut [Draad], cfg: &Config) {
 fn lower_first(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
-        Some(f) if s.chars().nth(1).is_some_and(|x| x.is_lowercase()) => f.to_lowercase().collect::<String>() + c.as_str(),
+        Some(f) if s.chars().nth(1).is_some_and(|x| x.is_lowercase()) => {
+            f.to_lowercase().collect::<String>() + c.as_str()
+        }
         _ => s.to_string(),
     }
 }
 
 fn describe_one(d: &Draad, cfg: &Config) -> (String, String) {
     let k = &d.kenmerken;
-    let lab = |dim: &str| k.get(dim).map(|v| cfg.label(dim, v));
-    let wat: Vec<String> = ["thema", "thema_hoofd", "regeling", "dienst"]
-        .iter()
-        .filter_map(|dim| lab(if *dim == "thema_hoofd" { "thema" } else { dim }).filter(|_| k.contains_key(*dim)).or_else(|| None))
-        .collect();
     let wat = {
         let mut v = Vec::new();
         if let Some(t) = k.get("thema").or(k.get("thema_hoofd")) {
@@ -628,7 +818,6 @@ fn describe_one(d: &Draad, cfg: &Config) -> (String, String) {
         if let Some(x) = k.get("dienst") {
             v.push(format!("bij {}", cfg.label("dienst", x)));
         }
-        let _ = &wat;
         v.join(", ")
     };
     let mut wie = Vec::new();
@@ -636,22 +825,52 @@ fn describe_one(d: &Draad, cfg: &Config) -> (String, String) {
         wie.push(lower_first(&cfg.label("doelgroep", g)));
     }
     if let Some(l) = k.get("levensgebeurtenis") {
-        wie.push(format!("na {}", lower_first(&cfg.label("levensgebeurtenis", l))));
+        wie.push(format!(
+            "na {}",
+            lower_first(&cfg.label("levensgebeurtenis", l))
+        ));
     }
     if let Some(a) = k.get("aandrager_type") {
-        wie.push(format!("aangedragen door {}", lower_first(&cfg.label("aandrager_type", a))));
+        wie.push(format!(
+            "aangedragen door {}",
+            lower_first(&cfg.label("aandrager_type", a))
+        ));
     }
     let wie = wie.join(", ");
     let n = nl::int(d.n_casussen as i64);
     let h = nl::int(d.n_aandragers as i64);
     match d.soort {
         Soort::Structuur => {
-            let ratio = d.statistiek.a.zip(d.statistiek.verwacht).filter(|(_, e)| *e > 0.0).map(|(a, e)| a / e);
-            let within = d.statistiek.populatie.as_ref().map(|p| format!(" binnen {}", lower_first(&cfg.label("thema", p)))).unwrap_or_default();
-            let label = if wie.is_empty() { upper_first(&wat) } else { format!("{}: {}", upper_first(&wat), wie) };
-            let mut uitleg = format!("{n} casussen van {h} aandragers over {wat}{}", if wie.is_empty() { String::new() } else { format!(" bij {wie}") });
+            let ratio = d
+                .statistiek
+                .a
+                .zip(d.statistiek.verwacht)
+                .filter(|(_, e)| *e > 0.0)
+                .map(|(a, e)| a / e);
+            let within = d
+                .statistiek
+                .populatie
+                .as_ref()
+                .map(|p| format!(" binnen {}", lower_first(&cfg.label("thema", p))))
+                .unwrap_or_default();
+            let label = if wie.is_empty() {
+                upper_first(&wat)
+            } else {
+                format!("{}: {}", upper_first(&wat), wie)
+            };
+            let mut uitleg = format!(
+                "{n} casussen van {h} aandragers over {wat}{}",
+                if wie.is_empty() {
+                    String::new()
+                } else {
+                    format!(" bij {wie}")
+                }
+            );
             if let Some(r) = ratio {
-                uitleg.push_str(&format!("; {} keer zo vaak als verwacht{within}", nl::dec(r, 1)));
+                uitleg.push_str(&format!(
+                    "; {} keer zo vaak als verwacht{within}",
+                    nl::dec(r, 1)
+                ));
             }
             uitleg.push('.');
             (label, uitleg)
@@ -687,10 +906,27 @@ fn upper_first(s: &str) -> String {
 
 /// Writes `rode-draden.csv`: one row per thread, lists joined with `|`.
 pub fn write_csv(draden: &[Draad], path: &Path) -> Result<()> {
-    let header: Vec<String> = ["id", "soort", "label", "uitleg", "kenmerken", "n_casussen", "n_aandragers", "trend", "score", "eerst_gezien", "laatst_gezien", "prr", "ic025", "p_bh", "casus_ids", "signaal_ids"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let header: Vec<String> = [
+        "id",
+        "soort",
+        "label",
+        "uitleg",
+        "kenmerken",
+        "n_casussen",
+        "n_aandragers",
+        "trend",
+        "score",
+        "eerst_gezien",
+        "laatst_gezien",
+        "prr",
+        "ic025",
+        "p_bh",
+        "casus_ids",
+        "signaal_ids",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
     let rows: Vec<Vec<String>> = draden
         .iter()
         .map(|d| {
@@ -699,16 +935,29 @@ pub fn write_csv(draden: &[Draad], path: &Path) -> Result<()> {
                 format!("{:?}", d.soort).to_lowercase(),
                 d.label.clone(),
                 d.uitleg.clone(),
-                d.kenmerken.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("|"),
+                d.kenmerken
+                    .iter()
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect::<Vec<_>>()
+                    .join("|"),
                 d.n_casussen.to_string(),
                 d.n_aandragers.to_string(),
                 d.trend.dutch().to_string(),
                 format!("{:.4}", d.score),
                 d.eerst_gezien.map(|x| x.to_string()).unwrap_or_default(),
                 d.laatst_gezien().map(|x| x.to_string()).unwrap_or_default(),
-                d.statistiek.prr.map(|x| format!("{x:.4}")).unwrap_or_default(),
-                d.statistiek.ic025.map(|x| format!("{x:.4}")).unwrap_or_default(),
-                d.statistiek.p_bh.map(|x| format!("{x:.6}")).unwrap_or_default(),
+                d.statistiek
+                    .prr
+                    .map(|x| format!("{x:.4}"))
+                    .unwrap_or_default(),
+                d.statistiek
+                    .ic025
+                    .map(|x| format!("{x:.4}"))
+                    .unwrap_or_default(),
+                d.statistiek
+                    .p_bh
+                    .map(|x| format!("{x:.6}"))
+                    .unwrap_or_default(),
                 d.casus_ids.join("|"),
                 d.signaal_ids.join("|"),
             ]

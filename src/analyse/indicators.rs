@@ -91,7 +91,10 @@ pub struct Ctx {
 
 impl Ctx {
     fn in_p(&self, c: &str) -> Expr {
-        col(c).gt_eq(lit(self.start)).and(col(c).lt_eq(lit(self.end))).fill_null(lit(false))
+        col(c)
+            .gt_eq(lit(self.start))
+            .and(col(c).lt_eq(lit(self.end)))
+            .fill_null(lit(false))
     }
     fn closed(&self) -> Expr {
         col("behandelen").and(self.in_p("afgerond_op"))
@@ -100,7 +103,9 @@ impl Ctx {
 
 fn is_in(c: &str, values: &[&str]) -> Expr {
     let s = Series::new("v".into(), values);
-    col(c).is_in(lit(s).implode(false), false).fill_null(lit(false))
+    col(c)
+        .is_in(lit(s).implode(false), false)
+        .fill_null(lit(false))
 }
 
 fn flag(c: &str) -> Expr {
@@ -318,12 +323,17 @@ pub struct Indicators {
 impl Indicators {
     /// The total (no breakdown) record of an indicator.
     pub fn total(&self, id: &str) -> Option<&Record> {
-        self.records.iter().find(|r| r.id == id && r.dimensie.is_none())
+        self.records
+            .iter()
+            .find(|r| r.id == id && r.dimensie.is_none())
     }
 
     /// The records of an indicator broken down by `dim`.
     pub fn by(&self, id: &str, dim: &str) -> Vec<&Record> {
-        self.records.iter().filter(|r| r.id == id && r.dimensie.as_deref() == Some(dim)).collect()
+        self.records
+            .iter()
+            .filter(|r| r.id == id && r.dimensie.as_deref() == Some(dim))
+            .collect()
     }
 }
 
@@ -332,7 +342,8 @@ pub fn as_of(cases: &DataFrame, peil: NaiveDate) -> LazyFrame {
     let p = days(peil);
     let d = |c: &str| col(c).cast(DataType::Int32);
     let after = |c: &str| d(c).gt(lit(p)).fill_null(lit(false));
-    let null_if = |cond: Expr, e: Expr, dt: DataType| when(cond).then(lit(NULL).cast(dt)).otherwise(e);
+    let null_if =
+        |cond: Expr, e: Expr, dt: DataType| when(cond).then(lit(NULL).cast(dt)).otherwise(e);
     cases
         .clone()
         .lazy()
@@ -340,18 +351,51 @@ pub fn as_of(cases: &DataFrame, peil: NaiveDate) -> LazyFrame {
         .with_columns([
             d("ontvangen_op").alias("ontvangen_op"),
             null_if(after("triage_op"), d("triage_op"), DataType::Int32).alias("triage_op"),
-            null_if(after("triage_op"), col("triage_besluit"), DataType::String).alias("triage_besluit"),
-            null_if(after("triage_op"), col("warm_doorverwezen"), DataType::Boolean).alias("warm_doorverwezen"),
-            null_if(after("zienswijze_op"), d("zienswijze_op"), DataType::Int32).alias("zienswijze_op"),
-            null_if(after("zienswijze_op"), col("zienswijze_reactie"), DataType::String).alias("zienswijze_reactie"),
+            null_if(after("triage_op"), col("triage_besluit"), DataType::String)
+                .alias("triage_besluit"),
+            null_if(
+                after("triage_op"),
+                col("warm_doorverwezen"),
+                DataType::Boolean,
+            )
+            .alias("warm_doorverwezen"),
+            null_if(after("zienswijze_op"), d("zienswijze_op"), DataType::Int32)
+                .alias("zienswijze_op"),
+            null_if(
+                after("zienswijze_op"),
+                col("zienswijze_reactie"),
+                DataType::String,
+            )
+            .alias("zienswijze_reactie"),
             null_if(after("afgerond_op"), d("afgerond_op"), DataType::Int32).alias("afgerond_op"),
             null_if(after("afgerond_op"), col("uitkomst"), DataType::String).alias("uitkomst"),
-            null_if(after("afgerond_op"), col("beleving_burger"), DataType::Int32).alias("beleving_burger"),
-            null_if(after("afgerond_op"), col("beleving_eerstelijnshelper"), DataType::Int32).alias("beleving_eerstelijnshelper"),
-            null_if(after("afgerond_op"), col("beleving_helper_dienst"), DataType::Int32).alias("beleving_helper_dienst"),
-            null_if(after("afgerond_op"), col("geleerde_les"), DataType::String).alias("geleerde_les"),
-            col("thema").str().extract(lit(r"^([^.]+)"), 1).alias("thema_hoofd"),
-            col("complexiteit").cast(DataType::String).alias("complexiteit"),
+            null_if(
+                after("afgerond_op"),
+                col("beleving_burger"),
+                DataType::Int32,
+            )
+            .alias("beleving_burger"),
+            null_if(
+                after("afgerond_op"),
+                col("beleving_eerstelijnshelper"),
+                DataType::Int32,
+            )
+            .alias("beleving_eerstelijnshelper"),
+            null_if(
+                after("afgerond_op"),
+                col("beleving_helper_dienst"),
+                DataType::Int32,
+            )
+            .alias("beleving_helper_dienst"),
+            null_if(after("afgerond_op"), col("geleerde_les"), DataType::String)
+                .alias("geleerde_les"),
+            col("thema")
+                .str()
+                .extract(lit(r"^([^.]+)"), 1)
+                .alias("thema_hoofd"),
+            col("complexiteit")
+                .cast(DataType::String)
+                .alias("complexiteit"),
         ])
         .with_columns([
             is_in("triage_besluit", &["behandelen"]).alias("behandelen"),
@@ -360,7 +404,10 @@ pub fn as_of(cases: &DataFrame, peil: NaiveDate) -> LazyFrame {
         .with_column(
             when(col("behandelen"))
                 .then(col("afgerond_op"))
-                .when(is_in("triage_besluit", &["doorverwijzen", "niet_behandelen"]))
+                .when(is_in(
+                    "triage_besluit",
+                    &["doorverwijzen", "niet_behandelen"],
+                ))
                 .then(col("triage_op"))
                 .otherwise(lit(NULL).cast(DataType::Int32))
                 .alias("eind"),
@@ -369,23 +416,51 @@ pub fn as_of(cases: &DataFrame, peil: NaiveDate) -> LazyFrame {
 
 /// Aggregation expressions of one measure: (teller, noemer, waarde).
 fn agg_exprs(m: &Measure) -> Option<[Expr; 3]> {
-    let cnt = |e: &Expr| e.clone().cast(DataType::UInt32).sum().cast(DataType::Float64);
+    let cnt = |e: &Expr| {
+        e.clone()
+            .cast(DataType::UInt32)
+            .sum()
+            .cast(DataType::Float64)
+    };
     Some(match m {
-        Measure::Count(f) => [cnt(f).alias("t"), lit(NULL).cast(DataType::Float64).alias("n"), cnt(f).alias("w")],
+        Measure::Count(f) => [
+            cnt(f).alias("t"),
+            lit(NULL).cast(DataType::Float64).alias("n"),
+            cnt(f).alias("w"),
+        ],
         Measure::Share { num, den } => {
             let t = cnt(&num.clone().and(den.clone()));
             let n = cnt(den);
-            [t.clone().alias("t"), n.clone().alias("n"), (t / n).alias("w")]
+            [
+                t.clone().alias("t"),
+                n.clone().alias("n"),
+                (t / n).alias("w"),
+            ]
         }
         Measure::Quantile { value, filter, q } => {
             let v = value.clone().filter(filter.clone()).cast(DataType::Float64);
-            let w = if (*q - 0.5).abs() < 1e-12 { v.median() } else { v.quantile(lit(*q), QuantileMethod::Linear) };
-            [lit(NULL).cast(DataType::Float64).alias("t"), cnt(filter).alias("n"), w.alias("w")]
+            let w = if (*q - 0.5).abs() < 1e-12 {
+                v.median()
+            } else {
+                v.quantile(lit(*q), QuantileMethod::Linear)
+            };
+            [
+                lit(NULL).cast(DataType::Float64).alias("t"),
+                cnt(filter).alias("n"),
+                w.alias("w"),
+            ]
         }
         Measure::Mean { value, filter } => {
             let present = filter.clone().and(value.clone().is_not_null());
-            let v = value.clone().filter(present.clone()).cast(DataType::Float64);
-            [v.clone().sum().alias("t"), cnt(&present).alias("n"), v.mean().alias("w")]
+            let v = value
+                .clone()
+                .filter(present.clone())
+                .cast(DataType::Float64);
+            [
+                v.clone().sum().alias("t"),
+                cnt(&present).alias("n"),
+                v.mean().alias("w"),
+            ]
         }
         Measure::Special => return None,
     })
@@ -400,10 +475,23 @@ struct Raw {
 }
 
 fn read_rows(df: &DataFrame, dim: Option<&str>) -> Result<Vec<Raw>> {
-    let f = |c: &str| -> Result<Vec<Option<f64>>> { Ok(df.column(c)?.cast(&DataType::Float64)?.f64()?.iter().collect()) };
+    let f = |c: &str| -> Result<Vec<Option<f64>>> {
+        Ok(df
+            .column(c)?
+            .cast(&DataType::Float64)?
+            .f64()?
+            .iter()
+            .collect())
+    };
     let (t, n, w) = (f("t")?, f("n")?, f("w")?);
     let groups: Vec<Option<String>> = match dim {
-        Some(d) => df.column(d)?.cast(&DataType::String)?.str()?.iter().map(|g| Some(g.unwrap_or("onbekend").to_string())).collect(),
+        Some(d) => df
+            .column(d)?
+            .cast(&DataType::String)?
+            .str()?
+            .iter()
+            .map(|g| Some(g.unwrap_or("onbekend").to_string()))
+            .collect(),
         None => vec![None; df.height()],
     };
     Ok((0..df.height())
@@ -418,14 +506,28 @@ fn read_rows(df: &DataFrame, dim: Option<&str>) -> Result<Vec<Raw>> {
 }
 
 /// Computes every (total and breakdown) figure of `defs` for one period.
-fn compute_period(lf: &LazyFrame, period: &Period, peil: NaiveDate) -> Result<Vec<(&'static str, Raw)>> {
-    let ctx = Ctx { start: days(period.start), end: days(period.end), peil: days(peil) };
+fn compute_period(
+    lf: &LazyFrame,
+    period: &Period,
+    peil: NaiveDate,
+) -> Result<Vec<(&'static str, Raw)>> {
+    let ctx = Ctx {
+        start: days(period.start),
+        end: days(period.end),
+        peil: days(peil),
+    };
     let defs = definitions();
     let mut out = Vec::new();
-    let exploded = lf.clone().with_column(col("doelgroep").str().split(lit("|"))).explode(
-        cols(["doelgroep"]),
-        ExplodeOptions { empty_as_null: true, keep_nulls: true },
-    );
+    let exploded = lf
+        .clone()
+        .with_column(col("doelgroep").str().split(lit("|")))
+        .explode(
+            cols(["doelgroep"]),
+            ExplodeOptions {
+                empty_as_null: true,
+                keep_nulls: true,
+            },
+        );
     for def in &defs {
         let m = (def.measure)(&ctx);
         let Some(aggs) = agg_exprs(&m) else {
@@ -438,13 +540,22 @@ fn compute_period(lf: &LazyFrame, period: &Period, peil: NaiveDate) -> Result<Ve
         out.extend(total_rows.into_iter().map(|r| (def.id, r)));
         for bd in def.uitsplitsingen {
             let (dim, src) = match bd {
-                Breakdown::Within(d) | Breakdown::ShareOfTotal(d) => (*d, if *d == "doelgroep" { &exploded } else { lf }),
+                Breakdown::Within(d) | Breakdown::ShareOfTotal(d) => {
+                    (*d, if *d == "doelgroep" { &exploded } else { lf })
+                }
             };
             let grouped = match bd {
                 Breakdown::Within(_) => src.clone().group_by([col(dim)]).agg(aggs.clone()),
                 Breakdown::ShareOfTotal(_) => {
-                    let Measure::Share { num, den } = &m else { continue };
-                    let sel = num.clone().and(den.clone()).cast(DataType::UInt32).sum().cast(DataType::Float64);
+                    let Measure::Share { num, den } = &m else {
+                        continue;
+                    };
+                    let sel = num
+                        .clone()
+                        .and(den.clone())
+                        .cast(DataType::UInt32)
+                        .sum()
+                        .cast(DataType::Float64);
                     let n = total_n.unwrap_or(0) as f64;
                     src.clone().group_by([col(dim)]).agg([
                         sel.clone().alias("t"),
@@ -453,7 +564,9 @@ fn compute_period(lf: &LazyFrame, period: &Period, peil: NaiveDate) -> Result<Ve
                     ])
                 }
             };
-            let df = grouped.sort([dim], SortMultipleOptions::default().with_nulls_last(true)).collect()?;
+            let df = grouped
+                .sort([dim], SortMultipleOptions::default().with_nulls_last(true))
+                .collect()?;
             let mut rows = read_rows(&df, Some(dim))?;
             if matches!(bd, Breakdown::ShareOfTotal(_)) {
                 rows.retain(|r| r.group.as_deref() != Some("onbekend") && r.t.unwrap_or(0.0) > 0.0);
@@ -486,28 +599,43 @@ fn km_input(lf: &LazyFrame, end: i32, peil: i32) -> Result<(Vec<f64>, Vec<bool>)
 fn km_raw(lf: &LazyFrame, ctx: &Ctx) -> Result<Raw> {
     let (t, e) = km_input(lf, ctx.end, ctx.peil)?;
     let steps = stats::kaplan_meier(&t, &e);
-    Ok(Raw { dim: None, group: None, t: Some(e.iter().filter(|x| **x).count() as f64), n: Some(t.len() as u64), w: stats::km_median(&steps) })
+    Ok(Raw {
+        dim: None,
+        group: None,
+        t: Some(e.iter().filter(|x| **x).count() as f64),
+        n: Some(t.len() as u64),
+        w: stats::km_median(&steps),
+    })
 }
 
 /// Computes all indicators for `period` as the data stood on `peil`,
 /// with the previous period of the same length (as it stood at its own end).
-pub fn compute(cases: &DataFrame, period: &Period, peil: NaiveDate, cfg: &Config) -> Result<Indicators> {
+pub fn compute(
+    cases: &DataFrame,
+    period: &Period,
+    peil: NaiveDate,
+    cfg: &Config,
+) -> Result<Indicators> {
     let lf = as_of(cases, peil).cache();
     let prev = period.previous();
     let prev_peil = prev.end.min(peil);
     let lf_prev = as_of(cases, prev_peil).cache();
     let now = compute_period(&lf, period, peil)?;
     let before = compute_period(&lf_prev, &prev, prev_peil)?;
-    let units: std::collections::BTreeMap<&str, Eenheid> = definitions().iter().map(|d| (d.id, d.eenheid)).collect();
+    let units: std::collections::BTreeMap<&str, Eenheid> =
+        definitions().iter().map(|d| (d.id, d.eenheid)).collect();
     let records = now
         .into_iter()
         .map(|(id, r)| {
-            let p = before.iter().find(|(pid, pr)| *pid == id && pr.dim == r.dim && pr.group == r.group).map(|(_, pr)| pr);
+            let p = before
+                .iter()
+                .find(|(pid, pr)| *pid == id && pr.dim == r.dim && pr.group == r.group)
+                .map(|(_, pr)| pr);
             let eenheid = units[id];
             let (ci_laag, ci_hoog) = match (eenheid, r.t, r.n) {
-                (Eenheid::Aandeel, Some(t), Some(n)) if n > 0 => {
-                    stats::wilson(t.round() as u64, n).map(|(a, b)| (Some(a), Some(b))).unwrap_or((None, None))
-                }
+                (Eenheid::Aandeel, Some(t), Some(n)) if n > 0 => stats::wilson(t.round() as u64, n)
+                    .map(|(a, b)| (Some(a), Some(b)))
+                    .unwrap_or((None, None)),
                 _ => (None, None),
             };
             let vorige_waarde = p.and_then(|p| p.w);
@@ -531,11 +659,19 @@ pub fn compute(cases: &DataFrame, period: &Period, peil: NaiveDate, cfg: &Config
             }
         })
         .collect();
-    let ctx = Ctx { start: days(period.start), end: days(period.end), peil: days(peil) };
+    let ctx = Ctx {
+        start: days(period.start),
+        end: days(period.end),
+        peil: days(peil),
+    };
     let (t, e) = km_input(&lf, ctx.end, ctx.peil)?;
     let km_curve = stats::kaplan_meier(&t, &e)
         .iter()
-        .map(|s| KmPoint { dagen: s.t, nog_open: s.survival, at_risk: s.at_risk })
+        .map(|s| KmPoint {
+            dagen: s.t,
+            nog_open: s.survival,
+            at_risk: s.at_risk,
+        })
         .collect();
     Ok(Indicators {
         periode: period.clone(),
@@ -552,18 +688,38 @@ pub fn compute(cases: &DataFrame, period: &Period, peil: NaiveDate, cfg: &Config
 }
 
 fn u64s(df: &DataFrame, c: &str) -> Result<Vec<u64>> {
-    Ok(df.column(c)?.cast(&DataType::UInt64)?.u64()?.iter().map(|v| v.unwrap_or(0)).collect())
+    Ok(df
+        .column(c)?
+        .cast(&DataType::UInt64)?
+        .u64()?
+        .iter()
+        .map(|v| v.unwrap_or(0))
+        .collect())
 }
 
 fn strings(df: &DataFrame, c: &str) -> Result<Vec<String>> {
-    Ok(df.column(c)?.cast(&DataType::String)?.str()?.iter().map(|v| v.unwrap_or("onbekend").to_string()).collect())
+    Ok(df
+        .column(c)?
+        .cast(&DataType::String)?
+        .str()?
+        .iter()
+        .map(|v| v.unwrap_or("onbekend").to_string())
+        .collect())
 }
 
 fn flow(lf: &LazyFrame, ctx: &Ctx) -> Result<Vec<FlowRow>> {
     let cnt = |e: Expr| e.fill_null(lit(false)).cast(DataType::UInt32).sum();
     let open_at = |day: i32, strict: bool| {
-        let started = if strict { col("ontvangen_op").lt(lit(day)) } else { col("ontvangen_op").lt_eq(lit(day)) };
-        let ended_after = if strict { col("eind").gt_eq(lit(day)) } else { col("eind").gt(lit(day)) };
+        let started = if strict {
+            col("ontvangen_op").lt(lit(day))
+        } else {
+            col("ontvangen_op").lt_eq(lit(day))
+        };
+        let ended_after = if strict {
+            col("eind").gt_eq(lit(day))
+        } else {
+            col("eind").gt(lit(day))
+        };
         started.and(col("eind").is_null().or(ended_after))
     };
     let in_p = |c: &str| col(c).gt_eq(lit(ctx.start)).and(col(c).lt_eq(lit(ctx.end)));
@@ -579,16 +735,30 @@ fn flow(lf: &LazyFrame, ctx: &Ctx) -> Result<Vec<FlowRow>> {
         .clone()
         .group_by([col("dienst")])
         .agg(aggs.clone())
-        .sort(["dienst"], SortMultipleOptions::default().with_nulls_last(true))
+        .sort(
+            ["dienst"],
+            SortMultipleOptions::default().with_nulls_last(true),
+        )
         .collect()?;
-    let tot = lf.clone().select(aggs).with_column(lit("totaal").alias("dienst")).collect()?;
+    let tot = lf
+        .clone()
+        .select(aggs)
+        .with_column(lit("totaal").alias("dienst"))
+        .collect()?;
     let mut rows = Vec::new();
     for df in [&per, &tot] {
         let d = strings(df, "dienst")?;
-        let cols: Vec<Vec<u64>> = ["open_begin", "ontvangen", "afgehandeld", "waarvan_bij_triage", "waarvan_na_behandeling", "open_eind"]
-            .iter()
-            .map(|c| u64s(df, c))
-            .collect::<Result<_>>()?;
+        let cols: Vec<Vec<u64>> = [
+            "open_begin",
+            "ontvangen",
+            "afgehandeld",
+            "waarvan_bij_triage",
+            "waarvan_na_behandeling",
+            "open_eind",
+        ]
+        .iter()
+        .map(|c| u64s(df, c))
+        .collect::<Result<_>>()?;
         for i in 0..df.height() {
             rows.push(FlowRow {
                 dienst: d[i].clone(),
@@ -612,27 +782,53 @@ fn cohorts(lf: &LazyFrame, period: &Period, ctx: &Ctx) -> Result<Vec<CohortRow>>
         .filter(col("ontvangen_op").lt_eq(lit(ctx.end)))
         .with_column(col("ontvangen_op").cast(DataType::Date).alias("d"))
         .with_column(
-            concat_str([col("d").dt().year().cast(DataType::String), lit("-Q"), col("d").dt().quarter().cast(DataType::String)], "", false)
-                .alias("kwartaal"),
+            concat_str(
+                [
+                    col("d").dt().year().cast(DataType::String),
+                    lit("-Q"),
+                    col("d").dt().quarter().cast(DataType::String),
+                ],
+                "",
+                false,
+            )
+            .alias("kwartaal"),
         )
         .group_by([col("kwartaal")])
         .agg([
             len().alias("ontvangen"),
-            cnt(is_in("triage_besluit", &["doorverwijzen", "niet_behandelen"])).alias("niet_in_behandeling"),
+            cnt(is_in(
+                "triage_besluit",
+                &["doorverwijzen", "niet_behandelen"],
+            ))
+            .alias("niet_in_behandeling"),
             cnt(col("triage_besluit").is_null()).alias("wacht_op_triage"),
             cnt(col("behandelen")).alias("in_behandeling_genomen"),
-            cnt(col("behandelen").and(col("afgerond_op").is_not_null()).and(is_in("uitkomst", &SOLVED))).alias("opgelost"),
-            cnt(col("behandelen").and(col("afgerond_op").is_not_null()).and(is_in("uitkomst", &SOLVED).not())).alias("anders_afgerond"),
+            cnt(col("behandelen")
+                .and(col("afgerond_op").is_not_null())
+                .and(is_in("uitkomst", &SOLVED)))
+            .alias("opgelost"),
+            cnt(col("behandelen")
+                .and(col("afgerond_op").is_not_null())
+                .and(is_in("uitkomst", &SOLVED).not()))
+            .alias("anders_afgerond"),
             cnt(col("eind").is_null()).alias("nog_open"),
         ])
         .sort(["kwartaal"], Default::default())
         .collect()?;
     let _ = (period, epoch);
     let k = strings(&df, "kwartaal")?;
-    let c: Vec<Vec<u64>> = ["ontvangen", "niet_in_behandeling", "wacht_op_triage", "in_behandeling_genomen", "opgelost", "anders_afgerond", "nog_open"]
-        .iter()
-        .map(|n| u64s(&df, n))
-        .collect::<Result<_>>()?;
+    let c: Vec<Vec<u64>> = [
+        "ontvangen",
+        "niet_in_behandeling",
+        "wacht_op_triage",
+        "in_behandeling_genomen",
+        "opgelost",
+        "anders_afgerond",
+        "nog_open",
+    ]
+    .iter()
+    .map(|n| u64s(&df, n))
+    .collect::<Result<_>>()?;
     Ok((0..df.height())
         .map(|i| CohortRow {
             kwartaal: k[i].clone(),
@@ -662,29 +858,58 @@ fn open_cases(lf: &LazyFrame, ctx: &Ctx) -> Result<Vec<OpenCase>> {
                 .then(lit("zienswijze uit"))
                 .otherwise(lit("in behandeling"))
                 .alias("fase"),
-            (lit(ctx.peil) - col("ontvangen_op")).cast(DataType::Int64).alias("leeftijd"),
+            (lit(ctx.peil) - col("ontvangen_op"))
+                .cast(DataType::Int64)
+                .alias("leeftijd"),
         ])
-        .sort(["leeftijd", "casus_id"], SortMultipleOptions::default().with_order_descending_multi([true, false]))
+        .sort(
+            ["leeftijd", "casus_id"],
+            SortMultipleOptions::default().with_order_descending_multi([true, false]),
+        )
         .collect()?;
     let ids = strings(&df, "casus_id")?;
-    let dienst: Vec<Option<String>> = df.column("dienst")?.str()?.iter().map(|v| v.map(str::to_string)).collect();
+    let dienst: Vec<Option<String>> = df
+        .column("dienst")?
+        .str()?
+        .iter()
+        .map(|v| v.map(str::to_string))
+        .collect();
     let fase = strings(&df, "fase")?;
-    let age: Vec<i64> = df.column("leeftijd")?.i64()?.iter().map(|v| v.unwrap_or(0)).collect();
+    let age: Vec<i64> = df
+        .column("leeftijd")?
+        .i64()?
+        .iter()
+        .map(|v| v.unwrap_or(0))
+        .collect();
     Ok((0..df.height())
-        .map(|i| OpenCase { casus_id: ids[i].clone(), dienst: dienst[i].clone(), fase: fase[i].clone(), leeftijd_dagen: age[i] })
+        .map(|i| OpenCase {
+            casus_id: ids[i].clone(),
+            dienst: dienst[i].clone(),
+            fase: fase[i].clone(),
+            leeftijd_dagen: age[i],
+        })
         .collect())
 }
 
 fn targets(lf: &LazyFrame, period: &Period, peil: NaiveDate, cfg: &Config) -> Result<Vec<Target>> {
     use chrono::Datelike;
     let year = period.end.year();
-    let (ys, ye) = (days(NaiveDate::from_ymd_opt(year, 1, 1).unwrap()), days(NaiveDate::from_ymd_opt(year, 12, 31).unwrap().min(peil)));
-    let taken = col("behandelen").and(col("triage_op").gt_eq(lit(ys))).and(col("triage_op").lt_eq(lit(ye))).fill_null(lit(false));
+    let (ys, ye) = (
+        days(NaiveDate::from_ymd_opt(year, 1, 1).unwrap()),
+        days(NaiveDate::from_ymd_opt(year, 12, 31).unwrap().min(peil)),
+    );
+    let taken = col("behandelen")
+        .and(col("triage_op").gt_eq(lit(ys)))
+        .and(col("triage_op").lt_eq(lit(ye)))
+        .fill_null(lit(false));
     let cnt = |e: Expr| e.cast(DataType::UInt32).sum();
     let df = lf
         .clone()
         .select([
-            cnt(taken.clone().and(is_in("dienst", &["belastingdienst", "beide"]))).alias("bd"),
+            cnt(taken
+                .clone()
+                .and(is_in("dienst", &["belastingdienst", "beide"])))
+            .alias("bd"),
             cnt(taken.and(is_in("dienst", &["dienst_toeslagen", "beide"]))).alias("dt"),
         ])
         .collect()?;
@@ -695,11 +920,19 @@ fn targets(lf: &LazyFrame, period: &Period, peil: NaiveDate, cfg: &Config) -> Re
         dienst: dienst.to_string(),
         in_behandeling_genomen: n,
         doel: doel as u64,
-        aandeel: if doel == 0 { 0.0 } else { n as f64 / doel as f64 },
+        aandeel: if doel == 0 {
+            0.0
+        } else {
+            n as f64 / doel as f64
+        },
     };
     Ok(vec![
         mk("belastingdienst", bd, cfg.indicatoren.doel_belastingdienst),
-        mk("dienst_toeslagen", dt, cfg.indicatoren.doel_dienst_toeslagen),
+        mk(
+            "dienst_toeslagen",
+            dt,
+            cfg.indicatoren.doel_dienst_toeslagen,
+        ),
     ])
 }
 
@@ -742,4 +975,74 @@ pub fn definition_docs() -> Vec<DefinitionDoc> {
                 .collect(),
         })
         .collect()
+}
+
+/// `docs/indicatoren.md`: the definitions in plain Dutch, generated from [`definitions`].
+pub fn definitions_markdown() -> String {
+    let mut s = String::from(
+        "# Indicatoren van rodedraad (definities versie 1)\n\n\
+         Dit bestand wordt gemaakt uit de code (`src/analyse/indicators.rs`); een test bewaakt dat het\n\
+         gelijk loopt. P is de periode [begin, einde]. Alle cijfers gelden zoals de gegevens op de\n\
+         peildatum stonden: een gebeurtenis na de peildatum telt als nog niet gebeurd. Elk cijfer heeft\n\
+         een teller en een noemer, elk percentage een Wilson-95%-interval, en naast elk cijfer staat het\n\
+         cijfer over de vorige periode van dezelfde lengte (zoals het op het einde van die periode stond).\n\
+         Een wijziging in een definitie verhoogt haar versie.\n\n",
+    );
+    let mut group = "";
+    for d in definitions() {
+        if d.groep != group {
+            group = d.groep;
+            s.push_str(&format!("## {group}\n\n"));
+        }
+        s.push_str(&format!(
+            "### {} (`{}`, versie {})\n\n{}\n\n",
+            d.naam, d.id, d.versie, d.omschrijving
+        ));
+        s.push_str(&format!(
+            "- Teller: {}\n- Noemer: {}\n- Uitsluitingen: {}\n- Periode: {}\n",
+            d.teller, d.noemer, d.uitsluitingen, d.periode_regel
+        ));
+        if !d.uitsplitsingen.is_empty() {
+            let b: Vec<&str> = d
+                .uitsplitsingen
+                .iter()
+                .map(|b| match b {
+                    Breakdown::Within(x) | Breakdown::ShareOfTotal(x) => *x,
+                })
+                .collect();
+            s.push_str(&format!("- Uitgesplitst naar: {}\n", b.join(", ")));
+        }
+        s.push('\n');
+    }
+    s.push_str(
+        "## Stroom, cohorten en procesinformatie\n\n\
+         - **Stroomtabel** (per dienst en totaal): open bij begin (ontvangen vóór P en niet afgehandeld vóór\n  \
+         het begin), ontvangen in P, afgehandeld in P (na behandeling afgerond, of na triage doorverwezen of\n  \
+         niet behandeld), open bij einde. Open bij begin + ontvangen = afgehandeld + open bij einde.\n\
+         - **Cohorten**: per kwartaal van ontvangst tot het einde van P: ontvangen, niet in behandeling\n  \
+         genomen, wacht op triage, in behandeling genomen, opgelost, anders afgerond, nog open.\n\
+         - **Procesinformatie** (intern): elke casus die op de peildatum open is, met fase (wacht op triage,\n  \
+         in behandeling, zienswijze uit, geëscaleerd) en leeftijd in dagen.\n\
+         - **Doelrealisatie**: casussen in behandeling genomen (triage in het kalenderjaar van het einde van\n  \
+         P) van de Belastingdienst en van Dienst Toeslagen tegen het jaardoel uit de configuratie\n  \
+         (standaard 20 + 20); casussen over beide diensten tellen voor beide.\n",
+    );
+    s
+}
+
+#[cfg(test)]
+mod docs {
+    #[test]
+    fn docs_indicatoren_md_is_in_sync_with_the_code() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/indicatoren.md");
+        let want = super::definitions_markdown();
+        if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+            std::fs::write(&path, &want).unwrap();
+        }
+        let have = std::fs::read_to_string(&path).unwrap_or_default();
+        assert_eq!(
+            have, want,
+            "docs/indicatoren.md loopt achter; draai de tests met UPDATE_SNAPSHOTS=1"
+        );
+    }
 }

@@ -41,21 +41,41 @@ fn month_end(y: i32, m: u32) -> NaiveDate {
 
 impl Period {
     pub fn year(y: i32) -> Period {
-        Period { label: y.to_string(), start: ymd(y, 1, 1), end: ymd(y, 12, 31), kind: Kind::Year }
+        Period {
+            label: y.to_string(),
+            start: ymd(y, 1, 1),
+            end: ymd(y, 12, 31),
+            kind: Kind::Year,
+        }
     }
 
     pub fn half(y: i32, h: u32) -> Period {
         let m0 = (h - 1) * 6 + 1;
-        Period { label: format!("{y}-H{h}"), start: ymd(y, m0, 1), end: month_end(y, m0 + 5), kind: Kind::Half }
+        Period {
+            label: format!("{y}-H{h}"),
+            start: ymd(y, m0, 1),
+            end: month_end(y, m0 + 5),
+            kind: Kind::Half,
+        }
     }
 
     pub fn quarter(y: i32, q: u32) -> Period {
         let m0 = (q - 1) * 3 + 1;
-        Period { label: format!("{y}-Q{q}"), start: ymd(y, m0, 1), end: month_end(y, m0 + 2), kind: Kind::Quarter }
+        Period {
+            label: format!("{y}-Q{q}"),
+            start: ymd(y, m0, 1),
+            end: month_end(y, m0 + 2),
+            kind: Kind::Quarter,
+        }
     }
 
     pub fn range(start: NaiveDate, end: NaiveDate) -> Period {
-        Period { label: format!("{start}..{end}"), start, end, kind: Kind::Range }
+        Period {
+            label: format!("{start}..{end}"),
+            start,
+            end,
+            kind: Kind::Range,
+        }
     }
 
     /// The quarter that contains `d`.
@@ -66,10 +86,14 @@ impl Period {
     /// The last complete half year on or before `d`.
     pub fn last_half_before(d: NaiveDate) -> Period {
         let y = d.year();
-        [Period::half(y, 2), Period::half(y, 1), Period::half(y - 1, 2)]
-            .into_iter()
-            .find(|h| h.end <= d)
-            .expect("one of three half years ends before d")
+        [
+            Period::half(y, 2),
+            Period::half(y, 1),
+            Period::half(y - 1, 2),
+        ]
+        .into_iter()
+        .find(|h| h.end <= d)
+        .expect("one of three half years ends before d")
     }
 
     /// The last complete quarter on or before `d`.
@@ -88,7 +112,11 @@ impl Period {
             Kind::Year => Period::year(self.start.year() - 1),
             Kind::Half => {
                 let h = if self.start.month() == 1 { 2 } else { 1 };
-                let y = if h == 2 { self.start.year() - 1 } else { self.start.year() };
+                let y = if h == 2 {
+                    self.start.year() - 1
+                } else {
+                    self.start.year()
+                };
                 Period::half(y, h)
             }
             Kind::Quarter => {
@@ -113,7 +141,11 @@ impl Period {
 
     /// Dutch description: "1 januari 2026 tot en met 30 juni 2026".
     pub fn dutch(&self) -> String {
-        format!("{} tot en met {}", crate::nl::date(self.start), crate::nl::date(self.end))
+        format!(
+            "{} tot en met {}",
+            crate::nl::date(self.start),
+            crate::nl::date(self.end)
+        )
     }
 
     /// Dutch title: "eerste halfjaar 2026", "derde kwartaal 2026", "2025".
@@ -148,7 +180,10 @@ impl FromStr for Period {
             return Ok(Period::range(a, b));
         }
         if let Ok(y) = s.parse::<i32>() {
-            return (1900..=2200).contains(&y).then(|| Period::year(y)).ok_or_else(bad);
+            return (1900..=2200)
+                .contains(&y)
+                .then(|| Period::year(y))
+                .ok_or_else(bad);
         }
         let (y, rest) = s.split_once('-').ok_or_else(bad)?;
         let y: i32 = y.parse().map_err(|_| bad())?;
@@ -180,9 +215,18 @@ mod tests {
 
     #[test]
     fn previous_periods_have_the_same_length() {
-        assert_eq!("2026-H1".parse::<Period>().unwrap().previous(), Period::half(2025, 2));
-        assert_eq!("2026-Q1".parse::<Period>().unwrap().previous(), Period::quarter(2025, 4));
-        assert_eq!("2026".parse::<Period>().unwrap().previous(), Period::year(2025));
+        assert_eq!(
+            "2026-H1".parse::<Period>().unwrap().previous(),
+            Period::half(2025, 2)
+        );
+        assert_eq!(
+            "2026-Q1".parse::<Period>().unwrap().previous(),
+            Period::quarter(2025, 4)
+        );
+        assert_eq!(
+            "2026".parse::<Period>().unwrap().previous(),
+            Period::year(2025)
+        );
         let r: Period = "2026-01-11..2026-01-20".parse().unwrap();
         let p = r.previous();
         assert_eq!((p.start, p.end), (ymd(2026, 1, 1), ymd(2026, 1, 10)));
@@ -192,10 +236,25 @@ mod tests {
     fn titles_and_last_complete_periods() {
         assert_eq!(Period::half(2026, 1).title(), "eerste halfjaar 2026");
         assert_eq!(Period::quarter(2026, 3).title(), "derde kwartaal 2026");
-        assert_eq!(Period::last_half_before(ymd(2026, 10, 31)), Period::half(2026, 1));
-        assert_eq!(Period::last_half_before(ymd(2026, 3, 31)), Period::half(2025, 2));
-        assert_eq!(Period::last_half_before(ymd(2026, 12, 31)), Period::half(2026, 2));
-        assert_eq!(Period::last_quarter_before(ymd(2026, 10, 31)), Period::quarter(2026, 3));
-        assert_eq!(Period::last_quarter_before(ymd(2026, 9, 30)), Period::quarter(2026, 3));
+        assert_eq!(
+            Period::last_half_before(ymd(2026, 10, 31)),
+            Period::half(2026, 1)
+        );
+        assert_eq!(
+            Period::last_half_before(ymd(2026, 3, 31)),
+            Period::half(2025, 2)
+        );
+        assert_eq!(
+            Period::last_half_before(ymd(2026, 12, 31)),
+            Period::half(2026, 2)
+        );
+        assert_eq!(
+            Period::last_quarter_before(ymd(2026, 10, 31)),
+            Period::quarter(2026, 3)
+        );
+        assert_eq!(
+            Period::last_quarter_before(ymd(2026, 9, 30)),
+            Period::quarter(2026, 3)
+        );
     }
 }

@@ -45,9 +45,16 @@ pub struct Analysis {
 }
 
 /// Loads the data and computes indicators and rode draden.
-pub fn analyse(input: &InputArgs, period: &Period, peildatum: Option<chrono::NaiveDate>, cfg: &Config) -> Result<Analysis> {
+pub fn analyse(
+    input: &InputArgs,
+    period: &Period,
+    peildatum: Option<chrono::NaiveDate>,
+    cfg: &Config,
+) -> Result<Analysis> {
     let peil = peildatum.unwrap_or(period.end);
-    let export = input.exportdatum.unwrap_or_else(|| input.export_date().max(peil));
+    let export = input
+        .exportdatum
+        .unwrap_or_else(|| input.export_date().max(peil));
     let pb = super::progress("invoer inlezen en controleren");
     let dataset = Dataset::load(&input.cases, input.signals.as_deref(), cfg, export)?;
     pb.set_message("indicatoren berekenen");
@@ -57,7 +64,11 @@ pub fn analyse(input: &InputArgs, period: &Period, peildatum: Option<chrono::Nai
     let signals = dataset.signal_structs()?;
     let draden = draden::detect(&cases, &signals, period, peil, cfg);
     pb.finish_and_clear();
-    Ok(Analysis { dataset, indicators, draden })
+    Ok(Analysis {
+        dataset,
+        indicators,
+        draden,
+    })
 }
 
 pub fn run(a: AnalyseArgs) -> Result<i32> {
@@ -66,11 +77,24 @@ pub fn run(a: AnalyseArgs) -> Result<i32> {
     write_outputs(&an, &cfg, &a.out)?;
     super::check::print_summary(&an.dataset);
     if a.json {
-        let key: Vec<&Record> = an.indicators.records.iter().filter(|r| r.dimensie.is_none()).collect();
+        let key: Vec<&Record> = an
+            .indicators
+            .records
+            .iter()
+            .filter(|r| r.dimensie.is_none())
+            .collect();
         let v = serde_json::json!({ "periode": an.indicators.periode, "peildatum": an.indicators.peildatum, "kerncijfers": key, "rode_draden": an.draden.len() });
-        println!("{}", serde_json::to_string_pretty(&v).map_err(Error::intern)?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&v).map_err(Error::intern)?
+        );
     } else {
-        eprintln!("analyse over {} geschreven naar {}: {} rode draden", a.period.title(), a.out.display(), an.draden.len());
+        eprintln!(
+            "analyse over {} geschreven naar {}: {} rode draden",
+            a.period.title(),
+            a.out.display(),
+            an.draden.len()
+        );
     }
     Ok(0)
 }
@@ -80,10 +104,13 @@ pub fn write_outputs(an: &Analysis, cfg: &Config, out: &Path) -> Result<()> {
     let ind = &an.indicators;
     crate::output::write_json(&out.join("indicatoren.json"), &ind.records)?;
     crate::output::write_json(&out.join("definities.json"), &indicators::definition_docs())?;
-    crate::output::write_json(&out.join("stroom-en-cohorten.json"), &serde_json::json!({
-        "periode": ind.periode, "peildatum": ind.peildatum, "stroom": ind.stroom, "cohorten": ind.cohorten,
-        "doelrealisatie": ind.doelrealisatie, "kaplan_meier": ind.km_curve, "open_casussen": ind.proces,
-    }))?;
+    crate::output::write_json(
+        &out.join("stroom-en-cohorten.json"),
+        &serde_json::json!({
+            "periode": ind.periode, "peildatum": ind.peildatum, "stroom": ind.stroom, "cohorten": ind.cohorten,
+            "doelrealisatie": ind.doelrealisatie, "kaplan_meier": ind.km_curve, "open_casussen": ind.proces,
+        }),
+    )?;
     write_indicator_csv(&ind.records, &out.join("indicatoren.csv"))?;
     let bytes = workbook_bytes(&indicator_sheets(ind, cfg), ind.peildatum)?;
     crate::output::write_atomic(&out.join("indicatoren.xlsx"), &bytes)?;
@@ -93,13 +120,34 @@ pub fn write_outputs(an: &Analysis, cfg: &Config, out: &Path) -> Result<()> {
 }
 
 fn num(v: Option<f64>) -> String {
-    v.map(|x| if x.fract() == 0.0 && x.abs() < 1e15 { format!("{}", x as i64) } else { format!("{x:.6}") }).unwrap_or_default()
+    v.map(|x| {
+        if x.fract() == 0.0 && x.abs() < 1e15 {
+            format!("{}", x as i64)
+        } else {
+            format!("{x:.6}")
+        }
+    })
+    .unwrap_or_default()
 }
 
 fn write_indicator_csv(records: &[Record], path: &Path) -> Result<()> {
     let header: Vec<String> = [
-        "id", "versie", "periode", "dimensie", "groep", "eenheid", "teller", "noemer", "waarde", "ci_laag", "ci_hoog",
-        "vorige_periode", "vorige_teller", "vorige_noemer", "vorige_waarde", "verschil",
+        "id",
+        "versie",
+        "periode",
+        "dimensie",
+        "groep",
+        "eenheid",
+        "teller",
+        "noemer",
+        "waarde",
+        "ci_laag",
+        "ci_hoog",
+        "vorige_periode",
+        "vorige_teller",
+        "vorige_noemer",
+        "vorige_waarde",
+        "verschil",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -113,7 +161,10 @@ fn write_indicator_csv(records: &[Record], path: &Path) -> Result<()> {
                 r.periode.clone(),
                 r.dimensie.clone().unwrap_or_default(),
                 r.groep.clone().unwrap_or_default(),
-                serde_json::to_value(r.eenheid).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(),
+                serde_json::to_value(r.eenheid)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default(),
                 num(r.teller),
                 r.noemer.map(|n| n.to_string()).unwrap_or_default(),
                 num(r.waarde),
@@ -140,8 +191,18 @@ pub fn indicator_sheets(ind: &Indicators, cfg: &Config) -> Vec<Sheet> {
         }
     }
     let header: Vec<String> = [
-        "Indicator", "Uitsplitsing", "Groep", "Teller", "Noemer", "Waarde", "95%-interval laag", "95%-interval hoog",
-        "Vorige periode", "Waarde vorige periode", "Verschil", "Versie",
+        "Indicator",
+        "Uitsplitsing",
+        "Groep",
+        "Teller",
+        "Noemer",
+        "Waarde",
+        "95%-interval laag",
+        "95%-interval hoog",
+        "Vorige periode",
+        "Waarde vorige periode",
+        "Verschil",
+        "Versie",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -154,11 +215,20 @@ pub fn indicator_sheets(ind: &Indicators, cfg: &Config) -> Vec<Sheet> {
                 .iter()
                 .filter(|r| defs.iter().any(|d| d.id == r.id && d.groep == *g))
                 .map(|r| {
-                    let naam = defs.iter().find(|d| d.id == r.id).map(|d| d.naam).unwrap_or("");
+                    let naam = defs
+                        .iter()
+                        .find(|d| d.id == r.id)
+                        .map(|d| d.naam)
+                        .unwrap_or("");
                     vec![
                         Cell::text(naam),
                         Cell::text(r.dimensie.clone().unwrap_or_else(|| "totaal".into())),
-                        Cell::text(r.groep.as_ref().map(|g| cfg.label(r.dimensie.as_deref().unwrap_or(""), g)).unwrap_or_default()),
+                        Cell::text(
+                            r.groep
+                                .as_ref()
+                                .map(|g| cfg.label(r.dimensie.as_deref().unwrap_or(""), g))
+                                .unwrap_or_default(),
+                        ),
                         Cell::opt(r.teller),
                         Cell::opt(r.noemer.map(|n| n as f64)),
                         Cell::opt(r.waarde),
@@ -177,12 +247,24 @@ pub fn indicator_sheets(ind: &Indicators, cfg: &Config) -> Vec<Sheet> {
     let h = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     sheets.push(Sheet::new(
         "Stroom",
-        h(&["Dienst", "Open bij begin", "Ontvangen", "Afgehandeld", "waarvan bij triage", "waarvan na behandeling", "Open bij einde"]),
+        h(&[
+            "Dienst",
+            "Open bij begin",
+            "Ontvangen",
+            "Afgehandeld",
+            "waarvan bij triage",
+            "waarvan na behandeling",
+            "Open bij einde",
+        ]),
         ind.stroom
             .iter()
             .map(|f| {
                 vec![
-                    Cell::text(if f.dienst == "totaal" { "Totaal".to_string() } else { cfg.label("dienst", &f.dienst) }),
+                    Cell::text(if f.dienst == "totaal" {
+                        "Totaal".to_string()
+                    } else {
+                        cfg.label("dienst", &f.dienst)
+                    }),
                     Cell::Number(f.open_begin as f64),
                     Cell::Number(f.ontvangen as f64),
                     Cell::Number(f.afgehandeld as f64),
@@ -195,15 +277,32 @@ pub fn indicator_sheets(ind: &Indicators, cfg: &Config) -> Vec<Sheet> {
     ));
     sheets.push(Sheet::new(
         "Cohorten",
-        h(&["Kwartaal van ontvangst", "Ontvangen", "Niet in behandeling", "Wacht op triage", "In behandeling genomen", "Opgelost", "Anders afgerond", "Nog open"]),
+        h(&[
+            "Kwartaal van ontvangst",
+            "Ontvangen",
+            "Niet in behandeling",
+            "Wacht op triage",
+            "In behandeling genomen",
+            "Opgelost",
+            "Anders afgerond",
+            "Nog open",
+        ]),
         ind.cohorten
             .iter()
             .map(|c| {
                 let mut r = vec![Cell::text(c.kwartaal.clone())];
                 r.extend(
-                    [c.ontvangen, c.niet_in_behandeling, c.wacht_op_triage, c.in_behandeling_genomen, c.opgelost, c.anders_afgerond, c.nog_open]
-                        .iter()
-                        .map(|v| Cell::Number(*v as f64)),
+                    [
+                        c.ontvangen,
+                        c.niet_in_behandeling,
+                        c.wacht_op_triage,
+                        c.in_behandeling_genomen,
+                        c.opgelost,
+                        c.anders_afgerond,
+                        c.nog_open,
+                    ]
+                    .iter()
+                    .map(|v| Cell::Number(*v as f64)),
                 );
                 r
             })
@@ -211,7 +310,13 @@ pub fn indicator_sheets(ind: &Indicators, cfg: &Config) -> Vec<Sheet> {
     ));
     sheets.push(Sheet::new(
         "Doelrealisatie",
-        h(&["Jaar", "Dienst", "In behandeling genomen", "Doel", "Realisatie"]),
+        h(&[
+            "Jaar",
+            "Dienst",
+            "In behandeling genomen",
+            "Doel",
+            "Realisatie",
+        ]),
         ind.doelrealisatie
             .iter()
             .map(|t| {

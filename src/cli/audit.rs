@@ -27,7 +27,10 @@ pub fn run(a: AuditArgs) -> Result<i32> {
     let cfg = super::load_config(a.config.as_deref())?;
     let rep = audit_dir(&a.dir, cfg.bescherming.min_cel, cfg.bescherming.min_noemer)?;
     if a.json {
-        println!("{}", serde_json::to_string_pretty(&rep).map_err(Error::intern)?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&rep).map_err(Error::intern)?
+        );
     }
     for f in &rep.bevindingen {
         eprintln!("{}: {} ({}): {}", f.bestand, f.soort, f.plek, f.melding);

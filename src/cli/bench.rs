@@ -43,15 +43,24 @@ pub fn run(a: BenchArgs) -> Result<i32> {
     let t = Instant::now();
     let dir = a.map.join(a.cases.to_string());
     let file = dir.join("casussen.csv");
-    let opts = SampleOptions { seed: 7, cases: Some(a.cases), ..SampleOptions::default() };
+    let opts = SampleOptions {
+        seed: 7,
+        cases: Some(a.cases),
+        ..SampleOptions::default()
+    };
     let export = opts.export_date;
     // Generate once; a second run reuses the file so that the peak memory is that of the pipeline.
     if !file.exists() {
         let data = generate(&opts);
-        write_canonical(&data, &dir).map_err(|e| Error::Schrijven { bestand: dir.clone(), melding: e.to_string() })?;
+        write_canonical(&data, &dir).map_err(|e| Error::Schrijven {
+            bestand: dir.clone(),
+            melding: e.to_string(),
+        })?;
     }
     let gen = t.elapsed();
-    let size_mb = std::fs::metadata(&file).map(|m| m.len() as f64 / 1e6).unwrap_or(0.0);
+    let size_mb = std::fs::metadata(&file)
+        .map(|m| m.len() as f64 / 1e6)
+        .unwrap_or(0.0);
     let rss0 = peak_mb();
 
     let t = Instant::now();
@@ -72,20 +81,57 @@ pub fn run(a: BenchArgs) -> Result<i32> {
     let threads = draden::structural(&refs, &cfg);
     let structural = t.elapsed();
 
-    let texts: Vec<&str> = cases.iter().take(a.teksten).filter_map(|c| c.samenvatting.as_deref()).collect();
+    let texts: Vec<&str> = cases
+        .iter()
+        .take(a.teksten)
+        .filter_map(|c| c.samenvatting.as_deref())
+        .collect();
     let t = Instant::now();
     let clusters = text::cluster_texts(&texts, &text::TextConfig::default());
     let text_time = t.elapsed();
 
-    println!("rodedraad bench ({} casussen, {} MB CSV)", crate::nl::int(a.cases as i64), crate::nl::dec(size_mb, 0));
-    println!("  genereren en wegschrijven      {:>8.2} s", gen.as_secs_f64());
-    println!("  inlezen + valideren            {:>8.2} s  ({} geaccepteerd)", ingest.as_secs_f64(), crate::nl::int(ds.cases.height() as i64));
-    println!("  alle indicatoren ({})      {:>8.2} s  ({} cijfers)", period.label, ind_time.as_secs_f64(), ind.records.len());
-    println!("  frame naar structs             {:>8.2} s", conv.as_secs_f64());
-    println!("  structurele rode draden        {:>8.2} s  ({} draden)", structural.as_secs_f64(), threads.len());
-    println!("  tekstclustering ({} teksten) {:>8.2} s  ({} clusters)", crate::nl::int(texts.len() as i64), text_time.as_secs_f64(), clusters.len());
+    println!(
+        "rodedraad bench ({} casussen, {} MB CSV)",
+        crate::nl::int(a.cases as i64),
+        crate::nl::dec(size_mb, 0)
+    );
+    println!(
+        "  genereren en wegschrijven      {:>8.2} s",
+        gen.as_secs_f64()
+    );
+    println!(
+        "  inlezen + valideren            {:>8.2} s  ({} geaccepteerd)",
+        ingest.as_secs_f64(),
+        crate::nl::int(ds.cases.height() as i64)
+    );
+    println!(
+        "  alle indicatoren ({})      {:>8.2} s  ({} cijfers)",
+        period.label,
+        ind_time.as_secs_f64(),
+        ind.records.len()
+    );
+    println!(
+        "  frame naar structs             {:>8.2} s",
+        conv.as_secs_f64()
+    );
+    println!(
+        "  structurele rode draden        {:>8.2} s  ({} draden)",
+        structural.as_secs_f64(),
+        threads.len()
+    );
+    println!(
+        "  tekstclustering ({} teksten) {:>8.2} s  ({} clusters)",
+        crate::nl::int(texts.len() as i64),
+        text_time.as_secs_f64(),
+        clusters.len()
+    );
     if let (Some(a0), Some(a1), Some(a2)) = (rss0, rss_ingest, peak_mb()) {
-        println!("  piekgeheugen: {} MB vóór inlezen, {} MB na inlezen, {} MB aan het eind", crate::nl::dec(a0, 0), crate::nl::dec(a1, 0), crate::nl::dec(a2, 0));
+        println!(
+            "  piekgeheugen: {} MB vóór inlezen, {} MB na inlezen, {} MB aan het eind",
+            crate::nl::dec(a0, 0),
+            crate::nl::dec(a1, 0),
+            crate::nl::dec(a2, 0)
+        );
     }
     Ok(0)
 }

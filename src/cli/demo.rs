@@ -28,12 +28,30 @@ use std::path::{Path, PathBuf};
 
 /// The sample data embedded in the binary: (relative path, bytes).
 pub const SAMPLE: &[(&str, &[u8])] = &[
-    ("casussen.csv", include_bytes!("../../sample-data/casussen.csv")),
-    ("signalen.csv", include_bytes!("../../sample-data/signalen.csv")),
-    ("geplante-draden.json", include_bytes!("../../sample-data/geplante-draden.json")),
-    ("excel/casussen.csv", include_bytes!("../../sample-data/excel/casussen.csv")),
-    ("excel/signalen.csv", include_bytes!("../../sample-data/excel/signalen.csv")),
-    ("excel/rodedraad.toml", include_bytes!("../../sample-data/excel/rodedraad.toml")),
+    (
+        "casussen.csv",
+        include_bytes!("../../sample-data/casussen.csv"),
+    ),
+    (
+        "signalen.csv",
+        include_bytes!("../../sample-data/signalen.csv"),
+    ),
+    (
+        "geplante-draden.json",
+        include_bytes!("../../sample-data/geplante-draden.json"),
+    ),
+    (
+        "excel/casussen.csv",
+        include_bytes!("../../sample-data/excel/casussen.csv"),
+    ),
+    (
+        "excel/signalen.csv",
+        include_bytes!("../../sample-data/excel/signalen.csv"),
+    ),
+    (
+        "excel/rodedraad.toml",
+        include_bytes!("../../sample-data/excel/rodedraad.toml"),
+    ),
 ];
 
 /// The export date of the embedded sample.
@@ -50,7 +68,10 @@ pub struct DemoArgs {
 
 pub fn run(a: DemoArgs) -> Result<i32> {
     let out = &a.out;
-    let w = |p: &Path, e: std::io::Error| Error::Schrijven { bestand: p.to_path_buf(), melding: e.to_string() };
+    let w = |p: &Path, e: std::io::Error| Error::Schrijven {
+        bestand: p.to_path_buf(),
+        melding: e.to_string(),
+    };
     let invoer = out.join("invoer");
     for (name, bytes) in SAMPLE {
         crate::output::write_atomic(&invoer.join(name), bytes)?;
@@ -58,13 +79,23 @@ pub fn run(a: DemoArgs) -> Result<i32> {
     let export = sample_export_date();
     let cfg = Config::default_config();
     let excel_cfg = Config::load(&invoer.join("excel/rodedraad.toml"))?;
-    let input = InputArgs { cases: invoer.join("casussen.csv"), signals: Some(invoer.join("signalen.csv")), config: None, exportdatum: Some(export) };
+    let input = InputArgs {
+        cases: invoer.join("casussen.csv"),
+        signals: Some(invoer.join("signalen.csv")),
+        config: None,
+        exportdatum: Some(export),
+    };
 
     // 1. Check both exports: every row accounted for.
     let ds = Dataset::load(&input.cases, input.signals.as_deref(), &cfg, export)?;
     ds.write_check_files(&out.join("controle"))?;
     super::check::print_summary(&ds);
-    let ds_x = Dataset::load(&invoer.join("excel/casussen.csv"), Some(&invoer.join("excel/signalen.csv")), &excel_cfg, export)?;
+    let ds_x = Dataset::load(
+        &invoer.join("excel/casussen.csv"),
+        Some(&invoer.join("excel/signalen.csv")),
+        &excel_cfg,
+        export,
+    )?;
     ds_x.write_check_files(&out.join("controle-excel"))?;
     super::check::print_summary(&ds_x);
     if ds_x.cases.height() != ds.cases.height() {
@@ -88,11 +119,28 @@ pub fn run(a: DemoArgs) -> Result<i32> {
         std::fs::remove_file(&reg_path).map_err(|e| w(&reg_path, e))?;
     }
     let mut ledger = super::signals::open_ledger(Some(&reg_path), &cfg)?;
-    let msg = super::signals::import(&mut ledger, input.signals.as_deref().unwrap(), &cfg, export, &out.join("controle"))?;
+    let msg = super::signals::import(
+        &mut ledger,
+        input.signals.as_deref().unwrap(),
+        &cfg,
+        export,
+        &out.join("controle"),
+    )?;
     eprintln!("{msg}");
     let recipients = ["ksm", "ibtd", "dienst_toeslagen"];
-    for (d, naar) in an_q.draden.iter().filter(|d| d.n_casussen as u64 >= cfg.bescherming.min_cel).zip(recipients) {
-        super::signals::promote(&mut ledger, d, Some(naar.to_string()), Some("Team Strategie, Communicatie en Onderzoek".into()), export)?;
+    for (d, naar) in an_q
+        .draden
+        .iter()
+        .filter(|d| d.n_casussen as u64 >= cfg.bescherming.min_cel)
+        .zip(recipients)
+    {
+        super::signals::promote(
+            &mut ledger,
+            d,
+            Some(naar.to_string()),
+            Some("Team Strategie, Communicatie en Onderzoek".into()),
+            export,
+        )?;
     }
     let exp = out.join("export");
     super::signals::export(&ledger, "ksm", None, export, &cfg, &exp)?;
@@ -105,19 +153,56 @@ pub fn run(a: DemoArgs) -> Result<i32> {
     draden::describe(&mut an_h.draden, &cfg);
     let all = vec![Format::Html, Format::Pdf, Format::Markdown, Format::Xlsx];
     let kamer = out.join(format!("kamerrapportage-{}", half.label));
-    let files = make_report(&an_h, &cfg, ledger_rows.as_deref(), &ReportOptions { audience: Audience::Kamer, formats: all.clone(), strict: false, previous_versions: None }, &kamer)?;
-    eprintln!("Kamerrapportage {}: {} (controle doorstaan)", half.title(), files.join(", "));
+    let files = make_report(
+        &an_h,
+        &cfg,
+        ledger_rows.as_deref(),
+        &ReportOptions {
+            audience: Audience::Kamer,
+            formats: all.clone(),
+            strict: false,
+            previous_versions: None,
+        },
+        &kamer,
+    )?;
+    eprintln!(
+        "Kamerrapportage {}: {} (controle doorstaan)",
+        half.title(),
+        files.join(", ")
+    );
 
     // 5. The internal quarterly analysis.
     let intern = out.join(format!("kwartaalanalyse-{}", quarter.label));
-    let files = make_report(&an_q, &cfg, ledger_rows.as_deref(), &ReportOptions { audience: Audience::Intern, formats: all, strict: false, previous_versions: None }, &intern)?;
-    eprintln!("Kwartaalanalyse {} (intern): {}", quarter.title(), files.join(", "));
+    let files = make_report(
+        &an_q,
+        &cfg,
+        ledger_rows.as_deref(),
+        &ReportOptions {
+            audience: Audience::Intern,
+            formats: all,
+            strict: false,
+            previous_versions: None,
+        },
+        &intern,
+    )?;
+    eprintln!(
+        "Kwartaalanalyse {} (intern): {}",
+        quarter.title(),
+        files.join(", ")
+    );
 
     // 6. How well does detection find the planted threads?
-    let truth: Vec<super::evaluate::Truth> = serde_json::from_slice(SAMPLE[2].1).map_err(Error::intern)?;
+    let truth: Vec<super::evaluate::Truth> =
+        serde_json::from_slice(SAMPLE[2].1).map_err(Error::intern)?;
     let cases = ds.case_structs()?;
     let last = cases.iter().map(|c| c.ontvangen_op).max().unwrap_or(export);
-    let mut detected = draden::detect(&cases, &ds.signal_structs()?, &Period::quarter_of(last), last, &cfg);
+    let mut detected = draden::detect(
+        &cases,
+        &ds.signal_structs()?,
+        &Period::quarter_of(last),
+        last,
+        &cfg,
+    );
     draden::describe(&mut detected, &cfg);
     let ev = super::evaluate::score(&truth, &detected);
     crate::output::write_json(&out.join("evaluatie.json"), &ev)?;

@@ -69,12 +69,19 @@ fn jaccard(a: &BTreeSet<&str>, b: &BTreeSet<&str>) -> f64 {
 
 /// Scores detected threads against the truth.
 pub fn score(truth: &[Truth], detected: &[Draad]) -> Evaluation {
-    let sets: Vec<BTreeSet<&str>> = detected.iter().map(|d| d.casus_ids.iter().map(String::as_str).collect()).collect();
+    let sets: Vec<BTreeSet<&str>> = detected
+        .iter()
+        .map(|d| d.casus_ids.iter().map(String::as_str).collect())
+        .collect();
     let per_draad: Vec<ThreadScore> = truth
         .iter()
         .map(|t| {
             let ts: BTreeSet<&str> = t.casus_ids.iter().map(String::as_str).collect();
-            let best = sets.iter().enumerate().map(|(i, s)| (jaccard(&ts, s), i)).max_by(|a, b| a.0.partial_cmp(&b.0).unwrap().then(b.1.cmp(&a.1)));
+            let best = sets
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (jaccard(&ts, s), i))
+                .max_by(|a, b| a.0.partial_cmp(&b.0).unwrap().then(b.1.cmp(&a.1)));
             ThreadScore {
                 geplant: t.id.clone(),
                 label: t.label.clone(),
@@ -84,22 +91,42 @@ pub fn score(truth: &[Truth], detected: &[Draad]) -> Evaluation {
             }
         })
         .collect();
-    let truth_sets: Vec<BTreeSet<&str>> = truth.iter().map(|t| t.casus_ids.iter().map(String::as_str).collect()).collect();
-    let correct = sets.iter().filter(|s| truth_sets.iter().any(|t| jaccard(s, t) >= 0.5)).count();
+    let truth_sets: Vec<BTreeSet<&str>> = truth
+        .iter()
+        .map(|t| t.casus_ids.iter().map(String::as_str).collect())
+        .collect();
+    let correct = sets
+        .iter()
+        .filter(|s| truth_sets.iter().any(|t| jaccard(s, t) >= 0.5))
+        .count();
     let found = per_draad.iter().filter(|p| p.gevonden).count();
     Evaluation {
         gedetecteerd: detected.len(),
         juist_gedetecteerd: correct,
-        recall: if truth.is_empty() { 1.0 } else { found as f64 / truth.len() as f64 },
-        precisie: if detected.is_empty() { 1.0 } else { correct as f64 / detected.len() as f64 },
+        recall: if truth.is_empty() {
+            1.0
+        } else {
+            found as f64 / truth.len() as f64
+        },
+        precisie: if detected.is_empty() {
+            1.0
+        } else {
+            correct as f64 / detected.len() as f64
+        },
         per_draad,
     }
 }
 
 pub fn run(a: EvaluateArgs) -> Result<i32> {
     let cfg = super::load_config(a.input.config.as_deref())?;
-    let src = std::fs::read_to_string(&a.truth).map_err(|e| Error::Gebruik(format!("kan {} niet lezen: {e}", a.truth.display())))?;
-    let truth: Vec<Truth> = serde_json::from_str(&src).map_err(|e| Error::Gebruik(format!("{} is geen geplante-draden.json ({e})", a.truth.display())))?;
+    let src = std::fs::read_to_string(&a.truth)
+        .map_err(|e| Error::Gebruik(format!("kan {} niet lezen: {e}", a.truth.display())))?;
+    let truth: Vec<Truth> = serde_json::from_str(&src).map_err(|e| {
+        Error::Gebruik(format!(
+            "{} is geen geplante-draden.json ({e})",
+            a.truth.display()
+        ))
+    })?;
     let export = a.input.export_date();
     let ds = Dataset::load(&a.input.cases, a.input.signals.as_deref(), &cfg, export)?;
     let cases = ds.case_structs()?;
@@ -109,12 +136,19 @@ pub fn run(a: EvaluateArgs) -> Result<i32> {
     draden::describe(&mut detected, &cfg);
     let ev = score(&truth, &detected);
     if a.json {
-        println!("{}", serde_json::to_string_pretty(&ev).map_err(Error::intern)?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&ev).map_err(Error::intern)?
+        );
     } else {
         for p in &ev.per_draad {
             println!(
                 "{} {:<60} {} (Jaccard {})",
-                if p.gevonden { "gevonden    " } else { "NIET gevonden" },
+                if p.gevonden {
+                    "gevonden    "
+                } else {
+                    "NIET gevonden"
+                },
                 p.label,
                 p.beste_draad.as_deref().unwrap_or("-"),
                 crate::nl::dec(p.jaccard, 2)

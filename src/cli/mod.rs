@@ -88,7 +88,8 @@ pub struct InputArgs {
 
 impl InputArgs {
     pub fn export_date(&self) -> chrono::NaiveDate {
-        self.exportdatum.unwrap_or_else(|| chrono::Local::now().date_naive())
+        self.exportdatum
+            .unwrap_or_else(|| chrono::Local::now().date_naive())
     }
 }
 
@@ -121,8 +122,13 @@ fn dutch_clap_error(e: &clap::Error) -> String {
     let ctx = |k| e.get(k).map(|v| v.to_string()).unwrap_or_default();
     let what = match e.kind() {
         ErrorKind::UnknownArgument => format!("onbekende optie {}", ctx(ContextKind::InvalidArg)),
-        ErrorKind::InvalidSubcommand => format!("onbekende opdracht {}", ctx(ContextKind::InvalidSubcommand)),
-        ErrorKind::MissingRequiredArgument => format!("verplichte optie ontbreekt: {}", ctx(ContextKind::InvalidArg)),
+        ErrorKind::InvalidSubcommand => {
+            format!("onbekende opdracht {}", ctx(ContextKind::InvalidSubcommand))
+        }
+        ErrorKind::MissingRequiredArgument => format!(
+            "verplichte optie ontbreekt: {}",
+            ctx(ContextKind::InvalidArg)
+        ),
         ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
             "geef een opdracht op, bijvoorbeeld: rodedraad demo".to_string()
         }
@@ -131,7 +137,9 @@ fn dutch_clap_error(e: &clap::Error) -> String {
             ctx(ContextKind::InvalidValue),
             ctx(ContextKind::InvalidArg)
         ),
-        ErrorKind::ArgumentConflict => format!("opties gaan niet samen: {}", ctx(ContextKind::InvalidArg)),
+        ErrorKind::ArgumentConflict => {
+            format!("opties gaan niet samen: {}", ctx(ContextKind::InvalidArg))
+        }
         ErrorKind::TooManyValues => {
             format!("te veel waarden voor {}", ctx(ContextKind::InvalidArg))
         }

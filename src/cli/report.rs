@@ -38,7 +38,12 @@ pub struct ReportArgs {
     #[arg(long, value_name = "PUBLIEK", default_value = "kamer", value_parser = parse_audience)]
     pub publiek: Audience,
     /// Formaten, met komma's gescheiden: html, pdf, md, xlsx.
-    #[arg(long, value_name = "LIJST", default_value = "html,pdf,md,xlsx", value_delimiter = ',')]
+    #[arg(
+        long,
+        value_name = "LIJST",
+        default_value = "html,pdf,md,xlsx",
+        value_delimiter = ','
+    )]
     pub format: Vec<Format>,
     /// Uitvoermap.
     #[arg(long, value_name = "MAP")]
@@ -66,13 +71,29 @@ pub fn run(a: ReportArgs) -> Result<i32> {
     let cfg = super::load_config(a.input.config.as_deref())?;
     let mut an = analyse(&a.input, &a.period, a.peildatum, &cfg)?;
     draden::describe(&mut an.draden, &cfg);
-    let register = a.register.clone().unwrap_or_else(|| cfg.resolve(&cfg.register.pad));
+    let register = a
+        .register
+        .clone()
+        .unwrap_or_else(|| cfg.resolve(&cfg.register.pad));
     let ledger = read_ledger(&register)?;
-    let previous = a.vorige_definities.as_deref().map(previous_versions).transpose()?;
-    let opts = ReportOptions { audience: a.publiek, formats: a.format.clone(), strict: a.strikt, previous_versions: previous };
+    let previous = a
+        .vorige_definities
+        .as_deref()
+        .map(previous_versions)
+        .transpose()?;
+    let opts = ReportOptions {
+        audience: a.publiek,
+        formats: a.format.clone(),
+        strict: a.strikt,
+        previous_versions: previous,
+    };
     let written = make_report(&an, &cfg, ledger.as_deref(), &opts, &a.out)?;
     super::check::print_summary(&an.dataset);
-    eprintln!("rapport geschreven naar {}: {}", a.out.display(), written.join(", "));
+    eprintln!(
+        "rapport geschreven naar {}: {}",
+        a.out.display(),
+        written.join(", ")
+    );
     Ok(0)
 }
 
@@ -94,14 +115,35 @@ pub fn read_ledger(path: &Path) -> Result<Option<Vec<LedgerSignal>>> {
 }
 
 fn previous_versions(path: &Path) -> Result<BTreeMap<String, u32>> {
-    let src = std::fs::read_to_string(path).map_err(|e| Error::Gebruik(format!("kan {} niet lezen: {e}", path.display())))?;
-    let v: Vec<serde_json::Value> = serde_json::from_str(&src).map_err(|e| Error::Gebruik(format!("{} is geen definities.json: {e}", path.display())))?;
-    Ok(v.iter().filter_map(|d| Some((d.get("id")?.as_str()?.to_string(), d.get("versie")?.as_u64()? as u32))).collect())
+    let src = std::fs::read_to_string(path)
+        .map_err(|e| Error::Gebruik(format!("kan {} niet lezen: {e}", path.display())))?;
+    let v: Vec<serde_json::Value> = serde_json::from_str(&src)
+        .map_err(|e| Error::Gebruik(format!("{} is geen definities.json: {e}", path.display())))?;
+    Ok(v.iter()
+        .filter_map(|d| {
+            Some((
+                d.get("id")?.as_str()?.to_string(),
+                d.get("versie")?.as_u64()? as u32,
+            ))
+        })
+        .collect())
 }
 
 /// Builds, renders, audits (kamer) and writes the report into `out`. Returns the file names.
-pub fn make_report(an: &Analysis, cfg: &Config, ledger: Option<&[LedgerSignal]>, opts: &ReportOptions, out: &Path) -> Result<Vec<String>> {
-    let (report, log) = build(&Inputs { analysis: an, cfg, audience: opts.audience, ledger, previous_versions: opts.previous_versions.clone() });
+pub fn make_report(
+    an: &Analysis,
+    cfg: &Config,
+    ledger: Option<&[LedgerSignal]>,
+    opts: &ReportOptions,
+    out: &Path,
+) -> Result<Vec<String>> {
+    let (report, log) = build(&Inputs {
+        analysis: an,
+        cfg,
+        audience: opts.audience,
+        ledger,
+        previous_versions: opts.previous_versions.clone(),
+    });
     if opts.strict && !log.persoonsgegevens.is_empty() {
         return Err(Error::Controle(format!(
             "--strikt: {} mogelijke persoonsgegeven(s) in de invoertekst (zie het beschermingslog); er is niets geschreven",
@@ -119,34 +161,63 @@ pub fn make_report(an: &Analysis, cfg: &Config, ledger: Option<&[LedgerSignal]>,
     }
     let mut tables = report.tabellen.clone();
     tables.push(report.draden_tabel.clone());
-    files.push(("tabellen.json".into(), (serde_json::to_string_pretty(&tables).map_err(Error::intern)? + "\n").into_bytes()));
+    files.push((
+        "tabellen.json".into(),
+        (serde_json::to_string_pretty(&tables).map_err(Error::intern)? + "\n").into_bytes(),
+    ));
     if opts.audience == Audience::Intern {
         files.push(("beschermingslog.json".into(), log_json(&log)?));
     }
     // Stage, audit, then move.
-    let staging = out.with_file_name(format!(".{}.staging-{}", out.file_name().map(|s| s.to_string_lossy().to_string()).unwrap_or_default(), std::process::id()));
+    let staging = out.with_file_name(format!(
+        ".{}.staging-{}",
+        out.file_name()
+            .map(|s| s.to_string_lossy().to_string())
+            .unwrap_or_default(),
+        std::process::id()
+    ));
     let _ = std::fs::remove_dir_all(&staging);
     for (name, bytes) in &files {
         crate::output::write_atomic(&staging.join(name), bytes)?;
     }
     if opts.audience == Audience::Kamer {
-        let rep = audit::audit_dir(&staging, cfg.bescherming.min_cel, cfg.bescherming.min_noemer)?;
+        let rep = audit::audit_dir(
+            &staging,
+            cfg.bescherming.min_cel,
+            cfg.bescherming.min_noemer,
+        )?;
         if !rep.bevindingen.is_empty() {
             let _ = std::fs::remove_dir_all(&staging);
-            let list: Vec<String> = rep.bevindingen.iter().take(20).map(|f| format!("{} ({}, {}): {}", f.bestand, f.soort, f.plek, f.melding)).collect();
+            let list: Vec<String> = rep
+                .bevindingen
+                .iter()
+                .take(20)
+                .map(|f| format!("{} ({}, {}): {}", f.bestand, f.soort, f.plek, f.melding))
+                .collect();
             return Err(Error::Controle(format!(
                 "het openbare rapport doorstaat de controle niet ({} bevinding(en)); er is niets achtergelaten.\n  {}",
                 rep.bevindingen.len(),
                 list.join("\n  ")
             )));
         }
-        let logfile = out.with_file_name(format!("{}-beschermingslog.json", out.file_name().map(|s| s.to_string_lossy().to_string()).unwrap_or_default()));
+        let logfile = out.with_file_name(format!(
+            "{}-beschermingslog.json",
+            out.file_name()
+                .map(|s| s.to_string_lossy().to_string())
+                .unwrap_or_default()
+        ));
         crate::output::write_atomic(&logfile, &log_json(&log)?)?;
     }
-    std::fs::create_dir_all(out).map_err(|e| Error::Schrijven { bestand: out.to_path_buf(), melding: e.to_string() })?;
+    std::fs::create_dir_all(out).map_err(|e| Error::Schrijven {
+        bestand: out.to_path_buf(),
+        melding: e.to_string(),
+    })?;
     let mut names = Vec::new();
     for (name, _) in &files {
-        std::fs::rename(staging.join(name), out.join(name)).map_err(|e| Error::Schrijven { bestand: out.join(name), melding: e.to_string() })?;
+        std::fs::rename(staging.join(name), out.join(name)).map_err(|e| Error::Schrijven {
+            bestand: out.join(name),
+            melding: e.to_string(),
+        })?;
         names.push(name.clone());
     }
     let _ = std::fs::remove_dir_all(&staging);

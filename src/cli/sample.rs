@@ -35,13 +35,21 @@ pub struct SampleArgs {
 }
 
 pub fn run(a: SampleArgs) -> Result<i32> {
-    let mut opts = SampleOptions { seed: a.seed, cases: a.cases, planted: !a.zonder_draden, ..SampleOptions::default() };
+    let mut opts = SampleOptions {
+        seed: a.seed,
+        cases: a.cases,
+        planted: !a.zonder_draden,
+        ..SampleOptions::default()
+    };
     if let Some(d) = a.exportdatum {
         opts.export_date = d;
     }
     let pb = super::progress("voorbeelddata maken");
     let data = generate(&opts);
-    let w = |e: std::io::Error| Error::Schrijven { bestand: a.out.clone(), melding: e.to_string() };
+    let w = |e: std::io::Error| Error::Schrijven {
+        bestand: a.out.clone(),
+        melding: e.to_string(),
+    };
     write_canonical(&data, &a.out).map_err(w)?;
     if a.excel {
         write_excel_style(&data, &a.out.join("excel")).map_err(w)?;

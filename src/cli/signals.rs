@@ -102,9 +102,14 @@ fn today() -> NaiveDate {
 
 /// Opens the ledger named by the arguments or the config.
 pub fn open_ledger(register: Option<&Path>, cfg: &Config) -> Result<Ledger> {
-    let path = register.map(Path::to_path_buf).unwrap_or_else(|| cfg.resolve(&cfg.register.pad));
+    let path = register
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| cfg.resolve(&cfg.register.pad));
     if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| Error::Schrijven { bestand: dir.to_path_buf(), melding: e.to_string() })?;
+        std::fs::create_dir_all(dir).map_err(|e| Error::Schrijven {
+            bestand: dir.to_path_buf(),
+            melding: e.to_string(),
+        })?;
     }
     Ledger::open(&path).map_err(reg)
 }
@@ -118,18 +123,32 @@ pub fn run(a: SignalsArgs) -> Result<i32> {
             let s = import(&mut ledger, &signals, &cfg, op, &out)?;
             eprintln!("{s}");
         }
-        SignalsCmd::Promote { draad, draden, naar, eigenaar, op } => {
+        SignalsCmd::Promote {
+            draad,
+            draden,
+            naar,
+            eigenaar,
+            op,
+        } => {
             let all = read_draden(&draden)?;
             let d = all.iter().find(|d| d.id == draad).ok_or_else(|| {
-                Error::Gebruik(format!("rode draad {draad} staat niet in {}; kies een id uit dat bestand", draden.display()))
+                Error::Gebruik(format!(
+                    "rode draad {draad} staat niet in {}; kies een id uit dat bestand",
+                    draden.display()
+                ))
             })?;
             let id = promote(&mut ledger, d, naar, eigenaar, op.unwrap_or_else(today))?;
             eprintln!("rode draad {draad} staat in het register als signaal {id}");
         }
         SignalsCmd::Status { peildatum, json } => {
-            let st = ledger.status(peildatum.unwrap_or_else(today)).map_err(reg)?;
+            let st = ledger
+                .status(peildatum.unwrap_or_else(today))
+                .map_err(reg)?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&st).map_err(Error::intern)?);
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&st).map_err(Error::intern)?
+                );
             } else {
                 for r in &st.per_ontvanger {
                     println!(
@@ -147,8 +166,20 @@ pub fn run(a: SignalsArgs) -> Result<i32> {
                 println!("herhaalde signalen: {}", st.herhalingen.len());
             }
         }
-        SignalsCmd::Export { naar, sinds, peildatum, out } => {
-            let files = export(&ledger, &naar, sinds, peildatum.unwrap_or_else(today), &cfg, &out)?;
+        SignalsCmd::Export {
+            naar,
+            sinds,
+            peildatum,
+            out,
+        } => {
+            let files = export(
+                &ledger,
+                &naar,
+                sinds,
+                peildatum.unwrap_or_else(today),
+                &cfg,
+                &out,
+            )?;
             eprintln!("geschreven: {}", files.join(", "));
         }
     }
@@ -156,14 +187,26 @@ pub fn run(a: SignalsArgs) -> Result<i32> {
 }
 
 /// Validates a signal export and merges it into the ledger (one transaction).
-pub fn import(ledger: &mut Ledger, path: &Path, cfg: &Config, op: NaiveDate, quarantine_dir: &Path) -> Result<String> {
+pub fn import(
+    ledger: &mut Ledger,
+    path: &Path,
+    cfg: &Config,
+    op: NaiveDate,
+    quarantine_dir: &Path,
+) -> Result<String> {
     let raw = read_table(path, &cfg.invoer, None)?;
     let v = validate(&raw, Entity::Signals, cfg, op)?;
     if v.quarantine.height() > 0 {
-        write_quarantine(&v.quarantine, &quarantine_dir.join("quarantaine-signalen.csv"))?;
+        write_quarantine(
+            &v.quarantine,
+            &quarantine_dir.join("quarantaine-signalen.csv"),
+        )?;
     }
     let signals = signals_from_frame(&v.accepted)?;
-    let name = path.file_name().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default();
     let s = ledger.import(&signals, &name, op).map_err(reg)?;
     Ok(format!(
         "{}: {} gelezen, {} in quarantaine; register: {} nieuw, {} gewijzigd, {} ongewijzigd",
@@ -178,15 +221,26 @@ pub fn import(ledger: &mut Ledger, path: &Path, cfg: &Config, op: NaiveDate, qua
 
 /// Reads `rode-draden.json`.
 pub fn read_draden(path: &Path) -> Result<Vec<Draad>> {
-    let src = std::fs::read_to_string(path).map_err(|e| Error::Gebruik(format!("kan {} niet lezen: {e}", path.display())))?;
-    serde_json::from_str(&src).map_err(|e| Error::Gebruik(format!("{} is geen rode-draden.json ({e})", path.display())))
+    let src = std::fs::read_to_string(path)
+        .map_err(|e| Error::Gebruik(format!("kan {} niet lezen: {e}", path.display())))?;
+    serde_json::from_str(&src)
+        .map_err(|e| Error::Gebruik(format!("{} is geen rode-draden.json ({e})", path.display())))
 }
 
 /// Turns a draad into a signal in the ledger.
-pub fn promote(ledger: &mut Ledger, d: &Draad, naar: Option<String>, eigenaar: Option<String>, op: NaiveDate) -> Result<String> {
+pub fn promote(
+    ledger: &mut Ledger,
+    d: &Draad,
+    naar: Option<String>,
+    eigenaar: Option<String>,
+    op: NaiveDate,
+) -> Result<String> {
     if let Some(n) = &naar {
         if !crate::model::ONTVANGERS.contains(&n.as_str()) {
-            return Err(Error::Gebruik(format!("onbekende ontvanger \"{n}\"; kies uit {}", crate::model::ONTVANGERS.join(", "))));
+            return Err(Error::Gebruik(format!(
+                "onbekende ontvanger \"{n}\"; kies uit {}",
+                crate::model::ONTVANGERS.join(", ")
+            )));
         }
     }
     let p = Promotion {
@@ -204,14 +258,29 @@ pub fn promote(ledger: &mut Ledger, d: &Draad, naar: Option<String>, eigenaar: O
 }
 
 /// Writes the KSM or IBTD export into `out`; returns the file names.
-pub fn export(ledger: &Ledger, naar: &str, since: Option<NaiveDate>, peil: NaiveDate, cfg: &Config, out: &Path) -> Result<Vec<String>> {
+pub fn export(
+    ledger: &Ledger,
+    naar: &str,
+    since: Option<NaiveDate>,
+    peil: NaiveDate,
+    cfg: &Config,
+    out: &Path,
+) -> Result<Vec<String>> {
     match naar {
         "ksm" => {
             let signals = ledger.changed_since(since).map_err(reg)?;
             let (header, rows) = ksm_rows(&signals, cfg);
             crate::output::write_csv(&out.join("ksm-export.csv"), &header, &rows)?;
-            let json: Vec<serde_json::Map<String, serde_json::Value>> =
-                rows.iter().map(|r| header.iter().cloned().zip(r.iter().map(|v| serde_json::Value::String(v.clone()))).collect()).collect();
+            let json: Vec<serde_json::Map<String, serde_json::Value>> = rows
+                .iter()
+                .map(|r| {
+                    header
+                        .iter()
+                        .cloned()
+                        .zip(r.iter().map(|v| serde_json::Value::String(v.clone())))
+                        .collect()
+                })
+                .collect();
             crate::output::write_json(&out.join("ksm-export.json"), &json)?;
             Ok(vec!["ksm-export.csv".into(), "ksm-export.json".into()])
         }
@@ -219,21 +288,36 @@ pub fn export(ledger: &Ledger, naar: &str, since: Option<NaiveDate>, peil: Naive
             let all = ledger.all().map_err(reg)?;
             let status = ledger.status(peil).map_err(reg)?;
             let (sheets, json) = ibtd_overview(&all, &status, since, peil, cfg);
-            crate::output::write_atomic(&out.join("ibtd-overzicht.xlsx"), &crate::render::xlsx::workbook_bytes(&sheets, peil)?)?;
+            crate::output::write_atomic(
+                &out.join("ibtd-overzicht.xlsx"),
+                &crate::render::xlsx::workbook_bytes(&sheets, peil)?,
+            )?;
             crate::output::write_json(&out.join("ibtd-overzicht.json"), &json)?;
             let first = &sheets[0];
             let rows: Vec<Vec<String>> = first
                 .rows
                 .iter()
-                .map(|r| r.iter().map(|c| match c {
-                    crate::render::xlsx::Cell::Text(t) => crate::output::spreadsheet_safe(t),
-                    crate::render::xlsx::Cell::Number(n) => n.to_string(),
-                    crate::render::xlsx::Cell::Empty => String::new(),
-                }).collect())
+                .map(|r| {
+                    r.iter()
+                        .map(|c| match c {
+                            crate::render::xlsx::Cell::Text(t) => {
+                                crate::output::spreadsheet_safe(t)
+                            }
+                            crate::render::xlsx::Cell::Number(n) => n.to_string(),
+                            crate::render::xlsx::Cell::Empty => String::new(),
+                        })
+                        .collect()
+                })
                 .collect();
             crate::output::write_csv(&out.join("ibtd-nieuwe-signalen.csv"), &first.header, &rows)?;
-            Ok(vec!["ibtd-overzicht.xlsx".into(), "ibtd-overzicht.json".into(), "ibtd-nieuwe-signalen.csv".into()])
+            Ok(vec![
+                "ibtd-overzicht.xlsx".into(),
+                "ibtd-overzicht.json".into(),
+                "ibtd-nieuwe-signalen.csv".into(),
+            ])
         }
-        o => Err(Error::Gebruik(format!("onbekende bestemming \"{o}\"; kies ksm of ibtd"))),
+        o => Err(Error::Gebruik(format!(
+            "onbekende bestemming \"{o}\"; kies ksm of ibtd"
+        ))),
     }
 }

@@ -57,16 +57,29 @@ fn scrubbed(l: &LedgerSignal, mode: TextMode) -> crate::model::Signal {
 /// The KSM layout: header from the config mapping (in its order) and one row per signal.
 /// Case ids are never exported to KSM (they are internal).
 pub fn ksm_rows(signals: &[LedgerSignal], cfg: &Config) -> (Vec<String>, Vec<Vec<String>>) {
-    let cols: Vec<(&String, &String)> = cfg.register.ksm_kolommen.iter().filter(|(k, _)| k.as_str() != "casus_ids").collect();
+    let cols: Vec<(&String, &String)> = cfg
+        .register
+        .ksm_kolommen
+        .iter()
+        .filter(|(k, _)| k.as_str() != "casus_ids")
+        .collect();
     let mut order: Vec<(&String, &String)> = cols;
-    order.sort_by_key(|(k, _)| crate::model::SIGNAL_COLUMNS.iter().position(|c| c == k).unwrap_or(99));
+    order.sort_by_key(|(k, _)| {
+        crate::model::SIGNAL_COLUMNS
+            .iter()
+            .position(|c| c == k)
+            .unwrap_or(99)
+    });
     let header = order.iter().map(|(_, h)| h.to_string()).collect();
     let mode = TextMode::from_config(cfg);
     let rows = signals
         .iter()
         .map(|l| {
             let s = scrubbed(l, mode);
-            order.iter().map(|(canon, _)| crate::output::spreadsheet_safe(&field(&s, canon))).collect()
+            order
+                .iter()
+                .map(|(canon, _)| crate::output::spreadsheet_safe(&field(&s, canon)))
+                .collect()
         })
         .collect();
     (header, rows)
@@ -74,7 +87,13 @@ pub fn ksm_rows(signals: &[LedgerSignal], cfg: &Config) -> (Vec<String>, Vec<Vec
 
 /// The IBTD overview: new signals since `since`, threads that may concern the inspectorate,
 /// and the status of everything passed on before; as workbook sheets and JSON.
-pub fn ibtd_overview(all: &[LedgerSignal], status: &StatusOverview, since: Option<NaiveDate>, peil: NaiveDate, cfg: &Config) -> (Vec<Sheet>, serde_json::Value) {
+pub fn ibtd_overview(
+    all: &[LedgerSignal],
+    status: &StatusOverview,
+    since: Option<NaiveDate>,
+    peil: NaiveDate,
+    cfg: &Config,
+) -> (Vec<Sheet>, serde_json::Value) {
     let mode = TextMode::from_config(cfg);
     let h = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     let new: Vec<crate::model::Signal> = all
@@ -82,21 +101,58 @@ pub fn ibtd_overview(all: &[LedgerSignal], status: &StatusOverview, since: Optio
         .filter(|l| since.is_none_or(|d| l.signal.gemeld_op >= d) && l.signal.gemeld_op <= peil)
         .map(|l| scrubbed(l, mode))
         .collect();
-    let ibtd: Vec<crate::model::Signal> = all.iter().filter(|l| l.signal.doorgezet_naar.as_deref() == Some("ibtd")).map(|l| scrubbed(l, mode)).collect();
+    let ibtd: Vec<crate::model::Signal> = all
+        .iter()
+        .filter(|l| l.signal.doorgezet_naar.as_deref() == Some("ibtd"))
+        .map(|l| scrubbed(l, mode))
+        .collect();
     let row = |s: &crate::model::Signal| -> Vec<Cell> {
         vec![
             Cell::text(s.signaal_id.clone()),
             Cell::text(nl::date_short(s.gemeld_op)),
-            Cell::text(s.thema.as_deref().map(|t| cfg.label("thema", t)).unwrap_or_default()),
-            Cell::text(s.omschrijving.clone().unwrap_or_else(|| "(weggelaten)".into())),
-            Cell::text(s.status.as_deref().map(|x| cfg.label("status", x)).unwrap_or_default()),
-            Cell::text(s.doorgezet_naar.as_deref().map(|x| cfg.label("doorgezet_naar", x)).unwrap_or_default()),
+            Cell::text(
+                s.thema
+                    .as_deref()
+                    .map(|t| cfg.label("thema", t))
+                    .unwrap_or_default(),
+            ),
+            Cell::text(
+                s.omschrijving
+                    .clone()
+                    .unwrap_or_else(|| "(weggelaten)".into()),
+            ),
+            Cell::text(
+                s.status
+                    .as_deref()
+                    .map(|x| cfg.label("status", x))
+                    .unwrap_or_default(),
+            ),
+            Cell::text(
+                s.doorgezet_naar
+                    .as_deref()
+                    .map(|x| cfg.label("doorgezet_naar", x))
+                    .unwrap_or_default(),
+            ),
             Cell::text(s.eigenaar.clone().unwrap_or_default()),
             Cell::text(s.terugkoppeling.clone().unwrap_or_default()),
         ]
     };
-    let cols = h(&["Signaal", "Gemeld", "Thema", "Omschrijving", "Status", "Doorgezet naar", "Eigenaar", "Terugkoppeling"]);
-    let prot = crate::protect::tables::Protector::new(crate::protect::tables::Audience::Kamer, cfg.bescherming.min_cel, cfg.bescherming.min_noemer, cfg.bescherming.nul_onderdrukken);
+    let cols = h(&[
+        "Signaal",
+        "Gemeld",
+        "Thema",
+        "Omschrijving",
+        "Status",
+        "Doorgezet naar",
+        "Eigenaar",
+        "Terugkoppeling",
+    ]);
+    let prot = crate::protect::tables::Protector::new(
+        crate::protect::tables::Audience::Kamer,
+        cfg.bescherming.min_cel,
+        cfg.bescherming.min_noemer,
+        cfg.bescherming.nul_onderdrukken,
+    );
     let status_rows: Vec<Vec<Cell>> = status
         .per_ontvanger
         .iter()
@@ -120,10 +176,28 @@ pub fn ibtd_overview(all: &[LedgerSignal], status: &StatusOverview, since: Optio
             ]
         })
         .collect();
-    let mut status_sheet = Sheet::new("Status per ontvanger", h(&["Ontvanger", "Eigenaar", "Open", "Gemiddelde leeftijd (dagen)", "Over reactietermijn", "Zonder terugkoppeling", "Afgerond"]), status_rows);
-    status_sheet.notes.push(crate::protect::tables::NOTE_SUPPRESSED.into());
+    let mut status_sheet = Sheet::new(
+        "Status per ontvanger",
+        h(&[
+            "Ontvanger",
+            "Eigenaar",
+            "Open",
+            "Gemiddelde leeftijd (dagen)",
+            "Over reactietermijn",
+            "Zonder terugkoppeling",
+            "Afgerond",
+        ]),
+        status_rows,
+    );
+    status_sheet
+        .notes
+        .push(crate::protect::tables::NOTE_SUPPRESSED.into());
     let sheets = vec![
-        Sheet::new("Nieuwe signalen", cols.clone(), new.iter().map(row).collect()),
+        Sheet::new(
+            "Nieuwe signalen",
+            cols.clone(),
+            new.iter().map(row).collect(),
+        ),
         Sheet::new("Doorgezet naar IBTD", cols, ibtd.iter().map(row).collect()),
         status_sheet,
     ];

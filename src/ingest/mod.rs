@@ -48,7 +48,12 @@ pub struct CheckReport {
 
 impl Dataset {
     /// Reads and validates the case file and, when given, the signal file.
-    pub fn load(cases: &Path, signals: Option<&Path>, cfg: &Config, export_date: NaiveDate) -> Result<Dataset> {
+    pub fn load(
+        cases: &Path,
+        signals: Option<&Path>,
+        cfg: &Config,
+        export_date: NaiveDate,
+    ) -> Result<Dataset> {
         let raw = read::read_table(cases, &cfg.invoer, None)?;
         let vc = validate::validate(&raw, Entity::Cases, cfg, export_date)?;
         let mut invoer = vec![vc.summary];
@@ -75,13 +80,19 @@ impl Dataset {
             signals: sig,
             quarantine_cases: vc.quarantine,
             quarantine_signals: qsig,
-            report: CheckReport { exportdatum: export_date, invoer },
+            report: CheckReport {
+                exportdatum: export_date,
+                invoer,
+            },
         })
     }
 
     /// Writes `quarantaine-casussen.csv`, `quarantaine-signalen.csv` and `controle.json` into `dir`.
     pub fn write_check_files(&self, dir: &Path) -> Result<()> {
-        write_quarantine(&self.quarantine_cases, &dir.join("quarantaine-casussen.csv"))?;
+        write_quarantine(
+            &self.quarantine_cases,
+            &dir.join("quarantaine-casussen.csv"),
+        )?;
         if let Some(q) = &self.quarantine_signals {
             write_quarantine(q, &dir.join("quarantaine-signalen.csv"))?;
         }
@@ -95,7 +106,10 @@ impl Dataset {
 
     /// Accepted signals as domain structs (empty without a signal file).
     pub fn signal_structs(&self) -> Result<Vec<Signal>> {
-        self.signals.as_ref().map(signals_from_frame).unwrap_or(Ok(Vec::new()))
+        self.signals
+            .as_ref()
+            .map(signals_from_frame)
+            .unwrap_or(Ok(Vec::new()))
     }
 }
 
@@ -120,27 +134,45 @@ pub fn write_quarantine(q: &DataFrame, path: &Path) -> Result<()> {
         .iter()
         .map(|c| {
             let s = c.cast(&DataType::String).map_err(Error::from)?;
-            Ok(s.str()?.iter().map(|v| v.unwrap_or("").to_string()).collect())
+            Ok(s.str()?
+                .iter()
+                .map(|v| v.unwrap_or("").to_string())
+                .collect())
         })
         .collect::<Result<_>>()?;
-    let rows: Vec<Vec<String>> = (0..q.height()).map(|i| cols.iter().map(|c| c[i].clone()).collect()).collect();
+    let rows: Vec<Vec<String>> = (0..q.height())
+        .map(|i| cols.iter().map(|c| c[i].clone()).collect())
+        .collect();
     crate::output::write_csv(path, &header, &rows)
 }
 
 // ---- frame -> structs ------------------------------------------------------
 
 fn strs(df: &DataFrame, name: &str) -> Result<Vec<Option<String>>> {
-    Ok(df.column(name)?.str()?.iter().map(|v| v.map(str::to_string)).collect())
+    Ok(df
+        .column(name)?
+        .str()?
+        .iter()
+        .map(|v| v.map(str::to_string))
+        .collect())
 }
 
 fn dates(df: &DataFrame, name: &str) -> Result<Vec<Option<NaiveDate>>> {
     let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
     let c = df.column(name)?.cast(&DataType::Int32)?;
-    Ok(c.i32()?.iter().map(|v| v.map(|d| epoch + chrono::Days::new(0) + chrono::TimeDelta::days(d as i64))).collect())
+    Ok(c.i32()?
+        .iter()
+        .map(|v| v.map(|d| epoch + chrono::Days::new(0) + chrono::TimeDelta::days(d as i64)))
+        .collect())
 }
 
 fn ints(df: &DataFrame, name: &str) -> Result<Vec<Option<u8>>> {
-    Ok(df.column(name)?.i32()?.iter().map(|v| v.map(|x| x as u8)).collect())
+    Ok(df
+        .column(name)?
+        .i32()?
+        .iter()
+        .map(|v| v.map(|x| x as u8))
+        .collect())
 }
 
 fn bools(df: &DataFrame, name: &str) -> Result<Vec<Option<bool>>> {
@@ -148,7 +180,8 @@ fn bools(df: &DataFrame, name: &str) -> Result<Vec<Option<bool>>> {
 }
 
 fn split(v: Option<String>) -> Vec<String> {
-    v.map(|s| s.split('|').map(str::to_string).collect()).unwrap_or_default()
+    v.map(|s| s.split('|').map(str::to_string).collect())
+        .unwrap_or_default()
 }
 
 /// Converts an accepted case frame into [`Case`] structs (same order).

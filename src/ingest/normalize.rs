@@ -61,7 +61,14 @@ pub fn similarity(a: &str, b: &str) -> f64 {
     let lev = 1.0 - levenshtein(&a, &b) as f64 / longest;
     let words_a: Vec<&str> = a.split('_').filter(|w| w.len() > 2).collect();
     let words_b: Vec<&str> = b.split('_').filter(|w| w.len() > 2).collect();
-    let shared = words_a.iter().filter(|w| words_b.iter().any(|v| v.starts_with(*w) || w.starts_with(v))).count();
+    let shared = words_a
+        .iter()
+        .filter(|w| {
+            words_b
+                .iter()
+                .any(|v| v.starts_with(*w) || w.starts_with(v))
+        })
+        .count();
     let overlap = if words_a.is_empty() || words_b.is_empty() {
         0.0
     } else {
@@ -99,15 +106,24 @@ mod tests {
     #[test]
     fn nearest_code_suggestions() {
         let codes = ["sociaal_raadslieden", "schuldhulpverlening", "wijkteam"];
-        assert_eq!(nearest("Sociaal raadsman", codes.iter().copied()).as_deref(), Some("sociaal_raadslieden"));
-        assert_eq!(nearest("schuldhulp", codes.iter().copied()).as_deref(), Some("schuldhulpverlening"));
+        assert_eq!(
+            nearest("Sociaal raadsman", codes.iter().copied()).as_deref(),
+            Some("sociaal_raadslieden")
+        );
+        assert_eq!(
+            nearest("schuldhulp", codes.iter().copied()).as_deref(),
+            Some("schuldhulpverlening")
+        );
         assert_eq!(nearest("xyz", codes.iter().copied()), None);
         assert_eq!(levenshtein("kitten", "sitting"), 3);
     }
 
     #[test]
     fn header_similarity_prefers_the_right_column() {
-        assert!(similarity("Datum ontvangen", "ontvangen_op") > similarity("Datum ontvangen", "afgerond_op"));
+        assert!(
+            similarity("Datum ontvangen", "ontvangen_op")
+                > similarity("Datum ontvangen", "afgerond_op")
+        );
         assert!(similarity("Casusnummer", "casus_id") > 0.4);
     }
 }

@@ -42,15 +42,31 @@ pub struct RawTable {
 }
 
 fn bad_file(path: &Path, melding: impl Into<String>, advies: impl Into<String>) -> Error {
-    Error::Bestand { bestand: path.to_path_buf(), melding: melding.into(), advies: advies.into() }
+    Error::Bestand {
+        bestand: path.to_path_buf(),
+        melding: melding.into(),
+        advies: advies.into(),
+    }
 }
 
 /// Reads a CSV, XLSX or Parquet file (by extension; anything else is read as CSV).
-pub fn read_table(path: &Path, cfg: &crate::config::Invoer, sheet: Option<&str>) -> Result<RawTable> {
+pub fn read_table(
+    path: &Path,
+    cfg: &crate::config::Invoer,
+    sheet: Option<&str>,
+) -> Result<RawTable> {
     let bytes = std::fs::read(path).map_err(|e| {
-        bad_file(path, format!("kan het bestand niet lezen ({e})"), "Controleer de naam en de rechten van het bestand.")
+        bad_file(
+            path,
+            format!("kan het bestand niet lezen ({e})"),
+            "Controleer de naam en de rechten van het bestand.",
+        )
     })?;
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_lowercase();
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_lowercase();
     let mut t = match ext.as_str() {
         "xlsx" | "xlsm" | "xls" | "ods" => {
             let sheet = sheet.or(Some(cfg.blad.as_str()).filter(|s| !s.is_empty()));
@@ -68,7 +84,12 @@ pub fn decode(bytes: &[u8], encoding: &str) -> (String, &'static str) {
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         return (String::from_utf8_lossy(rest).into_owned(), "utf-8 (BOM)");
     }
-    let cp1252 = |b: &[u8]| encoding_rs::WINDOWS_1252.decode_without_bom_handling(b).0.into_owned();
+    let cp1252 = |b: &[u8]| {
+        encoding_rs::WINDOWS_1252
+            .decode_without_bom_handling(b)
+            .0
+            .into_owned()
+    };
     match encoding {
         "windows-1252" => (cp1252(bytes), "windows-1252"),
         "utf-8" => (String::from_utf8_lossy(bytes).into_owned(), "utf-8"),
@@ -83,7 +104,11 @@ pub fn decode(bytes: &[u8], encoding: &str) -> (String, &'static str) {
 pub fn detect_delimiter(text: &str) -> u8 {
     let mut best = (b',', 0usize, 0usize);
     for d in [b';', b',', b'\t', b'|'] {
-        let mut rdr = csv::ReaderBuilder::new().delimiter(d).flexible(true).has_headers(false).from_reader(text.as_bytes());
+        let mut rdr = csv::ReaderBuilder::new()
+            .delimiter(d)
+            .flexible(true)
+            .has_headers(false)
+            .from_reader(text.as_bytes());
         let mut counts = Vec::new();
         for rec in rdr.records().take(25) {
             match rec {
@@ -91,7 +116,9 @@ pub fn detect_delimiter(text: &str) -> u8 {
                 Err(_) => break,
             }
         }
-        let Some(&width) = counts.first() else { continue };
+        let Some(&width) = counts.first() else {
+            continue;
+        };
         if width < 2 {
             continue;
         }
@@ -104,29 +131,54 @@ pub fn detect_delimiter(text: &str) -> u8 {
 }
 
 /// Reads CSV bytes (see module docs). `delimiter` and `encoding` may be `"auto"`.
-pub fn read_csv_bytes(bytes: &[u8], delimiter: &str, encoding: &str, path: &Path) -> Result<RawTable> {
+pub fn read_csv_bytes(
+    bytes: &[u8],
+    delimiter: &str,
+    encoding: &str,
+    path: &Path,
+) -> Result<RawTable> {
     let (text, enc) = decode(bytes, encoding);
     if text.trim().is_empty() {
-        return Err(bad_file(path, "het bestand is leeg", "Lever een export aan met een kopregel en minstens één rij."));
+        return Err(bad_file(
+            path,
+            "het bestand is leeg",
+            "Lever een export aan met een kopregel en minstens één rij.",
+        ));
     }
     let d = match delimiter {
         "auto" | "" => detect_delimiter(&text),
         "\\t" | "tab" => b'\t',
         s => s.as_bytes()[0],
     };
-    let mut rdr = csv::ReaderBuilder::new().delimiter(d).flexible(true).has_headers(false).from_reader(text.as_bytes());
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(d)
+        .flexible(true)
+        .has_headers(false)
+        .from_reader(text.as_bytes());
     let mut records = rdr.records();
     let header = match records.next() {
         Some(Ok(h)) => h,
         Some(Err(e)) => {
-            return Err(bad_file(path, format!("de kopregel is onleesbaar ({e})"), "Sla het bestand opnieuw op als CSV."))
+            return Err(bad_file(
+                path,
+                format!("de kopregel is onleesbaar ({e})"),
+                "Sla het bestand opnieuw op als CSV.",
+            ))
         }
-        None => return Err(bad_file(path, "het bestand is leeg", "Lever een export aan met een kopregel.")),
+        None => {
+            return Err(bad_file(
+                path,
+                "het bestand is leeg",
+                "Lever een export aan met een kopregel.",
+            ))
+        }
     };
     let headers = unique_headers(header.iter().map(|h| h.trim().to_string()).collect());
     let width = headers.len();
-    let mut builders: Vec<StringChunkedBuilder> =
-        headers.iter().map(|h| StringChunkedBuilder::new(h.as_str().into(), 1024)).collect();
+    let mut builders: Vec<StringChunkedBuilder> = headers
+        .iter()
+        .map(|h| StringChunkedBuilder::new(h.as_str().into(), 1024))
+        .collect();
     let mut rows: Vec<u32> = Vec::new();
     let mut fields: Vec<u32> = Vec::new();
     let mut extra = StringChunkedBuilder::new(EXTRA.into(), 16);
@@ -164,12 +216,28 @@ pub fn read_csv_bytes(bytes: &[u8], delimiter: &str, encoding: &str, path: &Path
         ));
     }
     let df = finish_frame(builders, rows, fields, extra)?;
-    Ok(RawTable { path: path.to_path_buf(), headers, df, sha256: String::new(), delimiter: Some(d), encoding: enc, from_spreadsheet: false })
+    Ok(RawTable {
+        path: path.to_path_buf(),
+        headers,
+        df,
+        sha256: String::new(),
+        delimiter: Some(d),
+        encoding: enc,
+        from_spreadsheet: false,
+    })
 }
 
-fn finish_frame(builders: Vec<StringChunkedBuilder>, rows: Vec<u32>, fields: Vec<u32>, extra: StringChunkedBuilder) -> Result<DataFrame> {
+fn finish_frame(
+    builders: Vec<StringChunkedBuilder>,
+    rows: Vec<u32>,
+    fields: Vec<u32>,
+    extra: StringChunkedBuilder,
+) -> Result<DataFrame> {
     let height = rows.len();
-    let mut cols: Vec<Column> = builders.into_iter().map(|b| b.finish().into_series().into_column()).collect();
+    let mut cols: Vec<Column> = builders
+        .into_iter()
+        .map(|b| b.finish().into_series().into_column())
+        .collect();
     cols.push(Column::new(ROW.into(), rows));
     cols.push(Column::new(FIELDS.into(), fields));
     cols.push(extra.finish().into_series().into_column());
@@ -179,7 +247,11 @@ fn finish_frame(builders: Vec<StringChunkedBuilder>, rows: Vec<u32>, fields: Vec
 fn unique_headers(raw: Vec<String>) -> Vec<String> {
     let mut out: Vec<String> = Vec::with_capacity(raw.len());
     for (i, h) in raw.into_iter().enumerate() {
-        let base = if h.is_empty() { format!("kolom_{}", i + 1) } else { h };
+        let base = if h.is_empty() {
+            format!("kolom_{}", i + 1)
+        } else {
+            h
+        };
         let mut name = base.clone();
         let mut n = 2;
         while out.contains(&name) || name.starts_with("__") {
@@ -194,23 +266,50 @@ fn unique_headers(raw: Vec<String>) -> Vec<String> {
 /// Reads the first (or the named) sheet of a spreadsheet.
 pub fn read_spreadsheet(bytes: &[u8], path: &Path, sheet: Option<&str>) -> Result<RawTable> {
     use calamine::{Data, Reader};
-    let mut wb = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes.to_vec())).map_err(|e| {
-        bad_file(path, format!("geen leesbaar spreadsheetbestand ({e})"), "Sla het bestand opnieuw op als .xlsx.")
-    })?;
+    let mut wb = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes.to_vec()))
+        .map_err(|e| {
+            bad_file(
+                path,
+                format!("geen leesbaar spreadsheetbestand ({e})"),
+                "Sla het bestand opnieuw op als .xlsx.",
+            )
+        })?;
     let names = wb.sheet_names();
     let name = match sheet {
-        Some(s) => names.iter().find(|n| n.as_str() == s).cloned().ok_or_else(|| {
-            bad_file(path, format!("werkblad \"{s}\" bestaat niet"), format!("Kies een van: {}.", names.join(", ")))
+        Some(s) => names
+            .iter()
+            .find(|n| n.as_str() == s)
+            .cloned()
+            .ok_or_else(|| {
+                bad_file(
+                    path,
+                    format!("werkblad \"{s}\" bestaat niet"),
+                    format!("Kies een van: {}.", names.join(", ")),
+                )
+            })?,
+        None => names.first().cloned().ok_or_else(|| {
+            bad_file(
+                path,
+                "het bestand heeft geen werkbladen",
+                "Lever een werkmap met gegevens aan.",
+            )
         })?,
-        None => names.first().cloned().ok_or_else(|| bad_file(path, "het bestand heeft geen werkbladen", "Lever een werkmap met gegevens aan."))?,
     };
-    let range = wb
-        .worksheet_range(&name)
-        .map_err(|e| bad_file(path, format!("werkblad \"{name}\" is onleesbaar ({e})"), "Sla het bestand opnieuw op als .xlsx."))?;
+    let range = wb.worksheet_range(&name).map_err(|e| {
+        bad_file(
+            path,
+            format!("werkblad \"{name}\" is onleesbaar ({e})"),
+            "Sla het bestand opnieuw op als .xlsx.",
+        )
+    })?;
     let first_row = range.start().map(|(r, _)| r).unwrap_or(0);
     let mut rows_iter = range.rows();
     let Some(header) = rows_iter.next() else {
-        return Err(bad_file(path, format!("werkblad \"{name}\" is leeg"), "Lever een werkblad met een kopregel en rijen aan."));
+        return Err(bad_file(
+            path,
+            format!("werkblad \"{name}\" is leeg"),
+            "Lever een werkblad met een kopregel en rijen aan.",
+        ));
     };
     let cell_text = |c: &Data| -> Option<String> {
         match c {
@@ -224,15 +323,23 @@ pub fn read_spreadsheet(bytes: &[u8], path: &Path, sheet: Option<&str>) -> Resul
             Data::DateTime(dt) => {
                 // Excel serial date (1900 system): days since 1899-12-30.
                 let base = chrono::NaiveDate::from_ymd_opt(1899, 12, 30).unwrap();
-                base.checked_add_days(chrono::Days::new(dt.as_f64().floor().max(0.0) as u64)).map(|d| d.format("%Y-%m-%d").to_string())
+                base.checked_add_days(chrono::Days::new(dt.as_f64().floor().max(0.0) as u64))
+                    .map(|d| d.format("%Y-%m-%d").to_string())
             }
             Data::DateTimeIso(s) | Data::DurationIso(s) => Some(s.clone()),
             Data::Error(e) => Some(format!("#{e:?}")),
         }
     };
-    let headers = unique_headers(header.iter().map(|c| cell_text(c).unwrap_or_default().trim().to_string()).collect());
-    let mut builders: Vec<StringChunkedBuilder> =
-        headers.iter().map(|h| StringChunkedBuilder::new(h.as_str().into(), 1024)).collect();
+    let headers = unique_headers(
+        header
+            .iter()
+            .map(|c| cell_text(c).unwrap_or_default().trim().to_string())
+            .collect(),
+    );
+    let mut builders: Vec<StringChunkedBuilder> = headers
+        .iter()
+        .map(|h| StringChunkedBuilder::new(h.as_str().into(), 1024))
+        .collect();
     let (mut rows, mut fields) = (Vec::new(), Vec::new());
     let mut extra = StringChunkedBuilder::new(EXTRA.into(), 16);
     for (i, r) in rows_iter.enumerate() {
@@ -248,29 +355,69 @@ pub fn read_spreadsheet(bytes: &[u8], path: &Path, sheet: Option<&str>) -> Resul
         fields.push(headers.len() as u32);
     }
     if rows.is_empty() {
-        return Err(bad_file(path, "het werkblad bevat alleen een kopregel en geen rijen", "Controleer of de export gelukt is."));
+        return Err(bad_file(
+            path,
+            "het werkblad bevat alleen een kopregel en geen rijen",
+            "Controleer of de export gelukt is.",
+        ));
     }
     let df = finish_frame(builders, rows, fields, extra)?;
-    Ok(RawTable { path: path.to_path_buf(), headers, df, sha256: String::new(), delimiter: None, encoding: "xlsx", from_spreadsheet: true })
+    Ok(RawTable {
+        path: path.to_path_buf(),
+        headers,
+        df,
+        sha256: String::new(),
+        delimiter: None,
+        encoding: "xlsx",
+        from_spreadsheet: true,
+    })
 }
 
 /// Reads a Parquet file; every column is turned into text (dates as ISO).
 pub fn read_parquet(bytes: &[u8], path: &Path) -> Result<RawTable> {
     let df = ParquetReader::new(std::io::Cursor::new(bytes.to_vec()))
         .finish()
-        .map_err(|e| bad_file(path, format!("geen leesbaar Parquet-bestand ({e})"), "Schrijf het bestand opnieuw weg als Parquet."))?;
+        .map_err(|e| {
+            bad_file(
+                path,
+                format!("geen leesbaar Parquet-bestand ({e})"),
+                "Schrijf het bestand opnieuw weg als Parquet.",
+            )
+        })?;
     if df.height() == 0 {
-        return Err(bad_file(path, "het bestand bevat geen rijen", "Controleer of de export gelukt is."));
+        return Err(bad_file(
+            path,
+            "het bestand bevat geen rijen",
+            "Controleer of de export gelukt is.",
+        ));
     }
-    let headers: Vec<String> = df.get_column_names().iter().map(|s| s.to_string()).collect();
+    let headers: Vec<String> = df
+        .get_column_names()
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     let height = df.height();
-    let exprs: Vec<Expr> = headers.iter().map(|h| col(h.as_str()).cast(DataType::String)).collect();
+    let exprs: Vec<Expr> = headers
+        .iter()
+        .map(|h| col(h.as_str()).cast(DataType::String))
+        .collect();
     let mut df = df.lazy().select(exprs).collect()?;
     let rows: Vec<u32> = (0..height as u32).map(|i| i + 2).collect();
     df.with_column(Column::new(ROW.into(), rows))?;
-    df.with_column(Column::new(FIELDS.into(), vec![headers.len() as u32; height]))?;
+    df.with_column(Column::new(
+        FIELDS.into(),
+        vec![headers.len() as u32; height],
+    ))?;
     df.with_column(Column::full_null(EXTRA.into(), height, &DataType::String))?;
-    Ok(RawTable { path: path.to_path_buf(), headers, df, sha256: String::new(), delimiter: None, encoding: "parquet", from_spreadsheet: false })
+    Ok(RawTable {
+        path: path.to_path_buf(),
+        headers,
+        df,
+        sha256: String::new(),
+        delimiter: None,
+        encoding: "parquet",
+        from_spreadsheet: false,
+    })
 }
 
 #[cfg(test)]
@@ -298,7 +445,14 @@ mod tests {
         assert_eq!(t.headers[0], "naam");
         let t = csv(b"naam;plaats\nGe\xEBscaleerd;X\n").unwrap();
         assert_eq!(t.encoding, "windows-1252");
-        let v = t.df.column("naam").unwrap().str().unwrap().get(0).unwrap().to_string();
+        let v =
+            t.df.column("naam")
+                .unwrap()
+                .str()
+                .unwrap()
+                .get(0)
+                .unwrap()
+                .to_string();
         assert_eq!(v, "Geëscaleerd");
     }
 
@@ -306,14 +460,26 @@ mod tests {
     fn quoted_newlines_and_row_numbers() {
         let t = csv(b"id,tekst\n1,\"regel een\nregel twee\"\n2,x\n").unwrap();
         assert_eq!(t.df.height(), 2);
-        let rows: Vec<u32> = t.df.column(ROW).unwrap().u32().unwrap().no_null_iter().collect();
+        let rows: Vec<u32> =
+            t.df.column(ROW)
+                .unwrap()
+                .u32()
+                .unwrap()
+                .no_null_iter()
+                .collect();
         assert_eq!(rows, vec![2, 3]);
     }
 
     #[test]
     fn ragged_rows_are_kept_with_their_field_count() {
         let t = csv(b"a,b,c\n1,2\n1,2,3,4\n").unwrap();
-        let f: Vec<u32> = t.df.column(FIELDS).unwrap().u32().unwrap().no_null_iter().collect();
+        let f: Vec<u32> =
+            t.df.column(FIELDS)
+                .unwrap()
+                .u32()
+                .unwrap()
+                .no_null_iter()
+                .collect();
         assert_eq!(f, vec![2, 4]);
         assert_eq!(t.df.column(EXTRA).unwrap().str().unwrap().get(1), Some("4"));
     }
@@ -330,5 +496,35 @@ mod tests {
     fn duplicate_and_empty_headers_are_made_unique() {
         let t = csv(b"a,a,\n1,2,3\n").unwrap();
         assert_eq!(t.headers, vec!["a", "a_2", "kolom_3"]);
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+        /// Arbitrary bytes never panic the reader: they give a table or a clear error.
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..600)) {
+            let _ = read_csv_bytes(&bytes, "auto", "auto", Path::new("x.csv"));
+        }
+
+        /// CSV-like text with random delimiters, quotes and newlines: every record is accounted for.
+        #[test]
+        fn csv_like_text_is_read_or_refused(cells in proptest::collection::vec("[a-z0-9\";,|\t\n ]{0,8}", 1..40), d in prop::sample::select(vec![',', ';', '|', '\t'])) {
+            let text: String = cells.chunks(3).map(|c| c.join(&d.to_string())).collect::<Vec<_>>().join("\n");
+            if let Ok(t) = read_csv_bytes(format!("a{d}b{d}c\n{text}").as_bytes(), "auto", "auto", Path::new("x.csv")) {
+                prop_assert_eq!(t.df.height(), t.df.column(ROW).unwrap().len());
+            }
+        }
+
+        /// Arbitrary bytes as an xlsx file are refused with an error, never a panic.
+        #[test]
+        fn arbitrary_spreadsheet_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
+            let _ = read_spreadsheet(&bytes, Path::new("x.xlsx"), None);
+        }
     }
 }

@@ -43,7 +43,11 @@ pub enum Entity {
 }
 
 const fn c(name: &'static str, kind: Kind, required: bool) -> ColumnSpec {
-    ColumnSpec { name, kind, required }
+    ColumnSpec {
+        name,
+        kind,
+        required,
+    }
 }
 
 const CASES: &[ColumnSpec] = &[
@@ -63,7 +67,11 @@ const CASES: &[ColumnSpec] = &[
     c("warm_doorverwezen", Kind::Bool, false),
     c("doorverwezen_naar", Kind::Text, false),
     c("zienswijze_op", Kind::Date, false),
-    c("zienswijze_reactie", Kind::Code("zienswijze_reactie"), false),
+    c(
+        "zienswijze_reactie",
+        Kind::Code("zienswijze_reactie"),
+        false,
+    ),
     c("geescaleerd", Kind::Bool, false),
     c("escalatie_niveau", Kind::Code("escalatie_niveau"), false),
     c("pauzeknop", Kind::Bool, false),

@@ -121,13 +121,26 @@ impl CodeMatcher {
             }
         }
         let known = known.iter().map(|k| (norm(k), k.clone())).collect();
-        CodeMatcher { mapped, known, wildcard }
+        CodeMatcher {
+            mapped,
+            known,
+            wildcard,
+        }
     }
 
     /// The canonical code, or a Dutch reason with a suggestion.
-    pub fn code(&self, raw: &str, column: &str, section: &str) -> std::result::Result<String, String> {
+    pub fn code(
+        &self,
+        raw: &str,
+        column: &str,
+        section: &str,
+    ) -> std::result::Result<String, String> {
         let n = norm(raw);
-        let target = self.mapped.get(&n).cloned().or_else(|| self.known.get(&n).cloned());
+        let target = self
+            .mapped
+            .get(&n)
+            .cloned()
+            .or_else(|| self.known.get(&n).cloned());
         match target.or_else(|| self.wildcard.clone()) {
             Some(t) if self.known.is_empty() || self.known.contains_key(&norm(&t)) => {
                 Ok(self.known.get(&norm(&t)).cloned().unwrap_or(t))
@@ -147,22 +160,36 @@ impl CodeMatcher {
     }
 }
 
+/// (their header, canonical column) pairs.
+pub type HeaderMap = Vec<(String, String)>;
+
 /// Renames the file's headers to canonical columns. Returns (their header, canonical) pairs and warnings.
-pub fn map_headers(raw: &RawTable, entity: Entity, cfg: &Config) -> Result<(Vec<(String, String)>, Vec<String>)> {
+pub fn map_headers(
+    raw: &RawTable,
+    entity: Entity,
+    cfg: &Config,
+) -> Result<(HeaderMap, Vec<String>)> {
     let mapping = entity.mapping(cfg);
-    let by_norm: BTreeMap<String, &String> = mapping.kolommen.iter().map(|(k, v)| (norm(k), v)).collect();
+    let by_norm: BTreeMap<String, &String> =
+        mapping.kolommen.iter().map(|(k, v)| (norm(k), v)).collect();
     let mut pairs: Vec<(String, String)> = Vec::new();
     let mut warnings = Vec::new();
     for h in &raw.headers {
         let canon = by_norm.get(&norm(h)).map(|s| s.to_string()).or_else(|| {
-            entity.spec().iter().find(|c| c.name == norm(h)).map(|c| c.name.to_string())
+            entity
+                .spec()
+                .iter()
+                .find(|c| c.name == norm(h))
+                .map(|c| c.name.to_string())
         });
         match canon {
             Some(c) if pairs.iter().any(|(_, p)| *p == c) => warnings.push(format!(
                 "kolom \"{h}\" wordt niet gebruikt: \"{c}\" komt al uit een eerdere kolom"
             )),
             Some(c) => pairs.push((h.clone(), c)),
-            None => warnings.push(format!("kolom \"{h}\" wordt niet gebruikt (geen canonieke kolom en niet gemapt)")),
+            None => warnings.push(format!(
+                "kolom \"{h}\" wordt niet gebruikt (geen canonieke kolom en niet gemapt)"
+            )),
         }
     }
     let missing: Vec<&str> = entity
@@ -209,15 +236,25 @@ fn dictionary(
     let mut bools: Vec<Option<bool>> = Vec::new();
     let value_map = mapping.waarden.get(name);
     let matcher = match spec.kind {
-        Kind::Code(dim) | Kind::MultiCode(dim) => Some(CodeMatcher::new(value_map, &known_codes(cfg, dim))),
+        Kind::Code(dim) | Kind::MultiCode(dim) => {
+            Some(CodeMatcher::new(value_map, &known_codes(cfg, dim)))
+        }
         _ => None,
     };
-    let sep = mapping.meerwaardig.get(name).map(String::as_str).unwrap_or("|");
+    let sep = mapping
+        .meerwaardig
+        .get(name)
+        .map(String::as_str)
+        .unwrap_or("|");
     for raw in uniq.iter().flatten() {
         let t = raw.trim();
         // A value mapping applies to every kind (e.g. "J" -> "ja" for booleans).
         let mapped = value_map
-            .and_then(|m| m.iter().find(|(k, _)| norm(k) == norm(t)).map(|(_, v)| v.as_str()))
+            .and_then(|m| {
+                m.iter()
+                    .find(|(k, _)| norm(k) == norm(t))
+                    .map(|(_, v)| v.as_str())
+            })
             .unwrap_or(t);
         keys.push(raw.to_string());
         let (mut s, mut i, mut b, mut e) = (None, None, None, None);
@@ -285,7 +322,11 @@ fn dictionary(
     };
     Ok(DataFrame::new(
         n,
-        vec![Column::new(format!("{name}__k").into(), keys), value, Column::new(format!("{name}__e").into(), errs)],
+        vec![
+            Column::new(format!("{name}__k").into(), keys),
+            value,
+            Column::new(format!("{name}__e").into(), errs),
+        ],
     )?)
 }
 
@@ -307,14 +348,23 @@ struct Rule {
 impl Rule {
     fn new(column: &str, fails: Expr, reason: Expr) -> Rule {
         Rule {
-            column: when(fails.clone()).then(lit(column.to_string())).otherwise(lit(NULL).cast(DataType::String)),
-            reason: when(fails).then(reason).otherwise(lit(NULL).cast(DataType::String)),
+            column: when(fails.clone())
+                .then(lit(column.to_string()))
+                .otherwise(lit(NULL).cast(DataType::String)),
+            reason: when(fails)
+                .then(reason)
+                .otherwise(lit(NULL).cast(DataType::String)),
         }
     }
 }
 
 /// Validates a raw table as `entity` (see module docs).
-pub fn validate(raw: &RawTable, entity: Entity, cfg: &Config, export_date: NaiveDate) -> Result<Validated> {
+pub fn validate(
+    raw: &RawTable,
+    entity: Entity,
+    cfg: &Config,
+    export_date: NaiveDate,
+) -> Result<Validated> {
     let (pairs, mut warnings) = map_headers(raw, entity, cfg)?;
     let mapping = entity.mapping(cfg);
     let width = raw.headers.len() as u32;
@@ -337,7 +387,13 @@ pub fn validate(raw: &RawTable, entity: Entity, cfg: &Config, export_date: Naive
     let mut lf = canon_text.clone().lazy();
     let mut rules: Vec<Rule> = Vec::new();
     for spec in entity.spec() {
-        let dict = dictionary(canon_text.column(spec.name)?.as_materialized_series(), spec, entity, cfg, raw.from_spreadsheet)?;
+        let dict = dictionary(
+            canon_text.column(spec.name)?.as_materialized_series(),
+            spec,
+            entity,
+            cfg,
+            raw.from_spreadsheet,
+        )?;
         let key = format!("{}__k", spec.name);
         lf = lf.join(
             dict.lazy(),
@@ -369,13 +425,28 @@ pub fn validate(raw: &RawTable, entity: Entity, cfg: &Config, export_date: Naive
         ),
     ));
     for spec in entity.spec().iter().filter(|s| s.required) {
-        let raw_blank = col(format!("{}__raw", spec.name).as_str()).is_null()
-            .or(col(format!("{}__raw", spec.name).as_str()).str().strip_chars(lit(NULL)).eq(lit("")));
-        rules.push(Rule::new(spec.name, raw_blank, lit(format!("{}: verplicht veld is leeg; vul het in de bron in", spec.name))));
+        let raw_blank = col(format!("{}__raw", spec.name).as_str())
+            .is_null()
+            .or(col(format!("{}__raw", spec.name).as_str())
+                .str()
+                .strip_chars(lit(NULL))
+                .eq(lit("")));
+        rules.push(Rule::new(
+            spec.name,
+            raw_blank,
+            lit(format!(
+                "{}: verplicht veld is leeg; vul het in de bron in",
+                spec.name
+            )),
+        ));
     }
     let limit = days(export_date);
     // A planned date (reactie_verwacht_op) may lie in the future; every other date may not.
-    for spec in entity.spec().iter().filter(|s| s.kind == Kind::Date && s.name != "reactie_verwacht_op") {
+    for spec in entity
+        .spec()
+        .iter()
+        .filter(|s| s.kind == Kind::Date && s.name != "reactie_verwacht_op")
+    {
         rules.push(Rule::new(
             spec.name,
             col(spec.name).gt(lit(limit)),
@@ -392,12 +463,22 @@ pub fn validate(raw: &RawTable, entity: Entity, cfg: &Config, export_date: Naive
             rules.push(Rule::new(
                 later,
                 col(*later).lt(col(*earlier)),
-                lit(format!("{later}: ligt vóór {earlier}; de volgorde moet zijn {}", order.join(" ≤ "))),
+                lit(format!(
+                    "{later}: ligt vóór {earlier}; de volgorde moet zijn {}",
+                    order.join(" ≤ ")
+                )),
             ));
         }
     }
     if entity == Entity::Cases {
-        let final_outcome = col("uitkomst").is_in(lit(Series::new("f".into(), ["opgelost", "deels_opgelost", "niet_opgelost", "ingetrokken"])).implode(false), false);
+        let final_outcome = col("uitkomst").is_in(
+            lit(Series::new(
+                "f".into(),
+                ["opgelost", "deels_opgelost", "niet_opgelost", "ingetrokken"],
+            ))
+            .implode(false),
+            false,
+        );
         rules.push(Rule::new(
             "afgerond_op",
             col("afgerond_op").is_not_null().and(final_outcome.not().or(col("uitkomst").is_null())),
@@ -409,13 +490,29 @@ pub fn validate(raw: &RawTable, entity: Entity, cfg: &Config, export_date: Naive
     rules.push(Rule::new(
         id,
         col(id).is_not_null().and(col(ROW).neq(first_row.clone())),
-        concat_str([lit(format!("{id}: dubbel; dezelfde id staat al in rij ")), first_row.cast(DataType::String)], "", false),
+        concat_str(
+            [
+                lit(format!("{id}: dubbel; dezelfde id staat al in rij ")),
+                first_row.cast(DataType::String),
+            ],
+            "",
+            false,
+        ),
     ));
 
-    let (cols, reasons): (Vec<Expr>, Vec<Expr>) = rules.into_iter().map(|r| (r.column, r.reason)).unzip();
+    let (cols, reasons): (Vec<Expr>, Vec<Expr>) =
+        rules.into_iter().map(|r| (r.column, r.reason)).unzip();
     let checked = lf
-        .with_columns([concat_str(cols, "; ", true).alias(COLUMN), concat_str(reasons, "; ", true).alias(REASON)])
-        .with_column(when(col(REASON).eq(lit(""))).then(lit(NULL).cast(DataType::String)).otherwise(col(REASON)).alias(REASON))
+        .with_columns([
+            concat_str(cols, "; ", true).alias(COLUMN),
+            concat_str(reasons, "; ", true).alias(REASON),
+        ])
+        .with_column(
+            when(col(REASON).eq(lit("")))
+                .then(lit(NULL).cast(DataType::String))
+                .otherwise(col(REASON))
+                .alias(REASON),
+        )
         .sort([ROW], Default::default())
         .collect()?;
 
@@ -423,12 +520,32 @@ pub fn validate(raw: &RawTable, entity: Entity, cfg: &Config, export_date: Naive
     let canon_names: Vec<Expr> = entity
         .spec()
         .iter()
-        .map(|s| if s.kind == Kind::Date { col(s.name).cast(DataType::Date) } else { col(s.name) })
+        .map(|s| {
+            if s.kind == Kind::Date {
+                col(s.name).cast(DataType::Date)
+            } else {
+                col(s.name)
+            }
+        })
         .collect();
-    let accepted = checked.clone().lazy().filter(col(REASON).is_null()).select(canon_names).collect()?;
-    let bad = checked.lazy().filter(col(REASON).is_not_null()).select([col(ROW), col(COLUMN), col(REASON)]);
+    let accepted = checked
+        .clone()
+        .lazy()
+        .filter(col(REASON).is_null())
+        .select(canon_names)
+        .collect()?;
+    let bad = checked.lazy().filter(col(REASON).is_not_null()).select([
+        col(ROW),
+        col(COLUMN),
+        col(REASON),
+    ]);
     let file = raw.path.display().to_string();
-    let mut original: Vec<Expr> = vec![lit(file.clone()).alias("bestand"), col(ROW).alias("rij"), col(COLUMN).alias("kolom"), col(REASON).alias("reden")];
+    let mut original: Vec<Expr> = vec![
+        lit(file.clone()).alias("bestand"),
+        col(ROW).alias("rij"),
+        col(COLUMN).alias("kolom"),
+        col(REASON).alias("reden"),
+    ];
     original.extend(raw.headers.iter().map(|h| col(h.as_str())));
     let has_extra = raw.df.column(EXTRA)?.null_count() < raw.df.height();
     if has_extra {
@@ -447,7 +564,18 @@ pub fn validate(raw: &RawTable, entity: Entity, cfg: &Config, export_date: Naive
         let open_final = accepted
             .clone()
             .lazy()
-            .filter(col("afgerond_op").is_null().and(col("uitkomst").is_in(lit(Series::new("f".into(), ["opgelost", "deels_opgelost", "niet_opgelost", "ingetrokken"])).implode(false), false)))
+            .filter(
+                col("afgerond_op").is_null().and(
+                    col("uitkomst").is_in(
+                        lit(Series::new(
+                            "f".into(),
+                            ["opgelost", "deels_opgelost", "niet_opgelost", "ingetrokken"],
+                        ))
+                        .implode(false),
+                        false,
+                    ),
+                ),
+            )
             .collect()?
             .height();
         if open_final > 0 {
@@ -459,14 +587,27 @@ pub fn validate(raw: &RawTable, entity: Entity, cfg: &Config, export_date: Naive
         bestand: file,
         sha256: raw.sha256.clone(),
         codering: raw.encoding.to_string(),
-        scheidingsteken: raw.delimiter.map(|d| if d == b'\t' { "tab".to_string() } else { (d as char).to_string() }),
+        scheidingsteken: raw.delimiter.map(|d| {
+            if d == b'\t' {
+                "tab".to_string()
+            } else {
+                (d as char).to_string()
+            }
+        }),
         gelezen: raw.df.height(),
         geaccepteerd: accepted.height(),
         in_quarantaine: quarantine.height(),
         waarschuwingen: warnings,
     };
-    debug_assert_eq!(summary.gelezen, summary.geaccepteerd + summary.in_quarantaine);
-    Ok(Validated { accepted, quarantine, summary })
+    debug_assert_eq!(
+        summary.gelezen,
+        summary.geaccepteerd + summary.in_quarantaine
+    );
+    Ok(Validated {
+        accepted,
+        quarantine,
+        summary,
+    })
 }
 
 #[cfg(test)]
@@ -504,12 +645,46 @@ mod tests {
         let mut m = BTreeMap::new();
         m.insert("DT".to_string(), "dienst_toeslagen".to_string());
         let cm = CodeMatcher::new(Some(&m), &known);
-        assert_eq!(cm.code("Dienst Toeslagen", "dienst", "casussen").unwrap(), "dienst_toeslagen");
-        assert_eq!(cm.code("dt", "dienst", "casussen").unwrap(), "dienst_toeslagen");
+        assert_eq!(
+            cm.code("Dienst Toeslagen", "dienst", "casussen").unwrap(),
+            "dienst_toeslagen"
+        );
+        assert_eq!(
+            cm.code("dt", "dienst", "casussen").unwrap(),
+            "dienst_toeslagen"
+        );
         let e = cm.code("Belastingdiest", "dienst", "casussen").unwrap_err();
         assert!(e.contains("bedoelt u \"belastingdienst\""), "{e}");
         m.insert("*".into(), "belastingdienst".into());
         let cm = CodeMatcher::new(Some(&m), &known);
-        assert_eq!(cm.code("iets anders", "dienst", "casussen").unwrap(), "belastingdienst");
+        assert_eq!(
+            cm.code("iets anders", "dienst", "casussen").unwrap(),
+            "belastingdienst"
+        );
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// Whatever the cell contents, validation accounts for every row and never panics.
+        #[test]
+        fn every_row_is_accounted_for(rows in proptest::collection::vec(("[A-Za-z0-9-]{0,6}", "[0-9/-]{0,11}", "[a-z_ ]{0,20}", "[a-z._]{0,30}", "[0-9a-z]{0,3}"), 1..30)) {
+            let mut csv = String::from("casus_id,ontvangen_op,aandrager_type,thema,complexiteit\n");
+            for (a, b, c, d, e) in &rows {
+                csv.push_str(&format!("{a},{b},{c},{d},{e}\n"));
+            }
+            let cfg = Config::default_config();
+            let today = NaiveDate::from_ymd_opt(2026, 10, 31).unwrap();
+            if let Ok(raw) = super::super::read::read_csv_bytes(csv.as_bytes(), "auto", "auto", std::path::Path::new("p.csv")) {
+                let v = validate(&raw, Entity::Cases, &cfg, today).unwrap();
+                prop_assert_eq!(v.summary.gelezen, v.summary.geaccepteerd + v.summary.in_quarantaine);
+                prop_assert_eq!(v.summary.gelezen, raw.df.height());
+            }
+        }
     }
 }

@@ -43,22 +43,32 @@ pub struct AuditReport {
     pub bevindingen: Vec<Finding>,
 }
 
-static TABLE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?s)<table\b([^>]*)>(.*?)</table>").unwrap());
+static TABLE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?s)<table\b([^>]*)>(.*?)</table>").unwrap());
 static ROW: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?s)<tr\b([^>]*)>(.*?)</tr>").unwrap());
-static CELL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?s)<t([dh])\b([^>]*)>(.*?)</t[dh]>").unwrap());
+static CELL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?s)<t([dh])\b([^>]*)>(.*?)</t[dh]>").unwrap());
 static ATTR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"([a-z-]+)="([^"]*)""#).unwrap());
 static TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?s)<[^>]*>").unwrap());
-static STYLE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?s)<(style|script)\b.*?</(style|script)>").unwrap());
+static STYLE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?s)<(style|script)\b.*?</(style|script)>").unwrap());
 
 fn attr<'a>(attrs: &'a str, name: &str) -> Option<&'a str> {
-    ATTR.captures_iter(attrs).find(|c| &c[1] == name).map(|c| c.get(2).unwrap().as_str())
+    ATTR.captures_iter(attrs)
+        .find(|c| &c[1] == name)
+        .map(|c| c.get(2).unwrap().as_str())
 }
 
 /// Visible text of an HTML document (tags removed, entities decoded).
 pub fn html_text(html: &str) -> String {
     let no_style = STYLE.replace_all(html, " ");
     let text = TAG.replace_all(&no_style, " ");
-    text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&nbsp;", " ")
+    text.replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&nbsp;", " ")
 }
 
 /// Tables of an HTML document that carry the disclosure annotations.
@@ -102,7 +112,14 @@ pub fn html_tables(html: &str) -> Vec<PubTable> {
                 deel_van: attr(rattrs, "data-deel-van").and_then(|v| v.parse().ok()),
             });
         }
-        out.push(PubTable { id, titel: String::new(), kolommen: vec![], rijen, voetnoten: vec![], totaal_kolom: attr(tattrs, "data-totaal-kolom") == Some("ja") });
+        out.push(PubTable {
+            id,
+            titel: String::new(),
+            kolommen: vec![],
+            rijen,
+            voetnoten: vec![],
+            totaal_kolom: attr(tattrs, "data-totaal-kolom") == Some("ja"),
+        });
     }
     out
 }
@@ -110,7 +127,12 @@ pub fn html_tables(html: &str) -> Vec<PubTable> {
 /// Disclosure checks on one published table.
 pub fn check_table(t: &PubTable, file: &str, min_cel: u64, min_noemer: u64) -> Vec<Finding> {
     let mut out = Vec::new();
-    let f = |soort: &str, plek: String, melding: String| Finding { bestand: file.to_string(), soort: soort.into(), plek, melding };
+    let f = |soort: &str, plek: String, melding: String| Finding {
+        bestand: file.to_string(),
+        soort: soort.into(),
+        plek,
+        melding,
+    };
     for (i, r) in t.rijen.iter().enumerate() {
         for (j, c) in r.cellen.iter().enumerate() {
             if c.onderdrukt {
@@ -118,15 +140,25 @@ pub fn check_table(t: &PubTable, file: &str, min_cel: u64, min_noemer: u64) -> V
             }
             let plek = format!("tabel {}, rij {} ({}), kolom {}", t.id, i + 1, r.kop, j + 2);
             match (c.soort, c.waarde) {
-                (CellKind::Aantal, Some(v)) if v > 0.0 && v < min_cel as f64 => {
-                    out.push(f("klein aantal", plek, format!("aantal kleiner dan {min_cel} getoond")))
+                (CellKind::Aantal, Some(v)) if v > 0.0 && v < min_cel as f64 => out.push(f(
+                    "klein aantal",
+                    plek,
+                    format!("aantal kleiner dan {min_cel} getoond"),
+                )),
+                (CellKind::Percentage | CellKind::Getal, Some(_))
+                    if c.noemer.is_some_and(|n| n < min_noemer) =>
+                {
+                    out.push(f(
+                        "kleine noemer",
+                        plek,
+                        format!("percentage of kengetal op een noemer kleiner dan {min_noemer}"),
+                    ))
                 }
-                (CellKind::Percentage | CellKind::Getal, Some(_)) if c.noemer.is_some_and(|n| n < min_noemer) => {
-                    out.push(f("kleine noemer", plek, format!("percentage of kengetal op een noemer kleiner dan {min_noemer}")))
-                }
-                (CellKind::Percentage, Some(_)) if c.noemer.is_none() => {
-                    out.push(f("kleine noemer", plek, "percentage zonder opgegeven noemer".into()))
-                }
+                (CellKind::Percentage, Some(_)) if c.noemer.is_none() => out.push(f(
+                    "kleine noemer",
+                    plek,
+                    "percentage zonder opgegeven noemer".into(),
+                )),
                 _ => {}
             }
         }
@@ -137,7 +169,13 @@ pub fn check_table(t: &PubTable, file: &str, min_cel: u64, min_noemer: u64) -> V
             let (i, j) = (cell / ncols, cell % ncols);
             out.push(f(
                 "terug te rekenen",
-                format!("tabel {}, rij {} ({}), kolom {}", t.id, i + 1, t.rijen[i].kop, j + 2),
+                format!(
+                    "tabel {}, rij {} ({}), kolom {}",
+                    t.id,
+                    i + 1,
+                    t.rijen[i].kop,
+                    j + 2
+                ),
                 "verborgen cel is uit de zichtbare cellen en de totalen terug te rekenen".into(),
             ));
         }
@@ -153,7 +191,15 @@ fn pii_findings(text: &str, file: &str) -> Vec<Finding> {
             bestand: file.into(),
             soort: "persoonsgegevens".into(),
             plek: format!("regel {line}"),
-            melding: format!("mogelijk {} gevonden{}", h.kind.label(), if h.kind.is_warning_only() { " (waarschuwing: namen zijn dubbelzinnig)" } else { "" }),
+            melding: format!(
+                "mogelijk {} gevonden{}",
+                h.kind.label(),
+                if h.kind.is_warning_only() {
+                    " (waarschuwing: namen zijn dubbelzinnig)"
+                } else {
+                    ""
+                }
+            ),
         });
     }
     out
@@ -176,8 +222,15 @@ fn xlsx_text(path: &Path) -> Option<String> {
 }
 
 fn pdf_text(path: &Path) -> Option<String> {
-    let out = std::process::Command::new("pdftotext").arg("-layout").arg(path).arg("-").output().ok()?;
-    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    let out = std::process::Command::new("pdftotext")
+        .arg("-layout")
+        .arg(path)
+        .arg("-")
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 fn json_strings(v: &serde_json::Value, out: &mut String) {
@@ -196,7 +249,9 @@ fn files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
-        let Ok(rd) = std::fs::read_dir(&d) else { continue };
+        let Ok(rd) = std::fs::read_dir(&d) else {
+            continue;
+        };
         for e in rd.flatten() {
             let p = e.path();
             if p.is_dir() {
@@ -213,18 +268,26 @@ fn files(dir: &Path) -> Vec<PathBuf> {
 /// Audits every file in `dir` (recursively).
 pub fn audit_dir(dir: &Path, min_cel: u64, min_noemer: u64) -> Result<AuditReport> {
     if !dir.is_dir() {
-        return Err(Error::Gebruik(format!("{} is geen map; geef de uitvoermap van een rapport op", dir.display())));
+        return Err(Error::Gebruik(format!(
+            "{} is geen map; geef de uitvoermap van een rapport op",
+            dir.display()
+        )));
     }
     let mut rep = AuditReport::default();
     for p in files(dir) {
         let name = p.strip_prefix(dir).unwrap_or(&p).display().to_string();
-        let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("").to_lowercase();
+        let ext = p
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_lowercase();
         let read = || std::fs::read_to_string(&p).unwrap_or_default();
         let text = match ext.as_str() {
             "html" | "htm" => {
                 let html = read();
                 for t in html_tables(&html) {
-                    rep.bevindingen.extend(check_table(&t, &name, min_cel, min_noemer));
+                    rep.bevindingen
+                        .extend(check_table(&t, &name, min_cel, min_noemer));
                 }
                 Some(html_text(&html))
             }
@@ -232,11 +295,13 @@ pub fn audit_dir(dir: &Path, min_cel: u64, min_noemer: u64) -> Result<AuditRepor
             "md" | "txt" | "typ" | "csv" | "tsv" => Some(read()),
             "json" => {
                 let src = read();
-                let v: serde_json::Value = serde_json::from_str(&src).unwrap_or(serde_json::Value::Null);
+                let v: serde_json::Value =
+                    serde_json::from_str(&src).unwrap_or(serde_json::Value::Null);
                 if name.ends_with("tabellen.json") {
                     if let Ok(tables) = serde_json::from_value::<Vec<PubTable>>(v.clone()) {
                         for t in &tables {
-                            rep.bevindingen.extend(check_table(t, &name, min_cel, min_noemer));
+                            rep.bevindingen
+                                .extend(check_table(t, &name, min_cel, min_noemer));
                         }
                     }
                 }
@@ -254,7 +319,9 @@ pub fn audit_dir(dir: &Path, min_cel: u64, min_noemer: u64) -> Result<AuditRepor
                 rep.gecontroleerd.push(name);
             }
             None => rep.niet_gecontroleerd.push(match ext.as_str() {
-                "pdf" => format!("{name} (pdftotext ontbreekt of faalde; installeer poppler-utils)"),
+                "pdf" => {
+                    format!("{name} (pdftotext ontbreekt of faalde; installeer poppler-utils)")
+                }
                 _ => format!("{name} (onbekend bestandstype)"),
             }),
         }

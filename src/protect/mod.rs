@@ -69,11 +69,24 @@ pub fn clean_text(text: &str, mode: TextMode) -> (Option<String>, Vec<PiiKind>) 
     }
 }
 
-fn clean_field(field: &mut Option<String>, bron: &str, id: &str, veld: &str, mode: TextMode, log: &mut Vec<PiiLogEntry>) {
+fn clean_field(
+    field: &mut Option<String>,
+    bron: &str,
+    id: &str,
+    veld: &str,
+    mode: TextMode,
+    log: &mut Vec<PiiLogEntry>,
+) {
     let Some(text) = field.as_deref() else { return };
     let (out, kinds) = clean_text(text, mode);
     for k in kinds {
-        log.push(PiiLogEntry { bron: bron.into(), id: id.into(), veld: veld.into(), soort: k, waarschuwing: k.is_warning_only() });
+        log.push(PiiLogEntry {
+            bron: bron.into(),
+            id: id.into(),
+            veld: veld.into(),
+            soort: k,
+            waarschuwing: k.is_warning_only(),
+        });
     }
     *field = out;
 }
@@ -83,15 +96,57 @@ pub fn scrub(cases: &mut [Case], signals: &mut [Signal], mode: TextMode) -> Vec<
     let mut log = Vec::new();
     for c in cases.iter_mut() {
         let id = c.casus_id.clone();
-        clean_field(&mut c.samenvatting, "casussen", &id, "samenvatting", mode, &mut log);
-        clean_field(&mut c.geleerde_les, "casussen", &id, "geleerde_les", mode, &mut log);
-        clean_field(&mut c.doorverwezen_naar, "casussen", &id, "doorverwezen_naar", mode, &mut log);
+        clean_field(
+            &mut c.samenvatting,
+            "casussen",
+            &id,
+            "samenvatting",
+            mode,
+            &mut log,
+        );
+        clean_field(
+            &mut c.geleerde_les,
+            "casussen",
+            &id,
+            "geleerde_les",
+            mode,
+            &mut log,
+        );
+        clean_field(
+            &mut c.doorverwezen_naar,
+            "casussen",
+            &id,
+            "doorverwezen_naar",
+            mode,
+            &mut log,
+        );
     }
     for s in signals.iter_mut() {
         let id = s.signaal_id.clone();
-        clean_field(&mut s.omschrijving, "signalen", &id, "omschrijving", mode, &mut log);
-        clean_field(&mut s.terugkoppeling, "signalen", &id, "terugkoppeling", mode, &mut log);
-        clean_field(&mut s.eigenaar, "signalen", &id, "eigenaar", TextMode::Maskeren, &mut log);
+        clean_field(
+            &mut s.omschrijving,
+            "signalen",
+            &id,
+            "omschrijving",
+            mode,
+            &mut log,
+        );
+        clean_field(
+            &mut s.terugkoppeling,
+            "signalen",
+            &id,
+            "terugkoppeling",
+            mode,
+            &mut log,
+        );
+        clean_field(
+            &mut s.eigenaar,
+            "signalen",
+            &id,
+            "eigenaar",
+            TextMode::Maskeren,
+            &mut log,
+        );
     }
     log
 }

@@ -53,16 +53,40 @@ pub struct PubCell {
 
 impl PubCell {
     pub fn text(t: impl Into<String>) -> PubCell {
-        PubCell { tekst: t.into(), soort: CellKind::Tekst, waarde: None, noemer: None, onderdrukt: false }
+        PubCell {
+            tekst: t.into(),
+            soort: CellKind::Tekst,
+            waarde: None,
+            noemer: None,
+            onderdrukt: false,
+        }
     }
     fn hidden(soort: CellKind) -> PubCell {
-        PubCell { tekst: ".".into(), soort, waarde: None, noemer: None, onderdrukt: true }
+        PubCell {
+            tekst: ".".into(),
+            soort,
+            waarde: None,
+            noemer: None,
+            onderdrukt: true,
+        }
     }
     fn count(v: u64) -> PubCell {
-        PubCell { tekst: nl::int(v as i64), soort: CellKind::Aantal, waarde: Some(v as f64), noemer: None, onderdrukt: false }
+        PubCell {
+            tekst: nl::int(v as i64),
+            soort: CellKind::Aantal,
+            waarde: Some(v as f64),
+            noemer: None,
+            onderdrukt: false,
+        }
     }
     fn empty() -> PubCell {
-        PubCell { tekst: "-".into(), soort: CellKind::Tekst, waarde: None, noemer: None, onderdrukt: false }
+        PubCell {
+            tekst: "-".into(),
+            soort: CellKind::Tekst,
+            waarde: None,
+            noemer: None,
+            onderdrukt: false,
+        }
     }
 }
 
@@ -92,7 +116,9 @@ pub struct PubTable {
 
 impl PubTable {
     pub fn has_suppressed(&self) -> bool {
-        self.rijen.iter().any(|r| r.cellen.iter().any(|c| c.onderdrukt))
+        self.rijen
+            .iter()
+            .any(|r| r.cellen.iter().any(|c| c.onderdrukt))
     }
 }
 
@@ -109,8 +135,18 @@ pub struct Protector {
 }
 
 impl Protector {
-    pub fn new(audience: Audience, min_cel: u64, min_noemer: u64, suppress_zero: bool) -> Protector {
-        Protector { audience, min_cel, min_noemer, suppress_zero }
+    pub fn new(
+        audience: Audience,
+        min_cel: u64,
+        min_noemer: u64,
+        suppress_zero: bool,
+    ) -> Protector {
+        Protector {
+            audience,
+            min_cel,
+            min_noemer,
+            suppress_zero,
+        }
     }
 
     fn public(&self) -> bool {
@@ -118,7 +154,10 @@ impl Protector {
     }
 
     fn policy(&self) -> Policy {
-        Policy { min_cel: self.min_cel, suppress_zero: self.suppress_zero }
+        Policy {
+            min_cel: self.min_cel,
+            suppress_zero: self.suppress_zero,
+        }
     }
 
     /// A lone count (not part of a table with totals).
@@ -139,7 +178,13 @@ impl Protector {
             return PubCell::hidden(CellKind::Percentage);
         }
         let w = teller as f64 / noemer as f64;
-        PubCell { tekst: nl::pct(w, 1), soort: CellKind::Percentage, waarde: Some(w), noemer: Some(noemer), onderdrukt: false }
+        PubCell {
+            tekst: nl::pct(w, 1),
+            soort: CellKind::Percentage,
+            waarde: Some(w),
+            noemer: Some(noemer),
+            onderdrukt: false,
+        }
     }
 
     /// A statistic (median, mean, ...) resting on `n` cases.
@@ -159,12 +204,22 @@ impl Protector {
 
     /// One column of counts per category, with a total row when `additive`
     /// (categories are disjoint). Sparse categories are merged first (kamer).
-    pub fn counts_1d(&self, id: &str, titel: &str, dim_label: &str, items: &[(String, u64)], multi_valued: bool) -> PubTable {
+    pub fn counts_1d(
+        &self,
+        id: &str,
+        titel: &str,
+        dim_label: &str,
+        items: &[(String, u64)],
+        multi_valued: bool,
+    ) -> PubTable {
         let mut notes = Vec::new();
         let items: Vec<(String, u64)> = if self.public() {
             let (merged, which) = suppress::collapse_small(items, self.min_cel, "Overig");
             if !which.is_empty() {
-                notes.push(format!("Samengevoegd tot \"Overig\": {}.", which.join(", ")));
+                notes.push(format!(
+                    "Samengevoegd tot \"Overig\": {}.",
+                    which.join(", ")
+                ));
             }
             merged
         } else {
@@ -173,28 +228,67 @@ impl Protector {
         let total: u64 = items.iter().map(|(_, v)| v).sum();
         let mut rijen: Vec<PubRow>;
         if multi_valued {
-            rijen = items.iter().map(|(l, v)| PubRow { kop: l.clone(), cellen: vec![self.count(*v)], totaal: false, deel_van: None }).collect();
+            rijen = items
+                .iter()
+                .map(|(l, v)| PubRow {
+                    kop: l.clone(),
+                    cellen: vec![self.count(*v)],
+                    totaal: false,
+                    deel_van: None,
+                })
+                .collect();
             notes.push("Een casus kan in meer dan één groep vallen; de groepen tellen daarom niet op tot het totaal.".into());
         } else {
             let mut values: Vec<u64> = items.iter().map(|(_, v)| *v).collect();
             values.push(total);
             let n = items.len();
-            let table = LinkedTable { values: values.clone(), equations: vec![Equation { total: n, parts: (0..n).collect() }] };
+            let table = LinkedTable {
+                values: values.clone(),
+                equations: vec![Equation {
+                    total: n,
+                    parts: (0..n).collect(),
+                }],
+            };
             let status = self.statuses(&table);
             rijen = items
                 .iter()
                 .enumerate()
-                .map(|(i, (l, v))| PubRow { kop: l.clone(), cellen: vec![self.cell(*v, status[i])], totaal: false, deel_van: None })
+                .map(|(i, (l, v))| PubRow {
+                    kop: l.clone(),
+                    cellen: vec![self.cell(*v, status[i])],
+                    totaal: false,
+                    deel_van: None,
+                })
                 .collect();
-            rijen.push(PubRow { kop: "Totaal".into(), cellen: vec![self.cell(total, status[n])], totaal: true, deel_van: None });
+            rijen.push(PubRow {
+                kop: "Totaal".into(),
+                cellen: vec![self.cell(total, status[n])],
+                totaal: true,
+                deel_van: None,
+            });
         }
-        let t = PubTable { id: id.into(), titel: titel.into(), kolommen: vec![dim_label.into(), "Aantal".into()], rijen, voetnoten: notes, totaal_kolom: false };
+        let t = PubTable {
+            id: id.into(),
+            titel: titel.into(),
+            kolommen: vec![dim_label.into(), "Aantal".into()],
+            rijen,
+            voetnoten: notes,
+            totaal_kolom: false,
+        };
         self.with_note(t)
     }
 
     /// The flow table: per row open at start + received = handled + open at end, and a
     /// total row. The balance is protected as well, though it is not printed as a column.
-    pub fn flow(&self, id: &str, titel: &str, row_labels: &[String], col_labels: &[String], cells: &[[u64; 4]], corner: &str) -> PubTable {
+    pub fn flow(
+        &self,
+        id: &str,
+        titel: &str,
+        row_labels: &[String],
+        col_labels: &[String],
+        cells: &[[u64; 4]],
+        corner: &str,
+    ) -> PubTable {
         // Layout per row: 4 cells plus a virtual balance cell; the last row holds the totals.
         let r = cells.len();
         let w = 5;
@@ -209,55 +303,113 @@ impl Protector {
         }
         let mut equations = Vec::new();
         for j in 0..w {
-            equations.push(Equation { total: r * w + j, parts: (0..r).map(|i| i * w + j).collect() });
+            equations.push(Equation {
+                total: r * w + j,
+                parts: (0..r).map(|i| i * w + j).collect(),
+            });
         }
         for i in 0..=r {
-            equations.push(Equation { total: i * w + 4, parts: vec![i * w, i * w + 1] });
-            equations.push(Equation { total: i * w + 4, parts: vec![i * w + 2, i * w + 3] });
+            equations.push(Equation {
+                total: i * w + 4,
+                parts: vec![i * w, i * w + 1],
+            });
+            equations.push(Equation {
+                total: i * w + 4,
+                parts: vec![i * w + 2, i * w + 3],
+            });
         }
         let table = LinkedTable { values, equations };
         let never: Vec<bool> = (0..(r + 1) * w).map(|c| c % w == 4).collect();
         let status = self.statuses_with_hidden(&table, &never);
         let rijen = (0..=r)
             .map(|i| PubRow {
-                kop: if i < r { row_labels[i].clone() } else { "Totaal".into() },
-                cellen: (0..4).map(|j| self.cell(table.values[i * w + j], status[i * w + j])).collect(),
+                kop: if i < r {
+                    row_labels[i].clone()
+                } else {
+                    "Totaal".into()
+                },
+                cellen: (0..4)
+                    .map(|j| self.cell(table.values[i * w + j], status[i * w + j]))
+                    .collect(),
                 totaal: i == r,
                 deel_van: None,
             })
             .collect();
         let mut kolommen = vec![corner.to_string()];
         kolommen.extend(col_labels.iter().cloned());
-        self.with_note(PubTable { id: id.into(), titel: titel.into(), kolommen, rijen, voetnoten: vec![], totaal_kolom: false })
+        self.with_note(PubTable {
+            id: id.into(),
+            titel: titel.into(),
+            kolommen,
+            rijen,
+            voetnoten: vec![],
+            totaal_kolom: false,
+        })
     }
 
     /// An r x c table of counts with row totals (last column) and a total row.
-    pub fn counts_2d(&self, id: &str, titel: &str, row_labels: &[String], col_labels: &[String], cells: &[Vec<u64>], corner: &str) -> PubTable {
+    pub fn counts_2d(
+        &self,
+        id: &str,
+        titel: &str,
+        row_labels: &[String],
+        col_labels: &[String],
+        cells: &[Vec<u64>],
+        corner: &str,
+    ) -> PubTable {
         let (table, rows, cols) = suppress::table_2d(cells);
         let (r, c) = (rows - 1, cols - 1);
         let status = self.statuses(&table);
         let mut rijen = Vec::new();
         for i in 0..=r {
-            let kop = if i < r { row_labels[i].clone() } else { "Totaal".into() };
-            let cellen = (0..=c).map(|j| self.cell(table.values[i * (c + 1) + j], status[i * (c + 1) + j])).collect();
-            rijen.push(PubRow { kop, cellen, totaal: i == r, deel_van: None });
+            let kop = if i < r {
+                row_labels[i].clone()
+            } else {
+                "Totaal".into()
+            };
+            let cellen = (0..=c)
+                .map(|j| self.cell(table.values[i * (c + 1) + j], status[i * (c + 1) + j]))
+                .collect();
+            rijen.push(PubRow {
+                kop,
+                cellen,
+                totaal: i == r,
+                deel_van: None,
+            });
         }
         let mut kolommen = vec![corner.to_string()];
         kolommen.extend(col_labels.iter().cloned());
         kolommen.push("Totaal".into());
-        self.with_note(PubTable { id: id.into(), titel: titel.into(), kolommen, rijen, voetnoten: vec![], totaal_kolom: true })
+        self.with_note(PubTable {
+            id: id.into(),
+            titel: titel.into(),
+            kolommen,
+            rijen,
+            voetnoten: vec![],
+            totaal_kolom: true,
+        })
     }
 
     /// Main categories with their sub-categories (parent = sum of children) and a grand total.
     /// Sparse sub-categories are merged into "overig" within their parent first.
-    pub fn hierarchy(&self, id: &str, titel: &str, dim_label: &str, parents: &[(String, Vec<(String, u64)>)]) -> PubTable {
+    pub fn hierarchy(
+        &self,
+        id: &str,
+        titel: &str,
+        dim_label: &str,
+        parents: &[(String, Vec<(String, u64)>)],
+    ) -> PubTable {
         let mut notes = Vec::new();
         let mut groups: Vec<(String, Vec<(String, u64)>)> = Vec::new();
         for (p, kids) in parents {
             let kids = if self.public() {
-                let (m, which) = suppress::collapse_small(kids, self.min_cel, &format!("{p}: overig"));
+                let (m, which) =
+                    suppress::collapse_small(kids, self.min_cel, &format!("{p}: overig"));
                 if !which.is_empty() {
-                    notes.push(format!("{p}: samengevoegd tot \"overig\": {}.", which.join(", ")));
+                    notes.push(format!(
+                        "{p}: samengevoegd tot \"overig\": {}.",
+                        which.join(", ")
+                    ));
                 }
                 m
             } else {
@@ -265,7 +417,10 @@ impl Protector {
             };
             groups.push((p.clone(), kids));
         }
-        let spec: Vec<(u64, Vec<u64>)> = groups.iter().map(|(_, k)| (k.iter().map(|x| x.1).sum(), k.iter().map(|x| x.1).collect())).collect();
+        let spec: Vec<(u64, Vec<u64>)> = groups
+            .iter()
+            .map(|(_, k)| (k.iter().map(|x| x.1).sum(), k.iter().map(|x| x.1).collect()))
+            .collect();
         let table = suppress::hierarchy(&spec);
         let status = self.statuses(&table);
         // Layout of suppress::hierarchy: for each parent: parent cell, then its children; grand total last.
@@ -273,15 +428,37 @@ impl Protector {
         let mut idx = 0;
         for (p, kids) in &groups {
             let parent_row = rijen.len();
-            rijen.push(PubRow { kop: p.clone(), cellen: vec![self.cell(table.values[idx], status[idx])], totaal: false, deel_van: None });
+            rijen.push(PubRow {
+                kop: p.clone(),
+                cellen: vec![self.cell(table.values[idx], status[idx])],
+                totaal: false,
+                deel_van: None,
+            });
             idx += 1;
             for (k, _) in kids {
-                rijen.push(PubRow { kop: format!("– {k}"), cellen: vec![self.cell(table.values[idx], status[idx])], totaal: false, deel_van: Some(parent_row) });
+                rijen.push(PubRow {
+                    kop: format!("– {k}"),
+                    cellen: vec![self.cell(table.values[idx], status[idx])],
+                    totaal: false,
+                    deel_van: Some(parent_row),
+                });
                 idx += 1;
             }
         }
-        rijen.push(PubRow { kop: "Totaal".into(), cellen: vec![self.cell(table.values[idx], status[idx])], totaal: true, deel_van: None });
-        let t = PubTable { id: id.into(), titel: titel.into(), kolommen: vec![dim_label.into(), "Aantal".into()], rijen, voetnoten: notes, totaal_kolom: false };
+        rijen.push(PubRow {
+            kop: "Totaal".into(),
+            cellen: vec![self.cell(table.values[idx], status[idx])],
+            totaal: true,
+            deel_van: None,
+        });
+        let t = PubTable {
+            id: id.into(),
+            titel: titel.into(),
+            kolommen: vec![dim_label.into(), "Aantal".into()],
+            rijen,
+            voetnoten: notes,
+            totaal_kolom: false,
+        };
         self.with_note(t)
     }
 
@@ -289,14 +466,25 @@ impl Protector {
     /// (`never_shown`, e.g. a balance that is not printed): small cells are hidden, then
     /// the smallest visible neighbour of any recoverable cell, until nothing published
     /// can be worked out. Returns the status of every cell.
-    pub fn statuses_with_hidden(&self, table: &LinkedTable, never_shown: &[bool]) -> Vec<CellStatus> {
+    pub fn statuses_with_hidden(
+        &self,
+        table: &LinkedTable,
+        never_shown: &[bool],
+    ) -> Vec<CellStatus> {
         let n = table.values.len();
         if !self.public() {
             return vec![CellStatus::Shown; n];
         }
         let small = |v: u64| (v > 0 && v < self.min_cel) || (v == 0 && self.suppress_zero);
-        let mut status: Vec<CellStatus> =
-            (0..n).map(|i| if !never_shown[i] && small(table.values[i]) { CellStatus::Primary } else { CellStatus::Shown }).collect();
+        let mut status: Vec<CellStatus> = (0..n)
+            .map(|i| {
+                if !never_shown[i] && small(table.values[i]) {
+                    CellStatus::Primary
+                } else {
+                    CellStatus::Shown
+                }
+            })
+            .collect();
         let touching = |c: usize| -> Vec<usize> {
             table
                 .equations
@@ -307,16 +495,33 @@ impl Protector {
                 .collect()
         };
         loop {
-            let hidden: Vec<bool> = (0..n).map(|i| never_shown[i] || status[i] != CellStatus::Shown).collect();
-            let rec: Vec<usize> = suppress::recoverable(table, &hidden).into_iter().filter(|&c| !never_shown[c]).collect();
+            let hidden: Vec<bool> = (0..n)
+                .map(|i| never_shown[i] || status[i] != CellStatus::Shown)
+                .collect();
+            let rec: Vec<usize> = suppress::recoverable(table, &hidden)
+                .into_iter()
+                .filter(|&c| !never_shown[c])
+                .collect();
             if rec.is_empty() {
                 break;
             }
             // The smallest visible cell sharing an equation with a recoverable cell, else two steps away.
-            let near: Vec<usize> = rec.iter().flat_map(|&r| touching(r)).filter(|&c| !hidden[c]).collect();
-            let far: Vec<usize> = rec.iter().flat_map(|&r| touching(r)).flat_map(&touching).filter(|&c| !hidden[c]).collect();
+            let near: Vec<usize> = rec
+                .iter()
+                .flat_map(|&r| touching(r))
+                .filter(|&c| !hidden[c])
+                .collect();
+            let far: Vec<usize> = rec
+                .iter()
+                .flat_map(|&r| touching(r))
+                .flat_map(&touching)
+                .filter(|&c| !hidden[c])
+                .collect();
             let pick = if near.is_empty() { far } else { near };
-            match pick.into_iter().min_by_key(|&c| (table.values[c] == 0, table.values[c], c)) {
+            match pick
+                .into_iter()
+                .min_by_key(|&c| (table.values[c] == 0, table.values[c], c))
+            {
                 Some(c) => status[c] = CellStatus::Secondary,
                 None => {
                     // Nothing left to hide around it: hide every visible cell (safe, if blunt).
@@ -373,24 +578,47 @@ pub fn linked_from_published(t: &PubTable) -> Option<(LinkedTable, Vec<bool>)> {
         }
     }
     let mut equations = Vec::new();
-    let count_cols: Vec<usize> = (0..ncols).filter(|&c| t.rijen.iter().all(|r| matches!(r.cellen[c].soort, CellKind::Aantal))).collect();
+    let count_cols: Vec<usize> = (0..ncols)
+        .filter(|&c| {
+            t.rijen
+                .iter()
+                .all(|r| matches!(r.cellen[c].soort, CellKind::Aantal))
+        })
+        .collect();
     if let Some(tot) = t.rijen.iter().position(|r| r.totaal) {
-        let plain: Vec<usize> = (0..t.rijen.len()).filter(|&r| r != tot && t.rijen[r].deel_van.is_none()).collect();
+        let plain: Vec<usize> = (0..t.rijen.len())
+            .filter(|&r| r != tot && t.rijen[r].deel_van.is_none())
+            .collect();
         for &c in &count_cols {
-            equations.push(Equation { total: idx(tot, c), parts: plain.iter().map(|&r| idx(r, c)).collect() });
+            equations.push(Equation {
+                total: idx(tot, c),
+                parts: plain.iter().map(|&r| idx(r, c)).collect(),
+            });
         }
     }
-    let parents: std::collections::BTreeSet<usize> = t.rijen.iter().filter_map(|r| r.deel_van).collect();
+    let parents: std::collections::BTreeSet<usize> =
+        t.rijen.iter().filter_map(|r| r.deel_van).collect();
     for p in parents {
-        let parts: Vec<usize> = (0..t.rijen.len()).filter(|&r| t.rijen[r].deel_van == Some(p)).collect();
+        let parts: Vec<usize> = (0..t.rijen.len())
+            .filter(|&r| t.rijen[r].deel_van == Some(p))
+            .collect();
         for &c in &count_cols {
-            equations.push(Equation { total: idx(p, c), parts: parts.iter().map(|&r| idx(r, c)).collect() });
+            equations.push(Equation {
+                total: idx(p, c),
+                parts: parts.iter().map(|&r| idx(r, c)).collect(),
+            });
         }
     }
     if t.totaal_kolom && count_cols.len() >= 2 {
         let last = *count_cols.last().unwrap();
         for r in 0..t.rijen.len() {
-            equations.push(Equation { total: idx(r, last), parts: count_cols[..count_cols.len() - 1].iter().map(|&c| idx(r, c)).collect() });
+            equations.push(Equation {
+                total: idx(r, last),
+                parts: count_cols[..count_cols.len() - 1]
+                    .iter()
+                    .map(|&c| idx(r, c))
+                    .collect(),
+            });
         }
     }
     if equations.is_empty() {
@@ -415,7 +643,13 @@ mod tests {
     fn one_small_cell_with_a_total_takes_a_second_cell_along() {
         let p = Protector::new(Audience::Kamer, 5, 10, false);
         // No merging possible to a safe overig? 3 alone merges with the next smallest (6) into overig = 9.
-        let t = p.counts_1d("t", "T", "x", &[("a".into(), 20), ("b".into(), 3), ("c".into(), 6)], false);
+        let t = p.counts_1d(
+            "t",
+            "T",
+            "x",
+            &[("a".into(), 20), ("b".into(), 3), ("c".into(), 6)],
+            false,
+        );
         assert!(!t.has_suppressed(), "merging made it safe: {:?}", t.rijen);
         assert!(t.voetnoten.iter().any(|n| n.contains("Samengevoegd")));
         let (lt, hidden) = linked_from_published(&t).unwrap();
@@ -425,7 +659,14 @@ mod tests {
     #[test]
     fn two_d_tables_hide_nothing_recoverable() {
         let p = Protector::new(Audience::Kamer, 5, 10, false);
-        let t = p.counts_2d("f", "Stroom", &["A".into(), "B".into()], &["x".into(), "y".into()], &[vec![2, 10], vec![8, 12]], "dienst");
+        let t = p.counts_2d(
+            "f",
+            "Stroom",
+            &["A".into(), "B".into()],
+            &["x".into(), "y".into()],
+            &[vec![2, 10], vec![8, 12]],
+            "dienst",
+        );
         assert!(t.rijen[0].cellen[0].onderdrukt);
         let (lt, hidden) = linked_from_published(&t).unwrap();
         assert!(suppress::recoverable_published(&lt, &hidden).is_empty());
@@ -466,6 +707,13 @@ mod regression {
         let t = p.counts_2d("c", "c", &labels, &cols, &cells, "k");
         let (lt, hidden) = linked_from_published(&t).unwrap();
         let rec = suppress::recoverable_published(&lt, &hidden);
-        assert!(rec.is_empty(), "recoverable: {rec:?}\n{:#?}", t.rijen.iter().map(|r| r.cellen.iter().map(|c| c.tekst.clone()).collect::<Vec<_>>()).collect::<Vec<_>>());
+        assert!(
+            rec.is_empty(),
+            "recoverable: {rec:?}\n{:#?}",
+            t.rijen
+                .iter()
+                .map(|r| r.cellen.iter().map(|c| c.tekst.clone()).collect::<Vec<_>>())
+                .collect::<Vec<_>>()
+        );
     }
 }

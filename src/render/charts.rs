@@ -38,8 +38,15 @@ pub struct Bar {
 }
 
 fn finish(svg: String, title: &str) -> String {
-    let esc = title.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
-    svg.replacen("<svg ", "<svg role=\"img\" ", 1).replacen('>', &format!("><title>{esc}</title>"), 1)
+    let esc = title
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    svg.replacen("<svg ", "<svg role=\"img\" ", 1).replacen(
+        '>',
+        &format!("><title>{esc}</title>"),
+        1,
+    )
 }
 
 fn font(size: u32) -> TextStyle<'static> {
@@ -47,13 +54,24 @@ fn font(size: u32) -> TextStyle<'static> {
 }
 
 /// Stacked vertical bars per category (e.g. intake per quarter by dienst).
-pub fn stacked_bars(title: &str, categories: &[String], series: &[Series], y_label: &str) -> String {
+pub fn stacked_bars(
+    title: &str,
+    categories: &[String],
+    series: &[Series],
+    y_label: &str,
+) -> String {
     let mut buf = String::new();
     {
         let root = SVGBackend::with_string(&mut buf, (760, 360)).into_drawing_area();
         let _ = root.fill(&WHITE);
-        let totals: Vec<f64> =
-            (0..categories.len()).map(|i| series.iter().filter_map(|s| s.values.get(i).copied().flatten()).sum()).collect();
+        let totals: Vec<f64> = (0..categories.len())
+            .map(|i| {
+                series
+                    .iter()
+                    .filter_map(|s| s.values.get(i).copied().flatten())
+                    .sum()
+            })
+            .collect();
         let max = totals.iter().cloned().fold(1.0, f64::max) * 1.1;
         let n = categories.len().max(1);
         let cats = categories.to_vec();
@@ -86,9 +104,14 @@ pub fn stacked_bars(title: &str, categories: &[String], series: &[Series], y_lab
         for i in 0..categories.len() {
             let mut base = 0.0;
             for (k, s) in series.iter().enumerate() {
-                let Some(v) = s.values.get(i).copied().flatten() else { continue };
+                let Some(v) = s.values.get(i).copied().flatten() else {
+                    continue;
+                };
                 let c = PALETTE[k % PALETTE.len()];
-                let _ = chart.draw_series(std::iter::once(Rectangle::new([(i as f64 - 0.35, base), (i as f64 + 0.35, base + v)], c.filled())));
+                let _ = chart.draw_series(std::iter::once(Rectangle::new(
+                    [(i as f64 - 0.35, base), (i as f64 + 0.35, base + v)],
+                    c.filled(),
+                )));
                 base += v;
             }
         }
@@ -96,7 +119,11 @@ pub fn stacked_bars(title: &str, categories: &[String], series: &[Series], y_lab
             let y = 20 + k as i32 * 20;
             let c = PALETTE[k % PALETTE.len()];
             let _ = root.draw(&Rectangle::new([(570, y), (584, y + 12)], c.filled()));
-            let _ = root.draw(&Text::new(s.name.chars().take(28).collect::<String>(), (590, y), font(12)));
+            let _ = root.draw(&Text::new(
+                s.name.chars().take(28).collect::<String>(),
+                (590, y),
+                font(12),
+            ));
         }
         let _ = root.present();
     }
@@ -112,7 +139,10 @@ pub fn horizontal_bars(title: &str, bars: &[Bar], x_label: &str) -> String {
         let _ = root.fill(&WHITE);
         let max = bars.iter().filter_map(|b| b.value).fold(1.0, f64::max) * 1.15;
         let n = bars.len().max(1);
-        let labels: Vec<String> = bars.iter().map(|b| b.label.chars().take(48).collect()).collect();
+        let labels: Vec<String> = bars
+            .iter()
+            .map(|b| b.label.chars().take(48).collect())
+            .collect();
         let fmt = move |y: &f64| -> String {
             let i = y.round() as usize;
             if (y - y.round()).abs() < 1e-9 && i < labels.len() {
@@ -143,11 +173,22 @@ pub fn horizontal_bars(title: &str, bars: &[Bar], x_label: &str) -> String {
             match b.value {
                 Some(v) => {
                     let c = PALETTE[b.group % PALETTE.len()];
-                    let _ = chart.draw_series(std::iter::once(Rectangle::new([(0.0, y - 0.32), (v, y + 0.32)], c.filled())));
-                    let _ = chart.draw_series(std::iter::once(Text::new(crate::nl::dec(v, 0), (v + max * 0.01, y + 0.1), font(11))));
+                    let _ = chart.draw_series(std::iter::once(Rectangle::new(
+                        [(0.0, y - 0.32), (v, y + 0.32)],
+                        c.filled(),
+                    )));
+                    let _ = chart.draw_series(std::iter::once(Text::new(
+                        crate::nl::dec(v, 0),
+                        (v + max * 0.01, y + 0.1),
+                        font(11),
+                    )));
                 }
                 None => {
-                    let _ = chart.draw_series(std::iter::once(Text::new(". (onderdrukt)".to_string(), (max * 0.01, y + 0.1), font(11))));
+                    let _ = chart.draw_series(std::iter::once(Text::new(
+                        ". (onderdrukt)".to_string(),
+                        (max * 0.01, y + 0.1),
+                        font(11),
+                    )));
                 }
             }
         }
@@ -189,7 +230,10 @@ pub fn step_curve(title: &str, points: &[(f64, f64)], x_label: &str, y_label: &s
         }
         stepped.push((xmax, last));
         let _ = chart.draw_series(LineSeries::new(stepped, PALETTE[0].stroke_width(2)));
-        let _ = chart.draw_series(LineSeries::new(vec![(0.0, 0.5), (xmax, 0.5)], PALETTE[5].stroke_width(1)));
+        let _ = chart.draw_series(LineSeries::new(
+            vec![(0.0, 0.5), (xmax, 0.5)],
+            PALETTE[5].stroke_width(1),
+        ));
         let _ = root.present();
     }
     finish(buf, title)
@@ -203,7 +247,18 @@ mod tests {
     fn suppressed_values_are_not_drawn_but_marked() {
         let svg = horizontal_bars(
             "Rode draden",
-            &[Bar { label: "groot".into(), value: Some(12.0), group: 0 }, Bar { label: "klein".into(), value: None, group: 1 }],
+            &[
+                Bar {
+                    label: "groot".into(),
+                    value: Some(12.0),
+                    group: 0,
+                },
+                Bar {
+                    label: "klein".into(),
+                    value: None,
+                    group: 1,
+                },
+            ],
             "casussen",
         );
         assert!(svg.contains("onderdrukt"));
@@ -212,9 +267,15 @@ mod tests {
 
     #[test]
     fn charts_are_deterministic() {
-        let s = vec![Series { name: "Dienst Toeslagen".into(), values: vec![Some(3.0), None, Some(5.0)] }];
+        let s = vec![Series {
+            name: "Dienst Toeslagen".into(),
+            values: vec![Some(3.0), None, Some(5.0)],
+        }];
         let c = vec!["2025-Q1".to_string(), "2025-Q2".into(), "2025-Q3".into()];
-        assert_eq!(stacked_bars("x", &c, &s, "aantal"), stacked_bars("x", &c, &s, "aantal"));
+        assert_eq!(
+            stacked_bars("x", &c, &s, "aantal"),
+            stacked_bars("x", &c, &s, "aantal")
+        );
         let k = step_curve("km", &[(10.0, 0.8), (40.0, 0.4)], "dagen", "nog open");
         assert!(k.contains("polyline") || k.contains("path"));
     }

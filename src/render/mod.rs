@@ -40,7 +40,9 @@ impl std::str::FromStr for Format {
             "pdf" => Ok(Format::Pdf),
             "md" | "markdown" => Ok(Format::Markdown),
             "xlsx" | "excel" => Ok(Format::Xlsx),
-            o => Err(format!("onbekend formaat \"{o}\"; kies uit html, pdf, md, xlsx")),
+            o => Err(format!(
+                "onbekend formaat \"{o}\"; kies uit html, pdf, md, xlsx"
+            )),
         }
     }
 }
@@ -81,24 +83,36 @@ pub fn typst_string(s: &str) -> String {
 
 /// Escapes text for a Markdown table cell or paragraph.
 pub fn md_escape(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('|', "\\|").replace(['\n', '\r'], " ").replace('*', "\\*").replace('_', "\\_")
+    s.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace(['\n', '\r'], " ")
+        .replace('*', "\\*")
+        .replace('_', "\\_")
 }
 
 impl Templates {
     /// Loads the defaults, replacing each template that exists in `dir`.
     pub fn load(dir: Option<&Path>) -> Result<Templates> {
         let mut tera = tera::Tera::new();
-        tera.register_filter("typst", |s: &str, _: tera::Kwargs, _: &tera::State| typst_string(s));
-        tera.register_filter("md", |s: &str, _: tera::Kwargs, _: &tera::State| md_escape(s));
+        tera.register_filter("typst", |s: &str, _: tera::Kwargs, _: &tera::State| {
+            typst_string(s)
+        });
+        tera.register_filter("md", |s: &str, _: tera::Kwargs, _: &tera::State| {
+            md_escape(s)
+        });
         for (name, src) in DEFAULT_TEMPLATES {
             let (source, origin) = match dir.map(|d| d.join(name)).filter(|p| p.exists()) {
                 Some(p) => (
-                    std::fs::read_to_string(&p).map_err(|e| Error::Sjabloon { sjabloon: p.display().to_string(), melding: format!("onleesbaar ({e})") })?,
+                    std::fs::read_to_string(&p).map_err(|e| Error::Sjabloon {
+                        sjabloon: p.display().to_string(),
+                        melding: format!("onleesbaar ({e})"),
+                    })?,
                     p.display().to_string(),
                 ),
                 None => (src.to_string(), format!("templates/{name}")),
             };
-            tera.add_raw_template(name, &source).map_err(|e| template_error(&origin, &e))?;
+            tera.add_raw_template(name, &source)
+                .map_err(|e| template_error(&origin, &e))?;
         }
         Ok(Templates { tera })
     }
@@ -106,7 +120,9 @@ impl Templates {
     /// Renders one template with the report as context.
     pub fn render(&self, name: &str, report: &Report) -> Result<String> {
         let ctx = tera::Context::from_serialize(report).map_err(|e| template_error(name, &e))?;
-        self.tera.render(name, &ctx).map_err(|e| template_error(name, &e))
+        self.tera
+            .render(name, &ctx)
+            .map_err(|e| template_error(name, &e))
     }
 }
 
@@ -115,20 +131,37 @@ fn template_error(name: &str, e: &tera::Error) -> Error {
     let full = format!("{e}");
     let line = full
         .lines()
-        .find_map(|l| l.split_once(".html:").or(l.split_once(".md:")).or(l.split_once(".typ:")).map(|(_, r)| r.split(':').next().unwrap_or("").to_string()))
+        .find_map(|l| {
+            l.split_once(".html:")
+                .or(l.split_once(".md:"))
+                .or(l.split_once(".typ:"))
+                .map(|(_, r)| r.split(':').next().unwrap_or("").to_string())
+        })
         .filter(|n| n.chars().all(|c| c.is_ascii_digit()) && !n.is_empty());
     let melding = match line {
-        Some(n) => format!("fout op regel {n}: {}", full.lines().next().unwrap_or("").trim()),
+        Some(n) => format!(
+            "fout op regel {n}: {}",
+            full.lines().next().unwrap_or("").trim()
+        ),
         None => format!("fout: {}", full.replace('\n', " ").trim()),
     };
-    Error::Sjabloon { sjabloon: name.to_string(), melding }
+    Error::Sjabloon {
+        sjabloon: name.to_string(),
+        melding,
+    }
 }
 
 /// The renderer of a format.
 pub fn renderer_for(f: Format) -> Box<dyn Renderer> {
     match f {
-        Format::Html => Box::new(TemplateRenderer { template: "rapport.html", file: "rapport.html" }),
-        Format::Markdown => Box::new(TemplateRenderer { template: "rapport.md", file: "rapport.md" }),
+        Format::Html => Box::new(TemplateRenderer {
+            template: "rapport.html",
+            file: "rapport.html",
+        }),
+        Format::Markdown => Box::new(TemplateRenderer {
+            template: "rapport.md",
+            file: "rapport.md",
+        }),
         Format::Pdf => Box::new(pdf::PdfRenderer),
         Format::Xlsx => Box::new(XlsxRenderer),
     }
@@ -142,7 +175,10 @@ pub struct TemplateRenderer {
 
 impl Renderer for TemplateRenderer {
     fn render(&self, report: &Report, templates: &Templates) -> Result<Vec<(String, Vec<u8>)>> {
-        Ok(vec![(self.file.to_string(), templates.render(self.template, report)?.into_bytes())])
+        Ok(vec![(
+            self.file.to_string(),
+            templates.render(self.template, report)?.into_bytes(),
+        )])
     }
 }
 
@@ -166,7 +202,11 @@ impl Renderer for XlsxRenderer {
                     .map(|r| {
                         let mut row = vec![Cell::text(r.kop.clone())];
                         row.extend(r.cellen.iter().map(|c| match (c.soort, c.waarde) {
-                            (crate::protect::tables::CellKind::Aantal, Some(v)) if !c.onderdrukt => Cell::Number(v),
+                            (crate::protect::tables::CellKind::Aantal, Some(v))
+                                if !c.onderdrukt =>
+                            {
+                                Cell::Number(v)
+                            }
                             _ => Cell::text(c.tekst.clone()),
                         }));
                         row
@@ -183,23 +223,67 @@ impl Renderer for XlsxRenderer {
         let h = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         sheets.push(Sheet::new(
             "Signalen",
-            h(&["Signaal", "Onderwerp", "Ontvanger", "Eigenaar", "Status", "Leeftijd", "Reactie"]),
+            h(&[
+                "Signaal",
+                "Onderwerp",
+                "Ontvanger",
+                "Eigenaar",
+                "Status",
+                "Leeftijd",
+                "Reactie",
+            ]),
             report
                 .signalen
                 .iter()
-                .map(|s| [&s.id, &s.onderwerp, &s.ontvanger, &s.eigenaar, &s.status, &s.leeftijd, &s.reactie].iter().map(|x| Cell::text(x.to_string())).collect())
+                .map(|s| {
+                    [
+                        &s.id,
+                        &s.onderwerp,
+                        &s.ontvanger,
+                        &s.eigenaar,
+                        &s.status,
+                        &s.leeftijd,
+                        &s.reactie,
+                    ]
+                    .iter()
+                    .map(|x| Cell::text(x.to_string()))
+                    .collect()
+                })
                 .collect(),
         ));
         sheets.push(Sheet::new(
             "Verantwoording",
-            h(&["Bron", "Bestand", "Gelezen", "Geaccepteerd", "In quarantaine", "SHA-256"]),
+            h(&[
+                "Bron",
+                "Bestand",
+                "Gelezen",
+                "Geaccepteerd",
+                "In quarantaine",
+                "SHA-256",
+            ]),
             report
                 .bronnen
                 .iter()
-                .map(|b| [&b.soort, &b.bestand, &b.gelezen, &b.geaccepteerd, &b.quarantaine, &b.sha256].iter().map(|x| Cell::text(x.to_string())).collect())
+                .map(|b| {
+                    [
+                        &b.soort,
+                        &b.bestand,
+                        &b.gelezen,
+                        &b.geaccepteerd,
+                        &b.quarantaine,
+                        &b.sha256,
+                    ]
+                    .iter()
+                    .map(|x| Cell::text(x.to_string()))
+                    .collect()
+                })
                 .collect(),
         ));
-        let date = chrono::NaiveDate::parse_from_str(&report.peildatum_iso, "%Y-%m-%d").unwrap_or_default();
-        Ok(vec![("rapport.xlsx".into(), xlsx::workbook_bytes(&sheets, date)?)])
+        let date = chrono::NaiveDate::parse_from_str(&report.peildatum_iso, "%Y-%m-%d")
+            .unwrap_or_default();
+        Ok(vec![(
+            "rapport.xlsx".into(),
+            xlsx::workbook_bytes(&sheets, date)?,
+        )])
     }
 }

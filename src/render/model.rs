@@ -14,7 +14,7 @@ use crate::export::ledger::LedgerSignal;
 use crate::model::{Case, Signal};
 use crate::nl;
 use crate::protect::kanon::{self, QuasiId, StoryDecision};
-use crate::protect::tables::{Audience, PubCell, PubRow, PubTable, Protector};
+use crate::protect::tables::{Audience, Protector, PubCell, PubRow, PubTable};
 use crate::protect::{self, PiiLogEntry, TextMode};
 use crate::render::charts::{self, Bar, Series};
 use chrono::{Datelike, NaiveDate};
@@ -161,7 +161,10 @@ pub fn build(inp: &Inputs) -> (Report, ProtectLog) {
     let mode = TextMode::from_config(cfg);
     let mut cases: Vec<Case> = an.dataset.case_structs().unwrap_or_default();
     let mut signals: Vec<Signal> = an.dataset.signal_structs().unwrap_or_default();
-    let mut log = ProtectLog { persoonsgegevens: protect::scrub(&mut cases, &mut signals, mode), ..Default::default() };
+    let mut log = ProtectLog {
+        persoonsgegevens: protect::scrub(&mut cases, &mut signals, mode),
+        ..Default::default()
+    };
     let peil = ind.peildatum;
     let period = &ind.periode;
 
@@ -171,16 +174,54 @@ pub fn build(inp: &Inputs) -> (Report, ProtectLog) {
     let breakdown = |id: &str, dim: &str| -> Vec<(String, u64)> {
         ind.by(id, dim)
             .iter()
-            .map(|r| (r.groep.as_deref().unwrap_or("onbekend"), r.teller.unwrap_or(0.0) as u64))
+            .map(|r| {
+                (
+                    r.groep.as_deref().unwrap_or("onbekend"),
+                    r.teller.unwrap_or(0.0) as u64,
+                )
+            })
             .filter(|(g, n)| !(*g == "onbekend" && *n == 0))
-            .map(|(g, n)| (if g == "onbekend" { "Onbekend".to_string() } else { label(dim, g) }, n))
+            .map(|(g, n)| {
+                (
+                    if g == "onbekend" {
+                        "Onbekend".to_string()
+                    } else {
+                        label(dim, g)
+                    },
+                    n,
+                )
+            })
             .collect()
     };
-    tabellen.push(p.counts_1d("instroom-aandrager", "Ontvangen casussen per type aandrager", "Type aandrager", &breakdown("ontvangen_aantal", "aandrager_type"), false));
-    tabellen.push(p.counts_1d("instroom-dienst", "Ontvangen casussen per dienst", "Dienst", &breakdown("ontvangen_aantal", "dienst"), false));
+    tabellen.push(p.counts_1d(
+        "instroom-aandrager",
+        "Ontvangen casussen per type aandrager",
+        "Type aandrager",
+        &breakdown("ontvangen_aantal", "aandrager_type"),
+        false,
+    ));
+    tabellen.push(p.counts_1d(
+        "instroom-dienst",
+        "Ontvangen casussen per dienst",
+        "Dienst",
+        &breakdown("ontvangen_aantal", "dienst"),
+        false,
+    ));
     tabellen.push(theme_table(&cases, period, &p, cfg));
-    tabellen.push(p.counts_1d("instroom-doelgroep", "Ontvangen casussen per doelgroep", "Doelgroep", &breakdown("ontvangen_aantal", "doelgroep"), true));
-    tabellen.push(p.counts_1d("triage", "Triagebesluiten in de periode", "Besluit", &breakdown("triage_aantal", "triage_besluit"), false));
+    tabellen.push(p.counts_1d(
+        "instroom-doelgroep",
+        "Ontvangen casussen per doelgroep",
+        "Doelgroep",
+        &breakdown("ontvangen_aantal", "doelgroep"),
+        true,
+    ));
+    tabellen.push(p.counts_1d(
+        "triage",
+        "Triagebesluiten in de periode",
+        "Besluit",
+        &breakdown("triage_aantal", "triage_besluit"),
+        false,
+    ));
     tabellen.push(warm_table(ind, &p, cfg));
     tabellen.push(flow_table(ind, &p, cfg));
     tabellen.push(escalation_table(ind, &p, cfg));
@@ -189,7 +230,8 @@ pub fn build(inp: &Inputs) -> (Report, ProtectLog) {
 
     let grafieken = charts_for(&cases, ind, &an.draden, &p, cfg, &mut tabellen);
     let (draden, draden_tabel) = draden_views(&an.draden, &cases, &signals, &p, inp, &mut log);
-    let (signalen, signalen_status) = signal_views(inp.ledger, period.start, peil, &p, mode, &mut log);
+    let (signalen, signalen_status) =
+        signal_views(inp.ledger, period.start, peil, &p, mode, &mut log);
     let lessen = lessons(&cases, period.start, period.end);
     let kerncijfers = key_figures(ind, &p);
     let samenvatting = summary_sentences(ind, &draden, &p, period.title());
@@ -198,13 +240,33 @@ pub fn build(inp: &Inputs) -> (Report, ProtectLog) {
         .chain(std::iter::once(&draden_tabel))
         .filter(|t| t.has_suppressed() || t.voetnoten.iter().any(|n| n.contains("amengevoegd")))
         .map(|t| {
-            let merged: Vec<&String> = t.voetnoten.iter().filter(|n| n.contains("amengevoegd")).collect();
-            let hidden = t.rijen.iter().flat_map(|r| &r.cellen).filter(|c| c.onderdrukt).count();
+            let merged: Vec<&String> = t
+                .voetnoten
+                .iter()
+                .filter(|n| n.contains("amengevoegd"))
+                .collect();
+            let hidden = t
+                .rijen
+                .iter()
+                .flat_map(|r| &r.cellen)
+                .filter(|c| c.onderdrukt)
+                .count();
             format!(
                 "{}: {} cel(len) niet getoond{}",
                 t.titel,
                 hidden,
-                if merged.is_empty() { String::new() } else { format!("; {}", merged.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" ")) }
+                if merged.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        "; {}",
+                        merged
+                            .iter()
+                            .map(|s| s.as_str())
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    )
+                }
             )
         })
         .collect();
@@ -215,7 +277,10 @@ pub fn build(inp: &Inputs) -> (Report, ProtectLog) {
         .iter()
         .map(|s| Source {
             soort: s.soort.clone(),
-            bestand: std::path::Path::new(&s.bestand).file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default(),
+            bestand: std::path::Path::new(&s.bestand)
+                .file_name()
+                .map(|f| f.to_string_lossy().to_string())
+                .unwrap_or_default(),
             gelezen: nl::int(s.gelezen as i64),
             geaccepteerd: nl::int(s.geaccepteerd as i64),
             quarantaine: nl::int(s.in_quarantaine as i64),
@@ -231,23 +296,56 @@ pub fn build(inp: &Inputs) -> (Report, ProtectLog) {
             noemer: d.noemer.into(),
             uitsluitingen: d.uitsluitingen.into(),
             versie: d.versie,
-            gewijzigd: inp.previous_versions.as_ref().and_then(|m| m.get(d.id)).is_some_and(|v| *v != d.versie),
+            gewijzigd: inp
+                .previous_versions
+                .as_ref()
+                .and_then(|m| m.get(d.id))
+                .is_some_and(|v| *v != d.versie),
         })
         .collect();
     let intern = inp.audience == Audience::Intern;
     let open_casussen = intern.then(|| open_case_table(ind, cfg));
-    let waarschuwingen = if intern { an.dataset.report.invoer.iter().flat_map(|s| s.waarschuwingen.iter().map(move |w| format!("{}: {w}", s.soort))).collect() } else { Vec::new() };
+    let waarschuwingen = if intern {
+        an.dataset
+            .report
+            .invoer
+            .iter()
+            .flat_map(|s| {
+                s.waarschuwingen
+                    .iter()
+                    .map(move |w| format!("{}: {w}", s.soort))
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let persoonsgegevens = if intern {
         let mut per: BTreeMap<String, usize> = BTreeMap::new();
         for e in &log.persoonsgegevens {
-            *per.entry(format!("{} in {}.{}", e.soort.label(), e.bron, e.veld)).or_default() += 1;
+            *per.entry(format!("{} in {}.{}", e.soort.label(), e.bron, e.veld))
+                .or_default() += 1;
         }
-        per.into_iter().map(|(k, n)| format!("{k}: {n} tekst(en) {}", if mode == TextMode::Weglaten { "weggelaten" } else { "gemaskeerd" })).collect()
+        per.into_iter()
+            .map(|(k, n)| {
+                format!(
+                    "{k}: {n} tekst(en) {}",
+                    if mode == TextMode::Weglaten {
+                        "weggelaten"
+                    } else {
+                        "gemaskeerd"
+                    }
+                )
+            })
+            .collect()
     } else {
         Vec::new()
     };
     let report = Report {
-        titel: if intern { format!("Kwartaalanalyse {}", period.title()) } else { format!("Rapportage aan de Tweede Kamer over het {}", period.title()) },
+        titel: if intern {
+            format!("Kwartaalanalyse {}", period.title())
+        } else {
+            format!("Rapportage aan de Tweede Kamer over het {}", period.title())
+        },
         ondertitel: cfg.rapport.organisatie.clone(),
         publiek: inp.audience,
         intern,
@@ -257,7 +355,11 @@ pub fn build(inp: &Inputs) -> (Report, ProtectLog) {
         vorige_periode: ind.vorige_periode.title(),
         peildatum: nl::date(peil),
         peildatum_iso: peil.to_string(),
-        versie: format!("rodedraad {}, definities versie {}", env!("CARGO_PKG_VERSION"), indicators::DEFINITIONS_VERSION),
+        versie: format!(
+            "rodedraad {}, definities versie {}",
+            env!("CARGO_PKG_VERSION"),
+            indicators::DEFINITIONS_VERSION
+        ),
         samenvatting,
         kerncijfers,
         tabellen,
@@ -289,7 +391,12 @@ fn fmt_value(r: &Record, p: &Protector) -> PubCell {
 }
 
 fn fmt_prev(r: &Record, p: &Protector) -> PubCell {
-    let shadow = Record { teller: r.vorige_teller, noemer: r.vorige_noemer, waarde: r.vorige_waarde, ..r.clone() };
+    let shadow = Record {
+        teller: r.vorige_teller,
+        noemer: r.vorige_noemer,
+        waarde: r.vorige_waarde,
+        ..r.clone()
+    };
     fmt_value(&shadow, p)
 }
 
@@ -305,22 +412,50 @@ fn key_table(ind: &Indicators, p: &Protector, inp: &Inputs) -> PubTable {
                 let nc = p.count(n);
                 PubCell::text(format!("{} van {}", tc.tekst, nc.tekst))
             }
-            (Eenheid::Dagen | Eenheid::Score, _, Some(n)) => PubCell::text(format!("n = {}", p.count(n).tekst)),
+            (Eenheid::Dagen | Eenheid::Score, _, Some(n)) => {
+                PubCell::text(format!("n = {}", p.count(n).tekst))
+            }
             _ => PubCell::text(""),
         };
         let ci = match (d.eenheid, r.ci_laag, r.ci_hoog, value.onderdrukt) {
-            (Eenheid::Aandeel, Some(a), Some(b), false) => PubCell::text(format!("{} – {}", nl::pct(a, 1), nl::pct(b, 1))),
+            (Eenheid::Aandeel, Some(a), Some(b), false) => {
+                PubCell::text(format!("{} – {}", nl::pct(a, 1), nl::pct(b, 1)))
+            }
             _ => PubCell::text(""),
         };
         let prev = fmt_prev(r, p);
-        let diff = match (r.verschil, value.onderdrukt || prev.onderdrukt || value.waarde.is_none() || prev.waarde.is_none()) {
-            (Some(x), false) if d.eenheid == Eenheid::Aandeel => PubCell::text(format!("{}{} procentpunt", if x > 0.0 { "+" } else { "" }, nl::dec(x * 100.0, 1))),
-            (Some(x), false) => PubCell::text(format!("{}{}", if x > 0.0 { "+" } else { "" }, nl::dec(x, if d.eenheid == Eenheid::Score { 1 } else { 0 }))),
+        let diff = match (
+            r.verschil,
+            value.onderdrukt || prev.onderdrukt || value.waarde.is_none() || prev.waarde.is_none(),
+        ) {
+            (Some(x), false) if d.eenheid == Eenheid::Aandeel => PubCell::text(format!(
+                "{}{} procentpunt",
+                if x > 0.0 { "+" } else { "" },
+                nl::dec(x * 100.0, 1)
+            )),
+            (Some(x), false) => PubCell::text(format!(
+                "{}{}",
+                if x > 0.0 { "+" } else { "" },
+                nl::dec(x, if d.eenheid == Eenheid::Score { 1 } else { 0 })
+            )),
             _ => PubCell::text(""),
         };
-        let changed = inp.previous_versions.as_ref().and_then(|m| m.get(d.id)).is_some_and(|v| *v != d.versie);
-        let naam = if changed { format!("{} (definitie gewijzigd)", d.naam) } else { d.naam.to_string() };
-        rijen.push(PubRow { kop: naam, cellen: vec![value, basis, ci, prev, diff], totaal: false, deel_van: None });
+        let changed = inp
+            .previous_versions
+            .as_ref()
+            .and_then(|m| m.get(d.id))
+            .is_some_and(|v| *v != d.versie);
+        let naam = if changed {
+            format!("{} (definitie gewijzigd)", d.naam)
+        } else {
+            d.naam.to_string()
+        };
+        rijen.push(PubRow {
+            kop: naam,
+            cellen: vec![value, basis, ci, prev, diff],
+            totaal: false,
+            deel_van: None,
+        });
     }
     p.with_note(PubTable {
         id: "kerncijfers".into(),
@@ -340,28 +475,73 @@ fn key_figures(ind: &Indicators, p: &Protector) -> Vec<KeyFigure> {
     let mut push = |id: &str, naam: &str, toel: &str| {
         if let Some(r) = rec(ind, id) {
             let v = fmt_value(r, p);
-            out.push(KeyFigure { naam: naam.into(), waarde: v.tekst, toelichting: toel.into() });
+            out.push(KeyFigure {
+                naam: naam.into(),
+                waarde: v.tekst,
+                toelichting: toel.into(),
+            });
         }
     };
-    push("ontvangen_aantal", "casussen ontvangen", "aangedragen door helpers");
+    push(
+        "ontvangen_aantal",
+        "casussen ontvangen",
+        "aangedragen door helpers",
+    );
     push("afgerond_aantal", "casussen afgerond", "na behandeling");
-    push("oplossing_pct", "oplossing gevonden", "van de afgeronde casussen (excl. ingetrokken)");
-    push("advies_overgenomen_pct", "advies overgenomen", "(deels) door de dienst");
-    push("geescaleerd_pct", "geëscaleerd", "van de afgeronde casussen");
-    push("doorlooptijd_km_mediaan_dagen", "mediane doorlooptijd", "inclusief open casussen");
+    push(
+        "oplossing_pct",
+        "oplossing gevonden",
+        "van de afgeronde casussen (excl. ingetrokken)",
+    );
+    push(
+        "advies_overgenomen_pct",
+        "advies overgenomen",
+        "(deels) door de dienst",
+    );
+    push(
+        "geescaleerd_pct",
+        "geëscaleerd",
+        "van de afgeronde casussen",
+    );
+    push(
+        "doorlooptijd_km_mediaan_dagen",
+        "mediane doorlooptijd",
+        "inclusief open casussen",
+    );
     out
 }
 
-fn theme_table(cases: &[Case], period: &crate::analyse::period::Period, p: &Protector, cfg: &Config) -> PubTable {
+fn theme_table(
+    cases: &[Case],
+    period: &crate::analyse::period::Period,
+    p: &Protector,
+    cfg: &Config,
+) -> PubTable {
     let mut tree: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
     for c in cases.iter().filter(|c| period.contains(c.ontvangen_op)) {
-        *tree.entry(c.thema_hoofd().to_string()).or_default().entry(c.thema.clone()).or_default() += 1;
+        *tree
+            .entry(c.thema_hoofd().to_string())
+            .or_default()
+            .entry(c.thema.clone())
+            .or_default() += 1;
     }
     let parents: Vec<(String, Vec<(String, u64)>)> = tree
         .into_iter()
-        .map(|(h, kids)| (cfg.label("thema", &h), kids.into_iter().map(|(k, n)| (cfg.label("thema", &k), n)).collect()))
+        .map(|(h, kids)| {
+            (
+                cfg.label("thema", &h),
+                kids.into_iter()
+                    .map(|(k, n)| (cfg.label("thema", &k), n))
+                    .collect(),
+            )
+        })
         .collect();
-    p.hierarchy("instroom-thema", "Ontvangen casussen per thema", "Thema", &parents)
+    p.hierarchy(
+        "instroom-thema",
+        "Ontvangen casussen per thema",
+        "Thema",
+        &parents,
+    )
 }
 
 fn warm_table(ind: &Indicators, p: &Protector, cfg: &Config) -> PubTable {
@@ -370,7 +550,10 @@ fn warm_table(ind: &Indicators, p: &Protector, cfg: &Config) -> PubTable {
         .iter()
         .map(|r| PubRow {
             kop: cfg.label("aandrager_type", r.groep.as_deref().unwrap_or("onbekend")),
-            cellen: vec![p.share(r.teller.unwrap_or(0.0) as u64, r.noemer.unwrap_or(0)), p.count(r.noemer.unwrap_or(0))],
+            cellen: vec![
+                p.share(r.teller.unwrap_or(0.0) as u64, r.noemer.unwrap_or(0)),
+                p.count(r.noemer.unwrap_or(0)),
+            ],
             totaal: false,
             deel_van: None,
         })
@@ -378,7 +561,11 @@ fn warm_table(ind: &Indicators, p: &Protector, cfg: &Config) -> PubTable {
     p.with_note(PubTable {
         id: "warm-verwezen".into(),
         titel: "Warm doorverwezen per type aandrager".into(),
-        kolommen: vec!["Type aandrager".into(), "Warm doorverwezen".into(), "Getrieerde casussen".into()],
+        kolommen: vec![
+            "Type aandrager".into(),
+            "Warm doorverwezen".into(),
+            "Getrieerde casussen".into(),
+        ],
         rijen,
         voetnoten: vec![],
         totaal_kolom: false,
@@ -386,12 +573,31 @@ fn warm_table(ind: &Indicators, p: &Protector, cfg: &Config) -> PubTable {
 }
 
 fn flow_table(ind: &Indicators, p: &Protector, cfg: &Config) -> PubTable {
-    let rows: Vec<&indicators::FlowRow> = ind.stroom.iter().filter(|f| f.dienst != "totaal").collect();
-    let labels: Vec<String> = rows.iter().map(|f| cfg.label("dienst", &f.dienst)).collect();
-    let cols = ["Open bij begin".to_string(), "Ontvangen".into(), "Afgehandeld".into(), "Open bij einde".into()];
+    let rows: Vec<&indicators::FlowRow> =
+        ind.stroom.iter().filter(|f| f.dienst != "totaal").collect();
+    let labels: Vec<String> = rows
+        .iter()
+        .map(|f| cfg.label("dienst", &f.dienst))
+        .collect();
+    let cols = [
+        "Open bij begin".to_string(),
+        "Ontvangen".into(),
+        "Afgehandeld".into(),
+        "Open bij einde".into(),
+    ];
     // Each row balances (open begin + ontvangen = afgehandeld + open einde); the protection accounts for that.
-    let cells: Vec<[u64; 4]> = rows.iter().map(|f| [f.open_begin, f.ontvangen, f.afgehandeld, f.open_eind]).collect();
-    let mut t = p.flow("stroom", "Stroomtabel: open bij begin, ontvangen, afgehandeld en open bij einde, per dienst", &labels, &cols, &cells, "Dienst");
+    let cells: Vec<[u64; 4]> = rows
+        .iter()
+        .map(|f| [f.open_begin, f.ontvangen, f.afgehandeld, f.open_eind])
+        .collect();
+    let mut t = p.flow(
+        "stroom",
+        "Stroomtabel: open bij begin, ontvangen, afgehandeld en open bij einde, per dienst",
+        &labels,
+        &cols,
+        &cells,
+        "Dienst",
+    );
     t.voetnoten.insert(0, "Afgehandeld omvat casussen die na triage zijn doorverwezen of niet in behandeling zijn genomen. Open bij begin + ontvangen = afgehandeld + open bij einde.".into());
     t
 }
@@ -400,29 +606,71 @@ fn escalation_table(ind: &Indicators, p: &Protector, cfg: &Config) -> PubTable {
     let items: Vec<(String, u64)> = ind
         .by("geescaleerd_pct", "escalatie_niveau")
         .iter()
-        .map(|r| (cfg.label("escalatie_niveau", r.groep.as_deref().unwrap_or("onbekend")), r.teller.unwrap_or(0.0) as u64))
+        .map(|r| {
+            (
+                cfg.label("escalatie_niveau", r.groep.as_deref().unwrap_or("onbekend")),
+                r.teller.unwrap_or(0.0) as u64,
+            )
+        })
         .collect();
-    let mut t = p.counts_1d("escalatie", "Geëscaleerde afgeronde casussen naar niveau", "Escalatieniveau", &items, false);
-    t.voetnoten.push("Hoogste niveau waarop is geëscaleerd, voor casussen die in de periode zijn afgerond.".into());
+    let mut t = p.counts_1d(
+        "escalatie",
+        "Geëscaleerde afgeronde casussen naar niveau",
+        "Escalatieniveau",
+        &items,
+        false,
+    );
+    t.voetnoten.push(
+        "Hoogste niveau waarop is geëscaleerd, voor casussen die in de periode zijn afgerond."
+            .into(),
+    );
     t
 }
 
 fn cohort_table(ind: &Indicators, p: &Protector) -> PubTable {
-    let labels: Vec<String> = ind.cohorten.iter().map(|c| c.kwartaal.replace("-Q", " kw. ")).collect();
-    let cols = vec!["Niet in behandeling".to_string(), "Wacht op triage".into(), "Opgelost".into(), "Anders afgerond".into(), "In behandeling, open".into()];
+    let labels: Vec<String> = ind
+        .cohorten
+        .iter()
+        .map(|c| c.kwartaal.replace("-Q", " kw. "))
+        .collect();
+    let cols = vec![
+        "Niet in behandeling".to_string(),
+        "Wacht op triage".into(),
+        "Opgelost".into(),
+        "Anders afgerond".into(),
+        "In behandeling, open".into(),
+    ];
     let cells: Vec<Vec<u64>> = ind
         .cohorten
         .iter()
         .map(|c| {
-            let open_in = c.in_behandeling_genomen.saturating_sub(c.opgelost + c.anders_afgerond);
-            vec![c.niet_in_behandeling, c.wacht_op_triage, c.opgelost, c.anders_afgerond, open_in]
+            let open_in = c
+                .in_behandeling_genomen
+                .saturating_sub(c.opgelost + c.anders_afgerond);
+            vec![
+                c.niet_in_behandeling,
+                c.wacht_op_triage,
+                c.opgelost,
+                c.anders_afgerond,
+                open_in,
+            ]
         })
         .collect();
-    let mut t = p.counts_2d("cohorten", "Cohorten: casussen per kwartaal van ontvangst, zoals ze op de peildatum staan", &labels, &cols, &cells, "Ontvangen in");
+    let mut t = p.counts_2d(
+        "cohorten",
+        "Cohorten: casussen per kwartaal van ontvangst, zoals ze op de peildatum staan",
+        &labels,
+        &cols,
+        &cells,
+        "Ontvangen in",
+    );
     if let Some(last) = t.kolommen.last_mut() {
         *last = "Ontvangen".into();
     }
-    t.voetnoten.insert(0, "Open casussen blijven zichtbaar als open; ze vallen niet weg uit de cijfers.".into());
+    t.voetnoten.insert(
+        0,
+        "Open casussen blijven zichtbaar als open; ze vallen niet weg uit de cijfers.".into(),
+    );
     t
 }
 
@@ -432,7 +680,15 @@ fn target_table(ind: &Indicators, p: &Protector, cfg: &Config) -> PubTable {
         .iter()
         .map(|t| PubRow {
             kop: format!("{} ({})", cfg.label("dienst", &t.dienst), t.jaar),
-            cellen: vec![p.count(t.in_behandeling_genomen), PubCell::text(nl::int(t.doel as i64)), PubCell::text(if p.count(t.in_behandeling_genomen).onderdrukt { ".".into() } else { nl::pct(t.aandeel, 0) })],
+            cellen: vec![
+                p.count(t.in_behandeling_genomen),
+                PubCell::text(nl::int(t.doel as i64)),
+                PubCell::text(if p.count(t.in_behandeling_genomen).onderdrukt {
+                    ".".into()
+                } else {
+                    nl::pct(t.aandeel, 0)
+                }),
+            ],
             totaal: false,
             deel_van: None,
         })
@@ -440,7 +696,12 @@ fn target_table(ind: &Indicators, p: &Protector, cfg: &Config) -> PubTable {
     p.with_note(PubTable {
         id: "doelrealisatie".into(),
         titel: "Voortgang op het jaardoel: in behandeling genomen casussen".into(),
-        kolommen: vec!["Dienst".into(), "In behandeling genomen".into(), "Jaardoel".into(), "Realisatie".into()],
+        kolommen: vec![
+            "Dienst".into(),
+            "In behandeling genomen".into(),
+            "Jaardoel".into(),
+            "Realisatie".into(),
+        ],
         rijen,
         voetnoten: vec!["Casussen over beide diensten tellen voor beide mee.".into()],
         totaal_kolom: false,
@@ -450,15 +711,28 @@ fn target_table(ind: &Indicators, p: &Protector, cfg: &Config) -> PubTable {
 fn open_case_table(ind: &Indicators, cfg: &Config) -> PubTable {
     PubTable {
         id: "open-casussen".into(),
-        titel: format!("Open casussen op de peildatum ({}), naar fase en leeftijd", nl::int(ind.proces.len() as i64)),
-        kolommen: vec!["Casus".into(), "Dienst".into(), "Fase".into(), "Leeftijd".into()],
+        titel: format!(
+            "Open casussen op de peildatum ({}), naar fase en leeftijd",
+            nl::int(ind.proces.len() as i64)
+        ),
+        kolommen: vec![
+            "Casus".into(),
+            "Dienst".into(),
+            "Fase".into(),
+            "Leeftijd".into(),
+        ],
         rijen: ind
             .proces
             .iter()
             .map(|o| PubRow {
                 kop: o.casus_id.clone(),
                 cellen: vec![
-                    PubCell::text(o.dienst.as_deref().map(|d| cfg.label("dienst", d)).unwrap_or_default()),
+                    PubCell::text(
+                        o.dienst
+                            .as_deref()
+                            .map(|d| cfg.label("dienst", d))
+                            .unwrap_or_default(),
+                    ),
                     PubCell::text(o.fase.clone()),
                     PubCell::text(format!("{} dagen", nl::int(o.leeftijd_dagen))),
                 ],
@@ -471,11 +745,23 @@ fn open_case_table(ind: &Indicators, cfg: &Config) -> PubTable {
     }
 }
 
-fn charts_for(cases: &[Case], ind: &Indicators, draden: &[Draad], p: &Protector, cfg: &Config, tables: &mut Vec<PubTable>) -> Vec<Chart> {
+fn charts_for(
+    cases: &[Case],
+    ind: &Indicators,
+    draden: &[Draad],
+    p: &Protector,
+    cfg: &Config,
+    tables: &mut Vec<PubTable>,
+) -> Vec<Chart> {
     let mut out = Vec::new();
     // 1. Intake per quarter by dienst, from a protected 2D table.
     let quarters: Vec<String> = ind.cohorten.iter().map(|c| c.kwartaal.clone()).collect();
-    let mut diensten: Vec<String> = cases.iter().filter_map(|c| c.dienst.clone()).collect::<BTreeSet<_>>().into_iter().collect();
+    let mut diensten: Vec<String> = cases
+        .iter()
+        .filter_map(|c| c.dienst.clone())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
     diensten.push("onbekend".into());
     let cells: Vec<Vec<u64>> = quarters
         .iter()
@@ -485,19 +771,43 @@ fn charts_for(cases: &[Case], ind: &Indicators, draden: &[Draad], p: &Protector,
                 .map(|d| {
                     cases
                         .iter()
-                        .filter(|c| c.ontvangen_op <= ind.periode.end && quarter_label(c.ontvangen_op) == *q && c.dienst.as_deref().unwrap_or("onbekend") == d)
+                        .filter(|c| {
+                            c.ontvangen_op <= ind.periode.end
+                                && quarter_label(c.ontvangen_op) == *q
+                                && c.dienst.as_deref().unwrap_or("onbekend") == d
+                        })
                         .count() as u64
                 })
                 .collect()
         })
         .collect();
-    let keep: Vec<usize> = (0..diensten.len()).filter(|&j| cells.iter().any(|r| r[j] > 0)).collect();
+    let keep: Vec<usize> = (0..diensten.len())
+        .filter(|&j| cells.iter().any(|r| r[j] > 0))
+        .collect();
     let diensten: Vec<String> = keep.iter().map(|&j| diensten[j].clone()).collect();
-    let cells: Vec<Vec<u64>> = cells.iter().map(|r| keep.iter().map(|&j| r[j]).collect()).collect();
+    let cells: Vec<Vec<u64>> = cells
+        .iter()
+        .map(|r| keep.iter().map(|&j| r[j]).collect())
+        .collect();
     let labels: Vec<String> = diensten.iter().map(|d| cfg.label("dienst", d)).collect();
-    let t = p.counts_2d("instroom-kwartaal", "Ontvangen casussen per kwartaal en dienst", &quarters, &labels, &cells, "Kwartaal");
+    let t = p.counts_2d(
+        "instroom-kwartaal",
+        "Ontvangen casussen per kwartaal en dienst",
+        &quarters,
+        &labels,
+        &cells,
+        "Kwartaal",
+    );
     let series: Vec<Series> = (0..labels.len())
-        .map(|j| Series { name: labels[j].clone(), values: t.rijen.iter().filter(|r| !r.totaal).map(|r| r.cellen[j].waarde).collect() })
+        .map(|j| Series {
+            name: labels[j].clone(),
+            values: t
+                .rijen
+                .iter()
+                .filter(|r| !r.totaal)
+                .map(|r| r.cellen[j].waarde)
+                .collect(),
+        })
         .collect();
     out.push(Chart {
         id: "grafiek-instroom".into(),
@@ -507,11 +817,21 @@ fn charts_for(cases: &[Case], ind: &Indicators, draden: &[Draad], p: &Protector,
         tabel: t.id.clone(),
     });
     // The table the chart is drawn from goes into the report, right after the intake tables.
-    let pos = tables.iter().position(|x| x.id == "instroom-thema").map(|i| i + 1).unwrap_or(tables.len());
+    let pos = tables
+        .iter()
+        .position(|x| x.id == "instroom-thema")
+        .map(|i| i + 1)
+        .unwrap_or(tables.len());
     tables.insert(pos, t);
     // 2. Funnel.
     let cnt = |id: &str| count_of(rec(ind, id));
-    let zienswijzen = cases.iter().filter(|c| c.zienswijze_op.is_some_and(|d| ind.periode.contains(d) && d <= ind.peildatum)).count() as u64;
+    let zienswijzen = cases
+        .iter()
+        .filter(|c| {
+            c.zienswijze_op
+                .is_some_and(|d| ind.periode.contains(d) && d <= ind.peildatum)
+        })
+        .count() as u64;
     let steps = [
         ("Aangedragen", cnt("ontvangen_aantal")),
         ("Getrieerd", cnt("triage_aantal")),
@@ -519,16 +839,41 @@ fn charts_for(cases: &[Case], ind: &Indicators, draden: &[Draad], p: &Protector,
         ("Zienswijze uitgebracht", zienswijzen),
         ("Afgerond", cnt("afgerond_aantal")),
     ];
-    let bars: Vec<Bar> = steps.iter().map(|(l, v)| Bar { label: l.to_string(), value: p.count(*v).waarde, group: 0 }).collect();
+    let bars: Vec<Bar> = steps
+        .iter()
+        .map(|(l, v)| Bar {
+            label: l.to_string(),
+            value: p.count(*v).waarde,
+            group: 0,
+        })
+        .collect();
     out.push(Chart {
         id: "grafiek-trechter".into(),
         titel: "Van aangedragen tot afgerond".into(),
-        svg: charts::horizontal_bars("Van aangedragen tot afgerond", &bars, "casussen in de periode"),
-        alt: format!("Trechter van het aantal casussen per stap in de periode: {}.", bars.iter().map(|b| format!("{} {}", b.label.to_lowercase(), b.value.map(|v| nl::int(v as i64)).unwrap_or_else(|| ".".into()))).collect::<Vec<_>>().join(", ")),
+        svg: charts::horizontal_bars(
+            "Van aangedragen tot afgerond",
+            &bars,
+            "casussen in de periode",
+        ),
+        alt: format!(
+            "Trechter van het aantal casussen per stap in de periode: {}.",
+            bars.iter()
+                .map(|b| format!(
+                    "{} {}",
+                    b.label.to_lowercase(),
+                    b.value
+                        .map(|v| nl::int(v as i64))
+                        .unwrap_or_else(|| ".".into())
+                ))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
         tabel: String::new(),
     });
     // 3. Kaplan-Meier.
-    let km_n = rec(ind, "doorlooptijd_km_mediaan_dagen").and_then(|r| r.noemer).unwrap_or(0);
+    let km_n = rec(ind, "doorlooptijd_km_mediaan_dagen")
+        .and_then(|r| r.noemer)
+        .unwrap_or(0);
     if p.audience == Audience::Intern || km_n >= p.min_noemer {
         let pts: Vec<(f64, f64)> = ind.km_curve.iter().map(|k| (k.dagen, k.nog_open)).collect();
         let median = rec(ind, "doorlooptijd_km_mediaan_dagen").and_then(|r| r.waarde);
@@ -545,7 +890,11 @@ fn charts_for(cases: &[Case], ind: &Indicators, draden: &[Draad], p: &Protector,
         });
     }
     // 4. Rode draden by size and trend.
-    let shown: Vec<&Draad> = draden.iter().filter(|d| p.audience == Audience::Intern || d.n_casussen as u64 >= p.min_cel).take(12).collect();
+    let shown: Vec<&Draad> = draden
+        .iter()
+        .filter(|d| p.audience == Audience::Intern || d.n_casussen as u64 >= p.min_cel)
+        .take(12)
+        .collect();
     if !shown.is_empty() {
         let bars: Vec<Bar> = shown
             .iter()
@@ -595,36 +944,62 @@ fn quasi(c: &Case) -> QuasiId {
 fn recommendation(d: &Draad, cfg: &Config) -> String {
     let key = d.kenmerken.get("thema").or(d.kenmerken.get("thema_hoofd"));
     let by_id = cfg.aanbevelingen.get(&d.id);
-    let by_theme = key.and_then(|t| cfg.aanbevelingen.get(t).or_else(|| cfg.aanbevelingen.get(t.split('.').next().unwrap_or(t))));
+    let by_theme = key.and_then(|t| {
+        cfg.aanbevelingen
+            .get(t)
+            .or_else(|| cfg.aanbevelingen.get(t.split('.').next().unwrap_or(t)))
+    });
     by_id.or(by_theme).cloned().unwrap_or_else(|| "Nog geen aanbeveling vastgesteld; de onderzoeksafdeling legt die vast onder [aanbevelingen] in rodedraad.toml.".into())
 }
 
-fn draden_views(draden: &[Draad], cases: &[Case], signals: &[Signal], p: &Protector, inp: &Inputs, log: &mut ProtectLog) -> (Vec<DraadView>, PubTable) {
+fn draden_views(
+    draden: &[Draad],
+    cases: &[Case],
+    signals: &[Signal],
+    p: &Protector,
+    inp: &Inputs,
+    log: &mut ProtectLog,
+) -> (Vec<DraadView>, PubTable) {
     let cfg = inp.cfg;
     let public = p.audience == Audience::Kamer;
     let population: Vec<QuasiId> = cases.iter().map(quasi).collect();
     let by_id: BTreeMap<&str, &Case> = cases.iter().map(|c| (c.casus_id.as_str(), c)).collect();
     let signal_ids: BTreeSet<&str> = signals.iter().map(|s| s.signaal_id.as_str()).collect();
     let mut views = Vec::new();
-    for d in draden.iter().filter(|d| !public || d.n_casussen as u64 >= p.min_cel).take(if public { 8 } else { 25 }) {
+    for d in draden
+        .iter()
+        .filter(|d| !public || d.n_casussen as u64 >= p.min_cel)
+        .take(if public { 8 } else { 25 })
+    {
         // A story: a released case of this thread that passes the k-anonymity check.
         let mut verhaal = None;
         for id in &d.casus_ids {
-            let Some(c) = by_id.get(id.as_str()) else { continue };
+            let Some(c) = by_id.get(id.as_str()) else {
+                continue;
+            };
             if c.verhaal_vrijgegeven != Some(true) || c.samenvatting.is_none() {
                 continue;
             }
             match kanon::check_story(&quasi(c), &population, cfg.bescherming.k_verhaal) {
                 StoryDecision::Vrijgegeven => {
                     verhaal = c.samenvatting.clone();
-                    log.verhalen.push(format!("{}: verhaal van {} vrijgegeven", d.id, c.casus_id));
+                    log.verhalen
+                        .push(format!("{}: verhaal van {} vrijgegeven", d.id, c.casus_id));
                 }
                 StoryDecision::Gegeneraliseerd { weggelaten } => {
                     verhaal = c.samenvatting.clone();
-                    log.verhalen.push(format!("{}: verhaal van {} verteld zonder {}", d.id, c.casus_id, weggelaten.join(", ")));
+                    log.verhalen.push(format!(
+                        "{}: verhaal van {} verteld zonder {}",
+                        d.id,
+                        c.casus_id,
+                        weggelaten.join(", ")
+                    ));
                 }
                 StoryDecision::Weggelaten { reden } => {
-                    log.verhalen.push(format!("{}: verhaal van {} weggelaten: {reden}", d.id, c.casus_id));
+                    log.verhalen.push(format!(
+                        "{}: verhaal van {} weggelaten: {reden}",
+                        d.id, c.casus_id
+                    ));
                     continue;
                 }
             }
@@ -636,7 +1011,11 @@ fn draden_views(draden: &[Draad], cases: &[Case], signals: &[Signal], p: &Protec
             Soort::Tekst => "zelfde verhaal in de samenvattingen",
         };
         let n = p.count(d.n_casussen as u64);
-        let sig: Vec<&String> = d.signaal_ids.iter().filter(|s| signal_ids.contains(s.as_str())).collect();
+        let sig: Vec<&String> = d
+            .signaal_ids
+            .iter()
+            .filter(|s| signal_ids.contains(s.as_str()))
+            .collect();
         views.push(DraadView {
             id: d.id.clone(),
             soort: soort.into(),
@@ -651,16 +1030,36 @@ fn draden_views(draden: &[Draad], cases: &[Case], signals: &[Signal], p: &Protec
             },
             verhaal,
             aanbeveling: recommendation(d, cfg),
-            signalen: if sig.is_empty() { "geen".into() } else { format!("{} signaal/signalen raken dit patroon", nl::int(sig.len() as i64)) },
-            casus_ids: if public { Vec::new() } else { d.casus_ids.clone() },
+            signalen: if sig.is_empty() {
+                "geen".into()
+            } else {
+                format!(
+                    "{} signaal/signalen raken dit patroon",
+                    nl::int(sig.len() as i64)
+                )
+            },
+            casus_ids: if public {
+                Vec::new()
+            } else {
+                d.casus_ids.clone()
+            },
         });
     }
     let rijen = views
         .iter()
-        .zip(draden.iter().filter(|d| !public || d.n_casussen as u64 >= p.min_cel))
+        .zip(
+            draden
+                .iter()
+                .filter(|d| !public || d.n_casussen as u64 >= p.min_cel),
+        )
         .map(|(v, d)| PubRow {
             kop: v.label.clone(),
-            cellen: vec![p.count(d.n_casussen as u64), PubCell::text(v.aandragers.clone()), PubCell::text(v.trend.clone()), PubCell::text(v.soort.clone())],
+            cellen: vec![
+                p.count(d.n_casussen as u64),
+                PubCell::text(v.aandragers.clone()),
+                PubCell::text(v.trend.clone()),
+                PubCell::text(v.soort.clone()),
+            ],
             totaal: false,
             deel_van: None,
         })
@@ -692,17 +1091,32 @@ fn shorten(s: &str, max: usize) -> String {
     format!("{}…", cut.trim_end_matches([',', '.', ';', ':']))
 }
 
-fn signal_views(ledger: Option<&[LedgerSignal]>, start: NaiveDate, peil: NaiveDate, p: &Protector, mode: TextMode, log: &mut ProtectLog) -> (Vec<SignalView>, String) {
+fn signal_views(
+    ledger: Option<&[LedgerSignal]>,
+    start: NaiveDate,
+    peil: NaiveDate,
+    p: &Protector,
+    mode: TextMode,
+    log: &mut ProtectLog,
+) -> (Vec<SignalView>, String) {
     let Some(ledger) = ledger else {
-        return (Vec::new(), "nog geen gegevens: er is nog geen signalenregister bijgehouden".into());
+        return (
+            Vec::new(),
+            "nog geen gegevens: er is nog geen signalenregister bijgehouden".into(),
+        );
     };
     let mut out = Vec::new();
     // Earlier signals: passed on before the period, the advocate's own (from its cases or rode draden) first.
     let mut earlier: Vec<&LedgerSignal> = ledger
         .iter()
-        .filter(|l| l.signal.doorgezet_naar.is_some() && l.signal.doorgezet_op.unwrap_or(l.signal.gemeld_op) < start)
+        .filter(|l| {
+            l.signal.doorgezet_naar.is_some()
+                && l.signal.doorgezet_op.unwrap_or(l.signal.gemeld_op) < start
+        })
         .collect();
-    let own = |l: &LedgerSignal| l.herkomst.starts_with("draad:") || l.signal.bron.as_deref() == Some("eigen_casuistiek");
+    let own = |l: &LedgerSignal| {
+        l.herkomst.starts_with("draad:") || l.signal.bron.as_deref() == Some("eigen_casuistiek")
+    };
     earlier.sort_by_key(|l| (!own(l), l.signal.gemeld_op, l.signal.signaal_id.clone()));
     let total = earlier.len();
     for l in earlier.into_iter().take(MAX_SIGNALS) {
@@ -710,23 +1124,52 @@ fn signal_views(ledger: Option<&[LedgerSignal]>, start: NaiveDate, peil: NaiveDa
         let clean = |t: &Option<String>, veld: &str, log: &mut ProtectLog| -> Option<String> {
             let (out, kinds) = protect::clean_text(t.as_deref()?, mode);
             for k in kinds {
-                log.persoonsgegevens.push(PiiLogEntry { bron: "register".into(), id: s.signaal_id.clone(), veld: veld.into(), soort: k, waarschuwing: k.is_warning_only() });
+                log.persoonsgegevens.push(PiiLogEntry {
+                    bron: "register".into(),
+                    id: s.signaal_id.clone(),
+                    veld: veld.into(),
+                    soort: k,
+                    waarschuwing: k.is_warning_only(),
+                });
             }
             out
         };
-        let onderwerp = clean(&s.omschrijving, "omschrijving", log).unwrap_or_else(|| "(omschrijving weggelaten)".into());
-        let reactie = match (clean(&s.terugkoppeling, "terugkoppeling", log), s.terugkoppeling_op) {
+        let onderwerp = clean(&s.omschrijving, "omschrijving", log)
+            .unwrap_or_else(|| "(omschrijving weggelaten)".into());
+        let reactie = match (
+            clean(&s.terugkoppeling, "terugkoppeling", log),
+            s.terugkoppeling_op,
+        ) {
             (Some(t), Some(d)) => format!("{} ({})", t, nl::date(d)),
             (Some(t), None) => t,
             (None, _) => "nog geen terugkoppeling".into(),
         };
-        let (eig, _) = protect::clean_text(s.eigenaar.as_deref().unwrap_or("nog niet toegewezen"), TextMode::Maskeren);
+        let (eig, _) = protect::clean_text(
+            s.eigenaar.as_deref().unwrap_or("nog niet toegewezen"),
+            TextMode::Maskeren,
+        );
         out.push(SignalView {
             id: s.signaal_id.clone(),
             onderwerp: shorten(&onderwerp, 200),
-            ontvanger: s.doorgezet_naar.as_deref().map(|d| crate::labels::fixed_label("doorgezet_naar", d).unwrap_or(d).to_string()).unwrap_or_default(),
+            ontvanger: s
+                .doorgezet_naar
+                .as_deref()
+                .map(|d| {
+                    crate::labels::fixed_label("doorgezet_naar", d)
+                        .unwrap_or(d)
+                        .to_string()
+                })
+                .unwrap_or_default(),
             eigenaar: eig.unwrap_or_default(),
-            status: s.status.as_deref().map(|x| crate::labels::fixed_label("status", x).unwrap_or(x).to_string()).unwrap_or_default(),
+            status: s
+                .status
+                .as_deref()
+                .map(|x| {
+                    crate::labels::fixed_label("status", x)
+                        .unwrap_or(x)
+                        .to_string()
+                })
+                .unwrap_or_default(),
             leeftijd: format!("{} dagen", nl::int((peil - s.gemeld_op).num_days())),
             reactie: shorten(&reactie, 240),
         });
@@ -747,7 +1190,10 @@ fn signal_views(ledger: Option<&[LedgerSignal]>, start: NaiveDate, peil: NaiveDa
 fn lessons(cases: &[Case], start: NaiveDate, end: NaiveDate) -> Vec<String> {
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
-    let mut closed: Vec<&Case> = cases.iter().filter(|c| c.afgerond_op.is_some_and(|d| d >= start && d <= end)).collect();
+    let mut closed: Vec<&Case> = cases
+        .iter()
+        .filter(|c| c.afgerond_op.is_some_and(|d| d >= start && d <= end))
+        .collect();
     closed.sort_by(|a, b| a.thema.cmp(&b.thema).then(a.casus_id.cmp(&b.casus_id)));
     for c in closed {
         if let Some(l) = &c.geleerde_les {
@@ -763,9 +1209,18 @@ fn lessons(cases: &[Case], start: NaiveDate, end: NaiveDate) -> Vec<String> {
     out
 }
 
-fn summary_sentences(ind: &Indicators, draden: &[DraadView], p: &Protector, title: String) -> Vec<String> {
+fn summary_sentences(
+    ind: &Indicators,
+    draden: &[DraadView],
+    p: &Protector,
+    title: String,
+) -> Vec<String> {
     let mut s = Vec::new();
-    let v = |id: &str| rec(ind, id).map(|r| fmt_value(r, p).tekst).unwrap_or_else(|| "-".into());
+    let v = |id: &str| {
+        rec(ind, id)
+            .map(|r| fmt_value(r, p).tekst)
+            .unwrap_or_else(|| "-".into())
+    };
     s.push(format!(
         "In het {title} ontving de Belangenbehartiger {} casussen. {} casussen werden na behandeling afgerond; bij {} daarvan werd (deels) een oplossing gevonden.",
         v("ontvangen_aantal"),
@@ -781,7 +1236,15 @@ fn summary_sentences(ind: &Indicators, draden: &[DraadView], p: &Protector, titl
     if draden.is_empty() {
         s.push("Er zijn in deze periode geen rode draden gevonden die groot genoeg zijn om openbaar te melden.".into());
     } else {
-        s.push(format!("De sterkste rode draden in deze periode: {}.", draden.iter().take(5).map(|d| format!("{} ({})", d.label, d.omvang)).collect::<Vec<_>>().join("; ")));
+        s.push(format!(
+            "De sterkste rode draden in deze periode: {}.",
+            draden
+                .iter()
+                .take(5)
+                .map(|d| format!("{} ({})", d.label, d.omvang))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ));
     }
     s
 }

@@ -19,20 +19,39 @@ pub struct PdfRenderer;
 impl Renderer for PdfRenderer {
     fn render(&self, report: &Report, templates: &Templates) -> Result<Vec<(String, Vec<u8>)>> {
         let source = templates.render("rapport.typ", report)?;
-        let files: Vec<(String, Vec<u8>)> = report.grafieken.iter().map(|g| (format!("{}.svg", g.id), g.svg.clone().into_bytes())).collect();
-        Ok(vec![("rapport.pdf".into(), compile_typst(&source, &files)?)])
+        let files: Vec<(String, Vec<u8>)> = report
+            .grafieken
+            .iter()
+            .map(|g| (format!("{}.svg", g.id), g.svg.clone().into_bytes()))
+            .collect();
+        Ok(vec![(
+            "rapport.pdf".into(),
+            compile_typst(&source, &files)?,
+        )])
     }
 }
 
 /// Compiles typst source (with extra binary files by name) to PDF bytes.
 pub fn compile_typst(source: &str, files: &[(String, Vec<u8>)]) -> Result<Vec<u8>> {
-    let binaries: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
+    let binaries: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
     let engine = TypstEngine::builder()
         .main_file(source.to_string())
         .with_static_file_resolver(binaries)
-        .search_fonts_with(TypstKitFontOptions::default().include_system_fonts(false).include_embedded_fonts(true))
+        .search_fonts_with(
+            TypstKitFontOptions::default()
+                .include_system_fonts(false)
+                .include_embedded_fonts(true),
+        )
         .build();
-    let doc = engine.compile().output.map_err(|e| Error::Sjabloon { sjabloon: "rapport.typ".into(), melding: format!("typst kon het document niet opmaken: {e}") })?;
-    typst_pdf::pdf(&doc, &typst_pdf::PdfOptions::default())
-        .map_err(|e| Error::Sjabloon { sjabloon: "rapport.typ".into(), melding: format!("PDF maken mislukt: {e:?}") })
+    let doc = engine.compile().output.map_err(|e| Error::Sjabloon {
+        sjabloon: "rapport.typ".into(),
+        melding: format!("typst kon het document niet opmaken: {e}"),
+    })?;
+    typst_pdf::pdf(&doc, &typst_pdf::PdfOptions::default()).map_err(|e| Error::Sjabloon {
+        sjabloon: "rapport.typ".into(),
+        melding: format!("PDF maken mislukt: {e:?}"),
+    })
 }

@@ -43,13 +43,21 @@ pub struct Sheet {
 
 impl Sheet {
     pub fn new(name: &str, header: Vec<String>, rows: Vec<Vec<Cell>>) -> Sheet {
-        Sheet { name: name.to_string(), header, rows, notes: Vec::new() }
+        Sheet {
+            name: name.to_string(),
+            header,
+            rows,
+            notes: Vec::new(),
+        }
     }
 }
 
 /// A valid, unique Excel sheet name (max. 31 characters, no `[]:*?/\`).
 fn sheet_name(name: &str, used: &mut Vec<String>) -> String {
-    let clean: String = name.chars().map(|c| if "[]:*?/\\".contains(c) { '-' } else { c }).collect();
+    let clean: String = name
+        .chars()
+        .map(|c| if "[]:*?/\\".contains(c) { '-' } else { c })
+        .collect();
     let mut base: String = clean.chars().take(28).collect();
     if base.trim().is_empty() {
         base = "Blad".into();
@@ -68,22 +76,29 @@ fn sheet_name(name: &str, used: &mut Vec<String>) -> String {
 pub fn workbook_bytes(sheets: &[Sheet], date: NaiveDate) -> Result<Vec<u8>> {
     let x = |e: rust_xlsxwriter::XlsxError| Error::intern(format!("xlsx: {e}"));
     let mut wb = Workbook::new();
-    let when = ExcelDateTime::from_ymd(date.year() as u16, date.month() as u8, date.day() as u8).map_err(x)?;
-    wb.set_properties(&DocProperties::new().set_creation_datetime(&when).set_author("rodedraad"));
+    let when = ExcelDateTime::from_ymd(date.year() as u16, date.month() as u8, date.day() as u8)
+        .map_err(x)?;
+    wb.set_properties(
+        &DocProperties::new()
+            .set_creation_datetime(&when)
+            .set_author("rodedraad"),
+    );
     let bold = Format::new().set_bold();
     let mut used = Vec::new();
     for s in sheets {
         let ws = wb.add_worksheet();
         ws.set_name(sheet_name(&s.name, &mut used)).map_err(x)?;
         for (j, h) in s.header.iter().enumerate() {
-            ws.write_string_with_format(0, j as u16, h, &bold).map_err(x)?;
+            ws.write_string_with_format(0, j as u16, h, &bold)
+                .map_err(x)?;
         }
         for (i, row) in s.rows.iter().enumerate() {
             for (j, c) in row.iter().enumerate() {
                 let (r, cc) = (i as u32 + 1, j as u16);
                 match c {
                     Cell::Text(t) => {
-                        ws.write_string(r, cc, crate::output::spreadsheet_safe(t)).map_err(x)?;
+                        ws.write_string(r, cc, crate::output::spreadsheet_safe(t))
+                            .map_err(x)?;
                     }
                     Cell::Number(n) if n.is_finite() => {
                         ws.write_number(r, cc, *n).map_err(x)?;
@@ -92,10 +107,8 @@ pub fn workbook_bytes(sheets: &[Sheet], date: NaiveDate) -> Result<Vec<u8>> {
                 }
             }
         }
-        let mut r = s.rows.len() as u32 + 2;
-        for n in &s.notes {
+        for (r, n) in (s.rows.len() as u32 + 2..).zip(s.notes.iter()) {
             ws.write_string(r, 0, n).map_err(x)?;
-            r += 1;
         }
         ws.set_freeze_panes(1, 0).map_err(x)?;
         for j in 0..s.header.len() {
@@ -107,7 +120,8 @@ pub fn workbook_bytes(sheets: &[Sheet], date: NaiveDate) -> Result<Vec<u8>> {
                 }))
                 .max()
                 .unwrap_or(8);
-            ws.set_column_width(j as u16, (w as f64 + 2.0).min(62.0)).map_err(x)?;
+            ws.set_column_width(j as u16, (w as f64 + 2.0).min(62.0))
+                .map_err(x)?;
         }
     }
     if sheets.is_empty() {
@@ -132,8 +146,12 @@ mod tests {
     #[test]
     fn workbook_is_a_zip_and_deterministic() {
         let d = NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
-        let s = Sheet::new("A", vec!["x".into()], vec![vec![Cell::Number(1.0)], vec![Cell::text("=1+1")]]);
-        let a = workbook_bytes(&[s.clone()], d).unwrap();
+        let s = Sheet::new(
+            "A",
+            vec!["x".into()],
+            vec![vec![Cell::Number(1.0)], vec![Cell::text("=1+1")]],
+        );
+        let a = workbook_bytes(std::slice::from_ref(&s), d).unwrap();
         assert_eq!(&a[..2], b"PK");
         assert_eq!(a, workbook_bytes(&[s], d).unwrap());
     }
