@@ -270,6 +270,22 @@ pub fn structural(cases: &[&Case], cfg: &Config) -> Vec<Draad> {
             t
         })
         .collect();
+    // An item that (almost) every case has says nothing about a thread (e.g. a fixed dienst).
+    let mut item_count = vec![0u64; items.names.len()];
+    for t in &transactions {
+        for &i in t {
+            item_count[i as usize] += 1;
+        }
+    }
+    let near_constant = |i: u32| {
+        cases.len() >= 20
+            && item_count[i as usize] as f64 >= 0.95 * cases.len() as f64
+            && items.names[i as usize].0 != "thema_hoofd"
+    };
+    let transactions: Vec<Vec<u32>> = transactions
+        .into_iter()
+        .map(|t| t.into_iter().filter(|&i| !near_constant(i)).collect())
+        .collect();
     let freq = itemsets::frequent_itemsets(
         &transactions,
         dc.min_casussen as u64,
@@ -858,14 +874,24 @@ fn describe_one(d: &Draad, cfg: &Config) -> (String, String) {
             } else {
                 format!("{}: {}", upper_first(&wat), wie)
             };
-            let mut uitleg = format!(
-                "{n} casussen van {h} aandragers over {wat}{}",
-                if wie.is_empty() {
-                    String::new()
-                } else {
-                    format!(" bij {wie}")
-                }
-            );
+            // "... over <wat> bij <doelgroep> na <gebeurtenis>, aangedragen door <aandrager>"
+            let mut tail = String::new();
+            if let Some(g) = k.get("doelgroep") {
+                tail.push_str(&format!(" bij {}", lower_first(&cfg.label("doelgroep", g))));
+            }
+            if let Some(l) = k.get("levensgebeurtenis") {
+                tail.push_str(&format!(
+                    " na {}",
+                    lower_first(&cfg.label("levensgebeurtenis", l))
+                ));
+            }
+            if let Some(a) = k.get("aandrager_type") {
+                tail.push_str(&format!(
+                    ", aangedragen door {}",
+                    lower_first(&cfg.label("aandrager_type", a))
+                ));
+            }
+            let mut uitleg = format!("{n} casussen van {h} aandragers over {wat}{tail}");
             if let Some(r) = ratio {
                 uitleg.push_str(&format!(
                     "; {} keer zo vaak als verwacht{within}",

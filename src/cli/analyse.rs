@@ -62,7 +62,8 @@ pub fn analyse(
     pb.set_message("rode draden zoeken");
     let cases = dataset.case_structs()?;
     let signals = dataset.signal_structs()?;
-    let draden = draden::detect(&cases, &signals, period, peil, cfg);
+    let mut draden = draden::detect(&cases, &signals, period, peil, cfg);
+    draden::describe(&mut draden, cfg);
     pb.finish_and_clear();
     Ok(Analysis {
         dataset,

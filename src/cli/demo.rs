@@ -109,8 +109,7 @@ pub fn run(a: DemoArgs) -> Result<i32> {
     // 2. Quarterly analysis files.
     let quarter = Period::last_quarter_before(export);
     let half = Period::last_half_before(export);
-    let mut an_q = analyse(&input, &quarter, None, &cfg)?;
-    draden::describe(&mut an_q.draden, &cfg);
+    let an_q = analyse(&input, &quarter, None, &cfg)?;
     write_outputs(&an_q, &cfg, &out.join(format!("analyse-{}", quarter.label)))?;
 
     // 3. Ledger: a fresh register each demo, so the demo is deterministic.
@@ -149,8 +148,7 @@ pub fn run(a: DemoArgs) -> Result<i32> {
     let ledger_rows = read_ledger(&reg_path)?;
 
     // 4. The public half-year report, audited before it is left behind.
-    let mut an_h = analyse(&input, &half, None, &cfg)?;
-    draden::describe(&mut an_h.draden, &cfg);
+    let an_h = analyse(&input, &half, None, &cfg)?;
     let all = vec![Format::Html, Format::Pdf, Format::Markdown, Format::Xlsx];
     let kamer = out.join(format!("kamerrapportage-{}", half.label));
     let files = make_report(

@@ -11,7 +11,6 @@
 
 use super::analyse::{analyse, Analysis};
 use super::InputArgs;
-use crate::analyse::draden;
 use crate::analyse::period::Period;
 use crate::config::Config;
 use crate::error::{Error, Result};
@@ -69,8 +68,7 @@ pub fn parse_audience(s: &str) -> std::result::Result<Audience, String> {
 
 pub fn run(a: ReportArgs) -> Result<i32> {
     let cfg = super::load_config(a.input.config.as_deref())?;
-    let mut an = analyse(&a.input, &a.period, a.peildatum, &cfg)?;
-    draden::describe(&mut an.draden, &cfg);
+    let an = analyse(&a.input, &a.period, a.peildatum, &cfg)?;
     let register = a
         .register
         .clone()

@@ -387,6 +387,23 @@ pub fn validate(
     let mut lf = canon_text.clone().lazy();
     let mut rules: Vec<Rule> = Vec::new();
     for spec in entity.spec() {
+        // Free text and ids need no dictionary (a million distinct summaries would make a
+        // million-row join): they are trimmed in place, unless a value mapping applies.
+        let plain =
+            matches!(spec.kind, Kind::Id | Kind::Text) && !mapping.waarden.contains_key(spec.name);
+        if plain {
+            let t = col(spec.name).str().strip_chars(lit(NULL));
+            lf = lf.with_columns([
+                when(t.clone().eq(lit("")))
+                    .then(lit(NULL).cast(DataType::String))
+                    .otherwise(t)
+                    .alias(format!("{}__v", spec.name).as_str()),
+                lit(NULL)
+                    .cast(DataType::String)
+                    .alias(format!("{}__e", spec.name).as_str()),
+            ]);
+            continue;
+        }
         let dict = dictionary(
             canon_text.column(spec.name)?.as_materialized_series(),
             spec,
