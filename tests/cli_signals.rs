@@ -203,3 +203,94 @@ fn import_is_idempotent_promote_is_stable_and_exports_are_written() {
     );
     assert!(exp.join("ibtd-overzicht.xlsx").exists() && exp.join("ibtd-overzicht.json").exists());
 }
+
+#[test]
+fn a_transition_that_skips_needs_a_reason_and_is_recorded() {
+    let dir = tmp("transition");
+    let reg = dir.join("register.sqlite");
+    let r = reg.to_str().unwrap();
+    let an = dir.join("analyse");
+    let o = run(&[
+        "analyse",
+        "--cases",
+        &sample("casussen.csv"),
+        "--period",
+        "2026-Q3",
+        "--out",
+        an.to_str().unwrap(),
+        "--exportdatum",
+        "2026-10-31",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let draad = read_json(&an.join("rode-draden.json"))[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let d = an.join("rode-draden.json");
+    let o = run(&[
+        "signals",
+        "promote",
+        "--draad",
+        &draad,
+        "--draden",
+        d.to_str().unwrap(),
+        "--register",
+        r,
+        "--op",
+        "2026-11-01",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let id = format!("RD-{draad}");
+    // nieuw -> afgerond skips steps: refused without a reason ...
+    let o = run(&[
+        "signals",
+        "overgang",
+        "--signaal",
+        &id,
+        "--naar",
+        "afgerond",
+        "--register",
+        r,
+        "--op",
+        "2026-11-02",
+    ]);
+    assert_eq!(o.status.code(), Some(8), "{}", stderr(&o));
+    // ... the next step is fine ...
+    let o = run(&[
+        "signals",
+        "overgang",
+        "--signaal",
+        &id,
+        "--naar",
+        "in_analyse",
+        "--door",
+        "analist",
+        "--register",
+        r,
+        "--op",
+        "2026-11-02",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // ... and a skip with a reason is recorded with that reason.
+    let o = run(&[
+        "signals",
+        "overgang",
+        "--signaal",
+        &id,
+        "--naar",
+        "afgerond",
+        "--reden",
+        "dubbel met een eerder signaal",
+        "--register",
+        r,
+        "--op",
+        "2026-11-03",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("in_analyse -> afgerond")
+            && stderr(&o).contains("dubbel met een eerder signaal"),
+        "{}",
+        stderr(&o)
+    );
+}

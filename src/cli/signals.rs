@@ -3,6 +3,7 @@
 //! ```text
 //! rodedraad signals import  --signals F [--cases F] [--config F] [--register F] [--op D]
 //! rodedraad signals promote --draad ID --draden rode-draden.json [--naar ksm|ibtd|...] [--eigenaar NAAM] [--op D]
+//! rodedraad signals overgang --signaal ID --naar STATUS [--reden TEKST] [--door NAAM] [--op D]
 //! rodedraad signals status  [--peildatum D] [--json]
 //! rodedraad signals export  --naar ksm|ibtd [--sinds D] [--peildatum D] --out MAP
 //! ```
@@ -62,6 +63,24 @@ pub enum SignalsCmd {
         /// Signaaleigenaar.
         #[arg(long, value_name = "NAAM")]
         eigenaar: Option<String>,
+        /// Datum (standaard vandaag).
+        #[arg(long, value_name = "DATUM", value_parser = super::parse_date_arg)]
+        op: Option<NaiveDate>,
+    },
+    /// Zet een signaal in een nieuwe status (overslaan of teruggaan alleen met een reden).
+    Overgang {
+        /// Id van het signaal.
+        #[arg(long, value_name = "ID")]
+        signaal: String,
+        /// Nieuwe status: nieuw, in_analyse, doorgezet, in_behandeling, opgepakt, niet_opgepakt of afgerond.
+        #[arg(long, value_name = "STATUS")]
+        naar: String,
+        /// Reden (verplicht als een stap wordt overgeslagen of teruggegaan).
+        #[arg(long, value_name = "TEKST")]
+        reden: Option<String>,
+        /// Wie de wijziging doet.
+        #[arg(long, value_name = "NAAM", default_value = "onbekend")]
+        door: String,
         /// Datum (standaard vandaag).
         #[arg(long, value_name = "DATUM", value_parser = super::parse_date_arg)]
         op: Option<NaiveDate>,
@@ -139,6 +158,35 @@ pub fn run(a: SignalsArgs) -> Result<i32> {
             })?;
             let id = promote(&mut ledger, d, naar, eigenaar, op.unwrap_or_else(today))?;
             eprintln!("rode draad {draad} staat in het register als signaal {id}");
+        }
+        SignalsCmd::Overgang {
+            signaal,
+            naar,
+            reden,
+            door,
+            op,
+        } => {
+            ledger
+                .transition(
+                    &signaal,
+                    &naar,
+                    reden.as_deref(),
+                    &door,
+                    op.unwrap_or_else(today),
+                )
+                .map_err(reg)?;
+            for h in ledger.history(&signaal).map_err(reg)?.iter().rev().take(1) {
+                eprintln!(
+                    "{signaal}: {} -> {} op {}{}",
+                    h.oud.as_deref().unwrap_or("-"),
+                    h.nieuw.as_deref().unwrap_or("-"),
+                    crate::nl::date(h.op),
+                    h.reden
+                        .as_deref()
+                        .map(|r| format!(" (reden: {r})"))
+                        .unwrap_or_default()
+                );
+            }
         }
         SignalsCmd::Status { peildatum, json } => {
             let st = ledger

@@ -875,6 +875,45 @@ fn charts_for(
         .and_then(|r| r.noemer)
         .unwrap_or(0);
     if p.audience == Audience::Intern || km_n >= p.min_noemer {
+        // The table behind the curve: share still open after a number of days, with the
+        // number of cases still under observation then (shown only when large enough).
+        let last = ind.km_curve.last().map(|k| k.dagen).unwrap_or(0.0);
+        let rijen = [30.0, 60.0, 91.0, 122.0, 152.0, 183.0, 274.0, 365.0]
+            .iter()
+            .filter(|&&t| t < last)
+            .map(|&t| {
+                let s = ind
+                    .km_curve
+                    .iter()
+                    .take_while(|k| k.dagen <= t)
+                    .last()
+                    .map(|k| k.nog_open)
+                    .unwrap_or(1.0);
+                let at_risk = ind
+                    .km_curve
+                    .iter()
+                    .find(|k| k.dagen > t)
+                    .map(|k| k.at_risk)
+                    .unwrap_or(0);
+                PubRow {
+                    kop: format!("{} dagen", nl::int(t as i64)),
+                    cellen: vec![
+                        p.statistic(Some(s * 100.0), at_risk.max(1), 1, "%"),
+                        p.count(at_risk),
+                    ],
+                    totaal: false,
+                    deel_van: None,
+                }
+            })
+            .collect();
+        tables.push(p.with_note(PubTable {
+            id: "kaplan-meier".into(),
+            titel: "Tijd tot afronding (Kaplan-Meier): aandeel nog niet afgerond".into(),
+            kolommen: vec!["Na".into(), "Nog niet afgerond".into(), "Nog gevolgd".into()],
+            rijen,
+            voetnoten: vec!["Casussen in behandeling, ontvangen vóór het einde van de periode; open casussen tellen mee tot de peildatum.".into()],
+            totaal_kolom: false,
+        }));
         let pts: Vec<(f64, f64)> = ind.km_curve.iter().map(|k| (k.dagen, k.nog_open)).collect();
         let median = rec(ind, "doorlooptijd_km_mediaan_dagen").and_then(|r| r.waarde);
         out.push(Chart {
@@ -882,7 +921,7 @@ fn charts_for(
             titel: "Tijd tot afronding (Kaplan-Meier)".into(),
             svg: charts::step_curve("Tijd tot afronding (Kaplan-Meier)", &pts, "dagen sinds ontvangst", "nog niet afgerond"),
             alt: format!(
-                "Kaplan-Meier-curve van het aandeel casussen in behandeling dat na een aantal dagen nog niet is afgerond, over {} casussen; de mediaan ligt bij {}.",
+                "Kaplan-Meier-curve van het aandeel casussen in behandeling dat na een aantal dagen nog niet is afgerond, over {} casussen; de mediaan ligt bij {}. De tabel met de curve staat bij de kerncijfers.",
                 nl::int(km_n as i64),
                 median.map(|m| format!("{} dagen", nl::dec(m, 0))).unwrap_or_else(|| "nog niet bereikt".into())
             ),
