@@ -117,6 +117,20 @@ pub fn progress(msg: &str) -> indicatif::ProgressBar {
     }
 }
 
+/// clap writes a few fixed English words in its help; this puts them in Dutch.
+pub fn dutch_help(help: &str) -> String {
+    help.replace("Usage:", "Gebruik:")
+        .replace("Options:", "Opties:")
+        .replace("Commands:", "Opdrachten:")
+        .replace("Arguments:", "Argumenten:")
+        .replace("[default: ", "[standaard: ")
+        .replace("[aliases: ", "[ook: ")
+        .replace("[alias: ", "[ook: ")
+        .replace("[possible values: ", "[mogelijke waarden: ")
+        .replace("<COMMAND>", "<OPDRACHT>")
+        .replace("[OPTIONS]", "[OPTIES]")
+}
+
 fn dutch_clap_error(e: &clap::Error) -> String {
     use clap::error::{ContextKind, ErrorKind};
     let ctx = |k| e.get(k).map(|v| v.to_string()).unwrap_or_default();
@@ -164,7 +178,7 @@ pub fn main() -> i32 {
             use clap::error::ErrorKind;
             return match e.kind() {
                 ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
-                    let _ = e.print();
+                    print!("{}", dutch_help(&e.render().to_string()));
                     0
                 }
                 _ => {
