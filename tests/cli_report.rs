@@ -423,3 +423,37 @@ fn the_internal_analysis_is_marked_on_every_page_and_keeps_case_ids() {
         );
     }
 }
+
+#[test]
+fn a_definition_that_changed_since_the_previous_report_is_marked() {
+    let dir = tmp("prev-defs");
+    let prev = dir.join("definities.json");
+    std::fs::write(
+        &prev,
+        r#"[{"id": "ontvangen_aantal", "versie": 0}, {"id": "oplossing_pct", "versie": 1}]"#,
+    )
+    .unwrap();
+    let o = report(
+        &dir.join("uit"),
+        &[
+            "--format",
+            "md",
+            "--vorige-definities",
+            prev.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let md = std::fs::read_to_string(dir.join("uit/rapport.md")).unwrap();
+    assert!(
+        md.contains("| Ontvangen casussen (definitie gewijzigd) |"),
+        "marked in the key figures"
+    );
+    assert!(
+        md.contains("| Ontvangen casussen (gewijzigd) |"),
+        "marked in the definitions"
+    );
+    assert!(
+        !md.contains("Oplossing gevonden (definitie gewijzigd)"),
+        "unchanged definitions are not marked"
+    );
+}
