@@ -347,6 +347,82 @@ impl Protector {
         })
     }
 
+    /// Counts per category for this period and the previous one side by side, with a total
+    /// row. A category that is small in this period is merged into "Overig" first (kamer);
+    /// what stays small (also in the previous period) is suppressed, protected through the
+    /// column totals.
+    pub fn counts_two_periods(
+        &self,
+        id: &str,
+        titel: &str,
+        dim_label: &str,
+        rows: &[(String, u64, u64)],
+        periods: [&str; 2],
+    ) -> PubTable {
+        let small = |v: u64| v > 0 && v < self.min_cel;
+        let mut kept: Vec<(String, u64, u64)> = Vec::new();
+        let mut overig = (0u64, 0u64);
+        let mut merged = Vec::new();
+        for (l, a, b) in rows {
+            if self.public() && small(*a) {
+                overig.0 += a;
+                overig.1 += b;
+                merged.push(l.clone());
+            } else {
+                kept.push((l.clone(), *a, *b));
+            }
+        }
+        if !merged.is_empty() {
+            kept.push(("Overig".into(), overig.0, overig.1));
+        }
+        // Only the column totals are published, so only they link the cells.
+        let r = kept.len();
+        let mut values: Vec<u64> = kept.iter().flat_map(|k| [k.1, k.2]).collect();
+        values.push(kept.iter().map(|k| k.1).sum());
+        values.push(kept.iter().map(|k| k.2).sum());
+        let equations = (0..2)
+            .map(|j| Equation {
+                total: r * 2 + j,
+                parts: (0..r).map(|i| i * 2 + j).collect(),
+            })
+            .collect();
+        let table = LinkedTable { values, equations };
+        let status = self.statuses(&table);
+        let rijen = (0..=r)
+            .map(|i| PubRow {
+                kop: if i < r {
+                    kept[i].0.clone()
+                } else {
+                    "Totaal".into()
+                },
+                cellen: (0..2)
+                    .map(|j| self.cell(table.values[i * 2 + j], status[i * 2 + j]))
+                    .collect(),
+                totaal: i == r,
+                deel_van: None,
+            })
+            .collect();
+        let mut t = self.with_note(PubTable {
+            id: id.into(),
+            titel: titel.into(),
+            kolommen: vec![
+                dim_label.to_string(),
+                periods[0].to_string(),
+                periods[1].to_string(),
+            ],
+            rijen,
+            voetnoten: vec![],
+            totaal_kolom: false,
+        });
+        if !merged.is_empty() {
+            t.voetnoten.insert(
+                0,
+                format!("Samengevoegd tot \"Overig\": {}.", merged.join(", ")),
+            );
+        }
+        t
+    }
+
     /// An r x c table of counts with row totals (last column) and a total row.
     pub fn counts_2d(
         &self,
@@ -715,5 +791,41 @@ mod regression {
                 .map(|r| r.cellen.iter().map(|c| c.tekst.clone()).collect::<Vec<_>>())
                 .collect::<Vec<_>>()
         );
+    }
+}
+
+#[cfg(test)]
+mod two_periods {
+    use super::*;
+
+    #[test]
+    fn two_periods_merge_on_the_current_period_and_protect_the_previous_one() {
+        let p = Protector::new(Audience::Kamer, 5, 10, false);
+        let rows = vec![
+            ("A".to_string(), 20, 3),
+            ("B".to_string(), 12, 9),
+            ("C".to_string(), 2, 7),
+            ("D".to_string(), 8, 6),
+        ];
+        let t = p.counts_two_periods("t", "T", "x", &rows, ["nu", "vorige"]);
+        // C is small now: merged into Overig (2 -> still small, hidden with a partner).
+        assert!(t
+            .voetnoten
+            .iter()
+            .any(|n| n.contains("Samengevoegd") && n.contains('C')));
+        // A's previous 3 is hidden and a second cell in that column too.
+        assert!(t.rijen[0].cellen[1].onderdrukt);
+        assert!(t.rijen.iter().filter(|r| r.cellen[1].onderdrukt).count() >= 2);
+        // Current-period counts of large groups stay visible.
+        assert_eq!(t.rijen[0].cellen[0].tekst, "20");
+        let (lt, hidden) = linked_from_published(&t).unwrap();
+        assert!(suppress::recoverable_published(&lt, &hidden).is_empty());
+        for r in &t.rijen {
+            for c in &r.cellen {
+                if let Some(v) = c.waarde {
+                    assert!(v == 0.0 || v >= 5.0, "{r:?}");
+                }
+            }
+        }
     }
 }

@@ -193,19 +193,38 @@ pub fn build(inp: &Inputs) -> (Report, ProtectLog) {
             })
             .collect()
     };
-    tabellen.push(p.counts_1d(
+    let prev = &ind.vorige_periode;
+    let cap = |t: String| {
+        let mut c = t.chars();
+        c.next()
+            .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+            .unwrap_or_default()
+    };
+    let names = [cap(period.title()), cap(prev.title())];
+    let names = [names[0].as_str(), names[1].as_str()];
+    let received = |c: &Case, q: &crate::analyse::period::Period| q.contains(c.ontvangen_op);
+    tabellen.push(p.counts_two_periods(
         "instroom-aandrager",
         "Ontvangen casussen per type aandrager",
         "Type aandrager",
-        &breakdown("ontvangen_aantal", "aandrager_type"),
-        false,
+        &two_periods(&cases, period, prev, received, |c| {
+            Some(label("aandrager_type", &c.aandrager_type))
+        }),
+        names,
     ));
-    tabellen.push(p.counts_1d(
+    tabellen.push(p.counts_two_periods(
         "instroom-dienst",
         "Ontvangen casussen per dienst",
         "Dienst",
-        &breakdown("ontvangen_aantal", "dienst"),
-        false,
+        &two_periods(&cases, period, prev, received, |c| {
+            Some(
+                c.dienst
+                    .as_deref()
+                    .map(|d| label("dienst", d))
+                    .unwrap_or_else(|| "Onbekend".into()),
+            )
+        }),
+        names,
     ));
     tabellen.push(theme_table(&cases, period, &p, cfg));
     tabellen.push(p.counts_1d(
@@ -215,12 +234,22 @@ pub fn build(inp: &Inputs) -> (Report, ProtectLog) {
         &breakdown("ontvangen_aantal", "doelgroep"),
         true,
     ));
-    tabellen.push(p.counts_1d(
+    tabellen.push(p.counts_two_periods(
         "triage",
         "Triagebesluiten in de periode",
         "Besluit",
-        &breakdown("triage_aantal", "triage_besluit"),
-        false,
+        &two_periods(
+            &cases,
+            period,
+            prev,
+            |c, q| c.triage_op.is_some_and(|d| q.contains(d) && d <= peil),
+            |c| {
+                c.triage_besluit
+                    .as_deref()
+                    .map(|b| label("triage_besluit", b))
+            },
+        ),
+        names,
     ));
     tabellen.push(warm_table(ind, &p, cfg));
     tabellen.push(flow_table(ind, &p, cfg));
@@ -378,6 +407,27 @@ pub fn build(inp: &Inputs) -> (Report, ProtectLog) {
         persoonsgegevens,
     };
     (report, log)
+}
+
+/// Counts per category in this period and the previous one (categories sorted by label).
+fn two_periods(
+    cases: &[Case],
+    now: &crate::analyse::period::Period,
+    prev: &crate::analyse::period::Period,
+    counts_in: impl Fn(&Case, &crate::analyse::period::Period) -> bool,
+    category: impl Fn(&Case) -> Option<String>,
+) -> Vec<(String, u64, u64)> {
+    let mut m: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+    for c in cases {
+        let Some(k) = category(c) else { continue };
+        if counts_in(c, now) {
+            m.entry(k.clone()).or_default().0 += 1;
+        }
+        if counts_in(c, prev) {
+            m.entry(k).or_default().1 += 1;
+        }
+    }
+    m.into_iter().map(|(k, (a, b))| (k, a, b)).collect()
 }
 
 fn fmt_value(r: &Record, p: &Protector) -> PubCell {
