@@ -109,28 +109,26 @@ fn markdown_and_report_model_match_their_snapshots() {
     );
 }
 
-#[test]
-fn a_broken_template_gives_a_dutch_error_with_name_and_line() {
-    let dir = tmp("template");
+/// Renders the Markdown report with `rapport.md` replaced by `source` through `[rapport] sjablonen`.
+fn report_with_template(name: &str, source: &str) -> (PathBuf, std::process::Output) {
+    let dir = tmp(name);
     std::fs::create_dir_all(dir.join("sjablonen")).unwrap();
-    std::fs::write(
-        dir.join("sjablonen/rapport.md"),
-        "# {{ titel }}\n\nregel twee\n{% for x in %}\n{% endfor %}\n",
-    )
-    .unwrap();
+    std::fs::write(dir.join("sjablonen/rapport.md"), source).unwrap();
     std::fs::write(
         dir.join("rodedraad.toml"),
         "[rapport]\nsjablonen = \"sjablonen\"\n",
     )
     .unwrap();
-    let o = report(
-        &dir.join("uit"),
-        &[
-            "--format",
-            "md",
-            "--config",
-            dir.join("rodedraad.toml").to_str().unwrap(),
-        ],
+    let config = dir.join("rodedraad.toml").display().to_string();
+    let o = report(&dir.join("uit"), &["--format", "md", "--config", &config]);
+    (dir, o)
+}
+
+#[test]
+fn a_broken_template_gives_a_dutch_error_with_name_and_line() {
+    let (dir, o) = report_with_template(
+        "template",
+        "# {{ titel }}\n\nregel twee\n{% for x in %}\n{% endfor %}\n",
     );
     assert_eq!(o.status.code(), Some(7), "{}", stderr(&o));
     let e = stderr(&o);
@@ -143,29 +141,15 @@ fn a_broken_template_gives_a_dutch_error_with_name_and_line() {
 
 #[test]
 fn an_overridden_template_is_used() {
-    let dir = tmp("override");
-    std::fs::create_dir_all(dir.join("sjablonen")).unwrap();
-    std::fs::write(
-        dir.join("sjablonen/rapport.md"),
+    let (dir, o) = report_with_template(
+        "override",
         "Eigen sjabloon: {{ titel }} ({{ peildatum }})\n",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.join("rodedraad.toml"),
-        "[rapport]\nsjablonen = \"sjablonen\"\n",
-    )
-    .unwrap();
-    let o = report(
-        &dir.join("uit"),
-        &[
-            "--format",
-            "md",
-            "--config",
-            dir.join("rodedraad.toml").to_str().unwrap(),
-        ],
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert_eq!(std::fs::read_to_string(dir.join("uit/rapport.md")).unwrap(), "Eigen sjabloon: Rapportage aan de Tweede Kamer over het eerste halfjaar 2026 (30 juni 2026)\n");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("uit/rapport.md")).unwrap(),
+        "Eigen sjabloon: Rapportage aan de Tweede Kamer over het eerste halfjaar 2026 (30 juni 2026)\n"
+    );
 }
 
 const PLANTED: [&str; 5] = [

@@ -86,19 +86,7 @@ fn import_is_idempotent_promote_is_stable_and_exports_are_written() {
 
     // Promote a thread from the analysis, twice: same signal id.
     let an = dir.join("analyse");
-    let o = run(&[
-        "analyse",
-        "--cases",
-        &sample("casussen.csv"),
-        "--period",
-        "2026-Q3",
-        "--out",
-        an.to_str().unwrap(),
-        "--exportdatum",
-        "2026-10-31",
-    ]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let draden = read_json(&an.join("rode-draden.json"));
+    let draden = analyse_sample(&an, "2026-Q3", &[]);
     let draad = draden[0]["id"].as_str().unwrap().to_string();
     let d = an.join("rode-draden.json");
     for _ in 0..2 {
@@ -210,19 +198,7 @@ fn a_transition_that_skips_needs_a_reason_and_is_recorded() {
     let reg = dir.join("register.sqlite");
     let r = reg.to_str().unwrap();
     let an = dir.join("analyse");
-    let o = run(&[
-        "analyse",
-        "--cases",
-        &sample("casussen.csv"),
-        "--period",
-        "2026-Q3",
-        "--out",
-        an.to_str().unwrap(),
-        "--exportdatum",
-        "2026-10-31",
-    ]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let draad = read_json(&an.join("rode-draden.json"))[0]["id"]
+    let draad = analyse_sample(&an, "2026-Q3", &[])[0]["id"]
         .as_str()
         .unwrap()
         .to_string();

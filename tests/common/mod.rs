@@ -45,3 +45,24 @@ pub fn stdout(o: &Output) -> String {
 pub fn read_json(p: &Path) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
 }
+
+/// Runs `analyse` on the sample cases for `period` into `out` (exportdatum 31-10-2026) and
+/// returns the rode draden it found.
+pub fn analyse_sample(out: &Path, period: &str, extra: &[&str]) -> serde_json::Value {
+    let mut args = vec!["analyse", "--cases"];
+    let cases = sample("casussen.csv");
+    let out_s = out.display().to_string();
+    args.push(&cases);
+    args.extend([
+        "--period",
+        period,
+        "--out",
+        &out_s,
+        "--exportdatum",
+        "2026-10-31",
+    ]);
+    args.extend(extra);
+    let o = run(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    read_json(&out.join("rode-draden.json"))
+}
