@@ -28,6 +28,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 const REASON: &str = "__reden";
+const FIRST: &str = "__eerste_rij";
 const COLUMN: &str = "__kolom";
 
 /// The result of validating one input file.
@@ -341,13 +342,16 @@ fn null_of(kind: Kind) -> Expr {
 
 /// A row rule: which column it is about, when it fails, and the Dutch reason.
 struct Rule {
+    fails: Expr,
     column: Expr,
     reason: Expr,
 }
 
 impl Rule {
     fn new(column: &str, fails: Expr, reason: Expr) -> Rule {
+        let fails = fails.fill_null(lit(false));
         Rule {
+            fails: fails.clone(),
             column: when(fails.clone())
                 .then(lit(column.to_string()))
                 .otherwise(lit(NULL).cast(DataType::String)),
@@ -503,7 +507,9 @@ pub fn validate(
         ));
     }
     let id = entity.id_column();
-    let first_row = col(ROW).min().over([col(id)])?;
+    // The first row of each id is computed over all rows, before failing rows are picked out.
+    let lf = lf.with_column(col(ROW).min().over([col(id)])?.alias(FIRST));
+    let first_row = col(FIRST);
     rules.push(Rule::new(
         id,
         col(id).is_not_null().and(col(ROW).neq(first_row.clone())),
@@ -517,19 +523,16 @@ pub fn validate(
         ),
     ));
 
+    // Cheap booleans first; the Dutch reasons are only built for the rows that fail.
+    let any_fail = rules
+        .iter()
+        .map(|r| r.fails.clone())
+        .reduce(|a, b| a.or(b))
+        .unwrap_or(lit(false));
     let (cols, reasons): (Vec<Expr>, Vec<Expr>) =
         rules.into_iter().map(|r| (r.column, r.reason)).unzip();
     let checked = lf
-        .with_columns([
-            concat_str(cols, "; ", true).alias(COLUMN),
-            concat_str(reasons, "; ", true).alias(REASON),
-        ])
-        .with_column(
-            when(col(REASON).eq(lit("")))
-                .then(lit(NULL).cast(DataType::String))
-                .otherwise(col(REASON))
-                .alias(REASON),
-        )
+        .with_column(any_fail.alias(REASON))
         .sort([ROW], Default::default())
         .collect()?;
 
@@ -548,13 +551,13 @@ pub fn validate(
     let accepted = checked
         .clone()
         .lazy()
-        .filter(col(REASON).is_null())
+        .filter(col(REASON).not())
         .select(canon_names)
         .collect()?;
-    let bad = checked.lazy().filter(col(REASON).is_not_null()).select([
+    let bad = checked.lazy().filter(col(REASON)).select([
         col(ROW),
-        col(COLUMN),
-        col(REASON),
+        concat_str(cols, "; ", true).alias(COLUMN),
+        concat_str(reasons, "; ", true).alias(REASON),
     ]);
     let file = raw.path.display().to_string();
     let mut original: Vec<Expr> = vec![
