@@ -217,48 +217,30 @@ fn a_transition_that_skips_needs_a_reason_and_is_recorded() {
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let id = format!("RD-{draad}");
+    let overgang = |extra: &[&str]| {
+        let mut args = vec!["signals", "overgang", "--signaal", &id, "--register", r];
+        args.extend(extra);
+        run(&args)
+    };
     // nieuw -> afgerond skips steps: refused without a reason ...
-    let o = run(&[
-        "signals",
-        "overgang",
-        "--signaal",
-        &id,
-        "--naar",
-        "afgerond",
-        "--register",
-        r,
-        "--op",
-        "2026-11-02",
-    ]);
+    let o = overgang(&["--naar", "afgerond", "--op", "2026-11-02"]);
     assert_eq!(o.status.code(), Some(8), "{}", stderr(&o));
     // ... the next step is fine ...
-    let o = run(&[
-        "signals",
-        "overgang",
-        "--signaal",
-        &id,
+    let o = overgang(&[
         "--naar",
         "in_analyse",
         "--door",
         "analist",
-        "--register",
-        r,
         "--op",
         "2026-11-02",
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     // ... and a skip with a reason is recorded with that reason.
-    let o = run(&[
-        "signals",
-        "overgang",
-        "--signaal",
-        &id,
+    let o = overgang(&[
         "--naar",
         "afgerond",
         "--reden",
         "dubbel met een eerder signaal",
-        "--register",
-        r,
         "--op",
         "2026-11-03",
     ]);

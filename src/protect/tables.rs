@@ -260,22 +260,9 @@ impl Protector {
                     deel_van: None,
                 })
                 .collect();
-            rijen.push(PubRow {
-                kop: "Totaal".into(),
-                cellen: vec![self.cell(total, status[n])],
-                totaal: true,
-                deel_van: None,
-            });
+            rijen.push(total_row(vec![self.cell(total, status[n])]));
         }
-        let t = PubTable {
-            id: id.into(),
-            titel: titel.into(),
-            kolommen: vec![dim_label.into(), "Aantal".into()],
-            rijen,
-            voetnoten: notes,
-            totaal_kolom: false,
-        };
-        self.with_note(t)
+        self.single_column(id, titel, dim_label, rijen, notes)
     }
 
     /// The flow table: per row open at start + received = handled + open at end, and a
@@ -521,21 +508,8 @@ impl Protector {
                 idx += 1;
             }
         }
-        rijen.push(PubRow {
-            kop: "Totaal".into(),
-            cellen: vec![self.cell(table.values[idx], status[idx])],
-            totaal: true,
-            deel_van: None,
-        });
-        let t = PubTable {
-            id: id.into(),
-            titel: titel.into(),
-            kolommen: vec![dim_label.into(), "Aantal".into()],
-            rijen,
-            voetnoten: notes,
-            totaal_kolom: false,
-        };
-        self.with_note(t)
+        rijen.push(total_row(vec![self.cell(table.values[idx], status[idx])]));
+        self.single_column(id, titel, dim_label, rijen, notes)
     }
 
     /// Suppression on a linked table with extra cells that are never published
@@ -628,12 +602,41 @@ impl Protector {
         }
     }
 
+    /// A table of one count column under a category column, with the "." footnote when needed.
+    fn single_column(
+        &self,
+        id: &str,
+        titel: &str,
+        dim_label: &str,
+        rijen: Vec<PubRow>,
+        voetnoten: Vec<String>,
+    ) -> PubTable {
+        self.with_note(PubTable {
+            id: id.into(),
+            titel: titel.into(),
+            kolommen: vec![dim_label.into(), "Aantal".into()],
+            rijen,
+            voetnoten,
+            totaal_kolom: false,
+        })
+    }
+
     /// Adds the "." footnote when anything is hidden.
     pub fn with_note(&self, mut t: PubTable) -> PubTable {
         if t.has_suppressed() && !t.voetnoten.iter().any(|n| n == NOTE_SUPPRESSED) {
             t.voetnoten.push(NOTE_SUPPRESSED.into());
         }
         t
+    }
+}
+
+/// The "Totaal" row of a table.
+fn total_row(cellen: Vec<PubCell>) -> PubRow {
+    PubRow {
+        kop: "Totaal".into(),
+        cellen,
+        totaal: true,
+        deel_van: None,
     }
 }
 
