@@ -22,14 +22,14 @@ pub const DEFAULT_TOML: &str = include_str!("default-config.toml");
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Config {
-    pub invoer: Invoer,
+    pub invoer: InputSettings,
     pub casussen: Mapping,
     pub signalen: Mapping,
-    pub indicatoren: Indicatoren,
-    pub draden: Draden,
-    pub bescherming: Bescherming,
-    pub rapport: Rapport,
-    pub register: Register,
+    pub indicatoren: IndicatorSettings,
+    pub draden: ThreadSettings,
+    pub bescherming: ProtectionSettings,
+    pub rapport: ReportSettings,
+    pub register: LedgerSettings,
     /// Dimension (aandrager_type, dienst, thema, ...) -> code -> Dutch label.
     pub taxonomie: BTreeMap<String, BTreeMap<String, String>>,
     /// Proposed recommendations per draad id, thema or main theme.
@@ -41,7 +41,7 @@ pub struct Config {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Invoer {
+pub struct InputSettings {
     pub scheidingsteken: String,
     pub codering: String,
     pub datumformaten: Vec<String>,
@@ -67,13 +67,13 @@ pub struct Mapping {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Indicatoren {
+pub struct IndicatorSettings {
     pub doel_belastingdienst: u32,
     pub doel_dienst_toeslagen: u32,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Draden {
+pub struct ThreadSettings {
     pub min_casussen: usize,
     pub min_aandragers: usize,
     pub max_kenmerken: usize,
@@ -94,7 +94,7 @@ pub struct Draden {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Bescherming {
+pub struct ProtectionSettings {
     pub min_cel: u64,
     pub min_noemer: u64,
     pub k_verhaal: usize,
@@ -103,15 +103,76 @@ pub struct Bescherming {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Rapport {
+pub struct ReportSettings {
     pub sjablonen: String,
     pub organisatie: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Register {
+pub struct LedgerSettings {
     pub pad: String,
     pub ksm_kolommen: BTreeMap<String, String>,
+}
+
+/// Tables whose keys are the user's own (codes, column names, ids), not settings.
+const OPEN_TABLES: &[&str] = &[
+    "taxonomie",
+    "aanbevelingen",
+    "kolommen",
+    "waarden",
+    "meerwaardig",
+    "vast",
+    "bekende_samenhang",
+    "ksm_kolommen",
+    "patronen",
+];
+
+/// Refuses a key the defaults do not have, with the nearest known key as a suggestion.
+fn unknown_keys(
+    base: &toml::Table,
+    user: &toml::Table,
+    section: &str,
+) -> std::result::Result<(), String> {
+    for (k, v) in user {
+        let Some(known) = base.get(k) else {
+            let hint = crate::util::normalize::nearest(k, base.keys().map(String::as_str))
+                .map(|n| format!("; bedoelt u \"{n}\"?"))
+                .unwrap_or_default();
+            let place = if section.is_empty() {
+                format!("onbekende sectie of sleutel \"{k}\"")
+            } else {
+                format!("onbekende sleutel \"{k}\" in [{section}]")
+            };
+            return Err(format!(
+                "{place}{hint} Zie src/default-config.toml (of `rodedraad init`) voor alle sleutels."
+            ));
+        };
+        if OPEN_TABLES.contains(&k.as_str()) {
+            continue;
+        }
+        if let (toml::Value::Table(b), toml::Value::Table(u)) = (known, v) {
+            let sub = if section.is_empty() {
+                k.clone()
+            } else {
+                format!("{section}.{k}")
+            };
+            unknown_keys(b, u, &sub)?;
+        }
+    }
+    Ok(())
+}
+
+/// Whether `f` is a chrono date format that names a year, a month and a day.
+fn is_date_format(f: &str) -> bool {
+    use chrono::format::{Item, StrftimeItems};
+    let items: Vec<Item> = StrftimeItems::new(f).collect();
+    if items.iter().any(|i| matches!(i, Item::Error)) {
+        return false;
+    }
+    let probe = chrono::NaiveDate::from_ymd_opt(2031, 11, 27).unwrap();
+    let text = probe.format(f).to_string();
+    chrono::NaiveDate::parse_from_str(&text, f).ok() == Some(probe)
+        || chrono::NaiveDateTime::parse_from_str(&text, f).is_ok_and(|t| t.date() == probe)
 }
 
 impl Config {
@@ -128,13 +189,23 @@ impl Config {
     /// Defaults with the file at `path` laid over them.
     pub fn load(path: &Path) -> Result<Config> {
         let src = std::fs::read_to_string(path).map_err(|e| Error::Config {
-            bestand: Some(path.to_path_buf()),
-            melding: format!(
+            path: Some(path.to_path_buf()),
+            message: format!(
                 "kan het bestand niet lezen ({e}); geef een bestaand TOML-bestand op met --config"
             ),
         })?;
         let mut cfg = Self::parse(&src, Some(path))?;
         cfg.basismap = path.parent().map(Path::to_path_buf);
+        if !cfg.rapport.sjablonen.is_empty() && !cfg.resolve(&cfg.rapport.sjablonen).is_dir() {
+            return Err(Error::Config {
+                path: Some(path.to_path_buf()),
+                message: format!(
+                    "[rapport] sjablonen = \"{}\" is geen bestaande map ({}); kopieer de map templates/ daarheen of laat de sleutel weg voor de ingebouwde sjablonen",
+                    cfg.rapport.sjablonen,
+                    cfg.resolve(&cfg.rapport.sjablonen).display()
+                ),
+            });
+        }
         Ok(cfg)
     }
 
@@ -148,8 +219,8 @@ impl Config {
 
     fn parse(src: &str, path: Option<&Path>) -> Result<Config> {
         let err = |m: String| Error::Config {
-            bestand: path.map(Path::to_path_buf),
-            melding: m,
+            path: path.map(Path::to_path_buf),
+            message: m,
         };
         let mut base: toml::Table = DEFAULT_TOML
             .parse()
@@ -157,6 +228,7 @@ impl Config {
         let user: toml::Table = src.parse().map_err(|e: toml::de::Error| {
             err(format!("ongeldige TOML: {}", e.to_string().trim()))
         })?;
+        unknown_keys(&base, &user, "").map_err(err)?;
         merge(&mut base, user);
         let cfg: Config = toml::Value::Table(base)
             .try_into()
@@ -202,6 +274,39 @@ impl Config {
         }
         if self.bescherming.min_cel == 0 {
             return Err("[bescherming] min_cel moet minstens 1 zijn".into());
+        }
+        if self.bescherming.min_noemer == 0 {
+            return Err("[bescherming] min_noemer moet minstens 1 zijn".into());
+        }
+        if self.invoer.scheidingsteken.is_empty() {
+            return Err("[invoer] scheidingsteken is leeg; gebruik \"auto\" of het teken zelf, bijvoorbeeld \";\"".into());
+        }
+        if self.invoer.datumformaten.is_empty() {
+            return Err("[invoer] datumformaten is leeg; noem minstens één notatie, bijvoorbeeld \"%d-%m-%Y\"".into());
+        }
+        for f in &self.invoer.datumformaten {
+            if !is_date_format(f) {
+                return Err(format!(
+                    "[invoer] datumformaten: \"{f}\" is geen datumnotatie; gebruik bijvoorbeeld \"%Y-%m-%d\" of \"%d-%m-%Y\" (jaar %Y, maand %m, dag %d)"
+                ));
+            }
+        }
+        let d = &self.draden;
+        for (key, v, lo_open, hi) in [
+            ("fdr_q", d.fdr_q, true, 1.0),
+            ("ears_alpha", d.ears_alpha, true, 0.5),
+            ("tekst_min_gelijkenis", d.tekst_min_gelijkenis, true, 1.0),
+            ("tekst_max_hoofdthema", d.tekst_max_hoofdthema, true, 1.0),
+        ] {
+            let ok = v.is_finite() && (if lo_open { v > 0.0 } else { v >= 0.0 }) && v <= hi;
+            if !ok {
+                return Err(format!(
+                    "[draden] {key} = {v} valt buiten het bereik: het moet groter dan 0 en hoogstens {hi} zijn"
+                ));
+            }
+        }
+        if d.min_casussen == 0 || d.min_aandragers == 0 {
+            return Err("[draden] min_casussen en min_aandragers moeten minstens 1 zijn".into());
         }
         Ok(())
     }

@@ -5,7 +5,7 @@
 //!
 //! ```
 //! use rodedraad::error::Error;
-//! let e = Error::Bestand { bestand: "casussen.csv".into(), melding: "leeg bestand".into(), advies: "lever een export met kopregel en rijen aan".into() };
+//! let e = Error::Input { path: "casussen.csv".into(), message: "leeg bestand".into(), advice: "lever een export met kopregel en rijen aan".into() };
 //! assert_eq!(e.exit_code(), 3);
 //! assert!(e.to_string().contains("casussen.csv"));
 //! ```
@@ -17,83 +17,83 @@ use std::path::PathBuf;
 #[derive(Debug)]
 pub enum Error {
     /// A whole input file cannot be used (unreadable, empty, missing required column).
-    Bestand {
-        bestand: PathBuf,
-        melding: String,
-        advies: String,
+    Input {
+        path: PathBuf,
+        message: String,
+        advice: String,
     },
     /// The configuration file is wrong.
     Config {
-        bestand: Option<PathBuf>,
-        melding: String,
+        path: Option<PathBuf>,
+        message: String,
     },
     /// Wrong use of the command line (beyond what clap catches).
-    Gebruik(String),
+    Usage(String),
     /// Output could not be written.
-    Schrijven { bestand: PathBuf, melding: String },
+    Write { path: PathBuf, message: String },
     /// A template failed to parse or render.
-    Sjabloon { sjabloon: String, melding: String },
+    Template { template: String, message: String },
     /// The disclosure audit or a strict personal-data check found problems.
-    Controle(String),
+    Audit(String),
     /// The signal ledger failed.
-    Register(String),
+    Ledger(String),
     /// A bug or an unexpected failure in a library.
-    Intern(String),
+    Internal(String),
 }
 
 impl Error {
     /// The process exit code for this error (documented in the README).
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Gebruik(_) => 2,
-            Error::Bestand { .. } => 3,
+            Error::Usage(_) => 2,
+            Error::Input { .. } => 3,
             Error::Config { .. } => 4,
-            Error::Controle(_) => 5,
-            Error::Schrijven { .. } => 6,
-            Error::Sjabloon { .. } => 7,
-            Error::Register(_) => 8,
-            Error::Intern(_) => 1,
+            Error::Audit(_) => 5,
+            Error::Write { .. } => 6,
+            Error::Template { .. } => 7,
+            Error::Ledger(_) => 8,
+            Error::Internal(_) => 1,
         }
     }
 
-    pub fn intern(m: impl fmt::Display) -> Error {
-        Error::Intern(m.to_string())
+    pub fn internal(m: impl fmt::Display) -> Error {
+        Error::Internal(m.to_string())
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Bestand {
-                bestand,
-                melding,
-                advies,
+            Error::Input {
+                path,
+                message,
+                advice,
             } => {
-                write!(f, "{}: {}. {}", bestand.display(), melding, advies)
+                write!(f, "{}: {}. {}", path.display(), message, advice)
             }
             Error::Config {
-                bestand: Some(b),
-                melding,
+                path: Some(b),
+                message,
             } => {
-                write!(f, "configuratie {}: {}", b.display(), melding)
+                write!(f, "configuratie {}: {}", b.display(), message)
             }
             Error::Config {
-                bestand: None,
-                melding,
-            } => write!(f, "configuratie: {melding}"),
-            Error::Gebruik(m) => write!(f, "{m}"),
-            Error::Schrijven { bestand, melding } => write!(
+                path: None,
+                message,
+            } => write!(f, "configuratie: {message}"),
+            Error::Usage(m) => write!(f, "{m}"),
+            Error::Write { path, message } => write!(
                 f,
                 "kan {} niet schrijven: {}. Controleer of de map bestaat en schrijfbaar is.",
-                bestand.display(),
-                melding
+                path.display(),
+                message
             ),
-            Error::Sjabloon { sjabloon, melding } => {
-                write!(f, "sjabloon {sjabloon}: {melding}. Herstel het sjabloon of verwijder de eigen sjabloonmap uit de configuratie.")
+            Error::Template { template, message } => {
+                write!(f, "sjabloon {template}: {message}. Herstel het sjabloon of verwijder de eigen sjabloonmap uit de configuratie.")
             }
-            Error::Controle(m) => write!(f, "controle mislukt: {m}"),
-            Error::Register(m) => write!(f, "signalenregister: {m}"),
-            Error::Intern(m) => write!(
+            Error::Audit(m) => write!(f, "controle mislukt: {m}"),
+            Error::Ledger(m) => write!(f, "signalenregister: {m}"),
+            Error::Internal(m) => write!(
                 f,
                 "interne fout: {m}. Meld dit aan het ontwikkelteam met de gebruikte invoer."
             ),
@@ -105,7 +105,7 @@ impl std::error::Error for Error {}
 
 impl From<polars::prelude::PolarsError> for Error {
     fn from(e: polars::prelude::PolarsError) -> Self {
-        Error::Intern(format!("tabelbewerking: {e}"))
+        Error::Internal(format!("tabelbewerking: {e}"))
     }
 }
 

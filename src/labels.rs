@@ -1,45 +1,31 @@
 //! Dutch labels for the fixed codes of the input contract (triage decision,
-//! response, outcome, ...). Taxonomy labels live in the configuration.
+//! response, outcome, ...), looked up by column name. The codes and labels
+//! themselves are the enums of [`crate::model`]; taxonomy labels live in the
+//! configuration.
 //!
 //! ```
 //! assert_eq!(rodedraad::labels::fixed_label("uitkomst", "deels_opgelost"), Some("Deels opgelost"));
 //! ```
 
+use crate::model::{
+    AdviceResponse, EscalationLevel, Outcome, Recipient, SignalStatus, TriageDecision,
+};
+
 /// Label of a fixed contract code, if the dimension is one of the fixed lists.
 pub fn fixed_label(dimension: &str, code: &str) -> Option<&'static str> {
-    let l = match (dimension, code) {
-        ("triage_besluit", "behandelen") => "Behandelen",
-        ("triage_besluit", "doorverwijzen") => "Doorverwijzen",
-        ("triage_besluit", "niet_behandelen") => "Niet behandelen",
-        ("zienswijze_reactie", "overgenomen") => "Overgenomen",
-        ("zienswijze_reactie", "deels_overgenomen") => "Deels overgenomen",
-        ("zienswijze_reactie", "niet_overgenomen") => "Niet overgenomen",
-        ("zienswijze_reactie", "geen_reactie") => "Geen reactie",
-        ("escalatie_niveau", "teamleider") => "Teamleider",
-        ("escalatie_niveau", "directeur") => "Directeur",
-        ("escalatie_niveau", "directeur_generaal") => "Directeur-generaal",
-        ("uitkomst", "opgelost") => "Opgelost",
-        ("uitkomst", "deels_opgelost") => "Deels opgelost",
-        ("uitkomst", "niet_opgelost") => "Niet opgelost",
-        ("uitkomst", "ingetrokken") => "Ingetrokken",
-        ("uitkomst", "lopend") => "Lopend",
-        ("status", "nieuw") => "Nieuw",
-        ("status", "in_analyse") => "In analyse",
-        ("status", "doorgezet") => "Doorgezet",
-        ("status", "in_behandeling") => "In behandeling",
-        ("status", "opgepakt") => "Opgepakt",
-        ("status", "niet_opgepakt") => "Niet opgepakt",
-        ("status", "afgerond") => "Afgerond",
-        ("doorgezet_naar", "ibtd") => "IBTD",
-        ("doorgezet_naar", "ksm") => "KSM",
-        ("doorgezet_naar", "belastingdienst") => "Belastingdienst",
-        ("doorgezet_naar", "dienst_toeslagen") => "Dienst Toeslagen",
-        ("doorgezet_naar", "ministerie") => "Ministerie van Financiën",
-        ("doorgezet_naar", "wetgever") => "Wetgever",
-        ("complexiteit", "1") => "1: één organisatie",
-        ("complexiteit", "2") => "2: meerdere, onafhankelijk",
-        ("complexiteit", "3") => "3: meerdere, afhankelijk",
-        _ => return None,
-    };
-    Some(l)
+    match dimension {
+        "triage_besluit" => TriageDecision::parse(code).map(TriageDecision::label),
+        "zienswijze_reactie" => AdviceResponse::parse(code).map(AdviceResponse::label),
+        "escalatie_niveau" => EscalationLevel::parse(code).map(EscalationLevel::label),
+        "uitkomst" => Outcome::parse(code).map(Outcome::label),
+        "status" => SignalStatus::parse(code).map(SignalStatus::label),
+        "doorgezet_naar" => Recipient::parse(code).map(Recipient::label),
+        "complexiteit" => match code {
+            "1" => Some("1: één organisatie"),
+            "2" => Some("2: meerdere, onafhankelijk"),
+            "3" => Some("3: meerdere, afhankelijk"),
+            _ => None,
+        },
+        _ => None,
+    }
 }

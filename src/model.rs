@@ -1,10 +1,11 @@
 //! Domain types shared by every stage of the pipeline.
 //!
-//! The canonical model of the input contract (DOMAIN.md §7): one [`Case`] per
+//! The canonical model of the input contract (`docs/domein.md`, invoercontract): one [`Case`] per
 //! casus and one [`Signal`] per signaal, after column and value mapping and
 //! validation. Codes from the taxonomy stay plain strings (the users edit the
-//! taxonomy in `rodedraad.toml`); process codes fixed by the contract are
-//! checked against the constants below.
+//! taxonomy in `rodedraad.toml`); the closed code lists fixed by the contract
+//! are enums ([`Outcome`], [`TriageDecision`], ...) with `as_str()` for the
+//! code and `label()` for people.
 //!
 //! ```
 //! use rodedraad::model::{Case, CASE_COLUMNS};
@@ -67,54 +68,136 @@ pub const SIGNAL_COLUMNS: &[&str] = &[
     "terugkoppeling_op",
 ];
 
-pub const DIENSTEN: &[&str] = &[
-    "belastingdienst",
-    "dienst_toeslagen",
-    "beide",
-    "douane",
-    "anders",
-];
-pub const BESLUITEN: &[&str] = &["behandelen", "doorverwijzen", "niet_behandelen"];
-pub const REACTIES: &[&str] = &[
-    "overgenomen",
-    "deels_overgenomen",
-    "niet_overgenomen",
-    "geen_reactie",
-];
-pub const ESCALATIE_NIVEAUS: &[&str] = &["teamleider", "directeur", "directeur_generaal"];
-pub const UITKOMSTEN: &[&str] = &[
-    "opgelost",
-    "deels_opgelost",
-    "niet_opgelost",
-    "ingetrokken",
-    "lopend",
-];
-pub const BRONNEN: &[&str] = &[
-    "eigen_casuistiek",
-    "ksm",
-    "ibtd",
-    "maatschappelijke_partner",
-    "belastingdienst",
-    "dienst_toeslagen",
-    "nationale_ombudsman",
-];
-pub const SIGNAAL_STATUSSEN: &[&str] = &[
-    "nieuw",
-    "in_analyse",
-    "doorgezet",
-    "in_behandeling",
-    "opgepakt",
-    "niet_opgepakt",
-    "afgerond",
-];
-pub const ONTVANGERS: &[&str] = &[
-    "ibtd",
-    "ksm",
-    "belastingdienst",
-    "dienst_toeslagen",
-    "ministerie",
-    "wetgever",
-];
+/// Declares a closed code list of the input contract as an enum with its
+/// canonical code (`as_str`), its Dutch label and parsing from the code.
+macro_rules! code_list {
+    ($(#[$doc:meta])* $name:ident, $codes:ident { $($variant:ident = $code:literal : $label:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        pub enum $name {
+            $(#[serde(rename = $code)] $variant),+
+        }
+
+        impl $name {
+            /// Every value, in contract order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            /// Every canonical code, in contract order.
+            pub const CODES: &'static [&'static str] = &[$($code),+];
+
+            /// The canonical code as it appears in exports and files.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $code),+ }
+            }
+
+            /// The Dutch label for people.
+            pub fn label(self) -> &'static str {
+                match self { $($name::$variant => $label),+ }
+            }
+
+            /// The value of a canonical code.
+            pub fn parse(code: &str) -> Option<$name> {
+                match code { $($code => Some($name::$variant),)+ _ => None }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        /// The canonical codes (kept for code that works on text columns).
+        pub const $codes: &[&str] = $name::CODES;
+    };
+}
+
+code_list!(
+    /// The service a case is about (`dienst`).
+    Service, DIENSTEN {
+        Belastingdienst = "belastingdienst": "Belastingdienst",
+        DienstToeslagen = "dienst_toeslagen": "Dienst Toeslagen",
+        Both = "beide": "Belastingdienst en Dienst Toeslagen",
+        Customs = "douane": "Douane",
+        Other = "anders": "Anders",
+    }
+);
+
+code_list!(
+    /// The triage decision (`triage_besluit`).
+    TriageDecision, BESLUITEN {
+        Handle = "behandelen": "Behandelen",
+        Refer = "doorverwijzen": "Doorverwijzen",
+        Decline = "niet_behandelen": "Niet behandelen",
+    }
+);
+
+code_list!(
+    /// The service's response to the advocate's advice (`zienswijze_reactie`).
+    AdviceResponse, REACTIES {
+        Adopted = "overgenomen": "Overgenomen",
+        PartlyAdopted = "deels_overgenomen": "Deels overgenomen",
+        NotAdopted = "niet_overgenomen": "Niet overgenomen",
+        NoResponse = "geen_reactie": "Geen reactie",
+    }
+);
+
+code_list!(
+    /// The highest level a case was escalated to (`escalatie_niveau`).
+    EscalationLevel, ESCALATIE_NIVEAUS {
+        TeamLead = "teamleider": "Teamleider",
+        Director = "directeur": "Directeur",
+        DirectorGeneral = "directeur_generaal": "Directeur-generaal",
+    }
+);
+
+code_list!(
+    /// How a case ended (`uitkomst`).
+    Outcome, UITKOMSTEN {
+        Resolved = "opgelost": "Opgelost",
+        PartlyResolved = "deels_opgelost": "Deels opgelost",
+        NotResolved = "niet_opgelost": "Niet opgelost",
+        Withdrawn = "ingetrokken": "Ingetrokken",
+        Ongoing = "lopend": "Lopend",
+    }
+);
+
+code_list!(
+    /// Where a signal came from (`bron`).
+    SignalSource, BRONNEN {
+        OwnCases = "eigen_casuistiek": "Eigen casuïstiek",
+        Ksm = "ksm": "KSM",
+        Ibtd = "ibtd": "IBTD",
+        SocialPartner = "maatschappelijke_partner": "Maatschappelijke partner",
+        Belastingdienst = "belastingdienst": "Belastingdienst",
+        DienstToeslagen = "dienst_toeslagen": "Dienst Toeslagen",
+        Ombudsman = "nationale_ombudsman": "Nationale ombudsman",
+    }
+);
+
+code_list!(
+    /// Where a signal stands (`status`).
+    SignalStatus, SIGNAAL_STATUSSEN {
+        New = "nieuw": "Nieuw",
+        InAnalysis = "in_analyse": "In analyse",
+        PassedOn = "doorgezet": "Doorgezet",
+        InProgress = "in_behandeling": "In behandeling",
+        TakenUp = "opgepakt": "Opgepakt",
+        NotTakenUp = "niet_opgepakt": "Niet opgepakt",
+        Closed = "afgerond": "Afgerond",
+    }
+);
+
+code_list!(
+    /// Who a signal is passed on to (`doorgezet_naar`).
+    Recipient, ONTVANGERS {
+        Ibtd = "ibtd": "IBTD",
+        Ksm = "ksm": "KSM",
+        Belastingdienst = "belastingdienst": "Belastingdienst",
+        DienstToeslagen = "dienst_toeslagen": "Dienst Toeslagen",
+        Ministry = "ministerie": "Ministerie van Financiën",
+        Legislator = "wetgever": "Wetgever",
+    }
+);
 
 /// One validated case. Multi-valued `doelgroep` is split on `|`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -123,7 +206,7 @@ pub struct Case {
     pub ontvangen_op: NaiveDate,
     pub aandrager_type: String,
     pub aandrager_id: Option<String>,
-    pub dienst: Option<String>,
+    pub dienst: Option<Service>,
     /// Two-level theme code, e.g. `toeslagen.terugvordering`.
     pub thema: String,
     pub regeling: Option<String>,
@@ -132,15 +215,15 @@ pub struct Case {
     pub complexiteit: Option<u8>,
     pub spoed: Option<bool>,
     pub triage_op: Option<NaiveDate>,
-    pub triage_besluit: Option<String>,
+    pub triage_besluit: Option<TriageDecision>,
     pub warm_doorverwezen: Option<bool>,
     pub doorverwezen_naar: Option<String>,
     pub zienswijze_op: Option<NaiveDate>,
-    pub zienswijze_reactie: Option<String>,
+    pub zienswijze_reactie: Option<AdviceResponse>,
     pub geescaleerd: Option<bool>,
-    pub escalatie_niveau: Option<String>,
+    pub escalatie_niveau: Option<EscalationLevel>,
     pub pauzeknop: Option<bool>,
-    pub uitkomst: Option<String>,
+    pub uitkomst: Option<Outcome>,
     pub afgerond_op: Option<NaiveDate>,
     pub beleving_burger: Option<u8>,
     pub beleving_eerstelijnshelper: Option<u8>,
@@ -162,14 +245,14 @@ impl Case {
 pub struct Signal {
     pub signaal_id: String,
     pub gemeld_op: NaiveDate,
-    pub bron: Option<String>,
+    pub bron: Option<SignalSource>,
     pub thema: Option<String>,
     pub regeling: Option<String>,
     pub doelgroep: Vec<String>,
     pub omschrijving: Option<String>,
     pub casus_ids: Vec<String>,
-    pub status: Option<String>,
-    pub doorgezet_naar: Option<String>,
+    pub status: Option<SignalStatus>,
+    pub doorgezet_naar: Option<Recipient>,
     pub doorgezet_op: Option<NaiveDate>,
     pub eigenaar: Option<String>,
     pub reactie_verwacht_op: Option<NaiveDate>,

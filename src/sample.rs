@@ -849,7 +849,7 @@ fn make_case(
             c.aandrager_type = rng.weighted(AANDRAGER_WEIGHTS).to_string();
             c.aandrager_id = orgs.pick_of_type(rng, &c.aandrager_type);
             let (d, r) = dienst_regeling(rng, &c.thema);
-            c.dienst = Some(d);
+            c.dienst = Some(crate::model::Service::parse(&d).expect("code uit het invoercontract"));
             c.regeling = r;
             c.doelgroep = draw_doelgroep(rng, &c.thema);
             c.levensgebeurtenis = if rng.chance(0.04) {
@@ -883,7 +883,7 @@ fn make_case(
                 c.aandrager_id = Some(org.id.clone());
             }
             let (d, r) = dienst_regeling(rng, &c.thema);
-            c.dienst = Some(d);
+            c.dienst = Some(crate::model::Service::parse(&d).expect("code uit het invoercontract"));
             c.regeling = spec.regeling.map(str::to_string).or(r);
             c.doelgroep = vec![spec.doelgroep.to_string()];
             if spec.thema.starts_with("ondernemers.") && !matches!(spec.doelgroep, "zzp" | "mkb") {
@@ -953,7 +953,8 @@ fn fill_process(rng: &mut Rng, c: &mut Case, end: NaiveDate, planted: bool) {
             ("niet_behandelen", 15.0),
         ])
     };
-    c.triage_besluit = Some(besluit.to_string());
+    c.triage_besluit =
+        Some(crate::model::TriageDecision::parse(&besluit).expect("code uit het invoercontract"));
     match besluit {
         "doorverwijzen" => {
             c.warm_doorverwezen = Some(rng.chance(0.7));
@@ -1046,7 +1047,10 @@ fn treat(rng: &mut Rng, c: &mut Case, t: NaiveDate, end: NaiveDate, spoed: bool)
                     ("geen_reactie", 10.0),
                 ]);
                 reactie = Some(code);
-                c.zienswijze_reactie = Some(code.to_string());
+                c.zienswijze_reactie = Some(
+                    crate::model::AdviceResponse::parse(&code)
+                        .expect("code uit het invoercontract"),
+                );
                 last = r;
                 let p_esc = match code {
                     "overgenomen" => 0.03,
@@ -1074,7 +1078,10 @@ fn treat(rng: &mut Rng, c: &mut Case, t: NaiveDate, end: NaiveDate, spoed: bool)
                                 ("directeur_generaal", 12.0),
                             ])
                         };
-                        c.escalatie_niveau = Some(niveau.to_string());
+                        c.escalatie_niveau = Some(
+                            crate::model::EscalationLevel::parse(&niveau)
+                                .expect("code uit het invoercontract"),
+                        );
                         last = e;
                     }
                 }
@@ -1084,7 +1091,7 @@ fn treat(rng: &mut Rng, c: &mut Case, t: NaiveDate, end: NaiveDate, spoed: bool)
     let a = day(o, duration).max(day(last, rng.range(5, 30)));
     if open || a > end {
         c.uitkomst = if rng.chance(0.75) {
-            Some("lopend".to_string())
+            Some(crate::model::Outcome::Ongoing)
         } else {
             None
         };
@@ -1119,7 +1126,8 @@ fn treat(rng: &mut Rng, c: &mut Case, t: NaiveDate, end: NaiveDate, spoed: bool)
             ("ingetrokken", 15.0),
         ]),
     };
-    c.uitkomst = Some(uitkomst.to_string());
+    c.uitkomst =
+        Some(crate::model::Outcome::parse(&uitkomst).expect("code uit het invoercontract"));
     let shift = match uitkomst {
         "niet_opgelost" => -2,
         "deels_opgelost" | "ingetrokken" => -1,
@@ -1179,7 +1187,8 @@ fn make_signals(seed: u64, n: usize, cdf: &DayCdf, cases: &[Case], end: NaiveDat
             ..Signal::default()
         };
         let bron = rng.weighted(BRON_WEIGHTS);
-        s.bron = Some(bron.to_string());
+        s.bron =
+            Some(crate::model::SignalSource::parse(&bron).expect("code uit het invoercontract"));
         let link = (bron == "eigen_casuistiek" && rng.chance(0.95))
             || (bron == "maatschappelijke_partner" && rng.chance(0.08));
         let prefix = cases.partition_point(|c| c.ontvangen_op <= date);
@@ -1246,7 +1255,8 @@ fn signal_status(rng: &mut Rng, s: &mut Signal, end: NaiveDate) {
             ("afgerond", 22.0),
         ])
     };
-    s.status = Some(status.to_string());
+    s.status =
+        Some(crate::model::SignalStatus::parse(&status).expect("code uit het invoercontract"));
     let forwarded = match status {
         "nieuw" | "in_analyse" => false,
         "afgerond" => rng.chance(0.8),
@@ -1257,7 +1267,8 @@ fn signal_status(rng: &mut Rng, s: &mut Signal, end: NaiveDate) {
     if forwarded {
         let naar = rng.weighted(ontvanger_table(hoofd));
         let d = day(s.gemeld_op, rng.range(1, age.clamp(1, 60)));
-        s.doorgezet_naar = Some(naar.to_string());
+        s.doorgezet_naar =
+            Some(crate::model::Recipient::parse(&naar).expect("code uit het invoercontract"));
         s.doorgezet_op = Some(d);
         s.eigenaar = Some(rng.pick(eigenaar_list(naar, hoofd)).to_string());
         s.reactie_verwacht_op = Some(day(d, if rng.chance(0.5) { 42 } else { 91 }));
@@ -1491,7 +1502,7 @@ fn geleerde_les(rng: &mut Rng, c: &Case) -> String {
 }
 
 fn signal_text(rng: &mut Rng, s: &Signal) -> String {
-    let bron = s.bron.as_deref().unwrap_or("ksm");
+    let bron = s.bron.map(|x| x.as_str()).unwrap_or("ksm");
     let mut slots = Slots::default();
     let mut parts: Vec<&'static str> = Vec::with_capacity(6);
     parts.push(rng.pick(signal_intro(bron)));
@@ -2195,7 +2206,7 @@ fn case_record(c: &Case) -> Vec<String> {
         date_s(Some(c.ontvangen_op)),
         c.aandrager_type.clone(),
         opt_s(&c.aandrager_id),
-        opt_s(&c.dienst),
+        c.dienst.map(|x| x.as_str().to_string()).unwrap_or_default(),
         c.thema.clone(),
         opt_s(&c.regeling),
         c.doelgroep.join("|"),
@@ -2203,15 +2214,23 @@ fn case_record(c: &Case) -> Vec<String> {
         num_s(c.complexiteit),
         bool_s(c.spoed),
         date_s(c.triage_op),
-        opt_s(&c.triage_besluit),
+        c.triage_besluit
+            .map(|x| x.as_str().to_string())
+            .unwrap_or_default(),
         bool_s(c.warm_doorverwezen),
         opt_s(&c.doorverwezen_naar),
         date_s(c.zienswijze_op),
-        opt_s(&c.zienswijze_reactie),
+        c.zienswijze_reactie
+            .map(|x| x.as_str().to_string())
+            .unwrap_or_default(),
         bool_s(c.geescaleerd),
-        opt_s(&c.escalatie_niveau),
+        c.escalatie_niveau
+            .map(|x| x.as_str().to_string())
+            .unwrap_or_default(),
         bool_s(c.pauzeknop),
-        opt_s(&c.uitkomst),
+        c.uitkomst
+            .map(|x| x.as_str().to_string())
+            .unwrap_or_default(),
         date_s(c.afgerond_op),
         num_s(c.beleving_burger),
         num_s(c.beleving_eerstelijnshelper),
@@ -2227,14 +2246,16 @@ fn signal_record(s: &Signal) -> Vec<String> {
     vec![
         s.signaal_id.clone(),
         date_s(Some(s.gemeld_op)),
-        opt_s(&s.bron),
+        s.bron.map(|x| x.as_str().to_string()).unwrap_or_default(),
         opt_s(&s.thema),
         opt_s(&s.regeling),
         s.doelgroep.join("|"),
         opt_s(&s.omschrijving),
         s.casus_ids.join("|"),
-        opt_s(&s.status),
-        opt_s(&s.doorgezet_naar),
+        s.status.map(|x| x.as_str().to_string()).unwrap_or_default(),
+        s.doorgezet_naar
+            .map(|x| x.as_str().to_string())
+            .unwrap_or_default(),
         date_s(s.doorgezet_op),
         opt_s(&s.eigenaar),
         date_s(s.reactie_verwacht_op),
@@ -2764,7 +2785,7 @@ mod tests {
             c.aandrager_type == "burger_zelf",
             "{id}: aandrager_id"
         );
-        let dienst = c.dienst.as_deref().unwrap();
+        let dienst = c.dienst.map(|x| x.as_str()).unwrap();
         assert!(DIENSTEN.contains(&dienst));
         let regeling = c.regeling.as_deref();
         if let Some(r) = regeling {
@@ -2818,7 +2839,7 @@ mod tests {
             "{id}: samenvatting"
         );
         // Process.
-        let besluit = c.triage_besluit.as_deref();
+        let besluit = c.triage_besluit.map(|x| x.as_str());
         match c.triage_op {
             None => assert!(besluit.is_none() && c.uitkomst.is_none() && c.zienswijze_op.is_none()),
             Some(t) => {
@@ -2845,7 +2866,7 @@ mod tests {
                 "{id}: zienswijze 10-60 days after triage"
             );
         }
-        if let Some(r) = c.zienswijze_reactie.as_deref() {
+        if let Some(r) = c.zienswijze_reactie.map(|x| x.as_str()) {
             assert!(c.zienswijze_op.is_some() && REACTIES.contains(&r));
         }
         assert_eq!(c.geescaleerd.is_some(), behandelen, "{id}: geescaleerd");
@@ -2854,7 +2875,7 @@ mod tests {
             c.escalatie_niveau.is_some(),
             "{id}"
         );
-        if let Some(n) = c.escalatie_niveau.as_deref() {
+        if let Some(n) = c.escalatie_niveau.map(|x| x.as_str()) {
             assert!(ESCALATIE_NIVEAUS.contains(&n) && c.zienswijze_reactie.is_some());
         }
         if c.pauzeknop == Some(true) {
@@ -2866,7 +2887,7 @@ mod tests {
                 let days = (a - o).num_days();
                 assert!((20..=200).contains(&days), "{id}: afgerond {days} days");
                 assert!(a >= c.zienswijze_op.unwrap_or(o) && a >= c.triage_op.unwrap());
-                let u = c.uitkomst.as_deref().unwrap();
+                let u = c.uitkomst.map(|x| x.as_str()).unwrap();
                 assert!(
                     UITKOMSTEN.contains(&u) && u != "lopend",
                     "{id}: final uitkomst"
@@ -2875,7 +2896,7 @@ mod tests {
             }
             None => {
                 assert!(
-                    matches!(c.uitkomst.as_deref(), None | Some("lopend")),
+                    matches!(c.uitkomst.map(|x| x.as_str()), None | Some("lopend")),
                     "{id}: open uitkomst"
                 );
                 if !behandelen {
@@ -2905,8 +2926,8 @@ mod tests {
         let id = &s.signaal_id;
         assert!(s.gemeld_op >= start_date() && s.gemeld_op <= end);
         assert!(id.starts_with(&format!("S-{}-", s.gemeld_op.year())));
-        assert!(BRONNEN.contains(&s.bron.as_deref().unwrap()));
-        assert!(SIGNAAL_STATUSSEN.contains(&s.status.as_deref().unwrap()));
+        assert!(BRONNEN.contains(&s.bron.map(|x| x.as_str()).unwrap()));
+        assert!(SIGNAAL_STATUSSEN.contains(&s.status.map(|x| x.as_str()).unwrap()));
         assert!(s.omschrijving.as_deref().is_some_and(|t| t.len() > 30));
         assert!(s.casus_ids.len() <= 4);
         for cid in &s.casus_ids {
@@ -2920,12 +2941,15 @@ mod tests {
         }
         assert_eq!(s.doorgezet_naar.is_some(), s.doorgezet_op.is_some());
         assert_eq!(s.doorgezet_naar.is_some(), s.eigenaar.is_some());
-        if let Some(n) = s.doorgezet_naar.as_deref() {
+        if let Some(n) = s.doorgezet_naar.map(|x| x.as_str()) {
             assert!(ONTVANGERS.contains(&n));
             let dz = s.doorgezet_op.unwrap();
             assert!(dz >= s.gemeld_op && dz <= end);
             assert!(s.reactie_verwacht_op.unwrap() > dz);
-            assert!(!matches!(s.status.as_deref(), Some("nieuw" | "in_analyse")));
+            assert!(!matches!(
+                s.status.map(|x| x.as_str()),
+                Some("nieuw" | "in_analyse")
+            ));
         }
         assert_eq!(s.terugkoppeling.is_some(), s.terugkoppeling_op.is_some());
         if let Some(f) = s.terugkoppeling_op {
@@ -3109,7 +3133,7 @@ mod tests {
                 .iter()
                 .filter(|s| {
                     matches!(
-                        s.bron.as_deref(),
+                        s.bron.map(|x| x.as_str()),
                         Some("ksm" | "eigen_casuistiek" | "maatschappelijke_partner")
                     )
                 })
@@ -3155,7 +3179,7 @@ mod tests {
         let by = |b: &str| {
             triaged
                 .iter()
-                .filter(|c| c.triage_besluit.as_deref() == Some(b))
+                .filter(|c| c.triage_besluit.map(|x| x.as_str()) == Some(b))
                 .count()
         };
         assert!((share(by("behandelen"), triaged.len()) - 0.55).abs() < 0.015);
@@ -3178,7 +3202,7 @@ mod tests {
             share(
                 with_reactie
                     .iter()
-                    .filter(|c| c.zienswijze_reactie.as_deref() == Some(x))
+                    .filter(|c| c.zienswijze_reactie.map(|x| x.as_str()) == Some(x))
                     .count(),
                 with_reactie.len(),
             )
@@ -3198,7 +3222,7 @@ mod tests {
         assert!((share(esc, with_reactie.len()) - 0.144).abs() < 0.02);
         let niet: Vec<&&Case> = with_reactie
             .iter()
-            .filter(|c| c.zienswijze_reactie.as_deref() == Some("niet_overgenomen"))
+            .filter(|c| c.zienswijze_reactie.map(|x| x.as_str()) == Some("niet_overgenomen"))
             .collect();
         let esc_niet = niet.iter().filter(|c| c.geescaleerd == Some(true)).count();
         assert!(share(esc_niet, niet.len()) > 0.35);
@@ -3219,7 +3243,7 @@ mod tests {
             let b: Vec<&Case> = cs
                 .iter()
                 .filter(|c| {
-                    c.triage_besluit.as_deref() == Some("behandelen")
+                    c.triage_besluit.map(|x| x.as_str()) == Some("behandelen")
                         && c.ontvangen_op >= from
                         && c.ontvangen_op <= to
                 })
@@ -3241,7 +3265,7 @@ mod tests {
             "doelgroep" => c.doelgroep.contains(v),
             "levensgebeurtenis" => c.levensgebeurtenis.as_ref() == Some(v),
             "aandrager_type" => &c.aandrager_type == v,
-            "dienst" => c.dienst.as_ref() == Some(v),
+            "dienst" => c.dienst.map(|d| d.as_str()) == Some(v.as_str()),
             _ => panic!("unknown attribute {k}"),
         })
     }

@@ -17,8 +17,8 @@
 //! println!("{:?} van {:?}", solved.teller, solved.noemer);
 //! ```
 
+use super::methods::stats;
 use super::period::Period;
-use super::stats;
 use crate::config::Config;
 use crate::error::Result;
 use crate::ingest::validate::days;
@@ -35,11 +35,14 @@ const ADVICE_ADOPTED: [&str; 2] = ["overgenomen", "deels_overgenomen"];
 
 /// The unit of an indicator's value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Eenheid {
-    Aantal,
-    Aandeel,
-    Dagen,
+pub enum Unit {
+    #[serde(rename = "aantal")]
+    Count,
+    #[serde(rename = "aandeel")]
+    Share,
+    #[serde(rename = "dagen")]
+    Days,
+    #[serde(rename = "score")]
     Score,
 }
 
@@ -76,7 +79,7 @@ pub struct Def {
     pub uitsluitingen: &'static str,
     pub periode_regel: &'static str,
     pub versie: u32,
-    pub eenheid: Eenheid,
+    pub eenheid: Unit,
     pub groep: &'static str,
     pub uitsplitsingen: &'static [Breakdown],
     pub measure: fn(&Ctx) -> Measure,
@@ -136,98 +139,98 @@ const CLOSED_RULE: &str = "afgerond in P: triage_besluit behandelen en afgerond_
 /// All indicator definitions, version 1.
 pub fn definitions() -> Vec<Def> {
     use Breakdown::*;
-    use Eenheid::*;
+    use Unit::*;
     vec![
-        def!("ontvangen_aantal", "Ontvangen casussen", "Aantal casussen dat in de periode is ontvangen.",
-            "casussen met ontvangen_op in P", "-", "geen", "ontvangen_op in P", Aantal, "Instroom",
+        def!("ontvangen_aantal", "Ontvangen casussen", "Count casussen dat in de periode is ontvangen.",
+            "casussen met ontvangen_op in P", "-", "geen", "ontvangen_op in P", Count, "Instroom",
             &[Within("aandrager_type"), Within("dienst"), Within("thema_hoofd"), Within("doelgroep"), Within("complexiteit")],
             |c| Measure::Count(c.in_p("ontvangen_op"))),
-        def!("triage_aantal", "Getrieerde casussen", "Aantal casussen met een triagebesluit in de periode, naar besluit.",
-            "casussen met triage_op in P", "-", "triage na de peildatum telt niet", "triage_op in P", Aantal, "Triage",
+        def!("triage_aantal", "Getrieerde casussen", "Count casussen met een triagebesluit in de periode, naar besluit.",
+            "casussen met triage_op in P", "-", "triage na de peildatum telt niet", "triage_op in P", Count, "Triage",
             &[Within("triage_besluit")],
             |c| Measure::Count(c.in_p("triage_op"))),
-        def!("warm_verwezen_pct", "Warm doorverwezen", "Aandeel van de in de periode ontvangen en getrieerde casussen dat warm is doorverwezen.",
+        def!("warm_verwezen_pct", "Warm doorverwezen", "Share van de in de periode ontvangen en getrieerde casussen dat warm is doorverwezen.",
             "triage_besluit doorverwijzen en warm_doorverwezen ja", "ontvangen in P met een triagebesluit", "casussen zonder triagebesluit op de peildatum",
-            "ontvangen_op in P", Aandeel, "Triage", &[Within("aandrager_type")],
+            "ontvangen_op in P", Share, "Triage", &[Within("aandrager_type")],
             |c| Measure::Share {
                 num: is_in("triage_besluit", &["doorverwijzen"]).and(flag("warm_doorverwezen")),
                 den: c.in_p("ontvangen_op").and(col("triage_besluit").is_not_null()),
             }),
-        def!("behandeld_aantal", "Casussen in behandeling", "Aantal casussen dat in de periode in behandeling was.",
+        def!("behandeld_aantal", "Casussen in behandeling", "Count casussen dat in de periode in behandeling was.",
             "triage_besluit behandelen, triage_op <= einde P, niet afgerond vóór begin P", "-", "geen", "in behandeling op enig moment in P",
-            Aantal, "Behandeling", &[Within("dienst")],
+            Count, "Behandeling", &[Within("dienst")],
             |c| Measure::Count(col("behandelen").and(col("triage_op").lt_eq(lit(c.end)).fill_null(lit(false)))
                 .and(col("afgerond_op").is_null().or(col("afgerond_op").gt_eq(lit(c.start)))))),
-        def!("afgerond_aantal", "Afgeronde casussen", "Aantal behandelde casussen dat in de periode is afgerond.",
-            CLOSED_RULE, "-", "doorverwezen en niet behandelde casussen", "afgerond_op in P", Aantal, "Behandeling", &[Within("dienst")],
+        def!("afgerond_aantal", "Afgeronde casussen", "Count behandelde casussen dat in de periode is afgerond.",
+            CLOSED_RULE, "-", "doorverwezen en niet behandelde casussen", "afgerond_op in P", Count, "Behandeling", &[Within("dienst")],
             |c| Measure::Count(c.closed())),
-        def!("oplossing_pct", "Oplossing gevonden", "Aandeel van de afgeronde casussen waarvoor (deels) een oplossing is gevonden.",
+        def!("oplossing_pct", "Oplossing gevonden", "Share van de afgeronde casussen waarvoor (deels) een oplossing is gevonden.",
             "afgerond in P met uitkomst opgelost of deels_opgelost", "afgerond in P, behalve uitkomst ingetrokken", "ingetrokken casussen",
-            CLOSED_RULE, Aandeel, "Behandeling", &[Within("dienst"), Within("thema_hoofd")],
+            CLOSED_RULE, Share, "Behandeling", &[Within("dienst"), Within("thema_hoofd")],
             |c| Measure::Share { num: is_in("uitkomst", &SOLVED), den: c.closed().and(is_in("uitkomst", &["ingetrokken"]).not()) }),
-        def!("volledig_opgelost_pct", "Volledig opgelost", "Aandeel van de afgeronde casussen dat volledig is opgelost.",
+        def!("volledig_opgelost_pct", "Volledig opgelost", "Share van de afgeronde casussen dat volledig is opgelost.",
             "afgerond in P met uitkomst opgelost", "afgerond in P, behalve uitkomst ingetrokken", "ingetrokken casussen",
-            CLOSED_RULE, Aandeel, "Behandeling", &[],
+            CLOSED_RULE, Share, "Behandeling", &[],
             |c| Measure::Share { num: is_in("uitkomst", &["opgelost"]), den: c.closed().and(is_in("uitkomst", &["ingetrokken"]).not()) }),
-        def!("deels_opgelost_pct", "Deels opgelost", "Aandeel van de afgeronde casussen dat deels is opgelost.",
+        def!("deels_opgelost_pct", "Deels opgelost", "Share van de afgeronde casussen dat deels is opgelost.",
             "afgerond in P met uitkomst deels_opgelost", "afgerond in P, behalve uitkomst ingetrokken", "ingetrokken casussen",
-            CLOSED_RULE, Aandeel, "Behandeling", &[],
+            CLOSED_RULE, Share, "Behandeling", &[],
             |c| Measure::Share { num: is_in("uitkomst", &["deels_opgelost"]), den: c.closed().and(is_in("uitkomst", &["ingetrokken"]).not()) }),
-        def!("advies_overgenomen_pct", "Advies overgenomen", "Aandeel van de beoordeelde zienswijzen dat (deels) is overgenomen door de dienst.",
+        def!("advies_overgenomen_pct", "Advies overgenomen", "Share van de beoordeelde zienswijzen dat (deels) is overgenomen door de dienst.",
             "afgerond in P met zienswijze_reactie overgenomen of deels_overgenomen", "afgerond in P met reactie overgenomen, deels_overgenomen of niet_overgenomen",
-            "geen reactie of geen zienswijze", CLOSED_RULE, Aandeel, "Zienswijzen", &[Within("dienst")],
+            "geen reactie of geen zienswijze", CLOSED_RULE, Share, "Zienswijzen", &[Within("dienst")],
             |c| Measure::Share { num: is_in("zienswijze_reactie", &ADVICE_ADOPTED), den: c.closed().and(is_in("zienswijze_reactie", &ADVICE_JUDGED)) }),
-        def!("geescaleerd_pct", "Geëscaleerd", "Aandeel van de afgeronde casussen dat is geëscaleerd.",
-            "afgerond in P met geescaleerd ja", "afgerond in P", "geen", CLOSED_RULE, Aandeel, "Escalatie", &[ShareOfTotal("escalatie_niveau")],
+        def!("geescaleerd_pct", "Geëscaleerd", "Share van de afgeronde casussen dat is geëscaleerd.",
+            "afgerond in P met geescaleerd ja", "afgerond in P", "geen", CLOSED_RULE, Share, "Escalatie", &[ShareOfTotal("escalatie_niveau")],
             |c| Measure::Share { num: flag("geescaleerd"), den: c.closed() }),
-        def!("minnelijk_opgelost_aantal", "Minnelijk opgelost", "Aantal afgeronde casussen met een (deels) oplossing zonder escalatie.",
-            "afgerond in P, uitkomst opgelost of deels_opgelost, geescaleerd niet ja", "-", "geen", CLOSED_RULE, Aantal, "Escalatie", &[],
+        def!("minnelijk_opgelost_aantal", "Minnelijk opgelost", "Count afgeronde casussen met een (deels) oplossing zonder escalatie.",
+            "afgerond in P, uitkomst opgelost of deels_opgelost, geescaleerd niet ja", "-", "geen", CLOSED_RULE, Count, "Escalatie", &[],
             |c| Measure::Count(c.closed().and(is_in("uitkomst", &SOLVED)).and(flag("geescaleerd").not()))),
-        def!("na_escalatie_opgelost_aantal", "Opgelost na escalatie", "Aantal afgeronde casussen met een (deels) oplossing na escalatie.",
-            "afgerond in P, uitkomst opgelost of deels_opgelost, geescaleerd ja", "-", "geen", CLOSED_RULE, Aantal, "Escalatie", &[],
+        def!("na_escalatie_opgelost_aantal", "Opgelost na escalatie", "Count afgeronde casussen met een (deels) oplossing na escalatie.",
+            "afgerond in P, uitkomst opgelost of deels_opgelost, geescaleerd ja", "-", "geen", CLOSED_RULE, Count, "Escalatie", &[],
             |c| Measure::Count(c.closed().and(is_in("uitkomst", &SOLVED)).and(flag("geescaleerd")))),
         def!("doorlooptijd_mediaan_dagen", "Doorlooptijd (mediaan)", "Mediaan van afgerond_op min ontvangen_op, in dagen; bij een even aantal het gemiddelde van de middelste twee.",
-            "dagen van ontvangst tot afronding", "afgerond in P", "open casussen (zie de Kaplan-Meier-mediaan)", CLOSED_RULE, Dagen, "Doorlooptijden", &[Within("dienst")],
+            "dagen van ontvangst tot afronding", "afgerond in P", "open casussen (zie de Kaplan-Meier-mediaan)", CLOSED_RULE, Days, "Doorlooptijden", &[Within("dienst")],
             |c| Measure::Quantile { value: col("doorlooptijd"), filter: c.closed(), q: 0.5 }),
         def!("doorlooptijd_p80_dagen", "Doorlooptijd (80e percentiel)", "80e percentiel van de doorlooptijd in dagen (lineaire interpolatie, R type 7).",
-            "dagen van ontvangst tot afronding", "afgerond in P", "open casussen", CLOSED_RULE, Dagen, "Doorlooptijden", &[],
+            "dagen van ontvangst tot afronding", "afgerond in P", "open casussen", CLOSED_RULE, Days, "Doorlooptijden", &[],
             |c| Measure::Quantile { value: col("doorlooptijd"), filter: c.closed(), q: 0.8 }),
-        def!("binnen_8_weken_pct", "Binnen 8 weken afgerond", "Aandeel van de afgeronde casussen met een doorlooptijd van hoogstens 56 dagen.",
-            "afgerond in P met doorlooptijd <= 56 dagen", "afgerond in P", "geen", CLOSED_RULE, Aandeel, "Doorlooptijden", &[],
+        def!("binnen_8_weken_pct", "Binnen 8 weken afgerond", "Share van de afgeronde casussen met een doorlooptijd van hoogstens 56 dagen.",
+            "afgerond in P met doorlooptijd <= 56 dagen", "afgerond in P", "geen", CLOSED_RULE, Share, "Doorlooptijden", &[],
             |c| Measure::Share { num: col("doorlooptijd").lt_eq(lit(56)).fill_null(lit(false)), den: c.closed() }),
-        def!("binnen_3_maanden_pct", "Binnen 3 maanden afgerond", "Aandeel van de afgeronde casussen met een doorlooptijd van hoogstens 91 dagen.",
-            "afgerond in P met doorlooptijd <= 91 dagen", "afgerond in P", "geen", CLOSED_RULE, Aandeel, "Doorlooptijden", &[],
+        def!("binnen_3_maanden_pct", "Binnen 3 maanden afgerond", "Share van de afgeronde casussen met een doorlooptijd van hoogstens 91 dagen.",
+            "afgerond in P met doorlooptijd <= 91 dagen", "afgerond in P", "geen", CLOSED_RULE, Share, "Doorlooptijden", &[],
             |c| Measure::Share { num: col("doorlooptijd").lt_eq(lit(91)).fill_null(lit(false)), den: c.closed() }),
-        def!("binnen_5_maanden_pct", "Binnen 5 maanden afgerond", "Aandeel van de afgeronde casussen met een doorlooptijd van hoogstens 152 dagen.",
-            "afgerond in P met doorlooptijd <= 152 dagen", "afgerond in P", "geen", CLOSED_RULE, Aandeel, "Doorlooptijden", &[],
+        def!("binnen_5_maanden_pct", "Binnen 5 maanden afgerond", "Share van de afgeronde casussen met een doorlooptijd van hoogstens 152 dagen.",
+            "afgerond in P met doorlooptijd <= 152 dagen", "afgerond in P", "geen", CLOSED_RULE, Share, "Doorlooptijden", &[],
             |c| Measure::Share { num: col("doorlooptijd").lt_eq(lit(152)).fill_null(lit(false)), den: c.closed() }),
         def!("doorlooptijd_km_mediaan_dagen", "Doorlooptijd inclusief open casussen (Kaplan-Meier-mediaan)",
             "Kaplan-Meier-mediaan van de tijd tot afronding over alle casussen in behandeling die vóór het einde van P zijn ontvangen; open casussen tellen mee tot de peildatum (gecensureerd) in plaats van te verdwijnen.",
             "dagen tot afronding (of tot de peildatum, gecensureerd)", "behandelen, ontvangen_op <= einde P", "geen", "ontvangen_op <= einde P, gecensureerd op de peildatum",
-            Dagen, "Doorlooptijden", &[], |_| Measure::Special),
+            Days, "Doorlooptijden", &[], |_| Measure::Special),
         def!("triage_doorlooptijd_mediaan_dagen", "Tijd tot triage (mediaan)", "Mediaan van triage_op min ontvangen_op in dagen, voor casussen getrieerd in P.",
-            "dagen van ontvangst tot triage", "triage_op in P", "geen", "triage_op in P", Dagen, "Triage", &[],
+            "dagen van ontvangst tot triage", "triage_op in P", "geen", "triage_op in P", Days, "Triage", &[],
             |c| Measure::Quantile { value: col("triage_op") - col("ontvangen_op"), filter: c.in_p("triage_op"), q: 0.5 }),
         def!("beleving_burger", "Beleving burger of ondernemer (gemiddelde)", "Gemiddelde score (1-10) van burgers en ondernemers bij afgeronde casussen.",
             "som van de scores", "afgerond in P met een score", "lege scores", CLOSED_RULE, Score, "Beleving", &[],
             |c| Measure::Mean { value: col("beleving_burger"), filter: c.closed() }),
-        def!("beleving_burger_7plus_pct", "Beleving burger: aandeel 7 of hoger", "Aandeel scores van 7 of hoger.",
-            "scores >= 7", "afgerond in P met een score", "lege scores", CLOSED_RULE, Aandeel, "Beleving", &[],
+        def!("beleving_burger_7plus_pct", "Beleving burger: aandeel 7 of hoger", "Share scores van 7 of hoger.",
+            "scores >= 7", "afgerond in P met een score", "lege scores", CLOSED_RULE, Share, "Beleving", &[],
             |c| Measure::Share { num: col("beleving_burger").gt_eq(lit(7)).fill_null(lit(false)), den: c.closed().and(col("beleving_burger").is_not_null()) }),
         def!("beleving_eerstelijnshelper", "Beleving eerstelijnshelper (gemiddelde)", "Gemiddelde score (1-10) van de aandragende helpers bij afgeronde casussen.",
             "som van de scores", "afgerond in P met een score", "lege scores", CLOSED_RULE, Score, "Beleving", &[],
             |c| Measure::Mean { value: col("beleving_eerstelijnshelper"), filter: c.closed() }),
-        def!("beleving_eerstelijnshelper_7plus_pct", "Beleving eerstelijnshelper: aandeel 7 of hoger", "Aandeel scores van 7 of hoger.",
-            "scores >= 7", "afgerond in P met een score", "lege scores", CLOSED_RULE, Aandeel, "Beleving", &[],
+        def!("beleving_eerstelijnshelper_7plus_pct", "Beleving eerstelijnshelper: aandeel 7 of hoger", "Share scores van 7 of hoger.",
+            "scores >= 7", "afgerond in P met een score", "lege scores", CLOSED_RULE, Share, "Beleving", &[],
             |c| Measure::Share { num: col("beleving_eerstelijnshelper").gt_eq(lit(7)).fill_null(lit(false)), den: c.closed().and(col("beleving_eerstelijnshelper").is_not_null()) }),
         def!("beleving_helper_dienst", "Beleving helper uitvoeringsdienst (gemiddelde)", "Gemiddelde score (1-10) van medewerkers van de diensten bij afgeronde casussen.",
             "som van de scores", "afgerond in P met een score", "lege scores", CLOSED_RULE, Score, "Beleving", &[],
             |c| Measure::Mean { value: col("beleving_helper_dienst"), filter: c.closed() }),
-        def!("beleving_helper_dienst_7plus_pct", "Beleving helper uitvoeringsdienst: aandeel 7 of hoger", "Aandeel scores van 7 of hoger.",
-            "scores >= 7", "afgerond in P met een score", "lege scores", CLOSED_RULE, Aandeel, "Beleving", &[],
+        def!("beleving_helper_dienst_7plus_pct", "Beleving helper uitvoeringsdienst: aandeel 7 of hoger", "Share scores van 7 of hoger.",
+            "scores >= 7", "afgerond in P met een score", "lege scores", CLOSED_RULE, Share, "Beleving", &[],
             |c| Measure::Share { num: col("beleving_helper_dienst").gt_eq(lit(7)).fill_null(lit(false)), den: c.closed().and(col("beleving_helper_dienst").is_not_null()) }),
-        def!("geleerde_lessen_aantal", "Vastgelegde geleerde lessen", "Aantal afgeronde casussen met een ingevulde geleerde les.",
-            "afgerond in P met een niet-lege geleerde_les", "-", "geen", CLOSED_RULE, Aantal, "Leren", &[],
+        def!("geleerde_lessen_aantal", "Vastgelegde geleerde lessen", "Count afgeronde casussen met een ingevulde geleerde les.",
+            "afgerond in P met een niet-lege geleerde_les", "-", "geen", CLOSED_RULE, Count, "Leren", &[],
             |c| Measure::Count(c.closed().and(col("geleerde_les").is_not_null()))),
     ]
 }
@@ -240,7 +243,7 @@ pub struct Record {
     pub periode: String,
     pub dimensie: Option<String>,
     pub groep: Option<String>,
-    pub eenheid: Eenheid,
+    pub eenheid: Unit,
     pub teller: Option<f64>,
     pub noemer: Option<u64>,
     pub waarde: Option<f64>,
@@ -622,7 +625,7 @@ pub fn compute(
     let lf_prev = as_of(cases, prev_peil).cache();
     let now = compute_period(&lf, period, peil)?;
     let before = compute_period(&lf_prev, &prev, prev_peil)?;
-    let units: std::collections::BTreeMap<&str, Eenheid> =
+    let units: std::collections::BTreeMap<&str, Unit> =
         definitions().iter().map(|d| (d.id, d.eenheid)).collect();
     let records = now
         .into_iter()
@@ -633,7 +636,7 @@ pub fn compute(
                 .map(|(_, pr)| pr);
             let eenheid = units[id];
             let (ci_laag, ci_hoog) = match (eenheid, r.t, r.n) {
-                (Eenheid::Aandeel, Some(t), Some(n)) if n > 0 => stats::wilson(t.round() as u64, n)
+                (Unit::Share, Some(t), Some(n)) if n > 0 => stats::wilson(t.round() as u64, n)
                     .map(|(a, b)| (Some(a), Some(b)))
                     .unwrap_or((None, None)),
                 _ => (None, None),
@@ -947,7 +950,7 @@ pub struct DefinitionDoc {
     pub uitsluitingen: &'static str,
     pub periode_regel: &'static str,
     pub versie: u32,
-    pub eenheid: Eenheid,
+    pub eenheid: Unit,
     pub groep: &'static str,
     pub uitsplitsingen: Vec<&'static str>,
 }

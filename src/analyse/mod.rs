@@ -1,14 +1,86 @@
-//! Analyse: the outcome indicators and the rode draden.
+//! Analyse: the outcome indicators and the rode draden of one period.
+//!
+//! [`run`] takes a loaded [`Dataset`] and returns an [`Analysis`]: the cases and
+//! signals as domain structs (converted once, here), the indicators and the
+//! threads. Nothing in an `Analysis` is protected yet; that is the next stage
+//! ([`crate::protect::publication`]).
 //!
 //! - [`period`]: reporting periods and their predecessors.
 //! - [`indicators`]: the versioned indicator set, flow, cohorts, process information.
-//! - [`draden`]: recurring threads: structural, over time and in the text.
-//! - [`stats`], [`itemsets`], [`text`]: the methods they rest on, each tested
-//!   against published numbers.
+//! - [`threads`]: recurring threads: structural, over time and in the text.
+//! - [`evaluate`]: recall and precision of the threads against planted ones.
+//! - [`files`]: the internal analysis files.
+//! - [`methods`]: the methods they rest on (`stats`, `itemsets`, `text`), each
+//!   tested against published numbers.
+//!
+//! ```no_run
+//! use rodedraad::{analyse, analyse::period::Period, config::Config, ingest::Dataset};
+//! let cfg = Config::default_config();
+//! let d = chrono::NaiveDate::from_ymd_opt(2026, 10, 31).unwrap();
+//! let ds = Dataset::load("casussen.csv".as_ref(), None, &cfg, d).unwrap();
+//! let period: Period = "2026-Q3".parse().unwrap();
+//! let an = analyse::run(ds, &period, period.end, &cfg).unwrap();
+//! println!("{} rode draden", an.draden.len());
+//! ```
 
-pub mod draden;
+pub mod evaluate;
+pub mod files;
 pub mod indicators;
-pub mod itemsets;
+pub mod methods;
 pub mod period;
-pub mod stats;
-pub mod text;
+pub mod threads;
+
+use crate::config::Config;
+use crate::error::Result;
+use crate::ingest::Dataset;
+use crate::model::{Case, Signal};
+use chrono::NaiveDate;
+use indicators::Indicators;
+use period::Period;
+use threads::Thread;
+
+/// What one analysis run produced.
+pub struct Analysis {
+    /// The loaded input with its accounting (accepted and quarantined rows).
+    pub dataset: Dataset,
+    /// The accepted cases, converted from the data frame once.
+    pub cases: Vec<Case>,
+    /// The accepted signals (empty without a signal file).
+    pub signals: Vec<Signal>,
+    pub indicators: Indicators,
+    pub draden: Vec<Thread>,
+}
+
+/// Computes the indicators and the rode draden of `period` as of `reference_date`.
+pub fn run(
+    dataset: Dataset,
+    period: &Period,
+    reference_date: NaiveDate,
+    cfg: &Config,
+) -> Result<Analysis> {
+    run_with_progress(dataset, period, reference_date, cfg, &|_| {})
+}
+
+/// [`run`], reporting each step to `progress` (for a spinner on a terminal).
+pub fn run_with_progress(
+    dataset: Dataset,
+    period: &Period,
+    reference_date: NaiveDate,
+    cfg: &Config,
+    progress: &dyn Fn(&str),
+) -> Result<Analysis> {
+    progress("indicatoren berekenen");
+    let indicators = indicators::compute(&dataset.cases, period, reference_date, cfg)?;
+    progress("rode draden zoeken");
+    let cases = dataset.case_structs()?;
+    let signals = dataset.signal_structs()?;
+    let mut draden = threads::detect(&cases, &signals, period, reference_date, cfg);
+    threads::describe(&mut draden, cfg);
+    Ok(Analysis {
+        dataset,
+        cases,
+        signals,
+        indicators,
+        draden,
+    })
+}

@@ -9,15 +9,12 @@
 //! only `rodedraad report --publiek kamer` makes public output.
 
 use super::InputArgs;
-use crate::analyse::draden::{self, Draad};
-use crate::analyse::indicators::{self, Indicators, Record};
+use crate::analyse::indicators::Record;
 use crate::analyse::period::Period;
-use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::ingest::Dataset;
-use crate::render::xlsx::{workbook_bytes, Cell, Sheet};
+use crate::pipeline;
 use clap::Args;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[derive(Args, Debug)]
 pub struct AnalyseArgs {
@@ -37,45 +34,14 @@ pub struct AnalyseArgs {
     pub json: bool,
 }
 
-/// What one analysis run produced.
-pub struct Analysis {
-    pub dataset: Dataset,
-    pub indicators: Indicators,
-    pub draden: Vec<Draad>,
-}
-
-/// Loads the data and computes indicators and rode draden.
-pub fn analyse(
-    input: &InputArgs,
-    period: &Period,
-    peildatum: Option<chrono::NaiveDate>,
-    cfg: &Config,
-) -> Result<Analysis> {
-    let peil = peildatum.unwrap_or(period.end);
-    let export = input
-        .exportdatum
-        .unwrap_or_else(|| input.export_date().max(peil));
-    let pb = super::progress("invoer inlezen en controleren");
-    let dataset = Dataset::load(&input.cases, input.signals.as_deref(), cfg, export)?;
-    pb.set_message("indicatoren berekenen");
-    let indicators = indicators::compute(&dataset.cases, period, peil, cfg)?;
-    pb.set_message("rode draden zoeken");
-    let cases = dataset.case_structs()?;
-    let signals = dataset.signal_structs()?;
-    let mut draden = draden::detect(&cases, &signals, period, peil, cfg);
-    draden::describe(&mut draden, cfg);
-    pb.finish_and_clear();
-    Ok(Analysis {
-        dataset,
-        indicators,
-        draden,
-    })
-}
-
 pub fn run(a: AnalyseArgs) -> Result<i32> {
     let cfg = super::load_config(a.input.config.as_deref())?;
-    let an = analyse(&a.input, &a.period, a.peildatum, &cfg)?;
-    write_outputs(&an, &cfg, &a.out)?;
+    let pb = super::progress("invoer inlezen en controleren");
+    let an = pipeline::analyse(&a.input.sources(), &a.period, a.peildatum, &cfg, &|m| {
+        pb.set_message(m.to_string())
+    })?;
+    pb.finish_and_clear();
+    pipeline::write_analysis(&an, &cfg, &a.out)?;
     super::check::print_summary(&an.dataset);
     if a.json {
         let key: Vec<&Record> = an
@@ -87,7 +53,7 @@ pub fn run(a: AnalyseArgs) -> Result<i32> {
         let v = serde_json::json!({ "periode": an.indicators.periode, "peildatum": an.indicators.peildatum, "kerncijfers": key, "rode_draden": an.draden.len() });
         println!(
             "{}",
-            serde_json::to_string_pretty(&v).map_err(Error::intern)?
+            serde_json::to_string_pretty(&v).map_err(Error::internal)?
         );
     } else {
         eprintln!(
@@ -98,238 +64,4 @@ pub fn run(a: AnalyseArgs) -> Result<i32> {
         );
     }
     Ok(0)
-}
-
-/// Writes every analysis file into `out`.
-pub fn write_outputs(an: &Analysis, cfg: &Config, out: &Path) -> Result<()> {
-    let ind = &an.indicators;
-    crate::output::write_json(&out.join("indicatoren.json"), &ind.records)?;
-    crate::output::write_json(&out.join("definities.json"), &indicators::definition_docs())?;
-    crate::output::write_json(
-        &out.join("stroom-en-cohorten.json"),
-        &serde_json::json!({
-            "periode": ind.periode, "peildatum": ind.peildatum, "stroom": ind.stroom, "cohorten": ind.cohorten,
-            "doelrealisatie": ind.doelrealisatie, "kaplan_meier": ind.km_curve, "open_casussen": ind.proces,
-        }),
-    )?;
-    write_indicator_csv(&ind.records, &out.join("indicatoren.csv"))?;
-    let bytes = workbook_bytes(&indicator_sheets(ind, cfg), ind.peildatum)?;
-    crate::output::write_atomic(&out.join("indicatoren.xlsx"), &bytes)?;
-    crate::output::write_json(&out.join("rode-draden.json"), &an.draden)?;
-    draden::write_csv(&an.draden, &out.join("rode-draden.csv"))?;
-    an.dataset.write_check_files(out)
-}
-
-fn num(v: Option<f64>) -> String {
-    v.map(|x| {
-        if x.fract() == 0.0 && x.abs() < 1e15 {
-            format!("{}", x as i64)
-        } else {
-            format!("{x:.6}")
-        }
-    })
-    .unwrap_or_default()
-}
-
-fn write_indicator_csv(records: &[Record], path: &Path) -> Result<()> {
-    let header: Vec<String> = [
-        "id",
-        "versie",
-        "periode",
-        "dimensie",
-        "groep",
-        "eenheid",
-        "teller",
-        "noemer",
-        "waarde",
-        "ci_laag",
-        "ci_hoog",
-        "vorige_periode",
-        "vorige_teller",
-        "vorige_noemer",
-        "vorige_waarde",
-        "verschil",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    let rows: Vec<Vec<String>> = records
-        .iter()
-        .map(|r| {
-            vec![
-                r.id.clone(),
-                r.versie.to_string(),
-                r.periode.clone(),
-                r.dimensie.clone().unwrap_or_default(),
-                r.groep.clone().unwrap_or_default(),
-                serde_json::to_value(r.eenheid)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default(),
-                num(r.teller),
-                r.noemer.map(|n| n.to_string()).unwrap_or_default(),
-                num(r.waarde),
-                num(r.ci_laag),
-                num(r.ci_hoog),
-                r.vorige_periode.clone(),
-                num(r.vorige_teller),
-                r.vorige_noemer.map(|n| n.to_string()).unwrap_or_default(),
-                num(r.vorige_waarde),
-                num(r.verschil),
-            ]
-        })
-        .collect();
-    crate::output::write_csv(path, &header, &rows)
-}
-
-/// The indicator workbook: one sheet per indicator group, plus flow, cohorts and target.
-pub fn indicator_sheets(ind: &Indicators, cfg: &Config) -> Vec<Sheet> {
-    let defs = indicators::definitions();
-    let mut groups: Vec<&str> = Vec::new();
-    for d in &defs {
-        if !groups.contains(&d.groep) {
-            groups.push(d.groep);
-        }
-    }
-    let header: Vec<String> = [
-        "Indicator",
-        "Uitsplitsing",
-        "Groep",
-        "Teller",
-        "Noemer",
-        "Waarde",
-        "95%-interval laag",
-        "95%-interval hoog",
-        "Vorige periode",
-        "Waarde vorige periode",
-        "Verschil",
-        "Versie",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    let mut sheets: Vec<Sheet> = groups
-        .iter()
-        .map(|g| {
-            let rows = ind
-                .records
-                .iter()
-                .filter(|r| defs.iter().any(|d| d.id == r.id && d.groep == *g))
-                .map(|r| {
-                    let naam = defs
-                        .iter()
-                        .find(|d| d.id == r.id)
-                        .map(|d| d.naam)
-                        .unwrap_or("");
-                    vec![
-                        Cell::text(naam),
-                        Cell::text(r.dimensie.clone().unwrap_or_else(|| "totaal".into())),
-                        Cell::text(
-                            r.groep
-                                .as_ref()
-                                .map(|g| cfg.label(r.dimensie.as_deref().unwrap_or(""), g))
-                                .unwrap_or_default(),
-                        ),
-                        Cell::opt(r.teller),
-                        Cell::opt(r.noemer.map(|n| n as f64)),
-                        Cell::opt(r.waarde),
-                        Cell::opt(r.ci_laag),
-                        Cell::opt(r.ci_hoog),
-                        Cell::text(r.vorige_periode.clone()),
-                        Cell::opt(r.vorige_waarde),
-                        Cell::opt(r.verschil),
-                        Cell::Number(r.versie as f64),
-                    ]
-                })
-                .collect();
-            Sheet::new(g, header.clone(), rows)
-        })
-        .collect();
-    let h = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-    sheets.push(Sheet::new(
-        "Stroom",
-        h(&[
-            "Dienst",
-            "Open bij begin",
-            "Ontvangen",
-            "Afgehandeld",
-            "waarvan bij triage",
-            "waarvan na behandeling",
-            "Open bij einde",
-        ]),
-        ind.stroom
-            .iter()
-            .map(|f| {
-                vec![
-                    Cell::text(if f.dienst == "totaal" {
-                        "Totaal".to_string()
-                    } else {
-                        cfg.label("dienst", &f.dienst)
-                    }),
-                    Cell::Number(f.open_begin as f64),
-                    Cell::Number(f.ontvangen as f64),
-                    Cell::Number(f.afgehandeld as f64),
-                    Cell::Number(f.waarvan_bij_triage as f64),
-                    Cell::Number(f.waarvan_na_behandeling as f64),
-                    Cell::Number(f.open_eind as f64),
-                ]
-            })
-            .collect(),
-    ));
-    sheets.push(Sheet::new(
-        "Cohorten",
-        h(&[
-            "Kwartaal van ontvangst",
-            "Ontvangen",
-            "Niet in behandeling",
-            "Wacht op triage",
-            "In behandeling genomen",
-            "Opgelost",
-            "Anders afgerond",
-            "Nog open",
-        ]),
-        ind.cohorten
-            .iter()
-            .map(|c| {
-                let mut r = vec![Cell::text(c.kwartaal.clone())];
-                r.extend(
-                    [
-                        c.ontvangen,
-                        c.niet_in_behandeling,
-                        c.wacht_op_triage,
-                        c.in_behandeling_genomen,
-                        c.opgelost,
-                        c.anders_afgerond,
-                        c.nog_open,
-                    ]
-                    .iter()
-                    .map(|v| Cell::Number(*v as f64)),
-                );
-                r
-            })
-            .collect(),
-    ));
-    sheets.push(Sheet::new(
-        "Doelrealisatie",
-        h(&[
-            "Jaar",
-            "Dienst",
-            "In behandeling genomen",
-            "Doel",
-            "Realisatie",
-        ]),
-        ind.doelrealisatie
-            .iter()
-            .map(|t| {
-                vec![
-                    Cell::Number(t.jaar as f64),
-                    Cell::text(cfg.label("dienst", &t.dienst)),
-                    Cell::Number(t.in_behandeling_genomen as f64),
-                    Cell::Number(t.doel as f64),
-                    Cell::Number(t.aandeel),
-                ]
-            })
-            .collect(),
-    ));
-    sheets
 }

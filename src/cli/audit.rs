@@ -29,7 +29,7 @@ pub fn run(a: AuditArgs) -> Result<i32> {
     if a.json {
         println!(
             "{}",
-            serde_json::to_string_pretty(&rep).map_err(Error::intern)?
+            serde_json::to_string_pretty(&rep).map_err(Error::internal)?
         );
     }
     for f in &rep.bevindingen {

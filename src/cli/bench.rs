@@ -7,9 +7,10 @@
 //! (read + validate), all indicators, structural rode draden and text
 //! clustering, and reports the peak memory. Figures go in the README.
 
-use crate::analyse::draden;
+use crate::analyse::indicators;
+use crate::analyse::methods::text;
 use crate::analyse::period::Period;
-use crate::analyse::{indicators, text};
+use crate::analyse::threads;
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::ingest::Dataset;
@@ -52,9 +53,9 @@ pub fn run(a: BenchArgs) -> Result<i32> {
     // Generate once; a second run reuses the file so that the peak memory is that of the pipeline.
     if !file.exists() {
         let data = generate(&opts);
-        write_canonical(&data, &dir).map_err(|e| Error::Schrijven {
-            bestand: dir.clone(),
-            melding: e.to_string(),
+        write_canonical(&data, &dir).map_err(|e| Error::Write {
+            path: dir.clone(),
+            message: e.to_string(),
         })?;
     }
     let gen = t.elapsed();
@@ -78,7 +79,7 @@ pub fn run(a: BenchArgs) -> Result<i32> {
     let conv = t.elapsed();
     let refs: Vec<&crate::model::Case> = cases.iter().collect();
     let t = Instant::now();
-    let threads = draden::structural(&refs, &cfg);
+    let threads = threads::structural(&refs, &cfg);
     let structural = t.elapsed();
 
     let texts: Vec<&str> = cases

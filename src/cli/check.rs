@@ -39,7 +39,7 @@ pub fn run(a: CheckArgs) -> Result<i32> {
     if a.json {
         println!(
             "{}",
-            serde_json::to_string_pretty(&ds.report).map_err(crate::error::Error::intern)?
+            serde_json::to_string_pretty(&ds.report).map_err(crate::error::Error::internal)?
         );
     } else {
         print_summary(&ds);
@@ -49,17 +49,7 @@ pub fn run(a: CheckArgs) -> Result<i32> {
 
 /// Prints the accounting of every file on stderr (stdout stays free for data).
 pub fn print_summary(ds: &Dataset) {
-    for s in &ds.report.invoer {
-        eprintln!(
-            "{} ({}): {} gelezen = {} geaccepteerd + {} in quarantaine",
-            s.bestand,
-            s.soort,
-            crate::nl::int(s.gelezen as i64),
-            crate::nl::int(s.geaccepteerd as i64),
-            crate::nl::int(s.in_quarantaine as i64)
-        );
-        for w in &s.waarschuwingen {
-            eprintln!("  let op: {w}");
-        }
+    for line in ds.summary_lines() {
+        eprintln!("{line}");
     }
 }

@@ -9,9 +9,9 @@
 
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::ingest::normalize::{nearest, norm, similarity};
 use crate::ingest::read::{read_table, RawTable};
 use crate::ingest::spec::{known_codes, Entity, Kind};
+use crate::util::normalize::{nearest, norm, similarity};
 use clap::Args;
 use std::fmt::Write;
 use std::path::PathBuf;

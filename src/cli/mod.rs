@@ -87,6 +87,15 @@ pub struct InputArgs {
 }
 
 impl InputArgs {
+    /// The exports named by these options, for the pipeline.
+    pub fn sources(&self) -> crate::pipeline::Sources {
+        crate::pipeline::Sources {
+            cases: self.cases.clone(),
+            signals: self.signals.clone(),
+            export_date: self.exportdatum,
+        }
+    }
+
     pub fn export_date(&self) -> chrono::NaiveDate {
         self.exportdatum
             .unwrap_or_else(|| chrono::Local::now().date_naive())
@@ -170,6 +179,27 @@ fn dutch_clap_error(e: &clap::Error) -> String {
 
 use std::error::Error as _;
 
+/// Replaces Rust's English panic message by a Dutch one with a bug hint; the
+/// process then exits with code 1 (interne fout) instead of 101.
+pub fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        let place = info
+            .location()
+            .map(|l| format!(" ({}:{})", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!(
+            "fout: interne fout: rodedraad is onverwacht gestopt{place}: {what}\nDit is een fout in rodedraad, niet in uw invoer. Meld het aan het ontwikkelteam met de opdracht en (een deel van) de invoer."
+        );
+        std::process::exit(1);
+    }));
+}
+
 /// Runs the command line and returns the process exit code.
 pub fn main() -> i32 {
     let matches = match Cli::command().try_get_matches() {
@@ -226,5 +256,5 @@ pub fn load_config(path: Option<&std::path::Path>) -> Result<crate::config::Conf
 }
 
 pub(crate) fn usage_error(m: impl Into<String>) -> Error {
-    Error::Gebruik(m.into())
+    Error::Usage(m.into())
 }

@@ -46,9 +46,9 @@ pub fn run(a: SampleArgs) -> Result<i32> {
     }
     let pb = super::progress("voorbeelddata maken");
     let data = generate(&opts);
-    let w = |e: std::io::Error| Error::Schrijven {
-        bestand: a.out.clone(),
-        melding: e.to_string(),
+    let w = |e: std::io::Error| Error::Write {
+        path: a.out.clone(),
+        message: e.to_string(),
     };
     write_canonical(&data, &a.out).map_err(w)?;
     if a.excel {

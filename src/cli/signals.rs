@@ -9,19 +9,12 @@
 //! ```
 //! The ledger file comes from `--register` or `[register] pad` in the config.
 
-use crate::analyse::draden::Draad;
-use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::export::ledger::{Ledger, Promotion};
-use crate::export::{ibtd_overview, ksm_rows};
-use crate::ingest::read::read_table;
-use crate::ingest::spec::Entity;
-use crate::ingest::validate::validate;
-use crate::ingest::{signals_from_frame, write_quarantine};
 use crate::nl;
+use crate::pipeline::signals::{import, open_ledger, promote, read_draden, reg};
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[derive(Args, Debug)]
 pub struct SignalsArgs {
@@ -111,26 +104,8 @@ pub enum SignalsCmd {
     },
 }
 
-fn reg(e: impl std::fmt::Display) -> Error {
-    Error::Register(e.to_string())
-}
-
 fn today() -> NaiveDate {
     chrono::Local::now().date_naive()
-}
-
-/// Opens the ledger named by the arguments or the config.
-pub fn open_ledger(register: Option<&Path>, cfg: &Config) -> Result<Ledger> {
-    let path = register
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| cfg.resolve(&cfg.register.pad));
-    if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| Error::Schrijven {
-            bestand: dir.to_path_buf(),
-            melding: e.to_string(),
-        })?;
-    }
-    Ledger::open(&path).map_err(reg)
 }
 
 pub fn run(a: SignalsArgs) -> Result<i32> {
@@ -151,7 +126,7 @@ pub fn run(a: SignalsArgs) -> Result<i32> {
         } => {
             let all = read_draden(&draden)?;
             let d = all.iter().find(|d| d.id == draad).ok_or_else(|| {
-                Error::Gebruik(format!(
+                Error::Usage(format!(
                     "rode draad {draad} staat niet in {}; kies een id uit dat bestand",
                     draden.display()
                 ))
@@ -195,7 +170,7 @@ pub fn run(a: SignalsArgs) -> Result<i32> {
             if json {
                 println!(
                     "{}",
-                    serde_json::to_string_pretty(&st).map_err(Error::intern)?
+                    serde_json::to_string_pretty(&st).map_err(Error::internal)?
                 );
             } else {
                 for r in &st.per_ontvanger {
@@ -220,7 +195,7 @@ pub fn run(a: SignalsArgs) -> Result<i32> {
             peildatum,
             out,
         } => {
-            let files = export(
+            let files = crate::export::write(
                 &ledger,
                 &naar,
                 sinds,
@@ -232,140 +207,4 @@ pub fn run(a: SignalsArgs) -> Result<i32> {
         }
     }
     Ok(0)
-}
-
-/// Validates a signal export and merges it into the ledger (one transaction).
-pub fn import(
-    ledger: &mut Ledger,
-    path: &Path,
-    cfg: &Config,
-    op: NaiveDate,
-    quarantine_dir: &Path,
-) -> Result<String> {
-    let raw = read_table(path, &cfg.invoer, None)?;
-    let v = validate(&raw, Entity::Signals, cfg, op)?;
-    if v.quarantine.height() > 0 {
-        write_quarantine(
-            &v.quarantine,
-            &quarantine_dir.join("quarantaine-signalen.csv"),
-        )?;
-    }
-    let signals = signals_from_frame(&v.accepted)?;
-    let name = path
-        .file_name()
-        .map(|s| s.to_string_lossy().to_string())
-        .unwrap_or_default();
-    let s = ledger.import(&signals, &name, op).map_err(reg)?;
-    Ok(format!(
-        "{}: {} gelezen, {} in quarantaine; register: {} nieuw, {} gewijzigd, {} ongewijzigd",
-        name,
-        nl::int(v.summary.gelezen as i64),
-        nl::int(v.summary.in_quarantaine as i64),
-        nl::int(s.nieuw as i64),
-        nl::int(s.gewijzigd as i64),
-        nl::int(s.ongewijzigd as i64)
-    ))
-}
-
-/// Reads `rode-draden.json`.
-pub fn read_draden(path: &Path) -> Result<Vec<Draad>> {
-    let src = std::fs::read_to_string(path)
-        .map_err(|e| Error::Gebruik(format!("kan {} niet lezen: {e}", path.display())))?;
-    serde_json::from_str(&src)
-        .map_err(|e| Error::Gebruik(format!("{} is geen rode-draden.json ({e})", path.display())))
-}
-
-/// Turns a draad into a signal in the ledger.
-pub fn promote(
-    ledger: &mut Ledger,
-    d: &Draad,
-    naar: Option<String>,
-    eigenaar: Option<String>,
-    op: NaiveDate,
-) -> Result<String> {
-    if let Some(n) = &naar {
-        if !crate::model::ONTVANGERS.contains(&n.as_str()) {
-            return Err(Error::Gebruik(format!(
-                "onbekende ontvanger \"{n}\"; kies uit {}",
-                crate::model::ONTVANGERS.join(", ")
-            )));
-        }
-    }
-    let p = Promotion {
-        draad_id: d.id.clone(),
-        label: format!("{} {}", d.label, d.uitleg).trim().to_string(),
-        pattern: d.kenmerken.clone(),
-        casus_ids: d.casus_ids.clone(),
-        naar,
-        eigenaar,
-        thema: d.kenmerken.get("thema").cloned(),
-        regeling: d.kenmerken.get("regeling").cloned(),
-        doelgroep: d.kenmerken.get("doelgroep").cloned().into_iter().collect(),
-    };
-    ledger.promote(&p, op).map_err(reg)
-}
-
-/// Writes the KSM or IBTD export into `out`; returns the file names.
-pub fn export(
-    ledger: &Ledger,
-    naar: &str,
-    since: Option<NaiveDate>,
-    peil: NaiveDate,
-    cfg: &Config,
-    out: &Path,
-) -> Result<Vec<String>> {
-    match naar {
-        "ksm" => {
-            let signals = ledger.changed_since(since).map_err(reg)?;
-            let (header, rows) = ksm_rows(&signals, cfg);
-            crate::output::write_csv(&out.join("ksm-export.csv"), &header, &rows)?;
-            let json: Vec<serde_json::Map<String, serde_json::Value>> = rows
-                .iter()
-                .map(|r| {
-                    header
-                        .iter()
-                        .cloned()
-                        .zip(r.iter().map(|v| serde_json::Value::String(v.clone())))
-                        .collect()
-                })
-                .collect();
-            crate::output::write_json(&out.join("ksm-export.json"), &json)?;
-            Ok(vec!["ksm-export.csv".into(), "ksm-export.json".into()])
-        }
-        "ibtd" => {
-            let all = ledger.all().map_err(reg)?;
-            let status = ledger.status(peil).map_err(reg)?;
-            let (sheets, json) = ibtd_overview(&all, &status, since, peil, cfg);
-            crate::output::write_atomic(
-                &out.join("ibtd-overzicht.xlsx"),
-                &crate::render::xlsx::workbook_bytes(&sheets, peil)?,
-            )?;
-            crate::output::write_json(&out.join("ibtd-overzicht.json"), &json)?;
-            let first = &sheets[0];
-            let rows: Vec<Vec<String>> = first
-                .rows
-                .iter()
-                .map(|r| {
-                    r.iter()
-                        .map(|c| match c {
-                            crate::render::xlsx::Cell::Text(t) => {
-                                crate::output::spreadsheet_safe(t)
-                            }
-                            crate::render::xlsx::Cell::Number(n) => n.to_string(),
-                            crate::render::xlsx::Cell::Empty => String::new(),
-                        })
-                        .collect()
-                })
-                .collect();
-            crate::output::write_csv(&out.join("ibtd-nieuwe-signalen.csv"), &first.header, &rows)?;
-            Ok(vec![
-                "ibtd-overzicht.xlsx".into(),
-                "ibtd-overzicht.json".into(),
-                "ibtd-nieuwe-signalen.csv".into(),
-            ])
-        }
-        o => Err(Error::Gebruik(format!(
-            "onbekende bestemming \"{o}\"; kies ksm of ibtd"
-        ))),
-    }
 }

@@ -1,6 +1,6 @@
 //! Export: the signal ledger and the exports to KSM and the IBTD.
 //!
-//! - [`ledger`]: the SQLite ledger with its append-only history.
+//! - [`write`]: the export files for one recipient, from the [`crate::register`].
 //! - [`ksm_rows`]: the KSM layout, mapped through `[register.ksm_kolommen]`.
 //! - [`ibtd_overview`]: the periodic overview for the consultation with the IBTD.
 //!
@@ -15,29 +15,34 @@
 //! assert!(rows.is_empty());
 //! ```
 
-pub mod ledger;
-
 use crate::config::Config;
+use crate::error::{Error, Result};
 use crate::nl;
+use crate::output::xlsx::{Cell, Sheet};
 use crate::protect::{self, TextMode};
-use crate::render::xlsx::{Cell, Sheet};
+use crate::register::{Ledger, LedgerSignal, StatusOverview};
 use chrono::NaiveDate;
-use ledger::{LedgerSignal, StatusOverview};
+use std::path::Path;
+
+fn reg(e: impl std::fmt::Display) -> Error {
+    Error::Ledger(e.to_string())
+}
 
 fn field(s: &crate::model::Signal, canon: &str) -> String {
     let d = |x: &Option<NaiveDate>| x.map(|d| d.to_string()).unwrap_or_default();
     let o = |x: &Option<String>| x.clone().unwrap_or_default();
+    let c = |x: Option<&str>| x.unwrap_or_default().to_string();
     match canon {
         "signaal_id" => s.signaal_id.clone(),
         "gemeld_op" => s.gemeld_op.to_string(),
-        "bron" => o(&s.bron),
+        "bron" => c(s.bron.map(|x| x.as_str())),
         "thema" => o(&s.thema),
         "regeling" => o(&s.regeling),
         "doelgroep" => s.doelgroep.join("|"),
         "omschrijving" => o(&s.omschrijving),
         "casus_ids" => s.casus_ids.join("|"),
-        "status" => o(&s.status),
-        "doorgezet_naar" => o(&s.doorgezet_naar),
+        "status" => c(s.status.map(|x| x.as_str())),
+        "doorgezet_naar" => c(s.doorgezet_naar.map(|x| x.as_str())),
         "doorgezet_op" => d(&s.doorgezet_op),
         "eigenaar" => o(&s.eigenaar),
         "reactie_verwacht_op" => d(&s.reactie_verwacht_op),
@@ -76,10 +81,7 @@ pub fn ksm_rows(signals: &[LedgerSignal], cfg: &Config) -> (Vec<String>, Vec<Vec
         .iter()
         .map(|l| {
             let s = scrubbed(l, mode);
-            order
-                .iter()
-                .map(|(canon, _)| crate::output::spreadsheet_safe(&field(&s, canon)))
-                .collect()
+            order.iter().map(|(canon, _)| field(&s, canon)).collect()
         })
         .collect();
     (header, rows)
@@ -103,7 +105,7 @@ pub fn ibtd_overview(
         .collect();
     let ibtd: Vec<crate::model::Signal> = all
         .iter()
-        .filter(|l| l.signal.doorgezet_naar.as_deref() == Some("ibtd"))
+        .filter(|l| l.signal.doorgezet_naar == Some(crate::model::Recipient::Ibtd))
         .map(|l| scrubbed(l, mode))
         .collect();
     let row = |s: &crate::model::Signal| -> Vec<Cell> {
@@ -123,13 +125,13 @@ pub fn ibtd_overview(
             ),
             Cell::text(
                 s.status
-                    .as_deref()
+                    .map(|x| x.as_str())
                     .map(|x| cfg.label("status", x))
                     .unwrap_or_default(),
             ),
             Cell::text(
                 s.doorgezet_naar
-                    .as_deref()
+                    .map(|x| x.as_str())
                     .map(|x| cfg.label("doorgezet_naar", x))
                     .unwrap_or_default(),
             ),
@@ -217,4 +219,67 @@ pub fn ibtd_overview(
         "herhaalde_signalen": status.herhalingen,
     });
     (sheets, json)
+}
+
+/// Writes the KSM or IBTD export into `out`; returns the file names.
+pub fn write(
+    ledger: &Ledger,
+    naar: &str,
+    since: Option<NaiveDate>,
+    peil: NaiveDate,
+    cfg: &Config,
+    out: &Path,
+) -> Result<Vec<String>> {
+    match naar {
+        "ksm" => {
+            let signals = ledger.changed_since(since).map_err(reg)?;
+            let (header, rows) = ksm_rows(&signals, cfg);
+            crate::output::write_csv(&out.join("ksm-export.csv"), &header, &rows)?;
+            let json: Vec<serde_json::Map<String, serde_json::Value>> = rows
+                .iter()
+                .map(|r| {
+                    header
+                        .iter()
+                        .cloned()
+                        .zip(r.iter().map(|v| serde_json::Value::String(v.clone())))
+                        .collect()
+                })
+                .collect();
+            crate::output::write_json(&out.join("ksm-export.json"), &json)?;
+            Ok(vec!["ksm-export.csv".into(), "ksm-export.json".into()])
+        }
+        "ibtd" => {
+            let all = ledger.all().map_err(reg)?;
+            let status = ledger.status(peil).map_err(reg)?;
+            let (sheets, json) = ibtd_overview(&all, &status, since, peil, cfg);
+            crate::output::write_atomic(
+                &out.join("ibtd-overzicht.xlsx"),
+                &crate::output::xlsx::workbook_bytes(&sheets, peil)?,
+            )?;
+            crate::output::write_json(&out.join("ibtd-overzicht.json"), &json)?;
+            let first = &sheets[0];
+            let rows: Vec<Vec<String>> = first
+                .rows
+                .iter()
+                .map(|r| {
+                    r.iter()
+                        .map(|c| match c {
+                            crate::output::xlsx::Cell::Text(t) => t.clone(),
+                            crate::output::xlsx::Cell::Number(n) => n.to_string(),
+                            crate::output::xlsx::Cell::Empty => String::new(),
+                        })
+                        .collect()
+                })
+                .collect();
+            crate::output::write_csv(&out.join("ibtd-nieuwe-signalen.csv"), &first.header, &rows)?;
+            Ok(vec![
+                "ibtd-overzicht.xlsx".into(),
+                "ibtd-overzicht.json".into(),
+                "ibtd-nieuwe-signalen.csv".into(),
+            ])
+        }
+        o => Err(Error::Usage(format!(
+            "onbekende bestemming \"{o}\"; kies ksm of ibtd"
+        ))),
+    }
 }

@@ -42,17 +42,17 @@ pub struct RawTable {
 }
 
 fn bad_file(path: &Path, melding: impl Into<String>, advies: impl Into<String>) -> Error {
-    Error::Bestand {
-        bestand: path.to_path_buf(),
-        melding: melding.into(),
-        advies: advies.into(),
+    Error::Input {
+        path: path.to_path_buf(),
+        message: melding.into(),
+        advice: advies.into(),
     }
 }
 
 /// Reads a CSV, XLSX or Parquet file (by extension; anything else is read as CSV).
 pub fn read_table(
     path: &Path,
-    cfg: &crate::config::Invoer,
+    cfg: &crate::config::InputSettings,
     sheet: Option<&str>,
 ) -> Result<RawTable> {
     let bytes = std::fs::read(path).map_err(|e| {

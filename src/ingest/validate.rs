@@ -17,11 +17,11 @@
 //! assert_eq!(v.summary.gelezen, v.summary.geaccepteerd + v.summary.in_quarantaine);
 //! ```
 
-use super::normalize::{nearest, norm};
 use super::read::{RawTable, EXTRA, FIELDS, ROW};
 use super::spec::{known_codes, ColumnSpec, Entity, Kind};
 use crate::config::Config;
 use crate::error::{Error, Result};
+use crate::util::normalize::{nearest, norm};
 use chrono::NaiveDate;
 use polars::prelude::*;
 use serde::Serialize;
@@ -201,14 +201,14 @@ pub fn map_headers(
         .map(|c| c.name)
         .collect();
     if !missing.is_empty() {
-        return Err(Error::Bestand {
-            bestand: raw.path.clone(),
-            melding: format!(
+        return Err(Error::Input {
+            path: raw.path.clone(),
+            message: format!(
                 "verplichte kolom(men) ontbreken: {} (gevonden koppen: {})",
                 missing.join(", "),
                 raw.headers.join(", ")
             ),
-            advies: format!(
+            advice: format!(
                 "Voeg de kolom toe, of wijs een bestaande kop aan in [{}.kolommen] van rodedraad.toml (rodedraad init maakt een begin).",
                 entity.dutch()
             ),

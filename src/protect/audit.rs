@@ -268,7 +268,7 @@ fn files(dir: &Path) -> Vec<PathBuf> {
 /// Audits every file in `dir` (recursively).
 pub fn audit_dir(dir: &Path, min_cel: u64, min_noemer: u64) -> Result<AuditReport> {
     if !dir.is_dir() {
-        return Err(Error::Gebruik(format!(
+        return Err(Error::Usage(format!(
             "{} is geen map; geef de uitvoermap van een rapport op",
             dir.display()
         )));

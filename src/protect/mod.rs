@@ -19,6 +19,7 @@
 pub mod audit;
 pub mod kanon;
 pub mod pii;
+pub mod publication;
 pub mod suppress;
 pub mod tables;
 

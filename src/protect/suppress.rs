@@ -67,6 +67,13 @@ impl Default for Policy {
     }
 }
 
+impl Policy {
+    /// The one rule for a primary unsafe cell: `0 < v < min_cel`, or 0 when zeros are suppressed.
+    pub fn is_primary(&self, v: u64) -> bool {
+        (v > 0 && v < self.min_cel) || (v == 0 && self.suppress_zero)
+    }
+}
+
 const EPS: f64 = 1e-9;
 
 /// Primary and secondary suppression.

@@ -160,9 +160,26 @@ impl Protector {
         }
     }
 
+    /// Whether a count may not be shown to this audience on its own (the one
+    /// rule for "too small": [`Policy::is_primary`]).
+    pub fn is_small(&self, v: u64) -> bool {
+        self.public() && self.policy().is_primary(v)
+    }
+
+    /// Whether a share `teller / noemer` may be shown: the denominator is at
+    /// least `min_noemer` and neither the numerator nor its complement is a
+    /// small count (a percentage beside its denominator gives both away).
+    pub fn share_allowed(&self, teller: u64, noemer: u64) -> bool {
+        if !self.public() {
+            return true;
+        }
+        let small = |v: u64| v != 0 && self.policy().is_primary(v);
+        noemer >= self.min_noemer && !small(teller) && !small(noemer.saturating_sub(teller))
+    }
+
     /// A lone count (not part of a table with totals).
     pub fn count(&self, v: u64) -> PubCell {
-        if self.public() && ((v > 0 && v < self.min_cel) || (v == 0 && self.suppress_zero)) {
+        if self.is_small(v) {
             PubCell::hidden(CellKind::Aantal)
         } else {
             PubCell::count(v)
@@ -174,7 +191,7 @@ impl Protector {
         if noemer == 0 {
             return PubCell::empty();
         }
-        if self.public() && noemer < self.min_noemer {
+        if !self.share_allowed(teller, noemer) {
             return PubCell::hidden(CellKind::Percentage);
         }
         let w = teller as f64 / noemer as f64;
@@ -346,7 +363,7 @@ impl Protector {
         rows: &[(String, u64, u64)],
         periods: [&str; 2],
     ) -> PubTable {
-        let small = |v: u64| v > 0 && v < self.min_cel;
+        let small = |v: u64| v != 0 && self.policy().is_primary(v);
         let mut kept: Vec<(String, u64, u64)> = Vec::new();
         let mut overig = (0u64, 0u64);
         let mut merged = Vec::new();
@@ -525,7 +542,7 @@ impl Protector {
         if !self.public() {
             return vec![CellStatus::Shown; n];
         }
-        let small = |v: u64| (v > 0 && v < self.min_cel) || (v == 0 && self.suppress_zero);
+        let small = |v: u64| self.policy().is_primary(v);
         let mut status: Vec<CellStatus> = (0..n)
             .map(|i| {
                 if !never_shown[i] && small(table.values[i]) {

@@ -1,6 +1,6 @@
 //! Charts as inline SVG (plotters, no fonts needed: text stays `<text>`).
 //!
-//! Every chart is drawn from a table that went through disclosure control:
+//! Every chart is drawn from released data ([`crate::protect::publication::Chart`]):
 //! a suppressed value is `None` and is not drawn. Each function returns the
 //! SVG markup, made accessible with `role="img"` and a `<title>`.
 //!
@@ -22,19 +22,24 @@ pub const PALETTE: [RGBColor; 6] = [
     RGBColor(0x4A, 0x4A, 0x4A), // grey
 ];
 
-/// A series of a stacked bar chart.
-#[derive(Debug, Clone)]
-pub struct Series {
-    pub name: String,
-    pub values: Vec<Option<f64>>,
-}
+pub use crate::protect::publication::{Bar, Series};
+use crate::protect::publication::{Chart, ChartData};
 
-/// One bar of a horizontal bar chart; `group` picks the colour.
-#[derive(Debug, Clone)]
-pub struct Bar {
-    pub label: String,
-    pub value: Option<f64>,
-    pub group: usize,
+/// Draws a released chart as SVG.
+pub fn draw(chart: &Chart) -> String {
+    match &chart.data {
+        ChartData::StackedBars {
+            categories,
+            series,
+            unit,
+        } => stacked_bars(&chart.kop, categories, series, unit),
+        ChartData::HorizontalBars { bars, x_label } => horizontal_bars(&chart.kop, bars, x_label),
+        ChartData::StepCurve {
+            points,
+            x_label,
+            y_label,
+        } => step_curve(&chart.kop, points, x_label, y_label),
+    }
 }
 
 fn finish(svg: String, title: &str) -> String {

@@ -1,6 +1,6 @@
 //! Render: the Kamerrapportage and the internal quarterly analysis.
 //!
-//! One [`model::Report`] feeds every format through the [`Renderer`] trait:
+//! One [`Report`](crate::protect::publication::Report), already protected, feeds every format through the [`Renderer`] trait:
 //! HTML (one self-contained file), Markdown, PDF (typst, fonts embedded) and
 //! XLSX (every table on its own sheet). Templates live in `templates/` and are
 //! embedded in the binary; `[rapport] sjablonen = "map"` in the config points
@@ -9,18 +9,17 @@
 //! ```no_run
 //! use rodedraad::render::{Templates, renderer_for, Format};
 //! let t = Templates::load(None).unwrap();
-//! # let report: rodedraad::render::model::Report = unimplemented!();
+//! # let report: rodedraad::protect::publication::Report = unimplemented!();
 //! let files = renderer_for(Format::Markdown).render(&report, &t).unwrap();
 //! assert_eq!(files[0].0, "rapport.md");
 //! ```
 
 pub mod charts;
-pub mod model;
 pub mod pdf;
-pub mod xlsx;
 
 use crate::error::{Error, Result};
-use model::Report;
+use crate::output::xlsx;
+use crate::protect::publication::Report;
 use std::path::Path;
 
 /// An output format of the report.
@@ -103,9 +102,9 @@ impl Templates {
         for (name, src) in DEFAULT_TEMPLATES {
             let (source, origin) = match dir.map(|d| d.join(name)).filter(|p| p.exists()) {
                 Some(p) => (
-                    std::fs::read_to_string(&p).map_err(|e| Error::Sjabloon {
-                        sjabloon: p.display().to_string(),
-                        melding: format!("onleesbaar ({e})"),
+                    std::fs::read_to_string(&p).map_err(|e| Error::Template {
+                        template: p.display().to_string(),
+                        message: format!("onleesbaar ({e})"),
                     })?,
                     p.display().to_string(),
                 ),
@@ -119,7 +118,13 @@ impl Templates {
 
     /// Renders one template with the report as context.
     pub fn render(&self, name: &str, report: &Report) -> Result<String> {
-        let ctx = tera::Context::from_serialize(report).map_err(|e| template_error(name, &e))?;
+        let mut value = serde_json::to_value(report).map_err(Error::internal)?;
+        if let Some(charts) = value.get_mut("grafieken").and_then(|v| v.as_array_mut()) {
+            for (json, chart) in charts.iter_mut().zip(&report.grafieken) {
+                json["svg"] = serde_json::Value::String(charts::draw(chart));
+            }
+        }
+        let ctx = tera::Context::from_serialize(&value).map_err(|e| template_error(name, &e))?;
         self.tera
             .render(name, &ctx)
             .map_err(|e| template_error(name, &e))
@@ -145,9 +150,9 @@ fn template_error(name: &str, e: &tera::Error) -> Error {
         ),
         None => format!("fout: {}", full.replace('\n', " ").trim()),
     };
-    Error::Sjabloon {
-        sjabloon: name.to_string(),
-        melding,
+    Error::Template {
+        template: name.to_string(),
+        message: melding,
     }
 }
 
@@ -279,6 +284,15 @@ impl Renderer for XlsxRenderer {
                 })
                 .collect(),
         ));
+        if report.intern {
+            // Every sheet of an internal workbook carries the marking, the extra sheets included.
+            for s in sheets
+                .iter_mut()
+                .filter(|s| !s.notes.iter().any(|n| n.starts_with("INTERN")))
+            {
+                s.notes.push("INTERN: niet voor publicatie.".into());
+            }
+        }
         let date = chrono::NaiveDate::parse_from_str(&report.peildatum_iso, "%Y-%m-%d")
             .unwrap_or_default();
         Ok(vec![(

@@ -7,9 +7,9 @@
 //! assert!(pdf.starts_with(b"%PDF"));
 //! ```
 
-use super::model::Report;
 use super::{Renderer, Templates};
 use crate::error::{Error, Result};
+use crate::protect::publication::Report;
 use typst_as_lib::typst_kit_options::TypstKitFontOptions;
 use typst_as_lib::TypstEngine;
 
@@ -22,7 +22,7 @@ impl Renderer for PdfRenderer {
         let files: Vec<(String, Vec<u8>)> = report
             .grafieken
             .iter()
-            .map(|g| (format!("{}.svg", g.id), g.svg.clone().into_bytes()))
+            .map(|g| (format!("{}.svg", g.id), super::charts::draw(g).into_bytes()))
             .collect();
         Ok(vec![(
             "rapport.pdf".into(),
@@ -46,12 +46,12 @@ pub fn compile_typst(source: &str, files: &[(String, Vec<u8>)]) -> Result<Vec<u8
                 .include_embedded_fonts(true),
         )
         .build();
-    let doc = engine.compile().output.map_err(|e| Error::Sjabloon {
-        sjabloon: "rapport.typ".into(),
-        melding: format!("typst kon het document niet opmaken: {e}"),
+    let doc = engine.compile().output.map_err(|e| Error::Template {
+        template: "rapport.typ".into(),
+        message: format!("typst kon het document niet opmaken: {e}"),
     })?;
-    typst_pdf::pdf(&doc, &typst_pdf::PdfOptions::default()).map_err(|e| Error::Sjabloon {
-        sjabloon: "rapport.typ".into(),
-        melding: format!("PDF maken mislukt: {e:?}"),
+    typst_pdf::pdf(&doc, &typst_pdf::PdfOptions::default()).map_err(|e| Error::Template {
+        template: "rapport.typ".into(),
+        message: format!("PDF maken mislukt: {e:?}"),
     })
 }

@@ -9,7 +9,7 @@
 //! [`tidlist`] gives the transactions behind an itemset (for drill-down to cases).
 //!
 //! ```ignore
-//! use crate::analyse::itemsets::{frequent_itemsets, closed, tidlist};
+//! use crate::analyse::methods::itemsets::{frequent_itemsets, closed, tidlist};
 //! let tx = vec![vec![1, 2, 3], vec![1, 2], vec![1, 3], vec![1, 2, 3]];
 //! let sets = frequent_itemsets(&tx, 2, 3);
 //! // [1]:4 [2]:3 [3]:3 [1,2]:3 [1,3]:3 [2,3]:2 [1,2,3]:2
@@ -19,8 +19,8 @@
 //! assert_eq!(tidlist(&tx, &[2, 3]), vec![0, 3]);
 //! ```
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hash, Hasher};
+use crate::util::hash::FxMap;
+use crate::util::rng::SplitMix64;
 use std::time::{Duration, Instant};
 
 /// A set of items (sorted ascending, unique) with its support: the number of transactions
@@ -30,73 +30,6 @@ pub struct Itemset {
     pub items: Vec<u32>,
     pub support: u64,
 }
-
-// ---------------------------------------------------------------------------------------------
-// A small, fast, deterministic hasher (Fx-style multiply/rotate with a final avalanche step, so
-// that keys whose entropy sits in a few bits still spread over the table).
-// ---------------------------------------------------------------------------------------------
-
-#[derive(Default, Clone, Copy)]
-struct FxHasher {
-    state: u64,
-}
-
-const FX_SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-
-impl FxHasher {
-    #[inline]
-    fn add(&mut self, word: u64) {
-        self.state = (self.state.rotate_left(5) ^ word).wrapping_mul(FX_SEED);
-    }
-}
-
-impl Hasher for FxHasher {
-    #[inline]
-    fn finish(&self) -> u64 {
-        // Murmur3 fmix64 finaliser.
-        let mut h = self.state;
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-        h ^ (h >> 33)
-    }
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(c);
-            self.add(u64::from_le_bytes(w));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut w = [0u8; 8];
-            w[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(w) ^ ((rest.len() as u64) << 56));
-        }
-    }
-    #[inline]
-    fn write_u32(&mut self, i: u32) {
-        self.add(i as u64);
-    }
-    #[inline]
-    fn write_u64(&mut self, i: u64) {
-        self.add(i);
-    }
-    #[inline]
-    fn write_u128(&mut self, i: u128) {
-        self.add(i as u64);
-        self.add((i >> 64) as u64);
-    }
-    #[inline]
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-}
-
-type FxBuild = BuildHasherDefault<FxHasher>;
-type FxMap<K, V> = HashMap<K, V, FxBuild>;
 
 /// Transactions projected onto dense ids of frequent items: flat storage with offsets.
 struct Projected {
@@ -242,14 +175,7 @@ impl Miner {
 const BATCH_ITEMS: usize = 1 << 23;
 
 fn thread_count(n: usize) -> usize {
-    if n < 20_000 {
-        1
-    } else {
-        std::thread::available_parallelism()
-            .map(|x| x.get())
-            .unwrap_or(1)
-            .clamp(1, 8)
-    }
+    crate::util::parallel::threads_for(n, 20_000, 8)
 }
 
 /// Mine all frequent itemsets of length 2..=max_len over projected transactions with `f`
@@ -508,30 +434,13 @@ pub fn tidlist(transactions: &[Vec<u32>], items: &[u32]) -> Vec<u32> {
         .collect()
 }
 
-/// SplitMix64: a tiny deterministic PRNG for synthetic benchmark data.
-struct SplitMix64(u64);
-
-impl SplitMix64 {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    /// Uniform in [0, 1).
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
-
 /// Synthetic transactions for benchmarks: `n` transactions of 8 to 10 distinct items drawn
 /// from 150 items with a skewed (power 1.5) popularity, from a fixed seed.
 pub fn synthetic_transactions(n: usize, seed: u64) -> Vec<Vec<u32>> {
-    let mut rng = SplitMix64(seed);
+    let mut rng = SplitMix64::new(seed);
     (0..n)
         .map(|_| {
-            let len = 8 + (rng.next() % 3) as usize;
+            let len = 8 + (rng.next_u64() % 3) as usize;
             let mut t: Vec<u32> = Vec::with_capacity(len);
             while t.len() < len {
                 let item = (150.0 * rng.unit().powf(1.5)) as u32;

@@ -20,14 +20,14 @@
 //! Every draad has a stable id derived from its pattern (`RD-` + hash).
 //!
 //! ```
-//! use rodedraad::analyse::draden::stable_id;
+//! use rodedraad::analyse::threads::stable_id;
 //! assert_eq!(stable_id("structuur", &[("thema", "a"), ("doelgroep", "b")]), stable_id("structuur", &[("doelgroep", "b"), ("thema", "a")]));
 //! ```
 
-use super::itemsets;
+use super::methods::itemsets;
+use super::methods::stats::{self, EarsMethod, TwoByTwo};
+use super::methods::text::{self, TextConfig};
 use super::period::Period;
-use super::stats::{self, EarsMethod, TwoByTwo};
-use super::text::{self, TextConfig};
 use crate::config::Config;
 use crate::error::Result;
 use crate::model::{Case, Signal};
@@ -43,36 +43,41 @@ pub const WAT: &[&str] = &["thema", "thema_hoofd", "regeling", "dienst"];
 pub const WIE: &[&str] = &["doelgroep", "levensgebeurtenis", "aandrager_type"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Soort {
-    Structuur,
+pub enum ThreadKind {
+    #[serde(rename = "structuur")]
+    Structural,
+    #[serde(rename = "trend")]
     Trend,
-    Tekst,
+    #[serde(rename = "tekst")]
+    Text,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
 pub enum Trend {
-    Nieuw,
-    Stijgend,
-    Stabiel,
-    Dalend,
+    #[serde(rename = "nieuw")]
+    New,
+    #[serde(rename = "stijgend")]
+    Rising,
+    #[serde(rename = "stabiel")]
+    Stable,
+    #[serde(rename = "dalend")]
+    Falling,
 }
 
 impl Trend {
     pub fn dutch(self) -> &'static str {
         match self {
-            Trend::Nieuw => "nieuw",
-            Trend::Stijgend => "stijgend",
-            Trend::Stabiel => "stabiel",
-            Trend::Dalend => "dalend",
+            Trend::New => "nieuw",
+            Trend::Rising => "stijgend",
+            Trend::Stable => "stabiel",
+            Trend::Falling => "dalend",
         }
     }
 }
 
 /// The statistics behind a draad (fields empty where they do not apply).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-pub struct Statistiek {
+pub struct Statistic {
     /// Population of the 2x2 table ("alle casussen" or a main theme).
     pub populatie: Option<String>,
     pub a: Option<f64>,
@@ -98,9 +103,9 @@ pub struct Statistiek {
 
 /// One rode draad (a row of `rode-draden.json`).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct Draad {
+pub struct Thread {
     pub id: String,
-    pub soort: Soort,
+    pub soort: ThreadKind,
     pub label: String,
     pub uitleg: String,
     /// Attribute -> code (for text threads: `termen`).
@@ -111,18 +116,19 @@ pub struct Draad {
     pub aandragers: Vec<String>,
     pub doelgroepen: Vec<String>,
     pub eerst_gezien: Option<NaiveDate>,
-    laatst_gezien_: Option<NaiveDate>,
+    laatst_gezien: Option<NaiveDate>,
     pub trend: Trend,
     pub score: f64,
-    pub statistiek: Statistiek,
+    pub statistiek: Statistic,
     pub signaal_ids: Vec<String>,
     /// Ids of weaker threads with largely the same cases.
     pub verwant: Vec<String>,
 }
 
-impl Draad {
-    pub fn laatst_gezien(&self) -> Option<NaiveDate> {
-        self.laatst_gezien_
+impl Thread {
+    /// The date of the thread's latest case.
+    pub fn last_seen(&self) -> Option<NaiveDate> {
+        self.laatst_gezien
     }
 }
 
@@ -143,8 +149,8 @@ fn case_items(c: &Case) -> Vec<(&'static str, String)> {
     if let Some(r) = &c.regeling {
         v.push(("regeling", r.clone()));
     }
-    if let Some(d) = &c.dienst {
-        v.push(("dienst", d.clone()));
+    if let Some(d) = c.dienst {
+        v.push(("dienst", d.as_str().to_string()));
     }
     for d in &c.doelgroep {
         v.push(("doelgroep", d.clone()));
@@ -190,7 +196,7 @@ pub fn detect(
     period: &Period,
     peil: NaiveDate,
     cfg: &Config,
-) -> Vec<Draad> {
+) -> Vec<Thread> {
     let cases: Vec<&Case> = cases.iter().filter(|c| c.ontvangen_op <= peil).collect();
     if cases.is_empty() {
         return Vec::new();
@@ -258,7 +264,7 @@ struct Candidate {
 }
 
 /// Structural detection only (see module docs); used by the benchmark.
-pub fn structural(cases: &[&Case], cfg: &Config) -> Vec<Draad> {
+pub fn structural(cases: &[&Case], cfg: &Config) -> Vec<Thread> {
     let dc = &cfg.draden;
     let mut items = Items::default();
     let transactions: Vec<Vec<u32>> = cases
@@ -418,7 +424,7 @@ pub fn structural(cases: &[&Case], cfg: &Config) -> Vec<Draad> {
             .unwrap_or(std::cmp::Ordering::Equal)
             .then(x.0.items.cmp(&y.0.items))
     });
-    let mut accepted: Vec<Draad> = Vec::new();
+    let mut accepted: Vec<Thread> = Vec::new();
     let mut accepted_sets: Vec<BTreeSet<u32>> = Vec::new();
     for (c, q) in sig {
         if accepted.len() >= dc.max_draden {
@@ -448,7 +454,7 @@ pub fn structural(cases: &[&Case], cfg: &Config) -> Vec<Draad> {
             continue;
         }
         let dp = stats::disproportionality(&c.table);
-        let statistiek = Statistiek {
+        let statistiek = Statistic {
             populatie: c.stratum.clone(),
             a: Some(c.table.a),
             b: Some(c.table.b),
@@ -474,7 +480,7 @@ pub fn structural(cases: &[&Case], cfg: &Config) -> Vec<Draad> {
             .collect();
         accepted.push(new_draad(
             id,
-            Soort::Structuur,
+            ThreadKind::Structural,
             kenmerken,
             ids,
             statistiek,
@@ -491,13 +497,13 @@ fn finite(x: f64) -> Option<f64> {
 
 fn new_draad(
     id: String,
-    soort: Soort,
+    soort: ThreadKind,
     kenmerken: BTreeMap<String, String>,
     casus_ids: Vec<String>,
-    statistiek: Statistiek,
+    statistiek: Statistic,
     score: f64,
-) -> Draad {
-    Draad {
+) -> Thread {
+    Thread {
         id,
         soort,
         label: String::new(),
@@ -509,8 +515,8 @@ fn new_draad(
         aandragers: Vec::new(),
         doelgroepen: Vec::new(),
         eerst_gezien: None,
-        laatst_gezien_: None,
-        trend: Trend::Stabiel,
+        laatst_gezien: None,
+        trend: Trend::Stable,
         score,
         statistiek,
         signaal_ids: Vec::new(),
@@ -542,7 +548,7 @@ fn quarter_counts(dates: &[NaiveDate], quarters: &[Period]) -> Vec<u64> {
         .collect()
 }
 
-fn trends(cases: &[&Case], period: &Period, quarters: &[Period], cfg: &Config) -> Vec<Draad> {
+fn trends(cases: &[&Case], period: &Period, quarters: &[Period], cfg: &Config) -> Vec<Thread> {
     let dc = &cfg.draden;
     let method = match dc.ears_methode.to_uppercase().as_str() {
         "C1" => EarsMethod::C1,
@@ -616,7 +622,7 @@ fn trends(cases: &[&Case], period: &Period, quarters: &[Period], cfg: &Config) -
         let mut kenmerken = BTreeMap::new();
         kenmerken.insert(attr.to_string(), code.clone());
         kenmerken.insert("kwartaal".into(), q.label.clone());
-        let statistiek = Statistiek {
+        let statistiek = Statistic {
             populatie: Some("alle casussen".into()),
             ears_waarde: Some(r.value),
             ears_drempel: Some(r.threshold),
@@ -628,7 +634,7 @@ fn trends(cases: &[&Case], period: &Period, quarters: &[Period], cfg: &Config) -
         let score = (r.value - r.threshold).max(0.0) + (*n as f64).sqrt();
         out.push(new_draad(
             id,
-            Soort::Trend,
+            ThreadKind::Trend,
             kenmerken,
             ids,
             statistiek,
@@ -647,7 +653,7 @@ fn trends(cases: &[&Case], period: &Period, quarters: &[Period], cfg: &Config) -
     out
 }
 
-fn text_threads(cases: &[&Case], cfg: &Config) -> Vec<Draad> {
+fn text_threads(cases: &[&Case], cfg: &Config) -> Vec<Thread> {
     let dc = &cfg.draden;
     let with_text: Vec<&Case> = cases
         .iter()
@@ -691,7 +697,7 @@ fn text_threads(cases: &[&Case], cfg: &Config) -> Vec<Draad> {
         let id = stable_id("tekst", &pattern);
         let mut kenmerken = BTreeMap::new();
         kenmerken.insert("termen".to_string(), terms.join(", "));
-        let statistiek = Statistiek {
+        let statistiek = Statistic {
             populatie: Some("casussen met een samenvatting".into()),
             tekst_termen: terms,
             tekst_samenhang: Some(cl.cohesion),
@@ -701,7 +707,7 @@ fn text_threads(cases: &[&Case], cfg: &Config) -> Vec<Draad> {
         let score = cl.cohesion * (members.len() as f64).sqrt();
         out.push(new_draad(
             id,
-            Soort::Tekst,
+            ThreadKind::Text,
             kenmerken,
             ids,
             statistiek,
@@ -713,7 +719,7 @@ fn text_threads(cases: &[&Case], cfg: &Config) -> Vec<Draad> {
 
 /// Fills in helpers, target groups, dates, trend, signals, label and explanation.
 fn finish(
-    d: &mut Draad,
+    d: &mut Thread,
     by_id: &HashMap<&str, &Case>,
     signals: &[Signal],
     period: &Period,
@@ -738,18 +744,18 @@ fn finish(
     d.aandragers = helpers.into_iter().collect();
     d.doelgroepen = groups.into_iter().collect();
     d.eerst_gezien = members.iter().map(|c| c.ontvangen_op).min();
-    d.laatst_gezien_ = members.iter().map(|c| c.ontvangen_op).max();
+    d.laatst_gezien = members.iter().map(|c| c.ontvangen_op).max();
     let dates: Vec<NaiveDate> = members.iter().map(|c| c.ontvangen_op).collect();
     let prev = period.previous();
     let n_now = dates.iter().filter(|x| period.contains(**x)).count() as u64;
     let n_prev = dates.iter().filter(|x| prev.contains(**x)).count() as u64;
     let before_start = dates.iter().filter(|x| **x < period.start).count();
     d.trend = classify(n_now, n_prev, before_start);
-    if d.soort == Soort::Trend {
+    if d.soort == ThreadKind::Trend {
         d.trend = if before_start == 0 {
-            Trend::Nieuw
+            Trend::New
         } else {
-            Trend::Stijgend
+            Trend::Rising
         };
     }
     d.statistiek.in_periode = n_now;
@@ -773,13 +779,13 @@ fn finish(
 /// The trend class from the count in the period, in the previous one and before the period.
 pub fn classify(now: u64, prev: u64, before_start: usize) -> Trend {
     if before_start == 0 && now > 0 {
-        Trend::Nieuw
+        Trend::New
     } else if now as f64 >= 1.5 * prev as f64 + 2.0 {
-        Trend::Stijgend
+        Trend::Rising
     } else if (now as f64) + 2.0 <= 0.5 * prev as f64 {
-        Trend::Dalend
+        Trend::Falling
     } else {
-        Trend::Stabiel
+        Trend::Stable
     }
 }
 
@@ -803,12 +809,30 @@ fn signal_matches(s: &Signal, k: &BTreeMap<String, String>) -> bool {
 }
 
 /// Dutch label and explanation of every thread (needs the configuration for labels).
-pub fn describe(draden: &mut [Draad], cfg: &Config) {
+pub fn describe(draden: &mut [Thread], cfg: &Config) {
     for d in draden.iter_mut() {
-        let (label, uitleg) = describe_one(d, cfg);
+        let (label, uitleg) = describe_one(d, cfg, &|f| match f {
+            Figure::Count(v) => nl::int(v as i64),
+            Figure::Mean { mean, .. } => nl::dec(mean, 1),
+        });
         d.label = label;
         d.uitleg = uitleg;
     }
+}
+
+/// A number inside a thread's explanation, handed to the caller to format
+/// (the protection stage hides small ones; the analysis prints them as they are).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Figure {
+    /// A count of cases or helpers.
+    Count(u64),
+    /// A mean of counts over earlier quarters, with the sum it was made of.
+    Mean { mean: f64, sum: f64 },
+}
+
+/// The explanation of a thread with every number formatted by `fmt`.
+pub fn explain(d: &Thread, cfg: &Config, fmt: &dyn Fn(Figure) -> String) -> String {
+    describe_one(d, cfg, fmt).1
 }
 
 fn lower_first(s: &str) -> String {
@@ -821,7 +845,7 @@ fn lower_first(s: &str) -> String {
     }
 }
 
-fn describe_one(d: &Draad, cfg: &Config) -> (String, String) {
+fn describe_one(d: &Thread, cfg: &Config, fmt: &dyn Fn(Figure) -> String) -> (String, String) {
     let k = &d.kenmerken;
     let wat = {
         let mut v = Vec::new();
@@ -853,10 +877,10 @@ fn describe_one(d: &Draad, cfg: &Config) -> (String, String) {
         ));
     }
     let wie = wie.join(", ");
-    let n = nl::int(d.n_casussen as i64);
-    let h = nl::int(d.n_aandragers as i64);
+    let n = fmt(Figure::Count(d.n_casussen as u64));
+    let h = fmt(Figure::Count(d.n_aandragers as u64));
     match d.soort {
-        Soort::Structuur => {
+        ThreadKind::Structural => {
             let ratio = d
                 .statistiek
                 .a
@@ -901,17 +925,21 @@ fn describe_one(d: &Draad, cfg: &Config) -> (String, String) {
             uitleg.push('.');
             (label, uitleg)
         }
-        Soort::Trend => {
+        ThreadKind::Trend => {
             let q = k.get("kwartaal").cloned().unwrap_or_default();
             let label = format!("Stijging: {}", upper_first(&wat));
             let uitleg = format!(
                 "In {q} kwamen {} casussen binnen over {wat}, tegen gemiddeld {} per kwartaal ervoor (herschaald naar de huidige instroom); {n} casussen in totaal van {h} aandragers.",
-                nl::int(d.statistiek.a.unwrap_or(0.0) as i64),
-                nl::dec(d.statistiek.verwacht.unwrap_or(0.0), 1)
+                fmt(Figure::Count(d.statistiek.a.unwrap_or(0.0).round() as u64)),
+                fmt(Figure::Mean {
+                    mean: d.statistiek.verwacht.unwrap_or(0.0),
+                    sum: d.statistiek.verwacht.unwrap_or(0.0)
+                        * d.statistiek.per_kwartaal.len().saturating_sub(1).max(1) as f64,
+                })
             );
             (label, uitleg)
         }
-        Soort::Tekst => {
+        ThreadKind::Text => {
             let terms = d.statistiek.tekst_termen.join(", ");
             let label = format!("Samenvattingen over: {terms}");
             let uitleg = format!(
@@ -931,7 +959,7 @@ fn upper_first(s: &str) -> String {
 }
 
 /// Writes `rode-draden.csv`: one row per thread, lists joined with `|`.
-pub fn write_csv(draden: &[Draad], path: &Path) -> Result<()> {
+pub fn write_csv(draden: &[Thread], path: &Path) -> Result<()> {
     let header: Vec<String> = [
         "id",
         "soort",
@@ -971,7 +999,7 @@ pub fn write_csv(draden: &[Draad], path: &Path) -> Result<()> {
                 d.trend.dutch().to_string(),
                 format!("{:.4}", d.score),
                 d.eerst_gezien.map(|x| x.to_string()).unwrap_or_default(),
-                d.laatst_gezien().map(|x| x.to_string()).unwrap_or_default(),
+                d.last_seen().map(|x| x.to_string()).unwrap_or_default(),
                 d.statistiek
                     .prr
                     .map(|x| format!("{x:.4}"))

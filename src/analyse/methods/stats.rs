@@ -5,7 +5,7 @@
 //! degenerate input (see each function for what it returns then).
 //!
 //! ```ignore
-//! use crate::analyse::stats::{wilson, median, benjamini_hochberg};
+//! use crate::analyse::methods::stats::{wilson, median, benjamini_hochberg};
 //! let (lo, hi) = wilson(81, 263).unwrap(); // (0.2553, 0.3662)
 //! assert!(lo < 81.0 / 263.0 && 81.0 / 263.0 < hi);
 //! assert_eq!(median(&[1.0, 2.0, 4.0, 9.0]), Some(3.0));

@@ -1,22 +1,32 @@
-//! The report model: everything a report shows, already protected and formatted.
+//! The protection stage: an [`Analysis`] in, released figures out.
 //!
-//! [`build`] turns an analysis into one [`Report`] for one audience. All
-//! renderers (HTML, Markdown, PDF, XLSX) read the same model, so the formats
-//! cannot disagree, and the disclosure policy is applied once, here, by
-//! construction: every number goes through [`Protector`], every text through
-//! the personal-data scrub.
+//! [`build`] turns an analysis into one [`Report`] for one audience: every
+//! table cell, percentage, interval, chart value and generated sentence, each
+//! already protected and formatted. The renderers (HTML, Markdown, PDF, XLSX)
+//! read only this model, so they never see a hidden value and the formats
+//! cannot disagree. Every number goes through [`Protector`], every text
+//! through the personal-data scrub.
+//!
+//! ```no_run
+//! use rodedraad::protect::{publication, tables::Audience};
+//! # fn demo(an: &rodedraad::analyse::Analysis, cfg: &rodedraad::config::Config) {
+//! let (report, log) = publication::build(&publication::Inputs {
+//!     analysis: an, cfg, audience: Audience::Kamer, ledger: None, previous_versions: None,
+//! });
+//! assert!(!report.intern);
+//! # }
+//! ```
 
-use crate::analyse::draden::{Draad, Soort};
-use crate::analyse::indicators::{self, Eenheid, Indicators, Record};
-use crate::cli::analyse::Analysis;
+use crate::analyse::indicators::{self, Indicators, Record, Unit};
+use crate::analyse::threads::{self, Figure, Thread, ThreadKind};
+use crate::analyse::Analysis;
 use crate::config::Config;
-use crate::export::ledger::LedgerSignal;
-use crate::model::{Case, Signal};
+use crate::model::{Case, Signal, SignalSource};
 use crate::nl;
 use crate::protect::kanon::{self, QuasiId, StoryDecision};
 use crate::protect::tables::{Audience, Protector, PubCell, PubRow, PubTable};
 use crate::protect::{self, PiiLogEntry, TextMode};
-use crate::render::charts::{self, Bar, Series};
+use crate::register::LedgerSignal;
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -29,14 +39,53 @@ pub struct KeyFigure {
     pub toelichting: String,
 }
 
-/// A chart with its text alternative and the table it is drawn from.
+/// A chart as released: its data (only released values), its text alternative
+/// and the table it is drawn from. The renderers draw it ([`crate::render::charts`]).
 #[derive(Debug, Clone, Serialize)]
 pub struct Chart {
     pub id: String,
     pub titel: String,
-    pub svg: String,
+    /// The title drawn inside the chart.
+    #[serde(skip)]
+    pub kop: String,
+    #[serde(skip)]
+    pub data: ChartData,
     pub alt: String,
     pub tabel: String,
+}
+
+/// The released values a chart is drawn from; a hidden value is `None`.
+#[derive(Debug, Clone)]
+pub enum ChartData {
+    StackedBars {
+        categories: Vec<String>,
+        series: Vec<Series>,
+        unit: String,
+    },
+    HorizontalBars {
+        bars: Vec<Bar>,
+        x_label: String,
+    },
+    StepCurve {
+        points: Vec<(f64, f64)>,
+        x_label: String,
+        y_label: String,
+    },
+}
+
+/// A series of a stacked bar chart.
+#[derive(Debug, Clone)]
+pub struct Series {
+    pub name: String,
+    pub values: Vec<Option<f64>>,
+}
+
+/// One bar of a horizontal bar chart; `group` picks the colour.
+#[derive(Debug, Clone)]
+pub struct Bar {
+    pub label: String,
+    pub value: Option<f64>,
+    pub group: usize,
 }
 
 /// A rode draad as published.
@@ -159,8 +208,8 @@ pub fn build(inp: &Inputs) -> (Report, ProtectLog) {
     let b = &cfg.bescherming;
     let p = Protector::new(inp.audience, b.min_cel, b.min_noemer, b.nul_onderdrukken);
     let mode = TextMode::from_config(cfg);
-    let mut cases: Vec<Case> = an.dataset.case_structs().unwrap_or_default();
-    let mut signals: Vec<Signal> = an.dataset.signal_structs().unwrap_or_default();
+    let mut cases: Vec<Case> = an.cases.clone();
+    let mut signals: Vec<Signal> = an.signals.clone();
     let mut log = ProtectLog {
         persoonsgegevens: protect::scrub(&mut cases, &mut signals, mode),
         ..Default::default()
@@ -219,7 +268,7 @@ pub fn build(inp: &Inputs) -> (Report, ProtectLog) {
         &two_periods(&cases, period, prev, received, |c| {
             Some(
                 c.dienst
-                    .as_deref()
+                    .map(|x| x.as_str())
                     .map(|d| label("dienst", d))
                     .unwrap_or_else(|| "Onbekend".into()),
             )
@@ -245,7 +294,7 @@ pub fn build(inp: &Inputs) -> (Report, ProtectLog) {
             |c, q| c.triage_op.is_some_and(|d| q.contains(d) && d <= peil),
             |c| {
                 c.triage_besluit
-                    .as_deref()
+                    .map(|x| x.as_str())
                     .map(|b| label("triage_besluit", b))
             },
         ),
@@ -433,10 +482,10 @@ fn two_periods(
 fn fmt_value(r: &Record, p: &Protector) -> PubCell {
     let n = r.noemer.unwrap_or(0);
     match r.eenheid {
-        Eenheid::Aantal => p.count(r.teller.unwrap_or(0.0) as u64),
-        Eenheid::Aandeel => p.share(r.teller.unwrap_or(0.0) as u64, n),
-        Eenheid::Dagen => p.statistic(r.waarde, n, 0, " dagen"),
-        Eenheid::Score => p.statistic(r.waarde, n, 1, ""),
+        Unit::Count => p.count(r.teller.unwrap_or(0.0) as u64),
+        Unit::Share => p.share(r.teller.unwrap_or(0.0) as u64, n),
+        Unit::Days => p.statistic(r.waarde, n, 0, " dagen"),
+        Unit::Score => p.statistic(r.waarde, n, 1, ""),
     }
 }
 
@@ -457,18 +506,18 @@ fn key_table(ind: &Indicators, p: &Protector, inp: &Inputs) -> PubTable {
         let Some(r) = ind.total(d.id) else { continue };
         let value = fmt_value(r, p);
         let basis = match (d.eenheid, r.teller, r.noemer) {
-            (Eenheid::Aandeel, Some(t), Some(n)) if n > 0 => {
+            (Unit::Share, Some(t), Some(n)) if n > 0 => {
                 let tc = p.count(t as u64);
                 let nc = p.count(n);
                 PubCell::text(format!("{} van {}", tc.tekst, nc.tekst))
             }
-            (Eenheid::Dagen | Eenheid::Score, _, Some(n)) => {
+            (Unit::Days | Unit::Score, _, Some(n)) => {
                 PubCell::text(format!("n = {}", p.count(n).tekst))
             }
             _ => PubCell::text(""),
         };
         let ci = match (d.eenheid, r.ci_laag, r.ci_hoog, value.onderdrukt) {
-            (Eenheid::Aandeel, Some(a), Some(b), false) => {
+            (Unit::Share, Some(a), Some(b), false) => {
                 PubCell::text(format!("{} – {}", nl::pct(a, 1), nl::pct(b, 1)))
             }
             _ => PubCell::text(""),
@@ -478,7 +527,7 @@ fn key_table(ind: &Indicators, p: &Protector, inp: &Inputs) -> PubTable {
             r.verschil,
             value.onderdrukt || prev.onderdrukt || value.waarde.is_none() || prev.waarde.is_none(),
         ) {
-            (Some(x), false) if d.eenheid == Eenheid::Aandeel => PubCell::text(format!(
+            (Some(x), false) if d.eenheid == Unit::Share => PubCell::text(format!(
                 "{}{} procentpunt",
                 if x > 0.0 { "+" } else { "" },
                 nl::dec(x * 100.0, 1)
@@ -486,7 +535,7 @@ fn key_table(ind: &Indicators, p: &Protector, inp: &Inputs) -> PubTable {
             (Some(x), false) => PubCell::text(format!(
                 "{}{}",
                 if x > 0.0 { "+" } else { "" },
-                nl::dec(x, if d.eenheid == Eenheid::Score { 1 } else { 0 })
+                nl::dec(x, if d.eenheid == Unit::Score { 1 } else { 0 })
             )),
             _ => PubCell::text(""),
         };
@@ -798,7 +847,7 @@ fn open_case_table(ind: &Indicators, cfg: &Config) -> PubTable {
 fn charts_for(
     cases: &[Case],
     ind: &Indicators,
-    draden: &[Draad],
+    draden: &[Thread],
     p: &Protector,
     cfg: &Config,
     tables: &mut Vec<PubTable>,
@@ -808,7 +857,7 @@ fn charts_for(
     let quarters: Vec<String> = ind.cohorten.iter().map(|c| c.kwartaal.clone()).collect();
     let mut diensten: Vec<String> = cases
         .iter()
-        .filter_map(|c| c.dienst.clone())
+        .filter_map(|c| c.dienst.map(|d| d.as_str().to_string()))
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
@@ -824,7 +873,7 @@ fn charts_for(
                         .filter(|c| {
                             c.ontvangen_op <= ind.periode.end
                                 && quarter_label(c.ontvangen_op) == *q
-                                && c.dienst.as_deref().unwrap_or("onbekend") == d
+                                && c.dienst.map(|x| x.as_str()).unwrap_or("onbekend") == d
                         })
                         .count() as u64
                 })
@@ -862,7 +911,8 @@ fn charts_for(
     out.push(Chart {
         id: "grafiek-instroom".into(),
         titel: "Instroom per kwartaal, naar dienst".into(),
-        svg: charts::stacked_bars("Instroom per kwartaal, naar dienst", &quarters, &series, "casussen"),
+        kop: "Instroom per kwartaal, naar dienst".into(),
+        data: ChartData::StackedBars { categories: quarters.clone(), series, unit: "casussen".into() },
         alt: format!("Gestapelde staafgrafiek van het aantal ontvangen casussen per kwartaal van {} tot en met {}, per dienst. De cijfers staan in de tabel eronder.", quarters.first().cloned().unwrap_or_default(), quarters.last().cloned().unwrap_or_default()),
         tabel: t.id.clone(),
     });
@@ -900,11 +950,11 @@ fn charts_for(
     out.push(Chart {
         id: "grafiek-trechter".into(),
         titel: "Van aangedragen tot afgerond".into(),
-        svg: charts::horizontal_bars(
-            "Van aangedragen tot afgerond",
-            &bars,
-            "casussen in de periode",
-        ),
+        kop: "Van aangedragen tot afgerond".into(),
+        data: ChartData::HorizontalBars {
+            bars: bars.clone(),
+            x_label: "casussen in de periode".into(),
+        },
         alt: format!(
             "Trechter van het aantal casussen per stap in de periode: {}.",
             bars.iter()
@@ -964,12 +1014,20 @@ fn charts_for(
             voetnoten: vec!["Casussen in behandeling, ontvangen vóór het einde van de periode; open casussen tellen mee tot de peildatum.".into()],
             totaal_kolom: false,
         }));
-        let pts: Vec<(f64, f64)> = ind.km_curve.iter().map(|k| (k.dagen, k.nog_open)).collect();
+        // The curve shows only what the table may show: for the public, it stops where fewer
+        // than min_noemer cases are still followed (a step there would reveal a small count).
+        let pts: Vec<(f64, f64)> = ind
+            .km_curve
+            .iter()
+            .take_while(|k| p.audience == Audience::Intern || k.at_risk >= p.min_noemer)
+            .map(|k| (k.dagen, k.nog_open))
+            .collect();
         let median = rec(ind, "doorlooptijd_km_mediaan_dagen").and_then(|r| r.waarde);
         out.push(Chart {
             id: "grafiek-km".into(),
             titel: "Tijd tot afronding (Kaplan-Meier)".into(),
-            svg: charts::step_curve("Tijd tot afronding (Kaplan-Meier)", &pts, "dagen sinds ontvangst", "nog niet afgerond"),
+            kop: "Tijd tot afronding (Kaplan-Meier)".into(),
+            data: ChartData::StepCurve { points: pts, x_label: "dagen sinds ontvangst".into(), y_label: "nog niet afgerond".into() },
             alt: format!(
                 "Kaplan-Meier-curve van het aandeel casussen in behandeling dat na een aantal dagen nog niet is afgerond, over {} casussen; de mediaan ligt bij {}. De tabel met de curve staat bij de kerncijfers.",
                 nl::int(km_n as i64),
@@ -979,7 +1037,7 @@ fn charts_for(
         });
     }
     // 4. Rode draden by size and trend.
-    let shown: Vec<&Draad> = draden
+    let shown: Vec<&Thread> = draden
         .iter()
         .filter(|d| p.audience == Audience::Intern || d.n_casussen as u64 >= p.min_cel)
         .take(12)
@@ -991,17 +1049,18 @@ fn charts_for(
                 label: d.label.clone(),
                 value: Some(d.n_casussen as f64),
                 group: match d.trend {
-                    crate::analyse::draden::Trend::Nieuw => 4,
-                    crate::analyse::draden::Trend::Stijgend => 1,
-                    crate::analyse::draden::Trend::Stabiel => 0,
-                    crate::analyse::draden::Trend::Dalend => 2,
+                    crate::analyse::threads::Trend::New => 4,
+                    crate::analyse::threads::Trend::Rising => 1,
+                    crate::analyse::threads::Trend::Stable => 0,
+                    crate::analyse::threads::Trend::Falling => 2,
                 },
             })
             .collect();
         out.push(Chart {
             id: "grafiek-draden".into(),
             titel: "Rode draden naar omvang en trend".into(),
-            svg: charts::horizontal_bars("Rode draden naar omvang en trend (kleur: rood stijgend, paars nieuw, blauw stabiel, groen dalend)", &bars, "casussen"),
+            kop: "Rode draden naar omvang en trend (kleur: rood stijgend, paars nieuw, blauw stabiel, groen dalend)".into(),
+            data: ChartData::HorizontalBars { bars, x_label: "casussen".into() },
             alt: format!("Staafgrafiek van de {} sterkste rode draden naar aantal casussen; de kleur geeft de trend. De cijfers staan in de tabel met rode draden.", shown.len()),
             tabel: String::new(),
         });
@@ -1025,12 +1084,12 @@ fn quasi(c: &Case) -> QuasiId {
         levensgebeurtenis: c.levensgebeurtenis.clone(),
         regeling: c.regeling.clone(),
         aandrager_type: c.aandrager_type.clone(),
-        dienst: c.dienst.clone(),
+        dienst: c.dienst.map(|d| d.as_str().to_string()),
         periode: half_label(c.ontvangen_op),
     }
 }
 
-fn recommendation(d: &Draad, cfg: &Config) -> String {
+fn recommendation(d: &Thread, cfg: &Config) -> String {
     let key = d.kenmerken.get("thema").or(d.kenmerken.get("thema_hoofd"));
     let by_id = cfg.aanbevelingen.get(&d.id);
     let by_theme = key.and_then(|t| {
@@ -1042,7 +1101,7 @@ fn recommendation(d: &Draad, cfg: &Config) -> String {
 }
 
 fn draden_views(
-    draden: &[Draad],
+    draden: &[Thread],
     cases: &[Case],
     signals: &[Signal],
     p: &Protector,
@@ -1095,9 +1154,9 @@ fn draden_views(
             break;
         }
         let soort = match d.soort {
-            Soort::Structuur => "patroon in de kenmerken",
-            Soort::Trend => "stijging in de tijd",
-            Soort::Tekst => "zelfde verhaal in de samenvattingen",
+            ThreadKind::Structural => "patroon in de kenmerken",
+            ThreadKind::Trend => "stijging in de tijd",
+            ThreadKind::Text => "zelfde verhaal in de samenvattingen",
         };
         let n = p.count(d.n_casussen as u64);
         let sig: Vec<&String> = d
@@ -1109,11 +1168,15 @@ fn draden_views(
             id: d.id.clone(),
             soort: soort.into(),
             label: d.label.clone(),
-            uitleg: d.uitleg.clone(),
+            uitleg: threads::explain(d, cfg, &|f| match f {
+                Figure::Count(v) => p.count(v).tekst,
+                Figure::Mean { sum, .. } if p.is_small(sum.round() as u64) => ".".into(),
+                Figure::Mean { mean, .. } => nl::dec(mean, 1),
+            }),
             omvang: format!("{} casussen", n.tekst),
             aandragers: format!("{} aandragers", p.count(d.n_aandragers as u64).tekst),
             trend: d.trend.dutch().into(),
-            periode: match (d.eerst_gezien, d.laatst_gezien()) {
+            periode: match (d.eerst_gezien, d.last_seen()) {
                 (Some(a), Some(b)) => format!("{} tot en met {}", nl::date(a), nl::date(b)),
                 _ => String::new(),
             },
@@ -1204,7 +1267,7 @@ fn signal_views(
         })
         .collect();
     let own = |l: &LedgerSignal| {
-        l.herkomst.starts_with("draad:") || l.signal.bron.as_deref() == Some("eigen_casuistiek")
+        l.herkomst.starts_with("draad:") || l.signal.bron == Some(SignalSource::OwnCases)
     };
     earlier.sort_by_key(|l| (!own(l), l.signal.gemeld_op, l.signal.signaal_id.clone()));
     let total = earlier.len();
@@ -1242,7 +1305,7 @@ fn signal_views(
             onderwerp: shorten(&onderwerp, 200),
             ontvanger: s
                 .doorgezet_naar
-                .as_deref()
+                .map(|x| x.as_str())
                 .map(|d| {
                     crate::labels::fixed_label("doorgezet_naar", d)
                         .unwrap_or(d)
@@ -1252,7 +1315,7 @@ fn signal_views(
             eigenaar: eig.unwrap_or_default(),
             status: s
                 .status
-                .as_deref()
+                .map(|x| x.as_str())
                 .map(|x| {
                     crate::labels::fixed_label("status", x)
                         .unwrap_or(x)

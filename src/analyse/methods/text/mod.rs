@@ -39,7 +39,7 @@
 //! sorted by size (descending), then by first member.
 //!
 //! ```ignore
-//! use crate::analyse::text::{cluster_texts, TextConfig};
+//! use crate::analyse::methods::text::{cluster_texts, TextConfig};
 //! let texts = ["Beslag op loon onder bestaansminimum", "Loonbeslag: beslagvrije voet te laag", /* ... */];
 //! let clusters = cluster_texts(&texts, &TextConfig::default());
 //! for c in &clusters {
@@ -47,12 +47,13 @@
 //! }
 //! ```
 
+use crate::util::hash::{FxHasher, FxMap, FxSet};
+use crate::util::rng::{mix64, SplitMix64};
 use std::borrow::Cow;
 use std::cmp::Ordering;
-use std::collections::{BinaryHeap, HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::BinaryHeap;
+use std::hash::Hasher;
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
 
 use rust_stemmers::{Algorithm, Stemmer};
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
@@ -123,79 +124,6 @@ pub const STALE_TOLERANCE: f64 = 0.05;
 const MINHASH_BANDS: usize = 32;
 const MINHASH_ROWS: usize = 2;
 const MINHASH_HASHES: usize = MINHASH_BANDS * MINHASH_ROWS;
-
-// ---------------------------------------------------------------------------------------------
-// Deterministic hashing helpers
-// ---------------------------------------------------------------------------------------------
-
-/// Small, fast and (unlike `RandomState`) deterministic hasher, so that iteration order of the
-/// internal maps and therefore floating point summation order never varies between runs.
-#[derive(Default, Clone, Copy)]
-struct FxHasher {
-    hash: u64,
-}
-
-const FX_SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-
-impl FxHasher {
-    #[inline]
-    fn add(&mut self, word: u64) {
-        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(FX_SEED);
-    }
-}
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut b = [0u8; 8];
-            b.copy_from_slice(c);
-            self.add(u64::from_le_bytes(b));
-        }
-        for &b in chunks.remainder() {
-            self.add(u64::from(b));
-        }
-    }
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-    fn write_u32(&mut self, i: u32) {
-        self.add(u64::from(i));
-    }
-    fn write_u64(&mut self, i: u64) {
-        self.add(i);
-    }
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-    fn finish(&self) -> u64 {
-        self.hash
-    }
-}
-
-type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
-type FxSet<K> = HashSet<K, BuildHasherDefault<FxHasher>>;
-
-/// SplitMix64 finaliser: a good 64-bit mixing function.
-#[inline]
-fn mix64(mut z: u64) -> u64 {
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
-}
-
-/// Tiny deterministic PRNG (SplitMix64) for the benchmark corpus.
-struct SplitMix64(u64);
-
-impl SplitMix64 {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        mix64(self.0)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next_u64() % n as u64) as usize
-    }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Tokenizing and stemming
@@ -489,12 +417,7 @@ struct Edge {
 }
 
 fn thread_count(n: usize) -> usize {
-    let avail = std::thread::available_parallelism().map_or(1, |p| p.get());
-    if n < 2000 {
-        1
-    } else {
-        avail.clamp(1, 4)
-    }
+    crate::util::parallel::threads_for(n, 2000, 4)
 }
 
 /// Runs `f(i, scratch)` for every i in 0..n over a few threads (interleaved in blocks for
@@ -607,7 +530,7 @@ fn exact_edges(corpus: &Corpus, threshold: f64) -> Vec<Edge> {
 
 fn minhash_signatures(corpus: &Corpus) -> Vec<[u64; MINHASH_HASHES]> {
     let mut seeds = [0u64; MINHASH_HASHES];
-    let mut rng = SplitMix64(0x7e57_c105_7e25_0001);
+    let mut rng = SplitMix64::new(0x7e57_c105_7e25_0001);
     for s in &mut seeds {
         *s = rng.next_u64();
     }
@@ -1185,163 +1108,17 @@ fn label_terms(corpus: &Corpus, members: &[usize], corpus_mean: &[f64], k: usize
         .collect()
 }
 
-// ---------------------------------------------------------------------------------------------
-// Benchmark
-// ---------------------------------------------------------------------------------------------
+mod bench;
 
-const BENCH_HEADS: &[&str] = &[
-    "huur",
-    "zorg",
-    "kinderopvang",
-    "loon",
-    "inkomsten",
-    "omzet",
-    "erf",
-    "schenk",
-    "motorrijtuig",
-    "vennootschap",
-    "dividend",
-    "bron",
-    "invoer",
-    "accijns",
-    "overdracht",
-    "vermogens",
-    "box",
-    "premie",
-    "pensioen",
-    "alimentatie",
-    "studie",
-    "woning",
-    "hypotheek",
-    "bank",
-    "auto",
-];
-const BENCH_TAILS: &[&str] = &[
-    "toeslag",
-    "belasting",
-    "aangifte",
-    "aanslag",
-    "beslag",
-    "schuld",
-    "regeling",
-    "termijn",
-    "bezwaar",
-    "teruggaaf",
-    "vordering",
-    "betaling",
-    "beschikking",
-    "brief",
-    "boete",
-    "rente",
-    "correctie",
-    "machtiging",
-    "verklaring",
-    "controle",
-];
-const BENCH_COMMON: &[&str] = &[
-    "burger",
-    "klant",
-    "gezin",
-    "ontving",
-    "kreeg",
-    "vraagt",
-    "begrijpt",
-    "dienst",
-    "maanden",
-    "brief",
-    "telefoon",
-    "reactie",
-    "probleem",
-    "situatie",
-    "financiële",
-    "zorgen",
-    "wachten",
-    "contact",
-    "medewerker",
-    "formulier",
-    "digitaal",
-    "portaal",
-    "website",
-    "hulp",
-    "advies",
-    "bedrag",
-    "euro",
-    "jaar",
-    "kwartaal",
-    "nieuwe",
-    "oude",
-    "grote",
-    "lange",
-    "onduidelijk",
-    "fout",
-    "verkeerd",
-    "opnieuw",
-    "uiteindelijk",
-    "dringend",
-    "moeilijk",
-];
-const BENCH_STOPS: &[&str] = &[
-    "de", "het", "een", "en", "van", "op", "dat", "die", "niet", "voor", "met", "door", "maar",
-];
-
-/// Generates `n` synthetic Dutch summaries (40 themes of 12 own compound words, 20-40 words each, with a SplitMix64
-/// PRNG) and returns how long [`cluster_texts`] with the default settings takes on them.
-pub fn bench_text(n: usize) -> Duration {
-    let (texts, _) = bench_corpus(n, 40, 0xb0b0_2024);
-    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-    let start = Instant::now();
-    let clusters = cluster_texts(&refs, &TextConfig::default());
-    let elapsed = start.elapsed();
-    std::hint::black_box(clusters);
-    elapsed
-}
-
-/// Synthetic corpus: each theme has 12 compound words; a summary mixes theme words (30%),
-/// common words (40%), stop words (25%) and numbers (5%). Returns the texts and their themes.
-fn bench_corpus(n: usize, themes: usize, seed: u64) -> (Vec<String>, Vec<usize>) {
-    let mut rng = SplitMix64(seed);
-    // Every theme gets its own 12 compound words (no compound is shared between themes).
-    let mut compounds: Vec<String> = BENCH_HEADS
-        .iter()
-        .flat_map(|h| BENCH_TAILS.iter().map(move |t| format!("{h}{t}")))
-        .collect();
-    for i in (1..compounds.len()).rev() {
-        let j = rng.below(i + 1);
-        compounds.swap(i, j);
-    }
-    let per_theme = 12;
-    let themes = themes.clamp(1, compounds.len() / per_theme);
-    let theme_words: Vec<&[String]> = compounds.chunks(per_theme).take(themes).collect();
-    (0..n)
-        .map(|_| {
-            let theme = rng.below(theme_words.len());
-            let t = &theme_words[theme];
-            let len = 20 + rng.below(21);
-            let mut words: Vec<String> = Vec::with_capacity(len);
-            for _ in 0..len {
-                let r = rng.below(100);
-                let w = if r < 30 {
-                    t[rng.below(t.len())].clone()
-                } else if r < 70 {
-                    BENCH_COMMON[rng.below(BENCH_COMMON.len())].to_string()
-                } else if r < 95 {
-                    BENCH_STOPS[rng.below(BENCH_STOPS.len())].to_string()
-                } else {
-                    format!("{}", rng.below(5000))
-                };
-                words.push(w);
-            }
-            let mut s = words.join(" ");
-            s.push('.');
-            (s, theme)
-        })
-        .unzip()
-}
+#[cfg(test)]
+use bench::bench_corpus;
+pub use bench::bench_text;
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+    use std::time::{Duration, Instant};
 
     /// Four themes with ten differently worded summaries each, then ten unrelated texts.
     const TOPIC_HUURTOESLAG: [&str; 10] = [

@@ -5,7 +5,7 @@
 //! `dienst-toeslagen` and `DIENST_TOESLAGEN` all match `dienst_toeslagen`.
 //!
 //! ```
-//! use rodedraad::ingest::normalize::{norm, nearest};
+//! use rodedraad::util::normalize::{norm, nearest};
 //! assert_eq!(norm(" Geëscaleerd-Niveau "), "geescaleerd_niveau");
 //! assert_eq!(nearest("huurtoeslg", ["huurtoeslag", "zorgtoeslag"].iter().copied()), Some("huurtoeslag".to_string()));
 //! ```

@@ -4,7 +4,7 @@
 //! Deterministic: the document date is fixed to the peildatum.
 //!
 //! ```
-//! use rodedraad::render::xlsx::{Cell, Sheet, workbook_bytes};
+//! use rodedraad::output::xlsx::{Cell, Sheet, workbook_bytes};
 //! let s = Sheet::new("Instroom", vec!["Dienst".into(), "Aantal".into()], vec![vec![Cell::text("Dienst Toeslagen"), Cell::Number(12.0)]]);
 //! let d = chrono::NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
 //! assert_eq!(workbook_bytes(&[s.clone()], d).unwrap(), workbook_bytes(&[s], d).unwrap());
@@ -74,7 +74,7 @@ fn sheet_name(name: &str, used: &mut Vec<String>) -> String {
 
 /// The workbook as bytes.
 pub fn workbook_bytes(sheets: &[Sheet], date: NaiveDate) -> Result<Vec<u8>> {
-    let x = |e: rust_xlsxwriter::XlsxError| Error::intern(format!("xlsx: {e}"));
+    let x = |e: rust_xlsxwriter::XlsxError| Error::internal(format!("xlsx: {e}"));
     let mut wb = Workbook::new();
     let when = ExcelDateTime::from_ymd(date.year() as u16, date.month() as u8, date.day() as u8)
         .map_err(x)?;
@@ -97,8 +97,7 @@ pub fn workbook_bytes(sheets: &[Sheet], date: NaiveDate) -> Result<Vec<u8>> {
                 let (r, cc) = (i as u32 + 1, j as u16);
                 match c {
                     Cell::Text(t) => {
-                        ws.write_string(r, cc, crate::output::spreadsheet_safe(t))
-                            .map_err(x)?;
+                        ws.write_string(r, cc, t).map_err(x)?;
                     }
                     Cell::Number(n) if n.is_finite() => {
                         ws.write_number(r, cc, *n).map_err(x)?;

@@ -8,6 +8,8 @@
 //! assert_eq!(std::fs::read(&f).unwrap(), b"hallo");
 //! ```
 
+pub mod xlsx;
+
 use crate::error::{Error, Result};
 use sha2::{Digest, Sha256};
 use std::io::Write;
@@ -16,9 +18,9 @@ use std::path::Path;
 /// Writes `bytes` to `path` via a temporary file in the same folder and a rename,
 /// so a reader never sees a half-written file.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let err = |e: std::io::Error| Error::Schrijven {
-        bestand: path.to_path_buf(),
-        melding: e.to_string(),
+    let err = |e: std::io::Error| Error::Write {
+        path: path.to_path_buf(),
+        message: e.to_string(),
     };
     let dir = path
         .parent()
@@ -43,19 +45,21 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 
 /// Serialises `value` as pretty JSON (with a final newline) and writes it atomically.
 pub fn write_json<T: serde::Serialize>(path: &Path, value: &T) -> Result<()> {
-    let mut s = serde_json::to_string_pretty(value).map_err(Error::intern)?;
+    let mut s = serde_json::to_string_pretty(value).map_err(Error::internal)?;
     s.push('\n');
     write_atomic(path, s.as_bytes())
 }
 
-/// Writes rows as CSV (UTF-8, comma, header first) atomically.
+/// Writes rows as CSV (UTF-8, comma, header first) atomically. Every cell that a
+/// spreadsheet would run as a formula is neutralised ([`spreadsheet_safe`]).
 pub fn write_csv(path: &Path, header: &[String], rows: &[Vec<String>]) -> Result<()> {
     let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
-    w.write_record(header).map_err(Error::intern)?;
+    let safe = |r: &[String]| r.iter().map(|c| spreadsheet_safe(c)).collect::<Vec<_>>();
+    w.write_record(safe(header)).map_err(Error::internal)?;
     for r in rows {
-        w.write_record(r).map_err(Error::intern)?;
+        w.write_record(safe(r)).map_err(Error::internal)?;
     }
-    let bytes = w.into_inner().map_err(Error::intern)?;
+    let bytes = w.into_inner().map_err(Error::internal)?;
     write_atomic(path, &bytes)
 }
 
@@ -65,7 +69,9 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     d.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Prefixes text that a spreadsheet would run as a formula with a quote (CSV injection).
+/// Prefixes text that a spreadsheet would run as a formula with a quote (CSV
+/// injection, OWASP): a cell starting with `=`, `+`, `-`, `@`, a tab or a carriage
+/// return. Numbers stay numbers (`-12`, `+3,5` is text and is neutralised).
 pub fn spreadsheet_safe(s: &str) -> String {
     match s.chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') if s.parse::<f64>().is_err() => format!("'{s}"),

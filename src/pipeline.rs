@@ -1,0 +1,277 @@
+//! The pipeline: sources -> analysis -> publication -> published folder.
+//!
+//! This is the one entry point of the library. Every command and the demo run
+//! through it; a command file only turns its arguments into these calls and
+//! prints the result.
+//!
+//! 1. [`Sources::load`]: read, map, validate and quarantine the exports
+//!    ([`crate::ingest`]); every row accounted for.
+//! 2. [`analyse`]: indicators and rode draden ([`crate::analyse`]).
+//! 3. [`report`]: the protection stage turns the analysis into released figures
+//!    ([`crate::protect::publication`]), the renderers turn those into files
+//!    ([`crate::render`]), and [`publish`] stages, audits (public reports) and
+//!    only then moves them into place.
+//!
+//! ```no_run
+//! use rodedraad::pipeline::{self, ReportOptions, Sources};
+//! use rodedraad::{config::Config, protect::tables::Audience, render::Format};
+//! let cfg = Config::default_config();
+//! let sources = Sources::new("casussen.csv", Some("signalen.csv"));
+//! let period = "2026-H1".parse().unwrap();
+//! let an = pipeline::analyse(&sources, &period, None, &cfg, &|_| {}).unwrap();
+//! let opts = ReportOptions::new(Audience::Kamer, vec![Format::Html]);
+//! pipeline::report(&an, &cfg, None, &opts, "rapport".as_ref()).unwrap();
+//! ```
+
+mod demo;
+pub mod signals;
+
+pub use demo::{demo, sample_export_date, SAMPLE};
+
+use crate::analyse::period::Period;
+use crate::analyse::{self, Analysis};
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::ingest::Dataset;
+use crate::protect::audit;
+use crate::protect::publication::{self, ProtectLog};
+use crate::protect::tables::Audience;
+use crate::register::{Ledger, LedgerSignal};
+use crate::render::{renderer_for, Format, Templates};
+use chrono::NaiveDate;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The marking on every page, sheet and file of an internal report.
+pub const INTERN_MARKING: &str = "INTERN – niet voor publicatie";
+
+/// The exports one run reads.
+#[derive(Debug, Clone)]
+pub struct Sources {
+    pub cases: PathBuf,
+    pub signals: Option<PathBuf>,
+    /// No date in the data may be later; `None`: today, or the reference date when later.
+    pub export_date: Option<NaiveDate>,
+}
+
+impl Sources {
+    pub fn new(cases: impl Into<PathBuf>, signals: Option<impl Into<PathBuf>>) -> Sources {
+        Sources {
+            cases: cases.into(),
+            signals: signals.map(Into::into),
+            export_date: None,
+        }
+    }
+
+    /// The export date used for validation when the analysis looks at `reference_date`.
+    pub fn export_date_for(&self, reference_date: NaiveDate) -> NaiveDate {
+        self.export_date
+            .unwrap_or_else(|| chrono::Local::now().date_naive().max(reference_date))
+    }
+
+    /// Reads, maps, validates and quarantines both exports.
+    pub fn load(&self, cfg: &Config, export_date: NaiveDate) -> Result<Dataset> {
+        Dataset::load(&self.cases, self.signals.as_deref(), cfg, export_date)
+    }
+}
+
+/// Loads the sources and analyses `period` as of `reference_date` (default: the period end).
+pub fn analyse(
+    sources: &Sources,
+    period: &Period,
+    reference_date: Option<NaiveDate>,
+    cfg: &Config,
+    progress: &dyn Fn(&str),
+) -> Result<Analysis> {
+    let reference = reference_date.unwrap_or(period.end);
+    progress("invoer inlezen en controleren");
+    let dataset = sources.load(cfg, sources.export_date_for(reference))?;
+    analyse::run_with_progress(dataset, period, reference, cfg, progress)
+}
+
+/// Writes the internal analysis files of `an` into `out`.
+pub fn write_analysis(an: &Analysis, cfg: &Config, out: &Path) -> Result<()> {
+    analyse::files::write(an, cfg, out)
+}
+
+/// Report options beyond the analysis.
+#[derive(Debug, Clone)]
+pub struct ReportOptions {
+    pub audience: Audience,
+    pub formats: Vec<Format>,
+    /// Stop when the input text holds personal data.
+    pub strict: bool,
+    /// Definition versions of the previous report (id -> version), to mark changes.
+    pub previous_versions: Option<BTreeMap<String, u32>>,
+}
+
+impl ReportOptions {
+    pub fn new(audience: Audience, formats: Vec<Format>) -> ReportOptions {
+        ReportOptions {
+            audience,
+            formats,
+            strict: false,
+            previous_versions: None,
+        }
+    }
+}
+
+/// Reads all signals from the ledger at `path`, when it exists.
+pub fn read_ledger(path: &Path) -> Result<Option<Vec<LedgerSignal>>> {
+    if !path.exists() {
+        return Ok(None);
+    }
+    let l = Ledger::open(path).map_err(|e| Error::Ledger(e.to_string()))?;
+    Ok(Some(l.all().map_err(|e| Error::Ledger(e.to_string()))?))
+}
+
+/// Reads the definition versions (id -> version) from an earlier `definities.json`.
+pub fn previous_versions(path: &Path) -> Result<BTreeMap<String, u32>> {
+    let src = std::fs::read_to_string(path)
+        .map_err(|e| Error::Usage(format!("kan {} niet lezen: {e}", path.display())))?;
+    let v: Vec<serde_json::Value> = serde_json::from_str(&src)
+        .map_err(|e| Error::Usage(format!("{} is geen definities.json: {e}", path.display())))?;
+    Ok(v.iter()
+        .filter_map(|d| {
+            Some((
+                d.get("id")?.as_str()?.to_string(),
+                d.get("versie")?.as_u64()? as u32,
+            ))
+        })
+        .collect())
+}
+
+/// Protects, renders, audits (public reports) and publishes the report into `out`.
+/// Returns the names of the files written.
+pub fn report(
+    an: &Analysis,
+    cfg: &Config,
+    ledger: Option<&[LedgerSignal]>,
+    opts: &ReportOptions,
+    out: &Path,
+) -> Result<Vec<String>> {
+    // Protection stage: from here on only released figures exist.
+    let (released, log) = publication::build(&publication::Inputs {
+        analysis: an,
+        cfg,
+        audience: opts.audience,
+        ledger,
+        previous_versions: opts.previous_versions.clone(),
+    });
+    if opts.strict && !log.persoonsgegevens.is_empty() {
+        // Where, never what: the kind, the file and field, and the record id.
+        let mut per: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+        for e in &log.persoonsgegevens {
+            per.entry(format!("{} in {}.{}", e.soort.label(), e.bron, e.veld))
+                .or_default()
+                .push(&e.id);
+        }
+        let lines: Vec<String> = per
+            .iter()
+            .map(|(k, ids)| {
+                let shown: Vec<&str> = ids.iter().take(5).copied().collect();
+                let more = ids.len().saturating_sub(shown.len());
+                let more = if more > 0 {
+                    format!(" en {more} meer")
+                } else {
+                    String::new()
+                };
+                format!("{k}: {}{more}", shown.join(", "))
+            })
+            .collect();
+        return Err(Error::Audit(format!(
+            "--strikt: {} mogelijke persoonsgegeven(s) in de invoertekst; er is niets geschreven. Verwijder ze uit de export of draai zonder --strikt (dan worden ze weggelaten of gemaskeerd).\n  {}",
+            log.persoonsgegevens.len(),
+            lines.join("\n  ")
+        )));
+    }
+    let dir = (!cfg.rapport.sjablonen.is_empty()).then(|| cfg.resolve(&cfg.rapport.sjablonen));
+    let templates = Templates::load(dir.as_deref())?;
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut formats = opts.formats.clone();
+    formats.sort();
+    formats.dedup();
+    for f in formats {
+        files.extend(renderer_for(f).render(&released, &templates)?);
+    }
+    let mut tables = released.tabellen.clone();
+    tables.push(released.draden_tabel.clone());
+    if opts.audience == Audience::Intern {
+        // Every file of an internal report carries the marking, the JSON files included.
+        let marked = |key: &str, v: serde_json::Value| serde_json::json!({ "markering": INTERN_MARKING, key: v });
+        let tables = serde_json::to_value(&tables).map_err(Error::internal)?;
+        let log = serde_json::to_value(&log).map_err(Error::internal)?;
+        files.push((
+            "tabellen.json".into(),
+            json_bytes(&marked("tabellen", tables))?,
+        ));
+        files.push((
+            "beschermingslog.json".into(),
+            json_bytes(&marked("beschermingslog", log))?,
+        ));
+    } else {
+        files.push(("tabellen.json".into(), json_bytes(&tables)?));
+    }
+    publish(&files, opts.audience, cfg, &log, out)
+}
+
+fn json_bytes<T: serde::Serialize>(v: &T) -> Result<Vec<u8>> {
+    Ok((serde_json::to_string_pretty(v).map_err(Error::internal)? + "\n").into_bytes())
+}
+
+/// Writes `files` to a staging folder beside `out`, audits a public report there
+/// (nothing is left behind when it fails), then moves the files into `out`.
+pub fn publish(
+    files: &[(String, Vec<u8>)],
+    audience: Audience,
+    cfg: &Config,
+    log: &ProtectLog,
+    out: &Path,
+) -> Result<Vec<String>> {
+    let folder = out
+        .file_name()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let staging = out.with_file_name(format!(".{folder}.staging-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&staging);
+    for (name, bytes) in files {
+        crate::output::write_atomic(&staging.join(name), bytes)?;
+    }
+    if audience == Audience::Kamer {
+        let rep = audit::audit_dir(
+            &staging,
+            cfg.bescherming.min_cel,
+            cfg.bescherming.min_noemer,
+        )?;
+        if !rep.bevindingen.is_empty() {
+            let _ = std::fs::remove_dir_all(&staging);
+            let list: Vec<String> = rep
+                .bevindingen
+                .iter()
+                .take(20)
+                .map(|f| format!("{} ({}, {}): {}", f.bestand, f.soort, f.plek, f.melding))
+                .collect();
+            return Err(Error::Audit(format!(
+                "het openbare rapport doorstaat de controle niet ({} bevinding(en)); er is niets achtergelaten.\n  {}",
+                rep.bevindingen.len(),
+                list.join("\n  ")
+            )));
+        }
+        let logfile = out.with_file_name(format!("{folder}-beschermingslog.json"));
+        crate::output::write_atomic(&logfile, &json_bytes(log)?)?;
+    }
+    std::fs::create_dir_all(out).map_err(|e| Error::Write {
+        path: out.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    let mut names = Vec::new();
+    for (name, _) in files {
+        std::fs::rename(staging.join(name), out.join(name)).map_err(|e| Error::Write {
+            path: out.join(name),
+            message: e.to_string(),
+        })?;
+        names.push(name.clone());
+    }
+    let _ = std::fs::remove_dir_all(&staging);
+    Ok(names)
+}

@@ -1,0 +1,117 @@
+//! The signal-ledger steps of the pipeline: open, import an export, promote a rode draad.
+//!
+//! They join [`crate::ingest`] (reading and validating a signal export) and
+//! [`crate::analyse`] (a thread) to the [`crate::register`], which knows neither.
+//!
+//! ```no_run
+//! use rodedraad::pipeline::signals::{import, open_ledger};
+//! let cfg = rodedraad::config::Config::default_config();
+//! let mut ledger = open_ledger(None, &cfg).unwrap();
+//! let d = chrono::NaiveDate::from_ymd_opt(2026, 10, 31).unwrap();
+//! println!("{}", import(&mut ledger, "signalen.csv".as_ref(), &cfg, d, "controle".as_ref()).unwrap());
+//! ```
+
+use crate::analyse::threads::Thread;
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::ingest::read::read_table;
+use crate::ingest::spec::Entity;
+use crate::ingest::validate::validate;
+use crate::ingest::{signals_from_frame, write_quarantine};
+use crate::model::Recipient;
+use crate::nl;
+use crate::register::{Ledger, Promotion};
+use chrono::NaiveDate;
+use std::path::Path;
+
+/// A ledger error as a Dutch error (exit code 8).
+pub fn reg(e: impl std::fmt::Display) -> Error {
+    Error::Ledger(e.to_string())
+}
+
+/// Opens the ledger named by the arguments or the config.
+pub fn open_ledger(register: Option<&Path>, cfg: &Config) -> Result<Ledger> {
+    let path = register
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| cfg.resolve(&cfg.register.pad));
+    if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| Error::Write {
+            path: dir.to_path_buf(),
+            message: e.to_string(),
+        })?;
+    }
+    Ledger::open(&path).map_err(reg)
+}
+
+/// Validates a signal export and merges it into the ledger (one transaction).
+pub fn import(
+    ledger: &mut Ledger,
+    path: &Path,
+    cfg: &Config,
+    op: NaiveDate,
+    quarantine_dir: &Path,
+) -> Result<String> {
+    let raw = read_table(path, &cfg.invoer, None)?;
+    let v = validate(&raw, Entity::Signals, cfg, op)?;
+    if v.quarantine.height() > 0 {
+        write_quarantine(
+            &v.quarantine,
+            &quarantine_dir.join("quarantaine-signalen.csv"),
+        )?;
+    }
+    let signals = signals_from_frame(&v.accepted)?;
+    let name = path
+        .file_name()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let s = ledger.import(&signals, &name, op).map_err(reg)?;
+    Ok(format!(
+        "{}: {} gelezen, {} in quarantaine; register: {} nieuw, {} gewijzigd, {} ongewijzigd",
+        name,
+        nl::int(v.summary.gelezen as i64),
+        nl::int(v.summary.in_quarantaine as i64),
+        nl::int(s.nieuw as i64),
+        nl::int(s.gewijzigd as i64),
+        nl::int(s.ongewijzigd as i64)
+    ))
+}
+
+/// Reads `rode-draden.json`.
+pub fn read_draden(path: &Path) -> Result<Vec<Thread>> {
+    let src = std::fs::read_to_string(path)
+        .map_err(|e| Error::Usage(format!("kan {} niet lezen: {e}", path.display())))?;
+    serde_json::from_str(&src)
+        .map_err(|e| Error::Usage(format!("{} is geen rode-draden.json ({e})", path.display())))
+}
+
+/// Turns a draad into a signal in the ledger.
+pub fn promote(
+    ledger: &mut Ledger,
+    d: &Thread,
+    naar: Option<String>,
+    eigenaar: Option<String>,
+    op: NaiveDate,
+) -> Result<String> {
+    let naar = naar
+        .map(|n| {
+            Recipient::parse(&n).ok_or_else(|| {
+                Error::Usage(format!(
+                    "onbekende ontvanger \"{n}\"; kies uit {}",
+                    Recipient::CODES.join(", ")
+                ))
+            })
+        })
+        .transpose()?;
+    let p = Promotion {
+        draad_id: d.id.clone(),
+        label: format!("{} {}", d.label, d.uitleg).trim().to_string(),
+        pattern: d.kenmerken.clone(),
+        casus_ids: d.casus_ids.clone(),
+        naar,
+        eigenaar,
+        thema: d.kenmerken.get("thema").cloned(),
+        regeling: d.kenmerken.get("regeling").cloned(),
+        doelgroep: d.kenmerken.get("doelgroep").cloned().into_iter().collect(),
+    };
+    ledger.promote(&p, op).map_err(reg)
+}
