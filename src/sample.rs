@@ -2,8 +2,8 @@
 //!
 //! Used for demos, tests and the evaluation of the thread finder: it draws
 //! casussen and signalen that follow the process of the Belangenbehartiger
-//! (triage, zienswijze, escalatie, afronding; DOMAIN.md §2), the taxonomy of
-//! DOMAIN.md §8 and a rising intake from 1 March 2025 up to the export date.
+//! (triage, zienswijze, escalatie, afronding; docs/domein.md#casusproces), the taxonomy of
+//! docs/domein.md and a rising intake from 1 March 2025 up to the export date.
 //! With `planted = true` five rode draden (combinations of attribute values
 //! with their own vocabulary) are planted; their case ids are the ground truth.
 //! With `planted = false` every attribute is drawn independently from its
@@ -411,7 +411,7 @@ fn day(d: NaiveDate, n: i64) -> NaiveDate {
 }
 
 // ---------------------------------------------------------------------------
-// Marginal distributions (taxonomy of DOMAIN.md §8)
+// Marginal distributions (docs/domein.md#taxonomie, assumptions in docs/domein.md#voorbeelddata)
 // ---------------------------------------------------------------------------
 
 const THEMA_WEIGHTS: &[(&str, f64)] = &[
@@ -533,7 +533,7 @@ const BELASTING_REGELINGEN: &[(&str, f64)] = &[
     ("overig", 15.0),
 ];
 
-/// Dienst and regeling that fit the theme (the process rules of the brief).
+/// Dienst and regeling that fit the theme (docs/domein.md#voorbeelddata).
 fn dienst_regeling(rng: &mut Rng, thema: &str) -> (String, Option<String>) {
     let (hoofd, sub) = thema.split_once('.').unwrap_or((thema, ""));
     let by_dienst = |rng: &mut Rng, dienst: &str| -> Option<String> {
@@ -2763,7 +2763,7 @@ mod tests {
         t.iter().map(|x| x.0).collect()
     }
 
-    /// Every process rule of the brief, for one case.
+    /// Every process rule (docs/domein.md#voorbeelddata), for one case.
     fn check_case(c: &Case, end: NaiveDate) {
         let id = &c.casus_id;
         let o = c.ontvangen_op;
@@ -3171,7 +3171,7 @@ mod tests {
     }
 
     #[test]
-    fn process_shares_match_the_brief() {
+    fn process_shares_match_the_documented_assumptions() {
         let data = generate(&opts(9, Some(40_000), false));
         let cs = &data.cases;
         let share = |num: usize, den: usize| num as f64 / den as f64;

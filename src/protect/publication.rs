@@ -24,7 +24,7 @@ use crate::config::Config;
 use crate::model::{Case, Signal, SignalSource};
 use crate::nl;
 use crate::protect::kanon::{self, QuasiId, StoryDecision};
-use crate::protect::tables::{Audience, Protector, PubCell, PubRow, PubTable};
+use crate::protect::tables::{Audience, CellKind, Protector, PubCell, PubRow, PubTable};
 use crate::protect::{self, PiiLogEntry, TextMode};
 use crate::register::LedgerSignal;
 use chrono::{Datelike, NaiveDate};
@@ -507,7 +507,13 @@ fn key_table(ind: &Indicators, p: &Protector, inp: &Inputs) -> PubTable {
         let value = fmt_value(r, p);
         let basis = match (d.eenheid, r.teller, r.noemer) {
             (Unit::Share, Some(t), Some(n)) if n > 0 => {
-                let tc = p.count(t as u64);
+                // A hidden share hides its numerator too: with the denominator it would
+                // give the share (and the complement) back.
+                let tc = if value.onderdrukt {
+                    PubCell::hidden(CellKind::Aantal)
+                } else {
+                    p.count(t as u64)
+                };
                 let nc = p.count(n);
                 PubCell::text(format!("{} van {}", tc.tekst, nc.tekst))
             }

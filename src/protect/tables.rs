@@ -61,7 +61,7 @@ impl PubCell {
             onderdrukt: false,
         }
     }
-    fn hidden(soort: CellKind) -> PubCell {
+    pub fn hidden(soort: CellKind) -> PubCell {
         PubCell {
             tekst: ".".into(),
             soort,
@@ -773,7 +773,16 @@ mod tests {
     fn shares_and_statistics_need_a_denominator() {
         let p = Protector::new(Audience::Kamer, 5, 10, false);
         assert!(p.share(3, 9).onderdrukt);
-        assert_eq!(p.share(3, 12).tekst, "25,0%");
+        // "25,0% of 12" gives away 3: a small numerator hides the share ...
+        assert!(p.share(3, 12).onderdrukt);
+        // ... and so does a small complement ("86,7% of 15": 2 without a solution).
+        assert!(p.share(13, 15).onderdrukt);
+        assert_eq!(p.share(6, 24).tekst, "25,0%");
+        assert_eq!(p.share(0, 12).tekst, "0,0%");
+        assert_eq!(p.share(12, 12).tekst, "100,0%");
+        // The internal audience sees everything.
+        let intern = Protector::new(Audience::Intern, 5, 10, false);
+        assert_eq!(intern.share(3, 12).tekst, "25,0%");
         assert!(p.statistic(Some(40.0), 4, 0, " dagen").onderdrukt);
         assert_eq!(p.statistic(Some(40.5), 40, 1, " dagen").tekst, "40,5 dagen");
         assert!(p.count(4).onderdrukt);
