@@ -27,7 +27,9 @@ fn corpus() -> Vec<Line<'static>> {
         .map(|(i, l)| {
             let mut cols = l.split('\t');
             let kinds = cols.next().expect("kinds column");
-            let text = cols.next().unwrap_or_else(|| panic!("line {}: no text", i + 1));
+            let text = cols
+                .next()
+                .unwrap_or_else(|| panic!("line {}: no text", i + 1));
             let kinds = if kinds == "-" {
                 Vec::new()
             } else {
@@ -110,10 +112,23 @@ fn every_form_from_the_issue_is_found() {
 
 #[test]
 fn publishable_terms() {
-    for t in ["terugvordering", "huurtoeslag partner", "kastje naar de muur", "groot gezin"] {
+    for t in [
+        "terugvordering",
+        "huurtoeslag partner",
+        "kastje naar de muur",
+        "groot gezin",
+    ] {
         assert!(is_publishable_term(t), "{t}");
     }
-    for t in ["pietersma", "Jansen", "de vries", "fatima", "cas-2025-00123", "ab12cd", ""] {
+    for t in [
+        "pietersma",
+        "Jansen",
+        "de vries",
+        "fatima",
+        "cas-2025-00123",
+        "ab12cd",
+        "",
+    ] {
         assert!(!is_publishable_term(t), "{t}");
     }
 }
@@ -123,16 +138,15 @@ fn publishable_terms() {
 
 /// Nine digits that pass the elfproef (not all zeros).
 fn valid_bsn() -> impl Strategy<Value = String> {
-    proptest::collection::vec(0u32..10, 8)
-        .prop_filter_map("check digit 10 or all zeros", |d| {
-            let s: u32 = d.iter().enumerate().map(|(i, x)| (9 - i as u32) * x).sum();
-            let check = s % 11;
-            if check == 10 || (check == 0 && d.iter().all(|&x| x == 0)) {
-                return None;
-            }
-            let digits: String = d.iter().chain([&check]).map(|x| x.to_string()).collect();
-            Some(digits)
-        })
+    proptest::collection::vec(0u32..10, 8).prop_filter_map("check digit 10 or all zeros", |d| {
+        let s: u32 = d.iter().enumerate().map(|(i, x)| (9 - i as u32) * x).sum();
+        let check = s % 11;
+        if check == 10 || (check == 0 && d.iter().all(|&x| x == 0)) {
+            return None;
+        }
+        let digits: String = d.iter().chain([&check]).map(|x| x.to_string()).collect();
+        Some(digits)
+    })
 }
 
 /// Splits `digits` into groups at the given cut points, joined by the separators.
@@ -168,7 +182,9 @@ fn is_case_number_shape(s: &str) -> bool {
     let parts: Vec<&str> = s.split(['-', '/']).collect();
     parts.len() == 2
         && parts[0].len() == 4
-        && parts[0].parse::<u32>().is_ok_and(|y| (1900..=2100).contains(&y))
+        && parts[0]
+            .parse::<u32>()
+            .is_ok_and(|y| (1900..=2100).contains(&y))
         && parts[1].chars().all(|c| c.is_ascii_digit())
 }
 

@@ -226,23 +226,97 @@ fn dimension(detail: &str) -> &str {
 
 /// Words too common to mark a detail on their own.
 const GENERIC_WORDS: &[&str] = &[
-    "andere", "dienst", "gaan", "naar", "organisatie", "overig", "worden", "werk", "zelf", "start",
-    "stop", "stoppen", "met", "van", "het", "een",
+    "andere",
+    "dienst",
+    "gaan",
+    "naar",
+    "organisatie",
+    "overig",
+    "worden",
+    "werk",
+    "zelf",
+    "start",
+    "stop",
+    "stoppen",
+    "met",
+    "van",
+    "het",
+    "een",
 ];
 
 /// Paraphrases of the codes of the default taxonomy, lowercase word starts.
 const PARAPHRASES: &[(&str, &[&str])] = &[
-    ("scheiding", &["gescheiden", "echtscheiding", "ex-partner", "uit elkaar"]),
-    ("overlijden_partner", &["overl", "weduw", "nabestaand", "sterfgeval"]),
-    ("achttien_worden", &["achttien", "18 jaar", "18e verjaardag", "volwassen", "meerderjarig"]),
-    ("werkloos", &["ontslag", "ontslagen", "baan kwijt", "verlies van werk", "ww-uitkering"]),
-    ("ziekte_arbeidsongeschikt", &["ziek", "arbeidsongeschikt", "wia", "wao"]),
-    ("start_onderneming", &["eigen onderneming", "eigen bedrijf", "kamer van koophandel", "kvk", "starter"]),
-    ("stop_onderneming", &["gestopt", "beëindig", "faillis", "opgeheven", "stoppen van de onderneming"]),
-    ("verhuizing_buitenland", &["buitenland", "emigr", "verhuis", "verhuiz"]),
-    ("opname_zorginstelling", &["zorginstelling", "verpleeghuis", "verzorgingshuis", "opgenomen", "opname"]),
+    (
+        "scheiding",
+        &["gescheiden", "echtscheiding", "ex-partner", "uit elkaar"],
+    ),
+    (
+        "overlijden_partner",
+        &["overl", "weduw", "nabestaand", "sterfgeval"],
+    ),
+    (
+        "achttien_worden",
+        &[
+            "achttien",
+            "18 jaar",
+            "18e verjaardag",
+            "volwassen",
+            "meerderjarig",
+        ],
+    ),
+    (
+        "werkloos",
+        &[
+            "ontslag",
+            "ontslagen",
+            "baan kwijt",
+            "verlies van werk",
+            "ww-uitkering",
+        ],
+    ),
+    (
+        "ziekte_arbeidsongeschikt",
+        &["ziek", "arbeidsongeschikt", "wia", "wao"],
+    ),
+    (
+        "start_onderneming",
+        &[
+            "eigen onderneming",
+            "eigen bedrijf",
+            "kamer van koophandel",
+            "kvk",
+            "starter",
+        ],
+    ),
+    (
+        "stop_onderneming",
+        &[
+            "gestopt",
+            "beëindig",
+            "faillis",
+            "opgeheven",
+            "stoppen van de onderneming",
+        ],
+    ),
+    (
+        "verhuizing_buitenland",
+        &["buitenland", "emigr", "verhuis", "verhuiz"],
+    ),
+    (
+        "opname_zorginstelling",
+        &[
+            "zorginstelling",
+            "verpleeghuis",
+            "verzorgingshuis",
+            "opgenomen",
+            "opname",
+        ],
+    ),
     ("pensioen", &["aow", "gepensioneerd"]),
-    ("sociaal_raadslieden", &["raadsman", "raadsvrouw", "raadslieden"]),
+    (
+        "sociaal_raadslieden",
+        &["raadsman", "raadsvrouw", "raadslieden"],
+    ),
     ("schuldhulpverlening", &["schuldhulp"]),
     ("maatschappelijk_werk", &["maatschappelijk werk"]),
     ("juridisch_loket", &["juridisch loket", "jurist"]),
@@ -641,7 +715,12 @@ mod tests {
         let pop = population();
         // the life event is not recognisable in the text: it may be there in other words
         let text = "Zij kan het bedrag niet in één keer betalen. Er is geen regeling aangeboden.";
-        match story_text(text, &pop[0], &generalised(vec![LEVENSGEBEURTENIS]), &taxonomie()) {
+        match story_text(
+            text,
+            &pop[0],
+            &generalised(vec![LEVENSGEBEURTENIS]),
+            &taxonomie(),
+        ) {
             StoryText::Achterhouden { reden } => {
                 assert!(reden.contains("zonder levensgebeurtenis"), "{reden}");
                 assert!(reden.contains("niet herkenbaar"), "{reden}");
@@ -649,7 +728,12 @@ mod tests {
             other => panic!("expected Achterhouden, got {other:?}"),
         }
         // a record without the dropped detail: nothing to remove, text unchanged
-        match story_text(text, &pop[4], &generalised(vec![LEVENSGEBEURTENIS]), &taxonomie()) {
+        match story_text(
+            text,
+            &pop[4],
+            &generalised(vec![LEVENSGEBEURTENIS]),
+            &taxonomie(),
+        ) {
             StoryText::Achterhouden { reden } => {
                 assert!(reden.contains("verandert de tekst niet"), "{reden}")
             }

@@ -68,7 +68,9 @@ fn is_calendar_date(c: &Captures) -> bool {
         let month = c
             .get(10)
             .and_then(|g| words::months().get(&g.as_str().to_lowercase()).copied());
-        let four = c.get(11).is_some_and(|g| g.as_str().trim_start_matches('\'').len() == 4);
+        let four = c
+            .get(11)
+            .is_some_and(|g| g.as_str().trim_start_matches('\'').len() == 4);
         Some((num(9), month, if four { num(11) } else { None }))
     };
     let Some((Some(day), Some(month), year)) = parts else {

@@ -21,7 +21,9 @@ fn pattern() -> String {
     );
     let dot = format!(r"(?:\.|\s*{open}\s*(?i:dot|punt)\s*{close}\s*|\s+(?i:dot|punt)\s+)");
     let label = r"[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?";
-    format!(r"[A-Za-z0-9_%+][A-Za-z0-9._%+\-]*{at}{label}(?:{dot}{label})*{dot}(?P<tld>[A-Za-z]{{2,}})")
+    format!(
+        r"[A-Za-z0-9_%+][A-Za-z0-9._%+\-]*{at}{label}(?:{dot}{label})*{dot}(?P<tld>[A-Za-z]{{2,}})"
+    )
 }
 
 /// Finds e-mail addresses.
@@ -65,12 +67,21 @@ mod tests {
             ("jan [at] voorbeeld [dot] nl", "jan [at] voorbeeld [dot] nl"),
             ("mail jan at voorbeeld.nl", "jan at voorbeeld.nl"),
             ("jan AT voorbeeld punt nl", "jan AT voorbeeld punt nl"),
-            ("p.de.vries{at}gemeente(dot)utrecht(dot)nl", "p.de.vries{at}gemeente(dot)utrecht(dot)nl"),
+            (
+                "p.de.vries{at}gemeente(dot)utrecht(dot)nl",
+                "p.de.vries{at}gemeente(dot)utrecht(dot)nl",
+            ),
             ("INFO@BEDRIJF.NL", "INFO@BEDRIJF.NL"),
         ] {
             assert_eq!(found(text).first().copied(), Some(addr), "{text}");
         }
-        for text in ["jan@", "@example.nl", "jan@example", "kijk at home.xyz", "jan@example.n1"] {
+        for text in [
+            "jan@",
+            "@example.nl",
+            "jan@example",
+            "kijk at home.xyz",
+            "jan@example.n1",
+        ] {
             assert!(found(text).is_empty(), "{text}");
         }
     }

@@ -104,12 +104,21 @@ mod tests {
     fn groupings_and_case() {
         for (text, iban) in [
             ("rekening NL91ABNA0417164300.", "NL91ABNA0417164300"),
-            ("IBAN NL91 ABNA 0417 1643 00 op naam", "NL91 ABNA 0417 1643 00"),
+            (
+                "IBAN NL91 ABNA 0417 1643 00 op naam",
+                "NL91 ABNA 0417 1643 00",
+            ),
             ("NL91-ABNA-0417-1643-00", "NL91-ABNA-0417-1643-00"),
             ("nl91abna0417164300", "nl91abna0417164300"),
-            ("naar nl 91 abna 041 716 4300 gestort", "nl 91 abna 041 716 4300"),
+            (
+                "naar nl 91 abna 041 716 4300 gestort",
+                "nl 91 abna 041 716 4300",
+            ),
             ("NL91.ABNA.0417.1643.00", "NL91.ABNA.0417.1643.00"),
-            ("via GB82 WEST 1234 5698 7654 32", "GB82 WEST 1234 5698 7654 32"),
+            (
+                "via GB82 WEST 1234 5698 7654 32",
+                "GB82 WEST 1234 5698 7654 32",
+            ),
             ("BE68 5390 0754 7034 en meer", "BE68 5390 0754 7034"),
         ] {
             assert_eq!(found(text), vec![iban], "{text}");

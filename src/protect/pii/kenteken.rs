@@ -64,7 +64,8 @@ fn is_plate_sep(c: u8) -> bool {
 
 /// Nothing glued after `end` (a dash counts as glue, a sentence dot does not).
 fn ends_word(text: &str, end: usize) -> bool {
-    !next_char(text, end).is_some_and(|c| is_wordish(c) || c == '-' || c == '@') && right_ok(text, end)
+    !next_char(text, end).is_some_and(|c| is_wordish(c) || c == '-' || c == '@')
+        && right_ok(text, end)
 }
 
 fn class(c: u8) -> char {
@@ -88,7 +89,10 @@ fn glued_plate(text: &str, i: usize, end: usize) -> Option<usize> {
     let year = text[i + 2..end]
         .parse::<u32>()
         .is_ok_and(|y| (1900..=2100).contains(&y));
-    if shape == "LLDDDD" && year && words::year_abbreviations().contains(&text[i..i + 2].to_lowercase()) {
+    if shape == "LLDDDD"
+        && year
+        && words::year_abbreviations().contains(&text[i..i + 2].to_lowercase())
+    {
         return None;
     }
     let mut letters: Vec<&str> = Vec::new();
@@ -158,8 +162,10 @@ fn separated_plate(text: &str, i: usize) -> Option<usize> {
     if has_month(&letters) {
         return None;
     }
-    let spaced_lowercase =
-        sep == Some(b' ') && letters.iter().any(|w| w.bytes().any(|x| x.is_ascii_lowercase()));
+    let spaced_lowercase = sep == Some(b' ')
+        && letters
+            .iter()
+            .any(|w| w.bytes().any(|x| x.is_ascii_lowercase()));
     let ordinary = |w: &&str| {
         words::is_short_word(w)
             || (w.len() == 1 && "aeiouxy".contains(w.to_ascii_lowercase().as_str()))

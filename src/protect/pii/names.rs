@@ -23,7 +23,10 @@ const ANY_WORD_RE: &str = r"\p{L}[\p{Ll}\p{Lu}'’]*(?:-\p{L}+)*";
 
 /// The particles as a case-insensitive alternation.
 fn particle_re() -> String {
-    let mut ps: Vec<String> = words::particles().iter().map(|p| regex::escape(p)).collect();
+    let mut ps: Vec<String> = words::particles()
+        .iter()
+        .map(|p| regex::escape(p))
+        .collect();
     ps.sort_by_key(|p| std::cmp::Reverse(p.len()));
     format!("(?i:{})", ps.join("|"))
 }

@@ -129,7 +129,9 @@ fn runs(text: &str) -> Vec<Run> {
     while i < b.len() {
         let starts = match b[i] {
             b'0'..=b'9' => true,
-            b'+' | b'(' => b.get(i + 1).is_some_and(|x| x.is_ascii_digit() || *x == b'('),
+            b'+' | b'(' => b
+                .get(i + 1)
+                .is_some_and(|x| x.is_ascii_digit() || *x == b'('),
             _ => false,
         };
         let glued_digit = i > 0 && b[i - 1].is_ascii_digit();
@@ -168,7 +170,10 @@ pub(crate) fn find_numbers(text: &str, out: &mut Vec<PiiHit>) {
         let toks = tokens(&run.groups);
         let first_phone = out.len();
         find_phones(text, &run, &toks, out);
-        let phones: Vec<(usize, usize)> = out[first_phone..].iter().map(|h| (h.start, h.end)).collect();
+        let phones: Vec<(usize, usize)> = out[first_phone..]
+            .iter()
+            .map(|h| (h.start, h.end))
+            .collect();
         find_bsns(text, &run, &toks, &phones, out);
     }
 }
@@ -338,7 +343,9 @@ fn looks_like_case_number(text: &str, groups: &[Group]) -> bool {
     let first = &text[groups[0].start..groups[0].end];
     groups.len() == 2
         && first.len() == 4
-        && first.parse::<u32>().is_ok_and(|y| (1900..=2100).contains(&y))
+        && first
+            .parse::<u32>()
+            .is_ok_and(|y| (1900..=2100).contains(&y))
         && matches!(groups[0].sep.as_str(), "-" | "/")
 }
 
@@ -349,10 +356,11 @@ fn has_bsn_cue(before: &str) -> bool {
         w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-')
             .to_lowercase()
     };
-    let mut words_rev = before
-        .split_whitespace()
-        .rev()
-        .map(|w| if w.contains(['[', ']']) { "" } else { w });
+    let mut words_rev =
+        before
+            .split_whitespace()
+            .rev()
+            .map(|w| if w.contains(['[', ']']) { "" } else { w });
     match words_rev.next().map(norm) {
         Some(w) if is_bsn_cue(&w) => true,
         Some(w) if matches!(w.as_str(), "nr" | "nummer" | "is") => {

@@ -149,10 +149,9 @@ mod tests {
         struct Wrap {
             patronen: Patronen,
         }
-        let w: Wrap = toml::from_str(
-            r#"patronen = [{ soort = "overig", patroon = '\bX[0-9]{6}\b' }]"#,
-        )
-        .unwrap();
+        let w: Wrap =
+            toml::from_str(r#"patronen = [{ soort = "overig", patroon = '\bX[0-9]{6}\b' }]"#)
+                .unwrap();
         assert_eq!(w.patronen.specs()[0].soort, "overig");
         let back = toml::to_string(&w).unwrap();
         let again: Wrap = toml::from_str(&back).unwrap();

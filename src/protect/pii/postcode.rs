@@ -24,7 +24,10 @@ pub(crate) fn find_postcodes(text: &str, out: &mut Vec<PiiHit>) {
             return;
         };
         let (s, e) = (m.start(), m.end());
-        if !left_ok(text, s) || !right_ok(text, e) || !plausible_letters(&m.as_str()[..4], l.as_str()) {
+        if !left_ok(text, s)
+            || !right_ok(text, e)
+            || !plausible_letters(&m.as_str()[..4], l.as_str())
+        {
             return;
         }
         out.push(PiiHit {
@@ -50,7 +53,9 @@ fn plausible_letters(number: &str, letters: &str) -> bool {
     if matches!(upper.as_str(), "SS" | "SA" | "SD") {
         return false; // never issued
     }
-    let year = number.parse::<u32>().is_ok_and(|n| (1900..=2100).contains(&n));
+    let year = number
+        .parse::<u32>()
+        .is_ok_and(|n| (1900..=2100).contains(&n));
     if year && words::year_abbreviations().contains(&letters.to_lowercase()) {
         return false;
     }

@@ -75,7 +75,10 @@ pub(crate) fn each_candidate(re: &Regex, text: &str, mut f: impl FnMut(&Captures
 }
 
 /// A built-in regex, compiled once.
-pub(crate) fn regex(cell: &'static OnceLock<Regex>, pattern: impl FnOnce() -> String) -> &'static Regex {
+pub(crate) fn regex(
+    cell: &'static OnceLock<Regex>,
+    pattern: impl FnOnce() -> String,
+) -> &'static Regex {
     cell.get_or_init(|| Regex::new(&pattern()).expect("valid built-in regex"))
 }
 
