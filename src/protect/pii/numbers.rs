@@ -44,7 +44,7 @@ fn is_sep(c: char) -> bool {
 }
 
 /// The separator starting at `i` when a digit follows it: at most three characters of
-/// which at most one is not a bracket.
+/// which at most one is not a bracket or a space (" ", "-", " - ", ") ", "(").
 fn separator_at(text: &str, i: usize) -> Option<(usize, String)> {
     let mut sep = String::new();
     let mut j = i;
@@ -56,12 +56,13 @@ fn separator_at(text: &str, i: usize) -> Option<(usize, String)> {
         if !is_sep(c) {
             return None;
         }
-        if !matches!(c, '(' | ')') {
+        if !matches!(c, '(' | ')') && !is_space(c) {
             plain += 1;
         }
         sep.push(c);
         j += c.len_utf8();
-        if plain > 1 || sep.chars().count() > 3 {
+        if plain > 1 || sep.chars().count() > 3 || sep.chars().filter(|&c| is_space(c)).count() > 2
+        {
             return None;
         }
     }
@@ -449,6 +450,7 @@ mod tests {
             ("(020) 1234567", "(020) 1234567"),
             ("+32 470 12 34 56", "+32 470 12 34 56"),
             ("bel 06 1234 5678 3 keer", "06 1234 5678"),
+            ("tel. 020 - 123 45 67", "020 - 123 45 67"),
         ] {
             assert_eq!(found(text, PiiKind::Telefoon), vec![tel], "{text}");
         }
