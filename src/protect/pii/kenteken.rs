@@ -20,13 +20,28 @@ const SIDECODES: &[&str] = &[
     "LL-DDD-L", "L-DDD-LL", "LLL-DD-L", "L-DD-LLL", "D-LL-DDD", "DDD-LL-D",
 ];
 
+/// The side codes written without separators ("LLDDDD").
+const GLUED_SIDECODES: &[&str] = &[
+    "LLDDDD", "DDDDLL", "DDLLDD", "LLDDLL", "LLLLDD", "DDLLLL", "DDLLLD", "DLLLDD", "LLDDDL",
+    "LDDDLL", "LLLDDL", "LDDLLL", "DLLDDD", "DDDLLD",
+];
+
 /// Finds licence plates.
 pub(crate) fn find_plates(text: &str, out: &mut Vec<PiiHit>) {
     let b = text.as_bytes();
     let mut i = 0;
     while i < b.len() {
-        if b[i].is_ascii_alphanumeric() && starts_word(text, i) {
-            if let Some(end) = plate_at(text, i) {
+        if !b[i].is_ascii_alphanumeric() {
+            i += 1;
+            continue;
+        }
+        let mut word_end = i;
+        while word_end < b.len() && b[word_end].is_ascii_alphanumeric() {
+            word_end += 1;
+        }
+        let short = word_end - i <= 3 || word_end - i == 6;
+        if short && starts_word(text, i) {
+            if let Some(end) = plate_at(text, i, word_end) {
                 out.push(PiiHit {
                     kind: PiiKind::Kenteken,
                     start: i,
@@ -34,7 +49,7 @@ pub(crate) fn find_plates(text: &str, out: &mut Vec<PiiHit>) {
                 });
             }
         }
-        i += 1;
+        i = word_end;
     }
 }
 
@@ -42,18 +57,12 @@ fn starts_word(text: &str, i: usize) -> bool {
     !prev_char(text, i).is_some_and(|c| is_wordish(c) || c == '-' || c == '@')
 }
 
-/// The end of a plate starting at `i`, if one does.
-fn plate_at(text: &str, i: usize) -> Option<usize> {
-    let b = text.as_bytes();
-    let mut word_end = i;
-    while word_end < b.len() && b[word_end].is_ascii_alphanumeric() {
-        word_end += 1;
-    }
-    if !ends_word(text, word_end) && word_end < b.len() && !is_plate_sep(b[word_end]) {
-        return None;
-    }
-    if word_end - i == 6 && ends_word(text, word_end) {
-        return glued_plate(text, i, word_end);
+/// The end of a plate starting at `i` (whose letters and digits run to `word_end`).
+fn plate_at(text: &str, i: usize, word_end: usize) -> Option<usize> {
+    if word_end - i == 6 {
+        return ends_word(text, word_end)
+            .then(|| glued_plate(text, i, word_end))
+            .flatten();
     }
     separated_plate(text, i)
 }
@@ -68,11 +77,11 @@ fn ends_word(text: &str, end: usize) -> bool {
         && right_ok(text, end)
 }
 
-fn class(c: u8) -> char {
+fn class(c: u8) -> u8 {
     if c.is_ascii_digit() {
-        'D'
+        b'D'
     } else {
-        'L'
+        b'L'
     }
 }
 
@@ -81,15 +90,23 @@ fn class(c: u8) -> char {
 /// abbreviation with a year ("IB2023") is no plate.
 fn glued_plate(text: &str, i: usize, end: usize) -> Option<usize> {
     let b = &text.as_bytes()[i..end];
-    let shape: String = b.iter().map(|&c| class(c)).collect();
-    let postcode_shaped = shape == "DDDDLL" && b[0] != b'0';
-    if postcode_shaped || !SIDECODES.iter().any(|s| s.replace('-', "") == shape) {
+    if b.iter().all(u8::is_ascii_alphabetic) || b.iter().all(u8::is_ascii_digit) {
         return None;
+    }
+    let mut shape = [0u8; 6];
+    for (s, &c) in shape.iter_mut().zip(b) {
+        *s = class(c);
+    }
+    if !GLUED_SIDECODES.iter().any(|g| g.as_bytes() == shape) {
+        return None;
+    }
+    if &shape == b"DDDDLL" && b[0] != b'0' {
+        return None; // postcode-shaped
     }
     let year = text[i + 2..end]
         .parse::<u32>()
         .is_ok_and(|y| (1900..=2100).contains(&y));
-    if shape == "LLDDDD"
+    if &shape == b"LLDDDD"
         && year
         && words::year_abbreviations().contains(&text[i..i + 2].to_lowercase())
     {
@@ -102,7 +119,7 @@ fn glued_plate(text: &str, i: usize, end: usize) -> Option<usize> {
         while k < b.len() && class(b[k]) == class(b[run_start]) {
             k += 1;
         }
-        if class(b[run_start]) == 'L' {
+        if class(b[run_start]) == b'L' {
             letters.push(&text[i + run_start..i + k]);
         }
     }
@@ -118,10 +135,18 @@ fn has_month(letters: &[&str]) -> bool {
 /// Three groups of one class each, split by the same separator ("AB-12-CD", "ab 12 cd").
 fn separated_plate(text: &str, i: usize) -> Option<usize> {
     let b = text.as_bytes();
-    let mut groups: Vec<(usize, usize)> = Vec::with_capacity(3);
+    let mut groups = [(0usize, 0usize); 3];
     let mut sep = None;
     let mut j = i;
-    loop {
+    for (n, group) in groups.iter_mut().enumerate() {
+        if n > 0 {
+            let c = *b.get(j).filter(|&&c| is_plate_sep(c))?;
+            if sep.is_some_and(|s| s != c) {
+                return None;
+            }
+            sep = Some(c);
+            j += 1;
+        }
         let start = j;
         while j < b.len() && b[j].is_ascii_alphanumeric() {
             j += 1;
@@ -130,16 +155,7 @@ fn separated_plate(text: &str, i: usize) -> Option<usize> {
         if len == 0 || len > 3 || b[start..j].iter().any(|&c| class(c) != class(b[start])) {
             return None;
         }
-        groups.push((start, j));
-        if groups.len() == 3 {
-            break;
-        }
-        let c = *b.get(j).filter(|&&c| is_plate_sep(c))?;
-        if sep.is_some_and(|s| s != c) {
-            return None;
-        }
-        sep = Some(c);
-        j += 1;
+        *group = (start, j);
     }
     let end = j;
     let alnum: usize = groups.iter().map(|(s, e)| e - s).sum();
@@ -148,7 +164,7 @@ fn separated_plate(text: &str, i: usize) -> Option<usize> {
     }
     let shape: String = groups
         .iter()
-        .map(|&(s, e)| class(b[s]).to_string().repeat(e - s))
+        .map(|&(s, e)| (class(b[s]) as char).to_string().repeat(e - s))
         .collect::<Vec<_>>()
         .join("-");
     if !SIDECODES.contains(&shape.as_str()) {
@@ -156,7 +172,7 @@ fn separated_plate(text: &str, i: usize) -> Option<usize> {
     }
     let letters: Vec<&str> = groups
         .iter()
-        .filter(|&&(s, _)| class(b[s]) == 'L')
+        .filter(|&&(s, _)| class(b[s]) == b'L')
         .map(|&(s, e)| &text[s..e])
         .collect();
     if has_month(&letters) {

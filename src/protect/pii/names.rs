@@ -13,7 +13,7 @@
 //! assert_eq!(hits.len(), 1);
 //! ```
 
-use super::text::{each_candidate, regex};
+use super::text::regex;
 use super::{words, PiiHit, PiiKind};
 use regex::{Match, Regex};
 use std::sync::OnceLock;
@@ -43,7 +43,7 @@ fn title_re() -> String {
         })
         .collect();
     ts.sort_by_key(|t| std::cmp::Reverse(t.len()));
-    format!(r"(?i:\b(?:{}))", ts.join("|"))
+    format!(r"(?i:{})", ts.join("|"))
 }
 
 fn is_stop_cap(word: &str) -> bool {
@@ -64,11 +64,14 @@ fn is_surname_after_title(word: &str) -> bool {
             || words::has_name_ending(&lower))
 }
 
-/// Finds personal names.
+/// Finds personal names: one pass over the words, each tried as the start of a title,
+/// a first name or initials.
 pub(crate) fn find_names(text: &str, out: &mut Vec<PiiHit>) {
-    find_titled(text, out);
-    find_first_and_surname(text, out);
-    find_initials_and_surname(text, out);
+    for_each_word(text, |at, word| {
+        titled_at(text, at, word, out);
+        first_and_surname_at(text, at, word, out);
+        initials_and_surname_at(text, at, word, out);
+    });
 }
 
 fn hit(start: usize, end: usize) -> PiiHit {
@@ -79,17 +82,81 @@ fn hit(start: usize, end: usize) -> PiiHit {
     }
 }
 
+/// Calls `f` with the start and the letters of every word (a letter that does not follow
+/// a letter, digit or '_').
+fn for_each_word(text: &str, mut f: impl FnMut(usize, &str)) {
+    let mut prev_alnum = false;
+    let mut iter = text.char_indices().peekable();
+    while let Some((i, c)) = iter.next() {
+        if c.is_alphabetic() && !prev_alnum {
+            let mut end = i + c.len_utf8();
+            while let Some(&(j, d)) = iter.peek() {
+                if !d.is_alphabetic() {
+                    break;
+                }
+                end = j + d.len_utf8();
+                iter.next();
+            }
+            f(i, &text[i..end]);
+            prev_alnum = true;
+            continue;
+        }
+        prev_alnum = c.is_alphanumeric() || c == '_';
+    }
+}
+
+/// The titles split into words, the first without its final dot
+/// (("de", ["heer"]), ("mevr", [])).
+fn title_words() -> &'static [(String, Vec<String>)] {
+    static LIST: OnceLock<Vec<(String, Vec<String>)>> = OnceLock::new();
+    LIST.get_or_init(|| {
+        words::titles()
+            .iter()
+            .map(|t| {
+                let mut parts = t.split(' ').map(String::from);
+                let first = parts.next().unwrap_or_default();
+                (first.trim_end_matches('.').to_string(), parts.collect())
+            })
+            .collect()
+    })
+}
+
+/// A title starts at `at`, whose first word is `word` ("mevrouw", "de" of "de heer").
+fn title_at(text: &str, at: usize, word: &str) -> bool {
+    title_words().iter().any(|(first, rest)| {
+        if !(first.len() == word.len() && first.eq_ignore_ascii_case(word)) {
+            return false;
+        }
+        let mut tail = &text[at + word.len()..];
+        for p in rest {
+            tail = tail.trim_start_matches(' ');
+            let head = tail.as_bytes().get(..p.len());
+            if !head.is_some_and(|h| h.eq_ignore_ascii_case(p.as_bytes())) {
+                return false;
+            }
+            tail = &tail[p.len()..];
+        }
+        true
+    })
+}
+
 /// Title + name: the span covers the name only, not the title.
-fn find_titled(text: &str, out: &mut Vec<PiiHit>) {
+fn titled_at(text: &str, at: usize, word: &str, out: &mut Vec<PiiHit>) {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = regex(&RE, || {
         let p = particle_re();
         format!(
-            r"{} +((?:\p{{L}}\. ?){{0,4}}) *((?:{p} +)*)({ANY_WORD_RE})(?: +((?:{p} +)*)({CAP_RE}))?",
+            r"^{} +((?:\p{{L}}\. ?){{0,4}}) *((?:{p} +)*)({ANY_WORD_RE})(?: +((?:{p} +)*)({CAP_RE}))?",
             title_re()
         )
     });
-    each_candidate(re, text, |c| {
+    {
+        if !title_at(text, at, word) {
+            return;
+        }
+        let Some(c) = re.captures(&text[at..]) else {
+            return;
+        };
         let Some(core) = c.get(3) else { return };
         if !is_surname_after_title(core.as_str()) {
             return;
@@ -103,19 +170,27 @@ fn find_titled(text: &str, out: &mut Vec<PiiHit>) {
             Some(second) if !is_stop_cap(second.as_str()) => second.end(),
             _ => core.end(),
         };
-        out.push(hit(first.start(), end));
-    });
+        out.push(hit(at + first.start(), at + end));
+    }
 }
 
 /// A first name from the list + a surname ("Jan de Vries", "Jan Willem van der Meer").
-fn find_first_and_surname(text: &str, out: &mut Vec<PiiHit>) {
+fn first_and_surname_at(text: &str, at: usize, word: &str, out: &mut Vec<PiiHit>) {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = regex(&RE, || {
         let p = particle_re();
-        let tail = format!(r"((?:{p} +)*)({CAP_RE})(?: +((?:{p} +)*)({CAP_RE}))?\b");
-        format!(r"\b(\p{{Lu}}\p{{Ll}}+(?:-\p{{Lu}}\p{{Ll}}+)?) +((?:\p{{Lu}}\. ?){{0,4}}) *{tail}")
+        let tail = format!(r"((?:{p} +)*)({CAP_RE})(?: +((?:{p} +)*)({CAP_RE}))?");
+        format!(r"^(\p{{Lu}}\p{{Ll}}+(?:-\p{{Lu}}\p{{Ll}}+)?) +((?:\p{{Lu}}\. ?){{0,4}}) *{tail}")
     });
-    each_candidate(re, text, |c| {
+    {
+        if !word.starts_with(char::is_uppercase)
+            || !words::first_names().contains(&word.to_lowercase())
+        {
+            return;
+        }
+        let Some(c) = re.captures(&text[at..]) else {
+            return;
+        };
         let (Some(given), Some(core)) = (c.get(1), c.get(4)) else {
             return;
         };
@@ -128,8 +203,8 @@ fn find_first_and_surname(text: &str, out: &mut Vec<PiiHit>) {
             Some(second) if core_is_given && !is_stop_cap(second.as_str()) => second.end(),
             _ => core.end(),
         };
-        out.push(hit(given.start(), end));
-    });
+        out.push(hit(at + given.start(), at + end));
+    }
 }
 
 fn is_first_name(m: Match) -> bool {
@@ -137,20 +212,30 @@ fn is_first_name(m: Match) -> bool {
 }
 
 /// Initials + a surname from the list ("A. Bakker", "J.P. de Vries").
-fn find_initials_and_surname(text: &str, out: &mut Vec<PiiHit>) {
+fn initials_and_surname_at(text: &str, at: usize, word: &str, out: &mut Vec<PiiHit>) {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = regex(&RE, || {
         let p = particle_re();
-        format!(r"\b((?:\p{{Lu}}\. ?){{1,4}}) *((?:{p} +)*)({CAP_RE})\b")
+        format!(r"^((?:\p{{Lu}}\. ?){{1,4}}) *((?:{p} +)*)({CAP_RE})")
     });
-    each_candidate(re, text, |c| {
+    {
+        let initial = word.chars().count() == 1
+            && word.starts_with(char::is_uppercase)
+            && text[at + word.len()..].starts_with('.');
+        if !initial {
+            return;
+        }
+        let Some(c) = re.captures(&text[at..]) else {
+            return;
+        };
         let (Some(m), Some(core)) = (c.get(0), c.get(3)) else {
             return;
         };
-        if words::surname_cores().contains(&core.as_str().to_lowercase()) {
-            out.push(hit(m.start(), m.end()));
+        let glued = text[at + m.end()..].starts_with(char::is_alphanumeric);
+        if !glued && words::surname_cores().contains(&core.as_str().to_lowercase()) {
+            out.push(hit(at + m.start(), at + m.end()));
         }
-    });
+    }
 }
 
 #[cfg(test)]
