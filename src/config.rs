@@ -100,6 +100,9 @@ pub struct ProtectionSettings {
     pub k_verhaal: usize,
     pub nul_onderdrukken: bool,
     pub persoonsgegevens: String,
+    /// Extra patterns for personal data (exports from elsewhere), compiled once.
+    #[serde(default)]
+    pub patronen: crate::protect::pii::Patronen,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

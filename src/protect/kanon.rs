@@ -7,8 +7,13 @@
 //! party; target groups and period always stay) and reports what had to be left out,
 //! or that the story must not be told at all.
 //!
+//! [`story_text`] then applies the decision to the story's text: a generalised story is
+//! only printed without every sentence that mentions a dropped detail, and is withheld
+//! when that does not change its text (the text would still carry the details, or says
+//! them in words that cannot be recognised).
+//!
 //! ```
-//! use rodedraad::protect::kanon::{check_story, QuasiId, StoryDecision};
+//! use rodedraad::protect::kanon::{check_story, story_text, QuasiId, StoryDecision, StoryText};
 //! let q = |lg: Option<&str>| QuasiId {
 //!     doelgroep: vec!["ouderen".into()],
 //!     levensgebeurtenis: lg.map(String::from),
@@ -22,7 +27,16 @@
 //!     check_story(&population[0], &population, 3),
 //!     StoryDecision::Gegeneraliseerd { weggelaten: vec!["levensgebeurtenis"] }
 //! );
+//! let decision = check_story(&population[0], &population, 3);
+//! let text = "Na het overlijden van de partner is de administratie een last. \
+//!             De huurtoeslag wordt teruggevorderd.";
+//! assert_eq!(
+//!     story_text(text, &population[0], &decision, &Default::default()),
+//!     StoryText::Publiceren { tekst: "De huurtoeslag wordt teruggevorderd.".into() }
+//! );
 //! ```
+
+use std::collections::BTreeMap;
 
 /// The details of a case that a story reveals.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -94,6 +108,310 @@ pub fn check_story(candidate: &QuasiId, population: &[QuasiId], k: usize) -> Sto
              aandrager {n} {casussen} dezelfde doelgroep en periode, minimaal {k} nodig."
         ),
     }
+}
+
+/// What may be printed of a story.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StoryText {
+    /// Print this text: the original, or the original without the sentences that
+    /// mention a dropped detail.
+    Publiceren { tekst: String },
+    /// Do not print the story; the reason is in Dutch.
+    Achterhouden { reden: String },
+}
+
+/// Taxonomy: dimension -> code -> Dutch label (as `Config::taxonomie`).
+pub type Taxonomie = BTreeMap<String, BTreeMap<String, String>>;
+
+/// Applies `decision` (from [`check_story`] for `candidate`) to the story's `text`.
+///
+/// - [`StoryDecision::Vrijgegeven`]: the text as it is.
+/// - [`StoryDecision::Weggelaten`]: withheld with the same reason.
+/// - [`StoryDecision::Gegeneraliseerd`]: every sentence that mentions a dropped detail
+///   the case has (its code, its label from `taxonomie`, or a known paraphrase such as
+///   "overleden" for "overlijden_partner") is removed. The story is withheld when the
+///   text did not change at all, when nothing is left, or when a dropped life event is
+///   not found in any sentence (a life event is usually told in other words, so the
+///   text may still carry it; schemes, services and referring parties are named).
+pub fn story_text(
+    text: &str,
+    candidate: &QuasiId,
+    decision: &StoryDecision,
+    taxonomie: &Taxonomie,
+) -> StoryText {
+    match decision {
+        StoryDecision::Vrijgegeven => StoryText::Publiceren {
+            tekst: text.to_string(),
+        },
+        StoryDecision::Weggelaten { reden } => StoryText::Achterhouden {
+            reden: reden.clone(),
+        },
+        StoryDecision::Gegeneraliseerd { weggelaten } => {
+            generalise_text(text, candidate, weggelaten, taxonomie)
+        }
+    }
+}
+
+fn generalise_text(
+    text: &str,
+    candidate: &QuasiId,
+    weggelaten: &[&'static str],
+    taxonomie: &Taxonomie,
+) -> StoryText {
+    let all = split_sentences(text);
+    let mut kept = all.clone();
+    let mut not_found = Vec::new();
+    for &detail in weggelaten {
+        let Some(code) = detail_code(candidate, detail) else {
+            continue;
+        };
+        let stems = mention_stems(detail, code, taxonomie);
+        if detail == LEVENSGEBEURTENIS && !all.iter().any(|s| mentions_any(s, &stems)) {
+            not_found.push(detail);
+        }
+        kept.retain(|s| !mentions_any(s, &stems));
+    }
+    let tekst = kept.join(" ");
+    let withhold = |why: String| StoryText::Achterhouden {
+        reden: format!(
+            "Verhaal is niet gepubliceerd: het moest zonder {} worden verteld, maar {why}.",
+            join_dutch(weggelaten)
+        ),
+    };
+    if !not_found.is_empty() {
+        withhold(format!(
+            "de tekst noemt {} niet herkenbaar, zodat weglaten de tekst niet verandert",
+            join_dutch(&not_found)
+        ))
+    } else if tekst.trim().is_empty() {
+        withhold("zonder die gegevens blijft er geen tekst over".into())
+    } else if kept.len() == all.len() {
+        withhold("de generalisatie verandert de tekst niet".into())
+    } else {
+        StoryText::Publiceren { tekst }
+    }
+}
+
+/// "a", "a en b", "a, b en c".
+fn join_dutch(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [init @ .., last] => format!("{} en {last}", init.join(", ")),
+    }
+}
+
+/// The case's code for a dropped detail; `None` when the case has none (or only a
+/// catch-all such as "geen" or "overig", which tells a reader nothing).
+fn detail_code<'a>(q: &'a QuasiId, detail: &str) -> Option<&'a str> {
+    let code = match detail {
+        LEVENSGEBEURTENIS => q.levensgebeurtenis.as_deref(),
+        REGELING => q.regeling.as_deref(),
+        DIENST => q.dienst.as_deref(),
+        AANDRAGER_TYPE => Some(q.aandrager_type.as_str()),
+        _ => None,
+    }?;
+    let code = code.trim();
+    (!code.is_empty() && !matches!(code, "geen" | "overig" | "anders" | "onbekend")).then_some(code)
+}
+
+/// The taxonomy dimension of a detail.
+fn dimension(detail: &str) -> &str {
+    if detail == AANDRAGER_TYPE {
+        "aandrager_type"
+    } else {
+        detail
+    }
+}
+
+/// Words too common to mark a detail on their own.
+const GENERIC_WORDS: &[&str] = &[
+    "andere",
+    "dienst",
+    "gaan",
+    "naar",
+    "organisatie",
+    "overig",
+    "worden",
+    "werk",
+    "zelf",
+    "start",
+    "stop",
+    "stoppen",
+    "met",
+    "van",
+    "het",
+    "een",
+];
+
+/// Paraphrases of the codes of the default taxonomy, lowercase word starts.
+const PARAPHRASES: &[(&str, &[&str])] = &[
+    (
+        "scheiding",
+        &["gescheiden", "echtscheiding", "ex-partner", "uit elkaar"],
+    ),
+    (
+        "overlijden_partner",
+        &["overl", "weduw", "nabestaand", "sterfgeval"],
+    ),
+    (
+        "achttien_worden",
+        &[
+            "achttien",
+            "18 jaar",
+            "18e verjaardag",
+            "volwassen",
+            "meerderjarig",
+        ],
+    ),
+    (
+        "werkloos",
+        &[
+            "ontslag",
+            "ontslagen",
+            "baan kwijt",
+            "verlies van werk",
+            "ww-uitkering",
+        ],
+    ),
+    (
+        "ziekte_arbeidsongeschikt",
+        &["ziek", "arbeidsongeschikt", "wia", "wao"],
+    ),
+    (
+        "start_onderneming",
+        &[
+            "eigen onderneming",
+            "eigen bedrijf",
+            "kamer van koophandel",
+            "kvk",
+            "starter",
+        ],
+    ),
+    (
+        "stop_onderneming",
+        &[
+            "gestopt",
+            "beëindig",
+            "faillis",
+            "opgeheven",
+            "stoppen van de onderneming",
+        ],
+    ),
+    (
+        "verhuizing_buitenland",
+        &["buitenland", "emigr", "verhuis", "verhuiz"],
+    ),
+    (
+        "opname_zorginstelling",
+        &[
+            "zorginstelling",
+            "verpleeghuis",
+            "verzorgingshuis",
+            "opgenomen",
+            "opname",
+        ],
+    ),
+    ("pensioen", &["aow", "gepensioneerd"]),
+    (
+        "sociaal_raadslieden",
+        &["raadsman", "raadsvrouw", "raadslieden"],
+    ),
+    ("schuldhulpverlening", &["schuldhulp"]),
+    ("maatschappelijk_werk", &["maatschappelijk werk"]),
+    ("juridisch_loket", &["juridisch loket", "jurist"]),
+    ("belastingadviseur", &["adviseur", "fiscalist"]),
+    ("ouderenorganisatie", &["ouderenadviseur", "ouderenbond"]),
+    ("vakbond", &["vakbond"]),
+    ("nationale_ombudsman", &["ombudsman"]),
+    ("dienst_toeslagen", &["dienst toeslagen", "toeslag"]),
+    (
+        "belastingdienst",
+        &["belasting", "aanslag", "aangifte", "fiscus"],
+    ),
+];
+
+/// Lowercase word starts that mark a mention of the detail with this code: the code and
+/// its label (whole and per word), and known paraphrases.
+fn mention_stems(detail: &str, code: &str, taxonomie: &Taxonomie) -> Vec<String> {
+    let mut phrases = vec![code.replace('_', " ")];
+    if let Some(label) = taxonomie.get(dimension(detail)).and_then(|m| m.get(code)) {
+        phrases.push(label.clone());
+    }
+    let mut stems: Vec<String> = Vec::new();
+    for phrase in &phrases {
+        let lower = phrase.to_lowercase();
+        stems.extend(
+            lower
+                .split(|c: char| !c.is_alphanumeric() && c != '-')
+                .filter(|w| w.chars().count() >= 4 && !GENERIC_WORDS.contains(w))
+                .map(String::from),
+        );
+        stems.push(lower);
+    }
+    if let Some((_, extra)) = PARAPHRASES.iter().find(|(c, _)| *c == code) {
+        stems.extend(extra.iter().map(|s| s.to_string()));
+    }
+    stems.retain(|s| !s.trim().is_empty());
+    stems.sort();
+    stems.dedup();
+    stems
+}
+
+/// Some stem starts a word of the sentence (case-insensitive).
+fn mentions_any(sentence: &str, stems: &[String]) -> bool {
+    let lower = sentence.to_lowercase();
+    stems.iter().any(|stem| {
+        lower.match_indices(stem.as_str()).any(|(i, _)| {
+            !lower[..i]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_alphanumeric())
+        })
+    })
+}
+
+/// Sentences: a ".", "!" or "?" followed by white space and a capital letter ends one,
+/// so does a line break.
+fn split_sentences(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\n' {
+            push_sentence(&mut out, &mut current);
+            continue;
+        }
+        current.push(c);
+        if matches!(c, '.' | '!' | '?') {
+            let mut ws = String::new();
+            while let Some(&n) = chars.peek() {
+                if n.is_whitespace() && n != '\n' {
+                    ws.push(n);
+                    chars.next();
+                } else {
+                    break;
+                }
+            }
+            let next_is_capital = chars.peek().is_some_and(|n| n.is_uppercase());
+            if !ws.is_empty() && next_is_capital {
+                push_sentence(&mut out, &mut current);
+            } else {
+                current.push_str(&ws);
+            }
+        }
+    }
+    push_sentence(&mut out, &mut current);
+    out
+}
+
+fn push_sentence(out: &mut Vec<String>, current: &mut String) {
+    let s = current.trim();
+    if !s.is_empty() {
+        out.push(s.to_string());
+    }
+    current.clear();
 }
 
 /// Normalised quasi-identifiers: doelgroep as a sorted, deduplicated set.
@@ -316,6 +634,197 @@ mod tests {
             check_story(&pop[8], &pop, 2),
             StoryDecision::Weggelaten { .. }
         ));
+    }
+
+    fn taxonomie() -> Taxonomie {
+        let mut t = Taxonomie::new();
+        t.entry("regeling".into())
+            .or_default()
+            .insert("huurtoeslag".into(), "Huurtoeslag".into());
+        t.entry("dienst".into())
+            .or_default()
+            .insert("dienst_toeslagen".into(), "Dienst Toeslagen".into());
+        t.entry("levensgebeurtenis".into())
+            .or_default()
+            .insert("scheiding".into(), "Scheiding".into());
+        t
+    }
+
+    const STORY: &str = "Een medewerker van het wijkteam meldt een alleenstaande moeder. \
+        Sinds de echtscheiding moet alles opnieuw worden geregeld. \
+        Dienst Toeslagen vordert de huurtoeslag over 2024 terug. \
+        Zij kan dat bedrag niet in één keer betalen.";
+
+    fn generalised(weggelaten: Vec<&'static str>) -> StoryDecision {
+        StoryDecision::Gegeneraliseerd { weggelaten }
+    }
+
+    #[test]
+    fn story_text_passes_released_and_withholds_rejected_stories() {
+        let pop = population();
+        assert_eq!(
+            story_text(STORY, &pop[0], &StoryDecision::Vrijgegeven, &taxonomie()),
+            StoryText::Publiceren {
+                tekst: STORY.into()
+            }
+        );
+        let reden = "te herleidbaar".to_string();
+        assert_eq!(
+            story_text(
+                STORY,
+                &pop[0],
+                &StoryDecision::Weggelaten {
+                    reden: reden.clone()
+                },
+                &taxonomie()
+            ),
+            StoryText::Achterhouden { reden }
+        );
+    }
+
+    #[test]
+    fn generalised_story_loses_the_sentences_with_dropped_details() {
+        let pop = population();
+        // the issue's case: told without life event, scheme and service
+        let got = story_text(
+            STORY,
+            &pop[0],
+            &generalised(vec![LEVENSGEBEURTENIS, REGELING, DIENST]),
+            &taxonomie(),
+        );
+        assert_eq!(
+            got,
+            StoryText::Publiceren {
+                tekst: "Een medewerker van het wijkteam meldt een alleenstaande moeder. \
+                        Zij kan dat bedrag niet in één keer betalen."
+                    .into()
+            }
+        );
+        // dropping the referring party as well removes the intro that names the wijkteam
+        let got = story_text(
+            STORY,
+            &pop[0],
+            &generalised(GENERALISATION_ORDER.to_vec()),
+            &taxonomie(),
+        );
+        assert_eq!(
+            got,
+            StoryText::Publiceren {
+                tekst: "Zij kan dat bedrag niet in één keer betalen.".into()
+            }
+        );
+    }
+
+    #[test]
+    fn generalised_story_is_withheld_when_its_text_does_not_change() {
+        let pop = population();
+        // the life event is not recognisable in the text: it may be there in other words
+        let text = "Zij kan het bedrag niet in één keer betalen. Er is geen regeling aangeboden.";
+        match story_text(
+            text,
+            &pop[0],
+            &generalised(vec![LEVENSGEBEURTENIS]),
+            &taxonomie(),
+        ) {
+            StoryText::Achterhouden { reden } => {
+                assert!(reden.contains("zonder levensgebeurtenis"), "{reden}");
+                assert!(reden.contains("niet herkenbaar"), "{reden}");
+            }
+            other => panic!("expected Achterhouden, got {other:?}"),
+        }
+        // a record without the dropped detail: nothing to remove, text unchanged
+        match story_text(
+            text,
+            &pop[4],
+            &generalised(vec![LEVENSGEBEURTENIS]),
+            &taxonomie(),
+        ) {
+            StoryText::Achterhouden { reden } => {
+                assert!(reden.contains("verandert de tekst niet"), "{reden}")
+            }
+            other => panic!("expected Achterhouden, got {other:?}"),
+        }
+        // every sentence mentions a dropped detail: nothing left
+        let text = "Dienst Toeslagen vordert de huurtoeslag terug.";
+        match story_text(text, &pop[0], &generalised(vec![REGELING]), &taxonomie()) {
+            StoryText::Achterhouden { reden } => assert!(reden.contains("geen tekst"), "{reden}"),
+            other => panic!("expected Achterhouden, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn sentences_and_mentions() {
+        assert_eq!(
+            split_sentences("Eén. Twee? drie.\nVier!  Vijf 3.5 euro."),
+            vec!["Eén.", "Twee? drie.", "Vier!", "Vijf 3.5 euro."]
+        );
+        let stems = mention_stems(LEVENSGEBEURTENIS, "overlijden_partner", &Taxonomie::new());
+        assert!(mentions_any("De partner is overleden.", &stems));
+        assert!(!mentions_any("De toeslagpartner belde.", &stems));
+        assert_eq!(join_dutch(&["a", "b", "c"]), "a, b en c");
+    }
+
+    #[test]
+    fn generalised_sample_stories_never_keep_a_dropped_detail() {
+        use crate::config::Config;
+        use crate::sample::{generate, SampleOptions};
+        let cfg = Config::default_config();
+        let data = generate(&SampleOptions::default());
+        let pop: Vec<QuasiId> = data
+            .cases
+            .iter()
+            .map(|c| QuasiId {
+                doelgroep: c.doelgroep.clone(),
+                levensgebeurtenis: c.levensgebeurtenis.clone(),
+                regeling: c.regeling.clone(),
+                aandrager_type: c.aandrager_type.clone(),
+                dienst: c.dienst.clone(),
+                periode: c.ontvangen_op.format("%Y").to_string(),
+            })
+            .collect();
+        let (mut published, mut withheld) = (0, 0);
+        for (c, q) in data.cases.iter().zip(&pop) {
+            let Some(text) = c.samenvatting.as_deref() else {
+                continue;
+            };
+            let decision = check_story(q, &pop, 3);
+            let StoryDecision::Gegeneraliseerd { weggelaten } = &decision else {
+                continue;
+            };
+            match story_text(text, q, &decision, &cfg.taxonomie) {
+                StoryText::Publiceren { tekst } => {
+                    published += 1;
+                    assert_ne!(tekst, text);
+                    assert!(split_sentences(&tekst)
+                        .iter()
+                        .all(|s| text.contains(s.as_str())));
+                    // independent of the stems: the scheme's and service's own names are gone
+                    let lower = tekst.to_lowercase();
+                    for (&d, dim) in weggelaten.iter().zip([
+                        "levensgebeurtenis",
+                        "regeling",
+                        "dienst",
+                        "aandrager_type",
+                    ]) {
+                        let label = detail_code(q, d)
+                            .and_then(|code| cfg.taxonomie.get(dim).and_then(|m| m.get(code)));
+                        if let Some(label) = label.filter(|_| d == REGELING || d == DIENST) {
+                            assert!(
+                                !lower.contains(&label.to_lowercase()),
+                                "{d} {label:?} in {tekst:?}"
+                            );
+                        }
+                    }
+                }
+                StoryText::Achterhouden { reden } => {
+                    withheld += 1;
+                    assert!(reden.starts_with("Verhaal is niet gepubliceerd"), "{reden}");
+                }
+            }
+        }
+        // the rule neither lets every generalised story through nor withholds them all
+        assert!(published > 0, "published {published}, withheld {withheld}");
+        assert!(withheld > 0, "published {published}, withheld {withheld}");
     }
 
     #[test]
