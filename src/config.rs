@@ -100,10 +100,34 @@ pub struct ProtectionSettings {
     pub k_verhaal: usize,
     pub nul_onderdrukken: bool,
     pub persoonsgegevens: String,
-    /// Extra patterns for personal data (exports from elsewhere), compiled once.
+    /// Extra patterns for personal data (exports from elsewhere); checked when the
+    /// configuration is read, compiled by [`crate::protect::pii::Patronen`].
     #[serde(default)]
-    pub patronen: crate::protect::pii::Patronen,
+    pub patronen: Vec<PatroonSpec>,
 }
+
+/// One configured personal-data pattern (`[[bescherming.patronen]]`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PatroonSpec {
+    /// Kind of personal data: one of [`PII_KIND_CODES`].
+    pub soort: String,
+    /// Regular expression (Rust `regex` syntax).
+    pub patroon: String,
+}
+
+/// The codes of the kinds of personal data (`PiiKind::code` in `protect::pii`; a test
+/// there keeps both lists equal).
+pub const PII_KIND_CODES: &[&str] = &[
+    "bsn",
+    "iban",
+    "telefoon",
+    "email",
+    "postcode",
+    "geboortedatum",
+    "kenteken",
+    "naam",
+    "overig",
+];
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ReportSettings {
@@ -277,6 +301,22 @@ impl Config {
         }
         if self.bescherming.min_cel == 0 {
             return Err("[bescherming] min_cel moet minstens 1 zijn".into());
+        }
+        for p in &self.bescherming.patronen {
+            if !PII_KIND_CODES.contains(&p.soort.to_lowercase().as_str()) {
+                return Err(format!(
+                    "[bescherming] patronen: onbekende soort \"{}\"; kies uit: {}",
+                    p.soort,
+                    PII_KIND_CODES.join(", ")
+                ));
+            }
+            if let Err(e) = regex::Regex::new(&p.patroon) {
+                return Err(format!(
+                    "[bescherming] patronen: \"{}\" is geen geldige reguliere expressie ({})",
+                    p.patroon,
+                    e.to_string().lines().last().unwrap_or("").trim()
+                ));
+            }
         }
         if self.bescherming.min_noemer == 0 {
             return Err("[bescherming] min_noemer moet minstens 1 zijn".into());

@@ -157,7 +157,7 @@ pub fn report(
         audience: opts.audience,
         ledger,
         previous_versions: opts.previous_versions.clone(),
-    });
+    })?;
     if opts.strict && !log.persoonsgegevens.is_empty() {
         // Where, never what: the kind, the file and field, and the record id.
         let mut per: BTreeMap<String, Vec<&str>> = BTreeMap::new();

@@ -10,7 +10,8 @@
 //! ```
 //! use rodedraad::export::ksm_rows;
 //! let cfg = rodedraad::config::Config::default_config();
-//! let (header, rows) = ksm_rows(&[], &cfg);
+//! let scrubber = rodedraad::protect::Scrubber::from_config(&cfg).unwrap();
+//! let (header, rows) = ksm_rows(&[], &cfg, &scrubber);
 //! assert_eq!(header[0], "SignaalID");
 //! assert!(rows.is_empty());
 //! ```
@@ -19,7 +20,7 @@ use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::nl;
 use crate::output::xlsx::{Cell, Sheet};
-use crate::protect::{self, TextMode};
+use crate::protect::Scrubber;
 use crate::register::{Ledger, LedgerSignal, StatusOverview};
 use chrono::NaiveDate;
 use std::path::Path;
@@ -53,15 +54,19 @@ fn field(s: &crate::model::Signal, canon: &str) -> String {
 }
 
 /// Scrubs the free-text fields of a ledger signal for export.
-fn scrubbed(l: &LedgerSignal, mode: TextMode) -> crate::model::Signal {
+fn scrubbed(l: &LedgerSignal, scrubber: &Scrubber) -> crate::model::Signal {
     let mut s = vec![l.signal.clone()];
-    protect::scrub(&mut [], &mut s, mode);
+    scrubber.scrub(&mut [], &mut s);
     s.pop().unwrap_or_default()
 }
 
 /// The KSM layout: header from the config mapping (in its order) and one row per signal.
 /// Case ids are never exported to KSM (they are internal).
-pub fn ksm_rows(signals: &[LedgerSignal], cfg: &Config) -> (Vec<String>, Vec<Vec<String>>) {
+pub fn ksm_rows(
+    signals: &[LedgerSignal],
+    cfg: &Config,
+    scrubber: &Scrubber,
+) -> (Vec<String>, Vec<Vec<String>>) {
     let cols: Vec<(&String, &String)> = cfg
         .register
         .ksm_kolommen
@@ -76,11 +81,10 @@ pub fn ksm_rows(signals: &[LedgerSignal], cfg: &Config) -> (Vec<String>, Vec<Vec
             .unwrap_or(99)
     });
     let header = order.iter().map(|(_, h)| h.to_string()).collect();
-    let mode = TextMode::from_config(cfg);
     let rows = signals
         .iter()
         .map(|l| {
-            let s = scrubbed(l, mode);
+            let s = scrubbed(l, scrubber);
             order.iter().map(|(canon, _)| field(&s, canon)).collect()
         })
         .collect();
@@ -95,18 +99,18 @@ pub fn ibtd_overview(
     since: Option<NaiveDate>,
     peil: NaiveDate,
     cfg: &Config,
+    scrubber: &Scrubber,
 ) -> (Vec<Sheet>, serde_json::Value) {
-    let mode = TextMode::from_config(cfg);
     let h = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     let new: Vec<crate::model::Signal> = all
         .iter()
         .filter(|l| since.is_none_or(|d| l.signal.gemeld_op >= d) && l.signal.gemeld_op <= peil)
-        .map(|l| scrubbed(l, mode))
+        .map(|l| scrubbed(l, scrubber))
         .collect();
     let ibtd: Vec<crate::model::Signal> = all
         .iter()
         .filter(|l| l.signal.doorgezet_naar == Some(crate::model::Recipient::Ibtd))
-        .map(|l| scrubbed(l, mode))
+        .map(|l| scrubbed(l, scrubber))
         .collect();
     let row = |s: &crate::model::Signal| -> Vec<Cell> {
         vec![
@@ -233,7 +237,7 @@ pub fn write(
     match naar {
         "ksm" => {
             let signals = ledger.changed_since(since).map_err(reg)?;
-            let (header, rows) = ksm_rows(&signals, cfg);
+            let (header, rows) = ksm_rows(&signals, cfg, &Scrubber::from_config(cfg)?);
             crate::output::write_csv(&out.join("ksm-export.csv"), &header, &rows)?;
             let json: Vec<serde_json::Map<String, serde_json::Value>> = rows
                 .iter()
@@ -251,7 +255,14 @@ pub fn write(
         "ibtd" => {
             let all = ledger.all().map_err(reg)?;
             let status = ledger.status(peil).map_err(reg)?;
-            let (sheets, json) = ibtd_overview(&all, &status, since, peil, cfg);
+            let (sheets, json) = ibtd_overview(
+                &all,
+                &status,
+                since,
+                peil,
+                cfg,
+                &Scrubber::from_config(cfg)?,
+            );
             crate::output::write_atomic(
                 &out.join("ibtd-overzicht.xlsx"),
                 &crate::output::xlsx::workbook_bytes(&sheets, peil)?,

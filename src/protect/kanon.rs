@@ -778,7 +778,7 @@ mod tests {
                 levensgebeurtenis: c.levensgebeurtenis.clone(),
                 regeling: c.regeling.clone(),
                 aandrager_type: c.aandrager_type.clone(),
-                dienst: c.dienst.clone(),
+                dienst: c.dienst.map(|d| d.as_str().to_string()),
                 periode: c.ontvangen_op.format("%Y").to_string(),
             })
             .collect();

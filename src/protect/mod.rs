@@ -57,99 +57,122 @@ pub struct PiiLogEntry {
     pub waarschuwing: bool,
 }
 
-/// Cleans one text: `None` when withheld; the kinds found.
+/// Removes or masks personal data in free text: the built-in detectors plus the
+/// patterns configured under `[bescherming] patronen`.
+#[derive(Debug, Clone, Default)]
+pub struct Scrubber {
+    pub mode: TextMode,
+    extra: pii::Patronen,
+}
+
+impl Default for TextMode {
+    fn default() -> Self {
+        TextMode::Weglaten
+    }
+}
+
+impl Scrubber {
+    pub fn new(mode: TextMode, extra: pii::Patronen) -> Scrubber {
+        Scrubber { mode, extra }
+    }
+
+    /// The scrubber the configuration asks for.
+    pub fn from_config(cfg: &Config) -> crate::error::Result<Scrubber> {
+        let extra = pii::Patronen::new(cfg.bescherming.patronen.clone()).map_err(|m| {
+            crate::error::Error::Config {
+                path: cfg.basismap.clone(),
+                message: m,
+            }
+        })?;
+        Ok(Scrubber::new(TextMode::from_config(cfg), extra))
+    }
+
+    /// The same detectors with another mode.
+    pub fn with_mode(&self, mode: TextMode) -> Scrubber {
+        Scrubber {
+            mode,
+            extra: self.extra.clone(),
+        }
+    }
+
+    /// Cleans one text: `None` when withheld; the kinds found.
+    pub fn clean(&self, text: &str) -> (Option<String>, Vec<PiiKind>) {
+        let hits = pii::scan_with(text, &self.extra);
+        if hits.is_empty() {
+            return (Some(text.to_string()), Vec::new());
+        }
+        let kinds = hits.iter().map(|h| h.kind).collect();
+        match self.mode {
+            TextMode::Weglaten => (None, kinds),
+            TextMode::Maskeren => (Some(pii::mask(text, &hits)), kinds),
+        }
+    }
+
+    fn clean_field(
+        &self,
+        field: &mut Option<String>,
+        place: (&str, &str, &str),
+        log: &mut Vec<PiiLogEntry>,
+    ) {
+        let Some(text) = field.as_deref() else { return };
+        let (out, kinds) = self.clean(text);
+        let (bron, id, veld) = place;
+        for k in kinds {
+            log.push(PiiLogEntry {
+                bron: bron.into(),
+                id: id.into(),
+                veld: veld.into(),
+                soort: k,
+                waarschuwing: k.is_warning_only(),
+            });
+        }
+        *field = out;
+    }
+
+    /// Removes or masks personal data in every free-text field; returns the log.
+    pub fn scrub(&self, cases: &mut [Case], signals: &mut [Signal]) -> Vec<PiiLogEntry> {
+        let mut log = Vec::new();
+        let masker = self.with_mode(TextMode::Maskeren);
+        for c in cases.iter_mut() {
+            let id = c.casus_id.clone();
+            self.clean_field(
+                &mut c.samenvatting,
+                ("casussen", &id, "samenvatting"),
+                &mut log,
+            );
+            self.clean_field(
+                &mut c.geleerde_les,
+                ("casussen", &id, "geleerde_les"),
+                &mut log,
+            );
+            self.clean_field(
+                &mut c.doorverwezen_naar,
+                ("casussen", &id, "doorverwezen_naar"),
+                &mut log,
+            );
+        }
+        for s in signals.iter_mut() {
+            let id = s.signaal_id.clone();
+            self.clean_field(
+                &mut s.omschrijving,
+                ("signalen", &id, "omschrijving"),
+                &mut log,
+            );
+            self.clean_field(
+                &mut s.terugkoppeling,
+                ("signalen", &id, "terugkoppeling"),
+                &mut log,
+            );
+            // An owner is a role, not content: a name in it is masked, never the field dropped.
+            masker.clean_field(&mut s.eigenaar, ("signalen", &id, "eigenaar"), &mut log);
+        }
+        log
+    }
+}
+
+/// Cleans one text with the built-in detectors only: `None` when withheld; the kinds found.
 pub fn clean_text(text: &str, mode: TextMode) -> (Option<String>, Vec<PiiKind>) {
-    let hits = pii::scan(text);
-    if hits.is_empty() {
-        return (Some(text.to_string()), Vec::new());
-    }
-    let kinds = hits.iter().map(|h| h.kind).collect();
-    match mode {
-        TextMode::Weglaten => (None, kinds),
-        TextMode::Maskeren => (Some(pii::mask(text, &hits)), kinds),
-    }
-}
-
-fn clean_field(
-    field: &mut Option<String>,
-    bron: &str,
-    id: &str,
-    veld: &str,
-    mode: TextMode,
-    log: &mut Vec<PiiLogEntry>,
-) {
-    let Some(text) = field.as_deref() else { return };
-    let (out, kinds) = clean_text(text, mode);
-    for k in kinds {
-        log.push(PiiLogEntry {
-            bron: bron.into(),
-            id: id.into(),
-            veld: veld.into(),
-            soort: k,
-            waarschuwing: k.is_warning_only(),
-        });
-    }
-    *field = out;
-}
-
-/// Removes or masks personal data in every free-text field; returns the log.
-pub fn scrub(cases: &mut [Case], signals: &mut [Signal], mode: TextMode) -> Vec<PiiLogEntry> {
-    let mut log = Vec::new();
-    for c in cases.iter_mut() {
-        let id = c.casus_id.clone();
-        clean_field(
-            &mut c.samenvatting,
-            "casussen",
-            &id,
-            "samenvatting",
-            mode,
-            &mut log,
-        );
-        clean_field(
-            &mut c.geleerde_les,
-            "casussen",
-            &id,
-            "geleerde_les",
-            mode,
-            &mut log,
-        );
-        clean_field(
-            &mut c.doorverwezen_naar,
-            "casussen",
-            &id,
-            "doorverwezen_naar",
-            mode,
-            &mut log,
-        );
-    }
-    for s in signals.iter_mut() {
-        let id = s.signaal_id.clone();
-        clean_field(
-            &mut s.omschrijving,
-            "signalen",
-            &id,
-            "omschrijving",
-            mode,
-            &mut log,
-        );
-        clean_field(
-            &mut s.terugkoppeling,
-            "signalen",
-            &id,
-            "terugkoppeling",
-            mode,
-            &mut log,
-        );
-        clean_field(
-            &mut s.eigenaar,
-            "signalen",
-            &id,
-            "eigenaar",
-            TextMode::Maskeren,
-            &mut log,
-        );
-    }
-    log
+    Scrubber::new(mode, pii::Patronen::default()).clean(text)
 }
 
 /// The disclosure policy in plain Dutch with the configured thresholds filled in.

@@ -12,7 +12,7 @@
 //! # fn demo(an: &rodedraad::analyse::Analysis, cfg: &rodedraad::config::Config) {
 //! let (report, log) = publication::build(&publication::Inputs {
 //!     analysis: an, cfg, audience: Audience::Kamer, ledger: None, previous_versions: None,
-//! });
+//! }).unwrap();
 //! assert!(!report.intern);
 //! # }
 //! ```
@@ -23,9 +23,9 @@ use crate::analyse::Analysis;
 use crate::config::Config;
 use crate::model::{Case, Signal, SignalSource};
 use crate::nl;
-use crate::protect::kanon::{self, QuasiId, StoryDecision};
+use crate::protect::kanon::{self, QuasiId, StoryDecision, StoryText};
 use crate::protect::tables::{Audience, CellKind, Protector, PubCell, PubRow, PubTable};
-use crate::protect::{self, PiiLogEntry, TextMode};
+use crate::protect::{self, pii, PiiLogEntry, Scrubber, TextMode};
 use crate::register::LedgerSignal;
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
@@ -201,17 +201,18 @@ fn count_of(r: Option<&Record>) -> u64 {
 }
 
 /// Builds the report model for one audience.
-pub fn build(inp: &Inputs) -> (Report, ProtectLog) {
+pub fn build(inp: &Inputs) -> crate::error::Result<(Report, ProtectLog)> {
     let an = inp.analysis;
     let cfg = inp.cfg;
     let ind = &an.indicators;
     let b = &cfg.bescherming;
     let p = Protector::new(inp.audience, b.min_cel, b.min_noemer, b.nul_onderdrukken);
-    let mode = TextMode::from_config(cfg);
+    let scrubber = Scrubber::from_config(cfg)?;
+    let mode = scrubber.mode;
     let mut cases: Vec<Case> = an.cases.clone();
     let mut signals: Vec<Signal> = an.signals.clone();
     let mut log = ProtectLog {
-        persoonsgegevens: protect::scrub(&mut cases, &mut signals, mode),
+        persoonsgegevens: scrubber.scrub(&mut cases, &mut signals),
         ..Default::default()
     };
     let peil = ind.peildatum;
@@ -309,7 +310,7 @@ pub fn build(inp: &Inputs) -> (Report, ProtectLog) {
     let grafieken = charts_for(&cases, ind, &an.draden, &p, cfg, &mut tabellen);
     let (draden, draden_tabel) = draden_views(&an.draden, &cases, &signals, &p, inp, &mut log);
     let (signalen, signalen_status) =
-        signal_views(inp.ledger, period.start, peil, &p, mode, &mut log);
+        signal_views(inp.ledger, period.start, peil, &p, &scrubber, &mut log);
     let lessen = lessons(&cases, period.start, period.end);
     let kerncijfers = key_figures(ind, &p);
     let samenvatting = summary_sentences(ind, &draden, &p, period.title());
@@ -455,7 +456,7 @@ pub fn build(inp: &Inputs) -> (Report, ProtectLog) {
         open_casussen,
         persoonsgegevens,
     };
-    (report, log)
+    Ok((report, log))
 }
 
 /// Counts per category in this period and the previous one (categories sorted by label).
@@ -1052,7 +1053,7 @@ fn charts_for(
         let bars: Vec<Bar> = shown
             .iter()
             .map(|d| Bar {
-                label: d.label.clone(),
+                label: released_label(d, p.audience),
                 value: Some(d.n_casussen as f64),
                 group: match d.trend {
                     crate::analyse::threads::Trend::New => 4,
@@ -1095,6 +1096,41 @@ fn quasi(c: &Case) -> QuasiId {
     }
 }
 
+/// A thread's label as published. Labels are built from configured labels and, for text
+/// threads, from words of the summaries: for the public, a word that could be a name or
+/// personal data is left out, and a label from the configuration with personal data in it
+/// is not shown.
+fn released_label(d: &Thread, audience: Audience) -> String {
+    if audience == Audience::Intern {
+        return d.label.clone();
+    }
+    if d.soort == ThreadKind::Text {
+        let terms: Vec<&str> = d
+            .statistiek
+            .tekst_termen
+            .iter()
+            .map(String::as_str)
+            .filter(|t| pii::is_publishable_term(t))
+            .collect();
+        return if terms.is_empty() {
+            "Samenvattingen over een gedeeld onderwerp".into()
+        } else {
+            format!("Samenvattingen over: {}", terms.join(", "))
+        };
+    }
+    released_text(&d.label, audience)
+}
+
+/// Generated text with configured labels in it, as published: a text in which the
+/// detectors find personal data is not shown.
+fn released_text(text: &str, audience: Audience) -> String {
+    if audience == Audience::Intern || pii::scan(text).is_empty() {
+        text.to_string()
+    } else {
+        "(niet getoond: de tekst bevat mogelijk persoonsgegevens; controleer de labels in rodedraad.toml)".into()
+    }
+}
+
 fn recommendation(d: &Thread, cfg: &Config) -> String {
     let key = d.kenmerken.get("thema").or(d.kenmerken.get("thema_hoofd"));
     let by_id = cfg.aanbevelingen.get(&d.id);
@@ -1134,22 +1170,25 @@ fn draden_views(
             if c.verhaal_vrijgegeven != Some(true) || c.samenvatting.is_none() {
                 continue;
             }
-            match kanon::check_story(&quasi(c), &population, cfg.bescherming.k_verhaal) {
-                StoryDecision::Vrijgegeven => {
-                    verhaal = c.samenvatting.clone();
-                    log.verhalen
-                        .push(format!("{}: verhaal van {} vrijgegeven", d.id, c.casus_id));
+            let q = quasi(c);
+            let decision = kanon::check_story(&q, &population, cfg.bescherming.k_verhaal);
+            let text = c.samenvatting.as_deref().unwrap_or_default();
+            // A generalised story loses the sentences about what it leaves out; a story whose
+            // text that does not change is withheld.
+            match kanon::story_text(text, &q, &decision, &cfg.taxonomie) {
+                StoryText::Publiceren { tekst } => {
+                    log.verhalen.push(match &decision {
+                        StoryDecision::Gegeneraliseerd { weggelaten } => format!(
+                            "{}: verhaal van {} verteld zonder {} (zinnen daarover weggelaten)",
+                            d.id,
+                            c.casus_id,
+                            weggelaten.join(", ")
+                        ),
+                        _ => format!("{}: verhaal van {} vrijgegeven", d.id, c.casus_id),
+                    });
+                    verhaal = Some(tekst);
                 }
-                StoryDecision::Gegeneraliseerd { weggelaten } => {
-                    verhaal = c.samenvatting.clone();
-                    log.verhalen.push(format!(
-                        "{}: verhaal van {} verteld zonder {}",
-                        d.id,
-                        c.casus_id,
-                        weggelaten.join(", ")
-                    ));
-                }
-                StoryDecision::Weggelaten { reden } => {
+                StoryText::Achterhouden { reden } => {
                     log.verhalen.push(format!(
                         "{}: verhaal van {} weggelaten: {reden}",
                         d.id, c.casus_id
@@ -1173,12 +1212,15 @@ fn draden_views(
         views.push(DraadView {
             id: d.id.clone(),
             soort: soort.into(),
-            label: d.label.clone(),
-            uitleg: threads::explain(d, cfg, &|f| match f {
-                Figure::Count(v) => p.count(v).tekst,
-                Figure::Mean { sum, .. } if p.is_small(sum.round() as u64) => ".".into(),
-                Figure::Mean { mean, .. } => nl::dec(mean, 1),
-            }),
+            label: released_label(d, p.audience),
+            uitleg: released_text(
+                &threads::explain(d, cfg, &|f| match f {
+                    Figure::Count(v) => p.count(v).tekst,
+                    Figure::Mean { sum, .. } if p.is_small(sum.round() as u64) => ".".into(),
+                    Figure::Mean { mean, .. } => nl::dec(mean, 1),
+                }),
+                p.audience,
+            ),
             omvang: format!("{} casussen", n.tekst),
             aandragers: format!("{} aandragers", p.count(d.n_aandragers as u64).tekst),
             trend: d.trend.dutch().into(),
@@ -1254,7 +1296,7 @@ fn signal_views(
     start: NaiveDate,
     peil: NaiveDate,
     p: &Protector,
-    mode: TextMode,
+    scrubber: &Scrubber,
     log: &mut ProtectLog,
 ) -> (Vec<SignalView>, String) {
     let Some(ledger) = ledger else {
@@ -1280,7 +1322,7 @@ fn signal_views(
     for l in earlier.into_iter().take(MAX_SIGNALS) {
         let s = &l.signal;
         let clean = |t: &Option<String>, veld: &str, log: &mut ProtectLog| -> Option<String> {
-            let (out, kinds) = protect::clean_text(t.as_deref()?, mode);
+            let (out, kinds) = scrubber.clean(t.as_deref()?);
             for k in kinds {
                 log.persoonsgegevens.push(PiiLogEntry {
                     bron: "register".into(),
@@ -1302,10 +1344,9 @@ fn signal_views(
             (Some(t), None) => t,
             (None, _) => "nog geen terugkoppeling".into(),
         };
-        let (eig, _) = protect::clean_text(
-            s.eigenaar.as_deref().unwrap_or("nog niet toegewezen"),
-            TextMode::Maskeren,
-        );
+        let (eig, _) = scrubber
+            .with_mode(TextMode::Maskeren)
+            .clean(s.eigenaar.as_deref().unwrap_or("nog niet toegewezen"));
         out.push(SignalView {
             id: s.signaal_id.clone(),
             onderwerp: shorten(&onderwerp, 200),

@@ -248,6 +248,11 @@ mod tests {
         assert!(!PiiKind::Bsn.is_warning_only());
         for k in PiiKind::ALL {
             assert_eq!(PiiKind::from_code(k.code()), Some(k));
+            assert!(
+                crate::config::PII_KIND_CODES.contains(&k.code()),
+                "{}",
+                k.code()
+            );
             assert_eq!(
                 serde_json::to_string(&k).unwrap(),
                 format!("\"{}\"", k.code())

@@ -1,7 +1,7 @@
 //! Extra detectors from the configuration (`[bescherming] patronen`), for exports from
-//! elsewhere: each a regular expression with the kind of personal data it finds. They are
-//! compiled once, when the configuration is read; a wrong kind or expression is a
-//! configuration error in Dutch.
+//! elsewhere: each a regular expression with the kind of personal data it finds. The
+//! configuration checks them when it is read (a wrong kind or expression is a configuration
+//! error in Dutch); [`Patronen::new`] compiles them for the scrubber.
 //!
 //! ```
 //! use rodedraad::protect::pii::{scan_with, Patronen, PatroonSpec, PiiKind};
@@ -16,17 +16,8 @@
 
 use super::{PiiHit, PiiKind};
 use regex::Regex;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// One configured pattern as written in the configuration.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PatroonSpec {
-    /// Kind of personal data: bsn, iban, telefoon, email, postcode, geboortedatum,
-    /// kenteken, naam or overig.
-    pub soort: String,
-    /// Regular expression (Rust `regex` syntax).
-    pub patroon: String,
-}
+pub use crate::config::PatroonSpec;
 
 #[derive(Debug, Clone)]
 struct Compiled {
@@ -99,19 +90,6 @@ impl PartialEq for Patronen {
     }
 }
 
-impl Serialize for Patronen {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.specs().serialize(s)
-    }
-}
-
-impl<'de> Deserialize<'de> for Patronen {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let specs = Vec::<PatroonSpec>::deserialize(d)?;
-        Patronen::new(specs).map_err(serde::de::Error::custom)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -144,19 +122,27 @@ mod tests {
     }
 
     #[test]
-    fn round_trips_through_toml() {
-        #[derive(Serialize, Deserialize)]
-        struct Wrap {
-            patronen: Patronen,
-        }
-        let w: Wrap =
-            toml::from_str(r#"patronen = [{ soort = "overig", patroon = '\bX[0-9]{6}\b' }]"#)
-                .unwrap();
-        assert_eq!(w.patronen.specs()[0].soort, "overig");
-        let back = toml::to_string(&w).unwrap();
-        let again: Wrap = toml::from_str(&back).unwrap();
-        assert!(w.patronen == again.patronen);
-        let bad = toml::from_str::<Wrap>(r#"patronen = [{ soort = "x", patroon = "y" }]"#);
-        assert!(bad.is_err());
+    fn the_configuration_checks_and_carries_the_patterns() {
+        let cfg = crate::config::Config::from_toml_str(
+            "[bescherming]\npatronen = [{ soort = \"overig\", patroon = '\\bX[0-9]{6}\\b' }]\n",
+        )
+        .unwrap();
+        let extra = Patronen::new(cfg.bescherming.patronen.clone()).unwrap();
+        assert_eq!(extra.specs()[0].soort, "overig");
+        assert_eq!(
+            super::super::scan_with("code X123456 bekend", &extra).len(),
+            1
+        );
+        let bad = crate::config::Config::from_toml_str(
+            "[bescherming]\npatronen = [{ soort = \"x\", patroon = \"y\" }]\n",
+        );
+        assert!(bad.unwrap_err().to_string().contains("onbekende soort"));
+        let bad = crate::config::Config::from_toml_str(
+            "[bescherming]\npatronen = [{ soort = \"naam\", patroon = \"(\" }]\n",
+        );
+        assert!(bad
+            .unwrap_err()
+            .to_string()
+            .contains("geen geldige reguliere expressie"));
     }
 }
