@@ -395,9 +395,7 @@ mod tests {
         let per_table = sys.table_statuses(&outcome);
         assert_eq!(per_table[0][0], CellStatus::Primary);
         // a shared cell has one status everywhere
-        for c in 6..9 {
-            assert_eq!(per_table[0][c], per_table[1][c]);
-        }
+        assert_eq!(per_table[0][6..9], per_table[1][6..9]);
         assert_eq!(per_table[2][0], per_table[0][8]);
     }
 
