@@ -131,15 +131,14 @@ impl Model {
         self.reach(start, ratios_shown, |d| hidden[d])
     }
 
-    /// LP bounds `(lo, hi)` of each target over one hidden component; `hi` is infinite
-    /// when unbounded, both NaN when the solver fails.
-    pub fn bounds(
+    /// The rows a reader knows over one hidden component, in local variables (the
+    /// position of a cell in `comp`), visible cells moved to the bounds.
+    fn component_rows(
         &self,
         comp: &[usize],
-        targets: &[usize],
         hidden: &[bool],
         ratios_shown: &[bool],
-    ) -> Vec<(f64, f64)> {
+    ) -> (Vec<Row>, Vec<usize>) {
         let mut local = vec![usize::MAX; self.len()];
         for (j, &c) in comp.iter().enumerate() {
             local[c] = j;
@@ -150,24 +149,29 @@ impl Model {
             .collect();
         row_ids.sort_unstable();
         row_ids.dedup();
-        let rows: Vec<Row> = row_ids
+        let rows = row_ids
             .iter()
             .map(|&k| self.substitute(&self.rows[k], &local, hidden))
             .collect();
-        let var_bounds = vec![(0.0, f64::INFINITY); comp.len()];
+        (rows, local)
+    }
+
+    /// LP bounds `(lo, hi)` of each target over one hidden component; `hi` is infinite
+    /// when unbounded, both NaN when the solver fails.
+    pub fn bounds(
+        &self,
+        comp: &[usize],
+        targets: &[usize],
+        hidden: &[bool],
+        ratios_shown: &[bool],
+    ) -> Vec<(f64, f64)> {
+        let (rows, local) = self.component_rows(comp, hidden, ratios_shown);
+        let vars = vec![(0.0, f64::INFINITY); comp.len()];
         targets
             .iter()
             .map(|&t| {
-                let obj = [(local[t], 1.0)];
-                let lo = match solve(&var_bounds, &rows, &obj, Sense::Min) {
-                    Outcome::Optimal { value, .. } => value,
-                    _ => f64::NAN,
-                };
-                let hi = match solve(&var_bounds, &rows, &obj, Sense::Max) {
-                    Outcome::Optimal { value, .. } => value,
-                    Outcome::Unbounded => f64::INFINITY,
-                    Outcome::Failed => f64::NAN,
-                };
+                let lo = extreme(&vars, &rows, local[t], Sense::Min);
+                let hi = extreme(&vars, &rows, local[t], Sense::Max);
                 if lo.is_nan() || hi.is_nan() {
                     (f64::NAN, f64::NAN)
                 } else {
@@ -175,6 +179,29 @@ impl Model {
                 }
             })
             .collect()
+    }
+
+    /// Whether each target keeps an interval of at least `width`. The true value lies
+    /// in the interval, so a maximum `width` above it settles the question without the
+    /// minimum; only the other cases solve both programmes.
+    pub fn safe(
+        &self,
+        comp: &[usize],
+        targets: &[usize],
+        hidden: &[bool],
+        ratios_shown: &[bool],
+        width: u64,
+    ) -> bool {
+        let (rows, local) = self.component_rows(comp, hidden, ratios_shown);
+        let vars = vec![(0.0, f64::INFINITY); comp.len()];
+        targets.iter().all(|&t| {
+            let hi = extreme(&vars, &rows, local[t], Sense::Max);
+            if is_protected((self.values[t], hi), width) {
+                return true;
+            }
+            let lo = extreme(&vars, &rows, local[t], Sense::Min);
+            is_protected((lo, hi), width)
+        })
     }
 
     /// A row over the hidden cells of a component, visible cells moved to the bounds.
@@ -208,6 +235,15 @@ impl Model {
             }
         }
         out
+    }
+}
+
+/// The optimum of one cell (a local variable): infinite when unbounded, NaN on failure.
+fn extreme(vars: &[(f64, f64)], rows: &[Row], var: usize, sense: Sense) -> f64 {
+    match solve(vars, rows, &[(var, 1.0)], sense) {
+        Outcome::Optimal { value, .. } => value,
+        Outcome::Unbounded if sense == Sense::Max => f64::INFINITY,
+        _ => f64::NAN,
     }
 }
 
