@@ -56,6 +56,12 @@ fn assert_safe(sys: &LinkedSystem, policy: &Policy) -> Result<(), TestCaseError>
             }
         }
     }
+    for (r, ratio) in sys.ratios.iter().enumerate() {
+        let (num, den) = (sys.table.values[ratio.num], sys.table.values[ratio.den]);
+        if outcome.ratios_shown[r] {
+            prop_assert!(policy.ratio_allowed(num, den), "{} of {} shown", num, den);
+        }
+    }
     prop_assert!(sys.violations(policy, &outcome).is_empty());
     Ok(())
 }
@@ -156,6 +162,21 @@ proptest! {
     fn linked_pairs_are_protected_together((a, b) in linked_pair(), zero in any::<bool>()) {
         let (sys, _, _) = pair_system(&a, &b);
         assert_safe(&sys, &policy(zero, SecondaryCost::Value))?;
+    }
+
+    /// Percentages of every inner cell over its row total (one decimal), wanted beside
+    /// the table: the rule decides which may be shown, the attacker uses those.
+    #[test]
+    fn tables_with_percentages_are_protected(cells in small_table(), cost in cost()) {
+        let (t, rows, cols) = table_2d(&cells);
+        let mut builder = SystemBuilder::new();
+        let tr = builder.add_table("t", &t);
+        for i in 0..rows - 1 {
+            for j in 0..cols - 1 {
+                builder.percentage(tr.cell(i * cols + j), tr.cell(i * cols + cols - 1), 1);
+            }
+        }
+        assert_safe(&builder.build().unwrap(), &policy(false, cost))?;
     }
 
     /// Exact integer bounds by enumeration lie within the LP bounds; on a plain 2D table

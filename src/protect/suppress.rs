@@ -586,16 +586,22 @@ pub fn collapse_small(
     min_cel: u64,
     overig_label: &str,
 ) -> (Vec<(String, u64)>, Vec<String>) {
+    // the one rule for "small", with zeros left alone
+    let small = Policy {
+        min_cel,
+        suppress_zero: false,
+        ..Policy::default()
+    };
     let mut merged = vec![false; items.len()];
     let mut total = 0u64;
     for (i, (_, v)) in items.iter().enumerate() {
-        if *v > 0 && *v < min_cel {
+        if small.is_primary(*v) {
             merged[i] = true;
             total += v;
         }
     }
     if merged.iter().any(|&m| m) {
-        while total < min_cel {
+        while small.is_primary(total) {
             let next = (0..items.len())
                 .filter(|&i| !merged[i] && items[i].1 > 0)
                 .min_by_key(|&i| (items[i].1, i));
