@@ -45,6 +45,8 @@ fn assert_safe(sys: &LinkedSystem, policy: &Policy) -> Result<(), TestCaseError>
         prop_assert_eq!(s == CellStatus::Primary, policy.is_primary(v), "cell {}", c);
         if let Some(b) = bounds[c] {
             prop_assert!(protected_width(b) >= 1.0, "cell {} exact: {:?}", c, b);
+            // the audit's view: without knowing why, no hidden cell may look small
+            prop_assert!(policy.hidden_cell_safe(b), "cell {} = {} in {:?}", c, v, b);
             if s == CellStatus::Primary {
                 prop_assert!(
                     is_protected(b, policy.required_width()),

@@ -121,6 +121,23 @@ impl Policy {
         self.protection_width.unwrap_or(self.min_cel).max(1)
     }
 
+    /// Whether a hidden cell with the attacker's `bounds` gives nothing away when the
+    /// checker does not know why it is hidden (the audit of a published file): its
+    /// interval is at least the protection width wide, or the reader can only conclude
+    /// that it is not small (its lower bound is at least `min_cel`).
+    ///
+    /// ```
+    /// use rodedraad::protect::suppress::Policy;
+    /// let p = Policy::default();
+    /// assert!(p.hidden_cell_safe((0.0, 5.0))); // width 5
+    /// assert!(p.hidden_cell_safe((12.0, 14.0))); // narrow, but certainly not small
+    /// assert!(!p.hidden_cell_safe((2.0, 6.0))); // could be a small count, width 4
+    /// ```
+    pub fn hidden_cell_safe(&self, bounds: (f64, f64)) -> bool {
+        is_protected(bounds, self.required_width())
+            || (!bounds.0.is_nan() && (bounds.0 - 1e-6).ceil() >= self.min_cel as f64)
+    }
+
     /// Whether a percentage (or an interval) `num / den` may be shown: the numerator and
     /// its complement `den - num` are each not small ([`Policy::is_primary`]: 0 or at
     /// least `min_cel` by default) and the denominator is at least `min_noemer` (and

@@ -83,6 +83,7 @@ struct Optimiser<'a> {
     weight: Vec<f64>,
     /// Cells the deviation LP may not move (a secondary cell on trial in `improve`).
     banned: Vec<bool>,
+    policy: Policy,
 }
 
 impl LinkedSystem {
@@ -99,6 +100,7 @@ impl LinkedSystem {
         opt.show_pinned();
         // the attacker has the last word: anything still open is closed by hiding more
         opt.secure();
+        opt.secure_secondaries();
         opt.result()
     }
 
@@ -160,6 +162,7 @@ impl<'a> Optimiser<'a> {
             model: Model::new(sys),
             width: policy.required_width(),
             banned: vec![false; status.len()],
+            policy: policy.clone(),
             status,
             ratios,
             weight,
@@ -238,6 +241,26 @@ impl<'a> Optimiser<'a> {
             }
         }
         all
+    }
+
+    /// Widens secondary cells that could pass for a small count: a checker that does not
+    /// know why a cell is hidden ([`Policy::hidden_cell_safe`]) must not see a narrow
+    /// interval reaching below `min_cel`. Rare (never seen on random 2D tables), but
+    /// not ruled out by construction.
+    fn secure_secondaries(&mut self) {
+        let iv = self.model.attack(&self.hidden(), &self.ratios_shown());
+        let open: Vec<usize> = (0..self.status.len())
+            .filter(|&c| self.status[c] == CellStatus::Secondary)
+            .filter(|&c| iv[c].is_some_and(|b| !self.policy.hidden_cell_safe(b)))
+            .collect();
+        for s in open {
+            loop {
+                let b = self.bounds(s);
+                if self.policy.hidden_cell_safe(b) || !self.widen(s, b) {
+                    break;
+                }
+            }
+        }
     }
 
     /// What the policy minimises: the weights of the secondary cells and of the
@@ -747,5 +770,29 @@ mod tests {
             attack(&t, &hidden_cells_mask(&s))[0].unwrap(),
             (0.0, 18.0)
         ));
+    }
+
+    #[test]
+    fn a_narrow_secondary_that_could_be_small_is_widened() {
+        // 5 + 40 = 45 with "1 in 10" shown (5 / 45 per ten, no decimals: 1,1 -> 1, so
+        // the 5 lies within [0,05 * 45, 0,15 * 45] = [2,25, 6,75]). With the 5 and the
+        // 40 hidden as secondary cells, a checker sees a hidden cell in [2,25, 6,75]:
+        // it could be a small count, only 3 wide.
+        let mut b = SystemBuilder::new();
+        let t = b.add_table("a", &line(&[5, 40]));
+        b.ratio(t.cell(0), t.cell(2), 10.0, 0);
+        let sys = b.build().unwrap();
+        let policy = Policy::default();
+        let mut opt = Optimiser::new(&sys, &policy);
+        assert_eq!(opt.ratios, vec![RatioState::Shown]);
+        opt.status[0] = CellStatus::Secondary;
+        opt.status[1] = CellStatus::Secondary;
+        let before = opt.bounds(0);
+        assert!(close(before, (2.25, 6.75)));
+        assert!(!policy.hidden_cell_safe(before));
+        opt.secure_secondaries();
+        // cheapest: break the ratio (6 per unit) rather than hide the 45 (46)
+        assert_eq!(opt.ratios, vec![RatioState::Secondary]);
+        assert!(policy.hidden_cell_safe(opt.bounds(0)));
     }
 }
