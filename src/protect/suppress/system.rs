@@ -12,7 +12,7 @@
 //!
 //! ```
 //! use rodedraad::protect::suppress::{table_2d, CellStatus, Policy, SystemBuilder};
-//! // Two tables share the column totals (cells 6, 7 and 8 of each 2 x 2 layout).
+//! // Two tables share the column totals (cells 6, 7 and 8 of each layout with totals).
 //! let (a, _, _) = table_2d(&[vec![3, 9], vec![12, 20]]);
 //! let (b, _, _) = table_2d(&[vec![10, 20], vec![5, 9]]);
 //! let mut builder = SystemBuilder::new();
@@ -157,8 +157,14 @@ pub struct SystemBuilder {
 struct RawRatio {
     num: usize,
     den: usize,
-    scale: f64,
-    decimals: u32,
+    shown: Shown,
+}
+
+/// How a ratio is shown: rounded here, or as the renderer gave it.
+#[derive(Debug, Clone, Copy)]
+enum Shown {
+    Rounded { scale: f64, decimals: u32 },
+    Given { value: f64, half_width: f64 },
 }
 
 impl SystemBuilder {
@@ -248,13 +254,31 @@ impl SystemBuilder {
     }
 
     /// A ratio `scale * num / den` shown with `decimals` decimals (a mean per person:
-    /// scale 1). Returns its index in [`LinkedSystem::ratios`].
+    /// scale 1), rounded half away from zero. Returns its index in
+    /// [`LinkedSystem::ratios`].
     pub fn ratio(&mut self, num: CellRef, den: CellRef, scale: f64, decimals: u32) -> usize {
+        self.push_ratio(num, den, Shown::Rounded { scale, decimals })
+    }
+
+    /// A ratio exactly as the renderer shows it: `value` (a fraction, so 0,079 for
+    /// "7,9%") with the rounding half-width (0,0005 for one decimal of a percentage).
+    /// Use this when the renderer rounds differently from [`SystemBuilder::ratio`]: the
+    /// attacker must see the very number the reader sees.
+    pub fn shown_ratio(
+        &mut self,
+        num: CellRef,
+        den: CellRef,
+        value: f64,
+        half_width: f64,
+    ) -> usize {
+        self.push_ratio(num, den, Shown::Given { value, half_width })
+    }
+
+    fn push_ratio(&mut self, num: CellRef, den: CellRef, shown: Shown) -> usize {
         let r = RawRatio {
             num: self.raw(num),
             den: self.raw(den),
-            scale,
-            decimals,
+            shown,
         };
         self.ratios.push(r);
         self.ratios.len() - 1
@@ -317,9 +341,13 @@ impl SystemBuilder {
             .iter()
             .map(|r| {
                 let (num, den) = (map[r.num], map[r.den]);
-                let (value, half_width) =
-                    Ratio::rounded(values[num], values[den], r.scale, r.decimals)
-                        .unwrap_or((0.0, f64::INFINITY));
+                let (value, half_width) = match r.shown {
+                    Shown::Rounded { scale, decimals } => {
+                        Ratio::rounded(values[num], values[den], scale, decimals)
+                            .unwrap_or((0.0, f64::INFINITY))
+                    }
+                    Shown::Given { value, half_width } => (value, half_width),
+                };
                 Ratio {
                     num,
                     den,
@@ -431,5 +459,28 @@ mod tests {
         let outcome = sys.protect(&Policy::default());
         assert_eq!(outcome.cells[4], CellStatus::Unpublished);
         assert!(outcome.cells[..4].iter().all(|&s| s == CellStatus::Shown));
+    }
+
+    #[test]
+    fn a_ratio_as_the_renderer_shows_it() {
+        // 30 + 8 = 38 with "78,9%" given: 30 lies in [0,7885 * 38, 0,7895 * 38] =
+        // [29,963, 30,001] when 30 and 8 are hidden
+        let mut builder = SystemBuilder::new();
+        let t = builder.add_table(
+            "a",
+            &LinkedTable {
+                values: vec![30, 8, 38],
+                equations: vec![Equation {
+                    total: 2,
+                    parts: vec![0, 1],
+                }],
+            },
+        );
+        let r = builder.shown_ratio(t.cell(0), t.cell(2), 0.789, 0.0005);
+        let sys = builder.build().unwrap();
+        assert_eq!(sys.ratios[r].value, 0.789);
+        let iv = super::super::attack_system(&sys, &[true, true, false], &[true]);
+        let (lo, hi) = iv[0].unwrap();
+        assert!((lo - 29.963).abs() < 1e-6 && (hi - 30.001).abs() < 1e-6);
     }
 }
