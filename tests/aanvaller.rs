@@ -523,22 +523,44 @@ fn report_system() -> (LinkedSystem, usize) {
     let thema = b.add_table("themas", &t5);
     let head = b.add_figure("kop-signalen", *t5.values.last().unwrap());
     b.same(head, thema.cell(t5.values.len() - 1));
-    // 6-12. seven more cross tables per dienst of 8 x 3 that share the dienst margin
-    // with tables 1 and 2 through their row totals being independent counts
-    for k in 0..7 {
-        let cells = rng.table(diensten, 3, 25);
-        let (t, _, _) = table_2d(&cells);
-        let r = b.add_table(&format!("kruistabel-{k}"), &t);
+    // 6-9. four cross tables that split the intake per dienst another way (kanaal,
+    // doelgroep, ...): row totals and grand total equal the dienst totals
+    for k in 0..4 {
+        let cells: Vec<Vec<u64>> = (0..diensten)
+            .map(|i| {
+                let total = t1.values[i * c1 + 4];
+                let a = total * (rng.next(10) % 5 + 2) / 10;
+                let b2 = (total - a) * (rng.next(10) % 5 + 2) / 10;
+                vec![a, b2, total - a - b2]
+            })
+            .collect();
+        let (t, _, c) = table_2d(&cells);
+        let r = b.add_table(&format!("instroom-verdeling-{k}"), &t);
+        for i in 0..=diensten {
+            let total = if i < diensten {
+                dienst_total(i)
+            } else {
+                kwartaal.cell(diensten * c1 + 4)
+            };
+            b.same(r.cell(i * c + 3), total);
+        }
         // a percentage of the first column over the grand total
+        b.percentage(r.cell(diensten * c), r.cell(diensten * c + 3), 1);
+    }
+    // 10-12. three tables of other counts (signals) with a percentage each
+    for k in 0..3 {
+        let (t, _, _) = table_2d(&rng.table(diensten, 3, 25));
+        let r = b.add_table(&format!("signalen-{k}"), &t);
         let n = t.values.len();
-        b.percentage(r.cell((t.values.len() / 4) - 4), r.cell(n - 1), 1);
+        b.percentage(r.cell(n - 4), r.cell(n - 1), 1);
     }
     // 13. percentages of the cohort columns over their quarter
     for j in 0..4 {
         b.percentage(cohorten.cell(j * c4), cohorten.cell(j * c4 + 3), 1);
     }
     let sys = b.build().unwrap();
-    (sys, 5 + 4 + 1 + 7 - 2)
+    let tables = sys.tables.len();
+    (sys, tables)
 }
 
 /// The policy cost of a suppression: per secondary cell its value + 1 (or 1).
