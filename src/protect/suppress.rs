@@ -141,7 +141,9 @@ impl Policy {
     /// Whether a percentage (or an interval) `num / den` may be shown: the numerator and
     /// its complement `den - num` are each not small ([`Policy::is_primary`]: 0 or at
     /// least `min_cel` by default) and the denominator is at least `min_noemer` (and
-    /// positive). With `den` shown, a percentage gives `num` and `den - num` away.
+    /// positive). With `den` shown, a percentage gives `num` and `den - num` away. For a
+    /// ratio that is not a share (`num > den`, a mean per person) the complement means
+    /// nothing and only the other two rules apply.
     ///
     /// ```
     /// use rodedraad::protect::suppress::Policy;
@@ -150,13 +152,14 @@ impl Policy {
     /// assert!(!p.ratio_allowed(13, 15)); // 86,7% of 15: the complement 2 is small
     /// assert!(p.ratio_allowed(0, 12) && p.ratio_allowed(12, 12) && p.ratio_allowed(5, 10));
     /// assert!(!p.ratio_allowed(5, 9)); // denominator below 10
+    /// // not a share (a mean of 2,3 per person): no complement, the same other rules
+    /// assert!(p.ratio_allowed(23, 10) && !p.ratio_allowed(23, 9));
     /// ```
     pub fn ratio_allowed(&self, num: u64, den: u64) -> bool {
-        num <= den
-            && den > 0
+        den > 0
             && den >= self.min_noemer
             && !self.is_primary(num)
-            && !self.is_primary(den - num)
+            && (num > den || !self.is_primary(den - num))
     }
 }
 

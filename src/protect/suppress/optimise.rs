@@ -141,7 +141,7 @@ impl<'a> Optimiser<'a> {
             .iter()
             .map(|r| {
                 let (num, den) = (values[r.num], values[r.den]);
-                if num <= den && policy.ratio_allowed(num, den) {
+                if policy.ratio_allowed(num, den) {
                     RatioState::Shown
                 } else {
                     RatioState::Rule
