@@ -1,15 +1,23 @@
-//! Disclosure control for tables with totals: primary and secondary cell suppression.
+//! Disclosure control for linked tables: primary and optimised secondary suppression,
+//! proved by an LP attacker.
 //!
 //! A [`LinkedTable`] is a flat list of cell values plus additivity equations
-//! (`total = sum of parts`). [`suppress`] marks small cells as [`CellStatus::Primary`]
-//! and then hides extra cells ([`CellStatus::Secondary`]) until no hidden cell can be
-//! recomputed from the visible cells and the totals. [`recoverable`] is the independent
-//! check used by both `suppress` and the audit: it reports every hidden cell whose exact
-//! value follows from what is published.
+//! (`total = sum of parts`). Small counts ([`Policy::is_primary`]) are
+//! [`CellStatus::Primary`]; [`suppress`] then hides as little as it can
+//! ([`CellStatus::Secondary`], chosen by a linear programme, see [`optimise`]) until the
+//! attacker ([`attack`]) proves that a reader can narrow no primary cell to an interval
+//! narrower than the protection width ([`Policy::required_width`], `min_cel` by
+//! default). Several tables that share cells, headline figures, balances and shown
+//! percentages are protected together as one [`LinkedSystem`] ([`SystemBuilder`]).
+//! [`recoverable`] is the older, independent exactness check used by the audit: it
+//! reports every hidden cell whose exact value follows from what is published.
 //!
 //! ```
-//! use rodedraad::protect::suppress::{recoverable, suppress, table_2d, CellStatus, Policy};
+//! use rodedraad::protect::suppress::{attack, is_protected, suppress, table_2d, CellStatus, Policy};
 //! // 2 x 2 inner table with one small cell; totals are appended by `table_2d`.
+//! //  2 10 | 12
+//! //  8 12 | 20
+//! // 10 22 | 32
 //! let (table, _rows, cols) = table_2d(&[vec![2, 10], vec![8, 12]]);
 //! let status = suppress(&table, &Policy::default());
 //! assert_eq!(status[0], CellStatus::Primary); // the 2
@@ -18,10 +26,21 @@
 //! assert_eq!(status[cols], CellStatus::Secondary);
 //! assert_eq!(status[cols + 1], CellStatus::Secondary);
 //! let hidden: Vec<bool> = status.iter().map(|s| *s != CellStatus::Shown).collect();
-//! assert!(recoverable(&table, &hidden).is_empty());
+//! // the reader knows only that the 2 lies in [0, 10]
+//! let bounds = attack(&table, &hidden)[0].unwrap();
+//! assert!(is_protected(bounds, 5));
 //! ```
 
 use std::collections::BTreeSet;
+
+mod attack;
+mod lp;
+pub mod optimise;
+mod system;
+
+pub use attack::{attack, attack_system, is_protected, protected_width};
+pub use optimise::Protection;
+pub use system::{CellRef, LinkedSystem, Ratio, SystemBuilder, TableRef};
 
 /// Cells with values plus additivity equations.
 #[derive(Debug, Clone)]
@@ -47,6 +66,19 @@ pub enum CellStatus {
     Primary,
     /// Hidden to protect a primary cell against recomputation from totals.
     Secondary,
+    /// Never published (an auxiliary sum of a balance, a cell a table does not print).
+    Unpublished,
+}
+
+/// What the optimiser minimises when it picks secondary cells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SecondaryCost {
+    /// The total value of the hidden cells (tau-Argus' default for frequency tables):
+    /// small cells go first, totals stay visible where possible.
+    #[default]
+    Value,
+    /// The number of hidden cells (smaller values break ties).
+    Count,
 }
 
 /// Suppression policy.
@@ -56,6 +88,13 @@ pub struct Policy {
     pub min_cel: u64,
     /// When true a 0 is primary unsafe too. Default false: a 0 is shown.
     pub suppress_zero: bool,
+    /// Smallest denominator of a shown percentage or interval. Default 10.
+    pub min_noemer: u64,
+    /// Width the attacker's interval of a primary cell must have at least (the
+    /// protection level). `None`: `min_cel`.
+    pub protection_width: Option<u64>,
+    /// What the secondary suppression minimises.
+    pub cost: SecondaryCost,
 }
 
 impl Default for Policy {
@@ -63,99 +102,75 @@ impl Default for Policy {
         Policy {
             min_cel: 5,
             suppress_zero: false,
+            min_noemer: 10,
+            protection_width: None,
+            cost: SecondaryCost::default(),
         }
     }
 }
 
 impl Policy {
-    /// The one rule for a primary unsafe cell: `0 < v < min_cel`, or 0 when zeros are suppressed.
+    /// The one rule for "small": `0 < v < min_cel`, or `v == 0` when zeros are
+    /// suppressed too.
     pub fn is_primary(&self, v: u64) -> bool {
         (v > 0 && v < self.min_cel) || (v == 0 && self.suppress_zero)
+    }
+
+    /// The protection width (at least 1: a hidden cell is never exact).
+    pub fn required_width(&self) -> u64 {
+        self.protection_width.unwrap_or(self.min_cel).max(1)
+    }
+
+    /// Whether a hidden cell with the attacker's `bounds` gives nothing away when the
+    /// checker does not know why it is hidden (the audit of a published file): its
+    /// interval is at least the protection width wide, or the reader can only conclude
+    /// that it is not small (its lower bound is at least `min_cel`).
+    ///
+    /// ```
+    /// use rodedraad::protect::suppress::Policy;
+    /// let p = Policy::default();
+    /// assert!(p.hidden_cell_safe((0.0, 5.0))); // width 5
+    /// assert!(p.hidden_cell_safe((12.0, 14.0))); // narrow, but certainly not small
+    /// assert!(!p.hidden_cell_safe((2.0, 6.0))); // could be a small count, width 4
+    /// ```
+    pub fn hidden_cell_safe(&self, bounds: (f64, f64)) -> bool {
+        is_protected(bounds, self.required_width())
+            || (!bounds.0.is_nan() && (bounds.0 - 1e-6).ceil() >= self.min_cel as f64)
+    }
+
+    /// Whether a percentage (or an interval) `num / den` may be shown: the numerator and
+    /// its complement `den - num` are each not small ([`Policy::is_primary`]: 0 or at
+    /// least `min_cel` by default) and the denominator is at least `min_noemer` (and
+    /// positive). With `den` shown, a percentage gives `num` and `den - num` away. For a
+    /// ratio that is not a share (`num > den`, a mean per person) the complement means
+    /// nothing and only the other two rules apply.
+    ///
+    /// ```
+    /// use rodedraad::protect::suppress::Policy;
+    /// let p = Policy::default(); // min_cel 5, min_noemer 10
+    /// assert!(!p.ratio_allowed(3, 38)); // 7,9% of 38: the 3 is small
+    /// assert!(!p.ratio_allowed(13, 15)); // 86,7% of 15: the complement 2 is small
+    /// assert!(p.ratio_allowed(0, 12) && p.ratio_allowed(12, 12) && p.ratio_allowed(5, 10));
+    /// assert!(!p.ratio_allowed(5, 9)); // denominator below 10
+    /// // not a share (a mean of 2,3 per person): no complement, the same other rules
+    /// assert!(p.ratio_allowed(23, 10) && !p.ratio_allowed(23, 9));
+    /// ```
+    pub fn ratio_allowed(&self, num: u64, den: u64) -> bool {
+        den > 0
+            && den >= self.min_noemer
+            && !self.is_primary(num)
+            && (num > den || !self.is_primary(den - num))
     }
 }
 
 const EPS: f64 = 1e-9;
 
-/// Primary and secondary suppression.
-///
-/// Primary: `0 < v < min_cel` (and `v == 0` when `suppress_zero`). Secondary: a greedy
-/// heuristic. First, while some equation has exactly one hidden cell, hide one visible
-/// cell of that equation (preferring non-zero cells, then cells that also close another
-/// such equation, then the smallest value, then the lowest index). Then, while
-/// [`recoverable`] still reports a cell, hide the neighbouring cell that leaves the fewest
-/// recoverable cells (ties: non-zero, smallest value, lowest index) and repeat.
-/// The result is safe (nothing recoverable) but not guaranteed to be the minimum.
+/// Primary and secondary suppression of one table: [`LinkedSystem::protect`] on the
+/// table alone. Primary: [`Policy::is_primary`]. Secondary: chosen by the LP optimiser
+/// ([`optimise`]) so that the attacker gives every primary cell an interval of at least
+/// [`Policy::required_width`]; no hidden secondary cell is exactly recoverable.
 pub fn suppress(table: &LinkedTable, policy: &Policy) -> Vec<CellStatus> {
-    let n = table.values.len();
-    let mut status: Vec<CellStatus> = table
-        .values
-        .iter()
-        .map(|&v| {
-            if (v > 0 && v < policy.min_cel) || (v == 0 && policy.suppress_zero) {
-                CellStatus::Primary
-            } else {
-                CellStatus::Shown
-            }
-        })
-        .collect();
-    let mut hidden: Vec<bool> = status.iter().map(|s| *s != CellStatus::Shown).collect();
-    if !hidden.iter().any(|&h| h) {
-        return status;
-    }
-    let eq_cells: Vec<Vec<usize>> = table
-        .equations
-        .iter()
-        .map(|e| equation_cells(e, n))
-        .collect();
-    // cell -> equations it occurs in
-    let mut cell_eqs: Vec<Vec<usize>> = vec![Vec::new(); n];
-    for (k, cells) in eq_cells.iter().enumerate() {
-        for &c in cells {
-            cell_eqs[c].push(k);
-        }
-    }
-
-    loop {
-        singleton_phase(table, &eq_cells, &cell_eqs, &mut hidden, &mut status);
-        let rec = recoverable(table, &hidden);
-        let Some(&target) = rec.first() else {
-            break;
-        };
-        // candidates: visible cells sharing an equation with the target
-        let mut cands: BTreeSet<usize> = BTreeSet::new();
-        for &k in &cell_eqs[target] {
-            for &c in &eq_cells[k] {
-                if !hidden[c] {
-                    cands.insert(c);
-                }
-            }
-        }
-        if cands.is_empty() {
-            cands = (0..n).filter(|&c| !hidden[c]).collect();
-        }
-        if cands.is_empty() {
-            break; // everything hidden already
-        }
-        let c = cands
-            .iter()
-            .copied()
-            .min_by_key(|&c| {
-                hidden[c] = true;
-                let r = recoverable(table, &hidden);
-                hidden[c] = false;
-                (
-                    r.contains(&target),
-                    r.len(),
-                    table.values[c] == 0,
-                    table.values[c],
-                    c,
-                )
-            })
-            .expect("non-empty candidate set");
-        hidden[c] = true;
-        status[c] = CellStatus::Secondary;
-    }
-    status
+    LinkedSystem::from_table(table).protect(policy).cells
 }
 
 /// Distinct cells of an equation (total first), ignoring indices out of range.
@@ -168,46 +183,6 @@ fn equation_cells(e: &Equation, n: usize) -> Vec<usize> {
         }
     }
     out
-}
-
-/// While an equation has exactly one hidden cell, hide another cell of it.
-fn singleton_phase(
-    table: &LinkedTable,
-    eq_cells: &[Vec<usize>],
-    cell_eqs: &[Vec<usize>],
-    hidden: &mut [bool],
-    status: &mut [CellStatus],
-) {
-    let hidden_count =
-        |hidden: &[bool], k: usize| eq_cells[k].iter().filter(|&&c| hidden[c]).count();
-    loop {
-        // an equation with exactly one hidden cell and something left to hide
-        let Some(k) = (0..eq_cells.len())
-            .find(|&k| hidden_count(hidden, k) == 1 && eq_cells[k].iter().any(|&c| !hidden[c]))
-        else {
-            return;
-        };
-        let best = eq_cells[k]
-            .iter()
-            .copied()
-            .filter(|&c| !hidden[c])
-            .min_by_key(|&c| {
-                let bonus = cell_eqs[c]
-                    .iter()
-                    .filter(|&&k2| k2 != k && hidden_count(hidden, k2) == 1)
-                    .count();
-                (
-                    table.values[c] == 0,
-                    std::cmp::Reverse(bonus),
-                    table.values[c],
-                    c,
-                )
-            });
-        if let Some(c) = best {
-            hidden[c] = true;
-            status[c] = CellStatus::Secondary;
-        }
-    }
 }
 
 /// Indices (ascending) of hidden cells whose exact value follows from the visible cells
@@ -631,16 +606,22 @@ pub fn collapse_small(
     min_cel: u64,
     overig_label: &str,
 ) -> (Vec<(String, u64)>, Vec<String>) {
+    // the one rule for "small", with zeros left alone
+    let small = Policy {
+        min_cel,
+        suppress_zero: false,
+        ..Policy::default()
+    };
     let mut merged = vec![false; items.len()];
     let mut total = 0u64;
     for (i, (_, v)) in items.iter().enumerate() {
-        if *v > 0 && *v < min_cel {
+        if small.is_primary(*v) {
             merged[i] = true;
             total += v;
         }
     }
     if merged.iter().any(|&m| m) {
-        while total < min_cel {
+        while small.is_primary(total) {
             let next = (0..items.len())
                 .filter(|&i| !merged[i] && items[i].1 > 0)
                 .min_by_key(|&i| (items[i].1, i));
@@ -973,6 +954,7 @@ mod tests {
         let p = Policy {
             min_cel: 5,
             suppress_zero: true,
+            ..Policy::default()
         };
         let s = suppress(&t, &p);
         assert_eq!(s[0], CellStatus::Primary);
@@ -1104,7 +1086,7 @@ mod tests {
         #[test]
         fn suppressed_tables_are_safe(cells in small_table(), zero in any::<bool>()) {
             let (t, _, _) = table_2d(&cells);
-            let policy = Policy { min_cel: 5, suppress_zero: zero };
+            let policy = Policy { min_cel: 5, suppress_zero: zero, ..Policy::default() };
             let status = suppress(&t, &policy);
             let hidden = hidden_of(&status);
             prop_assert!(recoverable(&t, &hidden).is_empty());
@@ -1124,7 +1106,7 @@ mod tests {
         #[test]
         fn brute_force_cross_check(cells in tiny_table(), zero in any::<bool>()) {
             let (t, _, _) = table_2d(&cells);
-            let policy = Policy { min_cel: 5, suppress_zero: zero };
+            let policy = Policy { min_cel: 5, suppress_zero: zero, ..Policy::default() };
             let status = suppress(&t, &policy);
             let hidden = hidden_of(&status);
             for (cell, vals) in brute_force_values(&t, &hidden) {

@@ -157,6 +157,8 @@ impl Protector {
         Policy {
             min_cel: self.min_cel,
             suppress_zero: self.suppress_zero,
+            min_noemer: self.min_noemer,
+            ..Policy::default()
         }
     }
 

@@ -1,0 +1,382 @@
+//! The LP attacker: for every hidden cell, the smallest and largest value a reader can
+//! derive from the published cells, all equations, the shown ratios and non-negativity.
+//!
+//! Visible cells are constants. Hidden cells linked through equations or ratios form
+//! independent components; for each hidden cell two linear programmes over its
+//! component give the bounds (integrality is not used, so the bounds enclose every
+//! integer answer). An interval that the solver cannot prove is reported as NaN, which
+//! every check treats as unprotected: the attacker fails closed.
+//!
+//! ```
+//! use rodedraad::protect::suppress::{attack, table_2d};
+//! //  2 10 | 12     the four inner cells hidden, totals shown:
+//! //  8 12 | 20     x = 2 + t, 10 - t, 8 - t, 12 + t with every cell >= 0,
+//! // 10 22 | 32     so t in [-2, 8] and the 2 lies in [0, 10]
+//! let (t, _, _) = table_2d(&[vec![2, 10], vec![8, 12]]);
+//! let mut hidden = vec![false; 9];
+//! for c in [0, 1, 3, 4] {
+//!     hidden[c] = true;
+//! }
+//! let iv = attack(&t, &hidden);
+//! let (lo, hi) = iv[0].unwrap();
+//! assert!(lo.abs() < 1e-9 && (hi - 10.0).abs() < 1e-9);
+//! assert!(iv[2].is_none()); // a visible cell has no interval
+//! ```
+
+use super::lp::{solve, Outcome, Row, Sense};
+use super::system::LinkedSystem;
+use super::LinkedTable;
+
+/// Tolerance for comparing LP bounds with integers.
+const TOL: f64 = 1e-6;
+
+/// Every relation of a system, with per cell the rows it occurs in.
+#[derive(Debug, Clone)]
+pub(super) struct Model {
+    rows: Vec<Row>,
+    /// The ratio a row comes from (`None` for an equation); it counts only when shown.
+    row_ratio: Vec<Option<usize>>,
+    cell_rows: Vec<Vec<usize>>,
+    pub values: Vec<f64>,
+}
+
+impl Model {
+    pub fn new(sys: &LinkedSystem) -> Model {
+        let n = sys.table.values.len();
+        let mut rows = Vec::new();
+        let mut row_ratio = Vec::new();
+        for e in &sys.table.equations {
+            if e.total < n && e.parts.iter().all(|&p| p < n) {
+                let terms =
+                    std::iter::once((e.total, 1.0)).chain(e.parts.iter().map(|&p| (p, -1.0)));
+                rows.push(Row::new(terms, 0.0, 0.0));
+                row_ratio.push(None);
+            }
+        }
+        for (r, ratio) in sys.ratios.iter().enumerate() {
+            if ratio.num < n && ratio.den < n {
+                for row in ratio.rows() {
+                    rows.push(row);
+                    row_ratio.push(Some(r));
+                }
+            }
+        }
+        let mut cell_rows = vec![Vec::new(); n];
+        for (k, row) in rows.iter().enumerate() {
+            for &(c, _) in &row.terms {
+                cell_rows[c].push(k);
+            }
+        }
+        Model {
+            rows,
+            row_ratio,
+            cell_rows,
+            values: sys.table.values.iter().map(|&v| v as f64).collect(),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    pub fn row(&self, k: usize) -> &Row {
+        &self.rows[k]
+    }
+
+    pub fn row_ratio(&self, k: usize) -> Option<usize> {
+        self.row_ratio[k]
+    }
+
+    /// Rows a reader knows that contain cell `c`.
+    pub fn active_rows<'a>(
+        &'a self,
+        c: usize,
+        ratios_shown: &'a [bool],
+    ) -> impl Iterator<Item = usize> + 'a {
+        self.cell_rows[c]
+            .iter()
+            .copied()
+            .filter(move |&k| self.row_ratio[k].is_none_or(|r| ratios_shown[r]))
+    }
+
+    /// Cells reachable from `start` through known rows, stepping only onto cells for
+    /// which `step` holds (`start` itself is always included).
+    pub fn reach(
+        &self,
+        start: usize,
+        ratios_shown: &[bool],
+        step: impl Fn(usize) -> bool,
+    ) -> Vec<usize> {
+        let mut seen = vec![false; self.len()];
+        seen[start] = true;
+        let mut out = vec![start];
+        let mut i = 0;
+        while i < out.len() {
+            let c = out[i];
+            i += 1;
+            for k in self.active_rows(c, ratios_shown) {
+                for &(d, _) in &self.rows[k].terms {
+                    if !seen[d] && step(d) {
+                        seen[d] = true;
+                        out.push(d);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Hidden cells linked to hidden cell `start` (its attack component).
+    pub fn component(&self, start: usize, hidden: &[bool], ratios_shown: &[bool]) -> Vec<usize> {
+        self.reach(start, ratios_shown, |d| hidden[d])
+    }
+
+    /// The rows a reader knows over one hidden component, in local variables (the
+    /// position of a cell in `comp`), visible cells moved to the bounds.
+    fn component_rows(
+        &self,
+        comp: &[usize],
+        hidden: &[bool],
+        ratios_shown: &[bool],
+    ) -> (Vec<Row>, Vec<usize>) {
+        let mut local = vec![usize::MAX; self.len()];
+        for (j, &c) in comp.iter().enumerate() {
+            local[c] = j;
+        }
+        let mut row_ids: Vec<usize> = comp
+            .iter()
+            .flat_map(|&c| self.active_rows(c, ratios_shown))
+            .collect();
+        row_ids.sort_unstable();
+        row_ids.dedup();
+        let rows = row_ids
+            .iter()
+            .map(|&k| self.substitute(&self.rows[k], &local, hidden))
+            .collect();
+        (rows, local)
+    }
+
+    /// LP bounds `(lo, hi)` of each target over one hidden component; `hi` is infinite
+    /// when unbounded, both NaN when the solver fails.
+    pub fn bounds(
+        &self,
+        comp: &[usize],
+        targets: &[usize],
+        hidden: &[bool],
+        ratios_shown: &[bool],
+    ) -> Vec<(f64, f64)> {
+        let (rows, local) = self.component_rows(comp, hidden, ratios_shown);
+        let vars = vec![(0.0, f64::INFINITY); comp.len()];
+        targets
+            .iter()
+            .map(|&t| {
+                let lo = extreme(&vars, &rows, local[t], Sense::Min);
+                let hi = extreme(&vars, &rows, local[t], Sense::Max);
+                if lo.is_nan() || hi.is_nan() {
+                    (f64::NAN, f64::NAN)
+                } else {
+                    (lo, hi)
+                }
+            })
+            .collect()
+    }
+
+    /// Whether each target keeps an interval of at least `width`. The true value lies
+    /// in the interval, so a maximum `width` above it settles the question without the
+    /// minimum; only the other cases solve both programmes.
+    pub fn safe(
+        &self,
+        comp: &[usize],
+        targets: &[usize],
+        hidden: &[bool],
+        ratios_shown: &[bool],
+        width: u64,
+    ) -> bool {
+        let (rows, local) = self.component_rows(comp, hidden, ratios_shown);
+        let vars = vec![(0.0, f64::INFINITY); comp.len()];
+        targets.iter().all(|&t| {
+            let hi = extreme(&vars, &rows, local[t], Sense::Max);
+            if is_protected((self.values[t], hi), width) {
+                return true;
+            }
+            let lo = extreme(&vars, &rows, local[t], Sense::Min);
+            is_protected((lo, hi), width)
+        })
+    }
+
+    /// A row over the hidden cells of a component, visible cells moved to the bounds.
+    fn substitute(&self, row: &Row, local: &[usize], hidden: &[bool]) -> Row {
+        let mut known = 0.0;
+        let mut terms = Vec::new();
+        for &(c, coef) in &row.terms {
+            if hidden[c] {
+                terms.push((local[c], coef));
+            } else {
+                known += coef * self.values[c];
+            }
+        }
+        Row::new(terms, row.lo - known, row.hi - known)
+    }
+
+    /// Bounds of every hidden cell (`None` for visible cells).
+    pub fn attack(&self, hidden: &[bool], ratios_shown: &[bool]) -> Vec<Option<(f64, f64)>> {
+        let n = self.len();
+        let mut out = vec![None; n];
+        let mut done = vec![false; n];
+        for c in 0..n {
+            if !hidden[c] || done[c] {
+                continue;
+            }
+            let comp = self.component(c, hidden, ratios_shown);
+            let bounds = self.bounds(&comp, &comp, hidden, ratios_shown);
+            for (&d, b) in comp.iter().zip(bounds) {
+                done[d] = true;
+                out[d] = Some(b);
+            }
+        }
+        out
+    }
+}
+
+/// The optimum of one cell (a local variable): infinite when unbounded, NaN on failure.
+fn extreme(vars: &[(f64, f64)], rows: &[Row], var: usize, sense: Sense) -> f64 {
+    match solve(vars, rows, &[(var, 1.0)], sense) {
+        Outcome::Optimal { value, .. } => value,
+        Outcome::Unbounded if sense == Sense::Max => f64::INFINITY,
+        _ => f64::NAN,
+    }
+}
+
+/// The width a reader cannot narrow: `floor(hi) - ceil(lo)` (counts are whole), infinite
+/// when unbounded, 0 when the bounds are unknown (NaN).
+pub fn protected_width((lo, hi): (f64, f64)) -> f64 {
+    if lo.is_nan() || hi.is_nan() {
+        0.0
+    } else if hi.is_infinite() {
+        f64::INFINITY
+    } else {
+        ((hi + TOL).floor() - (lo - TOL).ceil()).max(0.0)
+    }
+}
+
+/// Whether the bounds leave a hidden cell an interval of at least `width`.
+pub fn is_protected(bounds: (f64, f64), width: u64) -> bool {
+    protected_width(bounds) >= width.max(1) as f64
+}
+
+/// LP attack on one table: for each hidden cell the min and max a reader derives from
+/// the visible cells, the equations and non-negativity (`None` for visible cells).
+/// Only visible values of `table` are read. `hidden` shorter than the table counts as
+/// visible.
+pub fn attack(table: &LinkedTable, hidden: &[bool]) -> Vec<Option<(f64, f64)>> {
+    attack_system(&LinkedSystem::from_table(table), hidden, &[])
+}
+
+/// [`attack`] on a linked system, using the ratios marked in `ratios_shown` too.
+pub fn attack_system(
+    sys: &LinkedSystem,
+    hidden: &[bool],
+    ratios_shown: &[bool],
+) -> Vec<Option<(f64, f64)>> {
+    let n = sys.table.values.len();
+    let hidden: Vec<bool> = (0..n)
+        .map(|c| hidden.get(c).copied().unwrap_or(false))
+        .collect();
+    let shown: Vec<bool> = (0..sys.ratios.len())
+        .map(|r| ratios_shown.get(r).copied().unwrap_or(false))
+        .collect();
+    Model::new(sys).attack(&hidden, &shown)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{hierarchy, table_2d};
+    use super::*;
+
+    fn hide(n: usize, cells: &[usize]) -> Vec<bool> {
+        let mut h = vec![false; n];
+        for &c in cells {
+            h[c] = true;
+        }
+        h
+    }
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() < 1e-6
+    }
+
+    #[test]
+    fn widths() {
+        assert_eq!(protected_width((0.0, 10.0)), 10.0);
+        // fractional LP bounds shrink to whole counts: [0.5, 5.5] holds only 1..=5
+        assert_eq!(protected_width((0.5, 5.5)), 4.0);
+        assert_eq!(protected_width((2.0, 2.0)), 0.0);
+        assert_eq!(protected_width((3.0, f64::INFINITY)), f64::INFINITY);
+        assert!(!is_protected((f64::NAN, f64::NAN), 5));
+        assert!(is_protected((0.0, 5.0), 5));
+        assert!(!is_protected((0.0, 4.9), 5));
+        // width 0 is never enough, whatever the policy says
+        assert!(!is_protected((2.0, 2.0), 0));
+    }
+
+    #[test]
+    fn lone_primary_in_a_row_is_pinned() {
+        //  2 10 15 | 27   only the 2 hidden: 27 - 10 - 15 = 2 exactly
+        let (t, _, _) = table_2d(&[vec![2, 10, 15], vec![8, 12, 20], vec![9, 11, 30]]);
+        let iv = attack(&t, &hide(16, &[0]));
+        let (lo, hi) = iv[0].unwrap();
+        assert!(close(lo, 2.0) && close(hi, 2.0));
+    }
+
+    #[test]
+    fn rectangle_bounds_worked_by_hand() {
+        //  2 10 15 | 27   hidden 2, 10, 8, 12: 2 + t, 10 - t, 8 - t, 12 + t,
+        //  8 12 20 | 40   each >= 0 gives t in [-2, 8]:
+        //  9 11 30 | 50   2 in [0, 10], 10 in [2, 12], 8 in [0, 10], 12 in [10, 20]
+        let (t, _, _) = table_2d(&[vec![2, 10, 15], vec![8, 12, 20], vec![9, 11, 30]]);
+        let iv = attack(&t, &hide(16, &[0, 1, 4, 5]));
+        let want = [
+            (0, 0.0, 10.0),
+            (1, 2.0, 12.0),
+            (4, 0.0, 10.0),
+            (5, 10.0, 20.0),
+        ];
+        for (c, lo, hi) in want {
+            let (l, h) = iv[c].unwrap();
+            assert!(close(l, lo) && close(h, hi), "cell {c}: {l} {h}");
+        }
+    }
+
+    #[test]
+    fn hidden_total_is_unbounded_above() {
+        // theme A = 20 (3, 7, 10) with A and its 3 and 7 hidden, grand total 65 hidden,
+        // theme B = 15 shown, theme C = 30 shown: A = G - 45, 3 + 7 = A - 10: all grow
+        // together without limit, the 3 in [0, inf)
+        let t = hierarchy(&[(20, vec![3, 7, 10]), (15, vec![12, 3]), (30, vec![30])]);
+        let iv = attack(&t, &hide(10, &[0, 1, 2, 9]));
+        let (lo, hi) = iv[1].unwrap();
+        assert!(close(lo, 0.0) && hi.is_infinite());
+        // the grand total is at least 45 + 10
+        assert!(close(iv[9].unwrap().0, 55.0));
+    }
+
+    #[test]
+    fn components_are_independent() {
+        // two separate rectangles: bounds of one ignore the other
+        let (t, _, _) = table_2d(&[
+            vec![2, 10, 15, 7],
+            vec![8, 12, 20, 9],
+            vec![9, 11, 30, 6],
+            vec![5, 5, 6, 3],
+        ]);
+        // stride 5: rectangle A = 0, 1, 5, 6; rectangle B = 12, 13, 17, 18
+        let h = hide(25, &[0, 1, 5, 6, 12, 13, 17, 18]);
+        let m = Model::new(&LinkedSystem::from_table(&t));
+        let comp = m.component(0, &h, &[]);
+        assert_eq!(comp.len(), 4);
+        let iv = attack(&t, &h);
+        // B: 30 + t, 6 - t, 6 - t, 3 + t -> t in [-3, 6], the 3 in [0, 9]
+        let (lo, hi) = iv[18].unwrap();
+        assert!(close(lo, 0.0) && close(hi, 9.0));
+    }
+}

@@ -1,0 +1,167 @@
+//! Linear constraints over cells and a thin layer over the `microlp` solver.
+//!
+//! Every published relation between cells (an additivity equation, a shown ratio) becomes
+//! one [`Row`]: `lo <= sum(coef * cell) <= hi`. The attacker and the optimiser both build
+//! small linear programmes from these rows; [`solve`] runs one and returns either the
+//! optimum, "unbounded" or a failure (infeasible or a numerical error), which callers
+//! treat as "not proven safe".
+//!
+//! ```text
+//! // minimise x0 subject to x0 + x1 = 4, x0 >= 0, x1 in [0, 3]: x0 = 1
+//! let rows = vec![Row { terms: vec![(0, 1.0), (1, 1.0)], lo: 4.0, hi: 4.0 }];
+//! let out = solve(&[(0.0, f64::INFINITY), (0.0, 3.0)], &rows, &[(0, 1.0)], Sense::Min);
+//! assert!(matches!(out, Outcome::Optimal { value, .. } if (value - 1.0).abs() < 1e-9));
+//! ```
+
+use microlp::{ComparisonOp, Error, LinearExpr, OptimizationDirection, Problem, SolveOptions};
+
+/// `lo <= sum(coef * x[var]) <= hi`; `lo == hi` for an equation, infinite for an open side.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub terms: Vec<(usize, f64)>,
+    pub lo: f64,
+    pub hi: f64,
+}
+
+impl Row {
+    /// A row with repeated variables summed and zero coefficients dropped.
+    pub fn new(terms: impl IntoIterator<Item = (usize, f64)>, lo: f64, hi: f64) -> Row {
+        let mut merged: Vec<(usize, f64)> = Vec::new();
+        for (v, c) in terms {
+            match merged.iter_mut().find(|(w, _)| *w == v) {
+                Some((_, acc)) => *acc += c,
+                None => merged.push((v, c)),
+            }
+        }
+        merged.retain(|(_, c)| c.abs() > 1e-12);
+        Row {
+            terms: merged,
+            lo,
+            hi,
+        }
+    }
+}
+
+/// Direction of the objective.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sense {
+    Min,
+    Max,
+}
+
+/// Result of one linear programme.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// Optimal objective value and the values of all variables.
+    Optimal { value: f64, x: Vec<f64> },
+    /// The objective improves without limit.
+    Unbounded,
+    /// No solution, or the solver could not prove one.
+    Failed,
+}
+
+/// Solves `min/max sum(obj)` over variables with `bounds`, subject to `rows`.
+///
+/// Rows may only name variables below `bounds.len()`; rows without terms are ignored.
+pub fn solve(bounds: &[(f64, f64)], rows: &[Row], obj: &[(usize, f64)], sense: Sense) -> Outcome {
+    let dir = match sense {
+        Sense::Min => OptimizationDirection::Minimize,
+        Sense::Max => OptimizationDirection::Maximize,
+    };
+    let mut coef = vec![0.0; bounds.len()];
+    for &(v, c) in obj {
+        coef[v] += c;
+    }
+    let mut p = Problem::new(dir);
+    let vars: Vec<_> = bounds
+        .iter()
+        .zip(&coef)
+        .map(|(&b, &c)| p.add_var(c, b))
+        .collect();
+    for row in rows.iter().filter(|r| !r.terms.is_empty()) {
+        let expr = || {
+            let mut e = LinearExpr::empty();
+            for &(v, c) in &row.terms {
+                e.add(vars[v], c);
+            }
+            e
+        };
+        if row.lo == row.hi {
+            p.add_constraint(expr(), ComparisonOp::Eq, row.lo);
+            continue;
+        }
+        if row.lo.is_finite() {
+            p.add_constraint(expr(), ComparisonOp::Ge, row.lo);
+        }
+        if row.hi.is_finite() {
+            p.add_constraint(expr(), ComparisonOp::Le, row.hi);
+        }
+    }
+    // The programmes are small and well scaled (coefficients 1 and ratios below 1):
+    // presolve costs more than it saves here; every answer is still validated.
+    let mut options = SolveOptions::default();
+    options.presolve = false;
+    match p.solve_with(options) {
+        Ok(outcome) => match outcome.into_solution() {
+            Ok(sol) => Outcome::Optimal {
+                value: sol.objective(),
+                x: vars.iter().map(|&v| sol.var_value(v)).collect(),
+            },
+            Err(_) => Outcome::Failed,
+        },
+        Err(Error::Unbounded) => Outcome::Unbounded,
+        Err(_) => Outcome::Failed,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const INF: f64 = f64::INFINITY;
+
+    #[test]
+    fn row_merges_repeated_terms() {
+        let r = Row::new(
+            [(0, 1.0), (1, -1.0), (0, 1.0), (2, 1.0), (2, -1.0)],
+            0.0,
+            0.0,
+        );
+        assert_eq!(r.terms, vec![(0, 2.0), (1, -1.0)]);
+    }
+
+    #[test]
+    fn small_programmes() {
+        // x0 + x1 = 4, x1 <= 3: x0 in [1, 4]
+        let rows = vec![Row::new([(0, 1.0), (1, 1.0)], 4.0, 4.0)];
+        let b = [(0.0, INF), (0.0, 3.0)];
+        match solve(&b, &rows, &[(0, 1.0)], Sense::Min) {
+            Outcome::Optimal { value, .. } => assert!((value - 1.0).abs() < 1e-9),
+            o => panic!("{o:?}"),
+        }
+        match solve(&b, &rows, &[(0, 1.0)], Sense::Max) {
+            Outcome::Optimal { value, x } => {
+                assert!((value - 4.0).abs() < 1e-9);
+                assert!(x[1].abs() < 1e-9);
+            }
+            o => panic!("{o:?}"),
+        }
+        // x0 - x1 = 0 with both free above: unbounded
+        let rows = vec![Row::new([(0, 1.0), (1, -1.0)], 0.0, 0.0)];
+        let b = [(0.0, INF), (0.0, INF)];
+        assert_eq!(
+            solve(&b, &rows, &[(0, 1.0)], Sense::Max),
+            Outcome::Unbounded
+        );
+        // x0 + x1 = -1 with x >= 0: infeasible
+        let rows = vec![Row::new([(0, 1.0), (1, 1.0)], -1.0, -1.0)];
+        assert_eq!(solve(&b, &rows, &[(0, 1.0)], Sense::Min), Outcome::Failed);
+        // a range row: 2 <= x0 + x1 <= 5 and x1 <= 1 gives x0 in [1, 5]
+        let rows = vec![Row::new([(0, 1.0), (1, 1.0)], 2.0, 5.0)];
+        let b = [(0.0, INF), (0.0, 1.0)];
+        match solve(&b, &rows, &[(0, 1.0)], Sense::Min) {
+            Outcome::Optimal { value, .. } => assert!((value - 1.0).abs() < 1e-9),
+            o => panic!("{o:?}"),
+        }
+    }
+}
