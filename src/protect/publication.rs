@@ -24,7 +24,7 @@ use crate::config::Config;
 use crate::model::{Case, Signal, SignalSource};
 use crate::nl;
 use crate::protect::kanon::{self, QuasiId, StoryDecision, StoryText};
-use crate::protect::tables::{Audience, CellKind, Protector, PubCell, PubRow, PubTable};
+use crate::protect::tables::{Audience, CellKind, Grid, Protector, PubCell, PubRow, PubTable};
 use crate::protect::{self, pii, PiiLogEntry, Scrubber, TextMode};
 use crate::register::LedgerSignal;
 use chrono::{Datelike, NaiveDate};
@@ -304,10 +304,11 @@ pub fn build(inp: &Inputs) -> crate::error::Result<(Report, ProtectLog)> {
     tabellen.push(warm_table(ind, &p, cfg));
     tabellen.push(flow_table(ind, &p, cfg));
     tabellen.push(escalation_table(ind, &p, cfg));
-    tabellen.push(cohort_table(ind, &p));
+    let (intake, cohort) = intake_and_cohort_tables(&cases, ind, &p, cfg);
+    tabellen.push(cohort);
     tabellen.push(target_table(ind, &p, cfg));
 
-    let grafieken = charts_for(&cases, ind, &an.draden, &p, cfg, &mut tabellen);
+    let grafieken = charts_for(intake, &cases, ind, &an.draden, &p, &mut tabellen);
     let (draden, draden_tabel) = draden_views(&an.draden, &cases, &signals, &p, inp, &mut log);
     let (signalen, signalen_status) =
         signal_views(inp.ledger, period.start, peil, &p, &scrubber, &mut log);
@@ -733,7 +734,102 @@ fn escalation_table(ind: &Indicators, p: &Protector, cfg: &Config) -> PubTable {
     t
 }
 
-fn cohort_table(ind: &Indicators, p: &Protector) -> PubTable {
+/// Intake per quarter (rows, as the cohorts) by dienst (columns, only those with cases),
+/// up to the period end: (dienst labels, cells).
+fn intake_grid(cases: &[Case], ind: &Indicators, cfg: &Config) -> (Vec<String>, Vec<Vec<u64>>) {
+    let quarters: Vec<String> = ind.cohorten.iter().map(|c| c.kwartaal.clone()).collect();
+    let mut diensten: Vec<String> = cases
+        .iter()
+        .filter_map(|c| c.dienst.map(|d| d.as_str().to_string()))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    diensten.push("onbekend".into());
+    let cells: Vec<Vec<u64>> = quarters
+        .iter()
+        .map(|q| {
+            diensten
+                .iter()
+                .map(|d| {
+                    cases
+                        .iter()
+                        .filter(|c| {
+                            c.ontvangen_op <= ind.periode.end
+                                && quarter_label(c.ontvangen_op) == *q
+                                && c.dienst.map(|x| x.as_str()).unwrap_or("onbekend") == d
+                        })
+                        .count() as u64
+                })
+                .collect()
+        })
+        .collect();
+    let keep: Vec<usize> = (0..diensten.len())
+        .filter(|&j| cells.iter().any(|r| r[j] > 0))
+        .collect();
+    let labels = keep
+        .iter()
+        .map(|&j| cfg.label("dienst", &diensten[j]))
+        .collect();
+    let cells = cells
+        .iter()
+        .map(|r| keep.iter().map(|&j| r[j]).collect())
+        .collect();
+    (labels, cells)
+}
+
+/// The intake-per-quarter table and the cohort table, protected together: a quarter's
+/// intake is the row total of both, so hiding a cell in one must hold in the other.
+fn intake_and_cohort_tables(
+    cases: &[Case],
+    ind: &Indicators,
+    p: &Protector,
+    cfg: &Config,
+) -> (PubTable, PubTable) {
+    let quarters: Vec<String> = ind.cohorten.iter().map(|c| c.kwartaal.clone()).collect();
+    let (dienst_labels, intake_cells) = intake_grid(cases, ind, cfg);
+    let (cohort_labels, cohort_cols, cohort_cells) = cohort_grid(ind);
+    let links: Vec<(usize, usize, usize, usize)> = (0..quarters.len())
+        .filter(|&i| intake_cells[i].iter().sum::<u64>() == cohort_cells[i].iter().sum::<u64>())
+        .map(|i| (0, i, 1, i))
+        .collect();
+    let tables = p.counts_2d_joint(
+        &[
+            Grid {
+                id: "instroom-kwartaal",
+                titel: "Ontvangen casussen per kwartaal en dienst",
+                row_labels: &quarters,
+                col_labels: &dienst_labels,
+                cells: &intake_cells,
+                corner: "Kwartaal",
+            },
+            Grid {
+                id: "cohorten",
+                titel:
+                    "Cohorten: casussen per kwartaal van ontvangst, zoals ze op de peildatum staan",
+                row_labels: &cohort_labels,
+                col_labels: &cohort_cols,
+                cells: &cohort_cells,
+                corner: "Ontvangen in",
+            },
+        ],
+        &links,
+    );
+    let mut it = tables.into_iter();
+    let (Some(intake), Some(mut cohort)) = (it.next(), it.next()) else {
+        unreachable!("counts_2d_joint returns one table per grid")
+    };
+    if let Some(last) = cohort.kolommen.last_mut() {
+        *last = "Ontvangen".into();
+    }
+    cohort.voetnoten.insert(
+        0,
+        "Open casussen blijven zichtbaar als open; ze vallen niet weg uit de cijfers.".into(),
+    );
+    (intake, cohort)
+}
+
+/// The cohort table's rows, columns and cells.
+fn cohort_grid(ind: &Indicators) -> (Vec<String>, Vec<String>, Vec<Vec<u64>>) {
     let labels: Vec<String> = ind
         .cohorten
         .iter()
@@ -762,22 +858,7 @@ fn cohort_table(ind: &Indicators, p: &Protector) -> PubTable {
             ]
         })
         .collect();
-    let mut t = p.counts_2d(
-        "cohorten",
-        "Cohorten: casussen per kwartaal van ontvangst, zoals ze op de peildatum staan",
-        &labels,
-        &cols,
-        &cells,
-        "Ontvangen in",
-    );
-    if let Some(last) = t.kolommen.last_mut() {
-        *last = "Ontvangen".into();
-    }
-    t.voetnoten.insert(
-        0,
-        "Open casussen blijven zichtbaar als open; ze vallen niet weg uit de cijfers.".into(),
-    );
-    t
+    (labels, cols, cells)
 }
 
 fn target_table(ind: &Indicators, p: &Protector, cfg: &Config) -> PubTable {
@@ -852,58 +933,18 @@ fn open_case_table(ind: &Indicators, cfg: &Config) -> PubTable {
 }
 
 fn charts_for(
+    intake: PubTable,
     cases: &[Case],
     ind: &Indicators,
     draden: &[Thread],
     p: &Protector,
-    cfg: &Config,
     tables: &mut Vec<PubTable>,
 ) -> Vec<Chart> {
     let mut out = Vec::new();
-    // 1. Intake per quarter by dienst, from a protected 2D table.
+    // 1. Intake per quarter by dienst, from the protected 2D table.
     let quarters: Vec<String> = ind.cohorten.iter().map(|c| c.kwartaal.clone()).collect();
-    let mut diensten: Vec<String> = cases
-        .iter()
-        .filter_map(|c| c.dienst.map(|d| d.as_str().to_string()))
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    diensten.push("onbekend".into());
-    let cells: Vec<Vec<u64>> = quarters
-        .iter()
-        .map(|q| {
-            diensten
-                .iter()
-                .map(|d| {
-                    cases
-                        .iter()
-                        .filter(|c| {
-                            c.ontvangen_op <= ind.periode.end
-                                && quarter_label(c.ontvangen_op) == *q
-                                && c.dienst.map(|x| x.as_str()).unwrap_or("onbekend") == d
-                        })
-                        .count() as u64
-                })
-                .collect()
-        })
-        .collect();
-    let keep: Vec<usize> = (0..diensten.len())
-        .filter(|&j| cells.iter().any(|r| r[j] > 0))
-        .collect();
-    let diensten: Vec<String> = keep.iter().map(|&j| diensten[j].clone()).collect();
-    let cells: Vec<Vec<u64>> = cells
-        .iter()
-        .map(|r| keep.iter().map(|&j| r[j]).collect())
-        .collect();
-    let labels: Vec<String> = diensten.iter().map(|d| cfg.label("dienst", d)).collect();
-    let t = p.counts_2d(
-        "instroom-kwartaal",
-        "Ontvangen casussen per kwartaal en dienst",
-        &quarters,
-        &labels,
-        &cells,
-        "Kwartaal",
-    );
+    let labels: Vec<String> = intake.kolommen[1..intake.kolommen.len() - 1].to_vec();
+    let t = intake;
     let series: Vec<Series> = (0..labels.len())
         .map(|j| Series {
             name: labels[j].clone(),

@@ -125,6 +125,16 @@ impl PubTable {
 /// Footnote on the "." symbol.
 pub const NOTE_SUPPRESSED: &str = "Een punt (.) betekent: niet getoond, omdat het aantal te klein is of omdat het uit andere cellen terug te rekenen zou zijn (openbaarmakingsbeleid).";
 
+/// A 2D count table to protect: rows by columns, totals added by the protection.
+pub struct Grid<'a> {
+    pub id: &'a str,
+    pub titel: &'a str,
+    pub row_labels: &'a [String],
+    pub col_labels: &'a [String],
+    pub cells: &'a [Vec<u64>],
+    pub corner: &'a str,
+}
+
 /// Applies the disclosure policy to tables and figures.
 #[derive(Debug, Clone)]
 pub struct Protector {
@@ -439,13 +449,89 @@ impl Protector {
         cells: &[Vec<u64>],
         corner: &str,
     ) -> PubTable {
-        let (table, rows, cols) = suppress::table_2d(cells);
+        let grid = Grid {
+            id,
+            titel,
+            row_labels,
+            col_labels,
+            cells,
+            corner,
+        };
+        self.counts_2d_joint(&[grid], &[]).remove(0)
+    }
+
+    /// Several 2D count tables protected as one system: `same_row_totals` names row
+    /// totals that are the same count in two tables, `(grid a, row a, grid b, row b)`
+    /// (intake per quarter by dienst and the cohort table by outcome, say). A hidden cell
+    /// can then not be recovered by combining the tables. A link between totals that
+    /// differ is a bug in the caller and is refused.
+    pub fn counts_2d_joint(
+        &self,
+        grids: &[Grid],
+        same_row_totals: &[(usize, usize, usize, usize)],
+    ) -> Vec<PubTable> {
+        let tables: Vec<(LinkedTable, usize, usize)> =
+            grids.iter().map(|g| suppress::table_2d(g.cells)).collect();
+        let statuses: Vec<Vec<CellStatus>> = if !self.public() {
+            tables
+                .iter()
+                .map(|(t, _, _)| vec![CellStatus::Shown; t.values.len()])
+                .collect()
+        } else {
+            let mut builder = suppress::SystemBuilder::new();
+            let refs: Vec<suppress::TableRef> = tables
+                .iter()
+                .zip(grids)
+                .map(|((t, _, _), g)| builder.add_table(g.id, t))
+                .collect();
+            let row_total = |k: usize, row: usize| {
+                let (_, _, cols) = tables[k];
+                row * cols + cols - 1
+            };
+            for &(ga, ra, gb, rb) in same_row_totals {
+                let (ca, cb) = (row_total(ga, ra), row_total(gb, rb));
+                assert_eq!(
+                    tables[ga].0.values[ca], tables[gb].0.values[cb],
+                    "linked totals must be the same count"
+                );
+                builder.same(refs[ga].cell(ca), refs[gb].cell(cb));
+            }
+            match builder.build() {
+                Ok(system) => {
+                    let outcome = system.protect(&self.policy());
+                    system.table_statuses(&outcome)
+                }
+                // Fail closed: a system that cannot be built hides every small cell and
+                // every total of the tables.
+                Err(_) => tables
+                    .iter()
+                    .map(|(t, _, _)| vec![CellStatus::Secondary; t.values.len()])
+                    .collect(),
+            }
+        };
+        grids
+            .iter()
+            .zip(&tables)
+            .zip(&statuses)
+            .map(|((g, (table, rows, cols)), status)| {
+                self.render_2d(g, table, *rows, *cols, status)
+            })
+            .collect()
+    }
+
+    fn render_2d(
+        &self,
+        g: &Grid,
+        table: &LinkedTable,
+        rows: usize,
+        cols: usize,
+        status: &[CellStatus],
+    ) -> PubTable {
         let (r, c) = (rows - 1, cols - 1);
-        let status = self.statuses(&table);
         let mut rijen = Vec::new();
         for i in 0..=r {
             let kop = if i < r {
-                row_labels[i].clone()
+                g.row_labels[i].clone()
             } else {
                 "Totaal".into()
             };
@@ -459,12 +545,12 @@ impl Protector {
                 deel_van: None,
             });
         }
-        let mut kolommen = vec![corner.to_string()];
-        kolommen.extend(col_labels.iter().cloned());
+        let mut kolommen = vec![g.corner.to_string()];
+        kolommen.extend(g.col_labels.iter().cloned());
         kolommen.push("Totaal".into());
         self.with_note(PubTable {
-            id: id.into(),
-            titel: titel.into(),
+            id: g.id.into(),
+            titel: g.titel.into(),
             kolommen,
             rijen,
             voetnoten: vec![],
@@ -855,6 +941,81 @@ mod two_periods {
             for c in &r.cellen {
                 if let Some(v) = c.waarde {
                     assert!(v == 0.0 || v >= 5.0, "{r:?}");
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod joint {
+    use super::*;
+    use crate::util::rng::SplitMix64;
+
+    fn grid<'a>(
+        id: &'a str,
+        rows: &'a [String],
+        cols: &'a [String],
+        cells: &'a [Vec<u64>],
+    ) -> Grid<'a> {
+        Grid {
+            id,
+            titel: id,
+            row_labels: rows,
+            col_labels: cols,
+            cells,
+            corner: "",
+        }
+    }
+
+    /// Two tables whose row totals are the same counts (intake per quarter by dienst and
+    /// by outcome), over many random seeds: a total is shown in both or hidden in both, so
+    /// one table never gives away what the other hides.
+    #[test]
+    fn linked_totals_share_their_fate() {
+        let p = Protector::new(Audience::Kamer, 5, 10, false);
+        let rows: Vec<String> = (0..4).map(|i| format!("q{i}")).collect();
+        let cols_a: Vec<String> = vec!["a".into(), "b".into(), "c".into()];
+        let cols_b: Vec<String> = vec!["x".into(), "y".into()];
+        for seed in 0..40 {
+            let mut r = SplitMix64::new(seed);
+            let a: Vec<Vec<u64>> = (0..4)
+                .map(|_| (0..3).map(|_| r.below(12) as u64).collect())
+                .collect();
+            // Split each row total of `a` over two outcome columns.
+            let b: Vec<Vec<u64>> = a
+                .iter()
+                .map(|row| {
+                    let t: u64 = row.iter().sum();
+                    let x = if t == 0 {
+                        0
+                    } else {
+                        r.below(t as usize + 1) as u64
+                    };
+                    vec![x, t - x]
+                })
+                .collect();
+            let links: Vec<_> = (0..4).map(|i| (0, i, 1, i)).collect();
+            let out = p.counts_2d_joint(
+                &[grid("a", &rows, &cols_a, &a), grid("b", &rows, &cols_b, &b)],
+                &links,
+            );
+            for i in 0..4 {
+                let ta = out[0].rijen[i].cellen.last().unwrap();
+                let tb = out[1].rijen[i].cellen.last().unwrap();
+                assert_eq!(
+                    ta.onderdrukt, tb.onderdrukt,
+                    "seed {seed}, row {i}: {a:?} {b:?}"
+                );
+            }
+            // Every small count is hidden in both tables.
+            for t in &out {
+                for row in &t.rijen {
+                    for c in &row.cellen {
+                        if let Some(v) = c.waarde {
+                            assert!(!(1.0..5.0).contains(&v), "seed {seed}: small {v} shown");
+                        }
+                    }
                 }
             }
         }
