@@ -29,9 +29,10 @@ use pii::PiiKind;
 use serde::Serialize;
 
 /// What happens to a text with personal data.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum TextMode {
     /// The whole text is withheld.
+    #[default]
     Weglaten,
     /// Every hit is replaced by a placeholder such as `[BSN]`.
     Maskeren,
@@ -63,12 +64,6 @@ pub struct PiiLogEntry {
 pub struct Scrubber {
     pub mode: TextMode,
     extra: pii::Patronen,
-}
-
-impl Default for TextMode {
-    fn default() -> Self {
-        TextMode::Weglaten
-    }
 }
 
 impl Scrubber {

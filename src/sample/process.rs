@@ -47,7 +47,7 @@ pub(super) fn fill_process(rng: &mut Rng, c: &mut Case, end: NaiveDate, planted:
         ])
     };
     c.triage_besluit =
-        Some(crate::model::TriageDecision::parse(&besluit).expect("code uit het invoercontract"));
+        Some(crate::model::TriageDecision::parse(besluit).expect("code uit het invoercontract"));
     match besluit {
         "doorverwijzen" => {
             c.warm_doorverwezen = Some(rng.chance(0.7));
@@ -145,8 +145,7 @@ fn treat(rng: &mut Rng, c: &mut Case, t: NaiveDate, end: NaiveDate, spoed: bool)
     }
     c.afgerond_op = Some(a);
     let uitkomst = uitkomst(rng, path.reactie, path.escalated);
-    c.uitkomst =
-        Some(crate::model::Outcome::parse(&uitkomst).expect("code uit het invoercontract"));
+    c.uitkomst = Some(crate::model::Outcome::parse(uitkomst).expect("code uit het invoercontract"));
     beleving(rng, c, uitkomst);
 }
 
@@ -176,7 +175,7 @@ fn zienswijze(rng: &mut Rng, c: &mut Case, path: &mut Path, spoed: bool, end: Na
     ]);
     path.reactie = Some(code);
     c.zienswijze_reactie =
-        Some(crate::model::AdviceResponse::parse(&code).expect("code uit het invoercontract"));
+        Some(crate::model::AdviceResponse::parse(code).expect("code uit het invoercontract"));
     path.last = r;
     let p_esc = match code {
         "overgenomen" => 0.03,
@@ -212,7 +211,7 @@ fn escalate(rng: &mut Rng, c: &mut Case, path: &mut Path, end: NaiveDate) {
         ])
     };
     c.escalatie_niveau =
-        Some(crate::model::EscalationLevel::parse(&niveau).expect("code uit het invoercontract"));
+        Some(crate::model::EscalationLevel::parse(niveau).expect("code uit het invoercontract"));
     path.last = e;
 }
 

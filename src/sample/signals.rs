@@ -57,7 +57,7 @@ pub(super) fn make_signals(
         };
         let bron = rng.weighted(BRON_WEIGHTS);
         s.bron =
-            Some(crate::model::SignalSource::parse(&bron).expect("code uit het invoercontract"));
+            Some(crate::model::SignalSource::parse(bron).expect("code uit het invoercontract"));
         let link = (bron == "eigen_casuistiek" && rng.chance(0.95))
             || (bron == "maatschappelijke_partner" && rng.chance(0.08));
         let prefix = cases.partition_point(|c| c.ontvangen_op <= date);
@@ -142,7 +142,7 @@ fn signal_status(rng: &mut Rng, s: &mut Signal, end: NaiveDate) {
         ])
     };
     s.status =
-        Some(crate::model::SignalStatus::parse(&status).expect("code uit het invoercontract"));
+        Some(crate::model::SignalStatus::parse(status).expect("code uit het invoercontract"));
     let forwarded = match status {
         "nieuw" | "in_analyse" => false,
         "afgerond" => rng.chance(0.8),
@@ -154,7 +154,7 @@ fn signal_status(rng: &mut Rng, s: &mut Signal, end: NaiveDate) {
         let naar = rng.weighted(ontvanger_table(hoofd));
         let d = day(s.gemeld_op, rng.range(1, age.clamp(1, 60)));
         s.doorgezet_naar =
-            Some(crate::model::Recipient::parse(&naar).expect("code uit het invoercontract"));
+            Some(crate::model::Recipient::parse(naar).expect("code uit het invoercontract"));
         s.doorgezet_op = Some(d);
         s.eigenaar = Some(rng.pick(EIGENAREN.get_for(naar, hoofd)).to_string());
         s.reactie_verwacht_op = Some(day(d, if rng.chance(0.5) { 42 } else { 91 }));
