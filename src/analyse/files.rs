@@ -164,7 +164,7 @@ pub fn indicator_sheets(ind: &Indicators, cfg: &Config) -> Vec<Sheet> {
             Sheet::new(g, header.clone(), rows)
         })
         .collect();
-    let h = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let h = crate::output::xlsx::header;
     sheets.push(Sheet::new(
         "Stroom",
         h(&[

@@ -8,9 +8,8 @@
 //! `rode-draden.json` and `rode-draden.csv`. These are internal working files:
 //! only `rodedraad report --publiek kamer` makes public output.
 
-use super::InputArgs;
+use super::{InputArgs, PeriodArgs};
 use crate::analyse::indicators::Record;
-use crate::analyse::period::Period;
 use crate::error::{Error, Result};
 use crate::pipeline;
 use clap::Args;
@@ -20,12 +19,8 @@ use std::path::PathBuf;
 pub struct AnalyseArgs {
     #[command(flatten)]
     pub input: InputArgs,
-    /// Periode: 2025, 2026-H1, 2026-Q3 of 2026-01-01..2026-06-30.
-    #[arg(long = "period", visible_alias = "periode", value_name = "P")]
-    pub period: Period,
-    /// Peildatum (jjjj-mm-dd); standaard het einde van de periode.
-    #[arg(long, value_name = "DATUM", value_parser = super::parse_date_arg)]
-    pub peildatum: Option<chrono::NaiveDate>,
+    #[command(flatten)]
+    pub when: PeriodArgs,
     /// Uitvoermap.
     #[arg(long, value_name = "MAP")]
     pub out: PathBuf,
@@ -37,9 +32,13 @@ pub struct AnalyseArgs {
 pub fn run(a: AnalyseArgs) -> Result<i32> {
     let cfg = super::load_config(a.input.config.as_deref())?;
     let pb = super::progress("invoer inlezen en controleren");
-    let an = pipeline::analyse(&a.input.sources(), &a.period, a.peildatum, &cfg, &|m| {
-        pb.set_message(m.to_string())
-    })?;
+    let an = pipeline::analyse(
+        &a.input.sources(),
+        &a.when.period,
+        a.when.peildatum,
+        &cfg,
+        &|m| pb.set_message(m.to_string()),
+    )?;
     pb.finish_and_clear();
     pipeline::write_analysis(&an, &cfg, &a.out)?;
     super::check::print_summary(&an.dataset);
@@ -58,7 +57,7 @@ pub fn run(a: AnalyseArgs) -> Result<i32> {
     } else {
         eprintln!(
             "analyse over {} geschreven naar {}: {} rode draden",
-            a.period.title(),
+            a.when.period.title(),
             a.out.display(),
             an.draden.len()
         );

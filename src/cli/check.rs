@@ -28,12 +28,7 @@ pub struct CheckArgs {
 pub fn run(a: CheckArgs) -> Result<i32> {
     let cfg = super::load_config(a.input.config.as_deref())?;
     let pb = super::progress("invoer inlezen en controleren");
-    let ds = Dataset::load(
-        &a.input.cases,
-        a.input.signals.as_deref(),
-        &cfg,
-        a.input.export_date(),
-    )?;
+    let ds = a.input.sources().load(&cfg, a.input.export_date())?;
     ds.write_check_files(&a.out)?;
     pb.finish_and_clear();
     if a.json {

@@ -9,7 +9,6 @@ use super::InputArgs;
 use crate::analyse::evaluate::{evaluate, read_truth};
 use crate::analyse::period::Period;
 use crate::error::{Error, Result};
-use crate::ingest::Dataset;
 use clap::Args;
 use std::path::PathBuf;
 
@@ -31,12 +30,7 @@ pub struct EvaluateArgs {
 pub fn run(a: EvaluateArgs) -> Result<i32> {
     let cfg = super::load_config(a.input.config.as_deref())?;
     let truth = read_truth(&a.truth)?;
-    let ds = Dataset::load(
-        &a.input.cases,
-        a.input.signals.as_deref(),
-        &cfg,
-        a.input.export_date(),
-    )?;
+    let ds = a.input.sources().load(&cfg, a.input.export_date())?;
     let ev = evaluate(
         &ds.case_structs()?,
         &ds.signal_structs()?,

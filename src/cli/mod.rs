@@ -86,6 +86,17 @@ pub struct InputArgs {
     pub exportdatum: Option<chrono::NaiveDate>,
 }
 
+/// The period options shared by `analyse` and `report`.
+#[derive(Args, Debug, Clone)]
+pub struct PeriodArgs {
+    /// Periode: 2025, 2026-H1, 2026-Q3 of 2026-01-01..2026-06-30.
+    #[arg(long = "period", visible_alias = "periode", value_name = "P")]
+    pub period: crate::analyse::period::Period,
+    /// Peildatum (jjjj-mm-dd); standaard het einde van de periode.
+    #[arg(long, value_name = "DATUM", value_parser = parse_date_arg)]
+    pub peildatum: Option<chrono::NaiveDate>,
+}
+
 impl InputArgs {
     /// The exports named by these options, for the pipeline.
     pub fn sources(&self) -> crate::pipeline::Sources {

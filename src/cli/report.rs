@@ -9,8 +9,7 @@
 //! on it; a report that fails the audit is removed and the run exits with 5.
 //! Only then are the files moved into `--out`.
 
-use super::InputArgs;
-use crate::analyse::period::Period;
+use super::{InputArgs, PeriodArgs};
 use crate::error::Result;
 use crate::pipeline::{self, ReportOptions};
 use crate::protect::tables::Audience;
@@ -22,12 +21,8 @@ use std::path::PathBuf;
 pub struct ReportArgs {
     #[command(flatten)]
     pub input: InputArgs,
-    /// Periode: 2025, 2026-H1, 2026-Q3 of 2026-01-01..2026-06-30.
-    #[arg(long = "period", visible_alias = "periode", value_name = "P")]
-    pub period: Period,
-    /// Peildatum (jjjj-mm-dd); standaard het einde van de periode.
-    #[arg(long, value_name = "DATUM", value_parser = super::parse_date_arg)]
-    pub peildatum: Option<chrono::NaiveDate>,
+    #[command(flatten)]
+    pub when: PeriodArgs,
     /// Publiek: kamer (openbaar, alle regels) of intern (onderzoeksafdeling).
     #[arg(long, value_name = "PUBLIEK", default_value = "kamer", value_parser = parse_audience)]
     pub publiek: Audience,
@@ -64,9 +59,13 @@ pub fn parse_audience(s: &str) -> std::result::Result<Audience, String> {
 pub fn run(a: ReportArgs) -> Result<i32> {
     let cfg = super::load_config(a.input.config.as_deref())?;
     let pb = super::progress("invoer inlezen en controleren");
-    let an = pipeline::analyse(&a.input.sources(), &a.period, a.peildatum, &cfg, &|m| {
-        pb.set_message(m.to_string())
-    })?;
+    let an = pipeline::analyse(
+        &a.input.sources(),
+        &a.when.period,
+        a.when.peildatum,
+        &cfg,
+        &|m| pb.set_message(m.to_string()),
+    )?;
     pb.set_message("rapport maken");
     let register = a
         .register

@@ -101,7 +101,7 @@ pub fn ibtd_overview(
     cfg: &Config,
     scrubber: &Scrubber,
 ) -> (Vec<Sheet>, serde_json::Value) {
-    let h = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let h = crate::output::xlsx::header;
     let new: Vec<crate::model::Signal> = all
         .iter()
         .filter(|l| since.is_none_or(|d| l.signal.gemeld_op >= d) && l.signal.gemeld_op <= peil)

@@ -14,6 +14,11 @@ use crate::error::{Error, Result};
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
 
+/// A header row from its Dutch column names.
+pub fn header(names: &[&str]) -> Vec<String> {
+    names.iter().map(|s| s.to_string()).collect()
+}
+
 /// One cell.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {

@@ -225,7 +225,7 @@ impl Renderer for XlsxRenderer {
                 s
             })
             .collect();
-        let h = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let h = crate::output::xlsx::header;
         sheets.push(Sheet::new(
             "Signalen",
             h(&[
