@@ -31,14 +31,7 @@ pub struct AnalyseArgs {
 
 pub fn run(a: AnalyseArgs) -> Result<i32> {
     let cfg = super::load_config(a.input.config.as_deref())?;
-    let pb = super::progress("invoer inlezen en controleren");
-    let an = pipeline::analyse(
-        &a.input.sources(),
-        &a.when.period,
-        a.when.peildatum,
-        &cfg,
-        &|m| pb.set_message(m.to_string()),
-    )?;
+    let (an, pb) = super::analyse_with_progress(&a.input, &a.when, &cfg)?;
     pb.finish_and_clear();
     pipeline::write_analysis(&an, &cfg, &a.out)?;
     super::check::print_summary(&an.dataset);

@@ -137,6 +137,20 @@ pub fn progress(msg: &str) -> indicatif::ProgressBar {
     }
 }
 
+/// Runs the analysis of `when` with a spinner on a terminal; the spinner is returned
+/// so the command can go on showing its own steps.
+pub fn analyse_with_progress(
+    input: &InputArgs,
+    when: &PeriodArgs,
+    cfg: &crate::config::Config,
+) -> Result<(crate::analyse::Analysis, indicatif::ProgressBar)> {
+    let pb = progress("invoer inlezen en controleren");
+    let an = crate::pipeline::analyse(&input.sources(), &when.period, when.peildatum, cfg, &|m| {
+        pb.set_message(m.to_string())
+    })?;
+    Ok((an, pb))
+}
+
 /// clap writes a few fixed English words in its help; this puts them in Dutch.
 pub fn dutch_help(help: &str) -> String {
     help.replace("Usage:", "Gebruik:")

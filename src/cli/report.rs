@@ -58,14 +58,7 @@ pub fn parse_audience(s: &str) -> std::result::Result<Audience, String> {
 
 pub fn run(a: ReportArgs) -> Result<i32> {
     let cfg = super::load_config(a.input.config.as_deref())?;
-    let pb = super::progress("invoer inlezen en controleren");
-    let an = pipeline::analyse(
-        &a.input.sources(),
-        &a.when.period,
-        a.when.peildatum,
-        &cfg,
-        &|m| pb.set_message(m.to_string()),
-    )?;
+    let (an, pb) = super::analyse_with_progress(&a.input, &a.when, &cfg)?;
     pb.set_message("rapport maken");
     let register = a
         .register
