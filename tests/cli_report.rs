@@ -393,6 +393,11 @@ fn the_internal_analysis_is_marked_on_every_page_and_keeps_case_ids() {
     );
     let md = std::fs::read_to_string(out.join("rapport.md")).unwrap();
     assert!(md.starts_with("> **INTERN"));
+    assert!(md
+        .trim_end()
+        .ends_with("> **INTERN – niet voor publicatie**"));
+    // Printed, the fixed marking repeats at the bottom of every page too.
+    assert!(html.contains("class=\"intern-voet\""));
     if let Ok(t) = std::process::Command::new("pdftotext")
         .arg(out.join("rapport.pdf"))
         .arg("-")
@@ -400,10 +405,11 @@ fn the_internal_analysis_is_marked_on_every_page_and_keeps_case_ids() {
     {
         let text = String::from_utf8_lossy(&t.stdout);
         let pages = text.split('\u{c}').filter(|p| !p.trim().is_empty()).count();
+        // Header and footer: twice on every page.
         assert_eq!(
             text.matches("INTERN – niet voor publicatie").count(),
-            pages,
-            "every PDF page is marked"
+            2 * pages,
+            "every PDF page is marked at the top and the bottom"
         );
     }
 }
