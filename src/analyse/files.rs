@@ -34,8 +34,8 @@ pub fn write(an: &Analysis, cfg: &Config, out: &Path) -> Result<()> {
     write_indicator_csv(&ind.records, &out.join("indicatoren.csv"))?;
     let bytes = workbook_bytes(&indicator_sheets(ind, cfg), ind.peildatum)?;
     crate::output::write_atomic(&out.join("indicatoren.xlsx"), &bytes)?;
-    crate::output::write_json(&out.join("rode-draden.json"), &an.draden)?;
-    threads::write_csv(&an.draden, &out.join("rode-draden.csv"))?;
+    crate::output::write_json(&out.join("rode-draden.json"), &an.threads)?;
+    threads::write_csv(&an.threads, &out.join("rode-draden.csv"))?;
     an.dataset.write_check_files(out)
 }
 

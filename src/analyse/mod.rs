@@ -20,7 +20,7 @@
 //! let ds = Dataset::load("casussen.csv".as_ref(), None, &cfg, d).unwrap();
 //! let period: Period = "2026-Q3".parse().unwrap();
 //! let an = analyse::run(ds, &period, period.end, &cfg).unwrap();
-//! println!("{} rode draden", an.draden.len());
+//! println!("{} rode draden", an.threads.len());
 //! ```
 
 pub mod evaluate;
@@ -48,7 +48,7 @@ pub struct Analysis {
     /// The accepted signals (empty without a signal file).
     pub signals: Vec<Signal>,
     pub indicators: Indicators,
-    pub draden: Vec<Thread>,
+    pub threads: Vec<Thread>,
 }
 
 /// Computes the indicators and the rode draden of `period` as of `reference_date`.
@@ -81,6 +81,6 @@ pub fn run_with_progress(
         cases,
         signals,
         indicators,
-        draden,
+        threads: draden,
     })
 }

@@ -42,7 +42,7 @@ pub fn run(a: AnalyseArgs) -> Result<i32> {
             .iter()
             .filter(|r| r.dimensie.is_none())
             .collect();
-        let v = serde_json::json!({ "periode": an.indicators.periode, "peildatum": an.indicators.peildatum, "kerncijfers": key, "rode_draden": an.draden.len() });
+        let v = serde_json::json!({ "periode": an.indicators.periode, "peildatum": an.indicators.peildatum, "kerncijfers": key, "rode_draden": an.threads.len() });
         println!(
             "{}",
             serde_json::to_string_pretty(&v).map_err(Error::internal)?
@@ -52,7 +52,7 @@ pub fn run(a: AnalyseArgs) -> Result<i32> {
             "analyse over {} geschreven naar {}: {} rode draden",
             a.when.period.title(),
             a.out.display(),
-            an.draden.len()
+            an.threads.len()
         );
     }
     Ok(0)

@@ -119,7 +119,7 @@ pub fn demo(out: &Path, say: &mut dyn FnMut(String)) -> Result<()> {
     )?);
     let recipients = ["ksm", "ibtd", "dienst_toeslagen"];
     for (d, naar) in an_q
-        .draden
+        .threads
         .iter()
         .filter(|d| d.n_casussen as u64 >= cfg.bescherming.min_cel)
         .zip(recipients)

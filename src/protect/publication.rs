@@ -308,8 +308,8 @@ pub fn build(inp: &Inputs) -> crate::error::Result<(Report, ProtectLog)> {
     tabellen.push(cohort);
     tabellen.push(target_table(ind, &p, cfg));
 
-    let grafieken = charts_for(intake, &cases, ind, &an.draden, &p, &mut tabellen);
-    let (draden, draden_tabel) = draden_views(&an.draden, &cases, &signals, &p, inp, &mut log);
+    let grafieken = charts_for(intake, &cases, ind, &an.threads, &p, &mut tabellen);
+    let (draden, draden_tabel) = draden_views(&an.threads, &cases, &signals, &p, inp, &mut log);
     let (signalen, signalen_status) =
         signal_views(inp.ledger, period.start, peil, &p, &scrubber, &mut log);
     let lessen = lessons(&cases, period.start, period.end);
