@@ -1,0 +1,293 @@
+//! Average-link agglomeration restricted to the similarity graph.
+
+use super::*;
+
+/// Summed vector of a group: a single text's vector, or an accumulated map.
+pub(super) enum GroupSum {
+    Doc(u32),
+    Map(FxMap<u32, f32>),
+    /// Large groups use a dense array (cheaper look-ups than hashing).
+    Dense(Vec<f32>),
+}
+
+/// Groups with at least this many members keep their summed vector as a dense array, as long
+/// as all dense arrays together stay within [`DENSE_BUDGET_BYTES`].
+pub(super) const DENSE_MIN_SIZE: u32 = 64;
+pub(super) const DENSE_BUDGET_BYTES: usize = 256 << 20;
+
+#[derive(Debug, Clone, Copy)]
+pub(super) struct HeapEntry {
+    pub(super) sim: f64,
+    pub(super) a: u32,
+    pub(super) b: u32,
+    /// Group sizes when `sim` was computed.
+    pub(super) sa: u32,
+    pub(super) sb: u32,
+}
+
+impl PartialEq for HeapEntry {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for HeapEntry {}
+impl PartialOrd for HeapEntry {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for HeapEntry {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.sim.total_cmp(&other.sim).then_with(|| {
+            (other.a, other.b, other.sa, other.sb).cmp(&(self.a, self.b, self.sa, self.sb))
+        })
+    }
+}
+
+pub(super) struct Agglomerator<'a> {
+    pub(super) vecs: &'a [SparseVec],
+    pub(super) dims: usize,
+    /// Bytes currently held by dense group sums.
+    pub(super) dense_in_use: usize,
+    pub(super) parent: Vec<u32>,
+    pub(super) size: Vec<u32>,
+    pub(super) sums: Vec<GroupSum>,
+}
+
+pub(super) fn sparse_dot(x: &SparseVec, y: &SparseVec) -> f64 {
+    let (mut i, mut j, mut s) = (0, 0, 0.0f64);
+    while i < x.len() && j < y.len() {
+        match x[i].0.cmp(&y[j].0) {
+            Ordering::Less => i += 1,
+            Ordering::Greater => j += 1,
+            Ordering::Equal => {
+                s += f64::from(x[i].1) * f64::from(y[j].1);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    s
+}
+
+impl<'a> Agglomerator<'a> {
+    pub(super) fn new(vecs: &'a [SparseVec], dims: usize) -> Self {
+        let n = vecs.len();
+        Agglomerator {
+            vecs,
+            dims,
+            dense_in_use: 0,
+            parent: (0..n as u32).collect(),
+            size: vec![1; n],
+            sums: (0..n as u32).map(GroupSum::Doc).collect(),
+        }
+    }
+
+    pub(super) fn find(&mut self, mut x: u32) -> u32 {
+        while self.parent[x as usize] != x {
+            let p = self.parent[x as usize];
+            self.parent[x as usize] = self.parent[p as usize];
+            x = p;
+        }
+        x
+    }
+
+    /// Number of entries `for_each` visits for a group.
+    pub(super) fn entry_count(&self, r: u32) -> usize {
+        match &self.sums[r as usize] {
+            GroupSum::Doc(d) => self.vecs[*d as usize].len(),
+            GroupSum::Map(m) => m.len(),
+            GroupSum::Dense(v) => v.len(),
+        }
+    }
+
+    /// Weight of feature `f` in a group's summed vector.
+    pub(super) fn lookup(&self, r: u32, f: u32) -> f32 {
+        match &self.sums[r as usize] {
+            GroupSum::Doc(d) => {
+                let v = &self.vecs[*d as usize];
+                v.binary_search_by_key(&f, |e| e.0).map_or(0.0, |i| v[i].1)
+            }
+            GroupSum::Map(m) => m.get(&f).copied().unwrap_or(0.0),
+            GroupSum::Dense(v) => v[f as usize],
+        }
+    }
+
+    /// Mean cosine over all pairs between groups `a` and `b`.
+    pub(super) fn linkage(&self, a: u32, b: u32) -> f64 {
+        let dot = match (&self.sums[a as usize], &self.sums[b as usize]) {
+            (GroupSum::Doc(x), GroupSum::Doc(y)) => {
+                sparse_dot(&self.vecs[*x as usize], &self.vecs[*y as usize])
+            }
+            _ => {
+                let (small, large) = if self.entry_count(a) <= self.entry_count(b) {
+                    (a, b)
+                } else {
+                    (b, a)
+                };
+                let mut acc = 0.0f64;
+                // Map iteration order is deterministic (fixed hasher).
+                for_each_entry(&self.sums[small as usize], self.vecs, |f, w| {
+                    if w != 0.0 {
+                        acc += f64::from(w) * f64::from(self.lookup(large, f));
+                    }
+                });
+                acc
+            }
+        };
+        dot / (f64::from(self.size[a as usize]) * f64::from(self.size[b as usize]))
+    }
+
+    /// Merges two roots; returns the surviving root.
+    pub(super) fn merge(&mut self, a: u32, b: u32) -> u32 {
+        let (keep, gone) = if (self.size[a as usize], std::cmp::Reverse(a))
+            >= (self.size[b as usize], std::cmp::Reverse(b))
+        {
+            (a, b)
+        } else {
+            (b, a)
+        };
+        let new_size = self.size[keep as usize] + self.size[gone as usize];
+        let gone_sum = std::mem::replace(&mut self.sums[gone as usize], GroupSum::Doc(gone));
+        let vecs = self.vecs;
+        let keep_sum = &mut self.sums[keep as usize];
+        if let GroupSum::Doc(d) = *keep_sum {
+            let v = &vecs[d as usize];
+            let mut m: FxMap<u32, f32> =
+                FxMap::with_capacity_and_hasher(v.len() * 2, Default::default());
+            m.extend(v.iter().copied());
+            *keep_sum = GroupSum::Map(m);
+        }
+        let dense_bytes = self.dims * std::mem::size_of::<f32>();
+        if new_size >= DENSE_MIN_SIZE && self.dense_in_use + dense_bytes <= DENSE_BUDGET_BYTES {
+            if let GroupSum::Map(m) = keep_sum {
+                self.dense_in_use += dense_bytes;
+                let mut dense = vec![0f32; self.dims];
+                for (&f, &w) in m.iter() {
+                    dense[f as usize] = w;
+                }
+                *keep_sum = GroupSum::Dense(dense);
+            }
+        }
+        if matches!(gone_sum, GroupSum::Dense(_)) {
+            self.dense_in_use -= dense_bytes;
+        }
+        match keep_sum {
+            GroupSum::Map(m) => for_each_entry(&gone_sum, vecs, |f, w| {
+                *m.entry(f).or_insert(0.0) += w;
+            }),
+            GroupSum::Dense(v) => for_each_entry(&gone_sum, vecs, |f, w| {
+                v[f as usize] += w;
+            }),
+            GroupSum::Doc(_) => unreachable!("converted above"),
+        }
+        self.parent[gone as usize] = keep;
+        self.size[keep as usize] = new_size;
+        keep
+    }
+
+    /// Squared norm of a root's summed vector.
+    pub(super) fn sum_norm2(&self, r: u32) -> f64 {
+        let mut acc = 0.0f64;
+        for_each_entry(&self.sums[r as usize], self.vecs, |_, w| {
+            acc += f64::from(w) * f64::from(w);
+        });
+        acc
+    }
+}
+
+/// Calls `f(feature, weight)` for every stored entry of a summed vector.
+pub(super) fn for_each_entry(sum: &GroupSum, vecs: &[SparseVec], mut f: impl FnMut(u32, f32)) {
+    match sum {
+        GroupSum::Doc(d) => vecs[*d as usize].iter().for_each(|&(k, w)| f(k, w)),
+        GroupSum::Map(m) => m.iter().for_each(|(&k, &w)| f(k, w)),
+        GroupSum::Dense(v) => v
+            .iter()
+            .enumerate()
+            .filter(|(_, w)| **w != 0.0)
+            .for_each(|(k, &w)| f(k as u32, w)),
+    }
+}
+
+/// True when a group that had `scored` members when its linkage was computed has not grown by
+/// more than [`STALE_TOLERANCE`] since.
+#[inline]
+pub(super) fn still_valid(now: u32, scored: u32) -> bool {
+    f64::from(now) <= f64::from(scored) * (1.0 + STALE_TOLERANCE)
+}
+
+/// Average-link agglomeration over the candidate graph; returns the final union-find state.
+///
+/// Heap entries carry the group sizes at which they were scored. Groups only grow, so an
+/// entry for two current roots whose sizes are unchanged is exact; if a group grew by at most
+/// [`STALE_TOLERANCE`] the stored value is still accepted (a mean over many pairs barely moves),
+/// otherwise the linkage is recomputed and the entry re-queued.
+pub(super) fn agglomerate<'a>(
+    vecs: &'a [SparseVec],
+    dims: usize,
+    edges: &[Edge],
+    link_threshold: f64,
+) -> Agglomerator<'a> {
+    let mut ag = Agglomerator::new(vecs, dims);
+    // The initial edges are consumed as a sorted stream (best first); only re-scored entries
+    // go through the heap, which keeps the heap small.
+    let mut stream: Vec<HeapEntry> = edges
+        .iter()
+        .filter(|e| e.sim >= link_threshold)
+        .map(|e| HeapEntry {
+            sim: e.sim,
+            a: e.a.min(e.b),
+            b: e.a.max(e.b),
+            sa: 1,
+            sb: 1,
+        })
+        .collect();
+    stream.sort_unstable_by(|x, y| y.cmp(x));
+    let mut next_edge = 0usize;
+    let mut heap: BinaryHeap<HeapEntry> = BinaryHeap::new();
+    // Root pairs already scored, with the sizes at scoring: either an up-to-date entry is
+    // queued, or the pair was found below the threshold.
+    let mut scored: FxMap<(u32, u32), (u32, u32)> = FxMap::default();
+    loop {
+        let from_stream = match (stream.get(next_edge), heap.peek()) {
+            (Some(s), Some(h)) => s >= h,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => break,
+        };
+        let e = if from_stream {
+            next_edge += 1;
+            stream[next_edge - 1]
+        } else {
+            heap.pop().expect("peeked")
+        };
+        let ra = ag.find(e.a);
+        let rb = ag.find(e.b);
+        if ra == rb {
+            continue;
+        }
+        let (ra, rb) = (ra.min(rb), ra.max(rb));
+        let (na, nb) = (ag.size[ra as usize], ag.size[rb as usize]);
+        if e.a == ra && e.b == rb && still_valid(na, e.sa) && still_valid(nb, e.sb) {
+            ag.merge(ra, rb);
+            continue;
+        }
+        if let Some(&(sa, sb)) = scored.get(&(ra, rb)) {
+            if still_valid(na, sa) && still_valid(nb, sb) {
+                continue; // scored recently enough: queued already, or below the threshold
+            }
+        }
+        let s = ag.linkage(ra, rb);
+        scored.insert((ra, rb), (na, nb));
+        if s >= link_threshold {
+            heap.push(HeapEntry {
+                sim: s,
+                a: ra,
+                b: rb,
+                sa: na,
+                sb: nb,
+            });
+        }
+    }
+    ag
+}

@@ -1,0 +1,266 @@
+//! Candidate pairs and the similarity graph: exact pairs for small corpora, MinHash-LSH above.
+
+use super::*;
+
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Edge {
+    pub(super) a: u32,
+    pub(super) b: u32,
+    pub(super) sim: f64,
+}
+
+pub(super) fn thread_count(n: usize) -> usize {
+    crate::util::parallel::threads_for(n, 2000, 4)
+}
+
+/// Runs `f(i, scratch)` for every i in 0..n over a few threads (interleaved in blocks for
+/// balance) and returns all produced edges sorted by (a, b), so the result does not depend on
+/// the number of threads.
+pub(super) fn parallel_edges<F>(n: usize, dims: usize, f: F) -> Vec<Edge>
+where
+    F: Fn(usize, &mut Vec<f32>, &mut Vec<Edge>) + Sync,
+{
+    const BLOCK: usize = 256;
+    let threads = thread_count(n);
+    let run = |t: usize| {
+        let mut scratch = vec![0f32; dims.max(n)];
+        let mut out = Vec::new();
+        let mut start = t * BLOCK;
+        while start < n {
+            for i in start..(start + BLOCK).min(n) {
+                f(i, &mut scratch, &mut out);
+            }
+            start += threads * BLOCK;
+        }
+        out
+    };
+    let mut edges: Vec<Edge> = if threads == 1 {
+        run(0)
+    } else {
+        std::thread::scope(|s| {
+            let handles: Vec<_> = (0..threads).map(|t| s.spawn(move || run(t))).collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().expect("thread panicked"))
+                .collect()
+        })
+    };
+    // Sorting on the value too makes the order independent of the thread count.
+    edges.sort_unstable_by(|x, y| (x.a, x.b).cmp(&(y.a, y.b)).then(x.sim.total_cmp(&y.sim)));
+    // A pair may be found from both ends; both computations give the same value up to
+    // rounding, keep the smaller.
+    edges.dedup_by(|x, y| x.a == y.a && x.b == y.b);
+    edges
+}
+
+/// Keeps an edge only when it is among the `k` strongest edges of at least one of its two
+/// texts (a k-nearest-neighbour sparsification; ties broken by text index).
+pub(super) fn prune_edges(edges: Vec<Edge>, n: usize, k: usize) -> Vec<Edge> {
+    let mut incident: Vec<Vec<u32>> = vec![Vec::new(); n];
+    for (idx, e) in edges.iter().enumerate() {
+        incident[e.a as usize].push(idx as u32);
+        incident[e.b as usize].push(idx as u32);
+    }
+    let mut keep = vec![false; edges.len()];
+    for (node, list) in incident.iter_mut().enumerate() {
+        if list.len() <= k {
+            for &idx in list.iter() {
+                keep[idx as usize] = true;
+            }
+            continue;
+        }
+        let other = |e: &Edge| if e.a as usize == node { e.b } else { e.a };
+        list.sort_unstable_by(|&x, &y| {
+            let (ex, ey) = (&edges[x as usize], &edges[y as usize]);
+            ey.sim.total_cmp(&ex.sim).then(other(ex).cmp(&other(ey)))
+        });
+        for &idx in list.iter().take(k) {
+            keep[idx as usize] = true;
+        }
+    }
+    edges
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(e, k)| k.then_some(e))
+        .collect()
+}
+
+/// All pairs with cosine >= threshold (and > 0), via an inverted index.
+pub(super) fn exact_edges(corpus: &Corpus, threshold: f64) -> Vec<Edge> {
+    let n = corpus.vecs.len();
+    let mut postings: Vec<Vec<(u32, f32)>> = vec![Vec::new(); corpus.dims];
+    for (d, v) in corpus.vecs.iter().enumerate() {
+        for &(f, w) in v {
+            postings[f as usize].push((d as u32, w));
+        }
+    }
+    parallel_edges(n, n, |i, acc, out| {
+        let mut touched: Vec<u32> = Vec::new();
+        for &(f, wi) in &corpus.vecs[i] {
+            let list = &postings[f as usize];
+            let start = list.partition_point(|&(d, _)| d as usize <= i);
+            for &(j, wj) in &list[start..] {
+                if acc[j as usize] == 0.0 {
+                    touched.push(j);
+                }
+                acc[j as usize] += wi * wj;
+            }
+        }
+        touched.sort_unstable();
+        for j in touched {
+            let s = f64::from(acc[j as usize]);
+            acc[j as usize] = 0.0;
+            if s >= threshold && s > 0.0 {
+                out.push(Edge {
+                    a: i as u32,
+                    b: j,
+                    sim: s.min(1.0),
+                });
+            }
+        }
+    })
+}
+
+pub(super) fn minhash_signatures(corpus: &Corpus) -> Vec<[u64; MINHASH_HASHES]> {
+    let mut seeds = [0u64; MINHASH_HASHES];
+    let mut rng = SplitMix64::new(0x7e57_c105_7e25_0001);
+    for s in &mut seeds {
+        *s = rng.next_u64();
+    }
+    corpus
+        .stem_sets
+        .iter()
+        .map(|set| {
+            let mut sig = [u64::MAX; MINHASH_HASHES];
+            for &x in set {
+                let base = mix64(u64::from(x).wrapping_add(0x9e37_79b9_7f4a_7c15));
+                for (k, s) in sig.iter_mut().enumerate() {
+                    let h = mix64(base ^ seeds[k]);
+                    if h < *s {
+                        *s = h;
+                    }
+                }
+            }
+            sig
+        })
+        .collect()
+}
+
+/// Candidate pairs from MinHash-LSH, scored with the exact cosine.
+pub(super) fn lsh_edges(corpus: &Corpus, threshold: f64) -> Vec<Edge> {
+    let n = corpus.vecs.len();
+    let sigs = minhash_signatures(corpus);
+    // Per band: entries sorted by (bucket key, ring order); position of each doc; group bounds.
+    struct Band {
+        docs: Vec<u32>,
+        pos: Vec<u32>,
+        group: Vec<(u32, u32)>,
+    }
+    let bands: Vec<Band> = (0..MINHASH_BANDS)
+        .map(|b| {
+            let mut entries: Vec<(u64, u64, u32)> = (0..n)
+                .filter(|&d| !corpus.vecs[d].is_empty())
+                .map(|d| {
+                    let mut h = FxHasher::default();
+                    h.add(b as u64);
+                    for r in 0..MINHASH_ROWS {
+                        h.add(sigs[d][b * MINHASH_ROWS + r]);
+                    }
+                    let key = mix64(h.finish());
+                    let order = mix64((d as u64) ^ ((b as u64 + 1) << 40));
+                    (key, order, d as u32)
+                })
+                .collect();
+            entries.sort_unstable();
+            let mut pos = vec![u32::MAX; n];
+            let mut group = vec![(0u32, 0u32); entries.len()];
+            let mut s = 0;
+            while s < entries.len() {
+                let mut e = s + 1;
+                while e < entries.len() && entries[e].0 == entries[s].0 {
+                    e += 1;
+                }
+                for (q, g) in group.iter_mut().enumerate().take(e).skip(s) {
+                    *g = (s as u32, e as u32);
+                    pos[entries[q].2 as usize] = q as u32;
+                }
+                s = e;
+            }
+            Band {
+                docs: entries.iter().map(|e| e.2).collect(),
+                pos,
+                group,
+            }
+        })
+        .collect();
+
+    parallel_edges(n, corpus.dims, |i, dense, out| {
+        let vi = &corpus.vecs[i];
+        if vi.is_empty() {
+            return;
+        }
+        let mut cands: Vec<u32> = Vec::new();
+        for band in &bands {
+            let p = band.pos[i] as usize;
+            let (s, e) = band.group[p];
+            let (s, e) = (s as usize, e as usize);
+            let m = e - s;
+            if m <= 1 {
+                continue;
+            }
+            if m <= BUCKET_CAP {
+                cands.extend(band.docs[s..e].iter().copied().filter(|&j| j as usize != i));
+            } else {
+                let r = p - s;
+                for d in 1..=BUCKET_SAMPLE.min((m - 1) / 2).max(1) {
+                    for q in [(r + d) % m, (r + m - d) % m] {
+                        cands.push(band.docs[s + q]);
+                    }
+                }
+            }
+        }
+        if cands.is_empty() {
+            return;
+        }
+        // Rank candidates by the number of bands they share with text i (an estimate of their
+        // Jaccard similarity) and keep the best MAX_CANDIDATES.
+        cands.sort_unstable();
+        let mut ranked: Vec<(u32, u32)> = Vec::with_capacity(cands.len());
+        for &j in &cands {
+            match ranked.last_mut() {
+                Some((last, c)) if *last == j => *c += 1,
+                _ => ranked.push((j, 1)),
+            }
+        }
+        if ranked.len() > MAX_CANDIDATES {
+            ranked.sort_unstable_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
+            ranked.truncate(MAX_CANDIDATES);
+            ranked.sort_unstable();
+        }
+        let cands: Vec<u32> = ranked.into_iter().map(|(j, _)| j).collect();
+        for &(f, w) in vi {
+            dense[f as usize] = w;
+        }
+        for j in cands {
+            let vj = &corpus.vecs[j as usize];
+            let (words, chars) = vj.split_at(corpus.word_len[j as usize] as usize);
+            let wdot: f32 = words.iter().map(|&(f, w)| dense[f as usize] * w).sum();
+            // The character block adds at most `char_share`: skip hopeless pairs cheaply.
+            if f64::from(wdot) + corpus.char_share < threshold {
+                continue;
+            }
+            let cdot: f32 = chars.iter().map(|&(f, w)| dense[f as usize] * w).sum();
+            let s = f64::from(wdot) + f64::from(cdot);
+            if s >= threshold && s > 0.0 {
+                out.push(Edge {
+                    a: (i as u32).min(j),
+                    b: (i as u32).max(j),
+                    sim: s.min(1.0),
+                });
+            }
+        }
+        for &(f, _) in vi {
+            dense[f as usize] = 0.0;
+        }
+    })
+}

@@ -1,0 +1,75 @@
+//! Tokenizing and stemming: Dutch words, stop words, Snowball stems.
+
+use super::*;
+
+/// Dutch stop words: the Snowball list extended with common function words, auxiliaries and
+/// forms of address that occur in nearly every case summary ("mevrouw", "meneer").
+#[rustfmt::skip]
+pub(super) const STOP_WORDS: &[&str] = &[
+    "aan", "aldus", "alle", "alleen", "alles", "als", "altijd", "andere", "anders", "bent",
+    "beide", "ben", "bij", "binnen", "boven", "buiten", "daar", "daarbij", "daardoor", "daarin",
+    "daarna", "daarom", "daarop", "daarover", "daarvan", "dan", "dat", "deze", "dezelfde", "die",
+    "dit", "doch", "doen", "door", "doordat", "dus", "echter", "een", "eens", "eerder", "elke",
+    "enige", "enkele", "ermee", "erover", "geen", "geweest", "haar", "had", "hadden", "heb",
+    "hebben", "heeft", "heel", "hem", "hen", "het", "hetzelfde", "hier", "hierdoor", "hierover",
+    "hiervan", "hij", "hoe", "hoewel", "hun", "iedere", "ieder", "iemand", "iets", "indien",
+    "inmiddels", "jij", "jou", "jouw", "jullie", "kan", "kon", "konden", "kunnen", "laat", "laten",
+    "maar", "mag", "meer", "men", "meneer", "mevrouw", "mij", "mijn", "moest", "moet", "moeten",
+    "mogen", "naar", "nadat", "niet", "niets", "nog", "omdat", "onder", "ons", "onze", "ook",
+    "over", "reeds", "sinds", "steeds", "tegen", "terwijl", "toch", "toen", "tot", "tussen", "uit",
+    "vanaf", "vanuit", "veel", "volgens", "voor", "waar", "waarbij", "waardoor", "waarin",
+    "waarop", "wanneer", "want", "waren", "was", "wat", "weer", "wel", "welk", "welke", "werd",
+    "werden", "wezen", "wie", "wij", "wil", "wilde", "willen", "word", "worden", "wordt", "zal",
+    "zelf", "zeer", "zich", "zij", "zijn", "zo", "zodat", "zonder", "zou", "zouden", "zowel",
+    "zullen", "omtrent", "via", "tijdens", "wegens", "per", "erg", "van", "met", "der", "den",
+    "des", "hebt", "later", "tevens", "zeker",
+];
+
+pub(super) fn stop_words() -> &'static FxSet<&'static str> {
+    static SET: OnceLock<FxSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| STOP_WORDS.iter().copied().collect())
+}
+
+/// Splits a text into lowercase content words.
+///
+/// Words are maximal runs of alphabetic characters (after NFC normalisation), so digits,
+/// punctuation, hyphens and apostrophes separate words ("DigiD-machtiging" gives "digid" and
+/// "machtiging"). Dutch stop words and words shorter than 3 characters are dropped.
+pub fn tokenize(text: &str) -> Vec<String> {
+    let normalized: Cow<str> = if is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(text.nfc().collect())
+    };
+    let stops = stop_words();
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut cur_len = 0usize;
+    let mut flush = |cur: &mut String, cur_len: &mut usize| {
+        if *cur_len >= 3 && !stops.contains(cur.as_str()) {
+            out.push(std::mem::take(cur));
+        } else {
+            cur.clear();
+        }
+        *cur_len = 0;
+    };
+    for c in normalized.chars() {
+        if c.is_alphabetic() {
+            for l in c.to_lowercase() {
+                cur.push(l);
+                cur_len += 1;
+            }
+        } else if cur_len > 0 {
+            flush(&mut cur, &mut cur_len);
+        }
+    }
+    if cur_len > 0 {
+        flush(&mut cur, &mut cur_len);
+    }
+    out
+}
+
+/// Snowball Dutch stem of a (lowercase) word.
+pub fn stem(word: &str) -> String {
+    Stemmer::create(Algorithm::Dutch).stem(word).into_owned()
+}
