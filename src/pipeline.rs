@@ -196,6 +196,7 @@ pub fn report(
     }
     let mut tables = released.tabellen.clone();
     tables.push(released.draden_tabel.clone());
+    tables.push(released.signalen_tabel.clone());
     if opts.audience == Audience::Intern {
         // Every file of an internal report carries the marking, the JSON files included.
         let marked = |key: &str, v: serde_json::Value| serde_json::json!({ "markering": INTERN_MARKING, key: v });
@@ -243,7 +244,8 @@ pub fn publish(
             cfg.bescherming.min_cel,
             cfg.bescherming.min_noemer,
         )?;
-        if !rep.bevindingen.is_empty() {
+        // fail closed: a file the audit could not read counts as a finding
+        if !rep.passed() {
             let _ = std::fs::remove_dir_all(&staging);
             let list: Vec<String> = rep
                 .bevindingen

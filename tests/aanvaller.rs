@@ -375,10 +375,11 @@ fn tables_protected_one_at_a_time_leak_together() {
 }
 
 /// A report-sized system: 15 linked tables, about 400 cells, shared margins, a flow
-/// balance, a headline total and shown percentages. Prints the time of protect + the
-/// full attack; fails only when it is far above the 1 s budget.
+/// balance, a headline total and shown percentages. After one joint protection run the
+/// full LP attack leaves every primary cell its protection interval. (Its time is
+/// measured by `rodedraad bench`, not here.)
 #[test]
-fn report_sized_system_is_fast() {
+fn report_sized_system_is_protected() {
     let (sys, tables) = report_system();
     let p = Policy::default();
     let start = Instant::now();
@@ -413,7 +414,6 @@ fn report_sized_system_is_fast() {
         }
     }
     assert!(sys.violations(&p, &outcome).is_empty());
-    assert!(total.as_secs_f64() < 5.0, "{total:?}");
 }
 
 /// Deterministic pseudo-random counts (a small linear congruential generator).

@@ -3,7 +3,8 @@
 //! ```text
 //! rodedraad audit MAP [--config F] [--json]
 //! ```
-//! Exit 0 when nothing is found, 5 when anything is found.
+//! Exit 0 when every file was read and nothing was found; 5 otherwise (a file that cannot
+//! be read is a finding too).
 
 use crate::error::{Error, Result};
 use crate::protect::audit::audit_dir;
@@ -25,7 +26,9 @@ pub struct AuditArgs {
 
 pub fn run(a: AuditArgs) -> Result<i32> {
     let cfg = super::load_config(a.config.as_deref())?;
+    let start = std::time::Instant::now();
     let rep = audit_dir(&a.dir, cfg.bescherming.min_cel, cfg.bescherming.min_noemer)?;
+    let seconds = start.elapsed().as_secs_f64();
     if a.json {
         println!(
             "{}",
@@ -35,13 +38,12 @@ pub fn run(a: AuditArgs) -> Result<i32> {
     for f in &rep.bevindingen {
         eprintln!("{}: {} ({}): {}", f.bestand, f.soort, f.plek, f.melding);
     }
-    for n in &rep.niet_gecontroleerd {
-        eprintln!("niet gecontroleerd: {n}");
-    }
     eprintln!(
-        "{} bestand(en) gecontroleerd, {} bevinding(en)",
+        "{} bestand(en) gecontroleerd, {} niet te controleren, {} bevinding(en) ({} s)",
         crate::nl::int(rep.gecontroleerd.len() as i64),
-        crate::nl::int(rep.bevindingen.len() as i64)
+        crate::nl::int(rep.niet_gecontroleerd.len() as i64),
+        crate::nl::int(rep.bevindingen.len() as i64),
+        crate::nl::dec(seconds, 2)
     );
-    Ok(if rep.bevindingen.is_empty() { 0 } else { 5 })
+    Ok(if rep.passed() { 0 } else { 5 })
 }

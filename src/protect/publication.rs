@@ -21,7 +21,7 @@ use crate::analyse::indicators::{self, Indicators, Record, Unit};
 use crate::analyse::threads::{self, Figure, Thread, ThreadKind};
 use crate::analyse::Analysis;
 use crate::config::Config;
-use crate::model::{Case, Signal, SignalSource};
+use crate::model::{Case, Recipient, Signal, SignalSource, SignalStatus};
 use crate::nl;
 use crate::protect::kanon::{self, QuasiId, StoryDecision, StoryText};
 use crate::protect::tables::{Audience, CellKind, Grid, Protector, PubCell, PubRow, PubTable};
@@ -30,6 +30,9 @@ use crate::register::LedgerSignal;
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
+
+pub mod headline;
+use headline::{Headline, HeadlineInput, Link, Part};
 
 /// A key figure for the summary.
 #[derive(Debug, Clone, Serialize)]
@@ -162,8 +165,13 @@ pub struct Report {
     pub grafieken: Vec<Chart>,
     pub draden: Vec<DraadView>,
     pub draden_tabel: PubTable,
+    /// Internal only: earlier signals one by one (empty in the public report).
     pub signalen: Vec<SignalView>,
     pub signalen_status: String,
+    /// Earlier signals per recipient and status (protected counts).
+    pub signalen_tabel: PubTable,
+    /// What came of earlier signals: the feedback of the recipients, with its date.
+    pub signalen_veranderd: Vec<String>,
     pub lessen: Vec<String>,
     pub bronnen: Vec<Source>,
     pub definities: Vec<DefinitionView>,
@@ -196,10 +204,6 @@ fn rec<'a>(ind: &'a Indicators, id: &str) -> Option<&'a Record> {
     ind.total(id)
 }
 
-fn count_of(r: Option<&Record>) -> u64 {
-    r.and_then(|r| r.teller).unwrap_or(0.0).round() as u64
-}
-
 /// Builds the report model for one audience.
 pub fn build(inp: &Inputs) -> crate::error::Result<(Report, ProtectLog)> {
     let an = inp.analysis;
@@ -218,8 +222,9 @@ pub fn build(inp: &Inputs) -> crate::error::Result<(Report, ProtectLog)> {
     let peil = ind.peildatum;
     let period = &ind.periode;
 
+    let head = Headline::protect(&headline_input(ind, cfg), &p);
     let mut tabellen = Vec::new();
-    tabellen.push(key_table(ind, &p, inp));
+    tabellen.push(key_table(ind, &head, &p, inp));
     let label = |dim: &str, g: &str| cfg.label(dim, g);
     let breakdown = |id: &str, dim: &str| -> Vec<(String, u64)> {
         ind.by(id, dim)
@@ -303,18 +308,20 @@ pub fn build(inp: &Inputs) -> crate::error::Result<(Report, ProtectLog)> {
     ));
     tabellen.push(warm_table(ind, &p, cfg));
     tabellen.push(flow_table(ind, &p, cfg));
-    tabellen.push(escalation_table(ind, &p, cfg));
+    tabellen.push(escalation_table(&head, &p));
     let (intake, cohort) = intake_and_cohort_tables(&cases, ind, &p, cfg);
     tabellen.push(cohort);
     tabellen.push(target_table(ind, &p, cfg));
 
-    let grafieken = charts_for(intake, &cases, ind, &an.threads, &p, &mut tabellen);
+    let grafieken = charts_for(intake, &cases, ind, &head, &an.threads, &p, &mut tabellen);
     let (draden, draden_tabel) = draden_views(&an.threads, &cases, &signals, &p, inp, &mut log);
     let (signalen, signalen_status) =
         signal_views(inp.ledger, period.start, peil, &p, &scrubber, &mut log);
+    let signalen_tabel = signal_table(inp.ledger, period.start, &p);
+    let signalen_veranderd = signal_changes(inp.ledger, period.start, peil, &scrubber, &mut log);
     let lessen = lessons(&cases, period.start, period.end);
-    let kerncijfers = key_figures(ind, &p);
-    let samenvatting = summary_sentences(ind, &draden, &p, period.title());
+    let kerncijfers = key_figures(&head);
+    let samenvatting = summary_sentences(&head, &draden, period.title());
     let onderdrukt: Vec<String> = tabellen
         .iter()
         .chain(std::iter::once(&draden_tabel))
@@ -448,6 +455,8 @@ pub fn build(inp: &Inputs) -> crate::error::Result<(Report, ProtectLog)> {
         draden_tabel,
         signalen,
         signalen_status,
+        signalen_tabel,
+        signalen_veranderd,
         lessen,
         bronnen,
         definities,
@@ -481,46 +490,22 @@ fn two_periods(
     m.into_iter().map(|(k, (a, b))| (k, a, b)).collect()
 }
 
-fn fmt_value(r: &Record, p: &Protector) -> PubCell {
-    let n = r.noemer.unwrap_or(0);
-    match r.eenheid {
-        Unit::Count => p.count(r.teller.unwrap_or(0.0) as u64),
-        Unit::Share => p.share(r.teller.unwrap_or(0.0) as u64, n),
-        Unit::Days => p.statistic(r.waarde, n, 0, " dagen"),
-        Unit::Score => p.statistic(r.waarde, n, 1, ""),
-    }
-}
-
-fn fmt_prev(r: &Record, p: &Protector) -> PubCell {
-    let shadow = Record {
-        teller: r.vorige_teller,
-        noemer: r.vorige_noemer,
-        waarde: r.vorige_waarde,
-        ..r.clone()
-    };
-    fmt_value(&shadow, p)
-}
-
-fn key_table(ind: &Indicators, p: &Protector, inp: &Inputs) -> PubTable {
+fn key_table(ind: &Indicators, head: &Headline, p: &Protector, inp: &Inputs) -> PubTable {
     let defs = indicators::definitions();
     let mut rijen = Vec::new();
     for d in &defs {
         let Some(r) = ind.total(d.id) else { continue };
-        let value = fmt_value(r, p);
-        let basis = match (d.eenheid, r.teller, r.noemer) {
-            (Unit::Share, Some(t), Some(n)) if n > 0 => {
-                // A hidden share hides its numerator too: with the denominator it would
-                // give the share (and the complement) back.
-                let tc = if value.onderdrukt {
-                    PubCell::hidden(CellKind::Aantal)
-                } else {
-                    p.count(t as u64)
-                };
-                let nc = p.count(n);
-                PubCell::text(format!("{} van {}", tc.tekst, nc.tekst))
-            }
-            (Unit::Days | Unit::Score, _, Some(n)) => {
-                PubCell::text(format!("n = {}", p.count(n).tekst))
+        if !head.has(d.id, false) {
+            continue;
+        }
+        let value = head.value(d.id, false);
+        let basis = match (d.eenheid, r.noemer) {
+            (Unit::Share, Some(n)) if n > 0 => PubCell::text(headline::basis_text(
+                &head.numerator(d.id, false),
+                &head.denominator(d.id, false),
+            )),
+            (Unit::Days | Unit::Score, Some(_)) => {
+                PubCell::text(headline::n_text(&head.denominator(d.id, false)))
             }
             _ => PubCell::text(""),
         };
@@ -530,7 +515,11 @@ fn key_table(ind: &Indicators, p: &Protector, inp: &Inputs) -> PubTable {
             }
             _ => PubCell::text(""),
         };
-        let prev = fmt_prev(r, p);
+        let prev = if head.has(d.id, true) {
+            head.value(d.id, true)
+        } else {
+            PubCell::text("")
+        };
         let diff = match (
             r.verschil,
             value.onderdrukt || prev.onderdrukt || value.waarde.is_none() || prev.waarde.is_none(),
@@ -577,14 +566,13 @@ fn key_table(ind: &Indicators, p: &Protector, inp: &Inputs) -> PubTable {
     })
 }
 
-fn key_figures(ind: &Indicators, p: &Protector) -> Vec<KeyFigure> {
+fn key_figures(head: &Headline) -> Vec<KeyFigure> {
     let mut out = Vec::new();
     let mut push = |id: &str, naam: &str, toel: &str| {
-        if let Some(r) = rec(ind, id) {
-            let v = fmt_value(r, p);
+        if head.has(id, false) {
             out.push(KeyFigure {
                 naam: naam.into(),
-                waarde: v.tekst,
+                waarde: head.value(id, false).tekst,
                 toelichting: toel.into(),
             });
         }
@@ -616,6 +604,112 @@ fn key_figures(ind: &Indicators, p: &Protector) -> Vec<KeyFigure> {
         "inclusief open casussen",
     );
     out
+}
+
+/// The headline figures and the identities between them, for [`Headline::protect`].
+fn headline_input(ind: &Indicators, cfg: &Config) -> HeadlineInput {
+    let defs = indicators::definitions();
+    let mut figures = Vec::new();
+    for d in &defs {
+        let Some(r) = ind.total(d.id) else { continue };
+        let num = |t: Option<f64>| t.unwrap_or(0.0) as u64;
+        let has_prev = r.vorige_teller.is_some() || r.vorige_noemer.is_some();
+        let kind = match r.eenheid {
+            Unit::Count => headline::FigureKind::Count,
+            Unit::Share => headline::FigureKind::Share,
+            Unit::Days => headline::FigureKind::Statistic {
+                decimals: 0,
+                unit: " dagen",
+            },
+            Unit::Score => headline::FigureKind::Statistic {
+                decimals: 1,
+                unit: "",
+            },
+        };
+        let counts = |t: Option<f64>, n: Option<u64>, v: Option<f64>| headline::Counts {
+            num: if r.eenheid == Unit::Count {
+                num(t)
+            } else {
+                num(t).min(n.unwrap_or(0))
+            },
+            den: n.unwrap_or(0),
+            value: if r.eenheid == Unit::Count {
+                Some(num(t) as f64)
+            } else {
+                v
+            },
+        };
+        figures.push(headline::Figure {
+            id: d.id.to_string(),
+            kind,
+            now: counts(r.teller, r.noemer, r.waarde),
+            previous: has_prev.then(|| counts(r.vorige_teller, r.vorige_noemer, r.vorige_waarde)),
+        });
+    }
+    let num = |id: &str| Part::Num(id.into());
+    let den = |id: &str| Part::Den(id.into());
+    let mut links = vec![
+        Link::Same(den("oplossing_pct"), den("volledig_opgelost_pct")),
+        Link::Same(den("oplossing_pct"), den("deels_opgelost_pct")),
+        Link::Sum(
+            num("oplossing_pct"),
+            vec![num("volledig_opgelost_pct"), num("deels_opgelost_pct")],
+        ),
+        Link::Sum(
+            num("oplossing_pct"),
+            vec![
+                num("minnelijk_opgelost_aantal"),
+                num("na_escalatie_opgelost_aantal"),
+            ],
+        ),
+        Link::SumWithRest(
+            num("afgerond_aantal"),
+            vec![den("oplossing_pct")],
+            "ingetrokken".into(),
+        ),
+        Link::SumWithRest(
+            num("geescaleerd_pct"),
+            vec![num("na_escalatie_opgelost_aantal")],
+            "geescaleerd-zonder-oplossing".into(),
+        ),
+        Link::SumWithRest(
+            num("oplossing_pct"),
+            vec![num("volledig_opgelost_pct")],
+            "deels".into(),
+        ),
+    ];
+    // Figures over the same population (the same denominator definition) share
+    // their denominator; "afgerond in P" is the closed count itself.
+    let mut by_population: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for d in defs
+        .iter()
+        .filter(|d| d.eenheid != Unit::Count && d.noemer != "-")
+    {
+        by_population.entry(d.noemer).or_default().push(d.id);
+    }
+    for (population, ids) in &by_population {
+        for w in ids.windows(2) {
+            links.push(Link::Same(den(w[0]), den(w[1])));
+        }
+        if *population == "afgerond in P" {
+            links.push(Link::Same(num("afgerond_aantal"), den(ids[0])));
+        }
+    }
+    let escalation_levels = ind
+        .by("geescaleerd_pct", "escalatie_niveau")
+        .iter()
+        .map(|r| {
+            (
+                cfg.label("escalatie_niveau", r.groep.as_deref().unwrap_or("onbekend")),
+                r.teller.unwrap_or(0.0) as u64,
+            )
+        })
+        .collect();
+    HeadlineInput {
+        figures,
+        links,
+        escalation_levels,
+    }
 }
 
 fn theme_table(
@@ -709,26 +803,29 @@ fn flow_table(ind: &Indicators, p: &Protector, cfg: &Config) -> PubTable {
     t
 }
 
-fn escalation_table(ind: &Indicators, p: &Protector, cfg: &Config) -> PubTable {
-    let items: Vec<(String, u64)> = ind
-        .by("geescaleerd_pct", "escalatie_niveau")
+fn escalation_table(head: &Headline, p: &Protector) -> PubTable {
+    let rijen = head
+        .escalation()
         .iter()
-        .map(|r| {
-            (
-                cfg.label("escalatie_niveau", r.groep.as_deref().unwrap_or("onbekend")),
-                r.teller.unwrap_or(0.0) as u64,
-            )
+        .map(|(label, cell)| PubRow {
+            kop: label.clone(),
+            cellen: vec![cell.clone()],
+            totaal: false,
+            deel_van: None,
         })
         .collect();
-    let mut t = p.counts_1d(
-        "escalatie",
-        "Geëscaleerde afgeronde casussen naar niveau",
-        "Escalatieniveau",
-        &items,
-        false,
-    );
-    t.voetnoten.push(
-        "Hoogste niveau waarop is geëscaleerd, voor casussen die in de periode zijn afgerond."
+    let mut t = p.with_note(PubTable {
+        id: "escalatie".into(),
+        titel: "Geëscaleerde afgeronde casussen naar niveau".into(),
+        kolommen: vec!["Escalatieniveau".into(), "Aantal".into()],
+        rijen,
+        voetnoten: vec![],
+        totaal_kolom: false,
+    });
+    t.voetnoten.insert(
+        0,
+        "Hoogste niveau waarop is geëscaleerd, voor casussen die in de periode zijn afgerond. \
+         Beschermd samen met de kerncijfers: de niveaus tellen op tot het aantal geëscaleerde casussen."
             .into(),
     );
     t
@@ -936,6 +1033,7 @@ fn charts_for(
     intake: PubTable,
     cases: &[Case],
     ind: &Indicators,
+    head: &Headline,
     draden: &[Thread],
     p: &Protector,
     tables: &mut Vec<PubTable>,
@@ -972,7 +1070,6 @@ fn charts_for(
         .unwrap_or(tables.len());
     tables.insert(pos, t);
     // 2. Funnel.
-    let cnt = |id: &str| count_of(rec(ind, id));
     let zienswijzen = cases
         .iter()
         .filter(|c| {
@@ -980,18 +1077,19 @@ fn charts_for(
                 .is_some_and(|d| ind.periode.contains(d) && d <= ind.peildatum)
         })
         .count() as u64;
+    // The funnel's counts are headline figures: released as the key table releases them.
     let steps = [
-        ("Aangedragen", cnt("ontvangen_aantal")),
-        ("Getrieerd", cnt("triage_aantal")),
-        ("In behandeling", cnt("behandeld_aantal")),
-        ("Zienswijze uitgebracht", zienswijzen),
-        ("Afgerond", cnt("afgerond_aantal")),
+        ("Aangedragen", head.value("ontvangen_aantal", false)),
+        ("Getrieerd", head.value("triage_aantal", false)),
+        ("In behandeling", head.value("behandeld_aantal", false)),
+        ("Zienswijze uitgebracht", p.count(zienswijzen)),
+        ("Afgerond", head.value("afgerond_aantal", false)),
     ];
     let bars: Vec<Bar> = steps
         .iter()
         .map(|(l, v)| Bar {
             label: l.to_string(),
-            value: p.count(*v).waarde,
+            value: v.waarde,
             group: 0,
         })
         .collect();
@@ -1360,7 +1458,10 @@ fn signal_views(
     };
     earlier.sort_by_key(|l| (!own(l), l.signal.gemeld_op, l.signal.signaal_id.clone()));
     let total = earlier.len();
-    for l in earlier.into_iter().take(MAX_SIGNALS) {
+    // The public report accounts for signals in counts (see `signal_table`); the list
+    // of signals one by one, with their texts, is a work list for staff.
+    let listed = if p.is_public() { 0 } else { MAX_SIGNALS };
+    for l in earlier.into_iter().take(listed) {
         let s = &l.signal;
         let clean = |t: &Option<String>, veld: &str, log: &mut ProtectLog| -> Option<String> {
             let (out, kinds) = scrubber.clean(t.as_deref()?);
@@ -1414,9 +1515,13 @@ fn signal_views(
             reactie: shorten(&reactie, 240),
         });
     }
-    let _ = p;
-    let status = if out.is_empty() {
+    let status = if total == 0 {
         "nog geen gegevens: het register bevat nog geen signalen die vóór deze periode zijn doorgezet".to_string()
+    } else if p.is_public() {
+        format!(
+            "vóór deze periode zijn {} signalen doorgezet; de tabel hieronder laat per ontvanger zien hoe ver ze zijn",
+            nl::int(total as i64)
+        )
     } else {
         format!(
             "{} van de {} signalen die vóór deze periode zijn doorgezet, eigen signalen eerst (de volledige lijst staat in de export voor de IBTD)",
@@ -1425,6 +1530,126 @@ fn signal_views(
         )
     };
     (out, status)
+}
+
+/// Signals passed on before `start`: the earlier signals the report accounts for.
+fn earlier_signals(ledger: &[LedgerSignal], start: NaiveDate) -> Vec<&LedgerSignal> {
+    ledger
+        .iter()
+        .filter(|l| {
+            l.signal.doorgezet_naar.is_some()
+                && l.signal.doorgezet_op.unwrap_or(l.signal.gemeld_op) < start
+        })
+        .collect()
+}
+
+/// Earlier signals per recipient (rows) and status (columns), protected as a 2D table.
+fn signal_table(ledger: Option<&[LedgerSignal]>, start: NaiveDate, p: &Protector) -> PubTable {
+    let earlier = ledger
+        .map(|l| earlier_signals(l, start))
+        .unwrap_or_default();
+    let statuses: Vec<SignalStatus> = SignalStatus::ALL
+        .iter()
+        .copied()
+        .filter(|st| earlier.iter().any(|l| l.signal.status == Some(*st)))
+        .collect();
+    let recipients: Vec<Recipient> = Recipient::ALL
+        .iter()
+        .copied()
+        .filter(|r| earlier.iter().any(|l| l.signal.doorgezet_naar == Some(*r)))
+        .collect();
+    let cells: Vec<Vec<u64>> = recipients
+        .iter()
+        .map(|r| {
+            statuses
+                .iter()
+                .map(|st| {
+                    earlier
+                        .iter()
+                        .filter(|l| {
+                            l.signal.doorgezet_naar == Some(*r) && l.signal.status == Some(*st)
+                        })
+                        .count() as u64
+                })
+                .collect()
+        })
+        .collect();
+    let rows: Vec<String> = recipients.iter().map(|r| r.label().to_string()).collect();
+    let cols: Vec<String> = statuses.iter().map(|s| s.label().to_string()).collect();
+    if rows.is_empty() || cols.is_empty() {
+        return PubTable {
+            id: "signalen-status".into(),
+            titel: "Eerder doorgezette signalen per ontvanger en status".into(),
+            kolommen: vec!["Ontvanger".into(), "Aantal".into()],
+            rijen: Vec::new(),
+            voetnoten: vec!["Er zijn nog geen signalen vóór deze periode doorgezet.".into()],
+            totaal_kolom: false,
+        };
+    }
+    let mut t = p.counts_2d(
+        "signalen-status",
+        "Eerder doorgezette signalen per ontvanger en status",
+        &rows,
+        &cols,
+        &cells,
+        "Ontvanger",
+    );
+    t.voetnoten.insert(
+        0,
+        "Signalen die vóór het begin van de periode zijn doorgezet, met hun status op de peildatum."
+            .into(),
+    );
+    t
+}
+
+/// What came of earlier signals: each distinct feedback text (scrubbed) once, with the
+/// recipient and the date of the latest feedback, newest first. Texts that lose
+/// personal data are left out rather than masked.
+fn signal_changes(
+    ledger: Option<&[LedgerSignal]>,
+    start: NaiveDate,
+    peil: NaiveDate,
+    scrubber: &Scrubber,
+    log: &mut ProtectLog,
+) -> Vec<String> {
+    let Some(ledger) = ledger else {
+        return Vec::new();
+    };
+    let mut latest: BTreeMap<(String, String), NaiveDate> = BTreeMap::new();
+    for l in earlier_signals(ledger, start) {
+        let s = &l.signal;
+        let (Some(text), Some(date), Some(to)) = (
+            s.terugkoppeling.as_deref(),
+            s.terugkoppeling_op,
+            s.doorgezet_naar,
+        ) else {
+            continue;
+        };
+        if date > peil {
+            continue;
+        }
+        let (clean, kinds) = scrubber.with_mode(TextMode::Weglaten).clean(text);
+        for k in &kinds {
+            log.persoonsgegevens.push(PiiLogEntry {
+                bron: "register".into(),
+                id: s.signaal_id.clone(),
+                veld: "terugkoppeling".into(),
+                soort: *k,
+                waarschuwing: k.is_warning_only(),
+            });
+        }
+        let Some(clean) = clean else { continue };
+        let key = (to.label().to_string(), shorten(clean.trim(), 240));
+        let e = latest.entry(key).or_insert(date);
+        *e = (*e).max(date);
+    }
+    let mut items: Vec<((String, String), NaiveDate)> = latest.into_iter().collect();
+    items.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    items
+        .into_iter()
+        .take(12)
+        .map(|((to, text), date)| format!("{to}, {}: {text}", nl::date(date)))
+        .collect()
 }
 
 fn lessons(cases: &[Case], start: NaiveDate, end: NaiveDate) -> Vec<String> {
@@ -1449,17 +1674,20 @@ fn lessons(cases: &[Case], start: NaiveDate, end: NaiveDate) -> Vec<String> {
     out
 }
 
-fn summary_sentences(
-    ind: &Indicators,
-    draden: &[DraadView],
-    p: &Protector,
-    title: String,
-) -> Vec<String> {
+fn summary_sentences(head: &Headline, draden: &[DraadView], title: String) -> Vec<String> {
     let mut s = Vec::new();
+    // A hidden figure is said in words: a lone "." reads as a typo in a sentence.
     let v = |id: &str| {
-        rec(ind, id)
-            .map(|r| fmt_value(r, p).tekst)
-            .unwrap_or_else(|| "-".into())
+        let c = head.value(id, false);
+        if !head.has(id, false) {
+            "-".into()
+        } else if c.onderdrukt && c.soort == CellKind::Percentage {
+            "een niet getoond deel (te weinig casussen)".into()
+        } else if c.onderdrukt {
+            "een niet getoond aantal (te weinig)".into()
+        } else {
+            c.tekst
+        }
     };
     s.push(format!(
         "In het {title} ontving de Belangenbehartiger {} casussen. {} casussen werden na behandeling afgerond; bij {} daarvan werd (deels) een oplossing gevonden.",

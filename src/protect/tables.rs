@@ -70,7 +70,7 @@ impl PubCell {
             onderdrukt: true,
         }
     }
-    fn count(v: u64) -> PubCell {
+    pub fn count(v: u64) -> PubCell {
         PubCell {
             tekst: nl::int(v as i64),
             soort: CellKind::Aantal,
@@ -163,7 +163,13 @@ impl Protector {
         self.audience == Audience::Kamer
     }
 
-    fn policy(&self) -> Policy {
+    /// Whether this protector works for the public (the Kamer report).
+    pub fn is_public(&self) -> bool {
+        self.public()
+    }
+
+    /// The suppression policy behind this protector.
+    pub fn policy(&self) -> Policy {
         Policy {
             min_cel: self.min_cel,
             suppress_zero: self.suppress_zero,

@@ -195,6 +195,9 @@ impl Renderer for XlsxRenderer {
         use xlsx::{Cell, Sheet};
         let mut tables: Vec<&crate::protect::tables::PubTable> = report.tabellen.iter().collect();
         tables.push(&report.draden_tabel);
+        if !report.signalen_tabel.rijen.is_empty() {
+            tables.push(&report.signalen_tabel);
+        }
         if let Some(t) = &report.open_casussen {
             tables.push(t);
         }
@@ -226,36 +229,39 @@ impl Renderer for XlsxRenderer {
             })
             .collect();
         let h = crate::output::xlsx::header;
-        sheets.push(Sheet::new(
-            "Signalen",
-            h(&[
-                "Signaal",
-                "Onderwerp",
-                "Ontvanger",
-                "Eigenaar",
-                "Status",
-                "Leeftijd",
-                "Reactie",
-            ]),
-            report
-                .signalen
-                .iter()
-                .map(|s| {
-                    [
-                        &s.id,
-                        &s.onderwerp,
-                        &s.ontvanger,
-                        &s.eigenaar,
-                        &s.status,
-                        &s.leeftijd,
-                        &s.reactie,
-                    ]
+        // The signals one by one are a work list: only the internal report has them.
+        if report.intern {
+            sheets.push(Sheet::new(
+                "Signalen",
+                h(&[
+                    "Signaal",
+                    "Onderwerp",
+                    "Ontvanger",
+                    "Eigenaar",
+                    "Status",
+                    "Leeftijd",
+                    "Reactie",
+                ]),
+                report
+                    .signalen
                     .iter()
-                    .map(|x| Cell::text(x.to_string()))
-                    .collect()
-                })
-                .collect(),
-        ));
+                    .map(|s| {
+                        [
+                            &s.id,
+                            &s.onderwerp,
+                            &s.ontvanger,
+                            &s.eigenaar,
+                            &s.status,
+                            &s.leeftijd,
+                            &s.reactie,
+                        ]
+                        .iter()
+                        .map(|x| Cell::text(x.to_string()))
+                        .collect()
+                    })
+                    .collect(),
+            ));
+        }
         sheets.push(Sheet::new(
             "Verantwoording",
             h(&[

@@ -151,10 +151,14 @@ impl<'a> Optimiser<'a> {
         let max = values.iter().copied().max().unwrap_or(0) as f64;
         let weight = values
             .iter()
-            .map(|&v| match policy.cost {
-                SecondaryCost::Value => v as f64 + 1.0,
-                // one cell always costs less than two; the smaller value wins a tie
-                SecondaryCost::Count => 1.0 + 0.5 * v as f64 / (max + 1.0),
+            .zip(&sys.priority)
+            .map(|(&v, &factor)| {
+                factor
+                    * match policy.cost {
+                        SecondaryCost::Value => v as f64 + 1.0,
+                        // one cell always costs less than two; the smaller value wins a tie
+                        SecondaryCost::Count => 1.0 + 0.5 * v as f64 / (max + 1.0),
+                    }
             })
             .collect();
         Optimiser {

@@ -111,6 +111,9 @@ pub struct LinkedSystem {
     pub ratios: Vec<Ratio>,
     /// Per added table: its name and the system cell of each of its cells.
     pub tables: Vec<(String, Vec<usize>)>,
+    /// Per cell: how much dearer hiding it is than its value alone says (1 for most
+    /// cells; a headline total a reader looks for first is dearer).
+    pub priority: Vec<f64>,
 }
 
 impl LinkedSystem {
@@ -122,6 +125,7 @@ impl LinkedSystem {
             unpublished: vec![false; n],
             ratios: Vec::new(),
             tables: vec![(String::new(), (0..n).collect())],
+            priority: vec![1.0; n],
         }
     }
 
@@ -151,6 +155,7 @@ pub struct SystemBuilder {
     parent: Vec<usize>,
     tables: Vec<(String, Vec<usize>)>,
     ratios: Vec<RawRatio>,
+    priority: Vec<(usize, f64)>,
 }
 
 #[derive(Debug)]
@@ -239,6 +244,13 @@ impl SystemBuilder {
             let parts = side.iter().map(|&c| self.raw(c)).collect();
             self.equations.push(Equation { total: aux, parts });
         }
+    }
+
+    /// Makes hiding `c` as secondary suppression `factor` times as expensive, so the
+    /// optimiser hides other cells first (a headline total over a detail).
+    pub fn prefer_shown(&mut self, c: CellRef, factor: f64) {
+        let raw = self.raw(c);
+        self.priority.push((raw, factor));
     }
 
     /// Marks a cell as never published (it is hidden, and needs no protection itself).
@@ -361,11 +373,16 @@ impl SystemBuilder {
             .into_iter()
             .map(|(name, raw)| (name, raw.into_iter().map(|c| map[c]).collect()))
             .collect();
+        let mut priority = vec![1.0f64; values.len()];
+        for &(raw, factor) in &self.priority {
+            priority[map[raw]] = priority[map[raw]].max(factor);
+        }
         Ok(LinkedSystem {
             table: LinkedTable { values, equations },
             unpublished,
             ratios,
             tables,
+            priority,
         })
     }
 }

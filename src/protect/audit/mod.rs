@@ -1,0 +1,319 @@
+//! `rodedraad audit`: an independent second line of defence over a finished output folder.
+//!
+//! The audit trusts nothing about how the output was made and shares no detector with the
+//! scrubber. It reads every file back with its own readers ([`readers`]), normalises the text
+//! as a reader would see it ([`normalise`]), looks for personal data with a broader class
+//! of detectors ([`detect`]) and runs the reader's attack on small counts ([`counts`]) on the
+//! figure list `tabellen.json` and on running text.
+//!
+//! It fails closed: a file of an unknown type, a file that cannot be read or decoded, a PDF
+//! whose text cannot be extracted reliably, or a report without its figure list is a
+//! finding. Findings name file, place and kind, never the value.
+//!
+//! ```no_run
+//! let r = rodedraad::protect::audit::audit_dir(std::path::Path::new("reports/demo/kamer"), 5, 10).unwrap();
+//! for f in &r.bevindingen {
+//!     println!("{}: {} ({}): {}", f.bestand, f.soort, f.plek, f.melding);
+//! }
+//! assert!(r.bevindingen.is_empty());
+//! ```
+
+pub mod counts;
+pub mod detect;
+pub mod normalise;
+pub mod readers;
+
+use crate::error::{Error, Result};
+use readers::Segment;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+/// One finding: file, kind, place, message. Never the value found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub bestand: String,
+    pub soort: String,
+    pub plek: String,
+    pub melding: String,
+}
+
+/// The audit result. Any finding means the folder must not be published.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct AuditReport {
+    /// Files read completely.
+    pub gecontroleerd: Vec<String>,
+    /// Files that could not be read; each also has a finding.
+    pub niet_gecontroleerd: Vec<String>,
+    pub bevindingen: Vec<Finding>,
+}
+
+impl AuditReport {
+    /// True when the folder may be published.
+    pub fn passed(&self) -> bool {
+        self.bevindingen.is_empty() && self.niet_gecontroleerd.is_empty()
+    }
+}
+
+/// The figure list every report carries.
+pub const FIGURE_LIST: &str = "tabellen.json";
+
+/// Files below `dir`, sorted; directories that cannot be listed are returned as errors.
+fn files(dir: &Path) -> (Vec<PathBuf>, Vec<(PathBuf, String)>) {
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let rd = match std::fs::read_dir(&d) {
+            Ok(rd) => rd,
+            Err(e) => {
+                errors.push((d, e.to_string()));
+                continue;
+            }
+        };
+        for e in rd {
+            match e {
+                Ok(e) => {
+                    let p = e.path();
+                    if p.is_dir() {
+                        stack.push(p);
+                    } else {
+                        out.push(p);
+                    }
+                }
+                Err(e) => errors.push((d.clone(), e.to_string())),
+            }
+        }
+    }
+    out.sort();
+    (out, errors)
+}
+
+fn extension(p: &Path) -> String {
+    p.extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_lowercase()
+}
+
+/// Audits every file in `dir` (recursively) against `min_cel` and `min_noemer`.
+pub fn audit_dir(dir: &Path, min_cel: u64, min_noemer: u64) -> Result<AuditReport> {
+    if !dir.is_dir() {
+        return Err(Error::Usage(format!(
+            "{} is geen map; geef de uitvoermap van een rapport op",
+            dir.display()
+        )));
+    }
+    let mut rep = AuditReport::default();
+    let (paths, errors) = files(dir);
+    for (d, e) in errors {
+        let name = d.strip_prefix(dir).unwrap_or(&d).display().to_string();
+        unreadable(&mut rep, &name, &format!("map niet te lezen: {e}"));
+    }
+    let mut report_files = 0;
+    for p in &paths {
+        let name = p.strip_prefix(dir).unwrap_or(p).display().to_string();
+        let ext = extension(p);
+        if matches!(ext.as_str(), "html" | "htm" | "md" | "pdf" | "xlsx") {
+            report_files += 1;
+        }
+        audit_file(&mut rep, p, &name, &ext, min_cel, min_noemer);
+    }
+    let has_list = paths
+        .iter()
+        .any(|p| p.file_name().is_some_and(|n| n == FIGURE_LIST));
+    if report_files > 0 && !has_list {
+        rep.bevindingen.push(Finding {
+            bestand: FIGURE_LIST.into(),
+            soort: "cijferlijst ontbreekt".into(),
+            plek: "map".into(),
+            melding:
+                "het rapport heeft geen tabellen.json; de kleine aantallen zijn niet na te rekenen"
+                    .into(),
+        });
+    }
+    Ok(rep)
+}
+
+fn unreadable(rep: &mut AuditReport, name: &str, why: &str) {
+    rep.niet_gecontroleerd.push(format!("{name} ({why})"));
+    rep.bevindingen.push(Finding {
+        bestand: name.into(),
+        soort: "niet te controleren".into(),
+        plek: "bestand".into(),
+        melding: why.into(),
+    });
+}
+
+fn audit_file(
+    rep: &mut AuditReport,
+    p: &Path,
+    name: &str,
+    ext: &str,
+    min_cel: u64,
+    min_noemer: u64,
+) {
+    if !readers::KNOWN.contains(&ext) {
+        let what = if ext.is_empty() {
+            "bestand zonder extensie".to_string()
+        } else {
+            format!("onbekend bestandstype '.{ext}'")
+        };
+        unreadable(
+            rep,
+            name,
+            &format!("{what}; de controle kan het niet lezen"),
+        );
+        return;
+    }
+    let bytes = match std::fs::read(p) {
+        Ok(b) => b,
+        Err(e) => return unreadable(rep, name, &format!("niet te lezen: {e}")),
+    };
+    let segments = match readers::read(ext, &bytes) {
+        Ok(s) => s,
+        Err(why) => return unreadable(rep, name, &why),
+    };
+    if p.file_name().is_some_and(|n| n == FIGURE_LIST) {
+        figure_list(rep, &bytes, name, min_cel, min_noemer);
+    }
+    if matches!(ext, "html" | "htm") {
+        let src = normalise::decode_bytes(&bytes).unwrap_or_default();
+        for t in counts::html_tables(&src) {
+            push_counts(rep, name, counts::check_table(&t, min_cel, min_noemer));
+        }
+    }
+    let running_text = matches!(ext, "html" | "htm" | "md");
+    for seg in &segments {
+        scan_segment(rep, seg, name, running_text, min_cel);
+    }
+    rep.gecontroleerd.push(name.to_string());
+}
+
+fn figure_list(rep: &mut AuditReport, bytes: &[u8], name: &str, min_cel: u64, min_noemer: u64) {
+    let text = String::from_utf8_lossy(bytes);
+    match counts::parse_tables(&text) {
+        Ok(tables) => {
+            for t in &tables {
+                push_counts(rep, name, counts::check_table(t, min_cel, min_noemer));
+            }
+        }
+        Err(why) => rep.bevindingen.push(Finding {
+            bestand: name.into(),
+            soort: "niet te controleren".into(),
+            plek: "bestand".into(),
+            melding: why,
+        }),
+    }
+}
+
+fn push_counts(rep: &mut AuditReport, name: &str, found: Vec<counts::CountFinding>) {
+    for f in found {
+        rep.bevindingen.push(Finding {
+            bestand: name.into(),
+            soort: f.soort.into(),
+            plek: f.plek,
+            melding: f.melding,
+        });
+    }
+}
+
+/// Place of a byte offset: the segment's place, with the line inside it when it has several.
+fn place(seg: &Segment, text: &str, at: usize) -> String {
+    if !text.contains('\n') {
+        return seg.plek.clone();
+    }
+    let line = text[..at].matches('\n').count() + 1;
+    format!("{}, regel {line}", seg.plek)
+}
+
+fn scan_segment(
+    rep: &mut AuditReport,
+    seg: &Segment,
+    name: &str,
+    running_text: bool,
+    min_cel: u64,
+) {
+    let text = normalise::normalise(&seg.tekst);
+    for hit in detect::scan(&text) {
+        let f = Finding {
+            bestand: name.into(),
+            soort: "persoonsgegevens".into(),
+            plek: place(seg, &text, hit.start),
+            melding: format!("mogelijk {}", hit.kind.label()),
+        };
+        if !rep.bevindingen.contains(&f) {
+            rep.bevindingen.push(f);
+        }
+    }
+    if running_text && seg.zichtbaar {
+        for f in counts::text_findings(&text, min_cel) {
+            rep.bevindingen.push(Finding {
+                bestand: name.into(),
+                soort: f.soort.into(),
+                plek: seg.plek.clone(),
+                melding: f.melding,
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dir_with(files: &[(&str, &[u8])]) -> PathBuf {
+        let d = std::env::temp_dir().join(format!(
+            "rodedraad-audit-unit-{}-{}",
+            std::process::id(),
+            files.first().map(|f| f.0).unwrap_or("leeg")
+        ));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap();
+        for (n, b) in files {
+            std::fs::write(d.join(n), b).unwrap();
+        }
+        d
+    }
+
+    #[test]
+    fn unknown_and_broken_files_are_findings() {
+        let d = dir_with(&[("a.bin", b"x"), ("b.json", b"{"), ("c.md", b"ok")]);
+        let r = audit_dir(&d, 5, 10).unwrap();
+        let kinds: Vec<(&str, &str)> = r
+            .bevindingen
+            .iter()
+            .map(|f| (f.bestand.as_str(), f.soort.as_str()))
+            .collect();
+        assert!(
+            kinds.contains(&("a.bin", "niet te controleren")),
+            "{kinds:?}"
+        );
+        assert!(
+            kinds.contains(&("b.json", "niet te controleren")),
+            "{kinds:?}"
+        );
+        assert!(
+            kinds.contains(&("tabellen.json", "cijferlijst ontbreekt")),
+            "{kinds:?}"
+        );
+        assert!(!r.passed());
+        let _ = std::fs::remove_dir_all(d);
+    }
+
+    #[test]
+    fn findings_name_the_place_not_the_value() {
+        let d = dir_with(&[
+            ("r.md", "# Kop\n\nBel 06-12345678.\n".as_bytes()),
+            ("tabellen.json", b"[]"),
+        ]);
+        let r = audit_dir(&d, 5, 10).unwrap();
+        assert_eq!(r.bevindingen.len(), 1, "{:?}", r.bevindingen);
+        let f = &r.bevindingen[0];
+        assert_eq!(
+            (f.plek.as_str(), f.soort.as_str()),
+            ("regel 3", "persoonsgegevens")
+        );
+        assert!(!f.melding.contains("12345678"));
+        let _ = std::fs::remove_dir_all(d);
+    }
+}

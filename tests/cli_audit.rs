@@ -1,0 +1,400 @@
+//! End-to-end tests of `rodedraad audit` as an independent line that fails closed.
+//!
+//! Every test starts from a clean Kamer report of the sample data (made once), copies it to
+//! its own folder, plants one evasion from issue 11 (fixtures in `tests/corpus/audit/`, or
+//! made here for XLSX and PDF) and checks that the audit exits 5 with the right finding:
+//! file, kind and place, never the value. The audit runs with an empty PATH, so no
+//! external program can help it; the clean report passes with and without PATH.
+
+mod common;
+use common::*;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use std::sync::OnceLock;
+
+static CLEAN: OnceLock<PathBuf> = OnceLock::new();
+
+/// A clean Kamer report of the sample (HTML, PDF, Markdown, XLSX, tabellen.json), made once.
+fn clean_report() -> &'static Path {
+    CLEAN.get_or_init(|| {
+        let dir =
+            std::env::temp_dir().join(format!("rodedraad-audit-schoon-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let out = dir.join("kamer");
+        let o = run(&[
+            "report",
+            "--cases",
+            &sample("casussen.csv"),
+            "--signals",
+            &sample("signalen.csv"),
+            "--period",
+            "2026-H1",
+            "--out",
+            out.to_str().unwrap(),
+            "--exportdatum",
+            "2026-10-31",
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        out
+    })
+}
+
+/// A fresh copy of the clean report for one test.
+fn copy_of_clean(name: &str) -> PathBuf {
+    let to = tmp(&format!("audit-{name}"));
+    for e in std::fs::read_dir(clean_report()).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, to.join(p.file_name().unwrap())).unwrap();
+    }
+    to
+}
+
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(root().join("tests/corpus/audit").join(name)).unwrap()
+}
+
+/// `rodedraad audit DIR --json` with an empty PATH.
+fn audit(dir: &Path) -> Output {
+    bin()
+        .env("PATH", "")
+        .args(["audit", dir.to_str().unwrap(), "--json"])
+        .output()
+        .unwrap()
+}
+
+#[derive(Debug)]
+struct Found {
+    bestand: String,
+    soort: String,
+    plek: String,
+    melding: String,
+}
+
+fn findings(o: &Output) -> Vec<Found> {
+    let v: serde_json::Value = serde_json::from_str(&stdout(o)).expect("JSON on stdout");
+    v["bevindingen"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| Found {
+            bestand: f["bestand"].as_str().unwrap().into(),
+            soort: f["soort"].as_str().unwrap().into(),
+            plek: f["plek"].as_str().unwrap().into(),
+            melding: f["melding"].as_str().unwrap().into(),
+        })
+        .collect()
+}
+
+/// The audit exits 5 with a finding on `file` of kind `soort` whose place contains `plek`
+/// and whose message contains `melding`; the planted value is never repeated.
+fn assert_caught(dir: &Path, file: &str, soort: &str, plek: &str, melding: &str, value: &str) {
+    let o = audit(dir);
+    assert_eq!(o.status.code(), Some(5), "{}", stderr(&o));
+    let f = findings(&o);
+    assert!(
+        f.iter().any(|x| x.bestand == file
+            && x.soort == soort
+            && x.plek.contains(plek)
+            && x.melding.contains(melding)),
+        "no {soort} / {plek} / {melding} on {file}: {f:#?}"
+    );
+    if !value.is_empty() {
+        assert!(!stdout(&o).contains(value) && !stderr(&o).contains(value));
+    }
+}
+
+fn insert_before_body_end(dir: &Path, snippet: &[u8]) {
+    let p = dir.join("rapport.html");
+    let html = std::fs::read_to_string(&p).unwrap();
+    let at = html.rfind("</body>").expect("the report has a body");
+    let planted = format!(
+        "{}{}{}",
+        &html[..at],
+        String::from_utf8_lossy(snippet),
+        &html[at..]
+    );
+    std::fs::write(p, planted).unwrap();
+}
+
+fn append(path: &Path, bytes: &[u8]) {
+    let mut f = std::fs::OpenOptions::new().append(true).open(path).unwrap();
+    f.write_all(b"\n\n").unwrap();
+    f.write_all(bytes).unwrap();
+}
+
+#[test]
+fn a_clean_report_passes_with_and_without_external_tools() {
+    let dir = clean_report();
+    let o = audit(dir);
+    assert_eq!(o.status.code(), Some(0), "{}\n{}", stderr(&o), stdout(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let checked: Vec<&str> = v["gecontroleerd"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_str().unwrap())
+        .collect();
+    for f in [
+        "rapport.html",
+        "rapport.md",
+        "rapport.pdf",
+        "rapport.xlsx",
+        "tabellen.json",
+    ] {
+        assert!(checked.contains(&f), "{f} not checked: {checked:?}");
+    }
+    let o = run(&["audit", dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+#[test]
+fn html_evasions_are_caught() {
+    for (fixture_name, plek, melding) in [
+        ("tags.html", "regel", "BSN"),
+        ("entiteit.html", "regel", "BSN"),
+        ("attribuut.html", "attribuut title", "BSN"),
+        ("commentaar.html", "commentaar", "BSN"),
+        ("script.html", "script", "e-mailadres"),
+    ] {
+        let dir = copy_of_clean(fixture_name);
+        insert_before_body_end(&dir, &fixture(fixture_name));
+        assert_caught(&dir, "rapport.html", "persoonsgegevens", plek, melding, "");
+    }
+}
+
+#[test]
+fn markdown_evasions_are_caught() {
+    for fixture_name in ["nulbreedte.md", "zachte-afbreking.md", "fullwidth.md"] {
+        let dir = copy_of_clean(fixture_name);
+        append(&dir.join("rapport.md"), &fixture(fixture_name));
+        assert_caught(&dir, "rapport.md", "persoonsgegevens", "regel", "BSN", "");
+    }
+}
+
+#[test]
+fn a_windows_1252_markdown_file_is_decoded_and_caught() {
+    let dir = copy_of_clean("cp1252");
+    std::fs::write(dir.join("rapport.md"), fixture("windows-1252.md")).unwrap();
+    assert_caught(&dir, "rapport.md", "persoonsgegevens", "regel 3", "BSN", "");
+}
+
+#[test]
+fn an_svg_text_split_over_tspans_is_caught() {
+    let dir = copy_of_clean("tspan");
+    std::fs::write(dir.join("grafiek.svg"), fixture("tspan.svg")).unwrap();
+    assert_caught(
+        &dir,
+        "grafiek.svg",
+        "persoonsgegevens",
+        "regel 1",
+        "BSN",
+        "",
+    );
+}
+
+/// Rewrites the parts of a zip file; `edit` may change a part's text.
+fn rewrite_zip(path: &Path, edit: impl Fn(&str, String) -> String) {
+    let bytes = std::fs::read(path).unwrap();
+    let mut zin = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut zout = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..zin.len() {
+        let mut f = zin.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut buf = Vec::new();
+        f.read_to_end(&mut buf).unwrap();
+        let out = match String::from_utf8(buf.clone()) {
+            Ok(s) => edit(&name, s).into_bytes(),
+            Err(_) => buf,
+        };
+        zout.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zout.write_all(&out).unwrap();
+    }
+    std::fs::write(path, zout.finish().unwrap().into_inner()).unwrap();
+}
+
+#[test]
+fn xlsx_document_properties_and_sheet_names_are_read() {
+    let dir = copy_of_clean("xlsx-props");
+    rewrite_zip(&dir.join("rapport.xlsx"), |name, s| {
+        if name == "docProps/core.xml" {
+            let at = s.rfind("</").unwrap();
+            format!(
+                "{}<dc:subject>Dossier 1234 56 782</dc:subject>{}",
+                &s[..at],
+                &s[at..]
+            )
+        } else {
+            s
+        }
+    });
+    assert_caught(
+        &dir,
+        "rapport.xlsx",
+        "persoonsgegevens",
+        "documenteigenschappen (core)",
+        "BSN",
+        "1234 56 782",
+    );
+
+    let dir = copy_of_clean("xlsx-blad");
+    rewrite_zip(&dir.join("rapport.xlsx"), |name, s| {
+        if name == "xl/workbook.xml" {
+            s.replacen("<sheet name=\"", "<sheet name=\"06-12345678 ", 1)
+        } else {
+            s
+        }
+    });
+    assert_caught(
+        &dir,
+        "rapport.xlsx",
+        "persoonsgegevens",
+        "bladnaam",
+        "telefoonnummer",
+        "06-12345678",
+    );
+}
+
+#[test]
+fn pdf_metadata_and_annotations_are_read_without_external_tools() {
+    use lopdf::{dictionary, Document, Object};
+    let dir = copy_of_clean("pdf-info");
+    let path = dir.join("rapport.pdf");
+    let mut doc = Document::load(&path).unwrap();
+    let info = doc.add_object(dictionary! {
+        "Title" => Object::string_literal("Kamerrapportage"),
+        "Author" => Object::string_literal("mevrouw Jansen"),
+    });
+    doc.trailer.set("Info", info);
+    doc.save(&path).unwrap();
+    assert_caught(
+        &dir,
+        "rapport.pdf",
+        "persoonsgegevens",
+        "metadata (Info)",
+        "aanhef",
+        "Jansen",
+    );
+
+    let dir = copy_of_clean("pdf-annot");
+    let path = dir.join("rapport.pdf");
+    let mut doc = Document::load(&path).unwrap();
+    let page = doc.get_pages()[&1];
+    let annot = doc.add_object(dictionary! {
+        "Type" => "Annot",
+        "Subtype" => "Text",
+        "Rect" => vec![0.into(), 0.into(), 20.into(), 20.into()],
+        "Contents" => Object::string_literal("bel 06-12345678"),
+    });
+    let page_dict = doc.get_object_mut(page).unwrap().as_dict_mut().unwrap();
+    page_dict.set("Annots", vec![Object::Reference(annot)]);
+    doc.save(&path).unwrap();
+    assert_caught(
+        &dir,
+        "rapport.pdf",
+        "persoonsgegevens",
+        "pagina 1, annotatie",
+        "telefoonnummer",
+        "06-12345678",
+    );
+}
+
+#[test]
+fn the_pdf_page_text_is_extracted_with_its_digits() {
+    // A BSN typed into a real report page would be found: check that the page text of the
+    // clean report is extracted with digits, through the audit's own reader.
+    let bytes = std::fs::read(clean_report().join("rapport.pdf")).unwrap();
+    let segs = rodedraad::protect::audit::readers::pdf::read(&bytes).unwrap();
+    let page1 = segs.iter().find(|s| s.plek == "pagina 1").expect("page 1");
+    assert!(
+        page1.tekst.chars().filter(|c| c.is_ascii_digit()).count() >= 10,
+        "{}",
+        page1.tekst
+    );
+    assert!(page1.tekst.contains("2026"), "{}", page1.tekst);
+}
+
+#[test]
+fn unknown_and_unreadable_files_are_findings() {
+    let dir = copy_of_clean("onbekend");
+    std::fs::write(dir.join("notities.docx"), b"PK\x03\x04").unwrap();
+    assert_caught(
+        &dir,
+        "notities.docx",
+        "niet te controleren",
+        "bestand",
+        "onbekend bestandstype",
+        "",
+    );
+
+    let dir = copy_of_clean("kapot-pdf");
+    std::fs::write(dir.join("rapport.pdf"), fixture("kapot.pdf")).unwrap();
+    assert_caught(
+        &dir,
+        "rapport.pdf",
+        "niet te controleren",
+        "bestand",
+        "PDF",
+        "",
+    );
+
+    let dir = copy_of_clean("binair-md");
+    std::fs::write(dir.join("rapport.md"), b"# Kop\n\x00\x01\x02binair").unwrap();
+    assert_caught(
+        &dir,
+        "rapport.md",
+        "niet te controleren",
+        "bestand",
+        "geen leesbare tekst",
+        "",
+    );
+
+    let dir = copy_of_clean("geen-lijst");
+    std::fs::remove_file(dir.join("tabellen.json")).unwrap();
+    assert_caught(
+        &dir,
+        "tabellen.json",
+        "cijferlijst ontbreekt",
+        "map",
+        "tabellen.json",
+        "",
+    );
+}
+
+#[test]
+fn small_counts_in_sentences_and_in_the_figure_list_are_caught() {
+    let dir = copy_of_clean("tekst-aantal");
+    append(&dir.join("rapport.md"), &fixture("klein-aantal.md"));
+    assert_caught(
+        &dir,
+        "rapport.md",
+        "klein aantal in tekst",
+        "regel",
+        "kleiner dan 5",
+        "",
+    );
+
+    // A percentage beside a hidden numerator: 7,9% of 38 is 3.
+    let dir = copy_of_clean("lijst-pct");
+    let p = dir.join("tabellen.json");
+    let mut tables: serde_json::Value = read_json(&p);
+    tables.as_array_mut().unwrap().push(serde_json::json!({
+        "id": "geplant", "titel": "Geplant", "kolommen": ["Dienst", "Aantal", "Aandeel"],
+        "rijen": [{"kop": "Dienst X", "totaal": false, "cellen": [
+            {"tekst": ".", "soort": "aantal", "waarde": null, "noemer": null, "onderdrukt": true},
+            {"tekst": "7,9%", "soort": "percentage", "waarde": null, "noemer": 38, "onderdrukt": false}
+        ]}],
+        "voetnoten": [], "totaal_kolom": false
+    }));
+    std::fs::write(&p, serde_json::to_string_pretty(&tables).unwrap()).unwrap();
+    assert_caught(
+        &dir,
+        "tabellen.json",
+        "af te leiden uit percentage",
+        "tabel geplant, rij 1 (Dienst X), kolom 3 (Aandeel)",
+        "teller",
+        "",
+    );
+}
