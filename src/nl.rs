@@ -9,6 +9,9 @@
 //! assert_eq!(nl::pct(0.125, 1), "12,5%");
 //! let d = chrono::NaiveDate::from_ymd_opt(2025, 3, 1).unwrap();
 //! assert_eq!(nl::date(d), "1 maart 2025");
+//! assert_eq!(nl::count(1, "signaal", "signalen"), "1 signaal");
+//! assert_eq!(nl::count(1200, "signaal", "signalen"), "1.200 signalen");
+//! assert_eq!(nl::list(&["a", "b", "c"]), "a, b en c");
 //! ```
 
 use chrono::{Datelike, NaiveDate};
@@ -27,6 +30,31 @@ pub const MAANDEN: [&str; 12] = [
     "november",
     "december",
 ];
+
+/// A number with its noun in the right form: "1 signaal", "0 signalen", "12 signalen".
+pub fn count(n: u64, singular: &str, plural: &str) -> String {
+    format!(
+        "{} {}",
+        int(n as i64),
+        if n == 1 { singular } else { plural }
+    )
+}
+
+/// A Dutch enumeration: "a", "a en b", "a, b en c" (no comma before "en").
+pub fn list<S: AsRef<str>>(items: &[S]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.as_ref().to_string(),
+        [init @ .., last] => format!(
+            "{} en {}",
+            init.iter()
+                .map(|s| s.as_ref())
+                .collect::<Vec<_>>()
+                .join(", "),
+            last.as_ref()
+        ),
+    }
+}
 
 /// An integer with a dot as thousands separator.
 pub fn int(n: i64) -> String {
@@ -87,6 +115,25 @@ pub fn date_short(d: NaiveDate) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn singular_and_plural() {
+        assert_eq!(count(0, "casus", "casussen"), "0 casussen");
+        assert_eq!(count(1, "casus", "casussen"), "1 casus");
+        assert_eq!(count(2, "casus", "casussen"), "2 casussen");
+        assert_eq!(count(1001, "cel", "cellen"), "1.001 cellen");
+    }
+
+    #[test]
+    fn lists_join_with_en() {
+        assert_eq!(list::<&str>(&[]), "");
+        assert_eq!(list(&["ouderen"]), "ouderen");
+        assert_eq!(list(&["ouderen", "jongeren"]), "ouderen en jongeren");
+        assert_eq!(
+            list(&["IBTD".to_string(), "KSM".into(), "Belastingdienst".into()]),
+            "IBTD, KSM en Belastingdienst"
+        );
+    }
 
     #[test]
     fn integers() {

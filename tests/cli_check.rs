@@ -254,4 +254,19 @@ fn dutch_help_and_usage_errors() {
     let o = run(&["bestaatniet"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("onbekende opdracht"));
+    // every command's help is Dutch, also where clap wraps a line after "[default:"
+    for cmd in [
+        "check", "analyse", "report", "audit", "sample", "init", "signals", "demo", "bench",
+    ] {
+        let h = stdout(&run(&[cmd, "--help"]));
+        for english in [
+            "[default:",
+            "[possible values:",
+            "Usage:",
+            "Options:",
+            "[aliases:",
+        ] {
+            assert!(!h.contains(english), "{cmd} --help: {english}\n{h}");
+        }
+    }
 }

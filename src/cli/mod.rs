@@ -151,16 +151,24 @@ pub fn analyse_with_progress(
     Ok((an, pb))
 }
 
-/// clap writes a few fixed English words in its help; this puts them in Dutch.
+/// clap writes a few fixed English words in its help; this puts them in Dutch (also
+/// where clap wrapped the line right after the word).
 pub fn dutch_help(help: &str) -> String {
+    static BRACKETS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"\[(default|aliases|alias|possible values):(\s)").unwrap()
+    });
+    let help = BRACKETS.replace_all(help, |c: &regex::Captures| {
+        let word = match &c[1] {
+            "default" => "standaard",
+            "possible values" => "mogelijke waarden",
+            _ => "ook",
+        };
+        format!("[{word}:{}", &c[2])
+    });
     help.replace("Usage:", "Gebruik:")
         .replace("Options:", "Opties:")
         .replace("Commands:", "Opdrachten:")
         .replace("Arguments:", "Argumenten:")
-        .replace("[default: ", "[standaard: ")
-        .replace("[aliases: ", "[ook: ")
-        .replace("[alias: ", "[ook: ")
-        .replace("[possible values: ", "[mogelijke waarden: ")
         .replace("<COMMAND>", "<OPDRACHT>")
         .replace("[OPTIONS]", "[OPTIES]")
 }

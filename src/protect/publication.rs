@@ -24,7 +24,7 @@ use crate::config::Config;
 use crate::model::{Case, Recipient, Signal, SignalSource, SignalStatus};
 use crate::nl;
 use crate::protect::kanon::{self, QuasiId, StoryDecision, StoryText};
-use crate::protect::tables::{Audience, CellKind, Grid, Protector, PubCell, PubRow, PubTable};
+use crate::protect::tables::{Audience, CellKind, Protector, PubCell, PubRow, PubTable};
 use crate::protect::{self, pii, PiiLogEntry, Scrubber, TextMode};
 use crate::register::LedgerSignal;
 use chrono::{Datelike, NaiveDate};
@@ -32,6 +32,7 @@ use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
 pub mod headline;
+mod intake;
 use headline::{Headline, HeadlineInput, Link, Part};
 
 /// A key figure for the summary.
@@ -267,20 +268,8 @@ pub fn build(inp: &Inputs) -> crate::error::Result<(Report, ProtectLog)> {
         }),
         names,
     ));
-    tabellen.push(p.counts_two_periods(
-        "instroom-dienst",
-        "Ontvangen casussen per dienst",
-        "Dienst",
-        &two_periods(&cases, period, prev, received, |c| {
-            Some(
-                c.dienst
-                    .map(|x| x.as_str())
-                    .map(|d| label("dienst", d))
-                    .unwrap_or_else(|| "Onbekend".into()),
-            )
-        }),
-        names,
-    ));
+    let intake_set = intake::intake_tables(&cases, ind, &p, cfg, names);
+    tabellen.push(intake_set.service);
     tabellen.push(theme_table(&cases, period, &p, cfg));
     tabellen.push(p.counts_1d(
         "instroom-doelgroep",
@@ -307,19 +296,28 @@ pub fn build(inp: &Inputs) -> crate::error::Result<(Report, ProtectLog)> {
         names,
     ));
     tabellen.push(warm_table(ind, &p, cfg));
-    tabellen.push(flow_table(ind, &p, cfg));
+    tabellen.push(intake_set.flow);
     tabellen.push(escalation_table(&head, &p));
-    let (intake, cohort) = intake_and_cohort_tables(&cases, ind, &p, cfg);
-    tabellen.push(cohort);
+    let intake = intake_set.quarter;
+    tabellen.push(intake_set.cohort);
     tabellen.push(target_table(ind, &p, cfg));
 
-    let grafieken = charts_for(intake, &cases, ind, &head, &an.threads, &p, &mut tabellen);
+    let grafieken = charts_for(
+        intake,
+        &cases,
+        ind,
+        &head,
+        &an.threads,
+        &p,
+        cfg.bescherming.k_verhaal,
+        &mut tabellen,
+    );
     let (draden, draden_tabel) = draden_views(&an.threads, &cases, &signals, &p, inp, &mut log);
     let (signalen, signalen_status) =
         signal_views(inp.ledger, period.start, peil, &p, &scrubber, &mut log);
     let signalen_tabel = signal_table(inp.ledger, period.start, &p);
     let signalen_veranderd = signal_changes(inp.ledger, period.start, peil, &scrubber, &mut log);
-    let lessen = lessons(&cases, period.start, period.end);
+    let lessen = lessons(&cases, period.start, peil.min(period.end), &p);
     let kerncijfers = key_figures(&head);
     let samenvatting = summary_sentences(&head, &draden, period.title());
     let onderdrukt: Vec<String> = tabellen
@@ -339,9 +337,9 @@ pub fn build(inp: &Inputs) -> crate::error::Result<(Report, ProtectLog)> {
                 .filter(|c| c.onderdrukt)
                 .count();
             format!(
-                "{}: {} cel(len) niet getoond{}",
+                "{}: {} niet getoond{}",
                 t.titel,
-                hidden,
+                nl::count(hidden as u64, "cel", "cellen"),
                 if merged.is_empty() {
                     String::new()
                 } else {
@@ -509,7 +507,16 @@ fn key_table(ind: &Indicators, head: &Headline, p: &Protector, inp: &Inputs) -> 
             }
             _ => PubCell::text(""),
         };
-        let ci = match (d.eenheid, r.ci_laag, r.ci_hoog, value.onderdrukt) {
+        // The interval's width tells the denominator: shown only beside a shown
+        // numerator and denominator, where it adds nothing a reader could not compute.
+        let counts_shown =
+            !head.numerator(d.id, false).onderdrukt && !head.denominator(d.id, false).onderdrukt;
+        let ci = match (
+            d.eenheid,
+            r.ci_laag,
+            r.ci_hoog,
+            value.onderdrukt || !counts_shown,
+        ) {
             (Unit::Share, Some(a), Some(b), false) => {
                 PubCell::text(format!("{} – {}", nl::pct(a, 1), nl::pct(b, 1)))
             }
@@ -773,36 +780,6 @@ fn warm_table(ind: &Indicators, p: &Protector, cfg: &Config) -> PubTable {
     })
 }
 
-fn flow_table(ind: &Indicators, p: &Protector, cfg: &Config) -> PubTable {
-    let rows: Vec<&indicators::FlowRow> =
-        ind.stroom.iter().filter(|f| f.dienst != "totaal").collect();
-    let labels: Vec<String> = rows
-        .iter()
-        .map(|f| cfg.label("dienst", &f.dienst))
-        .collect();
-    let cols = [
-        "Open bij begin".to_string(),
-        "Ontvangen".into(),
-        "Afgehandeld".into(),
-        "Open bij einde".into(),
-    ];
-    // Each row balances (open begin + ontvangen = afgehandeld + open einde); the protection accounts for that.
-    let cells: Vec<[u64; 4]> = rows
-        .iter()
-        .map(|f| [f.open_begin, f.ontvangen, f.afgehandeld, f.open_eind])
-        .collect();
-    let mut t = p.flow(
-        "stroom",
-        "Stroomtabel: open bij begin, ontvangen, afgehandeld en open bij einde, per dienst",
-        &labels,
-        &cols,
-        &cells,
-        "Dienst",
-    );
-    t.voetnoten.insert(0, "Afgehandeld omvat casussen die na triage zijn doorverwezen of niet in behandeling zijn genomen. Open bij begin + ontvangen = afgehandeld + open bij einde.".into());
-    t
-}
-
 fn escalation_table(head: &Headline, p: &Protector) -> PubTable {
     let rijen = head
         .escalation()
@@ -829,100 +806,6 @@ fn escalation_table(head: &Headline, p: &Protector) -> PubTable {
             .into(),
     );
     t
-}
-
-/// Intake per quarter (rows, as the cohorts) by dienst (columns, only those with cases),
-/// up to the period end: (dienst labels, cells).
-fn intake_grid(cases: &[Case], ind: &Indicators, cfg: &Config) -> (Vec<String>, Vec<Vec<u64>>) {
-    let quarters: Vec<String> = ind.cohorten.iter().map(|c| c.kwartaal.clone()).collect();
-    let mut diensten: Vec<String> = cases
-        .iter()
-        .filter_map(|c| c.dienst.map(|d| d.as_str().to_string()))
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    diensten.push("onbekend".into());
-    let cells: Vec<Vec<u64>> = quarters
-        .iter()
-        .map(|q| {
-            diensten
-                .iter()
-                .map(|d| {
-                    cases
-                        .iter()
-                        .filter(|c| {
-                            c.ontvangen_op <= ind.periode.end
-                                && quarter_label(c.ontvangen_op) == *q
-                                && c.dienst.map(|x| x.as_str()).unwrap_or("onbekend") == d
-                        })
-                        .count() as u64
-                })
-                .collect()
-        })
-        .collect();
-    let keep: Vec<usize> = (0..diensten.len())
-        .filter(|&j| cells.iter().any(|r| r[j] > 0))
-        .collect();
-    let labels = keep
-        .iter()
-        .map(|&j| cfg.label("dienst", &diensten[j]))
-        .collect();
-    let cells = cells
-        .iter()
-        .map(|r| keep.iter().map(|&j| r[j]).collect())
-        .collect();
-    (labels, cells)
-}
-
-/// The intake-per-quarter table and the cohort table, protected together: a quarter's
-/// intake is the row total of both, so hiding a cell in one must hold in the other.
-fn intake_and_cohort_tables(
-    cases: &[Case],
-    ind: &Indicators,
-    p: &Protector,
-    cfg: &Config,
-) -> (PubTable, PubTable) {
-    let quarters: Vec<String> = ind.cohorten.iter().map(|c| c.kwartaal.clone()).collect();
-    let (dienst_labels, intake_cells) = intake_grid(cases, ind, cfg);
-    let (cohort_labels, cohort_cols, cohort_cells) = cohort_grid(ind);
-    let links: Vec<(usize, usize, usize, usize)> = (0..quarters.len())
-        .filter(|&i| intake_cells[i].iter().sum::<u64>() == cohort_cells[i].iter().sum::<u64>())
-        .map(|i| (0, i, 1, i))
-        .collect();
-    let tables = p.counts_2d_joint(
-        &[
-            Grid {
-                id: "instroom-kwartaal",
-                titel: "Ontvangen casussen per kwartaal en dienst",
-                row_labels: &quarters,
-                col_labels: &dienst_labels,
-                cells: &intake_cells,
-                corner: "Kwartaal",
-            },
-            Grid {
-                id: "cohorten",
-                titel:
-                    "Cohorten: casussen per kwartaal van ontvangst, zoals ze op de peildatum staan",
-                row_labels: &cohort_labels,
-                col_labels: &cohort_cols,
-                cells: &cohort_cells,
-                corner: "Ontvangen in",
-            },
-        ],
-        &links,
-    );
-    let mut it = tables.into_iter();
-    let (Some(intake), Some(mut cohort)) = (it.next(), it.next()) else {
-        unreachable!("counts_2d_joint returns one table per grid")
-    };
-    if let Some(last) = cohort.kolommen.last_mut() {
-        *last = "Ontvangen".into();
-    }
-    cohort.voetnoten.insert(
-        0,
-        "Open casussen blijven zichtbaar als open; ze vallen niet weg uit de cijfers.".into(),
-    );
-    (intake, cohort)
 }
 
 /// The cohort table's rows, columns and cells.
@@ -1036,6 +919,7 @@ fn charts_for(
     head: &Headline,
     draden: &[Thread],
     p: &Protector,
+    k_verhaal: usize,
     tables: &mut Vec<PubTable>,
 ) -> Vec<Chart> {
     let mut out = Vec::new();
@@ -1183,6 +1067,7 @@ fn charts_for(
         });
     }
     // 4. Rode draden by size and trend.
+    let by_id: BTreeMap<&str, &Case> = cases.iter().map(|c| (c.casus_id.as_str(), c)).collect();
     let shown: Vec<&Thread> = draden
         .iter()
         .filter(|d| p.audience == Audience::Intern || d.n_casussen as u64 >= p.min_cel)
@@ -1192,7 +1077,7 @@ fn charts_for(
         let bars: Vec<Bar> = shown
             .iter()
             .map(|d| Bar {
-                label: released_label(d, p.audience),
+                label: released_label(d, &by_id, p.audience, k_verhaal),
                 value: Some(d.n_casussen as f64),
                 group: match d.trend {
                     crate::analyse::threads::Trend::New => 4,
@@ -1239,7 +1124,12 @@ fn quasi(c: &Case) -> QuasiId {
 /// threads, from words of the summaries: for the public, a word that could be a name or
 /// personal data is left out, and a label from the configuration with personal data in it
 /// is not shown.
-fn released_label(d: &Thread, audience: Audience) -> String {
+fn released_label(
+    d: &Thread,
+    by_id: &BTreeMap<&str, &Case>,
+    audience: Audience,
+    k_verhaal: usize,
+) -> String {
     if audience == Audience::Intern {
         return d.label.clone();
     }
@@ -1250,6 +1140,7 @@ fn released_label(d: &Thread, audience: Audience) -> String {
             .iter()
             .map(String::as_str)
             .filter(|t| pii::is_publishable_term(t))
+            .filter(|t| term_supported(t, &d.casus_ids, by_id, k_verhaal))
             .collect();
         return if terms.is_empty() {
             "Samenvattingen over een gedeeld onderwerp".into()
@@ -1258,6 +1149,50 @@ fn released_label(d: &Thread, audience: Audience) -> String {
         };
     }
     released_text(&d.label, audience)
+}
+
+/// Whether a term from free text may label a public thread: it occurs in the summaries
+/// of at least `k` of the thread's cases, brought in by at least two different helpers
+/// (when the export names helpers). A word from one person's story is not a theme.
+fn term_supported(
+    term: &str,
+    casus_ids: &[String],
+    by_id: &BTreeMap<&str, &Case>,
+    k: usize,
+) -> bool {
+    let words: Vec<String> = term.split_whitespace().map(str::to_lowercase).collect();
+    if words.is_empty() {
+        return false;
+    }
+    let mut cases = 0;
+    let mut helpers = BTreeSet::new();
+    let mut named = false;
+    for id in casus_ids {
+        let Some(c) = by_id.get(id.as_str()) else {
+            continue;
+        };
+        let Some(text) = c.samenvatting.as_deref() else {
+            continue;
+        };
+        let tokens: Vec<String> = text
+            .split(|ch: char| !ch.is_alphanumeric())
+            .filter(|t| !t.is_empty())
+            .map(str::to_lowercase)
+            .collect();
+        let found = tokens.windows(words.len()).any(|w| {
+            w.iter()
+                .zip(&words)
+                .all(|(t, word)| t.starts_with(word.as_str()))
+        });
+        if found {
+            cases += 1;
+            if let Some(h) = &c.aandrager_id {
+                named = true;
+                helpers.insert(h.clone());
+            }
+        }
+    }
+    cases >= k.max(1) && (!named || helpers.len() >= 2)
 }
 
 /// Generated text with configured labels in it, as published: a text in which the
@@ -1351,7 +1286,7 @@ fn draden_views(
         views.push(DraadView {
             id: d.id.clone(),
             soort: soort.into(),
-            label: released_label(d, p.audience),
+            label: released_label(d, &by_id, p.audience, cfg.bescherming.k_verhaal),
             uitleg: released_text(
                 &threads::explain(d, cfg, &|f| match f {
                     Figure::Count(v) => p.count(v).tekst,
@@ -1372,10 +1307,15 @@ fn draden_views(
             signalen: if sig.is_empty() {
                 "geen".into()
             } else {
-                format!(
-                    "{} signaal/signalen raken dit patroon",
-                    nl::int(sig.len() as i64)
-                )
+                let n = sig.len() as u64;
+                if public && p.is_small(n) {
+                    format!("minder dan {} signalen raken dit patroon", p.min_cel)
+                } else {
+                    format!(
+                        "{} dit patroon",
+                        nl::count(n, "signaal raakt", "signalen raken")
+                    )
+                }
             },
             casus_ids: if public {
                 Vec::new()
@@ -1652,26 +1592,77 @@ fn signal_changes(
         .collect()
 }
 
-fn lessons(cases: &[Case], start: NaiveDate, end: NaiveDate) -> Vec<String> {
-    let mut seen = BTreeSet::new();
-    let mut out = Vec::new();
-    let mut closed: Vec<&Case> = cases
+/// Lessons learned from cases closed in the period, grouped: the same lesson written
+/// again (other case, other capitals or punctuation, a word more or less) is shown once,
+/// with how many cases it comes from, most frequent first. The public report gives
+/// counts below `min_cel` as "minder dan ..."; the internal one shows every group.
+fn lessons(cases: &[Case], start: NaiveDate, end: NaiveDate, p: &Protector) -> Vec<String> {
+    let closed = cases
         .iter()
-        .filter(|c| c.afgerond_op.is_some_and(|d| d >= start && d <= end))
-        .collect();
-    closed.sort_by(|a, b| a.thema.cmp(&b.thema).then(a.casus_id.cmp(&b.casus_id)));
-    for c in closed {
-        if let Some(l) = &c.geleerde_les {
-            let key = l.to_lowercase();
-            if seen.insert(key) {
-                out.push(l.clone());
-            }
+        .filter(|c| c.afgerond_op.is_some_and(|d| d >= start && d <= end));
+    // exact groups first (cheap on any number of cases) ...
+    let mut exact: BTreeMap<String, (String, usize)> = BTreeMap::new();
+    for l in closed.filter_map(|c| c.geleerde_les.as_deref()) {
+        let key = lesson_words(l).join(" ");
+        if key.is_empty() {
+            continue;
         }
-        if out.len() >= 12 {
-            break;
+        exact
+            .entry(key)
+            .or_insert_with(|| (l.trim().to_string(), 0))
+            .1 += 1;
+    }
+    let mut groups: Vec<(String, usize, BTreeSet<String>)> = exact
+        .into_values()
+        .map(|(text, n)| {
+            let words = lesson_words(&text).into_iter().collect();
+            (text, n, words)
+        })
+        .collect();
+    groups.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    // ... then near duplicates among the most frequent ones
+    groups.truncate(200);
+    let mut merged: Vec<(String, usize, BTreeSet<String>)> = Vec::new();
+    for g in groups {
+        match merged.iter_mut().find(|m| jaccard(&m.2, &g.2) >= 0.75) {
+            Some(m) => m.1 += g.1,
+            None => merged.push(g),
         }
     }
-    out
+    merged.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let limit = if p.is_public() { 10 } else { 25 };
+    merged
+        .into_iter()
+        .take(limit)
+        .map(|(text, n, _)| {
+            let n = n as u64;
+            let from = if p.is_small(n) {
+                format!("minder dan {} casussen", p.min_cel)
+            } else {
+                nl::count(n, "casus", "casussen")
+            };
+            let text = text.trim_end_matches('.');
+            format!("{text} (uit {from}).")
+        })
+        .collect()
+}
+
+/// The lower-case words of a lesson, for grouping.
+fn lesson_words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+fn jaccard(a: &BTreeSet<String>, b: &BTreeSet<String>) -> f64 {
+    let inter = a.intersection(b).count() as f64;
+    let union = a.union(b).count() as f64;
+    if union == 0.0 {
+        0.0
+    } else {
+        inter / union
+    }
 }
 
 fn summary_sentences(head: &Headline, draden: &[DraadView], title: String) -> Vec<String> {
@@ -1715,4 +1706,99 @@ fn summary_sentences(head: &Headline, draden: &[DraadView], title: String) -> Ve
         ));
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn case(id: &str, helper: Option<&str>, text: &str) -> Case {
+        Case {
+            casus_id: id.into(),
+            aandrager_id: helper.map(str::to_string),
+            samenvatting: Some(text.into()),
+            ..Case::default()
+        }
+    }
+
+    #[test]
+    fn a_term_needs_k_cases_from_two_helpers() {
+        let cases: Vec<Case> = (0..6)
+            .map(|i| {
+                let helper = if i < 5 { "H1" } else { "H2" };
+                let text = if i < 5 {
+                    format!("Familie Pietersma wacht op de machtiging van de helper ({i})")
+                } else {
+                    "De machtiging van de helper werd niet geaccepteerd".to_string()
+                };
+                case(&format!("C{i}"), Some(helper), &text)
+            })
+            .collect();
+        let ids: Vec<String> = cases.iter().map(|c| c.casus_id.clone()).collect();
+        let by_id: BTreeMap<&str, &Case> = cases.iter().map(|c| (c.casus_id.as_str(), c)).collect();
+        // in all six cases, from two helpers
+        assert!(term_supported("machtiging", &ids, &by_id, 5));
+        assert!(term_supported("machtiging van de helper", &ids, &by_id, 5));
+        // five cases, but all from one helper: one person's story
+        assert!(!term_supported("pietersma", &ids, &by_id, 5));
+        // in one case only
+        assert!(!term_supported("geaccepteerd", &ids, &by_id, 5));
+        // k is the threshold
+        assert!(!term_supported("machtiging", &ids, &by_id, 7));
+    }
+
+    #[test]
+    fn lessons_are_grouped_once_with_their_count() {
+        let day = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+        let texts = [
+            "Vroeg contact met de aandrager versnelt de triage.",
+            "vroeg contact met de aandrager versnelt de triage",
+            "Vroeg contact met de aandrager versnelt de triage!",
+            "Vroeg contact met de aandrager versnelt de triage.",
+            "Vroeg contact met de aandrager versnelt triage.",
+            "Vroeg contact met de aandrager versnelt de triage.",
+            "Een vast aanspreekpunt bij de dienst scheelt weken.",
+        ];
+        let cases: Vec<Case> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Case {
+                casus_id: format!("C{i}"),
+                afgerond_op: Some(day),
+                geleerde_les: Some(t.to_string()),
+                ..Case::default()
+            })
+            .collect();
+        let kamer = Protector::new(Audience::Kamer, 5, 10, false);
+        let got = lessons(&cases, day, day, &kamer);
+        assert_eq!(
+            got,
+            vec![
+                "Vroeg contact met de aandrager versnelt de triage (uit 6 casussen).",
+                "Een vast aanspreekpunt bij de dienst scheelt weken (uit minder dan 5 casussen).",
+            ]
+        );
+        let intern = Protector::new(Audience::Intern, 5, 10, false);
+        assert_eq!(
+            lessons(&cases, day, day, &intern)[1],
+            "Een vast aanspreekpunt bij de dienst scheelt weken (uit 1 casus)."
+        );
+    }
+
+    #[test]
+    fn without_helper_ids_the_case_count_decides() {
+        let cases: Vec<Case> = (0..5)
+            .map(|i| {
+                case(
+                    &format!("C{i}"),
+                    None,
+                    "Voorschot huurtoeslag teruggevorderd",
+                )
+            })
+            .collect();
+        let ids: Vec<String> = cases.iter().map(|c| c.casus_id.clone()).collect();
+        let by_id: BTreeMap<&str, &Case> = cases.iter().map(|c| (c.casus_id.as_str(), c)).collect();
+        assert!(term_supported("voorschot", &ids, &by_id, 5));
+        assert!(!term_supported("voorschot", &ids[..4], &by_id, 5));
+    }
 }

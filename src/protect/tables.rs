@@ -525,7 +525,8 @@ impl Protector {
             .collect()
     }
 
-    fn render_2d(
+    /// Renders a 2D count table with its totals from the statuses of its cells.
+    pub fn render_2d(
         &self,
         g: &Grid,
         table: &LinkedTable,
@@ -706,7 +707,8 @@ impl Protector {
         }
     }
 
-    fn cell(&self, v: u64, s: CellStatus) -> PubCell {
+    /// A count cell as published under its status.
+    pub fn cell(&self, v: u64, s: CellStatus) -> PubCell {
         match s {
             CellStatus::Shown => PubCell::count(v),
             _ => PubCell::hidden(CellKind::Aantal),

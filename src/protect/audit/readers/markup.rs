@@ -398,7 +398,9 @@ fn event_source(ev: &Event) -> String {
 /// in styles): six or eight hex digits in a colour attribute, which no person reads.
 fn is_colour(attr: &str, value: &str) -> bool {
     let name = attr.rsplit(':').next().unwrap_or(attr);
-    matches!(name, "val" | "lastClr" | "rgb")
+    ["val", "lastclr", "rgb"]
+        .iter()
+        .any(|n| name.eq_ignore_ascii_case(n))
         && matches!(value.len(), 6 | 8)
         && value.bytes().all(|b| b.is_ascii_hexdigit())
 }

@@ -1,0 +1,363 @@
+//! The intake tables protected as one linked system.
+//!
+//! Intake per dienst shows up four times: per quarter and dienst (`instroom-kwartaal`),
+//! as the row totals of the cohorts (`cohorten`), per dienst for this period and the
+//! previous one (`instroom-dienst`) and as the "ontvangen" column of the flow table
+//! (`stroom`, with its balance open begin + ontvangen = afgehandeld + open einde).
+//! Protected one at a time, a cell hidden in one table is shown in, or can be summed
+//! from, another: the previous-period column of `instroom-dienst` is the sum of two
+//! quarter rows. Here the four tables are one
+//! [`LinkedSystem`](crate::protect::suppress::LinkedSystem): a quarter's intake is the
+//! same cell in the quarter and cohort tables; a period's intake per dienst is the sum
+//! of its quarters (when the period is made of whole quarters); the flow's "ontvangen"
+//! per dienst is the same count as the period's intake. Every link is checked against
+//! the counts before it is added, so a definition that differs simply leaves the link
+//! out.
+
+use super::{quarter_label, Case, Config, Indicators, Protector, PubRow, PubTable};
+use crate::protect::suppress::{self, CellRef, CellStatus, LinkedTable, SystemBuilder, TableRef};
+use crate::protect::tables::Grid;
+use chrono::{Datelike, NaiveDate};
+use std::collections::BTreeSet;
+
+/// The four protected tables.
+pub(super) struct IntakeTables {
+    pub quarter: PubTable,
+    pub cohort: PubTable,
+    pub service: PubTable,
+    pub flow: PubTable,
+}
+
+/// A table added to the system with its layout (rows and columns incl. totals).
+struct Placed {
+    table: LinkedTable,
+    at: TableRef,
+    cols: usize,
+}
+
+impl Placed {
+    fn add(b: &mut SystemBuilder, name: &str, cells: &[Vec<u64>]) -> Placed {
+        let (table, _, cols) = suppress::table_2d(cells);
+        let at = b.add_table(name, &table);
+        Placed { table, at, cols }
+    }
+
+    fn cell(&self, row: usize, col: usize) -> CellRef {
+        self.at.cell(row * self.cols + col)
+    }
+
+    fn value(&self, row: usize, col: usize) -> u64 {
+        self.table.values[row * self.cols + col]
+    }
+}
+
+/// Builds, protects and renders the four intake tables.
+pub(super) fn intake_tables(
+    cases: &[Case],
+    ind: &Indicators,
+    p: &Protector,
+    cfg: &Config,
+    names: [&str; 2],
+) -> IntakeTables {
+    let quarters: Vec<String> = ind.cohorten.iter().map(|c| c.kwartaal.clone()).collect();
+    let (codes, intake) = intake_grid(cases, ind, &quarters);
+    let (cohort_labels, cohort_cols, cohort_cells) = super::cohort_grid(ind);
+    let period = &ind.periode;
+    let prev = &ind.vorige_periode;
+    let by_code = |c: &Case| {
+        c.dienst
+            .map(|x| x.as_str())
+            .unwrap_or("onbekend")
+            .to_string()
+    };
+    let service_cells: Vec<Vec<u64>> = codes
+        .iter()
+        .map(|d| {
+            [period, prev]
+                .iter()
+                .map(|q| {
+                    cases
+                        .iter()
+                        .filter(|c| q.contains(c.ontvangen_op) && &by_code(c) == d)
+                        .count() as u64
+                })
+                .collect()
+        })
+        .collect();
+    let flows: Vec<&crate::analyse::indicators::FlowRow> =
+        ind.stroom.iter().filter(|f| f.dienst != "totaal").collect();
+    let flow_cells: Vec<Vec<u64>> = flows
+        .iter()
+        .map(|f| vec![f.open_begin, f.ontvangen, f.afgehandeld, f.open_eind])
+        .collect();
+
+    let mut b = SystemBuilder::new();
+    let q = Placed::add(&mut b, "instroom-kwartaal", &intake);
+    let co = Placed::add(&mut b, "cohorten", &cohort_cells);
+    let sv = Placed::add(&mut b, "instroom-dienst", &service_cells);
+    let fl = Placed::add(&mut b, "stroom", &flow_cells);
+    // cells the tables do not print: the sum of two periods, the sum of a flow row
+    for r in 0..=codes.len() {
+        b.unpublished(sv.cell(r, 2));
+    }
+    for r in 0..=flows.len() {
+        b.unpublished(fl.cell(r, 4));
+        b.balance(
+            &[fl.cell(r, 0), fl.cell(r, 1)],
+            &[fl.cell(r, 2), fl.cell(r, 3)],
+        );
+    }
+    // a quarter's intake: the same count in the quarter and the cohort table
+    let nq = quarters.len();
+    for i in 0..nq {
+        if i < cohort_cells.len() && q.value(i, codes.len()) == co.value(i, cohort_cols.len()) {
+            b.same(q.cell(i, codes.len()), co.cell(i, cohort_cols.len()));
+        }
+    }
+    // a period of whole quarters: its intake per dienst is the sum of its quarters
+    for (col, per) in [period, prev].iter().enumerate() {
+        let Some(rows) = quarter_rows(per.start, per.end, &quarters) else {
+            continue;
+        };
+        for j in 0..=codes.len() {
+            let parts: Vec<CellRef> = rows.iter().map(|&i| q.cell(i, j)).collect();
+            let sum: u64 = rows.iter().map(|&i| q.value(i, j)).sum();
+            if sum == sv.value(j, col) && !parts.is_empty() {
+                b.equation(sv.cell(j, col), &parts);
+            }
+        }
+    }
+    // the flow's "ontvangen" per dienst is the period's intake of that dienst
+    for (i, f) in flows.iter().enumerate() {
+        if let Some(j) = codes.iter().position(|c| *c == f.dienst) {
+            if sv.value(j, 0) == f.ontvangen {
+                b.same(fl.cell(i, 1), sv.cell(j, 0));
+            }
+        }
+    }
+    if sv.value(codes.len(), 0) == fl.value(flows.len(), 1) {
+        b.same(fl.cell(flows.len(), 1), sv.cell(codes.len(), 0));
+    }
+
+    let statuses: Vec<Vec<CellStatus>> = if !p.is_public() {
+        [&q, &co, &sv, &fl]
+            .iter()
+            .map(|t| vec![CellStatus::Shown; t.table.values.len()])
+            .collect()
+    } else {
+        match b.build() {
+            Ok(sys) => {
+                let outcome = sys.protect(&p.policy());
+                sys.table_statuses(&outcome)
+            }
+            // Fail closed: counts that contradict each other are not published.
+            Err(_) => [&q, &co, &sv, &fl]
+                .iter()
+                .map(|t| vec![CellStatus::Secondary; t.table.values.len()])
+                .collect(),
+        }
+    };
+    let labels: Vec<String> = codes.iter().map(|d| cfg.label("dienst", d)).collect();
+    let quarter = p.render_2d(
+        &Grid {
+            id: "instroom-kwartaal",
+            titel: "Ontvangen casussen per kwartaal en dienst",
+            row_labels: &quarters,
+            col_labels: &labels,
+            cells: &intake,
+            corner: "Kwartaal",
+        },
+        &q.table,
+        nq + 1,
+        q.cols,
+        &statuses[0],
+    );
+    let mut cohort = p.render_2d(
+        &Grid {
+            id: "cohorten",
+            titel: "Cohorten: casussen per kwartaal van ontvangst, zoals ze op de peildatum staan",
+            row_labels: &cohort_labels,
+            col_labels: &cohort_cols,
+            cells: &cohort_cells,
+            corner: "Ontvangen in",
+        },
+        &co.table,
+        cohort_cells.len() + 1,
+        co.cols,
+        &statuses[1],
+    );
+    if let Some(last) = cohort.kolommen.last_mut() {
+        *last = "Ontvangen".into();
+    }
+    cohort.voetnoten.insert(
+        0,
+        "Open casussen blijven zichtbaar als open; ze vallen niet weg uit de cijfers.".into(),
+    );
+    let mut service = columns_table(
+        p,
+        &sv,
+        &statuses[2],
+        &labels,
+        2,
+        ("instroom-dienst", "Ontvangen casussen per dienst"),
+        ["Dienst", names[0], names[1]],
+    );
+    service.voetnoten.insert(
+        0,
+        "Beschermd samen met de instroom per kwartaal, de cohorten en de stroomtabel.".into(),
+    );
+    let flow_labels: Vec<String> = flows
+        .iter()
+        .map(|f| cfg.label("dienst", &f.dienst))
+        .collect();
+    let mut flow = columns_table(
+        p,
+        &fl,
+        &statuses[3],
+        &flow_labels,
+        4,
+        (
+            "stroom",
+            "Stroomtabel: open bij begin, ontvangen, afgehandeld en open bij einde, per dienst",
+        ),
+        [
+            "Dienst",
+            "Open bij begin",
+            "Ontvangen",
+            "Afgehandeld",
+            "Open bij einde",
+        ],
+    );
+    flow.voetnoten.insert(0, "Afgehandeld omvat casussen die na triage zijn doorverwezen of niet in behandeling zijn genomen. Open bij begin + ontvangen = afgehandeld + open bij einde.".into());
+    IntakeTables {
+        quarter,
+        cohort,
+        service,
+        flow,
+    }
+}
+
+/// A table of `shown` count columns per row plus a total row (its row-total column is
+/// not printed).
+fn columns_table<const N: usize>(
+    p: &Protector,
+    t: &Placed,
+    status: &[CellStatus],
+    labels: &[String],
+    shown: usize,
+    (id, titel): (&str, &str),
+    kolommen: [&str; N],
+) -> PubTable {
+    let rows = labels.len();
+    let rijen = (0..=rows)
+        .map(|i| PubRow {
+            kop: labels.get(i).cloned().unwrap_or_else(|| "Totaal".into()),
+            cellen: (0..shown)
+                .map(|j| p.cell(t.value(i, j), status[i * t.cols + j]))
+                .collect(),
+            totaal: i == rows,
+            deel_van: None,
+        })
+        .collect();
+    p.with_note(PubTable {
+        id: id.into(),
+        titel: titel.into(),
+        kolommen: kolommen.iter().map(|k| k.to_string()).collect(),
+        rijen,
+        voetnoten: vec![],
+        totaal_kolom: false,
+    })
+}
+
+/// The rows of `quarters` that make up `start..=end`, when the span is whole quarters
+/// that are all in the table.
+fn quarter_rows(start: NaiveDate, end: NaiveDate, quarters: &[String]) -> Option<Vec<usize>> {
+    let first_of_quarter = start.day() == 1 && (start.month() - 1) % 3 == 0;
+    let next = end.succ_opt()?;
+    let last_of_quarter = next.day() == 1 && (next.month() - 1) % 3 == 0;
+    if !first_of_quarter || !last_of_quarter || end < start {
+        return None;
+    }
+    let mut rows = Vec::new();
+    let mut d = start;
+    while d <= end {
+        let label = quarter_label(d);
+        rows.push(quarters.iter().position(|q| *q == label)?);
+        d = d.checked_add_months(chrono::Months::new(3))?;
+    }
+    Some(rows)
+}
+
+/// Intake per quarter (rows, as the cohorts) by dienst code (columns, only those with
+/// cases), up to the period end.
+fn intake_grid(
+    cases: &[Case],
+    ind: &Indicators,
+    quarters: &[String],
+) -> (Vec<String>, Vec<Vec<u64>>) {
+    let mut codes: Vec<String> = cases
+        .iter()
+        .filter_map(|c| c.dienst.map(|d| d.as_str().to_string()))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    codes.push("onbekend".into());
+    let code = |c: &Case| c.dienst.map(|x| x.as_str()).unwrap_or("onbekend");
+    let cells: Vec<Vec<u64>> = quarters
+        .iter()
+        .map(|q| {
+            codes
+                .iter()
+                .map(|d| {
+                    cases
+                        .iter()
+                        .filter(|c| {
+                            c.ontvangen_op <= ind.periode.end
+                                && quarter_label(c.ontvangen_op) == *q
+                                && code(c) == d
+                        })
+                        .count() as u64
+                })
+                .collect()
+        })
+        .collect();
+    let keep: Vec<usize> = (0..codes.len())
+        .filter(|&j| cells.iter().any(|r| r[j] > 0))
+        .collect();
+    let codes = keep.iter().map(|&j| codes[j].clone()).collect();
+    let cells = cells
+        .iter()
+        .map(|r| keep.iter().map(|&j| r[j]).collect())
+        .collect();
+    (codes, cells)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whole_quarters_only() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        let qs: Vec<String> = ["2025-Q3", "2025-Q4", "2026-Q1", "2026-Q2"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(
+            quarter_rows(d(2026, 1, 1), d(2026, 6, 30), &qs),
+            Some(vec![2, 3])
+        );
+        assert_eq!(
+            quarter_rows(d(2025, 7, 1), d(2025, 12, 31), &qs),
+            Some(vec![0, 1])
+        );
+        assert_eq!(
+            quarter_rows(d(2026, 4, 1), d(2026, 6, 30), &qs),
+            Some(vec![3])
+        );
+        // not whole quarters, or quarters missing from the table
+        assert_eq!(quarter_rows(d(2026, 1, 1), d(2026, 2, 15), &qs), None);
+        assert_eq!(quarter_rows(d(2026, 2, 1), d(2026, 6, 30), &qs), None);
+        assert_eq!(quarter_rows(d(2025, 1, 1), d(2025, 12, 31), &qs), None);
+    }
+}

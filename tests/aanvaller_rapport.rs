@@ -1,0 +1,596 @@
+//! The reader as attacker on a whole published report, with only the public files.
+//!
+//! The attacker reads the public `tabellen.json` (the machine-readable list of every
+//! published figure), knows the definitions printed in the report, and writes down
+//! every identity a careful reader can: totals of each table, the flow balance, the
+//! hierarchy of themes, the intake per quarter summed over the period against the intake
+//! per dienst and against the headline total, the cohort rows against the quarter rows,
+//! "oplossing = volledig + deels = minnelijk + na escalatie", the withdrawn cases as
+//! "afgerond − noemer van oplossing", the escalation levels against the escalated count,
+//! and every shown percentage beside its denominator. It then solves, for every hidden
+//! count and every count it can derive but that is never printed (a complement, the
+//! withdrawn cases), the smallest and largest value consistent with all of it (an LP).
+//!
+//! A hidden count is safe when its interval is at least `min_cel` wide or its lower
+//! bound is at least `min_cel` (the reader learns only that it is not small). The
+//! reader's model is built here from the file, independently of the protection stage;
+//! only the LP solver is shared with the library (it is checked against brute-force
+//! enumeration in `tests/aanvaller.rs`).
+//!
+//! Run on the sample data and on random exports of many sizes and seeds, plus a null
+//! export without planted threads.
+
+mod common;
+
+use common::{run, stderr, tmp};
+use proptest::prelude::*;
+use rodedraad::protect::suppress::{
+    attack_system, Equation, LinkedSystem, LinkedTable, Policy, Ratio,
+};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+const MIN_CEL: u64 = 5;
+
+/// What the reader knows: counts (shown or unknown), equations and shown percentages.
+#[derive(Default)]
+struct Reader {
+    values: Vec<u64>,
+    hidden: Vec<bool>,
+    names: Vec<String>,
+    equations: Vec<Equation>,
+    ratios: Vec<Ratio>,
+}
+
+impl Reader {
+    /// A published count cell: its value, or an unknown when hidden ("."). `None` for a
+    /// cell that is not a count (text, an empty cell).
+    fn cell(&mut self, name: String, c: &Value) -> Option<usize> {
+        if c["onderdrukt"].as_bool() == Some(true) {
+            if c["soort"] != "aantal" && c["soort"] != "percentage" {
+                return None;
+            }
+            return Some(self.unknown(name));
+        }
+        let v = c["waarde"].as_f64()?;
+        if c["soort"] != "aantal" {
+            return None;
+        }
+        Some(self.known(name, v as u64))
+    }
+
+    fn known(&mut self, name: String, v: u64) -> usize {
+        self.values.push(v);
+        self.hidden.push(false);
+        self.names.push(name);
+        self.values.len() - 1
+    }
+
+    /// A count the reader does not see but which exists (a hidden cell, a complement).
+    fn unknown(&mut self, name: String) -> usize {
+        self.values.push(0);
+        self.hidden.push(true);
+        self.names.push(name);
+        self.values.len() - 1
+    }
+
+    /// A count printed as text ("31" or "."), as in "31 van 36".
+    fn text(&mut self, name: String, t: &str) -> usize {
+        match dutch_int(t) {
+            Some(v) => self.known(name, v),
+            None => self.unknown(name),
+        }
+    }
+
+    fn eq(&mut self, total: usize, parts: Vec<usize>) {
+        self.equations.push(Equation { total, parts });
+    }
+
+    /// `a + b = c + d` through an unprinted sum.
+    fn balance(&mut self, lhs: Vec<usize>, rhs: Vec<usize>) {
+        let aux = self.unknown("(som)".into());
+        self.names[aux] = "(som)".into();
+        self.eq(aux, lhs);
+        self.eq(aux, rhs);
+    }
+
+    /// A shown percentage "23,6%" of `num / den`.
+    fn percentage(&mut self, num: usize, den: usize, shown: &str) {
+        let Some((value, decimals)) = dutch_pct(shown) else {
+            return;
+        };
+        let half = 0.5 * 10f64.powi(-(decimals as i32)) / 100.0;
+        self.ratios.push(Ratio {
+            num,
+            den,
+            value: value / 100.0,
+            half_width: half,
+        });
+    }
+
+    /// Every hidden count whose interval gives away that it is small.
+    fn leaks(&self) -> Vec<String> {
+        let sys = LinkedSystem {
+            table: LinkedTable {
+                values: self.values.clone(),
+                equations: self.equations.clone(),
+            },
+            unpublished: vec![false; self.values.len()],
+            ratios: self.ratios.clone(),
+            tables: vec![(String::new(), (0..self.values.len()).collect())],
+            priority: vec![1.0; self.values.len()],
+        };
+        let shown = vec![true; self.ratios.len()];
+        let bounds = attack_system(&sys, &self.hidden, &shown);
+        let policy = Policy {
+            min_cel: MIN_CEL,
+            ..Policy::default()
+        };
+        let mut out = Vec::new();
+        for (i, b) in bounds.iter().enumerate() {
+            if !self.hidden[i] || self.names[i] == "(som)" {
+                continue;
+            }
+            match b {
+                Some(b) if b.0.is_nan() || b.0 > b.1 + 1e-6 => out.push(format!(
+                    "{}: het model van de lezer is tegenstrijdig",
+                    self.names[i]
+                )),
+                // a count that is certainly 0 gives nothing away (zeros are shown anyway)
+                Some(b) if b.1 < 0.5 => {}
+                Some(b) if !policy.hidden_cell_safe(*b) => out.push(format!(
+                    "{}: tussen {:.2} en {:.2}",
+                    self.names[i], b.0, b.1
+                )),
+                _ => {}
+            }
+        }
+        out
+    }
+}
+
+fn dutch_int(t: &str) -> Option<u64> {
+    t.trim()
+        .replace('.', "")
+        .parse()
+        .ok()
+        .filter(|_| t.trim() != ".")
+}
+
+/// "23,6%" -> (23.6, 1 decimal).
+fn dutch_pct(t: &str) -> Option<(f64, usize)> {
+    let t = t.trim().strip_suffix('%')?;
+    let decimals = t.split_once(',').map(|(_, d)| d.len()).unwrap_or(0);
+    Some((t.replace(',', ".").parse().ok()?, decimals))
+}
+
+/// The cells of one table by (row label, column index), as reader variables.
+type Grid = BTreeMap<(String, usize), usize>;
+
+fn rows(t: &Value) -> &Vec<Value> {
+    t["rijen"].as_array().unwrap()
+}
+
+/// Reads a count table into the reader and adds its own sums; returns its grid.
+fn read_table(r: &mut Reader, t: &Value) -> Grid {
+    let id = t["id"].as_str().unwrap().to_string();
+    let mut grid = Grid::new();
+    for row in rows(t) {
+        let kop = row["kop"].as_str().unwrap().to_string();
+        for (j, c) in row["cellen"].as_array().unwrap().iter().enumerate() {
+            if let Some(v) = r.cell(format!("{id} / {kop} / kolom {}", j + 1), c) {
+                grid.insert((kop.clone(), j), v);
+            }
+        }
+    }
+    let ncols = t["kolommen"].as_array().unwrap().len() - 1;
+    let body: Vec<&Value> = rows(t).iter().filter(|r| r["totaal"] != true).collect();
+    let total_row = rows(t).iter().find(|r| r["totaal"] == true);
+    let hierarchy = rows(t).iter().any(|r| !r["deel_van"].is_null());
+    let label = |r: &Value| r["kop"].as_str().unwrap().to_string();
+    // row totals
+    if t["totaal_kolom"] == true {
+        for row in rows(t) {
+            let k = label(row);
+            let parts: Option<Vec<usize>> = (0..ncols - 1)
+                .map(|j| grid.get(&(k.clone(), j)).copied())
+                .collect();
+            if let (Some(parts), Some(&tot)) = (parts, grid.get(&(k.clone(), ncols - 1))) {
+                r.eq(tot, parts);
+            }
+        }
+    }
+    // column totals (the Totaal row), over parents only in a hierarchy
+    if let Some(tr) = total_row {
+        let parts_rows: Vec<&Value> = if hierarchy {
+            body.iter()
+                .copied()
+                .filter(|r| r["deel_van"].is_null())
+                .collect()
+        } else {
+            body.clone()
+        };
+        for j in 0..ncols {
+            let parts: Option<Vec<usize>> = parts_rows
+                .iter()
+                .map(|row| grid.get(&(label(row), j)).copied())
+                .collect();
+            if let (Some(parts), Some(&tot)) = (parts, grid.get(&(label(tr), j))) {
+                r.eq(tot, parts);
+            }
+        }
+    }
+    // a hierarchy: each parent is the sum of its children
+    if hierarchy {
+        let all = rows(t);
+        for (i, parent) in all.iter().enumerate() {
+            let kids: Vec<usize> = all
+                .iter()
+                .filter(|c| c["deel_van"].as_u64() == Some(i as u64))
+                .filter_map(|c| grid.get(&(label(c), 0)).copied())
+                .collect();
+            if let (false, Some(&p)) = (kids.is_empty(), grid.get(&(label(parent), 0))) {
+                r.eq(p, kids);
+            }
+        }
+    }
+    grid
+}
+
+/// The key table: per indicator name, (value cell, numerator, denominator) for this
+/// period; shown percentages become ratios.
+fn read_key_table(r: &mut Reader, t: &Value) -> BTreeMap<String, (Option<usize>, Option<usize>)> {
+    let mut out = BTreeMap::new();
+    for row in rows(t) {
+        let kop = row["kop"].as_str().unwrap().to_string();
+        let cells = row["cellen"].as_array().unwrap();
+        let value = &cells[0];
+        let basis = cells[1]["tekst"].as_str().unwrap_or("");
+        let name = |part: &str| format!("kerncijfers / {kop} / {part}");
+        if let Some((a, b)) = basis.split_once(" van ") {
+            let num = r.text(name("teller"), a);
+            let den = r.text(name("noemer"), b);
+            let rest = r.unknown(name("complement"));
+            r.eq(den, vec![num, rest]);
+            if value["onderdrukt"] != true {
+                if let Some(shown) = value["tekst"].as_str() {
+                    r.percentage(num, den, shown);
+                }
+            }
+            out.insert(kop, (Some(num), Some(den)));
+        } else if let Some(n) = basis.strip_prefix("n = ") {
+            let den = r.text(name("n"), n);
+            out.insert(kop, (None, Some(den)));
+        } else if value["soort"] == "aantal" {
+            let v = r.cell(name("waarde"), value);
+            out.insert(kop, (v, None));
+        }
+    }
+    out
+}
+
+/// Quarter labels ("2026-Q1") of a period "2026-H1" / "2026-Q3" / "2026".
+fn quarters_of(period: &str) -> Vec<String> {
+    let (year, part) = period.split_once('-').unwrap_or((period, ""));
+    let qs: Vec<u32> = match part {
+        "H1" => vec![1, 2],
+        "H2" => vec![3, 4],
+        "" => vec![1, 2, 3, 4],
+        q => vec![q.trim_start_matches('Q').parse().unwrap()],
+    };
+    qs.iter().map(|q| format!("{year}-Q{q}")).collect()
+}
+
+fn previous_period(period: &str) -> String {
+    let (year, part) = period.split_once('-').unwrap_or((period, ""));
+    let y: i32 = year.parse().unwrap();
+    match part {
+        "H1" => format!("{}-H2", y - 1),
+        "H2" => format!("{y}-H1"),
+        "" => format!("{}", y - 1),
+        q => {
+            let n: i32 = q.trim_start_matches('Q').parse().unwrap();
+            if n == 1 {
+                format!("{}-Q4", y - 1)
+            } else {
+                format!("{y}-Q{}", n - 1)
+            }
+        }
+    }
+}
+
+/// Builds the reader's whole model of one public report and returns the leaks.
+fn attack_report(dir: &Path, period: &str) -> Vec<String> {
+    let text = std::fs::read_to_string(dir.join("tabellen.json")).unwrap();
+    let tables: Vec<Value> = serde_json::from_str(&text).unwrap();
+    let by_id: BTreeMap<&str, &Value> = tables
+        .iter()
+        .map(|t| (t["id"].as_str().unwrap(), t))
+        .collect();
+    let mut r = Reader::default();
+    let key = by_id
+        .get("kerncijfers")
+        .map(|t| read_key_table(&mut r, t))
+        .unwrap_or_default();
+    let mut grids: BTreeMap<&str, Grid> = BTreeMap::new();
+    for (id, t) in &by_id {
+        if matches!(
+            *id,
+            "kerncijfers"
+                | "rode-draden"
+                | "kaplan-meier"
+                | "doelrealisatie"
+                | "warm-verwezen"
+                | "instroom-doelgroep"
+        ) {
+            continue;
+        }
+        grids.insert(id, read_table(&mut r, t));
+    }
+    let k = |name: &str, part: usize| -> Option<usize> {
+        key.get(name)
+            .and_then(|(num, den)| if part == 0 { *num } else { *den })
+    };
+    // the flow balance, per row: open begin + ontvangen = afgehandeld + open einde
+    if let (Some(g), Some(t)) = (grids.get("stroom"), by_id.get("stroom")) {
+        for row in rows(t) {
+            let kop = row["kop"].as_str().unwrap().to_string();
+            let c: Option<Vec<usize>> = (0..4).map(|j| g.get(&(kop.clone(), j)).copied()).collect();
+            if let Some(c) = c {
+                r.balance(vec![c[0], c[1]], vec![c[2], c[3]]);
+            }
+        }
+    }
+    let total_of = |grids: &BTreeMap<&str, Grid>, id: &str, col: usize| {
+        grids
+            .get(id)
+            .and_then(|g| g.get(&("Totaal".to_string(), col)).copied())
+    };
+    // headline totals against the tables' totals
+    let received = k("Ontvangen casussen", 0);
+    for (id, col) in [
+        ("instroom-aandrager", 0),
+        ("instroom-dienst", 0),
+        ("instroom-thema", 0),
+    ] {
+        if let (Some(a), Some(b)) = (received, total_of(&grids, id, col)) {
+            r.eq(a, vec![b]);
+        }
+    }
+    if let (Some(a), Some(b)) = (k("Getrieerde casussen", 0), total_of(&grids, "triage", 0)) {
+        r.eq(a, vec![b]);
+    }
+    // intake per quarter: the period's quarters against the other intake tables
+    let prev = previous_period(period);
+    if let (Some(q), Some(t)) = (
+        grids.get("instroom-kwartaal"),
+        by_id.get("instroom-kwartaal"),
+    ) {
+        let cols: Vec<String> = t["kolommen"].as_array().unwrap()[1..]
+            .iter()
+            .map(|c| c.as_str().unwrap().to_string())
+            .collect();
+        for (p, col) in [(period.to_string(), 0usize), (prev.clone(), 1)] {
+            let qs = quarters_of(&p);
+            for (j, name) in cols.iter().enumerate() {
+                let parts: Option<Vec<usize>> = qs
+                    .iter()
+                    .map(|qq| q.get(&(qq.clone(), j)).copied())
+                    .collect();
+                let Some(parts) = parts else { continue };
+                if name == "Totaal" {
+                    for id in ["instroom-aandrager", "instroom-dienst"] {
+                        if let Some(tot) = total_of(&grids, id, col) {
+                            r.eq(tot, parts.clone());
+                        }
+                    }
+                } else if let Some(&d) = grids
+                    .get("instroom-dienst")
+                    .and_then(|g| g.get(&(name.clone(), col)))
+                {
+                    r.eq(d, parts.clone());
+                }
+                // the flow table's "ontvangen" per dienst is the same intake
+                if col == 0 {
+                    let row = if name == "Totaal" {
+                        "Totaal".to_string()
+                    } else {
+                        name.clone()
+                    };
+                    if let Some(&f) = grids.get("stroom").and_then(|g| g.get(&(row, 1))) {
+                        r.eq(f, parts);
+                    }
+                }
+            }
+        }
+        // cohort rows: the same quarters' intake
+        if let Some(c) = grids.get("cohorten") {
+            let ncols = by_id["cohorten"]["kolommen"].as_array().unwrap().len() - 2;
+            let qcols = cols.len() - 1;
+            for row in rows(t) {
+                let kop = row["kop"].as_str().unwrap().to_string();
+                let ckop = if kop == "Totaal" {
+                    kop.clone()
+                } else {
+                    kop.replace("-Q", " kw. ")
+                };
+                if let (Some(&a), Some(&b)) = (q.get(&(kop.clone(), qcols)), c.get(&(ckop, ncols)))
+                {
+                    r.eq(a, vec![b]);
+                }
+            }
+        }
+    }
+    // definitions between headline figures
+    let pairs = [
+        ("Oplossing gevonden", "Volledig opgelost"),
+        ("Oplossing gevonden", "Deels opgelost"),
+    ];
+    for (a, b) in pairs {
+        if let (Some(x), Some(y)) = (k(a, 1), k(b, 1)) {
+            r.eq(x, vec![y]);
+        }
+    }
+    if let (Some(t), Some(a), Some(b)) = (
+        k("Oplossing gevonden", 0),
+        k("Volledig opgelost", 0),
+        k("Deels opgelost", 0),
+    ) {
+        r.eq(t, vec![a, b]);
+    }
+    if let (Some(t), Some(a), Some(b)) = (
+        k("Oplossing gevonden", 0),
+        k("Minnelijk opgelost", 0),
+        k("Opgelost na escalatie", 0),
+    ) {
+        r.eq(t, vec![a, b]);
+    }
+    if let (Some(closed), Some(den)) = (k("Afgeronde casussen", 0), k("Oplossing gevonden", 1)) {
+        let withdrawn = r.unknown("ingetrokken (afgerond − noemer van oplossing)".into());
+        r.eq(closed, vec![den, withdrawn]);
+    }
+    for name in [
+        "Geëscaleerd",
+        "Binnen 8 weken afgerond",
+        "Binnen 3 maanden afgerond",
+        "Binnen 5 maanden afgerond",
+        "Doorlooptijd (mediaan)",
+        "Doorlooptijd (80e percentiel)",
+    ] {
+        if let (Some(closed), Some(den)) = (k("Afgeronde casussen", 0), k(name, 1)) {
+            if by_id["kerncijfers"]["rijen"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|row| row["kop"] == name)
+            {
+                r.eq(closed, vec![den]);
+            }
+        }
+    }
+    if let (Some(esc), Some(g)) = (k("Geëscaleerd", 0), grids.get("escalatie")) {
+        let levels: Vec<usize> = g.values().copied().collect();
+        if !levels.is_empty() {
+            let unknown_level = r.unknown("geëscaleerd, niveau niet in de tabel".into());
+            let mut parts = levels;
+            parts.push(unknown_level);
+            r.eq(esc, parts);
+        }
+    }
+    if let (Some(t), Some(a)) = (k("Oplossing gevonden", 0), k("Volledig opgelost", 0)) {
+        let _ = (t, a); // covered by the sum above
+    }
+    if let (Some(esc), Some(after)) = (k("Geëscaleerd", 0), k("Opgelost na escalatie", 0)) {
+        let rest = r.unknown("geëscaleerd zonder oplossing".into());
+        r.eq(esc, vec![after, rest]);
+    }
+    r.leaks()
+}
+
+fn report(cases: &str, signals: Option<&str>, period: &str, exportdatum: &str, out: &Path) {
+    let mut args = vec![
+        "report",
+        "--cases",
+        cases,
+        "--period",
+        period,
+        "--format",
+        "md",
+        "--exportdatum",
+        exportdatum,
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    if let Some(s) = signals {
+        args.extend(["--signals", s]);
+    }
+    let o = run(&args);
+    assert!(
+        o.status.success(),
+        "rapport faalt ({:?}): {}",
+        o.status.code(),
+        stderr(&o)
+    );
+}
+
+#[test]
+fn the_sample_report_gives_no_small_count_away() {
+    let d = tmp("aanval-voorbeeld");
+    for period in ["2026-H1", "2025-H2", "2026-Q2"] {
+        let out = d.join(period);
+        report(
+            &common::sample("casussen.csv"),
+            Some(&common::sample("signalen.csv")),
+            period,
+            "2026-10-31",
+            &out,
+        );
+        let leaks = attack_report(&out, period);
+        assert!(leaks.is_empty(), "{period}: {leaks:#?}");
+    }
+}
+
+#[test]
+fn the_attacker_finds_a_leak_when_there_is_one() {
+    // The attack must be able to fail: publish a table where a hidden cell is the
+    // difference of two shown ones and check that it is found.
+    let d = tmp("aanval-lek");
+    let leaky = serde_json::json!([{
+        "id": "instroom-dienst", "titel": "t", "kolommen": ["Dienst", "Nu", "Vorige"], "totaal_kolom": false,
+        "voetnoten": [],
+        "rijen": [
+            {"kop": "A", "cellen": [{"tekst": "20", "soort": "aantal", "waarde": 20.0, "noemer": null, "onderdrukt": false}, {"tekst": "9", "soort": "aantal", "waarde": 9.0, "noemer": null, "onderdrukt": false}], "totaal": false, "deel_van": null},
+            {"kop": "B", "cellen": [{"tekst": ".", "soort": "aantal", "waarde": null, "noemer": null, "onderdrukt": true}, {"tekst": "8", "soort": "aantal", "waarde": 8.0, "noemer": null, "onderdrukt": false}], "totaal": false, "deel_van": null},
+            {"kop": "Totaal", "cellen": [{"tekst": "23", "soort": "aantal", "waarde": 23.0, "noemer": null, "onderdrukt": false}, {"tekst": "17", "soort": "aantal", "waarde": 17.0, "noemer": null, "onderdrukt": false}], "totaal": true, "deel_van": null}
+        ]
+    }, {
+        "id": "kerncijfers", "titel": "k", "kolommen": ["Indicator", "Waarde", "Basis", "i", "v", "d"], "totaal_kolom": false, "voetnoten": [],
+        "rijen": [
+            {"kop": "Geëscaleerd", "cellen": [
+                {"tekst": "7,9%", "soort": "percentage", "waarde": 0.079, "noemer": 38, "onderdrukt": false},
+                {"tekst": ". van 38", "soort": "tekst", "waarde": null, "noemer": null, "onderdrukt": false}
+            ], "totaal": false, "deel_van": null}
+        ]
+    }]);
+    std::fs::write(d.join("tabellen.json"), serde_json::to_vec(&leaky).unwrap()).unwrap();
+    let leaks = attack_report(&d, "2026-H1");
+    assert!(
+        leaks.iter().any(|l| l.starts_with("instroom-dienst / B")),
+        "{leaks:#?}"
+    );
+    assert!(
+        leaks.iter().any(|l| l.contains("Geëscaleerd / teller")),
+        "{leaks:#?}"
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 8, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Random exports of many sizes and seeds, with and without planted threads.
+    #[test]
+    fn random_exports_give_no_small_count_away(
+        seed in 1u64..1_000_000,
+        cases in 40usize..400,
+        null in any::<bool>(),
+        period in prop::sample::select(vec!["2026-H1", "2026-Q1", "2025-H2", "2026-Q2"]),
+    ) {
+        let d = tmp(&format!("aanval-{seed}-{cases}"));
+        let mut args = vec!["sample".to_string(), "--seed".into(), seed.to_string(), "--cases".into(), cases.to_string(),
+            "--out".into(), d.join("data").display().to_string(), "--excel".into(), "false".into()];
+        if null {
+            args.push("--zonder-draden".into());
+        }
+        let args: Vec<&str> = args.iter().map(|s| s.as_str()).collect();
+        let o = run(&args);
+        prop_assert!(o.status.success(), "{}", stderr(&o));
+        let cases_file = d.join("data/casussen.csv").display().to_string();
+        let signals_file = d.join("data/signalen.csv").display().to_string();
+        let out = d.join("rapport");
+        report(&cases_file, Some(&signals_file), period, "2026-10-31", &out);
+        let leaks = attack_report(&out, period);
+        prop_assert!(leaks.is_empty(), "seed {} cases {} {}: {:#?}", seed, cases, period, leaks);
+        let _ = std::fs::remove_dir_all(&d);
+    }
+}
