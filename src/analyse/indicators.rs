@@ -1,4 +1,4 @@
-//! The outcome indicators of the Kamerrapportage, definitions version 1.
+//! The outcome indicators of the Kamerrapportage, definitions version 2.
 //!
 //! Every indicator is a [`Def`]: its Dutch name and description, numerator,
 //! denominator, exclusions, period rule and version, plus the polars
@@ -6,6 +6,12 @@
 //! `definities.json`, so the documented definition cannot drift from the code.
 //! Figures are computed "as the data stood on the peildatum": events dated
 //! after it count as not yet happened (see [`as_of`]).
+//!
+//! Version 2 (issue 13): lead times and "binnen 8 weken" are Kaplan-Meier estimates over
+//! the period's intake cohort (cases received in the period and taken on, open ones
+//! censored at the peildatum), read at day 56; the closed-only figures stay as secondary
+//! indicators (`afgerond_*`). A case withdrawn before triage ends on its `afgerond_op`, and
+//! an escalation counts from its date `geescaleerd_op` (see [`as_of`]).
 //!
 //! ```no_run
 //! use rodedraad::analyse::{indicators, period::Period};
@@ -27,7 +33,7 @@ use polars::prelude::*;
 use serde::Serialize;
 
 /// Version of the definition set as a whole (bumped when any definition changes).
-pub const DEFINITIONS_VERSION: u32 = 1;
+pub const DEFINITIONS_VERSION: u32 = 2;
 
 const SOLVED: [&str; 2] = ["opgelost", "deels_opgelost"];
 const ADVICE_JUDGED: [&str; 3] = ["overgenomen", "deels_overgenomen", "niet_overgenomen"];
@@ -44,6 +50,10 @@ pub enum Unit {
     Days,
     #[serde(rename = "score")]
     Score,
+    /// A share estimated with Kaplan-Meier (1 - S(t)); `teller` is the number of cases seen
+    /// closing by then, the interval is Greenwood's (log scale).
+    #[serde(rename = "geschat_aandeel")]
+    EstimatedShare,
 }
 
 /// How an indicator is computed from the prepared frame.
@@ -56,8 +66,18 @@ pub enum Measure {
     Quantile { value: Expr, filter: Expr, q: f64 },
     /// Mean of `value` over rows where the filter holds and the value is present.
     Mean { value: Expr, filter: Expr },
-    /// Computed outside polars (Kaplan-Meier).
-    Special,
+    /// A Kaplan-Meier statistic of the lead time (received to closed, open cases censored at
+    /// the peildatum) over the rows where the filter holds; computed outside polars.
+    KaplanMeier { filter: Expr, stat: KmStat },
+}
+
+/// What a [`Measure::KaplanMeier`] reads from the curve.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum KmStat {
+    /// The time by which this share has closed (0.5 = median), R `survival`'s rule.
+    Quantile(f64),
+    /// The estimated share closed within this many days: 1 - S(days).
+    ClosedWithin(f64),
 }
 
 /// A breakdown of an indicator.
@@ -102,6 +122,16 @@ impl Ctx {
     fn closed(&self) -> Expr {
         col("behandelen").and(self.in_p("afgerond_op"))
     }
+    /// The period's intake cohort of treated cases: received in P and taken on.
+    fn intake(&self) -> Expr {
+        col("behandelen").and(self.in_p("ontvangen_op"))
+    }
+    fn km(&self, stat: KmStat) -> Measure {
+        Measure::KaplanMeier {
+            filter: self.intake(),
+            stat,
+        }
+    }
 }
 
 fn is_in(c: &str, values: &[&str]) -> Expr {
@@ -116,6 +146,9 @@ fn flag(c: &str) -> Expr {
 }
 
 macro_rules! def {
+    (versie $versie:literal; $($rest:tt)*) => {
+        Def { versie: $versie, ..def!($($rest)*) }
+    };
     ($id:expr, $naam:expr, $oms:expr, $teller:expr, $noemer:expr, $uit:expr, $regel:expr, $eenheid:expr, $groep:expr, $bd:expr, $m:expr) => {
         Def {
             id: $id,
@@ -135,8 +168,11 @@ macro_rules! def {
 }
 
 const CLOSED_RULE: &str = "afgerond in P: triage_besluit behandelen en afgerond_op in P";
+const INTAKE_RULE: &str = "ontvangen in P en in behandeling genomen; open casussen gecensureerd op de peildatum (Kaplan-Meier)";
+const INTAKE_DEN: &str = "behandelen, ontvangen_op in P";
+const KM_TIME: &str = "dagen van ontvangst tot afronding, of tot de peildatum als de casus nog open is";
 
-/// All indicator definitions, version 1.
+/// All indicator definitions (set version [`DEFINITIONS_VERSION`]).
 pub fn definitions() -> Vec<Def> {
     use Breakdown::*;
     use Unit::*;
@@ -189,25 +225,38 @@ pub fn definitions() -> Vec<Def> {
         def!("na_escalatie_opgelost_aantal", "Opgelost na escalatie", "Aantal afgeronde casussen met een (deels) oplossing na escalatie.",
             "afgerond in P, uitkomst opgelost of deels_opgelost, geescaleerd ja", "-", "geen", CLOSED_RULE, Count, "Escalatie", &[],
             |c| Measure::Count(c.closed().and(is_in("uitkomst", &SOLVED)).and(flag("geescaleerd")))),
-        def!("doorlooptijd_mediaan_dagen", "Doorlooptijd (mediaan)", "Mediaan van afgerond_op min ontvangen_op, in dagen; bij een even aantal het gemiddelde van de middelste twee.",
-            "dagen van ontvangst tot afronding", "afgerond in P", "open casussen (zie de Kaplan-Meier-mediaan)", CLOSED_RULE, Days, "Doorlooptijden", &[Within("dienst")],
+        def!(versie 2; "doorlooptijd_mediaan_dagen", "Doorlooptijd (mediaan)",
+            "Kaplan-Meier-mediaan van de doorlooptijd in dagen van de casussen die in de periode zijn ontvangen en in behandeling genomen; open casussen tellen mee tot de peildatum (gecensureerd). Ligt de curve precies op 50% over een interval, dan het midden daarvan (zoals R survival).",
+            KM_TIME, INTAKE_DEN, "geen; leeg als minder dan de helft is afgerond", INTAKE_RULE, Days, "Doorlooptijden", &[Within("dienst")],
+            |c| c.km(KmStat::Quantile(0.5))),
+        def!(versie 2; "doorlooptijd_p80_dagen", "Doorlooptijd (80e percentiel)",
+            "Dag waarop volgens Kaplan-Meier 80% van de in de periode ontvangen en in behandeling genomen casussen is afgerond; open casussen gecensureerd op de peildatum.",
+            KM_TIME, INTAKE_DEN, "geen; leeg als minder dan 80% is afgerond", INTAKE_RULE, Days, "Doorlooptijden", &[],
+            |c| c.km(KmStat::Quantile(0.8))),
+        def!(versie 2; "binnen_8_weken_pct", "Binnen 8 weken afgerond",
+            "Geschat aandeel van de in de periode ontvangen en in behandeling genomen casussen dat binnen 56 dagen is afgerond: 1 - S(56) volgens Kaplan-Meier, open casussen gecensureerd op de peildatum.",
+            "casussen afgerond binnen 56 dagen (waargenomen); de waarde is de Kaplan-Meier-schatting", INTAKE_DEN, "geen", INTAKE_RULE, EstimatedShare, "Doorlooptijden", &[],
+            |c| c.km(KmStat::ClosedWithin(56.0))),
+        def!(versie 2; "binnen_3_maanden_pct", "Binnen 3 maanden afgerond",
+            "Geschat aandeel van de in de periode ontvangen en in behandeling genomen casussen dat binnen 91 dagen is afgerond: 1 - S(91) volgens Kaplan-Meier.",
+            "casussen afgerond binnen 91 dagen (waargenomen); de waarde is de Kaplan-Meier-schatting", INTAKE_DEN, "geen", INTAKE_RULE, EstimatedShare, "Doorlooptijden", &[],
+            |c| c.km(KmStat::ClosedWithin(91.0))),
+        def!(versie 2; "binnen_5_maanden_pct", "Binnen 5 maanden afgerond",
+            "Geschat aandeel van de in de periode ontvangen en in behandeling genomen casussen dat binnen 152 dagen is afgerond: 1 - S(152) volgens Kaplan-Meier.",
+            "casussen afgerond binnen 152 dagen (waargenomen); de waarde is de Kaplan-Meier-schatting", INTAKE_DEN, "geen", INTAKE_RULE, EstimatedShare, "Doorlooptijden", &[],
+            |c| c.km(KmStat::ClosedWithin(152.0))),
+        def!("afgerond_doorlooptijd_mediaan_dagen", "Doorlooptijd van de afgeronde casussen (mediaan)",
+            "Mediaan van afgerond_op min ontvangen_op in dagen, alleen over de casussen die in de periode zijn afgerond; bij een even aantal het gemiddelde van de middelste twee. Laat open casussen weg en is daardoor gunstiger dan de doorlooptijd.",
+            "dagen van ontvangst tot afronding", "afgerond in P", "open casussen (zie de doorlooptijd)", CLOSED_RULE, Days, "Doorlooptijden", &[Within("dienst")],
             |c| Measure::Quantile { value: col("doorlooptijd"), filter: c.closed(), q: 0.5 }),
-        def!("doorlooptijd_p80_dagen", "Doorlooptijd (80e percentiel)", "80e percentiel van de doorlooptijd in dagen (lineaire interpolatie, R type 7).",
+        def!("afgerond_doorlooptijd_p80_dagen", "Doorlooptijd van de afgeronde casussen (80e percentiel)",
+            "80e percentiel van de doorlooptijd in dagen (lineaire interpolatie, R type 7), alleen over de casussen die in de periode zijn afgerond.",
             "dagen van ontvangst tot afronding", "afgerond in P", "open casussen", CLOSED_RULE, Days, "Doorlooptijden", &[],
             |c| Measure::Quantile { value: col("doorlooptijd"), filter: c.closed(), q: 0.8 }),
-        def!("binnen_8_weken_pct", "Binnen 8 weken afgerond", "Aandeel van de afgeronde casussen met een doorlooptijd van hoogstens 56 dagen.",
-            "afgerond in P met doorlooptijd <= 56 dagen", "afgerond in P", "geen", CLOSED_RULE, Share, "Doorlooptijden", &[],
+        def!("afgerond_binnen_8_weken_pct", "Afgeronde casussen: binnen 8 weken afgerond",
+            "Aandeel van de in de periode afgeronde casussen met een doorlooptijd van hoogstens 56 dagen. Laat open casussen weg en is daardoor gunstiger dan 'binnen 8 weken afgerond'.",
+            "afgerond in P met doorlooptijd <= 56 dagen", "afgerond in P", "open casussen", CLOSED_RULE, Share, "Doorlooptijden", &[],
             |c| Measure::Share { num: col("doorlooptijd").lt_eq(lit(56)).fill_null(lit(false)), den: c.closed() }),
-        def!("binnen_3_maanden_pct", "Binnen 3 maanden afgerond", "Aandeel van de afgeronde casussen met een doorlooptijd van hoogstens 91 dagen.",
-            "afgerond in P met doorlooptijd <= 91 dagen", "afgerond in P", "geen", CLOSED_RULE, Share, "Doorlooptijden", &[],
-            |c| Measure::Share { num: col("doorlooptijd").lt_eq(lit(91)).fill_null(lit(false)), den: c.closed() }),
-        def!("binnen_5_maanden_pct", "Binnen 5 maanden afgerond", "Aandeel van de afgeronde casussen met een doorlooptijd van hoogstens 152 dagen.",
-            "afgerond in P met doorlooptijd <= 152 dagen", "afgerond in P", "geen", CLOSED_RULE, Share, "Doorlooptijden", &[],
-            |c| Measure::Share { num: col("doorlooptijd").lt_eq(lit(152)).fill_null(lit(false)), den: c.closed() }),
-        def!("doorlooptijd_km_mediaan_dagen", "Doorlooptijd inclusief open casussen (Kaplan-Meier-mediaan)",
-            "Kaplan-Meier-mediaan van de tijd tot afronding over alle casussen in behandeling die vóór het einde van P zijn ontvangen; open casussen tellen mee tot de peildatum (gecensureerd) in plaats van te verdwijnen.",
-            "dagen tot afronding (of tot de peildatum, gecensureerd)", "behandelen, ontvangen_op <= einde P", "geen", "ontvangen_op <= einde P, gecensureerd op de peildatum",
-            Days, "Doorlooptijden", &[], |_| Measure::Special),
         def!("triage_doorlooptijd_mediaan_dagen", "Tijd tot triage (mediaan)", "Mediaan van triage_op min ontvangen_op in dagen, voor casussen getrieerd in P.",
             "dagen van ontvangst tot triage", "triage_op in P", "geen", "triage_op in P", Days, "Triage", &[],
             |c| Measure::Quantile { value: col("triage_op") - col("ontvangen_op"), filter: c.in_p("triage_op"), q: 0.5 }),
@@ -263,8 +312,11 @@ pub struct FlowRow {
     pub open_begin: u64,
     pub ontvangen: u64,
     pub afgehandeld: u64,
+    /// Referred or refused at triage.
     pub waarvan_bij_triage: u64,
     pub waarvan_na_behandeling: u64,
+    /// Withdrawn before a triage decision (ended on `afgerond_op`).
+    pub waarvan_ingetrokken_voor_triage: u64,
     pub open_eind: u64,
 }
 
@@ -273,7 +325,11 @@ pub struct FlowRow {
 pub struct CohortRow {
     pub kwartaal: String,
     pub ontvangen: u64,
+    /// Referred or refused at triage.
     pub niet_in_behandeling: u64,
+    /// Withdrawn before a triage decision.
+    pub ingetrokken_voor_triage: u64,
+    /// No triage decision yet on the peildatum (and not withdrawn).
     pub wacht_op_triage: u64,
     pub in_behandeling_genomen: u64,
     pub opgelost: u64,
@@ -308,6 +364,15 @@ pub struct KmPoint {
     pub at_risk: u64,
 }
 
+/// Escalations without a date (`geescaleerd_op`): those of cases closed in the period count
+/// (the closing places them before the peildatum), those of cases still open on the peildatum
+/// do not. The report says so when either is not zero.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct EscalationDates {
+    pub zonder_datum_afgerond: u64,
+    pub zonder_datum_open: u64,
+}
+
 /// Everything `analyse` computes about outcomes.
 #[derive(Debug, Clone, Serialize)]
 pub struct Indicators {
@@ -320,7 +385,9 @@ pub struct Indicators {
     pub cohorten: Vec<CohortRow>,
     pub proces: Vec<OpenCase>,
     pub doelrealisatie: Vec<Target>,
+    /// The Kaplan-Meier curve of the period's intake cohort (see `doorlooptijd_mediaan_dagen`).
     pub km_curve: Vec<KmPoint>,
+    pub escalatiedatums: EscalationDates,
 }
 
 impl Indicators {
@@ -340,17 +407,54 @@ impl Indicators {
     }
 }
 
-/// Prepares the case frame as it stood on `peil`: dates as day numbers, later events removed, helper columns added.
+/// Whether the escalation of a case is known on the peildatum (day `p`): from its date
+/// `geescaleerd_op` when present, else only when the case was closed by then (an escalation
+/// happens before the closing, so the other dates place it before the peildatum).
+fn escalation_known(p: i32) -> Expr {
+    let d = |c: &str| col(c).cast(DataType::Int32);
+    when(d("geescaleerd_op").is_not_null())
+        .then(d("geescaleerd_op").lt_eq(lit(p)))
+        .otherwise(d("afgerond_op").lt_eq(lit(p)).fill_null(lit(false)))
+}
+
+/// Prepares the case frame as it stood on `peil`: dates as day numbers, later events removed,
+/// helper columns added. This is the one "as of the peildatum" rule of the indicators, flow,
+/// cohorts and open cases (the report's own tables use [`Period::counts_on`], the same rule).
+///
+/// - a case received after `peil` does not exist yet;
+/// - triage, zienswijze and closing dated after `peil` have not happened (their codes,
+///   scores and lessons with them);
+/// - an escalation counts from `geescaleerd_op`; without that date only when the case was
+///   closed on or before `peil` (column `escalatie_zonder_datum` marks those cases);
+/// - `eind` is the day a case left the process: closing after treatment, the triage date for
+///   a referral or refusal, or the closing date of a case withdrawn before triage.
 pub fn as_of(cases: &DataFrame, peil: NaiveDate) -> LazyFrame {
     let p = days(peil);
     let d = |c: &str| col(c).cast(DataType::Int32);
     let after = |c: &str| d(c).gt(lit(p)).fill_null(lit(false));
     let null_if =
         |cond: Expr, e: Expr, dt: DataType| when(cond).then(lit(NULL).cast(dt)).otherwise(e);
+    let escalated = flag("geescaleerd");
+    let unknown_escalation = escalated.clone().and(escalation_known(p).not());
     cases
         .clone()
         .lazy()
         .filter(d("ontvangen_op").lt_eq(lit(p)))
+        .with_columns([
+            when(unknown_escalation.clone())
+                .then(lit(false))
+                .otherwise(col("geescaleerd"))
+                .alias("geescaleerd"),
+            null_if(
+                unknown_escalation,
+                col("escalatie_niveau"),
+                DataType::String,
+            )
+            .alias("escalatie_niveau"),
+            escalated
+                .and(col("geescaleerd_op").is_null())
+                .alias("escalatie_zonder_datum"),
+        ])
         .with_columns([
             d("ontvangen_op").alias("ontvangen_op"),
             null_if(after("triage_op"), d("triage_op"), DataType::Int32).alias("triage_op"),
@@ -404,8 +508,9 @@ pub fn as_of(cases: &DataFrame, peil: NaiveDate) -> LazyFrame {
             is_in("triage_besluit", &["behandelen"]).alias("behandelen"),
             (col("afgerond_op") - col("ontvangen_op")).alias("doorlooptijd"),
         ])
+        .with_column(withdrawn_before_triage().alias("ingetrokken_voor_triage"))
         .with_column(
-            when(col("behandelen"))
+            when(col("behandelen").or(col("ingetrokken_voor_triage")))
                 .then(col("afgerond_op"))
                 .when(is_in(
                     "triage_besluit",
@@ -415,6 +520,14 @@ pub fn as_of(cases: &DataFrame, peil: NaiveDate) -> LazyFrame {
                 .otherwise(lit(NULL).cast(DataType::Int32))
                 .alias("eind"),
         )
+}
+
+/// A case withdrawn (`ingetrokken`) and closed without a triage decision (as of the peildatum).
+fn withdrawn_before_triage() -> Expr {
+    col("triage_besluit")
+        .is_null()
+        .and(col("afgerond_op").is_not_null())
+        .and(is_in("uitkomst", &["ingetrokken"]))
 }
 
 /// Aggregation expressions of one measure: (teller, noemer, waarde).
@@ -465,7 +578,7 @@ fn agg_exprs(m: &Measure) -> Option<[Expr; 3]> {
                 v.mean().alias("w"),
             ]
         }
-        Measure::Special => return None,
+        Measure::KaplanMeier { .. } => return None,
     })
 }
 
@@ -475,6 +588,8 @@ struct Raw {
     t: Option<f64>,
     n: Option<u64>,
     w: Option<f64>,
+    /// A 95% interval computed with the figure (Kaplan-Meier); Wilson's is added later.
+    ci: Option<(f64, f64)>,
 }
 
 fn read_rows(df: &DataFrame, dim: Option<&str>) -> Result<Vec<Raw>> {
@@ -504,6 +619,7 @@ fn read_rows(df: &DataFrame, dim: Option<&str>) -> Result<Vec<Raw>> {
             t: t[i],
             n: n[i].map(|x| x as u64),
             w: w[i].filter(|x| x.is_finite()),
+            ci: None,
         })
         .collect())
 }
@@ -533,8 +649,17 @@ fn compute_period(
         );
     for def in &defs {
         let m = (def.measure)(&ctx);
+        if let Measure::KaplanMeier { filter, stat } = &m {
+            let dims = def.uitsplitsingen.iter().map(|b| match b {
+                Breakdown::Within(d) | Breakdown::ShareOfTotal(d) => *d,
+            });
+            for dim in std::iter::once(None).chain(dims.map(Some)) {
+                let rows = km_rows(lf, filter, *stat, ctx.peil, dim)?;
+                out.extend(rows.into_iter().map(|r| (def.id, r)));
+            }
+            continue;
+        }
         let Some(aggs) = agg_exprs(&m) else {
-            out.push((def.id, km_raw(lf, &ctx)?));
             continue;
         };
         let total = lf.clone().select(aggs.clone()).collect()?;
@@ -580,12 +705,18 @@ fn compute_period(
     Ok(out)
 }
 
-/// Kaplan-Meier input: behandelen cases received on or before the end, censored at the peildatum.
-fn km_input(lf: &LazyFrame, end: i32, peil: i32) -> Result<(Vec<f64>, Vec<bool>)> {
+/// Kaplan-Meier input of the rows where `filter` holds: lead time in days to closing, or to the
+/// peildatum (censored) for a case still open; with the group of `dim` when given.
+fn km_input(lf: &LazyFrame, filter: &Expr, peil: i32, dim: Option<&str>) -> Result<KmInput> {
+    let group = match dim {
+        Some(d) => col(d).cast(DataType::String).fill_null(lit("onbekend")),
+        None => lit(""),
+    };
     let df = lf
         .clone()
-        .filter(col("behandelen").and(col("ontvangen_op").lt_eq(lit(end))))
+        .filter(filter.clone().fill_null(lit(false)))
         .select([
+            group.alias("g"),
             when(col("afgerond_op").is_not_null())
                 .then(col("afgerond_op") - col("ontvangen_op"))
                 .otherwise(lit(peil) - col("ontvangen_op"))
@@ -594,21 +725,75 @@ fn km_input(lf: &LazyFrame, end: i32, peil: i32) -> Result<(Vec<f64>, Vec<bool>)
             col("afgerond_op").is_not_null().alias("e"),
         ])
         .collect()?;
-    let t: Vec<f64> = df.column("t")?.f64()?.no_null_iter().collect();
-    let e: Vec<bool> = df.column("e")?.bool()?.no_null_iter().collect();
-    Ok((t, e))
+    let g = df.column("g")?.str()?.clone();
+    let t = df.column("t")?.f64()?.clone();
+    let e = df.column("e")?.bool()?.clone();
+    let mut out: KmInput = std::collections::BTreeMap::new();
+    for ((g, t), e) in g.iter().zip(t.iter()).zip(e.iter()) {
+        let entry = out.entry(g.unwrap_or("onbekend").to_string()).or_default();
+        entry.0.push(t.unwrap_or(f64::NAN));
+        entry.1.push(e.unwrap_or(false));
+    }
+    Ok(out)
 }
 
-fn km_raw(lf: &LazyFrame, ctx: &Ctx) -> Result<Raw> {
-    let (t, e) = km_input(lf, ctx.end, ctx.peil)?;
-    let steps = stats::kaplan_meier(&t, &e);
-    Ok(Raw {
-        dim: None,
-        group: None,
-        t: Some(e.iter().filter(|x| **x).count() as f64),
-        n: Some(t.len() as u64),
-        w: stats::km_median(&steps),
-    })
+/// Lead times and event flags per group.
+type KmInput = std::collections::BTreeMap<String, (Vec<f64>, Vec<bool>)>;
+
+/// One Kaplan-Meier figure from lead times and event flags: (teller, noemer, waarde, interval).
+/// The teller is the number of closures seen (within the term, for [`KmStat::ClosedWithin`]).
+pub fn km_figure(
+    times: &[f64],
+    events: &[bool],
+    stat: KmStat,
+) -> (f64, u64, Option<f64>, Option<(f64, f64)>) {
+    let steps = stats::kaplan_meier(times, events);
+    let last = times.iter().copied().fold(0.0, f64::max);
+    let n = times.len() as u64;
+    match stat {
+        KmStat::Quantile(q) => {
+            let closed = events.iter().filter(|e| **e).count() as f64;
+            (closed, n, stats::km_quantile(&steps, q, last), None)
+        }
+        KmStat::ClosedWithin(days) => {
+            let closed = times
+                .iter()
+                .zip(events)
+                .filter(|(t, e)| **e && **t <= days)
+                .count() as f64;
+            let w = (n > 0).then(|| 1.0 - stats::km_survival_at(&steps, days));
+            let ci = stats::km_interval_at(&steps, days).map(|(lo, hi)| (1.0 - hi, 1.0 - lo));
+            (closed, n, w, ci)
+        }
+    }
+}
+
+/// The rows (total, or one per group of `dim`) of a Kaplan-Meier indicator.
+fn km_rows(
+    lf: &LazyFrame,
+    filter: &Expr,
+    stat: KmStat,
+    peil: i32,
+    dim: Option<&str>,
+) -> Result<Vec<Raw>> {
+    let mut input = km_input(lf, filter, peil, dim)?;
+    if dim.is_none() && input.is_empty() {
+        input.insert(String::new(), (Vec::new(), Vec::new()));
+    }
+    Ok(input
+        .into_iter()
+        .map(|(g, (t, e))| {
+            let (teller, n, w, ci) = km_figure(&t, &e, stat);
+            Raw {
+                dim: dim.map(str::to_string),
+                group: dim.map(|_| g),
+                t: Some(teller),
+                n: Some(n),
+                w,
+                ci,
+            }
+        })
+        .collect())
 }
 
 /// Computes all indicators for `period` as the data stood on `peil`,
@@ -625,8 +810,10 @@ pub fn compute(
     let lf_prev = as_of(cases, prev_peil).cache();
     let now = compute_period(&lf, period, peil)?;
     let before = compute_period(&lf_prev, &prev, prev_peil)?;
-    let units: std::collections::BTreeMap<&str, Unit> =
-        definitions().iter().map(|d| (d.id, d.eenheid)).collect();
+    let units: std::collections::BTreeMap<&str, (Unit, u32)> = definitions()
+        .iter()
+        .map(|d| (d.id, (d.eenheid, d.versie)))
+        .collect();
     let records = now
         .into_iter()
         .map(|(id, r)| {
@@ -634,17 +821,20 @@ pub fn compute(
                 .iter()
                 .find(|(pid, pr)| *pid == id && pr.dim == r.dim && pr.group == r.group)
                 .map(|(_, pr)| pr);
-            let eenheid = units[id];
-            let (ci_laag, ci_hoog) = match (eenheid, r.t, r.n) {
-                (Unit::Share, Some(t), Some(n)) if n > 0 => stats::wilson(t.round() as u64, n)
-                    .map(|(a, b)| (Some(a), Some(b)))
-                    .unwrap_or((None, None)),
+            let (eenheid, versie) = units[id];
+            let (ci_laag, ci_hoog) = match (eenheid, r.t, r.n, r.ci) {
+                (_, _, _, Some((a, b))) => (Some(a), Some(b)),
+                (Unit::Share, Some(t), Some(n), None) if n > 0 => {
+                    stats::wilson(t.round() as u64, n)
+                        .map(|(a, b)| (Some(a), Some(b)))
+                        .unwrap_or((None, None))
+                }
                 _ => (None, None),
             };
             let vorige_waarde = p.and_then(|p| p.w);
             Record {
                 id: id.to_string(),
-                versie: 1,
+                versie,
                 periode: period.label.clone(),
                 dimensie: r.dim,
                 groep: r.group,
@@ -667,7 +857,8 @@ pub fn compute(
         end: days(period.end),
         peil: days(peil),
     };
-    let (t, e) = km_input(&lf, ctx.end, ctx.peil)?;
+    let cohort = km_input(&lf, &ctx.intake(), ctx.peil, None)?;
+    let (t, e) = cohort.into_values().next().unwrap_or_default();
     let km_curve = stats::kaplan_meier(&t, &e)
         .iter()
         .map(|s| KmPoint {
@@ -683,10 +874,29 @@ pub fn compute(
         definitieversie: DEFINITIONS_VERSION,
         records,
         stroom: flow(&lf, &ctx)?,
-        cohorten: cohorts(&lf, period, &ctx)?,
+        cohorten: cohorts(&lf, &ctx)?,
         proces: open_cases(&lf, &ctx)?,
         doelrealisatie: targets(&lf, period, peil, cfg)?,
         km_curve,
+        escalatiedatums: escalation_dates(&lf, &ctx)?,
+    })
+}
+
+/// How many escalations of cases closed in the period had no date, and how many escalated
+/// cases without a date were left out because they were still open on the peildatum.
+fn escalation_dates(lf: &LazyFrame, ctx: &Ctx) -> Result<EscalationDates> {
+    let cnt = |e: Expr| e.fill_null(lit(false)).cast(DataType::UInt32).sum();
+    let undated = col("escalatie_zonder_datum");
+    let df = lf
+        .clone()
+        .select([
+            cnt(undated.clone().and(ctx.closed())).alias("geteld"),
+            cnt(undated.and(col("afgerond_op").is_null())).alias("niet_geteld"),
+        ])
+        .collect()?;
+    Ok(EscalationDates {
+        zonder_datum_afgerond: u64s(&df, "geteld")?[0],
+        zonder_datum_open: u64s(&df, "niet_geteld")?[0],
     })
 }
 
@@ -730,7 +940,12 @@ fn flow(lf: &LazyFrame, ctx: &Ctx) -> Result<Vec<FlowRow>> {
         cnt(open_at(ctx.start, true)).alias("open_begin"),
         cnt(in_p("ontvangen_op")).alias("ontvangen"),
         cnt(in_p("eind")).alias("afgehandeld"),
-        cnt(in_p("eind").and(col("behandelen").not())).alias("waarvan_bij_triage"),
+        cnt(in_p("eind")
+            .and(col("behandelen").not())
+            .and(col("ingetrokken_voor_triage").not()))
+        .alias("waarvan_bij_triage"),
+        cnt(in_p("eind").and(col("ingetrokken_voor_triage")))
+            .alias("waarvan_ingetrokken_voor_triage"),
         cnt(in_p("eind").and(col("behandelen"))).alias("waarvan_na_behandeling"),
         cnt(open_at(ctx.end, false)).alias("open_eind"),
     ];
@@ -758,6 +973,7 @@ fn flow(lf: &LazyFrame, ctx: &Ctx) -> Result<Vec<FlowRow>> {
             "waarvan_bij_triage",
             "waarvan_na_behandeling",
             "open_eind",
+            "waarvan_ingetrokken_voor_triage",
         ]
         .iter()
         .map(|c| u64s(df, c))
@@ -770,6 +986,7 @@ fn flow(lf: &LazyFrame, ctx: &Ctx) -> Result<Vec<FlowRow>> {
                 afgehandeld: cols[2][i],
                 waarvan_bij_triage: cols[3][i],
                 waarvan_na_behandeling: cols[4][i],
+                waarvan_ingetrokken_voor_triage: cols[6][i],
                 open_eind: cols[5][i],
             });
         }
@@ -777,9 +994,8 @@ fn flow(lf: &LazyFrame, ctx: &Ctx) -> Result<Vec<FlowRow>> {
     Ok(rows)
 }
 
-fn cohorts(lf: &LazyFrame, period: &Period, ctx: &Ctx) -> Result<Vec<CohortRow>> {
+fn cohorts(lf: &LazyFrame, ctx: &Ctx) -> Result<Vec<CohortRow>> {
     let cnt = |e: Expr| e.fill_null(lit(false)).cast(DataType::UInt32).sum();
-    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
     let df = lf
         .clone()
         .filter(col("ontvangen_op").lt_eq(lit(ctx.end)))
@@ -804,7 +1020,11 @@ fn cohorts(lf: &LazyFrame, period: &Period, ctx: &Ctx) -> Result<Vec<CohortRow>>
                 &["doorverwijzen", "niet_behandelen"],
             ))
             .alias("niet_in_behandeling"),
-            cnt(col("triage_besluit").is_null()).alias("wacht_op_triage"),
+            cnt(col("ingetrokken_voor_triage")).alias("ingetrokken_voor_triage"),
+            cnt(col("triage_besluit")
+                .is_null()
+                .and(col("ingetrokken_voor_triage").not()))
+            .alias("wacht_op_triage"),
             cnt(col("behandelen")).alias("in_behandeling_genomen"),
             cnt(col("behandelen")
                 .and(col("afgerond_op").is_not_null())
@@ -818,7 +1038,6 @@ fn cohorts(lf: &LazyFrame, period: &Period, ctx: &Ctx) -> Result<Vec<CohortRow>>
         ])
         .sort(["kwartaal"], Default::default())
         .collect()?;
-    let _ = (period, epoch);
     let k = strings(&df, "kwartaal")?;
     let c: Vec<Vec<u64>> = [
         "ontvangen",
@@ -828,6 +1047,7 @@ fn cohorts(lf: &LazyFrame, period: &Period, ctx: &Ctx) -> Result<Vec<CohortRow>>
         "opgelost",
         "anders_afgerond",
         "nog_open",
+        "ingetrokken_voor_triage",
     ]
     .iter()
     .map(|n| u64s(&df, n))
@@ -837,6 +1057,7 @@ fn cohorts(lf: &LazyFrame, period: &Period, ctx: &Ctx) -> Result<Vec<CohortRow>>
             kwartaal: k[i].clone(),
             ontvangen: c[0][i],
             niet_in_behandeling: c[1][i],
+            ingetrokken_voor_triage: c[7][i],
             wacht_op_triage: c[2][i],
             in_behandeling_genomen: c[3][i],
             opgelost: c[4][i],
@@ -982,14 +1203,36 @@ pub fn definition_docs() -> Vec<DefinitionDoc> {
 
 /// `docs/indicatoren.md`: the definitions in plain Dutch, generated from [`definitions`].
 pub fn definitions_markdown() -> String {
-    let mut s = String::from(
-        "# Indicatoren van rodedraad (definities versie 1)\n\n\
+    let mut s = format!(
+        "# Indicatoren van rodedraad (definities versie {DEFINITIONS_VERSION})\n\n\
          Dit bestand wordt gemaakt uit de code (`src/analyse/indicators.rs`); een test bewaakt dat het\n\
          gelijk loopt. P is de periode [begin, einde]. Alle cijfers gelden zoals de gegevens op de\n\
          peildatum stonden: een gebeurtenis na de peildatum telt als nog niet gebeurd. Elk cijfer heeft\n\
-         een teller en een noemer, elk percentage een Wilson-95%-interval, en naast elk cijfer staat het\n\
-         cijfer over de vorige periode van dezelfde lengte (zoals het op het einde van die periode stond).\n\
-         Een wijziging in een definitie verhoogt haar versie.\n\n",
+         een teller en een noemer, elk percentage een Wilson-95%-interval (een Kaplan-Meier-schatting\n\
+         een Greenwood-interval), en naast elk cijfer staat het cijfer over de vorige periode van\n\
+         dezelfde lengte (zoals het op het einde van die periode stond). Een wijziging in een definitie\n\
+         verhoogt haar versie; het rapport markeert een gewijzigde definitie.\n\n\
+         ## Op de peildatum\n\n\
+         Eén regel voor elke tabel, elk kerncijfer en de trendreeks: een gebeurtenis telt in P als haar\n\
+         datum in P ligt én niet na de peildatum. Een casus die na de peildatum is ontvangen bestaat nog\n\
+         niet; triage, zienswijze en afronding na de peildatum zijn nog niet gebeurd. Een escalatie telt\n\
+         vanaf `geescaleerd_op`; zonder die datum alleen als de casus op de peildatum al was afgerond\n\
+         (een escalatie gaat aan de afronding vooraf). Het rapport noemt hoeveel escalaties geen datum\n\
+         hadden.\n\n\
+         ## Wat veranderde in versie 2\n\n\
+         - **Doorlooptijd (mediaan, 80e percentiel) en binnen 8 weken / 3 maanden / 5 maanden** komen uit\n  \
+         een Kaplan-Meier-schatting over de casussen die in P zijn ontvangen en in behandeling genomen;\n  \
+         open casussen tellen mee tot de peildatum. Versie 1 keek alleen naar casussen die in P werden\n  \
+         afgerond: met 5 casussen afgerond na 30 dagen en 5 nog open na 150 dagen gaf dat 100% binnen 8\n  \
+         weken, waar de schatting 50% is. \"Binnen 8 weken\" is dag 56, ook in de Kaplan-Meier-tabel.\n\
+         - **Mediaan op een vlak stuk**: ligt de curve precies op 50% over een interval, dan is de\n  \
+         mediaan het midden daarvan (zoals R `survival`): afgerond na 10, 20, 30 en 40 dagen geeft 25.\n\
+         - **De cijfers van versie 1 blijven** als tweede, gunstiger cijfer: `afgerond_doorlooptijd_mediaan_dagen`,\n  \
+         `afgerond_doorlooptijd_p80_dagen` en `afgerond_binnen_8_weken_pct`.\n\
+         - **Vervallen**: `doorlooptijd_km_mediaan_dagen` (Kaplan-Meier over alle casussen ooit ontvangen,\n  \
+         dus vooral geschiedenis); de doorlooptijd zelf is nu de Kaplan-Meier-mediaan.\n\
+         - **Ingetrokken vóór triage**: een casus met uitkomst ingetrokken en afgerond_op maar zonder\n  \
+         triagebesluit is op afgerond_op afgehandeld in de stroomtabel, de cohorten en de open casussen.\n\n",
     );
     let mut group = "";
     for d in definitions() {
@@ -1020,10 +1263,13 @@ pub fn definitions_markdown() -> String {
     s.push_str(
         "## Stroom, cohorten en procesinformatie\n\n\
          - **Stroomtabel** (per dienst en totaal): open bij begin (ontvangen vóór P en niet afgehandeld vóór\n  \
-         het begin), ontvangen in P, afgehandeld in P (na behandeling afgerond, of na triage doorverwezen of\n  \
-         niet behandeld), open bij einde. Open bij begin + ontvangen = afgehandeld + open bij einde.\n\
+         het begin), ontvangen in P, afgehandeld in P (na behandeling afgerond, na triage doorverwezen of\n  \
+         niet behandeld, of vóór de triage ingetrokken), open bij einde. Open bij begin + ontvangen =\n  \
+         afgehandeld + open bij einde.\n\
          - **Cohorten**: per kwartaal van ontvangst tot het einde van P: ontvangen, niet in behandeling\n  \
-         genomen, wacht op triage, in behandeling genomen, opgelost, anders afgerond, nog open.\n\
+         genomen, ingetrokken vóór triage, wacht op triage, in behandeling genomen, opgelost, anders\n  \
+         afgerond, nog open. Ontvangen = niet in behandeling + ingetrokken vóór triage + wacht op triage +\n  \
+         in behandeling genomen.\n\
          - **Procesinformatie** (intern): elke casus die op de peildatum open is, met fase (wacht op triage,\n  \
          in behandeling, zienswijze uit, geëscaleerd) en leeftijd in dagen.\n\
          - **Doelrealisatie**: casussen in behandeling genomen (triage in het kalenderjaar van het einde van\n  \

@@ -252,7 +252,7 @@ pub fn build(inp: &Inputs) -> crate::error::Result<(Report, ProtectLog)> {
     };
     let names = [cap(period.title()), cap(prev.title())];
     let names = [names[0].as_str(), names[1].as_str()];
-    let received = |c: &Case, q: &crate::analyse::period::Period| q.contains(c.ontvangen_op);
+    let received = |c: &Case, q: &crate::analyse::period::Period| q.counts_on(c.ontvangen_op, peil);
     tabellen.push(p.counts_two_periods(
         "instroom-aandrager",
         "Ontvangen casussen per type aandrager",
@@ -276,7 +276,7 @@ pub fn build(inp: &Inputs) -> crate::error::Result<(Report, ProtectLog)> {
         }),
         names,
     ));
-    tabellen.push(theme_table(&cases, period, &p, cfg));
+    tabellen.push(theme_table(&cases, period, peil, &p, cfg));
     tabellen.push(p.counts_1d(
         "instroom-doelgroep",
         "Ontvangen casussen per doelgroep",
@@ -292,7 +292,7 @@ pub fn build(inp: &Inputs) -> crate::error::Result<(Report, ProtectLog)> {
             &cases,
             period,
             prev,
-            |c, q| c.triage_op.is_some_and(|d| q.contains(d) && d <= peil),
+            |c, q| c.triage_op.is_some_and(|d| q.counts_on(d, peil)),
             |c| {
                 c.triage_besluit
                     .map(|x| x.as_str())
@@ -312,7 +312,7 @@ pub fn build(inp: &Inputs) -> crate::error::Result<(Report, ProtectLog)> {
     let (draden, draden_tabel) = draden_views(&an.threads, &cases, &signals, &p, inp, &mut log);
     let (signalen, signalen_status) =
         signal_views(inp.ledger, period.start, peil, &p, &scrubber, &mut log);
-    let lessen = lessons(&cases, period.start, period.end);
+    let lessen = lessons(&cases, period, peil);
     let kerncijfers = key_figures(ind, &p);
     let samenvatting = summary_sentences(ind, &draden, &p, period.title());
     let onderdrukt: Vec<String> = tabellen
@@ -488,6 +488,20 @@ fn fmt_value(r: &Record, p: &Protector) -> PubCell {
         Unit::Share => p.share(r.teller.unwrap_or(0.0) as u64, n),
         Unit::Days => p.statistic(r.waarde, n, 0, " dagen"),
         Unit::Score => p.statistic(r.waarde, n, 1, ""),
+        // A Kaplan-Meier share: shown under the share rule for the cases seen closing.
+        Unit::EstimatedShare => match r.waarde {
+            None => p.statistic(None, n, 0, ""),
+            Some(_) if !p.share_allowed(r.teller.unwrap_or(0.0) as u64, n) => {
+                PubCell::hidden(CellKind::Percentage)
+            }
+            Some(w) => PubCell {
+                tekst: nl::pct(w, 1),
+                soort: CellKind::Percentage,
+                waarde: Some(w),
+                noemer: Some(n),
+                onderdrukt: false,
+            },
+        },
     }
 }
 
@@ -519,13 +533,13 @@ fn key_table(ind: &Indicators, p: &Protector, inp: &Inputs) -> PubTable {
                 let nc = p.count(n);
                 PubCell::text(format!("{} van {}", tc.tekst, nc.tekst))
             }
-            (Unit::Days | Unit::Score, _, Some(n)) => {
+            (Unit::Days | Unit::Score | Unit::EstimatedShare, _, Some(n)) => {
                 PubCell::text(format!("n = {}", p.count(n).tekst))
             }
             _ => PubCell::text(""),
         };
         let ci = match (d.eenheid, r.ci_laag, r.ci_hoog, value.onderdrukt) {
-            (Unit::Share, Some(a), Some(b), false) => {
+            (Unit::Share | Unit::EstimatedShare, Some(a), Some(b), false) => {
                 PubCell::text(format!("{} – {}", nl::pct(a, 1), nl::pct(b, 1)))
             }
             _ => PubCell::text(""),
@@ -535,7 +549,7 @@ fn key_table(ind: &Indicators, p: &Protector, inp: &Inputs) -> PubTable {
             r.verschil,
             value.onderdrukt || prev.onderdrukt || value.waarde.is_none() || prev.waarde.is_none(),
         ) {
-            (Some(x), false) if d.eenheid == Unit::Share => PubCell::text(format!(
+            (Some(x), false) if matches!(d.eenheid, Unit::Share | Unit::EstimatedShare) => PubCell::text(format!(
                 "{}{} procentpunt",
                 if x > 0.0 { "+" } else { "" },
                 nl::dec(x * 100.0, 1)
@@ -547,15 +561,11 @@ fn key_table(ind: &Indicators, p: &Protector, inp: &Inputs) -> PubTable {
             )),
             _ => PubCell::text(""),
         };
-        let changed = inp
-            .previous_versions
-            .as_ref()
-            .and_then(|m| m.get(d.id))
-            .is_some_and(|v| *v != d.versie);
-        let naam = if changed {
-            format!("{} (definitie gewijzigd)", d.naam)
-        } else {
-            d.naam.to_string()
+        let previous = inp.previous_versions.as_ref().map(|m| m.get(d.id));
+        let naam = match previous {
+            Some(Some(v)) if *v != d.versie => format!("{} (definitie gewijzigd)", d.naam),
+            Some(None) => format!("{} (nieuw)", d.naam),
+            _ => d.naam.to_string(),
         };
         rijen.push(PubRow {
             kop: naam,
@@ -571,9 +581,20 @@ fn key_table(ind: &Indicators, p: &Protector, inp: &Inputs) -> PubTable {
         rijen,
         voetnoten: vec![
             "Percentages met een 95%-betrouwbaarheidsinterval volgens Wilson. Definities: zie de verantwoording.".into(),
-            "Doorlooptijd inclusief open casussen: Kaplan-Meier-mediaan, open casussen gecensureerd op de peildatum.".into(),
-        ],
+            "Doorlooptijden en 'binnen 8 weken, 3 maanden, 5 maanden': Kaplan-Meier over de casussen die in de periode zijn ontvangen en in behandeling genomen, open casussen meegeteld tot de peildatum (95%-interval volgens Greenwood). De cijfers 'van de afgeronde casussen' laten open casussen weg en vallen daardoor gunstiger uit.".into(),
+        ]
+        .into_iter()
+        .chain(escalation_date_note(ind))
+        .collect(),
         totaal_kolom: false,
+    })
+}
+
+/// The note on escalations without a date (`geescaleerd_op`), when there were any.
+fn escalation_date_note(ind: &Indicators) -> Option<String> {
+    let e = &ind.escalatiedatums;
+    (e.zonder_datum_afgerond + e.zonder_datum_open > 0).then(|| {
+        "Bij een deel van de escalaties ontbreekt de datum (geescaleerd_op). Zo'n escalatie telt alleen als de casus op de peildatum al was afgerond; bij een casus die toen nog open was, telt zij niet mee.".to_string()
     })
 }
 
@@ -611,7 +632,7 @@ fn key_figures(ind: &Indicators, p: &Protector) -> Vec<KeyFigure> {
         "van de afgeronde casussen",
     );
     push(
-        "doorlooptijd_km_mediaan_dagen",
+        "doorlooptijd_mediaan_dagen",
         "mediane doorlooptijd",
         "inclusief open casussen",
     );
@@ -621,11 +642,12 @@ fn key_figures(ind: &Indicators, p: &Protector) -> Vec<KeyFigure> {
 fn theme_table(
     cases: &[Case],
     period: &crate::analyse::period::Period,
+    peil: NaiveDate,
     p: &Protector,
     cfg: &Config,
 ) -> PubTable {
     let mut tree: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
-    for c in cases.iter().filter(|c| period.contains(c.ontvangen_op)) {
+    for c in cases.iter().filter(|c| period.counts_on(c.ontvangen_op, peil)) {
         *tree
             .entry(c.thema_hoofd().to_string())
             .or_default()
@@ -705,7 +727,7 @@ fn flow_table(ind: &Indicators, p: &Protector, cfg: &Config) -> PubTable {
         &cells,
         "Dienst",
     );
-    t.voetnoten.insert(0, "Afgehandeld omvat casussen die na triage zijn doorverwezen of niet in behandeling zijn genomen. Open bij begin + ontvangen = afgehandeld + open bij einde.".into());
+    t.voetnoten.insert(0, "Afgehandeld omvat casussen die na triage zijn doorverwezen of niet in behandeling zijn genomen, en casussen die vóór de triage zijn ingetrokken. Open bij begin + ontvangen = afgehandeld + open bij einde.".into());
     t
 }
 
@@ -731,6 +753,7 @@ fn escalation_table(ind: &Indicators, p: &Protector, cfg: &Config) -> PubTable {
         "Hoogste niveau waarop is geëscaleerd, voor casussen die in de periode zijn afgerond."
             .into(),
     );
+    t.voetnoten.extend(escalation_date_note(ind));
     t
 }
 
@@ -754,7 +777,7 @@ fn intake_grid(cases: &[Case], ind: &Indicators, cfg: &Config) -> (Vec<String>, 
                     cases
                         .iter()
                         .filter(|c| {
-                            c.ontvangen_op <= ind.periode.end
+                            c.ontvangen_op <= ind.periode.observed_end(ind.peildatum)
                                 && quarter_label(c.ontvangen_op) == *q
                                 && c.dienst.map(|x| x.as_str()).unwrap_or("onbekend") == d
                         })
@@ -823,7 +846,7 @@ fn intake_and_cohort_tables(
     }
     cohort.voetnoten.insert(
         0,
-        "Open casussen blijven zichtbaar als open; ze vallen niet weg uit de cijfers.".into(),
+        "Open casussen blijven zichtbaar als open; ze vallen niet weg uit de cijfers. Niet in behandeling omvat casussen die vóór de triage zijn ingetrokken.".into(),
     );
     (intake, cohort)
 }
@@ -850,7 +873,7 @@ fn cohort_grid(ind: &Indicators) -> (Vec<String>, Vec<String>, Vec<Vec<u64>>) {
                 .in_behandeling_genomen
                 .saturating_sub(c.opgelost + c.anders_afgerond);
             vec![
-                c.niet_in_behandeling,
+                c.niet_in_behandeling + c.ingetrokken_voor_triage,
                 c.wacht_op_triage,
                 c.opgelost,
                 c.anders_afgerond,
@@ -977,7 +1000,7 @@ fn charts_for(
         .iter()
         .filter(|c| {
             c.zienswijze_op
-                .is_some_and(|d| ind.periode.contains(d) && d <= ind.peildatum)
+                .is_some_and(|d| ind.periode.counts_on(d, ind.peildatum))
         })
         .count() as u64;
     let steps = [
@@ -1019,14 +1042,15 @@ fn charts_for(
         tabel: String::new(),
     });
     // 3. Kaplan-Meier.
-    let km_n = rec(ind, "doorlooptijd_km_mediaan_dagen")
+    let km_n = rec(ind, "doorlooptijd_mediaan_dagen")
         .and_then(|r| r.noemer)
         .unwrap_or(0);
     if p.audience == Audience::Intern || km_n >= p.min_noemer {
         // The table behind the curve: share still open after a number of days, with the
         // number of cases still under observation then (shown only when large enough).
         let last = ind.km_curve.last().map(|k| k.dagen).unwrap_or(0.0);
-        let rijen = [30.0, 60.0, 91.0, 122.0, 152.0, 183.0, 274.0, 365.0]
+        // Day 56 is "binnen 8 weken", 91 and 152 the 3 and 5 months of the indicators.
+        let rijen = [30.0, 56.0, 91.0, 122.0, 152.0, 183.0, 274.0, 365.0]
             .iter()
             .filter(|&&t| t < last)
             .map(|&t| {
@@ -1059,7 +1083,7 @@ fn charts_for(
             titel: "Tijd tot afronding (Kaplan-Meier): aandeel nog niet afgerond".into(),
             kolommen: vec!["Na".into(), "Nog niet afgerond".into(), "Nog gevolgd".into()],
             rijen,
-            voetnoten: vec!["Casussen in behandeling, ontvangen vóór het einde van de periode; open casussen tellen mee tot de peildatum.".into()],
+            voetnoten: vec!["Casussen die in de periode zijn ontvangen en in behandeling genomen; open casussen tellen mee tot de peildatum.".into()],
             totaal_kolom: false,
         }));
         // The curve shows only what the table may show: for the public, it stops where fewer
@@ -1070,7 +1094,7 @@ fn charts_for(
             .take_while(|k| p.audience == Audience::Intern || k.at_risk >= p.min_noemer)
             .map(|k| (k.dagen, k.nog_open))
             .collect();
-        let median = rec(ind, "doorlooptijd_km_mediaan_dagen").and_then(|r| r.waarde);
+        let median = rec(ind, "doorlooptijd_mediaan_dagen").and_then(|r| r.waarde);
         out.push(Chart {
             id: "grafiek-km".into(),
             titel: "Tijd tot afronding (Kaplan-Meier)".into(),
@@ -1427,12 +1451,16 @@ fn signal_views(
     (out, status)
 }
 
-fn lessons(cases: &[Case], start: NaiveDate, end: NaiveDate) -> Vec<String> {
+fn lessons(
+    cases: &[Case],
+    period: &crate::analyse::period::Period,
+    peil: NaiveDate,
+) -> Vec<String> {
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
     let mut closed: Vec<&Case> = cases
         .iter()
-        .filter(|c| c.afgerond_op.is_some_and(|d| d >= start && d <= end))
+        .filter(|c| c.afgerond_op.is_some_and(|d| period.counts_on(d, peil)))
         .collect();
     closed.sort_by(|a, b| a.thema.cmp(&b.thema).then(a.casus_id.cmp(&b.casus_id)));
     for c in closed {
@@ -1471,7 +1499,7 @@ fn summary_sentences(
         "De diensten namen het advies (zienswijze) in {} van de beoordeelde gevallen (deels) over; {} van de afgeronde casussen werd geëscaleerd. De mediane doorlooptijd, open casussen meegerekend, was {}.",
         v("advies_overgenomen_pct"),
         v("geescaleerd_pct"),
-        v("doorlooptijd_km_mediaan_dagen")
+        v("doorlooptijd_mediaan_dagen")
     ));
     if draden.is_empty() {
         s.push("Er zijn in deze periode geen rode draden gevonden die groot genoeg zijn om openbaar te melden.".into());
