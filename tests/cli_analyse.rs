@@ -139,17 +139,38 @@ fn every_indicator_matches_the_hand_calculation() {
     );
     assert_eq!(w("minnelijk_opgelost_aantal"), 1.0);
     assert_eq!(w("na_escalatie_opgelost_aantal"), 1.0);
-    // Lead times 55, 71, 106: median 71; p80 (type 7) 71 + 0.6 * 35 = 92.
-    assert_eq!(w("doorlooptijd_mediaan_dagen"), 71.0);
-    assert!((w("doorlooptijd_p80_dagen") - 92.0).abs() < 1e-9);
-    assert_eq!(tn(get(&r, "binnen_8_weken_pct", None, None)), (1.0, 3));
-    assert_eq!(tn(get(&r, "binnen_3_maanden_pct", None, None)), (2.0, 3));
-    assert_eq!(tn(get(&r, "binnen_5_maanden_pct", None, None)), (3.0, 3));
-    // Kaplan-Meier over I 19, B 55, A 71, F 90 (censored), E 106: S = 0.8, 0.6, 0.4 -> median 71.
-    assert_eq!(w("doorlooptijd_km_mediaan_dagen"), 71.0);
+    // Closed-only (the version-1 figures, now `afgerond_*`): lead times of A B E 71, 55, 106:
+    // median 71; p80 (type 7) 71 + 0.6 * 35 = 92; within 56 days: B, 1 of 3.
+    assert_eq!(w("afgerond_doorlooptijd_mediaan_dagen"), 71.0);
+    assert!((w("afgerond_doorlooptijd_p80_dagen") - 92.0).abs() < 1e-9);
+    assert_eq!(tn(get(&r, "afgerond_binnen_8_weken_pct", None, None)), (1.0, 3));
+    // Version 2: Kaplan-Meier over the intake cohort (received in 2026-H1 and taken on by the
+    // peildatum): B 55 (closed), F 90 (open on 30 June: censored), E 106 (closed). H is taken on
+    // only after the peildatum; A and I were received in 2025.
+    // t=55: 3 at risk, 1 closes -> S = 2/3; t=90 censored; t=106: 1 at risk, 1 closes -> S = 0.
+    // Median and p80: the first step with 1 - S >= 0,5 (0,8) is 106, not on a flat -> 106.
+    assert_eq!(w("doorlooptijd_mediaan_dagen"), 106.0);
+    assert_eq!(get(&r, "doorlooptijd_mediaan_dagen", None, None)["noemer"], 3);
+    assert_eq!(w("doorlooptijd_p80_dagen"), 106.0);
+    // 1 - S(56) = 1/3 (B seen closing, of 3); 1 - S(91) = 1/3; 1 - S(152) = 1 (B and E).
+    let b8 = get(&r, "binnen_8_weken_pct", None, None);
+    assert_eq!(b8["eenheid"], "geschat_aandeel");
+    assert_eq!(tn(b8), (1.0, 3));
+    assert!((w("binnen_8_weken_pct") - 1.0 / 3.0).abs() < 1e-12);
+    // Greenwood (log) at 56: sum = 1/(3*2), se = 0,408248; S = 2/3 * exp(-/+ 0,800152)
+    // = 0,299507 and 1,48 -> 1; so 1 - S lies in [0; 0,700493].
+    assert!((b8["ci_laag"].as_f64().unwrap() - 0.0).abs() < 1e-9, "{b8}");
+    assert!((b8["ci_hoog"].as_f64().unwrap() - 0.700493).abs() < 1e-5, "{b8}");
+    assert_eq!(tn(get(&r, "binnen_3_maanden_pct", None, None)), (1.0, 3));
+    assert!((w("binnen_3_maanden_pct") - 1.0 / 3.0).abs() < 1e-12);
+    assert_eq!(tn(get(&r, "binnen_5_maanden_pct", None, None)), (2.0, 3));
+    assert_eq!(w("binnen_5_maanden_pct"), 1.0);
+    // Previous period 2025-H2 as it stood on 31 December 2025: intake cohort A (taken on
+    // 20 Nov, open then: censored at 51 days) and I (closed after 19 days). S = 1/2 from day 19
+    // to the end of the curve (51): median (19 + 51) / 2 = 35, R survival's midpoint rule.
     assert_eq!(
-        get(&r, "doorlooptijd_km_mediaan_dagen", None, None)["noemer"],
-        5
+        get(&r, "doorlooptijd_mediaan_dagen", None, None)["vorige_waarde"],
+        35.0
     );
     // Triage lead times 1 2 4 5 5 10: median 4.5.
     assert_eq!(w("triage_doorlooptijd_mediaan_dagen"), 4.5);
@@ -322,6 +343,15 @@ fn analyse_runs_on_the_sample_the_excel_export_and_cfpb() {
             .as_array()
             .unwrap()
             .iter()
-            .all(|d| d["versie"] == 1 && d["teller"].is_string()));
+            .all(|d| (d["versie"] == 1 || d["versie"] == 2) && d["teller"].is_string()));
+        let version = |id: &str| {
+            defs.as_array()
+                .unwrap()
+                .iter()
+                .find(|d| d["id"] == id)
+                .map(|d| d["versie"].clone())
+        };
+        assert_eq!(version("binnen_8_weken_pct"), Some(2.into()));
+        assert_eq!(version("afgerond_binnen_8_weken_pct"), Some(1.into()));
     }
 }
