@@ -355,3 +355,101 @@ fn analyse_runs_on_the_sample_the_excel_export_and_cfpb() {
         assert_eq!(version("afgerond_binnen_8_weken_pct"), Some(1.into()));
     }
 }
+
+/// Cases for the peildatum test: per quarter from 2024-Q4 to 2025-Q4 six cases on
+/// invordering.uitstel and six on toeslagen.terugvordering; in 2026-Q1 six and twenty; in
+/// 2026-Q2 (after the peildatum of 31 March 2026) five more on invordering.uitstel.
+fn mid_period_fixture(dir: &std::path::Path) -> std::path::PathBuf {
+    let mut csv = String::from("casus_id,ontvangen_op,aandrager_type,aandrager_id,thema\n");
+    let quarters = [
+        ("2024-11-15", 6, 6),
+        ("2025-02-15", 6, 6),
+        ("2025-05-15", 6, 6),
+        ("2025-08-15", 6, 6),
+        ("2025-11-15", 6, 6),
+        ("2026-02-15", 6, 20),
+        ("2026-05-15", 5, 0),
+    ];
+    let mut n = 0;
+    for (date, a, b) in quarters {
+        for (count, thema) in [(a, "invordering.uitstel"), (b, "toeslagen.terugvordering")] {
+            for _ in 0..count {
+                n += 1;
+                csv.push_str(&format!("M{n},{date},wijkteam,ORG-{},{thema}\n", n % 7));
+            }
+        }
+    }
+    let f = dir.join("midden.csv");
+    std::fs::write(&f, csv).unwrap();
+    f
+}
+
+#[test]
+fn a_peildatum_in_the_middle_of_the_period_holds_for_every_table_and_the_trend_series() {
+    // Period 2026-H1, peildatum 31 March 2026: the five cases of May do not exist yet.
+    // Received in P as of the peildatum: 6 + 20 = 26 (not 31) in the headline figure, the
+    // intake tables and the theme table alike.
+    // Trend (EARS C2, 3 quarters of baseline, lag 3): the series ends with 2026-Q1, the
+    // quarter of the peildatum. toeslagen.terugvordering was half of the intake in every
+    // quarter; scaled to 2026-Q1's total of 26 that is 13, sigma 0 -> minimum 2, so 20 gives
+    // (20 - 13) / 2 = 3,5 > 2,33: a rising theme in 2026-Q1. With the series running to the
+    // period end, 2026-Q2 (no cases yet) would be the last quarter and nothing could rise.
+    let dir = tmp("mid-period");
+    let f = mid_period_fixture(&dir);
+    let out = dir.join("analyse");
+    let common = [
+        "--cases",
+        f.to_str().unwrap(),
+        "--period",
+        "2026-H1",
+        "--peildatum",
+        "2026-03-31",
+        "--exportdatum",
+        "2026-10-31",
+    ];
+    let mut args = vec!["analyse", "--out", out.to_str().unwrap()];
+    args.extend(common);
+    let o = run(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let recs = read_json(&out.join("indicatoren.json"));
+    let recs = recs.as_array().unwrap();
+    assert_eq!(get(recs, "ontvangen_aantal", None, None)["waarde"], 26.0);
+    let threads = read_json(&out.join("rode-draden.json"));
+    let rising: Vec<&Value> = threads
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["kenmerken"]["kwartaal"] == "2026-Q1")
+        .collect();
+    assert!(!rising.is_empty(), "no trend in 2026-Q1: {threads}");
+    for t in threads.as_array().unwrap() {
+        let series = t["statistiek"]["per_kwartaal"].as_array().unwrap();
+        assert_eq!(series.last().unwrap()[0], "2026-Q1", "{t}");
+    }
+
+    let rep = dir.join("rapport");
+    let mut args = vec![
+        "report",
+        "--publiek",
+        "intern",
+        "--format",
+        "md",
+        "--out",
+        rep.to_str().unwrap(),
+    ];
+    args.extend(common);
+    let o = run(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let tables = read_json(&rep.join("tabellen.json"));
+    let tables = tables["tabellen"].as_array().unwrap();
+    for id in ["instroom-aandrager", "instroom-dienst", "instroom-thema"] {
+        let t = tables.iter().find(|t| t["id"] == id).unwrap();
+        let total = t["rijen"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["totaal"] == true)
+            .unwrap();
+        assert_eq!(total["cellen"][0]["waarde"], 26.0, "{id}");
+    }
+}
