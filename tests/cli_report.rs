@@ -494,3 +494,36 @@ fn a_report_after_a_version_1_report_marks_the_version_2_definitions() {
     assert!(md.contains("| Ontvangen casussen |"), "unchanged: not marked");
     assert!(md.contains("definities versie 2"));
 }
+
+#[test]
+fn escalations_without_a_date_are_reported() {
+    // In tests/fixtures/handwerk.csv case B is escalated without geescaleerd_op (closed 1 March
+    // 2026, so its escalation counts); the report says that dates are missing. The sample data
+    // has a date on every escalation, and its snapshot has no such note.
+    let out = tmp("esc-undated");
+    let f = root().join("tests/fixtures/handwerk.csv");
+    let o = run(&[
+        "report",
+        "--cases",
+        f.to_str().unwrap(),
+        "--period",
+        "2026-H1",
+        "--publiek",
+        "intern",
+        "--format",
+        "md",
+        "--out",
+        out.to_str().unwrap(),
+        "--exportdatum",
+        "2026-10-31",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let md = std::fs::read_to_string(out.join("rapport.md")).unwrap();
+    assert!(
+        md.contains("Bij een deel van de escalaties ontbreekt de datum"),
+        "{md}"
+    );
+    let snap =
+        std::fs::read_to_string(root().join("tests/snapshots/kamerrapportage-2026-H1.md")).unwrap();
+    assert!(!snap.contains("ontbreekt de datum"));
+}
