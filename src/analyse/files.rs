@@ -29,7 +29,7 @@ pub fn write(an: &Analysis, cfg: &Config, out: &Path) -> Result<()> {
         &serde_json::json!({
             "periode": ind.periode, "peildatum": ind.peildatum, "stroom": ind.stroom, "cohorten": ind.cohorten,
             "doelrealisatie": ind.doelrealisatie, "kaplan_meier": ind.km_curve, "open_casussen": ind.proces,
-            "escalaties_zonder_datum": ind.escalatiedatums,
+            "escalaties_zonder_datum": ind.escalaties_zonder_datum,
         }),
     )?;
     write_indicator_csv(&ind.records, &out.join("indicatoren.csv"))?;

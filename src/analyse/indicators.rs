@@ -387,7 +387,7 @@ pub struct Indicators {
     pub doelrealisatie: Vec<Target>,
     /// The Kaplan-Meier curve of the period's intake cohort (see `doorlooptijd_mediaan_dagen`).
     pub km_curve: Vec<KmPoint>,
-    pub escalatiedatums: EscalationDates,
+    pub escalaties_zonder_datum: EscalationDates,
 }
 
 impl Indicators {
@@ -878,7 +878,7 @@ pub fn compute(
         proces: open_cases(&lf, &ctx)?,
         doelrealisatie: targets(&lf, period, peil, cfg)?,
         km_curve,
-        escalatiedatums: escalation_dates(&lf, &ctx)?,
+        escalaties_zonder_datum: escalation_dates(&lf, &ctx)?,
     })
 }
 
@@ -1528,7 +1528,7 @@ mod fixtures {
         assert_eq!(total(&ind, "minnelijk_opgelost_aantal").waarde, Some(1.0));
         assert_eq!(total(&ind, "na_escalatie_opgelost_aantal").waarde, Some(2.0));
         assert_eq!(
-            ind.escalatiedatums,
+            ind.escalaties_zonder_datum,
             EscalationDates { zonder_datum_afgerond: 1, zonder_datum_open: 1 }
         );
         assert_eq!(
@@ -1547,7 +1547,7 @@ mod fixtures {
         let g = total(&ind, "geescaleerd_pct");
         assert_eq!((g.teller, g.noemer), (Some(1.0), Some(2)));
         assert_eq!(
-            ind.escalatiedatums,
+            ind.escalaties_zonder_datum,
             EscalationDates { zonder_datum_afgerond: 0, zonder_datum_open: 2 }
         );
         assert_eq!(

@@ -592,7 +592,7 @@ fn key_table(ind: &Indicators, p: &Protector, inp: &Inputs) -> PubTable {
 
 /// The note on escalations without a date (`geescaleerd_op`), when there were any.
 fn escalation_date_note(ind: &Indicators) -> Option<String> {
-    let e = &ind.escalatiedatums;
+    let e = &ind.escalaties_zonder_datum;
     (e.zonder_datum_afgerond + e.zonder_datum_open > 0).then(|| {
         "Bij een deel van de escalaties ontbreekt de datum (geescaleerd_op). Zo'n escalatie telt alleen als de casus op de peildatum al was afgerond; bij een casus die toen nog open was, telt zij niet mee.".to_string()
     })
