@@ -143,14 +143,20 @@ fn every_indicator_matches_the_hand_calculation() {
     // median 71; p80 (type 7) 71 + 0.6 * 35 = 92; within 56 days: B, 1 of 3.
     assert_eq!(w("afgerond_doorlooptijd_mediaan_dagen"), 71.0);
     assert!((w("afgerond_doorlooptijd_p80_dagen") - 92.0).abs() < 1e-9);
-    assert_eq!(tn(get(&r, "afgerond_binnen_8_weken_pct", None, None)), (1.0, 3));
+    assert_eq!(
+        tn(get(&r, "afgerond_binnen_8_weken_pct", None, None)),
+        (1.0, 3)
+    );
     // Version 2: Kaplan-Meier over the intake cohort (received in 2026-H1 and taken on by the
     // peildatum): B 55 (closed), F 90 (open on 30 June: censored), E 106 (closed). H is taken on
     // only after the peildatum; A and I were received in 2025.
     // t=55: 3 at risk, 1 closes -> S = 2/3; t=90 censored; t=106: 1 at risk, 1 closes -> S = 0.
     // Median and p80: the first step with 1 - S >= 0,5 (0,8) is 106, not on a flat -> 106.
     assert_eq!(w("doorlooptijd_mediaan_dagen"), 106.0);
-    assert_eq!(get(&r, "doorlooptijd_mediaan_dagen", None, None)["noemer"], 3);
+    assert_eq!(
+        get(&r, "doorlooptijd_mediaan_dagen", None, None)["noemer"],
+        3
+    );
     assert_eq!(w("doorlooptijd_p80_dagen"), 106.0);
     // 1 - S(56) = 1/3 (B seen closing, of 3); 1 - S(91) = 1/3; 1 - S(152) = 1 (B and E).
     let b8 = get(&r, "binnen_8_weken_pct", None, None);
@@ -160,7 +166,10 @@ fn every_indicator_matches_the_hand_calculation() {
     // Greenwood (log) at 56: sum = 1/(3*2), se = 0,408248; S = 2/3 * exp(-/+ 0,800152)
     // = 0,299507 and 1,48 -> 1; so 1 - S lies in [0; 0,700493].
     assert!((b8["ci_laag"].as_f64().unwrap() - 0.0).abs() < 1e-9, "{b8}");
-    assert!((b8["ci_hoog"].as_f64().unwrap() - 0.700493).abs() < 1e-5, "{b8}");
+    assert!(
+        (b8["ci_hoog"].as_f64().unwrap() - 0.700493).abs() < 1e-5,
+        "{b8}"
+    );
     assert_eq!(tn(get(&r, "binnen_3_maanden_pct", None, None)), (1.0, 3));
     assert!((w("binnen_3_maanden_pct") - 1.0 / 3.0).abs() < 1e-12);
     assert_eq!(tn(get(&r, "binnen_5_maanden_pct", None, None)), (2.0, 3));

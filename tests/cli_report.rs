@@ -452,15 +452,32 @@ fn a_definition_that_changed_since_the_previous_report_is_marked() {
 fn a_report_after_a_version_1_report_marks_the_version_2_definitions() {
     // The definitions of version 1 as an earlier `definities.json` listed them.
     let v1 = [
-        "ontvangen_aantal", "triage_aantal", "warm_verwezen_pct", "behandeld_aantal",
-        "afgerond_aantal", "oplossing_pct", "volledig_opgelost_pct", "deels_opgelost_pct",
-        "advies_overgenomen_pct", "geescaleerd_pct", "minnelijk_opgelost_aantal",
-        "na_escalatie_opgelost_aantal", "doorlooptijd_mediaan_dagen", "doorlooptijd_p80_dagen",
-        "binnen_8_weken_pct", "binnen_3_maanden_pct", "binnen_5_maanden_pct",
-        "doorlooptijd_km_mediaan_dagen", "triage_doorlooptijd_mediaan_dagen", "beleving_burger",
-        "beleving_burger_7plus_pct", "beleving_eerstelijnshelper",
-        "beleving_eerstelijnshelper_7plus_pct", "beleving_helper_dienst",
-        "beleving_helper_dienst_7plus_pct", "geleerde_lessen_aantal",
+        "ontvangen_aantal",
+        "triage_aantal",
+        "warm_verwezen_pct",
+        "behandeld_aantal",
+        "afgerond_aantal",
+        "oplossing_pct",
+        "volledig_opgelost_pct",
+        "deels_opgelost_pct",
+        "advies_overgenomen_pct",
+        "geescaleerd_pct",
+        "minnelijk_opgelost_aantal",
+        "na_escalatie_opgelost_aantal",
+        "doorlooptijd_mediaan_dagen",
+        "doorlooptijd_p80_dagen",
+        "binnen_8_weken_pct",
+        "binnen_3_maanden_pct",
+        "binnen_5_maanden_pct",
+        "doorlooptijd_km_mediaan_dagen",
+        "triage_doorlooptijd_mediaan_dagen",
+        "beleving_burger",
+        "beleving_burger_7plus_pct",
+        "beleving_eerstelijnshelper",
+        "beleving_eerstelijnshelper_7plus_pct",
+        "beleving_helper_dienst",
+        "beleving_helper_dienst_7plus_pct",
+        "geleerde_lessen_aantal",
     ];
     let json: Vec<String> = v1
         .iter()
@@ -471,7 +488,12 @@ fn a_report_after_a_version_1_report_marks_the_version_2_definitions() {
     std::fs::write(&prev, format!("[{}]", json.join(","))).unwrap();
     let o = report(
         &dir.join("uit"),
-        &["--format", "md", "--vorige-definities", prev.to_str().unwrap()],
+        &[
+            "--format",
+            "md",
+            "--vorige-definities",
+            prev.to_str().unwrap(),
+        ],
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let md = std::fs::read_to_string(dir.join("uit/rapport.md")).unwrap();
@@ -482,8 +504,14 @@ fn a_report_after_a_version_1_report_marks_the_version_2_definitions() {
         "Binnen 3 maanden afgerond",
         "Binnen 5 maanden afgerond",
     ] {
-        assert!(md.contains(&format!("| {changed} (definitie gewijzigd) |")), "{changed}");
-        assert!(md.contains(&format!("| {changed} (gewijzigd) |")), "{changed}");
+        assert!(
+            md.contains(&format!("| {changed} (definitie gewijzigd) |")),
+            "{changed}"
+        );
+        assert!(
+            md.contains(&format!("| {changed} (gewijzigd) |")),
+            "{changed}"
+        );
     }
     for new in [
         "Doorlooptijd van de afgeronde casussen (mediaan)",
@@ -491,7 +519,10 @@ fn a_report_after_a_version_1_report_marks_the_version_2_definitions() {
     ] {
         assert!(md.contains(&format!("| {new} (nieuw) |")), "{new}");
     }
-    assert!(md.contains("| Ontvangen casussen |"), "unchanged: not marked");
+    assert!(
+        md.contains("| Ontvangen casussen |"),
+        "unchanged: not marked"
+    );
     assert!(md.contains("definities versie 2"));
 }
 

@@ -170,7 +170,8 @@ macro_rules! def {
 const CLOSED_RULE: &str = "afgerond in P: triage_besluit behandelen en afgerond_op in P";
 const INTAKE_RULE: &str = "ontvangen in P en in behandeling genomen; open casussen gecensureerd op de peildatum (Kaplan-Meier)";
 const INTAKE_DEN: &str = "behandelen, ontvangen_op in P";
-const KM_TIME: &str = "dagen van ontvangst tot afronding, of tot de peildatum als de casus nog open is";
+const KM_TIME: &str =
+    "dagen van ontvangst tot afronding, of tot de peildatum als de casus nog open is";
 
 /// All indicator definitions (set version [`DEFINITIONS_VERSION`]).
 pub fn definitions() -> Vec<Def> {
@@ -1354,13 +1355,24 @@ mod fixtures {
         let ind = run(&rows, "2026-H1", ymd(2026, 6, 30));
         assert_eq!(total(&ind, "doorlooptijd_mediaan_dagen").waarde, Some(25.0));
         assert_eq!(total(&ind, "doorlooptijd_mediaan_dagen").noemer, Some(4));
-        assert_eq!(total(&ind, "afgerond_doorlooptijd_mediaan_dagen").waarde, Some(25.0));
+        assert_eq!(
+            total(&ind, "afgerond_doorlooptijd_mediaan_dagen").waarde,
+            Some(25.0)
+        );
         assert_eq!(total(&ind, "doorlooptijd_p80_dagen").waarde, Some(40.0));
-        close(total(&ind, "afgerond_doorlooptijd_p80_dagen").waarde.unwrap(), 34.0);
+        close(
+            total(&ind, "afgerond_doorlooptijd_p80_dagen")
+                .waarde
+                .unwrap(),
+            34.0,
+        );
         // The breakdown by dienst has the same single group.
         let by = ind.by("doorlooptijd_mediaan_dagen", "dienst");
         assert_eq!(by.len(), 1);
-        assert_eq!((by[0].groep.as_deref(), by[0].waarde), (Some("belastingdienst"), Some(25.0)));
+        assert_eq!(
+            (by[0].groep.as_deref(), by[0].waarde),
+            (Some("belastingdienst"), Some(25.0))
+        );
     }
 
     #[test]
@@ -1388,16 +1400,29 @@ mod fixtures {
         close(b8.ci_laag.unwrap(), 0.070726);
         close(b8.ci_hoog.unwrap(), 0.730973);
         let closed_only = total(&ind, "afgerond_binnen_8_weken_pct");
-        assert_eq!((closed_only.teller, closed_only.noemer), (Some(5.0), Some(5)));
+        assert_eq!(
+            (closed_only.teller, closed_only.noemer),
+            (Some(5.0), Some(5))
+        );
         assert_eq!(closed_only.waarde, Some(1.0));
         assert_eq!(total(&ind, "doorlooptijd_mediaan_dagen").waarde, Some(90.0));
-        assert_eq!(total(&ind, "afgerond_doorlooptijd_mediaan_dagen").waarde, Some(30.0));
+        assert_eq!(
+            total(&ind, "afgerond_doorlooptijd_mediaan_dagen").waarde,
+            Some(30.0)
+        );
         assert_eq!(total(&ind, "doorlooptijd_p80_dagen").waarde, None);
         // 3 and 5 months: no closures between day 30 and the censoring at 150 -> still 0,5.
         close(total(&ind, "binnen_3_maanden_pct").waarde.unwrap(), 0.5);
         close(total(&ind, "binnen_5_maanden_pct").waarde.unwrap(), 0.5);
         // The curve behind the KM table: one step at day 30, S = 0,5, 10 at risk.
-        assert_eq!(ind.km_curve, vec![KmPoint { dagen: 30.0, nog_open: 0.5, at_risk: 10 }]);
+        assert_eq!(
+            ind.km_curve,
+            vec![KmPoint {
+                dagen: 30.0,
+                nog_open: 0.5,
+                at_risk: 10
+            }]
+        );
     }
 
     #[test]
@@ -1445,7 +1470,11 @@ mod fixtures {
             (1, 5, 3, 3)
         );
         assert_eq!(
-            (t.waarvan_ingetrokken_voor_triage, t.waarvan_bij_triage, t.waarvan_na_behandeling),
+            (
+                t.waarvan_ingetrokken_voor_triage,
+                t.waarvan_bij_triage,
+                t.waarvan_na_behandeling
+            ),
             (2, 1, 0)
         );
         // Cohorts: 2025-Q4 {W2}: withdrawn 1. 2026-Q1 {W1 T1 R1 B1}: not taken on 1 (R1),
@@ -1457,7 +1486,14 @@ mod fixtures {
             .map(|c| {
                 (
                     c.kwartaal.as_str(),
-                    [c.ontvangen, c.niet_in_behandeling, c.ingetrokken_voor_triage, c.wacht_op_triage, c.in_behandeling_genomen, c.nog_open],
+                    [
+                        c.ontvangen,
+                        c.niet_in_behandeling,
+                        c.ingetrokken_voor_triage,
+                        c.wacht_op_triage,
+                        c.in_behandeling_genomen,
+                        c.nog_open,
+                    ],
                 )
             })
             .collect();
@@ -1524,16 +1560,32 @@ mod fixtures {
             .iter()
             .map(|r| (r.groep.as_deref(), r.teller))
             .collect();
-        assert_eq!(lv, vec![(Some("directeur"), Some(1.0)), (Some("teamleider"), Some(1.0))]);
+        assert_eq!(
+            lv,
+            vec![
+                (Some("directeur"), Some(1.0)),
+                (Some("teamleider"), Some(1.0))
+            ]
+        );
         assert_eq!(total(&ind, "minnelijk_opgelost_aantal").waarde, Some(1.0));
-        assert_eq!(total(&ind, "na_escalatie_opgelost_aantal").waarde, Some(2.0));
+        assert_eq!(
+            total(&ind, "na_escalatie_opgelost_aantal").waarde,
+            Some(2.0)
+        );
         assert_eq!(
             ind.escalaties_zonder_datum,
-            EscalationDates { zonder_datum_afgerond: 1, zonder_datum_open: 1 }
+            EscalationDates {
+                zonder_datum_afgerond: 1,
+                zonder_datum_open: 1
+            }
         );
         assert_eq!(
             phases(&ind),
-            vec![("E3", "in behandeling"), ("E4", "in behandeling"), ("E5", "geëscaleerd")]
+            vec![
+                ("E3", "in behandeling"),
+                ("E4", "in behandeling"),
+                ("E5", "geëscaleerd")
+            ]
         );
     }
 
@@ -1548,7 +1600,10 @@ mod fixtures {
         assert_eq!((g.teller, g.noemer), (Some(1.0), Some(2)));
         assert_eq!(
             ind.escalaties_zonder_datum,
-            EscalationDates { zonder_datum_afgerond: 0, zonder_datum_open: 2 }
+            EscalationDates {
+                zonder_datum_afgerond: 0,
+                zonder_datum_open: 2
+            }
         );
         assert_eq!(
             phases(&ind),
@@ -1584,7 +1639,10 @@ mod fixtures {
         assert_eq!(total(&ind, "triage_aantal").waarde, Some(1.0));
         assert_eq!(total(&ind, "afgerond_aantal").waarde, Some(1.0));
         let t = ind.stroom.iter().find(|f| f.dienst == "totaal").unwrap();
-        assert_eq!((t.open_begin, t.ontvangen, t.afgehandeld, t.open_eind), (0, 3, 1, 2));
+        assert_eq!(
+            (t.open_begin, t.ontvangen, t.afgehandeld, t.open_eind),
+            (0, 3, 1, 2)
+        );
         let c: Vec<(&str, u64, u64)> = ind
             .cohorten
             .iter()
@@ -1603,7 +1661,10 @@ mod fixtures {
             ymd(2026, 6, 1),
         ];
         assert_eq!(
-            dates.iter().filter(|d| p.counts_on(**d, ymd(2026, 3, 31))).count(),
+            dates
+                .iter()
+                .filter(|d| p.counts_on(**d, ymd(2026, 3, 31)))
+                .count(),
             3
         );
     }

@@ -367,9 +367,21 @@ impl Rule {
 fn escalation_date_rules() -> Vec<Rule> {
     let e = || col("geescaleerd_op");
     let order = [
-        ("ontvangen_op", "vóór", "een escalatie volgt op de ontvangst"),
-        ("triage_op", "vóór", "alleen een casus in behandeling wordt geëscaleerd"),
-        ("afgerond_op", "na", "een escalatie gebeurt vóór de afronding"),
+        (
+            "ontvangen_op",
+            "vóór",
+            "een escalatie volgt op de ontvangst",
+        ),
+        (
+            "triage_op",
+            "vóór",
+            "alleen een casus in behandeling wordt geëscaleerd",
+        ),
+        (
+            "afgerond_op",
+            "na",
+            "een escalatie gebeurt vóór de afronding",
+        ),
     ];
     let mut rules: Vec<Rule> = order
         .iter()
@@ -731,7 +743,13 @@ mod escalation_date {
         )
         .unwrap();
         let cfg = Config::default_config();
-        validate(&raw, Entity::Cases, &cfg, NaiveDate::from_ymd_opt(2026, 10, 31).unwrap()).unwrap()
+        validate(
+            &raw,
+            Entity::Cases,
+            &cfg,
+            NaiveDate::from_ymd_opt(2026, 10, 31).unwrap(),
+        )
+        .unwrap()
     }
 
     fn reasons(v: &Validated) -> Vec<String> {
@@ -758,12 +776,40 @@ mod escalation_date {
         );
         assert_eq!((v.summary.geaccepteerd, v.summary.in_quarantaine), (2, 5));
         let r = reasons(&v);
-        assert!(r[0].contains("geescaleerd_op: ligt vóór ontvangen_op"), "{}", r[0]);
-        assert!(r[1].contains("geescaleerd_op: ligt vóór triage_op"), "{}", r[1]);
-        assert!(r[2].contains("geescaleerd_op: ligt na afgerond_op"), "{}", r[2]);
-        assert!(r[3].contains("ingevuld terwijl geescaleerd nee is"), "{}", r[3]);
-        assert!(r[4].contains("geescaleerd_op: datum ligt na de exportdatum"), "{}", r[4]);
-        let ids: Vec<&str> = v.accepted.column("casus_id").unwrap().str().unwrap().iter().flatten().collect();
+        assert!(
+            r[0].contains("geescaleerd_op: ligt vóór ontvangen_op"),
+            "{}",
+            r[0]
+        );
+        assert!(
+            r[1].contains("geescaleerd_op: ligt vóór triage_op"),
+            "{}",
+            r[1]
+        );
+        assert!(
+            r[2].contains("geescaleerd_op: ligt na afgerond_op"),
+            "{}",
+            r[2]
+        );
+        assert!(
+            r[3].contains("ingevuld terwijl geescaleerd nee is"),
+            "{}",
+            r[3]
+        );
+        assert!(
+            r[4].contains("geescaleerd_op: datum ligt na de exportdatum"),
+            "{}",
+            r[4]
+        );
+        let ids: Vec<&str> = v
+            .accepted
+            .column("casus_id")
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .flatten()
+            .collect();
         assert_eq!(ids, ["E", "F"]);
         let d = v.accepted.column("geescaleerd_op").unwrap();
         assert_eq!(d.dtype(), &DataType::Date);

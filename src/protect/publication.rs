@@ -549,11 +549,13 @@ fn key_table(ind: &Indicators, p: &Protector, inp: &Inputs) -> PubTable {
             r.verschil,
             value.onderdrukt || prev.onderdrukt || value.waarde.is_none() || prev.waarde.is_none(),
         ) {
-            (Some(x), false) if matches!(d.eenheid, Unit::Share | Unit::EstimatedShare) => PubCell::text(format!(
-                "{}{} procentpunt",
-                if x > 0.0 { "+" } else { "" },
-                nl::dec(x * 100.0, 1)
-            )),
+            (Some(x), false) if matches!(d.eenheid, Unit::Share | Unit::EstimatedShare) => {
+                PubCell::text(format!(
+                    "{}{} procentpunt",
+                    if x > 0.0 { "+" } else { "" },
+                    nl::dec(x * 100.0, 1)
+                ))
+            }
             (Some(x), false) => PubCell::text(format!(
                 "{}{}",
                 if x > 0.0 { "+" } else { "" },
@@ -647,7 +649,10 @@ fn theme_table(
     cfg: &Config,
 ) -> PubTable {
     let mut tree: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
-    for c in cases.iter().filter(|c| period.counts_on(c.ontvangen_op, peil)) {
+    for c in cases
+        .iter()
+        .filter(|c| period.counts_on(c.ontvangen_op, peil))
+    {
         *tree
             .entry(c.thema_hoofd().to_string())
             .or_default()
