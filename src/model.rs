@@ -37,6 +37,7 @@ pub const CASE_COLUMNS: &[&str] = &[
     "zienswijze_op",
     "zienswijze_reactie",
     "geescaleerd",
+    "geescaleerd_op",
     "escalatie_niveau",
     "pauzeknop",
     "uitkomst",
@@ -221,6 +222,8 @@ pub struct Case {
     pub zienswijze_op: Option<NaiveDate>,
     pub zienswijze_reactie: Option<AdviceResponse>,
     pub geescaleerd: Option<bool>,
+    /// Date of the (first) escalation; optional in the contract (`geescaleerd_op`).
+    pub geescaleerd_op: Option<NaiveDate>,
     pub escalatie_niveau: Option<EscalationLevel>,
     pub pauzeknop: Option<bool>,
     pub uitkomst: Option<Outcome>,

@@ -139,17 +139,47 @@ fn every_indicator_matches_the_hand_calculation() {
     );
     assert_eq!(w("minnelijk_opgelost_aantal"), 1.0);
     assert_eq!(w("na_escalatie_opgelost_aantal"), 1.0);
-    // Lead times 55, 71, 106: median 71; p80 (type 7) 71 + 0.6 * 35 = 92.
-    assert_eq!(w("doorlooptijd_mediaan_dagen"), 71.0);
-    assert!((w("doorlooptijd_p80_dagen") - 92.0).abs() < 1e-9);
-    assert_eq!(tn(get(&r, "binnen_8_weken_pct", None, None)), (1.0, 3));
-    assert_eq!(tn(get(&r, "binnen_3_maanden_pct", None, None)), (2.0, 3));
-    assert_eq!(tn(get(&r, "binnen_5_maanden_pct", None, None)), (3.0, 3));
-    // Kaplan-Meier over I 19, B 55, A 71, F 90 (censored), E 106: S = 0.8, 0.6, 0.4 -> median 71.
-    assert_eq!(w("doorlooptijd_km_mediaan_dagen"), 71.0);
+    // Closed-only (the version-1 figures, now `afgerond_*`): lead times of A B E 71, 55, 106:
+    // median 71; p80 (type 7) 71 + 0.6 * 35 = 92; within 56 days: B, 1 of 3.
+    assert_eq!(w("afgerond_doorlooptijd_mediaan_dagen"), 71.0);
+    assert!((w("afgerond_doorlooptijd_p80_dagen") - 92.0).abs() < 1e-9);
     assert_eq!(
-        get(&r, "doorlooptijd_km_mediaan_dagen", None, None)["noemer"],
-        5
+        tn(get(&r, "afgerond_binnen_8_weken_pct", None, None)),
+        (1.0, 3)
+    );
+    // Version 2: Kaplan-Meier over the intake cohort (received in 2026-H1 and taken on by the
+    // peildatum): B 55 (closed), F 90 (open on 30 June: censored), E 106 (closed). H is taken on
+    // only after the peildatum; A and I were received in 2025.
+    // t=55: 3 at risk, 1 closes -> S = 2/3; t=90 censored; t=106: 1 at risk, 1 closes -> S = 0.
+    // Median and p80: the first step with 1 - S >= 0,5 (0,8) is 106, not on a flat -> 106.
+    assert_eq!(w("doorlooptijd_mediaan_dagen"), 106.0);
+    assert_eq!(
+        get(&r, "doorlooptijd_mediaan_dagen", None, None)["noemer"],
+        3
+    );
+    assert_eq!(w("doorlooptijd_p80_dagen"), 106.0);
+    // 1 - S(56) = 1/3 (B seen closing, of 3); 1 - S(91) = 1/3; 1 - S(152) = 1 (B and E).
+    let b8 = get(&r, "binnen_8_weken_pct", None, None);
+    assert_eq!(b8["eenheid"], "geschat_aandeel");
+    assert_eq!(tn(b8), (1.0, 3));
+    assert!((w("binnen_8_weken_pct") - 1.0 / 3.0).abs() < 1e-12);
+    // Greenwood (log) at 56: sum = 1/(3*2), se = 0,408248; S = 2/3 * exp(-/+ 0,800152)
+    // = 0,299507 and 1,48 -> 1; so 1 - S lies in [0; 0,700493].
+    assert!((b8["ci_laag"].as_f64().unwrap() - 0.0).abs() < 1e-9, "{b8}");
+    assert!(
+        (b8["ci_hoog"].as_f64().unwrap() - 0.700493).abs() < 1e-5,
+        "{b8}"
+    );
+    assert_eq!(tn(get(&r, "binnen_3_maanden_pct", None, None)), (1.0, 3));
+    assert!((w("binnen_3_maanden_pct") - 1.0 / 3.0).abs() < 1e-12);
+    assert_eq!(tn(get(&r, "binnen_5_maanden_pct", None, None)), (2.0, 3));
+    assert_eq!(w("binnen_5_maanden_pct"), 1.0);
+    // Previous period 2025-H2 as it stood on 31 December 2025: intake cohort A (taken on
+    // 20 Nov, open then: censored at 51 days) and I (closed after 19 days). S = 1/2 from day 19
+    // to the end of the curve (51): median (19 + 51) / 2 = 35, R survival's midpoint rule.
+    assert_eq!(
+        get(&r, "doorlooptijd_mediaan_dagen", None, None)["vorige_waarde"],
+        35.0
     );
     // Triage lead times 1 2 4 5 5 10: median 4.5.
     assert_eq!(w("triage_doorlooptijd_mediaan_dagen"), 4.5);
@@ -322,6 +352,113 @@ fn analyse_runs_on_the_sample_the_excel_export_and_cfpb() {
             .as_array()
             .unwrap()
             .iter()
-            .all(|d| d["versie"] == 1 && d["teller"].is_string()));
+            .all(|d| (d["versie"] == 1 || d["versie"] == 2) && d["teller"].is_string()));
+        let version = |id: &str| {
+            defs.as_array()
+                .unwrap()
+                .iter()
+                .find(|d| d["id"] == id)
+                .map(|d| d["versie"].clone())
+        };
+        assert_eq!(version("binnen_8_weken_pct"), Some(2.into()));
+        assert_eq!(version("afgerond_binnen_8_weken_pct"), Some(1.into()));
+    }
+}
+
+/// Cases for the peildatum test: per quarter from 2024-Q4 to 2025-Q4 six cases on
+/// invordering.uitstel and six on toeslagen.terugvordering; in 2026-Q1 six and twenty; in
+/// 2026-Q2 (after the peildatum of 31 March 2026) five more on invordering.uitstel.
+fn mid_period_fixture(dir: &std::path::Path) -> std::path::PathBuf {
+    let mut csv = String::from("casus_id,ontvangen_op,aandrager_type,aandrager_id,thema\n");
+    let quarters = [
+        ("2024-11-15", 6, 6),
+        ("2025-02-15", 6, 6),
+        ("2025-05-15", 6, 6),
+        ("2025-08-15", 6, 6),
+        ("2025-11-15", 6, 6),
+        ("2026-02-15", 6, 20),
+        ("2026-05-15", 5, 0),
+    ];
+    let mut n = 0;
+    for (date, a, b) in quarters {
+        for (count, thema) in [(a, "invordering.uitstel"), (b, "toeslagen.terugvordering")] {
+            for _ in 0..count {
+                n += 1;
+                csv.push_str(&format!("M{n},{date},wijkteam,ORG-{},{thema}\n", n % 7));
+            }
+        }
+    }
+    let f = dir.join("midden.csv");
+    std::fs::write(&f, csv).unwrap();
+    f
+}
+
+#[test]
+fn a_peildatum_in_the_middle_of_the_period_holds_for_every_table_and_the_trend_series() {
+    // Period 2026-H1, peildatum 31 March 2026: the five cases of May do not exist yet.
+    // Received in P as of the peildatum: 6 + 20 = 26 (not 31) in the headline figure, the
+    // intake tables and the theme table alike.
+    // Trend (EARS C2, 3 quarters of baseline, lag 3): the series ends with 2026-Q1, the
+    // quarter of the peildatum. toeslagen.terugvordering was half of the intake in every
+    // quarter; scaled to 2026-Q1's total of 26 that is 13, sigma 0 -> minimum 2, so 20 gives
+    // (20 - 13) / 2 = 3,5 > 2,33: a rising theme in 2026-Q1. With the series running to the
+    // period end, 2026-Q2 (no cases yet) would be the last quarter and nothing could rise.
+    let dir = tmp("mid-period");
+    let f = mid_period_fixture(&dir);
+    let out = dir.join("analyse");
+    let common = [
+        "--cases",
+        f.to_str().unwrap(),
+        "--period",
+        "2026-H1",
+        "--peildatum",
+        "2026-03-31",
+        "--exportdatum",
+        "2026-10-31",
+    ];
+    let mut args = vec!["analyse", "--out", out.to_str().unwrap()];
+    args.extend(common);
+    let o = run(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let recs = read_json(&out.join("indicatoren.json"));
+    let recs = recs.as_array().unwrap();
+    assert_eq!(get(recs, "ontvangen_aantal", None, None)["waarde"], 26.0);
+    let threads = read_json(&out.join("rode-draden.json"));
+    let rising: Vec<&Value> = threads
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["kenmerken"]["kwartaal"] == "2026-Q1")
+        .collect();
+    assert!(!rising.is_empty(), "no trend in 2026-Q1: {threads}");
+    for t in threads.as_array().unwrap() {
+        let series = t["statistiek"]["per_kwartaal"].as_array().unwrap();
+        assert_eq!(series.last().unwrap()[0], "2026-Q1", "{t}");
+    }
+
+    let rep = dir.join("rapport");
+    let mut args = vec![
+        "report",
+        "--publiek",
+        "intern",
+        "--format",
+        "md",
+        "--out",
+        rep.to_str().unwrap(),
+    ];
+    args.extend(common);
+    let o = run(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let tables = read_json(&rep.join("tabellen.json"));
+    let tables = tables["tabellen"].as_array().unwrap();
+    for id in ["instroom-aandrager", "instroom-dienst", "instroom-thema"] {
+        let t = tables.iter().find(|t| t["id"] == id).unwrap();
+        let total = t["rijen"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["totaal"] == true)
+            .unwrap();
+        assert_eq!(total["cellen"][0]["waarde"], 26.0, "{id}");
     }
 }

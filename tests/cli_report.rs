@@ -447,3 +447,114 @@ fn a_definition_that_changed_since_the_previous_report_is_marked() {
         "unchanged definitions are not marked"
     );
 }
+
+#[test]
+fn a_report_after_a_version_1_report_marks_the_version_2_definitions() {
+    // The definitions of version 1 as an earlier `definities.json` listed them.
+    let v1 = [
+        "ontvangen_aantal",
+        "triage_aantal",
+        "warm_verwezen_pct",
+        "behandeld_aantal",
+        "afgerond_aantal",
+        "oplossing_pct",
+        "volledig_opgelost_pct",
+        "deels_opgelost_pct",
+        "advies_overgenomen_pct",
+        "geescaleerd_pct",
+        "minnelijk_opgelost_aantal",
+        "na_escalatie_opgelost_aantal",
+        "doorlooptijd_mediaan_dagen",
+        "doorlooptijd_p80_dagen",
+        "binnen_8_weken_pct",
+        "binnen_3_maanden_pct",
+        "binnen_5_maanden_pct",
+        "doorlooptijd_km_mediaan_dagen",
+        "triage_doorlooptijd_mediaan_dagen",
+        "beleving_burger",
+        "beleving_burger_7plus_pct",
+        "beleving_eerstelijnshelper",
+        "beleving_eerstelijnshelper_7plus_pct",
+        "beleving_helper_dienst",
+        "beleving_helper_dienst_7plus_pct",
+        "geleerde_lessen_aantal",
+    ];
+    let json: Vec<String> = v1
+        .iter()
+        .map(|id| format!(r#"{{"id": "{id}", "versie": 1}}"#))
+        .collect();
+    let dir = tmp("v1-defs");
+    let prev = dir.join("definities.json");
+    std::fs::write(&prev, format!("[{}]", json.join(","))).unwrap();
+    let o = report(
+        &dir.join("uit"),
+        &[
+            "--format",
+            "md",
+            "--vorige-definities",
+            prev.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let md = std::fs::read_to_string(dir.join("uit/rapport.md")).unwrap();
+    for changed in [
+        "Doorlooptijd (mediaan)",
+        "Doorlooptijd (80e percentiel)",
+        "Binnen 8 weken afgerond",
+        "Binnen 3 maanden afgerond",
+        "Binnen 5 maanden afgerond",
+    ] {
+        assert!(
+            md.contains(&format!("| {changed} (definitie gewijzigd) |")),
+            "{changed}"
+        );
+        assert!(
+            md.contains(&format!("| {changed} (gewijzigd) |")),
+            "{changed}"
+        );
+    }
+    for new in [
+        "Doorlooptijd van de afgeronde casussen (mediaan)",
+        "Afgeronde casussen: binnen 8 weken afgerond",
+    ] {
+        assert!(md.contains(&format!("| {new} (nieuw) |")), "{new}");
+    }
+    assert!(
+        md.contains("| Ontvangen casussen |"),
+        "unchanged: not marked"
+    );
+    assert!(md.contains("definities versie 2"));
+}
+
+#[test]
+fn escalations_without_a_date_are_reported() {
+    // In tests/fixtures/handwerk.csv case B is escalated without geescaleerd_op (closed 1 March
+    // 2026, so its escalation counts); the report says that dates are missing. The sample data
+    // has a date on every escalation, and its snapshot has no such note.
+    let out = tmp("esc-undated");
+    let f = root().join("tests/fixtures/handwerk.csv");
+    let o = run(&[
+        "report",
+        "--cases",
+        f.to_str().unwrap(),
+        "--period",
+        "2026-H1",
+        "--publiek",
+        "intern",
+        "--format",
+        "md",
+        "--out",
+        out.to_str().unwrap(),
+        "--exportdatum",
+        "2026-10-31",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let md = std::fs::read_to_string(out.join("rapport.md")).unwrap();
+    assert!(
+        md.contains("Bij een deel van de escalaties ontbreekt de datum"),
+        "{md}"
+    );
+    let snap =
+        std::fs::read_to_string(root().join("tests/snapshots/kamerrapportage-2026-H1.md")).unwrap();
+    assert!(!snap.contains("ontbreekt de datum"));
+}

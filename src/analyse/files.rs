@@ -29,6 +29,7 @@ pub fn write(an: &Analysis, cfg: &Config, out: &Path) -> Result<()> {
         &serde_json::json!({
             "periode": ind.periode, "peildatum": ind.peildatum, "stroom": ind.stroom, "cohorten": ind.cohorten,
             "doelrealisatie": ind.doelrealisatie, "kaplan_meier": ind.km_curve, "open_casussen": ind.proces,
+            "escalaties_zonder_datum": ind.escalaties_zonder_datum,
         }),
     )?;
     write_indicator_csv(&ind.records, &out.join("indicatoren.csv"))?;
@@ -174,6 +175,7 @@ pub fn indicator_sheets(ind: &Indicators, cfg: &Config) -> Vec<Sheet> {
             "Afgehandeld",
             "waarvan bij triage",
             "waarvan na behandeling",
+            "waarvan ingetrokken vóór triage",
             "Open bij einde",
         ]),
         ind.stroom
@@ -190,6 +192,7 @@ pub fn indicator_sheets(ind: &Indicators, cfg: &Config) -> Vec<Sheet> {
                     Cell::Number(f.afgehandeld as f64),
                     Cell::Number(f.waarvan_bij_triage as f64),
                     Cell::Number(f.waarvan_na_behandeling as f64),
+                    Cell::Number(f.waarvan_ingetrokken_voor_triage as f64),
                     Cell::Number(f.open_eind as f64),
                 ]
             })
@@ -201,6 +204,7 @@ pub fn indicator_sheets(ind: &Indicators, cfg: &Config) -> Vec<Sheet> {
             "Kwartaal van ontvangst",
             "Ontvangen",
             "Niet in behandeling",
+            "Ingetrokken vóór triage",
             "Wacht op triage",
             "In behandeling genomen",
             "Opgelost",
@@ -215,6 +219,7 @@ pub fn indicator_sheets(ind: &Indicators, cfg: &Config) -> Vec<Sheet> {
                     [
                         c.ontvangen,
                         c.niet_in_behandeling,
+                        c.ingetrokken_voor_triage,
                         c.wacht_op_triage,
                         c.in_behandeling_genomen,
                         c.opgelost,

@@ -139,6 +139,27 @@ impl Period {
         self.start <= d && d <= self.end
     }
 
+    /// The one "as of the peildatum" rule for every table, figure and trend series: an event
+    /// dated `d` counts in this period, as the data stood on `peil`, when `d` lies in the
+    /// period and not after `peil` (an event after the peildatum has not happened yet).
+    ///
+    /// ```
+    /// use rodedraad::analyse::period::Period;
+    /// let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    /// let h1: Period = "2026-H1".parse().unwrap();
+    /// assert!(h1.counts_on(d("2026-03-01"), d("2026-03-31")));
+    /// assert!(!h1.counts_on(d("2026-05-01"), d("2026-03-31")));
+    /// ```
+    pub fn counts_on(&self, d: NaiveDate, peil: NaiveDate) -> bool {
+        self.contains(d) && d <= peil
+    }
+
+    /// The last day of the period that can be seen on `peil`: the end, or the peildatum when
+    /// that comes first.
+    pub fn observed_end(&self, peil: NaiveDate) -> NaiveDate {
+        self.end.min(peil)
+    }
+
     /// Dutch description: "1 januari 2026 tot en met 30 juni 2026".
     pub fn dutch(&self) -> String {
         format!(
@@ -230,6 +251,23 @@ mod tests {
         let r: Period = "2026-01-11..2026-01-20".parse().unwrap();
         let p = r.previous();
         assert_eq!((p.start, p.end), (ymd(2026, 1, 1), ymd(2026, 1, 10)));
+    }
+
+    #[test]
+    fn an_event_counts_only_in_the_period_and_up_to_the_peildatum() {
+        // Period 2026-H1 with the peildatum in the middle (31 March 2026).
+        let h1 = Period::half(2026, 1);
+        let peil = ymd(2026, 3, 31);
+        assert!(h1.counts_on(ymd(2026, 1, 1), peil));
+        assert!(h1.counts_on(ymd(2026, 3, 31), peil));
+        assert!(!h1.counts_on(ymd(2026, 4, 1), peil), "after the peildatum");
+        assert!(!h1.counts_on(ymd(2025, 12, 31), peil), "before the period");
+        assert_eq!(h1.observed_end(peil), peil);
+        // With the peildatum after the end, the period end bounds it.
+        let late = ymd(2026, 10, 31);
+        assert!(h1.counts_on(ymd(2026, 6, 30), late));
+        assert!(!h1.counts_on(ymd(2026, 7, 1), late));
+        assert_eq!(h1.observed_end(late), h1.end);
     }
 
     #[test]

@@ -201,7 +201,7 @@ pub fn detect(
     if cases.is_empty() {
         return Vec::new();
     }
-    let quarters = quarter_axis(&cases, period);
+    let quarters = quarter_axis(&cases, period, peil);
     let mut out = structural(&cases, cfg);
     // A rise of a theme that mostly consists of a thread found already is that thread rising.
     for t in trends(&cases, period, &quarters, cfg) {
@@ -524,8 +524,9 @@ fn new_draad(
     }
 }
 
-/// Quarters from the first case up to the end of the period: (label, start, end).
-fn quarter_axis(cases: &[&Case], period: &Period) -> Vec<Period> {
+/// Quarters from the first case up to the quarter of the period's last observed day (the end,
+/// or the peildatum when that comes first: `Period::observed_end`).
+fn quarter_axis(cases: &[&Case], period: &Period, peil: NaiveDate) -> Vec<Period> {
     let first = cases
         .iter()
         .map(|c| c.ontvangen_op)
@@ -533,7 +534,7 @@ fn quarter_axis(cases: &[&Case], period: &Period) -> Vec<Period> {
         .unwrap_or(period.start);
     let mut q = Period::quarter_of(first);
     let mut out = Vec::new();
-    while q.start <= period.end {
+    while q.start <= period.observed_end(peil) {
         out.push(q.clone());
         let next = q.end.succ_opt().unwrap();
         q = Period::quarter_of(next);

@@ -237,6 +237,7 @@ pub fn cases_from_frame(df: &DataFrame) -> Result<Vec<Case>> {
     let mut zw_op = dates(df, "zienswijze_op")?.into_iter();
     let mut reactie = strs(df, "zienswijze_reactie")?.into_iter();
     let mut esc = bools(df, "geescaleerd")?.into_iter();
+    let mut esc_op = dates(df, "geescaleerd_op")?.into_iter();
     let mut niveau = strs(df, "escalatie_niveau")?.into_iter();
     let mut pauze = bools(df, "pauzeknop")?.into_iter();
     let mut uitkomst = strs(df, "uitkomst")?.into_iter();
@@ -276,6 +277,7 @@ pub fn cases_from_frame(df: &DataFrame) -> Result<Vec<Case>> {
                 "zienswijze_reactie",
             )?,
             geescaleerd: esc.next().flatten(),
+            geescaleerd_op: esc_op.next().flatten(),
             escalatie_niveau: code(
                 niveau.next().flatten(),
                 EscalationLevel::parse,

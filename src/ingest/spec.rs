@@ -73,6 +73,7 @@ const CASES: &[ColumnSpec] = &[
         false,
     ),
     c("geescaleerd", Kind::Bool, false),
+    c("geescaleerd_op", Kind::Date, false),
     c("escalatie_niveau", Kind::Code("escalatie_niveau"), false),
     c("pauzeknop", Kind::Bool, false),
     c("uitkomst", Kind::Code("uitkomst"), false),

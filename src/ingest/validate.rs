@@ -362,6 +362,50 @@ impl Rule {
     }
 }
 
+/// The rules for the optional escalation date `geescaleerd_op`: after receipt and triage,
+/// not after the closing date, and only on an escalated case.
+fn escalation_date_rules() -> Vec<Rule> {
+    let e = || col("geescaleerd_op");
+    let order = [
+        (
+            "ontvangen_op",
+            "vóór",
+            "een escalatie volgt op de ontvangst",
+        ),
+        (
+            "triage_op",
+            "vóór",
+            "alleen een casus in behandeling wordt geëscaleerd",
+        ),
+        (
+            "afgerond_op",
+            "na",
+            "een escalatie gebeurt vóór de afronding",
+        ),
+    ];
+    let mut rules: Vec<Rule> = order
+        .iter()
+        .map(|(other, side, why)| {
+            let fails = if *side == "na" {
+                e().gt(col(*other))
+            } else {
+                e().lt(col(*other))
+            };
+            Rule::new(
+                "geescaleerd_op",
+                fails,
+                lit(format!("geescaleerd_op: ligt {side} {other}; {why}")),
+            )
+        })
+        .collect();
+    rules.push(Rule::new(
+        "geescaleerd_op",
+        e().is_not_null().and(col("geescaleerd").eq(lit(false))),
+        lit("geescaleerd_op: ingevuld terwijl geescaleerd nee is; zet geescaleerd op ja of maak de datum leeg"),
+    ));
+    rules
+}
+
 /// Validates a raw table as `entity` (see module docs).
 pub fn validate(
     raw: &RawTable,
@@ -505,6 +549,7 @@ pub fn validate(
             col("afgerond_op").is_not_null().and(final_outcome.not().or(col("uitkomst").is_null())),
             lit("afgerond_op: ingevuld terwijl uitkomst geen einduitkomst is (opgelost, deels_opgelost, niet_opgelost of ingetrokken); vul de uitkomst in of maak de datum leeg"),
         ));
+        rules.extend(escalation_date_rules());
     }
     let id = entity.id_column();
     // The first row of each id is computed over all rows, before failing rows are picked out.
@@ -681,6 +726,94 @@ mod tests {
             cm.code("iets anders", "dienst", "casussen").unwrap(),
             "belastingdienst"
         );
+    }
+}
+
+#[cfg(test)]
+mod escalation_date {
+    use super::*;
+
+    fn check(rows: &str) -> Validated {
+        let csv = format!("casus_id,ontvangen_op,aandrager_type,thema,triage_op,triage_besluit,geescaleerd,geescaleerd_op,uitkomst,afgerond_op\n{rows}");
+        let raw = super::super::read::read_csv_bytes(
+            csv.as_bytes(),
+            "auto",
+            "auto",
+            std::path::Path::new("e.csv"),
+        )
+        .unwrap();
+        let cfg = Config::default_config();
+        validate(
+            &raw,
+            Entity::Cases,
+            &cfg,
+            NaiveDate::from_ymd_opt(2026, 10, 31).unwrap(),
+        )
+        .unwrap()
+    }
+
+    fn reasons(v: &Validated) -> Vec<String> {
+        v.quarantine
+            .column("reden")
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .map(|r| r.unwrap_or_default().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn an_escalation_date_out_of_order_is_quarantined_with_a_dutch_reason() {
+        let v = check(
+            "A,2026-02-01,wijkteam,toeslagen.terugvordering,2026-02-03,behandelen,ja,2026-01-15,,\n\
+             B,2026-02-01,wijkteam,toeslagen.terugvordering,2026-02-03,behandelen,ja,2026-02-02,,\n\
+             C,2026-02-01,wijkteam,toeslagen.terugvordering,2026-02-03,behandelen,ja,2026-05-01,opgelost,2026-04-01\n\
+             D,2026-02-01,wijkteam,toeslagen.terugvordering,2026-02-03,behandelen,nee,2026-03-01,,\n\
+             E,2026-02-01,wijkteam,toeslagen.terugvordering,2026-02-03,behandelen,ja,2026-03-01,opgelost,2026-04-01\n\
+             F,2026-02-01,wijkteam,toeslagen.terugvordering,2026-02-03,behandelen,ja,,opgelost,2026-04-01\n\
+             G,2026-02-01,wijkteam,toeslagen.terugvordering,2026-02-03,behandelen,ja,2026-11-15,,\n",
+        );
+        assert_eq!((v.summary.geaccepteerd, v.summary.in_quarantaine), (2, 5));
+        let r = reasons(&v);
+        assert!(
+            r[0].contains("geescaleerd_op: ligt vóór ontvangen_op"),
+            "{}",
+            r[0]
+        );
+        assert!(
+            r[1].contains("geescaleerd_op: ligt vóór triage_op"),
+            "{}",
+            r[1]
+        );
+        assert!(
+            r[2].contains("geescaleerd_op: ligt na afgerond_op"),
+            "{}",
+            r[2]
+        );
+        assert!(
+            r[3].contains("ingevuld terwijl geescaleerd nee is"),
+            "{}",
+            r[3]
+        );
+        assert!(
+            r[4].contains("geescaleerd_op: datum ligt na de exportdatum"),
+            "{}",
+            r[4]
+        );
+        let ids: Vec<&str> = v
+            .accepted
+            .column("casus_id")
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .flatten()
+            .collect();
+        assert_eq!(ids, ["E", "F"]);
+        let d = v.accepted.column("geescaleerd_op").unwrap();
+        assert_eq!(d.dtype(), &DataType::Date);
+        assert_eq!(d.null_count(), 1);
     }
 }
 

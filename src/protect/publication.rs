@@ -258,7 +258,7 @@ pub fn build(inp: &Inputs) -> crate::error::Result<(Report, ProtectLog)> {
     };
     let names = [cap(period.title()), cap(prev.title())];
     let names = [names[0].as_str(), names[1].as_str()];
-    let received = |c: &Case, q: &crate::analyse::period::Period| q.contains(c.ontvangen_op);
+    let received = |c: &Case, q: &crate::analyse::period::Period| q.counts_on(c.ontvangen_op, peil);
     tabellen.push(p.counts_two_periods(
         "instroom-aandrager",
         "Ontvangen casussen per type aandrager",
@@ -270,7 +270,7 @@ pub fn build(inp: &Inputs) -> crate::error::Result<(Report, ProtectLog)> {
     ));
     let intake_set = intake::intake_tables(&cases, ind, &p, cfg, names);
     tabellen.push(intake_set.service);
-    tabellen.push(theme_table(&cases, period, &p, cfg));
+    tabellen.push(theme_table(&cases, period, peil, &p, cfg));
     tabellen.push(p.counts_1d(
         "instroom-doelgroep",
         "Ontvangen casussen per doelgroep",
@@ -286,7 +286,7 @@ pub fn build(inp: &Inputs) -> crate::error::Result<(Report, ProtectLog)> {
             &cases,
             period,
             prev,
-            |c, q| c.triage_op.is_some_and(|d| q.contains(d) && d <= peil),
+            |c, q| c.triage_op.is_some_and(|d| q.counts_on(d, peil)),
             |c| {
                 c.triage_besluit
                     .map(|x| x.as_str())
@@ -297,7 +297,7 @@ pub fn build(inp: &Inputs) -> crate::error::Result<(Report, ProtectLog)> {
     ));
     tabellen.push(warm_table(ind, &p, cfg));
     tabellen.push(intake_set.flow);
-    tabellen.push(escalation_table(&head, &p));
+    tabellen.push(escalation_table(&head, ind, &p));
     let intake = intake_set.quarter;
     tabellen.push(intake_set.cohort);
     tabellen.push(target_table(ind, &p, cfg));
@@ -502,7 +502,7 @@ fn key_table(ind: &Indicators, head: &Headline, p: &Protector, inp: &Inputs) -> 
                 &head.numerator(d.id, false),
                 &head.denominator(d.id, false),
             )),
-            (Unit::Days | Unit::Score, Some(_)) => {
+            (Unit::Days | Unit::Score | Unit::EstimatedShare, Some(_)) => {
                 PubCell::text(headline::n_text(&head.denominator(d.id, false)))
             }
             _ => PubCell::text(""),
@@ -517,7 +517,7 @@ fn key_table(ind: &Indicators, head: &Headline, p: &Protector, inp: &Inputs) -> 
             r.ci_hoog,
             value.onderdrukt || !counts_shown,
         ) {
-            (Unit::Share, Some(a), Some(b), false) => {
+            (Unit::Share | Unit::EstimatedShare, Some(a), Some(b), false) => {
                 PubCell::text(format!("{} – {}", nl::pct(a, 1), nl::pct(b, 1)))
             }
             _ => PubCell::text(""),
@@ -531,11 +531,13 @@ fn key_table(ind: &Indicators, head: &Headline, p: &Protector, inp: &Inputs) -> 
             r.verschil,
             value.onderdrukt || prev.onderdrukt || value.waarde.is_none() || prev.waarde.is_none(),
         ) {
-            (Some(x), false) if d.eenheid == Unit::Share => PubCell::text(format!(
-                "{}{} procentpunt",
-                if x > 0.0 { "+" } else { "" },
-                nl::dec(x * 100.0, 1)
-            )),
+            (Some(x), false) if matches!(d.eenheid, Unit::Share | Unit::EstimatedShare) => {
+                PubCell::text(format!(
+                    "{}{} procentpunt",
+                    if x > 0.0 { "+" } else { "" },
+                    nl::dec(x * 100.0, 1)
+                ))
+            }
             (Some(x), false) => PubCell::text(format!(
                 "{}{}",
                 if x > 0.0 { "+" } else { "" },
@@ -543,15 +545,11 @@ fn key_table(ind: &Indicators, head: &Headline, p: &Protector, inp: &Inputs) -> 
             )),
             _ => PubCell::text(""),
         };
-        let changed = inp
-            .previous_versions
-            .as_ref()
-            .and_then(|m| m.get(d.id))
-            .is_some_and(|v| *v != d.versie);
-        let naam = if changed {
-            format!("{} (definitie gewijzigd)", d.naam)
-        } else {
-            d.naam.to_string()
+        let previous = inp.previous_versions.as_ref().map(|m| m.get(d.id));
+        let naam = match previous {
+            Some(Some(v)) if *v != d.versie => format!("{} (definitie gewijzigd)", d.naam),
+            Some(None) => format!("{} (nieuw)", d.naam),
+            _ => d.naam.to_string(),
         };
         rijen.push(PubRow {
             kop: naam,
@@ -567,9 +565,20 @@ fn key_table(ind: &Indicators, head: &Headline, p: &Protector, inp: &Inputs) -> 
         rijen,
         voetnoten: vec![
             "Percentages met een 95%-betrouwbaarheidsinterval volgens Wilson. Definities: zie de verantwoording.".into(),
-            "Doorlooptijd inclusief open casussen: Kaplan-Meier-mediaan, open casussen gecensureerd op de peildatum.".into(),
-        ],
+            "Doorlooptijden en 'binnen 8 weken, 3 maanden, 5 maanden': Kaplan-Meier over de casussen die in de periode zijn ontvangen en in behandeling genomen, open casussen meegeteld tot de peildatum (95%-interval volgens Greenwood). De cijfers 'van de afgeronde casussen' laten open casussen weg en vallen daardoor gunstiger uit.".into(),
+        ]
+        .into_iter()
+        .chain(escalation_date_note(ind))
+        .collect(),
         totaal_kolom: false,
+    })
+}
+
+/// The note on escalations without a date (`geescaleerd_op`), when there were any.
+fn escalation_date_note(ind: &Indicators) -> Option<String> {
+    let e = &ind.escalaties_zonder_datum;
+    (e.zonder_datum_afgerond + e.zonder_datum_open > 0).then(|| {
+        "Bij een deel van de escalaties ontbreekt de datum (geescaleerd_op). Zo'n escalatie telt alleen als de casus op de peildatum al was afgerond; bij een casus die toen nog open was, telt zij niet mee.".to_string()
     })
 }
 
@@ -606,7 +615,7 @@ fn key_figures(head: &Headline) -> Vec<KeyFigure> {
         "van de afgeronde casussen",
     );
     push(
-        "doorlooptijd_km_mediaan_dagen",
+        "doorlooptijd_mediaan_dagen",
         "mediane doorlooptijd",
         "inclusief open casussen",
     );
@@ -628,6 +637,7 @@ fn headline_input(ind: &Indicators, cfg: &Config) -> HeadlineInput {
                 decimals: 0,
                 unit: " dagen",
             },
+            Unit::EstimatedShare => headline::FigureKind::EstimatedShare,
             Unit::Score => headline::FigureKind::Statistic {
                 decimals: 1,
                 unit: "",
@@ -722,11 +732,15 @@ fn headline_input(ind: &Indicators, cfg: &Config) -> HeadlineInput {
 fn theme_table(
     cases: &[Case],
     period: &crate::analyse::period::Period,
+    peil: NaiveDate,
     p: &Protector,
     cfg: &Config,
 ) -> PubTable {
     let mut tree: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
-    for c in cases.iter().filter(|c| period.contains(c.ontvangen_op)) {
+    for c in cases
+        .iter()
+        .filter(|c| period.counts_on(c.ontvangen_op, peil))
+    {
         *tree
             .entry(c.thema_hoofd().to_string())
             .or_default()
@@ -780,7 +794,7 @@ fn warm_table(ind: &Indicators, p: &Protector, cfg: &Config) -> PubTable {
     })
 }
 
-fn escalation_table(head: &Headline, p: &Protector) -> PubTable {
+fn escalation_table(head: &Headline, ind: &Indicators, p: &Protector) -> PubTable {
     let rijen = head
         .escalation()
         .iter()
@@ -805,6 +819,7 @@ fn escalation_table(head: &Headline, p: &Protector) -> PubTable {
          Beschermd samen met de kerncijfers: de niveaus tellen op tot het aantal geëscaleerde casussen."
             .into(),
     );
+    t.voetnoten.extend(escalation_date_note(ind));
     t
 }
 
@@ -830,7 +845,7 @@ fn cohort_grid(ind: &Indicators) -> (Vec<String>, Vec<String>, Vec<Vec<u64>>) {
                 .in_behandeling_genomen
                 .saturating_sub(c.opgelost + c.anders_afgerond);
             vec![
-                c.niet_in_behandeling,
+                c.niet_in_behandeling + c.ingetrokken_voor_triage,
                 c.wacht_op_triage,
                 c.opgelost,
                 c.anders_afgerond,
@@ -958,7 +973,7 @@ fn charts_for(
         .iter()
         .filter(|c| {
             c.zienswijze_op
-                .is_some_and(|d| ind.periode.contains(d) && d <= ind.peildatum)
+                .is_some_and(|d| ind.periode.counts_on(d, ind.peildatum))
         })
         .count() as u64;
     // The funnel's counts are headline figures: released as the key table releases them.
@@ -1001,14 +1016,15 @@ fn charts_for(
         tabel: String::new(),
     });
     // 3. Kaplan-Meier.
-    let km_n = rec(ind, "doorlooptijd_km_mediaan_dagen")
+    let km_n = rec(ind, "doorlooptijd_mediaan_dagen")
         .and_then(|r| r.noemer)
         .unwrap_or(0);
     if p.audience == Audience::Intern || km_n >= p.min_noemer {
         // The table behind the curve: share still open after a number of days, with the
         // number of cases still under observation then (shown only when large enough).
         let last = ind.km_curve.last().map(|k| k.dagen).unwrap_or(0.0);
-        let rijen = [30.0, 60.0, 91.0, 122.0, 152.0, 183.0, 274.0, 365.0]
+        // Day 56 is "binnen 8 weken", 91 and 152 the 3 and 5 months of the indicators.
+        let rijen = [30.0, 56.0, 91.0, 122.0, 152.0, 183.0, 274.0, 365.0]
             .iter()
             .filter(|&&t| t < last)
             .map(|&t| {
@@ -1041,7 +1057,7 @@ fn charts_for(
             titel: "Tijd tot afronding (Kaplan-Meier): aandeel nog niet afgerond".into(),
             kolommen: vec!["Na".into(), "Nog niet afgerond".into(), "Nog gevolgd".into()],
             rijen,
-            voetnoten: vec!["Casussen in behandeling, ontvangen vóór het einde van de periode; open casussen tellen mee tot de peildatum.".into()],
+            voetnoten: vec!["Casussen die in de periode zijn ontvangen en in behandeling genomen; open casussen tellen mee tot de peildatum.".into()],
             totaal_kolom: false,
         }));
         // The curve shows only what the table may show: for the public, it stops where fewer
@@ -1052,7 +1068,7 @@ fn charts_for(
             .take_while(|k| p.audience == Audience::Intern || k.at_risk >= p.min_noemer)
             .map(|k| (k.dagen, k.nog_open))
             .collect();
-        let median = rec(ind, "doorlooptijd_km_mediaan_dagen").and_then(|r| r.waarde);
+        let median = rec(ind, "doorlooptijd_mediaan_dagen").and_then(|r| r.waarde);
         out.push(Chart {
             id: "grafiek-km".into(),
             titel: "Tijd tot afronding (Kaplan-Meier)".into(),
@@ -1690,7 +1706,7 @@ fn summary_sentences(head: &Headline, draden: &[DraadView], title: String) -> Ve
         "De diensten namen het advies (zienswijze) in {} van de beoordeelde gevallen (deels) over; {} van de afgeronde casussen werd geëscaleerd. De mediane doorlooptijd, open casussen meegerekend, was {}.",
         v("advies_overgenomen_pct"),
         v("geescaleerd_pct"),
-        v("doorlooptijd_km_mediaan_dagen")
+        v("doorlooptijd_mediaan_dagen")
     ));
     if draden.is_empty() {
         s.push("Er zijn in deze periode geen rode draden gevonden die groot genoeg zijn om openbaar te melden.".into());

@@ -54,6 +54,7 @@ pub(super) fn case_record(c: &Case) -> Vec<String> {
             .map(|x| x.as_str().to_string())
             .unwrap_or_default(),
         bool_s(c.geescaleerd),
+        date_s(c.geescaleerd_op),
         c.escalatie_niveau
             .map(|x| x.as_str().to_string())
             .unwrap_or_default(),

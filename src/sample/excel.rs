@@ -290,6 +290,7 @@ pub(super) const CASE_SPECS: &[ColSpec] = &[
         Kind::Code(L_REACTIE),
     ),
     spec("geescaleerd", "Geëscaleerd", Kind::Bool),
+    spec("geescaleerd_op", "Datum escalatie", Kind::Date),
     spec("escalatie_niveau", "Escalatieniveau", Kind::Code(L_NIVEAU)),
     spec("pauzeknop", "Pauzeknop ingezet", Kind::Bool),
     spec("uitkomst", "Uitkomst", Kind::Code(L_UITKOMST)),
@@ -539,7 +540,7 @@ mod tests {
             "casussen",
             CASE_COLUMNS,
         );
-        assert_eq!(n, 3_000 * 28);
+        assert_eq!(n, 3_000 * 29);
         let n = round_trip(
             &ex_signals,
             &std::fs::read_to_string(dir.join("canon/signalen.csv")).unwrap(),

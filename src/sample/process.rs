@@ -197,6 +197,7 @@ fn escalate(rng: &mut Rng, c: &mut Case, path: &mut Path, end: NaiveDate) {
     }
     path.escalated = true;
     c.geescaleerd = Some(true);
+    c.geescaleerd_op = Some(e);
     let niveau = if path.reactie == Some("niet_overgenomen") {
         rng.weighted(&[
             ("teamleider", 35.0),

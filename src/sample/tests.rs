@@ -146,6 +146,22 @@ fn check_case(c: &Case, end: NaiveDate) {
     if let Some(n) = c.escalatie_niveau.map(|x| x.as_str()) {
         assert!(ESCALATIE_NIVEAUS.contains(&n) && c.zienswijze_reactie.is_some());
     }
+    // Every escalation has its date, after the zienswijze and not after the closing.
+    assert_eq!(
+        c.geescaleerd_op.is_some(),
+        c.geescaleerd == Some(true),
+        "{id}"
+    );
+    if let Some(e) = c.geescaleerd_op {
+        assert!(
+            c.zienswijze_op.is_some_and(|z| z < e),
+            "{id}: escalation after zienswijze"
+        );
+        assert!(
+            c.afgerond_op.is_none_or(|a| e <= a),
+            "{id}: escalation before closing"
+        );
+    }
     if c.pauzeknop == Some(true) {
         assert!(behandelen);
     }

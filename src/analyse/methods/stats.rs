@@ -146,10 +146,57 @@ pub fn kaplan_meier(times: &[f64], event: &[bool]) -> Vec<KmStep> {
     steps
 }
 
-/// Median survival time: the smallest step time with `survival <= 0.5`; `None` when the curve
-/// never drops to one half (more than half of the cases still open / censored).
-pub fn km_median(steps: &[KmStep]) -> Option<f64> {
-    steps.iter().find(|s| s.survival <= 0.5).map(|s| s.t)
+/// Median survival time as R `survival` computes it: [`km_quantile`] at 0,5.
+pub fn km_median(steps: &[KmStep], last_time: f64) -> Option<f64> {
+    km_quantile(steps, 0.5, last_time)
+}
+
+/// The time by which a share `p` of the cases has closed (`1 - S(t) >= p`), as R `survival`
+/// (`quantile.survfit`) computes it: the first step where the curve reaches `1 - p`; when the
+/// curve lies *exactly* at `1 - p` over an interval, the midpoint of that interval (the next
+/// step, or `last_time`, the largest observed time, when the flat runs to the end of the
+/// curve). `None` when the curve never gets there (too many cases still open).
+///
+/// Uncensored times 10, 20, 30, 40: S = 0,75 0,5 0,25 0, so the median is (20 + 30) / 2 = 25,
+/// the same as the ordinary median of the four times.
+pub fn km_quantile(steps: &[KmStep], p: f64, last_time: f64) -> Option<f64> {
+    // R uses sqrt(.Machine$double.eps) as the tolerance for "exactly on the flat".
+    let tol = f64::EPSILON.sqrt();
+    let i = steps.iter().position(|s| 1.0 - s.survival + tol >= p)?;
+    let on_flat = 1.0 - steps[i].survival - tol < p;
+    if !on_flat {
+        return Some(steps[i].t);
+    }
+    let next = steps.get(i + 1).map(|s| s.t).unwrap_or(last_time);
+    Some((steps[i].t + next) / 2.0)
+}
+
+/// S(t): the estimated share still open just after `t` (1 before the first step).
+pub fn km_survival_at(steps: &[KmStep], t: f64) -> f64 {
+    steps
+        .iter()
+        .take_while(|s| s.t <= t)
+        .last()
+        .map(|s| s.survival)
+        .unwrap_or(1.0)
+}
+
+/// 95% interval of S(t) with Greenwood's variance on the log scale (R `survfit`'s default
+/// `conf.type = "log"`): S * exp(±z * sqrt(sum d / (n (n - d)))) over the steps up to `t`,
+/// the upper bound clamped to 1. `None` when S(t) is 0 (every case at risk closed), where the
+/// log interval is undefined.
+pub fn km_interval_at(steps: &[KmStep], t: f64) -> Option<(f64, f64)> {
+    let s = km_survival_at(steps, t);
+    if s <= 0.0 {
+        return None;
+    }
+    let var: f64 = steps
+        .iter()
+        .take_while(|x| x.t <= t)
+        .map(|x| x.events as f64 / (x.at_risk as f64 * (x.at_risk - x.events) as f64))
+        .sum();
+    let half = Z_95 * var.sqrt();
+    Some((s * (-half).exp(), (s * half.exp()).min(1.0)))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -885,7 +932,74 @@ mod tests {
             assert_eq!(s.events, e);
             close(s.survival, surv, 1e-12);
         }
-        assert_eq!(km_median(&steps), Some(3.0));
+        assert_eq!(km_median(&steps, 5.0), Some(3.0));
+    }
+
+    #[test]
+    fn km_median_takes_the_midpoint_of_an_exact_half_plateau() {
+        // Uncensored 10, 20, 30, 40: S = 3/4, 1/2, 1/4, 0. S is exactly 1/2 from 20 to 30, so
+        // R survival gives (20 + 30) / 2 = 25, like the ordinary median of the four times.
+        let steps = kaplan_meier(&[10.0, 20.0, 30.0, 40.0], &[true; 4]);
+        assert_eq!(km_median(&steps, 40.0), Some(25.0));
+        assert_eq!(km_median(&steps, 40.0), median(&[10.0, 20.0, 30.0, 40.0]));
+        // The flat at 1/2 runs to the end of the curve: 1 closes at 1, 1 is open at 2.
+        // R: (1 + largest observed time 2) / 2 = 1,5.
+        let steps = kaplan_meier(&[1.0, 2.0], &[true, false]);
+        assert_eq!(km_median(&steps, 2.0), Some(1.5));
+        // p80 of 10, 20, 30, 40, 50 uncensored: S = 0,8 0,6 0,4 0,2 0; 1 - S = 0,8 exactly at
+        // 40 up to 50, so (40 + 50) / 2 = 45.
+        let steps = kaplan_meier(&[10.0, 20.0, 30.0, 40.0, 50.0], &[true; 5]);
+        assert_eq!(km_quantile(&steps, 0.8, 50.0), Some(45.0));
+        // Not on a flat: the first step past the level.
+        assert_eq!(km_quantile(&steps, 0.5, 50.0), Some(30.0));
+    }
+
+    #[test]
+    fn kaplan_meier_golden_values_match_r_survival() {
+        // R: fit <- survfit(Surv(1:6, c(1, 0, 1, 1, 0, 1)) ~ 1); summary(fit); quantile(fit)
+        // Times 1..6, censored at 2 and 5 (product-limit by hand):
+        // t=1: n=6, d=1 -> S = 5/6                = 0,833333
+        // t=2: censored; 4 remain at risk
+        // t=3: n=4, d=1 -> S = 5/6 * 3/4 = 5/8    = 0,625
+        // t=4: n=3, d=1 -> S = 5/8 * 2/3 = 5/12   = 0,416667
+        // t=5: censored; 1 remains at risk
+        // t=6: n=1, d=1 -> S = 0
+        // median: first S <= 0,5 at t=4 (no flat at exactly 0,5) -> 4; p80 (S <= 0,2) -> 6.
+        // Greenwood on the log scale at t=4: sum d/(n(n-d)) = 1/30 + 1/12 + 1/6 = 17/60,
+        // se = sqrt(17/60) = 0,532291; S * exp(-1,959964 * se) = 0,416667 * 0,352301 = 0,146792,
+        // upper 0,416667 * 2,838485 = 1,182702 -> clamped to 1 (R prints 0.1468 and 1.000).
+        // At t=3: sum = 1/30 + 1/12 = 7/60, se = 0,341565; 0,625 * exp(-/+ 0,669455)
+        // = 0,319992 and 1,220733 -> 1 (R: 0.3200, 1.000).
+        let steps = kaplan_meier(
+            &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
+            &[true, false, true, true, false, true],
+        );
+        let s: Vec<(f64, u64, u64, f64)> = steps
+            .iter()
+            .map(|x| (x.t, x.at_risk, x.events, x.survival))
+            .collect();
+        let want = [
+            (1.0, 6, 1, 5.0 / 6.0),
+            (3.0, 4, 1, 5.0 / 8.0),
+            (4.0, 3, 1, 5.0 / 12.0),
+            (6.0, 1, 1, 0.0),
+        ];
+        assert_eq!(s.len(), want.len());
+        for (have, want) in s.iter().zip(want) {
+            assert_eq!((have.0, have.1, have.2), (want.0, want.1, want.2));
+            close(have.3, want.3, 1e-12);
+        }
+        assert_eq!(km_median(&steps, 6.0), Some(4.0));
+        assert_eq!(km_quantile(&steps, 0.8, 6.0), Some(6.0));
+        close(km_survival_at(&steps, 2.0), 5.0 / 6.0, 1e-12);
+        close(km_survival_at(&steps, 0.5), 1.0, 1e-12);
+        let (lo, hi) = km_interval_at(&steps, 4.0).unwrap();
+        close(lo, 0.146792, 1e-5);
+        assert_eq!(hi, 1.0);
+        let (lo, hi) = km_interval_at(&steps, 3.0).unwrap();
+        close(lo, 0.319992, 1e-5);
+        assert_eq!(hi, 1.0);
+        assert_eq!(km_interval_at(&steps, 6.0), None);
     }
 
     #[test]
@@ -894,12 +1008,13 @@ mod tests {
         let steps = kaplan_meier(&[2.0, 5.0, 6.0, 7.0], &[true, false, false, false]);
         assert_eq!(steps.len(), 1);
         close(steps[0].survival, 0.75, 1e-12);
-        assert_eq!(km_median(&steps), None);
+        assert_eq!(km_median(&steps, 7.0), None);
         assert!(kaplan_meier(&[], &[]).is_empty());
-        // Ties of events: 2 of 4 close at t=1 -> S = 0.5 exactly, median = 1.
+        // Ties of events: 2 of 4 close at t=1 -> S = 0.5 exactly until the next close at
+        // t=3 (S = 0.25): median = (1 + 3) / 2 = 2, as in R survival.
         let steps = kaplan_meier(&[1.0, 1.0, 3.0, 4.0], &[true, true, true, false]);
         assert_eq!(steps[0].events, 2);
-        assert_eq!(km_median(&steps), Some(1.0));
+        assert_eq!(km_median(&steps, 4.0), Some(2.0));
     }
 
     // --- Disproportionality (Norén et al. 2006, Table III) ---

@@ -56,6 +56,9 @@ pub enum FigureKind {
     /// A statistic (median, mean) with its number of cases `den` shown as "n = den",
     /// printed with `decimals` decimals and `unit` after it.
     Statistic { decimals: usize, unit: &'static str },
+    /// An estimated share (Kaplan-Meier) over `den` cases, of which `num` were seen
+    /// closing: shown as a percentage under the share rule, with "n = den".
+    EstimatedShare,
 }
 
 /// The counts behind a figure in one period, and the statistic's value.
@@ -301,7 +304,7 @@ fn add_figure(b: &mut SystemBuilder, f: &Figure, c: Counts, prev: bool) -> Slots
                 ratio,
             }
         }
-        FigureKind::Statistic { .. } => {
+        FigureKind::Statistic { .. } | FigureKind::EstimatedShare => {
             let den = b.add_figure(&format!("{name}:n"), c.den);
             Slots {
                 num: den,
@@ -382,6 +385,27 @@ fn release(
                     Released {
                         value,
                         num,
+                        den: count_cell(c.den, den),
+                    }
+                }
+                FigureKind::EstimatedShare => {
+                    let den = s.den.expect("an estimated share has its n");
+                    let value = match c.value {
+                        None => PubCell::text(""),
+                        Some(_) if !p.share_allowed(c.num, c.den) => {
+                            PubCell::hidden(CellKind::Percentage)
+                        }
+                        Some(w) => PubCell {
+                            tekst: nl::pct(w, 1),
+                            soort: CellKind::Percentage,
+                            waarde: Some(w),
+                            noemer: Some(c.den),
+                            onderdrukt: false,
+                        },
+                    };
+                    Released {
+                        value,
+                        num: PubCell::text(""),
                         den: count_cell(c.den, den),
                     }
                 }

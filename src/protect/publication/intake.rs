@@ -78,7 +78,7 @@ pub(super) fn intake_tables(
                 .map(|q| {
                     cases
                         .iter()
-                        .filter(|c| q.contains(c.ontvangen_op) && &by_code(c) == d)
+                        .filter(|c| q.counts_on(c.ontvangen_op, ind.peildatum) && &by_code(c) == d)
                         .count() as u64
                 })
                 .collect()
@@ -191,7 +191,7 @@ pub(super) fn intake_tables(
     }
     cohort.voetnoten.insert(
         0,
-        "Open casussen blijven zichtbaar als open; ze vallen niet weg uit de cijfers.".into(),
+        "Open casussen blijven zichtbaar als open; ze vallen niet weg uit de cijfers. Niet in behandeling omvat casussen die vóór de triage zijn ingetrokken.".into(),
     );
     let mut service = columns_table(
         p,
@@ -228,7 +228,7 @@ pub(super) fn intake_tables(
             "Open bij einde",
         ],
     );
-    flow.voetnoten.insert(0, "Afgehandeld omvat casussen die na triage zijn doorverwezen of niet in behandeling zijn genomen. Open bij begin + ontvangen = afgehandeld + open bij einde.".into());
+    flow.voetnoten.insert(0, "Afgehandeld omvat casussen die na triage zijn doorverwezen of niet in behandeling zijn genomen, en casussen die vóór de triage zijn ingetrokken. Open bij begin + ontvangen = afgehandeld + open bij einde.".into());
     IntakeTables {
         quarter,
         cohort,
@@ -312,7 +312,7 @@ fn intake_grid(
                     cases
                         .iter()
                         .filter(|c| {
-                            c.ontvangen_op <= ind.periode.end
+                            c.ontvangen_op <= ind.periode.observed_end(ind.peildatum)
                                 && quarter_label(c.ontvangen_op) == *q
                                 && code(c) == d
                         })
