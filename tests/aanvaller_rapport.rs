@@ -176,8 +176,22 @@ fn rows(t: &Value) -> &Vec<Value> {
 fn read_table(r: &mut Reader, t: &Value) -> Grid {
     let id = t["id"].as_str().unwrap().to_string();
     let mut grid = Grid::new();
-    for row in rows(t) {
-        let kop = row["kop"].as_str().unwrap().to_string();
+    // row labels made unique ("Overig", "Overig#2"): a reader tells rows apart by place
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let keys: Vec<String> = rows(t)
+        .iter()
+        .map(|row| {
+            let kop = row["kop"].as_str().unwrap().to_string();
+            let n = seen.entry(kop.clone()).or_insert(0);
+            *n += 1;
+            if *n == 1 {
+                kop
+            } else {
+                format!("{kop}#{n}")
+            }
+        })
+        .collect();
+    for (row, kop) in rows(t).iter().zip(&keys) {
         for (j, c) in row["cellen"].as_array().unwrap().iter().enumerate() {
             if let Some(v) = r.cell(format!("{id} / {kop} / kolom {}", j + 1), c) {
                 grid.insert((kop.clone(), j), v);
@@ -185,14 +199,15 @@ fn read_table(r: &mut Reader, t: &Value) -> Grid {
         }
     }
     let ncols = t["kolommen"].as_array().unwrap().len() - 1;
-    let body: Vec<&Value> = rows(t).iter().filter(|r| r["totaal"] != true).collect();
-    let total_row = rows(t).iter().find(|r| r["totaal"] == true);
-    let hierarchy = rows(t).iter().any(|r| !r["deel_van"].is_null());
-    let label = |r: &Value| r["kop"].as_str().unwrap().to_string();
+    let all = rows(t);
+    let body: Vec<usize> = (0..all.len())
+        .filter(|&i| all[i]["totaal"] != true)
+        .collect();
+    let total_row = (0..all.len()).find(|&i| all[i]["totaal"] == true);
+    let hierarchy = all.iter().any(|r| !r["deel_van"].is_null());
     // row totals
     if t["totaal_kolom"] == true {
-        for row in rows(t) {
-            let k = label(row);
+        for k in &keys {
             let parts: Option<Vec<usize>> = (0..ncols - 1)
                 .map(|j| grid.get(&(k.clone(), j)).copied())
                 .collect();
@@ -203,10 +218,10 @@ fn read_table(r: &mut Reader, t: &Value) -> Grid {
     }
     // column totals (the Totaal row), over parents only in a hierarchy
     if let Some(tr) = total_row {
-        let parts_rows: Vec<&Value> = if hierarchy {
+        let parts_rows: Vec<usize> = if hierarchy {
             body.iter()
                 .copied()
-                .filter(|r| r["deel_van"].is_null())
+                .filter(|&i| all[i]["deel_van"].is_null())
                 .collect()
         } else {
             body.clone()
@@ -214,23 +229,21 @@ fn read_table(r: &mut Reader, t: &Value) -> Grid {
         for j in 0..ncols {
             let parts: Option<Vec<usize>> = parts_rows
                 .iter()
-                .map(|row| grid.get(&(label(row), j)).copied())
+                .map(|&i| grid.get(&(keys[i].clone(), j)).copied())
                 .collect();
-            if let (Some(parts), Some(&tot)) = (parts, grid.get(&(label(tr), j))) {
+            if let (Some(parts), Some(&tot)) = (parts, grid.get(&(keys[tr].clone(), j))) {
                 r.eq(tot, parts);
             }
         }
     }
     // a hierarchy: each parent is the sum of its children
     if hierarchy {
-        let all = rows(t);
-        for (i, parent) in all.iter().enumerate() {
-            let kids: Vec<usize> = all
-                .iter()
-                .filter(|c| c["deel_van"].as_u64() == Some(i as u64))
-                .filter_map(|c| grid.get(&(label(c), 0)).copied())
+        for i in 0..all.len() {
+            let kids: Vec<usize> = (0..all.len())
+                .filter(|&c| all[c]["deel_van"].as_u64() == Some(i as u64))
+                .filter_map(|c| grid.get(&(keys[c].clone(), 0)).copied())
                 .collect();
-            if let (false, Some(&p)) = (kids.is_empty(), grid.get(&(label(parent), 0))) {
+            if let (false, Some(&p)) = (kids.is_empty(), grid.get(&(keys[i].clone(), 0))) {
                 r.eq(p, kids);
             }
         }

@@ -385,16 +385,21 @@ impl Protector {
         let mut kept: Vec<(String, u64, u64)> = Vec::new();
         let mut overig = (0u64, 0u64);
         let mut merged = Vec::new();
+        // A category called "Overig" joins the merged group, so the table never has
+        // two rows of that name.
+        let merging = self.public() && rows.iter().any(|(_, a, _)| small(*a));
         for (l, a, b) in rows {
-            if self.public() && small(*a) {
+            if self.public() && (small(*a) || (merging && l.eq_ignore_ascii_case("overig"))) {
                 overig.0 += a;
                 overig.1 += b;
-                merged.push(l.clone());
+                if !l.eq_ignore_ascii_case("overig") {
+                    merged.push(l.clone());
+                }
             } else {
                 kept.push((l.clone(), *a, *b));
             }
         }
-        if !merged.is_empty() {
+        if merging {
             kept.push(("Overig".into(), overig.0, overig.1));
         }
         // Only the column totals are published, so only they link the cells.
@@ -822,6 +827,24 @@ pub fn linked_from_published(t: &PubTable) -> Option<(LinkedTable, Vec<bool>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_existing_overig_category_joins_the_merged_group() {
+        let p = Protector::new(Audience::Kamer, 5, 10, false);
+        let rows = vec![
+            ("Wijkteam".to_string(), 20, 9),
+            ("Overig".to_string(), 6, 2),
+            ("Vakbond".to_string(), 2, 3),
+        ];
+        let t = p.counts_two_periods("x", "x", "Type", &rows, ["nu", "vorige"]);
+        let heads: Vec<&str> = t.rijen.iter().map(|r| r.kop.as_str()).collect();
+        assert_eq!(heads, vec!["Wijkteam", "Overig", "Totaal"]);
+        assert_eq!(t.rijen[1].cellen[0].tekst, "8");
+        assert!(t
+            .voetnoten
+            .iter()
+            .any(|n| n.contains("Vakbond") && !n.contains("Overig,")));
+    }
 
     #[test]
     fn intern_shows_everything() {

@@ -392,7 +392,12 @@ fn release(
                     let den = s.den.expect("an estimated share has its n");
                     let value = match c.value {
                         None => PubCell::text(""),
-                        Some(_) if !p.share_allowed(c.num, c.den) => {
+                        // the cases seen closing, and the estimate times n as a reader
+                        // computes it, each pass the share rule
+                        Some(w)
+                            if !p.share_allowed(c.num, c.den)
+                                || !p.share_allowed((w * c.den as f64).round() as u64, c.den) =>
+                        {
                             PubCell::hidden(CellKind::Percentage)
                         }
                         Some(w) => PubCell {
