@@ -1617,16 +1617,21 @@ fn lessons(cases: &[Case], start: NaiveDate, end: NaiveDate, p: &Protector) -> V
         .iter()
         .filter(|c| c.afgerond_op.is_some_and(|d| d >= start && d <= end));
     // exact groups first (cheap on any number of cases) ...
+    // A lesson field often holds two lessons ("X. Vroeg contact ... versnelt de triage."):
+    // each sentence counts on its own, once per case.
     let mut exact: BTreeMap<String, (String, usize)> = BTreeMap::new();
     for l in closed.filter_map(|c| c.geleerde_les.as_deref()) {
-        let key = lesson_words(l).join(" ");
-        if key.is_empty() {
-            continue;
+        let mut in_case = BTreeSet::new();
+        for sentence in sentences(l) {
+            let key = lesson_words(sentence).join(" ");
+            if key.is_empty() || !in_case.insert(key.clone()) {
+                continue;
+            }
+            exact
+                .entry(key)
+                .or_insert_with(|| (sentence.trim().to_string(), 0))
+                .1 += 1;
         }
-        exact
-            .entry(key)
-            .or_insert_with(|| (l.trim().to_string(), 0))
-            .1 += 1;
     }
     let mut groups: Vec<(String, usize, BTreeSet<String>)> = exact
         .into_values()
@@ -1661,6 +1666,27 @@ fn lessons(cases: &[Case], start: NaiveDate, end: NaiveDate, p: &Protector) -> V
             format!("{text} (uit {from}).")
         })
         .collect()
+}
+
+/// The sentences of a text: split after ".", "!" or "?" followed by a space.
+fn sentences(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    for (k, &(i, c)) in chars.iter().enumerate() {
+        let next_is_space = chars.get(k + 1).is_none_or(|&(_, n)| n.is_whitespace());
+        if matches!(c, '.' | '!' | '?') && next_is_space {
+            let end = i + c.len_utf8();
+            if !text[start..end].trim().is_empty() {
+                out.push(text[start..end].trim());
+            }
+            start = end;
+        }
+    }
+    if !text[start..].trim().is_empty() {
+        out.push(text[start..].trim());
+    }
+    out
 }
 
 /// The lower-case words of a lesson, for grouping.
@@ -1773,7 +1799,8 @@ mod tests {
             "Vroeg contact met de aandrager versnelt de triage.",
             "Vroeg contact met de aandrager versnelt triage.",
             "Vroeg contact met de aandrager versnelt de triage.",
-            "Een vast aanspreekpunt bij de dienst scheelt weken.",
+            // a field with two lessons counts for both
+            "Een vast aanspreekpunt bij de dienst scheelt weken. Vroeg contact met de aandrager versnelt de triage.",
         ];
         let cases: Vec<Case> = texts
             .iter()
@@ -1790,7 +1817,7 @@ mod tests {
         assert_eq!(
             got,
             vec![
-                "Vroeg contact met de aandrager versnelt de triage (uit 6 casussen).",
+                "Vroeg contact met de aandrager versnelt de triage (uit 7 casussen).",
                 "Een vast aanspreekpunt bij de dienst scheelt weken (uit minder dan 5 casussen).",
             ]
         );
