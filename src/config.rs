@@ -64,6 +64,10 @@ pub struct Mapping {
     /// Canonical column -> fixed value for every row (for columns the export lacks).
     #[serde(default)]
     pub vast: BTreeMap<String, String>,
+    /// Canonical date column -> the one format it is read in (chrono notation or "excel").
+    /// Without it, the format is chosen from the values (`ingest::dates`).
+    #[serde(default)]
+    pub datumformaat: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -149,6 +153,7 @@ const OPEN_TABLES: &[&str] = &[
     "waarden",
     "meerwaardig",
     "vast",
+    "datumformaat",
     "bekende_samenhang",
     "ksm_kolommen",
     "patronen",
@@ -189,8 +194,12 @@ fn unknown_keys(
     Ok(())
 }
 
-/// Whether `f` is a chrono date format that names a year, a month and a day.
+/// Whether `f` is a chrono date format that names a year, a month and a day, or
+/// `"excel"` (serial day numbers).
 fn is_date_format(f: &str) -> bool {
+    if f == "excel" {
+        return true;
+    }
     use chrono::format::{Item, StrftimeItems};
     let items: Vec<Item> = StrftimeItems::new(f).collect();
     if items.iter().any(|i| matches!(i, Item::Error)) {
@@ -330,10 +339,11 @@ impl Config {
         for f in &self.invoer.datumformaten {
             if !is_date_format(f) {
                 return Err(format!(
-                    "[invoer] datumformaten: \"{f}\" is geen datumnotatie; gebruik bijvoorbeeld \"%Y-%m-%d\" of \"%d-%m-%Y\" (jaar %Y, maand %m, dag %d)"
+                    "[invoer] datumformaten: \"{f}\" is geen datumnotatie; gebruik bijvoorbeeld \"%Y-%m-%d\" of \"%d-%m-%Y\" (jaar %Y, maand %m, dag %d) of \"excel\""
                 ));
             }
         }
+        self.check_date_columns()?;
         let d = &self.draden;
         for (key, v, lo_open, hi) in [
             ("fdr_q", d.fdr_q, true, 1.0),
@@ -350,6 +360,31 @@ impl Config {
         }
         if d.min_casussen == 0 || d.min_aandragers == 0 {
             return Err("[draden] min_casussen en min_aandragers moeten minstens 1 zijn".into());
+        }
+        Ok(())
+    }
+
+    /// `[casussen.datumformaat]` and `[signalen.datumformaat]`: a date column and a date format each.
+    fn check_date_columns(&self) -> std::result::Result<(), String> {
+        // Every date column, and only a date column, ends in "_op" (a test in ingest::spec keeps it so).
+        for (section, map, all) in [
+            ("casussen", &self.casussen, crate::model::CASE_COLUMNS),
+            ("signalen", &self.signalen, crate::model::SIGNAL_COLUMNS),
+        ] {
+            let spec: Vec<&str> = all.iter().copied().filter(|c| c.ends_with("_op")).collect();
+            for (column, f) in &map.datumformaat {
+                if !spec.contains(&column.as_str()) {
+                    return Err(format!(
+                        "[{section}.datumformaat] \"{column}\" is geen datumkolom; kies uit: {}",
+                        spec.join(", ")
+                    ));
+                }
+                if !is_date_format(f) {
+                    return Err(format!(
+                        "[{section}.datumformaat] {column} = \"{f}\" is geen datumnotatie; gebruik bijvoorbeeld \"%d-%m-%Y\" (dag-maand-jaar), \"%m/%d/%Y\" (maand/dag/jaar) of \"excel\""
+                    ));
+                }
+            }
         }
         Ok(())
     }

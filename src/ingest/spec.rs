@@ -161,3 +161,19 @@ pub fn known_codes(cfg: &Config, dimension: &str) -> Vec<String> {
     };
     fixed.iter().map(|s| s.to_string()).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The configuration recognises date columns by their "_op" ending (it sits below
+    /// ingest and cannot read this spec); this keeps that true.
+    #[test]
+    fn a_column_is_a_date_exactly_when_its_name_ends_in_op() {
+        for entity in [Entity::Cases, Entity::Signals] {
+            for c in entity.spec() {
+                assert_eq!(c.kind == Kind::Date, c.name.ends_with("_op"), "{}", c.name);
+            }
+        }
+    }
+}

@@ -17,6 +17,7 @@
 //! assert_eq!(v.summary.gelezen, v.summary.geaccepteerd + v.summary.in_quarantaine);
 //! ```
 
+use super::dates;
 use super::read::{RawTable, EXTRA, FIELDS, ROW};
 use super::spec::{known_codes, ColumnSpec, Entity, Kind};
 use crate::config::Config;
@@ -53,36 +54,14 @@ pub struct InputSummary {
     pub geaccepteerd: usize,
     pub in_quarantaine: usize,
     pub waarschuwingen: Vec<String>,
+    /// Canonical date column -> the one format it was read in, and where that came from.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub datumformaten: BTreeMap<String, String>,
 }
 
 /// Days since 1970-01-01 (polars' Date representation).
 pub fn days(d: NaiveDate) -> i32 {
     (d - NaiveDate::from_ymd_opt(1970, 1, 1).unwrap()).num_days() as i32
-}
-
-/// Parses one date cell with the configured formats (and Excel serials for spreadsheets).
-pub fn parse_date(s: &str, formats: &[String], spreadsheet: bool) -> Option<NaiveDate> {
-    let s = s.trim();
-    for f in formats {
-        if let Ok(d) = NaiveDate::parse_from_str(s, f) {
-            return Some(d);
-        }
-    }
-    // "2025-03-01 00:00:00" or "2025-03-01T00:00:00": take the date part.
-    if s.len() > 10 && (s.as_bytes()[10] == b' ' || s.as_bytes()[10] == b'T') {
-        if let Some(d) = parse_date(&s[..10], formats, false) {
-            return Some(d);
-        }
-    }
-    if spreadsheet {
-        if let Ok(n) = s.parse::<f64>() {
-            if (1.0..=2_958_465.0).contains(&n) {
-                let base = NaiveDate::from_ymd_opt(1899, 12, 30).unwrap();
-                return base.checked_add_days(chrono::Days::new(n.floor() as u64));
-            }
-        }
-    }
-    None
 }
 
 /// Parses a yes/no cell.
@@ -217,13 +196,86 @@ pub fn map_headers(
     Ok((pairs, warnings))
 }
 
+/// The one format a date column is read in, and where it came from.
+#[derive(Debug, Clone)]
+pub struct DateFormat {
+    pub format: String,
+    /// Chosen from the values (else set in `[<section>.datumformaat]`).
+    pub sniffed: bool,
+}
+
+impl DateFormat {
+    /// For `controle.json` and the check output: `"%m/%d/%Y (maand/dag/jaar, gekozen uit de waarden)"`.
+    pub fn summary(&self) -> String {
+        let from = if self.sniffed {
+            "gekozen uit de waarden"
+        } else {
+            "uit de configuratie"
+        };
+        format!("{} ({}, {from})", self.format, dates::describe(&self.format))
+    }
+}
+
+/// The Dutch reason for a date cell that is not a date in the column's format.
+fn date_error(t: &str, format: Option<&DateFormat>, section: &str) -> String {
+    match format {
+        Some(f) if f.sniffed => format!(
+            "\"{t}\" is geen geldige datum in de notatie van deze kolom, {} ({}), die uit de andere waarden is afgeleid; een kolom wordt in één notatie gelezen, corrigeer de cel",
+            f.format,
+            dates::describe(&f.format)
+        ),
+        Some(f) => format!(
+            "\"{t}\" is geen geldige datum in de notatie {} ({}) uit [{section}.datumformaat]; corrigeer de cel of de notatie",
+            f.format,
+            dates::describe(&f.format)
+        ),
+        None => format!(
+            "\"{t}\" is geen geldige datum, en geen waarde in deze kolom is dat; verwacht een datum als 2025-03-01 of 01-03-2025 (notaties in [invoer] datumformaten)"
+        ),
+    }
+}
+
+/// Chooses the format of one date column: `[<section>.datumformaat]` when set, else
+/// from the distinct values (after value mapping). A column whose format cannot be
+/// chosen (two orders fit, or it mixes them) is an input error: no value is guessed.
+pub fn column_date_format(
+    values: &[&str],
+    column: &str,
+    header: &str,
+    entity: Entity,
+    cfg: &Config,
+    path: &std::path::Path,
+) -> Result<Option<DateFormat>> {
+    let mapping = entity.mapping(cfg);
+    if let Some(f) = mapping.datumformaat.get(column) {
+        return Ok(Some(DateFormat {
+            format: f.clone(),
+            sniffed: false,
+        }));
+    }
+    match dates::sniff(values.iter().copied(), &cfg.invoer.datumformaten) {
+        Ok(s) => Ok(s.map(|s| DateFormat {
+            format: s.format,
+            sniffed: true,
+        })),
+        Err(p) => {
+            let (message, advice) = dates::problem_text(&p, column, header, entity.dutch());
+            Err(Error::Input {
+                path: path.to_path_buf(),
+                message,
+                advice,
+            })
+        }
+    }
+}
+
 /// A dictionary frame for one column: raw value -> typed value and error.
 fn dictionary(
     raw_values: &Series,
     spec: &ColumnSpec,
     entity: Entity,
     cfg: &Config,
-    spreadsheet: bool,
+    date_format: Option<&DateFormat>,
 ) -> Result<DataFrame> {
     let section = entity.dutch();
     let mapping = entity.mapping(cfg);
@@ -265,13 +317,9 @@ fn dictionary(
             match spec.kind {
                 Kind::Id => s = Some(t.to_string()),
                 Kind::Text => s = Some(mapped.to_string()),
-                Kind::Date => match parse_date(mapped, &cfg.invoer.datumformaten, spreadsheet) {
+                Kind::Date => match date_format.and_then(|f| dates::parse_with(mapped, &f.format)) {
                     Some(d) => i = Some(days(d)),
-                    None => {
-                        e = Some(format!(
-                            "\"{t}\" is geen geldige datum; verwacht een datum als 2025-03-01 of 01-03-2025 (formaten in [invoer] datumformaten)"
-                        ))
-                    }
+                    None => e = Some(date_error(t, date_format, section)),
                 },
                 Kind::Bool => match parse_bool(mapped) {
                     Some(v) => b = Some(v),
@@ -329,6 +377,37 @@ fn dictionary(
             Column::new(format!("{name}__e").into(), errs),
         ],
     )?)
+}
+
+/// The format of a date column from its distinct raw values (value mapping applied first).
+fn date_format_of(
+    values: &Series,
+    column: &str,
+    pairs: &HeaderMap,
+    entity: Entity,
+    cfg: &Config,
+    raw: &RawTable,
+) -> Result<Option<DateFormat>> {
+    let uniq = values.unique()?;
+    let value_map = entity.mapping(cfg).waarden.get(column);
+    let mapped: Vec<String> = uniq
+        .str()?
+        .iter()
+        .flatten()
+        .map(|v| {
+            value_map
+                .and_then(|m| m.iter().find(|(k, _)| norm(k) == norm(v)))
+                .map(|(_, t)| t.clone())
+                .unwrap_or_else(|| v.to_string())
+        })
+        .collect();
+    let refs: Vec<&str> = mapped.iter().map(String::as_str).collect();
+    let header = pairs
+        .iter()
+        .find(|(_, c)| c == column)
+        .map(|(h, _)| h.as_str())
+        .unwrap_or(column);
+    column_date_format(&refs, column, header, entity, cfg, &raw.path)
 }
 
 fn null_of(kind: Kind) -> Expr {
@@ -389,6 +468,7 @@ pub fn validate(
 
     // 2. Join each typed column's dictionary.
     let mut lf = canon_text.clone().lazy();
+    let mut date_formats = BTreeMap::new();
     let mut rules: Vec<Rule> = Vec::new();
     for spec in entity.spec() {
         // Free text and ids need no dictionary (a million distinct summaries would make a
@@ -408,13 +488,17 @@ pub fn validate(
             ]);
             continue;
         }
-        let dict = dictionary(
-            canon_text.column(spec.name)?.as_materialized_series(),
-            spec,
-            entity,
-            cfg,
-            raw.from_spreadsheet,
-        )?;
+        let values = canon_text.column(spec.name)?.as_materialized_series();
+        let date_format = if spec.kind == Kind::Date {
+            let f = date_format_of(values, spec.name, &pairs, entity, cfg, raw)?;
+            if let Some(f) = &f {
+                date_formats.insert(spec.name.to_string(), f.summary());
+            }
+            f
+        } else {
+            None
+        };
+        let dict = dictionary(values, spec, entity, cfg, date_format.as_ref())?;
         let key = format!("{}__k", spec.name);
         lf = lf.join(
             dict.lazy(),
@@ -618,6 +702,7 @@ pub fn validate(
         geaccepteerd: accepted.height(),
         in_quarantaine: quarantine.height(),
         waarschuwingen: warnings,
+        datumformaten: date_formats,
     };
     debug_assert_eq!(
         summary.gelezen,
@@ -634,18 +719,63 @@ pub fn validate(
 mod tests {
     use super::*;
 
+    fn validate_csv(csv: &str, cfg: &Config) -> Result<Validated> {
+        let raw = super::super::read::read_csv_bytes(
+            csv.as_bytes(),
+            "auto",
+            "auto",
+            std::path::Path::new("t.csv"),
+        )?;
+        let today = NaiveDate::from_ymd_opt(2026, 10, 31).unwrap();
+        validate(&raw, Entity::Cases, cfg, today)
+    }
+
+    const HEAD: &str = "casus_id,ontvangen_op,aandrager_type,thema\n";
+
+    fn received(v: &Validated) -> Vec<String> {
+        let c = v.accepted.column("ontvangen_op").unwrap();
+        c.date()
+            .unwrap()
+            .as_date_iter()
+            .map(|d| d.map(|d| d.to_string()).unwrap_or_default())
+            .collect()
+    }
+
     #[test]
-    fn dates_in_every_accepted_form() {
-        let f = Config::default_config().invoer.datumformaten;
-        let d = NaiveDate::from_ymd_opt(2025, 3, 1).unwrap();
-        assert_eq!(parse_date("2025-03-01", &f, false), Some(d));
-        assert_eq!(parse_date("01-03-2025", &f, false), Some(d));
-        assert_eq!(parse_date("1-3-2025", &f, false), Some(d));
-        assert_eq!(parse_date("2025-03-01 00:00:00", &f, false), Some(d));
-        assert_eq!(parse_date("31-02-2025", &f, false), None);
-        assert_eq!(parse_date("45717", &f, true), Some(d));
-        assert_eq!(parse_date("45717", &f, false), None);
-        assert_eq!(parse_date("gisteren", &f, false), None);
+    fn a_us_column_is_read_month_first_as_a_whole() {
+        let csv = format!("{HEAD}C-1,01/07/2015 12:35:56 PM,wijkteam,toeslagen\nC-2,01/13/2015 08:00:00 AM,wijkteam,toeslagen\n");
+        let v = validate_csv(&csv, &Config::default_config()).unwrap();
+        assert_eq!(received(&v), ["2015-01-07", "2015-01-13"]);
+        assert!(v.summary.datumformaten["ontvangen_op"].starts_with("%m/%d/%Y (maand/dag/jaar, gekozen"));
+    }
+
+    #[test]
+    fn an_ambiguous_column_stops_with_the_config_line_and_the_config_line_settles_it() {
+        let csv = format!("{HEAD}C-1,01/02/2025,wijkteam,toeslagen\nC-2,03/04/2025,wijkteam,toeslagen\n");
+        let e = validate_csv(&csv, &Config::default_config()).unwrap_err();
+        assert_eq!(e.exit_code(), 3);
+        let m = e.to_string();
+        assert!(m.contains("[casussen.datumformaat]\nontvangen_op = \"%d/%m/%Y\""), "{m}");
+        let cfg = Config::from_toml_str("[casussen.datumformaat]\nontvangen_op = \"%m/%d/%Y\"\n").unwrap();
+        let v = validate_csv(&csv, &cfg).unwrap();
+        assert_eq!(received(&v), ["2025-01-02", "2025-03-04"]);
+        assert!(v.summary.datumformaten["ontvangen_op"].ends_with("uit de configuratie)"));
+    }
+
+    #[test]
+    fn a_value_in_another_notation_is_quarantined_not_guessed() {
+        let csv = format!("{HEAD}C-1,2025-03-01,wijkteam,toeslagen\nC-2,2025-03-02,wijkteam,toeslagen\nC-3,04-03-2025,wijkteam,toeslagen\n");
+        let v = validate_csv(&csv, &Config::default_config()).unwrap();
+        assert_eq!(received(&v), ["2025-03-01", "2025-03-02"]);
+        let reason = v.quarantine.column("reden").unwrap().str().unwrap().get(0).unwrap().to_string();
+        assert!(reason.contains("\"04-03-2025\" is geen geldige datum in de notatie van deze kolom, %Y-%m-%d"), "{reason}");
+    }
+
+    #[test]
+    fn a_column_mixing_orders_is_refused() {
+        let csv = format!("{HEAD}C-1,13/01/2025,wijkteam,toeslagen\nC-2,01/13/2025,wijkteam,toeslagen\n");
+        let e = validate_csv(&csv, &Config::default_config()).unwrap_err();
+        assert!(e.to_string().contains("mengt twee volgordes"), "{e}");
     }
 
     #[test]
