@@ -14,6 +14,7 @@
 //! ```
 
 pub mod dates;
+pub mod init;
 pub mod read;
 pub mod spec;
 pub mod validate;
