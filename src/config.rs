@@ -52,12 +52,17 @@ pub struct InputSettings {
 /// How one export maps onto the canonical model.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Mapping {
-    /// Their header -> canonical column.
+    /// Their header -> canonical column, or several (`"STATUS" = ["uitkomst", "samenvatting"]`).
     #[serde(default)]
-    pub kolommen: BTreeMap<String, String>,
-    /// Canonical column -> their value -> canonical code. Key `"*"` catches every other value.
+    pub kolommen: BTreeMap<String, Targets>,
+    /// Canonical column -> their value -> canonical code. Key `"*"` catches every other value;
+    /// a key starting with `^` is a regular expression (`"^Case Closed.*Resolved" = "opgelost"`).
     #[serde(default)]
     pub waarden: BTreeMap<String, BTreeMap<String, String>>,
+    /// Canonical column -> their headers whose values make one code together, as
+    /// `slug(first).slug(second)` (`thema = ["SUBJECT", "TYPE"]`).
+    #[serde(default)]
+    pub samengesteld: BTreeMap<String, Vec<String>>,
     /// Canonical column -> separator of multi-valued cells.
     #[serde(default)]
     pub meerwaardig: BTreeMap<String, String>,
@@ -68,6 +73,24 @@ pub struct Mapping {
     /// Without it, the format is chosen from the values (`ingest::dates`).
     #[serde(default)]
     pub datumformaat: BTreeMap<String, String>,
+}
+
+/// The canonical column(s) one header feeds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Targets {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl Targets {
+    /// The canonical columns, in the order written.
+    pub fn names(&self) -> Vec<&str> {
+        match self {
+            Targets::One(s) => vec![s.as_str()],
+            Targets::Many(v) => v.iter().map(String::as_str).collect(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -154,6 +177,7 @@ const OPEN_TABLES: &[&str] = &[
     "meerwaardig",
     "vast",
     "datumformaat",
+    "samengesteld",
     "bekende_samenhang",
     "ksm_kolommen",
     "patronen",
@@ -282,12 +306,43 @@ impl Config {
             ("casussen", &self.casussen, &canon_cases),
             ("signalen", &self.signalen, &canon_signals),
         ] {
-            for (theirs, ours) in &map.kolommen {
+            for (theirs, targets) in &map.kolommen {
+                for ours in targets.names() {
+                    if !canon.contains(&ours) {
+                        return Err(format!(
+                            "[{section}.kolommen] \"{theirs}\" wijst naar \"{ours}\", maar dat is geen canonieke kolom; kies uit: {}",
+                            canon.join(", ")
+                        ));
+                    }
+                }
+                if targets.names().is_empty() {
+                    return Err(format!(
+                        "[{section}.kolommen] \"{theirs}\" wijst naar een lege lijst; noem minstens één canonieke kolom"
+                    ));
+                }
+            }
+            for (ours, theirs) in &map.samengesteld {
                 if !canon.contains(&ours.as_str()) {
                     return Err(format!(
-                        "[{section}.kolommen] \"{theirs}\" wijst naar \"{ours}\", maar dat is geen canonieke kolom; kies uit: {}",
+                        "[{section}.samengesteld] \"{ours}\" is geen canonieke kolom; kies uit: {}",
                         canon.join(", ")
                     ));
+                }
+                if theirs.len() < 2 {
+                    return Err(format!(
+                        "[{section}.samengesteld] {ours} noemt {} kop(pen); noem er minstens twee, bijvoorbeeld {ours} = [\"SUBJECT\", \"TYPE\"], of gebruik [{section}.kolommen]",
+                        theirs.len()
+                    ));
+                }
+            }
+            for (ours, values) in &map.waarden {
+                for pattern in values.keys().filter(|k| k.starts_with('^')) {
+                    if let Err(e) = regex::Regex::new(pattern) {
+                        return Err(format!(
+                            "[{section}.waarden.{ours}] \"{pattern}\" begint met ^ en is dus een patroon, maar geen geldige reguliere expressie ({})",
+                            e.to_string().lines().last().unwrap_or("").trim()
+                        ));
+                    }
                 }
             }
         }
@@ -443,7 +498,7 @@ mod tests {
             "[casussen.kolommen]\n\"Nummer\" = \"casus_id\"\n[taxonomie.thema]\n\"x.y\" = \"Iets\"\n",
         )
         .unwrap();
-        assert_eq!(c.casussen.kolommen["Nummer"], "casus_id");
+        assert_eq!(c.casussen.kolommen["Nummer"].names(), ["casus_id"]);
         assert_eq!(c.label("thema", "x.y"), "Iets");
         assert_eq!(c.label("thema", "toeslagen"), "Toeslagen");
     }
@@ -455,6 +510,25 @@ mod tests {
         let m = e.to_string();
         assert!(m.contains("geen canonieke kolom"), "{m}");
         assert_eq!(e.exit_code(), 4);
+    }
+
+    #[test]
+    fn mapping_forms_are_checked() {
+        let c = Config::from_toml_str(
+            "[casussen.kolommen]\n\"STATUS\" = [\"uitkomst\", \"samenvatting\"]\n[casussen.samengesteld]\nthema = [\"SUBJECT\", \"TYPE\"]\n[casussen.waarden.uitkomst]\n\"^Case Closed.*Resolved\" = \"opgelost\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.casussen.kolommen["STATUS"].names(), ["uitkomst", "samenvatting"]);
+        for (bad, says) in [
+            ("[casussen.kolommen]\n\"S\" = [\"uitkomst\", \"nee\"]\n", "geen canonieke kolom"),
+            ("[casussen.samengesteld]\nthema = [\"SUBJECT\"]\n", "minstens twee"),
+            ("[casussen.waarden.uitkomst]\n\"^(open\" = \"lopend\"\n", "geen geldige reguliere expressie"),
+            ("[casussen.datumformaat]\nthema = \"%d-%m-%Y\"\n", "geen datumkolom"),
+            ("[casussen.datumformaat]\nontvangen_op = \"%d\"\n", "geen datumnotatie"),
+        ] {
+            let e = Config::from_toml_str(bad).unwrap_err().to_string();
+            assert!(e.contains(says), "{bad}: {e}");
+        }
     }
 
     #[test]

@@ -22,7 +22,7 @@
 
 use super::dates::{self, DateProblem};
 use super::read::RawTable;
-use super::spec::{known_codes, ColumnSpec, Entity, Kind};
+use super::spec::{known_codes, slug, ColumnSpec, Entity, Kind};
 use super::validate::{parse_bool, parse_int};
 use crate::config::Config;
 use crate::error::Result;
@@ -360,24 +360,6 @@ fn score(header: &str, p: &Profile, entity: Entity, spec: &ColumnSpec, cfg: &Con
         _ => 0.0,
     };
     by_name.max(by_values)
-}
-
-/// A code made from a value: lowercase ASCII letters, digits and `_` ("Pothole Repair" ->
-/// "pothole_repair"); accents dropped, other characters become word breaks.
-pub fn slug(value: &str) -> String {
-    let n = norm(value);
-    let mut out = String::with_capacity(n.len());
-    for ch in n.chars() {
-        if ch.is_ascii_alphanumeric() {
-            out.push(ch);
-        } else if matches!(ch, '\'' | '’') {
-            // "Cont'd" -> "contd"
-        } else if !out.ends_with('_') && !out.is_empty() {
-            out.push('_');
-        }
-    }
-    let t = out.trim_end_matches('_');
-    t.chars().take(60).collect::<String>().trim_end_matches('_').to_string()
 }
 
 /// A TOML basic string: quotes, backslashes and control characters escaped, so a header
@@ -769,14 +751,6 @@ mod tests {
         let p = propose(&raw(csv), None, &Config::default_config()).unwrap();
         Config::from_toml_str(&p.toml).unwrap_or_else(|e| panic!("{e}\n{}", p.toml));
         p
-    }
-
-    #[test]
-    fn slugs() {
-        assert_eq!(slug("Pothole Repair"), "pothole_repair");
-        assert_eq!(slug("Cont'd attempts: collect/debt"), "contd_attempts_collect_debt");
-        assert_eq!(slug("Geëscaleerd!"), "geescaleerd");
-        assert_eq!(slug("???"), "");
     }
 
     #[test]

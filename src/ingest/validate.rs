@@ -19,7 +19,7 @@
 
 use super::dates;
 use super::read::{RawTable, EXTRA, FIELDS, ROW};
-use super::spec::{known_codes, ColumnSpec, Entity, Kind};
+use super::spec::{compose, known_codes, ColumnSpec, Entity, Kind, ValueMap, PART_SEPARATOR};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::util::normalize::{nearest, norm};
@@ -84,27 +84,15 @@ pub fn parse_int(s: &str) -> Option<i64> {
 
 /// Maps a raw code through the value mapping onto a known code.
 pub struct CodeMatcher {
-    mapped: BTreeMap<String, String>,
+    map: ValueMap,
     known: BTreeMap<String, String>,
-    wildcard: Option<String>,
 }
 
 impl CodeMatcher {
     pub fn new(mapping: Option<&BTreeMap<String, String>>, known: &[String]) -> CodeMatcher {
-        let mut mapped = BTreeMap::new();
-        let mut wildcard = None;
-        for (k, v) in mapping.into_iter().flatten() {
-            if k == "*" {
-                wildcard = Some(v.clone());
-            } else {
-                mapped.insert(norm(k), v.clone());
-            }
-        }
-        let known = known.iter().map(|k| (norm(k), k.clone())).collect();
         CodeMatcher {
-            mapped,
-            known,
-            wildcard,
+            map: ValueMap::new(mapping),
+            known: known.iter().map(|k| (norm(k), k.clone())).collect(),
         }
     }
 
@@ -115,13 +103,11 @@ impl CodeMatcher {
         column: &str,
         section: &str,
     ) -> std::result::Result<String, String> {
-        let n = norm(raw);
-        let target = self
-            .mapped
-            .get(&n)
-            .cloned()
-            .or_else(|| self.known.get(&n).cloned());
-        match target.or_else(|| self.wildcard.clone()) {
+        let target = match self.map.get(raw)? {
+            Some(t) => Some(t.to_string()),
+            None => self.known.get(&norm(raw)).cloned(),
+        };
+        match target.or_else(|| self.map.wildcard().map(str::to_string)) {
             Some(t) if self.known.is_empty() || self.known.contains_key(&norm(&t)) => {
                 Ok(self.known.get(&norm(&t)).cloned().unwrap_or(t))
             }
@@ -140,6 +126,11 @@ impl CodeMatcher {
     }
 }
 
+/// The file's header that `name` (from the configuration) means, compared after normalising.
+fn find_header<'a>(raw: &'a RawTable, name: &str) -> Option<&'a String> {
+    raw.headers.iter().find(|h| norm(h) == norm(name))
+}
+
 /// (their header, canonical column) pairs.
 pub type HeaderMap = Vec<(String, String)>;
 
@@ -150,33 +141,67 @@ pub fn map_headers(
     cfg: &Config,
 ) -> Result<(HeaderMap, Vec<String>)> {
     let mapping = entity.mapping(cfg);
-    let by_norm: BTreeMap<String, &String> =
-        mapping.kolommen.iter().map(|(k, v)| (norm(k), v)).collect();
+    let by_norm: BTreeMap<String, Vec<&str>> = mapping
+        .kolommen
+        .iter()
+        .map(|(k, v)| (norm(k), v.names()))
+        .collect();
+    let composed_from: Vec<String> = mapping.samengesteld.values().flatten().map(|h| norm(h)).collect();
     let mut pairs: Vec<(String, String)> = Vec::new();
     let mut warnings = Vec::new();
     for h in &raw.headers {
-        let canon = by_norm.get(&norm(h)).map(|s| s.to_string()).or_else(|| {
-            entity
+        let canon: Vec<String> = match by_norm.get(&norm(h)) {
+            Some(v) => v.iter().map(|s| s.to_string()).collect(),
+            None => entity
                 .spec()
                 .iter()
                 .find(|c| c.name == norm(h))
-                .map(|c| c.name.to_string())
-        });
-        match canon {
-            Some(c) if pairs.iter().any(|(_, p)| *p == c) => warnings.push(format!(
-                "kolom \"{h}\" wordt niet gebruikt: \"{c}\" komt al uit een eerdere kolom"
-            )),
-            Some(c) => pairs.push((h.clone(), c)),
-            None => warnings.push(format!(
+                .map(|c| vec![c.name.to_string()])
+                .unwrap_or_default(),
+        };
+        if canon.is_empty() && !composed_from.contains(&norm(h)) {
+            warnings.push(format!(
                 "kolom \"{h}\" wordt niet gebruikt (geen canonieke kolom en niet gemapt)"
-            )),
+            ));
+        }
+        for c in canon {
+            if pairs.iter().any(|(_, p)| *p == c) || mapping.samengesteld.contains_key(&c) {
+                warnings.push(format!(
+                    "kolom \"{h}\" wordt niet gebruikt voor {c}: \"{c}\" komt al uit een andere kolom"
+                ));
+            } else {
+                pairs.push((h.clone(), c));
+            }
+        }
+    }
+    for (c, parts) in &mapping.samengesteld {
+        let absent: Vec<&str> = parts
+            .iter()
+            .filter(|p| find_header(raw, p).is_none())
+            .map(String::as_str)
+            .collect();
+        if !absent.is_empty() {
+            return Err(Error::Input {
+                path: raw.path.clone(),
+                message: format!(
+                    "[{}.samengesteld] {c} noemt kop(pen) die niet in het bestand staan: {} (gevonden koppen: {})",
+                    entity.dutch(),
+                    absent.join(", "),
+                    raw.headers.join(", ")
+                ),
+                advice: "Corrigeer de namen in rodedraad.toml.".into(),
+            });
         }
     }
     let missing: Vec<&str> = entity
         .spec()
         .iter()
         .filter(|c| c.required)
-        .filter(|c| !pairs.iter().any(|(_, p)| p == c.name) && !mapping.vast.contains_key(c.name))
+        .filter(|c| {
+            !pairs.iter().any(|(_, p)| p == c.name)
+                && !mapping.vast.contains_key(c.name)
+                && !mapping.samengesteld.contains_key(c.name)
+        })
         .map(|c| c.name)
         .collect();
     if !missing.is_empty() {
@@ -299,19 +324,22 @@ fn dictionary(
         .get(name)
         .map(String::as_str)
         .unwrap_or("|");
+    let values = ValueMap::new(value_map);
+    let composed = mapping.samengesteld.contains_key(name);
     for raw in uniq.iter().flatten() {
-        let t = raw.trim();
+        // A composed column's parts become one code: "Street Lights" + "Outage" -> "street_lights.outage".
+        let own = composed.then(|| compose(raw));
+        let t = own.as_deref().unwrap_or(raw).trim();
         // A value mapping applies to every kind (e.g. "J" -> "ja" for booleans).
-        let mapped = value_map
-            .and_then(|m| {
-                m.iter()
-                    .find(|(k, _)| norm(k) == norm(t))
-                    .map(|(_, v)| v.as_str())
-            })
-            .unwrap_or(t);
+        let (mapped, mapping_error) = match values.get(t) {
+            Ok(v) => (v.unwrap_or(t), None),
+            Err(m) => (t, Some(m)),
+        };
         keys.push(raw.to_string());
         let (mut s, mut i, mut b, mut e) = (None, None, None, None);
-        if mapped.is_empty() {
+        if let (Some(m), false) = (mapping_error, matches!(spec.kind, Kind::Code(_) | Kind::MultiCode(_))) {
+            e = Some(m);
+        } else if mapped.is_empty() {
             // blank after trimming: missing
         } else {
             match spec.kind {
@@ -389,16 +417,14 @@ fn date_format_of(
     raw: &RawTable,
 ) -> Result<Option<DateFormat>> {
     let uniq = values.unique()?;
-    let value_map = entity.mapping(cfg).waarden.get(column);
+    let values = ValueMap::new(entity.mapping(cfg).waarden.get(column));
     let mapped: Vec<String> = uniq
         .str()?
         .iter()
         .flatten()
-        .map(|v| {
-            value_map
-                .and_then(|m| m.iter().find(|(k, _)| norm(k) == norm(v)))
-                .map(|(_, t)| t.clone())
-                .unwrap_or_else(|| v.to_string())
+        .map(|v| match values.get(v) {
+            Ok(Some(t)) => t.to_string(),
+            _ => v.to_string(),
         })
         .collect();
     let refs: Vec<&str> = mapped.iter().map(String::as_str).collect();
@@ -457,6 +483,21 @@ pub fn validate(
     for spec in entity.spec() {
         let e = if let Some(v) = mapping.vast.get(spec.name) {
             lit(v.clone())
+        } else if let Some(parts) = mapping.samengesteld.get(spec.name) {
+            let cols: Vec<Expr> = parts
+                .iter()
+                .filter_map(|p| find_header(raw, p))
+                .map(|h| col(h.as_str()).fill_null(lit("")).str().strip_chars(lit(NULL)))
+                .collect();
+            // All parts empty: the composed value is missing, not an empty code.
+            let all_empty = cols
+                .iter()
+                .map(|c| c.clone().eq(lit("")))
+                .reduce(|a, b| a.and(b))
+                .unwrap_or(lit(true));
+            when(all_empty)
+                .then(lit(NULL).cast(DataType::String))
+                .otherwise(concat_str(cols, PART_SEPARATOR, false))
         } else if let Some((theirs, _)) = pairs.iter().find(|(_, c)| c == spec.name) {
             col(theirs.as_str())
         } else {
@@ -769,6 +810,51 @@ mod tests {
         assert_eq!(received(&v), ["2025-03-01", "2025-03-02"]);
         let reason = v.quarantine.column("reden").unwrap().str().unwrap().get(0).unwrap().to_string();
         assert!(reason.contains("\"04-03-2025\" is geen geldige datum in de notatie van deze kolom, %Y-%m-%d"), "{reason}");
+    }
+
+    #[test]
+    fn patterns_one_column_into_two_fields_and_a_theme_from_two_columns() {
+        let cfg = Config::from_toml_str(
+            r#"
+[casussen.kolommen]
+"CASE_ENQUIRY_ID" = "casus_id"
+"OPEN_DT" = "ontvangen_op"
+"CLOSURE_REASON" = ["uitkomst", "samenvatting"]
+[casussen.vast]
+aandrager_type = "wijkteam"
+[casussen.samengesteld]
+thema = ["SUBJECT", "TYPE"]
+[casussen.waarden.uitkomst]
+"^Case Closed.*Resolved" = "opgelost"
+"^Case Closed.*Invalid" = "ingetrokken"
+"Case Noted" = "lopend"
+[taxonomie.thema]
+"street_lights" = "Street Lights"
+"street_lights.street_light_outage" = "Street Light Outage"
+"public_works" = "Public Works"
+"#,
+        )
+        .unwrap();
+        let csv = "CASE_ENQUIRY_ID,OPEN_DT,SUBJECT,TYPE,CLOSURE_REASON\n\
+            1,2025-03-01,Street Lights,Street Light Outage,Case Closed. Case Resolved. Lamp replaced\n\
+            2,2025-03-02,Public Works,,Case Noted\n\
+            3,2025-03-03,Street Lights,Graffiti,Case Closed. Case Invalid.\n\
+            4,2025-03-04,,,Case Closed. Case Invalid. Resolved\n\
+            5,2025-03-05,Public Works,,Something else\n";
+        let v = validate_csv(csv, &cfg).unwrap();
+        let col = |n: &str| -> Vec<String> {
+            v.accepted.column(n).unwrap().str().unwrap().iter().map(|x| x.unwrap_or("").to_string()).collect()
+        };
+        assert_eq!(col("casus_id"), ["1", "2"]);
+        assert_eq!(col("thema"), ["street_lights.street_light_outage", "public_works"]);
+        assert_eq!(col("uitkomst"), ["opgelost", "lopend"]);
+        assert_eq!(col("samenvatting")[0], "Case Closed. Case Resolved. Lamp replaced");
+        let reasons: Vec<String> = v.quarantine.column("reden").unwrap().str().unwrap().iter().map(|x| x.unwrap().to_string()).collect();
+        assert!(reasons[0].contains("\"street_lights.graffiti\""), "{reasons:?}");
+        assert!(reasons[1].contains("thema: verplicht veld is leeg"), "{reasons:?}");
+        assert!(reasons[1].contains("twee patronen"), "{reasons:?}");
+        assert!(reasons[2].contains("onbekende waarde \"Something else\""), "{reasons:?}");
+        assert!(v.summary.waarschuwingen.iter().all(|w| !w.contains("SUBJECT")), "{:?}", v.summary.waarschuwingen);
     }
 
     #[test]
