@@ -518,13 +518,31 @@ mod tests {
             "[casussen.kolommen]\n\"STATUS\" = [\"uitkomst\", \"samenvatting\"]\n[casussen.samengesteld]\nthema = [\"SUBJECT\", \"TYPE\"]\n[casussen.waarden.uitkomst]\n\"^Case Closed.*Resolved\" = \"opgelost\"\n",
         )
         .unwrap();
-        assert_eq!(c.casussen.kolommen["STATUS"].names(), ["uitkomst", "samenvatting"]);
+        assert_eq!(
+            c.casussen.kolommen["STATUS"].names(),
+            ["uitkomst", "samenvatting"]
+        );
         for (bad, says) in [
-            ("[casussen.kolommen]\n\"S\" = [\"uitkomst\", \"nee\"]\n", "geen canonieke kolom"),
-            ("[casussen.samengesteld]\nthema = [\"SUBJECT\"]\n", "minstens twee"),
-            ("[casussen.waarden.uitkomst]\n\"^(open\" = \"lopend\"\n", "geen geldige reguliere expressie"),
-            ("[casussen.datumformaat]\nthema = \"%d-%m-%Y\"\n", "geen datumkolom"),
-            ("[casussen.datumformaat]\nontvangen_op = \"%d\"\n", "geen datumnotatie"),
+            (
+                "[casussen.kolommen]\n\"S\" = [\"uitkomst\", \"nee\"]\n",
+                "geen canonieke kolom",
+            ),
+            (
+                "[casussen.samengesteld]\nthema = [\"SUBJECT\"]\n",
+                "minstens twee",
+            ),
+            (
+                "[casussen.waarden.uitkomst]\n\"^(open\" = \"lopend\"\n",
+                "geen geldige reguliere expressie",
+            ),
+            (
+                "[casussen.datumformaat]\nthema = \"%d-%m-%Y\"\n",
+                "geen datumkolom",
+            ),
+            (
+                "[casussen.datumformaat]\nontvangen_op = \"%d\"\n",
+                "geen datumnotatie",
+            ),
         ] {
             let e = Config::from_toml_str(bad).unwrap_err().to_string();
             assert!(e.contains(says), "{bad}: {e}");

@@ -4,7 +4,7 @@
 //! United States. Trying formats cell by cell (the old way) reads one column in
 //! two orders and gives wrong dates without a word. Here the format is chosen
 //! once per *column*: every candidate format (`[invoer] datumformaten`, plus
-//! Excel serial numbers) is tried on every distinct value; the format that fits
+//! Excel serial numbers for spreadsheets, see [`candidates`]) is tried on every distinct value; the format that fits
 //! the most values wins, and the column is read in that format only.
 //!
 //! - A rival of the same shape (`%d/%m/%Y` against `%m/%d/%Y`) that fits the
@@ -148,9 +148,9 @@ fn excel_serial(s: &str) -> Option<NaiveDate> {
         return None;
     }
     let base = NaiveDate::from_ymd_opt(1899, 12, 30)?;
-    // Serials before 1950 are far more often counts or years than dates.
+    // Serials before 1950 or after 2100 are far more often counts, years or ids than dates.
     base.checked_add_days(chrono::Days::new(n.floor() as u64))
-        .filter(|d| d.year() >= 1950)
+        .filter(|d| (1950..=2100).contains(&d.year()))
         .and_then(plausible)
 }
 
@@ -183,6 +183,17 @@ pub fn shape(format: &str) -> String {
         .replace("%m", "%_")
 }
 
+/// The candidate formats for a file: the configured ones, and Excel serial numbers when
+/// the file is a spreadsheet (in a CSV an Excel serial is only read when configured, since
+/// a column of ids like 45123 would look like dates).
+pub fn candidates(configured: &[String], spreadsheet: bool) -> Vec<String> {
+    let mut out = configured.to_vec();
+    if spreadsheet && !out.iter().any(|f| f == EXCEL) {
+        out.push(EXCEL.to_string());
+    }
+    out
+}
+
 /// Chooses the format of a column from its values (see the module docs).
 ///
 /// `Ok(None)` when no value is a date in any candidate format (every row is then
@@ -191,10 +202,7 @@ pub fn sniff<'a>(
     values: impl IntoIterator<Item = &'a str>,
     candidates: &[String],
 ) -> std::result::Result<Option<Sniffed>, DateProblem> {
-    let mut formats: Vec<&str> = candidates.iter().map(String::as_str).collect();
-    if !formats.contains(&EXCEL) {
-        formats.push(EXCEL);
-    }
+    let formats: Vec<&str> = candidates.iter().map(String::as_str).collect();
     // Distinct values only, each with what every format makes of it.
     let mut seen: BTreeMap<&str, Vec<Option<NaiveDate>>> = BTreeMap::new();
     let (mut time, mut am_pm) = (false, false);
@@ -212,7 +220,8 @@ pub fn sniff<'a>(
     let support: Vec<usize> = (0..formats.len())
         .map(|i| seen.values().filter(|r| r[i].is_some()).count())
         .collect();
-    let Some(best) = (0..formats.len()).max_by(|&a, &b| support[a].cmp(&support[b]).then(b.cmp(&a)))
+    let Some(best) =
+        (0..formats.len()).max_by(|&a, &b| support[a].cmp(&support[b]).then(b.cmp(&a)))
     else {
         return Ok(None);
     };
@@ -249,10 +258,7 @@ pub fn sniff<'a>(
             }
         } else if support[j] == support[best] && only(j, best).is_some() {
             return Err(DateProblem::MixedShapes {
-                first: (
-                    formats[best].to_string(),
-                    only(best, j).unwrap_or_default(),
-                ),
+                first: (formats[best].to_string(), only(best, j).unwrap_or_default()),
                 second: (f.to_string(), only(j, best).unwrap_or_default()),
             });
         }
@@ -411,12 +417,19 @@ mod tests {
         assert_eq!(fmt(&["13-01-2025", "02-03-2025 14:00"]), "%d-%m-%Y");
         assert_eq!(fmt(&["13/01/2025", "02/03/2025"]), "%d/%m/%Y");
         assert_eq!(fmt(&["1.3.2025", "31.12.2025 23:59:59"]), "%d.%m.%Y");
-        assert_eq!(parse_with("02-03-2025 14:00", "%d-%m-%Y"), Some(d(2025, 3, 2)));
+        assert_eq!(
+            parse_with("02-03-2025 14:00", "%d-%m-%Y"),
+            Some(d(2025, 3, 2))
+        );
     }
 
     #[test]
     fn iso_with_and_without_time() {
-        let v = ["2025-03-01", "2025-03-02T08:00:00Z", "2025-03-03 08:00:00.123+01:00"];
+        let v = [
+            "2025-03-01",
+            "2025-03-02T08:00:00Z",
+            "2025-03-03 08:00:00.123+01:00",
+        ];
         let s = sniff(v, &defaults()).unwrap().unwrap();
         assert_eq!(s.format, "%Y-%m-%d");
         assert!(s.time && !s.am_pm);
@@ -426,8 +439,15 @@ mod tests {
 
     #[test]
     fn excel_serials() {
-        let s = sniff(["45717", "45718.5", ""], &defaults()).unwrap().unwrap();
+        let s = sniff(["45717", "45718.5", ""], &candidates(&defaults(), true))
+            .unwrap()
+            .unwrap();
         assert_eq!(s.format, EXCEL);
+        // In a CSV only when configured: ids are not dates.
+        assert_eq!(
+            sniff(["45717", "45718"], &candidates(&defaults(), false)),
+            Ok(None)
+        );
         assert_eq!(parse_with("45717", EXCEL), Some(d(2025, 3, 1)));
         assert_eq!(parse_with("45718.5", EXCEL), Some(d(2025, 3, 2)));
         assert_eq!(parse_with("2025-03-01", EXCEL), None);
@@ -446,7 +466,10 @@ mod tests {
         assert!(am_pm);
         let (msg, advice) = problem_text(&e, "ontvangen_op", "Created Date", "casussen");
         assert!(msg.contains("\"Created Date\" (ontvangen_op)"), "{msg}");
-        assert!(msg.contains("1 februari 2025") && msg.contains("2 januari 2025"), "{msg}");
+        assert!(
+            msg.contains("1 februari 2025") && msg.contains("2 januari 2025"),
+            "{msg}"
+        );
         assert!(
             advice.contains("[casussen.datumformaat]\nontvangen_op = \"%d/%m/%Y\""),
             "{advice}"
@@ -466,7 +489,10 @@ mod tests {
         assert!(matches!(e, DateProblem::MixedOrders { .. }), "{e:?}");
         let (msg, _) = problem_text(&e, "afgerond_op", "Closed", "casussen");
         assert!(msg.contains("mengt twee volgordes"), "{msg}");
-        assert!(msg.contains("13/01/2025") && msg.contains("01/13/2025"), "{msg}");
+        assert!(
+            msg.contains("13/01/2025") && msg.contains("01/13/2025"),
+            "{msg}"
+        );
     }
 
     #[test]

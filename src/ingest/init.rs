@@ -54,95 +54,206 @@ pub struct Proposal {
 pub fn synonyms(entity: Entity, column: &str) -> &'static [(&'static str, f64)] {
     match (entity, column) {
         (Entity::Cases, "casus_id") => &[
-            ("casusnummer", 1.0), ("zaaknummer", 1.0), ("zaak id", 1.0), ("dossiernummer", 0.9),
-            ("case id", 1.0), ("case number", 1.0), ("case enquiry id", 1.0), ("complaint id", 1.0),
-            ("ticket id", 1.0), ("ticket number", 0.95), ("service request id", 1.0),
-            ("request id", 0.9), ("sr number", 1.0), ("unique key", 0.9), ("incident id", 0.9),
-            ("id", 0.8), ("kenmerk", 0.7), ("referentie", 0.6), ("reference", 0.6),
+            ("casusnummer", 1.0),
+            ("zaaknummer", 1.0),
+            ("zaak id", 1.0),
+            ("dossiernummer", 0.9),
+            ("case id", 1.0),
+            ("case number", 1.0),
+            ("case enquiry id", 1.0),
+            ("complaint id", 1.0),
+            ("ticket id", 1.0),
+            ("ticket number", 0.95),
+            ("service request id", 1.0),
+            ("request id", 0.9),
+            ("sr number", 1.0),
+            ("unique key", 0.9),
+            ("incident id", 0.9),
+            ("id", 0.8),
+            ("kenmerk", 0.7),
+            ("referentie", 0.6),
+            ("reference", 0.6),
         ],
         (Entity::Cases, "ontvangen_op") => &[
-            ("ontvangen", 1.0), ("datum ontvangen", 1.0), ("ontvangstdatum", 1.0),
-            ("binnengekomen", 0.9), ("aangemaakt", 0.9), ("aanmaakdatum", 0.9), ("melddatum", 0.8),
-            ("received", 1.0), ("date received", 1.0), ("opened", 1.0), ("open date", 1.0),
-            ("open dt", 1.0), ("open", 0.85), ("created", 1.0), ("created date", 1.0),
-            ("creation date", 1.0), ("submitted", 0.9), ("date submitted", 0.9),
-            ("requested", 0.85), ("reported", 0.8),
+            ("ontvangen", 1.0),
+            ("datum ontvangen", 1.0),
+            ("ontvangstdatum", 1.0),
+            ("binnengekomen", 0.9),
+            ("aangemaakt", 0.9),
+            ("aanmaakdatum", 0.9),
+            ("melddatum", 0.8),
+            ("received", 1.0),
+            ("date received", 1.0),
+            ("opened", 1.0),
+            ("open date", 1.0),
+            ("open dt", 1.0),
+            ("open", 0.85),
+            ("created", 1.0),
+            ("created date", 1.0),
+            ("creation date", 1.0),
+            ("submitted", 0.9),
+            ("date submitted", 0.9),
+            ("requested", 0.85),
+            ("reported", 0.8),
         ],
         (Entity::Cases, "afgerond_op") => &[
-            ("afgerond", 1.0), ("datum afgerond", 1.0), ("afsluitdatum", 1.0), ("gesloten", 1.0),
-            ("afgesloten", 1.0), ("closed", 1.0), ("closed date", 1.0), ("close date", 1.0),
-            ("closed dt", 1.0), ("date closed", 1.0), ("resolved", 0.95), ("resolved date", 1.0),
-            ("completed", 0.9), ("einddatum", 0.8),
+            ("afgerond", 1.0),
+            ("datum afgerond", 1.0),
+            ("afsluitdatum", 1.0),
+            ("gesloten", 1.0),
+            ("afgesloten", 1.0),
+            ("closed", 1.0),
+            ("closed date", 1.0),
+            ("close date", 1.0),
+            ("closed dt", 1.0),
+            ("date closed", 1.0),
+            ("resolved", 0.95),
+            ("resolved date", 1.0),
+            ("completed", 0.9),
+            ("einddatum", 0.8),
         ],
         (Entity::Cases, "triage_op") => &[
-            ("triage", 0.85), ("triagedatum", 1.0), ("datum triage", 1.0), ("triage date", 1.0),
+            ("triage", 0.85),
+            ("triagedatum", 1.0),
+            ("datum triage", 1.0),
+            ("triage date", 1.0),
             ("assigned date", 0.8),
         ],
         (Entity::Cases, "triage_besluit") => &[
-            ("triagebesluit", 1.0), ("besluit", 0.7), ("triage decision", 1.0), ("decision", 0.7),
+            ("triagebesluit", 1.0),
+            ("besluit", 0.7),
+            ("triage decision", 1.0),
+            ("decision", 0.7),
         ],
         (Entity::Cases, "thema") | (Entity::Signals, "thema") => &[
-            ("thema", 1.0), ("onderwerp", 1.0), ("categorie", 1.0), ("category", 1.0),
-            ("subject", 1.0), ("topic", 1.0), ("issue", 0.9), ("complaint type", 1.0),
-            ("type", 0.7), ("soort", 0.7), ("problem", 0.8), ("reason", 0.7), ("hoofdthema", 0.9),
+            ("thema", 1.0),
+            ("onderwerp", 1.0),
+            ("categorie", 1.0),
+            ("category", 1.0),
+            ("subject", 1.0),
+            ("topic", 1.0),
+            ("issue", 0.9),
+            ("complaint type", 1.0),
+            ("type", 0.7),
+            ("soort", 0.7),
+            ("problem", 0.8),
+            ("reason", 0.7),
+            ("hoofdthema", 0.9),
         ],
         (Entity::Cases, "regeling") | (Entity::Signals, "regeling") => &[
-            ("regeling", 1.0), ("product", 0.8), ("scheme", 0.8), ("program", 0.8),
-            ("programme", 0.8), ("belastingsoort", 0.8), ("toeslag", 0.7),
+            ("regeling", 1.0),
+            ("product", 0.8),
+            ("scheme", 0.8),
+            ("program", 0.8),
+            ("programme", 0.8),
+            ("belastingsoort", 0.8),
+            ("toeslag", 0.7),
         ],
         (Entity::Cases, "aandrager_type") => &[
-            ("type aandrager", 1.0), ("soort aandrager", 1.0), ("aandrager", 0.9),
-            ("submitter type", 1.0), ("reporter type", 0.9), ("kanaal", 0.7), ("channel", 0.7),
-            ("source", 0.7), ("submitted via", 0.7), ("bron", 0.6),
+            ("type aandrager", 1.0),
+            ("soort aandrager", 1.0),
+            ("aandrager", 0.9),
+            ("submitter type", 1.0),
+            ("reporter type", 0.9),
+            ("kanaal", 0.7),
+            ("channel", 0.7),
+            ("source", 0.7),
+            ("submitted via", 0.7),
+            ("bron", 0.6),
         ],
         (Entity::Cases, "aandrager_id") => &[
-            ("organisatie aandrager", 1.0), ("aandrager naam", 0.9), ("organisatie", 0.8),
-            ("submitter", 0.8), ("company", 0.7), ("organisation", 0.7), ("organization", 0.7),
+            ("organisatie aandrager", 1.0),
+            ("aandrager naam", 0.9),
+            ("organisatie", 0.8),
+            ("submitter", 0.8),
+            ("company", 0.7),
+            ("organisation", 0.7),
+            ("organization", 0.7),
         ],
         (Entity::Cases, "dienst") => &[
-            ("dienst", 1.0), ("uitvoerder", 0.7), ("department", 0.8), ("agency", 0.8),
-            ("afdeling", 0.7), ("service", 0.6),
+            ("dienst", 1.0),
+            ("uitvoerder", 0.7),
+            ("department", 0.8),
+            ("agency", 0.8),
+            ("afdeling", 0.7),
+            ("service", 0.6),
         ],
         (_, "doelgroep") => &[("doelgroepen", 1.0), ("target group", 1.0), ("tags", 0.7)],
         (Entity::Cases, "levensgebeurtenis") => &[("life event", 1.0)],
-        (Entity::Cases, "complexiteit") => &[("complexity", 1.0), ("prioriteit", 0.6), ("priority", 0.6)],
+        (Entity::Cases, "complexiteit") => {
+            &[("complexity", 1.0), ("prioriteit", 0.6), ("priority", 0.6)]
+        }
         (Entity::Cases, "spoed") => &[("urgent", 1.0), ("urgency", 1.0), ("spoedeisend", 1.0)],
         (Entity::Cases, "doorverwezen_naar") => &[("referred to", 1.0)],
         (Entity::Cases, "geescaleerd") => &[("escalated", 1.0)],
-        (Entity::Cases, "escalatie_niveau") => &[("escalatieniveau", 1.0), ("escalation level", 1.0)],
+        (Entity::Cases, "escalatie_niveau") => {
+            &[("escalatieniveau", 1.0), ("escalation level", 1.0)]
+        }
         (Entity::Cases, "uitkomst") => &[
-            ("resultaat", 1.0), ("afhandeling", 0.8), ("afloop", 0.9), ("outcome", 1.0),
-            ("resolution", 1.0), ("resolution description", 1.0), ("result", 0.9),
-            ("closure reason", 1.0), ("company response to consumer", 1.0),
-            ("company response", 0.8), ("status", 0.6),
+            ("resultaat", 1.0),
+            ("afhandeling", 0.8),
+            ("afloop", 0.9),
+            ("outcome", 1.0),
+            ("resolution", 1.0),
+            ("resolution description", 1.0),
+            ("result", 0.9),
+            ("closure reason", 1.0),
+            ("company response to consumer", 1.0),
+            ("company response", 0.8),
+            ("status", 0.6),
             ("case status", 0.6),
         ],
         (Entity::Cases, "samenvatting") => &[
-            ("omschrijving", 1.0), ("beschrijving", 1.0), ("toelichting", 0.9), ("description", 1.0),
-            ("summary", 1.0), ("details", 0.9), ("narrative", 1.0), ("notes", 0.8),
-            ("opmerkingen", 0.8), ("case title", 0.7), ("title", 0.6),
+            ("omschrijving", 1.0),
+            ("beschrijving", 1.0),
+            ("toelichting", 0.9),
+            ("description", 1.0),
+            ("summary", 1.0),
+            ("details", 0.9),
+            ("narrative", 1.0),
+            ("notes", 0.8),
+            ("opmerkingen", 0.8),
+            ("case title", 0.7),
+            ("title", 0.6),
         ],
         (Entity::Cases, "geleerde_les") => &[("lessons learned", 1.0), ("lesson", 0.9)],
         (Entity::Signals, "signaal_id") => &[
-            ("signaalnummer", 1.0), ("signal id", 1.0), ("melding id", 0.9), ("id", 0.8),
+            ("signaalnummer", 1.0),
+            ("signal id", 1.0),
+            ("melding id", 0.9),
+            ("id", 0.8),
         ],
         (Entity::Signals, "gemeld_op") => &[
-            ("gemeld", 1.0), ("melddatum", 1.0), ("datum melding", 1.0), ("reported", 1.0),
-            ("created", 0.9), ("received", 0.9),
+            ("gemeld", 1.0),
+            ("melddatum", 1.0),
+            ("datum melding", 1.0),
+            ("reported", 1.0),
+            ("created", 0.9),
+            ("received", 0.9),
         ],
         (Entity::Signals, "bron") => &[
-            ("source", 1.0), ("herkomst", 0.9), ("kanaal", 0.8), ("channel", 0.8),
+            ("source", 1.0),
+            ("herkomst", 0.9),
+            ("kanaal", 0.8),
+            ("channel", 0.8),
         ],
         (Entity::Signals, "omschrijving") => &[
-            ("description", 1.0), ("samenvatting", 0.9), ("beschrijving", 1.0),
+            ("description", 1.0),
+            ("samenvatting", 0.9),
+            ("beschrijving", 1.0),
         ],
         (Entity::Signals, "casus_ids") => &[("casussen", 0.9), ("case ids", 1.0), ("cases", 0.8)],
         (Entity::Signals, "status") => &[("state", 0.9), ("stand", 0.8)],
         (Entity::Signals, "doorgezet_naar") => &[("forwarded to", 1.0), ("ontvanger", 0.8)],
         (Entity::Signals, "doorgezet_op") => &[("forwarded", 0.9), ("doorgezet", 0.9)],
-        (Entity::Signals, "eigenaar") => &[("owner", 1.0), ("behandelaar", 0.8), ("assigned to", 0.8)],
+        (Entity::Signals, "eigenaar") => {
+            &[("owner", 1.0), ("behandelaar", 0.8), ("assigned to", 0.8)]
+        }
         (Entity::Signals, "reactie_verwacht_op") => &[
-            ("reactie verwacht", 1.0), ("due date", 0.9), ("target date", 0.9), ("deadline", 0.9),
+            ("reactie verwacht", 1.0),
+            ("due date", 0.9),
+            ("target date", 0.9),
+            ("deadline", 0.9),
         ],
         (Entity::Signals, "terugkoppeling") => &[("feedback", 1.0), ("response", 0.8)],
         (Entity::Signals, "terugkoppeling_op") => &[("feedback date", 1.0)],
@@ -218,7 +329,8 @@ impl Profile {
             }
         }
         let filled: usize = counts.values().sum();
-        let date = dates::sniff(counts.keys().copied(), &cfg.invoer.datumformaten);
+        let candidates = dates::candidates(&cfg.invoer.datumformaten, t.from_spreadsheet);
+        let date = dates::sniff(counts.keys().copied(), &candidates);
         let bools = counts
             .iter()
             .filter(|(v, _)| parse_bool(v).is_some())
@@ -242,8 +354,10 @@ impl Profile {
                 .sum::<usize>() as f64
                 / filled as f64
         };
-        let mut values: Vec<(String, usize)> =
-            counts.into_iter().map(|(v, n)| (v.to_string(), n)).collect();
+        let mut values: Vec<(String, usize)> = counts
+            .into_iter()
+            .map(|(v, n)| (v.to_string(), n))
+            .collect();
         values.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         Ok(Profile {
             values,
@@ -439,9 +553,25 @@ pub fn propose(cases: &RawTable, signals: Option<&RawTable>, cfg: &Config) -> Re
     );
     input_section(&mut out, cases);
     let mut taxonomy = Taxonomy::new();
-    section(&mut out, &mut open, &mut taxonomy, &mut matched, cases, Entity::Cases, cfg)?;
+    section(
+        &mut out,
+        &mut open,
+        &mut taxonomy,
+        &mut matched,
+        cases,
+        Entity::Cases,
+        cfg,
+    )?;
     if let Some(s) = signals {
-        section(&mut out, &mut open, &mut taxonomy, &mut matched, s, Entity::Signals, cfg)?;
+        section(
+            &mut out,
+            &mut open,
+            &mut taxonomy,
+            &mut matched,
+            s,
+            Entity::Signals,
+            cfg,
+        )?;
     }
     for (dim, codes) in &taxonomy {
         let _ = writeln!(
@@ -455,7 +585,10 @@ pub fn propose(cases: &RawTable, signals: Option<&RawTable>, cfg: &Config) -> Re
     }
     let _ = writeln!(out, "# ---- Nog te beslissen ----");
     if open.is_empty() {
-        let _ = writeln!(out, "# Niets: draai 'rodedraad check' met deze configuratie.");
+        let _ = writeln!(
+            out,
+            "# Niets: draai 'rodedraad check' met deze configuratie."
+        );
     }
     for o in &open {
         let _ = writeln!(out, "# - {}", o.replace(['\n', '\r'], " "));
@@ -513,7 +646,11 @@ fn section(
         let count = profiles[i].values.len();
         match chosen[i] {
             Some(c) => {
-                let s = cands[i].iter().find(|x| x.1 == c).map(|x| x.0).unwrap_or(0.0);
+                let s = cands[i]
+                    .iter()
+                    .find(|x| x.1 == c)
+                    .map(|x| x.0)
+                    .unwrap_or(0.0);
                 let _ = writeln!(out, "{key} = \"{c}\"   # zeker: {}", pct(s.min(1.0)));
                 matched.push((h.clone(), c.to_string()));
             }
@@ -543,7 +680,11 @@ fn section(
             }
         }
     }
-    for c in entity.spec().iter().filter(|c| c.required && !chosen.contains(&Some(c.name))) {
+    for c in entity
+        .spec()
+        .iter()
+        .filter(|c| c.required && !chosen.contains(&Some(c.name)))
+    {
         let _ = writeln!(out, "# BESLIS: verplichte kolom \"{}\" is niet gevonden; wijs een kop aan of zet een vaste waarde onder [{name}.vast]", c.name);
         open.push(format!(
             "[{name}] verplichte kolom {} ontbreekt: wijs een kop aan of zet een vaste waarde onder [{name}.vast]",
@@ -552,12 +693,87 @@ fn section(
     }
     let _ = writeln!(out);
     date_formats(out, open, t, &profiles, &chosen, entity);
+    composed_theme(out, open, taxonomy, t, &profiles, &chosen, &cands, entity)?;
     for (i, h) in t.headers.iter().enumerate() {
         if let Some(c) = chosen[i] {
             let spec = entity.column(c).expect("canonical");
             code_values(out, open, taxonomy, h, &profiles[i], spec, entity, cfg);
         }
     }
+    Ok(())
+}
+
+/// A theme from two columns: when `thema` comes from one header and another unmatched header
+/// with more distinct values also looks like a theme (SUBJECT and TYPE), propose
+/// `[<section>.samengesteld] thema = [first, second]` as a decision, with the taxonomy of
+/// every combination (codes slugified, labels as written) so that one uncommented line does it.
+#[allow(clippy::too_many_arguments)]
+fn composed_theme(
+    out: &mut String,
+    open: &mut Vec<String>,
+    taxonomy: &mut Taxonomy,
+    t: &RawTable,
+    profiles: &[Profile],
+    chosen: &[Option<&'static str>],
+    cands: &[Candidates],
+    entity: Entity,
+) -> Result<()> {
+    let Some(main) = chosen.iter().position(|c| *c == Some("thema")) else {
+        return Ok(());
+    };
+    let sub = (0..t.headers.len())
+        .filter(|&i| chosen[i].is_none())
+        .filter(|&i| profiles[i].values.len() > profiles[main].values.len())
+        .filter(|&i| {
+            cands[i]
+                .iter()
+                .any(|(s, c)| *c == "thema" && *s >= WORTH_MENTIONING)
+        })
+        .max_by(|&a, &b| {
+            let score = |i: usize| {
+                cands[i]
+                    .iter()
+                    .find(|x| x.1 == "thema")
+                    .map(|x| x.0)
+                    .unwrap_or(0.0)
+            };
+            score(a).total_cmp(&score(b)).then(b.cmp(&a))
+        });
+    let Some(sub) = sub else {
+        return Ok(());
+    };
+    let (a, b) = (&t.headers[main], &t.headers[sub]);
+    let first = t.df.column(a)?.str()?.clone();
+    let second = t.df.column(b)?.str()?.clone();
+    let codes = taxonomy.entry("thema").or_default();
+    for (x, y) in first.iter().zip(second.iter()) {
+        let (x, y) = (x.unwrap_or("").trim(), y.unwrap_or("").trim());
+        let (sx, sy) = (slug(x), slug(y));
+        if !sx.is_empty() {
+            codes.entry(sx.clone()).or_insert_with(|| x.to_string());
+        }
+        if !sx.is_empty() && !sy.is_empty() {
+            codes
+                .entry(format!("{sx}.{sy}"))
+                .or_insert_with(|| y.to_string());
+        } else if !sy.is_empty() {
+            codes.entry(sy).or_insert_with(|| y.to_string());
+        }
+    }
+    let name = entity.dutch();
+    let pair = format!("[{}, {}]", toml_string(a), toml_string(b));
+    let _ = writeln!(
+        out,
+        "[{name}.samengesteld]   # BESLIS: thema uit twee kolommen, hoofdthema {} en subthema {}? Haal dan het # weg; de codes staan al in [taxonomie.thema]
+# thema = {pair}
+",
+        toml_string(a),
+        toml_string(b)
+    );
+    open.push(format!(
+        "[{name}.samengesteld] thema = {pair}: thema uit twee kolommen, of alleen {}?",
+        toml_string(a)
+    ));
     Ok(())
 }
 
@@ -572,7 +788,9 @@ fn date_formats(
 ) {
     let name = entity.dutch();
     let dated: Vec<usize> = (0..t.headers.len())
-        .filter(|&i| chosen[i].is_some_and(|c| entity.column(c).is_some_and(|s| s.kind == Kind::Date)))
+        .filter(|&i| {
+            chosen[i].is_some_and(|c| entity.column(c).is_some_and(|s| s.kind == Kind::Date))
+        })
         .collect();
     if dated.is_empty() {
         return;
@@ -583,7 +801,10 @@ fn date_formats(
         let header = toml_string(&t.headers[i]);
         match &profiles[i].date {
             Ok(Some(s)) => {
-                let example = profiles[i].values.iter().find(|(v, _)| dates::parse_with(v, &s.format).is_some());
+                let example = profiles[i]
+                    .values
+                    .iter()
+                    .find(|(v, _)| dates::parse_with(v, &s.format).is_some());
                 let _ = writeln!(
                     out,
                     "{column} = {}   # {}, gekozen uit {} waarden van {header}{}",
@@ -597,7 +818,9 @@ fn date_formats(
             }
             Ok(None) => {
                 let _ = writeln!(out, "# {column} = \"?\"   # BESLIS: geen waarde van {header} is een datum in een bekende notatie");
-                open.push(format!("[{name}.datumformaat] {column}: geen bekende datumnotatie in {header}"));
+                open.push(format!(
+                    "[{name}.datumformaat] {column}: geen bekende datumnotatie in {header}"
+                ));
             }
             Err(p) => {
                 let (message, _) = dates::problem_text(p, column, &t.headers[i], name);
@@ -619,7 +842,11 @@ fn date_formats(
                 open.push(format!(
                     "[{name}.datumformaat] {column}: kies {} ({})",
                     quoted.join(" of "),
-                    options.iter().map(|f| dates::describe(f)).collect::<Vec<_>>().join(" of ")
+                    options
+                        .iter()
+                        .map(|f| dates::describe(f))
+                        .collect::<Vec<_>>()
+                        .join(" of ")
                 ));
             }
         }
@@ -646,10 +873,19 @@ fn code_values(
     let known = known_codes(cfg, dim);
     let mut values = p.values.clone();
     if matches!(spec.kind, Kind::MultiCode(_)) {
-        let sep = entity.mapping(cfg).meerwaardig.get(spec.name).cloned().unwrap_or("|".into());
+        let sep = entity
+            .mapping(cfg)
+            .meerwaardig
+            .get(spec.name)
+            .cloned()
+            .unwrap_or("|".into());
         let mut parts: BTreeMap<String, usize> = BTreeMap::new();
         for (v, n) in &values {
-            for part in v.split(sep.as_str()).map(str::trim).filter(|x| !x.is_empty()) {
+            for part in v
+                .split(sep.as_str())
+                .map(str::trim)
+                .filter(|x| !x.is_empty())
+            {
                 *parts.entry(part.to_string()).or_default() += n;
             }
         }
@@ -698,10 +934,7 @@ fn code_values(
             }
             None => {
                 undecided += 1;
-                let _ = writeln!(
-                    out,
-                    "# {key} = \"?\"   # {n}×; BESLIS: geen code gevonden"
-                );
+                let _ = writeln!(out, "# {key} = \"?\"   # {n}×; BESLIS: geen code gevonden");
             }
         }
     }
@@ -803,9 +1036,18 @@ mod tests {
         assert!(!t.contains("\"TYPE\" = \"aandrager_type\""), "{t}");
         assert!(t.contains("# \"Source\" = \"?\"   # BESLIS"), "{t}");
         // Values with counts, and the undecided ones left open.
-        assert!(t.contains("# \"Case Closed. Case Resolved.\" = \"?\"   # 1×; BESLIS"), "{t}");
+        assert!(
+            t.contains("# \"Case Closed. Case Resolved.\" = \"?\"   # 1×; BESLIS"),
+            "{t}"
+        );
         assert!(t.contains("# ---- Nog te beslissen ----"), "{t}");
-        assert!(p.open.iter().any(|o| o.contains("aandrager_type ontbreekt")), "{:?}", p.open);
+        assert!(
+            p.open
+                .iter()
+                .any(|o| o.contains("aandrager_type ontbreekt")),
+            "{:?}",
+            p.open
+        );
     }
 
     #[test]
@@ -813,7 +1055,12 @@ mod tests {
         let csv = "nr,kolom b,kolom c\nA,2025-01-02,opgelost\nB,2025-01-03,lopend\nC,2025-01-04,niet_opgelost\n";
         let p = propose_csv(csv);
         assert!(p.toml.contains("\"kolom c\" = \"uitkomst\""), "{}", p.toml);
-        assert!(p.toml.contains("# \"opgelost\" is al de code \"opgelost\"   # 1×"), "{}", p.toml);
+        assert!(
+            p.toml
+                .contains("# \"opgelost\" is al de code \"opgelost\"   # 1×"),
+            "{}",
+            p.toml
+        );
     }
 
     #[test]
@@ -821,11 +1068,17 @@ mod tests {
         let csv = "Zaaknummer,Ontvangen,Onderwerp\nA,01/02/2025,x\nB,03/04/2025,y\n";
         let p = propose_csv(csv);
         assert!(
-            p.toml.contains("# ontvangen_op = \"%d/%m/%Y\"   # BESLIS: kies \"%d/%m/%Y\" of \"%m/%d/%Y\""),
+            p.toml.contains(
+                "# ontvangen_op = \"%d/%m/%Y\"   # BESLIS: kies \"%d/%m/%Y\" of \"%m/%d/%Y\""
+            ),
             "{}",
             p.toml
         );
-        assert!(p.open.iter().any(|o| o.contains("datumformaat")), "{:?}", p.open);
+        assert!(
+            p.open.iter().any(|o| o.contains("datumformaat")),
+            "{:?}",
+            p.open
+        );
     }
 
     #[test]

@@ -183,7 +183,11 @@ pub fn slug(value: &str) -> String {
         }
     }
     let t = out.trim_end_matches('_');
-    t.chars().take(60).collect::<String>().trim_end_matches('_').to_string()
+    t.chars()
+        .take(60)
+        .collect::<String>()
+        .trim_end_matches('_')
+        .to_string()
 }
 
 /// The code of a composed value: the slugs of its parts joined by `.`, empty parts left
@@ -259,7 +263,10 @@ mod tests {
     #[test]
     fn slugs_and_composed_codes() {
         assert_eq!(slug("Pothole Repair"), "pothole_repair");
-        assert_eq!(slug("Cont'd attempts: collect/debt"), "contd_attempts_collect_debt");
+        assert_eq!(
+            slug("Cont'd attempts: collect/debt"),
+            "contd_attempts_collect_debt"
+        );
         assert_eq!(slug("Geëscaleerd!"), "geescaleerd");
         assert_eq!(slug("???"), "");
         let joined = ["Street Lights", "Street Light Outage"].join(PART_SEPARATOR);
@@ -272,13 +279,26 @@ mod tests {
         let mut m = BTreeMap::new();
         m.insert("Case Noted".to_string(), "lopend".to_string());
         m.insert("^Case Closed.*Resolved".to_string(), "opgelost".to_string());
-        m.insert("^Case Closed.*Invalid".to_string(), "ingetrokken".to_string());
+        m.insert(
+            "^Case Closed.*Invalid".to_string(),
+            "ingetrokken".to_string(),
+        );
         m.insert("*".to_string(), "niet_opgelost".to_string());
         let v = ValueMap::new(Some(&m));
         assert_eq!(v.get(" case noted ").unwrap(), Some("lopend"));
-        assert_eq!(v.get("Case Closed. Case Resolved. Fixed").unwrap(), Some("opgelost"));
-        assert_eq!(v.get("Case Closed. Case Invalid.").unwrap(), Some("ingetrokken"));
-        assert_eq!(v.get("case closed. case resolved").unwrap(), None, "patterns are case-sensitive");
+        assert_eq!(
+            v.get("Case Closed. Case Resolved. Fixed").unwrap(),
+            Some("opgelost")
+        );
+        assert_eq!(
+            v.get("Case Closed. Case Invalid.").unwrap(),
+            Some("ingetrokken")
+        );
+        assert_eq!(
+            v.get("case closed. case resolved").unwrap(),
+            None,
+            "patterns are case-sensitive"
+        );
         assert_eq!(v.wildcard(), Some("niet_opgelost"));
         let e = v.get("Case Closed. Invalid, Resolved").unwrap_err();
         assert!(e.contains("twee patronen"), "{e}");

@@ -146,7 +146,12 @@ pub fn map_headers(
         .iter()
         .map(|(k, v)| (norm(k), v.names()))
         .collect();
-    let composed_from: Vec<String> = mapping.samengesteld.values().flatten().map(|h| norm(h)).collect();
+    let composed_from: Vec<String> = mapping
+        .samengesteld
+        .values()
+        .flatten()
+        .map(|h| norm(h))
+        .collect();
     let mut pairs: Vec<(String, String)> = Vec::new();
     let mut warnings = Vec::new();
     for h in &raw.headers {
@@ -237,7 +242,11 @@ impl DateFormat {
         } else {
             "uit de configuratie"
         };
-        format!("{} ({}, {from})", self.format, dates::describe(&self.format))
+        format!(
+            "{} ({}, {from})",
+            self.format,
+            dates::describe(&self.format)
+        )
     }
 }
 
@@ -270,6 +279,7 @@ pub fn column_date_format(
     entity: Entity,
     cfg: &Config,
     path: &std::path::Path,
+    spreadsheet: bool,
 ) -> Result<Option<DateFormat>> {
     let mapping = entity.mapping(cfg);
     if let Some(f) = mapping.datumformaat.get(column) {
@@ -278,7 +288,8 @@ pub fn column_date_format(
             sniffed: false,
         }));
     }
-    match dates::sniff(values.iter().copied(), &cfg.invoer.datumformaten) {
+    let candidates = dates::candidates(&cfg.invoer.datumformaten, spreadsheet);
+    match dates::sniff(values.iter().copied(), &candidates) {
         Ok(s) => Ok(s.map(|s| DateFormat {
             format: s.format,
             sniffed: true,
@@ -337,7 +348,10 @@ fn dictionary(
         };
         keys.push(raw.to_string());
         let (mut s, mut i, mut b, mut e) = (None, None, None, None);
-        if let (Some(m), false) = (mapping_error, matches!(spec.kind, Kind::Code(_) | Kind::MultiCode(_))) {
+        if let (Some(m), false) = (
+            mapping_error,
+            matches!(spec.kind, Kind::Code(_) | Kind::MultiCode(_)),
+        ) {
             e = Some(m);
         } else if mapped.is_empty() {
             // blank after trimming: missing
@@ -345,18 +359,28 @@ fn dictionary(
             match spec.kind {
                 Kind::Id => s = Some(t.to_string()),
                 Kind::Text => s = Some(mapped.to_string()),
-                Kind::Date => match date_format.and_then(|f| dates::parse_with(mapped, &f.format)) {
-                    Some(d) => i = Some(days(d)),
-                    None => e = Some(date_error(t, date_format, section)),
-                },
-                Kind::Bool => match parse_bool(mapped) {
-                    Some(v) => b = Some(v),
-                    None => e = Some(format!("\"{t}\" is geen ja/nee-waarde; verwacht ja, nee, true, false, 1 of 0")),
-                },
+                Kind::Date => {
+                    match date_format.and_then(|f| dates::parse_with(mapped, &f.format)) {
+                        Some(d) => i = Some(days(d)),
+                        None => e = Some(date_error(t, date_format, section)),
+                    }
+                }
+                Kind::Bool => {
+                    match parse_bool(mapped) {
+                        Some(v) => b = Some(v),
+                        None => e = Some(format!(
+                            "\"{t}\" is geen ja/nee-waarde; verwacht ja, nee, true, false, 1 of 0"
+                        )),
+                    }
+                }
                 Kind::Int(lo, hi) => match parse_int(mapped) {
                     Some(v) if (lo..=hi).contains(&v) => i = Some(v as i32),
                     Some(v) => e = Some(format!("{v} ligt buiten het bereik {lo} tot en met {hi}")),
-                    None => e = Some(format!("\"{t}\" is geen geheel getal; verwacht {lo} tot en met {hi}")),
+                    None => {
+                        e = Some(format!(
+                            "\"{t}\" is geen geheel getal; verwacht {lo} tot en met {hi}"
+                        ))
+                    }
                 },
                 Kind::Code(_) => match matcher.as_ref().unwrap().code(t, name, section) {
                     Ok(c) => s = Some(c),
@@ -379,7 +403,11 @@ fn dictionary(
                     }
                 }
                 Kind::MultiText => {
-                    let parts: Vec<&str> = t.split(sep).map(str::trim).filter(|p| !p.is_empty()).collect();
+                    let parts: Vec<&str> = t
+                        .split(sep)
+                        .map(str::trim)
+                        .filter(|p| !p.is_empty())
+                        .collect();
                     if !parts.is_empty() {
                         s = Some(parts.join("|"));
                     }
@@ -433,7 +461,15 @@ fn date_format_of(
         .find(|(_, c)| c == column)
         .map(|(h, _)| h.as_str())
         .unwrap_or(column);
-    column_date_format(&refs, column, header, entity, cfg, &raw.path)
+    column_date_format(
+        &refs,
+        column,
+        header,
+        entity,
+        cfg,
+        &raw.path,
+        raw.from_spreadsheet,
+    )
 }
 
 fn null_of(kind: Kind) -> Expr {
@@ -487,7 +523,12 @@ pub fn validate(
             let cols: Vec<Expr> = parts
                 .iter()
                 .filter_map(|p| find_header(raw, p))
-                .map(|h| col(h.as_str()).fill_null(lit("")).str().strip_chars(lit(NULL)))
+                .map(|h| {
+                    col(h.as_str())
+                        .fill_null(lit(""))
+                        .str()
+                        .strip_chars(lit(NULL))
+                })
                 .collect();
             // All parts empty: the composed value is missing, not an empty code.
             let all_empty = cols
@@ -787,17 +828,23 @@ mod tests {
         let csv = format!("{HEAD}C-1,01/07/2015 12:35:56 PM,wijkteam,toeslagen\nC-2,01/13/2015 08:00:00 AM,wijkteam,toeslagen\n");
         let v = validate_csv(&csv, &Config::default_config()).unwrap();
         assert_eq!(received(&v), ["2015-01-07", "2015-01-13"]);
-        assert!(v.summary.datumformaten["ontvangen_op"].starts_with("%m/%d/%Y (maand/dag/jaar, gekozen"));
+        assert!(v.summary.datumformaten["ontvangen_op"]
+            .starts_with("%m/%d/%Y (maand/dag/jaar, gekozen"));
     }
 
     #[test]
     fn an_ambiguous_column_stops_with_the_config_line_and_the_config_line_settles_it() {
-        let csv = format!("{HEAD}C-1,01/02/2025,wijkteam,toeslagen\nC-2,03/04/2025,wijkteam,toeslagen\n");
+        let csv =
+            format!("{HEAD}C-1,01/02/2025,wijkteam,toeslagen\nC-2,03/04/2025,wijkteam,toeslagen\n");
         let e = validate_csv(&csv, &Config::default_config()).unwrap_err();
         assert_eq!(e.exit_code(), 3);
         let m = e.to_string();
-        assert!(m.contains("[casussen.datumformaat]\nontvangen_op = \"%d/%m/%Y\""), "{m}");
-        let cfg = Config::from_toml_str("[casussen.datumformaat]\nontvangen_op = \"%m/%d/%Y\"\n").unwrap();
+        assert!(
+            m.contains("[casussen.datumformaat]\nontvangen_op = \"%d/%m/%Y\""),
+            "{m}"
+        );
+        let cfg = Config::from_toml_str("[casussen.datumformaat]\nontvangen_op = \"%m/%d/%Y\"\n")
+            .unwrap();
         let v = validate_csv(&csv, &cfg).unwrap();
         assert_eq!(received(&v), ["2025-01-02", "2025-03-04"]);
         assert!(v.summary.datumformaten["ontvangen_op"].ends_with("uit de configuratie)"));
@@ -808,8 +855,21 @@ mod tests {
         let csv = format!("{HEAD}C-1,2025-03-01,wijkteam,toeslagen\nC-2,2025-03-02,wijkteam,toeslagen\nC-3,04-03-2025,wijkteam,toeslagen\n");
         let v = validate_csv(&csv, &Config::default_config()).unwrap();
         assert_eq!(received(&v), ["2025-03-01", "2025-03-02"]);
-        let reason = v.quarantine.column("reden").unwrap().str().unwrap().get(0).unwrap().to_string();
-        assert!(reason.contains("\"04-03-2025\" is geen geldige datum in de notatie van deze kolom, %Y-%m-%d"), "{reason}");
+        let reason = v
+            .quarantine
+            .column("reden")
+            .unwrap()
+            .str()
+            .unwrap()
+            .get(0)
+            .unwrap()
+            .to_string();
+        assert!(
+            reason.contains(
+                "\"04-03-2025\" is geen geldige datum in de notatie van deze kolom, %Y-%m-%d"
+            ),
+            "{reason}"
+        );
     }
 
     #[test]
@@ -843,23 +903,61 @@ thema = ["SUBJECT", "TYPE"]
             5,2025-03-05,Public Works,,Something else\n";
         let v = validate_csv(csv, &cfg).unwrap();
         let col = |n: &str| -> Vec<String> {
-            v.accepted.column(n).unwrap().str().unwrap().iter().map(|x| x.unwrap_or("").to_string()).collect()
+            v.accepted
+                .column(n)
+                .unwrap()
+                .str()
+                .unwrap()
+                .iter()
+                .map(|x| x.unwrap_or("").to_string())
+                .collect()
         };
         assert_eq!(col("casus_id"), ["1", "2"]);
-        assert_eq!(col("thema"), ["street_lights.street_light_outage", "public_works"]);
+        assert_eq!(
+            col("thema"),
+            ["street_lights.street_light_outage", "public_works"]
+        );
         assert_eq!(col("uitkomst"), ["opgelost", "lopend"]);
-        assert_eq!(col("samenvatting")[0], "Case Closed. Case Resolved. Lamp replaced");
-        let reasons: Vec<String> = v.quarantine.column("reden").unwrap().str().unwrap().iter().map(|x| x.unwrap().to_string()).collect();
-        assert!(reasons[0].contains("\"street_lights.graffiti\""), "{reasons:?}");
-        assert!(reasons[1].contains("thema: verplicht veld is leeg"), "{reasons:?}");
+        assert_eq!(
+            col("samenvatting")[0],
+            "Case Closed. Case Resolved. Lamp replaced"
+        );
+        let reasons: Vec<String> = v
+            .quarantine
+            .column("reden")
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .map(|x| x.unwrap().to_string())
+            .collect();
+        assert!(
+            reasons[0].contains("\"street_lights.graffiti\""),
+            "{reasons:?}"
+        );
+        assert!(
+            reasons[1].contains("thema: verplicht veld is leeg"),
+            "{reasons:?}"
+        );
         assert!(reasons[1].contains("twee patronen"), "{reasons:?}");
-        assert!(reasons[2].contains("onbekende waarde \"Something else\""), "{reasons:?}");
-        assert!(v.summary.waarschuwingen.iter().all(|w| !w.contains("SUBJECT")), "{:?}", v.summary.waarschuwingen);
+        assert!(
+            reasons[2].contains("onbekende waarde \"Something else\""),
+            "{reasons:?}"
+        );
+        assert!(
+            v.summary
+                .waarschuwingen
+                .iter()
+                .all(|w| !w.contains("SUBJECT")),
+            "{:?}",
+            v.summary.waarschuwingen
+        );
     }
 
     #[test]
     fn a_column_mixing_orders_is_refused() {
-        let csv = format!("{HEAD}C-1,13/01/2025,wijkteam,toeslagen\nC-2,01/13/2025,wijkteam,toeslagen\n");
+        let csv =
+            format!("{HEAD}C-1,13/01/2025,wijkteam,toeslagen\nC-2,01/13/2025,wijkteam,toeslagen\n");
         let e = validate_csv(&csv, &Config::default_config()).unwrap_err();
         assert!(e.to_string().contains("mengt twee volgordes"), "{e}");
     }
