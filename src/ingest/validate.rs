@@ -365,14 +365,14 @@ fn dictionary(
                         None => e = Some(date_error(t, date_format, section)),
                     }
                 }
-                Kind::Bool => {
-                    match parse_bool(mapped) {
-                        Some(v) => b = Some(v),
-                        None => e = Some(format!(
+                Kind::Bool => match parse_bool(mapped) {
+                    Some(v) => b = Some(v),
+                    None => {
+                        e = Some(format!(
                             "\"{t}\" is geen ja/nee-waarde; verwacht ja, nee, true, false, 1 of 0"
-                        )),
+                        ))
                     }
-                }
+                },
                 Kind::Int(lo, hi) => match parse_int(mapped) {
                     Some(v) if (lo..=hi).contains(&v) => i = Some(v as i32),
                     Some(v) => e = Some(format!("{v} ligt buiten het bereik {lo} tot en met {hi}")),
