@@ -52,18 +52,45 @@ pub struct InputSettings {
 /// How one export maps onto the canonical model.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Mapping {
-    /// Their header -> canonical column.
+    /// Their header -> canonical column, or several (`"STATUS" = ["uitkomst", "samenvatting"]`).
     #[serde(default)]
-    pub kolommen: BTreeMap<String, String>,
-    /// Canonical column -> their value -> canonical code. Key `"*"` catches every other value.
+    pub kolommen: BTreeMap<String, Targets>,
+    /// Canonical column -> their value -> canonical code. Key `"*"` catches every other value;
+    /// a key starting with `^` is a regular expression (`"^Case Closed.*Resolved" = "opgelost"`).
     #[serde(default)]
     pub waarden: BTreeMap<String, BTreeMap<String, String>>,
+    /// Canonical column -> their headers whose values make one code together, as
+    /// `slug(first).slug(second)` (`thema = ["SUBJECT", "TYPE"]`).
+    #[serde(default)]
+    pub samengesteld: BTreeMap<String, Vec<String>>,
     /// Canonical column -> separator of multi-valued cells.
     #[serde(default)]
     pub meerwaardig: BTreeMap<String, String>,
     /// Canonical column -> fixed value for every row (for columns the export lacks).
     #[serde(default)]
     pub vast: BTreeMap<String, String>,
+    /// Canonical date column -> the one format it is read in (chrono notation or "excel").
+    /// Without it, the format is chosen from the values (`ingest::dates`).
+    #[serde(default)]
+    pub datumformaat: BTreeMap<String, String>,
+}
+
+/// The canonical column(s) one header feeds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Targets {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl Targets {
+    /// The canonical columns, in the order written.
+    pub fn names(&self) -> Vec<&str> {
+        match self {
+            Targets::One(s) => vec![s.as_str()],
+            Targets::Many(v) => v.iter().map(String::as_str).collect(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -149,6 +176,8 @@ const OPEN_TABLES: &[&str] = &[
     "waarden",
     "meerwaardig",
     "vast",
+    "datumformaat",
+    "samengesteld",
     "bekende_samenhang",
     "ksm_kolommen",
     "patronen",
@@ -189,8 +218,12 @@ fn unknown_keys(
     Ok(())
 }
 
-/// Whether `f` is a chrono date format that names a year, a month and a day.
+/// Whether `f` is a chrono date format that names a year, a month and a day, or
+/// `"excel"` (serial day numbers).
 fn is_date_format(f: &str) -> bool {
+    if f == "excel" {
+        return true;
+    }
     use chrono::format::{Item, StrftimeItems};
     let items: Vec<Item> = StrftimeItems::new(f).collect();
     if items.iter().any(|i| matches!(i, Item::Error)) {
@@ -273,12 +306,43 @@ impl Config {
             ("casussen", &self.casussen, &canon_cases),
             ("signalen", &self.signalen, &canon_signals),
         ] {
-            for (theirs, ours) in &map.kolommen {
+            for (theirs, targets) in &map.kolommen {
+                for ours in targets.names() {
+                    if !canon.contains(&ours) {
+                        return Err(format!(
+                            "[{section}.kolommen] \"{theirs}\" wijst naar \"{ours}\", maar dat is geen canonieke kolom; kies uit: {}",
+                            canon.join(", ")
+                        ));
+                    }
+                }
+                if targets.names().is_empty() {
+                    return Err(format!(
+                        "[{section}.kolommen] \"{theirs}\" wijst naar een lege lijst; noem minstens één canonieke kolom"
+                    ));
+                }
+            }
+            for (ours, theirs) in &map.samengesteld {
                 if !canon.contains(&ours.as_str()) {
                     return Err(format!(
-                        "[{section}.kolommen] \"{theirs}\" wijst naar \"{ours}\", maar dat is geen canonieke kolom; kies uit: {}",
+                        "[{section}.samengesteld] \"{ours}\" is geen canonieke kolom; kies uit: {}",
                         canon.join(", ")
                     ));
+                }
+                if theirs.len() < 2 {
+                    return Err(format!(
+                        "[{section}.samengesteld] {ours} noemt {} kop(pen); noem er minstens twee, bijvoorbeeld {ours} = [\"SUBJECT\", \"TYPE\"], of gebruik [{section}.kolommen]",
+                        theirs.len()
+                    ));
+                }
+            }
+            for (ours, values) in &map.waarden {
+                for pattern in values.keys().filter(|k| k.starts_with('^')) {
+                    if let Err(e) = regex::Regex::new(pattern) {
+                        return Err(format!(
+                            "[{section}.waarden.{ours}] \"{pattern}\" begint met ^ en is dus een patroon, maar geen geldige reguliere expressie ({})",
+                            e.to_string().lines().last().unwrap_or("").trim()
+                        ));
+                    }
                 }
             }
         }
@@ -330,10 +394,11 @@ impl Config {
         for f in &self.invoer.datumformaten {
             if !is_date_format(f) {
                 return Err(format!(
-                    "[invoer] datumformaten: \"{f}\" is geen datumnotatie; gebruik bijvoorbeeld \"%Y-%m-%d\" of \"%d-%m-%Y\" (jaar %Y, maand %m, dag %d)"
+                    "[invoer] datumformaten: \"{f}\" is geen datumnotatie; gebruik bijvoorbeeld \"%Y-%m-%d\" of \"%d-%m-%Y\" (jaar %Y, maand %m, dag %d) of \"excel\""
                 ));
             }
         }
+        self.check_date_columns()?;
         let d = &self.draden;
         for (key, v, lo_open, hi) in [
             ("fdr_q", d.fdr_q, true, 1.0),
@@ -350,6 +415,31 @@ impl Config {
         }
         if d.min_casussen == 0 || d.min_aandragers == 0 {
             return Err("[draden] min_casussen en min_aandragers moeten minstens 1 zijn".into());
+        }
+        Ok(())
+    }
+
+    /// `[casussen.datumformaat]` and `[signalen.datumformaat]`: a date column and a date format each.
+    fn check_date_columns(&self) -> std::result::Result<(), String> {
+        // Every date column, and only a date column, ends in "_op" (a test in ingest::spec keeps it so).
+        for (section, map, all) in [
+            ("casussen", &self.casussen, crate::model::CASE_COLUMNS),
+            ("signalen", &self.signalen, crate::model::SIGNAL_COLUMNS),
+        ] {
+            let spec: Vec<&str> = all.iter().copied().filter(|c| c.ends_with("_op")).collect();
+            for (column, f) in &map.datumformaat {
+                if !spec.contains(&column.as_str()) {
+                    return Err(format!(
+                        "[{section}.datumformaat] \"{column}\" is geen datumkolom; kies uit: {}",
+                        spec.join(", ")
+                    ));
+                }
+                if !is_date_format(f) {
+                    return Err(format!(
+                        "[{section}.datumformaat] {column} = \"{f}\" is geen datumnotatie; gebruik bijvoorbeeld \"%d-%m-%Y\" (dag-maand-jaar), \"%m/%d/%Y\" (maand/dag/jaar) of \"excel\""
+                    ));
+                }
+            }
         }
         Ok(())
     }
@@ -408,7 +498,7 @@ mod tests {
             "[casussen.kolommen]\n\"Nummer\" = \"casus_id\"\n[taxonomie.thema]\n\"x.y\" = \"Iets\"\n",
         )
         .unwrap();
-        assert_eq!(c.casussen.kolommen["Nummer"], "casus_id");
+        assert_eq!(c.casussen.kolommen["Nummer"].names(), ["casus_id"]);
         assert_eq!(c.label("thema", "x.y"), "Iets");
         assert_eq!(c.label("thema", "toeslagen"), "Toeslagen");
     }
@@ -420,6 +510,43 @@ mod tests {
         let m = e.to_string();
         assert!(m.contains("geen canonieke kolom"), "{m}");
         assert_eq!(e.exit_code(), 4);
+    }
+
+    #[test]
+    fn mapping_forms_are_checked() {
+        let c = Config::from_toml_str(
+            "[casussen.kolommen]\n\"STATUS\" = [\"uitkomst\", \"samenvatting\"]\n[casussen.samengesteld]\nthema = [\"SUBJECT\", \"TYPE\"]\n[casussen.waarden.uitkomst]\n\"^Case Closed.*Resolved\" = \"opgelost\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            c.casussen.kolommen["STATUS"].names(),
+            ["uitkomst", "samenvatting"]
+        );
+        for (bad, says) in [
+            (
+                "[casussen.kolommen]\n\"S\" = [\"uitkomst\", \"nee\"]\n",
+                "geen canonieke kolom",
+            ),
+            (
+                "[casussen.samengesteld]\nthema = [\"SUBJECT\"]\n",
+                "minstens twee",
+            ),
+            (
+                "[casussen.waarden.uitkomst]\n\"^(open\" = \"lopend\"\n",
+                "geen geldige reguliere expressie",
+            ),
+            (
+                "[casussen.datumformaat]\nthema = \"%d-%m-%Y\"\n",
+                "geen datumkolom",
+            ),
+            (
+                "[casussen.datumformaat]\nontvangen_op = \"%d\"\n",
+                "geen datumnotatie",
+            ),
+        ] {
+            let e = Config::from_toml_str(bad).unwrap_err().to_string();
+            assert!(e.contains(says), "{bad}: {e}");
+        }
     }
 
     #[test]

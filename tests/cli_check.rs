@@ -62,7 +62,7 @@ fn wrong_and_impossible_dates_are_quarantined_with_reasons() {
             s["geaccepteerd"].as_u64(),
             s["in_quarantaine"].as_u64()
         ),
-        (Some(7), Some(2), Some(5))
+        (Some(7), Some(1), Some(6))
     );
     let q = quarantine(&out);
     let by_id = |id: &str| {
@@ -81,6 +81,8 @@ fn wrong_and_impossible_dates_are_quarantined_with_reasons() {
     assert!(by_id("C-5")[3].contains("triage_op: ligt vóór ontvangen_op"));
     assert!(by_id("C-6")[3].contains("na de exportdatum"));
     assert!(by_id("C-8")[3].contains("geen einduitkomst"));
+    // One notation per column: the column is ISO, so a Dutch date in it is not guessed.
+    assert!(by_id("C-7")[3].contains("notatie van deze kolom, %Y-%m-%d"));
     assert_eq!(&by_id("C-8")[2], "afgerond_op");
     // original values untouched
     assert_eq!(&by_id("C-4")[5], "31-02-2025");

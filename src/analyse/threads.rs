@@ -836,10 +836,17 @@ pub fn explain(d: &Thread, cfg: &Config, fmt: &dyn Fn(Figure) -> String) -> Stri
     describe_one(d, cfg, fmt).1
 }
 
+/// A label inside a sentence: "Terugvordering van toeslagen" -> "terugvordering van toeslagen".
+/// A label in title case or with a name in it keeps its case ("Pothole Repair", "Dienst
+/// Toeslagen"), so a label from a foreign export never reads "pothole Repair".
 fn lower_first(s: &str) -> String {
     let mut c = s.chars();
+    let capital_later = s
+        .split_whitespace()
+        .skip(1)
+        .any(|w| w.chars().next().is_some_and(char::is_uppercase));
     match c.next() {
-        Some(f) if s.chars().nth(1).is_some_and(|x| x.is_lowercase()) => {
+        Some(f) if !capital_later && s.chars().nth(1).is_some_and(|x| x.is_lowercase()) => {
             f.to_lowercase().collect::<String>() + c.as_str()
         }
         _ => s.to_string(),
@@ -1019,4 +1026,20 @@ pub fn write_csv(draden: &[Thread], path: &Path) -> Result<()> {
         })
         .collect();
     crate::output::write_csv(path, &header, &rows)
+}
+
+#[cfg(test)]
+mod label_case {
+    use super::lower_first;
+
+    #[test]
+    fn labels_keep_the_case_of_their_source() {
+        assert_eq!(
+            lower_first("Terugvordering van toeslagen"),
+            "terugvordering van toeslagen"
+        );
+        assert_eq!(lower_first("Pothole Repair"), "Pothole Repair");
+        assert_eq!(lower_first("Dienst Toeslagen"), "Dienst Toeslagen");
+        assert_eq!(lower_first("IBTD"), "IBTD");
+    }
 }

@@ -13,6 +13,8 @@
 //! println!("{} casussen geaccepteerd", ds.cases.height());
 //! ```
 
+pub mod dates;
+pub mod init;
 pub mod read;
 pub mod spec;
 pub mod validate;
@@ -113,6 +115,11 @@ impl Dataset {
                 crate::nl::int(s.geaccepteerd as i64),
                 crate::nl::int(s.in_quarantaine as i64)
             ));
+            out.extend(
+                s.datumformaten
+                    .iter()
+                    .map(|(c, f)| format!("  datums in {c}: {f}")),
+            );
             out.extend(s.waarschuwingen.iter().map(|w| format!("  let op: {w}")));
         }
         out

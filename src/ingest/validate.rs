@@ -17,8 +17,9 @@
 //! assert_eq!(v.summary.gelezen, v.summary.geaccepteerd + v.summary.in_quarantaine);
 //! ```
 
+use super::dates;
 use super::read::{RawTable, EXTRA, FIELDS, ROW};
-use super::spec::{known_codes, ColumnSpec, Entity, Kind};
+use super::spec::{compose, known_codes, ColumnSpec, Entity, Kind, ValueMap, PART_SEPARATOR};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::util::normalize::{nearest, norm};
@@ -53,36 +54,14 @@ pub struct InputSummary {
     pub geaccepteerd: usize,
     pub in_quarantaine: usize,
     pub waarschuwingen: Vec<String>,
+    /// Canonical date column -> the one format it was read in, and where that came from.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub datumformaten: BTreeMap<String, String>,
 }
 
 /// Days since 1970-01-01 (polars' Date representation).
 pub fn days(d: NaiveDate) -> i32 {
     (d - NaiveDate::from_ymd_opt(1970, 1, 1).unwrap()).num_days() as i32
-}
-
-/// Parses one date cell with the configured formats (and Excel serials for spreadsheets).
-pub fn parse_date(s: &str, formats: &[String], spreadsheet: bool) -> Option<NaiveDate> {
-    let s = s.trim();
-    for f in formats {
-        if let Ok(d) = NaiveDate::parse_from_str(s, f) {
-            return Some(d);
-        }
-    }
-    // "2025-03-01 00:00:00" or "2025-03-01T00:00:00": take the date part.
-    if s.len() > 10 && (s.as_bytes()[10] == b' ' || s.as_bytes()[10] == b'T') {
-        if let Some(d) = parse_date(&s[..10], formats, false) {
-            return Some(d);
-        }
-    }
-    if spreadsheet {
-        if let Ok(n) = s.parse::<f64>() {
-            if (1.0..=2_958_465.0).contains(&n) {
-                let base = NaiveDate::from_ymd_opt(1899, 12, 30).unwrap();
-                return base.checked_add_days(chrono::Days::new(n.floor() as u64));
-            }
-        }
-    }
-    None
 }
 
 /// Parses a yes/no cell.
@@ -105,27 +84,15 @@ pub fn parse_int(s: &str) -> Option<i64> {
 
 /// Maps a raw code through the value mapping onto a known code.
 pub struct CodeMatcher {
-    mapped: BTreeMap<String, String>,
+    map: ValueMap,
     known: BTreeMap<String, String>,
-    wildcard: Option<String>,
 }
 
 impl CodeMatcher {
     pub fn new(mapping: Option<&BTreeMap<String, String>>, known: &[String]) -> CodeMatcher {
-        let mut mapped = BTreeMap::new();
-        let mut wildcard = None;
-        for (k, v) in mapping.into_iter().flatten() {
-            if k == "*" {
-                wildcard = Some(v.clone());
-            } else {
-                mapped.insert(norm(k), v.clone());
-            }
-        }
-        let known = known.iter().map(|k| (norm(k), k.clone())).collect();
         CodeMatcher {
-            mapped,
-            known,
-            wildcard,
+            map: ValueMap::new(mapping),
+            known: known.iter().map(|k| (norm(k), k.clone())).collect(),
         }
     }
 
@@ -136,13 +103,11 @@ impl CodeMatcher {
         column: &str,
         section: &str,
     ) -> std::result::Result<String, String> {
-        let n = norm(raw);
-        let target = self
-            .mapped
-            .get(&n)
-            .cloned()
-            .or_else(|| self.known.get(&n).cloned());
-        match target.or_else(|| self.wildcard.clone()) {
+        let target = match self.map.get(raw)? {
+            Some(t) => Some(t.to_string()),
+            None => self.known.get(&norm(raw)).cloned(),
+        };
+        match target.or_else(|| self.map.wildcard().map(str::to_string)) {
             Some(t) if self.known.is_empty() || self.known.contains_key(&norm(&t)) => {
                 Ok(self.known.get(&norm(&t)).cloned().unwrap_or(t))
             }
@@ -161,6 +126,11 @@ impl CodeMatcher {
     }
 }
 
+/// The file's header that `name` (from the configuration) means, compared after normalising.
+fn find_header<'a>(raw: &'a RawTable, name: &str) -> Option<&'a String> {
+    raw.headers.iter().find(|h| norm(h) == norm(name))
+}
+
 /// (their header, canonical column) pairs.
 pub type HeaderMap = Vec<(String, String)>;
 
@@ -171,33 +141,72 @@ pub fn map_headers(
     cfg: &Config,
 ) -> Result<(HeaderMap, Vec<String>)> {
     let mapping = entity.mapping(cfg);
-    let by_norm: BTreeMap<String, &String> =
-        mapping.kolommen.iter().map(|(k, v)| (norm(k), v)).collect();
+    let by_norm: BTreeMap<String, Vec<&str>> = mapping
+        .kolommen
+        .iter()
+        .map(|(k, v)| (norm(k), v.names()))
+        .collect();
+    let composed_from: Vec<String> = mapping
+        .samengesteld
+        .values()
+        .flatten()
+        .map(|h| norm(h))
+        .collect();
     let mut pairs: Vec<(String, String)> = Vec::new();
     let mut warnings = Vec::new();
     for h in &raw.headers {
-        let canon = by_norm.get(&norm(h)).map(|s| s.to_string()).or_else(|| {
-            entity
+        let canon: Vec<String> = match by_norm.get(&norm(h)) {
+            Some(v) => v.iter().map(|s| s.to_string()).collect(),
+            None => entity
                 .spec()
                 .iter()
                 .find(|c| c.name == norm(h))
-                .map(|c| c.name.to_string())
-        });
-        match canon {
-            Some(c) if pairs.iter().any(|(_, p)| *p == c) => warnings.push(format!(
-                "kolom \"{h}\" wordt niet gebruikt: \"{c}\" komt al uit een eerdere kolom"
-            )),
-            Some(c) => pairs.push((h.clone(), c)),
-            None => warnings.push(format!(
+                .map(|c| vec![c.name.to_string()])
+                .unwrap_or_default(),
+        };
+        if canon.is_empty() && !composed_from.contains(&norm(h)) {
+            warnings.push(format!(
                 "kolom \"{h}\" wordt niet gebruikt (geen canonieke kolom en niet gemapt)"
-            )),
+            ));
+        }
+        for c in canon {
+            if pairs.iter().any(|(_, p)| *p == c) || mapping.samengesteld.contains_key(&c) {
+                warnings.push(format!(
+                    "kolom \"{h}\" wordt niet gebruikt voor {c}: \"{c}\" komt al uit een andere kolom"
+                ));
+            } else {
+                pairs.push((h.clone(), c));
+            }
+        }
+    }
+    for (c, parts) in &mapping.samengesteld {
+        let absent: Vec<&str> = parts
+            .iter()
+            .filter(|p| find_header(raw, p).is_none())
+            .map(String::as_str)
+            .collect();
+        if !absent.is_empty() {
+            return Err(Error::Input {
+                path: raw.path.clone(),
+                message: format!(
+                    "[{}.samengesteld] {c} noemt kop(pen) die niet in het bestand staan: {} (gevonden koppen: {})",
+                    entity.dutch(),
+                    absent.join(", "),
+                    raw.headers.join(", ")
+                ),
+                advice: "Corrigeer de namen in rodedraad.toml.".into(),
+            });
         }
     }
     let missing: Vec<&str> = entity
         .spec()
         .iter()
         .filter(|c| c.required)
-        .filter(|c| !pairs.iter().any(|(_, p)| p == c.name) && !mapping.vast.contains_key(c.name))
+        .filter(|c| {
+            !pairs.iter().any(|(_, p)| p == c.name)
+                && !mapping.vast.contains_key(c.name)
+                && !mapping.samengesteld.contains_key(c.name)
+        })
         .map(|c| c.name)
         .collect();
     if !missing.is_empty() {
@@ -217,13 +226,92 @@ pub fn map_headers(
     Ok((pairs, warnings))
 }
 
+/// The one format a date column is read in, and where it came from.
+#[derive(Debug, Clone)]
+pub struct DateFormat {
+    pub format: String,
+    /// Chosen from the values (else set in `[<section>.datumformaat]`).
+    pub sniffed: bool,
+}
+
+impl DateFormat {
+    /// For `controle.json` and the check output: `"%m/%d/%Y (maand/dag/jaar, gekozen uit de waarden)"`.
+    pub fn summary(&self) -> String {
+        let from = if self.sniffed {
+            "gekozen uit de waarden"
+        } else {
+            "uit de configuratie"
+        };
+        format!(
+            "{} ({}, {from})",
+            self.format,
+            dates::describe(&self.format)
+        )
+    }
+}
+
+/// The Dutch reason for a date cell that is not a date in the column's format.
+fn date_error(t: &str, format: Option<&DateFormat>, section: &str) -> String {
+    match format {
+        Some(f) if f.sniffed => format!(
+            "\"{t}\" is geen geldige datum in de notatie van deze kolom, {} ({}), die uit de andere waarden is afgeleid; een kolom wordt in één notatie gelezen, corrigeer de cel",
+            f.format,
+            dates::describe(&f.format)
+        ),
+        Some(f) => format!(
+            "\"{t}\" is geen geldige datum in de notatie {} ({}) uit [{section}.datumformaat]; corrigeer de cel of de notatie",
+            f.format,
+            dates::describe(&f.format)
+        ),
+        None => format!(
+            "\"{t}\" is geen geldige datum, en geen waarde in deze kolom is dat; verwacht een datum als 2025-03-01 of 01-03-2025 (notaties in [invoer] datumformaten)"
+        ),
+    }
+}
+
+/// Chooses the format of one date column: `[<section>.datumformaat]` when set, else
+/// from the distinct values (after value mapping). A column whose format cannot be
+/// chosen (two orders fit, or it mixes them) is an input error: no value is guessed.
+pub fn column_date_format(
+    values: &[&str],
+    column: &str,
+    header: &str,
+    entity: Entity,
+    cfg: &Config,
+    path: &std::path::Path,
+    spreadsheet: bool,
+) -> Result<Option<DateFormat>> {
+    let mapping = entity.mapping(cfg);
+    if let Some(f) = mapping.datumformaat.get(column) {
+        return Ok(Some(DateFormat {
+            format: f.clone(),
+            sniffed: false,
+        }));
+    }
+    let candidates = dates::candidates(&cfg.invoer.datumformaten, spreadsheet);
+    match dates::sniff(values.iter().copied(), &candidates) {
+        Ok(s) => Ok(s.map(|s| DateFormat {
+            format: s.format,
+            sniffed: true,
+        })),
+        Err(p) => {
+            let (message, advice) = dates::problem_text(&p, column, header, entity.dutch());
+            Err(Error::Input {
+                path: path.to_path_buf(),
+                message,
+                advice,
+            })
+        }
+    }
+}
+
 /// A dictionary frame for one column: raw value -> typed value and error.
 fn dictionary(
     raw_values: &Series,
     spec: &ColumnSpec,
     entity: Entity,
     cfg: &Config,
-    spreadsheet: bool,
+    date_format: Option<&DateFormat>,
 ) -> Result<DataFrame> {
     let section = entity.dutch();
     let mapping = entity.mapping(cfg);
@@ -247,40 +335,52 @@ fn dictionary(
         .get(name)
         .map(String::as_str)
         .unwrap_or("|");
+    let values = ValueMap::new(value_map);
+    let composed = mapping.samengesteld.contains_key(name);
     for raw in uniq.iter().flatten() {
-        let t = raw.trim();
+        // A composed column's parts become one code: "Street Lights" + "Outage" -> "street_lights.outage".
+        let own = composed.then(|| compose(raw));
+        let t = own.as_deref().unwrap_or(raw).trim();
         // A value mapping applies to every kind (e.g. "J" -> "ja" for booleans).
-        let mapped = value_map
-            .and_then(|m| {
-                m.iter()
-                    .find(|(k, _)| norm(k) == norm(t))
-                    .map(|(_, v)| v.as_str())
-            })
-            .unwrap_or(t);
+        let (mapped, mapping_error) = match values.get(t) {
+            Ok(v) => (v.unwrap_or(t), None),
+            Err(m) => (t, Some(m)),
+        };
         keys.push(raw.to_string());
         let (mut s, mut i, mut b, mut e) = (None, None, None, None);
-        if mapped.is_empty() {
+        if let (Some(m), false) = (
+            mapping_error,
+            matches!(spec.kind, Kind::Code(_) | Kind::MultiCode(_)),
+        ) {
+            e = Some(m);
+        } else if mapped.is_empty() {
             // blank after trimming: missing
         } else {
             match spec.kind {
                 Kind::Id => s = Some(t.to_string()),
                 Kind::Text => s = Some(mapped.to_string()),
-                Kind::Date => match parse_date(mapped, &cfg.invoer.datumformaten, spreadsheet) {
-                    Some(d) => i = Some(days(d)),
-                    None => {
-                        e = Some(format!(
-                            "\"{t}\" is geen geldige datum; verwacht een datum als 2025-03-01 of 01-03-2025 (formaten in [invoer] datumformaten)"
-                        ))
+                Kind::Date => {
+                    match date_format.and_then(|f| dates::parse_with(mapped, &f.format)) {
+                        Some(d) => i = Some(days(d)),
+                        None => e = Some(date_error(t, date_format, section)),
                     }
-                },
+                }
                 Kind::Bool => match parse_bool(mapped) {
                     Some(v) => b = Some(v),
-                    None => e = Some(format!("\"{t}\" is geen ja/nee-waarde; verwacht ja, nee, true, false, 1 of 0")),
+                    None => {
+                        e = Some(format!(
+                            "\"{t}\" is geen ja/nee-waarde; verwacht ja, nee, true, false, 1 of 0"
+                        ))
+                    }
                 },
                 Kind::Int(lo, hi) => match parse_int(mapped) {
                     Some(v) if (lo..=hi).contains(&v) => i = Some(v as i32),
                     Some(v) => e = Some(format!("{v} ligt buiten het bereik {lo} tot en met {hi}")),
-                    None => e = Some(format!("\"{t}\" is geen geheel getal; verwacht {lo} tot en met {hi}")),
+                    None => {
+                        e = Some(format!(
+                            "\"{t}\" is geen geheel getal; verwacht {lo} tot en met {hi}"
+                        ))
+                    }
                 },
                 Kind::Code(_) => match matcher.as_ref().unwrap().code(t, name, section) {
                     Ok(c) => s = Some(c),
@@ -303,7 +403,11 @@ fn dictionary(
                     }
                 }
                 Kind::MultiText => {
-                    let parts: Vec<&str> = t.split(sep).map(str::trim).filter(|p| !p.is_empty()).collect();
+                    let parts: Vec<&str> = t
+                        .split(sep)
+                        .map(str::trim)
+                        .filter(|p| !p.is_empty())
+                        .collect();
                     if !parts.is_empty() {
                         s = Some(parts.join("|"));
                     }
@@ -329,6 +433,43 @@ fn dictionary(
             Column::new(format!("{name}__e").into(), errs),
         ],
     )?)
+}
+
+/// The format of a date column from its distinct raw values (value mapping applied first).
+fn date_format_of(
+    values: &Series,
+    column: &str,
+    pairs: &HeaderMap,
+    entity: Entity,
+    cfg: &Config,
+    raw: &RawTable,
+) -> Result<Option<DateFormat>> {
+    let uniq = values.unique()?;
+    let values = ValueMap::new(entity.mapping(cfg).waarden.get(column));
+    let mapped: Vec<String> = uniq
+        .str()?
+        .iter()
+        .flatten()
+        .map(|v| match values.get(v) {
+            Ok(Some(t)) => t.to_string(),
+            _ => v.to_string(),
+        })
+        .collect();
+    let refs: Vec<&str> = mapped.iter().map(String::as_str).collect();
+    let header = pairs
+        .iter()
+        .find(|(_, c)| c == column)
+        .map(|(h, _)| h.as_str())
+        .unwrap_or(column);
+    column_date_format(
+        &refs,
+        column,
+        header,
+        entity,
+        cfg,
+        &raw.path,
+        raw.from_spreadsheet,
+    )
 }
 
 fn null_of(kind: Kind) -> Expr {
@@ -422,6 +563,26 @@ pub fn validate(
     for spec in entity.spec() {
         let e = if let Some(v) = mapping.vast.get(spec.name) {
             lit(v.clone())
+        } else if let Some(parts) = mapping.samengesteld.get(spec.name) {
+            let cols: Vec<Expr> = parts
+                .iter()
+                .filter_map(|p| find_header(raw, p))
+                .map(|h| {
+                    col(h.as_str())
+                        .fill_null(lit(""))
+                        .str()
+                        .strip_chars(lit(NULL))
+                })
+                .collect();
+            // All parts empty: the composed value is missing, not an empty code.
+            let all_empty = cols
+                .iter()
+                .map(|c| c.clone().eq(lit("")))
+                .reduce(|a, b| a.and(b))
+                .unwrap_or(lit(true));
+            when(all_empty)
+                .then(lit(NULL).cast(DataType::String))
+                .otherwise(concat_str(cols, PART_SEPARATOR, false))
         } else if let Some((theirs, _)) = pairs.iter().find(|(_, c)| c == spec.name) {
             col(theirs.as_str())
         } else {
@@ -433,6 +594,7 @@ pub fn validate(
 
     // 2. Join each typed column's dictionary.
     let mut lf = canon_text.clone().lazy();
+    let mut date_formats = BTreeMap::new();
     let mut rules: Vec<Rule> = Vec::new();
     for spec in entity.spec() {
         // Free text and ids need no dictionary (a million distinct summaries would make a
@@ -452,13 +614,17 @@ pub fn validate(
             ]);
             continue;
         }
-        let dict = dictionary(
-            canon_text.column(spec.name)?.as_materialized_series(),
-            spec,
-            entity,
-            cfg,
-            raw.from_spreadsheet,
-        )?;
+        let values = canon_text.column(spec.name)?.as_materialized_series();
+        let date_format = if spec.kind == Kind::Date {
+            let f = date_format_of(values, spec.name, &pairs, entity, cfg, raw)?;
+            if let Some(f) = &f {
+                date_formats.insert(spec.name.to_string(), f.summary());
+            }
+            f
+        } else {
+            None
+        };
+        let dict = dictionary(values, spec, entity, cfg, date_format.as_ref())?;
         let key = format!("{}__k", spec.name);
         lf = lf.join(
             dict.lazy(),
@@ -663,6 +829,7 @@ pub fn validate(
         geaccepteerd: accepted.height(),
         in_quarantaine: quarantine.height(),
         waarschuwingen: warnings,
+        datumformaten: date_formats,
     };
     debug_assert_eq!(
         summary.gelezen,
@@ -679,18 +846,165 @@ pub fn validate(
 mod tests {
     use super::*;
 
+    fn validate_csv(csv: &str, cfg: &Config) -> Result<Validated> {
+        let raw = super::super::read::read_csv_bytes(
+            csv.as_bytes(),
+            "auto",
+            "auto",
+            std::path::Path::new("t.csv"),
+        )?;
+        let today = NaiveDate::from_ymd_opt(2026, 10, 31).unwrap();
+        validate(&raw, Entity::Cases, cfg, today)
+    }
+
+    const HEAD: &str = "casus_id,ontvangen_op,aandrager_type,thema\n";
+
+    fn received(v: &Validated) -> Vec<String> {
+        let c = v.accepted.column("ontvangen_op").unwrap();
+        c.date()
+            .unwrap()
+            .as_date_iter()
+            .map(|d| d.map(|d| d.to_string()).unwrap_or_default())
+            .collect()
+    }
+
     #[test]
-    fn dates_in_every_accepted_form() {
-        let f = Config::default_config().invoer.datumformaten;
-        let d = NaiveDate::from_ymd_opt(2025, 3, 1).unwrap();
-        assert_eq!(parse_date("2025-03-01", &f, false), Some(d));
-        assert_eq!(parse_date("01-03-2025", &f, false), Some(d));
-        assert_eq!(parse_date("1-3-2025", &f, false), Some(d));
-        assert_eq!(parse_date("2025-03-01 00:00:00", &f, false), Some(d));
-        assert_eq!(parse_date("31-02-2025", &f, false), None);
-        assert_eq!(parse_date("45717", &f, true), Some(d));
-        assert_eq!(parse_date("45717", &f, false), None);
-        assert_eq!(parse_date("gisteren", &f, false), None);
+    fn a_us_column_is_read_month_first_as_a_whole() {
+        let csv = format!("{HEAD}C-1,01/07/2015 12:35:56 PM,wijkteam,toeslagen\nC-2,01/13/2015 08:00:00 AM,wijkteam,toeslagen\n");
+        let v = validate_csv(&csv, &Config::default_config()).unwrap();
+        assert_eq!(received(&v), ["2015-01-07", "2015-01-13"]);
+        assert!(v.summary.datumformaten["ontvangen_op"]
+            .starts_with("%m/%d/%Y (maand/dag/jaar, gekozen"));
+    }
+
+    #[test]
+    fn an_ambiguous_column_stops_with_the_config_line_and_the_config_line_settles_it() {
+        let csv =
+            format!("{HEAD}C-1,01/02/2025,wijkteam,toeslagen\nC-2,03/04/2025,wijkteam,toeslagen\n");
+        let e = validate_csv(&csv, &Config::default_config()).unwrap_err();
+        assert_eq!(e.exit_code(), 3);
+        let m = e.to_string();
+        assert!(
+            m.contains("[casussen.datumformaat]\nontvangen_op = \"%d/%m/%Y\""),
+            "{m}"
+        );
+        let cfg = Config::from_toml_str("[casussen.datumformaat]\nontvangen_op = \"%m/%d/%Y\"\n")
+            .unwrap();
+        let v = validate_csv(&csv, &cfg).unwrap();
+        assert_eq!(received(&v), ["2025-01-02", "2025-03-04"]);
+        assert!(v.summary.datumformaten["ontvangen_op"].ends_with("uit de configuratie)"));
+    }
+
+    #[test]
+    fn a_value_in_another_notation_is_quarantined_not_guessed() {
+        let csv = format!("{HEAD}C-1,2025-03-01,wijkteam,toeslagen\nC-2,2025-03-02,wijkteam,toeslagen\nC-3,04-03-2025,wijkteam,toeslagen\n");
+        let v = validate_csv(&csv, &Config::default_config()).unwrap();
+        assert_eq!(received(&v), ["2025-03-01", "2025-03-02"]);
+        let reason = v
+            .quarantine
+            .column("reden")
+            .unwrap()
+            .str()
+            .unwrap()
+            .get(0)
+            .unwrap()
+            .to_string();
+        assert!(
+            reason.contains(
+                "\"04-03-2025\" is geen geldige datum in de notatie van deze kolom, %Y-%m-%d"
+            ),
+            "{reason}"
+        );
+    }
+
+    #[test]
+    fn patterns_one_column_into_two_fields_and_a_theme_from_two_columns() {
+        let cfg = Config::from_toml_str(
+            r#"
+[casussen.kolommen]
+"CASE_ENQUIRY_ID" = "casus_id"
+"OPEN_DT" = "ontvangen_op"
+"CLOSURE_REASON" = ["uitkomst", "samenvatting"]
+[casussen.vast]
+aandrager_type = "wijkteam"
+[casussen.samengesteld]
+thema = ["SUBJECT", "TYPE"]
+[casussen.waarden.uitkomst]
+"^Case Closed.*Resolved" = "opgelost"
+"^Case Closed.*Invalid" = "ingetrokken"
+"Case Noted" = "lopend"
+[taxonomie.thema]
+"street_lights" = "Street Lights"
+"street_lights.street_light_outage" = "Street Light Outage"
+"public_works" = "Public Works"
+"#,
+        )
+        .unwrap();
+        let csv = "CASE_ENQUIRY_ID,OPEN_DT,SUBJECT,TYPE,CLOSURE_REASON\n\
+            1,2025-03-01,Street Lights,Street Light Outage,Case Closed. Case Resolved. Lamp replaced\n\
+            2,2025-03-02,Public Works,,Case Noted\n\
+            3,2025-03-03,Street Lights,Graffiti,Case Closed. Case Invalid.\n\
+            4,2025-03-04,,,Case Closed. Case Invalid. Resolved\n\
+            5,2025-03-05,Public Works,,Something else\n";
+        let v = validate_csv(csv, &cfg).unwrap();
+        let col = |n: &str| -> Vec<String> {
+            v.accepted
+                .column(n)
+                .unwrap()
+                .str()
+                .unwrap()
+                .iter()
+                .map(|x| x.unwrap_or("").to_string())
+                .collect()
+        };
+        assert_eq!(col("casus_id"), ["1", "2"]);
+        assert_eq!(
+            col("thema"),
+            ["street_lights.street_light_outage", "public_works"]
+        );
+        assert_eq!(col("uitkomst"), ["opgelost", "lopend"]);
+        assert_eq!(
+            col("samenvatting")[0],
+            "Case Closed. Case Resolved. Lamp replaced"
+        );
+        let reasons: Vec<String> = v
+            .quarantine
+            .column("reden")
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .map(|x| x.unwrap().to_string())
+            .collect();
+        assert!(
+            reasons[0].contains("\"street_lights.graffiti\""),
+            "{reasons:?}"
+        );
+        assert!(
+            reasons[1].contains("thema: verplicht veld is leeg"),
+            "{reasons:?}"
+        );
+        assert!(reasons[1].contains("twee patronen"), "{reasons:?}");
+        assert!(
+            reasons[2].contains("onbekende waarde \"Something else\""),
+            "{reasons:?}"
+        );
+        assert!(
+            v.summary
+                .waarschuwingen
+                .iter()
+                .all(|w| !w.contains("SUBJECT")),
+            "{:?}",
+            v.summary.waarschuwingen
+        );
+    }
+
+    #[test]
+    fn a_column_mixing_orders_is_refused() {
+        let csv =
+            format!("{HEAD}C-1,13/01/2025,wijkteam,toeslagen\nC-2,01/13/2025,wijkteam,toeslagen\n");
+        let e = validate_csv(&csv, &Config::default_config()).unwrap_err();
+        assert!(e.to_string().contains("mengt twee volgordes"), "{e}");
     }
 
     #[test]
