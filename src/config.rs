@@ -241,7 +241,12 @@ fn dutch_value_error(msg: &str) -> String {
     let mut lines = msg.trim().lines();
     let first = lines.next().unwrap_or("").trim();
     let place = lines
-        .find_map(|l| l.trim().strip_prefix("in `")?.strip_suffix('`').map(str::to_string))
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("in `")?
+                .strip_suffix('`')
+                .map(str::to_string)
+        })
         .map(|p| match p.rsplit_once('.') {
             Some((section, key)) => format!("[{section}] {key}"),
             None => p,
@@ -572,14 +577,26 @@ mod tests {
     #[test]
     fn every_strict_check_gives_exit_4() {
         for (src, want) in [
-            ("min_cell = 3\n", "bedoelt u \"min_cel\" in de sectie [bescherming]"),
+            (
+                "min_cell = 3\n",
+                "bedoelt u \"min_cel\" in de sectie [bescherming]",
+            ),
             ("[bescherming]\nmin_cell = 3\n", "bedoelt u \"min_cel\""),
-            ("[invoer]\nscheidingstekn = \";\"\n", "bedoelt u \"scheidingsteken\""),
+            (
+                "[invoer]\nscheidingstekn = \";\"\n",
+                "bedoelt u \"scheidingsteken\"",
+            ),
             ("[onbekend]\nx = 1\n", "onbekende sectie"),
             ("[invoer]\ndatumformaten = []\n", "datumformaten is leeg"),
             ("[invoer]\ndatumformaten = [\"%\"]\n", "geen datumnotatie"),
-            ("[invoer]\nscheidingsteken = \"\"\n", "scheidingsteken is leeg"),
-            ("[invoer]\nscheidingsteken = \";;\"\n", "geen bruikbaar scheidingsteken"),
+            (
+                "[invoer]\nscheidingsteken = \"\"\n",
+                "scheidingsteken is leeg",
+            ),
+            (
+                "[invoer]\nscheidingsteken = \";;\"\n",
+                "geen bruikbaar scheidingsteken",
+            ),
             ("[draden]\nfdr_q = 2.0\n", "fdr_q"),
             ("[draden]\nears_alpha = 0\n", "ears_alpha"),
             ("[bescherming]\nmin_cel = 0\n", "min_cel"),

@@ -134,7 +134,14 @@ fn run_case(c: &Case, out: &Path) -> Result<(), String> {
     }
     let printed = [o.stdout.as_slice(), o.stderr.as_slice()].concat();
     let printed = String::from_utf8_lossy(&printed);
-    for bad in ["panicked", "\0", "PolarsError", "invalid type", "expected u64", "RUST_BACKTRACE"] {
+    for bad in [
+        "panicked",
+        "\0",
+        "PolarsError",
+        "invalid type",
+        "expected u64",
+        "RUST_BACKTRACE",
+    ] {
         if printed.contains(bad) {
             problems.push(format!("printed {bad:?}"));
         }
@@ -180,6 +187,8 @@ fn the_table_parser_reads_commands_codes_and_negations() {
         ]
     );
     let cs = cases();
-    assert!(cs.iter().all(|c| !c.steps.is_empty() && !c.expect.is_empty()));
+    assert!(cs
+        .iter()
+        .all(|c| !c.steps.is_empty() && !c.expect.is_empty()));
     assert!(cs.iter().any(|c| c.code == 3) && cs.iter().any(|c| c.code == 4));
 }

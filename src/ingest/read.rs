@@ -328,7 +328,9 @@ fn scan_record(span: &[u8], d: u8) -> Scan {
                 }
                 in_quotes = false;
                 last_close = Some(i);
-                if !matches!(span.get(i + 1), None | Some(b'\r' | b'\n')) && span.get(i + 1) != Some(&d) {
+                if !matches!(span.get(i + 1), None | Some(b'\r' | b'\n'))
+                    && span.get(i + 1) != Some(&d)
+                {
                     malformed = true;
                 }
             } else if b == b'\n' {
@@ -437,11 +439,7 @@ fn snippet(s: &str) -> String {
 /// own (a stray quote), is not taken as one cell: its first physical line is handed on
 /// with a problem (read without quoting) and reading starts again at the next line.
 /// Returns the number of physical lines the records took.
-fn read_records(
-    text: &str,
-    d: u8,
-    emit: &mut dyn FnMut(Emitted) -> Result<()>,
-) -> Result<usize> {
+fn read_records(text: &str, d: u8, emit: &mut dyn FnMut(Emitted) -> Result<()>) -> Result<usize> {
     let mut record_lines = 0usize;
     // The header's width, once the header is read.
     let mut width_of_header: Option<usize> = None;
@@ -465,7 +463,12 @@ fn read_records(
                 (true, Some(p)) => (p.byte() as usize, p.line() as usize),
                 _ => (slice.len(), usize::MAX),
             };
-            if stop_line == start_line + 1 {
+            let span_bytes = &slice.as_bytes()[start..stop];
+            // The one line end between two record starts lies at either end of the span
+            // (LF after the record, or the LF of the previous CRLF before it).
+            let single_line = stop_line == start_line + 1
+                && (span_bytes.first() == Some(&b'\n') || span_bytes.last() == Some(&b'\n'));
+            if single_line {
                 // The common case: one record on one line, directly followed by the next.
                 record_lines += 1;
                 emit(Emitted {
@@ -481,9 +484,8 @@ fn read_records(
                     .iter()
                     .take_while(|&&b| b == b'\r' || b == b'\n')
                     .count();
-                let line = line_base
-                    + start_line
-                    + all[..lead].iter().filter(|&&b| b == b'\n').count();
+                let line =
+                    line_base + start_line + all[..lead].iter().filter(|&&b| b == b'\n').count();
                 let start = start + lead;
                 let span = &all[lead..];
                 let scan = scan_record(span, d);
@@ -500,10 +502,7 @@ fn read_records(
                                 looks_like_record(line_at(span, l), d, width, closing)
                             })));
                 if swallowed {
-                    let first_end = span
-                        .iter()
-                        .position(|&b| b == b'\n')
-                        .unwrap_or(span.len());
+                    let first_end = span.iter().position(|&b| b == b'\n').unwrap_or(span.len());
                     let raw_line = &slice[start..start + first_end];
                     let raw_line = raw_line.strip_suffix('\r').unwrap_or(raw_line);
                     let unquoted = csv::ReaderBuilder::new()
@@ -646,6 +645,25 @@ impl TableBuilder {
     }
 }
 
+/// Turns every CR that is not followed by LF into LF.
+fn lone_cr_to_lf(text: String) -> String {
+    if !text.contains('\r') {
+        return text;
+    }
+    let b = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for (i, &c) in b.iter().enumerate() {
+        if c == b'\r' && b.get(i + 1) != Some(&b'\n') {
+            out.push_str(&text[last..i]);
+            out.push('\n');
+            last = i + 1;
+        }
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
 /// The delimiter byte from the setting (`auto` detects it).
 fn delimiter_byte(setting: &str, text: &str, path: &Path) -> Result<u8> {
     match setting {
@@ -678,12 +696,9 @@ pub fn read_csv_bytes(
         encoding: enc,
         mut notes,
     } = decode(bytes, encoding, path)?;
-    // Old Mac files end lines with CR alone.
-    let text = if text.contains('\r') && !text.contains('\n') {
-        text.replace('\r', "\n")
-    } else {
-        text
-    };
+    // A CR alone ends a line too (old Mac files, a stray CR): the csv crate reads it
+    // as a record's end, so the line count must too.
+    let text = lone_cr_to_lf(text);
     if text.trim().is_empty() {
         return Err(bad_file(
             path,
@@ -1020,7 +1035,10 @@ pub fn read_parquet(bytes: &[u8], path: &Path) -> Result<RawTable> {
     let unreadable = |e: PolarsError| {
         bad_file(
             path,
-            format!("geen leesbaar Parquet-bestand ({})", first_line(&e.to_string())),
+            format!(
+                "geen leesbaar Parquet-bestand ({})",
+                first_line(&e.to_string())
+            ),
             "Schrijf het bestand opnieuw weg als Parquet.",
         )
     };
@@ -1180,7 +1198,9 @@ mod tests {
         let mut s = String::from("id,datum,tekst,code\n");
         for i in 1..=n {
             match bad {
-                Some((b, cell)) if b == i => s.push_str(&format!("{i},2025-01-0{},{cell},x\n", i % 9 + 1)),
+                Some((b, cell)) if b == i => {
+                    s.push_str(&format!("{i},2025-01-0{},{cell},x\n", i % 9 + 1))
+                }
                 _ if i % 2 == 0 => s.push_str(&format!("{i},2025-01-0{},gewoon,x\n", i % 9 + 1)),
                 _ => s.push_str(&format!("{i},2025-01-0{},'gewoon; zonder',x\n", i % 9 + 1)),
             }
@@ -1211,7 +1231,10 @@ mod tests {
         let t = csv(text.as_bytes()).unwrap();
         assert_eq!(t.df.height(), 11);
         let p = problems(&t);
-        assert!(p.iter().any(|(r, m)| *r == 3 && m.contains("regels later")), "{p:?}");
+        assert!(
+            p.iter().any(|(r, m)| *r == 3 && m.contains("regels later")),
+            "{p:?}"
+        );
         let ids = column(&t, "id");
         for i in 3..=8 {
             assert!(ids.contains(&Some(i.to_string())), "row {i} lost: {ids:?}");
@@ -1238,7 +1261,11 @@ mod tests {
         let p = problems(&t);
         assert_eq!(p.len(), 2, "{p:?}");
         assert!(p[0].1.starts_with("lege rij"));
-        assert!(t.notes.iter().any(|n| n.contains("2 lege regel")), "{:?}", t.notes);
+        assert!(
+            t.notes.iter().any(|n| n.contains("2 lege regel")),
+            "{:?}",
+            t.notes
+        );
     }
 
     #[test]
@@ -1248,6 +1275,7 @@ mod tests {
             "a,b\r\n1,2\r\n\r\n3,4\r\n",
             "\n\na,b\n1,\"x\ny\"\n\n",
             "a,b\r1,2\r3,4\r",
+            "a,b\n1\r,2\n3,4\r\n",
             "a,b,c\n1,\"open\n2,3,4\n5,6,7\n",
         ] {
             let t = csv(text.as_bytes()).unwrap_or_else(|e| panic!("{text:?}: {e}"));
@@ -1260,16 +1288,28 @@ mod tests {
         let text = "naam;plaats\nJosé;Zoë\n";
         let le: Vec<u8> = text.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
         let be: Vec<u8> = text.encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
-        let l32: Vec<u8> = text.chars().flat_map(|c| (c as u32).to_le_bytes()).collect();
-        let b32: Vec<u8> = text.chars().flat_map(|c| (c as u32).to_be_bytes()).collect();
+        let l32: Vec<u8> = text
+            .chars()
+            .flat_map(|c| (c as u32).to_le_bytes())
+            .collect();
+        let b32: Vec<u8> = text
+            .chars()
+            .flat_map(|c| (c as u32).to_be_bytes())
+            .collect();
         for (bytes, enc) in [
             ([vec![0xFF, 0xFE], le.clone()].concat(), "utf-16le (BOM)"),
             (le, "utf-16le"),
             ([vec![0xFE, 0xFF], be.clone()].concat(), "utf-16be (BOM)"),
             (be, "utf-16be"),
-            ([vec![0xFF, 0xFE, 0, 0], l32.clone()].concat(), "utf-32le (BOM)"),
+            (
+                [vec![0xFF, 0xFE, 0, 0], l32.clone()].concat(),
+                "utf-32le (BOM)",
+            ),
             (l32, "utf-32le"),
-            ([vec![0, 0, 0xFE, 0xFF], b32.clone()].concat(), "utf-32be (BOM)"),
+            (
+                [vec![0, 0, 0xFE, 0xFF], b32.clone()].concat(),
+                "utf-32be (BOM)",
+            ),
             (b32, "utf-32be"),
         ] {
             let t = csv(&bytes).unwrap_or_else(|e| panic!("{enc}: {e}"));
@@ -1316,7 +1356,13 @@ mod tests {
         let t = read_spreadsheet(&bytes, Path::new("x.xlsx"), None).unwrap();
         assert_eq!(t.headers, vec!["casus_id", "thema"]);
         assert_eq!(t.df.height(), 2);
-        let rows: Vec<u32> = t.df.column(ROW).unwrap().u32().unwrap().no_null_iter().collect();
+        let rows: Vec<u32> =
+            t.df.column(ROW)
+                .unwrap()
+                .u32()
+                .unwrap()
+                .no_null_iter()
+                .collect();
         assert_eq!(rows, vec![2, 1_048_576]);
         assert_eq!(
             t.df.column(EXTRA).unwrap().str().unwrap().get(1),

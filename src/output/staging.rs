@@ -276,10 +276,8 @@ mod tests {
     use super::*;
 
     fn base(name: &str) -> PathBuf {
-        let d = std::env::temp_dir().join(format!(
-            "rodedraad-staging-{}-{name}",
-            std::process::id()
-        ));
+        let d =
+            std::env::temp_dir().join(format!("rodedraad-staging-{}-{name}", std::process::id()));
         let _ = std::fs::remove_dir_all(&d);
         std::fs::create_dir_all(&d).unwrap();
         d
@@ -344,7 +342,10 @@ mod tests {
         // A leftover of another target is not touched.
         std::fs::create_dir_all(b.join(format!(".ander.staging-{dead}-0"))).unwrap();
         Staging::begin(&t, OWN, &[]).unwrap();
-        assert_eq!(listing(&b), vec![format!(".ander.staging-{dead}-0"), "uit".into()]);
+        assert_eq!(
+            listing(&b),
+            vec![format!(".ander.staging-{dead}-0"), "uit".into()]
+        );
     }
 
     #[test]
