@@ -193,6 +193,7 @@ fn unknown_keys(
         let Some(known) = base.get(k) else {
             let hint = crate::util::normalize::nearest(k, base.keys().map(String::as_str))
                 .map(|n| format!("; bedoelt u \"{n}\"?"))
+                .or_else(|| section.is_empty().then(|| nested_hint(base, k)).flatten())
                 .unwrap_or_default();
             let place = if section.is_empty() {
                 format!("onbekende sectie of sleutel \"{k}\"")
@@ -218,6 +219,124 @@ fn unknown_keys(
     Ok(())
 }
 
+/// For an unknown top-level key: the nearest key inside a section (`min_cell` ->
+/// `[bescherming] min_cel`), since a key at the top is usually a section header forgotten.
+fn nested_hint(base: &toml::Table, key: &str) -> Option<String> {
+    let keys: Vec<(String, String)> = base
+        .iter()
+        .filter_map(|(s, v)| v.as_table().map(|t| (s, t)))
+        .flat_map(|(s, t)| t.keys().map(move |k| (s.clone(), k.clone())))
+        .collect();
+    let best = crate::util::normalize::nearest(key, keys.iter().map(|(_, k)| k.as_str()))?;
+    let (section, k) = keys.iter().find(|(_, k)| *k == best)?;
+    Some(format!(
+        "; bedoelt u \"{k}\" in de sectie [{section}]? Zet de sleutel onder die sectiekop."
+    ))
+}
+
+/// A type word of serde's messages in Dutch ("u64" -> "een geheel getal van 0 of meer").
+fn dutch_type(t: &str) -> String {
+    let t = t.trim();
+    let quoted = |s: &str| s.trim_matches('`').to_string();
+    if let Some(v) = t.strip_prefix("string ") {
+        return format!("de tekst {v}");
+    }
+    if let Some(v) = t.strip_prefix("integer ") {
+        return format!("het getal {}", quoted(v));
+    }
+    if let Some(v) = t.strip_prefix("floating point ") {
+        return format!("het kommagetal {}", quoted(v));
+    }
+    if let Some(v) = t.strip_prefix("boolean ") {
+        return format!("de waarde {}", quoted(v));
+    }
+    match t {
+        "u8" | "u16" | "u32" | "u64" | "usize" => "een geheel getal van 0 of meer".into(),
+        "i8" | "i16" | "i32" | "i64" | "isize" => "een geheel getal".into(),
+        "f32" | "f64" => "een getal (bijvoorbeeld 0.05)".into(),
+        "a boolean" | "bool" => "true of false".into(),
+        "a string" | "string" => "tekst tussen aanhalingstekens".into(),
+        "a sequence" | "sequence" => "een lijst, zoals [\"a\", \"b\"]".into(),
+        "a map" | "map" => "een tabel (een [sectie])".into(),
+        "a character" | "char" => "één teken tussen aanhalingstekens".into(),
+        _ if t.starts_with("struct ") => "een tabel (een [sectie])".into(),
+        other => other.to_string(),
+    }
+}
+
+/// serde's English message about a wrong value ("invalid type: string \"vijf\", expected
+/// u64\nin `bescherming.min_cel`") as a Dutch explanation.
+fn dutch_value_error(msg: &str) -> String {
+    let mut lines = msg.trim().lines();
+    let first = lines.next().unwrap_or("").trim();
+    let place = lines
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("in `")?
+                .strip_suffix('`')
+                .map(str::to_string)
+        })
+        .map(|p| match p.rsplit_once('.') {
+            Some((section, key)) => format!("[{section}] {key}"),
+            None => p,
+        });
+    let at = place.map(|p| format!("{p}: ")).unwrap_or_default();
+    let split = |rest: &str| -> Option<(String, String)> {
+        let (found, expected) = rest.split_once(", expected ")?;
+        Some((dutch_type(found), dutch_type(expected)))
+    };
+    if let Some((found, expected)) = first.strip_prefix("invalid type: ").and_then(split) {
+        return format!("{at}verkeerd soort waarde: {found}, maar verwacht wordt {expected}");
+    }
+    if let Some((found, expected)) = first.strip_prefix("invalid value: ").and_then(split) {
+        return format!("{at}ongeldige waarde: {found}, maar verwacht wordt {expected}");
+    }
+    if let Some(f) = first.strip_prefix("missing field ") {
+        return format!("{at}de sleutel {} ontbreekt", f.trim_matches('`'));
+    }
+    if let Some(v) = first.strip_prefix("unknown variant ") {
+        let v = v.split(',').next().unwrap_or(v);
+        return format!("{at}onbekende waarde {v}");
+    }
+    format!("{at}ongeldige waarde; vergelijk met src/default-config.toml")
+}
+
+/// A TOML syntax error in Dutch: where (line, column, the line itself) and what.
+fn dutch_syntax_error(src: &str, e: &toml::de::Error) -> String {
+    let msg = e.message();
+    let what = [
+        ("duplicate key", "deze sleutel staat al eerder in dezelfde sectie"),
+        ("unclosed table", "de sectiekop is niet gesloten: ] ontbreekt"),
+        ("unclosed array table", "de sectiekop is niet gesloten: ]] ontbreekt"),
+        ("unclosed array", "de lijst is niet gesloten: ] ontbreekt"),
+        ("unclosed inline table", "de tabel is niet gesloten: } ontbreekt"),
+        ("missing comma between array elements", "er ontbreekt een komma tussen de elementen van de lijst"),
+        ("extra comma", "er staat een komma te veel"),
+        ("key with no value", "na de sleutel ontbreekt = en een waarde"),
+        ("missing value", "na = ontbreekt een waarde"),
+        ("invalid string", "de tekst is ongeldig: zet hem tussen aanhalingstekens"),
+        ("unquoted string", "tekst moet tussen aanhalingstekens staan"),
+        ("invalid key", "de sleutel is ongeldig"),
+        ("extra `=`", "er staat een = te veel"),
+        ("invalid table", "de sectiekop is ongeldig"),
+        ("redefin", "deze sectie of sleutel is al eerder gedefinieerd"),
+        ("invalid escape", "ongeldige escape in een tekst (gebruik \\\\ voor een backslash, of enkele aanhalingstekens)"),
+        ("invalid number", "ongeldig getal"),
+    ]
+    .iter()
+    .find(|(en, _)| msg.contains(en))
+    .map(|(_, nl)| nl.to_string())
+    .unwrap_or_else(|| "de regel volgt de TOML-schrijfwijze niet (sleutel = waarde, tekst tussen aanhalingstekens, [sectie] als kop)".into());
+    let Some(span) = e.span() else {
+        return format!("ongeldige TOML: {what}");
+    };
+    let before = &src[..span.start.min(src.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    let text = src.lines().nth(line - 1).unwrap_or("").trim();
+    format!("ongeldige TOML op regel {line}, kolom {column} (\"{text}\"): {what}")
+}
+
 /// Whether `f` is a chrono date format that names a year, a month and a day, or
 /// `"excel"` (serial day numbers).
 fn is_date_format(f: &str) -> bool {
@@ -230,7 +349,12 @@ fn is_date_format(f: &str) -> bool {
         return false;
     }
     let probe = chrono::NaiveDate::from_ymd_opt(2031, 11, 27).unwrap();
-    let text = probe.format(f).to_string();
+    // A valid item that a date cannot fill (`%z`, a time zone) fails to format: found by
+    // fuzzing, it made `to_string` panic.
+    let mut text = String::new();
+    if std::fmt::Write::write_fmt(&mut text, format_args!("{}", probe.format(f))).is_err() {
+        return false;
+    }
     chrono::NaiveDate::parse_from_str(&text, f).ok() == Some(probe)
         || chrono::NaiveDateTime::parse_from_str(&text, f).is_ok_and(|t| t.date() == probe)
 }
@@ -285,16 +409,14 @@ impl Config {
         let mut base: toml::Table = DEFAULT_TOML
             .parse()
             .map_err(|e| err(format!("standaardconfiguratie: {e}")))?;
-        let user: toml::Table = src.parse().map_err(|e: toml::de::Error| {
-            err(format!("ongeldige TOML: {}", e.to_string().trim()))
-        })?;
+        let user: toml::Table = src
+            .parse()
+            .map_err(|e: toml::de::Error| err(dutch_syntax_error(src, &e)))?;
         unknown_keys(&base, &user, "").map_err(err)?;
         merge(&mut base, user);
         let cfg: Config = toml::Value::Table(base)
             .try_into()
-            .map_err(|e: toml::de::Error| {
-                err(format!("onverwachte waarde: {}", e.to_string().trim()))
-            })?;
+            .map_err(|e: toml::de::Error| err(dutch_value_error(&e.to_string())))?;
         cfg.check().map_err(err)?;
         Ok(cfg)
     }
@@ -387,6 +509,14 @@ impl Config {
         }
         if self.invoer.scheidingsteken.is_empty() {
             return Err("[invoer] scheidingsteken is leeg; gebruik \"auto\" of het teken zelf, bijvoorbeeld \";\"".into());
+        }
+        let sep = self.invoer.scheidingsteken.as_str();
+        let one_ascii = sep.len() == 1 && sep.is_ascii() && !matches!(sep, "\"" | "\n" | "\r");
+        if !(one_ascii || matches!(sep, "auto" | "tab" | "\\t")) {
+            return Err(format!(
+                "[invoer] scheidingsteken = \"{}\" is geen bruikbaar scheidingsteken; gebruik \"auto\", \"tab\" of één teken zoals \";\" of \",\"",
+                sep.escape_debug()
+            ));
         }
         if self.invoer.datumformaten.is_empty() {
             return Err("[invoer] datumformaten is leeg; noem minstens één notatie, bijvoorbeeld \"%d-%m-%Y\"".into());
@@ -552,6 +682,60 @@ mod tests {
     #[test]
     fn broken_toml_names_the_problem() {
         let e = Config::from_toml_str("[invoer\n").unwrap_err();
-        assert!(e.to_string().contains("ongeldige TOML"));
+        let m = e.to_string();
+        assert!(m.contains("ongeldige TOML op regel 1"), "{m}");
+        assert!(m.contains("] ontbreekt"), "{m}");
+        let e = Config::from_toml_str("[bescherming]\nmin_cel = 3\nmin_cel = 4\n").unwrap_err();
+        assert!(e.to_string().contains("regel 3"), "{e}");
+        assert!(e.to_string().contains("al eerder"), "{e}");
+    }
+
+    #[test]
+    fn wrong_value_types_are_explained_in_dutch() {
+        for (src, want) in [
+            ("[bescherming]\nmin_cel = \"vijf\"\n", "[bescherming] min_cel: verkeerd soort waarde: de tekst \"vijf\", maar verwacht wordt een geheel getal van 0 of meer"),
+            ("[bescherming]\nmin_cel = -3\n", "het getal -3"),
+            ("[invoer]\ndatumformaten = \"%Y\"\n", "een lijst"),
+            ("[draden]\nmin_casussen = 1.5\n", "het kommagetal 1.5"),
+        ] {
+            let m = Config::from_toml_str(src).unwrap_err().to_string();
+            assert!(m.contains(want), "{src}: {m}");
+            for english in ["invalid", "expected", "floating point", "string \""] {
+                assert!(!m.contains(english), "{src}: {m}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_strict_check_gives_exit_4() {
+        for (src, want) in [
+            (
+                "min_cell = 3\n",
+                "bedoelt u \"min_cel\" in de sectie [bescherming]",
+            ),
+            ("[bescherming]\nmin_cell = 3\n", "bedoelt u \"min_cel\""),
+            (
+                "[invoer]\nscheidingstekn = \";\"\n",
+                "bedoelt u \"scheidingsteken\"",
+            ),
+            ("[onbekend]\nx = 1\n", "onbekende sectie"),
+            ("[invoer]\ndatumformaten = []\n", "datumformaten is leeg"),
+            ("[invoer]\ndatumformaten = [\"%\"]\n", "geen datumnotatie"),
+            (
+                "[invoer]\nscheidingsteken = \"\"\n",
+                "scheidingsteken is leeg",
+            ),
+            (
+                "[invoer]\nscheidingsteken = \";;\"\n",
+                "geen bruikbaar scheidingsteken",
+            ),
+            ("[draden]\nfdr_q = 2.0\n", "fdr_q"),
+            ("[draden]\nears_alpha = 0\n", "ears_alpha"),
+            ("[bescherming]\nmin_cel = 0\n", "min_cel"),
+        ] {
+            let e = Config::from_toml_str(src).unwrap_err();
+            assert_eq!(e.exit_code(), 4, "{src}");
+            assert!(e.to_string().contains(want), "{src}: {e}");
+        }
     }
 }

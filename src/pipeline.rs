@@ -33,6 +33,7 @@ use crate::analyse::{self, Analysis};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::ingest::Dataset;
+use crate::output::staging::Staging;
 use crate::protect::audit;
 use crate::protect::publication::{self, ProtectLog};
 use crate::protect::tables::Audience;
@@ -84,14 +85,25 @@ pub fn analyse(
     progress: &dyn Fn(&str),
 ) -> Result<Analysis> {
     let reference = reference_date.unwrap_or(period.end);
+    if reference < period.start {
+        return Err(Error::Usage(format!(
+            "de peildatum {} ligt vóór het begin van de periode {} ({}); op die datum is er nog niets te tellen. Kies een peildatum in of na de periode, of laat --peildatum weg (dan het einde van de periode)",
+            crate::nl::date(reference),
+            period.title(),
+            crate::nl::date(period.start)
+        )));
+    }
     progress("invoer inlezen en controleren");
     let dataset = sources.load(cfg, sources.export_date_for(reference))?;
     analyse::run_with_progress(dataset, period, reference, cfg, progress)
 }
 
-/// Writes the internal analysis files of `an` into `out`.
+/// Writes the internal analysis files of `an` into `out`, as one swap
+/// ([`crate::output::staging`]).
 pub fn write_analysis(an: &Analysis, cfg: &Config, out: &Path) -> Result<()> {
-    analyse::files::write(an, cfg, out)
+    let staging = Staging::begin(out, ANALYSIS_FILES, SUMMARY)?;
+    analyse::files::write(an, cfg, staging.path())?;
+    staging.commit().map(drop)
 }
 
 /// Report options beyond the analysis.
@@ -220,8 +232,52 @@ fn json_bytes<T: serde::Serialize>(v: &T) -> Result<Vec<u8>> {
     Ok((serde_json::to_string_pretty(v).map_err(Error::internal)? + "\n").into_bytes())
 }
 
+/// Every file a report folder may hold (all formats, both audiences).
+pub const REPORT_FILES: &[&str] = &[
+    "rapport.html",
+    "rapport.pdf",
+    "rapport.md",
+    "rapport.xlsx",
+    "tabellen.json",
+    "beschermingslog.json",
+];
+
+/// Every file an analysis folder holds.
+pub const ANALYSIS_FILES: &[&str] = &[
+    "indicatoren.json",
+    "indicatoren.csv",
+    "indicatoren.xlsx",
+    "definities.json",
+    "stroom-en-cohorten.json",
+    "rode-draden.json",
+    "rode-draden.csv",
+    "quarantaine-casussen.csv",
+    "quarantaine-signalen.csv",
+    "controle.json",
+];
+
+/// The files of `check`; `controle.json` describes the others.
+pub const CHECK_FILES: &[&str] = &[
+    "quarantaine-casussen.csv",
+    "quarantaine-signalen.csv",
+    "controle.json",
+];
+
+/// The file that describes the others in a check or analysis folder.
+const SUMMARY: &[&str] = &["controle.json"];
+
+/// Writes the quarantine files and `controle.json` of `ds` into `out`, as one swap
+/// ([`crate::output::staging`]): `controle.json` never describes files of another run.
+pub fn write_check(ds: &Dataset, out: &Path) -> Result<()> {
+    let staging = Staging::begin(out, CHECK_FILES, SUMMARY)?;
+    ds.write_check_files(staging.path())?;
+    staging.commit().map(drop)
+}
+
 /// Writes `files` to a staging folder beside `out`, audits a public report there
-/// (nothing is left behind when it fails), then moves the files into `out`.
+/// (nothing is left behind when it fails), then swaps the staging folder in with one
+/// rename ([`crate::output::staging`]): no file of an earlier run stays beside the new
+/// ones, and a killed run leaves the previous report whole.
 pub fn publish(
     files: &[(String, Vec<u8>)],
     audience: Audience,
@@ -229,24 +285,18 @@ pub fn publish(
     log: &ProtectLog,
     out: &Path,
 ) -> Result<Vec<String>> {
-    let folder = out
-        .file_name()
-        .map(|s| s.to_string_lossy().to_string())
-        .unwrap_or_default();
-    let staging = out.with_file_name(format!(".{folder}.staging-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&staging);
+    let staging = Staging::begin(out, REPORT_FILES, &[])?;
     for (name, bytes) in files {
-        crate::output::write_atomic(&staging.join(name), bytes)?;
+        crate::output::write_atomic(&staging.path().join(name), bytes)?;
     }
     if audience == Audience::Kamer {
         let rep = audit::audit_dir(
-            &staging,
+            staging.path(),
             cfg.bescherming.min_cel,
             cfg.bescherming.min_noemer,
         )?;
         // fail closed: a file the audit could not read counts as a finding
         if !rep.passed() {
-            let _ = std::fs::remove_dir_all(&staging);
             let list: Vec<String> = rep
                 .bevindingen
                 .iter()
@@ -259,21 +309,15 @@ pub fn publish(
                 list.join("\n  ")
             )));
         }
+    }
+    staging.commit()?;
+    if audience == Audience::Kamer {
+        let folder = out
+            .file_name()
+            .map(|s| s.to_string_lossy().to_string())
+            .unwrap_or_default();
         let logfile = out.with_file_name(format!("{folder}-beschermingslog.json"));
         crate::output::write_atomic(&logfile, &json_bytes(log)?)?;
     }
-    std::fs::create_dir_all(out).map_err(|e| Error::Write {
-        path: out.to_path_buf(),
-        message: e.to_string(),
-    })?;
-    let mut names = Vec::new();
-    for (name, _) in files {
-        std::fs::rename(staging.join(name), out.join(name)).map_err(|e| Error::Write {
-            path: out.join(name),
-            message: e.to_string(),
-        })?;
-        names.push(name.clone());
-    }
-    let _ = std::fs::remove_dir_all(&staging);
-    Ok(names)
+    Ok(files.iter().map(|(n, _)| n.clone()).collect())
 }

@@ -29,7 +29,7 @@ pub fn run(a: CheckArgs) -> Result<i32> {
     let cfg = super::load_config(a.input.config.as_deref())?;
     let pb = super::progress("invoer inlezen en controleren");
     let ds = a.input.sources().load(&cfg, a.input.export_date())?;
-    ds.write_check_files(&a.out)?;
+    crate::pipeline::write_check(&ds, &a.out)?;
     pb.finish_and_clear();
     if a.json {
         println!(

@@ -7,11 +7,16 @@
 //! rodedraad signals status  [--peildatum D] [--json]
 //! rodedraad signals export  --naar ksm|ibtd [--sinds D] [--peildatum D] --out MAP
 //! ```
-//! The ledger file comes from `--register` or `[register] pad` in the config.
+//! The ledger file comes from `--register` or `[register] pad` in the config; a relative
+//! `pad` counts from the config file's folder (without `--config`: the working folder).
+//! `import` and `promote` make a missing ledger; `overgang`, `status` and `export` refuse
+//! one (exit 8), so a mistyped path never reads as an empty ledger.
 
 use crate::error::{Error, Result};
 use crate::nl;
-use crate::pipeline::signals::{import, open_ledger, promote, read_draden, reg};
+use crate::pipeline::signals::{
+    check_transition_date, import, open_existing_ledger, open_ledger, promote, read_draden, reg,
+};
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
@@ -110,7 +115,12 @@ fn today() -> NaiveDate {
 
 pub fn run(a: SignalsArgs) -> Result<i32> {
     let cfg = super::load_config(a.config.as_deref())?;
-    let mut ledger = open_ledger(a.register.as_deref(), &cfg)?;
+    let mut ledger = match a.cmd {
+        SignalsCmd::Import { .. } | SignalsCmd::Promote { .. } => {
+            open_ledger(a.register.as_deref(), &cfg)?
+        }
+        _ => open_existing_ledger(a.register.as_deref(), &cfg)?,
+    };
     match a.cmd {
         SignalsCmd::Import { signals, op, out } => {
             let op = op.unwrap_or_else(today);
@@ -141,14 +151,10 @@ pub fn run(a: SignalsArgs) -> Result<i32> {
             door,
             op,
         } => {
+            let op = op.unwrap_or_else(today);
+            check_transition_date(&ledger, &signaal, op, today())?;
             ledger
-                .transition(
-                    &signaal,
-                    &naar,
-                    reden.as_deref(),
-                    &door,
-                    op.unwrap_or_else(today),
-                )
+                .transition(&signaal, &naar, reden.as_deref(), &door, op)
                 .map_err(reg)?;
             for h in ledger.history(&signaal).map_err(reg)?.iter().rev().take(1) {
                 eprintln!(

@@ -18,7 +18,7 @@
 //! ```
 
 use super::dates;
-use super::read::{RawTable, EXTRA, FIELDS, ROW};
+use super::read::{RawTable, EXTRA, FIELDS, READ_PROBLEM, ROW};
 use super::spec::{compose, known_codes, ColumnSpec, Entity, Kind, ValueMap, PART_SEPARATOR};
 use crate::config::Config;
 use crate::error::{Error, Result};
@@ -555,11 +555,12 @@ pub fn validate(
     export_date: NaiveDate,
 ) -> Result<Validated> {
     let (pairs, mut warnings) = map_headers(raw, entity, cfg)?;
+    warnings.extend(raw.notes.iter().cloned());
     let mapping = entity.mapping(cfg);
     let width = raw.headers.len() as u32;
 
     // 1. Canonical text columns (their header renamed), fixed values, absent columns as null.
-    let mut select: Vec<Expr> = vec![col(ROW), col(FIELDS)];
+    let mut select: Vec<Expr> = vec![col(ROW), col(FIELDS), col(READ_PROBLEM)];
     for spec in entity.spec() {
         let e = if let Some(v) = mapping.vast.get(spec.name) {
             lit(v.clone())
@@ -636,7 +637,7 @@ pub fn validate(
         rules.push(Rule::new(spec.name, err.clone().is_not_null(), err));
     }
     // Typed canonical columns, raw text kept as `<name>__raw` for required checks.
-    let mut typed: Vec<Expr> = vec![col(ROW), col(FIELDS)];
+    let mut typed: Vec<Expr> = vec![col(ROW), col(FIELDS), col(READ_PROBLEM)];
     for spec in entity.spec() {
         typed.push(col(spec.name).alias(format!("{}__raw", spec.name).as_str()));
         typed.push(col(format!("{}__e", spec.name).as_str()));
@@ -645,7 +646,11 @@ pub fn validate(
     }
     let lf = lf.select(typed);
 
-    // 3. Row rules.
+    // 3. Row rules. A record quarantined as read (unclosed quote, only empty fields) first.
+    rules.insert(
+        0,
+        Rule::new("(rij)", col(READ_PROBLEM).is_not_null(), col(READ_PROBLEM)),
+    );
     rules.push(Rule::new(
         "(rij)",
         col(FIELDS).neq(lit(width)),
@@ -686,6 +691,26 @@ pub fn validate(
                 spec.name,
                 crate::nl::date_short(export_date)
             )),
+        ));
+    }
+    // A year before 1900 or after 2100 (also 0000 or negative) is a typing error, not history.
+    let (lo, hi) = (
+        days(NaiveDate::from_ymd_opt(1900, 1, 1).unwrap()),
+        days(NaiveDate::from_ymd_opt(2100, 12, 31).unwrap()),
+    );
+    for spec in entity.spec().iter().filter(|s| s.kind == Kind::Date) {
+        rules.push(Rule::new(
+            spec.name,
+            col(spec.name).lt(lit(lo)).or(col(spec.name).gt(lit(hi))),
+            concat_str(
+                [
+                    lit(format!("{}: \"", spec.name)),
+                    col(format!("{}__raw", spec.name).as_str()),
+                    lit("\" heeft een onmogelijk jaar (buiten 1900 tot en met 2100); controleer de datum in de bron"),
+                ],
+                "",
+                false,
+            ),
         ));
     }
     let order = entity.date_order();

@@ -76,7 +76,7 @@ pub fn demo(out: &Path, say: &mut dyn FnMut(String)) -> Result<()> {
 
     // 1. Check both exports: every row accounted for.
     let ds = sources.load(&cfg, export)?;
-    ds.write_check_files(&out.join("controle"))?;
+    super::write_check(&ds, &out.join("controle"))?;
     ds.summary_lines().into_iter().for_each(&mut *say);
     let excel = Sources {
         cases: invoer.join("excel/casussen.csv"),
@@ -84,7 +84,7 @@ pub fn demo(out: &Path, say: &mut dyn FnMut(String)) -> Result<()> {
         export_date: Some(export),
     };
     let ds_x = excel.load(&excel_cfg, export)?;
-    ds_x.write_check_files(&out.join("controle-excel"))?;
+    super::write_check(&ds_x, &out.join("controle-excel"))?;
     ds_x.summary_lines().into_iter().for_each(&mut *say);
     if ds_x.cases.height() != ds.cases.height() {
         return Err(Error::Internal(format!(

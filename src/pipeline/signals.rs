@@ -29,11 +29,58 @@ pub fn reg(e: impl std::fmt::Display) -> Error {
     Error::Ledger(e.to_string())
 }
 
-/// Opens the ledger named by the arguments or the config.
-pub fn open_ledger(register: Option<&Path>, cfg: &Config) -> Result<Ledger> {
-    let path = register
+/// The ledger file named by `--register`, or else `[register] pad` of the config,
+/// resolved relative to the config file's folder (without `--config`: the working folder).
+pub fn ledger_path(register: Option<&Path>, cfg: &Config) -> std::path::PathBuf {
+    register
         .map(Path::to_path_buf)
-        .unwrap_or_else(|| cfg.resolve(&cfg.register.pad));
+        .unwrap_or_else(|| cfg.resolve(&cfg.register.pad))
+}
+
+/// Opens an existing ledger: reading one (`status`, `export`, `overgang`) never makes a
+/// new, empty ledger out of a mistyped path.
+pub fn open_existing_ledger(register: Option<&Path>, cfg: &Config) -> Result<Ledger> {
+    let path = ledger_path(register, cfg);
+    if !path.is_file() {
+        return Err(Error::Ledger(format!(
+            "{} bestaat niet{}; controleer --register of [register] pad (een relatief pad geldt vanaf de map van het configuratiebestand). Een nieuw register ontstaat bij 'rodedraad signals import' of 'promote'",
+            path.display(),
+            if path.is_dir() { " als bestand (het is een map)" } else { "" }
+        )));
+    }
+    Ledger::open(&path).map_err(reg)
+}
+
+/// Refuses a date for a status change that lies before the signal was reported, or after `today`.
+pub fn check_transition_date(
+    ledger: &Ledger,
+    signaal_id: &str,
+    op: NaiveDate,
+    today: NaiveDate,
+) -> Result<()> {
+    let Some(s) = ledger.get(signaal_id).map_err(reg)? else {
+        return Ok(()); // the ledger itself reports an unknown signal
+    };
+    if op < s.signal.gemeld_op {
+        return Err(Error::Usage(format!(
+            "--op {} ligt vóór de melddatum van signaal {signaal_id} ({}); een statuswijziging kan niet eerder zijn dan het signaal",
+            nl::date(op),
+            nl::date(s.signal.gemeld_op)
+        )));
+    }
+    if op > today {
+        return Err(Error::Usage(format!(
+            "--op {} ligt in de toekomst (vandaag is {}); leg een statuswijziging vast op of na de dag dat hij gebeurde",
+            nl::date(op),
+            nl::date(today)
+        )));
+    }
+    Ok(())
+}
+
+/// Opens the ledger named by the arguments or the config, making it when missing.
+pub fn open_ledger(register: Option<&Path>, cfg: &Config) -> Result<Ledger> {
+    let path = ledger_path(register, cfg);
     if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| Error::Write {
             path: dir.to_path_buf(),
