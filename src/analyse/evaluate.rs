@@ -118,7 +118,9 @@ pub fn read_truth(path: &Path) -> Result<Vec<Truth>> {
     })
 }
 
-/// Detects threads as of the last intake date (in `period`, or that date's quarter) and scores them.
+/// Detects threads as of the last intake date and scores them. The period (where a thread
+/// must have cases to be listed) is `period`, or else the half year up to the last intake
+/// date: planted threads spread over the whole export all have cases in it.
 pub fn evaluate(
     cases: &[Case],
     signals: &[Signal],
@@ -131,7 +133,9 @@ pub fn evaluate(
         .map(|c| c.ontvangen_op)
         .max()
         .unwrap_or_default();
-    let period = period.cloned().unwrap_or_else(|| Period::quarter_of(last));
+    let period = period.cloned().unwrap_or_else(|| {
+        Period::range(last - chrono::Duration::days(182), last)
+    });
     let mut detected = threads::detect(cases, signals, &period, last, cfg);
     threads::describe(&mut detected, cfg);
     score(truth, &detected)

@@ -14,3 +14,4 @@
 pub mod itemsets;
 pub mod stats;
 pub mod text;
+pub mod poisson;
