@@ -521,26 +521,53 @@ fn accept(m: &Mined, mut sig: Vec<(Tested, f64)>, cases: &[&Case], cfg: &Config)
             .total_cmp(&strength(&x.0))
             .then(x.0.items.cmp(&y.0.items))
     });
-    let mut accepted: Vec<Thread> = Vec::new();
-    let mut accepted_sets: Vec<BTreeSet<u32>> = Vec::new();
+    // Group threads that share 80% of their cases (with the group's strongest).
+    let mut groups: Vec<(BTreeSet<u32>, Vec<(Tested, f64)>)> = Vec::new();
     for (t, q) in sig {
-        if accepted.len() >= dc.max_draden {
-            break;
+        let tids: BTreeSet<u32> = t.tids.iter().copied().collect();
+        let pos = groups.iter().position(|(s, _)| {
+            let inter = s.intersection(&tids).count() as f64;
+            inter / (s.len().min(tids.len()) as f64) >= 0.8
+        });
+        match pos {
+            Some(k) => groups[k].1.push((t, q)),
+            None if groups.len() < dc.max_draden => groups.push((tids, vec![(t, q)])),
+            None => {}
         }
+    }
+    let id_of = |t: &Tested| {
+        let pattern: Vec<(&str, &str)> = t
+            .items
+            .iter()
+            .map(|&i| (m.items.attr(i), m.items.code(i)))
+            .collect();
+        stable_id("structuur", &pattern)
+    };
+    let mut accepted: Vec<Thread> = Vec::new();
+    for (_, mut members) in groups {
+        // The most specific member (a level-2 theme, then more items) at half the strength or more.
+        let top = strength(&members[0].0);
+        let specific = |t: &Tested| {
+            let level2 = t.items.iter().any(|&i| m.items.attr(i) == "thema");
+            (level2, t.items.len())
+        };
+        let best = (0..members.len())
+            .filter(|&k| strength(&members[k].0) >= 0.5 * top)
+            .max_by(|&x, &y| {
+                specific(&members[x].0)
+                    .cmp(&specific(&members[y].0))
+                    .then(y.cmp(&x))
+            })
+            .unwrap_or(0);
+        let (t, q) = members.remove(best);
+        let verwant: Vec<String> = members.iter().map(|(o, _)| id_of(o)).collect();
         let tids: BTreeSet<u32> = t.tids.iter().copied().collect();
         let pattern: Vec<(&str, &str)> = t
             .items
             .iter()
             .map(|&i| (m.items.attr(i), m.items.code(i)))
             .collect();
-        let id = stable_id("structuur", &pattern);
-        if let Some(pos) = accepted_sets.iter().position(|s| {
-            let inter = s.intersection(&tids).count() as f64;
-            inter / (s.len().min(tids.len()) as f64) >= 0.8
-        }) {
-            accepted[pos].verwant.push(id);
-            continue;
-        }
+        let id = id_of(&t);
         let dp = stats::disproportionality(&t.table);
         let statistiek = Statistic {
             populatie: Some(match t.population {
@@ -569,15 +596,16 @@ fn accept(m: &Mined, mut sig: Vec<(Tested, f64)>, cases: &[&Case], cfg: &Config)
             .iter()
             .map(|&i| cases[i as usize].casus_id.clone())
             .collect();
-        accepted.push(new_draad(
+        let mut thread = new_draad(
             id,
             ThreadKind::Structural,
             kenmerken,
             ids,
             statistiek,
             strength(&t),
-        ));
-        accepted_sets.push(tids);
+        );
+        thread.verwant = verwant;
+        accepted.push(thread);
     }
     accepted
 }

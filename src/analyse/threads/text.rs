@@ -236,7 +236,7 @@ mod tests {
                 w[i % 4],
                 w[(i / 4) % 4],
                 extra[i % 7],
-                closing[i % 3],
+                closing[(i / 6) % 3],
                 ["Verder geen bijzonderheden", "Geen vervolg nodig"][i % 2]
             );
             let date = NaiveDate::from_ymd_opt(2025, 1 + (i % 12) as u32, 10).unwrap();

@@ -81,7 +81,9 @@ pub struct StockSentences {
 }
 
 /// Splits a text into sentences: at `.`, `!` or `?` followed by white space and a capital,
-/// a digit or the end, and at line breaks. Abbreviations such as "i.v.m. de" stay whole.
+/// a digit or the end, or followed by white space and a lowercase word when the word before
+/// the mark is an ordinary word (not an abbreviation such as "i.v.m." or "bijv."), and at
+/// line breaks.
 pub fn sentences(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut start = 0;
@@ -100,7 +102,9 @@ pub fn sentences(text: &str) -> Vec<&str> {
             let ws = j < chars.len() && chars[j].1.is_whitespace();
             let boundary = match chars[j..].iter().find(|(_, x)| !x.is_whitespace()) {
                 None => true,
-                Some((_, x)) => ws && (x.is_uppercase() || x.is_ascii_digit()),
+                Some((_, x)) => {
+                    ws && (x.is_uppercase() || x.is_ascii_digit() || ordinary_word_before(text, i))
+                }
             };
             if boundary {
                 let end = chars.get(j).map_or(text.len(), |x| x.0);
@@ -116,6 +120,24 @@ pub fn sentences(text: &str) -> Vec<&str> {
         push_trimmed(&mut out, &text[start..]);
     }
     out
+}
+
+/// Abbreviations after which a period does not end a sentence.
+const ABBREVIATIONS: &[&str] = &[
+    "bijv", "dhr", "mevr", "mw", "nr", "ca", "evt", "resp", "incl", "excl", "zgn", "jl", "nl",
+    "etc", "vs", "tel", "ivm", "nav", "mbt", "tav",
+];
+
+/// Whether the word that ends at byte `end` (a sentence mark) is an ordinary word.
+fn ordinary_word_before(text: &str, end: usize) -> bool {
+    let word = text[..end]
+        .rsplit(|c: char| c.is_whitespace())
+        .next()
+        .unwrap_or("");
+    let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+    !word.contains('.')
+        && letters >= 2
+        && !ABBREVIATIONS.contains(&word.to_lowercase().trim_matches(|c: char| !c.is_alphanumeric()))
 }
 
 fn push_trimmed<'a>(out: &mut Vec<&'a str>, s: &'a str) {
@@ -268,6 +290,10 @@ mod tests {
                 "3 dagen later?",
                 "Case Closed"
             ]
+        );
+        assert_eq!(
+            sentences("Brief verstuurd. met vriendelijke groet bijv. de heer"),
+            vec!["Brief verstuurd.", "met vriendelijke groet bijv. de heer"]
         );
         assert_eq!(sentences(""), Vec::<&str>::new());
         assert_eq!(sentences("zonder punt"), vec!["zonder punt"]);
