@@ -437,6 +437,40 @@ pub fn chi_square_gof(observed: &[f64], expected: &[f64]) -> f64 {
     gamma_q(df / 2.0, x2 / 2.0)
 }
 
+/// Two-sided p-value of the Wilcoxon rank-sum test (normal approximation with tie
+/// correction) of whether the values at `members` are shifted against all `values`. The
+/// members are a subset of the population, so the test compares them with the rest.
+pub fn rank_sum_p(values: &[u32], members: &[usize]) -> f64 {
+    let n = values.len();
+    let m = members.len();
+    if m == 0 || m >= n {
+        return 1.0;
+    }
+    // Mid-ranks per distinct value.
+    let mut counts: std::collections::BTreeMap<u32, f64> = Default::default();
+    for &v in values {
+        *counts.entry(v).or_default() += 1.0;
+    }
+    let mut rank_of: std::collections::HashMap<u32, f64> = Default::default();
+    let mut below = 0.0;
+    let mut ties = 0.0;
+    for (&v, &c) in &counts {
+        rank_of.insert(v, below + (c + 1.0) / 2.0);
+        below += c;
+        ties += c * c * c - c;
+    }
+    let w: f64 = members.iter().map(|&i| rank_of[&values[i]]).sum();
+    let (nf, mf) = (n as f64, m as f64);
+    let rest = nf - mf;
+    let mean = mf * (nf + 1.0) / 2.0;
+    let var = mf * rest / 12.0 * ((nf + 1.0) - ties / (nf * (nf - 1.0)));
+    if var <= 0.0 {
+        return 1.0;
+    }
+    let z = (w - mean).abs() / var.sqrt();
+    (2.0 * (1.0 - norm_cdf(z))).min(1.0)
+}
+
 /// Bias-corrected Cramér's V (Bergsma 2013) of a contingency table given as (row, column) ->
 /// count: `φ² = χ²/N`, `φ²' = max(0, φ² − (r−1)(c−1)/(N−1))`, `r' = r − (r−1)²/(N−1)`,
 /// `c' = c − (c−1)²/(N−1)`, `V = sqrt(φ²' / min(r'−1, c'−1))`. The correction matters with
@@ -896,6 +930,16 @@ mod tests {
         assert_eq!(r, vec![true, true]);
         let (r, _) = benjamini_hochberg_family(&[0.01, 0.02], 30, 0.1);
         assert_eq!(r, vec![false, false]);
+    }
+
+    #[test]
+    fn rank_sum_golden() {
+        // Members {4, 5} against the rest {1, 2, 3}: W = 4 + 5 = 9, mean 2·6/2 = 6,
+        // var = 2·3·6/12 = 3, z = 3/sqrt(3) = 1.7320508, p = 2·(1 − Φ(z)) = 0.0832645.
+        let p = rank_sum_p(&[1, 2, 3, 4, 5], &[3, 4]);
+        assert!((p - 0.0832645).abs() < 1e-6, "{p}");
+        assert_eq!(rank_sum_p(&[1, 2], &[]), 1.0);
+        assert_eq!(rank_sum_p(&[7, 7, 7], &[0]), 1.0, "all tied");
     }
 
     #[test]

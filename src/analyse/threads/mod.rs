@@ -188,12 +188,20 @@ pub fn detect_with_context(
     let quarters = quarter_axis(&cases, period);
     ctx.werkwijze = structural::workflow(&cases, cfg);
     for w in &ctx.werkwijze {
-        ctx.opmerkingen.push(format!(
-            "Werkwijze: {} volgt vrijwel uit het thema (Cramérs V {}); daarom geen rode draden op {}.",
-            w.wie,
-            nl::dec(w.cramers_v, 2),
-            w.wie
-        ));
+        ctx.opmerkingen.push(match (w.cramers_v, w.aandeel) {
+            (Some(v), _) => format!(
+                "Werkwijze: {} volgt vrijwel uit het thema (Cramérs V {}); daarom geen rode draden op {}.",
+                w.wie,
+                nl::dec(v, 2),
+                w.wie
+            ),
+            (_, a) => format!(
+                "Werkwijze: casussen over {} komen voor {}% binnen via {}; die combinatie is de route van het werk, geen rode draad.",
+                w.wat,
+                nl::dec(a.unwrap_or(0.0) * 100.0, 0),
+                w.wie
+            ),
+        });
     }
     let mut out = structural::structural(&cases, cfg, &ctx.werkwijze);
     // A rise of a theme that mostly consists of a thread found already is that thread rising.

@@ -39,12 +39,20 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 /// Below this minimum achievable p-value a comparison population has power.
 pub const POWER_P: f64 = 0.001;
 
-/// A *wie* dimension that the theme nearly determines.
+/// Within one theme at least this share of the cases coming in through one aandrager type
+/// makes that the theme's intake channel (workflow), not a thread.
+pub const WORKFLOW_SHARE: f64 = 0.9;
+
+/// A *wie* that the theme nearly determines: a whole dimension (`cramers_v`) or, for the
+/// intake channel (aandrager_type), one theme's channel (`aandeel`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Workflow {
+    /// "thema" for a whole dimension, else the theme code.
     pub wat: String,
+    /// The dimension, or `dimension=code`.
     pub wie: String,
-    pub cramers_v: f64,
+    pub cramers_v: Option<f64>,
+    pub aandeel: Option<f64>,
 }
 
 /// The values of one *wie* dimension in a case.
@@ -102,11 +110,52 @@ pub(super) fn workflow(cases: &[&Case], cfg: &Config) -> Vec<Workflow> {
             out.push(Workflow {
                 wat: "thema".into(),
                 wie: dim.clone(),
-                cramers_v: v,
+                cramers_v: Some(v),
+                aandeel: None,
             });
         }
     }
+    out.extend(channel_cells(cases, cfg));
     out
+}
+
+/// Themes (with at least `min_casussen` cases) whose cases come in through one aandrager
+/// type for at least [`WORKFLOW_SHARE`].
+fn channel_cells(cases: &[&Case], cfg: &Config) -> Vec<Workflow> {
+    let mut per_theme: BTreeMap<&str, BTreeMap<&str, u64>> = BTreeMap::new();
+    for c in cases {
+        *per_theme
+            .entry(c.thema.as_str())
+            .or_default()
+            .entry(c.aandrager_type.as_str())
+            .or_default() += 1;
+    }
+    per_theme
+        .into_iter()
+        .filter_map(|(t, types)| {
+            let n: u64 = types.values().sum();
+            let (typ, k) = types.into_iter().max_by_key(|(_, k)| *k)?;
+            let share = k as f64 / n as f64;
+            (n >= cfg.draden.min_casussen as u64 && share >= WORKFLOW_SHARE).then(|| Workflow {
+                wat: t.to_string(),
+                wie: format!("aandrager_type={typ}"),
+                cramers_v: None,
+                aandeel: Some(share),
+            })
+        })
+        .collect()
+}
+
+/// Whether a hypothesis pairs a theme with its own intake channel.
+fn is_channel(items: &Items, wat: &[u32], wie: &[u32], workflow: &[Workflow]) -> bool {
+    wat.iter().any(|&x| {
+        wie.iter().any(|&y| {
+            let cell = format!("{}={}", items.attr(y), items.code(y));
+            workflow
+                .iter()
+                .any(|w| w.aandeel.is_some() && w.wat == items.code(x) && w.wie == cell)
+        })
+    })
 }
 
 /// Item dictionary: (attribute, code) <-> u32.
@@ -286,7 +335,7 @@ pub(super) fn structural(cases: &[&Case], cfg: &Config, workflow: &[Workflow]) -
         .wie
         .iter()
         .map(String::as_str)
-        .filter(|d| !workflow.iter().any(|w| w.wie == *d))
+        .filter(|d| !workflow.iter().any(|w| w.cramers_v.is_some() && w.wie == *d))
         .collect();
     let Some(m) = mine(cases, cfg, &wie_dims) else {
         return Vec::new();
@@ -309,6 +358,9 @@ pub(super) fn structural(cases: &[&Case], cfg: &Config, workflow: &[Workflow]) -
     let mut hyps: Vec<Hypothesis> = Vec::new();
     for x in &wat_sets {
         for y in wie_sets.iter().filter(|y| x.len() + y.len() <= max) {
+            if is_channel(&m.items, x, y, workflow) {
+                continue;
+            }
             if let Some(h) = choose(&m, x, y, cfg) {
                 hyps.push(h);
             }
@@ -321,13 +373,6 @@ pub(super) fn structural(cases: &[&Case], cfg: &Config, workflow: &[Workflow]) -
         .iter()
         .filter_map(|&i| test(&m, &hyps[i], cases, cfg))
         .collect();
-    if std::env::var("RD_DEBUG").is_ok() {
-        eprintln!("hyps {} tarone family {}", hyps.len(), family);
-        for t in &tested {
-            let names: Vec<String> = t.items.iter().map(|&i| format!("{}={}", m.items.attr(i), m.items.code(i))).collect();
-            if t.p < 0.01 { eprintln!("{:?} a={} p={:.2e} closed={}", names, t.support, t.p, is_closed(&m, &t.items)); }
-        }
-    }
     let ps: Vec<f64> = tested.iter().map(|t| t.p).collect();
     let (rejected, adjusted) = stats::benjamini_hochberg_family(&ps, family, dc.fdr_q);
     let sig: Vec<(Tested, f64)> = tested
@@ -545,19 +590,12 @@ fn accept(m: &Mined, mut sig: Vec<(Tested, f64)>, cases: &[&Case], cfg: &Config)
     };
     let mut accepted: Vec<Thread> = Vec::new();
     for (_, mut members) in groups {
-        // The most specific member (a level-2 theme, then more items) at half the strength or more.
+        // A member with a level-2 theme at half the strength or more says more than a main
+        // theme: the strongest such member represents the group.
         let top = strength(&members[0].0);
-        let specific = |t: &Tested| {
-            let level2 = t.items.iter().any(|&i| m.items.attr(i) == "thema");
-            (level2, t.items.len())
-        };
+        let level2 = |t: &Tested| t.items.iter().any(|&i| m.items.attr(i) == "thema");
         let best = (0..members.len())
-            .filter(|&k| strength(&members[k].0) >= 0.5 * top)
-            .max_by(|&x, &y| {
-                specific(&members[x].0)
-                    .cmp(&specific(&members[y].0))
-                    .then(y.cmp(&x))
-            })
+            .find(|&k| level2(&members[k].0) && strength(&members[k].0) >= 0.5 * top)
             .unwrap_or(0);
         let (t, q) = members.remove(best);
         let verwant: Vec<String> = members.iter().map(|(o, _)| id_of(o)).collect();

@@ -1,11 +1,15 @@
 //! Trend threads: main and sub themes whose count rises.
 //!
-//! With enough quarters EARS (C1, C2 or C3 as configured) compares the last quarters with
-//! earlier ones, the history scaled to the current total intake. EARS needs a baseline:
-//! C1 `basis + 1` quarters, C2 `basis + 3`, C3 `basis + 5`. With fewer quarters (but at
-//! least [`MIN_POISSON_QUARTERS`]) the Poisson trend test with the total intake as offset
-//! is used instead ([`poisson_trend`]), Benjamini-Hochberg over all themes at `fdr_q`; the
-//! analysis notes say which method was used and why.
+//! Two methods, a theme rises when either alarms:
+//! - EARS (C1, C2 or C3 as configured) compares a quarter with earlier ones, the history
+//!   scaled to the quarter's total intake; quarters with less than half the median intake
+//!   (the first month of the data, a running quarter) are left out. EARS needs a baseline:
+//!   C1 `basis + 1` full quarters, C2 `basis + 3`, C3 `basis + 5`.
+//! - The Poisson trend test with the total intake as offset ([`poisson_trend`]) on all
+//!   quarters, from [`MIN_POISSON_QUARTERS`] on, Benjamini-Hochberg over all themes at
+//!   `fdr_q`: it works on short histories and partial quarters.
+//!
+//! The analysis notes say which methods could be used and why.
 //!
 //! ```ignore
 //! let mut notes = Vec::new();
@@ -71,30 +75,41 @@ pub(super) fn trends(
 ) -> Vec<Thread> {
     let (method, name) = method_of(cfg);
     let needed = ears_quarters_needed(method, cfg.draden.ears_basis);
-    let k = quarters.len();
-    let mut out = if k >= needed {
+    let full = full_quarters(cases, quarters);
+    let k = full.len();
+    let mut out = Vec::new();
+    if k >= needed {
         notes.push(format!(
-            "Trend: EARS {name} over {} kwartalen (minstens {} nodig).",
+            "Trend: EARS {name} over {} kwartalen (minstens {} nodig; kwartalen met minder dan de helft van de gewone instroom, zoals een begonnen kwartaal, tellen niet mee).",
             nl::int(k as i64),
             nl::int(needed as i64)
         ));
-        ears_trends(cases, period, quarters, cfg, method)
-    } else if k >= MIN_POISSON_QUARTERS {
+        out = ears_trends(cases, period, &full, cfg, method);
+    } else {
         notes.push(format!(
-            "Trend: EARS {name} heeft minstens {} kwartalen nodig en er zijn er {}; daarom de Poisson-trendtoets op het aandeel in de instroom per kwartaal.",
+            "Trend: EARS {name} heeft minstens {} volledige kwartalen nodig en er zijn er {}; EARS kan dus nog niet alarmeren.",
             nl::int(needed as i64),
             nl::int(k as i64)
         ));
-        poisson_trends(cases, period, quarters, cfg)
+    }
+    if quarters.len() >= MIN_POISSON_QUARTERS {
+        notes.push(format!(
+            "Trend: Poisson-trendtoets op het aandeel in de instroom over {} kwartalen (vanaf {} kwartalen bruikbaar).",
+            nl::int(quarters.len() as i64),
+            nl::int(MIN_POISSON_QUARTERS as i64)
+        ));
+        for t in poisson_trends(cases, period, quarters, cfg) {
+            if !out.iter().any(|o| o.id == t.id) {
+                out.push(t);
+            }
+        }
     } else {
         notes.push(format!(
-            "Trend: te weinig kwartalen ({}) voor een trend; de Poisson-trendtoets heeft er minstens {} nodig, EARS {name} {}.",
-            nl::int(k as i64),
-            nl::int(MIN_POISSON_QUARTERS as i64),
-            nl::int(needed as i64)
+            "Trend: te weinig kwartalen ({}) voor een trend; de Poisson-trendtoets heeft er minstens {} nodig.",
+            nl::int(quarters.len() as i64),
+            nl::int(MIN_POISSON_QUARTERS as i64)
         ));
-        Vec::new()
-    };
+    }
     // A main theme that rises because one of its sub-themes rises: keep the sub-theme only.
     let subs: Vec<String> = out
         .iter()
@@ -105,6 +120,23 @@ pub(super) fn trends(
         None => true,
     });
     out
+}
+
+/// The quarters with at least half the median intake: EARS scales history to the latest
+/// quarter's intake, and a partial quarter (the first month of the data, a quarter still
+/// running) would blow up or shrink every count.
+fn full_quarters(cases: &[&Case], quarters: &[Period]) -> Vec<Period> {
+    let dates: Vec<NaiveDate> = cases.iter().map(|c| c.ontvangen_op).collect();
+    let totals = quarter_counts(&dates, quarters);
+    let mut sorted: Vec<u64> = totals.iter().copied().filter(|&t| t > 0).collect();
+    sorted.sort_unstable();
+    let median = sorted.get(sorted.len() / 2).copied().unwrap_or(0);
+    quarters
+        .iter()
+        .zip(&totals)
+        .filter(|(_, &t)| t > 0 && 2 * t >= median)
+        .map(|(q, _)| q.clone())
+        .collect()
 }
 
 /// The last quarter overlapping the period, with the group's count in it, when enough helpers.
