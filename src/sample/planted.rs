@@ -333,9 +333,9 @@ mod tests {
     fn planted_threads_are_the_ground_truth() {
         for seed in 0..6 {
             let data = generate(&opts(seed, None, true));
-            assert_eq!(data.planted.len(), 5);
+            assert_eq!(data.planted.len(), 7);
             let ids: Vec<&str> = data.planted.iter().map(|t| t.id.as_str()).collect();
-            assert_eq!(ids, ["D1", "D2", "D3", "D4", "D5"]);
+            assert_eq!(ids, ["D1", "D2", "D3", "D4", "D5", "D6", "D7"]);
             let by_id: BTreeMap<&str, &Case> = data
                 .cases
                 .iter()
@@ -349,7 +349,11 @@ mod tests {
                     t.id,
                     t.casus_ids.len()
                 );
-                assert!((2..=4).contains(&t.pattern.len()));
+                if t.id == "D7" {
+                    assert!(t.pattern.is_empty(), "a text-only thread shares no codes");
+                } else {
+                    assert!((2..=4).contains(&t.pattern.len()));
+                }
                 let cases: Vec<&Case> = t.casus_ids.iter().map(|i| by_id[i.as_str()]).collect();
                 let orgs: BTreeSet<_> = cases
                     .iter()
@@ -360,8 +364,14 @@ mod tests {
                     assert!(matches_pattern(c, &t.pattern), "{} {}", t.id, c.casus_id);
                     all_planted.insert(c.casus_id.as_str());
                 }
-                // Spread over time: cases in both years.
                 assert!(cases.iter().any(|c| c.ontvangen_op.year() == 2026));
+                if matches!(t.id.as_str(), "D6" | "D7") {
+                    // One half year, from at least 6 helpers.
+                    let start = d(2026, 10, 31) - Duration::days(182);
+                    assert!(cases.iter().all(|c| c.ontvangen_op >= start), "{}", t.id);
+                    assert!(orgs.len() >= 6, "{}: {} organisations", t.id, orgs.len());
+                    continue;
+                }
                 // Background cases that match the whole pattern by chance: hardly any.
                 let chance = data
                     .cases
@@ -374,8 +384,8 @@ mod tests {
             }
             assert_eq!(
                 all_planted.len(),
-                57,
-                "threads are disjoint: 12+10+10+14+11"
+                57 + 9 + 10,
+                "threads are disjoint: 12+10+10+14+11+9+10"
             );
             // D4 rises in the last quarter before the export date (expected share of its
             // cases there 0.7 + 0.3 * 70/254 = 0.78); the others follow the intake (0.28).
@@ -393,7 +403,7 @@ mod tests {
                 })
                 .collect();
             assert!(shares[3] >= 0.55, "D4 late share {}", shares[3]);
-            for (k, s) in shares.iter().enumerate() {
+            for (k, s) in shares.iter().enumerate().take(5) {
                 if k != 3 {
                     assert!(*s <= 0.6 && *s < shares[3], "thread {k} late share {s}");
                 }
@@ -405,10 +415,14 @@ mod tests {
     fn planted_threads_scale_with_volume() {
         let data = generate(&opts(2, Some(25_400), true));
         let sizes: Vec<usize> = data.planted.iter().map(|t| t.casus_ids.len()).collect();
-        assert_eq!(sizes, [1200, 1000, 1000, 1400, 1100]);
+        assert_eq!(sizes, [1200, 1000, 1000, 1400, 1100, 900, 1000]);
         let small = generate(&opts(2, Some(60), true));
         let sizes: Vec<usize> = small.planted.iter().map(|t| t.casus_ids.len()).collect();
-        assert_eq!(sizes, [4, 4, 4, 4, 4], "floor min(8, 60/15) = 4");
+        assert_eq!(
+            sizes,
+            [2, 2, 2, 2, 2, 2, 2],
+            "floor min(8, 60/15) = 4 each, then scaled to a third of 60 in all"
+        );
     }
 
     #[test]
@@ -417,7 +431,7 @@ mod tests {
         assert!(data.planted.is_empty());
         assert_eq!(data.cases.len(), 254);
         let specs = thread_specs();
-        for spec in &specs {
+        for spec in specs.iter().filter(|s| !s.text_only) {
             let p = spec.pattern();
             let n = data.cases.iter().filter(|c| matches_pattern(c, &p)).count();
             assert!(n <= 3, "{}: {n}", spec.id);

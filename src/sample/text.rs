@@ -419,11 +419,18 @@ mod tests {
             ),
             ("douane", &["douane"]),
         ];
+        // A text-only thread tells its own story under whatever theme its cases got.
+        let text_only: BTreeSet<&str> = data
+            .planted
+            .iter()
+            .filter(|t| t.pattern.is_empty())
+            .flat_map(|t| t.casus_ids.iter().map(String::as_str))
+            .collect();
         for (hoofd, words) in keywords {
             let cs: Vec<&Case> = data
                 .cases
                 .iter()
-                .filter(|c| c.thema_hoofd() == *hoofd)
+                .filter(|c| c.thema_hoofd() == *hoofd && !text_only.contains(c.casus_id.as_str()))
                 .collect();
             let hit = cs
                 .iter()
@@ -457,6 +464,8 @@ mod tests {
             ("D3", "digid"),
             ("D4", "coronaschuld"),
             ("D5", "scheiding"),
+            ("D6", "douane"),
+            ("D7", "machtiging"),
         ];
         for (t, (id, word)) in data.planted.iter().zip(marker) {
             assert_eq!(t.id, id);

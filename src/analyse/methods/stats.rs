@@ -967,7 +967,11 @@ mod tests {
         w.insert((0, 1), 5);
         w.insert((1, 0), 5);
         w.insert((1, 1), 20);
-        assert!((cramers_v(&w) - 0.5887841).abs() < 1e-6, "{}", cramers_v(&w));
+        assert!(
+            (cramers_v(&w) - 0.5887841).abs() < 1e-6,
+            "{}",
+            cramers_v(&w)
+        );
     }
     use super::*;
     use proptest::prelude::*;

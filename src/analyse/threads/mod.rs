@@ -269,7 +269,10 @@ fn make_ids_unique(threads: &mut [Thread]) {
             let mut id = stable_id(&d.id, &[("eerste", first.as_str())]);
             while seen.contains(&id) {
                 salt += 1;
-                id = stable_id(&d.id, &[("eerste", first.as_str()), ("n", &salt.to_string())]);
+                id = stable_id(
+                    &d.id,
+                    &[("eerste", first.as_str()), ("n", &salt.to_string())],
+                );
             }
             d.id = id;
         }
@@ -604,7 +607,10 @@ fn describe_kind(
                 .map(|t| format!("\u{201e}{t}\u{201d}"))
                 .collect::<Vec<_>>()
                 .join(", ");
-            let label = format!("Samenvattingen over: {}", d.statistiek.tekst_termen.join(", "));
+            let label = format!(
+                "Samenvattingen over: {}",
+                d.statistiek.tekst_termen.join(", ")
+            );
             let uitleg = format!(
                 "{n} casussen van {h} aandragers beschrijven hetzelfde ({terms}), ook al zijn ze onder verschillende thema's vastgelegd."
             );

@@ -247,7 +247,11 @@ fn margins(m: &Mined, wat: &[u32], wie: &[u32], pop: Option<u32>) -> (u64, u64, 
         k.extend(pop);
         k
     };
-    (m.sup(&with_pop(wat)), m.sup(&with_pop(wie)), m.sup(&with_pop(&[])))
+    (
+        m.sup(&with_pop(wat)),
+        m.sup(&with_pop(wie)),
+        m.sup(&with_pop(&[])),
+    )
 }
 
 /// Links by design between the pattern and a wie item: `(direct, via_main_theme)`, where
@@ -335,7 +339,11 @@ pub(super) fn structural(cases: &[&Case], cfg: &Config, workflow: &[Workflow]) -
         .wie
         .iter()
         .map(String::as_str)
-        .filter(|d| !workflow.iter().any(|w| w.cramers_v.is_some() && w.wie == *d))
+        .filter(|d| {
+            !workflow
+                .iter()
+                .any(|w| w.cramers_v.is_some() && w.wie == *d)
+        })
         .collect();
     let Some(m) = mine(cases, cfg, &wie_dims) else {
         return Vec::new();
@@ -394,7 +402,10 @@ fn mine(cases: &[&Case], cfg: &Config, wie: &[&str]) -> Option<Mined> {
     let transactions: Vec<Vec<u32>> = cases
         .iter()
         .map(|c| {
-            let mut t: Vec<u32> = case_items(c, wie).into_iter().map(|i| items.id(i)).collect();
+            let mut t: Vec<u32> = case_items(c, wie)
+                .into_iter()
+                .map(|i| items.id(i))
+                .collect();
             t.sort_unstable();
             t.dedup();
             t
@@ -495,7 +506,8 @@ fn leave_top_helper_out(
         let ci = case_items(c, &[]);
         set.iter().all(|&i| {
             let (attr, v) = &m.items.names[i as usize];
-            ci.iter().any(|(x, y)| x == attr && y == v) || wie_values(c, attr).iter().any(|y| y == v)
+            ci.iter().any(|(x, y)| x == attr && y == v)
+                || wie_values(c, attr).iter().any(|y| y == v)
         })
     };
     let (mut ox, mut oy, mut on) = (0, 0, 0);

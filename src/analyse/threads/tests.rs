@@ -35,7 +35,13 @@ fn no_output_repeats_an_id() {
             ] {
                 let t = detect_in(&cases, &period);
                 let ids: BTreeSet<&str> = t.iter().map(|d| d.id.as_str()).collect();
-                assert_eq!(ids.len(), t.len(), "seed {seed} {}: {:?}", period.label, t.iter().map(|d| &d.id).collect::<Vec<_>>());
+                assert_eq!(
+                    ids.len(),
+                    t.len(),
+                    "seed {seed} {}: {:?}",
+                    period.label,
+                    t.iter().map(|d| &d.id).collect::<Vec<_>>()
+                );
             }
         }
     }
@@ -62,7 +68,10 @@ fn duplicate_ids_are_made_unique_and_stay_stable() {
     assert_eq!(v[0].id, "RD-1");
     let mut again = vec![mk("RD-1", "A"), mk("RD-1", "B")];
     make_ids_unique(&mut again);
-    assert_eq!(again[1].id, v[1].id, "derived from the thread's earliest case");
+    assert_eq!(
+        again[1].id, v[1].id,
+        "derived from the thread's earliest case"
+    );
 }
 
 #[test]
@@ -89,7 +98,11 @@ fn ids_survive_adding_a_quarter() {
 #[test]
 fn a_period_lists_only_threads_with_cases_in_it() {
     let cases = sample(2, true);
-    for period in [Period::quarter(2026, 1), Period::quarter(2026, 4), Period::half(2025, 2)] {
+    for period in [
+        Period::quarter(2026, 1),
+        Period::quarter(2026, 4),
+        Period::half(2025, 2),
+    ] {
         for t in detect_in(&cases, &period) {
             let in_period = t
                 .casus_ids
@@ -100,7 +113,12 @@ fn a_period_lists_only_threads_with_cases_in_it() {
                         .any(|c| &c.casus_id == *id && period.contains(c.ontvangen_op))
                 })
                 .count() as u64;
-            assert!(in_period > 0, "{}: {} has no cases in the period", period.label, t.id);
+            assert!(
+                in_period > 0,
+                "{}: {} has no cases in the period",
+                period.label,
+                t.id
+            );
             assert_eq!(t.statistiek.in_periode, in_period);
             assert_eq!(
                 t.statistiek.in_periode + t.statistiek.eerder,

@@ -51,7 +51,11 @@ pub(super) fn text_threads(
     let with_text: Vec<&Case> = cases
         .iter()
         .copied()
-        .filter(|c| c.samenvatting.as_deref().is_some_and(|s| !s.trim().is_empty()))
+        .filter(|c| {
+            c.samenvatting
+                .as_deref()
+                .is_some_and(|s| !s.trim().is_empty())
+        })
         .collect();
     if with_text.is_empty() {
         return (Vec::new(), Vec::new());
@@ -60,8 +64,11 @@ pub(super) fn text_threads(
         .iter()
         .map(|c| c.samenvatting.as_deref().unwrap_or(""))
         .collect();
-    let (mut helpers, mut groups, mut types) =
-        (Interner::default(), Interner::default(), Interner::default());
+    let (mut helpers, mut groups, mut types) = (
+        Interner::default(),
+        Interner::default(),
+        Interner::default(),
+    );
     let bucket_of = |c: &Case| {
         quarters
             .iter()
@@ -221,8 +228,14 @@ mod tests {
     fn corpus(with_thread: bool) -> Vec<Case> {
         let themes = [
             ("toeslagen.x", "huurtoeslag terugvordering inkomen geschat"),
-            ("invordering.x", "betalingsregeling aflossing termijn gemist"),
-            ("inkomstenbelasting.x", "aanslag aangifte aftrekpost geweigerd"),
+            (
+                "invordering.x",
+                "betalingsregeling aflossing termijn gemist",
+            ),
+            (
+                "inkomstenbelasting.x",
+                "aanslag aangifte aftrekpost geweigerd",
+            ),
             ("ondernemers.x", "btw suppletie omzet correctie"),
             ("dienstverlening.x", "telefoon wachttijd brief onduidelijk"),
             ("rechtsbescherming.x", "bezwaar termijn verstreken hardheid"),
@@ -232,7 +245,9 @@ mod tests {
             "Met vriendelijke groet, team intake.",
             "Dossier afgerond en gearchiveerd.",
         ];
-        let extra = ["ouder", "jonger", "alleen", "samen", "ziek", "gezond", "werk"];
+        let extra = [
+            "ouder", "jonger", "alleen", "samen", "ziek", "gezond", "werk",
+        ];
         let mut out = Vec::new();
         for i in 0..360 {
             let (thema, words) = themes[i % 6];
@@ -273,14 +288,22 @@ mod tests {
         let cfg = Config::default_config();
         let (threads, stock) = text_threads(&refs, &quarters(), &cfg);
         let stock_texts: Vec<&str> = stock.iter().map(|s| s.tekst.as_str()).collect();
-        assert!(stock_texts.contains(&"Met vriendelijke groet, team intake."), "{stock_texts:?}");
+        assert!(
+            stock_texts.contains(&"Met vriendelijke groet, team intake."),
+            "{stock_texts:?}"
+        );
         assert!(stock.iter().all(|s| s.n_teksten >= 100), "{stock:?}");
         assert_eq!(threads.len(), 1, "{threads:#?}");
         let t = &threads[0];
         assert_eq!(t.casus_ids.len(), 12);
         assert!(t.casus_ids.iter().all(|id| id.starts_with("C-1")));
         assert!(
-            t.statistiek.tekst_termen.iter().any(|p| p.contains("machtiging") || p.contains("geaccepteerd") || p.contains("incassobureau")),
+            t.statistiek
+                .tekst_termen
+                .iter()
+                .any(|p| p.contains("machtiging")
+                    || p.contains("geaccepteerd")
+                    || p.contains("incassobureau")),
             "{:?}",
             t.statistiek.tekst_termen
         );

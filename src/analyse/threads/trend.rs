@@ -198,9 +198,15 @@ fn poisson_trends(
     let ps: Vec<f64> = fits.iter().map(|f| f.4.p).collect();
     let (rejected, adjusted) = stats::benjamini_hochberg(&ps, dc.fdr_q);
     let mut out = Vec::new();
-    for ((attr, code, members, n_last, fit), (r, q)) in fits.into_iter().zip(rejected.into_iter().zip(adjusted)) {
+    for ((attr, code, members, n_last, fit), (r, q)) in
+        fits.into_iter().zip(rejected.into_iter().zip(adjusted))
+    {
         let quarter = &quarters[last];
-        if !r || fit.b1 <= 0.0 || n_last < dc.min_casussen as f64 || !enough_helpers(members, quarter, cfg) {
+        if !r
+            || fit.b1 <= 0.0
+            || n_last < dc.min_casussen as f64
+            || !enough_helpers(members, quarter, cfg)
+        {
             continue;
         }
         let expected_last = totals[last] * (fit.b0 + fit.b1 * (last as f64)).exp();
@@ -215,7 +221,9 @@ fn poisson_trends(
             ..Default::default()
         };
         let score = -q.max(1e-12).log10() + n_last.sqrt();
-        out.push(trend_thread(attr, &code, quarter, members, statistiek, score));
+        out.push(trend_thread(
+            attr, &code, quarter, members, statistiek, score,
+        ));
     }
     out
 }

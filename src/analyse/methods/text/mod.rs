@@ -138,9 +138,9 @@ const MINHASH_HASHES: usize = MINHASH_BANDS * MINHASH_ROWS;
 
 mod agglomerate;
 mod graph;
-mod tokens;
 pub mod phrases;
 pub mod templates;
+mod tokens;
 mod vectors;
 
 use agglomerate::*;

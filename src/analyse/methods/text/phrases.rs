@@ -30,7 +30,10 @@ pub const MAX_WORDS: usize = 4;
 fn words(sentence: &str) -> Vec<String> {
     sentence
         .split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '\'' || c == '’'))
-        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase())
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase()
+        })
         .filter(|w| !w.is_empty())
         .collect()
 }
@@ -65,7 +68,8 @@ fn phrases_of(text: &str) -> FxMap<u64, Vec<String>> {
                     break;
                 }
                 if usable(&slice[n - 1]) {
-                    out.entry(hash_words(slice)).or_insert_with(|| slice.to_vec());
+                    out.entry(hash_words(slice))
+                        .or_insert_with(|| slice.to_vec());
                 }
             }
         }
@@ -170,8 +174,16 @@ mod tests {
         }
         let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
         let labels = distinctive_phrases(&refs, &[(40..46).collect()], 3);
-        assert!(labels[0].iter().any(|l| l.contains("geaccepteerd")), "{labels:?}");
-        assert!(labels[0].iter().all(|l| (2..=4).contains(&l.split(' ').count())));
-        assert!(labels[0].iter().all(|l| !l.contains("afgesloten")), "{labels:?}");
+        assert!(
+            labels[0].iter().any(|l| l.contains("geaccepteerd")),
+            "{labels:?}"
+        );
+        assert!(labels[0]
+            .iter()
+            .all(|l| (2..=4).contains(&l.split(' ').count())));
+        assert!(
+            labels[0].iter().all(|l| !l.contains("afgesloten")),
+            "{labels:?}"
+        );
     }
 }

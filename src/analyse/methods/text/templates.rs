@@ -137,7 +137,11 @@ fn ordinary_word_before(text: &str, end: usize) -> bool {
     let letters = word.chars().filter(|c| c.is_alphabetic()).count();
     !word.contains('.')
         && letters >= 2
-        && !ABBREVIATIONS.contains(&word.to_lowercase().trim_matches(|c: char| !c.is_alphanumeric()))
+        && !ABBREVIATIONS.contains(
+            &word
+                .to_lowercase()
+                .trim_matches(|c: char| !c.is_alphanumeric()),
+        )
 }
 
 fn push_trimmed<'a>(out: &mut Vec<&'a str>, s: &'a str) {
@@ -174,7 +178,12 @@ struct KeyStats {
 pub fn find_stock_sentences(texts: &[&str], meta: &[Meta], cfg: &TemplateConfig) -> StockSentences {
     let keyed: Vec<Vec<(u64, &str)>> = texts
         .iter()
-        .map(|t| sentences(t).into_iter().map(|s| (sentence_key(s), s)).collect())
+        .map(|t| {
+            sentences(t)
+                .into_iter()
+                .map(|s| (sentence_key(s), s))
+                .collect()
+        })
         .collect();
     let mut df: FxMap<u64, u32> = FxMap::default();
     for sents in &keyed {
@@ -305,7 +314,10 @@ mod tests {
             sentence_key("Zaak gesloten."),
             sentence_key("zaak  GESLOTEN 12")
         );
-        assert_ne!(sentence_key("Zaak gesloten."), sentence_key("Zaak geopend."));
+        assert_ne!(
+            sentence_key("Zaak gesloten."),
+            sentence_key("Zaak geopend.")
+        );
         assert_eq!(sentence_key("de 12 !"), 0);
     }
 
@@ -320,7 +332,11 @@ mod tests {
                 topics[g as usize],
                 ["wachttijd", "brief", "telefoon", "loket", "bezwaar"][(i % 5) as usize]
             );
-            let with_template = if template_in_one_group { g == 0 } else { i % 3 == 0 };
+            let with_template = if template_in_one_group {
+                g == 0
+            } else {
+                i % 3 == 0
+            };
             if with_template {
                 t.push_str(if i % 2 == 0 {
                     " Met vriendelijke groet, team intake."
@@ -346,7 +362,10 @@ mod tests {
         assert_eq!(f.sentences.len(), 1, "{:?}", f.sentences);
         assert_eq!(f.sentences[0].n_teksten, 67);
         assert_eq!(f.sentences[0].n_hoofdthemas, 4);
-        assert!(f.stripped.iter().all(|t| !t.to_lowercase().contains("groet")));
+        assert!(f
+            .stripped
+            .iter()
+            .all(|t| !t.to_lowercase().contains("groet")));
         assert!(f.stripped[0].starts_with("Klacht 0 over huurtoeslag"));
     }
 
