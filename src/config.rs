@@ -115,9 +115,49 @@ pub struct ThreadSettings {
     pub tekst_min_cluster: usize,
     pub tekst_exact_max: usize,
     pub tekst_max_hoofdthema: f64,
+    /// A text cluster holding more than this share of the texts is a theme, not a thread.
+    #[serde(default = "default_tekst_max_aandeel")]
+    pub tekst_max_aandeel: f64,
+    /// A stock sentence occurs in at least this many texts (and 1% of them).
+    #[serde(default = "default_standaardzin_min_teksten")]
+    pub standaardzin_min_teksten: usize,
+    /// The *wie* dimensions of structural threads.
+    #[serde(default = "default_wie")]
+    pub wie: Vec<String>,
+    /// A *wie* dimension with a bias-corrected Cramér's V above this against the theme is workflow.
+    #[serde(default = "default_werkwijze_v")]
+    pub werkwijze_v: f64,
     /// Code -> codes it is linked with by design; such combinations are not reported.
     #[serde(default)]
     pub bekende_samenhang: BTreeMap<String, Vec<String>>,
+}
+
+fn default_tekst_max_aandeel() -> f64 {
+    0.1
+}
+
+fn default_standaardzin_min_teksten() -> usize {
+    8
+}
+
+/// The *wie* dimensions a structural thread can use.
+pub const WIE_DIMENSIONS: &[&str] = &[
+    "doelgroep",
+    "levensgebeurtenis",
+    "aandrager_type",
+    "regeling",
+    "dienst",
+];
+
+fn default_wie() -> Vec<String> {
+    ["doelgroep", "levensgebeurtenis", "aandrager_type"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+}
+
+fn default_werkwijze_v() -> f64 {
+    0.8
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -535,6 +575,8 @@ impl Config {
             ("ears_alpha", d.ears_alpha, true, 0.5),
             ("tekst_min_gelijkenis", d.tekst_min_gelijkenis, true, 1.0),
             ("tekst_max_hoofdthema", d.tekst_max_hoofdthema, true, 1.0),
+            ("tekst_max_aandeel", d.tekst_max_aandeel, true, 1.0),
+            ("werkwijze_v", d.werkwijze_v, true, 1.0),
         ] {
             let ok = v.is_finite() && (if lo_open { v > 0.0 } else { v >= 0.0 }) && v <= hi;
             if !ok {
@@ -542,6 +584,12 @@ impl Config {
                     "[draden] {key} = {v} valt buiten het bereik: het moet groter dan 0 en hoogstens {hi} zijn"
                 ));
             }
+        }
+        if let Some(w) = d.wie.iter().find(|w| !WIE_DIMENSIONS.contains(&w.as_str())) {
+            return Err(format!(
+                "[draden] wie bevat \"{w}\"; mogelijk zijn: {}",
+                WIE_DIMENSIONS.join(", ")
+            ));
         }
         if d.min_casussen == 0 || d.min_aandragers == 0 {
             return Err("[draden] min_casussen en min_aandragers moeten minstens 1 zijn".into());

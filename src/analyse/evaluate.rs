@@ -118,7 +118,9 @@ pub fn read_truth(path: &Path) -> Result<Vec<Truth>> {
     })
 }
 
-/// Detects threads as of the last intake date (in `period`, or that date's quarter) and scores them.
+/// Detects threads as of the last intake date and scores them. The period (where a thread
+/// must have cases to be listed) is `period`, or else the half year up to the last intake
+/// date: planted threads spread over the whole export all have cases in it.
 pub fn evaluate(
     cases: &[Case],
     signals: &[Signal],
@@ -131,8 +133,67 @@ pub fn evaluate(
         .map(|c| c.ontvangen_op)
         .max()
         .unwrap_or_default();
-    let period = period.cloned().unwrap_or_else(|| Period::quarter_of(last));
+    let period = period
+        .cloned()
+        .unwrap_or_else(|| Period::range(last - chrono::Duration::days(182), last));
     let mut detected = threads::detect(cases, signals, &period, last, cfg);
     threads::describe(&mut detected, cfg);
     score(truth, &detected)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sample::{generate, SampleOptions};
+
+    fn truth_of(data: &crate::sample::SampleData) -> Vec<Truth> {
+        data.planted
+            .iter()
+            .map(|t| Truth {
+                id: t.id.clone(),
+                label: t.label.clone(),
+                casus_ids: t.casus_ids.clone(),
+            })
+            .collect()
+    }
+
+    /// Twenty seeds of the sample with its seven planted kinds (codes, a small main theme, a
+    /// rise, a text-only story), stock sentences and a workflow artefact, and twenty null
+    /// samples with the same boilerplate. The floors are what the method reaches now (see
+    /// the README table); the aim of issue 12 (mean recall 0,9, worst seed 0,75) is not met.
+    #[test]
+    fn twenty_seeds_recall_precision_and_quiet_null_samples() {
+        let cfg = Config::default_config();
+        let (mut recall, mut precision) = (Vec::new(), Vec::new());
+        let mut null_max = 0;
+        for seed in 1..=20 {
+            let data = generate(&SampleOptions {
+                seed,
+                ..SampleOptions::default()
+            });
+            let ev = evaluate(&data.cases, &data.signals, &truth_of(&data), None, &cfg);
+            recall.push(ev.recall);
+            precision.push(ev.precisie);
+            let null = generate(&SampleOptions {
+                seed,
+                planted: false,
+                ..SampleOptions::default()
+            });
+            let ev = evaluate(&null.cases, &null.signals, &[], None, &cfg);
+            null_max = null_max.max(ev.gedetecteerd);
+        }
+        let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+        let worst = |v: &[f64]| v.iter().copied().fold(1.0, f64::min);
+        eprintln!(
+            "recall gem. {:.2} slechtst {:.2}; precisie gem. {:.2} slechtst {:.2}; nul max {null_max}",
+            mean(&recall),
+            worst(&recall),
+            mean(&precision),
+            worst(&precision)
+        );
+        assert!(mean(&recall) >= 0.8, "{recall:?}");
+        assert!(mean(&precision) >= 0.8, "{precision:?}");
+        assert!(worst(&recall) >= 0.5 && worst(&precision) >= 0.6);
+        assert!(null_max <= 2, "null samples: at most {null_max} threads");
+    }
 }

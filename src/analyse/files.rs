@@ -37,6 +37,10 @@ pub fn write(an: &Analysis, cfg: &Config, out: &Path) -> Result<()> {
     crate::output::write_atomic(&out.join("indicatoren.xlsx"), &bytes)?;
     crate::output::write_json(&out.join("rode-draden.json"), &an.threads)?;
     threads::write_csv(&an.threads, &out.join("rode-draden.csv"))?;
+    crate::output::write_json(
+        &out.join("rode-draden-toelichting.json"),
+        &an.thread_context,
+    )?;
     an.dataset.write_check_files(out)
 }
 

@@ -49,6 +49,8 @@ pub struct Analysis {
     pub signals: Vec<Signal>,
     pub indicators: Indicators,
     pub threads: Vec<Thread>,
+    /// Stock sentences, workflow dimensions and method notes of the thread detection.
+    pub thread_context: threads::Context,
 }
 
 /// Computes the indicators and the rode draden of `period` as of `reference_date`.
@@ -74,7 +76,8 @@ pub fn run_with_progress(
     progress("rode draden zoeken");
     let cases = dataset.case_structs()?;
     let signals = dataset.signal_structs()?;
-    let mut draden = threads::detect(&cases, &signals, period, reference_date, cfg);
+    let (mut draden, thread_context) =
+        threads::detect_with_context(&cases, &signals, period, reference_date, cfg);
     threads::describe(&mut draden, cfg);
     Ok(Analysis {
         dataset,
@@ -82,5 +85,6 @@ pub fn run_with_progress(
         signals,
         indicators,
         threads: draden,
+        thread_context,
     })
 }

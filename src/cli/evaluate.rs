@@ -19,7 +19,7 @@ pub struct EvaluateArgs {
     /// geplante-draden.json met de ware draden.
     #[arg(long, value_name = "BESTAND")]
     pub truth: PathBuf,
-    /// Periode voor de trendindeling; standaard het kwartaal van de laatste casus (ook als dat nog loopt).
+    /// Periode waarin een draad casussen moet hebben; standaard het half jaar tot en met de laatste casus.
     #[arg(long = "period", visible_alias = "periode", value_name = "P")]
     pub period: Option<Period>,
     /// Als JSON op stdout.

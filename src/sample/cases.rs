@@ -93,6 +93,10 @@ fn make_case(
     };
     match thread {
         None => background_attributes(rng, &mut c, orgs),
+        Some(m) if m.spec.text_only => {
+            background_attributes(rng, &mut c, orgs);
+            planted::thread_helper(rng, &mut c, m, orgs);
+        }
         Some(m) => planted::thread_attributes(rng, &mut c, m, orgs),
     }
     process::fill_process(rng, &mut c, end, thread.is_some());
@@ -103,10 +107,18 @@ fn make_case(
     c
 }
 
-/// Every attribute drawn independently from its marginal distribution.
+/// The theme whose cases the Belastingdienst logs itself: the aandrager type follows from
+/// the theme (how the work is organised, not a rode draad).
+pub(super) const WORKFLOW_THEMA: &str = "invordering.dwangbevel_kosten";
+
+/// Every attribute drawn independently from its marginal distribution, except the
+/// workflow artefact: cases of [`WORKFLOW_THEMA`] come in through the Belastingdienst.
 fn background_attributes(rng: &mut Rng, c: &mut Case, orgs: &Orgs) {
     c.thema = rng.weighted(THEMA_WEIGHTS).to_string();
     (c.aandrager_type, c.aandrager_id) = orgs.draw_aandrager(rng);
+    if c.thema == WORKFLOW_THEMA && rng.chance(0.95) {
+        (c.aandrager_type, c.aandrager_id) = orgs.draw_of_type(rng, "belastingdienst");
+    }
     let (dienst, regeling) = dienst_regeling(rng, &c.thema);
     c.dienst = Some(crate::model::Service::parse(&dienst).expect("code uit het invoercontract"));
     c.regeling = regeling;

@@ -107,6 +107,11 @@ impl Orgs {
         (typ.to_string(), self.pick_of_type(rng, typ))
     }
 
+    /// An organisation of the given type.
+    pub(super) fn draw_of_type(&self, rng: &mut Rng, typ: &str) -> (String, Option<String>) {
+        (typ.to_string(), self.pick_of_type(rng, typ))
+    }
+
     fn pick_of_type(&self, rng: &mut Rng, typ: &str) -> Option<String> {
         let list = self.by_type.get(typ)?;
         let i = rng.weighted_index(list.iter().map(|&i| self.all[i].weight));

@@ -158,6 +158,8 @@ banks! {
     LESSEN = "lessen.txt";
     /// `[complex]` and `[spoed]`.
     OMSTANDIGHEDEN = "omstandigheden.txt";
+    /// Boilerplate of any theme: `[werkwijze]`, `[afsluiting]` (closed cases), `[handtekening]`.
+    STANDAARD = "standaard.txt";
     /// The distinctive sentences of each planted thread, per thread id.
     DRADEN = "draden.txt";
     /// Opening of a signal description, per bron.

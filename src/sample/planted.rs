@@ -1,6 +1,11 @@
-//! The planted rode draden: five combinations of attribute values with their own
-//! vocabulary (`zinnen/draden.txt`), spread over several organisations. Their case ids,
-//! written to `geplante-draden.json`, are the ground truth for the thread finder.
+//! The planted rode draden, each with its own vocabulary (`zinnen/draden.txt`), spread over
+//! several organisations. Their case ids, written to `geplante-draden.json`, are the ground
+//! truth for the thread finder:
+//! - D1-D5: combinations of attribute values (D4 rising in the last quarter);
+//! - D6: a concentration inside a small main theme: douane invoer with nieuwkomers, 9 cases
+//!   from 7 helpers in the last half year before the export;
+//! - D7: a thread only the texts show: the same story (the helper's authorisation refused)
+//!   under whatever codes the cases got, in the last half year.
 //!
 //! ```ignore
 //! let specs = thread_specs();
@@ -36,6 +41,12 @@ pub(super) struct ThreadSpec {
     base: f64,
     /// 70% of the cases in the last quarter before the export date.
     rising: bool,
+    /// All cases in the last half year before the export date.
+    last_half_year: bool,
+    /// The first cases go to this many distinct organisations.
+    distinct_orgs: usize,
+    /// Only the text is shared; the codes are drawn like those of any case.
+    pub(super) text_only: bool,
 }
 
 /// A case's place in a planted thread.
@@ -52,6 +63,9 @@ impl ThreadSpec {
     /// Attribute -> code that all cases of the thread share.
     pub(super) fn pattern(&self) -> BTreeMap<String, String> {
         let mut p = BTreeMap::new();
+        if self.text_only {
+            return p;
+        }
         p.insert("thema".to_string(), self.thema.to_string());
         p.insert("doelgroep".to_string(), self.doelgroep.to_string());
         if let Some(r) = self.regeling {
@@ -69,6 +83,11 @@ impl ThreadSpec {
     /// Receipt date of a case of this thread: like any case, or for a rising thread
     /// mostly in the last quarter before the export date.
     pub(super) fn receipt_date(&self, rng: &mut Rng, cdf: &DayCdf, end: NaiveDate) -> NaiveDate {
+        if self.last_half_year {
+            let start = (end - Duration::days(182)).max(start_date());
+            let span = (end - start).num_days();
+            return start + Duration::days(rng.range(0, span));
+        }
         if self.rising && rng.chance(0.7) {
             let last_quarter_start = (end - Duration::days(91)).max(start_date());
             let span = (end - last_quarter_start).num_days();
@@ -91,6 +110,9 @@ pub(super) fn thread_specs() -> Vec<ThreadSpec> {
             aandrager_type: None,
             base: 12.0,
             rising: false,
+            last_half_year: false,
+            distinct_orgs: 4,
+            text_only: false,
         },
         ThreadSpec {
             id: "D2",
@@ -102,6 +124,9 @@ pub(super) fn thread_specs() -> Vec<ThreadSpec> {
             aandrager_type: Some("schuldhulpverlening"),
             base: 10.0,
             rising: false,
+            last_half_year: false,
+            distinct_orgs: 4,
+            text_only: false,
         },
         ThreadSpec {
             id: "D3",
@@ -113,6 +138,9 @@ pub(super) fn thread_specs() -> Vec<ThreadSpec> {
             aandrager_type: Some("ouderenorganisatie"),
             base: 10.0,
             rising: false,
+            last_half_year: false,
+            distinct_orgs: 4,
+            text_only: false,
         },
         ThreadSpec {
             id: "D4",
@@ -124,6 +152,9 @@ pub(super) fn thread_specs() -> Vec<ThreadSpec> {
             aandrager_type: None,
             base: 14.0,
             rising: true,
+            last_half_year: false,
+            distinct_orgs: 4,
+            text_only: false,
         },
         ThreadSpec {
             id: "D5",
@@ -135,6 +166,37 @@ pub(super) fn thread_specs() -> Vec<ThreadSpec> {
             aandrager_type: None,
             base: 11.0,
             rising: false,
+            last_half_year: false,
+            distinct_orgs: 4,
+            text_only: false,
+        },
+        ThreadSpec {
+            id: "D6",
+            label: "Nieuwkomers krijgen invoerrechten op persoonlijke spullen",
+            thema: "douane.invoer",
+            regeling: Some("douane"),
+            doelgroep: "nieuwkomer",
+            levensgebeurtenis: None,
+            aandrager_type: None,
+            base: 9.0,
+            rising: false,
+            last_half_year: true,
+            distinct_orgs: 7,
+            text_only: false,
+        },
+        ThreadSpec {
+            id: "D7",
+            label: "De machtiging van de helper wordt niet geaccepteerd",
+            thema: "",
+            regeling: None,
+            doelgroep: "",
+            levensgebeurtenis: None,
+            aandrager_type: None,
+            base: 10.0,
+            rising: false,
+            last_half_year: true,
+            distinct_orgs: 6,
+            text_only: true,
         },
     ]
 }
@@ -192,14 +254,19 @@ pub(super) fn thread_attributes(rng: &mut Rng, c: &mut Case, m: Member, orgs: &O
     });
 }
 
+/// The helper of a planted case whose codes are drawn like any case's (a text-only thread).
+pub(super) fn thread_helper(rng: &mut Rng, c: &mut Case, m: Member, orgs: &Orgs) {
+    (c.aandrager_type, c.aandrager_id) = thread_aandrager(rng, m, orgs);
+}
+
 /// Aandrager type and organisation of a planted case. The first cases of a thread go to
 /// distinct organisations; a thread without a fixed type partly comes in through the
 /// general intake channels.
 fn thread_aandrager(rng: &mut Rng, m: Member, orgs: &Orgs) -> (String, Option<String>) {
     let eligible = orgs.eligible(m.spec.aandrager_type);
-    let org = if m.pos < eligible.len().min(4) {
+    let org = if m.pos < eligible.len().min(m.spec.distinct_orgs) {
         eligible[(m.pos + m.org_offset) % eligible.len()]
-    } else if m.spec.aandrager_type.is_none() && rng.chance(0.3) {
+    } else if m.spec.aandrager_type.is_none() && m.spec.distinct_orgs <= 4 && rng.chance(0.3) {
         return orgs.draw_aandrager(rng);
     } else {
         eligible[rng.weighted_index(eligible.iter().map(|o| o.weight))]
@@ -266,9 +333,9 @@ mod tests {
     fn planted_threads_are_the_ground_truth() {
         for seed in 0..6 {
             let data = generate(&opts(seed, None, true));
-            assert_eq!(data.planted.len(), 5);
+            assert_eq!(data.planted.len(), 7);
             let ids: Vec<&str> = data.planted.iter().map(|t| t.id.as_str()).collect();
-            assert_eq!(ids, ["D1", "D2", "D3", "D4", "D5"]);
+            assert_eq!(ids, ["D1", "D2", "D3", "D4", "D5", "D6", "D7"]);
             let by_id: BTreeMap<&str, &Case> = data
                 .cases
                 .iter()
@@ -282,7 +349,11 @@ mod tests {
                     t.id,
                     t.casus_ids.len()
                 );
-                assert!((2..=4).contains(&t.pattern.len()));
+                if t.id == "D7" {
+                    assert!(t.pattern.is_empty(), "a text-only thread shares no codes");
+                } else {
+                    assert!((2..=4).contains(&t.pattern.len()));
+                }
                 let cases: Vec<&Case> = t.casus_ids.iter().map(|i| by_id[i.as_str()]).collect();
                 let orgs: BTreeSet<_> = cases
                     .iter()
@@ -293,8 +364,14 @@ mod tests {
                     assert!(matches_pattern(c, &t.pattern), "{} {}", t.id, c.casus_id);
                     all_planted.insert(c.casus_id.as_str());
                 }
-                // Spread over time: cases in both years.
                 assert!(cases.iter().any(|c| c.ontvangen_op.year() == 2026));
+                if matches!(t.id.as_str(), "D6" | "D7") {
+                    // One half year, from at least 6 helpers.
+                    let start = d(2026, 10, 31) - Duration::days(182);
+                    assert!(cases.iter().all(|c| c.ontvangen_op >= start), "{}", t.id);
+                    assert!(orgs.len() >= 6, "{}: {} organisations", t.id, orgs.len());
+                    continue;
+                }
                 // Background cases that match the whole pattern by chance: hardly any.
                 let chance = data
                     .cases
@@ -307,8 +384,8 @@ mod tests {
             }
             assert_eq!(
                 all_planted.len(),
-                57,
-                "threads are disjoint: 12+10+10+14+11"
+                57 + 9 + 10,
+                "threads are disjoint: 12+10+10+14+11+9+10"
             );
             // D4 rises in the last quarter before the export date (expected share of its
             // cases there 0.7 + 0.3 * 70/254 = 0.78); the others follow the intake (0.28).
@@ -326,7 +403,7 @@ mod tests {
                 })
                 .collect();
             assert!(shares[3] >= 0.55, "D4 late share {}", shares[3]);
-            for (k, s) in shares.iter().enumerate() {
+            for (k, s) in shares.iter().enumerate().take(5) {
                 if k != 3 {
                     assert!(*s <= 0.6 && *s < shares[3], "thread {k} late share {s}");
                 }
@@ -338,10 +415,14 @@ mod tests {
     fn planted_threads_scale_with_volume() {
         let data = generate(&opts(2, Some(25_400), true));
         let sizes: Vec<usize> = data.planted.iter().map(|t| t.casus_ids.len()).collect();
-        assert_eq!(sizes, [1200, 1000, 1000, 1400, 1100]);
+        assert_eq!(sizes, [1200, 1000, 1000, 1400, 1100, 900, 1000]);
         let small = generate(&opts(2, Some(60), true));
         let sizes: Vec<usize> = small.planted.iter().map(|t| t.casus_ids.len()).collect();
-        assert_eq!(sizes, [4, 4, 4, 4, 4], "floor min(8, 60/15) = 4");
+        assert_eq!(
+            sizes,
+            [2, 2, 2, 2, 2, 2, 2],
+            "floor min(8, 60/15) = 4 each, then scaled to a third of 60 in all"
+        );
     }
 
     #[test]
@@ -350,7 +431,7 @@ mod tests {
         assert!(data.planted.is_empty());
         assert_eq!(data.cases.len(), 254);
         let specs = thread_specs();
-        for spec in &specs {
+        for spec in specs.iter().filter(|s| !s.text_only) {
             let p = spec.pattern();
             let n = data.cases.iter().filter(|c| matches_pattern(c, &p)).count();
             assert!(n <= 3, "{}: {n}", spec.id);

@@ -14,7 +14,7 @@ use super::attributes::thema_hoofd;
 use super::phrases::{
     Bank, AANDRAGERS, DRADEN, GROEPEN, INTRO, LESSEN, LEVENSGEBEURTENISSEN, MISGEGAAN, NODIG,
     OMSTANDIGHEDEN, PERSONEN, PROBLEMEN, REGELINGEN, SIGNAAL_AANLEIDING, SIGNAAL_CASUSSEN,
-    SIGNAAL_IMPACT, SIGNAAL_VERZOEK,
+    SIGNAAL_IMPACT, SIGNAAL_VERZOEK, STANDAARD,
 };
 use super::planted::ThreadSpec;
 use super::rng::Rng;
@@ -74,7 +74,46 @@ pub(super) fn samenvatting(rng: &mut Rng, c: &Case, thread: Option<&ThreadSpec>)
         parts.push(rng.pick(OMSTANDIGHEDEN.get("spoed")));
     }
     parts.push(theme_or_generic(rng, &NODIG, hoofd));
-    assemble(&parts, &slots)
+    let mut text = assemble(&parts, &slots);
+    push_boilerplate(rng, &mut text, c.afgerond_op.is_some());
+    text
+}
+
+/// Stock sentences as staff add them to any summary: a note on the work (35%), a closure
+/// note for closed cases (60%) and a signature (25%), each sometimes written sloppily.
+fn push_boilerplate(rng: &mut Rng, text: &mut String, closed: bool) {
+    for (section, p) in [
+        ("werkwijze", 0.35),
+        ("afsluiting", if closed { 0.6 } else { 0.0 }),
+        ("handtekening", 0.25),
+    ] {
+        if p > 0.0 && rng.chance(p) {
+            let s = rng.pick(STANDAARD.get(section));
+            text.push(' ');
+            text.push_str(&spelling_variant(rng, s));
+        }
+    }
+}
+
+/// The sentence as written, or (in 3 of 10 cases) with a lowercase start, without the final
+/// period, or with "e-mail" and "telefonisch" written differently.
+fn spelling_variant(rng: &mut Rng, s: &str) -> String {
+    if !rng.chance(0.3) {
+        return s.to_string();
+    }
+    match rng.below(3) {
+        0 => {
+            let mut c = s.chars();
+            c.next()
+                .map(|f| f.to_lowercase().collect::<String>() + c.as_str())
+                .unwrap_or_default()
+        }
+        1 => s.trim_end_matches('.').to_string(),
+        _ => s
+            .replace("telefonisch", "tel.")
+            .replace("geïnformeerd", "geinformeerd")
+            .replace(", ", " "),
+    }
 }
 
 /// Two distinct sentences of the thread, sometimes followed by one of the theme.
@@ -380,11 +419,18 @@ mod tests {
             ),
             ("douane", &["douane"]),
         ];
+        // A text-only thread tells its own story under whatever theme its cases got.
+        let text_only: BTreeSet<&str> = data
+            .planted
+            .iter()
+            .filter(|t| t.pattern.is_empty())
+            .flat_map(|t| t.casus_ids.iter().map(String::as_str))
+            .collect();
         for (hoofd, words) in keywords {
             let cs: Vec<&Case> = data
                 .cases
                 .iter()
-                .filter(|c| c.thema_hoofd() == *hoofd)
+                .filter(|c| c.thema_hoofd() == *hoofd && !text_only.contains(c.casus_id.as_str()))
                 .collect();
             let hit = cs
                 .iter()
@@ -418,6 +464,8 @@ mod tests {
             ("D3", "digid"),
             ("D4", "coronaschuld"),
             ("D5", "scheiding"),
+            ("D6", "douane"),
+            ("D7", "machtiging"),
         ];
         for (t, (id, word)) in data.planted.iter().zip(marker) {
             assert_eq!(t.id, id);

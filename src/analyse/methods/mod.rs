@@ -12,5 +12,6 @@
 //! ```
 
 pub mod itemsets;
+pub mod poisson;
 pub mod stats;
 pub mod text;

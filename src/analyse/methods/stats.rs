@@ -419,6 +419,140 @@ pub fn benjamini_hochberg(p: &[f64], q: f64) -> (Vec<bool>, Vec<f64>) {
     (rejected, adjusted)
 }
 
+/// [`benjamini_hochberg`] over a family of `m` hypotheses of which only those in `p` may be
+/// rejected; the others (not computed because they cannot become a finding, such as patterns
+/// below the minimum count) count as p = 1. With `m <= p.len()` this is the plain procedure.
+pub fn benjamini_hochberg_family(p: &[f64], m: usize, q: f64) -> (Vec<bool>, Vec<f64>) {
+    let extra = m.saturating_sub(p.iter().filter(|x| !x.is_nan()).count());
+    let mut all = p.to_vec();
+    all.extend(std::iter::repeat_n(1.0, extra));
+    let (r, adj) = benjamini_hochberg(&all, q);
+    (r[..p.len()].to_vec(), adj[..p.len()].to_vec())
+}
+
+/// The smallest one-sided Fisher p-value a 2x2 table with these margins can reach: every
+/// case of the smaller margin in the cell (Tarone 1990). `n_x`, `n_y` are the margins of
+/// the pattern and the outcome in a population of `n`.
+pub fn fisher_min_p(n_x: u64, n_y: u64, n: u64) -> f64 {
+    if n_x > n || n_y > n || n_x == 0 || n_y == 0 {
+        return 1.0;
+    }
+    let a = n_x.min(n_y);
+    let (b, c) = (n_x - a, n_y - a);
+    let Some(d) = n.checked_sub(a + b + c) else {
+        return 1.0;
+    };
+    fisher_greater(a as f64, b as f64, c as f64, d as f64)
+}
+
+/// Tarone's rule for a family of tests with discrete p-values: the smallest `k` such that at
+/// most `k` hypotheses have a minimum achievable p-value `<= alpha / k`. Returns `k` and the
+/// indices of those testable hypotheses; only they enter the multiple-testing family, so the
+/// family no longer depends on the observed cells.
+pub fn tarone(min_p: &[f64], alpha: f64) -> (usize, Vec<usize>) {
+    let mut sorted: Vec<f64> = min_p.iter().copied().filter(|p| !p.is_nan()).collect();
+    sorted.sort_by(f64::total_cmp);
+    let mut k = 1usize;
+    loop {
+        let testable = sorted.partition_point(|&p| p <= alpha / k as f64);
+        if testable <= k {
+            break;
+        }
+        k += 1;
+    }
+    let idx = (0..min_p.len())
+        .filter(|&i| min_p[i] <= alpha / k as f64)
+        .collect();
+    (k, idx)
+}
+
+/// Upper-tail p-value of Pearson's chi-square goodness of fit of `observed` against
+/// `expected` (same total); cells with expected count 0 are left out. 1 when fewer than two
+/// cells remain.
+pub fn chi_square_gof(observed: &[f64], expected: &[f64]) -> f64 {
+    let cells: Vec<(f64, f64)> = observed
+        .iter()
+        .zip(expected)
+        .filter(|(_, &e)| e > 0.0)
+        .map(|(&o, &e)| (o, e))
+        .collect();
+    if cells.len() < 2 {
+        return 1.0;
+    }
+    let x2: f64 = cells.iter().map(|(o, e)| (o - e) * (o - e) / e).sum();
+    let df = (cells.len() - 1) as f64;
+    gamma_q(df / 2.0, x2 / 2.0)
+}
+
+/// Two-sided p-value of the Wilcoxon rank-sum test (normal approximation with tie
+/// correction) of whether the values at `members` are shifted against all `values`. The
+/// members are a subset of the population, so the test compares them with the rest.
+pub fn rank_sum_p(values: &[u32], members: &[usize]) -> f64 {
+    let n = values.len();
+    let m = members.len();
+    if m == 0 || m >= n {
+        return 1.0;
+    }
+    // Mid-ranks per distinct value.
+    let mut counts: std::collections::BTreeMap<u32, f64> = Default::default();
+    for &v in values {
+        *counts.entry(v).or_default() += 1.0;
+    }
+    let mut rank_of: std::collections::HashMap<u32, f64> = Default::default();
+    let mut below = 0.0;
+    let mut ties = 0.0;
+    for (&v, &c) in &counts {
+        rank_of.insert(v, below + (c + 1.0) / 2.0);
+        below += c;
+        ties += c * c * c - c;
+    }
+    let w: f64 = members.iter().map(|&i| rank_of[&values[i]]).sum();
+    let (nf, mf) = (n as f64, m as f64);
+    let rest = nf - mf;
+    let mean = mf * (nf + 1.0) / 2.0;
+    let var = mf * rest / 12.0 * ((nf + 1.0) - ties / (nf * (nf - 1.0)));
+    if var <= 0.0 {
+        return 1.0;
+    }
+    let z = (w - mean).abs() / var.sqrt();
+    (2.0 * (1.0 - norm_cdf(z))).min(1.0)
+}
+
+/// Bias-corrected Cramér's V (Bergsma 2013) of a contingency table given as (row, column) ->
+/// count: `φ² = χ²/N`, `φ²' = max(0, φ² − (r−1)(c−1)/(N−1))`, `r' = r − (r−1)²/(N−1)`,
+/// `c' = c − (c−1)²/(N−1)`, `V = sqrt(φ²' / min(r'−1, c'−1))`. The correction matters with
+/// many themes and few cases, where plain V is far above 0 under independence.
+/// 0 for a table with a single row or column.
+pub fn cramers_v(cells: &std::collections::HashMap<(u32, u32), u64>) -> f64 {
+    let mut rows: std::collections::HashMap<u32, f64> = Default::default();
+    let mut cols: std::collections::HashMap<u32, f64> = Default::default();
+    let mut n = 0.0;
+    for (&(r, c), &v) in cells {
+        *rows.entry(r).or_default() += v as f64;
+        *cols.entry(c).or_default() += v as f64;
+        n += v as f64;
+    }
+    let k = rows.len().min(cols.len());
+    if k < 2 || n == 0.0 {
+        return 0.0;
+    }
+    // chi² = N (sum o²/(r c) − 1), summing over the non-empty cells only.
+    let s: f64 = cells
+        .iter()
+        .map(|(&(r, c), &v)| (v as f64).powi(2) / (rows[&r] * cols[&c]))
+        .sum();
+    let phi2 = (s - 1.0).max(0.0);
+    let (r, c) = (rows.len() as f64, cols.len() as f64);
+    let phi2c = (phi2 - (r - 1.0) * (c - 1.0) / (n - 1.0)).max(0.0);
+    let rc = r - (r - 1.0).powi(2) / (n - 1.0);
+    let cc = c - (c - 1.0).powi(2) / (n - 1.0);
+    let denom = (rc - 1.0).min(cc - 1.0);
+    if denom <= 0.0 || n < 2.0 {
+        return 0.0;
+    }
+    (phi2c / denom).sqrt().min(1.0)
+}
+
 // ---------------------------------------------------------------------------------------------
 // EARS aberration detection
 // ---------------------------------------------------------------------------------------------
@@ -822,6 +956,70 @@ pub fn norm_quantile(p: f64) -> f64 {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn fisher_min_p_and_tarone() {
+        // Margins 3 and 3 of 10: all three in the cell, 1 / C(10,3) = 1/120.
+        assert!((fisher_min_p(3, 3, 10) - 1.0 / 120.0).abs() < 1e-12);
+        assert_eq!(fisher_min_p(0, 3, 10), 1.0);
+        // Tarone: min p-values 0.001, 0.004, 0.02, 0.3, 0.6 at alpha 0.05:
+        // k=1: 4 <= 0.05 (too many); k=2: 3 <= 0.025; k=3: 2 <= 0.0167 -> k = 3.
+        let (k, idx) = tarone(&[0.001, 0.3, 0.004, 0.6, 0.02], 0.05);
+        assert_eq!(k, 3);
+        assert_eq!(idx, vec![0, 2]);
+    }
+
+    #[test]
+    fn bh_family_counts_uncomputed_hypotheses_as_one() {
+        // p = 0.01, 0.02 among m = 10: adjusted 0.1 each (R: p.adjust(c(.01,.02,rep(1,8)), "BH")).
+        let (r, adj) = benjamini_hochberg_family(&[0.01, 0.02], 10, 0.1);
+        assert!((adj[0] - 0.1).abs() < 1e-12 && (adj[1] - 0.1).abs() < 1e-12);
+        assert_eq!(r, vec![true, true]);
+        let (r, _) = benjamini_hochberg_family(&[0.01, 0.02], 30, 0.1);
+        assert_eq!(r, vec![false, false]);
+    }
+
+    #[test]
+    fn rank_sum_golden() {
+        // Members {4, 5} against the rest {1, 2, 3}: W = 4 + 5 = 9, mean 2·6/2 = 6,
+        // var = 2·3·6/12 = 3, z = 3/sqrt(3) = 1.7320508, p = 2·(1 − Φ(z)) = 0.0832645.
+        let p = rank_sum_p(&[1, 2, 3, 4, 5], &[3, 4]);
+        assert!((p - 0.0832645).abs() < 1e-6, "{p}");
+        assert_eq!(rank_sum_p(&[1, 2], &[]), 1.0);
+        assert_eq!(rank_sum_p(&[7, 7, 7], &[0]), 1.0, "all tied");
+    }
+
+    #[test]
+    fn chi_square_gof_and_cramers_v_golden() {
+        // R: chisq.test(c(10, 20, 30), p = c(1,1,1)/3)$p.value = 0.006737947 (X² = 10, df 2).
+        let p = chi_square_gof(&[10.0, 20.0, 30.0], &[20.0, 20.0, 20.0]);
+        assert!((p - 0.006737947).abs() < 1e-8, "{p}");
+        assert_eq!(chi_square_gof(&[5.0], &[5.0]), 1.0);
+        let mut t = std::collections::HashMap::new();
+        // A diagonal table: V = 1; an independent one: V = 0.
+        t.insert((0, 0), 10);
+        t.insert((1, 1), 10);
+        assert!((cramers_v(&t) - 1.0).abs() < 1e-12);
+        let mut u = std::collections::HashMap::new();
+        for r in 0..2 {
+            for c in 0..3 {
+                u.insert((r, c), 7);
+            }
+        }
+        assert!(cramers_v(&u).abs() < 1e-12);
+        // 2x2 [[20, 5], [5, 20]]: phi² = 0.36, corrected 0.36 − 1/49, r' − 1 = 1 − 1/49:
+        // V = sqrt((0.36 − 1/49) / (48/49)) = 0.5887841.
+        let mut w = std::collections::HashMap::new();
+        w.insert((0, 0), 20);
+        w.insert((0, 1), 5);
+        w.insert((1, 0), 5);
+        w.insert((1, 1), 20);
+        assert!(
+            (cramers_v(&w) - 0.5887841).abs() < 1e-6,
+            "{}",
+            cramers_v(&w)
+        );
+    }
     use super::*;
     use proptest::prelude::*;
 

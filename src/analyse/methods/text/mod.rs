@@ -97,7 +97,18 @@ pub struct TextCluster {
     pub terms: Vec<String>,
     /// Mean pairwise cosine similarity of the members.
     pub cohesion: f64,
+    /// Permutation p-value of the cohesion: the share of [`PERMUTATIONS`] random groups of
+    /// texts (of the same size, at most [`PERMUTATION_SIZE`]) that are at least as cohesive,
+    /// `(1 + count) / (1 + PERMUTATIONS)`.
+    pub p_baseline: f64,
 }
+
+/// Random groups drawn for the permutation baseline of a cluster's cohesion.
+pub const PERMUTATIONS: usize = 199;
+/// Random groups hold at most this many texts. The mean pairwise cosine of a random group has
+/// the same expectation at any size and a larger spread at a smaller size, so capping the size
+/// keeps the cost linear and only makes the test more conservative.
+pub const PERMUTATION_SIZE: usize = 200;
 
 /// Groups linked by a graph edge merge while their mean pairwise cosine is at least
 /// `min(background + LINK_FACTOR * min_similarity, min_similarity)`, where `background` is the
@@ -127,6 +138,8 @@ const MINHASH_HASHES: usize = MINHASH_BANDS * MINHASH_ROWS;
 
 mod agglomerate;
 mod graph;
+pub mod phrases;
+pub mod templates;
 mod tokens;
 mod vectors;
 
@@ -203,10 +216,12 @@ pub fn cluster_texts(texts: &[&str], cfg: &TextConfig) -> Vec<TextCluster> {
                 ((ag.sum_norm2(root) - m) / (m * (m - 1.0))).clamp(-1.0, 1.0)
             };
             let terms = label_terms(&corpus, &members, &corpus_mean, cfg.label_terms);
+            let p_baseline = baseline_p(&corpus, members.len(), cohesion, root);
             TextCluster {
                 members,
                 terms,
                 cohesion,
+                p_baseline,
             }
         })
         .collect()
@@ -215,6 +230,40 @@ pub fn cluster_texts(texts: &[&str], cfg: &TextConfig) -> Vec<TextCluster> {
 /// Mean cosine over all pairs of non-empty texts: `(|S|^2 - m) / (m (m - 1))` for the sum `S`
 /// of the `m` unit vectors. This is the similarity two unrelated texts have "for free"
 /// (shared domain words); merging requires a margin above it.
+/// Permutation p-value of `cohesion` against random groups of `size` texts (see [`TextCluster`]).
+fn baseline_p(corpus: &Corpus, size: usize, cohesion: f64, seed: u32) -> f64 {
+    let pool: Vec<usize> = (0..corpus.vecs.len())
+        .filter(|&i| !corpus.vecs[i].is_empty())
+        .collect();
+    let s = size.min(PERMUTATION_SIZE).min(pool.len());
+    if s < 2 {
+        return 1.0;
+    }
+    let mut rng = SplitMix64::new(mix64(0x7e57_ba5e ^ u64::from(seed)));
+    let mut at_least = 0usize;
+    let mut sum: FxMap<u32, f64> = FxMap::default();
+    let mut idx = pool.clone();
+    for _ in 0..PERMUTATIONS {
+        // Partial Fisher-Yates: the first s entries are a uniform random group.
+        for k in 0..s {
+            let j = k + rng.below(idx.len() - k);
+            idx.swap(k, j);
+        }
+        sum.clear();
+        for &i in &idx[..s] {
+            for &(f, w) in &corpus.vecs[i] {
+                *sum.entry(f).or_insert(0.0) += f64::from(w);
+            }
+        }
+        let m = s as f64;
+        let s2: f64 = sum.values().map(|x| x * x).sum();
+        if (s2 - m) / (m * (m - 1.0)) >= cohesion {
+            at_least += 1;
+        }
+    }
+    (1 + at_least) as f64 / (1 + PERMUTATIONS) as f64
+}
+
 fn background_similarity(corpus: &Corpus) -> f64 {
     let mut total = vec![0f64; corpus.dims];
     let mut m = 0.0f64;

@@ -1,32 +1,32 @@
 //! Rode draden: recurring threads across cases, found three ways and explained.
 //!
-//! 1. **Structuur**: combinations of one *wat* item (thema at either level,
-//!    optionally with regeling or dienst) and one or more *wie* items
-//!    (doelgroep, levensgebeurtenis, aandrager_type), at most `max_kenmerken`
-//!    in all. A combination is tested as a 2x2 table of "wat" against "wie"
-//!    within the cases of the same main theme (so that links built into the
-//!    taxonomy, such as zzp'ers with ondernemersthema's, are not mistaken for
-//!    a thread): expected count, PRR with 95% interval, shrinkage IC with
-//!    IC025, one-sided Fisher p-value, Benjamini-Hochberg over all candidates.
-//!    Only closed patterns are kept, and of threads that share most of their
-//!    cases only the strongest stays (the others are listed as related).
-//! 2. **Trend**: main and sub themes whose count in the last quarters is
-//!    unusually high against earlier quarters (EARS, with the history scaled to
-//!    the current total intake so that growth alone does not alarm).
-//! 3. **Tekst**: clusters of summaries about the same thing even where the
-//!    codes differ (TF-IDF, cosine, see [`super::text`]). A cluster dominated
-//!    by one theme is that theme, not a hidden thread.
+//! 1. **Structuur** ([`structural`]): a *wat* (theme at either level, optionally with
+//!    regeling or dienst) with one or more *wie* items (`[draden] wie`), tested against the
+//!    right comparison population (siblings, main theme or all cases), in a Tarone family
+//!    with Benjamini-Hochberg; closed patterns only. A *wie* dimension the theme nearly
+//!    determines is reported as workflow ([`Workflow`]), not as threads.
+//! 2. **Trend** ([`trend`]): main and sub themes whose count rises: EARS when there are
+//!    enough quarters, else a Poisson trend test with the total intake as offset.
+//! 3. **Tekst** ([`text`]): clusters of summaries about the same thing, after stock
+//!    sentences are taken out, tested against random groups and on concentration.
 //!
-//! Every draad has a stable id derived from its pattern (`RD-` + hash).
+//! A thread is listed for a period only when it has cases in that period; its statistics
+//! give the count in the period and before it separately. Every thread has a stable id
+//! derived from its pattern (`RD-` + hash), unique within one output.
 //!
 //! ```
 //! use rodedraad::analyse::threads::stable_id;
 //! assert_eq!(stable_id("structuur", &[("thema", "a"), ("doelgroep", "b")]), stable_id("structuur", &[("doelgroep", "b"), ("thema", "a")]));
 //! ```
 
-use super::methods::itemsets;
-use super::methods::stats::{self, EarsMethod, TwoByTwo};
-use super::methods::text::{self, TextConfig};
+pub mod structural;
+pub mod text;
+pub mod trend;
+
+#[cfg(test)]
+mod tests;
+
+use super::methods::text::templates::StockSentence;
 use super::period::Period;
 use crate::config::Config;
 use crate::error::Result;
@@ -36,11 +36,10 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
+pub use structural::Workflow;
 
 /// Attributes that say *what* the problem is.
 pub const WAT: &[&str] = &["thema", "thema_hoofd", "regeling", "dienst"];
-/// Attributes that say *who* meets it.
-pub const WIE: &[&str] = &["doelgroep", "levensgebeurtenis", "aandrager_type"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum ThreadKind {
@@ -94,9 +93,18 @@ pub struct Statistic {
     pub p_bh: Option<f64>,
     pub ears_waarde: Option<f64>,
     pub ears_drempel: Option<f64>,
+    /// Trend test used: "ears" or "poisson".
+    #[serde(default)]
+    pub trend_methode: Option<String>,
+    /// Poisson trend: factor by which the share of the intake grows per quarter.
+    #[serde(default)]
+    pub trend_factor: Option<f64>,
     pub per_kwartaal: Vec<(String, u64)>,
     pub in_periode: u64,
     pub in_vorige_periode: u64,
+    /// Cases of the thread received before the period.
+    #[serde(default)]
+    pub eerder: u64,
     pub tekst_termen: Vec<String>,
     pub tekst_samenhang: Option<f64>,
 }
@@ -140,53 +148,17 @@ pub fn stable_id(kind: &str, pattern: &[(&str, &str)]) -> String {
     format!("RD-{}", &h[..8])
 }
 
-/// The items of one case: (attribute, code) pairs.
-fn case_items(c: &Case) -> Vec<(&'static str, String)> {
-    let mut v: Vec<(&'static str, String)> = vec![("thema_hoofd", c.thema_hoofd().to_string())];
-    if c.thema.contains('.') {
-        v.push(("thema", c.thema.clone()));
-    }
-    if let Some(r) = &c.regeling {
-        v.push(("regeling", r.clone()));
-    }
-    if let Some(d) = c.dienst {
-        v.push(("dienst", d.as_str().to_string()));
-    }
-    for d in &c.doelgroep {
-        v.push(("doelgroep", d.clone()));
-    }
-    if let Some(l) = c
-        .levensgebeurtenis
-        .as_ref()
-        .filter(|l| l.as_str() != "geen")
-    {
-        v.push(("levensgebeurtenis", l.clone()));
-    }
-    v.push(("aandrager_type", c.aandrager_type.clone()));
-    v
-}
-
-/// Item dictionary: (attribute, code) <-> u32.
-#[derive(Default)]
-struct Items {
-    ids: HashMap<(&'static str, String), u32>,
-    names: Vec<(&'static str, String)>,
-}
-
-impl Items {
-    fn id(&mut self, item: (&'static str, String)) -> u32 {
-        if let Some(&i) = self.ids.get(&item) {
-            return i;
-        }
-        let i = self.names.len() as u32;
-        self.ids.insert(item.clone(), i);
-        self.names.push(item);
-        i
-    }
-}
-
 fn helper_of(c: &Case) -> &str {
     c.aandrager_id.as_deref().unwrap_or(&c.aandrager_type)
+}
+
+/// What the detection found besides the threads: the stock sentences left out of the text
+/// clustering, the workflow dimensions and notes on the methods (all in Dutch).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Context {
+    pub standaardzinnen: Vec<StockSentence>,
+    pub werkwijze: Vec<Workflow>,
+    pub opmerkingen: Vec<String>,
 }
 
 /// Detects all rode draden (see module docs) in the cases received up to `peil`.
@@ -197,14 +169,43 @@ pub fn detect(
     peil: NaiveDate,
     cfg: &Config,
 ) -> Vec<Thread> {
+    detect_with_context(cases, signals, period, peil, cfg).0
+}
+
+/// [`detect`], also returning the [`Context`].
+pub fn detect_with_context(
+    cases: &[Case],
+    signals: &[Signal],
+    period: &Period,
+    peil: NaiveDate,
+    cfg: &Config,
+) -> (Vec<Thread>, Context) {
     let cases: Vec<&Case> = cases.iter().filter(|c| c.ontvangen_op <= peil).collect();
+    let mut ctx = Context::default();
     if cases.is_empty() {
-        return Vec::new();
+        return (Vec::new(), ctx);
     }
     let quarters = quarter_axis(&cases, period, peil);
-    let mut out = structural(&cases, cfg);
+    ctx.werkwijze = structural::workflow(&cases, cfg);
+    for w in &ctx.werkwijze {
+        ctx.opmerkingen.push(match (w.cramers_v, w.aandeel) {
+            (Some(v), _) => format!(
+                "Werkwijze: {} volgt vrijwel uit het thema (Cramérs V {}); daarom geen rode draden op {}.",
+                w.wie,
+                nl::dec(v, 2),
+                w.wie
+            ),
+            (_, a) => format!(
+                "Werkwijze: casussen over {} komen voor {}% binnen via {}; die combinatie is de route van het werk, geen rode draad.",
+                w.wat,
+                nl::dec(a.unwrap_or(0.0) * 100.0, 0),
+                w.wie
+            ),
+        });
+    }
+    let mut out = structural::structural(&cases, cfg, &ctx.werkwijze);
     // A rise of a theme that mostly consists of a thread found already is that thread rising.
-    for t in trends(&cases, period, &quarters, cfg) {
+    for t in trend::trends(&cases, period, &quarters, cfg, &mut ctx.opmerkingen) {
         let set: BTreeSet<&str> = t.casus_ids.iter().map(String::as_str).collect();
         if let Some(d) = out
             .iter_mut()
@@ -212,13 +213,16 @@ pub fn detect(
         {
             d.statistiek.ears_waarde = t.statistiek.ears_waarde;
             d.statistiek.ears_drempel = t.statistiek.ears_drempel;
+            d.statistiek.trend_methode = t.statistiek.trend_methode.clone();
+            d.statistiek.trend_factor = t.statistiek.trend_factor;
             d.verwant.push(t.id.clone());
             d.score += t.score;
             continue;
         }
         out.push(t);
     }
-    let text_threads = text_threads(&cases, cfg);
+    let (text_threads, stock) = text::text_threads(&cases, &quarters, cfg);
+    ctx.standaardzinnen = stock;
     // A text cluster that mostly coincides with a thread found otherwise confirms it.
     for t in text_threads {
         let set: BTreeSet<&str> = t.casus_ids.iter().map(String::as_str).collect();
@@ -236,13 +240,44 @@ pub fn detect(
     for d in &mut out {
         finish(d, &by_id, signals, period, &quarters);
     }
+    // Listed for a period only with cases in it.
+    out.retain(|d| d.statistiek.in_periode > 0);
     out.sort_by(|a, b| {
         b.score
             .partial_cmp(&a.score)
             .unwrap_or(std::cmp::Ordering::Equal)
             .then(a.id.cmp(&b.id))
     });
-    out
+    make_ids_unique(&mut out);
+    (out, ctx)
+}
+
+/// Structural detection only (workflow dimensions left out); used by the benchmark.
+pub fn structural(cases: &[&Case], cfg: &Config) -> Vec<Thread> {
+    let workflow = structural::workflow(cases, cfg);
+    structural::structural(cases, cfg, &workflow)
+}
+
+/// A later (weaker) thread with an id already given gets an id derived from its id and
+/// its earliest case, which stays the same when later cases are added.
+fn make_ids_unique(threads: &mut [Thread]) {
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    for d in threads.iter_mut() {
+        if seen.contains(&d.id) {
+            let first = d.casus_ids.first().cloned().unwrap_or_default();
+            let mut salt = 0u32;
+            let mut id = stable_id(&d.id, &[("eerste", first.as_str())]);
+            while seen.contains(&id) {
+                salt += 1;
+                id = stable_id(
+                    &d.id,
+                    &[("eerste", first.as_str()), ("n", &salt.to_string())],
+                );
+            }
+            d.id = id;
+        }
+        seen.insert(d.id.clone());
+    }
 }
 
 fn jaccard(a: &BTreeSet<&str>, b: &BTreeSet<&str>) -> f64 {
@@ -253,242 +288,6 @@ fn jaccard(a: &BTreeSet<&str>, b: &BTreeSet<&str>) -> f64 {
     } else {
         inter / union
     }
-}
-
-struct Candidate {
-    items: Vec<u32>,
-    support: u64,
-    table: TwoByTwo,
-    stratum: Option<String>,
-    p: f64,
-}
-
-/// Structural detection only (see module docs); used by the benchmark.
-pub fn structural(cases: &[&Case], cfg: &Config) -> Vec<Thread> {
-    let dc = &cfg.draden;
-    let mut items = Items::default();
-    let transactions: Vec<Vec<u32>> = cases
-        .iter()
-        .map(|c| {
-            let mut t: Vec<u32> = case_items(c).into_iter().map(|i| items.id(i)).collect();
-            t.sort_unstable();
-            t.dedup();
-            t
-        })
-        .collect();
-    // An item that (almost) every case has says nothing about a thread (e.g. a fixed dienst).
-    let mut item_count = vec![0u64; items.names.len()];
-    for t in &transactions {
-        for &i in t {
-            item_count[i as usize] += 1;
-        }
-    }
-    let near_constant = |i: u32| {
-        cases.len() >= 20
-            && item_count[i as usize] as f64 >= 0.95 * cases.len() as f64
-            && items.names[i as usize].0 != "thema_hoofd"
-    };
-    let transactions: Vec<Vec<u32>> = transactions
-        .into_iter()
-        .map(|t| t.into_iter().filter(|&i| !near_constant(i)).collect())
-        .collect();
-    let freq = itemsets::frequent_itemsets(
-        &transactions,
-        dc.min_casussen as u64,
-        dc.max_kenmerken.max(2),
-    );
-    let support: HashMap<Vec<u32>, u64> =
-        freq.iter().map(|s| (s.items.clone(), s.support)).collect();
-    let sup = |v: &[u32]| -> u64 {
-        if v.is_empty() {
-            return cases.len() as u64;
-        }
-        let mut k = v.to_vec();
-        k.sort_unstable();
-        support.get(&k).copied().unwrap_or(0)
-    };
-    let hoofd_of = |thema: &str| thema.split('.').next().unwrap_or(thema).to_string();
-    let mut cands: Vec<Candidate> = Vec::new();
-    for s in freq
-        .iter()
-        .filter(|s| s.items.len() >= 2 && s.items.len() <= dc.max_kenmerken)
-    {
-        let named: Vec<&(&str, String)> =
-            s.items.iter().map(|i| &items.names[*i as usize]).collect();
-        let wat: Vec<u32> = s
-            .items
-            .iter()
-            .copied()
-            .filter(|i| WAT.contains(&items.names[*i as usize].0))
-            .collect();
-        let wie: Vec<u32> = s
-            .items
-            .iter()
-            .copied()
-            .filter(|i| WIE.contains(&items.names[*i as usize].0))
-            .collect();
-        let themes: Vec<&String> = named
-            .iter()
-            .filter(|(k, _)| *k == "thema")
-            .map(|(_, v)| v)
-            .collect();
-        let hoofden: Vec<&String> = named
-            .iter()
-            .filter(|(k, _)| *k == "thema_hoofd")
-            .map(|(_, v)| v)
-            .collect();
-        if wie.is_empty()
-            || (themes.is_empty() && hoofden.is_empty())
-            || themes.len() > 1
-            || hoofden.len() > 1
-        {
-            continue;
-        }
-        // Links that hold by design (e.g. the hersteloperatie concerns gedupeerden) are no thread.
-        let known = named.iter().any(|(k, v)| {
-            dc.bekende_samenhang
-                .get(v.as_str())
-                .is_some_and(|linked| named.iter().any(|(k2, v2)| k2 != k && linked.contains(v2)))
-        });
-        if known {
-            continue;
-        }
-        // A level-2 theme with its own main theme says the same thing twice.
-        if let (Some(t), Some(h)) = (themes.first(), hoofden.first()) {
-            if hoofd_of(t) == **h {
-                continue;
-            }
-            continue; // two different main themes cannot occur in one case
-        }
-        // Stratum: the main theme of a level-2 theme; a main theme alone is context, not a thread.
-        let Some(theme) = themes.first() else {
-            continue;
-        };
-        let h = hoofd_of(theme);
-        let Some(&h_id) = items.ids.get(&("thema_hoofd", h.clone())) else {
-            continue;
-        };
-        let n_s = sup(&[h_id]);
-        let n_x = sup(&wat);
-        let mut y_in_s = wie.clone();
-        y_in_s.push(h_id);
-        let n_y = sup(&y_in_s);
-        let a = s.support as f64;
-        let (b, c) = (n_x as f64 - a, n_y as f64 - a);
-        let d = n_s as f64 - a - b - c;
-        if b < 0.0 || c < 0.0 || d < 0.0 {
-            continue;
-        }
-        let table = TwoByTwo { a, b, c, d };
-        let dp = stats::disproportionality(&table);
-        cands.push(Candidate {
-            items: s.items.clone(),
-            support: s.support,
-            table,
-            stratum: Some(h),
-            p: dp.p_fisher,
-        });
-    }
-    if cands.is_empty() {
-        return Vec::new();
-    }
-    let ps: Vec<f64> = cands.iter().map(|c| c.p).collect();
-    let (rejected, adjusted) = stats::benjamini_hochberg(&ps, dc.fdr_q);
-    let mut sig: Vec<(Candidate, f64)> = cands
-        .into_iter()
-        .zip(rejected.into_iter().zip(adjusted))
-        .filter(|(_, (r, _))| *r)
-        .map(|(c, (_, q))| (c, q))
-        .filter(|(c, _)| stats::disproportionality(&c.table).ic025 > dc.min_ic025)
-        .collect();
-    // Closed patterns: drop a pattern when a significant superset has the same support.
-    let snapshot: Vec<(Vec<u32>, u64)> = sig
-        .iter()
-        .map(|(c, _)| (c.items.clone(), c.support))
-        .collect();
-    sig.retain(|(c, _)| {
-        !snapshot.iter().any(|(items, s)| {
-            *s == c.support
-                && items.len() > c.items.len()
-                && c.items.iter().all(|i| items.contains(i))
-        })
-    });
-    // Strongest first; keep a thread only when it does not share most cases with a stronger one.
-    let strength = |c: &Candidate| {
-        let dp = stats::disproportionality(&c.table);
-        dp.ic025.max(0.0) * (c.support as f64).sqrt()
-    };
-    sig.sort_by(|x, y| {
-        strength(&y.0)
-            .partial_cmp(&strength(&x.0))
-            .unwrap_or(std::cmp::Ordering::Equal)
-            .then(x.0.items.cmp(&y.0.items))
-    });
-    let mut accepted: Vec<Thread> = Vec::new();
-    let mut accepted_sets: Vec<BTreeSet<u32>> = Vec::new();
-    for (c, q) in sig {
-        if accepted.len() >= dc.max_draden {
-            break;
-        }
-        let tids: BTreeSet<u32> = itemsets::tidlist(&transactions, &c.items)
-            .into_iter()
-            .collect();
-        let helpers: BTreeSet<&str> = tids.iter().map(|&t| helper_of(cases[t as usize])).collect();
-        if helpers.len() < dc.min_aandragers {
-            continue;
-        }
-        let pattern: Vec<(&str, &str)> = c
-            .items
-            .iter()
-            .map(|i| {
-                let (k, v) = &items.names[*i as usize];
-                (*k, v.as_str())
-            })
-            .collect();
-        let id = stable_id("structuur", &pattern);
-        if let Some(pos) = accepted_sets.iter().position(|s| {
-            let inter = s.intersection(&tids).count() as f64;
-            inter / (s.len().min(tids.len()) as f64) >= 0.8
-        }) {
-            accepted[pos].verwant.push(id);
-            continue;
-        }
-        let dp = stats::disproportionality(&c.table);
-        let statistiek = Statistic {
-            populatie: c.stratum.clone(),
-            a: Some(c.table.a),
-            b: Some(c.table.b),
-            c: Some(c.table.c),
-            d: Some(c.table.d),
-            verwacht: Some(dp.expected),
-            prr: finite(dp.prr),
-            prr_laag: finite(dp.prr_lo),
-            prr_hoog: finite(dp.prr_hi),
-            ic: Some(dp.ic),
-            ic025: Some(dp.ic025),
-            p: Some(c.p),
-            p_bh: Some(q),
-            ..Default::default()
-        };
-        let kenmerken: BTreeMap<String, String> = pattern
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        let ids: Vec<String> = tids
-            .iter()
-            .map(|&t| cases[t as usize].casus_id.clone())
-            .collect();
-        accepted.push(new_draad(
-            id,
-            ThreadKind::Structural,
-            kenmerken,
-            ids,
-            statistiek,
-            strength(&c),
-        ));
-        accepted_sets.push(tids);
-    }
-    accepted
 }
 
 fn finite(x: f64) -> Option<f64> {
@@ -549,175 +348,6 @@ fn quarter_counts(dates: &[NaiveDate], quarters: &[Period]) -> Vec<u64> {
         .collect()
 }
 
-fn trends(cases: &[&Case], period: &Period, quarters: &[Period], cfg: &Config) -> Vec<Thread> {
-    let dc = &cfg.draden;
-    let method = match dc.ears_methode.to_uppercase().as_str() {
-        "C1" => EarsMethod::C1,
-        "C3" => EarsMethod::C3,
-        _ => EarsMethod::C2,
-    };
-    let all_dates: Vec<NaiveDate> = cases.iter().map(|c| c.ontvangen_op).collect();
-    let totals = quarter_counts(&all_dates, quarters);
-    let Some(&last_total) = totals.last() else {
-        return Vec::new();
-    };
-    let mut groups: BTreeMap<(&str, String), Vec<&Case>> = BTreeMap::new();
-    for c in cases {
-        groups
-            .entry(("thema_hoofd", c.thema_hoofd().to_string()))
-            .or_default()
-            .push(c);
-        if c.thema.contains('.') {
-            groups
-                .entry(("thema", c.thema.clone()))
-                .or_default()
-                .push(c);
-        }
-    }
-    let mut out = Vec::new();
-    for ((attr, code), members) in groups {
-        let dates: Vec<NaiveDate> = members.iter().map(|c| c.ontvangen_op).collect();
-        let counts = quarter_counts(&dates, quarters);
-        // Scale history to the current total intake so that growth alone does not alarm.
-        let scaled: Vec<f64> = counts
-            .iter()
-            .zip(&totals)
-            .map(|(&n, &t)| {
-                if t == 0 {
-                    0.0
-                } else {
-                    n as f64 * last_total as f64 / t as f64
-                }
-            })
-            .collect();
-        let res = stats::ears(
-            &scaled,
-            method,
-            dc.ears_basis,
-            dc.ears_min_sigma,
-            dc.ears_alpha,
-        );
-        let alarm = quarters
-            .iter()
-            .zip(&res)
-            .zip(&counts)
-            .rev()
-            .find(|((q, r), n)| {
-                q.end >= period.start
-                    && q.start <= period.end
-                    && r.as_ref().is_some_and(|r| r.alarm)
-                    && **n >= dc.min_casussen as u64
-            });
-        let Some(((q, Some(r)), n)) = alarm else {
-            continue;
-        };
-        let in_q: Vec<&&Case> = members
-            .iter()
-            .filter(|c| q.contains(c.ontvangen_op))
-            .collect();
-        let helpers: BTreeSet<&str> = in_q.iter().map(|c| helper_of(c)).collect();
-        if helpers.len() < dc.min_aandragers {
-            continue;
-        }
-        let id = stable_id("trend", &[(attr, code.as_str())]);
-        let mut kenmerken = BTreeMap::new();
-        kenmerken.insert(attr.to_string(), code.clone());
-        kenmerken.insert("kwartaal".into(), q.label.clone());
-        let statistiek = Statistic {
-            populatie: Some("alle casussen".into()),
-            ears_waarde: Some(r.value),
-            ears_drempel: Some(r.threshold),
-            a: Some(*n as f64),
-            verwacht: Some(r.baseline_mean),
-            ..Default::default()
-        };
-        let ids: Vec<String> = members.iter().map(|c| c.casus_id.clone()).collect();
-        let score = (r.value - r.threshold).max(0.0) + (*n as f64).sqrt();
-        out.push(new_draad(
-            id,
-            ThreadKind::Trend,
-            kenmerken,
-            ids,
-            statistiek,
-            score,
-        ));
-    }
-    // A main theme that rises because one of its sub-themes rises: keep the sub-theme only.
-    let subs: Vec<String> = out
-        .iter()
-        .filter_map(|d| d.kenmerken.get("thema").cloned())
-        .collect();
-    out.retain(|d| match d.kenmerken.get("thema_hoofd") {
-        Some(h) => !subs.iter().any(|s| s.split('.').next() == Some(h.as_str())),
-        None => true,
-    });
-    out
-}
-
-fn text_threads(cases: &[&Case], cfg: &Config) -> Vec<Thread> {
-    let dc = &cfg.draden;
-    let with_text: Vec<&Case> = cases
-        .iter()
-        .copied()
-        .filter(|c| {
-            c.samenvatting
-                .as_deref()
-                .is_some_and(|s| !s.trim().is_empty())
-        })
-        .collect();
-    let texts: Vec<&str> = with_text
-        .iter()
-        .map(|c| c.samenvatting.as_deref().unwrap_or(""))
-        .collect();
-    let tc = TextConfig {
-        min_similarity: dc.tekst_min_gelijkenis,
-        min_cluster: dc.tekst_min_cluster,
-        exact_max: dc.tekst_exact_max,
-        ..TextConfig::default()
-    };
-    let mut out = Vec::new();
-    for cl in text::cluster_texts(&texts, &tc) {
-        let members: Vec<&Case> = cl.members.iter().map(|&i| with_text[i]).collect();
-        let mut per_theme: BTreeMap<&str, usize> = BTreeMap::new();
-        for c in &members {
-            *per_theme.entry(c.thema_hoofd()).or_default() += 1;
-        }
-        let top = per_theme.values().copied().max().unwrap_or(0);
-        // Mostly one main theme: the codes already say this, it is not a thread hidden behind different codes.
-        if top as f64 >= dc.tekst_max_hoofdthema * members.len() as f64 {
-            continue;
-        }
-        let helpers: BTreeSet<&str> = members.iter().map(|c| helper_of(c)).collect();
-        if helpers.len() < dc.min_aandragers || members.len() < dc.min_casussen {
-            continue;
-        }
-        let terms: Vec<String> = cl.terms.iter().take(4).cloned().collect();
-        let mut stems: Vec<String> = terms.iter().take(3).map(|t| text::stem(t)).collect();
-        stems.sort();
-        let pattern: Vec<(&str, &str)> = stems.iter().map(|s| ("term", s.as_str())).collect();
-        let id = stable_id("tekst", &pattern);
-        let mut kenmerken = BTreeMap::new();
-        kenmerken.insert("termen".to_string(), terms.join(", "));
-        let statistiek = Statistic {
-            populatie: Some("casussen met een samenvatting".into()),
-            tekst_termen: terms,
-            tekst_samenhang: Some(cl.cohesion),
-            ..Default::default()
-        };
-        let ids: Vec<String> = members.iter().map(|c| c.casus_id.clone()).collect();
-        let score = cl.cohesion * (members.len() as f64).sqrt();
-        out.push(new_draad(
-            id,
-            ThreadKind::Text,
-            kenmerken,
-            ids,
-            statistiek,
-            score,
-        ));
-    }
-    out
-}
-
 /// Fills in helpers, target groups, dates, trend, signals, label and explanation.
 fn finish(
     d: &mut Thread,
@@ -760,6 +390,7 @@ fn finish(
         };
     }
     d.statistiek.in_periode = n_now;
+    d.statistiek.eerder = before_start as u64;
     d.statistiek.in_vorige_periode = n_prev;
     d.statistiek.per_kwartaal = quarters
         .iter()
@@ -887,6 +518,27 @@ fn describe_one(d: &Thread, cfg: &Config, fmt: &dyn Fn(Figure) -> String) -> (St
     let wie = wie.join(", ");
     let n = fmt(Figure::Count(d.n_casussen as u64));
     let h = fmt(Figure::Count(d.n_aandragers as u64));
+    // The period and the history separately.
+    let split = format!(
+        "{} in de periode, {} eerder",
+        fmt(Figure::Count(d.statistiek.in_periode)),
+        fmt(Figure::Count(d.statistiek.eerder))
+    );
+    let (label, uitleg) = describe_kind(d, cfg, fmt, &wat, &wie, &n, &h);
+    (label, format!("{uitleg} Casussen: {split}."))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn describe_kind(
+    d: &Thread,
+    cfg: &Config,
+    fmt: &dyn Fn(Figure) -> String,
+    wat: &str,
+    wie: &str,
+    n: &str,
+    h: &str,
+) -> (String, String) {
+    let k = &d.kenmerken;
     match d.soort {
         ThreadKind::Structural => {
             let ratio = d
@@ -935,7 +587,15 @@ fn describe_one(d: &Thread, cfg: &Config, fmt: &dyn Fn(Figure) -> String) -> (St
         }
         ThreadKind::Trend => {
             let q = k.get("kwartaal").cloned().unwrap_or_default();
-            let label = format!("Stijging: {}", upper_first(&wat));
+            let label = format!("Stijging: {}", upper_first(wat));
+            if d.statistiek.trend_methode.as_deref() == Some("poisson") {
+                let uitleg = format!(
+                    "Het aandeel van {wat} in de instroom groeit met gemiddeld {}% per kwartaal (Poisson-trendtoets); in {q} kwamen {} casussen binnen; {n} casussen in totaal van {h} aandragers.",
+                    nl::dec((d.statistiek.trend_factor.unwrap_or(1.0) - 1.0) * 100.0, 0),
+                    fmt(Figure::Count(d.statistiek.a.unwrap_or(0.0).round() as u64)),
+                );
+                return (label, uitleg);
+            }
             let uitleg = format!(
                 "In {q} kwamen {} casussen binnen over {wat}, tegen gemiddeld {} per kwartaal ervoor (herschaald naar de huidige instroom); {n} casussen in totaal van {h} aandragers.",
                 fmt(Figure::Count(d.statistiek.a.unwrap_or(0.0).round() as u64)),
@@ -948,8 +608,17 @@ fn describe_one(d: &Thread, cfg: &Config, fmt: &dyn Fn(Figure) -> String) -> (St
             (label, uitleg)
         }
         ThreadKind::Text => {
-            let terms = d.statistiek.tekst_termen.join(", ");
-            let label = format!("Samenvattingen over: {terms}");
+            let terms = d
+                .statistiek
+                .tekst_termen
+                .iter()
+                .map(|t| format!("\u{201e}{t}\u{201d}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let label = format!(
+                "Samenvattingen over: {}",
+                d.statistiek.tekst_termen.join(", ")
+            );
             let uitleg = format!(
                 "{n} casussen van {h} aandragers beschrijven hetzelfde ({terms}), ook al zijn ze onder verschillende thema's vastgelegd."
             );

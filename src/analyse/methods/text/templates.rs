@@ -1,0 +1,387 @@
+//! Stock sentences ("standaardzinnen"): sentences that many helpers write in cases of many
+//! themes at a steady rate (closure notes, signatures, fixed intake phrases). They say how a
+//! summary is written, not what it is about, so they are taken out before clustering and
+//! listed separately with their counts.
+//!
+//! A sentence is compared through its key: the stems of its content words ([`tokenize`],
+//! [`stem`]), so case, punctuation, digits, stop words and inflection do not matter
+//! ("Zaak gesloten." and "zaak  GESLOTEN" are one sentence). A key is a stock sentence when
+//! it occurs in at least `min_texts` texts (and at least `min_share` of all texts), from at
+//! least `min_helpers` helpers, in at least `min_groups` groups (main themes) with no group
+//! holding more than `max_group_share` of its texts, and its count per time bucket does not
+//! deviate from the total intake per bucket (chi-square dispersion test, p >= 0,001).
+//!
+//! Two passes keep memory linear: the first counts texts per key hash, the second collects
+//! helpers, groups and buckets only for keys frequent enough.
+//!
+//! ```
+//! use rodedraad::analyse::methods::text::templates::{find_stock_sentences, Meta, TemplateConfig};
+//! let texts: Vec<String> = (0..40).map(|i| format!("Probleem nummer {} met onderwerp {}. Zaak gesloten.", i, ["huur", "zorg", "btw", "loon"][i % 4])).collect();
+//! let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+//! let meta: Vec<Meta> = (0..40).map(|i| Meta { helper: (i % 7) as u32, group: (i % 4) as u32, bucket: (i % 3) as u32 }).collect();
+//! let found = find_stock_sentences(&refs, &meta, &TemplateConfig::default());
+//! assert!(found.sentences.iter().any(|s| s.tekst == "Zaak gesloten."));
+//! ```
+
+use super::{stem, tokenize};
+use crate::analyse::methods::stats;
+use crate::util::hash::{FxHasher, FxMap, FxSet};
+use serde::{Deserialize, Serialize};
+use std::hash::Hasher;
+
+/// Who wrote a text, about what and when: the dimensions a stock sentence is spread over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Meta {
+    pub helper: u32,
+    /// Main theme (or another coarse grouping of the texts).
+    pub group: u32,
+    /// Time bucket (quarter).
+    pub bucket: u32,
+}
+
+/// Thresholds of [`find_stock_sentences`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct TemplateConfig {
+    pub min_texts: usize,
+    pub min_share: f64,
+    pub min_helpers: usize,
+    pub min_groups: usize,
+    pub max_group_share: f64,
+}
+
+impl Default for TemplateConfig {
+    fn default() -> Self {
+        TemplateConfig {
+            min_texts: 8,
+            min_share: 0.01,
+            min_helpers: 3,
+            min_groups: 3,
+            max_group_share: 0.5,
+        }
+    }
+}
+
+/// One stock sentence as listed in the analysis output.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StockSentence {
+    /// Its most frequent wording.
+    pub tekst: String,
+    pub n_teksten: usize,
+    pub n_aandragers: usize,
+    pub n_hoofdthemas: usize,
+}
+
+/// The stock sentences of a corpus and every text with them taken out.
+#[derive(Debug, Clone, Default)]
+pub struct StockSentences {
+    /// Most frequent first.
+    pub sentences: Vec<StockSentence>,
+    /// The texts without their stock sentences (same order as the input).
+    pub stripped: Vec<String>,
+}
+
+/// Splits a text into sentences: at `.`, `!` or `?` followed by white space and a capital,
+/// a digit or the end, or followed by white space and a lowercase word when the word before
+/// the mark is an ordinary word (not an abbreviation such as "i.v.m." or "bijv."), and at
+/// line breaks.
+pub fn sentences(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut k = 0;
+    while k < chars.len() {
+        let (i, c) = chars[k];
+        if c == '\n' || c == '\r' {
+            push_trimmed(&mut out, &text[start..i]);
+            start = i + c.len_utf8();
+        } else if matches!(c, '.' | '!' | '?') {
+            let mut j = k + 1;
+            while j < chars.len() && matches!(chars[j].1, '.' | '!' | '?' | '"' | ')') {
+                j += 1;
+            }
+            let ws = j < chars.len() && chars[j].1.is_whitespace();
+            let boundary = match chars[j..].iter().find(|(_, x)| !x.is_whitespace()) {
+                None => true,
+                Some((_, x)) => {
+                    ws && (x.is_uppercase() || x.is_ascii_digit() || ordinary_word_before(text, i))
+                }
+            };
+            if boundary {
+                let end = chars.get(j).map_or(text.len(), |x| x.0);
+                push_trimmed(&mut out, &text[start..end]);
+                start = end;
+                k = j;
+                continue;
+            }
+        }
+        k += 1;
+    }
+    if start < text.len() {
+        push_trimmed(&mut out, &text[start..]);
+    }
+    out
+}
+
+/// Abbreviations after which a period does not end a sentence.
+const ABBREVIATIONS: &[&str] = &[
+    "bijv", "dhr", "mevr", "mw", "nr", "ca", "evt", "resp", "incl", "excl", "zgn", "jl", "nl",
+    "etc", "vs", "tel", "ivm", "nav", "mbt", "tav",
+];
+
+/// Whether the word that ends at byte `end` (a sentence mark) is an ordinary word.
+fn ordinary_word_before(text: &str, end: usize) -> bool {
+    let word = text[..end]
+        .rsplit(|c: char| c.is_whitespace())
+        .next()
+        .unwrap_or("");
+    let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+    !word.contains('.')
+        && letters >= 2
+        && !ABBREVIATIONS.contains(
+            &word
+                .to_lowercase()
+                .trim_matches(|c: char| !c.is_alphanumeric()),
+        )
+}
+
+fn push_trimmed<'a>(out: &mut Vec<&'a str>, s: &'a str) {
+    let t = s.trim();
+    if !t.is_empty() {
+        out.push(t);
+    }
+}
+
+/// The key of a sentence: the hash of its stems (0 for a sentence without content words).
+pub fn sentence_key(sentence: &str) -> u64 {
+    let tokens = tokenize(sentence);
+    if tokens.is_empty() {
+        return 0;
+    }
+    let mut h = FxHasher::default();
+    for t in &tokens {
+        h.write(stem(t).as_bytes());
+        h.write_u8(0);
+    }
+    h.finish().max(1)
+}
+
+#[derive(Default)]
+struct KeyStats {
+    helpers: FxSet<u32>,
+    groups: FxMap<u32, u32>,
+    buckets: FxMap<u32, u32>,
+    wording: FxMap<String, u32>,
+    texts: u32,
+}
+
+/// Finds the stock sentences (see module docs) and strips them from the texts.
+pub fn find_stock_sentences(texts: &[&str], meta: &[Meta], cfg: &TemplateConfig) -> StockSentences {
+    let keyed: Vec<Vec<(u64, &str)>> = texts
+        .iter()
+        .map(|t| {
+            sentences(t)
+                .into_iter()
+                .map(|s| (sentence_key(s), s))
+                .collect()
+        })
+        .collect();
+    let mut df: FxMap<u64, u32> = FxMap::default();
+    for sents in &keyed {
+        let distinct: FxSet<u64> = sents.iter().map(|s| s.0).filter(|&k| k != 0).collect();
+        for k in distinct {
+            *df.entry(k).or_insert(0) += 1;
+        }
+    }
+    let with_text = keyed.iter().filter(|s| !s.is_empty()).count();
+    let min_texts = cfg
+        .min_texts
+        .max((cfg.min_share * with_text as f64).ceil() as usize)
+        .max(2) as u32;
+    let mut stats_of: FxMap<u64, KeyStats> = df
+        .iter()
+        .filter(|(_, &n)| n >= min_texts)
+        .map(|(&k, _)| (k, KeyStats::default()))
+        .collect();
+    let mut bucket_totals: FxMap<u32, u32> = FxMap::default();
+    for (sents, m) in keyed.iter().zip(meta) {
+        if sents.is_empty() {
+            continue;
+        }
+        *bucket_totals.entry(m.bucket).or_insert(0) += 1;
+        let mut seen: FxSet<u64> = FxSet::default();
+        for &(k, s) in sents {
+            let Some(st) = stats_of.get_mut(&k) else {
+                continue;
+            };
+            *st.wording.entry(s.to_string()).or_insert(0) += 1;
+            if !seen.insert(k) {
+                continue;
+            }
+            st.texts += 1;
+            st.helpers.insert(m.helper);
+            *st.groups.entry(m.group).or_insert(0) += 1;
+            *st.buckets.entry(m.bucket).or_insert(0) += 1;
+        }
+    }
+    stats_of.retain(|_, st| is_stock(st, &bucket_totals, with_text, cfg));
+    let mut found: Vec<StockSentence> = stats_of
+        .values()
+        .map(|st| {
+            let mut w: Vec<(&String, &u32)> = st.wording.iter().collect();
+            w.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+            StockSentence {
+                tekst: w.first().map(|x| x.0.clone()).unwrap_or_default(),
+                n_teksten: st.texts as usize,
+                n_aandragers: st.helpers.len(),
+                n_hoofdthemas: st.groups.len(),
+            }
+        })
+        .collect();
+    found.sort_by(|a, b| b.n_teksten.cmp(&a.n_teksten).then(a.tekst.cmp(&b.tekst)));
+    let stripped = keyed
+        .iter()
+        .map(|sents| {
+            sents
+                .iter()
+                .filter(|(k, _)| !stats_of.contains_key(k))
+                .map(|(_, s)| *s)
+                .collect::<Vec<&str>>()
+                .join(" ")
+        })
+        .collect();
+    StockSentences {
+        sentences: found,
+        stripped,
+    }
+}
+
+/// Spread over helpers and groups, and a steady rate over the time buckets.
+fn is_stock(
+    st: &KeyStats,
+    bucket_totals: &FxMap<u32, u32>,
+    with_text: usize,
+    cfg: &TemplateConfig,
+) -> bool {
+    let top_group = st.groups.values().copied().max().unwrap_or(0);
+    if st.helpers.len() < cfg.min_helpers
+        || st.groups.len() < cfg.min_groups
+        || f64::from(top_group) > cfg.max_group_share * f64::from(st.texts)
+    {
+        return false;
+    }
+    steady_rate(st, bucket_totals, with_text) >= 0.001
+}
+
+/// Chi-square p-value of the sentence's count per bucket against the bucket's share of all texts.
+fn steady_rate(st: &KeyStats, bucket_totals: &FxMap<u32, u32>, with_text: usize) -> f64 {
+    let observed: Vec<f64> = bucket_totals
+        .keys()
+        .map(|b| f64::from(st.buckets.get(b).copied().unwrap_or(0)))
+        .collect();
+    let expected: Vec<f64> = bucket_totals
+        .values()
+        .map(|&t| f64::from(st.texts) * f64::from(t) / with_text.max(1) as f64)
+        .collect();
+    stats::chi_square_gof(&observed, &expected)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentences_split_at_capitals_and_keep_abbreviations() {
+        assert_eq!(
+            sentences("Eerste zin i.v.m. de huur. Tweede zin! 3 dagen later?\nCase Closed"),
+            vec![
+                "Eerste zin i.v.m. de huur.",
+                "Tweede zin!",
+                "3 dagen later?",
+                "Case Closed"
+            ]
+        );
+        assert_eq!(
+            sentences("Brief verstuurd. met vriendelijke groet bijv. de heer"),
+            vec!["Brief verstuurd.", "met vriendelijke groet bijv. de heer"]
+        );
+        assert_eq!(sentences(""), Vec::<&str>::new());
+        assert_eq!(sentences("zonder punt"), vec!["zonder punt"]);
+    }
+
+    #[test]
+    fn keys_ignore_case_punctuation_and_digits() {
+        assert_eq!(
+            sentence_key("Zaak gesloten."),
+            sentence_key("zaak  GESLOTEN 12")
+        );
+        assert_ne!(
+            sentence_key("Zaak gesloten."),
+            sentence_key("Zaak geopend.")
+        );
+        assert_eq!(sentence_key("de 12 !"), 0);
+    }
+
+    fn corpus(template_in_one_group: bool) -> (Vec<String>, Vec<Meta>) {
+        let topics = ["huurtoeslag", "zorgtoeslag", "loonbeslag", "btw-aangifte"];
+        let mut texts = Vec::new();
+        let mut meta = Vec::new();
+        for i in 0..200u32 {
+            let g = i % 4;
+            let mut t = format!(
+                "Klacht {i} over {} en nog iets over {}.",
+                topics[g as usize],
+                ["wachttijd", "brief", "telefoon", "loket", "bezwaar"][(i % 5) as usize]
+            );
+            let with_template = if template_in_one_group {
+                g == 0
+            } else {
+                i % 3 == 0
+            };
+            if with_template {
+                t.push_str(if i % 2 == 0 {
+                    " Met vriendelijke groet, team intake."
+                } else {
+                    " met vriendelijke groet team Intake"
+                });
+            }
+            texts.push(t);
+            meta.push(Meta {
+                helper: i % 11,
+                group: g,
+                bucket: i / 50,
+            });
+        }
+        (texts, meta)
+    }
+
+    #[test]
+    fn a_signature_spread_over_themes_is_a_stock_sentence_and_stripped() {
+        let (texts, meta) = corpus(false);
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let f = find_stock_sentences(&refs, &meta, &TemplateConfig::default());
+        assert_eq!(f.sentences.len(), 1, "{:?}", f.sentences);
+        assert_eq!(f.sentences[0].n_teksten, 67);
+        assert_eq!(f.sentences[0].n_hoofdthemas, 4);
+        assert!(f
+            .stripped
+            .iter()
+            .all(|t| !t.to_lowercase().contains("groet")));
+        assert!(f.stripped[0].starts_with("Klacht 0 over huurtoeslag"));
+    }
+
+    #[test]
+    fn a_sentence_of_one_theme_or_one_burst_is_not_a_stock_sentence() {
+        let (texts, meta) = corpus(true);
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let f = find_stock_sentences(&refs, &meta, &TemplateConfig::default());
+        assert!(f.sentences.is_empty(), "{:?}", f.sentences);
+        // Spread over themes but all in one quarter: a burst, not a steady template.
+        let (texts, mut meta) = corpus(false);
+        for (i, m) in meta.iter_mut().enumerate() {
+            m.bucket = if i % 3 == 0 { 0 } else { 1 + (i as u32 % 3) };
+        }
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let f = find_stock_sentences(&refs, &meta, &TemplateConfig::default());
+        assert!(f.sentences.is_empty(), "{:?}", f.sentences);
+    }
+}

@@ -1,0 +1,661 @@
+//! Structural threads: a *wat* (theme at either level, optionally with regeling or dienst)
+//! that goes together with a *wie* (the dimensions of `[draden] wie`) more often than its
+//! comparison population explains.
+//!
+//! - **Comparison population.** A pattern is compared with its nearest siblings where that
+//!   comparison has power: a thema+regeling with the other regelingen of the thema, a
+//!   level-2 theme with the other themes of its main theme, a main theme with all cases. When
+//!   the sibling comparison cannot reach p <= [`POWER_P`] even with every case in the cell
+//!   (Fisher's minimum p-value from the margins), the next wider population is used, unless
+//!   the link of the main theme with the *wie* is known by design (`[draden.bekende_samenhang]`).
+//!   So a doelgroep that belongs to a main theme by design stays quiet, while a concentration
+//!   inside a small main theme is still found against all cases.
+//! - **Family (Tarone).** Every (wat, wie) combination whose margins allow `min_casussen` in
+//!   the cell is a hypothesis; only those whose minimum p-value can pass Tarone's bound enter
+//!   the Benjamini-Hochberg family, counted with p = 1 when their cell is below the minimum.
+//!   The family therefore depends on the margins, not on the observed cells.
+//! - **The test.** The p-value is the larger of Fisher's p and Fisher's p with the cases of
+//!   the busiest helper left out (one helper who codes everything the same way is no thread);
+//!   fewer than `min_aandragers` helpers or IC025 <= `min_ic025` make it 1.
+//! - **Closed patterns**: a pattern is dropped when a one-item extension among all frequent
+//!   itemsets has the same support (items implied by the theme itself, such as a fixed
+//!   dienst, do not count). Of threads that share 80% of their cases only the strongest stays.
+//! - **Workflow.** A *wie* dimension that the theme nearly determines (bias-corrected
+//!   Cramér's V > `werkwijze_v`) describes how the work is organised (who logs which kind of
+//!   case); it is listed as workflow and not used for threads.
+//!
+//! ```ignore
+//! let (threads, workflow) = structural_with_workflow(&cases, cfg);
+//! ```
+
+use super::{finite, helper_of, new_draad, stable_id, Statistic, Thread, ThreadKind};
+use crate::analyse::methods::itemsets;
+use crate::analyse::methods::stats::{self, TwoByTwo};
+use crate::config::Config;
+use crate::model::Case;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// Below this minimum achievable p-value a comparison population has power.
+pub const POWER_P: f64 = 0.001;
+
+/// Within one theme at least this share of the cases coming in through one aandrager type
+/// makes that the theme's intake channel (workflow), not a thread.
+pub const WORKFLOW_SHARE: f64 = 0.9;
+
+/// A *wie* that the theme nearly determines: a whole dimension (`cramers_v`) or, for the
+/// intake channel (aandrager_type), one theme's channel (`aandeel`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Workflow {
+    /// "thema" for a whole dimension, else the theme code.
+    pub wat: String,
+    /// The dimension, or `dimension=code`.
+    pub wie: String,
+    pub cramers_v: Option<f64>,
+    pub aandeel: Option<f64>,
+}
+
+/// The values of one *wie* dimension in a case.
+fn wie_values(c: &Case, dim: &str) -> Vec<String> {
+    match dim {
+        "doelgroep" => c.doelgroep.clone(),
+        "levensgebeurtenis" => c
+            .levensgebeurtenis
+            .iter()
+            .filter(|l| l.as_str() != "geen")
+            .cloned()
+            .collect(),
+        "aandrager_type" => vec![c.aandrager_type.clone()],
+        "regeling" => c.regeling.iter().cloned().collect(),
+        "dienst" => c.dienst.iter().map(|d| d.as_str().to_string()).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The items of one case: (attribute, code) pairs, for the chosen *wie* dimensions.
+fn case_items(c: &Case, wie: &[&str]) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = vec![("thema_hoofd".into(), c.thema_hoofd().to_string())];
+    if c.thema.contains('.') {
+        v.push(("thema".into(), c.thema.clone()));
+    }
+    for dim in ["regeling", "dienst"] {
+        if !wie.contains(&dim) {
+            v.extend(wie_values(c, dim).into_iter().map(|x| (dim.to_string(), x)));
+        }
+    }
+    for dim in wie {
+        v.extend(wie_values(c, dim).into_iter().map(|x| (dim.to_string(), x)));
+    }
+    v
+}
+
+/// The *wie* dimensions nearly determined by the theme (see module docs).
+pub(super) fn workflow(cases: &[&Case], cfg: &Config) -> Vec<Workflow> {
+    let mut out = Vec::new();
+    for dim in &cfg.draden.wie {
+        let mut themes: HashMap<&str, u32> = HashMap::new();
+        let mut values: HashMap<String, u32> = HashMap::new();
+        let mut cells: HashMap<(u32, u32), u64> = HashMap::new();
+        for c in cases {
+            let n = themes.len() as u32;
+            let r = *themes.entry(c.thema.as_str()).or_insert(n);
+            for v in wie_values(c, dim) {
+                let n = values.len() as u32;
+                let k = *values.entry(v).or_insert(n);
+                *cells.entry((r, k)).or_default() += 1;
+            }
+        }
+        let v = stats::cramers_v(&cells);
+        if v > cfg.draden.werkwijze_v {
+            out.push(Workflow {
+                wat: "thema".into(),
+                wie: dim.clone(),
+                cramers_v: Some(v),
+                aandeel: None,
+            });
+        }
+    }
+    out.extend(channel_cells(cases, cfg));
+    out
+}
+
+/// Themes (with at least `min_casussen` cases) whose cases come in through one aandrager
+/// type for at least [`WORKFLOW_SHARE`].
+fn channel_cells(cases: &[&Case], cfg: &Config) -> Vec<Workflow> {
+    let mut per_theme: BTreeMap<&str, BTreeMap<&str, u64>> = BTreeMap::new();
+    for c in cases {
+        *per_theme
+            .entry(c.thema.as_str())
+            .or_default()
+            .entry(c.aandrager_type.as_str())
+            .or_default() += 1;
+    }
+    per_theme
+        .into_iter()
+        .filter_map(|(t, types)| {
+            let n: u64 = types.values().sum();
+            let (typ, k) = types.into_iter().max_by_key(|(_, k)| *k)?;
+            let share = k as f64 / n as f64;
+            (n >= cfg.draden.min_casussen as u64 && share >= WORKFLOW_SHARE).then(|| Workflow {
+                wat: t.to_string(),
+                wie: format!("aandrager_type={typ}"),
+                cramers_v: None,
+                aandeel: Some(share),
+            })
+        })
+        .collect()
+}
+
+/// Whether a hypothesis pairs a theme with its own intake channel.
+fn is_channel(items: &Items, wat: &[u32], wie: &[u32], workflow: &[Workflow]) -> bool {
+    wat.iter().any(|&x| {
+        wie.iter().any(|&y| {
+            let cell = format!("{}={}", items.attr(y), items.code(y));
+            workflow
+                .iter()
+                .any(|w| w.aandeel.is_some() && w.wat == items.code(x) && w.wie == cell)
+        })
+    })
+}
+
+/// Item dictionary: (attribute, code) <-> u32.
+#[derive(Default)]
+struct Items {
+    ids: HashMap<(String, String), u32>,
+    names: Vec<(String, String)>,
+}
+
+impl Items {
+    fn id(&mut self, item: (String, String)) -> u32 {
+        if let Some(&i) = self.ids.get(&item) {
+            return i;
+        }
+        let i = self.names.len() as u32;
+        self.ids.insert(item.clone(), i);
+        self.names.push(item);
+        i
+    }
+    fn attr(&self, i: u32) -> &str {
+        &self.names[i as usize].0
+    }
+    fn code(&self, i: u32) -> &str {
+        &self.names[i as usize].1
+    }
+    fn get(&self, attr: &str, code: &str) -> Option<u32> {
+        self.ids.get(&(attr.to_string(), code.to_string())).copied()
+    }
+}
+
+/// The mined data the tests need.
+struct Mined {
+    items: Items,
+    transactions: Vec<Vec<u32>>,
+    support: HashMap<Vec<u32>, u64>,
+    freq: Vec<itemsets::Itemset>,
+    n: u64,
+}
+
+impl Mined {
+    fn sup(&self, v: &[u32]) -> u64 {
+        if v.is_empty() {
+            return self.n;
+        }
+        let mut k = v.to_vec();
+        k.sort_unstable();
+        k.dedup();
+        self.support.get(&k).copied().unwrap_or(0)
+    }
+}
+
+/// One hypothesis: a wat set and a wie set, compared in a population.
+struct Hypothesis {
+    wat: Vec<u32>,
+    wie: Vec<u32>,
+    /// The item that defines the population (None = all cases).
+    population: Option<u32>,
+    min_p: f64,
+}
+
+/// A wat set is one theme (either level) with at most one regeling and one dienst.
+fn valid_wat(items: &Items, set: &[u32]) -> bool {
+    let count = |a: &str| set.iter().filter(|&&i| items.attr(i) == a).count();
+    let themes = count("thema") + count("thema_hoofd");
+    themes == 1 && count("regeling") <= 1 && count("dienst") <= 1
+}
+
+/// The comparison populations of a wat set, narrowest first.
+fn populations(items: &Items, wat: &[u32]) -> Vec<Option<u32>> {
+    let theme = wat.iter().copied().find(|&i| items.attr(i) == "thema");
+    let mut out = Vec::new();
+    if let Some(t) = theme {
+        if wat.len() > 1 {
+            out.push(Some(t));
+        }
+        let h = items.code(t).split('.').next().unwrap_or_default();
+        if let Some(h) = items.get("thema_hoofd", h) {
+            out.push(Some(h));
+        }
+    }
+    out.push(None);
+    out
+}
+
+/// Margins (n_x, n_y, n) of a hypothesis in a population.
+fn margins(m: &Mined, wat: &[u32], wie: &[u32], pop: Option<u32>) -> (u64, u64, u64) {
+    let with_pop = |v: &[u32]| -> Vec<u32> {
+        let mut k = v.to_vec();
+        k.extend(pop);
+        k
+    };
+    (
+        m.sup(&with_pop(wat)),
+        m.sup(&with_pop(wie)),
+        m.sup(&with_pop(&[])),
+    )
+}
+
+/// Links by design between the pattern and a wie item: `(direct, via_main_theme)`, where
+/// direct means a code of the pattern itself is linked and via the main theme means the
+/// main theme of its level-2 theme is.
+fn known_link(items: &Items, wat: &[u32], wie: &[u32], cfg: &Config) -> (bool, bool) {
+    let linked = |code: &str, other: &str| {
+        cfg.draden
+            .bekende_samenhang
+            .get(code)
+            .is_some_and(|l| l.iter().any(|x| x == other))
+    };
+    let any = |codes: &[&str]| {
+        wie.iter().any(|&y| {
+            let y = items.code(y);
+            codes.iter().any(|x| linked(x, y) || linked(y, x))
+        })
+    };
+    let codes: Vec<&str> = wat.iter().map(|&i| items.code(i)).collect();
+    let main: Vec<&str> = wat
+        .iter()
+        .filter(|&&i| items.attr(i) == "thema")
+        .map(|&i| items.code(i).split('.').next().unwrap_or_default())
+        .collect();
+    (any(&codes), any(&main))
+}
+
+/// For a main-theme pattern: whether half or more of the cases with the wie items in that
+/// main theme lie in one sub-theme whose link with the wie is known by design (the pattern
+/// is then that known link seen from one level up).
+fn mostly_known_sub_theme(m: &Mined, wat: &[u32], wie: &[u32], cfg: &Config) -> bool {
+    let Some(&h) = wat.iter().find(|&&i| m.items.attr(i) == "thema_hoofd") else {
+        return false;
+    };
+    let prefix = format!("{}.", m.items.code(h));
+    let mut with_h: Vec<u32> = wie.to_vec();
+    with_h.push(h);
+    let total = m.sup(&with_h);
+    m.items.names.iter().enumerate().any(|(t, (attr, code))| {
+        attr == "thema"
+            && code.starts_with(&prefix)
+            && known_link(&m.items, &[t as u32], wie, cfg).0
+            && {
+                let mut with_t: Vec<u32> = wie.to_vec();
+                with_t.push(t as u32);
+                2 * m.sup(&with_t) >= total
+            }
+    })
+}
+
+/// Chooses the population of a hypothesis from its margins only.
+fn choose(m: &Mined, wat: &[u32], wie: &[u32], cfg: &Config) -> Option<Hypothesis> {
+    let min = cfg.draden.min_casussen as u64;
+    let (direct, via_main) = known_link(&m.items, wat, wie, cfg);
+    if direct || mostly_known_sub_theme(m, wat, wie, cfg) {
+        return None;
+    }
+    let pops = populations(&m.items, wat);
+    for (k, pop) in pops.iter().enumerate() {
+        // Wider than the main theme only when the main theme's link with the wie is not by design.
+        if via_main && pop.is_none() {
+            return None;
+        }
+        let (nx, ny, n) = margins(m, wat, wie, *pop);
+        if nx.min(ny) < min || nx >= n {
+            continue;
+        }
+        let min_p = stats::fisher_min_p(nx, ny, n);
+        if min_p <= POWER_P || k + 1 == pops.len() {
+            return Some(Hypothesis {
+                wat: wat.to_vec(),
+                wie: wie.to_vec(),
+                population: *pop,
+                min_p,
+            });
+        }
+    }
+    None
+}
+
+/// Structural threads (see module docs), given the workflow dimensions to leave out.
+pub(super) fn structural(cases: &[&Case], cfg: &Config, workflow: &[Workflow]) -> Vec<Thread> {
+    let dc = &cfg.draden;
+    let wie_dims: Vec<&str> = dc
+        .wie
+        .iter()
+        .map(String::as_str)
+        .filter(|d| {
+            !workflow
+                .iter()
+                .any(|w| w.cramers_v.is_some() && w.wie == *d)
+        })
+        .collect();
+    let Some(m) = mine(cases, cfg, &wie_dims) else {
+        return Vec::new();
+    };
+    let is_wie = |i: u32| wie_dims.contains(&m.items.attr(i));
+    let max = dc.max_kenmerken.max(2);
+    let wat_sets: Vec<&Vec<u32>> = m
+        .freq
+        .iter()
+        .map(|s| &s.items)
+        .filter(|s| s.iter().all(|&i| !is_wie(i)) && valid_wat(&m.items, s))
+        .filter(|s| !has_implied_item(&m, s))
+        .collect();
+    let wie_sets: Vec<&Vec<u32>> = m
+        .freq
+        .iter()
+        .map(|s| &s.items)
+        .filter(|s| s.iter().all(|&i| is_wie(i)) && s.len() < max)
+        .collect();
+    let mut hyps: Vec<Hypothesis> = Vec::new();
+    for x in &wat_sets {
+        for y in wie_sets.iter().filter(|y| x.len() + y.len() <= max) {
+            if is_channel(&m.items, x, y, workflow) {
+                continue;
+            }
+            if let Some(h) = choose(&m, x, y, cfg) {
+                hyps.push(h);
+            }
+        }
+    }
+    let min_ps: Vec<f64> = hyps.iter().map(|h| h.min_p).collect();
+    let (_, testable) = stats::tarone(&min_ps, dc.fdr_q);
+    let family = testable.len();
+    let tested: Vec<Tested> = testable
+        .iter()
+        .filter_map(|&i| test(&m, &hyps[i], cases, cfg))
+        .collect();
+    let ps: Vec<f64> = tested.iter().map(|t| t.p).collect();
+    let (rejected, adjusted) = stats::benjamini_hochberg_family(&ps, family, dc.fdr_q);
+    let sig: Vec<(Tested, f64)> = tested
+        .into_iter()
+        .zip(rejected.into_iter().zip(adjusted))
+        .filter(|(_, (r, _))| *r)
+        .map(|(t, (_, q))| (t, q))
+        .filter(|(t, _)| is_closed(&m, &t.items))
+        .collect();
+    accept(&m, sig, cases, cfg)
+}
+
+fn mine(cases: &[&Case], cfg: &Config, wie: &[&str]) -> Option<Mined> {
+    let dc = &cfg.draden;
+    if cases.is_empty() {
+        return None;
+    }
+    let mut items = Items::default();
+    let transactions: Vec<Vec<u32>> = cases
+        .iter()
+        .map(|c| {
+            let mut t: Vec<u32> = case_items(c, wie)
+                .into_iter()
+                .map(|i| items.id(i))
+                .collect();
+            t.sort_unstable();
+            t.dedup();
+            t
+        })
+        .collect();
+    // An item that (almost) every case has says nothing about a thread (e.g. a fixed dienst).
+    let mut count = vec![0u64; items.names.len()];
+    for t in &transactions {
+        for &i in t {
+            count[i as usize] += 1;
+        }
+    }
+    let n = cases.len();
+    let near_constant = |i: u32| {
+        n >= 20 && count[i as usize] as f64 >= 0.95 * n as f64 && items.attr(i) != "thema_hoofd"
+    };
+    let transactions: Vec<Vec<u32>> = transactions
+        .into_iter()
+        .map(|t| t.into_iter().filter(|&i| !near_constant(i)).collect())
+        .collect();
+    let freq = itemsets::frequent_itemsets(
+        &transactions,
+        dc.min_casussen as u64,
+        dc.max_kenmerken.max(2) + 1,
+    );
+    let support = freq.iter().map(|s| (s.items.clone(), s.support)).collect();
+    Some(Mined {
+        items,
+        transactions,
+        support,
+        freq,
+        n: n as u64,
+    })
+}
+
+struct Tested {
+    items: Vec<u32>,
+    support: u64,
+    table: TwoByTwo,
+    population: Option<u32>,
+    p: f64,
+    tids: Vec<u32>,
+}
+
+/// The test of one hypothesis (see module docs); None when the cell is below the minimum.
+fn test(m: &Mined, h: &Hypothesis, cases: &[&Case], cfg: &Config) -> Option<Tested> {
+    let dc = &cfg.draden;
+    let mut items: Vec<u32> = h.wat.iter().chain(&h.wie).copied().collect();
+    items.sort_unstable();
+    let a = m.sup(&items);
+    if a < dc.min_casussen as u64 {
+        return None;
+    }
+    let (nx, ny, n) = margins(m, &h.wat, &h.wie, h.population);
+    let table = table_of(a, nx, ny, n)?;
+    let dp = stats::disproportionality(&table);
+    let tids = itemsets::tidlist(&m.transactions, &items);
+    let mut per_helper: BTreeMap<&str, u64> = BTreeMap::new();
+    for &t in &tids {
+        *per_helper.entry(helper_of(cases[t as usize])).or_default() += 1;
+    }
+    let mut p = dp.p_fisher;
+    let robust = per_helper.len() >= dc.min_aandragers
+        && dp.ic025 > dc.min_ic025
+        && leave_top_helper_out(m, h, cases, &per_helper, (a, nx, ny, n)) <= dc.fdr_q;
+    if !robust {
+        p = 1.0;
+    }
+    Some(Tested {
+        items,
+        support: a,
+        table,
+        population: h.population,
+        p: if p.is_nan() { 1.0 } else { p },
+        tids,
+    })
+}
+
+/// Fisher's p with the cases of the busiest helper left out of the population altogether.
+fn leave_top_helper_out(
+    m: &Mined,
+    h: &Hypothesis,
+    cases: &[&Case],
+    per_helper: &BTreeMap<&str, u64>,
+    (a, nx, ny, n): (u64, u64, u64, u64),
+) -> f64 {
+    let Some((top, &k)) = per_helper.iter().max_by_key(|(_, &k)| k) else {
+        return 1.0;
+    };
+    let in_pop = |c: &Case| match h.population {
+        None => true,
+        Some(pi) => {
+            let code = m.items.code(pi);
+            c.thema == code || c.thema_hoofd() == code
+        }
+    };
+    let has = |c: &Case, set: &[u32]| {
+        let ci = case_items(c, &[]);
+        set.iter().all(|&i| {
+            let (attr, v) = &m.items.names[i as usize];
+            ci.iter().any(|(x, y)| x == attr && y == v)
+                || wie_values(c, attr).iter().any(|y| y == v)
+        })
+    };
+    let (mut ox, mut oy, mut on) = (0, 0, 0);
+    for c in cases.iter().filter(|c| helper_of(c) == *top && in_pop(c)) {
+        on += 1;
+        ox += u64::from(has(c, &h.wat));
+        oy += u64::from(has(c, &h.wie));
+    }
+    match table_of(a - k, nx - ox, ny - oy, n - on) {
+        Some(t) => stats::disproportionality(&t).p_fisher,
+        None => 1.0,
+    }
+}
+
+fn table_of(a: u64, nx: u64, ny: u64, n: u64) -> Option<TwoByTwo> {
+    let (a, nx, ny, n) = (a as f64, nx as f64, ny as f64, n as f64);
+    let (b, c) = (nx - a, ny - a);
+    let d = n - a - b - c;
+    (b >= 0.0 && c >= 0.0 && d >= 0.0).then_some(TwoByTwo { a, b, c, d })
+}
+
+/// Whether a wat set holds a regeling or dienst that its theme implies in every case
+/// (toeslagen -> Dienst Toeslagen): it says the same as the theme alone.
+fn has_implied_item(m: &Mined, set: &[u32]) -> bool {
+    let Some(&theme) = set
+        .iter()
+        .find(|&&i| matches!(m.items.attr(i), "thema" | "thema_hoofd"))
+    else {
+        return false;
+    };
+    set.iter()
+        .any(|&i| i != theme && m.sup(&[theme, i]) == m.sup(&[theme]))
+}
+
+/// Closed: no one-item extension among all frequent itemsets has the same support, leaving
+/// aside items that the pattern's theme implies in all cases.
+fn is_closed(m: &Mined, items: &[u32]) -> bool {
+    let theme: Vec<u32> = items
+        .iter()
+        .copied()
+        .filter(|&i| matches!(m.items.attr(i), "thema" | "thema_hoofd"))
+        .collect();
+    let s = m.sup(items);
+    !m.freq.iter().any(|f| {
+        f.items.len() == items.len() + 1
+            && f.support == s
+            && items.iter().all(|i| f.items.contains(i))
+            && f.items
+                .iter()
+                .find(|i| !items.contains(i))
+                .is_some_and(|&extra| {
+                    let mut pair = theme.clone();
+                    pair.push(extra);
+                    m.sup(&pair) != m.sup(&theme)
+                })
+    })
+}
+
+/// Strongest first; a thread that shares most cases with a stronger one becomes related.
+fn accept(m: &Mined, mut sig: Vec<(Tested, f64)>, cases: &[&Case], cfg: &Config) -> Vec<Thread> {
+    let dc = &cfg.draden;
+    let strength = |t: &Tested| {
+        let dp = stats::disproportionality(&t.table);
+        dp.ic025.max(0.0) * (t.support as f64).sqrt()
+    };
+    sig.sort_by(|x, y| {
+        strength(&y.0)
+            .total_cmp(&strength(&x.0))
+            .then(x.0.items.cmp(&y.0.items))
+    });
+    // Group threads that share 80% of their cases (with the group's strongest).
+    let mut groups: Vec<(BTreeSet<u32>, Vec<(Tested, f64)>)> = Vec::new();
+    for (t, q) in sig {
+        let tids: BTreeSet<u32> = t.tids.iter().copied().collect();
+        let pos = groups.iter().position(|(s, _)| {
+            let inter = s.intersection(&tids).count() as f64;
+            inter / (s.len().min(tids.len()) as f64) >= 0.8
+        });
+        match pos {
+            Some(k) => groups[k].1.push((t, q)),
+            None if groups.len() < dc.max_draden => groups.push((tids, vec![(t, q)])),
+            None => {}
+        }
+    }
+    let id_of = |t: &Tested| {
+        let pattern: Vec<(&str, &str)> = t
+            .items
+            .iter()
+            .map(|&i| (m.items.attr(i), m.items.code(i)))
+            .collect();
+        stable_id("structuur", &pattern)
+    };
+    let mut accepted: Vec<Thread> = Vec::new();
+    for (_, mut members) in groups {
+        // A member with a level-2 theme at half the strength or more says more than a main
+        // theme: the strongest such member represents the group.
+        let top = strength(&members[0].0);
+        let level2 = |t: &Tested| t.items.iter().any(|&i| m.items.attr(i) == "thema");
+        let best = (0..members.len())
+            .find(|&k| level2(&members[k].0) && strength(&members[k].0) >= 0.5 * top)
+            .unwrap_or(0);
+        let (t, q) = members.remove(best);
+        let verwant: Vec<String> = members.iter().map(|(o, _)| id_of(o)).collect();
+        let tids: BTreeSet<u32> = t.tids.iter().copied().collect();
+        let pattern: Vec<(&str, &str)> = t
+            .items
+            .iter()
+            .map(|&i| (m.items.attr(i), m.items.code(i)))
+            .collect();
+        let id = id_of(&t);
+        let dp = stats::disproportionality(&t.table);
+        let statistiek = Statistic {
+            populatie: Some(match t.population {
+                None => "alle casussen".to_string(),
+                Some(p) => m.items.code(p).to_string(),
+            }),
+            a: Some(t.table.a),
+            b: Some(t.table.b),
+            c: Some(t.table.c),
+            d: Some(t.table.d),
+            verwacht: Some(dp.expected),
+            prr: finite(dp.prr),
+            prr_laag: finite(dp.prr_lo),
+            prr_hoog: finite(dp.prr_hi),
+            ic: Some(dp.ic),
+            ic025: Some(dp.ic025),
+            p: Some(t.p),
+            p_bh: Some(q),
+            ..Default::default()
+        };
+        let kenmerken: BTreeMap<String, String> = pattern
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let ids: Vec<String> = tids
+            .iter()
+            .map(|&i| cases[i as usize].casus_id.clone())
+            .collect();
+        let mut thread = new_draad(
+            id,
+            ThreadKind::Structural,
+            kenmerken,
+            ids,
+            statistiek,
+            strength(&t),
+        );
+        thread.verwant = verwant;
+        accepted.push(thread);
+    }
+    accepted
+}

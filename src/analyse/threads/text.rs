@@ -1,0 +1,323 @@
+//! Text threads: clusters of summaries about the same thing, measured against the background.
+//!
+//! 1. Stock sentences (closure notes, signatures, fixed phrases that many helpers use in
+//!    many themes at a steady rate) are found and taken out of every summary
+//!    ([`templates`]); they are listed in the analysis as "standaardzinnen".
+//! 2. The remaining texts are clustered ([`text::cluster_texts`]).
+//! 3. A cluster becomes a thread only when
+//!    - its cohesion beats random groups of texts of the same size (permutation p-value,
+//!      Benjamini-Hochberg over all clusters at `fdr_q`);
+//!    - it is concentrated: its spread over main themes or aandrager types (chi-square) or
+//!      over time (rank-sum test on the quarter) differs from that of all texts (p < 0,05
+//!      in at least one); a cluster spread like the whole intake is a way of writing;
+//!    - it holds at most `tekst_max_aandeel` of the texts (a larger one is a theme);
+//!    - no main theme holds more than `tekst_max_hoofdthema` of it (then the codes say it);
+//!    - it has at least `min_casussen` cases from `min_aandragers` helpers.
+//! 4. Its label is made of distinctive phrases of 2 to 4 words ([`phrases`]); its id is
+//!    derived from the best phrase, so it stays the same when a quarter is added.
+//!
+//! ```ignore
+//! let (threads, stock) = text_threads(&cases, &quarters, cfg);
+//! ```
+
+use super::{helper_of, new_draad, stable_id, Statistic, Thread, ThreadKind};
+use crate::analyse::methods::stats;
+use crate::analyse::methods::text::phrases::distinctive_phrases;
+use crate::analyse::methods::text::templates::{self, Meta, StockSentence, TemplateConfig};
+use crate::analyse::methods::text::{self, TextConfig};
+use crate::analyse::period::Period;
+use crate::config::Config;
+use crate::model::Case;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// Interns strings to small ids.
+#[derive(Default)]
+struct Interner<'a>(HashMap<&'a str, u32>);
+
+impl<'a> Interner<'a> {
+    fn id(&mut self, s: &'a str) -> u32 {
+        let n = self.0.len() as u32;
+        *self.0.entry(s).or_insert(n)
+    }
+}
+
+/// Text threads and the stock sentences found on the way (see module docs).
+pub(super) fn text_threads(
+    cases: &[&Case],
+    quarters: &[Period],
+    cfg: &Config,
+) -> (Vec<Thread>, Vec<StockSentence>) {
+    let dc = &cfg.draden;
+    let with_text: Vec<&Case> = cases
+        .iter()
+        .copied()
+        .filter(|c| {
+            c.samenvatting
+                .as_deref()
+                .is_some_and(|s| !s.trim().is_empty())
+        })
+        .collect();
+    if with_text.is_empty() {
+        return (Vec::new(), Vec::new());
+    }
+    let texts: Vec<&str> = with_text
+        .iter()
+        .map(|c| c.samenvatting.as_deref().unwrap_or(""))
+        .collect();
+    let (mut helpers, mut groups, mut types) = (
+        Interner::default(),
+        Interner::default(),
+        Interner::default(),
+    );
+    let bucket_of = |c: &Case| {
+        quarters
+            .iter()
+            .position(|q| q.contains(c.ontvangen_op))
+            .unwrap_or(0) as u32
+    };
+    let meta: Vec<Meta> = with_text
+        .iter()
+        .map(|c| Meta {
+            helper: helpers.id(helper_of(c)),
+            group: groups.id(c.thema_hoofd()),
+            bucket: bucket_of(c),
+        })
+        .collect();
+    let type_ids: Vec<u32> = with_text
+        .iter()
+        .map(|c| types.id(c.aandrager_type.as_str()))
+        .collect();
+    let tcfg = TemplateConfig {
+        min_texts: dc.standaardzin_min_teksten,
+        ..TemplateConfig::default()
+    };
+    let stock = templates::find_stock_sentences(&texts, &meta, &tcfg);
+    let stripped: Vec<&str> = stock.stripped.iter().map(String::as_str).collect();
+    let tc = TextConfig {
+        min_similarity: dc.tekst_min_gelijkenis,
+        min_cluster: dc.tekst_min_cluster,
+        exact_max: dc.tekst_exact_max,
+        ..TextConfig::default()
+    };
+    let clusters = text::cluster_texts(&stripped, &tc);
+    let ps: Vec<f64> = clusters.iter().map(|c| c.p_baseline).collect();
+    let (cohesive, _) = stats::benjamini_hochberg(&ps, dc.fdr_q);
+    let dims: [Vec<u32>; 3] = [
+        meta.iter().map(|m| m.group).collect(),
+        type_ids,
+        meta.iter().map(|m| m.bucket).collect(),
+    ];
+    let kept: Vec<&text::TextCluster> = clusters
+        .iter()
+        .zip(&cohesive)
+        .filter(|(cl, &ok)| {
+            ok && (cl.members.len() as f64) <= dc.tekst_max_aandeel * texts.len() as f64
+                && concentrated(&cl.members, &dims)
+        })
+        .map(|(cl, _)| cl)
+        .collect();
+    let member_lists: Vec<Vec<usize>> = kept.iter().map(|c| c.members.clone()).collect();
+    let labels = distinctive_phrases(&stripped, &member_lists, 3);
+    let mut out = Vec::new();
+    for (cl, phrases) in kept.into_iter().zip(labels) {
+        let members: Vec<&Case> = cl.members.iter().map(|&i| with_text[i]).collect();
+        if let Some(t) = to_thread(&members, cl, phrases, cfg) {
+            out.push(t);
+        }
+    }
+    (out, stock.sentences)
+}
+
+/// Whether the members' spread over main themes or aandrager types (chi-square) or over time
+/// (rank test on the quarter) differs from all texts' spread, each at 5%. This guard is
+/// deliberately lenient (the stock sentences are already gone); a cluster spread like the
+/// whole intake in all three respects is a way of writing.
+fn concentrated(members: &[usize], dims: &[Vec<u32>; 3]) -> bool {
+    if stats::rank_sum_p(&dims[2], members) < 0.05 {
+        return true;
+    }
+    dims[..2].iter().any(|dim| {
+        let mut all: BTreeMap<u32, f64> = BTreeMap::new();
+        for &v in dim {
+            *all.entry(v).or_default() += 1.0;
+        }
+        let mut inside: BTreeMap<u32, f64> = BTreeMap::new();
+        for &i in members {
+            *inside.entry(dim[i]).or_default() += 1.0;
+        }
+        let n = dim.len() as f64;
+        let m = members.len() as f64;
+        let observed: Vec<f64> = all
+            .keys()
+            .map(|k| inside.get(k).copied().unwrap_or(0.0))
+            .collect();
+        let expected: Vec<f64> = all.values().map(|v| m * v / n).collect();
+        stats::chi_square_gof(&observed, &expected) < 0.05
+    })
+}
+
+fn to_thread(
+    members: &[&Case],
+    cl: &text::TextCluster,
+    phrases: Vec<String>,
+    cfg: &Config,
+) -> Option<Thread> {
+    let dc = &cfg.draden;
+    let mut per_theme: BTreeMap<&str, usize> = BTreeMap::new();
+    for c in members {
+        *per_theme.entry(c.thema_hoofd()).or_default() += 1;
+    }
+    let top = per_theme.values().copied().max().unwrap_or(0);
+    // Mostly one main theme: the codes already say this, it is not a thread hidden behind codes.
+    if top as f64 >= dc.tekst_max_hoofdthema * members.len() as f64 {
+        return None;
+    }
+    let helpers: BTreeSet<&str> = members.iter().map(|c| helper_of(c)).collect();
+    if helpers.len() < dc.min_aandragers || members.len() < dc.min_casussen {
+        return None;
+    }
+    // Phrases when there are any; otherwise the stems of the clustering (still readable words).
+    let terms: Vec<String> = if phrases.is_empty() {
+        cl.terms.iter().take(3).cloned().collect()
+    } else {
+        phrases
+    };
+    let key = terms.first().cloned().unwrap_or_default();
+    let stems: Vec<String> = text::tokenize(&key).iter().map(|w| text::stem(w)).collect();
+    let id = stable_id("tekst", &[("zin", stems.join(" ").as_str())]);
+    let mut kenmerken = BTreeMap::new();
+    kenmerken.insert("termen".to_string(), terms.join(", "));
+    let statistiek = Statistic {
+        populatie: Some("casussen met een samenvatting".into()),
+        tekst_termen: terms,
+        tekst_samenhang: Some(cl.cohesion),
+        p: Some(cl.p_baseline),
+        ..Default::default()
+    };
+    let ids: Vec<String> = members.iter().map(|c| c.casus_id.clone()).collect();
+    let score = cl.cohesion * (members.len() as f64).sqrt();
+    Some(new_draad(
+        id,
+        ThreadKind::Text,
+        kenmerken,
+        ids,
+        statistiek,
+        score,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn case(i: usize, thema: &str, helper: usize, date: NaiveDate, text: String) -> Case {
+        Case {
+            casus_id: format!("C-{i:04}"),
+            ontvangen_op: date,
+            aandrager_type: ["wijkteam", "vakbond", "juridisch_loket"][helper % 3].into(),
+            aandrager_id: Some(format!("O{helper}")),
+            thema: thema.into(),
+            samenvatting: Some(text),
+            ..Case::default()
+        }
+    }
+
+    /// Background summaries in six themes, each closed with one of three boilerplate notes, and
+    /// (optionally) a real thread: the same story told under four different themes in one quarter.
+    fn corpus(with_thread: bool) -> Vec<Case> {
+        let themes = [
+            ("toeslagen.x", "huurtoeslag terugvordering inkomen geschat"),
+            (
+                "invordering.x",
+                "betalingsregeling aflossing termijn gemist",
+            ),
+            (
+                "inkomstenbelasting.x",
+                "aanslag aangifte aftrekpost geweigerd",
+            ),
+            ("ondernemers.x", "btw suppletie omzet correctie"),
+            ("dienstverlening.x", "telefoon wachttijd brief onduidelijk"),
+            ("rechtsbescherming.x", "bezwaar termijn verstreken hardheid"),
+        ];
+        let closing = [
+            "Zaak gesloten na terugkoppeling aan de aandrager.",
+            "Met vriendelijke groet, team intake.",
+            "Dossier afgerond en gearchiveerd.",
+        ];
+        let extra = [
+            "ouder", "jonger", "alleen", "samen", "ziek", "gezond", "werk",
+        ];
+        let mut out = Vec::new();
+        for i in 0..360 {
+            let (thema, words) = themes[i % 6];
+            let w: Vec<&str> = words.split(' ').collect();
+            let text = format!(
+                "Burger meldt {} en {} bij {} situatie. {} {}.",
+                w[i % 4],
+                w[(i / 4) % 4],
+                extra[i % 7],
+                closing[(i / 6) % 3],
+                ["Verder geen bijzonderheden", "Geen vervolg nodig"][i % 2]
+            );
+            let date = NaiveDate::from_ymd_opt(2025, 1 + (i % 12) as u32, 10).unwrap();
+            out.push(case(i, thema, i % 17, date, text));
+        }
+        if with_thread {
+            for k in 0..12 {
+                let text = format!(
+                    "De machtiging van de helper wordt niet geaccepteerd door de bank. Het incassobureau blijft bellen over {}. {}",
+                    extra[k % 7],
+                    closing[k % 3]
+                );
+                let date = NaiveDate::from_ymd_opt(2025, 11, 1 + k as u32).unwrap();
+                out.push(case(1000 + k, themes[k % 4].0, 20 + k % 6, date, text));
+            }
+        }
+        out
+    }
+
+    fn quarters() -> Vec<Period> {
+        (1..=4).map(|q| Period::quarter(2025, q)).collect()
+    }
+
+    #[test]
+    fn boilerplate_is_listed_and_a_real_story_is_found() {
+        let cases = corpus(true);
+        let refs: Vec<&Case> = cases.iter().collect();
+        let cfg = Config::default_config();
+        let (threads, stock) = text_threads(&refs, &quarters(), &cfg);
+        let stock_texts: Vec<&str> = stock.iter().map(|s| s.tekst.as_str()).collect();
+        assert!(
+            stock_texts.contains(&"Met vriendelijke groet, team intake."),
+            "{stock_texts:?}"
+        );
+        assert!(stock.iter().all(|s| s.n_teksten >= 100), "{stock:?}");
+        assert_eq!(threads.len(), 1, "{threads:#?}");
+        let t = &threads[0];
+        assert_eq!(t.casus_ids.len(), 12);
+        assert!(t.casus_ids.iter().all(|id| id.starts_with("C-1")));
+        assert!(
+            t.statistiek
+                .tekst_termen
+                .iter()
+                .any(|p| p.contains("machtiging")
+                    || p.contains("geaccepteerd")
+                    || p.contains("incassobureau")),
+            "{:?}",
+            t.statistiek.tekst_termen
+        );
+        for p in &t.statistiek.tekst_termen {
+            assert!((2..=4).contains(&p.split(' ').count()), "{p}");
+        }
+    }
+
+    #[test]
+    fn boilerplate_alone_gives_no_text_thread() {
+        let cases = corpus(false);
+        let refs: Vec<&Case> = cases.iter().collect();
+        let (threads, stock) = text_threads(&refs, &quarters(), &Config::default_config());
+        assert!(threads.is_empty(), "{threads:#?}");
+        assert!(stock.len() >= 3, "{stock:?}");
+    }
+}
