@@ -493,14 +493,19 @@ fn read_records(text: &str, d: u8, emit: &mut dyn FnMut(Emitted) -> Result<()>) 
                 // A cell may span lines only in a well-formed row of the header's width
                 // whose continuation lines are not rows of their own.
                 let multi_line = scan.line_starts.len() > 1;
+                // The header itself may have a cell over two lines (Alt+Enter in Excel);
+                // it has no width to check against yet.
+                let is_header = width_of_header.is_none();
                 let swallowed = scan.open
                     || (multi_line
                         && (scan.malformed
-                            || cur.len() != width
-                            || scan.line_starts[1..].iter().any(|&l| {
-                                let closing = scan.last_close.and_then(|c| c.checked_sub(l));
-                                looks_like_record(line_at(span, l), d, width, closing)
-                            })));
+                            || (!is_header
+                                && (cur.len() != width
+                                    || scan.line_starts[1..].iter().any(|&l| {
+                                        let closing =
+                                            scan.last_close.and_then(|c| c.checked_sub(l));
+                                        looks_like_record(line_at(span, l), d, width, closing)
+                                    })))));
                 if swallowed {
                     let first_end = span.iter().position(|&b| b == b'\n').unwrap_or(span.len());
                     let raw_line = &slice[start..start + first_end];

@@ -76,23 +76,24 @@ fn duplicate_ids_are_made_unique_and_stay_stable() {
 
 #[test]
 fn ids_survive_adding_a_quarter() {
+    let mut matched = 0;
     for seed in [1, 2, 3] {
         let cases = sample(seed, true);
         let before = detect_in(&cases, &Period::quarter(2026, 2));
         let after = detect_in(&cases, &Period::quarter(2026, 3));
-        // Threads of the earlier quarter that still have cases in the next one and are found
-        // again (same case set, Jaccard >= 0,5) keep their id.
+        // A thread found again with the same pattern keeps its id, whatever cases the new
+        // quarter adds; a different pattern over similar cases is another thread.
         for b in &before {
-            let bs: BTreeSet<&str> = b.casus_ids.iter().map(String::as_str).collect();
-            let same = after.iter().find(|a| {
-                a.soort == b.soort
-                    && jaccard(&bs, &a.casus_ids.iter().map(String::as_str).collect()) >= 0.5
-            });
-            if let Some(a) = same {
+            if let Some(a) = after
+                .iter()
+                .find(|a| a.soort == b.soort && a.kenmerken == b.kenmerken && !b.kenmerken.is_empty())
+            {
+                matched += 1;
                 assert_eq!(a.id, b.id, "seed {seed}: {} became {}", b.label, a.label);
             }
         }
     }
+    assert!(matched > 0, "no thread was found in both quarters: the test proves nothing");
 }
 
 #[test]
