@@ -146,7 +146,7 @@ impl Wide {
                         char::from_u32(n).unwrap_or('\u{FFFD}')
                     })
                     .collect();
-                if b.len() % 4 != 0 {
+                if !b.len().is_multiple_of(4) {
                     s.push('\u{FFFD}');
                 }
                 s

@@ -302,16 +302,18 @@ pub fn build(inp: &Inputs) -> crate::error::Result<(Report, ProtectLog)> {
     tabellen.push(intake_set.cohort);
     tabellen.push(target_table(ind, &p, cfg));
 
-    let grafieken = charts_for(
-        intake,
-        &cases,
-        ind,
-        &head,
-        &an.threads,
-        &p,
-        cfg.bescherming.k_verhaal,
-        &mut tabellen,
-    );
+    let by_id: BTreeMap<&str, &Case> = cases.iter().map(|c| (c.casus_id.as_str(), c)).collect();
+    let labelled: Vec<(String, &Thread)> = an
+        .threads
+        .iter()
+        .map(|d| {
+            (
+                released_label(d, &by_id, p.audience, cfg.bescherming.k_verhaal),
+                d,
+            )
+        })
+        .collect();
+    let grafieken = charts_for(intake, &cases, ind, &head, &labelled, &p, &mut tabellen);
     let (draden, draden_tabel) = draden_views(&an.threads, &cases, &signals, &p, inp, &mut log);
     let (signalen, signalen_status) =
         signal_views(inp.ledger, period.start, peil, &p, &scrubber, &mut log);
@@ -932,9 +934,8 @@ fn charts_for(
     cases: &[Case],
     ind: &Indicators,
     head: &Headline,
-    draden: &[Thread],
+    draden: &[(String, &Thread)],
     p: &Protector,
-    k_verhaal: usize,
     tables: &mut Vec<PubTable>,
 ) -> Vec<Chart> {
     let mut out = Vec::new();
@@ -1082,18 +1083,17 @@ fn charts_for(
             tabel: String::new(),
         });
     }
-    // 4. Rode draden by size and trend.
-    let by_id: BTreeMap<&str, &Case> = cases.iter().map(|c| (c.casus_id.as_str(), c)).collect();
-    let shown: Vec<&Thread> = draden
+    // 4. Rode draden by size and trend, under their released labels.
+    let shown: Vec<&(String, &Thread)> = draden
         .iter()
-        .filter(|d| p.audience == Audience::Intern || d.n_casussen as u64 >= p.min_cel)
+        .filter(|(_, d)| p.audience == Audience::Intern || d.n_casussen as u64 >= p.min_cel)
         .take(12)
         .collect();
     if !shown.is_empty() {
         let bars: Vec<Bar> = shown
             .iter()
-            .map(|d| Bar {
-                label: released_label(d, &by_id, p.audience, k_verhaal),
+            .map(|(label, d)| Bar {
+                label: label.clone(),
                 value: Some(d.n_casussen as f64),
                 group: match d.trend {
                     crate::analyse::threads::Trend::New => 4,

@@ -554,9 +554,9 @@ fn describe_kind(
                 .map(|p| format!(" binnen {}", lower_first(&cfg.label("thema", p))))
                 .unwrap_or_default();
             let label = if wie.is_empty() {
-                upper_first(&wat)
+                upper_first(wat)
             } else {
-                format!("{}: {}", upper_first(&wat), wie)
+                format!("{}: {}", upper_first(wat), wie)
             };
             // "... over <wat> bij <doelgroep> na <gebeurtenis>, aangedragen door <aandrager>"
             let mut tail = String::new();

@@ -566,6 +566,9 @@ fn is_closed(m: &Mined, items: &[u32]) -> bool {
     })
 }
 
+/// Overlapping candidates: the union of their cases and the members with their score.
+type Group = (BTreeSet<u32>, Vec<(Tested, f64)>);
+
 /// Strongest first; a thread that shares most cases with a stronger one becomes related.
 fn accept(m: &Mined, mut sig: Vec<(Tested, f64)>, cases: &[&Case], cfg: &Config) -> Vec<Thread> {
     let dc = &cfg.draden;
@@ -579,7 +582,7 @@ fn accept(m: &Mined, mut sig: Vec<(Tested, f64)>, cases: &[&Case], cfg: &Config)
             .then(x.0.items.cmp(&y.0.items))
     });
     // Group threads that share 80% of their cases (with the group's strongest).
-    let mut groups: Vec<(BTreeSet<u32>, Vec<(Tested, f64)>)> = Vec::new();
+    let mut groups: Vec<Group> = Vec::new();
     for (t, q) in sig {
         let tids: BTreeSet<u32> = t.tids.iter().copied().collect();
         let pos = groups.iter().position(|(s, _)| {

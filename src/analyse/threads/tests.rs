@@ -84,16 +84,18 @@ fn ids_survive_adding_a_quarter() {
         // A thread found again with the same pattern keeps its id, whatever cases the new
         // quarter adds; a different pattern over similar cases is another thread.
         for b in &before {
-            if let Some(a) = after
-                .iter()
-                .find(|a| a.soort == b.soort && a.kenmerken == b.kenmerken && !b.kenmerken.is_empty())
-            {
+            if let Some(a) = after.iter().find(|a| {
+                a.soort == b.soort && a.kenmerken == b.kenmerken && !b.kenmerken.is_empty()
+            }) {
                 matched += 1;
                 assert_eq!(a.id, b.id, "seed {seed}: {} became {}", b.label, a.label);
             }
         }
     }
-    assert!(matched > 0, "no thread was found in both quarters: the test proves nothing");
+    assert!(
+        matched > 0,
+        "no thread was found in both quarters: the test proves nothing"
+    );
 }
 
 #[test]

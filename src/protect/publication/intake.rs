@@ -272,9 +272,9 @@ fn columns_table<const N: usize>(
 /// The rows of `quarters` that make up `start..=end`, when the span is whole quarters
 /// that are all in the table.
 fn quarter_rows(start: NaiveDate, end: NaiveDate, quarters: &[String]) -> Option<Vec<usize>> {
-    let first_of_quarter = start.day() == 1 && (start.month() - 1) % 3 == 0;
+    let first_of_quarter = start.day() == 1 && (start.month() - 1).is_multiple_of(3);
     let next = end.succ_opt()?;
-    let last_of_quarter = next.day() == 1 && (next.month() - 1) % 3 == 0;
+    let last_of_quarter = next.day() == 1 && (next.month() - 1).is_multiple_of(3);
     if !first_of_quarter || !last_of_quarter || end < start {
         return None;
     }
