@@ -259,16 +259,11 @@ pub fn build(inp: &Inputs) -> crate::error::Result<(Report, ProtectLog)> {
     let names = [cap(period.title()), cap(prev.title())];
     let names = [names[0].as_str(), names[1].as_str()];
     let received = |c: &Case, q: &crate::analyse::period::Period| q.counts_on(c.ontvangen_op, peil);
-    tabellen.push(p.counts_two_periods(
-        "instroom-aandrager",
-        "Ontvangen casussen per type aandrager",
-        "Type aandrager",
-        &two_periods(&cases, period, prev, received, |c| {
-            Some(label("aandrager_type", &c.aandrager_type))
-        }),
-        names,
-    ));
-    let intake_set = intake::intake_tables(&cases, ind, &p, cfg, names);
+    let helpers = two_periods(&cases, period, prev, received, |c| {
+        Some(label("aandrager_type", &c.aandrager_type))
+    });
+    let intake_set = intake::intake_tables(&cases, ind, &p, cfg, names, &helpers);
+    tabellen.push(intake_set.helper);
     tabellen.push(intake_set.service);
     tabellen.push(theme_table(&cases, period, peil, &p, cfg));
     tabellen.push(p.counts_1d(

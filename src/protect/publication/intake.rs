@@ -1,6 +1,7 @@
 //! The intake tables protected as one linked system.
 //!
-//! Intake per dienst shows up four times: per quarter and dienst (`instroom-kwartaal`),
+//! Intake shows up five times: per helper type (`instroom-aandrager`, whose totals are
+//! the period's intake), per quarter and dienst (`instroom-kwartaal`),
 //! as the row totals of the cohorts (`cohorten`), per dienst for this period and the
 //! previous one (`instroom-dienst`) and as the "ontvangen" column of the flow table
 //! (`stroom`, with its balance open begin + ontvangen = afgehandeld + open einde).
@@ -22,6 +23,7 @@ use std::collections::BTreeSet;
 
 /// The four protected tables.
 pub(super) struct IntakeTables {
+    pub helper: PubTable,
     pub quarter: PubTable,
     pub cohort: PubTable,
     pub service: PubTable,
@@ -58,6 +60,7 @@ pub(super) fn intake_tables(
     p: &Protector,
     cfg: &Config,
     names: [&str; 2],
+    helpers: &[(String, u64, u64)],
 ) -> IntakeTables {
     let quarters: Vec<String> = ind.cohorten.iter().map(|c| c.kwartaal.clone()).collect();
     let (codes, intake) = intake_grid(cases, ind, &quarters);
@@ -91,7 +94,9 @@ pub(super) fn intake_tables(
         .map(|f| vec![f.open_begin, f.ontvangen, f.afgehandeld, f.open_eind])
         .collect();
 
+    let (helper_labels, helper_cells, merged) = merge_small(helpers, p);
     let mut b = SystemBuilder::new();
+    let hp = Placed::add(&mut b, "instroom-aandrager", &helper_cells);
     let q = Placed::add(&mut b, "instroom-kwartaal", &intake);
     let co = Placed::add(&mut b, "cohorten", &cohort_cells);
     let sv = Placed::add(&mut b, "instroom-dienst", &service_cells);
@@ -99,6 +104,15 @@ pub(super) fn intake_tables(
     // cells the tables do not print: the sum of two periods, the sum of a flow row
     for r in 0..=codes.len() {
         b.unpublished(sv.cell(r, 2));
+    }
+    for r in 0..=helper_labels.len() {
+        b.unpublished(hp.cell(r, 2));
+    }
+    // intake per helper type and per dienst: the same total in each period
+    for col in 0..2 {
+        if hp.value(helper_labels.len(), col) == sv.value(codes.len(), col) {
+            b.same(hp.cell(helper_labels.len(), col), sv.cell(codes.len(), col));
+        }
     }
     for r in 0..=flows.len() {
         b.unpublished(fl.cell(r, 4));
@@ -140,7 +154,7 @@ pub(super) fn intake_tables(
     }
 
     let statuses: Vec<Vec<CellStatus>> = if !p.is_public() {
-        [&q, &co, &sv, &fl]
+        [&hp, &q, &co, &sv, &fl]
             .iter()
             .map(|t| vec![CellStatus::Shown; t.table.values.len()])
             .collect()
@@ -151,7 +165,7 @@ pub(super) fn intake_tables(
                 sys.table_statuses(&outcome)
             }
             // Fail closed: counts that contradict each other are not published.
-            Err(_) => [&q, &co, &sv, &fl]
+            Err(_) => [&hp, &q, &co, &sv, &fl]
                 .iter()
                 .map(|t| vec![CellStatus::Secondary; t.table.values.len()])
                 .collect(),
@@ -170,7 +184,7 @@ pub(super) fn intake_tables(
         &q.table,
         nq + 1,
         q.cols,
-        &statuses[0],
+        &statuses[1],
     );
     let mut cohort = p.render_2d(
         &Grid {
@@ -184,7 +198,7 @@ pub(super) fn intake_tables(
         &co.table,
         cohort_cells.len() + 1,
         co.cols,
-        &statuses[1],
+        &statuses[2],
     );
     if let Some(last) = cohort.kolommen.last_mut() {
         *last = "Ontvangen".into();
@@ -196,7 +210,7 @@ pub(super) fn intake_tables(
     let mut service = columns_table(
         p,
         &sv,
-        &statuses[2],
+        &statuses[3],
         &labels,
         2,
         ("instroom-dienst", "Ontvangen casussen per dienst"),
@@ -213,7 +227,7 @@ pub(super) fn intake_tables(
     let mut flow = columns_table(
         p,
         &fl,
-        &statuses[3],
+        &statuses[4],
         &flow_labels,
         4,
         (
@@ -229,12 +243,62 @@ pub(super) fn intake_tables(
         ],
     );
     flow.voetnoten.insert(0, "Afgehandeld omvat casussen die na triage zijn doorverwezen of niet in behandeling zijn genomen, en casussen die vóór de triage zijn ingetrokken. Open bij begin + ontvangen = afgehandeld + open bij einde.".into());
+    let mut helper = columns_table(
+        p,
+        &hp,
+        &statuses[0],
+        &helper_labels,
+        2,
+        (
+            "instroom-aandrager",
+            "Ontvangen casussen per type aandrager",
+        ),
+        ["Type aandrager", names[0], names[1]],
+    );
+    if !merged.is_empty() {
+        helper.voetnoten.insert(
+            0,
+            format!("Samengevoegd tot \"Overig\": {}.", merged.join(", ")),
+        );
+    }
     IntakeTables {
+        helper,
         quarter,
         cohort,
         service,
         flow,
     }
+}
+
+/// Categories small in this period merged into "Overig" (public report only; an
+/// existing "Overig" category joins the group): labels, cells, merged names.
+fn merge_small(
+    rows: &[(String, u64, u64)],
+    p: &Protector,
+) -> (Vec<String>, Vec<Vec<u64>>, Vec<String>) {
+    let small = |v: u64| v != 0 && p.is_small(v);
+    let merging = p.is_public() && rows.iter().any(|r| small(r.1));
+    let mut labels = Vec::new();
+    let mut cells = Vec::new();
+    let mut rest = vec![0u64, 0];
+    let mut merged = Vec::new();
+    for (l, a, b) in rows {
+        if merging && (small(*a) || l.eq_ignore_ascii_case("overig")) {
+            rest[0] += a;
+            rest[1] += b;
+            if !l.eq_ignore_ascii_case("overig") {
+                merged.push(l.clone());
+            }
+        } else {
+            labels.push(l.clone());
+            cells.push(vec![*a, *b]);
+        }
+    }
+    if merging {
+        labels.push("Overig".into());
+        cells.push(rest);
+    }
+    (labels, cells, merged)
 }
 
 /// A table of `shown` count columns per row plus a total row (its row-total column is
