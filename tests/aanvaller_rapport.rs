@@ -579,7 +579,14 @@ fn the_attacker_finds_a_leak_when_there_is_one() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 8, failure_persistence: None, ..ProptestConfig::default() })]
+    // A fixed seed: the same 8 exports on every run, so a failure in CI can be replayed
+    // (change the seed here to try other exports).
+    #![proptest_config(ProptestConfig {
+        cases: 8,
+        failure_persistence: None,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(20261130),
+        ..ProptestConfig::default()
+    })]
 
     /// Random exports of many sizes and seeds, with and without planted threads.
     #[test]
