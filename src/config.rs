@@ -168,14 +168,14 @@ pub struct ProtectionSettings {
     pub nul_onderdrukken: bool,
     pub persoonsgegevens: String,
     /// Extra patterns for personal data (exports from elsewhere); checked when the
-    /// configuration is read, compiled by [`crate::protect::pii::Patronen`].
+    /// configuration is read, compiled by [`crate::protect::pii::Patterns`].
     #[serde(default)]
-    pub patronen: Vec<PatroonSpec>,
+    pub patronen: Vec<PatternSpec>,
 }
 
 /// One configured personal-data pattern (`[[bescherming.patronen]]`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PatroonSpec {
+pub struct PatternSpec {
     /// Kind of personal data: one of [`PII_KIND_CODES`].
     pub soort: String,
     /// Regular expression (Rust `regex` syntax).

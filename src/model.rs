@@ -238,7 +238,7 @@ pub struct Case {
 
 impl Case {
     /// Level-1 theme: the part of `thema` before the first dot.
-    pub fn thema_hoofd(&self) -> &str {
+    pub fn main_theme(&self) -> &str {
         self.thema.split('.').next().unwrap_or(&self.thema)
     }
 }

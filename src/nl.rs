@@ -16,7 +16,7 @@
 
 use chrono::{Datelike, NaiveDate};
 
-pub const MAANDEN: [&str; 12] = [
+pub const MONTHS: [&str; 12] = [
     "januari",
     "februari",
     "maart",
@@ -104,7 +104,7 @@ pub fn pct(share: f64, decimals: usize) -> String {
 
 /// A date written out: `1 maart 2025`.
 pub fn date(d: NaiveDate) -> String {
-    format!("{} {} {}", d.day(), MAANDEN[d.month0() as usize], d.year())
+    format!("{} {} {}", d.day(), MONTHS[d.month0() as usize], d.year())
 }
 
 /// A short numeric Dutch date: `01-03-2025`.

@@ -19,7 +19,7 @@
 //! let sources = Sources::new("casussen.csv", Some("signalen.csv"));
 //! let period = "2026-H1".parse().unwrap();
 //! let an = pipeline::analyse(&sources, &period, None, &cfg, &|_| {}).unwrap();
-//! let opts = ReportOptions::new(Audience::Kamer, vec![Format::Html]);
+//! let opts = ReportOptions::new(Audience::Parliament, vec![Format::Html]);
 //! pipeline::report(&an, &cfg, None, &opts, "rapport".as_ref()).unwrap();
 //! ```
 
@@ -209,7 +209,7 @@ pub fn report(
     let mut tables = released.tabellen.clone();
     tables.push(released.draden_tabel.clone());
     tables.push(released.signalen_tabel.clone());
-    if opts.audience == Audience::Intern {
+    if opts.audience == Audience::Internal {
         // Every file of an internal report carries the marking, the JSON files included.
         let marked = |key: &str, v: serde_json::Value| serde_json::json!({ "markering": INTERN_MARKING, key: v });
         let tables = serde_json::to_value(&tables).map_err(Error::internal)?;
@@ -289,7 +289,7 @@ pub fn publish(
     for (name, bytes) in files {
         crate::output::write_atomic(&staging.path().join(name), bytes)?;
     }
-    if audience == Audience::Kamer {
+    if audience == Audience::Parliament {
         let rep = audit::audit_dir(
             staging.path(),
             cfg.bescherming.min_cel,
@@ -311,7 +311,7 @@ pub fn publish(
         }
     }
     staging.commit()?;
-    if audience == Audience::Kamer {
+    if audience == Audience::Parliament {
         let folder = out
             .file_name()
             .map(|s| s.to_string_lossy().to_string())

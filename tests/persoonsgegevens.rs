@@ -270,7 +270,7 @@ proptest! {
             _ => format!("+31 (0){}", grouped(&rest, &cuts, &seps)),
         };
         let text = format!("bel {written} vandaag");
-        let found = with_kind(&text, PiiKind::Telefoon);
+        let found = with_kind(&text, PiiKind::Phone);
         prop_assert_eq!(found, vec![written.as_str()], "{:?}", text);
     }
 
@@ -324,7 +324,7 @@ proptest! {
         prop_assume!(!(sep.is_empty() && code == "DD-DD-LL" && !digits.starts_with('0')));
         let written = random_case(&plate, &upper);
         let text = format!("de auto met {written} stond er");
-        prop_assert_eq!(with_kind(&text, PiiKind::Kenteken), vec![written.as_str()], "{:?}", text);
+        prop_assert_eq!(with_kind(&text, PiiKind::LicencePlate), vec![written.as_str()], "{:?}", text);
     }
 
     /// Amounts, case numbers, percentages, quarter labels, years and ordinary dates are

@@ -25,7 +25,7 @@ fn library_report_equals_the_command_line_report() {
     let an = pipeline::analyse(&sources(), &period, None, &cfg, &|_| {}).unwrap();
     assert_eq!(an.cases.len(), an.dataset.cases.height());
     let lib_out = tmp("pipeline-lib");
-    let opts = ReportOptions::new(Audience::Kamer, vec![Format::Markdown, Format::Html]);
+    let opts = ReportOptions::new(Audience::Parliament, vec![Format::Markdown, Format::Html]);
     let files = pipeline::report(&an, &cfg, None, &opts, &lib_out.join("r")).unwrap();
     assert!(files.contains(&"rapport.md".to_string()));
 
@@ -73,7 +73,7 @@ fn a_failed_publication_leaves_nothing_behind() {
     let period: Period = "2026-H1".parse().unwrap();
     let an = pipeline::analyse(&sources(), &period, None, &cfg, &|_| {}).unwrap();
     let out = cfg_dir.join("rapport");
-    let opts = ReportOptions::new(Audience::Kamer, vec![Format::Markdown]);
+    let opts = ReportOptions::new(Audience::Parliament, vec![Format::Markdown]);
     let err = pipeline::report(&an, &cfg, None, &opts, &out).unwrap_err();
     assert_eq!(err.exit_code(), 5, "{err}");
     assert!(!out.exists());

@@ -50,8 +50,8 @@ pub struct ReportArgs {
 
 pub fn parse_audience(s: &str) -> std::result::Result<Audience, String> {
     match s {
-        "kamer" => Ok(Audience::Kamer),
-        "intern" => Ok(Audience::Intern),
+        "kamer" => Ok(Audience::Parliament),
+        "intern" => Ok(Audience::Internal),
         o => Err(format!("onbekend publiek \"{o}\"; kies kamer of intern")),
     }
 }

@@ -15,7 +15,7 @@
 use crate::error::{Error, Result};
 use crate::nl;
 use crate::pipeline::signals::{
-    check_transition_date, import, open_existing_ledger, open_ledger, promote, read_draden, reg,
+    check_transition_date, import, open_existing_ledger, open_ledger, promote, read_threads, reg,
 };
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
@@ -134,7 +134,7 @@ pub fn run(a: SignalsArgs) -> Result<i32> {
             eigenaar,
             op,
         } => {
-            let all = read_draden(&draden)?;
+            let all = read_threads(&draden)?;
             let d = all.iter().find(|d| d.id == draad).ok_or_else(|| {
                 Error::Usage(format!(
                     "rode draad {draad} staat niet in {}; kies een id uit dat bestand",

@@ -154,7 +154,7 @@ pub fn ibtd_overview(
         "Terugkoppeling",
     ]);
     let prot = crate::protect::tables::Protector::new(
-        crate::protect::tables::Audience::Kamer,
+        crate::protect::tables::Audience::Parliament,
         cfg.bescherming.min_cel,
         cfg.bescherming.min_noemer,
         cfg.bescherming.nul_onderdrukken,

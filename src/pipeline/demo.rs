@@ -142,7 +142,7 @@ pub fn demo(out: &Path, say: &mut dyn FnMut(String)) -> Result<()> {
     let an_h = analyse::run(sources.load(&cfg, export)?, &half, half.end, &cfg)?;
     let all = vec![Format::Html, Format::Pdf, Format::Markdown, Format::Xlsx];
     let kamer = out.join(format!("kamerrapportage-{}", half.label));
-    let opts = ReportOptions::new(Audience::Kamer, all.clone());
+    let opts = ReportOptions::new(Audience::Parliament, all.clone());
     let files = report(&an_h, &cfg, ledger_rows.as_deref(), &opts, &kamer)?;
     say(format!(
         "Kamerrapportage {}: {} (controle doorstaan)",
@@ -152,7 +152,7 @@ pub fn demo(out: &Path, say: &mut dyn FnMut(String)) -> Result<()> {
 
     // 5. The internal quarterly analysis.
     let intern = out.join(format!("kwartaalanalyse-{}", quarter.label));
-    let opts = ReportOptions::new(Audience::Intern, all);
+    let opts = ReportOptions::new(Audience::Internal, all);
     let files = report(&an_q, &cfg, ledger_rows.as_deref(), &opts, &intern)?;
     say(format!(
         "Kwartaalanalyse {} (intern): {}",

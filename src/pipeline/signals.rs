@@ -124,7 +124,7 @@ pub fn import(
 }
 
 /// Reads `rode-draden.json`.
-pub fn read_draden(path: &Path) -> Result<Vec<Thread>> {
+pub fn read_threads(path: &Path) -> Result<Vec<Thread>> {
     let src = std::fs::read_to_string(path)
         .map_err(|e| Error::Usage(format!("kan {} niet lezen: {e}", path.display())))?;
     serde_json::from_str(&src)

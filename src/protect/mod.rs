@@ -3,7 +3,7 @@
 //! - [`pii`]: detectors for personal data in free Dutch text.
 //! - [`suppress`]: primary and secondary cell suppression on linked tables.
 //! - [`tables`]: published tables built under the disclosure policy.
-//! - [`kanon`]: k-anonymity check for stories.
+//! - [`story`]: k-anonymity check for stories.
 //! - [`audit`]: the independent check of a finished output folder.
 //!
 //! The policy in plain Dutch is `docs/openbaarmakingsbeleid.md`; [`policy_text`]
@@ -11,15 +11,15 @@
 //!
 //! ```
 //! use rodedraad::protect::{clean_text, TextMode};
-//! let (out, kinds) = clean_text("Bel 06-12345678 voor info", TextMode::Weglaten);
+//! let (out, kinds) = clean_text("Bel 06-12345678 voor info", TextMode::Omit);
 //! assert!(out.is_none());
 //! assert_eq!(kinds.len(), 1);
 //! ```
 
 pub mod audit;
-pub mod kanon;
 pub mod pii;
 pub mod publication;
+pub mod story;
 pub mod suppress;
 pub mod tables;
 
@@ -33,17 +33,17 @@ use serde::Serialize;
 pub enum TextMode {
     /// The whole text is withheld.
     #[default]
-    Weglaten,
+    Omit,
     /// Every hit is replaced by a placeholder such as `[BSN]`.
-    Maskeren,
+    Mask,
 }
 
 impl TextMode {
     pub fn from_config(cfg: &Config) -> TextMode {
         if cfg.bescherming.persoonsgegevens == "maskeren" {
-            TextMode::Maskeren
+            TextMode::Mask
         } else {
-            TextMode::Weglaten
+            TextMode::Omit
         }
     }
 }
@@ -63,17 +63,17 @@ pub struct PiiLogEntry {
 #[derive(Debug, Clone, Default)]
 pub struct Scrubber {
     pub mode: TextMode,
-    extra: pii::Patronen,
+    extra: pii::Patterns,
 }
 
 impl Scrubber {
-    pub fn new(mode: TextMode, extra: pii::Patronen) -> Scrubber {
+    pub fn new(mode: TextMode, extra: pii::Patterns) -> Scrubber {
         Scrubber { mode, extra }
     }
 
     /// The scrubber the configuration asks for.
     pub fn from_config(cfg: &Config) -> crate::error::Result<Scrubber> {
-        let extra = pii::Patronen::new(cfg.bescherming.patronen.clone()).map_err(|m| {
+        let extra = pii::Patterns::new(cfg.bescherming.patronen.clone()).map_err(|m| {
             crate::error::Error::Config {
                 path: cfg.basismap.clone(),
                 message: m,
@@ -98,8 +98,8 @@ impl Scrubber {
         }
         let kinds = hits.iter().map(|h| h.kind).collect();
         match self.mode {
-            TextMode::Weglaten => (None, kinds),
-            TextMode::Maskeren => (Some(pii::mask(text, &hits)), kinds),
+            TextMode::Omit => (None, kinds),
+            TextMode::Mask => (Some(pii::mask(text, &hits)), kinds),
         }
     }
 
@@ -127,7 +127,7 @@ impl Scrubber {
     /// Removes or masks personal data in every free-text field; returns the log.
     pub fn scrub(&self, cases: &mut [Case], signals: &mut [Signal]) -> Vec<PiiLogEntry> {
         let mut log = Vec::new();
-        let masker = self.with_mode(TextMode::Maskeren);
+        let masker = self.with_mode(TextMode::Mask);
         for c in cases.iter_mut() {
             let id = c.casus_id.clone();
             self.clean_field(
@@ -167,7 +167,7 @@ impl Scrubber {
 
 /// Cleans one text with the built-in detectors only: `None` when withheld; the kinds found.
 pub fn clean_text(text: &str, mode: TextMode) -> (Option<String>, Vec<PiiKind>) {
-    Scrubber::new(mode, pii::Patronen::default()).clean(text)
+    Scrubber::new(mode, pii::Patterns::default()).clean(text)
 }
 
 /// The disclosure policy in plain Dutch with the configured thresholds filled in.

@@ -11,7 +11,7 @@
 //! use rodedraad::protect::{publication, tables::Audience};
 //! # fn demo(an: &rodedraad::analyse::Analysis, cfg: &rodedraad::config::Config) {
 //! let (report, log) = publication::build(&publication::Inputs {
-//!     analysis: an, cfg, audience: Audience::Kamer, ledger: None, previous_versions: None,
+//!     analysis: an, cfg, audience: Audience::Parliament, ledger: None, previous_versions: None,
 //! }).unwrap();
 //! assert!(!report.intern);
 //! # }
@@ -23,7 +23,7 @@ use crate::analyse::Analysis;
 use crate::config::Config;
 use crate::model::{Case, Recipient, Signal, SignalSource, SignalStatus};
 use crate::nl;
-use crate::protect::kanon::{self, QuasiId, StoryDecision, StoryText};
+use crate::protect::story::{self, QuasiId, StoryDecision, StoryText};
 use crate::protect::tables::{Audience, CellKind, Protector, PubCell, PubRow, PubTable};
 use crate::protect::{self, pii, PiiLogEntry, Scrubber, TextMode};
 use crate::register::LedgerSignal;
@@ -94,7 +94,7 @@ pub struct Bar {
 
 /// A rode draad as published.
 #[derive(Debug, Clone, Serialize)]
-pub struct DraadView {
+pub struct ThreadView {
     pub id: String,
     pub soort: String,
     pub label: String,
@@ -164,7 +164,7 @@ pub struct Report {
     /// Tables of section 2, in order.
     pub tabellen: Vec<PubTable>,
     pub grafieken: Vec<Chart>,
-    pub draden: Vec<DraadView>,
+    pub draden: Vec<ThreadView>,
     pub draden_tabel: PubTable,
     /// Internal only: earlier signals one by one (empty in the public report).
     pub signalen: Vec<SignalView>,
@@ -309,7 +309,7 @@ pub fn build(inp: &Inputs) -> crate::error::Result<(Report, ProtectLog)> {
         })
         .collect();
     let grafieken = charts_for(intake, &cases, ind, &head, &labelled, &p, &mut tabellen);
-    let (draden, draden_tabel) = draden_views(&an.threads, &cases, &signals, &p, inp, &mut log);
+    let (draden, draden_tabel) = thread_views(&an.threads, &cases, &signals, &p, inp, &mut log);
     let (signalen, signalen_status) =
         signal_views(inp.ledger, period.start, peil, &p, &scrubber, &mut log);
     let signalen_tabel = signal_table(inp.ledger, period.start, &p);
@@ -385,7 +385,7 @@ pub fn build(inp: &Inputs) -> crate::error::Result<(Report, ProtectLog)> {
                 .is_some_and(|v| *v != d.versie),
         })
         .collect();
-    let intern = inp.audience == Audience::Intern;
+    let intern = inp.audience == Audience::Internal;
     let open_casussen = intern.then(|| open_case_table(ind, cfg));
     let waarschuwingen = if intern {
         an.dataset
@@ -411,7 +411,7 @@ pub fn build(inp: &Inputs) -> crate::error::Result<(Report, ProtectLog)> {
             .map(|(k, n)| {
                 format!(
                     "{k}: {n} tekst(en) {}",
-                    if mode == TextMode::Weglaten {
+                    if mode == TextMode::Omit {
                         "weggelaten"
                     } else {
                         "gemaskeerd"
@@ -739,7 +739,7 @@ fn theme_table(
         .filter(|c| period.counts_on(c.ontvangen_op, peil))
     {
         *tree
-            .entry(c.thema_hoofd().to_string())
+            .entry(c.main_theme().to_string())
             .or_default()
             .entry(c.thema.clone())
             .or_default() += 1;
@@ -1015,7 +1015,7 @@ fn charts_for(
     let km_n = rec(ind, "doorlooptijd_mediaan_dagen")
         .and_then(|r| r.noemer)
         .unwrap_or(0);
-    if p.audience == Audience::Intern || km_n >= p.min_noemer {
+    if p.audience == Audience::Internal || km_n >= p.min_noemer {
         // The table behind the curve: share still open after a number of days, with the
         // number of cases still under observation then (shown only when large enough).
         let last = ind.km_curve.last().map(|k| k.dagen).unwrap_or(0.0);
@@ -1061,7 +1061,7 @@ fn charts_for(
         let pts: Vec<(f64, f64)> = ind
             .km_curve
             .iter()
-            .take_while(|k| p.audience == Audience::Intern || k.at_risk >= p.min_noemer)
+            .take_while(|k| p.audience == Audience::Internal || k.at_risk >= p.min_noemer)
             .map(|k| (k.dagen, k.nog_open))
             .collect();
         let median = rec(ind, "doorlooptijd_mediaan_dagen").and_then(|r| r.waarde);
@@ -1081,7 +1081,7 @@ fn charts_for(
     // 4. Rode draden by size and trend, under their released labels.
     let shown: Vec<&(String, &Thread)> = draden
         .iter()
-        .filter(|(_, d)| p.audience == Audience::Intern || d.n_casussen as u64 >= p.min_cel)
+        .filter(|(_, d)| p.audience == Audience::Internal || d.n_casussen as u64 >= p.min_cel)
         .take(12)
         .collect();
     if !shown.is_empty() {
@@ -1141,7 +1141,7 @@ fn released_label(
     audience: Audience,
     k_verhaal: usize,
 ) -> String {
-    if audience == Audience::Intern {
+    if audience == Audience::Internal {
         return d.label.clone();
     }
     if d.soort == ThreadKind::Text {
@@ -1209,7 +1209,7 @@ fn term_supported(
 /// Generated text with configured labels in it, as published: a text in which the
 /// detectors find personal data is not shown.
 fn released_text(text: &str, audience: Audience) -> String {
-    if audience == Audience::Intern || pii::scan(text).is_empty() {
+    if audience == Audience::Internal || pii::scan(text).is_empty() {
         text.to_string()
     } else {
         "(niet getoond: de tekst bevat mogelijk persoonsgegevens; controleer de labels in rodedraad.toml)".into()
@@ -1227,16 +1227,16 @@ fn recommendation(d: &Thread, cfg: &Config) -> String {
     by_id.or(by_theme).cloned().unwrap_or_else(|| "Nog geen aanbeveling vastgesteld; de onderzoeksafdeling legt die vast onder [aanbevelingen] in rodedraad.toml.".into())
 }
 
-fn draden_views(
+fn thread_views(
     draden: &[Thread],
     cases: &[Case],
     signals: &[Signal],
     p: &Protector,
     inp: &Inputs,
     log: &mut ProtectLog,
-) -> (Vec<DraadView>, PubTable) {
+) -> (Vec<ThreadView>, PubTable) {
     let cfg = inp.cfg;
-    let public = p.audience == Audience::Kamer;
+    let public = p.audience == Audience::Parliament;
     let population: Vec<QuasiId> = cases.iter().map(quasi).collect();
     let by_id: BTreeMap<&str, &Case> = cases.iter().map(|c| (c.casus_id.as_str(), c)).collect();
     let signal_ids: BTreeSet<&str> = signals.iter().map(|s| s.signaal_id.as_str()).collect();
@@ -1256,14 +1256,14 @@ fn draden_views(
                 continue;
             }
             let q = quasi(c);
-            let decision = kanon::check_story(&q, &population, cfg.bescherming.k_verhaal);
+            let decision = story::check_story(&q, &population, cfg.bescherming.k_verhaal);
             let text = c.samenvatting.as_deref().unwrap_or_default();
             // A generalised story loses the sentences about what it leaves out; a story whose
             // text that does not change is withheld.
-            match kanon::story_text(text, &q, &decision, &cfg.taxonomie) {
-                StoryText::Publiceren { tekst } => {
+            match story::story_text(text, &q, &decision, &cfg.taxonomie) {
+                StoryText::Publish { tekst } => {
                     log.verhalen.push(match &decision {
-                        StoryDecision::Gegeneraliseerd { weggelaten } => format!(
+                        StoryDecision::Generalised { weggelaten } => format!(
                             "{}: verhaal van {} verteld zonder {} (zinnen daarover weggelaten)",
                             d.id,
                             c.casus_id,
@@ -1273,7 +1273,7 @@ fn draden_views(
                     });
                     verhaal = Some(tekst);
                 }
-                StoryText::Achterhouden { reden } => {
+                StoryText::Withhold { reden } => {
                     log.verhalen.push(format!(
                         "{}: verhaal van {} weggelaten: {reden}",
                         d.id, c.casus_id
@@ -1294,7 +1294,7 @@ fn draden_views(
             .iter()
             .filter(|s| signal_ids.contains(s.as_str()))
             .collect();
-        views.push(DraadView {
+        views.push(ThreadView {
             id: d.id.clone(),
             soort: soort.into(),
             label: released_label(d, &by_id, p.audience, cfg.bescherming.k_verhaal),
@@ -1438,7 +1438,7 @@ fn signal_views(
             (None, _) => "nog geen terugkoppeling".into(),
         };
         let (eig, _) = scrubber
-            .with_mode(TextMode::Maskeren)
+            .with_mode(TextMode::Mask)
             .clean(s.eigenaar.as_deref().unwrap_or("nog niet toegewezen"));
         out.push(SignalView {
             id: s.signaal_id.clone(),
@@ -1579,7 +1579,7 @@ fn signal_changes(
         if date > peil {
             continue;
         }
-        let (clean, kinds) = scrubber.with_mode(TextMode::Weglaten).clean(text);
+        let (clean, kinds) = scrubber.with_mode(TextMode::Omit).clean(text);
         for k in &kinds {
             log.persoonsgegevens.push(PiiLogEntry {
                 bron: "register".into(),
@@ -1702,7 +1702,7 @@ fn jaccard(a: &BTreeSet<String>, b: &BTreeSet<String>) -> f64 {
     }
 }
 
-fn summary_sentences(head: &Headline, draden: &[DraadView], title: String) -> Vec<String> {
+fn summary_sentences(head: &Headline, draden: &[ThreadView], title: String) -> Vec<String> {
     let mut s = Vec::new();
     // A hidden figure is said in words: a lone "." reads as a typo in a sentence.
     let v = |id: &str| {
@@ -1807,7 +1807,7 @@ mod tests {
                 ..Case::default()
             })
             .collect();
-        let kamer = Protector::new(Audience::Kamer, 5, 10, false);
+        let kamer = Protector::new(Audience::Parliament, 5, 10, false);
         let got = lessons(&cases, day, day, &kamer);
         assert_eq!(
             got,
@@ -1816,7 +1816,7 @@ mod tests {
                 "Een vast aanspreekpunt bij de dienst scheelt weken (uit minder dan 5 casussen).",
             ]
         );
-        let intern = Protector::new(Audience::Intern, 5, 10, false);
+        let intern = Protector::new(Audience::Internal, 5, 10, false);
         assert_eq!(
             lessons(&cases, day, day, &intern)[1],
             "Een vast aanspreekpunt bij de dienst scheelt weken (uit 1 casus)."

@@ -10,7 +10,7 @@
 //!
 //! ```
 //! use rodedraad::protect::tables::{Audience, Protector};
-//! let p = Protector::new(Audience::Kamer, 5, 10, false);
+//! let p = Protector::new(Audience::Parliament, 5, 10, false);
 //! let t = p.counts_2d("t", "Stroom", &["A".into(), "B".into()], &["x".into(), "y".into()], &[vec![2, 10], vec![8, 12]], "dienst");
 //! // The 2 is hidden, and so are the three cells that would give it away through the totals.
 //! assert!(t.rijen[0].cellen[0].onderdrukt && t.rijen[0].cellen[1].onderdrukt);
@@ -23,20 +23,26 @@ use serde::{Deserialize, Serialize};
 
 /// Who reads the output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
 pub enum Audience {
-    Kamer,
-    Intern,
+    /// The public report to the Tweede Kamer.
+    #[serde(rename = "kamer")]
+    Parliament,
+    /// The internal quarterly analysis.
+    #[serde(rename = "intern")]
+    Internal,
 }
 
 /// What a cell holds (the audit checks counts and percentages).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
 pub enum CellKind {
-    Aantal,
+    #[serde(rename = "aantal")]
+    Count,
+    #[serde(rename = "percentage")]
     Percentage,
-    Getal,
-    Tekst,
+    #[serde(rename = "getal")]
+    Number,
+    #[serde(rename = "tekst")]
+    Text,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -55,7 +61,7 @@ impl PubCell {
     pub fn text(t: impl Into<String>) -> PubCell {
         PubCell {
             tekst: t.into(),
-            soort: CellKind::Tekst,
+            soort: CellKind::Text,
             waarde: None,
             noemer: None,
             onderdrukt: false,
@@ -73,7 +79,7 @@ impl PubCell {
     pub fn count(v: u64) -> PubCell {
         PubCell {
             tekst: nl::int(v as i64),
-            soort: CellKind::Aantal,
+            soort: CellKind::Count,
             waarde: Some(v as f64),
             noemer: None,
             onderdrukt: false,
@@ -82,7 +88,7 @@ impl PubCell {
     fn empty() -> PubCell {
         PubCell {
             tekst: "-".into(),
-            soort: CellKind::Tekst,
+            soort: CellKind::Text,
             waarde: None,
             noemer: None,
             onderdrukt: false,
@@ -160,7 +166,7 @@ impl Protector {
     }
 
     fn public(&self) -> bool {
-        self.audience == Audience::Kamer
+        self.audience == Audience::Parliament
     }
 
     /// Whether this protector works for the public (the Kamer report).
@@ -198,7 +204,7 @@ impl Protector {
     /// A lone count (not part of a table with totals).
     pub fn count(&self, v: u64) -> PubCell {
         if self.is_small(v) {
-            PubCell::hidden(CellKind::Aantal)
+            PubCell::hidden(CellKind::Count)
         } else {
             PubCell::count(v)
         }
@@ -226,10 +232,10 @@ impl Protector {
     pub fn statistic(&self, v: Option<f64>, n: u64, decimals: usize, unit: &str) -> PubCell {
         match v {
             None => PubCell::empty(),
-            Some(_) if self.public() && n < self.min_noemer => PubCell::hidden(CellKind::Getal),
+            Some(_) if self.public() && n < self.min_noemer => PubCell::hidden(CellKind::Number),
             Some(x) => PubCell {
                 tekst: format!("{}{unit}", nl::dec(x, decimals)),
-                soort: CellKind::Getal,
+                soort: CellKind::Number,
                 waarde: Some(x),
                 noemer: Some(n),
                 onderdrukt: false,
@@ -716,7 +722,7 @@ impl Protector {
     pub fn cell(&self, v: u64, s: CellStatus) -> PubCell {
         match s {
             CellStatus::Shown => PubCell::count(v),
-            _ => PubCell::hidden(CellKind::Aantal),
+            _ => PubCell::hidden(CellKind::Count),
         }
     }
 
@@ -779,7 +785,7 @@ pub fn linked_from_published(t: &PubTable) -> Option<(LinkedTable, Vec<bool>)> {
         .filter(|&c| {
             t.rijen
                 .iter()
-                .all(|r| matches!(r.cellen[c].soort, CellKind::Aantal))
+                .all(|r| matches!(r.cellen[c].soort, CellKind::Count))
         })
         .collect();
     if let Some(tot) = t.rijen.iter().position(|r| r.totaal) {
@@ -830,7 +836,7 @@ mod tests {
 
     #[test]
     fn an_existing_overig_category_joins_the_merged_group() {
-        let p = Protector::new(Audience::Kamer, 5, 10, false);
+        let p = Protector::new(Audience::Parliament, 5, 10, false);
         let rows = vec![
             ("Wijkteam".to_string(), 20, 9),
             ("Overig".to_string(), 6, 2),
@@ -848,7 +854,7 @@ mod tests {
 
     #[test]
     fn intern_shows_everything() {
-        let p = Protector::new(Audience::Intern, 5, 10, false);
+        let p = Protector::new(Audience::Internal, 5, 10, false);
         let t = p.counts_1d("t", "T", "x", &[("a".into(), 1), ("b".into(), 2)], false);
         assert!(!t.has_suppressed());
         assert_eq!(t.rijen.len(), 3);
@@ -856,7 +862,7 @@ mod tests {
 
     #[test]
     fn one_small_cell_with_a_total_takes_a_second_cell_along() {
-        let p = Protector::new(Audience::Kamer, 5, 10, false);
+        let p = Protector::new(Audience::Parliament, 5, 10, false);
         // No merging possible to a safe overig? 3 alone merges with the next smallest (6) into overig = 9.
         let t = p.counts_1d(
             "t",
@@ -873,7 +879,7 @@ mod tests {
 
     #[test]
     fn two_d_tables_hide_nothing_recoverable() {
-        let p = Protector::new(Audience::Kamer, 5, 10, false);
+        let p = Protector::new(Audience::Parliament, 5, 10, false);
         let t = p.counts_2d(
             "f",
             "Stroom",
@@ -890,7 +896,7 @@ mod tests {
 
     #[test]
     fn shares_and_statistics_need_a_denominator() {
-        let p = Protector::new(Audience::Kamer, 5, 10, false);
+        let p = Protector::new(Audience::Parliament, 5, 10, false);
         assert!(p.share(3, 9).onderdrukt);
         // "25,0% of 12" gives away 3: a small numerator hides the share ...
         assert!(p.share(3, 12).onderdrukt);
@@ -900,7 +906,7 @@ mod tests {
         assert_eq!(p.share(0, 12).tekst, "0,0%");
         assert_eq!(p.share(12, 12).tekst, "100,0%");
         // The internal audience sees everything.
-        let intern = Protector::new(Audience::Intern, 5, 10, false);
+        let intern = Protector::new(Audience::Internal, 5, 10, false);
         assert_eq!(intern.share(3, 12).tekst, "25,0%");
         assert!(p.statistic(Some(40.0), 4, 0, " dagen").onderdrukt);
         assert_eq!(p.statistic(Some(40.5), 40, 1, " dagen").tekst, "40,5 dagen");
@@ -916,7 +922,7 @@ mod regression {
     /// The cohort table of the demo data: suppression must leave nothing recoverable, as the audit reads it.
     #[test]
     fn cohort_table_of_the_demo_survives_the_audit_reading() {
-        let p = Protector::new(Audience::Kamer, 5, 10, false);
+        let p = Protector::new(Audience::Parliament, 5, 10, false);
         let cells = vec![
             vec![0, 0, 1, 0, 0],
             vec![6, 0, 3, 2, 1],
@@ -948,7 +954,7 @@ mod two_periods {
 
     #[test]
     fn two_periods_merge_on_the_current_period_and_protect_the_previous_one() {
-        let p = Protector::new(Audience::Kamer, 5, 10, false);
+        let p = Protector::new(Audience::Parliament, 5, 10, false);
         let rows = vec![
             ("A".to_string(), 20, 3),
             ("B".to_string(), 12, 9),
@@ -1004,7 +1010,7 @@ mod joint {
     /// one table never gives away what the other hides.
     #[test]
     fn linked_totals_share_their_fate() {
-        let p = Protector::new(Audience::Kamer, 5, 10, false);
+        let p = Protector::new(Audience::Parliament, 5, 10, false);
         let rows: Vec<String> = (0..4).map(|i| format!("q{i}")).collect();
         let cols_a: Vec<String> = vec!["a".into(), "b".into(), "c".into()];
         let cols_b: Vec<String> = vec!["x".into(), "y".into()];

@@ -1,10 +1,10 @@
 //! The lifecycle of a signal: which status follows which.
 
 /// Closed statuses: the signal was dealt with.
-pub(super) const GESLOTEN: &[&str] = &["opgepakt", "niet_opgepakt", "afgerond"];
+pub(super) const CLOSED_STATUSES: &[&str] = &["opgepakt", "niet_opgepakt", "afgerond"];
 
 pub(super) fn is_closed(status: Option<&str>) -> bool {
-    status.is_some_and(|s| GESLOTEN.contains(&s))
+    status.is_some_and(|s| CLOSED_STATUSES.contains(&s))
 }
 
 /// Position in the lifecycle; opgepakt and niet_opgepakt share a level.

@@ -74,7 +74,7 @@ pub enum LedgerError {
         naar: String,
     },
     /// A signaal_id that is not in the ledger.
-    Onbekend(String),
+    UnknownSignal(String),
 }
 
 impl fmt::Display for LedgerError {
@@ -113,7 +113,7 @@ impl fmt::Display for LedgerError {
                     )
                 }
             }
-            LedgerError::Onbekend(id) => write!(
+            LedgerError::UnknownSignal(id) => write!(
                 f,
                 "Signaal '{id}' staat niet in het signalenregister. Controleer het signaal-id \
                  (bekijk de lijst van alle signalen), of importeer het signaal of promoveer de \
@@ -447,7 +447,7 @@ impl Ledger {
     ) -> Result<(), LedgerError> {
         let tx = self.conn.transaction()?;
         let current = load_signal(&tx, signaal_id)?
-            .ok_or_else(|| LedgerError::Onbekend(signaal_id.into()))?;
+            .ok_or_else(|| LedgerError::UnknownSignal(signaal_id.into()))?;
         let van = current.signal.status.map(|x| x.as_str().to_string());
         let refuse = || LedgerError::Transition {
             signaal_id: signaal_id.to_string(),
@@ -518,10 +518,10 @@ impl Ledger {
     }
 
     /// The history of one signal in order of occurrence.
-    /// Unknown signaal_id: [`LedgerError::Onbekend`].
+    /// Unknown signaal_id: [`LedgerError::UnknownSignal`].
     pub fn history(&self, signaal_id: &str) -> Result<Vec<HistoryEntry>, LedgerError> {
         if load_signal(&self.conn, signaal_id)?.is_none() {
-            return Err(LedgerError::Onbekend(signaal_id.to_string()));
+            return Err(LedgerError::UnknownSignal(signaal_id.to_string()));
         }
         let mut stmt = self.conn.prepare(&format!(
             "{HISTORY_SELECT} WHERE signaal_id = ?1 ORDER BY volgnr"

@@ -319,7 +319,7 @@ fn transitions_build_complete_history() {
     // Unknown signal.
     assert!(matches!(
         l.transition("RD-X", "in_analyse", None, "bob", d("2025-05-13")),
-        Err(LedgerError::Onbekend(ref s)) if s == "RD-X"
+        Err(LedgerError::UnknownSignal(ref s)) if s == "RD-X"
     ));
 
     let h = l.history(&id).unwrap();
@@ -371,7 +371,10 @@ fn transitions_build_complete_history() {
     );
     assert_eq!(now.signal.doorgezet_op, Some(d("2025-05-04")));
     assert_eq!(now.bijgewerkt_op, d("2025-05-12"));
-    assert!(matches!(l.history("nope"), Err(LedgerError::Onbekend(_))));
+    assert!(matches!(
+        l.history("nope"),
+        Err(LedgerError::UnknownSignal(_))
+    ));
 }
 
 #[test]
@@ -707,7 +710,7 @@ fn lifecycle_steps() {
 
 #[test]
 fn messages_are_dutch_and_actionable() {
-    let e = LedgerError::Onbekend("S77".into());
+    let e = LedgerError::UnknownSignal("S77".into());
     assert!(e
         .to_string()
         .starts_with("Signaal 'S77' staat niet in het signalenregister"));

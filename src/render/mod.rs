@@ -210,9 +210,7 @@ impl Renderer for XlsxRenderer {
                     .map(|r| {
                         let mut row = vec![Cell::text(r.kop.clone())];
                         row.extend(r.cellen.iter().map(|c| match (c.soort, c.waarde) {
-                            (crate::protect::tables::CellKind::Aantal, Some(v))
-                                if !c.onderdrukt =>
-                            {
+                            (crate::protect::tables::CellKind::Count, Some(v)) if !c.onderdrukt => {
                                 Cell::Number(v)
                             }
                             _ => Cell::text(c.tekst.clone()),

@@ -234,7 +234,7 @@ pub(super) fn push_distinct(v: &mut Vec<String>, code: &str) {
 // ---------------------------------------------------------------------------
 
 /// The main theme of a theme code: `toeslagen` for `toeslagen.voorschot`.
-pub(super) fn thema_hoofd(thema: &str) -> &str {
+pub(super) fn main_theme(thema: &str) -> &str {
     thema.split('.').next().unwrap_or(thema)
 }
 

@@ -51,8 +51,7 @@ pub(super) fn fill_process(rng: &mut Rng, c: &mut Case, end: NaiveDate, planted:
     match besluit {
         "doorverwijzen" => {
             c.warm_doorverwezen = Some(rng.chance(0.7));
-            c.doorverwezen_naar =
-                Some(rng.weighted(doorverwijs_table(c.thema_hoofd())).to_string());
+            c.doorverwezen_naar = Some(rng.weighted(doorverwijs_table(c.main_theme())).to_string());
         }
         "behandelen" => treat(rng, c, t, end, spoed),
         _ => {}

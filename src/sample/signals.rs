@@ -8,7 +8,7 @@
 //! ```
 
 use super::attributes::{
-    dienst_regeling, draw_doelgroep, push_distinct, thema_hoofd, DOELGROEP_WEIGHTS, THEMA_WEIGHTS,
+    dienst_regeling, draw_doelgroep, main_theme, push_distinct, DOELGROEP_WEIGHTS, THEMA_WEIGHTS,
 };
 use super::calendar::{day, year_sequence, DayCdf};
 use super::parallel::par_map;
@@ -148,7 +148,7 @@ fn signal_status(rng: &mut Rng, s: &mut Signal, end: NaiveDate) {
         "afgerond" => rng.chance(0.8),
         _ => true,
     };
-    let hoofd = s.thema.as_deref().map(thema_hoofd);
+    let hoofd = s.thema.as_deref().map(main_theme);
     let mut last = s.gemeld_op;
     if forwarded {
         let naar = rng.weighted(ontvanger_table(hoofd));

@@ -66,7 +66,7 @@ fn check_case(c: &Case, end: NaiveDate) {
         assert!(codes(L_LEVENSGEBEURTENIS).contains(&l));
     }
     // Theme and service.
-    match c.thema_hoofd() {
+    match c.main_theme() {
         "toeslagen" => {
             assert_eq!(dienst, "dienst_toeslagen", "{id}");
             assert!(

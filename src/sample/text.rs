@@ -10,7 +10,7 @@
 //! signal.omschrijving = Some(signal_text(&mut rng, &signal));
 //! ```
 
-use super::attributes::thema_hoofd;
+use super::attributes::main_theme;
 use super::phrases::{
     Bank, AANDRAGERS, DRADEN, GROEPEN, INTRO, LESSEN, LEVENSGEBEURTENISSEN, MISGEGAAN, NODIG,
     OMSTANDIGHEDEN, PERSONEN, PROBLEMEN, REGELINGEN, SIGNAAL_AANLEIDING, SIGNAAL_CASUSSEN,
@@ -40,7 +40,7 @@ fn regeling_np(regeling: Option<&str>, hoofd: &str) -> &'static str {
 /// The summary of a case: who brings it in, the life event, the problem (for a planted
 /// case two sentences of its thread), what went wrong, the circumstances and what is needed.
 pub(super) fn samenvatting(rng: &mut Rng, c: &Case, thread: Option<&ThreadSpec>) -> String {
-    let hoofd = c.thema_hoofd();
+    let hoofd = c.main_theme();
     let r = regeling_np(c.regeling.as_deref(), hoofd);
     let p = rng.pick(PERSONEN.get(c.doelgroep.first().map_or("*", String::as_str)));
     let a = rng.pick(AANDRAGERS.get(&c.aandrager_type));
@@ -157,7 +157,7 @@ fn theme_or_generic(rng: &mut Rng, bank: &'static Bank, hoofd: &str) -> &'static
 
 /// The lesson learned from a closed case, sometimes with a generic second sentence.
 pub(super) fn geleerde_les(rng: &mut Rng, c: &Case) -> String {
-    let mut s = rng.pick(LESSEN.get(c.thema_hoofd())).to_string();
+    let mut s = rng.pick(LESSEN.get(c.main_theme())).to_string();
     if rng.chance(0.4) {
         s.push(' ');
         s.push_str(rng.pick(LESSEN.get(ALGEMEEN)));
@@ -174,7 +174,7 @@ pub(super) fn signal_text(rng: &mut Rng, s: &Signal) -> String {
     parts.push(rng.pick(SIGNAAL_AANLEIDING.get(bron)));
     match s.thema.as_deref() {
         Some(t) => {
-            let hoofd = thema_hoofd(t);
+            let hoofd = main_theme(t);
             slots.r = regeling_np(s.regeling.as_deref(), hoofd);
             parts.push(rng.pick(PROBLEMEN.get(t)));
             if rng.chance(0.5) {
@@ -270,7 +270,7 @@ mod tests {
     #[test]
     fn bank_sections_are_known_codes() {
         let themes: Vec<&str> = THEMA_WEIGHTS.iter().map(|t| t.0).collect();
-        let hoofden: Vec<&str> = themes.iter().map(|t| thema_hoofd(t)).collect();
+        let hoofden: Vec<&str> = themes.iter().map(|t| main_theme(t)).collect();
         assert_sections_within("problemen", &PROBLEMEN, &themes, &["*"]);
         for bank in [&*MISGEGAAN, &*NODIG, &*LESSEN] {
             assert_sections_within("per hoofdthema", bank, &hoofden, &["*", ALGEMEEN]);
@@ -278,7 +278,7 @@ mod tests {
         for t in themes.iter().filter(|t| **t != "overig.overig") {
             assert!(PROBLEMEN.exact(t).is_some(), "problemen: [{t}]");
             for bank in [&*MISGEGAAN, &*NODIG, &*LESSEN] {
-                assert!(bank.exact(thema_hoofd(t)).is_some(), "[{t}]");
+                assert!(bank.exact(main_theme(t)).is_some(), "[{t}]");
             }
         }
         let aandragers = codes(L_AANDRAGER);
@@ -430,7 +430,7 @@ mod tests {
             let cs: Vec<&Case> = data
                 .cases
                 .iter()
-                .filter(|c| c.thema_hoofd() == *hoofd && !text_only.contains(c.casus_id.as_str()))
+                .filter(|c| c.main_theme() == *hoofd && !text_only.contains(c.casus_id.as_str()))
                 .collect();
             let hit = cs
                 .iter()

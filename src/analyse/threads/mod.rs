@@ -294,7 +294,7 @@ fn finite(x: f64) -> Option<f64> {
     x.is_finite().then_some(x)
 }
 
-fn new_draad(
+fn new_thread(
     id: String,
     soort: ThreadKind,
     kenmerken: BTreeMap<String, String>,

@@ -28,7 +28,7 @@
 //! let (threads, workflow) = structural_with_workflow(&cases, cfg);
 //! ```
 
-use super::{finite, helper_of, new_draad, stable_id, Statistic, Thread, ThreadKind};
+use super::{finite, helper_of, new_thread, stable_id, Statistic, Thread, ThreadKind};
 use crate::analyse::methods::itemsets;
 use crate::analyse::methods::stats::{self, TwoByTwo};
 use crate::config::Config;
@@ -74,7 +74,7 @@ fn wie_values(c: &Case, dim: &str) -> Vec<String> {
 
 /// The items of one case: (attribute, code) pairs, for the chosen *wie* dimensions.
 fn case_items(c: &Case, wie: &[&str]) -> Vec<(String, String)> {
-    let mut v: Vec<(String, String)> = vec![("thema_hoofd".into(), c.thema_hoofd().to_string())];
+    let mut v: Vec<(String, String)> = vec![("thema_hoofd".into(), c.main_theme().to_string())];
     if c.thema.contains('.') {
         v.push(("thema".into(), c.thema.clone()));
     }
@@ -499,7 +499,7 @@ fn leave_top_helper_out(
         None => true,
         Some(pi) => {
             let code = m.items.code(pi);
-            c.thema == code || c.thema_hoofd() == code
+            c.thema == code || c.main_theme() == code
         }
     };
     let has = |c: &Case, set: &[u32]| {
@@ -649,7 +649,7 @@ fn accept(m: &Mined, mut sig: Vec<(Tested, f64)>, cases: &[&Case], cfg: &Config)
             .iter()
             .map(|&i| cases[i as usize].casus_id.clone())
             .collect();
-        let mut thread = new_draad(
+        let mut thread = new_thread(
             id,
             ThreadKind::Structural,
             kenmerken,

@@ -50,7 +50,7 @@ fn no_output_repeats_an_id() {
 #[test]
 fn duplicate_ids_are_made_unique_and_stay_stable() {
     let mk = |id: &str, first: &str| {
-        let mut t = new_draad(
+        let mut t = new_thread(
             id.into(),
             ThreadKind::Text,
             BTreeMap::new(),

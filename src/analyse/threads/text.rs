@@ -20,7 +20,7 @@
 //! let (threads, stock) = text_threads(&cases, &quarters, cfg);
 //! ```
 
-use super::{helper_of, new_draad, stable_id, Statistic, Thread, ThreadKind};
+use super::{helper_of, new_thread, stable_id, Statistic, Thread, ThreadKind};
 use crate::analyse::methods::stats;
 use crate::analyse::methods::text::phrases::distinctive_phrases;
 use crate::analyse::methods::text::templates::{self, Meta, StockSentence, TemplateConfig};
@@ -79,7 +79,7 @@ pub(super) fn text_threads(
         .iter()
         .map(|c| Meta {
             helper: helpers.id(helper_of(c)),
-            group: groups.id(c.thema_hoofd()),
+            group: groups.id(c.main_theme()),
             bucket: bucket_of(c),
         })
         .collect();
@@ -165,7 +165,7 @@ fn to_thread(
     let dc = &cfg.draden;
     let mut per_theme: BTreeMap<&str, usize> = BTreeMap::new();
     for c in members {
-        *per_theme.entry(c.thema_hoofd()).or_default() += 1;
+        *per_theme.entry(c.main_theme()).or_default() += 1;
     }
     let top = per_theme.values().copied().max().unwrap_or(0);
     // Mostly one main theme: the codes already say this, it is not a thread hidden behind codes.
@@ -196,7 +196,7 @@ fn to_thread(
     };
     let ids: Vec<String> = members.iter().map(|c| c.casus_id.clone()).collect();
     let score = cl.cohesion * (members.len() as f64).sqrt();
-    Some(new_draad(
+    Some(new_thread(
         id,
         ThreadKind::Text,
         kenmerken,

@@ -16,7 +16,7 @@
 //! let rising = trends(&cases, &period, &quarters, cfg, &mut notes);
 //! ```
 
-use super::{helper_of, new_draad, quarter_counts, stable_id, Statistic, Thread, ThreadKind};
+use super::{helper_of, new_thread, quarter_counts, stable_id, Statistic, Thread, ThreadKind};
 use crate::analyse::methods::poisson::poisson_trend;
 use crate::analyse::methods::stats::{self, EarsMethod};
 use crate::analyse::period::Period;
@@ -52,7 +52,7 @@ fn groups<'a>(cases: &[&'a Case]) -> Groups<'a> {
     let mut groups: Groups = BTreeMap::new();
     for c in cases {
         groups
-            .entry(("thema_hoofd", c.thema_hoofd().to_string()))
+            .entry(("thema_hoofd", c.main_theme().to_string()))
             .or_default()
             .push(c);
         if c.thema.contains('.') {
@@ -162,7 +162,7 @@ fn trend_thread(
     kenmerken.insert(attr.to_string(), code.to_string());
     kenmerken.insert("kwartaal".into(), q.label.clone());
     let ids: Vec<String> = members.iter().map(|c| c.casus_id.clone()).collect();
-    new_draad(id, ThreadKind::Trend, kenmerken, ids, statistiek, score)
+    new_thread(id, ThreadKind::Trend, kenmerken, ids, statistiek, score)
 }
 
 fn poisson_trends(

@@ -43,7 +43,7 @@ pub(crate) fn find_birth_dates(text: &str, out: &mut Vec<PiiHit>) {
         }
         if has_birth_cue_before(&text[..s]) || has_birth_cue_after(&text[e..]) {
             out.push(PiiHit {
-                kind: PiiKind::Geboortedatum,
+                kind: PiiKind::BirthDate,
                 start: s,
                 end: e,
             });

@@ -43,7 +43,7 @@ pub(crate) fn find_plates(text: &str, out: &mut Vec<PiiHit>) {
         if short && starts_word(text, i) {
             if let Some(end) = plate_at(text, i, word_end) {
                 out.push(PiiHit {
-                    kind: PiiKind::Kenteken,
+                    kind: PiiKind::LicencePlate,
                     start: i,
                     end,
                 });

@@ -19,7 +19,7 @@
 //! let text = "Mevrouw De Vries (geb. 3 maart 1961, BSN 111.222.333) belde vanaf 06-12345678.";
 //! let hits = scan(text);
 //! let kinds: Vec<PiiKind> = hits.iter().map(|h| h.kind).collect();
-//! assert_eq!(kinds, vec![PiiKind::Naam, PiiKind::Geboortedatum, PiiKind::Bsn, PiiKind::Telefoon]);
+//! assert_eq!(kinds, vec![PiiKind::Name, PiiKind::BirthDate, PiiKind::Bsn, PiiKind::Phone]);
 //! assert_eq!(
 //!     mask(text, &hits),
 //!     "Mevrouw [naam] (geb. [geboortedatum], BSN [BSN]) belde vanaf [telefoon]."
@@ -41,23 +41,31 @@ mod text;
 mod words;
 
 pub use checks::{is_valid_bsn, is_valid_iban};
-pub use patterns::{Patronen, PatroonSpec};
+pub use patterns::{PatternSpec, Patterns};
 pub use terms::is_publishable_term;
 
 /// Kind of personal data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
 pub enum PiiKind {
+    #[serde(rename = "bsn")]
     Bsn,
+    #[serde(rename = "iban")]
     Iban,
-    Telefoon,
+    #[serde(rename = "telefoon")]
+    Phone,
+    #[serde(rename = "email")]
     Email,
+    #[serde(rename = "postcode")]
     Postcode,
-    Geboortedatum,
-    Kenteken,
-    Naam,
+    #[serde(rename = "geboortedatum")]
+    BirthDate,
+    #[serde(rename = "kenteken")]
+    LicencePlate,
+    #[serde(rename = "naam")]
+    Name,
     /// Found by a configured pattern that fits none of the kinds above.
-    Overig,
+    #[serde(rename = "overig")]
+    Other,
 }
 
 impl PiiKind {
@@ -65,13 +73,13 @@ impl PiiKind {
     pub const ALL: [PiiKind; 9] = [
         PiiKind::Bsn,
         PiiKind::Iban,
-        PiiKind::Telefoon,
+        PiiKind::Phone,
         PiiKind::Email,
         PiiKind::Postcode,
-        PiiKind::Geboortedatum,
-        PiiKind::Kenteken,
-        PiiKind::Naam,
-        PiiKind::Overig,
+        PiiKind::BirthDate,
+        PiiKind::LicencePlate,
+        PiiKind::Name,
+        PiiKind::Other,
     ];
 
     /// Dutch label for reports.
@@ -79,13 +87,13 @@ impl PiiKind {
         match self {
             PiiKind::Bsn => "BSN",
             PiiKind::Iban => "IBAN",
-            PiiKind::Telefoon => "telefoonnummer",
+            PiiKind::Phone => "telefoonnummer",
             PiiKind::Email => "e-mailadres",
             PiiKind::Postcode => "postcode",
-            PiiKind::Geboortedatum => "geboortedatum",
-            PiiKind::Kenteken => "kenteken",
-            PiiKind::Naam => "naam",
-            PiiKind::Overig => "persoonsgegeven",
+            PiiKind::BirthDate => "geboortedatum",
+            PiiKind::LicencePlate => "kenteken",
+            PiiKind::Name => "naam",
+            PiiKind::Other => "persoonsgegeven",
         }
     }
 
@@ -94,13 +102,13 @@ impl PiiKind {
         match self {
             PiiKind::Bsn => "bsn",
             PiiKind::Iban => "iban",
-            PiiKind::Telefoon => "telefoon",
+            PiiKind::Phone => "telefoon",
             PiiKind::Email => "email",
             PiiKind::Postcode => "postcode",
-            PiiKind::Geboortedatum => "geboortedatum",
-            PiiKind::Kenteken => "kenteken",
-            PiiKind::Naam => "naam",
-            PiiKind::Overig => "overig",
+            PiiKind::BirthDate => "geboortedatum",
+            PiiKind::LicencePlate => "kenteken",
+            PiiKind::Name => "naam",
+            PiiKind::Other => "overig",
         }
     }
 
@@ -112,7 +120,7 @@ impl PiiKind {
 
     /// Names are only a warning (the list-based detection is uncertain).
     pub fn is_warning_only(self) -> bool {
-        matches!(self, PiiKind::Naam)
+        matches!(self, PiiKind::Name)
     }
 
     /// The text that [`mask`] puts in place of a hit.
@@ -120,13 +128,13 @@ impl PiiKind {
         match self {
             PiiKind::Bsn => "[BSN]",
             PiiKind::Iban => "[IBAN]",
-            PiiKind::Telefoon => "[telefoon]",
+            PiiKind::Phone => "[telefoon]",
             PiiKind::Email => "[e-mail]",
             PiiKind::Postcode => "[postcode]",
-            PiiKind::Geboortedatum => "[geboortedatum]",
-            PiiKind::Kenteken => "[kenteken]",
-            PiiKind::Naam => "[naam]",
-            PiiKind::Overig => "[persoonsgegeven]",
+            PiiKind::BirthDate => "[geboortedatum]",
+            PiiKind::LicencePlate => "[kenteken]",
+            PiiKind::Name => "[naam]",
+            PiiKind::Other => "[persoonsgegeven]",
         }
     }
 
@@ -136,12 +144,12 @@ impl PiiKind {
             PiiKind::Iban => 0,
             PiiKind::Email => 1,
             PiiKind::Bsn => 2,
-            PiiKind::Telefoon => 3,
-            PiiKind::Geboortedatum => 4,
-            PiiKind::Kenteken => 5,
+            PiiKind::Phone => 3,
+            PiiKind::BirthDate => 4,
+            PiiKind::LicencePlate => 5,
             PiiKind::Postcode => 6,
-            PiiKind::Overig => 7,
-            PiiKind::Naam => 8,
+            PiiKind::Other => 7,
+            PiiKind::Name => 8,
         }
     }
 }
@@ -162,7 +170,7 @@ pub fn scan(text: &str) -> Vec<PiiHit> {
 }
 
 /// [`scan`] plus the configured extra patterns.
-pub fn scan_with(text: &str, extra: &Patronen) -> Vec<PiiHit> {
+pub fn scan_with(text: &str, extra: &Patterns) -> Vec<PiiHit> {
     let mut cands = candidates(text);
     extra.find(text, &mut cands);
     resolve(cands)
@@ -243,8 +251,8 @@ mod tests {
     #[test]
     fn labels_codes_and_warning() {
         assert_eq!(PiiKind::Bsn.label(), "BSN");
-        assert_eq!(PiiKind::Telefoon.label(), "telefoonnummer");
-        assert!(PiiKind::Naam.is_warning_only());
+        assert_eq!(PiiKind::Phone.label(), "telefoonnummer");
+        assert!(PiiKind::Name.is_warning_only());
         assert!(!PiiKind::Bsn.is_warning_only());
         for k in PiiKind::ALL {
             assert_eq!(PiiKind::from_code(k.code()), Some(k));
@@ -258,7 +266,7 @@ mod tests {
                 format!("\"{}\"", k.code())
             );
         }
-        assert_eq!(PiiKind::from_code("Telefoon"), Some(PiiKind::Telefoon));
+        assert_eq!(PiiKind::from_code("Telefoon"), Some(PiiKind::Phone));
         assert_eq!(PiiKind::from_code("adres"), None);
     }
 
@@ -283,14 +291,14 @@ mod tests {
         assert_eq!(
             kinds,
             vec![
-                PiiKind::Naam,
+                PiiKind::Name,
                 PiiKind::Postcode,
-                PiiKind::Telefoon,
+                PiiKind::Phone,
                 PiiKind::Email,
                 PiiKind::Iban,
                 PiiKind::Bsn,
-                PiiKind::Kenteken,
-                PiiKind::Geboortedatum,
+                PiiKind::LicencePlate,
+                PiiKind::BirthDate,
             ]
         );
         assert_eq!(
@@ -307,7 +315,7 @@ mod tests {
                 end: 4,
             },
             PiiHit {
-                kind: PiiKind::Naam,
+                kind: PiiKind::Name,
                 start: 2,
                 end: 6,
             },
@@ -322,25 +330,25 @@ mod tests {
 
     #[test]
     fn extra_patterns_join_the_scan() {
-        let extra = Patronen::new(vec![PatroonSpec {
+        let extra = Patterns::new(vec![PatternSpec {
             soort: "overig".into(),
             patroon: r"\bKL-[0-9]{4}\b".into(),
         }])
         .unwrap();
         let text = "klant KL-4711 belde 06-12345678";
         let kinds: Vec<PiiKind> = scan_with(text, &extra).iter().map(|h| h.kind).collect();
-        assert_eq!(kinds, vec![PiiKind::Overig, PiiKind::Telefoon]);
+        assert_eq!(kinds, vec![PiiKind::Other, PiiKind::Phone]);
         assert_eq!(scan(text).len(), 1);
-        assert_eq!(scan_with(text, &Patronen::default()), scan(text));
+        assert_eq!(scan_with(text, &Patterns::default()), scan(text));
     }
 
     #[test]
     fn multibyte_text_does_not_break_offsets() {
         let text = "Zoë Öztürk — tel 06-12345678 “geboren 3 maart 1961” ñ";
         let got = found(text);
-        assert!(got.contains(&(PiiKind::Telefoon, "06-12345678")));
-        assert!(got.contains(&(PiiKind::Geboortedatum, "3 maart 1961")));
-        assert!(got.contains(&(PiiKind::Naam, "Zoë Öztürk")));
+        assert!(got.contains(&(PiiKind::Phone, "06-12345678")));
+        assert!(got.contains(&(PiiKind::BirthDate, "3 maart 1961")));
+        assert!(got.contains(&(PiiKind::Name, "Zoë Öztürk")));
     }
 
     fn fragment() -> impl Strategy<Value = String> {

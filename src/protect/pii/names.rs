@@ -76,7 +76,7 @@ pub(crate) fn find_names(text: &str, out: &mut Vec<PiiHit>) {
 
 fn hit(start: usize, end: usize) -> PiiHit {
     PiiHit {
-        kind: PiiKind::Naam,
+        kind: PiiKind::Name,
         start,
         end,
     }

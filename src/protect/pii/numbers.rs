@@ -11,7 +11,7 @@
 //! ```ignore
 //! let mut hits = Vec::new();
 //! find_numbers("bel 06-12-34-56-78", &mut hits);
-//! assert_eq!(hits[0].kind, PiiKind::Telefoon);
+//! assert_eq!(hits[0].kind, PiiKind::Phone);
 //! ```
 
 use super::text::{left_ok, next_char, prev_char, right_ok, word_before};
@@ -239,7 +239,7 @@ fn find_phones(text: &str, run: &Run, toks: &[(usize, usize)], out: &mut Vec<Pii
                 && right_ok(text, end)
             {
                 found.push(PiiHit {
-                    kind: PiiKind::Telefoon,
+                    kind: PiiKind::Phone,
                     start,
                     end,
                 });
@@ -452,10 +452,10 @@ mod tests {
             ("bel 06 1234 5678 3 keer", "06 1234 5678"),
             ("tel. 020 - 123 45 67", "020 - 123 45 67"),
         ] {
-            assert_eq!(found(text, PiiKind::Telefoon), vec![tel], "{text}");
+            assert_eq!(found(text, PiiKind::Phone), vec![tel], "{text}");
         }
         for text in ["12-03-1961", "0012345678", "abc0612345678", "2025-000123"] {
-            assert!(found(text, PiiKind::Telefoon).is_empty(), "{text}");
+            assert!(found(text, PiiKind::Phone).is_empty(), "{text}");
         }
     }
 }

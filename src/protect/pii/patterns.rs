@@ -1,40 +1,40 @@
 //! Extra detectors from the configuration (`[bescherming] patronen`), for exports from
 //! elsewhere: each a regular expression with the kind of personal data it finds. The
 //! configuration checks them when it is read (a wrong kind or expression is a configuration
-//! error in Dutch); [`Patronen::new`] compiles them for the scrubber.
+//! error in Dutch); [`Patterns::new`] compiles them for the scrubber.
 //!
 //! ```
-//! use rodedraad::protect::pii::{scan_with, Patronen, PatroonSpec, PiiKind};
-//! let extra = Patronen::new(vec![PatroonSpec {
+//! use rodedraad::protect::pii::{scan_with, Patterns, PatternSpec, PiiKind};
+//! let extra = Patterns::new(vec![PatternSpec {
 //!     soort: "overig".into(),
 //!     patroon: r"\b[0-9]{2}\.[0-9]{2}\.[0-9]{2}-[0-9]{3}\.[0-9]{2}\b".into(),
 //! }])
 //! .unwrap();
 //! let hits = scan_with("rijksregisternummer 85.07.30-033.28 bekend", &extra);
-//! assert_eq!(hits[0].kind, PiiKind::Overig);
+//! assert_eq!(hits[0].kind, PiiKind::Other);
 //! ```
 
 use super::{PiiHit, PiiKind};
 use regex::Regex;
 
-pub use crate::config::PatroonSpec;
+pub use crate::config::PatternSpec;
 
 #[derive(Debug, Clone)]
 struct Compiled {
-    spec: PatroonSpec,
+    spec: PatternSpec,
     kind: PiiKind,
     re: Regex,
 }
 
 /// The compiled extra patterns; empty by default.
 #[derive(Debug, Clone, Default)]
-pub struct Patronen {
+pub struct Patterns {
     items: Vec<Compiled>,
 }
 
-impl Patronen {
+impl Patterns {
     /// Compiles the patterns; the error names the pattern and what is wrong, in Dutch.
-    pub fn new(specs: Vec<PatroonSpec>) -> Result<Patronen, String> {
+    pub fn new(specs: Vec<PatternSpec>) -> Result<Patterns, String> {
         let items = specs
             .into_iter()
             .map(|spec| {
@@ -55,7 +55,7 @@ impl Patronen {
                 Ok(Compiled { spec, kind, re })
             })
             .collect::<Result<Vec<_>, String>>()?;
-        Ok(Patronen { items })
+        Ok(Patterns { items })
     }
 
     /// No extra patterns configured.
@@ -64,7 +64,7 @@ impl Patronen {
     }
 
     /// The patterns as configured.
-    pub fn specs(&self) -> Vec<PatroonSpec> {
+    pub fn specs(&self) -> Vec<PatternSpec> {
         self.items.iter().map(|c| c.spec.clone()).collect()
     }
 
@@ -84,7 +84,7 @@ impl Patronen {
     }
 }
 
-impl PartialEq for Patronen {
+impl PartialEq for Patterns {
     fn eq(&self, other: &Self) -> bool {
         self.specs() == other.specs()
     }
@@ -94,8 +94,8 @@ impl PartialEq for Patronen {
 mod tests {
     use super::*;
 
-    fn spec(soort: &str, patroon: &str) -> PatroonSpec {
-        PatroonSpec {
+    fn spec(soort: &str, patroon: &str) -> PatternSpec {
+        PatternSpec {
             soort: soort.into(),
             patroon: patroon.into(),
         }
@@ -103,21 +103,21 @@ mod tests {
 
     #[test]
     fn compiles_and_finds() {
-        let p = Patronen::new(vec![spec("telefoon", r"\+32 ?4[0-9]{2}(?: ?[0-9]{2}){3}")]).unwrap();
+        let p = Patterns::new(vec![spec("telefoon", r"\+32 ?4[0-9]{2}(?: ?[0-9]{2}){3}")]).unwrap();
         let mut hits = Vec::new();
         p.find("gsm +32 470123456 of", &mut hits);
         assert_eq!(hits.len(), 1);
-        assert_eq!(hits[0].kind, PiiKind::Telefoon);
+        assert_eq!(hits[0].kind, PiiKind::Phone);
         assert!(!p.is_empty());
-        assert!(Patronen::default().is_empty());
+        assert!(Patterns::default().is_empty());
     }
 
     #[test]
     fn errors_in_dutch() {
-        let e = Patronen::new(vec![spec("adres", "x")]).unwrap_err();
+        let e = Patterns::new(vec![spec("adres", "x")]).unwrap_err();
         assert!(e.contains("onbekende soort \"adres\""), "{e}");
         assert!(e.contains("telefoon"), "{e}");
-        let e = Patronen::new(vec![spec("naam", "(")]).unwrap_err();
+        let e = Patterns::new(vec![spec("naam", "(")]).unwrap_err();
         assert!(e.contains("geen geldige reguliere expressie"), "{e}");
     }
 
@@ -127,7 +127,7 @@ mod tests {
             "[bescherming]\npatronen = [{ soort = \"overig\", patroon = '\\bX[0-9]{6}\\b' }]\n",
         )
         .unwrap();
-        let extra = Patronen::new(cfg.bescherming.patronen.clone()).unwrap();
+        let extra = Patterns::new(cfg.bescherming.patronen.clone()).unwrap();
         assert_eq!(extra.specs()[0].soort, "overig");
         assert_eq!(
             super::super::scan_with("code X123456 bekend", &extra).len(),

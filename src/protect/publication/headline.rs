@@ -26,7 +26,7 @@
 //!     links: vec![],
 //!     escalation_levels: vec![],
 //! };
-//! let p = Protector::new(Audience::Kamer, 5, 10, false);
+//! let p = Protector::new(Audience::Parliament, 5, 10, false);
 //! let h = Headline::protect(&input, &p);
 //! assert!(h.value("oplossing_pct", false).onderdrukt);
 //! assert!(!h.value("afgerond_aantal", false).onderdrukt);
@@ -345,7 +345,7 @@ fn release(
         if shown(r) {
             PubCell::count(v)
         } else {
-            PubCell::hidden(CellKind::Aantal)
+            PubCell::hidden(CellKind::Count)
         }
     };
     let mut cells = BTreeMap::new();
@@ -378,7 +378,7 @@ fn release(
                     // A hidden share hides its numerator too: with the denominator it
                     // would give the share back.
                     let num = if value.onderdrukt {
-                        PubCell::hidden(CellKind::Aantal)
+                        PubCell::hidden(CellKind::Count)
                     } else {
                         count_cell(c.num, s.num)
                     };
@@ -462,7 +462,7 @@ mod tests {
     use crate::protect::tables::Audience;
 
     fn kamer() -> Protector {
-        Protector::new(Audience::Kamer, 5, 10, false)
+        Protector::new(Audience::Parliament, 5, 10, false)
     }
 
     fn num(id: &str) -> Part {
@@ -610,7 +610,7 @@ mod tests {
             links: vec![],
             escalation_levels: vec![("Onbekend".into(), 2)],
         };
-        let p = Protector::new(Audience::Intern, 5, 10, false);
+        let p = Protector::new(Audience::Internal, 5, 10, false);
         let h = Headline::protect(&input, &p);
         assert_eq!(
             h.value("oplossing_pct", false).tekst,

@@ -13,7 +13,7 @@
 //! them in words that cannot be recognised).
 //!
 //! ```
-//! use rodedraad::protect::kanon::{check_story, story_text, QuasiId, StoryDecision, StoryText};
+//! use rodedraad::protect::story::{check_story, story_text, QuasiId, StoryDecision, StoryText};
 //! let q = |lg: Option<&str>| QuasiId {
 //!     doelgroep: vec!["ouderen".into()],
 //!     levensgebeurtenis: lg.map(String::from),
@@ -25,14 +25,14 @@
 //! let population = vec![q(Some("overlijden_partner")), q(None), q(Some("pensioen"))];
 //! assert_eq!(
 //!     check_story(&population[0], &population, 3),
-//!     StoryDecision::Gegeneraliseerd { weggelaten: vec!["levensgebeurtenis"] }
+//!     StoryDecision::Generalised { weggelaten: vec!["levensgebeurtenis"] }
 //! );
 //! let decision = check_story(&population[0], &population, 3);
 //! let text = "Na het overlijden van de partner is de administratie een last. \
 //!             De huurtoeslag wordt teruggevorderd.";
 //! assert_eq!(
 //!     story_text(text, &population[0], &decision, &Default::default()),
-//!     StoryText::Publiceren { tekst: "De huurtoeslag wordt teruggevorderd.".into() }
+//!     StoryText::Publish { tekst: "De huurtoeslag wordt teruggevorderd.".into() }
 //! );
 //! ```
 
@@ -51,27 +51,29 @@ pub struct QuasiId {
 
 /// Outcome of the recognisability check.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
 pub enum StoryDecision {
     /// The story may be told with all its details.
-    Vrijgegeven,
+    #[serde(rename = "vrijgegeven")]
+    Cleared,
     /// The story may be told without the listed details (Dutch names, in drop order).
-    Gegeneraliseerd { weggelaten: Vec<&'static str> },
+    #[serde(rename = "gegeneraliseerd")]
+    Generalised { weggelaten: Vec<&'static str> },
     /// The story may not be told; the reason is in Dutch.
-    Weggelaten { reden: String },
+    #[serde(rename = "weggelaten")]
+    Withheld { reden: String },
 }
 
 /// Dutch name of the life-event detail.
-pub const LEVENSGEBEURTENIS: &str = "levensgebeurtenis";
+pub const LIFE_EVENT: &str = "levensgebeurtenis";
 /// Dutch name of the scheme detail.
-pub const REGELING: &str = "regeling";
+pub const SCHEME: &str = "regeling";
 /// Dutch name of the service detail.
-pub const DIENST: &str = "dienst";
+pub const SERVICE: &str = "dienst";
 /// Dutch name of the referring-party detail.
-pub const AANDRAGER_TYPE: &str = "type aandrager";
+pub const HELPER_TYPE: &str = "type aandrager";
 
 /// The details that may be dropped, in the order they are dropped.
-pub const GENERALISATION_ORDER: [&str; 4] = [LEVENSGEBEURTENIS, REGELING, DIENST, AANDRAGER_TYPE];
+pub const GENERALISATION_ORDER: [&str; 4] = [LIFE_EVENT, SCHEME, SERVICE, HELPER_TYPE];
 
 /// Decides whether a story about `candidate` may be told.
 ///
@@ -87,11 +89,11 @@ pub fn check_story(candidate: &QuasiId, population: &[QuasiId], k: usize) -> Sto
     let count = |dropped: usize| keys.iter().filter(|p| target.matches(p, dropped)).count();
 
     if count(0) >= k {
-        return StoryDecision::Vrijgegeven;
+        return StoryDecision::Cleared;
     }
     for dropped in 1..=GENERALISATION_ORDER.len() {
         if count(dropped) >= k {
-            return StoryDecision::Gegeneraliseerd {
+            return StoryDecision::Generalised {
                 weggelaten: GENERALISATION_ORDER[..dropped].to_vec(),
             };
         }
@@ -102,7 +104,7 @@ pub fn check_story(candidate: &QuasiId, population: &[QuasiId], k: usize) -> Sto
     } else {
         "casussen delen"
     };
-    StoryDecision::Weggelaten {
+    StoryDecision::Withheld {
         reden: format!(
             "Verhaal is herleidbaar: ook zonder levensgebeurtenis, regeling, dienst en type \
              aandrager {n} {casussen} dezelfde doelgroep en periode, minimaal {k} nodig."
@@ -112,13 +114,14 @@ pub fn check_story(candidate: &QuasiId, population: &[QuasiId], k: usize) -> Sto
 
 /// What may be printed of a story.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
 pub enum StoryText {
     /// Print this text: the original, or the original without the sentences that
     /// mention a dropped detail.
-    Publiceren { tekst: String },
+    #[serde(rename = "publiceren")]
+    Publish { tekst: String },
     /// Do not print the story; the reason is in Dutch.
-    Achterhouden { reden: String },
+    #[serde(rename = "achterhouden")]
+    Withhold { reden: String },
 }
 
 /// Taxonomy: dimension -> code -> Dutch label (as `Config::taxonomie`).
@@ -126,9 +129,9 @@ pub type Taxonomie = BTreeMap<String, BTreeMap<String, String>>;
 
 /// Applies `decision` (from [`check_story`] for `candidate`) to the story's `text`.
 ///
-/// - [`StoryDecision::Vrijgegeven`]: the text as it is.
-/// - [`StoryDecision::Weggelaten`]: withheld with the same reason.
-/// - [`StoryDecision::Gegeneraliseerd`]: every sentence that mentions a dropped detail
+/// - [`StoryDecision::Cleared`]: the text as it is.
+/// - [`StoryDecision::Withheld`]: withheld with the same reason.
+/// - [`StoryDecision::Generalised`]: every sentence that mentions a dropped detail
 ///   the case has (its code, its label from `taxonomie`, or a known paraphrase such as
 ///   "overleden" for "overlijden_partner") is removed. The story is withheld when the
 ///   text did not change at all, when nothing is left, or when a dropped life event is
@@ -141,13 +144,13 @@ pub fn story_text(
     taxonomie: &Taxonomie,
 ) -> StoryText {
     match decision {
-        StoryDecision::Vrijgegeven => StoryText::Publiceren {
+        StoryDecision::Cleared => StoryText::Publish {
             tekst: text.to_string(),
         },
-        StoryDecision::Weggelaten { reden } => StoryText::Achterhouden {
+        StoryDecision::Withheld { reden } => StoryText::Withhold {
             reden: reden.clone(),
         },
-        StoryDecision::Gegeneraliseerd { weggelaten } => {
+        StoryDecision::Generalised { weggelaten } => {
             generalise_text(text, candidate, weggelaten, taxonomie)
         }
     }
@@ -167,13 +170,13 @@ fn generalise_text(
             continue;
         };
         let stems = mention_stems(detail, code, taxonomie);
-        if detail == LEVENSGEBEURTENIS && !all.iter().any(|s| mentions_any(s, &stems)) {
+        if detail == LIFE_EVENT && !all.iter().any(|s| mentions_any(s, &stems)) {
             not_found.push(detail);
         }
         kept.retain(|s| !mentions_any(s, &stems));
     }
     let tekst = kept.join(" ");
-    let withhold = |why: String| StoryText::Achterhouden {
+    let withhold = |why: String| StoryText::Withhold {
         reden: format!(
             "Verhaal is niet gepubliceerd: het moest zonder {} worden verteld, maar {why}.",
             join_dutch(weggelaten)
@@ -189,7 +192,7 @@ fn generalise_text(
     } else if kept.len() == all.len() {
         withhold("de generalisatie verandert de tekst niet".into())
     } else {
-        StoryText::Publiceren { tekst }
+        StoryText::Publish { tekst }
     }
 }
 
@@ -206,10 +209,10 @@ fn join_dutch(items: &[&str]) -> String {
 /// catch-all such as "geen" or "overig", which tells a reader nothing).
 fn detail_code<'a>(q: &'a QuasiId, detail: &str) -> Option<&'a str> {
     let code = match detail {
-        LEVENSGEBEURTENIS => q.levensgebeurtenis.as_deref(),
-        REGELING => q.regeling.as_deref(),
-        DIENST => q.dienst.as_deref(),
-        AANDRAGER_TYPE => Some(q.aandrager_type.as_str()),
+        LIFE_EVENT => q.levensgebeurtenis.as_deref(),
+        SCHEME => q.regeling.as_deref(),
+        SERVICE => q.dienst.as_deref(),
+        HELPER_TYPE => Some(q.aandrager_type.as_str()),
         _ => None,
     }?;
     let code = code.trim();
@@ -218,7 +221,7 @@ fn detail_code<'a>(q: &'a QuasiId, detail: &str) -> Option<&'a str> {
 
 /// The taxonomy dimension of a detail.
 fn dimension(detail: &str) -> &str {
-    if detail == AANDRAGER_TYPE {
+    if detail == HELPER_TYPE {
         "aandrager_type"
     } else {
         detail
@@ -562,10 +565,10 @@ mod tests {
     fn vrijgegeven_when_k_records_share_everything() {
         let pop = population();
         // records 0, 1, 2 share all quasi-identifiers (doelgroep as a set)
-        assert_eq!(check_story(&pop[0], &pop, 3), StoryDecision::Vrijgegeven);
-        assert_eq!(check_story(&pop[2], &pop, 3), StoryDecision::Vrijgegeven);
-        assert_eq!(check_story(&pop[7], &pop, 1), StoryDecision::Vrijgegeven);
-        assert_eq!(check_story(&pop[7], &pop, 0), StoryDecision::Vrijgegeven);
+        assert_eq!(check_story(&pop[0], &pop, 3), StoryDecision::Cleared);
+        assert_eq!(check_story(&pop[2], &pop, 3), StoryDecision::Cleared);
+        assert_eq!(check_story(&pop[7], &pop, 1), StoryDecision::Cleared);
+        assert_eq!(check_story(&pop[7], &pop, 0), StoryDecision::Cleared);
     }
 
     #[test]
@@ -574,35 +577,35 @@ mod tests {
         // k = 4: dropping the life event adds record 3 -> 4
         assert_eq!(
             check_story(&pop[0], &pop, 4),
-            StoryDecision::Gegeneraliseerd {
+            StoryDecision::Generalised {
                 weggelaten: vec!["levensgebeurtenis"]
             }
         );
         // k = 5: dropping the scheme adds record 4 -> 5
         assert_eq!(
             check_story(&pop[0], &pop, 5),
-            StoryDecision::Gegeneraliseerd {
+            StoryDecision::Generalised {
                 weggelaten: vec!["levensgebeurtenis", "regeling"]
             }
         );
         // k = 6: dropping the service adds record 5 -> 6
         assert_eq!(
             check_story(&pop[0], &pop, 6),
-            StoryDecision::Gegeneraliseerd {
+            StoryDecision::Generalised {
                 weggelaten: vec!["levensgebeurtenis", "regeling", "dienst"]
             }
         );
         // k = 7: dropping the referring party adds record 6 -> 7
         assert_eq!(
             check_story(&pop[0], &pop, 7),
-            StoryDecision::Gegeneraliseerd {
+            StoryDecision::Generalised {
                 weggelaten: vec!["levensgebeurtenis", "regeling", "dienst", "type aandrager"]
             }
         );
         // record 3 alone has its own life event: one drop gives 0,1,2,3 -> 4
         assert_eq!(
             check_story(&pop[3], &pop, 2),
-            StoryDecision::Gegeneraliseerd {
+            StoryDecision::Generalised {
                 weggelaten: vec!["levensgebeurtenis"]
             }
         );
@@ -612,7 +615,7 @@ mod tests {
     fn weggelaten_when_even_generalised_too_rare() {
         let pop = population();
         match check_story(&pop[0], &pop, 8) {
-            StoryDecision::Weggelaten { reden } => {
+            StoryDecision::Withheld { reden } => {
                 assert_eq!(
                     reden,
                     "Verhaal is herleidbaar: ook zonder levensgebeurtenis, regeling, dienst en \
@@ -623,7 +626,7 @@ mod tests {
         }
         // the 2024 record is alone in its period
         match check_story(&pop[7], &pop, 2) {
-            StoryDecision::Weggelaten { reden } => {
+            StoryDecision::Withheld { reden } => {
                 assert!(reden.contains("1 casus deelt"));
                 assert!(reden.contains("minimaal 2 nodig"));
             }
@@ -632,7 +635,7 @@ mod tests {
         // the smaller doelgroep set is not matched by its supersets
         assert!(matches!(
             check_story(&pop[8], &pop, 2),
-            StoryDecision::Weggelaten { .. }
+            StoryDecision::Withheld { .. }
         ));
     }
 
@@ -656,15 +659,15 @@ mod tests {
         Zij kan dat bedrag niet in één keer betalen.";
 
     fn generalised(weggelaten: Vec<&'static str>) -> StoryDecision {
-        StoryDecision::Gegeneraliseerd { weggelaten }
+        StoryDecision::Generalised { weggelaten }
     }
 
     #[test]
     fn story_text_passes_released_and_withholds_rejected_stories() {
         let pop = population();
         assert_eq!(
-            story_text(STORY, &pop[0], &StoryDecision::Vrijgegeven, &taxonomie()),
-            StoryText::Publiceren {
+            story_text(STORY, &pop[0], &StoryDecision::Cleared, &taxonomie()),
+            StoryText::Publish {
                 tekst: STORY.into()
             }
         );
@@ -673,12 +676,12 @@ mod tests {
             story_text(
                 STORY,
                 &pop[0],
-                &StoryDecision::Weggelaten {
+                &StoryDecision::Withheld {
                     reden: reden.clone()
                 },
                 &taxonomie()
             ),
-            StoryText::Achterhouden { reden }
+            StoryText::Withhold { reden }
         );
     }
 
@@ -689,12 +692,12 @@ mod tests {
         let got = story_text(
             STORY,
             &pop[0],
-            &generalised(vec![LEVENSGEBEURTENIS, REGELING, DIENST]),
+            &generalised(vec![LIFE_EVENT, SCHEME, SERVICE]),
             &taxonomie(),
         );
         assert_eq!(
             got,
-            StoryText::Publiceren {
+            StoryText::Publish {
                 tekst: "Een medewerker van het wijkteam meldt een alleenstaande moeder. \
                         Zij kan dat bedrag niet in één keer betalen."
                     .into()
@@ -709,7 +712,7 @@ mod tests {
         );
         assert_eq!(
             got,
-            StoryText::Publiceren {
+            StoryText::Publish {
                 tekst: "Zij kan dat bedrag niet in één keer betalen.".into()
             }
         );
@@ -720,35 +723,25 @@ mod tests {
         let pop = population();
         // the life event is not recognisable in the text: it may be there in other words
         let text = "Zij kan het bedrag niet in één keer betalen. Er is geen regeling aangeboden.";
-        match story_text(
-            text,
-            &pop[0],
-            &generalised(vec![LEVENSGEBEURTENIS]),
-            &taxonomie(),
-        ) {
-            StoryText::Achterhouden { reden } => {
+        match story_text(text, &pop[0], &generalised(vec![LIFE_EVENT]), &taxonomie()) {
+            StoryText::Withhold { reden } => {
                 assert!(reden.contains("zonder levensgebeurtenis"), "{reden}");
                 assert!(reden.contains("niet herkenbaar"), "{reden}");
             }
-            other => panic!("expected Achterhouden, got {other:?}"),
+            other => panic!("expected Withhold, got {other:?}"),
         }
         // a record without the dropped detail: nothing to remove, text unchanged
-        match story_text(
-            text,
-            &pop[4],
-            &generalised(vec![LEVENSGEBEURTENIS]),
-            &taxonomie(),
-        ) {
-            StoryText::Achterhouden { reden } => {
+        match story_text(text, &pop[4], &generalised(vec![LIFE_EVENT]), &taxonomie()) {
+            StoryText::Withhold { reden } => {
                 assert!(reden.contains("verandert de tekst niet"), "{reden}")
             }
-            other => panic!("expected Achterhouden, got {other:?}"),
+            other => panic!("expected Withhold, got {other:?}"),
         }
         // every sentence mentions a dropped detail: nothing left
         let text = "Dienst Toeslagen vordert de huurtoeslag terug.";
-        match story_text(text, &pop[0], &generalised(vec![REGELING]), &taxonomie()) {
-            StoryText::Achterhouden { reden } => assert!(reden.contains("geen tekst"), "{reden}"),
-            other => panic!("expected Achterhouden, got {other:?}"),
+        match story_text(text, &pop[0], &generalised(vec![SCHEME]), &taxonomie()) {
+            StoryText::Withhold { reden } => assert!(reden.contains("geen tekst"), "{reden}"),
+            other => panic!("expected Withhold, got {other:?}"),
         }
     }
 
@@ -758,7 +751,7 @@ mod tests {
             split_sentences("Eén. Twee? drie.\nVier!  Vijf 3.5 euro."),
             vec!["Eén.", "Twee? drie.", "Vier!", "Vijf 3.5 euro."]
         );
-        let stems = mention_stems(LEVENSGEBEURTENIS, "overlijden_partner", &Taxonomie::new());
+        let stems = mention_stems(LIFE_EVENT, "overlijden_partner", &Taxonomie::new());
         assert!(mentions_any("De partner is overleden.", &stems));
         assert!(!mentions_any("De toeslagpartner belde.", &stems));
         assert_eq!(join_dutch(&["a", "b", "c"]), "a, b en c");
@@ -788,11 +781,11 @@ mod tests {
                 continue;
             };
             let decision = check_story(q, &pop, 3);
-            let StoryDecision::Gegeneraliseerd { weggelaten } = &decision else {
+            let StoryDecision::Generalised { weggelaten } = &decision else {
                 continue;
             };
             match story_text(text, q, &decision, &cfg.taxonomie) {
-                StoryText::Publiceren { tekst } => {
+                StoryText::Publish { tekst } => {
                     published += 1;
                     assert_ne!(tekst, text);
                     assert!(split_sentences(&tekst)
@@ -808,7 +801,7 @@ mod tests {
                     ]) {
                         let label = detail_code(q, d)
                             .and_then(|code| cfg.taxonomie.get(dim).and_then(|m| m.get(code)));
-                        if let Some(label) = label.filter(|_| d == REGELING || d == DIENST) {
+                        if let Some(label) = label.filter(|_| d == SCHEME || d == SERVICE) {
                             assert!(
                                 !lower.contains(&label.to_lowercase()),
                                 "{d} {label:?} in {tekst:?}"
@@ -816,7 +809,7 @@ mod tests {
                         }
                     }
                 }
-                StoryText::Achterhouden { reden } => {
+                StoryText::Withhold { reden } => {
                     withheld += 1;
                     assert!(reden.starts_with("Verhaal is niet gepubliceerd"), "{reden}");
                 }
@@ -829,7 +822,7 @@ mod tests {
 
     #[test]
     fn serialises_in_snake_case() {
-        let d = StoryDecision::Gegeneraliseerd {
+        let d = StoryDecision::Generalised {
             weggelaten: vec!["levensgebeurtenis"],
         };
         assert_eq!(
