@@ -5,7 +5,7 @@
 //!
 //! A sentence is compared through its key: the stems of its content words ([`tokenize`],
 //! [`stem`]), so case, punctuation, digits, stop words and inflection do not matter
-//! ("Zaak gesloten." and "zaak  CLOSED_STATUSES" are one sentence). A key is a stock sentence when
+//! ("Zaak gesloten." and "zaak  GESLOTEN" are one sentence). A key is a stock sentence when
 //! it occurs in at least `min_texts` texts (and at least `min_share` of all texts), from at
 //! least `min_helpers` helpers, in at least `min_groups` groups (main themes) with no group
 //! holding more than `max_group_share` of its texts, and its count per time bucket does not
@@ -312,7 +312,7 @@ mod tests {
     fn keys_ignore_case_punctuation_and_digits() {
         assert_eq!(
             sentence_key("Zaak gesloten."),
-            sentence_key("zaak  CLOSED_STATUSES 12")
+            sentence_key("zaak  GESLOTEN 12")
         );
         assert_ne!(
             sentence_key("Zaak gesloten."),
