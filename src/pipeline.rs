@@ -228,6 +228,17 @@ pub fn report(
     publish(&files, opts.audience, cfg, &log, out)
 }
 
+/// Where the protection log of a public report goes: beside the report folder, not in
+/// it, because the folder is published and the log is not (`rapporten/kamer` gives
+/// `rapporten/kamer-beschermingslog.json`).
+pub fn protection_log_path(out: &Path) -> PathBuf {
+    let folder = out
+        .file_name()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default();
+    out.with_file_name(format!("{folder}-beschermingslog.json"))
+}
+
 fn json_bytes<T: serde::Serialize>(v: &T) -> Result<Vec<u8>> {
     Ok((serde_json::to_string_pretty(v).map_err(Error::internal)? + "\n").into_bytes())
 }
@@ -312,12 +323,7 @@ pub fn publish(
     }
     staging.commit()?;
     if audience == Audience::Parliament {
-        let folder = out
-            .file_name()
-            .map(|s| s.to_string_lossy().to_string())
-            .unwrap_or_default();
-        let logfile = out.with_file_name(format!("{folder}-beschermingslog.json"));
-        crate::output::write_atomic(&logfile, &json_bytes(log)?)?;
+        crate::output::write_atomic(&protection_log_path(out), &json_bytes(log)?)?;
     }
     Ok(files.iter().map(|(n, _)| n.clone()).collect())
 }

@@ -279,8 +279,19 @@ fn planted_personal_data_never_reaches_a_public_output_and_the_audit_finds_it_wh
         checked += 1;
     }
     assert!(checked >= 5);
-    // The protection log says what was withheld, never the value.
-    let log = std::fs::read_to_string(dir.join("kamer-beschermingslog.json")).unwrap();
+    // The protection log says what was withheld, never the value; the command says
+    // where it went (beside the published folder, not in it).
+    let logpath = dir.join("kamer-beschermingslog.json");
+    assert!(
+        stderr(&o).contains(&format!(
+            "beschermingslog (intern, niet publiceren) geschreven naar {}",
+            logpath.display()
+        )),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!out.join("beschermingslog.json").exists());
+    let log = std::fs::read_to_string(&logpath).unwrap();
     assert!(
         log.contains("\"bsn\"") && log.contains("\"iban\"") && log.contains("\"telefoon\""),
         "{log}"

@@ -84,5 +84,11 @@ pub fn run(a: ReportArgs) -> Result<i32> {
         a.out.display(),
         written.join(", ")
     );
+    if opts.audience == Audience::Parliament {
+        eprintln!(
+            "beschermingslog (intern, niet publiceren) geschreven naar {}",
+            pipeline::protection_log_path(&a.out).display()
+        );
+    }
     Ok(0)
 }

@@ -150,6 +150,14 @@ pub struct Protector {
     pub suppress_zero: bool,
 }
 
+/// The rows of a two-period table after [`Protector::merge_small`]: label and the counts
+/// of both periods, and the labels that went into "Overig".
+#[derive(Debug, Clone, PartialEq)]
+pub struct MergedRows {
+    pub rows: Vec<(String, u64, u64)>,
+    pub merged: Vec<String>,
+}
+
 impl Protector {
     pub fn new(
         audience: Audience,
@@ -387,27 +395,7 @@ impl Protector {
         rows: &[(String, u64, u64)],
         periods: [&str; 2],
     ) -> PubTable {
-        let small = |v: u64| v != 0 && self.policy().is_primary(v);
-        let mut kept: Vec<(String, u64, u64)> = Vec::new();
-        let mut overig = (0u64, 0u64);
-        let mut merged = Vec::new();
-        // A category called "Overig" joins the merged group, so the table never has
-        // two rows of that name.
-        let merging = self.public() && rows.iter().any(|(_, a, _)| small(*a));
-        for (l, a, b) in rows {
-            if self.public() && (small(*a) || (merging && l.eq_ignore_ascii_case("overig"))) {
-                overig.0 += a;
-                overig.1 += b;
-                if !l.eq_ignore_ascii_case("overig") {
-                    merged.push(l.clone());
-                }
-            } else {
-                kept.push((l.clone(), *a, *b));
-            }
-        }
-        if merging {
-            kept.push(("Overig".into(), overig.0, overig.1));
-        }
+        let MergedRows { rows: kept, merged } = self.merge_small(rows);
         // Only the column totals are published, so only they link the cells.
         let r = kept.len();
         let mut values: Vec<u64> = kept.iter().flat_map(|k| [k.1, k.2]).collect();
@@ -454,6 +442,34 @@ impl Protector {
             );
         }
         t
+    }
+
+    /// Categories small in the current period (the first count) merged into one row
+    /// "Overig" at the end, in the public report only; an existing category "Overig"
+    /// joins the group, so the table never has two rows of that name. The internal
+    /// report gets the rows unchanged.
+    pub fn merge_small(&self, rows: &[(String, u64, u64)]) -> MergedRows {
+        let small = |v: u64| v != 0 && self.is_small(v);
+        let merging = self.public() && rows.iter().any(|r| small(r.1));
+        let is_rest = |l: &str| l.eq_ignore_ascii_case("overig");
+        let mut kept = Vec::new();
+        let mut rest = (0u64, 0u64);
+        let mut merged = Vec::new();
+        for (l, a, b) in rows {
+            if merging && (small(*a) || is_rest(l)) {
+                rest.0 += a;
+                rest.1 += b;
+                if !is_rest(l) {
+                    merged.push(l.clone());
+                }
+            } else {
+                kept.push((l.clone(), *a, *b));
+            }
+        }
+        if merging {
+            kept.push(("Overig".into(), rest.0, rest.1));
+        }
+        MergedRows { rows: kept, merged }
     }
 
     /// An r x c table of counts with row totals (last column) and a total row.

@@ -17,9 +17,9 @@
 
 use super::{quarter_label, Case, Config, Indicators, Protector, PubRow, PubTable};
 use crate::protect::suppress::{self, CellRef, CellStatus, LinkedTable, SystemBuilder, TableRef};
-use crate::protect::tables::Grid;
+use crate::protect::tables::{Grid, MergedRows};
 use chrono::{Datelike, NaiveDate};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 /// The four protected tables.
 pub(super) struct IntakeTables {
@@ -67,26 +67,7 @@ pub(super) fn intake_tables(
     let (cohort_labels, cohort_cols, cohort_cells) = super::cohort_grid(ind);
     let period = &ind.periode;
     let prev = &ind.vorige_periode;
-    let by_code = |c: &Case| {
-        c.dienst
-            .map(|x| x.as_str())
-            .unwrap_or("onbekend")
-            .to_string()
-    };
-    let service_cells: Vec<Vec<u64>> = codes
-        .iter()
-        .map(|d| {
-            [period, prev]
-                .iter()
-                .map(|q| {
-                    cases
-                        .iter()
-                        .filter(|c| q.counts_on(c.ontvangen_op, ind.peildatum) && &by_code(c) == d)
-                        .count() as u64
-                })
-                .collect()
-        })
-        .collect();
+    let service_cells = service_grid(cases, ind, &codes);
     let flows: Vec<&crate::analyse::indicators::FlowRow> =
         ind.stroom.iter().filter(|f| f.dienst != "totaal").collect();
     let flow_cells: Vec<Vec<u64>> = flows
@@ -94,7 +75,12 @@ pub(super) fn intake_tables(
         .map(|f| vec![f.open_begin, f.ontvangen, f.afgehandeld, f.open_eind])
         .collect();
 
-    let (helper_labels, helper_cells, merged) = merge_small(helpers, p);
+    let MergedRows {
+        rows: helper_rows,
+        merged,
+    } = p.merge_small(helpers);
+    let helper_labels: Vec<String> = helper_rows.iter().map(|r| r.0.clone()).collect();
+    let helper_cells: Vec<Vec<u64>> = helper_rows.iter().map(|r| vec![r.1, r.2]).collect();
     let mut b = SystemBuilder::new();
     let hp = Placed::add(&mut b, "instroom-aandrager", &helper_cells);
     let q = Placed::add(&mut b, "instroom-kwartaal", &intake);
@@ -270,37 +256,6 @@ pub(super) fn intake_tables(
     }
 }
 
-/// Categories small in this period merged into "Overig" (public report only; an
-/// existing "Overig" category joins the group): labels, cells, merged names.
-fn merge_small(
-    rows: &[(String, u64, u64)],
-    p: &Protector,
-) -> (Vec<String>, Vec<Vec<u64>>, Vec<String>) {
-    let small = |v: u64| v != 0 && p.is_small(v);
-    let merging = p.is_public() && rows.iter().any(|r| small(r.1));
-    let mut labels = Vec::new();
-    let mut cells = Vec::new();
-    let mut rest = vec![0u64, 0];
-    let mut merged = Vec::new();
-    for (l, a, b) in rows {
-        if merging && (small(*a) || l.eq_ignore_ascii_case("overig")) {
-            rest[0] += a;
-            rest[1] += b;
-            if !l.eq_ignore_ascii_case("overig") {
-                merged.push(l.clone());
-            }
-        } else {
-            labels.push(l.clone());
-            cells.push(vec![*a, *b]);
-        }
-    }
-    if merging {
-        labels.push("Overig".into());
-        cells.push(rest);
-    }
-    (labels, cells, merged)
-}
-
 /// A table of `shown` count columns per row plus a total row (its row-total column is
 /// not printed).
 fn columns_table<const N: usize>(
@@ -352,8 +307,13 @@ fn quarter_rows(start: NaiveDate, end: NaiveDate, quarters: &[String]) -> Option
     Some(rows)
 }
 
+/// A case's dienst code, "onbekend" when it has none.
+fn service_code(c: &Case) -> &'static str {
+    c.dienst.map(|x| x.as_str()).unwrap_or("onbekend")
+}
+
 /// Intake per quarter (rows, as the cohorts) by dienst code (columns, only those with
-/// cases), up to the period end.
+/// cases), up to the period end. One pass over the cases.
 fn intake_grid(
     cases: &[Case],
     ind: &Indicators,
@@ -366,25 +326,26 @@ fn intake_grid(
         .into_iter()
         .collect();
     codes.push("onbekend".into());
-    let code = |c: &Case| c.dienst.map(|x| x.as_str()).unwrap_or("onbekend");
-    let cells: Vec<Vec<u64>> = quarters
+    let col: HashMap<&str, usize> = codes
         .iter()
-        .map(|q| {
-            codes
-                .iter()
-                .map(|d| {
-                    cases
-                        .iter()
-                        .filter(|c| {
-                            c.ontvangen_op <= ind.periode.observed_end(ind.peildatum)
-                                && quarter_label(c.ontvangen_op) == *q
-                                && code(c) == d
-                        })
-                        .count() as u64
-                })
-                .collect()
-        })
+        .enumerate()
+        .map(|(j, d)| (d.as_str(), j))
         .collect();
+    let row: HashMap<&str, usize> = quarters
+        .iter()
+        .enumerate()
+        .map(|(i, q)| (q.as_str(), i))
+        .collect();
+    let end = ind.periode.observed_end(ind.peildatum);
+    let mut cells = vec![vec![0u64; codes.len()]; quarters.len()];
+    for c in cases.iter().filter(|c| c.ontvangen_op <= end) {
+        if let (Some(&i), Some(&j)) = (
+            row.get(quarter_label(c.ontvangen_op).as_str()),
+            col.get(service_code(c)),
+        ) {
+            cells[i][j] += 1;
+        }
+    }
     let keep: Vec<usize> = (0..codes.len())
         .filter(|&j| cells.iter().any(|r| r[j] > 0))
         .collect();
@@ -394,6 +355,29 @@ fn intake_grid(
         .map(|r| keep.iter().map(|&j| r[j]).collect())
         .collect();
     (codes, cells)
+}
+
+/// Intake per dienst code (rows, as `codes`) in this period and the previous one
+/// (columns). One pass over the cases.
+fn service_grid(cases: &[Case], ind: &Indicators, codes: &[String]) -> Vec<Vec<u64>> {
+    let row: HashMap<&str, usize> = codes
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.as_str(), i))
+        .collect();
+    let periods = [&ind.periode, &ind.vorige_periode];
+    let mut cells = vec![vec![0u64; 2]; codes.len()];
+    for c in cases {
+        let Some(&i) = row.get(service_code(c)) else {
+            continue;
+        };
+        for (j, q) in periods.iter().enumerate() {
+            if q.counts_on(c.ontvangen_op, ind.peildatum) {
+                cells[i][j] += 1;
+            }
+        }
+    }
+    cells
 }
 
 #[cfg(test)]
