@@ -1,0 +1,199 @@
+//! The charts of the report, built from released values only: a hidden cell is
+//! `None` in [`ChartData`] and is not drawn. Each chart's table joins the report's tables.
+//!
+//! ```text
+//! charts_for(intake, &cases, ind, &head, &labelled, &p, &mut tabellen) -> Vec<Chart>
+//! ```
+
+use super::{rec, Bar, Chart, ChartData, Headline, Series};
+use crate::analyse::indicators::Indicators;
+use crate::analyse::threads::Thread;
+use crate::model::Case;
+use crate::nl;
+use crate::protect::tables::{Audience, Protector, PubRow, PubTable};
+
+pub(super) fn charts_for(
+    intake: PubTable,
+    cases: &[Case],
+    ind: &Indicators,
+    head: &Headline,
+    draden: &[(String, &Thread)],
+    p: &Protector,
+    tables: &mut Vec<PubTable>,
+) -> Vec<Chart> {
+    let mut out = Vec::new();
+    // 1. Intake per quarter by dienst, from the protected 2D table.
+    let quarters: Vec<String> = ind.cohorten.iter().map(|c| c.kwartaal.clone()).collect();
+    let labels: Vec<String> = intake.kolommen[1..intake.kolommen.len() - 1].to_vec();
+    let t = intake;
+    let series: Vec<Series> = (0..labels.len())
+        .map(|j| Series {
+            name: labels[j].clone(),
+            values: t
+                .rijen
+                .iter()
+                .filter(|r| !r.totaal)
+                .map(|r| r.cellen[j].waarde)
+                .collect(),
+        })
+        .collect();
+    out.push(Chart {
+        id: "grafiek-instroom".into(),
+        titel: "Instroom per kwartaal, naar dienst".into(),
+        kop: "Instroom per kwartaal, naar dienst".into(),
+        data: ChartData::StackedBars { categories: quarters.clone(), series, unit: "casussen".into() },
+        alt: format!("Gestapelde staafgrafiek van het aantal ontvangen casussen per kwartaal van {} tot en met {}, per dienst. De cijfers staan in de tabel eronder.", quarters.first().cloned().unwrap_or_default(), quarters.last().cloned().unwrap_or_default()),
+        tabel: t.id.clone(),
+    });
+    // The table the chart is drawn from goes into the report, right after the intake tables.
+    let pos = tables
+        .iter()
+        .position(|x| x.id == "instroom-thema")
+        .map(|i| i + 1)
+        .unwrap_or(tables.len());
+    tables.insert(pos, t);
+    // 2. Funnel.
+    let zienswijzen = cases
+        .iter()
+        .filter(|c| {
+            c.zienswijze_op
+                .is_some_and(|d| ind.periode.counts_on(d, ind.peildatum))
+        })
+        .count() as u64;
+    // The funnel's counts are headline figures: released as the key table releases them.
+    let steps = [
+        ("Aangedragen", head.value("ontvangen_aantal", false)),
+        ("Getrieerd", head.value("triage_aantal", false)),
+        ("In behandeling", head.value("behandeld_aantal", false)),
+        ("Zienswijze uitgebracht", p.count(zienswijzen)),
+        ("Afgerond", head.value("afgerond_aantal", false)),
+    ];
+    let bars: Vec<Bar> = steps
+        .iter()
+        .map(|(l, v)| Bar {
+            label: l.to_string(),
+            value: v.waarde,
+            group: 0,
+        })
+        .collect();
+    out.push(Chart {
+        id: "grafiek-trechter".into(),
+        titel: "Van aangedragen tot afgerond".into(),
+        kop: "Van aangedragen tot afgerond".into(),
+        data: ChartData::HorizontalBars {
+            bars: bars.clone(),
+            x_label: "casussen in de periode".into(),
+        },
+        alt: format!(
+            "Trechter van het aantal casussen per stap in de periode: {}.",
+            bars.iter()
+                .map(|b| format!(
+                    "{} {}",
+                    b.label.to_lowercase(),
+                    b.value
+                        .map(|v| nl::int(v as i64))
+                        .unwrap_or_else(|| ".".into())
+                ))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        tabel: String::new(),
+    });
+    // 3. Kaplan-Meier.
+    let km_n = rec(ind, "doorlooptijd_mediaan_dagen")
+        .and_then(|r| r.noemer)
+        .unwrap_or(0);
+    if p.audience == Audience::Internal || km_n >= p.min_noemer {
+        // The table behind the curve: share still open after a number of days, with the
+        // number of cases still under observation then (shown only when large enough).
+        let last = ind.km_curve.last().map(|k| k.dagen).unwrap_or(0.0);
+        // Day 56 is "binnen 8 weken", 91 and 152 the 3 and 5 months of the indicators.
+        let rijen = [30.0, 56.0, 91.0, 122.0, 152.0, 183.0, 274.0, 365.0]
+            .iter()
+            .filter(|&&t| t < last)
+            .map(|&t| {
+                let s = ind
+                    .km_curve
+                    .iter()
+                    .take_while(|k| k.dagen <= t)
+                    .last()
+                    .map(|k| k.nog_open)
+                    .unwrap_or(1.0);
+                let at_risk = ind
+                    .km_curve
+                    .iter()
+                    .find(|k| k.dagen > t)
+                    .map(|k| k.at_risk)
+                    .unwrap_or(0);
+                PubRow {
+                    kop: format!("{} dagen", nl::int(t as i64)),
+                    cellen: vec![
+                        p.statistic(Some(s * 100.0), at_risk.max(1), 1, "%"),
+                        p.count(at_risk),
+                    ],
+                    totaal: false,
+                    deel_van: None,
+                }
+            })
+            .collect();
+        tables.push(p.with_note(PubTable {
+            id: "kaplan-meier".into(),
+            titel: "Tijd tot afronding (Kaplan-Meier): aandeel nog niet afgerond".into(),
+            kolommen: vec!["Na".into(), "Nog niet afgerond".into(), "Nog gevolgd".into()],
+            rijen,
+            voetnoten: vec!["Casussen die in de periode zijn ontvangen en in behandeling genomen; open casussen tellen mee tot de peildatum.".into()],
+            totaal_kolom: false,
+        }));
+        // The curve shows only what the table may show: for the public, it stops where fewer
+        // than min_noemer cases are still followed (a step there would reveal a small count).
+        let pts: Vec<(f64, f64)> = ind
+            .km_curve
+            .iter()
+            .take_while(|k| p.audience == Audience::Internal || k.at_risk >= p.min_noemer)
+            .map(|k| (k.dagen, k.nog_open))
+            .collect();
+        let median = rec(ind, "doorlooptijd_mediaan_dagen").and_then(|r| r.waarde);
+        out.push(Chart {
+            id: "grafiek-km".into(),
+            titel: "Tijd tot afronding (Kaplan-Meier)".into(),
+            kop: "Tijd tot afronding (Kaplan-Meier)".into(),
+            data: ChartData::StepCurve { points: pts, x_label: "dagen sinds ontvangst".into(), y_label: "nog niet afgerond".into() },
+            alt: format!(
+                "Kaplan-Meier-curve van het aandeel casussen in behandeling dat na een aantal dagen nog niet is afgerond, over {} casussen; de mediaan ligt bij {}. De tabel met de curve staat bij de kerncijfers.",
+                nl::int(km_n as i64),
+                median.map(|m| format!("{} dagen", nl::dec(m, 0))).unwrap_or_else(|| "nog niet bereikt".into())
+            ),
+            tabel: String::new(),
+        });
+    }
+    // 4. Rode draden by size and trend, under their released labels.
+    let shown: Vec<&(String, &Thread)> = draden
+        .iter()
+        .filter(|(_, d)| p.audience == Audience::Internal || d.n_casussen as u64 >= p.min_cel)
+        .take(12)
+        .collect();
+    if !shown.is_empty() {
+        let bars: Vec<Bar> = shown
+            .iter()
+            .map(|(label, d)| Bar {
+                label: label.clone(),
+                value: Some(d.n_casussen as f64),
+                group: match d.trend {
+                    crate::analyse::threads::Trend::New => 4,
+                    crate::analyse::threads::Trend::Rising => 1,
+                    crate::analyse::threads::Trend::Stable => 0,
+                    crate::analyse::threads::Trend::Falling => 2,
+                },
+            })
+            .collect();
+        out.push(Chart {
+            id: "grafiek-draden".into(),
+            titel: "Rode draden naar omvang en trend".into(),
+            kop: "Rode draden naar omvang en trend (kleur: rood stijgend, paars nieuw, blauw stabiel, groen dalend)".into(),
+            data: ChartData::HorizontalBars { bars, x_label: "casussen".into() },
+            alt: format!("Staafgrafiek van de {} sterkste rode draden naar aantal casussen; de kleur geeft de trend. De cijfers staan in de tabel met rode draden.", shown.len()),
+            tabel: String::new(),
+        });
+    }
+    out
+}

@@ -1,0 +1,214 @@
+//! The breakdown tables of section 2 besides the headline and intake tables:
+//! themes, warm transfers, escalations, the cohort grid, yearly targets and (internal
+//! only) the open cases.
+//!
+//! ```text
+//! theme_table(&cases, period, peil, &p, cfg)  -> "Ontvangen casussen per thema"
+//! ```
+
+use super::{escalation_date_note, Headline};
+use crate::analyse::indicators::Indicators;
+use crate::config::Config;
+use crate::model::Case;
+use crate::nl;
+use crate::protect::tables::{Protector, PubCell, PubRow, PubTable};
+use chrono::NaiveDate;
+use std::collections::BTreeMap;
+
+pub(super) fn theme_table(
+    cases: &[Case],
+    period: &crate::analyse::period::Period,
+    peil: NaiveDate,
+    p: &Protector,
+    cfg: &Config,
+) -> PubTable {
+    let mut tree: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
+    for c in cases
+        .iter()
+        .filter(|c| period.counts_on(c.ontvangen_op, peil))
+    {
+        *tree
+            .entry(c.main_theme().to_string())
+            .or_default()
+            .entry(c.thema.clone())
+            .or_default() += 1;
+    }
+    let parents: Vec<(String, Vec<(String, u64)>)> = tree
+        .into_iter()
+        .map(|(h, kids)| {
+            (
+                cfg.label("thema", &h),
+                kids.into_iter()
+                    .map(|(k, n)| (cfg.label("thema", &k), n))
+                    .collect(),
+            )
+        })
+        .collect();
+    p.hierarchy(
+        "instroom-thema",
+        "Ontvangen casussen per thema",
+        "Thema",
+        &parents,
+    )
+}
+
+pub(super) fn warm_table(ind: &Indicators, p: &Protector, cfg: &Config) -> PubTable {
+    let rijen = ind
+        .by("warm_verwezen_pct", "aandrager_type")
+        .iter()
+        .map(|r| PubRow {
+            kop: cfg.label("aandrager_type", r.groep.as_deref().unwrap_or("onbekend")),
+            cellen: vec![
+                p.share(r.teller.unwrap_or(0.0) as u64, r.noemer.unwrap_or(0)),
+                p.count(r.noemer.unwrap_or(0)),
+            ],
+            totaal: false,
+            deel_van: None,
+        })
+        .collect();
+    p.with_note(PubTable {
+        id: "warm-verwezen".into(),
+        titel: "Warm doorverwezen per type aandrager".into(),
+        kolommen: vec![
+            "Type aandrager".into(),
+            "Warm doorverwezen".into(),
+            "Getrieerde casussen".into(),
+        ],
+        rijen,
+        voetnoten: vec![],
+        totaal_kolom: false,
+    })
+}
+
+pub(super) fn escalation_table(head: &Headline, ind: &Indicators, p: &Protector) -> PubTable {
+    let rijen = head
+        .escalation()
+        .iter()
+        .map(|(label, cell)| PubRow {
+            kop: label.clone(),
+            cellen: vec![cell.clone()],
+            totaal: false,
+            deel_van: None,
+        })
+        .collect();
+    let mut t = p.with_note(PubTable {
+        id: "escalatie".into(),
+        titel: "Geëscaleerde afgeronde casussen naar niveau".into(),
+        kolommen: vec!["Escalatieniveau".into(), "Aantal".into()],
+        rijen,
+        voetnoten: vec![],
+        totaal_kolom: false,
+    });
+    t.voetnoten.insert(
+        0,
+        "Hoogste niveau waarop is geëscaleerd, voor casussen die in de periode zijn afgerond. \
+         Beschermd samen met de kerncijfers: de niveaus tellen op tot het aantal geëscaleerde casussen."
+            .into(),
+    );
+    t.voetnoten.extend(escalation_date_note(ind));
+    t
+}
+
+/// The cohort table's rows, columns and cells.
+pub(super) fn cohort_grid(ind: &Indicators) -> (Vec<String>, Vec<String>, Vec<Vec<u64>>) {
+    let labels: Vec<String> = ind
+        .cohorten
+        .iter()
+        .map(|c| c.kwartaal.replace("-Q", " kw. "))
+        .collect();
+    let cols = vec![
+        "Niet in behandeling".to_string(),
+        "Wacht op triage".into(),
+        "Opgelost".into(),
+        "Anders afgerond".into(),
+        "In behandeling, open".into(),
+    ];
+    let cells: Vec<Vec<u64>> = ind
+        .cohorten
+        .iter()
+        .map(|c| {
+            let open_in = c
+                .in_behandeling_genomen
+                .saturating_sub(c.opgelost + c.anders_afgerond);
+            vec![
+                c.niet_in_behandeling + c.ingetrokken_voor_triage,
+                c.wacht_op_triage,
+                c.opgelost,
+                c.anders_afgerond,
+                open_in,
+            ]
+        })
+        .collect();
+    (labels, cols, cells)
+}
+
+pub(super) fn target_table(ind: &Indicators, p: &Protector, cfg: &Config) -> PubTable {
+    let rijen = ind
+        .doelrealisatie
+        .iter()
+        .map(|t| PubRow {
+            kop: format!("{} ({})", cfg.label("dienst", &t.dienst), t.jaar),
+            cellen: vec![
+                p.count(t.in_behandeling_genomen),
+                PubCell::text(nl::int(t.doel as i64)),
+                PubCell::text(if p.count(t.in_behandeling_genomen).onderdrukt {
+                    ".".into()
+                } else {
+                    nl::pct(t.aandeel, 0)
+                }),
+            ],
+            totaal: false,
+            deel_van: None,
+        })
+        .collect();
+    p.with_note(PubTable {
+        id: "doelrealisatie".into(),
+        titel: "Voortgang op het jaardoel: in behandeling genomen casussen".into(),
+        kolommen: vec![
+            "Dienst".into(),
+            "In behandeling genomen".into(),
+            "Jaardoel".into(),
+            "Realisatie".into(),
+        ],
+        rijen,
+        voetnoten: vec!["Casussen over beide diensten tellen voor beide mee.".into()],
+        totaal_kolom: false,
+    })
+}
+
+pub(super) fn open_case_table(ind: &Indicators, cfg: &Config) -> PubTable {
+    PubTable {
+        id: "open-casussen".into(),
+        titel: format!(
+            "Open casussen op de peildatum ({}), naar fase en leeftijd",
+            nl::int(ind.proces.len() as i64)
+        ),
+        kolommen: vec![
+            "Casus".into(),
+            "Dienst".into(),
+            "Fase".into(),
+            "Leeftijd".into(),
+        ],
+        rijen: ind
+            .proces
+            .iter()
+            .map(|o| PubRow {
+                kop: o.casus_id.clone(),
+                cellen: vec![
+                    PubCell::text(
+                        o.dienst
+                            .as_deref()
+                            .map(|d| cfg.label("dienst", d))
+                            .unwrap_or_default(),
+                    ),
+                    PubCell::text(o.fase.clone()),
+                    PubCell::text(format!("{} dagen", nl::int(o.leeftijd_dagen))),
+                ],
+                totaal: false,
+                deel_van: None,
+            })
+            .collect(),
+        voetnoten: vec![],
+        totaal_kolom: false,
+    }
+}
