@@ -374,6 +374,38 @@ fn attack_report(dir: &Path, period: &str) -> Vec<String> {
     if let (Some(a), Some(b)) = (k("Getrieerde casussen", 0), total_of(&grids, "triage", 0)) {
         r.eq(a, vec![b]);
     }
+    // warm transfers: per helper type a percentage of its triaged cases; the triaged
+    // cases add up to the headline's denominator, the transfers to its numerator
+    if let Some(t) = by_id.get("warm-verwezen") {
+        let (mut nums, mut dens, mut complete) = (Vec::new(), Vec::new(), true);
+        for row in rows(t) {
+            let kop = row["kop"].as_str().unwrap().to_string();
+            let cells = row["cellen"].as_array().unwrap();
+            let name = |part: &str| format!("warm-verwezen / {kop} / {part}");
+            let Some(den) = r.cell(name("getrieerd"), &cells[1]) else {
+                complete = false;
+                continue;
+            };
+            let num = r.unknown(name("warm"));
+            let rest = r.unknown(name("niet warm"));
+            r.eq(den, vec![num, rest]);
+            if cells[0]["onderdrukt"] != true {
+                if let Some(shown) = cells[0]["tekst"].as_str() {
+                    r.percentage(num, den, shown);
+                }
+            }
+            nums.push(num);
+            dens.push(den);
+        }
+        if complete && !dens.is_empty() {
+            if let Some(d) = k("Warm doorverwezen", 1) {
+                r.eq(d, dens);
+            }
+            if let Some(n) = k("Warm doorverwezen", 0) {
+                r.eq(n, nums);
+            }
+        }
+    }
     // intake per quarter: the period's quarters against the other intake tables
     let prev = previous_period(period);
     if let (Some(q), Some(t)) = (

@@ -41,7 +41,7 @@ use charts::charts_for;
 use headline::{Headline, HeadlineInput, Link, Part};
 use lessons::lessons;
 use sections::{
-    cohort_grid, escalation_table, open_case_table, target_table, theme_table, warm_table,
+    cohort_grid, escalation_table, open_case_table, target_table, theme_parents, warm_rows,
 };
 use signals::{signal_changes, signal_table, signal_views};
 use threads::{released_label, thread_views};
@@ -273,10 +273,31 @@ pub fn build(inp: &Inputs) -> crate::error::Result<(Report, ProtectLog)> {
     let helpers = two_periods(&cases, period, prev, received, |c| {
         Some(label("aandrager_type", &c.aandrager_type))
     });
-    let intake_set = intake::intake_tables(&cases, ind, &p, cfg, names, &helpers);
+    let triage = two_periods(
+        &cases,
+        period,
+        prev,
+        |c, q| c.triage_op.is_some_and(|d| q.counts_on(d, peil)),
+        |c| {
+            c.triage_besluit
+                .map(|x| x.as_str())
+                .map(|b| label("triage_besluit", b))
+        },
+    );
+    let themes = theme_parents(&cases, period, peil, cfg);
+    let warm = warm_rows(ind, cfg);
+    let known = headline_known(&head, ind);
+    let parts = intake::Breakdowns {
+        helpers: &helpers,
+        themes: &themes,
+        triage: &triage,
+        warm: &warm,
+        known: &known,
+    };
+    let intake_set = intake::intake_tables(&cases, ind, &p, cfg, names, &parts);
     tabellen.push(intake_set.helper);
     tabellen.push(intake_set.service);
-    tabellen.push(theme_table(&cases, period, peil, &p, cfg));
+    tabellen.push(intake_set.theme);
     tabellen.push(p.counts_1d(
         "instroom-doelgroep",
         "Ontvangen casussen per doelgroep",
@@ -284,24 +305,8 @@ pub fn build(inp: &Inputs) -> crate::error::Result<(Report, ProtectLog)> {
         &breakdown("ontvangen_aantal", "doelgroep"),
         true,
     ));
-    tabellen.push(p.counts_two_periods(
-        "triage",
-        "Triagebesluiten in de periode",
-        "Besluit",
-        &two_periods(
-            &cases,
-            period,
-            prev,
-            |c, q| c.triage_op.is_some_and(|d| q.counts_on(d, peil)),
-            |c| {
-                c.triage_besluit
-                    .map(|x| x.as_str())
-                    .map(|b| label("triage_besluit", b))
-            },
-        ),
-        names,
-    ));
-    tabellen.push(warm_table(ind, &p, cfg));
+    tabellen.push(intake_set.triage);
+    tabellen.push(intake_set.warm);
     tabellen.push(intake_set.flow);
     tabellen.push(escalation_table(&head, ind, &p));
     let intake = intake_set.quarter;
@@ -631,6 +636,55 @@ fn key_figures(head: &Headline) -> Vec<KeyFigure> {
 }
 
 /// The headline figures and the identities between them, for [`Headline::protect`].
+/// The counts of this and the previous period that a reader of the headline figures
+/// knows exactly: a shown count, a shown denominator, and a numerator shown itself or
+/// given by a shown share beside its shown denominator.
+fn headline_known(head: &Headline, ind: &Indicators) -> Vec<intake::Known> {
+    let mut known = Vec::new();
+    for d in indicators::definitions() {
+        for previous in [false, true] {
+            let Some(r) = ind.total(d.id) else { continue };
+            if !head.has(d.id, previous) {
+                continue;
+            }
+            let (teller, noemer) = if previous {
+                (r.vorige_teller, r.vorige_noemer)
+            } else {
+                (r.teller, r.noemer)
+            };
+            let num = head.numerator(d.id, previous);
+            let den = head.denominator(d.id, previous);
+            let value = head.value(d.id, previous);
+            let mut push = |part: &str, v: u64| {
+                known.push(intake::Known {
+                    name: format!("{}/{part}", d.id),
+                    previous,
+                    value: v,
+                })
+            };
+            match d.eenheid {
+                Unit::Count => {
+                    if !value.onderdrukt && value.waarde.is_some() {
+                        push("aantal", teller.unwrap_or(0.0) as u64);
+                    }
+                }
+                Unit::Share => {
+                    let den_shown = !den.onderdrukt && den.waarde.is_some();
+                    if den_shown {
+                        push("noemer", noemer.unwrap_or(0));
+                    }
+                    let num_shown = !num.onderdrukt && num.waarde.is_some();
+                    if num_shown || (den_shown && !value.onderdrukt && value.waarde.is_some()) {
+                        push("teller", teller.unwrap_or(0.0) as u64);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    known
+}
+
 fn headline_input(ind: &Indicators, cfg: &Config) -> HeadlineInput {
     let defs = indicators::definitions();
     let mut figures = Vec::new();

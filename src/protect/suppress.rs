@@ -523,8 +523,19 @@ fn phase_one(a: &[Vec<f64>], b: &[f64]) -> Option<Vec<f64>> {
 /// Returns the table and the dimensions of the full layout, `(r + 1, c + 1)`.
 /// Ragged input is padded with zeros to the longest row.
 pub fn table_2d(cells: &[Vec<u64>]) -> (LinkedTable, usize, usize) {
+    table_2d_wide(cells, 0)
+}
+
+/// [`table_2d`] with at least `width` columns, so that a table without rows still has
+/// its columns (and total row) in the layout.
+pub fn table_2d_wide(cells: &[Vec<u64>], width: usize) -> (LinkedTable, usize, usize) {
     let r = cells.len();
-    let c = cells.iter().map(|row| row.len()).max().unwrap_or(0);
+    let c = cells
+        .iter()
+        .map(|row| row.len())
+        .max()
+        .unwrap_or(0)
+        .max(width);
     let cols = c + 1;
     let rows = r + 1;
     let idx = |i: usize, j: usize| i * cols + j;

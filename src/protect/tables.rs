@@ -85,7 +85,8 @@ impl PubCell {
             onderdrukt: false,
         }
     }
-    fn empty() -> PubCell {
+    /// A cell with nothing to show ("-"), e.g. a share over zero cases.
+    pub fn empty() -> PubCell {
         PubCell {
             tekst: "-".into(),
             soort: CellKind::Text,
@@ -148,6 +149,17 @@ pub struct Protector {
     pub min_cel: u64,
     pub min_noemer: u64,
     pub suppress_zero: bool,
+}
+
+/// A parent/child count table before protection (see [`Protector::hierarchy_table`]).
+#[derive(Debug, Clone)]
+pub struct HierarchyTable {
+    /// Parents with their (merged) children, in table order.
+    pub groups: Vec<(String, Vec<(String, u64)>)>,
+    /// Cells and equations: per parent its cell then its children's; the grand total last.
+    pub table: LinkedTable,
+    /// Footnotes on merged children.
+    pub notes: Vec<String>,
 }
 
 /// The rows of a two-period table after [`Protector::merge_small`]: label and the counts
@@ -601,6 +613,15 @@ impl Protector {
         dim_label: &str,
         parents: &[(String, Vec<(String, u64)>)],
     ) -> PubTable {
+        let h = self.hierarchy_table(parents);
+        let status = self.statuses(&h.table);
+        self.render_hierarchy((id, titel, dim_label), &h, &status)
+    }
+
+    /// The linked table of [`Protector::hierarchy`] before protection, for a caller that
+    /// protects it together with other tables. Layout: per parent the parent cell, then
+    /// its children; the grand total last.
+    pub fn hierarchy_table(&self, parents: &[(String, Vec<(String, u64)>)]) -> HierarchyTable {
         let mut notes = Vec::new();
         let mut groups: Vec<(String, Vec<(String, u64)>)> = Vec::new();
         for (p, kids) in parents {
@@ -623,12 +644,24 @@ impl Protector {
             .iter()
             .map(|(_, k)| (k.iter().map(|x| x.1).sum(), k.iter().map(|x| x.1).collect()))
             .collect();
-        let table = suppress::hierarchy(&spec);
-        let status = self.statuses(&table);
-        // Layout of suppress::hierarchy: for each parent: parent cell, then its children; grand total last.
+        HierarchyTable {
+            table: suppress::hierarchy(&spec),
+            groups,
+            notes,
+        }
+    }
+
+    /// Renders a [`HierarchyTable`] with the status of each of its cells.
+    pub fn render_hierarchy(
+        &self,
+        (id, titel, dim_label): (&str, &str, &str),
+        h: &HierarchyTable,
+        status: &[CellStatus],
+    ) -> PubTable {
+        let table = &h.table;
         let mut rijen = Vec::new();
         let mut idx = 0;
-        for (p, kids) in &groups {
+        for (p, kids) in &h.groups {
             let parent_row = rijen.len();
             rijen.push(PubRow {
                 kop: p.clone(),
@@ -648,7 +681,7 @@ impl Protector {
             }
         }
         rijen.push(total_row(vec![self.cell(table.values[idx], status[idx])]));
-        self.single_column(id, titel, dim_label, rijen, notes)
+        self.single_column(id, titel, dim_label, rijen, h.notes.clone())
     }
 
     /// Suppression on a linked table with extra cells that are never published

@@ -1,34 +1,70 @@
-//! The intake tables protected as one linked system.
+//! The tables of section 2 protected as one linked system.
 //!
 //! Intake shows up five times: per helper type (`instroom-aandrager`, whose totals are
 //! the period's intake), per quarter and dienst (`instroom-kwartaal`),
 //! as the row totals of the cohorts (`cohorten`), per dienst for this period and the
 //! previous one (`instroom-dienst`) and as the "ontvangen" column of the flow table
-//! (`stroom`, with its balance open begin + ontvangen = afgehandeld + open einde).
+//! (`stroom`, with its balance open begin + ontvangen = afgehandeld + open einde); the
+//! theme table (`instroom-thema`) adds up to the same intake. Triage decisions
+//! (`triage`) and warm transfers per helper type (`warm-verwezen`, a percentage beside
+//! its triaged cases) share their totals with each other and with the headline figures.
 //! Protected one at a time, a cell hidden in one table is shown in, or can be summed
 //! from, another: the previous-period column of `instroom-dienst` is the sum of two
-//! quarter rows. Here the four tables are one
+//! quarter rows. Here all of them are one
 //! [`LinkedSystem`](crate::protect::suppress::LinkedSystem): a quarter's intake is the
 //! same cell in the quarter and cohort tables; a period's intake per dienst is the sum
 //! of its quarters (when the period is made of whole quarters); the flow's "ontvangen"
-//! per dienst is the same count as the period's intake. Every link is checked against
-//! the counts before it is added, so a definition that differs simply leaves the link
-//! out.
+//! per dienst is the same count as the period's intake. Counts the headline figures
+//! show ([`Known`]) join as cells the optimiser must keep shown. Every link is checked
+//! against the counts before it is added, so a definition that differs simply leaves
+//! the link out.
 
 use super::{quarter_label, Case, Config, Indicators, Protector, PubRow, PubTable};
 use crate::protect::suppress::{self, CellRef, CellStatus, LinkedTable, SystemBuilder, TableRef};
+use crate::protect::tables::{CellKind, PubCell};
 use crate::protect::tables::{Grid, MergedRows};
 use chrono::{Datelike, NaiveDate};
 use std::collections::{BTreeSet, HashMap};
 
-/// The four protected tables.
+/// The protected tables of the system.
 pub(super) struct IntakeTables {
     pub helper: PubTable,
     pub quarter: PubTable,
     pub cohort: PubTable,
     pub service: PubTable,
     pub flow: PubTable,
+    pub theme: PubTable,
+    pub triage: PubTable,
+    pub warm: PubTable,
 }
+
+/// The breakdowns that join the intake tables in one system, counted by the caller.
+pub(super) struct Breakdowns<'a> {
+    /// Intake per helper type: label, this period, the previous one.
+    pub helpers: &'a [(String, u64, u64)],
+    /// Intake per main theme with its sub-themes (this period).
+    pub themes: &'a [(String, Vec<(String, u64)>)],
+    /// Triage decisions per decision: label, this period, the previous one.
+    pub triage: &'a [(String, u64, u64)],
+    /// Warm transfers per helper type: label, warm transfers, triaged cases.
+    pub warm: &'a [(String, u64, u64)],
+    /// Counts a reader knows exactly from the headline figures.
+    pub known: &'a [Known],
+}
+
+/// A count the headline figures publish: a reader knows it exactly.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Known {
+    /// Figure id and part, e.g. `warm_verwezen_pct/teller`.
+    pub name: String,
+    /// Whether it is the previous period's.
+    pub previous: bool,
+    pub value: u64,
+}
+
+/// How much dearer hiding a headline-known count is than any other cell: the
+/// optimiser must keep it shown, since the headline shows it anyway.
+const KNOWN_PRIORITY: f64 = 1e6;
 
 /// A table added to the system with its layout (rows and columns incl. totals).
 struct Placed {
@@ -38,10 +74,17 @@ struct Placed {
 }
 
 impl Placed {
-    fn add(b: &mut SystemBuilder, name: &str, cells: &[Vec<u64>]) -> Placed {
-        let (table, _, cols) = suppress::table_2d(cells);
+    /// A grid of `width` count columns (plus its totals), also when it has no rows.
+    fn add(b: &mut SystemBuilder, name: &str, cells: &[Vec<u64>], width: usize) -> Placed {
+        let (table, _, cols) = suppress::table_2d_wide(cells, width);
         let at = b.add_table(name, &table);
         Placed { table, at, cols }
+    }
+
+    /// A table whose layout is not a grid (a hierarchy: one column of cells).
+    fn linked(b: &mut SystemBuilder, name: &str, table: LinkedTable) -> Placed {
+        let at = b.add_table(name, &table);
+        Placed { table, at, cols: 1 }
     }
 
     fn cell(&self, row: usize, col: usize) -> CellRef {
@@ -60,7 +103,7 @@ pub(super) fn intake_tables(
     p: &Protector,
     cfg: &Config,
     names: [&str; 2],
-    helpers: &[(String, u64, u64)],
+    parts: &Breakdowns,
 ) -> IntakeTables {
     let quarters: Vec<String> = ind.cohorten.iter().map(|c| c.kwartaal.clone()).collect();
     let (codes, intake) = intake_grid(cases, ind, &quarters);
@@ -78,15 +121,15 @@ pub(super) fn intake_tables(
     let MergedRows {
         rows: helper_rows,
         merged,
-    } = p.merge_small(helpers);
+    } = p.merge_small(parts.helpers);
     let helper_labels: Vec<String> = helper_rows.iter().map(|r| r.0.clone()).collect();
     let helper_cells: Vec<Vec<u64>> = helper_rows.iter().map(|r| vec![r.1, r.2]).collect();
     let mut b = SystemBuilder::new();
-    let hp = Placed::add(&mut b, "instroom-aandrager", &helper_cells);
-    let q = Placed::add(&mut b, "instroom-kwartaal", &intake);
-    let co = Placed::add(&mut b, "cohorten", &cohort_cells);
-    let sv = Placed::add(&mut b, "instroom-dienst", &service_cells);
-    let fl = Placed::add(&mut b, "stroom", &flow_cells);
+    let hp = Placed::add(&mut b, "instroom-aandrager", &helper_cells, 2);
+    let q = Placed::add(&mut b, "instroom-kwartaal", &intake, codes.len());
+    let co = Placed::add(&mut b, "cohorten", &cohort_cells, cohort_cols.len());
+    let sv = Placed::add(&mut b, "instroom-dienst", &service_cells, 2);
+    let fl = Placed::add(&mut b, "stroom", &flow_cells, 4);
     // cells the tables do not print: the sum of two periods, the sum of a flow row
     for r in 0..=codes.len() {
         b.unpublished(sv.cell(r, 2));
@@ -139,22 +182,92 @@ pub(super) fn intake_tables(
         b.same(fl.cell(flows.len(), 1), sv.cell(codes.len(), 0));
     }
 
-    let statuses: Vec<Vec<CellStatus>> = if !p.is_public() {
-        [&hp, &q, &co, &sv, &fl]
+    // themes: the grand total is the period's intake
+    let themes = p.hierarchy_table(parts.themes);
+    let theme_total = themes.table.values.len() - 1;
+    let th = Placed::linked(&mut b, "instroom-thema", themes.table.clone());
+    if th.value(theme_total, 0) == sv.value(codes.len(), 0) {
+        b.same(th.cell(theme_total, 0), sv.cell(codes.len(), 0));
+    }
+    // triage decisions in both periods (the row sums are not printed)
+    let MergedRows {
+        rows: triage_rows,
+        merged: triage_merged,
+    } = p.merge_small(parts.triage);
+    let nt = triage_rows.len();
+    let tr = Placed::add(&mut b, "triage", &two_columns(&triage_rows), 2);
+    for r in 0..=nt {
+        b.unpublished(tr.cell(r, 2));
+    }
+    // warm transfers per helper type: the triaged cases are printed, the transfers
+    // only as a percentage of them; no total row
+    let nw = parts.warm.len();
+    let wm = Placed::add(&mut b, "warm-verwezen", &two_columns(parts.warm), 2);
+    for r in 0..=nw {
+        b.unpublished(wm.cell(r, 0));
+        b.unpublished(wm.cell(r, 2));
+    }
+    b.unpublished(wm.cell(nw, 1));
+    let warm_ratios: Vec<usize> = (0..nw)
+        .map(|r| b.percentage(wm.cell(r, 0), wm.cell(r, 1), 1))
+        .collect();
+    if wm.value(nw, 1) == tr.value(nt, 0) {
+        b.same(wm.cell(nw, 1), tr.cell(nt, 0));
+    }
+    // What the headline shows, a reader knows: such a count joins every total of the
+    // same value (a coincidence only makes the attacker stronger, never weaker).
+    let mut known_cells = Vec::new();
+    for k in parts.known {
+        let c = b.add_figure(&format!("kop:{}:{}", k.name, k.previous), k.value);
+        b.prefer_shown(c, KNOWN_PRIORITY);
+        known_cells.push(c);
+        let col = usize::from(k.previous);
+        let mut totals = vec![
+            (sv.cell(codes.len(), col), sv.value(codes.len(), col)),
+            (tr.cell(nt, col), tr.value(nt, col)),
+        ];
+        if !k.previous {
+            totals.push((wm.cell(nw, 0), wm.value(nw, 0)));
+            totals.push((wm.cell(nw, 1), wm.value(nw, 1)));
+        }
+        for (cell, v) in totals {
+            if v == k.value {
+                b.same(c, cell);
+            }
+        }
+    }
+
+    let placed = [&hp, &q, &co, &sv, &fl, &th, &tr, &wm];
+    let all = |s: CellStatus| -> Vec<Vec<CellStatus>> {
+        placed
             .iter()
-            .map(|t| vec![CellStatus::Shown; t.table.values.len()])
+            .map(|t| vec![s; t.table.values.len()])
             .collect()
+    };
+    let (statuses, ratios_shown): (Vec<Vec<CellStatus>>, Vec<bool>) = if !p.is_public() {
+        (all(CellStatus::Shown), vec![true; nw])
     } else {
         match b.build() {
             Ok(sys) => {
                 let outcome = sys.protect(&p.policy());
-                sys.table_statuses(&outcome)
+                let st = sys.table_statuses(&outcome);
+                let known_shown = known_cells
+                    .iter()
+                    .all(|&c| outcome.cells[sys.cell(c)] == CellStatus::Shown);
+                if known_shown {
+                    let shown = warm_ratios
+                        .iter()
+                        .map(|&i| outcome.ratios_shown[i])
+                        .collect();
+                    (st, shown)
+                } else {
+                    // The optimiser hid a count the headline shows: its protection
+                    // rests on something a reader has, so publish none of it.
+                    (all(CellStatus::Secondary), vec![false; nw])
+                }
             }
             // Fail closed: counts that contradict each other are not published.
-            Err(_) => [&hp, &q, &co, &sv, &fl]
-                .iter()
-                .map(|t| vec![CellStatus::Secondary; t.table.values.len()])
-                .collect(),
+            Err(_) => (all(CellStatus::Secondary), vec![false; nw]),
         }
     };
     let labels: Vec<String> = codes.iter().map(|d| cfg.label("dienst", d)).collect();
@@ -247,13 +360,91 @@ pub(super) fn intake_tables(
             format!("Samengevoegd tot \"Overig\": {}.", merged.join(", ")),
         );
     }
+    let theme = p.render_hierarchy(
+        ("instroom-thema", "Ontvangen casussen per thema", "Thema"),
+        &themes,
+        &statuses[5],
+    );
+    let triage_labels: Vec<String> = triage_rows.iter().map(|r| r.0.clone()).collect();
+    let mut triage = columns_table(
+        p,
+        &tr,
+        &statuses[6],
+        &triage_labels,
+        2,
+        ("triage", "Triagebesluiten in de periode"),
+        ["Besluit", names[0], names[1]],
+    );
+    if !triage_merged.is_empty() {
+        triage.voetnoten.insert(
+            0,
+            format!("Samengevoegd tot \"Overig\": {}.", triage_merged.join(", ")),
+        );
+    }
+    let warm = warm_table(p, parts.warm, &wm, &statuses[7], &ratios_shown);
     IntakeTables {
         helper,
         quarter,
         cohort,
         service,
         flow,
+        theme,
+        triage,
+        warm,
     }
+}
+
+/// Rows of (label, a, b) as a two-column grid.
+fn two_columns(rows: &[(String, u64, u64)]) -> Vec<Vec<u64>> {
+    rows.iter().map(|r| vec![r.1, r.2]).collect()
+}
+
+/// The warm-transfer table: per helper type the share warmly transferred and the
+/// triaged cases it rests on, as the system released them.
+fn warm_table(
+    p: &Protector,
+    rows: &[(String, u64, u64)],
+    t: &Placed,
+    status: &[CellStatus],
+    ratios_shown: &[bool],
+) -> PubTable {
+    let rijen = rows
+        .iter()
+        .enumerate()
+        .map(|(i, (label, warm, triaged))| {
+            let den = p.cell(*triaged, status[i * t.cols + 1]);
+            let share = if *triaged == 0 {
+                PubCell::empty()
+            } else if den.onderdrukt || !ratios_shown[i] {
+                PubCell::hidden(CellKind::Percentage)
+            } else {
+                p.share(*warm, *triaged)
+            };
+            PubRow {
+                kop: label.clone(),
+                cellen: vec![share, den],
+                totaal: false,
+                deel_van: None,
+            }
+        })
+        .collect();
+    let mut t = p.with_note(PubTable {
+        id: "warm-verwezen".into(),
+        titel: "Warm doorverwezen per type aandrager".into(),
+        kolommen: vec![
+            "Type aandrager".into(),
+            "Warm doorverwezen".into(),
+            "Getrieerde casussen".into(),
+        ],
+        rijen,
+        voetnoten: vec![],
+        totaal_kolom: false,
+    });
+    if p.is_public() {
+        t.voetnoten
+            .push("Beschermd samen met de triagebesluiten en de kerncijfers.".into());
+    }
+    t
 }
 
 /// A table of `shown` count columns per row plus a total row (its row-total column is

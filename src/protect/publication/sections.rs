@@ -3,7 +3,7 @@
 //! only) the open cases.
 //!
 //! ```text
-//! theme_table(&cases, period, peil, &p, cfg)  -> "Ontvangen casussen per thema"
+//! theme_parents(&cases, period, peil, cfg)  -> intake per main theme and sub-theme
 //! ```
 
 use super::{escalation_date_note, Headline};
@@ -15,13 +15,13 @@ use crate::protect::tables::{Protector, PubCell, PubRow, PubTable};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 
-pub(super) fn theme_table(
+/// Intake of the period per main theme with its sub-themes, labelled.
+pub(super) fn theme_parents(
     cases: &[Case],
     period: &crate::analyse::period::Period,
     peil: NaiveDate,
-    p: &Protector,
     cfg: &Config,
-) -> PubTable {
+) -> Vec<(String, Vec<(String, u64)>)> {
     let mut tree: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
     for c in cases
         .iter()
@@ -33,8 +33,7 @@ pub(super) fn theme_table(
             .entry(c.thema.clone())
             .or_default() += 1;
     }
-    let parents: Vec<(String, Vec<(String, u64)>)> = tree
-        .into_iter()
+    tree.into_iter()
         .map(|(h, kids)| {
             (
                 cfg.label("thema", &h),
@@ -43,41 +42,21 @@ pub(super) fn theme_table(
                     .collect(),
             )
         })
-        .collect();
-    p.hierarchy(
-        "instroom-thema",
-        "Ontvangen casussen per thema",
-        "Thema",
-        &parents,
-    )
+        .collect()
 }
 
-pub(super) fn warm_table(ind: &Indicators, p: &Protector, cfg: &Config) -> PubTable {
-    let rijen = ind
-        .by("warm_verwezen_pct", "aandrager_type")
+/// Warm transfers per helper type: label, warm transfers, triaged cases.
+pub(super) fn warm_rows(ind: &Indicators, cfg: &Config) -> Vec<(String, u64, u64)> {
+    ind.by("warm_verwezen_pct", "aandrager_type")
         .iter()
-        .map(|r| PubRow {
-            kop: cfg.label("aandrager_type", r.groep.as_deref().unwrap_or("onbekend")),
-            cellen: vec![
-                p.share(r.teller.unwrap_or(0.0) as u64, r.noemer.unwrap_or(0)),
-                p.count(r.noemer.unwrap_or(0)),
-            ],
-            totaal: false,
-            deel_van: None,
+        .map(|r| {
+            (
+                cfg.label("aandrager_type", r.groep.as_deref().unwrap_or("onbekend")),
+                r.teller.unwrap_or(0.0) as u64,
+                r.noemer.unwrap_or(0),
+            )
         })
-        .collect();
-    p.with_note(PubTable {
-        id: "warm-verwezen".into(),
-        titel: "Warm doorverwezen per type aandrager".into(),
-        kolommen: vec![
-            "Type aandrager".into(),
-            "Warm doorverwezen".into(),
-            "Getrieerde casussen".into(),
-        ],
-        rijen,
-        voetnoten: vec![],
-        totaal_kolom: false,
-    })
+        .collect()
 }
 
 pub(super) fn escalation_table(head: &Headline, ind: &Indicators, p: &Protector) -> PubTable {
