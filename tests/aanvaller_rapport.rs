@@ -610,15 +610,21 @@ fn the_attacker_finds_a_leak_when_there_is_one() {
     );
 }
 
-proptest! {
-    // A fixed seed: the same 8 exports on every run, so a failure in CI can be replayed
-    // (change the seed here to try other exports).
-    #![proptest_config(ProptestConfig {
-        cases: 8,
+/// A fixed seed: the same 8 exports on every run, so a failure in CI can be replayed.
+/// Other exports: `AANVAL_SEED=<n> AANVAL_CASES=<n> cargo test --release --test
+/// aanvaller_rapport`.
+fn attack_config() -> ProptestConfig {
+    let env = |k: &str| std::env::var(k).ok().and_then(|v| v.parse::<u64>().ok());
+    ProptestConfig {
+        cases: env("AANVAL_CASES").unwrap_or(8) as u32,
         failure_persistence: None,
-        rng_seed: proptest::test_runner::RngSeed::Fixed(20261130),
+        rng_seed: proptest::test_runner::RngSeed::Fixed(env("AANVAL_SEED").unwrap_or(20261130)),
         ..ProptestConfig::default()
-    })]
+    }
+}
+
+proptest! {
+    #![proptest_config(attack_config())]
 
     /// Random exports of many sizes and seeds, with and without planted threads.
     #[test]

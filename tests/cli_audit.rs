@@ -23,20 +23,7 @@ fn clean_report() -> &'static Path {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         let out = dir.join("kamer");
-        let o = run(&[
-            "report",
-            "--cases",
-            &sample("casussen.csv"),
-            "--signals",
-            &sample("signalen.csv"),
-            "--period",
-            "2026-H1",
-            "--out",
-            out.to_str().unwrap(),
-            "--exportdatum",
-            "2026-10-31",
-        ]);
-        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        report_sample(&out, &[]);
         out
     })
 }

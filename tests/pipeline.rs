@@ -30,24 +30,15 @@ fn library_report_equals_the_command_line_report() {
     assert!(files.contains(&"rapport.md".to_string()));
 
     let cli_out = tmp("pipeline-cli");
-    let o = run(&[
-        "report",
-        "--cases",
-        &sample("casussen.csv"),
-        "--signals",
-        &sample("signalen.csv"),
-        "--period",
-        "2026-H1",
-        "--exportdatum",
-        "2026-10-31",
-        "--format",
-        "md,html",
-        "--register",
-        &cli_out.join("geen-register.sqlite").display().to_string(),
-        "--out",
-        &cli_out.join("r").display().to_string(),
-    ]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    report_sample(
+        &cli_out.join("r"),
+        &[
+            "--format",
+            "md,html",
+            "--register",
+            &cli_out.join("geen-register.sqlite").display().to_string(),
+        ],
+    );
     for f in ["rapport.md", "rapport.html", "tabellen.json"] {
         assert_eq!(
             std::fs::read(lib_out.join("r").join(f)).unwrap(),

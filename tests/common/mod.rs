@@ -66,3 +66,28 @@ pub fn analyse_sample(out: &Path, period: &str, extra: &[&str]) -> serde_json::V
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     read_json(&out.join("rode-draden.json"))
 }
+
+/// Runs `report` on the sample cases and signals for 2026-H1 (exportdatum 31-10-2026)
+/// into `out`, with `extra` arguments (a format, an audience, a ledger), and asserts
+/// that it succeeds.
+pub fn report_sample(out: &Path, extra: &[&str]) -> Output {
+    let (cases, signals) = (sample("casussen.csv"), sample("signalen.csv"));
+    let out_s = out.display().to_string();
+    let mut args = vec![
+        "report",
+        "--cases",
+        &cases,
+        "--signals",
+        &signals,
+        "--period",
+        "2026-H1",
+        "--exportdatum",
+        "2026-10-31",
+        "--out",
+        &out_s,
+    ];
+    args.extend(extra);
+    let o = run(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    o
+}
