@@ -239,8 +239,10 @@ mod tests {
         }
     }
 
-    /// Measured floors where the aim is not met (see the README table).
-    const RECALL_MEAN: f64 = 0.0;
-    const RECALL_WORST: f64 = 0.0;
-    const PRECISION_WORST: f64 = 0.0;
+    /// Measured floors where the aim is not met (0,82 and 0,88 mean recall, 0,57 and 0,71
+    /// on the worst seed; see the README table).
+    const RECALL_MEAN: f64 = 0.8;
+    const RECALL_WORST: f64 = 0.55;
+    /// The aim of the issue, met (0,83 on both seed sets).
+    const PRECISION_WORST: f64 = 0.75;
 }
