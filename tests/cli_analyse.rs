@@ -371,11 +371,11 @@ fn analyse_runs_on_the_sample_the_excel_export_and_cfpb() {
 fn mid_period_fixture(dir: &std::path::Path) -> std::path::PathBuf {
     let mut csv = String::from("casus_id,ontvangen_op,aandrager_type,aandrager_id,thema\n");
     let quarters = [
-        ("2024-11-15", 6, 6),
-        ("2025-02-15", 6, 6),
-        ("2025-05-15", 6, 6),
-        ("2025-08-15", 6, 6),
-        ("2025-11-15", 6, 6),
+        ("2024-11-15", 6, 2),
+        ("2025-02-15", 6, 2),
+        ("2025-05-15", 6, 2),
+        ("2025-08-15", 6, 2),
+        ("2025-11-15", 6, 2),
         ("2026-02-15", 6, 20),
         ("2026-05-15", 5, 0),
     ];
@@ -398,11 +398,11 @@ fn a_peildatum_in_the_middle_of_the_period_holds_for_every_table_and_the_trend_s
     // Period 2026-H1, peildatum 31 March 2026: the five cases of May do not exist yet.
     // Received in P as of the peildatum: 6 + 20 = 26 (not 31) in the headline figure, the
     // intake tables and the theme table alike.
-    // Trend (EARS C2, 3 quarters of baseline, lag 3): the series ends with 2026-Q1, the
-    // quarter of the peildatum. toeslagen.terugvordering was half of the intake in every
-    // quarter; scaled to 2026-Q1's total of 26 that is 13, sigma 0 -> minimum 2, so 20 gives
-    // (20 - 13) / 2 = 3,5 > 2,33: a rising theme in 2026-Q1. With the series running to the
-    // period end, 2026-Q2 (no cases yet) would be the last quarter and nothing could rise.
+    // Trend (the step test: the three months up to the peildatum against the share before):
+    // the series ends with 2026-Q1, the quarter of the peildatum. toeslagen.terugvordering
+    // was 10 of the 40 cases before 2026 and is 20 of the 26 in 2026-Q1: binomial
+    // P(X >= 20 | 30, 26/66) = 0,0023, a rising theme in 2026-Q1. With the window running to
+    // the period end, 2026-Q2 (no cases yet) would be the window and nothing could rise.
     let dir = tmp("mid-period");
     let f = mid_period_fixture(&dir);
     let out = dir.join("analyse");

@@ -141,59 +141,108 @@ pub fn evaluate(
     score(truth, &detected)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::sample::{generate, SampleOptions};
+/// Recall and precision over a set of seeds of `rodedraad sample`, with the number of threads
+/// found in the null samples of the same seeds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeedScores {
+    pub recall: Vec<f64>,
+    pub precision: Vec<f64>,
+    pub null_threads: Vec<usize>,
+}
 
-    fn truth_of(data: &crate::sample::SampleData) -> Vec<Truth> {
-        data.planted
+impl SeedScores {
+    pub fn mean(v: &[f64]) -> f64 {
+        v.iter().sum::<f64>() / v.len().max(1) as f64
+    }
+    pub fn worst(v: &[f64]) -> f64 {
+        v.iter().copied().fold(1.0, f64::min)
+    }
+    /// A Dutch table row: mean and worst recall and precision, null samples (max and total).
+    pub fn row(&self, name: &str) -> String {
+        format!(
+            "| {name} | {} | {} | {} | {} | {} ({} in totaal) |",
+            crate::nl::dec(Self::mean(&self.recall), 2),
+            crate::nl::dec(Self::worst(&self.recall), 2),
+            crate::nl::dec(Self::mean(&self.precision), 2),
+            crate::nl::dec(Self::worst(&self.precision), 2),
+            self.null_threads.iter().max().copied().unwrap_or(0),
+            self.null_threads.iter().sum::<usize>()
+        )
+    }
+}
+
+/// Scores the detection on the generated sample and the null sample of every seed.
+pub fn seed_scores(seeds: impl Iterator<Item = u64>, cfg: &Config) -> SeedScores {
+    use crate::sample::{generate, SampleOptions};
+    let mut out = SeedScores {
+        recall: Vec::new(),
+        precision: Vec::new(),
+        null_threads: Vec::new(),
+    };
+    for seed in seeds {
+        let data = generate(&SampleOptions {
+            seed,
+            ..SampleOptions::default()
+        });
+        let truth: Vec<Truth> = data
+            .planted
             .iter()
             .map(|t| Truth {
                 id: t.id.clone(),
                 label: t.label.clone(),
                 casus_ids: t.casus_ids.clone(),
             })
-            .collect()
+            .collect();
+        let ev = evaluate(&data.cases, &data.signals, &truth, None, cfg);
+        out.recall.push(ev.recall);
+        out.precision.push(ev.precisie);
+        let null = generate(&SampleOptions {
+            seed,
+            planted: false,
+            ..SampleOptions::default()
+        });
+        out.null_threads
+            .push(evaluate(&null.cases, &null.signals, &[], None, cfg).gedetecteerd);
     }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
 
     /// Twenty seeds of the sample with its seven planted kinds (codes, a small main theme, a
-    /// rise, a text-only story), stock sentences and a workflow artefact, and twenty null
-    /// samples with the same boilerplate. The floors are what the method reaches now (see
-    /// the README table); the aim of issue 12 (mean recall 0,9, worst seed 0,75) is not met.
+    /// rise, a text-only story), stock sentences and a workflow artefact, and their null
+    /// samples with the same boilerplate; then a second, disjoint set of twenty seeds that
+    /// played no part in choosing the method. The issue's aims (mean recall 0,9 and precision
+    /// 0,8, worst seed 0,75 each, null samples at most 1 thread) are asserted where they are
+    /// met; elsewhere the floors are what the method measured (README, "Rode draden").
     #[test]
-    fn twenty_seeds_recall_precision_and_quiet_null_samples() {
+    fn forty_seeds_recall_precision_and_quiet_null_samples() {
         let cfg = Config::default_config();
-        let (mut recall, mut precision) = (Vec::new(), Vec::new());
-        let mut null_max = 0;
-        for seed in 1..=20 {
-            let data = generate(&SampleOptions {
-                seed,
-                ..SampleOptions::default()
-            });
-            let ev = evaluate(&data.cases, &data.signals, &truth_of(&data), None, &cfg);
-            recall.push(ev.recall);
-            precision.push(ev.precisie);
-            let null = generate(&SampleOptions {
-                seed,
-                planted: false,
-                ..SampleOptions::default()
-            });
-            let ev = evaluate(&null.cases, &null.signals, &[], None, &cfg);
-            null_max = null_max.max(ev.gedetecteerd);
+        let first = seed_scores(1..=20, &cfg);
+        let second = seed_scores(101..=120, &cfg);
+        eprintln!("| seeds | recall gem. | recall slechtst | precisie gem. | precisie slechtst | nulsteekproef max |");
+        eprintln!("{}", first.row("1-20"));
+        eprintln!("{}", second.row("101-120"));
+        for (name, s) in [("1-20", &first), ("101-120", &second)] {
+            let (r, p) = (&s.recall, &s.precision);
+            assert!(SeedScores::mean(r) >= RECALL_MEAN, "{name}: {r:?}");
+            assert!(SeedScores::worst(r) >= RECALL_WORST, "{name}: {r:?}");
+            assert!(SeedScores::mean(p) >= 0.8, "{name}: {p:?}");
+            assert!(SeedScores::worst(p) >= PRECISION_WORST, "{name}: {p:?}");
+            assert!(
+                s.null_threads.iter().all(|&n| n <= 1),
+                "{name}: null samples {:?}",
+                s.null_threads
+            );
         }
-        let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
-        let worst = |v: &[f64]| v.iter().copied().fold(1.0, f64::min);
-        eprintln!(
-            "recall gem. {:.2} slechtst {:.2}; precisie gem. {:.2} slechtst {:.2}; nul max {null_max}",
-            mean(&recall),
-            worst(&recall),
-            mean(&precision),
-            worst(&precision)
-        );
-        assert!(mean(&recall) >= 0.8, "{recall:?}");
-        assert!(mean(&precision) >= 0.8, "{precision:?}");
-        assert!(worst(&recall) >= 0.5 && worst(&precision) >= 0.6);
-        assert!(null_max <= 2, "null samples: at most {null_max} threads");
     }
+
+    /// Measured floors where the aim is not met (0,82 and 0,88 mean recall, 0,57 and 0,71
+    /// on the worst seed; see the README table).
+    const RECALL_MEAN: f64 = 0.8;
+    const RECALL_WORST: f64 = 0.55;
+    /// The aim of the issue, met (0,83 on both seed sets).
+    const PRECISION_WORST: f64 = 0.75;
 }

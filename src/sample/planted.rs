@@ -265,13 +265,31 @@ pub(super) fn thread_helper(rng: &mut Rng, c: &mut Case, m: Member, orgs: &Orgs)
 fn thread_aandrager(rng: &mut Rng, m: Member, orgs: &Orgs) -> (String, Option<String>) {
     let eligible = orgs.eligible(m.spec.aandrager_type);
     let org = if m.pos < eligible.len().min(m.spec.distinct_orgs) {
-        eligible[(m.pos + m.org_offset) % eligible.len()]
+        eligible[spread_index(m.pos, m.org_offset, eligible.len())]
     } else if m.spec.aandrager_type.is_none() && m.spec.distinct_orgs <= 4 && rng.chance(0.3) {
         return orgs.draw_aandrager(rng);
     } else {
         eligible[rng.weighted_index(eligible.iter().map(|o| o.weight))]
     };
     (org.typ.to_string(), Some(org.id.clone()))
+}
+
+/// The `pos`-th distinct organisation of a thread: steps of about 0,62 of the list (coprime
+/// with its length, so the first `len` steps are all different). The list is ordered by
+/// type, so consecutive organisations would mostly share their type and a thread would carry
+/// an aandrager type pattern nobody planted.
+fn spread_index(pos: usize, offset: usize, len: usize) -> usize {
+    let gcd = |mut a: usize, mut b: usize| {
+        while b != 0 {
+            (a, b) = (b, a % b);
+        }
+        a
+    };
+    let mut stride = ((len as f64 * 0.618).round() as usize).max(1);
+    while gcd(stride, len) != 1 {
+        stride += 1;
+    }
+    (offset + pos * stride) % len
 }
 
 /// The planted threads with the ids of their cases (sorted); threads without cases are left out.
@@ -408,6 +426,24 @@ mod tests {
                     assert!(*s <= 0.6 && *s < shares[3], "thread {k} late share {s}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn distinct_organisations_spread_over_the_list() {
+        for len in [1, 4, 5, 34] {
+            let picks: BTreeSet<usize> = (0..len).map(|p| spread_index(p, 7, len)).collect();
+            assert_eq!(picks.len(), len, "all different for len {len}");
+        }
+        // Seven organisations of the 34 helpers, ordered by type (6, 5, 4, 5, 3, 5, 4, 2):
+        // at least four types, where seven in a row give two or three.
+        let orgs = Orgs::new();
+        let eligible = orgs.eligible(None);
+        for offset in 0..34 {
+            let types: BTreeSet<&str> = (0..7)
+                .map(|p| eligible[spread_index(p, offset, eligible.len())].typ)
+                .collect();
+            assert!(types.len() >= 4, "offset {offset}: {types:?}");
         }
     }
 

@@ -352,6 +352,30 @@ fn ln_choose(n: f64, k: f64) -> f64 {
     ln_gamma(n + 1.0) - ln_gamma(k + 1.0) - ln_gamma(n - k + 1.0)
 }
 
+/// Upper tail of the binomial distribution: P(X >= x) for X ~ Binomial(n, p), summed exactly
+/// in log space (R: `pbinom(x - 1, n, p, lower.tail = FALSE)`).
+pub fn binomial_upper(x: u64, n: u64, p: f64) -> f64 {
+    if x == 0 {
+        return 1.0;
+    }
+    if x > n || !(0.0..=1.0).contains(&p) || p == 0.0 {
+        return 0.0;
+    }
+    if p == 1.0 {
+        return 1.0;
+    }
+    let (nf, lp, lq) = (n as f64, p.ln(), (1.0 - p).ln());
+    let logs: Vec<f64> = (x..=n)
+        .map(|k| {
+            let k = k as f64;
+            ln_choose(nf, k) + k * lp + (nf - k) * lq
+        })
+        .collect();
+    let lmax = logs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let s: f64 = logs.iter().map(|&l| (l - lmax).exp()).sum();
+    (lmax + s.ln()).exp().min(1.0)
+}
+
 /// One-sided (greater) Fisher exact test: P(X >= a) for X hypergeometric with the margins of
 /// the table. NaN for cells that are not non-negative whole numbers.
 fn fisher_greater(a: f64, b: f64, c: f64, d: f64) -> f64 {
@@ -956,6 +980,17 @@ pub fn norm_quantile(p: f64) -> f64 {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn binomial_upper_tail() {
+        // Exact values: 56/1024 and 3·0,1²·0,9 + 0,1³ (R: pbinom(7, 10, 0.5, lower.tail = FALSE)).
+        assert!((binomial_upper(8, 10, 0.5) - 56.0 / 1024.0).abs() < 1e-12);
+        assert!((binomial_upper(2, 3, 0.1) - 0.028).abs() < 1e-12);
+        assert_eq!(binomial_upper(0, 5, 0.3), 1.0);
+        assert_eq!(binomial_upper(6, 5, 0.3), 0.0);
+        // The exact sum of C(16, k)·0,3^k·0,7^(16−k) for k = 11..=16 is 0,001566320151...
+        assert!((binomial_upper(11, 16, 0.3) - 0.001_566_320_151_395_7).abs() < 1e-12);
+    }
 
     #[test]
     fn fisher_min_p_and_tarone() {

@@ -5,8 +5,9 @@
 //!    right comparison population (siblings, main theme or all cases), in a Tarone family
 //!    with Benjamini-Hochberg; closed patterns only. A *wie* dimension the theme nearly
 //!    determines is reported as workflow ([`Workflow`]), not as threads.
-//! 2. **Trend** ([`trend`]): main and sub themes whose count rises: EARS when there are
-//!    enough quarters, else a Poisson trend test with the total intake as offset.
+//! 2. **Trend** ([`trend`]): main and sub themes whose count rises: a step test on the last
+//!    three months, a Poisson trend test with the total intake as offset and EARS, each where
+//!    the history allows it, in one Benjamini-Hochberg family over the themes.
 //! 3. **Tekst** ([`text`]): clusters of summaries about the same thing, after stock
 //!    sentences are taken out, tested against random groups and on concentration.
 //!
@@ -37,6 +38,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 pub use structural::Workflow;
+pub use text::TextTheme;
 
 /// Attributes that say *what* the problem is.
 pub const WAT: &[&str] = &["thema", "thema_hoofd", "regeling", "dienst"];
@@ -158,6 +160,9 @@ fn helper_of(c: &Case) -> &str {
 pub struct Context {
     pub standaardzinnen: Vec<StockSentence>,
     pub werkwijze: Vec<Workflow>,
+    /// Text clusters too large to be a thread: themes of the intake.
+    #[serde(default)]
+    pub tekstthemas: Vec<TextTheme>,
     pub opmerkingen: Vec<String>,
 }
 
@@ -205,7 +210,7 @@ pub fn detect_with_context(
     }
     let mut out = structural::structural(&cases, cfg, &ctx.werkwijze);
     // A rise of a theme that mostly consists of a thread found already is that thread rising.
-    for t in trend::trends(&cases, period, &quarters, cfg, &mut ctx.opmerkingen) {
+    for t in trend::trends(&cases, period, peil, &quarters, cfg, &mut ctx.opmerkingen) {
         let set: BTreeSet<&str> = t.casus_ids.iter().map(String::as_str).collect();
         if let Some(d) = out
             .iter_mut()
@@ -221,10 +226,21 @@ pub fn detect_with_context(
         }
         out.push(t);
     }
-    let (text_threads, stock) = text::text_threads(&cases, &quarters, cfg);
-    ctx.standaardzinnen = stock;
+    let found = text::text_threads(&cases, &quarters, cfg);
+    ctx.standaardzinnen = found.stock;
+    for t in &found.themes {
+        ctx.opmerkingen.push(format!(
+            "Tekstthema: {} samenvattingen ({}% van de teksten, {} aandragers) gaan over \u{201e}{}\u{201d}; groter dan {}% van de teksten, dus een thema van de instroom en geen rode draad.",
+            nl::int(t.n_casussen as i64),
+            nl::dec(t.aandeel * 100.0, 0),
+            nl::int(t.n_aandragers as i64),
+            t.termen.join(", "),
+            nl::dec(cfg.draden.tekst_max_aandeel * 100.0, 0)
+        ));
+    }
+    ctx.tekstthemas = found.themes;
     // A text cluster that mostly coincides with a thread found otherwise confirms it.
-    for t in text_threads {
+    for t in found.threads {
         let set: BTreeSet<&str> = t.casus_ids.iter().map(String::as_str).collect();
         if let Some(d) = out
             .iter_mut()
@@ -588,6 +604,17 @@ fn describe_kind(
         ThreadKind::Trend => {
             let q = k.get("kwartaal").cloned().unwrap_or_default();
             let label = format!("Stijging: {}", upper_first(wat));
+            if d.statistiek.trend_methode.as_deref() == Some("stap") {
+                let uitleg = format!(
+                    "In de laatste drie maanden (tot en met {q}) kwamen {} casussen binnen over {wat}, terwijl naar het aandeel in de instroom daarvoor {} te verwachten waren (binomiale toets); {n} casussen in totaal van {h} aandragers.",
+                    fmt(Figure::Count(d.statistiek.a.unwrap_or(0.0).round() as u64)),
+                    fmt(Figure::Mean {
+                        mean: d.statistiek.verwacht.unwrap_or(0.0),
+                        sum: d.statistiek.verwacht.unwrap_or(0.0),
+                    })
+                );
+                return (label, uitleg);
+            }
             if d.statistiek.trend_methode.as_deref() == Some("poisson") {
                 let uitleg = format!(
                     "Het aandeel van {wat} in de instroom groeit met gemiddeld {}% per kwartaal (Poisson-trendtoets); in {q} kwamen {} casussen binnen; {n} casussen in totaal van {h} aandragers.",

@@ -4,7 +4,9 @@
 //!
 //! - **Comparison population.** A pattern is compared with its nearest siblings where that
 //!   comparison has power: a thema+regeling with the other regelingen of the thema, a
-//!   level-2 theme with the other themes of its main theme, a main theme with all cases. When
+//!   level-2 theme with the other themes of its main theme, a main theme with a regeling or
+//!   dienst with the other regelingen or diensten of that main theme, a main theme alone with
+//!   all cases. When
 //!   the sibling comparison cannot reach p <= [`POWER_P`] even with every case in the cell
 //!   (Fisher's minimum p-value from the margins), the next wider population is used, unless
 //!   the link of the main theme with the *wie* is known by design (`[draden.bekende_samenhang]`).
@@ -14,12 +16,14 @@
 //!   the cell is a hypothesis; only those whose minimum p-value can pass Tarone's bound enter
 //!   the Benjamini-Hochberg family, counted with p = 1 when their cell is below the minimum.
 //!   The family therefore depends on the margins, not on the observed cells.
-//! - **The test.** The p-value is the larger of Fisher's p and Fisher's p with the cases of
-//!   the busiest helper left out (one helper who codes everything the same way is no thread);
-//!   fewer than `min_aandragers` helpers or IC025 <= `min_ic025` make it 1.
+//! - **The test.** The p-value is the largest Fisher p over every split of the pattern into
+//!   two parts (Webb's self-sufficient itemsets: a pattern of three codes of which one is just
+//!   common is not a pattern of its own). It becomes 1 when Fisher's p with the cases of the
+//!   busiest helper left out exceeds `fdr_q` (one helper who codes everything the same way is
+//!   no thread), with fewer than `min_aandragers` helpers or with IC025 <= `min_ic025`.
 //! - **Closed patterns**: a pattern is dropped when a one-item extension among all frequent
 //!   itemsets has the same support (items implied by the theme itself, such as a fixed
-//!   dienst, do not count). Of threads that share 80% of their cases only the strongest stays.
+//!   dienst, and items linked to it by design do not count). Of threads that share 80% of their cases only the strongest stays.
 //! - **Workflow.** A *wie* dimension that the theme nearly determines (bias-corrected
 //!   Cramér's V > `werkwijze_v`) describes how the work is organised (who logs which kind of
 //!   case); it is listed as workflow and not used for threads.
@@ -226,6 +230,10 @@ fn valid_wat(items: &Items, set: &[u32]) -> bool {
 /// The comparison populations of a wat set, narrowest first.
 fn populations(items: &Items, wat: &[u32]) -> Vec<Option<u32>> {
     let theme = wat.iter().copied().find(|&i| items.attr(i) == "thema");
+    let main = wat
+        .iter()
+        .copied()
+        .find(|&i| items.attr(i) == "thema_hoofd");
     let mut out = Vec::new();
     if let Some(t) = theme {
         if wat.len() > 1 {
@@ -235,6 +243,9 @@ fn populations(items: &Items, wat: &[u32]) -> Vec<Option<u32>> {
         if let Some(h) = items.get("thema_hoofd", h) {
             out.push(Some(h));
         }
+    } else if let Some(h) = main.filter(|_| wat.len() > 1) {
+        // A main theme with a regeling or dienst: first against the main theme's other ones.
+        out.push(Some(h));
     }
     out.push(None);
     out
@@ -388,7 +399,7 @@ pub(super) fn structural(cases: &[&Case], cfg: &Config, workflow: &[Workflow]) -
         .zip(rejected.into_iter().zip(adjusted))
         .filter(|(_, (r, _))| *r)
         .map(|(t, (_, q))| (t, q))
-        .filter(|(t, _)| is_closed(&m, &t.items))
+        .filter(|(t, _)| is_closed(&m, &t.items, cfg))
         .collect();
     accept(&m, sig, cases, cfg)
 }
@@ -467,7 +478,7 @@ fn test(m: &Mined, h: &Hypothesis, cases: &[&Case], cfg: &Config) -> Option<Test
     for &t in &tids {
         *per_helper.entry(helper_of(cases[t as usize])).or_default() += 1;
     }
-    let mut p = dp.p_fisher;
+    let mut p = dp.p_fisher.max(weakest_split(m, &items, h.population));
     let robust = per_helper.len() >= dc.min_aandragers
         && dp.ic025 > dc.min_ic025
         && leave_top_helper_out(m, h, cases, &per_helper, (a, nx, ny, n)) <= dc.fdr_q;
@@ -482,6 +493,46 @@ fn test(m: &Mined, h: &Hypothesis, cases: &[&Case], cfg: &Config) -> Option<Test
         p: if p.is_nan() { 1.0 } else { p },
         tids,
     })
+}
+
+/// The largest Fisher p over every split of the pattern into two parts (Webb's
+/// self-sufficiency): a pattern counts only when each part goes with the rest beyond what the
+/// parts explain. So `thema × doelgroep × type aandrager` with an aandrager type that is just
+/// common is no pattern of its own, even when `thema × doelgroep` is one.
+fn weakest_split(m: &Mined, items: &[u32], population: Option<u32>) -> f64 {
+    let parts: Vec<u32> = items
+        .iter()
+        .copied()
+        .filter(|&i| Some(i) != population)
+        .collect();
+    let k = parts.len();
+    if k < 2 {
+        return 1.0;
+    }
+    let with_pop = |v: Vec<u32>| -> Vec<u32> {
+        let mut v = v;
+        v.extend(population);
+        v
+    };
+    let a = m.sup(&with_pop(parts.clone()));
+    let n = m.sup(&with_pop(Vec::new()));
+    let mut worst: f64 = 0.0;
+    // Masks with the last part outside count every split once.
+    for mask in 1..(1u32 << (k - 1)) {
+        let side = |inside: bool| -> Vec<u32> {
+            (0..k)
+                .filter(|j| (mask & (1 << j) != 0) == inside)
+                .map(|j| parts[j])
+                .collect()
+        };
+        let (x, y) = (side(true), side(false));
+        let p = match table_of(a, m.sup(&with_pop(x)), m.sup(&with_pop(y)), n) {
+            Some(t) => stats::disproportionality(&t).p_fisher,
+            None => 1.0,
+        };
+        worst = worst.max(if p.is_nan() { 1.0 } else { p });
+    }
+    worst
 }
 
 /// Fisher's p with the cases of the busiest helper left out of the population altogether.
@@ -543,8 +594,10 @@ fn has_implied_item(m: &Mined, set: &[u32]) -> bool {
 }
 
 /// Closed: no one-item extension among all frequent itemsets has the same support, leaving
-/// aside items that the pattern's theme implies in all cases.
-fn is_closed(m: &Mined, items: &[u32]) -> bool {
+/// aside items that the pattern's theme implies in all cases and items linked to the pattern
+/// by design (`[draden.bekende_samenhang]`: the extension then only adds what the taxonomy
+/// says, and would itself fail the split test).
+fn is_closed(m: &Mined, items: &[u32], cfg: &Config) -> bool {
     let theme: Vec<u32> = items
         .iter()
         .copied()
@@ -561,7 +614,8 @@ fn is_closed(m: &Mined, items: &[u32]) -> bool {
                 .is_some_and(|&extra| {
                     let mut pair = theme.clone();
                     pair.push(extra);
-                    m.sup(&pair) != m.sup(&theme)
+                    let (direct, via_main) = known_link(&m.items, items, &[extra], cfg);
+                    m.sup(&pair) != m.sup(&theme) && !direct && !via_main
                 })
     })
 }

@@ -132,3 +132,165 @@ fn a_period_lists_only_threads_with_cases_in_it() {
         }
     }
 }
+
+/// A municipal service-request export: the intake channel follows from the case type (staff
+/// log potholes and fallen trees themselves, residents use the app or the phone for the
+/// rest), and every summary ends in a closure note, often with a staff signature. The
+/// channel is workflow and the boilerplate is no story: no thread may come from either.
+fn municipal(seed: u64) -> Vec<Case> {
+    use crate::util::rng::SplitMix64;
+    let types: [(&str, &str, [&str; 3]); 8] = [
+        (
+            "wegen.gat",
+            "medewerker",
+            [
+                "Gat in het wegdek bij de kruising",
+                "Losliggende tegels op de stoep",
+                "Verzakking in het fietspad",
+            ],
+        ),
+        (
+            "wegen.boom",
+            "medewerker",
+            [
+                "Omgevallen boom blokkeert de weg",
+                "Afgebroken tak hangt boven het pad",
+                "Boomwortels duwen de stoep omhoog",
+            ],
+        ),
+        (
+            "afval.ophalen",
+            "app",
+            [
+                "Container is niet geleegd",
+                "Grofvuil niet opgehaald op de afgesproken dag",
+                "Kliko vergeten in de straat",
+            ],
+        ),
+        (
+            "afval.dumping",
+            "app",
+            [
+                "Afval gedumpt naast de glasbak",
+                "Zakken vuilnis bij de ondergrondse container",
+                "Matras achtergelaten in het plantsoen",
+            ],
+        ),
+        (
+            "verlichting.lamp",
+            "telefoon",
+            [
+                "Lantaarnpaal brandt niet meer",
+                "Straatverlichting knippert de hele nacht",
+                "Lamp van de paal hangt los",
+            ],
+        ),
+        (
+            "overlast.geluid",
+            "telefoon",
+            [
+                "Geluidsoverlast van een feest in de buurt",
+                "Blaffende hond de hele dag",
+                "Harde muziek uit een bedrijfspand",
+            ],
+        ),
+        (
+            "groen.maaien",
+            "web",
+            [
+                "Gras in het park is te hoog",
+                "Berm niet gemaaid langs de weg",
+                "Onkruid tussen de tegels op het plein",
+            ],
+        ),
+        (
+            "parkeren.fout",
+            "web",
+            [
+                "Auto geparkeerd op de stoep",
+                "Fout geparkeerde bus voor de uitrit",
+                "Aanhanger staat al weken op dezelfde plek",
+            ],
+        ),
+    ];
+    let closing = [
+        "Case Closed Case Resolved.",
+        "Melding afgehandeld door de buitendienst.",
+        "Dubbele melding, gesloten.",
+        "Ongeldige melding, gesloten.",
+    ];
+    let signature = "Met vriendelijke groet, team Meldingen Openbare Ruimte.";
+    let groups = ["bewoner", "ondernemer", "school", "vereniging"];
+    let mut rng = SplitMix64::new(seed);
+    let start = chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
+    (0..600)
+        .map(|i| {
+            let (thema, channel, sentences) = types[rng.below(types.len())];
+            let channel = if rng.unit() < 0.95 {
+                channel
+            } else {
+                ["app", "telefoon", "web"][rng.below(3)]
+            };
+            let mut text = format!(
+                "{}. {}",
+                sentences[rng.below(3)],
+                closing[rng.below(closing.len())]
+            );
+            if rng.unit() < 0.4 {
+                text.push(' ');
+                text.push_str(signature);
+            }
+            Case {
+                casus_id: format!("SR-{i:05}"),
+                ontvangen_op: start + chrono::Duration::days(rng.below(546) as i64),
+                aandrager_type: channel.into(),
+                aandrager_id: Some(format!("{channel}-{}", rng.below(12))),
+                thema: thema.into(),
+                doelgroep: vec![groups[rng.below(groups.len())].into()],
+                samenvatting: Some(text),
+                ..Case::default()
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn a_municipal_export_gives_no_workflow_and_no_boilerplate_threads() {
+    let cfg = Config::default_config();
+    for seed in [1, 2, 3] {
+        let cases = municipal(seed);
+        let period = Period::half(2026, 1);
+        let (threads, ctx) = detect_with_context(&cases, &[], &period, period.end, &cfg);
+        assert!(
+            ctx.werkwijze
+                .iter()
+                .any(|w| w.wie.starts_with("aandrager_type")),
+            "the channel is workflow: {:?}",
+            ctx.werkwijze
+        );
+        for t in &threads {
+            assert!(
+                !t.kenmerken.contains_key("aandrager_type"),
+                "seed {seed}: a workflow thread {:?}",
+                t.kenmerken
+            );
+            assert_ne!(
+                t.soort,
+                ThreadKind::Text,
+                "seed {seed}: {:?}",
+                t.statistiek.tekst_termen
+            );
+        }
+        let stock: Vec<&str> = ctx
+            .standaardzinnen
+            .iter()
+            .map(|s| s.tekst.as_str())
+            .collect();
+        assert!(
+            stock
+                .iter()
+                .any(|s| s.contains("Case Resolved") || s.contains("gesloten")),
+            "closure notes are stock sentences: {stock:?}"
+        );
+    }
+}

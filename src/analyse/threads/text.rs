@@ -10,14 +10,18 @@
 //!    - it is concentrated: its spread over main themes or aandrager types (chi-square) or
 //!      over time (rank-sum test on the quarter) differs from that of all texts (p < 0,05
 //!      in at least one); a cluster spread like the whole intake is a way of writing;
-//!    - it holds at most `tekst_max_aandeel` of the texts (a larger one is a theme);
-//!    - no main theme holds more than `tekst_max_hoofdthema` of it (then the codes say it);
+//!    - it holds at most `tekst_max_aandeel` of the texts: a larger cohesive cluster is a
+//!      theme of the intake, listed as [`TextTheme`] with its size and label, not a thread;
+//!    - no main theme, aandrager type, doelgroep or life event holds `tekst_max_hoofdthema`
+//!      or more of it (then the codes say it: a theme's description, a helper type's
+//!      intake form);
 //!    - it has at least `min_casussen` cases from `min_aandragers` helpers.
 //! 4. Its label is made of distinctive phrases of 2 to 4 words ([`phrases`]); its id is
 //!    derived from the best phrase, so it stays the same when a quarter is added.
 //!
 //! ```ignore
-//! let (threads, stock) = text_threads(&cases, &quarters, cfg);
+//! let found = text_threads(&cases, &quarters, cfg);
+//! let (threads, stock, themes) = (found.threads, found.stock, found.themes);
 //! ```
 
 use super::{helper_of, new_thread, stable_id, Statistic, Thread, ThreadKind};
@@ -28,6 +32,7 @@ use crate::analyse::methods::text::{self, TextConfig};
 use crate::analyse::period::Period;
 use crate::config::Config;
 use crate::model::Case;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Interns strings to small ids.
@@ -41,12 +46,28 @@ impl<'a> Interner<'a> {
     }
 }
 
-/// Text threads and the stock sentences found on the way (see module docs).
-pub(super) fn text_threads(
-    cases: &[&Case],
-    quarters: &[Period],
-    cfg: &Config,
-) -> (Vec<Thread>, Vec<StockSentence>) {
+/// A text cluster too large to be a thread: more than `tekst_max_aandeel` of the texts
+/// share it, so it is a theme of the intake (listed in the analysis as "tekstthema").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TextTheme {
+    /// Distinctive phrases of the cluster.
+    pub termen: Vec<String>,
+    pub n_casussen: usize,
+    /// Share of the texts (0..1).
+    pub aandeel: f64,
+    pub n_aandragers: usize,
+}
+
+/// What [`text_threads`] finds: threads, the stock sentences and the oversized clusters.
+pub(super) struct TextFindings {
+    pub(super) threads: Vec<Thread>,
+    pub(super) stock: Vec<StockSentence>,
+    pub(super) themes: Vec<TextTheme>,
+}
+
+/// Text threads, the stock sentences found on the way and the clusters too large to be a
+/// thread (see module docs).
+pub(super) fn text_threads(cases: &[&Case], quarters: &[Period], cfg: &Config) -> TextFindings {
     let dc = &cfg.draden;
     let with_text: Vec<&Case> = cases
         .iter()
@@ -58,7 +79,11 @@ pub(super) fn text_threads(
         })
         .collect();
     if with_text.is_empty() {
-        return (Vec::new(), Vec::new());
+        return TextFindings {
+            threads: Vec::new(),
+            stock: Vec::new(),
+            themes: Vec::new(),
+        };
     }
     let texts: Vec<&str> = with_text
         .iter()
@@ -107,14 +132,19 @@ pub(super) fn text_threads(
         type_ids,
         meta.iter().map(|m| m.bucket).collect(),
     ];
-    let kept: Vec<&text::TextCluster> = clusters
+    let max_size = dc.tekst_max_aandeel * texts.len() as f64;
+    let cohesive: Vec<&text::TextCluster> = clusters
         .iter()
         .zip(&cohesive)
-        .filter(|(cl, &ok)| {
-            ok && (cl.members.len() as f64) <= dc.tekst_max_aandeel * texts.len() as f64
-                && concentrated(&cl.members, &dims)
-        })
+        .filter(|(_, &ok)| ok)
         .map(|(cl, _)| cl)
+        .collect();
+    let (large, normal): (Vec<&text::TextCluster>, Vec<&text::TextCluster>) = cohesive
+        .into_iter()
+        .partition(|cl| cl.members.len() as f64 > max_size);
+    let kept: Vec<&text::TextCluster> = normal
+        .into_iter()
+        .filter(|cl| concentrated(&cl.members, &dims))
         .collect();
     let member_lists: Vec<Vec<usize>> = kept.iter().map(|c| c.members.clone()).collect();
     let labels = distinctive_phrases(&stripped, &member_lists, 3);
@@ -125,7 +155,34 @@ pub(super) fn text_threads(
             out.push(t);
         }
     }
-    (out, stock.sentences)
+    let large_lists: Vec<Vec<usize>> = large.iter().map(|c| c.members.clone()).collect();
+    let large_labels = distinctive_phrases(&stripped, &large_lists, 3);
+    let themes = large
+        .into_iter()
+        .zip(large_labels)
+        .map(|(cl, phrases)| {
+            let helpers: BTreeSet<&str> = cl
+                .members
+                .iter()
+                .map(|&i| helper_of(with_text[i]))
+                .collect();
+            TextTheme {
+                termen: if phrases.is_empty() {
+                    cl.terms.iter().take(3).cloned().collect()
+                } else {
+                    phrases
+                },
+                n_casussen: cl.members.len(),
+                aandeel: cl.members.len() as f64 / texts.len() as f64,
+                n_aandragers: helpers.len(),
+            }
+        })
+        .collect();
+    TextFindings {
+        threads: out,
+        stock: stock.sentences,
+        themes,
+    }
 }
 
 /// Whether the members' spread over main themes or aandrager types (chi-square) or over time
@@ -156,6 +213,28 @@ fn concentrated(members: &[usize], dims: &[Vec<u32>; 3]) -> bool {
     })
 }
 
+/// The attribute and code that at least `share` of the members have, if any.
+fn dominant_code<'a>(members: &[&'a Case], share: f64) -> Option<(&'static str, &'a str)> {
+    let mut count: BTreeMap<(&'static str, &str), usize> = BTreeMap::new();
+    for c in members {
+        *count.entry(("thema_hoofd", c.main_theme())).or_default() += 1;
+        *count
+            .entry(("aandrager_type", c.aandrager_type.as_str()))
+            .or_default() += 1;
+        let groups: BTreeSet<&str> = c.doelgroep.iter().map(String::as_str).collect();
+        for g in groups {
+            *count.entry(("doelgroep", g)).or_default() += 1;
+        }
+        if let Some(l) = c.levensgebeurtenis.as_deref().filter(|l| *l != "geen") {
+            *count.entry(("levensgebeurtenis", l)).or_default() += 1;
+        }
+    }
+    count
+        .into_iter()
+        .find(|(_, n)| *n as f64 >= share * members.len() as f64)
+        .map(|(k, _)| k)
+}
+
 fn to_thread(
     members: &[&Case],
     cl: &text::TextCluster,
@@ -163,13 +242,10 @@ fn to_thread(
     cfg: &Config,
 ) -> Option<Thread> {
     let dc = &cfg.draden;
-    let mut per_theme: BTreeMap<&str, usize> = BTreeMap::new();
-    for c in members {
-        *per_theme.entry(c.main_theme()).or_default() += 1;
-    }
-    let top = per_theme.values().copied().max().unwrap_or(0);
-    // Mostly one main theme: the codes already say this, it is not a thread hidden behind codes.
-    if top as f64 >= dc.tekst_max_hoofdthema * members.len() as f64 {
+    // Mostly one code (main theme, aandrager type, doelgroep or life event): the codes
+    // already say this (a theme's description, a helper type's intake form, a doelgroep's
+    // wording); it is not a thread hidden behind the codes.
+    if dominant_code(members, dc.tekst_max_hoofdthema).is_some() {
         return None;
     }
     let helpers: BTreeSet<&str> = members.iter().map(|c| helper_of(c)).collect();
@@ -286,7 +362,17 @@ mod tests {
         let cases = corpus(true);
         let refs: Vec<&Case> = cases.iter().collect();
         let cfg = Config::default_config();
-        let (threads, stock) = text_threads(&refs, &quarters(), &cfg);
+        let found = text_threads(&refs, &quarters(), &cfg);
+        let (threads, stock) = (found.threads, found.stock);
+        // The six themes of the background are themes of the intake, not the story.
+        assert!(
+            found
+                .themes
+                .iter()
+                .all(|t| t.n_casussen == 60 || t.n_casussen == 120),
+            "{:?}",
+            found.themes
+        );
         let stock_texts: Vec<&str> = stock.iter().map(|s| s.tekst.as_str()).collect();
         assert!(
             stock_texts.contains(&"Met vriendelijke groet, team intake."),
@@ -312,11 +398,38 @@ mod tests {
         }
     }
 
+    /// The same story with a maximum share below its size: reported as a theme of the
+    /// intake with its size and label, and not as a thread.
+    #[test]
+    fn an_oversized_cluster_is_a_theme_not_a_thread() {
+        let cases = corpus(true);
+        let refs: Vec<&Case> = cases.iter().collect();
+        let mut cfg = Config::default_config();
+        cfg.draden.tekst_max_aandeel = 0.02; // 12 of 372 texts is 3%
+        let found = text_threads(&refs, &quarters(), &cfg);
+        assert!(found.threads.is_empty(), "{:#?}", found.threads);
+        let theme = found
+            .themes
+            .iter()
+            .find(|t| {
+                t.termen.iter().any(|p| {
+                    p.contains("machtiging")
+                        || p.contains("incassobureau")
+                        || p.contains("geaccepteerd")
+                })
+            })
+            .unwrap_or_else(|| panic!("{:?}", found.themes));
+        assert_eq!(theme.n_casussen, 12);
+        assert!((theme.aandeel - 12.0 / 372.0).abs() < 1e-9);
+        assert!(theme.n_aandragers >= 2);
+    }
+
     #[test]
     fn boilerplate_alone_gives_no_text_thread() {
         let cases = corpus(false);
         let refs: Vec<&Case> = cases.iter().collect();
-        let (threads, stock) = text_threads(&refs, &quarters(), &Config::default_config());
+        let found = text_threads(&refs, &quarters(), &Config::default_config());
+        let (threads, stock) = (found.threads, found.stock);
         assert!(threads.is_empty(), "{threads:#?}");
         assert!(stock.len() >= 3, "{stock:?}");
     }

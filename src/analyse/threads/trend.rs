@@ -1,29 +1,43 @@
 //! Trend threads: main and sub themes whose count rises.
 //!
-//! Two methods, a theme rises when either alarms:
-//! - EARS (C1, C2 or C3 as configured) compares a quarter with earlier ones, the history
-//!   scaled to the quarter's total intake; quarters with less than half the median intake
-//!   (the first month of the data, a running quarter) are left out. EARS needs a baseline:
-//!   C1 `basis + 1` full quarters, C2 `basis + 3`, C3 `basis + 5`.
-//! - The Poisson trend test with the total intake as offset ([`poisson_trend`]) on all
-//!   quarters, from [`MIN_POISSON_QUARTERS`] on, Benjamini-Hochberg over all themes at
-//!   `fdr_q`: it works on short histories and partial quarters.
+//! Three tests, each where the data allow it:
+//! - **Stap** (step test): the cases of the last three months up to the end of the period
+//!   (or the peildatum) against the theme's share of the total intake before them, exact
+//!   binomial, one-sided. It needs at least three months of data before the window and works
+//!   on short histories and partial quarters, because the total intake is the reference.
+//! - **Poisson** trend test with the total intake per quarter as offset ([`poisson_trend`]),
+//!   from [`MIN_POISSON_QUARTERS`] quarters: a steady growth of the share. Its factor per
+//!   quarter is shown; it decides only where the step test cannot be used, because its
+//!   likelihood-ratio p-value is too small on small counts (on samples without any rise it
+//!   flagged a theme in one of ten).
+//! - **EARS** (C1, C2 or C3 as configured) on the last full quarter overlapping the period,
+//!   the history scaled to that quarter's intake (quarters with less than half the median
+//!   intake left out); it needs `basis + 1` (C1), `basis + 3` (C2) or `basis + 5` (C3) full
+//!   quarters. It is shown beside a rising theme but does not decide: its statistic, with a
+//!   floor under the standard deviation, is no calibrated p-value, and without a correction
+//!   for the number of themes it alarmed in one of four samples without any rise.
 //!
-//! The analysis notes say which methods could be used and why.
+//! The step test decides where it can be used, else the Poisson test (one pre-chosen test
+//! per theme); Benjamini-Hochberg at `fdr_q` runs over all main and sub themes
+//! with at least `min_casussen` cases. A rising theme also needs
+//! `min_casussen` cases from `min_aandragers` helpers in the window. The analysis notes say
+//! which tests could be used and why not.
 //!
 //! ```ignore
 //! let mut notes = Vec::new();
-//! let rising = trends(&cases, &period, &quarters, cfg, &mut notes);
+//! let rising = trends(&cases, &period, peil, &quarters, cfg, &mut notes);
 //! ```
 
-use super::{helper_of, new_thread, quarter_counts, stable_id, Statistic, Thread, ThreadKind};
-use crate::analyse::methods::poisson::poisson_trend;
+use super::{
+    finite, helper_of, new_thread, quarter_counts, stable_id, Statistic, Thread, ThreadKind,
+};
+use crate::analyse::methods::poisson::{poisson_trend, PoissonTrend};
 use crate::analyse::methods::stats::{self, EarsMethod};
 use crate::analyse::period::Period;
 use crate::config::Config;
 use crate::model::Case;
 use crate::nl;
-use chrono::NaiveDate;
+use chrono::{Duration, NaiveDate};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The Poisson trend test needs at least this many quarters.
@@ -65,49 +79,155 @@ fn groups<'a>(cases: &[&'a Case]) -> Groups<'a> {
     groups
 }
 
-/// Trend threads (see module docs); `notes` gets a Dutch line on the method.
+/// Length of the recent window of the step test (three months).
+pub const WINDOW_DAYS: i64 = 91;
+
+/// One theme's evidence of a rise, per method.
+struct Evidence<'a> {
+    attr: &'static str,
+    code: String,
+    members: Vec<&'a Case>,
+    /// Step test: cases in the window, expected there from the share before it, p.
+    step: Option<(u64, f64, f64)>,
+    poisson: Option<PoissonTrend>,
+    /// EARS at the last full quarter overlapping the period: value, threshold, baseline mean, p
+    /// (shown beside the decision, not part of it).
+    ears: Option<(f64, f64, f64, f64)>,
+}
+
+impl Evidence<'_> {
+    /// The p-value that decides: the step test where it can be used, else the Poisson trend
+    /// test; one pre-chosen test per theme, so no correction for several methods is needed.
+    fn decisive(&self) -> Option<(f64, &'static str)> {
+        match (&self.step, &self.poisson) {
+            (Some((_, _, p)), _) => Some((*p, "stap")),
+            (None, Some(f)) => Some((f.p, "poisson")),
+            _ => None,
+        }
+    }
+}
+
+/// Trend threads (see module docs); `notes` gets a Dutch line on the methods.
 pub(super) fn trends(
     cases: &[&Case],
     period: &Period,
+    peil: NaiveDate,
     quarters: &[Period],
     cfg: &Config,
     notes: &mut Vec<String>,
 ) -> Vec<Thread> {
+    let dc = &cfg.draden;
     let (method, name) = method_of(cfg);
-    let needed = ears_quarters_needed(method, cfg.draden.ears_basis);
+    let needed = ears_quarters_needed(method, dc.ears_basis);
     let full = full_quarters(cases, quarters);
-    let k = full.len();
-    let mut out = Vec::new();
-    if k >= needed {
-        notes.push(format!(
-            "Trend: EARS {name} over {} kwartalen (minstens {} nodig; kwartalen met minder dan de helft van de gewone instroom, zoals een begonnen kwartaal, tellen niet mee).",
-            nl::int(k as i64),
-            nl::int(needed as i64)
-        ));
-        out = ears_trends(cases, period, &full, cfg, method);
-    } else {
-        notes.push(format!(
-            "Trend: EARS {name} heeft minstens {} volledige kwartalen nodig en er zijn er {}; EARS kan dus nog niet alarmeren.",
-            nl::int(needed as i64),
-            nl::int(k as i64)
-        ));
-    }
-    if quarters.len() >= MIN_POISSON_QUARTERS {
-        notes.push(format!(
-            "Trend: Poisson-trendtoets op het aandeel in de instroom over {} kwartalen (vanaf {} kwartalen bruikbaar).",
-            nl::int(quarters.len() as i64),
-            nl::int(MIN_POISSON_QUARTERS as i64)
-        ));
-        for t in poisson_trends(cases, period, quarters, cfg) {
-            if !out.iter().any(|o| o.id == t.id) {
-                out.push(t);
-            }
+    let use_ears = full.len() >= needed;
+    let use_poisson = quarters.len() >= MIN_POISSON_QUARTERS;
+    let end = period.observed_end(peil);
+    let window = Period::range(
+        (end - Duration::days(WINDOW_DAYS - 1)).max(period.start),
+        end,
+    );
+    let first = cases.iter().map(|c| c.ontvangen_op).min().unwrap_or(end);
+    let use_step = (window.start - first).num_days() >= WINDOW_DAYS;
+    notes.push(method_note(
+        use_step,
+        &window,
+        use_poisson,
+        quarters.len(),
+        (use_ears, name, needed, full.len()),
+    ));
+    let all_dates: Vec<NaiveDate> = cases.iter().map(|c| c.ontvangen_op).collect();
+    let totals: Vec<f64> = quarter_counts(&all_dates, quarters)
+        .into_iter()
+        .map(|x| x as f64)
+        .collect();
+    let full_totals = quarter_counts(&all_dates, &full);
+    let intake = window_split(&all_dates, &window);
+    let last_full = full
+        .iter()
+        .rposition(|q| q.end >= period.start && q.start <= period.end);
+    let mut evidence: Vec<Evidence> = Vec::new();
+    for ((attr, code), members) in groups(cases) {
+        // A theme with fewer cases in all can never reach the minimum in the window: not tested
+        // (this depends on the total only, not on how the cases fall in time).
+        if members.len() < dc.min_casussen {
+            continue;
         }
-    } else {
-        notes.push(format!(
-            "Trend: te weinig kwartalen ({}) voor een trend; de Poisson-trendtoets heeft er minstens {} nodig.",
-            nl::int(quarters.len() as i64),
-            nl::int(MIN_POISSON_QUARTERS as i64)
+        let dates: Vec<NaiveDate> = members.iter().map(|c| c.ontvangen_op).collect();
+        let step = use_step
+            .then(|| step_test(&dates, &window, intake))
+            .flatten();
+        let poisson = use_poisson
+            .then(|| {
+                let counts: Vec<f64> = quarter_counts(&dates, quarters)
+                    .into_iter()
+                    .map(|x| x as f64)
+                    .collect();
+                poisson_trend(&counts, &totals)
+            })
+            .flatten();
+        let ears = match (use_ears, last_full) {
+            (true, Some(t)) => ears_at(&dates, &full, &full_totals, t, cfg, method),
+            _ => None,
+        };
+        evidence.push(Evidence {
+            attr,
+            code,
+            members,
+            step,
+            poisson,
+            ears,
+        });
+    }
+    let decisive: Vec<Option<(f64, &'static str)>> =
+        evidence.iter().map(Evidence::decisive).collect();
+    let ps: Vec<f64> = decisive
+        .iter()
+        .map(|c| c.map(|x| x.0).unwrap_or(f64::NAN))
+        .collect();
+    let (rejected, adjusted) = stats::benjamini_hochberg(&ps, dc.fdr_q);
+    let label_quarter = Period::quarter_of(end);
+    let mut out = Vec::new();
+    for (i, ev) in evidence.iter().enumerate() {
+        let Some((p, method)) = decisive[i] else {
+            continue;
+        };
+        let in_window: Vec<&Case> = ev
+            .members
+            .iter()
+            .copied()
+            .filter(|c| window.contains(c.ontvangen_op))
+            .collect();
+        if !rejected[i]
+            || in_window.len() < dc.min_casussen
+            || !enough_helpers(&in_window, &window, cfg)
+        {
+            continue;
+        }
+        let (a, verwacht) = ev
+            .step
+            .map(|(x, e, _)| (x as f64, e))
+            .unwrap_or((in_window.len() as f64, f64::NAN));
+        let statistiek = Statistic {
+            populatie: Some("alle casussen".into()),
+            a: Some(a),
+            verwacht: finite(verwacht),
+            p: Some(p),
+            p_bh: Some(adjusted[i]),
+            trend_methode: Some(method.into()),
+            trend_factor: ev.poisson.map(|f| f.rate_ratio),
+            ears_waarde: ev.ears.map(|e| e.0),
+            ears_drempel: ev.ears.map(|e| e.1),
+            ..Default::default()
+        };
+        let score = -adjusted[i].max(1e-12).log10() + a.sqrt();
+        out.push(trend_thread(
+            ev.attr,
+            &ev.code,
+            &label_quarter,
+            &ev.members,
+            statistiek,
+            score,
         ));
     }
     // A main theme that rises because one of its sub-themes rises: keep the sub-theme only.
@@ -120,6 +240,118 @@ pub(super) fn trends(
         None => true,
     });
     out
+}
+
+/// The Dutch note on which trend methods could be used and why.
+fn method_note(
+    use_step: bool,
+    window: &Period,
+    use_poisson: bool,
+    n_quarters: usize,
+    (use_ears, name, needed, full): (bool, &str, usize, usize),
+) -> String {
+    let step = if use_step {
+        format!(
+            "stap-toets op de laatste drie maanden ({}) tegen het aandeel in de instroom daarvoor",
+            window.dutch()
+        )
+    } else {
+        "geen stap-toets (minder dan drie maanden gegevens vóór de laatste drie maanden)"
+            .to_string()
+    };
+    let poisson = if use_poisson {
+        format!(
+            "Poisson-trendtoets over {} kwartalen",
+            nl::int(n_quarters as i64)
+        )
+    } else {
+        format!(
+            "geen Poisson-trendtoets ({} kwartalen, minstens {} nodig)",
+            nl::int(n_quarters as i64),
+            nl::int(MIN_POISSON_QUARTERS as i64)
+        )
+    };
+    let ears = if use_ears {
+        format!(
+            "EARS {name} over {} volledige kwartalen",
+            nl::int(full as i64)
+        )
+    } else {
+        format!(
+            "geen EARS {name} (minstens {} volledige kwartalen nodig, er zijn er {})",
+            nl::int(needed as i64),
+            nl::int(full as i64)
+        )
+    };
+    format!(
+        "Trend: {step}; {poisson}; {ears}. De stap-toets beslist (zonder stap-toets de Poisson-toets), met Benjamini-Hochberg over de thema's; de Poisson-factor en EARS staan er ter informatie bij."
+    )
+}
+
+/// Total intake in the window and before it.
+fn window_split(dates: &[NaiveDate], window: &Period) -> (u64, u64) {
+    let inside = dates.iter().filter(|d| window.contains(**d)).count() as u64;
+    let before = dates.iter().filter(|d| **d < window.start).count() as u64;
+    (inside, before)
+}
+
+/// The step test: given a theme's cases in and before the window, is its count in the window
+/// larger than its share of the total intake predicts? Exact binomial, one-sided:
+/// `X ~ Binomial(n_in + n_before, T_in / (T_in + T_before))`.
+fn step_test(
+    dates: &[NaiveDate],
+    window: &Period,
+    (t_in, t_before): (u64, u64),
+) -> Option<(u64, f64, f64)> {
+    let (x, before) = window_split(dates, window);
+    let n = x + before;
+    if n == 0 || t_in == 0 || t_before == 0 {
+        return None;
+    }
+    let share = t_in as f64 / (t_in + t_before) as f64;
+    Some((x, n as f64 * share, stats::binomial_upper(x, n, share)))
+}
+
+/// EARS at quarter `t` of the full quarters, the history scaled to that quarter's intake;
+/// the p-value is that of the EARS statistic read as a z-score.
+fn ears_at(
+    dates: &[NaiveDate],
+    full: &[Period],
+    totals: &[u64],
+    t: usize,
+    cfg: &Config,
+    method: EarsMethod,
+) -> Option<(f64, f64, f64, f64)> {
+    let dc = &cfg.draden;
+    let counts = quarter_counts(dates, full);
+    let now = totals[t];
+    let scaled: Vec<f64> = counts[..=t]
+        .iter()
+        .zip(&totals[..=t])
+        .map(|(&n, &tt)| {
+            if tt == 0 {
+                0.0
+            } else {
+                n as f64 * now as f64 / tt as f64
+            }
+        })
+        .collect();
+    let res = stats::ears(
+        &scaled,
+        method,
+        dc.ears_basis,
+        dc.ears_min_sigma,
+        dc.ears_alpha,
+    );
+    let r = res.get(t)?.as_ref()?;
+    let p = if r.value.is_finite() {
+        1.0 - stats::norm_cdf(r.value)
+    } else if r.value > 0.0 {
+        0.0
+    } else {
+        1.0
+    };
+    Some((r.value, r.threshold, r.baseline_mean, p))
 }
 
 /// The quarters with at least half the median intake: EARS scales history to the latest
@@ -163,136 +395,4 @@ fn trend_thread(
     kenmerken.insert("kwartaal".into(), q.label.clone());
     let ids: Vec<String> = members.iter().map(|c| c.casus_id.clone()).collect();
     new_thread(id, ThreadKind::Trend, kenmerken, ids, statistiek, score)
-}
-
-fn poisson_trends(
-    cases: &[&Case],
-    period: &Period,
-    quarters: &[Period],
-    cfg: &Config,
-) -> Vec<Thread> {
-    let dc = &cfg.draden;
-    let all_dates: Vec<NaiveDate> = cases.iter().map(|c| c.ontvangen_op).collect();
-    let totals: Vec<f64> = quarter_counts(&all_dates, quarters)
-        .into_iter()
-        .map(|x| x as f64)
-        .collect();
-    let Some(last) = quarters
-        .iter()
-        .rposition(|q| q.end >= period.start && q.start <= period.end)
-    else {
-        return Vec::new();
-    };
-    let groups = groups(cases);
-    let mut fits = Vec::new();
-    for ((attr, code), members) in &groups {
-        let dates: Vec<NaiveDate> = members.iter().map(|c| c.ontvangen_op).collect();
-        let counts: Vec<f64> = quarter_counts(&dates, quarters)
-            .into_iter()
-            .map(|x| x as f64)
-            .collect();
-        if let Some(fit) = poisson_trend(&counts, &totals) {
-            fits.push((*attr, code.clone(), members, counts[last], fit));
-        }
-    }
-    let ps: Vec<f64> = fits.iter().map(|f| f.4.p).collect();
-    let (rejected, adjusted) = stats::benjamini_hochberg(&ps, dc.fdr_q);
-    let mut out = Vec::new();
-    for ((attr, code, members, n_last, fit), (r, q)) in
-        fits.into_iter().zip(rejected.into_iter().zip(adjusted))
-    {
-        let quarter = &quarters[last];
-        if !r
-            || fit.b1 <= 0.0
-            || n_last < dc.min_casussen as f64
-            || !enough_helpers(members, quarter, cfg)
-        {
-            continue;
-        }
-        let expected_last = totals[last] * (fit.b0 + fit.b1 * (last as f64)).exp();
-        let statistiek = Statistic {
-            populatie: Some("alle casussen".into()),
-            a: Some(n_last),
-            verwacht: Some(expected_last / fit.rate_ratio),
-            p: Some(fit.p),
-            p_bh: Some(q),
-            trend_methode: Some("poisson".into()),
-            trend_factor: Some(fit.rate_ratio),
-            ..Default::default()
-        };
-        let score = -q.max(1e-12).log10() + n_last.sqrt();
-        out.push(trend_thread(
-            attr, &code, quarter, members, statistiek, score,
-        ));
-    }
-    out
-}
-
-fn ears_trends(
-    cases: &[&Case],
-    period: &Period,
-    quarters: &[Period],
-    cfg: &Config,
-    method: EarsMethod,
-) -> Vec<Thread> {
-    let dc = &cfg.draden;
-    let all_dates: Vec<NaiveDate> = cases.iter().map(|c| c.ontvangen_op).collect();
-    let totals = quarter_counts(&all_dates, quarters);
-    let Some(&last_total) = totals.last() else {
-        return Vec::new();
-    };
-    let groups = groups(cases);
-    let mut out = Vec::new();
-    for ((attr, code), members) in groups {
-        let dates: Vec<NaiveDate> = members.iter().map(|c| c.ontvangen_op).collect();
-        let counts = quarter_counts(&dates, quarters);
-        // Scale history to the current total intake so that growth alone does not alarm.
-        let scaled: Vec<f64> = counts
-            .iter()
-            .zip(&totals)
-            .map(|(&n, &t)| {
-                if t == 0 {
-                    0.0
-                } else {
-                    n as f64 * last_total as f64 / t as f64
-                }
-            })
-            .collect();
-        let res = stats::ears(
-            &scaled,
-            method,
-            dc.ears_basis,
-            dc.ears_min_sigma,
-            dc.ears_alpha,
-        );
-        let alarm = quarters
-            .iter()
-            .zip(&res)
-            .zip(&counts)
-            .rev()
-            .find(|((q, r), n)| {
-                q.end >= period.start
-                    && q.start <= period.end
-                    && r.as_ref().is_some_and(|r| r.alarm)
-                    && **n >= dc.min_casussen as u64
-            });
-        let Some(((q, Some(r)), n)) = alarm else {
-            continue;
-        };
-        if !enough_helpers(&members, q, cfg) {
-            continue;
-        }
-        let statistiek = Statistic {
-            populatie: Some("alle casussen".into()),
-            ears_waarde: Some(r.value),
-            ears_drempel: Some(r.threshold),
-            a: Some(*n as f64),
-            verwacht: Some(r.baseline_mean),
-            trend_methode: Some("ears".into()),
-            ..Default::default()
-        };
-        let score = (r.value - r.threshold).max(0.0) + (*n as f64).sqrt();
-        out.push(trend_thread(attr, &code, q, &members, statistiek, score));
-    }
-    out
 }
