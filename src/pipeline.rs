@@ -23,6 +23,7 @@
 //! pipeline::report(&an, &cfg, None, &opts, "rapport".as_ref()).unwrap();
 //! ```
 
+pub mod bench;
 mod demo;
 pub mod signals;
 
