@@ -250,6 +250,7 @@ pub const ANALYSIS_FILES: &[&str] = &[
     "indicatoren.xlsx",
     "definities.json",
     "stroom-en-cohorten.json",
+    "open-casussen.csv",
     "rode-draden.json",
     "rode-draden.csv",
     "quarantaine-casussen.csv",
