@@ -309,7 +309,7 @@ pub fn definition_docs() -> Vec<DefinitionDoc> {
 pub fn definitions_markdown() -> String {
     let mut s = format!(
         "# Indicatoren van rodedraad (definities versie {DEFINITIONS_VERSION})\n\n\
-         Dit bestand wordt gemaakt uit de code (`src/analyse/indicators.rs`); een test bewaakt dat het\n\
+         Dit bestand wordt gemaakt uit de code (`src/analyse/indicators/definitions.rs`); een test bewaakt dat het\n\
          gelijk loopt. P is de periode [begin, einde]. Alle cijfers gelden zoals de gegevens op de\n\
          peildatum stonden: een gebeurtenis na de peildatum telt als nog niet gebeurd. Elk cijfer heeft\n\
          een teller en een noemer, elk percentage een Wilson-95%-interval (een Kaplan-Meier-schatting\n\
