@@ -23,6 +23,7 @@
 //! pipeline::report(&an, &cfg, None, &opts, "rapport".as_ref()).unwrap();
 //! ```
 
+pub mod bench;
 mod demo;
 pub mod signals;
 
@@ -260,6 +261,7 @@ pub const ANALYSIS_FILES: &[&str] = &[
     "indicatoren.xlsx",
     "definities.json",
     "stroom-en-cohorten.json",
+    "open-casussen.csv",
     "rode-draden.json",
     "rode-draden.csv",
     "quarantaine-casussen.csv",

@@ -232,12 +232,13 @@ fn every_indicator_matches_the_hand_calculation() {
     let targets = flow["doelrealisatie"].as_array().unwrap();
     assert_eq!(targets[0]["in_behandeling_genomen"], 1);
     assert_eq!(targets[1]["in_behandeling_genomen"], 2);
-    let open: Vec<&str> = flow["open_casussen"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|o| o["casus_id"].as_str().unwrap())
-        .collect();
+    // The open cases themselves are in a CSV; the summary only counts them.
+    assert_eq!(flow["open_casussen"]["aantal"], 3);
+    assert_eq!(flow["open_casussen"]["bestand"], "open-casussen.csv");
+    let csv = std::fs::read_to_string(out.join("open-casussen.csv")).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some("casus_id,dienst,fase,leeftijd_dagen"));
+    let open: Vec<&str> = lines.map(|l| l.split(',').next().unwrap()).collect();
     assert_eq!(open.len(), 3);
     assert!(open.contains(&"F") && open.contains(&"G") && open.contains(&"H"));
     let cohorts = flow["cohorten"].as_array().unwrap();

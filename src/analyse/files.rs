@@ -1,7 +1,8 @@
 //! The analysis files: the internal working files of one analysis run.
 //!
 //! `indicatoren.json`, `indicatoren.csv`, `indicatoren.xlsx`, `definities.json`,
-//! `stroom-en-cohorten.json`, `rode-draden.json` and `rode-draden.csv`, plus the
+//! `stroom-en-cohorten.json` (with the open cases in `open-casussen.csv`), `rode-draden.json`
+//! and `rode-draden.csv`, plus the
 //! accounting of the input. They are not protected: only a publication made by
 //! [`crate::protect::publication`] may leave the research department.
 //!
@@ -28,10 +29,12 @@ pub fn write(an: &Analysis, cfg: &Config, out: &Path) -> Result<()> {
         &out.join("stroom-en-cohorten.json"),
         &serde_json::json!({
             "periode": ind.periode, "peildatum": ind.peildatum, "stroom": ind.stroom, "cohorten": ind.cohorten,
-            "doelrealisatie": ind.doelrealisatie, "kaplan_meier": ind.km_curve, "open_casussen": ind.proces,
+            "doelrealisatie": ind.doelrealisatie, "kaplan_meier": ind.km_curve,
+            "open_casussen": { "aantal": ind.proces.len(), "bestand": OPEN_CASES_FILE },
             "escalaties_zonder_datum": ind.escalaties_zonder_datum,
         }),
     )?;
+    write_open_cases(&ind.proces, &out.join(OPEN_CASES_FILE))?;
     write_indicator_csv(&ind.records, &out.join("indicatoren.csv"))?;
     let bytes = workbook_bytes(&indicator_sheets(ind, cfg), ind.peildatum)?;
     crate::output::write_atomic(&out.join("indicatoren.xlsx"), &bytes)?;
@@ -42,6 +45,29 @@ pub fn write(an: &Analysis, cfg: &Config, out: &Path) -> Result<()> {
         &an.thread_context,
     )?;
     an.dataset.write_check_files(out)
+}
+
+/// The per-case rows of the open cases: a CSV next to `stroom-en-cohorten.json`, which only
+/// counts them (at a million cases the rows would make that summary tens of megabytes).
+pub const OPEN_CASES_FILE: &str = "open-casussen.csv";
+
+fn write_open_cases(rows: &[indicators::OpenCase], path: &Path) -> Result<()> {
+    let header: Vec<String> = ["casus_id", "dienst", "fase", "leeftijd_dagen"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            vec![
+                r.casus_id.clone(),
+                r.dienst.clone().unwrap_or_default(),
+                r.fase.clone(),
+                r.leeftijd_dagen.to_string(),
+            ]
+        })
+        .collect();
+    crate::output::write_csv(path, &header, &rows)
 }
 
 fn num(v: Option<f64>) -> String {

@@ -1,138 +1,84 @@
-//! `rodedraad bench`: measure the pipeline on a benchmark-sized synthetic set.
+//! `rodedraad bench`: measure every stage of the pipeline on one case file.
 //!
 //! ```text
-//! rodedraad bench [--cases 1000000] [--teksten 100000] [--map MAP]
+//! rodedraad bench --casussen /tmp/1m/casussen.csv --periode 2025 [--json]
+//! rodedraad bench --aantal 100000 --map /tmp/bench    (generates the file once)
 //! ```
-//! Generates the cases with `sample`, writes them as CSV, then times ingest
-//! (read + validate), all indicators, structural rode draden and text
-//! clustering, and reports the peak memory. Figures go in the README.
+//! The work is [`crate::pipeline::bench`]; this file parses and prints.
 
-use crate::analyse::indicators;
-use crate::analyse::methods::text;
 use crate::analyse::period::Period;
-use crate::analyse::threads;
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::ingest::Dataset;
+use crate::pipeline::bench;
 use crate::sample::{generate, write_canonical, SampleOptions};
+use chrono::NaiveDate;
 use clap::Args;
 use std::path::PathBuf;
-use std::time::Instant;
 
 #[derive(Args, Debug)]
 pub struct BenchArgs {
-    /// Aantal casussen.
+    /// Casusbestand om te meten; zonder: een synthetische set van --aantal casussen in --map.
+    #[arg(long, value_name = "BESTAND", alias = "cases")]
+    pub casussen: Option<PathBuf>,
+    /// Aantal synthetische casussen (alleen zonder --casussen).
     #[arg(long, default_value_t = 1_000_000)]
-    pub cases: usize,
-    /// Aantal samenvattingen voor de tekstclustering.
-    #[arg(long, default_value_t = 100_000)]
-    pub teksten: usize,
-    /// Werkmap voor de gegenereerde bestanden.
+    pub aantal: usize,
+    /// Map voor de synthetische set (eenmaal gemaakt, daarna hergebruikt).
     #[arg(long, value_name = "MAP", default_value = "target/bench-data")]
     pub map: PathBuf,
-}
-
-fn peak_mb() -> Option<f64> {
-    let s = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb / 1024.0)
+    /// Periode; standaard het laatste hele halfjaar vóór de exportdatum.
+    #[arg(long, alias = "period")]
+    pub periode: Option<String>,
+    /// Exportdatum (jjjj-mm-dd); standaard die van de synthetische set (31-10-2026).
+    #[arg(long)]
+    pub exportdatum: Option<NaiveDate>,
+    /// Druk het resultaat als JSON af.
+    #[arg(long)]
+    pub json: bool,
 }
 
 pub fn run(a: BenchArgs) -> Result<i32> {
     let cfg = Config::default_config();
-    let t = Instant::now();
-    let dir = a.map.join(a.cases.to_string());
-    let file = dir.join("casussen.csv");
-    let opts = SampleOptions {
-        seed: 7,
-        cases: Some(a.cases),
-        ..SampleOptions::default()
+    let export = a
+        .exportdatum
+        .unwrap_or(SampleOptions::default().export_date);
+    let file = match a.casussen {
+        Some(f) => f,
+        None => generated(a.aantal, &a.map, export)?,
     };
-    let export = opts.export_date;
-    // Generate once; a second run reuses the file so that the peak memory is that of the pipeline.
+    let period = match &a.periode {
+        Some(p) => p.parse::<Period>().map_err(Error::Usage)?,
+        None => Period::last_half_before(export),
+    };
+    let report = bench::run(&file, &period, export, &cfg)?;
+    if a.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).map_err(Error::internal)?
+        );
+    } else {
+        for l in bench::lines(&report) {
+            println!("{l}");
+        }
+    }
+    Ok(0)
+}
+
+/// The synthetic case file of `cases` cases under `dir`, generated when absent.
+fn generated(cases: usize, dir: &std::path::Path, export: NaiveDate) -> Result<PathBuf> {
+    let dir = dir.join(cases.to_string());
+    let file = dir.join("casussen.csv");
     if !file.exists() {
-        let data = generate(&opts);
-        write_canonical(&data, &dir).map_err(|e| Error::Write {
+        let opts = SampleOptions {
+            seed: 7,
+            cases: Some(cases),
+            export_date: export,
+            ..SampleOptions::default()
+        };
+        write_canonical(&generate(&opts), &dir).map_err(|e| Error::Write {
             path: dir.clone(),
             message: e.to_string(),
         })?;
     }
-    let gen = t.elapsed();
-    let size_mb = std::fs::metadata(&file)
-        .map(|m| m.len() as f64 / 1e6)
-        .unwrap_or(0.0);
-    let rss0 = peak_mb();
-
-    let t = Instant::now();
-    let ds = Dataset::load(&file, None, &cfg, export)?;
-    let ingest = t.elapsed();
-    let rss_ingest = peak_mb();
-
-    let period = Period::last_half_before(export);
-    let t = Instant::now();
-    let ind = indicators::compute(&ds.cases, &period, period.end, &cfg)?;
-    let ind_time = t.elapsed();
-
-    let t = Instant::now();
-    let cases = ds.case_structs()?;
-    let conv = t.elapsed();
-    let refs: Vec<&crate::model::Case> = cases.iter().collect();
-    let t = Instant::now();
-    let threads = threads::structural(&refs, &cfg);
-    let structural = t.elapsed();
-
-    let texts: Vec<&str> = cases
-        .iter()
-        .take(a.teksten)
-        .filter_map(|c| c.samenvatting.as_deref())
-        .collect();
-    let t = Instant::now();
-    let clusters = text::cluster_texts(&texts, &text::TextConfig::default());
-    let text_time = t.elapsed();
-
-    println!(
-        "rodedraad bench ({} casussen, {} MB CSV)",
-        crate::nl::int(a.cases as i64),
-        crate::nl::dec(size_mb, 0)
-    );
-    println!(
-        "  genereren en wegschrijven      {:>8.2} s",
-        gen.as_secs_f64()
-    );
-    println!(
-        "  inlezen + valideren            {:>8.2} s  ({} geaccepteerd)",
-        ingest.as_secs_f64(),
-        crate::nl::int(ds.cases.height() as i64)
-    );
-    println!(
-        "  alle indicatoren ({})      {:>8.2} s  ({} cijfers)",
-        period.label,
-        ind_time.as_secs_f64(),
-        ind.records.len()
-    );
-    println!(
-        "  frame naar structs             {:>8.2} s",
-        conv.as_secs_f64()
-    );
-    println!(
-        "  structurele rode draden        {:>8.2} s  ({} draden)",
-        structural.as_secs_f64(),
-        threads.len()
-    );
-    println!(
-        "  tekstclustering ({} teksten) {:>8.2} s  ({} clusters)",
-        crate::nl::int(texts.len() as i64),
-        text_time.as_secs_f64(),
-        clusters.len()
-    );
-    if let (Some(a0), Some(a1), Some(a2)) = (rss0, rss_ingest, peak_mb()) {
-        println!(
-            "  piekgeheugen: {} MB vóór inlezen, {} MB na inlezen, {} MB aan het eind",
-            crate::nl::dec(a0, 0),
-            crate::nl::dec(a1, 0),
-            crate::nl::dec(a2, 0)
-        );
-    }
-    Ok(0)
+    Ok(file)
 }

@@ -58,8 +58,11 @@ impl Dataset {
         cfg: &Config,
         export_date: NaiveDate,
     ) -> Result<Dataset> {
-        let raw = read::read_table(cases, &cfg.invoer, None)?;
-        let vc = validate::validate(&raw, Entity::Cases, cfg, export_date)?;
+        // The raw text table is dropped as soon as it is validated.
+        let vc = {
+            let raw = read::read_table(cases, &cfg.invoer, None)?;
+            validate::validate(&raw, Entity::Cases, cfg, export_date)?
+        };
         let mut invoer = vec![vc.summary];
         let (mut sig, mut qsig) = (None, None);
         if let Some(p) = signals {

@@ -152,13 +152,14 @@ fn channel_cells(cases: &[&Case], cfg: &Config) -> Vec<Workflow> {
 
 /// Whether a hypothesis pairs a theme with its own intake channel.
 fn is_channel(items: &Items, wat: &[u32], wie: &[u32], workflow: &[Workflow]) -> bool {
+    // `w.wie` is "attr=code"; compared without formatting a string per pair (hot loop).
+    let is_cell =
+        |w: &Workflow, y: u32| w.wie.split_once('=') == Some((items.attr(y), items.code(y)));
     wat.iter().any(|&x| {
-        wie.iter().any(|&y| {
-            let cell = format!("{}={}", items.attr(y), items.code(y));
-            workflow
-                .iter()
-                .any(|w| w.aandeel.is_some() && w.wat == items.code(x) && w.wie == cell)
-        })
+        workflow
+            .iter()
+            .filter(|w| w.aandeel.is_some() && w.wat == items.code(x))
+            .any(|w| wie.iter().any(|&y| is_cell(w, y)))
     })
 }
 
@@ -197,6 +198,8 @@ struct Mined {
     support: HashMap<Vec<u32>, u64>,
     freq: Vec<itemsets::Itemset>,
     n: u64,
+    /// Level-2 theme items by their main theme code (looked up per hypothesis).
+    sub_themes: HashMap<String, Vec<u32>>,
 }
 
 impl Mined {
@@ -297,19 +300,19 @@ fn mostly_known_sub_theme(m: &Mined, wat: &[u32], wie: &[u32], cfg: &Config) -> 
     let Some(&h) = wat.iter().find(|&&i| m.items.attr(i) == "thema_hoofd") else {
         return false;
     };
-    let prefix = format!("{}.", m.items.code(h));
     let mut with_h: Vec<u32> = wie.to_vec();
     with_h.push(h);
     let total = m.sup(&with_h);
-    m.items.names.iter().enumerate().any(|(t, (attr, code))| {
-        attr == "thema"
-            && code.starts_with(&prefix)
-            && known_link(&m.items, &[t as u32], wie, cfg).0
-            && {
-                let mut with_t: Vec<u32> = wie.to_vec();
-                with_t.push(t as u32);
-                2 * m.sup(&with_t) >= total
-            }
+    let subs = m
+        .sub_themes
+        .get(m.items.code(h))
+        .map_or(&[][..], Vec::as_slice);
+    subs.iter().any(|&t| {
+        known_link(&m.items, &[t], wie, cfg).0 && {
+            let mut with_t: Vec<u32> = wie.to_vec();
+            with_t.push(t);
+            2 * m.sup(&with_t) >= total
+        }
     })
 }
 
@@ -443,7 +446,17 @@ fn mine(cases: &[&Case], cfg: &Config, wie: &[&str]) -> Option<Mined> {
         dc.max_kenmerken.max(2) + 1,
     );
     let support = freq.iter().map(|s| (s.items.clone(), s.support)).collect();
+    let mut sub_themes: HashMap<String, Vec<u32>> = HashMap::new();
+    for (t, (attr, code)) in items.names.iter().enumerate() {
+        if let Some((main, _)) = code.split_once('.').filter(|_| attr == "thema") {
+            sub_themes
+                .entry(main.to_string())
+                .or_default()
+                .push(t as u32);
+        }
+    }
     Some(Mined {
+        sub_themes,
         items,
         transactions,
         support,

@@ -13,6 +13,34 @@ pub(super) fn thread_count(n: usize) -> usize {
     crate::util::parallel::threads_for(n, 2000, 4)
 }
 
+/// `items.iter().map(f).collect()` over a few threads (contiguous chunks), in input order.
+pub(super) fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    par_map_on(items, thread_count(items.len()), f)
+}
+
+/// [`par_map`] on `threads` threads.
+pub(super) fn par_map_on<T: Sync, R: Send>(
+    items: &[T],
+    threads: usize,
+    f: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
+    if threads <= 1 || items.len() < 2 {
+        return items.iter().map(f).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    let f = &f;
+    std::thread::scope(|s| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|c| s.spawn(move || c.iter().map(f).collect::<Vec<R>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("thread panicked"))
+            .collect()
+    })
+}
+
 /// Runs `f(i, scratch)` for every i in 0..n over a few threads (interleaved in blocks for
 /// balance) and returns all produced edges sorted by (a, b), so the result does not depend on
 /// the number of threads.
@@ -127,23 +155,19 @@ pub(super) fn minhash_signatures(corpus: &Corpus) -> Vec<[u64; MINHASH_HASHES]> 
     for s in &mut seeds {
         *s = rng.next_u64();
     }
-    corpus
-        .stem_sets
-        .iter()
-        .map(|set| {
-            let mut sig = [u64::MAX; MINHASH_HASHES];
-            for &x in set {
-                let base = mix64(u64::from(x).wrapping_add(0x9e37_79b9_7f4a_7c15));
-                for (k, s) in sig.iter_mut().enumerate() {
-                    let h = mix64(base ^ seeds[k]);
-                    if h < *s {
-                        *s = h;
-                    }
+    par_map(&corpus.stem_sets, |set| {
+        let mut sig = [u64::MAX; MINHASH_HASHES];
+        for &x in set {
+            let base = mix64(u64::from(x).wrapping_add(0x9e37_79b9_7f4a_7c15));
+            for (k, s) in sig.iter_mut().enumerate() {
+                let h = mix64(base ^ seeds[k]);
+                if h < *s {
+                    *s = h;
                 }
             }
-            sig
-        })
-        .collect()
+        }
+        sig
+    })
 }
 
 /// Candidate pairs from MinHash-LSH, scored with the exact cosine.
@@ -156,43 +180,42 @@ pub(super) fn lsh_edges(corpus: &Corpus, threshold: f64) -> Vec<Edge> {
         pos: Vec<u32>,
         group: Vec<(u32, u32)>,
     }
-    let bands: Vec<Band> = (0..MINHASH_BANDS)
-        .map(|b| {
-            let mut entries: Vec<(u64, u64, u32)> = (0..n)
-                .filter(|&d| !corpus.vecs[d].is_empty())
-                .map(|d| {
-                    let mut h = FxHasher::default();
-                    h.add(b as u64);
-                    for r in 0..MINHASH_ROWS {
-                        h.add(sigs[d][b * MINHASH_ROWS + r]);
-                    }
-                    let key = mix64(h.finish());
-                    let order = mix64((d as u64) ^ ((b as u64 + 1) << 40));
-                    (key, order, d as u32)
-                })
-                .collect();
-            entries.sort_unstable();
-            let mut pos = vec![u32::MAX; n];
-            let mut group = vec![(0u32, 0u32); entries.len()];
-            let mut s = 0;
-            while s < entries.len() {
-                let mut e = s + 1;
-                while e < entries.len() && entries[e].0 == entries[s].0 {
-                    e += 1;
+    let band_ids: Vec<usize> = (0..MINHASH_BANDS).collect();
+    let bands: Vec<Band> = par_map(&band_ids, |&b| {
+        let mut entries: Vec<(u64, u64, u32)> = (0..n)
+            .filter(|&d| !corpus.vecs[d].is_empty())
+            .map(|d| {
+                let mut h = FxHasher::default();
+                h.add(b as u64);
+                for r in 0..MINHASH_ROWS {
+                    h.add(sigs[d][b * MINHASH_ROWS + r]);
                 }
-                for (q, g) in group.iter_mut().enumerate().take(e).skip(s) {
-                    *g = (s as u32, e as u32);
-                    pos[entries[q].2 as usize] = q as u32;
-                }
-                s = e;
+                let key = mix64(h.finish());
+                let order = mix64((d as u64) ^ ((b as u64 + 1) << 40));
+                (key, order, d as u32)
+            })
+            .collect();
+        entries.sort_unstable();
+        let mut pos = vec![u32::MAX; n];
+        let mut group = vec![(0u32, 0u32); entries.len()];
+        let mut s = 0;
+        while s < entries.len() {
+            let mut e = s + 1;
+            while e < entries.len() && entries[e].0 == entries[s].0 {
+                e += 1;
             }
-            Band {
-                docs: entries.iter().map(|e| e.2).collect(),
-                pos,
-                group,
+            for (q, g) in group.iter_mut().enumerate().take(e).skip(s) {
+                *g = (s as u32, e as u32);
+                pos[entries[q].2 as usize] = q as u32;
             }
-        })
-        .collect();
+            s = e;
+        }
+        Band {
+            docs: entries.iter().map(|e| e.2).collect(),
+            pos,
+            group,
+        }
+    });
 
     parallel_edges(n, corpus.dims, |i, dense, out| {
         let vi = &corpus.vecs[i];

@@ -206,7 +206,7 @@ pub fn cluster_texts(texts: &[&str], cfg: &TextConfig) -> Vec<TextCluster> {
         *x /= n as f64;
     }
 
-    roots
+    let scored: Vec<(u32, Vec<usize>, f64)> = roots
         .into_iter()
         .map(|(root, members)| {
             let m = members.len() as f64;
@@ -215,26 +215,30 @@ pub fn cluster_texts(texts: &[&str], cfg: &TextConfig) -> Vec<TextCluster> {
             } else {
                 ((ag.sum_norm2(root) - m) / (m * (m - 1.0))).clamp(-1.0, 1.0)
             };
-            let terms = label_terms(&corpus, &members, &corpus_mean, cfg.label_terms);
-            let p_baseline = baseline_p(&corpus, members.len(), cohesion, root);
-            TextCluster {
-                members,
-                terms,
-                cohesion,
-                p_baseline,
-            }
+            (root, members, cohesion)
         })
-        .collect()
+        .collect();
+    // Labels and the permutation baseline are independent per cluster: computed in parallel.
+    let corpus = &corpus;
+    let corpus_mean = &corpus_mean;
+    let pool: Vec<usize> = (0..corpus.vecs.len())
+        .filter(|&i| !corpus.vecs[i].is_empty())
+        .collect();
+    let pool = &pool;
+    let threads = crate::util::parallel::threads_for(scored.len(), 2, 4);
+    par_map_on(&scored, threads, |(root, members, cohesion)| TextCluster {
+        members: members.clone(),
+        terms: label_terms(corpus, members, corpus_mean, cfg.label_terms),
+        cohesion: *cohesion,
+        p_baseline: baseline_p(corpus, pool, members.len(), *cohesion, *root),
+    })
 }
 
 /// Mean cosine over all pairs of non-empty texts: `(|S|^2 - m) / (m (m - 1))` for the sum `S`
 /// of the `m` unit vectors. This is the similarity two unrelated texts have "for free"
 /// (shared domain words); merging requires a margin above it.
 /// Permutation p-value of `cohesion` against random groups of `size` texts (see [`TextCluster`]).
-fn baseline_p(corpus: &Corpus, size: usize, cohesion: f64, seed: u32) -> f64 {
-    let pool: Vec<usize> = (0..corpus.vecs.len())
-        .filter(|&i| !corpus.vecs[i].is_empty())
-        .collect();
+fn baseline_p(corpus: &Corpus, pool: &[usize], size: usize, cohesion: f64, seed: u32) -> f64 {
     let s = size.min(PERMUTATION_SIZE).min(pool.len());
     if s < 2 {
         return 1.0;
@@ -242,7 +246,7 @@ fn baseline_p(corpus: &Corpus, size: usize, cohesion: f64, seed: u32) -> f64 {
     let mut rng = SplitMix64::new(mix64(0x7e57_ba5e ^ u64::from(seed)));
     let mut at_least = 0usize;
     let mut sum: FxMap<u32, f64> = FxMap::default();
-    let mut idx = pool.clone();
+    let mut idx = pool.to_vec();
     for _ in 0..PERMUTATIONS {
         // Partial Fisher-Yates: the first s entries are a uniform random group.
         for k in 0..s {

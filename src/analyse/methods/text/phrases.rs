@@ -16,6 +16,7 @@
 //! assert_eq!(labels[0][0], "machtiging niet geaccepteerd");
 //! ```
 
+use super::par_map;
 use super::templates::sentences;
 use super::tokens::stop_words;
 use crate::util::hash::{FxHasher, FxMap, FxSet};
@@ -47,13 +48,12 @@ fn hash_words(ws: &[String]) -> u64 {
     h.finish()
 }
 
-/// The candidate phrases of one text: hash -> words (each counted once).
-fn phrases_of(text: &str) -> FxMap<u64, Vec<String>> {
+/// Calls `f(hash, words)` for every candidate phrase occurrence of one text.
+fn for_each_phrase(text: &str, mut f: impl FnMut(u64, &[String])) {
     let stops = stop_words();
     let usable = |w: &String| {
         w.chars().count() >= 3 && !stops.contains(w.as_str()) && w.chars().all(char::is_alphabetic)
     };
-    let mut out = FxMap::default();
     for s in sentences(text) {
         let ws = words(s);
         for i in 0..ws.len() {
@@ -68,14 +68,24 @@ fn phrases_of(text: &str) -> FxMap<u64, Vec<String>> {
                     break;
                 }
                 if usable(&slice[n - 1]) {
-                    out.entry(hash_words(slice))
-                        .or_insert_with(|| slice.to_vec());
+                    f(hash_words(slice), slice);
                 }
             }
         }
     }
+}
+
+/// The candidate phrases of one text: hash -> words (each counted once).
+fn phrases_of(text: &str) -> FxMap<u64, Vec<String>> {
+    let mut out = FxMap::default();
+    for_each_phrase(text, |h, slice| {
+        out.entry(h).or_insert_with(|| slice.to_vec());
+    });
     out
 }
+
+/// Texts handled per parallel block (bounds the memory of the per-text results).
+const BLOCK: usize = 16_384;
 
 /// Per cluster (indices into `texts`) up to `k` distinctive phrases, best first.
 pub fn distinctive_phrases(texts: &[&str], clusters: &[Vec<usize>], k: usize) -> Vec<Vec<String>> {
@@ -83,9 +93,12 @@ pub fn distinctive_phrases(texts: &[&str], clusters: &[Vec<usize>], k: usize) ->
         .iter()
         .map(|members| {
             let mut counts: FxMap<u64, (u32, Vec<String>)> = FxMap::default();
-            for &i in members {
-                for (h, ws) in phrases_of(texts[i]) {
-                    counts.entry(h).or_insert((0, ws)).0 += 1;
+            // Phrases per member in parallel, merged in member order (same result as serial).
+            for block in members.chunks(BLOCK) {
+                for phrases in par_map(block, |&i| phrases_of(texts[i])) {
+                    for (h, ws) in phrases {
+                        counts.entry(h).or_insert((0, ws)).0 += 1;
+                    }
                 }
             }
             let min = ((members.len() as f64 * 0.25).ceil() as u32).max(2);
@@ -95,9 +108,18 @@ pub fn distinctive_phrases(texts: &[&str], clusters: &[Vec<usize>], k: usize) ->
         .collect();
     let wanted: FxSet<u64> = per_cluster.iter().flat_map(|m| m.keys().copied()).collect();
     let mut df: FxMap<u64, u32> = FxMap::default();
-    for t in texts {
-        for h in phrases_of(t).into_keys() {
-            if wanted.contains(&h) {
+    if !wanted.is_empty() {
+        for block in texts.chunks(BLOCK) {
+            let found = par_map(block, |t| {
+                let mut hs: FxSet<u64> = FxSet::default();
+                for_each_phrase(t, |h, _| {
+                    if wanted.contains(&h) {
+                        hs.insert(h);
+                    }
+                });
+                hs
+            });
+            for h in found.into_iter().flatten() {
                 *df.entry(h).or_insert(0) += 1;
             }
         }

@@ -97,8 +97,13 @@ pub(super) fn build_corpus(texts: &[&str], cfg: &TextConfig) -> Corpus {
     let mut word_counts: Vec<Vec<(u32, u32)>> = Vec::with_capacity(n);
     let mut gram_counts: Vec<Vec<(u32, u32)>> = Vec::with_capacity(n);
 
-    for text in texts {
-        let tokens = tokenize(text);
+    // Tokenizing is pure and done in parallel, a block at a time (the tokens of all texts at
+    // once would take more memory than the corpus); ids are assigned in input order below.
+    const BLOCK: usize = 16_384;
+    let blocks = texts
+        .chunks(BLOCK)
+        .flat_map(|b| par_map(b, |t| tokenize(t)));
+    for tokens in blocks {
         let mut sids = Vec::with_capacity(tokens.len());
         for tok in tokens {
             let sid = match surface_ids.get(&tok) {
