@@ -924,7 +924,10 @@ fn refuse_huge_grid(bytes: &[u8], path: &Path) -> Result<()> {
         return Ok(());
     }
     let size = if g.cols == 1 {
-        format!("{} cellen", crate::nl::int(g.rows.min(i64::MAX as u64) as i64))
+        format!(
+            "{} cellen",
+            crate::nl::int(g.rows.min(i64::MAX as u64) as i64)
+        )
     } else {
         format!(
             "{} rijen bij {} kolommen",
@@ -1460,7 +1463,10 @@ mod tests {
         let xls = cfb(&biff(&[(0, 0), (65535, 255)], None), true);
         let e = read_spreadsheet(&xls, Path::new("x.xls"), None).unwrap_err();
         assert_eq!(e.exit_code(), 3);
-        assert!(e.to_string().contains("65.536 rijen bij 256 kolommen"), "{e}");
+        assert!(
+            e.to_string().contains("65.536 rijen bij 256 kolommen"),
+            "{e}"
+        );
         let xls = cfb(&biff(&[(0, 0)], Some((0, 1_000_000, 0, 200))), true);
         let e = read_spreadsheet(&xls, Path::new("x.xls"), None).unwrap_err();
         assert!(e.to_string().contains("DIMENSIONS"), "{e}");
@@ -1492,7 +1498,9 @@ mod tests {
         assert_eq!(t.df.height(), 1);
         assert_eq!(column(&t, "_rij"), vec![Some("1".to_string())]);
         // Many repeats still end, each with its own name.
-        let many: Vec<String> = (0..3000).map(|i| ["__a", "_a", "a"][i % 3].to_string()).collect();
+        let many: Vec<String> = (0..3000)
+            .map(|i| ["__a", "_a", "a"][i % 3].to_string())
+            .collect();
         let out = within_seconds(move || unique_headers(many));
         let distinct: std::collections::HashSet<&String> = out.iter().collect();
         assert_eq!(distinct.len(), 3000);

@@ -310,7 +310,8 @@ impl<'a> Cfb<'a> {
         fat_sectors.truncate(in_file as usize);
         for f in fat_sectors {
             let s = cfb.sector(f)?;
-            cfb.fat.extend(s.chunks_exact(4).filter_map(|c| u32_at(c, 0)));
+            cfb.fat
+                .extend(s.chunks_exact(4).filter_map(|c| u32_at(c, 0)));
         }
         Some(cfb)
     }
@@ -525,8 +526,11 @@ pub(crate) mod tests {
         z.start_file("mimetype", stored).unwrap();
         z.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
             .unwrap();
-        z.start_file("META-INF/manifest.xml", zip::write::SimpleFileOptions::default())
-            .unwrap();
+        z.start_file(
+            "META-INF/manifest.xml",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
         z.write_all(br#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#)
             .unwrap();
         z.start_file("content.xml", zip::write::SimpleFileOptions::default())
@@ -541,7 +545,9 @@ pub(crate) mod tests {
     }
 
     pub(crate) fn text_cell(s: &str) -> String {
-        format!(r#"<table:table-cell office:value-type="string"><text:p>{s}</text:p></table:table-cell>"#)
+        format!(
+            r#"<table:table-cell office:value-type="string"><text:p>{s}</text:p></table:table-cell>"#
+        )
     }
 
     #[test]
@@ -602,7 +608,11 @@ pub(crate) mod tests {
         if mini {
             fat.push(END_OF_CHAIN);
         }
-        let n = sectors(if mini { wb.len().div_ceil(64) * 64 } else { wb.len() });
+        let n = sectors(if mini {
+            wb.len().div_ceil(64) * 64
+        } else {
+            wb.len()
+        });
         for k in 0..n {
             let s = (data_start + k) as u32;
             fat.push(if k + 1 == n { END_OF_CHAIN } else { s + 1 });
@@ -644,7 +654,11 @@ pub(crate) mod tests {
             let mut mf = vec![0xFFu8; ss];
             let m = wb.len().div_ceil(64);
             for k in 0..m {
-                let v = if k + 1 == m { END_OF_CHAIN } else { k as u32 + 1 };
+                let v = if k + 1 == m {
+                    END_OF_CHAIN
+                } else {
+                    k as u32 + 1
+                };
                 mf[4 * k..4 * k + 4].copy_from_slice(&v.to_le_bytes());
             }
             out.extend(mf);

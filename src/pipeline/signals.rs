@@ -20,8 +20,8 @@ use crate::ingest::validate::validate;
 use crate::ingest::{signals_from_frame, write_quarantine};
 use crate::model::Recipient;
 use crate::nl;
-use crate::register::{Ledger, Promotion};
 use crate::output::staging::Staging;
+use crate::register::{Ledger, Promotion};
 use chrono::NaiveDate;
 use std::path::Path;
 
