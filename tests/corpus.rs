@@ -4,7 +4,10 @@
 
 mod common;
 use common::{bin, root};
+use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 /// One row of the table.
 #[derive(Debug)]
@@ -90,6 +93,45 @@ fn everything(stdout: &[u8], stderr: &[u8], dir: &Path) -> String {
     s
 }
 
+/// The longest one step may take: a hang (an input that makes a reader loop) fails its
+/// case instead of the whole suite waiting for ever.
+const LIMIT: Duration = Duration::from_secs(180);
+
+/// Runs `cmd` like `Command::output`, but kills it and fails after `limit`.
+fn output_within(mut cmd: Command, limit: Duration) -> Result<Output, String> {
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    let read = |mut r: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut b = Vec::new();
+            let _ = r.read_to_end(&mut b);
+            b
+        })
+    };
+    let out = read(Box::new(child.stdout.take().unwrap()));
+    let err = read(Box::new(child.stderr.take().unwrap()));
+    let started = Instant::now();
+    let status = loop {
+        if let Some(st) = child.try_wait().map_err(|e| e.to_string())? {
+            break st;
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(format!("took longer than {} s: killed", limit.as_secs()));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    Ok(Output {
+        status,
+        stdout: out.join().unwrap_or_default(),
+        stderr: err.join().unwrap_or_default(),
+    })
+}
+
 fn run_case(c: &Case, out: &Path) -> Result<(), String> {
     let corpus = root().join("tests/corpus");
     let (last, before) = c.steps.split_last().unwrap();
@@ -102,7 +144,9 @@ fn run_case(c: &Case, out: &Path) -> Result<(), String> {
                 std::fs::copy(corpus.join(&a[1]), &a[2]).unwrap();
             }
             _ => {
-                let o = bin().current_dir(&corpus).args(&a).output().unwrap();
+                let mut cmd = bin();
+                cmd.current_dir(&corpus).args(&a);
+                let o = output_within(cmd, LIMIT)?;
                 if o.status.code() != Some(0) {
                     return Err(format!(
                         "step `{step}` failed: {}",
@@ -112,11 +156,9 @@ fn run_case(c: &Case, out: &Path) -> Result<(), String> {
             }
         }
     }
-    let o = bin()
-        .current_dir(&corpus)
-        .args(args(last, out))
-        .output()
-        .unwrap();
+    let mut cmd = bin();
+    cmd.current_dir(&corpus).args(args(last, out));
+    let o = output_within(cmd, LIMIT)?;
     let all = everything(&o.stdout, &o.stderr, out);
     let mut problems = Vec::new();
     if o.status.code() != Some(c.code) {

@@ -4,12 +4,19 @@
 //! Dutch error with the documented exit code: never a panic, never an internal error
 //! (exit 1), never a row lost.
 //!
-//! `cargo test --release --test fuzz` runs a short round (a few seconds). The long run is
-//! ignored by default and sized with `FUZZ_CASES` (cases per target):
+//! `cargo test --release --test fuzz` runs a short round (a few seconds, fixed seed). The
+//! long runs are ignored by default; each is sized with `FUZZ_CASES` (cases for that
+//! target) and draws a fresh random seed, printed at the start and the end (`FUZZ_SEED`
+//! replays one). Run one target at a time:
 //!
 //! ```text
-//! FUZZ_CASES=2000000 cargo test --release --test fuzz -- --ignored --nocapture
+//! FUZZ_CASES=2000000 cargo test --release --test fuzz long_run_csv -- --ignored --nocapture
 //! ```
+//!
+//! Every case is timed. One that takes longer than `FUZZ_LIMIT_MS` (2.000 ms) stops the
+//! run: its input is saved (the path and the seed are printed) and the process exits
+//! with code 70, since an endless loop cannot be interrupted from inside. At the end of
+//! each round the slowest case is reported and saved too (`FUZZ_OUT` names the folder).
 //!
 //! Why proptest and not cargo-fuzz: cargo-fuzz needs the nightly compiler with
 //! sanitizer instrumentation, which means building polars and typst a second time (about
@@ -21,8 +28,11 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config as PtConfig, TestRunner};
 use rodedraad::config::Config;
 use rodedraad::ingest::{read, spec::Entity, validate};
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
 
 /// The seed files of one target: every file in `tests/corpus/` (and below) with one of `exts`.
 fn seeds(exts: &[&str]) -> Vec<Vec<u8>> {
@@ -71,6 +81,10 @@ const TOKENS: &[&[u8]] = &[
     b"\\",
     b"'",
     b"#",
+    // Leading underscores: the reader's own columns start with "__" (a header like that
+    // once made the reader loop for ever).
+    b"__",
+    b"_",
 ];
 
 /// One edit of a seed: replace, insert, delete, insert a token, or repeat a slice.
@@ -131,44 +145,162 @@ fn mutated(n_seeds: usize) -> impl Strategy<Value = (usize, Vec<Edit>)> {
 
 static RUNS: AtomicU64 = AtomicU64::new(0);
 
-/// Runs `check` on `cases` mutations of `seeds`; returns the number of executions.
+/// Every this many executions a round prints how far it is.
+const PROGRESS: u64 = 25_000;
+
+/// The case being run now, watched by [`watchdog`]: target, round seed, start, input.
+struct Running {
+    target: &'static str,
+    seed: u64,
+    started: Instant,
+    input: Vec<u8>,
+}
+
+/// The running case of each test thread (the long rounds may run side by side).
+static CURRENT: Mutex<BTreeMap<String, Running>> = Mutex::new(BTreeMap::new());
+
+fn thread_key() -> String {
+    format!("{:?}", std::thread::current().id())
+}
+
+/// The longest one case may take (wall clock), `FUZZ_LIMIT_MS` or 2 s. An input that reads
+/// in milliseconds when mutated a little must not take seconds: that is quadratic or
+/// endless behaviour (a CI run hung over 5 minutes on such an input).
+fn limit() -> Duration {
+    let ms = std::env::var("FUZZ_LIMIT_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2_000);
+    Duration::from_millis(ms)
+}
+
+/// Where slow inputs are kept: `FUZZ_OUT`, or the test build's own temporary folder.
+fn out_dir() -> PathBuf {
+    let d = std::env::var_os("FUZZ_OUT")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("fuzz"));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn save(kind: &str, target: &str, seed: u64, input: &[u8]) -> PathBuf {
+    let p = out_dir().join(format!("{kind}-{target}-{seed}.bin"));
+    std::fs::write(&p, input).unwrap();
+    p
+}
+
+/// A thread that ends the whole test process, after saving the input, when one case runs
+/// longer than [`limit`]: a hang cannot be interrupted from inside the case, and proptest
+/// would otherwise go on (or shrink) for ever.
+fn watchdog() {
+    static STARTED: OnceLock<()> = OnceLock::new();
+    STARTED.get_or_init(|| {
+        let limit = limit();
+        std::thread::spawn(move || loop {
+            std::thread::sleep(Duration::from_millis(100));
+            let guard = CURRENT.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(r) = guard.values().find(|r| r.started.elapsed() > limit) {
+                let p = save("traag", r.target, r.seed, &r.input);
+                eprintln!(
+                    "fuzz {}: één geval duurt langer dan {:.1} s (zaad {}, {} bytes); invoer bewaard in {}\n\
+                     opnieuw: FUZZ_SEED={} FUZZ_CASES=... cargo test --release --test fuzz -- --ignored",
+                    r.target,
+                    limit.as_secs_f64(),
+                    r.seed,
+                    r.input.len(),
+                    p.display(),
+                    r.seed,
+                );
+                std::process::exit(70);
+            }
+        });
+    });
+}
+
+/// The round's random seed: `FUZZ_SEED` to replay a round, a fresh one for a long run
+/// (`FUZZ_CASES` set), and a fixed one for the short round in the normal suite, so CI is
+/// replayable. Printed with every round.
+fn round_seed() -> u64 {
+    if let Some(s) = std::env::var("FUZZ_SEED").ok().and_then(|v| v.parse().ok()) {
+        return s;
+    }
+    if std::env::var_os("FUZZ_CASES").is_none() {
+        return 20261130;
+    }
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64;
+    nanos ^ (u64::from(std::process::id()) << 32)
+}
+
+/// Runs `check` on `cases` mutations of `seeds`; returns the number of executions. Each
+/// case is timed: the slowest is reported (and its input saved) at the end, and a case
+/// over [`limit`] stops the process (see [`watchdog`]).
 fn fuzz(
-    name: &str,
+    name: &'static str,
     cases: u32,
     seeds: &[Vec<u8>],
     check: impl Fn(&[u8]) -> Result<(), TestCaseError>,
 ) -> u64 {
+    watchdog();
     let before = RUNS.load(Ordering::Relaxed);
-    // The short round in the normal suite uses a fixed seed, so CI is replayable; a long
-    // run (FUZZ_CASES set) draws new inputs every time.
-    let rng_seed = if std::env::var_os("FUZZ_CASES").is_some() {
-        proptest::test_runner::RngSeed::Random
-    } else {
-        proptest::test_runner::RngSeed::Fixed(20261130)
-    };
+    let seed = round_seed();
+    eprintln!("fuzz {name}: {cases} gevallen, zaad {seed}");
     let mut runner = TestRunner::new(PtConfig {
         cases,
         failure_persistence: None,
-        rng_seed,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(seed),
         ..PtConfig::default()
     });
-    let started = std::time::Instant::now();
+    let started = Instant::now();
+    let slowest: Mutex<(Duration, Vec<u8>)> = Mutex::new((Duration::ZERO, Vec::new()));
     runner
         .run(&mutated(seeds.len()), |(s, edits)| {
-            RUNS.fetch_add(1, Ordering::Relaxed);
+            let done = RUNS.fetch_add(1, Ordering::Relaxed) + 1 - before;
+            if done.is_multiple_of(PROGRESS) {
+                // A long run that is stopped early still documents what it did.
+                eprintln!(
+                    "fuzz {name}: {done} uitvoeringen zonder fout na {:.0} s (zaad {seed})",
+                    started.elapsed().as_secs_f64()
+                );
+            }
             let input = apply(&seeds[s], &edits);
-            check(&input).map_err(|e| {
+            let t0 = Instant::now();
+            CURRENT.lock().unwrap().insert(
+                thread_key(),
+                Running {
+                    target: name,
+                    seed,
+                    started: t0,
+                    input: input.clone(),
+                },
+            );
+            let outcome = check(&input);
+            CURRENT.lock().unwrap().remove(&thread_key());
+            let took = t0.elapsed();
+            let mut slow = slowest.lock().unwrap();
+            if took > slow.0 {
+                *slow = (took, input.clone());
+            }
+            drop(slow);
+            outcome.map_err(|e| {
                 TestCaseError::fail(format!(
                     "{e}\ninvoer: {:?}",
                     String::from_utf8_lossy(&input)
                 ))
             })
         })
-        .unwrap_or_else(|e| panic!("{name}: {e}"));
+        .unwrap_or_else(|e| panic!("{name} (zaad {seed}): {e}"));
     let n = RUNS.load(Ordering::Relaxed) - before;
+    let (took, input) = slowest.into_inner().unwrap();
+    let kept = save("traagste", name, seed, &input);
     eprintln!(
-        "fuzz {name}: {n} uitvoeringen zonder fout in {:.1} s",
-        started.elapsed().as_secs_f64()
+        "fuzz {name}: {n} uitvoeringen zonder fout in {:.1} s (zaad {seed}); traagste geval {:.0} ms, {} bytes: {}",
+        started.elapsed().as_secs_f64(),
+        took.as_secs_f64() * 1000.0,
+        input.len(),
+        kept.display()
     );
     n
 }
@@ -270,7 +402,7 @@ fn long_run_xlsx() {
 fn long_run_validation() {
     fuzz(
         "validatie",
-        long_cases(1_000_000) / 50,
+        long_cases(20_000),
         &seeds(&["csv"]),
         validation_target,
     );
@@ -281,7 +413,7 @@ fn long_run_validation() {
 fn long_run_config() {
     fuzz(
         "configuratie",
-        long_cases(1_000_000) / 10,
+        long_cases(1_000_000),
         &config_seeds(),
         config_target,
     );

@@ -30,15 +30,28 @@ fn library_report_equals_the_command_line_report() {
     assert!(files.contains(&"rapport.md".to_string()));
 
     let cli_out = tmp("pipeline-cli");
-    report_sample(
-        &cli_out.join("r"),
-        &[
+    // No ledger, as in the library call: run in an empty folder, where the default
+    // ledger path does not exist (a missing `--register` is an error, exit 8).
+    let o = common::bin()
+        .current_dir(&cli_out)
+        .args([
+            "report",
+            "--cases",
+            &sample("casussen.csv"),
+            "--signals",
+            &sample("signalen.csv"),
+            "--period",
+            "2026-H1",
+            "--exportdatum",
+            "2026-10-31",
             "--format",
             "md,html",
-            "--register",
-            &cli_out.join("geen-register.sqlite").display().to_string(),
-        ],
-    );
+            "--out",
+            &cli_out.join("r").display().to_string(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     for f in ["rapport.md", "rapport.html", "tabellen.json"] {
         assert_eq!(
             std::fs::read(lib_out.join("r").join(f)).unwrap(),

@@ -37,7 +37,8 @@ pub struct ReportArgs {
     /// Uitvoermap.
     #[arg(long, value_name = "MAP")]
     pub out: PathBuf,
-    /// Signalenregister (SQLite); standaard het pad uit de configuratie, als dat bestaat.
+    /// Signalenregister (SQLite), dat moet bestaan; zonder deze optie het pad uit de
+    /// configuratie, als dat bestaat.
     #[arg(long, value_name = "BESTAND")]
     pub register: Option<PathBuf>,
     /// Stop bij elke gevonden persoonsgegeven in de invoertekst.
@@ -58,6 +59,11 @@ pub fn parse_audience(s: &str) -> std::result::Result<Audience, String> {
 
 pub fn run(a: ReportArgs) -> Result<i32> {
     let cfg = super::load_config(a.input.config.as_deref())?;
+    // A ledger named on the command line must exist: a mistyped path would otherwise
+    // publish section 4 without signals (exit 8, before any work).
+    if let Some(r) = &a.register {
+        pipeline::signals::require_ledger_file(r)?;
+    }
     let (an, pb) = super::analyse_with_progress(&a.input, &a.when, &cfg)?;
     pb.set_message("rapport maken");
     let register = a

@@ -10,7 +10,12 @@
 //! The ledger file comes from `--register` or `[register] pad` in the config; a relative
 //! `pad` counts from the config file's folder (without `--config`: the working folder).
 //! `import` and `promote` make a missing ledger; `overgang`, `status` and `export` refuse
-//! one (exit 8), so a mistyped path never reads as an empty ledger.
+//! one (exit 8), so a mistyped path never reads as an empty ledger. `export` writes
+//! through a staging folder: a failed export leaves the earlier one whole.
+//!
+//! `overgang --op` must lie on or after the signal's melddatum and its last status
+//! change (the history stays in order), and not after today (the system date): a status
+//! change is recorded after it happened.
 
 use crate::error::{Error, Result};
 use crate::nl;
@@ -201,7 +206,7 @@ pub fn run(a: SignalsArgs) -> Result<i32> {
             peildatum,
             out,
         } => {
-            let files = crate::export::write(
+            let files = crate::pipeline::signals::export(
                 &ledger,
                 &naar,
                 sinds,

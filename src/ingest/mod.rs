@@ -16,6 +16,7 @@
 pub mod dates;
 pub mod init;
 pub mod read;
+pub mod sheet_size;
 pub mod spec;
 pub mod validate;
 

@@ -777,20 +777,33 @@ pub fn read_csv_bytes(
     })
 }
 
+/// Header names made unique and usable: an empty header becomes `kolom_N`, a repeated one
+/// gets `_2`, `_3`, ... A header that starts with `__` (the prefix of the reader's own
+/// columns, such as [`ROW`]) keeps one leading underscore: `__rij` becomes `_rij`.
+///
+/// Every name is final after one look-up in the names already taken, so a header row of
+/// any content ends; an earlier version added suffixes to `__x` for ever (`__x_2` still
+/// starts with `__`), and a fuzzed CSV hung the test run.
 fn unique_headers(raw: Vec<String>) -> Vec<String> {
+    let mut taken: std::collections::HashSet<String> = std::collections::HashSet::new();
+    // The next suffix to try per base name, so 4.096 equal headers cost 4.096 steps.
+    let mut next: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut out: Vec<String> = Vec::with_capacity(raw.len());
     for (i, h) in raw.into_iter().enumerate() {
         let base = if h.is_empty() {
             format!("kolom_{}", i + 1)
+        } else if h.starts_with("__") {
+            format!("_{}", h.trim_start_matches('_'))
         } else {
             h
         };
         let mut name = base.clone();
-        let mut n = 2;
-        while out.contains(&name) || name.starts_with("__") {
+        let n = next.entry(base.clone()).or_insert(2);
+        while taken.contains(&name) {
             name = format!("{base}_{n}");
-            n += 1;
+            *n += 1;
         }
+        taken.insert(name.clone());
         out.push(name);
     }
     out
@@ -899,11 +912,47 @@ where
     Ok(out)
 }
 
+/// Refuses a `.xls` or `.ods` file whose sheet would be read as a grid of more than
+/// [`sheet_size::MAX_CELLS`] cells (the reader library allocates the whole rectangle from
+/// the first to the last used cell): checked on the file's own structure, before any grid
+/// is allocated, so a small file with one far cell is a clear error, not an abort.
+fn refuse_huge_grid(bytes: &[u8], path: &Path) -> Result<()> {
+    let Some(g) = super::sheet_size::grid_size(bytes) else {
+        return Ok(());
+    };
+    if g.cells() <= super::sheet_size::MAX_CELLS {
+        return Ok(());
+    }
+    let size = if g.cols == 1 {
+        format!(
+            "{} cellen",
+            crate::nl::int(g.rows.min(i64::MAX as u64) as i64)
+        )
+    } else {
+        format!(
+            "{} rijen bij {} kolommen",
+            crate::nl::int(g.rows as i64),
+            crate::nl::int(g.cols as i64)
+        )
+    };
+    Err(bad_file(
+        path,
+        format!(
+            "werkblad {} zou als één blok van {size} worden gelezen ({}); .xls en .ods worden als één blok gelezen, en rodedraad leest hoogstens {} cellen per werkblad",
+            g.sheet,
+            g.cause,
+            crate::nl::int(super::sheet_size::MAX_CELLS as i64)
+        ),
+        "Verwijder de verre of lege opgemaakte cellen, of sla het bestand op als .xlsx (dat wordt cel voor cel gelezen).",
+    ))
+}
+
 /// Reads the first (or the named) sheet of a spreadsheet. The first row with a value is
 /// the header; a value right of the header's last column is kept as an extra field (the
 /// row then goes to quarantine); a row whose cells are all blank is quarantined as empty.
 pub fn read_spreadsheet(bytes: &[u8], path: &Path, sheet: Option<&str>) -> Result<RawTable> {
     use calamine::Reader;
+    refuse_huge_grid(bytes, path)?;
     let mut wb = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes.to_vec()))
         .map_err(|e| {
             bad_file(
@@ -1382,6 +1431,79 @@ mod tests {
     fn duplicate_and_empty_headers_are_made_unique() {
         let t = csv(b"a,a,\n1,2,3\n").unwrap();
         assert_eq!(t.headers, vec!["a", "a_2", "kolom_3"]);
+    }
+
+    #[test]
+    fn ods_is_read_and_a_far_cell_in_ods_or_xls_is_refused_before_the_grid_is_made() {
+        use crate::ingest::sheet_size::tests::{biff, cfb, ods, text_cell};
+        let row = |cells: &[&str]| {
+            let c: String = cells.iter().map(|s| text_cell(s)).collect();
+            format!("<table:table-row>{c}</table:table-row>")
+        };
+        let normal = format!(
+            r#"<table:table table:name="Blad1">{}{}<table:table-row table:number-rows-repeated="1048574"><table:table-cell table:number-columns-repeated="1024"/></table:table-row></table:table>"#,
+            row(&["casus_id", "thema"]),
+            row(&["C-1", "invordering"])
+        );
+        let t = read_spreadsheet(&ods(&normal), Path::new("x.ods"), None).unwrap();
+        assert_eq!(t.headers, vec!["casus_id", "thema"]);
+        assert_eq!(column(&t, "thema"), vec![Some("invordering".to_string())]);
+        let far = format!(
+            r#"<table:table table:name="Blad1">{}<table:table-row table:number-rows-repeated="1048000"><table:table-cell/></table:table-row><table:table-row><table:table-cell table:number-columns-repeated="16000"/>{}</table:table-row></table:table>"#,
+            row(&["casus_id", "thema"]),
+            text_cell("ver weg")
+        );
+        let e = read_spreadsheet(&ods(&far), Path::new("x.ods"), None).unwrap_err();
+        assert_eq!(e.exit_code(), 3);
+        assert!(
+            e.to_string()
+                .contains("werkblad 1 zou als één blok van 1.048.002 rijen bij 16.001 kolommen worden gelezen"),
+            "{e}"
+        );
+        let xls = cfb(&biff(&[(0, 0), (65535, 255)], None), true);
+        let e = read_spreadsheet(&xls, Path::new("x.xls"), None).unwrap_err();
+        assert_eq!(e.exit_code(), 3);
+        assert!(
+            e.to_string().contains("65.536 rijen bij 256 kolommen"),
+            "{e}"
+        );
+        let xls = cfb(&biff(&[(0, 0)], Some((0, 1_000_000, 0, 200))), true);
+        let e = read_spreadsheet(&xls, Path::new("x.xls"), None).unwrap_err();
+        assert!(e.to_string().contains("DIMENSIONS"), "{e}");
+        if let Ok(d) = std::env::var("RD_WRITE_CORPUS") {
+            std::fs::write(format!("{d}/ver-weg.ods"), ods(&far)).unwrap();
+            std::fs::write(
+                format!("{d}/ver-weg.xls"),
+                cfb(&biff(&[(0, 0), (65535, 255)], None), true),
+            )
+            .unwrap();
+        }
+    }
+
+    /// Runs `f` on a thread and fails when it takes more than 10 s: a regression to an
+    /// endless loop fails the test instead of hanging the suite.
+    fn within_seconds<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || tx.send(f()));
+        rx.recv_timeout(std::time::Duration::from_secs(10))
+            .expect("did not finish within 10 s: endless loop")
+    }
+
+    #[test]
+    fn headers_with_the_internal_prefix_end_and_stay_apart_from_internal_columns() {
+        // Found by fuzzing: a header starting with "__" looped for ever.
+        let t = within_seconds(|| csv(b"__rij,__x,_x,__\n1,2,3,4\n").unwrap());
+        assert_eq!(t.headers, vec!["_rij", "_x", "_x_2", "_"]);
+        assert!(t.headers.iter().all(|h| !h.starts_with("__")));
+        assert_eq!(t.df.height(), 1);
+        assert_eq!(column(&t, "_rij"), vec![Some("1".to_string())]);
+        // Many repeats still end, each with its own name.
+        let many: Vec<String> = (0..3000)
+            .map(|i| ["__a", "_a", "a"][i % 3].to_string())
+            .collect();
+        let out = within_seconds(move || unique_headers(many));
+        let distinct: std::collections::HashSet<&String> = out.iter().collect();
+        assert_eq!(distinct.len(), 3000);
     }
 }
 

@@ -20,6 +20,7 @@ use crate::ingest::validate::validate;
 use crate::ingest::{signals_from_frame, write_quarantine};
 use crate::model::Recipient;
 use crate::nl;
+use crate::output::staging::Staging;
 use crate::register::{Ledger, Promotion};
 use chrono::NaiveDate;
 use std::path::Path;
@@ -37,21 +38,71 @@ pub fn ledger_path(register: Option<&Path>, cfg: &Config) -> std::path::PathBuf 
         .unwrap_or_else(|| cfg.resolve(&cfg.register.pad))
 }
 
+/// Refuses a ledger path that is not an existing file (exit code 8), with a Dutch
+/// message naming the path and what to do: a mistyped `--register` must never read as
+/// an empty ledger.
+pub fn require_ledger_file(path: &Path) -> Result<()> {
+    if path.is_file() {
+        return Ok(());
+    }
+    Err(Error::Ledger(format!(
+        "{} bestaat niet{}; controleer --register of [register] pad (een relatief pad geldt vanaf de map van het configuratiebestand). Een nieuw register ontstaat bij 'rodedraad signals import' of 'promote'",
+        path.display(),
+        if path.is_dir() { " als bestand (het is een map)" } else { "" }
+    )))
+}
+
 /// Opens an existing ledger: reading one (`status`, `export`, `overgang`) never makes a
 /// new, empty ledger out of a mistyped path.
 pub fn open_existing_ledger(register: Option<&Path>, cfg: &Config) -> Result<Ledger> {
     let path = ledger_path(register, cfg);
-    if !path.is_file() {
-        return Err(Error::Ledger(format!(
-            "{} bestaat niet{}; controleer --register of [register] pad (een relatief pad geldt vanaf de map van het configuratiebestand). Een nieuw register ontstaat bij 'rodedraad signals import' of 'promote'",
-            path.display(),
-            if path.is_dir() { " als bestand (het is een map)" } else { "" }
-        )));
-    }
+    require_ledger_file(&path)?;
     Ledger::open(&path).map_err(reg)
 }
 
-/// Refuses a date for a status change that lies before the signal was reported, or after `today`.
+/// The files `signals export --naar NAAR` writes, per recipient.
+pub fn export_files(naar: &str) -> &'static [&'static str] {
+    match naar {
+        "ksm" => &["ksm-export.csv", "ksm-export.json"],
+        "ibtd" => &[
+            "ibtd-overzicht.xlsx",
+            "ibtd-overzicht.json",
+            "ibtd-nieuwe-signalen.csv",
+        ],
+        _ => &[],
+    }
+}
+
+/// Writes the export for `naar` into `out` through a staging folder
+/// ([`crate::output::staging`]): a failed or killed export leaves the earlier export
+/// whole, never half a new one. The files of the other recipient in the same folder
+/// stay. Returns the names of the files written.
+pub fn export(
+    ledger: &Ledger,
+    naar: &str,
+    since: Option<NaiveDate>,
+    peil: NaiveDate,
+    cfg: &Config,
+    out: &Path,
+) -> Result<Vec<String>> {
+    if export_files(naar).is_empty() {
+        return Err(Error::Usage(format!(
+            "onbekende bestemming \"{naar}\"; kies ksm of ibtd"
+        )));
+    }
+    let staging = Staging::begin(out, export_files(naar), &[])?;
+    crate::export::write(ledger, naar, since, peil, cfg, staging.path())?;
+    staging.commit()
+}
+
+/// Refuses a date for a status change that cannot be true: before the signal was
+/// reported, before its last recorded status change (the history must stay in order: the
+/// age of a status counts from it), or after `today`.
+///
+/// The upper bound is the system date and not a peildatum of the data: a status change
+/// is a fact of the real world recorded after it happened, and it may well happen after
+/// the last import (whose date only says how old the imported export was). The lower
+/// bounds come from the ledger itself, so they hold whatever the clock says.
 pub fn check_transition_date(
     ledger: &Ledger,
     signaal_id: &str,
@@ -66,6 +117,19 @@ pub fn check_transition_date(
             "--op {} ligt vóór de melddatum van signaal {signaal_id} ({}); een statuswijziging kan niet eerder zijn dan het signaal",
             nl::date(op),
             nl::date(s.signal.gemeld_op)
+        )));
+    }
+    let history = ledger.history(signaal_id).map_err(reg)?;
+    if let Some(last) = history
+        .iter()
+        .filter(|h| h.veld == "status" && h.op > op)
+        .max_by_key(|h| h.op)
+    {
+        return Err(Error::Usage(format!(
+            "--op {} ligt vóór de laatste statuswijziging van signaal {signaal_id} ({}, naar {}); leg statuswijzigingen in de volgorde vast waarin ze gebeurden",
+            nl::date(op),
+            nl::date(last.op),
+            last.nieuw.as_deref().unwrap_or("-")
         )));
     }
     if op > today {
