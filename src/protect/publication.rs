@@ -333,7 +333,11 @@ pub fn build(inp: &Inputs) -> crate::error::Result<(Report, ProtectLog)> {
     tabellen.push(escalation_table(&head, ind, &p));
     let intake = intake_set.quarter;
     tabellen.push(intake_set.cohort);
-    tabellen.push(target_table(ind, &p, cfg));
+    // Yearly targets only where the configuration sets them.
+    let targets = target_table(ind, &p, cfg);
+    if !targets.rijen.is_empty() {
+        tabellen.push(targets);
+    }
 
     let by_id: BTreeMap<&str, &Case> = cases.iter().map(|c| (c.casus_id.as_str(), c)).collect();
     let labelled: Vec<(String, &Thread)> = an
@@ -699,16 +703,12 @@ fn key_figures(head: &Headline) -> Vec<KeyFigure> {
             });
         }
     };
-    push(
-        "ontvangen_aantal",
-        "casussen ontvangen",
-        "aangedragen door helpers",
-    );
+    push("ontvangen_aantal", "casussen ontvangen", "via helpers");
     push("afgerond_aantal", "casussen afgerond", "na behandeling");
     push(
         "oplossing_pct",
         "oplossing gevonden",
-        "van de afgeronde casussen (excl. ingetrokken)",
+        "van de afgeronde casussen",
     );
     push(
         "advies_overgenomen_pct",
@@ -723,7 +723,7 @@ fn key_figures(head: &Headline) -> Vec<KeyFigure> {
     push(
         "doorlooptijd_mediaan_dagen",
         "mediane doorlooptijd",
-        "inclusief open casussen",
+        "ook open casussen",
     );
     out
 }
@@ -863,30 +863,31 @@ fn summary_sentences(head: &Headline, draden: &[ThreadView], title: String) -> V
         if !head.has(id, false) {
             "-".into()
         } else if c.onderdrukt && c.soort == CellKind::Percentage {
-            "een niet getoond deel (te weinig casussen)".into()
+            "een deel (te klein om te tonen)".into()
         } else if c.onderdrukt {
-            "een niet getoond aantal (te weinig)".into()
+            "een klein aantal".into()
         } else {
             c.tekst
         }
     };
+    // Short sentences (B1): one fact each.
     s.push(format!(
-        "In het {title} ontving de Belangenbehartiger {} casussen. {} casussen werden na behandeling afgerond; bij {} daarvan werd (deels) een oplossing gevonden.",
+        "In het {title} kwamen {} casussen binnen. {} casussen zijn afgerond. Bij {} daarvan is (deels) een oplossing gevonden.",
         v("ontvangen_aantal"),
         v("afgerond_aantal"),
         v("oplossing_pct")
     ));
     s.push(format!(
-        "De diensten namen het advies (zienswijze) in {} van de beoordeelde gevallen (deels) over; {} van de afgeronde casussen werd geëscaleerd. De mediane doorlooptijd, open casussen meegerekend, was {}.",
+        "De diensten namen ons advies in {} van de gevallen (deels) over. {} van de afgeronde casussen is geëscaleerd. De helft van de casussen duurde korter dan {}, open casussen meegeteld.",
         v("advies_overgenomen_pct"),
         v("geescaleerd_pct"),
         v("doorlooptijd_mediaan_dagen")
     ));
     if draden.is_empty() {
-        s.push("Er zijn in deze periode geen rode draden gevonden die groot genoeg zijn om openbaar te melden.".into());
+        s.push("In deze periode is geen rode draad groot genoeg om openbaar te melden.".into());
     } else {
         s.push(format!(
-            "De sterkste rode draden in deze periode: {}.",
+            "De sterkste rode draden zijn: {}.",
             draden
                 .iter()
                 .take(5)

@@ -177,9 +177,9 @@ fn signalled(d: &Thread, signals: &[Signal]) -> String {
     let to: Vec<&str> = to.into_iter().collect();
     let states: Vec<String> = states.into_iter().collect();
     let mut out = if to.is_empty() {
-        "Gesignaleerd, nog niet doorgezet.".to_string()
+        "Gemeld, nog niet doorgezet.".to_string()
     } else {
-        format!("Gesignaleerd aan {}.", nl::list(&to))
+        format!("Doorgezet naar {}.", nl::list(&to))
     };
     if !states.is_empty() {
         out.push_str(&format!(" Stand: {}.", nl::list(&states)));
