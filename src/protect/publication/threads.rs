@@ -161,7 +161,7 @@ fn since(d: &Thread) -> String {
 fn signalled(d: &Thread, signals: &[Signal]) -> String {
     let own: Vec<&Signal> = signals
         .iter()
-        .filter(|s| d.signaal_ids.iter().any(|id| *id == s.signaal_id))
+        .filter(|s| d.signaal_ids.contains(&s.signaal_id))
         .collect();
     if own.is_empty() {
         return "Nog niet als signaal doorgezet.".into();
