@@ -358,9 +358,13 @@ pub fn build(inp: &Inputs) -> crate::error::Result<(Report, ProtectLog)> {
             continue;
         };
         if let Some(t) = threads::trend_table(d, &v.label, &by_id, period, &p) {
-            let chart = charts::thread_chart(&t, &v.label);
-            v.grafiek = Some(chart.id.clone());
-            grafieken.push(chart);
+            // A chart of hidden quarters only would show nothing: the table says it.
+            let any_shown = t.rijen.iter().any(|r| !r.totaal && !r.cellen[0].onderdrukt);
+            if any_shown {
+                let chart = charts::thread_chart(&t, &v.label);
+                v.grafiek = Some(chart.id.clone());
+                grafieken.push(chart);
+            }
             v.tabel = Some(t);
         }
     }

@@ -303,6 +303,7 @@ pub fn columns(
             .configure_mesh()
             .disable_x_mesh()
             .x_labels(n)
+            .y_labels((max as usize).clamp(2, 6))
             .x_label_formatter(&fmt)
             .y_label_formatter(&yfmt)
             .y_desc(y_label)
