@@ -210,6 +210,8 @@ pub fn report(
     let mut tables = released.tabellen.clone();
     tables.push(released.draden_tabel.clone());
     tables.push(released.signalen_tabel.clone());
+    // The trend tables of the rode draden: every charted figure is in the figure list.
+    tables.extend(released.draden.iter().filter_map(|d| d.tabel.clone()));
     if opts.audience == Audience::Internal {
         // Every file of an internal report carries the marking, the JSON files included.
         let marked = |key: &str, v: serde_json::Value| serde_json::json!({ "markering": INTERN_MARKING, key: v });

@@ -57,21 +57,33 @@ impl Sheet {
     }
 }
 
-/// A valid, unique Excel sheet name (max. 31 characters, no `[]:*?/\`).
+/// A valid, unique Excel sheet name: at most 31 characters (Excel's limit), none of
+/// `[]:*?/\`, no apostrophe at either end, not the reserved "History"; a name that is
+/// taken gets " 2", " 3", ... within the 31 characters.
 fn sheet_name(name: &str, used: &mut Vec<String>) -> String {
+    const MAX: usize = 31;
     let clean: String = name
         .chars()
         .map(|c| if "[]:*?/\\".contains(c) { '-' } else { c })
         .collect();
-    let mut base: String = clean.chars().take(28).collect();
-    if base.trim().is_empty() {
-        base = "Blad".into();
+    let clean = clean.trim().trim_matches('\'').trim();
+    let mut base: String = clean
+        .chars()
+        .take(MAX)
+        .collect::<String>()
+        .trim_end()
+        .to_string();
+    if base.is_empty() || base.eq_ignore_ascii_case("history") {
+        base = format!("{base} Blad").trim().to_string();
     }
     let mut n = 1;
     let mut candidate = base.clone();
     while used.iter().any(|u| u.eq_ignore_ascii_case(&candidate)) {
         n += 1;
-        candidate = format!("{base} {n}");
+        let suffix = format!(" {n}");
+        let keep = MAX - suffix.chars().count();
+        let head: String = base.chars().take(keep).collect();
+        candidate = format!("{}{suffix}", head.trim_end());
     }
     used.push(candidate.clone());
     candidate
@@ -144,7 +156,21 @@ mod tests {
         assert_eq!(sheet_name("Intake/dienst", &mut used), "Intake-dienst");
         assert_eq!(sheet_name("Intake/dienst", &mut used), "Intake-dienst 2");
         let long = sheet_name(&"x".repeat(40), &mut used);
-        assert!(long.chars().count() <= 31);
+        assert_eq!(long.chars().count(), 31);
+        // Excel allows 31 characters: a 30-character title is kept whole
+        let title = "Ontvangen casussen per dienst!";
+        assert_eq!(title.chars().count(), 30);
+        assert_eq!(sheet_name(title, &mut used), title);
+        // two titles alike in their first 31 characters stay distinct and within the limit
+        let a = sheet_name("Casussen per kwartaal: Toeslagen, huurtoeslag", &mut used);
+        let b = sheet_name(
+            "Casussen per kwartaal: Toeslagen, huurtoeslag bij ouderen",
+            &mut used,
+        );
+        assert_eq!(a, "Casussen per kwartaal- Toeslage");
+        assert_eq!(b, "Casussen per kwartaal- Toesla 2");
+        assert_eq!(sheet_name("'History'", &mut used), "History Blad");
+        assert_eq!(sheet_name("  ", &mut used), "Blad");
     }
 
     #[test]

@@ -31,6 +31,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 mod charts;
+mod glance;
 pub mod headline;
 mod intake;
 mod lessons;
@@ -38,6 +39,7 @@ mod sections;
 mod signals;
 mod threads;
 use charts::charts_for;
+pub use glance::{Glance, GlanceFigure};
 use headline::{Headline, HeadlineInput, Link, Part};
 use lessons::lessons;
 use sections::{
@@ -60,6 +62,9 @@ pub struct KeyFigure {
 pub struct Chart {
     pub id: String,
     pub titel: String,
+    /// Where the chart goes: "kerncijfers", "draden", "draad" (beside one rode draad)
+    /// or "signalen".
+    pub onderdeel: String,
     /// The title drawn inside the chart.
     #[serde(skip)]
     pub kop: String,
@@ -80,6 +85,13 @@ pub enum ChartData {
     HorizontalBars {
         bars: Vec<Bar>,
         x_label: String,
+    },
+    /// One value per category (a rode draad's cases per quarter); hidden values are
+    /// marked, not drawn.
+    Columns {
+        categories: Vec<String>,
+        values: Vec<Option<f64>>,
+        unit: String,
     },
     StepCurve {
         points: Vec<(f64, f64)>,
@@ -116,6 +128,16 @@ pub struct ThreadView {
     pub periode: String,
     pub verhaal: Option<String>,
     pub aanbeveling: String,
+    /// Whether the recommendation is set in `[aanbevelingen]`; otherwise it is a proposal.
+    pub aanbeveling_vastgesteld: bool,
+    /// Since when and in which direction: "Sinds maart 2025; stijgend."
+    pub sinds: String,
+    /// What was signalled to whom and what came of it (no counts).
+    pub gesignaleerd: String,
+    /// The id of the thread's trend chart in `grafieken`, when it has one.
+    pub grafiek: Option<String>,
+    /// The cases per quarter the trend chart is drawn from (protected).
+    pub tabel: Option<PubTable>,
     pub signalen: String,
     /// Only for the internal audience.
     pub casus_ids: Vec<String>,
@@ -171,6 +193,10 @@ pub struct Report {
     pub peildatum_iso: String,
     pub versie: String,
     pub samenvatting: Vec<String>,
+    /// Page one: the report at a glance.
+    pub oogopslag: Glance,
+    /// Whether the data covers the previous period (else no comparison is shown).
+    pub vorige_gedekt: bool,
     pub kerncijfers: Vec<KeyFigure>,
     /// Tables of section 2, in order.
     pub tabellen: Vec<PubTable>,
@@ -234,9 +260,10 @@ pub fn build(inp: &Inputs) -> crate::error::Result<(Report, ProtectLog)> {
     let peil = ind.peildatum;
     let period = &ind.periode;
 
-    let head = Headline::protect(&headline_input(ind, cfg), &p);
+    let prev_covered = previous_covered(&cases, &ind.vorige_periode);
+    let head = Headline::protect(&headline_input(ind, cfg, prev_covered), &p);
     let mut tabellen = Vec::new();
-    tabellen.push(key_table(ind, &head, &p, inp));
+    tabellen.push(key_table(ind, &head, &p, inp, prev_covered));
     let label = |dim: &str, g: &str| cfg.label(dim, g);
     let breakdown = |id: &str, dim: &str| -> Vec<(String, u64)> {
         ind.by(id, dim)
@@ -311,7 +338,11 @@ pub fn build(inp: &Inputs) -> crate::error::Result<(Report, ProtectLog)> {
     tabellen.push(escalation_table(&head, ind, &p));
     let intake = intake_set.quarter;
     tabellen.push(intake_set.cohort);
-    tabellen.push(target_table(ind, &p, cfg));
+    // Yearly targets only where the configuration sets them.
+    let targets = target_table(ind, &p, cfg);
+    if !targets.rijen.is_empty() {
+        tabellen.push(targets);
+    }
 
     let by_id: BTreeMap<&str, &Case> = cases.iter().map(|c| (c.casus_id.as_str(), c)).collect();
     let labelled: Vec<(String, &Thread)> = an
@@ -325,14 +356,42 @@ pub fn build(inp: &Inputs) -> crate::error::Result<(Report, ProtectLog)> {
         })
         .collect();
     let grafieken = charts_for(intake, &cases, ind, &head, &labelled, &p, &mut tabellen);
-    let (draden, draden_tabel) = thread_views(&an.threads, &cases, &signals, &p, inp, &mut log);
+    let (mut draden, draden_tabel) = thread_views(&an.threads, &cases, &signals, &p, inp, &mut log);
+    let mut grafieken = grafieken;
+    for v in draden.iter_mut() {
+        let Some(d) = an.threads.iter().find(|d| d.id == v.id) else {
+            continue;
+        };
+        if let Some(t) = threads::trend_table(d, &v.label, &by_id, period, &p) {
+            // A chart of hidden quarters only would show nothing: the table says it.
+            let any_shown = t.rijen.iter().any(|r| !r.totaal && !r.cellen[0].onderdrukt);
+            if any_shown {
+                let chart = charts::thread_chart(&t, &v.label);
+                v.grafiek = Some(chart.id.clone());
+                grafieken.push(chart);
+            }
+            v.tabel = Some(t);
+        }
+    }
     let (signalen, signalen_status) =
         signal_views(inp.ledger, period.start, peil, &p, &scrubber, &mut log);
     let signalen_tabel = signal_table(inp.ledger, period.start, &p);
+    grafieken.extend(charts::signal_chart(&signalen_tabel));
     let signalen_veranderd = signal_changes(inp.ledger, period.start, peil, &scrubber, &mut log);
     let lessen = lessons(&cases, period.start, peil.min(period.end), &p);
     let kerncijfers = key_figures(&head);
     let samenvatting = summary_sentences(&head, &draden, period.title());
+    let oogopslag = glance::glance(
+        &head,
+        &if prev_covered {
+            prev.title()
+        } else {
+            String::new()
+        },
+        &draden,
+        &signalen_tabel,
+        &signalen_status,
+    );
     let onderdrukt: Vec<String> = tabellen
         .iter()
         .chain(std::iter::once(&draden_tabel))
@@ -459,6 +518,8 @@ pub fn build(inp: &Inputs) -> crate::error::Result<(Report, ProtectLog)> {
             indicators::DEFINITIONS_VERSION
         ),
         samenvatting,
+        oogopslag,
+        vorige_gedekt: prev_covered,
         kerncijfers,
         tabellen,
         grafieken,
@@ -501,7 +562,13 @@ fn two_periods(
     m.into_iter().map(|(k, (a, b))| (k, a, b)).collect()
 }
 
-fn key_table(ind: &Indicators, head: &Headline, p: &Protector, inp: &Inputs) -> PubTable {
+fn key_table(
+    ind: &Indicators,
+    head: &Headline,
+    p: &Protector,
+    inp: &Inputs,
+    prev_covered: bool,
+) -> PubTable {
     let defs = indicators::definitions();
     let mut rijen = Vec::new();
     for d in &defs {
@@ -571,10 +638,49 @@ fn key_table(ind: &Indicators, head: &Headline, p: &Protector, inp: &Inputs) -> 
             deel_van: None,
         });
     }
+    // Without data on the previous period there is nothing to compare with.
+    if !prev_covered {
+        for r in &mut rijen {
+            r.cellen.truncate(3);
+        }
+    }
+    let (titel, mut kolommen) = if prev_covered {
+        (
+            format!(
+                "Kerncijfers {} (vorige periode: {})",
+                ind.periode.title(),
+                ind.vorige_periode.title()
+            ),
+            vec![
+                "Indicator".into(),
+                "Waarde".into(),
+                "Basis".into(),
+                "95%-interval".into(),
+                "Vorige periode".into(),
+                "Verschil".into(),
+            ],
+        )
+    } else {
+        (
+            format!("Kerncijfers {}", ind.periode.title()),
+            vec![
+                "Indicator".into(),
+                "Waarde".into(),
+                "Basis".into(),
+                "95%-interval".into(),
+            ],
+        )
+    };
+    kolommen.truncate(
+        rijen
+            .first()
+            .map(|r| r.cellen.len() + 1)
+            .unwrap_or(kolommen.len()),
+    );
     p.with_note(PubTable {
         id: "kerncijfers".into(),
-        titel: format!("Kerncijfers {} (vorige periode: {})", ind.periode.title(), ind.vorige_periode.title()),
-        kolommen: vec!["Indicator".into(), "Waarde".into(), "Basis".into(), "95%-interval".into(), "Vorige periode".into(), "Verschil".into()],
+        titel,
+        kolommen,
         rijen,
         voetnoten: vec![
             "Percentages met een 95%-betrouwbaarheidsinterval volgens Wilson. Definities: zie de verantwoording.".into(),
@@ -606,16 +712,12 @@ fn key_figures(head: &Headline) -> Vec<KeyFigure> {
             });
         }
     };
-    push(
-        "ontvangen_aantal",
-        "casussen ontvangen",
-        "aangedragen door helpers",
-    );
+    push("ontvangen_aantal", "casussen ontvangen", "via helpers");
     push("afgerond_aantal", "casussen afgerond", "na behandeling");
     push(
         "oplossing_pct",
         "oplossing gevonden",
-        "van de afgeronde casussen (excl. ingetrokken)",
+        "van de afgeronde casussen",
     );
     push(
         "advies_overgenomen_pct",
@@ -630,12 +732,11 @@ fn key_figures(head: &Headline) -> Vec<KeyFigure> {
     push(
         "doorlooptijd_mediaan_dagen",
         "mediane doorlooptijd",
-        "inclusief open casussen",
+        "ook open casussen",
     );
     out
 }
 
-/// The headline figures and the identities between them, for [`Headline::protect`].
 /// The counts of this and the previous period that a reader of the headline figures
 /// knows exactly: a shown count, a shown denominator, and a numerator shown itself or
 /// given by a shown share beside its shown denominator.
@@ -685,13 +786,14 @@ fn headline_known(head: &Headline, ind: &Indicators) -> Vec<intake::Known> {
     known
 }
 
-fn headline_input(ind: &Indicators, cfg: &Config) -> HeadlineInput {
+/// The headline figures and the identities between them, for [`Headline::protect`].
+fn headline_input(ind: &Indicators, cfg: &Config, prev_covered: bool) -> HeadlineInput {
     let defs = indicators::definitions();
     let mut figures = Vec::new();
     for d in &defs {
         let Some(r) = ind.total(d.id) else { continue };
         let num = |t: Option<f64>| t.unwrap_or(0.0) as u64;
-        let has_prev = r.vorige_teller.is_some() || r.vorige_noemer.is_some();
+        let has_prev = prev_covered && (r.vorige_teller.is_some() || r.vorige_noemer.is_some());
         let kind = match r.eenheid {
             Unit::Count => headline::FigureKind::Count,
             Unit::Share => headline::FigureKind::Share,
@@ -791,6 +893,18 @@ fn headline_input(ind: &Indicators, cfg: &Config) -> HeadlineInput {
     }
 }
 
+/// Whether the data covers the previous period: its first case was received no later
+/// than a month after that period began (an export starts with its first case, not on
+/// the first day). Without that, no comparison with the previous period is shown.
+fn previous_covered(cases: &[Case], prev: &crate::analyse::period::Period) -> bool {
+    let month_in = prev.start + chrono::Days::new(31);
+    cases
+        .iter()
+        .map(|c| c.ontvangen_op)
+        .min()
+        .is_some_and(|first| first <= month_in)
+}
+
 fn quarter_label(d: NaiveDate) -> String {
     format!("{}-Q{}", d.year(), d.month0() / 3 + 1)
 }
@@ -807,30 +921,31 @@ fn summary_sentences(head: &Headline, draden: &[ThreadView], title: String) -> V
         if !head.has(id, false) {
             "-".into()
         } else if c.onderdrukt && c.soort == CellKind::Percentage {
-            "een niet getoond deel (te weinig casussen)".into()
+            "een deel (te klein om te tonen)".into()
         } else if c.onderdrukt {
-            "een niet getoond aantal (te weinig)".into()
+            "een klein aantal".into()
         } else {
             c.tekst
         }
     };
+    // Short sentences (B1): one fact each.
     s.push(format!(
-        "In het {title} ontving de Belangenbehartiger {} casussen. {} casussen werden na behandeling afgerond; bij {} daarvan werd (deels) een oplossing gevonden.",
+        "In het {title} kwamen {} casussen binnen. {} casussen zijn afgerond. Bij {} daarvan is (deels) een oplossing gevonden.",
         v("ontvangen_aantal"),
         v("afgerond_aantal"),
         v("oplossing_pct")
     ));
     s.push(format!(
-        "De diensten namen het advies (zienswijze) in {} van de beoordeelde gevallen (deels) over; {} van de afgeronde casussen werd geëscaleerd. De mediane doorlooptijd, open casussen meegerekend, was {}.",
+        "De diensten namen ons advies in {} van de gevallen (deels) over. {} van de afgeronde casussen is geëscaleerd. De helft van de casussen duurde korter dan {}, open casussen meegeteld.",
         v("advies_overgenomen_pct"),
         v("geescaleerd_pct"),
         v("doorlooptijd_mediaan_dagen")
     ));
     if draden.is_empty() {
-        s.push("Er zijn in deze periode geen rode draden gevonden die groot genoeg zijn om openbaar te melden.".into());
+        s.push("In deze periode is geen rode draad groot genoeg om openbaar te melden.".into());
     } else {
         s.push(format!(
-            "De sterkste rode draden in deze periode: {}.",
+            "De sterkste rode draden zijn: {}.",
             draden
                 .iter()
                 .take(5)

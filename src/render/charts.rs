@@ -22,6 +22,57 @@ pub const PALETTE: [RGBColor; 6] = [
     RGBColor(0x4A, 0x4A, 0x4A), // grey
 ];
 
+/// Fixed colours for the services and recipients, so a dienst has the same colour in
+/// every chart; other names take the remaining colours in order of appearance.
+const NAMED_COLOURS: &[(&str, usize)] = &[
+    ("Belastingdienst", 0),
+    ("Dienst Toeslagen", 1),
+    ("Belastingdienst en Dienst Toeslagen", 4),
+    ("Douane", 2),
+    ("Anders", 5),
+    ("Andere organisatie", 5),
+];
+
+/// The palette index of each name: a named service keeps its colour; the others get
+/// the unused colours in turn.
+pub fn colours(names: &[&str]) -> Vec<usize> {
+    let fixed = |n: &str| {
+        NAMED_COLOURS
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(n))
+            .map(|(_, i)| *i)
+    };
+    let mut used: Vec<usize> = names.iter().filter_map(|n| fixed(n)).collect();
+    names
+        .iter()
+        .map(|n| {
+            fixed(n).unwrap_or_else(|| {
+                let free = (0..PALETTE.len())
+                    .find(|i| !used.contains(i))
+                    .unwrap_or(used.len() % PALETTE.len());
+                used.push(free);
+                free
+            })
+        })
+        .collect()
+}
+
+/// Splits a label into lines of at most `width` characters at spaces (a word longer
+/// than the width gets a line of its own, never cut).
+pub fn wrap(label: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in label.split_whitespace() {
+        match lines.last_mut() {
+            Some(l) if l.chars().count() + 1 + word.chars().count() <= width => {
+                l.push(' ');
+                l.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    lines
+}
+
 pub use crate::protect::publication::{Bar, Series};
 use crate::protect::publication::{Chart, ChartData};
 
@@ -34,6 +85,11 @@ pub fn draw(chart: &Chart) -> String {
             unit,
         } => stacked_bars(&chart.kop, categories, series, unit),
         ChartData::HorizontalBars { bars, x_label } => horizontal_bars(&chart.kop, bars, x_label),
+        ChartData::Columns {
+            categories,
+            values,
+            unit,
+        } => columns(&chart.kop, categories, values, unit),
         ChartData::StepCurve {
             points,
             x_label,
@@ -106,13 +162,15 @@ pub fn stacked_bars(
             .label_style(font(12))
             .axis_desc_style(font(12))
             .draw();
+        let names: Vec<&str> = series.iter().map(|s| s.name.as_str()).collect();
+        let colour = colours(&names);
         for i in 0..categories.len() {
             let mut base = 0.0;
             for (k, s) in series.iter().enumerate() {
                 let Some(v) = s.values.get(i).copied().flatten() else {
                     continue;
                 };
-                let c = PALETTE[k % PALETTE.len()];
+                let c = PALETTE[colour[k]];
                 let _ = chart.draw_series(std::iter::once(Rectangle::new(
                     [(i as f64 - 0.35, base), (i as f64 + 0.35, base + v)],
                     c.filled(),
@@ -120,15 +178,19 @@ pub fn stacked_bars(
                 base += v;
             }
         }
+        // The legend names only series with something drawn; long names wrap.
+        let mut y = 20;
         for (k, s) in series.iter().enumerate() {
-            let y = 20 + k as i32 * 20;
-            let c = PALETTE[k % PALETTE.len()];
+            if !s.values.iter().any(|v| v.is_some_and(|x| x > 0.0)) {
+                continue;
+            }
+            let c = PALETTE[colour[k]];
             let _ = root.draw(&Rectangle::new([(570, y), (584, y + 12)], c.filled()));
-            let _ = root.draw(&Text::new(
-                s.name.chars().take(28).collect::<String>(),
-                (590, y),
-                font(12),
-            ));
+            for line in wrap(&s.name, 24) {
+                let _ = root.draw(&Text::new(line, (590, y), font(12)));
+                y += 15;
+            }
+            y += 5;
         }
         let _ = root.present();
     }
@@ -139,23 +201,18 @@ pub fn stacked_bars(
 pub fn horizontal_bars(title: &str, bars: &[Bar], x_label: &str) -> String {
     let mut buf = String::new();
     {
-        let h = 60 + 28 * bars.len().max(1) as u32;
+        let line_count = bars
+            .iter()
+            .map(|b| wrap(&b.label, 46).len().max(1))
+            .max()
+            .unwrap_or(1) as u32;
+        let h = 60 + (14 + 14 * line_count) * bars.len().max(1) as u32;
         let root = SVGBackend::with_string(&mut buf, (760, h)).into_drawing_area();
         let _ = root.fill(&WHITE);
         let max = bars.iter().filter_map(|b| b.value).fold(1.0, f64::max) * 1.15;
         let n = bars.len().max(1);
-        let labels: Vec<String> = bars
-            .iter()
-            .map(|b| b.label.chars().take(48).collect())
-            .collect();
-        let fmt = move |y: &f64| -> String {
-            let i = y.round() as usize;
-            if (y - y.round()).abs() < 1e-9 && i < labels.len() {
-                labels[labels.len() - 1 - i].clone()
-            } else {
-                String::new()
-            }
-        };
+        // Labels are drawn by hand below, wrapped over lines: never cut.
+        let fmt = |_: &f64| String::new();
         let mut chart = ChartBuilder::on(&root)
             .margin(10)
             .set_label_area_size(LabelAreaPosition::Left, 330)
@@ -175,6 +232,16 @@ pub fn horizontal_bars(title: &str, bars: &[Bar], x_label: &str) -> String {
             .draw();
         for (i, b) in bars.iter().enumerate() {
             let y = (n - 1 - i) as f64;
+            let (_, py) = chart.backend_coord(&(0.0, y));
+            let lines = wrap(&b.label, 46);
+            let top = py - (lines.len() as i32 * 13) / 2;
+            for (j, line) in lines.iter().enumerate() {
+                let _ = root.draw(&Text::new(
+                    line.clone(),
+                    (12, top + j as i32 * 13),
+                    font(11),
+                ));
+            }
             match b.value {
                 Some(v) => {
                     let c = PALETTE[b.group % PALETTE.len()];
@@ -193,6 +260,70 @@ pub fn horizontal_bars(title: &str, bars: &[Bar], x_label: &str) -> String {
                         ". (onderdrukt)".to_string(),
                         (max * 0.01, y + 0.1),
                         font(11),
+                    )));
+                }
+            }
+        }
+        let _ = root.present();
+    }
+    finish(buf, title)
+}
+
+/// A small column chart: one value per category; a hidden value is marked "." and
+/// "niet getoond" in place of its column.
+pub fn columns(
+    title: &str,
+    categories: &[String],
+    values: &[Option<f64>],
+    y_label: &str,
+) -> String {
+    let mut buf = String::new();
+    {
+        let root = SVGBackend::with_string(&mut buf, (480, 200)).into_drawing_area();
+        let _ = root.fill(&WHITE);
+        let max = values.iter().flatten().cloned().fold(1.0, f64::max) * 1.2;
+        let n = categories.len().max(1);
+        let cats = categories.to_vec();
+        let fmt = move |x: &f64| -> String {
+            let i = x.round() as usize;
+            if (x - x.round()).abs() < 1e-9 && i < cats.len() {
+                cats[i].clone()
+            } else {
+                String::new()
+            }
+        };
+        let mut chart = ChartBuilder::on(&root)
+            .margin(10)
+            .set_label_area_size(LabelAreaPosition::Left, 44)
+            .set_label_area_size(LabelAreaPosition::Bottom, 32)
+            .build_cartesian_2d(-0.6f64..(n as f64 - 0.4), 0f64..max)
+            .expect("chart");
+        let yfmt = |y: &f64| crate::nl::dec(*y, 0);
+        let _ = chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_labels(n)
+            .y_labels((max as usize).clamp(2, 6))
+            .x_label_formatter(&fmt)
+            .y_label_formatter(&yfmt)
+            .y_desc(y_label)
+            .label_style(font(10))
+            .axis_desc_style(font(10))
+            .draw();
+        for (i, v) in values.iter().enumerate() {
+            let x = i as f64;
+            match v {
+                Some(v) => {
+                    let _ = chart.draw_series(std::iter::once(Rectangle::new(
+                        [(x - 0.3, 0.0), (x + 0.3, *v)],
+                        PALETTE[0].filled(),
+                    )));
+                }
+                None => {
+                    let _ = chart.draw_series(std::iter::once(Text::new(
+                        ". niet getoond".to_string(),
+                        (x - 0.3, max * 0.06),
+                        font(9),
                     )));
                 }
             }

@@ -195,6 +195,7 @@ impl Renderer for XlsxRenderer {
         use xlsx::{Cell, Sheet};
         let mut tables: Vec<&crate::protect::tables::PubTable> = report.tabellen.iter().collect();
         tables.push(&report.draden_tabel);
+        tables.extend(report.draden.iter().filter_map(|d| d.tabel.as_ref()));
         if !report.signalen_tabel.rijen.is_empty() {
             tables.push(&report.signalen_tabel);
         }

@@ -39,6 +39,7 @@ pub(super) fn charts_for(
         .collect();
     out.push(Chart {
         id: "grafiek-instroom".into(),
+            onderdeel: "kerncijfers".into(),
         titel: "Instroom per kwartaal, naar dienst".into(),
         kop: "Instroom per kwartaal, naar dienst".into(),
         data: ChartData::StackedBars { categories: quarters.clone(), series, unit: "casussen".into() },
@@ -78,6 +79,7 @@ pub(super) fn charts_for(
         .collect();
     out.push(Chart {
         id: "grafiek-trechter".into(),
+        onderdeel: "kerncijfers".into(),
         titel: "Van aangedragen tot afgerond".into(),
         kop: "Van aangedragen tot afgerond".into(),
         data: ChartData::HorizontalBars {
@@ -155,6 +157,7 @@ pub(super) fn charts_for(
         let median = rec(ind, "doorlooptijd_mediaan_dagen").and_then(|r| r.waarde);
         out.push(Chart {
             id: "grafiek-km".into(),
+            onderdeel: "kerncijfers".into(),
             titel: "Tijd tot afronding (Kaplan-Meier)".into(),
             kop: "Tijd tot afronding (Kaplan-Meier)".into(),
             data: ChartData::StepCurve { points: pts, x_label: "dagen sinds ontvangst".into(), y_label: "nog niet afgerond".into() },
@@ -188,12 +191,111 @@ pub(super) fn charts_for(
             .collect();
         out.push(Chart {
             id: "grafiek-draden".into(),
+            onderdeel: "draden".into(),
             titel: "Rode draden naar omvang en trend".into(),
             kop: "Rode draden naar omvang en trend (kleur: rood stijgend, paars nieuw, blauw stabiel, groen dalend)".into(),
             data: ChartData::HorizontalBars { bars, x_label: "casussen".into() },
             alt: format!("Staafgrafiek van de {} sterkste rode draden naar aantal casussen; de kleur geeft de trend. De cijfers staan in de tabel met rode draden.", shown.len()),
-            tabel: String::new(),
+            tabel: "rode-draden".into(),
         });
     }
     out
+}
+
+/// The small trend chart of one rode draad, drawn from its released quarter table (the
+/// total row left out); a hidden quarter stays `None`.
+pub(super) fn thread_chart(t: &PubTable, label: &str) -> Chart {
+    let rows: Vec<&PubRow> = t.rijen.iter().filter(|r| !r.totaal).collect();
+    let categories: Vec<String> = rows.iter().map(|r| r.kop.clone()).collect();
+    let values: Vec<Option<f64>> = rows
+        .iter()
+        .map(|r| {
+            r.cellen
+                .first()
+                .and_then(|c| if c.onderdrukt { None } else { c.waarde })
+        })
+        .collect();
+    let hidden: Vec<&str> = rows
+        .iter()
+        .filter(|r| r.cellen.first().is_some_and(|c| c.onderdrukt))
+        .map(|r| r.kop.as_str())
+        .collect();
+    let shown: Vec<String> = rows
+        .iter()
+        .filter_map(|r| {
+            let c = r.cellen.first()?;
+            (!c.onderdrukt).then(|| format!("{} {}", r.kop, c.tekst))
+        })
+        .collect();
+    let mut alt = format!(
+        "Staafgrafiek van de casussen van deze rode draad per kwartaal, van {} tot en met {}.",
+        categories.first().cloned().unwrap_or_default(),
+        categories.last().cloned().unwrap_or_default()
+    );
+    if !shown.is_empty() {
+        alt.push_str(&format!(" {}.", nl::list(&shown)));
+    }
+    if !hidden.is_empty() {
+        alt.push_str(&format!(
+            " Niet getoond (te weinig casussen): {}.",
+            nl::list(&hidden)
+        ));
+    }
+    Chart {
+        id: format!("grafiek-{}", t.id),
+        onderdeel: "draad".into(),
+        titel: format!("Casussen per kwartaal: {label}"),
+        kop: "Casussen per kwartaal".into(),
+        data: ChartData::Columns {
+            categories,
+            values,
+            unit: "casussen".into(),
+        },
+        alt,
+        tabel: t.id.clone(),
+    }
+}
+
+/// The chart of earlier signals by status, from the total row of the released signal
+/// table; `None` when there is no such table.
+pub(super) fn signal_chart(t: &PubTable) -> Option<Chart> {
+    let total = t.rijen.iter().find(|r| r.totaal)?;
+    let bars: Vec<Bar> = t
+        .kolommen
+        .iter()
+        .skip(1)
+        .zip(&total.cellen)
+        .filter(|(k, _)| !k.eq_ignore_ascii_case("totaal"))
+        .enumerate()
+        .map(|(i, (k, c))| Bar {
+            label: k.clone(),
+            value: if c.onderdrukt { None } else { c.waarde },
+            group: i,
+        })
+        .collect();
+    if bars.is_empty() {
+        return None;
+    }
+    let parts: Vec<String> = bars
+        .iter()
+        .map(|b| match b.value {
+            Some(v) => format!("{} {}", b.label.to_lowercase(), nl::dec(v, 0)),
+            None => format!("{} niet getoond", b.label.to_lowercase()),
+        })
+        .collect();
+    Some(Chart {
+        id: "grafiek-signalen".into(),
+        onderdeel: "signalen".into(),
+        titel: "Eerder doorgezette signalen naar status".into(),
+        kop: "Eerder doorgezette signalen naar status".into(),
+        data: ChartData::HorizontalBars {
+            bars,
+            x_label: "signalen".into(),
+        },
+        alt: format!(
+            "Staafgrafiek van de eerder doorgezette signalen naar hun status op de peildatum: {}. De cijfers staan in de tabel eronder.",
+            nl::list(&parts)
+        ),
+        tabel: t.id.clone(),
+    })
 }

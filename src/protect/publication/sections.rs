@@ -125,6 +125,8 @@ pub(super) fn target_table(ind: &Indicators, p: &Protector, cfg: &Config) -> Pub
     let rijen = ind
         .doelrealisatie
         .iter()
+        // A service without a yearly target in the configuration has no row.
+        .filter(|t| t.doel > 0)
         .map(|t| PubRow {
             kop: format!("{} ({})", cfg.label("dienst", &t.dienst), t.jaar),
             cellen: vec![

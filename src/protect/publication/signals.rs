@@ -38,7 +38,7 @@ pub(super) fn signal_views(
     let Some(ledger) = ledger else {
         return (
             Vec::new(),
-            "nog geen gegevens: er is nog geen signalenregister bijgehouden".into(),
+            "nog geen gegevens: er is nog geen register van signalen".into(),
         );
     };
     let mut out = Vec::new();

@@ -6,13 +6,16 @@
 //! ```
 
 use super::{half_label, Inputs, ProtectLog, ThreadView};
+use crate::analyse::period::Period;
 use crate::analyse::threads::{self, Figure, Thread, ThreadKind};
 use crate::config::Config;
 use crate::model::{Case, Signal};
 use crate::nl;
 use crate::protect::pii;
 use crate::protect::story::{self, QuasiId, StoryDecision, StoryText};
-use crate::protect::tables::{Audience, Protector, PubCell, PubRow, PubTable};
+use crate::protect::suppress::{self, CellStatus, Equation, LinkedTable};
+use crate::protect::tables::{Audience, CellKind, Protector, PubCell, PubRow, PubTable};
+use chrono::{Datelike, NaiveDate};
 use std::collections::{BTreeMap, BTreeSet};
 
 pub(super) fn quasi(c: &Case) -> QuasiId {
@@ -113,7 +116,10 @@ pub(super) fn released_text(text: &str, audience: Audience) -> String {
     }
 }
 
-pub(super) fn recommendation(d: &Thread, cfg: &Config) -> String {
+/// The recommendation of a thread and whether it is set in `[aanbevelingen]` (by thread
+/// id, theme or main theme). Without one, a proposal of the advocate's usual kind is
+/// given, marked as such by the caller.
+pub(super) fn recommendation(d: &Thread, cfg: &Config) -> (String, bool) {
     let key = d.kenmerken.get("thema").or(d.kenmerken.get("thema_hoofd"));
     let by_id = cfg.aanbevelingen.get(&d.id);
     let by_theme = key.and_then(|t| {
@@ -121,7 +127,201 @@ pub(super) fn recommendation(d: &Thread, cfg: &Config) -> String {
             .get(t)
             .or_else(|| cfg.aanbevelingen.get(t.split('.').next().unwrap_or(t)))
     });
-    by_id.or(by_theme).cloned().unwrap_or_else(|| "Nog geen aanbeveling vastgesteld; de onderzoeksafdeling legt die vast onder [aanbevelingen] in rodedraad.toml.".into())
+    match by_id.or(by_theme) {
+        Some(text) => (text.clone(), true),
+        None => {
+            let service = d
+                .kenmerken
+                .get("dienst")
+                .map(|x| cfg.label("dienst", x))
+                .unwrap_or_else(|| "de betrokken dienst".into());
+            (
+                format!("{service}: zoek uit waarom dit probleem steeds terugkomt. Neem maatregelen die het voorkomen."),
+                false,
+            )
+        }
+    }
+}
+
+/// "Sinds maart 2025; stijgend." from the first case and the trend.
+fn since(d: &Thread) -> String {
+    match d.eerst_gezien {
+        Some(first) => format!(
+            "Sinds {} {}; {}.",
+            nl::MONTHS[first.month0() as usize],
+            first.year(),
+            d.trend.dutch()
+        ),
+        None => format!("Trend: {}.", d.trend.dutch()),
+    }
+}
+
+/// What was signalled to whom and what came of it, in words without counts:
+/// "Gesignaleerd aan Dienst Toeslagen en IBTD. Stand: in behandeling en opgepakt."
+fn signalled(d: &Thread, signals: &[Signal]) -> String {
+    let own: Vec<&Signal> = signals
+        .iter()
+        .filter(|s| d.signaal_ids.contains(&s.signaal_id))
+        .collect();
+    if own.is_empty() {
+        return "Nog niet als signaal doorgezet.".into();
+    }
+    let to: BTreeSet<&str> = own
+        .iter()
+        .filter_map(|s| s.doorgezet_naar.map(|r| r.label()))
+        .collect();
+    let states: BTreeSet<String> = own
+        .iter()
+        .filter_map(|s| s.status.map(|x| x.label().to_lowercase()))
+        .collect();
+    let to: Vec<&str> = to.into_iter().collect();
+    let states: Vec<String> = states.into_iter().collect();
+    let mut out = if to.is_empty() {
+        "Gemeld, nog niet doorgezet.".to_string()
+    } else {
+        format!("Doorgezet naar {}.", nl::list(&to))
+    };
+    if !states.is_empty() {
+        out.push_str(&format!(" Stand: {}.", nl::list(&states)));
+    }
+    out
+}
+
+/// The quarter of a date as a chart category: "2026-Q1".
+fn quarter_index(d: NaiveDate) -> i32 {
+    d.year() * 4 + d.month0() as i32 / 3
+}
+
+/// A thread's cases per quarter of receipt, protected: the quarters (every quarter from
+/// the first to the last case, empty ones included) with a total row, linked to the
+/// counts the thread's text already gives (all cases, in the period, before it). A
+/// quarter that is small, or would let a reader work out a small count, is hidden; if
+/// the quarters would narrow any small count more than the text alone does, every
+/// quarter is hidden (fail closed). `None` when the thread's cases are not all found.
+pub(super) fn trend_table(
+    d: &Thread,
+    label: &str,
+    by_id: &BTreeMap<&str, &Case>,
+    period: &Period,
+    p: &Protector,
+) -> Option<PubTable> {
+    let dates: Vec<NaiveDate> = d
+        .casus_ids
+        .iter()
+        .filter_map(|id| by_id.get(id.as_str()).map(|c| c.ontvangen_op))
+        .collect();
+    if dates.len() != d.n_casussen || dates.is_empty() {
+        return None;
+    }
+    let first = dates.iter().map(|x| quarter_index(*x)).min()?;
+    let last = dates.iter().map(|x| quarter_index(*x)).max()?;
+    let quarters: Vec<i32> = (first..=last).collect();
+    let k = quarters.len();
+    let mut values: Vec<u64> = quarters
+        .iter()
+        .map(|q| dates.iter().filter(|x| quarter_index(**x) == *q).count() as u64)
+        .collect();
+    let q_start =
+        |q: i32| NaiveDate::from_ymd_opt(q.div_euclid(4), (q.rem_euclid(4) * 3 + 1) as u32, 1);
+    let in_period: Vec<usize> = (0..k)
+        .filter(|&i| q_start(quarters[i]).is_some_and(|s| period.contains(s)))
+        .collect();
+    let before: Vec<usize> = (0..k)
+        .filter(|&i| q_start(quarters[i]).is_some_and(|s| s < period.start))
+        .collect();
+    let now = in_period.iter().map(|&i| values[i]).sum::<u64>();
+    let earlier = before.iter().map(|&i| values[i]).sum::<u64>();
+    // The text's split must be the quarters' split, or the links below would be false.
+    if now != d.statistiek.in_periode || earlier != d.statistiek.eerder {
+        return None;
+    }
+    values.extend([dates.len() as u64, now, earlier]);
+    let (total, now_i, earlier_i) = (k, k + 1, k + 2);
+    let table = LinkedTable {
+        values: values.clone(),
+        equations: vec![
+            Equation {
+                total,
+                parts: (0..k).collect(),
+            },
+            Equation {
+                total: now_i,
+                parts: in_period,
+            },
+            Equation {
+                total: earlier_i,
+                parts: before,
+            },
+        ],
+    };
+    let text_hidden = |v: u64| p.count(v).onderdrukt;
+    let status = p.statuses_with_hidden(&table, &vec![false; values.len()]);
+    let mut hidden: Vec<bool> = (0..values.len())
+        .map(|i| {
+            if i < k {
+                status[i] != CellStatus::Shown
+            } else {
+                text_hidden(values[i])
+            }
+        })
+        .collect();
+    if p.is_public() && !adds_nothing(&table, &hidden, k, p) {
+        hidden[..k].iter_mut().for_each(|h| *h = true);
+    }
+    let mut rijen: Vec<PubRow> = (0..k)
+        .map(|i| PubRow {
+            kop: format!(
+                "{}-Q{}",
+                quarters[i].div_euclid(4),
+                quarters[i].rem_euclid(4) + 1
+            ),
+            cellen: vec![if hidden[i] {
+                PubCell::hidden(CellKind::Count)
+            } else {
+                PubCell::count(values[i])
+            }],
+            totaal: false,
+            deel_van: None,
+        })
+        .collect();
+    rijen.push(PubRow {
+        kop: "Totaal".into(),
+        cellen: vec![p.count(values[total])],
+        totaal: true,
+        deel_van: None,
+    });
+    Some(p.with_note(PubTable {
+        id: format!("draad-{}-kwartalen", d.id),
+        titel: format!("Casussen per kwartaal: {label}"),
+        kolommen: vec!["Kwartaal".into(), "Casussen".into()],
+        rijen,
+        voetnoten: vec!["Per kwartaal van ontvangst, van de eerste tot de laatste casus van deze rode draad.".into()],
+        totaal_kolom: false,
+    }))
+}
+
+/// Whether publishing the quarters (as `hidden` says) narrows no small count of the
+/// linked table more than the thread's text alone (quarters all hidden) does.
+fn adds_nothing(table: &LinkedTable, hidden: &[bool], k: usize, p: &Protector) -> bool {
+    let with = suppress::attack(table, hidden);
+    let mut text_only = hidden.to_vec();
+    text_only[..k].iter_mut().for_each(|h| *h = true);
+    let without = suppress::attack(table, &text_only);
+    let width = p.policy().required_width();
+    (0..table.values.len()).all(|c| {
+        if !hidden[c] {
+            // A shown quarter must not be small (the statuses see to that).
+            return c >= k || !p.is_small(table.values[c]);
+        }
+        if !p.is_small(table.values[c]) {
+            return true;
+        }
+        match (with[c], without[c]) {
+            (Some(w), _) if suppress::is_protected(w, width) => true,
+            (Some(w), Some(wo)) => (w.0 - wo.0).abs() < 1e-6 && (w.1 - wo.1).abs() < 1e-6,
+            _ => false,
+        }
+    })
 }
 
 pub(super) fn thread_views(
@@ -186,6 +386,14 @@ pub(super) fn thread_views(
             ThreadKind::Text => "zelfde verhaal in de samenvattingen",
         };
         let n = p.count(d.n_casussen as u64);
+        let (mut aanbeveling, aanbeveling_vastgesteld) = recommendation(d, cfg);
+        // The same recommendation under a second thread refers to the first.
+        if let Some(first) = views
+            .iter()
+            .find(|v: &&ThreadView| v.aanbeveling == aanbeveling)
+        {
+            aanbeveling = format!("Dezelfde als bij \u{201c}{}\u{201d}.", first.label);
+        }
         let sig: Vec<&String> = d
             .signaal_ids
             .iter()
@@ -211,7 +419,12 @@ pub(super) fn thread_views(
                 _ => String::new(),
             },
             verhaal,
-            aanbeveling: recommendation(d, cfg),
+            aanbeveling,
+            aanbeveling_vastgesteld,
+            sinds: since(d),
+            gesignaleerd: signalled(d, signals),
+            grafiek: None,
+            tabel: None,
             signalen: if sig.is_empty() {
                 "geen".into()
             } else {
