@@ -136,7 +136,10 @@ fn init_then_at_most_20_hand_edited_lines_give_the_committed_mapping() {
         assert!(proposed.contains(expected), "{expected}:\n{proposed}");
     }
     // No low-confidence guess became a line.
-    assert!(proposed.contains("# \"Status\" = \"?\"   # BESLIS"), "{proposed}");
+    assert!(
+        proposed.contains("# \"Status\" = \"?\"   # BESLIS"),
+        "{proposed}"
+    );
     assert!(
         !proposed.contains("\"RequestSource\" = \"aandrager_type\""),
         "{proposed}"
@@ -262,7 +265,10 @@ fn nl_int(n: usize) -> String {
 fn no_yearly_targets_on_foreign_data() {
     let md = report_kamer(&tmp("eigen-export-doel").join("kamer"));
     assert!(!md.contains("Jaardoel"), "yearly target table");
-    assert!(!md.contains("Belastingdienst ("), "target row for Belastingdienst");
+    assert!(
+        !md.contains("Belastingdienst ("),
+        "target row for Belastingdienst"
+    );
 }
 
 #[test]
@@ -271,14 +277,20 @@ fn no_previous_period_the_data_does_not_cover() {
     // The export starts on 27 December 2017: there is no third quarter of 2017 in it.
     let md = report_kamer(&tmp("eigen-export-vorige").join("kamer"));
     assert!(!md.contains("derde kwartaal 2017"), "previous period named");
-    assert!(!md.contains("| +2.500 |"), "a difference against an empty period");
+    assert!(
+        !md.contains("| +2.500 |"),
+        "a difference against an empty period"
+    );
 }
 
 #[test]
 #[ignore = "issue 15: the summary prose names the home organisation although [rapport] organisatie is set"]
 fn the_summary_names_the_configured_organisation() {
     let md = report_kamer(&tmp("eigen-export-proza").join("kamer"));
-    assert!(!md.contains("de Belangenbehartiger"), "home organisation in prose");
+    assert!(
+        !md.contains("de Belangenbehartiger"),
+        "home organisation in prose"
+    );
 }
 
 #[test]
