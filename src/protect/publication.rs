@@ -764,10 +764,8 @@ fn headline_known(head: &Headline, ind: &Indicators) -> Vec<intake::Known> {
                 })
             };
             match d.eenheid {
-                Unit::Count => {
-                    if !value.onderdrukt && value.waarde.is_some() {
-                        push("aantal", teller.unwrap_or(0.0) as u64);
-                    }
+                Unit::Count if !value.onderdrukt && value.waarde.is_some() => {
+                    push("aantal", teller.unwrap_or(0.0) as u64);
                 }
                 Unit::Share => {
                     let den_shown = !den.onderdrukt && den.waarde.is_some();
