@@ -320,6 +320,7 @@ pub fn build(inp: &Inputs) -> crate::error::Result<(Report, ProtectLog)> {
         triage: &triage,
         warm: &warm,
         known: &known,
+        previous_covered: prev_covered,
     };
     let intake_set = intake::intake_tables(&cases, ind, &p, cfg, names, &parts);
     tabellen.push(intake_set.helper);

@@ -50,6 +50,8 @@ pub(super) struct Breakdowns<'a> {
     pub warm: &'a [(String, u64, u64)],
     /// Counts a reader knows exactly from the headline figures.
     pub known: &'a [Known],
+    /// Whether the data covers the previous period; if not, its columns are not shown.
+    pub previous_covered: bool,
 }
 
 /// A count the headline figures publish: a reader knows it exactly.
@@ -133,9 +135,15 @@ pub(super) fn intake_tables(
     // cells the tables do not print: the sum of two periods, the sum of a flow row
     for r in 0..=codes.len() {
         b.unpublished(sv.cell(r, 2));
+        if !parts.previous_covered {
+            b.unpublished(sv.cell(r, 1));
+        }
     }
     for r in 0..=helper_labels.len() {
         b.unpublished(hp.cell(r, 2));
+        if !parts.previous_covered {
+            b.unpublished(hp.cell(r, 1));
+        }
     }
     // intake per helper type and per dienst: the same total in each period
     for col in 0..2 {
@@ -198,6 +206,9 @@ pub(super) fn intake_tables(
     let tr = Placed::add(&mut b, "triage", &two_columns(&triage_rows), 2);
     for r in 0..=nt {
         b.unpublished(tr.cell(r, 2));
+        if !parts.previous_covered {
+            b.unpublished(tr.cell(r, 1));
+        }
     }
     // warm transfers per helper type: the triaged cases are printed, the transfers
     // only as a percentage of them; no total row
@@ -306,14 +317,14 @@ pub(super) fn intake_tables(
         0,
         "Open casussen blijven zichtbaar als open; ze vallen niet weg uit de cijfers. Niet in behandeling omvat casussen die vóór de triage zijn ingetrokken.".into(),
     );
-    let mut service = columns_table(
+    let mut service = two_period_table(
         p,
         &sv,
         &statuses[3],
         &labels,
-        2,
         ("instroom-dienst", "Ontvangen casussen per dienst"),
         ["Dienst", names[0], names[1]],
+        parts.previous_covered,
     );
     service.voetnoten.insert(
         0,
@@ -342,17 +353,17 @@ pub(super) fn intake_tables(
         ],
     );
     flow.voetnoten.insert(0, "Afgehandeld omvat casussen die na triage zijn doorverwezen of niet in behandeling zijn genomen, en casussen die vóór de triage zijn ingetrokken. Open bij begin + ontvangen = afgehandeld + open bij einde.".into());
-    let mut helper = columns_table(
+    let mut helper = two_period_table(
         p,
         &hp,
         &statuses[0],
         &helper_labels,
-        2,
         (
             "instroom-aandrager",
             "Ontvangen casussen per type aandrager",
         ),
         ["Type aandrager", names[0], names[1]],
+        parts.previous_covered,
     );
     if !merged.is_empty() {
         helper.voetnoten.insert(
@@ -366,14 +377,14 @@ pub(super) fn intake_tables(
         &statuses[5],
     );
     let triage_labels: Vec<String> = triage_rows.iter().map(|r| r.0.clone()).collect();
-    let mut triage = columns_table(
+    let mut triage = two_period_table(
         p,
         &tr,
         &statuses[6],
         &triage_labels,
-        2,
         ("triage", "Triagebesluiten in de periode"),
         ["Besluit", names[0], names[1]],
+        parts.previous_covered,
     );
     if !triage_merged.is_empty() {
         triage.voetnoten.insert(
@@ -477,6 +488,25 @@ fn columns_table<const N: usize>(
         voetnoten: vec![],
         totaal_kolom: false,
     })
+}
+
+/// A table of this period and the previous one; only this period's column when the
+/// data does not cover the previous period (its cells are then unpublished in the
+/// system).
+fn two_period_table(
+    p: &Protector,
+    t: &Placed,
+    status: &[CellStatus],
+    labels: &[String],
+    id_titel: (&str, &str),
+    [dim, now, before]: [&str; 3],
+    previous_covered: bool,
+) -> PubTable {
+    if previous_covered {
+        columns_table(p, t, status, labels, 2, id_titel, [dim, now, before])
+    } else {
+        columns_table(p, t, status, labels, 1, id_titel, [dim, now])
+    }
 }
 
 /// The rows of `quarters` that make up `start..=end`, when the span is whole quarters
