@@ -135,15 +135,7 @@ pub fn stacked_bars(
             .collect();
         let max = totals.iter().cloned().fold(1.0, f64::max) * 1.1;
         let n = categories.len().max(1);
-        let cats = categories.to_vec();
-        let fmt = move |x: &f64| -> String {
-            let i = x.round() as usize;
-            if (x - x.round()).abs() < 1e-9 && i < cats.len() {
-                cats[i].clone()
-            } else {
-                String::new()
-            }
-        };
+        let fmt = category_label(categories);
         let mut chart = ChartBuilder::on(&root)
             .margin(12)
             .margin_right(200)
@@ -283,15 +275,7 @@ pub fn columns(
         let _ = root.fill(&WHITE);
         let max = values.iter().flatten().cloned().fold(1.0, f64::max) * 1.2;
         let n = categories.len().max(1);
-        let cats = categories.to_vec();
-        let fmt = move |x: &f64| -> String {
-            let i = x.round() as usize;
-            if (x - x.round()).abs() < 1e-9 && i < cats.len() {
-                cats[i].clone()
-            } else {
-                String::new()
-            }
-        };
+        let fmt = category_label(categories);
         let mut chart = ChartBuilder::on(&root)
             .margin(10)
             .set_label_area_size(LabelAreaPosition::Left, 44)
@@ -373,6 +357,20 @@ pub fn step_curve(title: &str, points: &[(f64, f64)], x_label: &str, y_label: &s
         let _ = root.present();
     }
     finish(buf, title)
+}
+
+/// The x-axis label formatter of a category axis: category `i` sits at `x = i`; no
+/// label between categories.
+fn category_label(categories: &[String]) -> impl Fn(&f64) -> String {
+    let cats = categories.to_vec();
+    move |x: &f64| {
+        let i = x.round() as usize;
+        if (x - x.round()).abs() < 1e-9 && i < cats.len() {
+            cats[i].clone()
+        } else {
+            String::new()
+        }
+    }
 }
 
 #[cfg(test)]
