@@ -17,6 +17,7 @@ use super::threads::{self, Thread};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::model::{Case, Signal};
+use crate::util::sets::jaccard;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -45,15 +46,6 @@ pub struct Evaluation {
     pub juist_gedetecteerd: usize,
     pub recall: f64,
     pub precisie: f64,
-}
-
-fn jaccard(a: &BTreeSet<&str>, b: &BTreeSet<&str>) -> f64 {
-    let u = a.union(b).count();
-    if u == 0 {
-        0.0
-    } else {
-        a.intersection(b).count() as f64 / u as f64
-    }
 }
 
 /// Scores detected threads against the truth.

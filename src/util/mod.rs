@@ -4,6 +4,7 @@
 //! - [`rng`]: a tiny deterministic random generator (SplitMix64) and its mixing function.
 //! - [`parallel`]: how many threads a job of a given size gets.
 //! - [`normalize`]: normalising coded values and suggesting the nearest code.
+//! - [`sets`]: set similarity (Jaccard).
 //!
 //! ```
 //! use rodedraad::util::rng::SplitMix64;
@@ -16,3 +17,4 @@ pub mod hash;
 pub mod normalize;
 pub mod parallel;
 pub mod rng;
+pub mod sets;

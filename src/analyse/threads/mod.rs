@@ -33,6 +33,7 @@ use crate::config::Config;
 use crate::error::Result;
 use crate::model::{Case, Signal};
 use crate::nl;
+use crate::util::sets::jaccard;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -293,16 +294,6 @@ fn make_ids_unique(threads: &mut [Thread]) {
             d.id = id;
         }
         seen.insert(d.id.clone());
-    }
-}
-
-fn jaccard(a: &BTreeSet<&str>, b: &BTreeSet<&str>) -> f64 {
-    let inter = a.intersection(b).count() as f64;
-    let union = a.union(b).count() as f64;
-    if union == 0.0 {
-        0.0
-    } else {
-        inter / union
     }
 }
 

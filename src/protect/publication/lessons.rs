@@ -8,6 +8,7 @@
 use crate::model::Case;
 use crate::nl;
 use crate::protect::tables::Protector;
+use crate::util::sets::jaccard;
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -103,16 +104,6 @@ pub(super) fn lesson_words(text: &str) -> Vec<String> {
         .filter(|w| !w.is_empty())
         .map(str::to_lowercase)
         .collect()
-}
-
-pub(super) fn jaccard(a: &BTreeSet<String>, b: &BTreeSet<String>) -> f64 {
-    let inter = a.intersection(b).count() as f64;
-    let union = a.union(b).count() as f64;
-    if union == 0.0 {
-        0.0
-    } else {
-        inter / union
-    }
 }
 
 #[cfg(test)]
