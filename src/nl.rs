@@ -40,6 +40,15 @@ pub fn count(n: u64, singular: &str, plural: &str) -> String {
     )
 }
 
+/// The text with its first letter in upper case ("oplossing gevonden" -> "Oplossing
+/// gevonden"); the rest keeps its case.
+pub fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
+}
+
 /// A Dutch enumeration: "a", "a en b", "a, b en c" (no comma before "en").
 pub fn list<S: AsRef<str>>(items: &[S]) -> String {
     match items {

@@ -164,3 +164,74 @@ fn the_public_report_is_written_at_b1() {
     assert!(per_sentence <= 15.0, "{per_sentence:.1} words per sentence");
     assert!(score >= 60.0, "Flesch-Douma {score:.1} below B1 (60)");
 }
+
+/// Ways a hidden figure shows up in prose when a sentence was written around it: a lone
+/// "." where a number stood, "niet getoond" in the place of a value, or "een deel" that
+/// hints at its size.
+fn hidden_value_in_prose(sentence: &str) -> bool {
+    let s = format!(" {sentence} ");
+    s.contains(" . ")
+        || s.contains(" .%")
+        || s.contains("niet getoond met")
+        || s.contains("te klein om te tonen")
+        || s.contains("((")
+        || s.contains(" van . ")
+}
+
+/// Small exports hide many figures (rodedraad's own sample hides only a few): the page-one
+/// list, the summary and the rode draden must read as sentences whatever is hidden.
+#[test]
+fn hidden_figures_are_never_written_into_a_sentence() {
+    assert!(hidden_value_in_prose(
+        "Bij . daarvan is een oplossing gevonden."
+    ));
+    assert!(hidden_value_in_prose("niet getoond met een oplossing"));
+    assert!(!hidden_value_in_prose(
+        "Bij 82,9% daarvan is een oplossing gevonden."
+    ));
+    let mut hidden_seen = 0;
+    for (seed, cases) in [(11u64, 60usize), (12, 90), (13, 140), (14, 45)] {
+        let d = tmp(&format!("leesbaar-{seed}"));
+        let data = d.join("data").display().to_string();
+        let (seed_s, cases_s) = (seed.to_string(), cases.to_string());
+        let o = run(&[
+            "sample", "--seed", &seed_s, "--cases", &cases_s, "--out", &data, "--excel", "false",
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let out = d.join("rapport");
+        let (c, s, o_s) = (
+            d.join("data/casussen.csv").display().to_string(),
+            d.join("data/signalen.csv").display().to_string(),
+            out.display().to_string(),
+        );
+        let o = run(&[
+            "report",
+            "--cases",
+            &c,
+            "--signals",
+            &s,
+            "--period",
+            "2026-H1",
+            "--exportdatum",
+            "2026-10-31",
+            "--format",
+            "md",
+            "--out",
+            &o_s,
+        ]);
+        assert!(o.status.success(), "seed {seed}: {}", stderr(&o));
+        let md = std::fs::read_to_string(out.join("rapport.md")).unwrap();
+        hidden_seen += md.matches("niet getoond").count() + md.matches("tonen we niet").count();
+        let bad: Vec<String> = generated_prose(&md)
+            .into_iter()
+            .filter(|s| hidden_value_in_prose(s))
+            .collect();
+        assert!(bad.is_empty(), "seed {seed}, {cases} casussen: {bad:#?}");
+        let _ = std::fs::remove_dir_all(&d);
+    }
+    // the small exports must actually hide headline figures, or the test proves nothing
+    assert!(
+        hidden_seen > 0,
+        "no hidden headline figure in any small export"
+    );
+}

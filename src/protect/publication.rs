@@ -23,7 +23,7 @@ use crate::analyse::Analysis;
 use crate::config::Config;
 use crate::model::{Case, Signal};
 use crate::nl;
-use crate::protect::tables::{Audience, CellKind, Protector, PubCell, PubRow, PubTable};
+use crate::protect::tables::{Audience, Protector, PubCell, PubRow, PubTable};
 use crate::protect::{self, PiiLogEntry, Scrubber, TextMode};
 use crate::register::LedgerSignal;
 use chrono::{Datelike, NaiveDate};
@@ -704,14 +704,26 @@ pub(super) fn escalation_date_note(ind: &Indicators) -> Option<String> {
 
 fn key_figures(head: &Headline) -> Vec<KeyFigure> {
     let mut out = Vec::new();
+    // A hidden figure is written with its name in the value's place ("Oplossing gevonden:
+    // niet getoond"): a lone "." or "niet getoond" before a name reads as a typo.
     let mut push = |id: &str, naam: &str, toel: &str| {
-        if head.has(id, false) {
-            out.push(KeyFigure {
-                naam: naam.into(),
-                waarde: head.value(id, false).tekst,
-                toelichting: toel.into(),
-            });
+        if !head.has(id, false) {
+            return;
         }
+        let cell = head.value(id, false);
+        out.push(if cell.onderdrukt {
+            KeyFigure {
+                naam: "niet getoond".into(),
+                waarde: crate::nl::capitalise(naam),
+                toelichting: "te klein aantal of terug te rekenen uit andere cijfers".into(),
+            }
+        } else {
+            KeyFigure {
+                naam: naam.into(),
+                waarde: cell.tekst,
+                toelichting: toel.into(),
+            }
+        });
     };
     push("ontvangen_aantal", "casussen ontvangen", "via helpers");
     push("afgerond_aantal", "casussen afgerond", "na behandeling");
@@ -723,7 +735,7 @@ fn key_figures(head: &Headline) -> Vec<KeyFigure> {
     push(
         "advies_overgenomen_pct",
         "advies overgenomen",
-        "(deels) door de dienst",
+        "geheel of deels, door de dienst",
     );
     push(
         "geescaleerd_pct",
@@ -914,32 +926,50 @@ fn half_label(d: NaiveDate) -> String {
 
 fn summary_sentences(head: &Headline, draden: &[ThreadView], title: String) -> Vec<String> {
     let mut s = Vec::new();
-    // A hidden figure is said in words: a lone "." reads as a typo in a sentence.
-    let v = |id: &str| {
+    // A hidden figure is never put in a sentence (a lone "." reads as a typo, and "een
+    // deel" would hint at its size): the sentence about it says that it is not shown.
+    let shown = |id: &str| {
         let c = head.value(id, false);
-        if !head.has(id, false) {
-            "-".into()
-        } else if c.onderdrukt && c.soort == CellKind::Percentage {
-            "een deel (te klein om te tonen)".into()
-        } else if c.onderdrukt {
-            "een klein aantal".into()
-        } else {
-            c.tekst
-        }
+        (head.has(id, false) && !c.onderdrukt).then_some(c.tekst)
+    };
+    let not_shown = "tonen we niet (te klein aantal of terug te rekenen)";
+    let ontvangen = match shown("ontvangen_aantal") {
+        Some(n) => format!("In het {title} kwamen {n} casussen binnen."),
+        None => format!("Het aantal casussen dat in het {title} binnenkwam, {not_shown}."),
+    };
+    let afgerond = match shown("afgerond_aantal") {
+        Some(n) => format!("{n} casussen zijn afgerond."),
+        None => format!("Het aantal afgeronde casussen {not_shown}."),
     };
     // Short sentences (B1): one fact each.
-    s.push(format!(
-        "In het {title} kwamen {} casussen binnen. {} casussen zijn afgerond. Bij {} daarvan is (deels) een oplossing gevonden.",
-        v("ontvangen_aantal"),
-        v("afgerond_aantal"),
-        v("oplossing_pct")
-    ));
-    s.push(format!(
-        "De diensten namen ons advies in {} van de gevallen (deels) over. {} van de afgeronde casussen is geëscaleerd. De helft van de casussen duurde korter dan {}, open casussen meegeteld.",
-        v("advies_overgenomen_pct"),
-        v("geescaleerd_pct"),
-        v("doorlooptijd_mediaan_dagen")
-    ));
+    let oplossing = match shown("oplossing_pct") {
+        Some(p) => format!("Bij {p} daarvan is (deels) een oplossing gevonden."),
+        None => format!("Hoe vaak een oplossing is gevonden, {not_shown}."),
+    };
+    s.push(format!("{ontvangen} {afgerond} {oplossing}"));
+    let advies = match shown("advies_overgenomen_pct") {
+        Some(p) => {
+            format!("De diensten namen ons advies in {p} van de gevallen geheel of deels over.")
+        }
+        None => format!("Hoe vaak de diensten ons advies overnamen, {not_shown}."),
+    };
+    let escalatie = match shown("geescaleerd_pct") {
+        Some(p) => format!("{p} van de afgeronde casussen is geëscaleerd."),
+        None => format!("Hoe vaak een casus is geëscaleerd, {not_shown}."),
+    };
+    let duur = match shown("doorlooptijd_mediaan_dagen") {
+        Some(d) => {
+            format!("De helft van de casussen duurde korter dan {d}, open casussen meegeteld.")
+        }
+        None => String::new(),
+    };
+    s.push(
+        [advies, escalatie, duur]
+            .into_iter()
+            .filter(|x| !x.is_empty())
+            .collect::<Vec<_>>()
+            .join(" "),
+    );
     if draden.is_empty() {
         s.push("In deze periode is geen rode draad groot genoeg om openbaar te melden.".into());
     } else {

@@ -37,14 +37,33 @@ pub struct GlanceFigure {
     pub vergelijking: String,
 }
 
-/// The figures of page one: (headline id, name).
-const FIGURES: &[(&str, &str)] = &[
-    ("ontvangen_aantal", "casussen ontvangen"),
-    ("afgerond_aantal", "casussen afgerond"),
-    ("oplossing_pct", "met een oplossing"),
-    ("geescaleerd_pct", "geëscaleerd"),
-    ("doorlooptijd_mediaan_dagen", "mediane doorlooptijd"),
+/// The figures of page one: (headline id, name after a value, name on its own). The
+/// second name stands in for the value when the value is not released ("Aandeel met een
+/// oplossing: niet getoond"), so a hidden figure never reads as "niet getoond met een
+/// oplossing".
+const FIGURES: &[(&str, &str, &str)] = &[
+    (
+        "ontvangen_aantal",
+        "casussen ontvangen",
+        "Ontvangen casussen",
+    ),
+    ("afgerond_aantal", "casussen afgerond", "Afgeronde casussen"),
+    (
+        "oplossing_pct",
+        "met een oplossing",
+        "Aandeel met een oplossing",
+    ),
+    ("geescaleerd_pct", "geëscaleerd", "Aandeel geëscaleerd"),
+    (
+        "doorlooptijd_mediaan_dagen",
+        "mediane doorlooptijd",
+        "Mediane doorlooptijd",
+    ),
 ];
+
+/// Why a figure is missing, in words a reader of page one understands.
+pub(super) const HIDDEN_REASON: &str =
+    "niet getoond: te klein aantal of terug te rekenen uit andere cijfers";
 
 /// Builds page one. `previous` names the previous period ("tweede halfjaar 2025").
 pub(super) fn glance(
@@ -57,21 +76,25 @@ pub(super) fn glance(
     Glance {
         cijfers: FIGURES
             .iter()
-            .filter(|(id, _)| head.has(id, false))
-            .map(|(id, naam)| figure(head, id, naam, previous))
+            .filter(|(id, _, _)| head.has(id, false))
+            .map(|&(id, naam, alone)| figure(head, id, naam, alone, previous))
             .collect(),
         draden: draden.iter().take(TOP_THREADS).map(thread_line).collect(),
         signalen: signal_sentence(signals, signals_status),
     }
 }
 
-fn figure(head: &Headline, id: &str, naam: &str, previous: &str) -> GlanceFigure {
+fn figure(head: &Headline, id: &str, naam: &str, alone: &str, previous: &str) -> GlanceFigure {
     let now = head.value(id, false);
-    let waarde = if now.onderdrukt {
-        "niet getoond".to_string()
-    } else {
-        now.tekst.clone()
-    };
+    if now.onderdrukt {
+        return GlanceFigure {
+            naam: String::new(),
+            waarde: alone.into(),
+            pijl: String::new(),
+            vergelijking: HIDDEN_REASON.into(),
+        };
+    }
+    let waarde = now.tekst.clone();
     let before = head.has(id, true).then(|| head.value(id, true));
     let (pijl, vergelijking) = match before.as_ref().and_then(|b| compare(&now, b)) {
         Some((arrow, word)) => (
@@ -117,7 +140,7 @@ fn thread_line(d: &ThreadView) -> String {
 /// A hidden cell reads "enkele". Without a table the status sentence is used.
 fn signal_sentence(t: &PubTable, status: &str) -> String {
     let Some(total) = t.rijen.iter().find(|r| r.totaal) else {
-        return capitalise(status) + ".";
+        return nl::capitalise(status) + ".";
     };
     let parts: Vec<String> = t
         .kolommen
@@ -136,19 +159,12 @@ fn signal_sentence(t: &PubTable, status: &str) -> String {
         })
         .collect();
     if parts.is_empty() {
-        return capitalise(status) + ".";
+        return nl::capitalise(status) + ".";
     }
     format!(
         "Stand van de eerder doorgezette signalen: {}.",
         nl::list(&parts)
     )
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
-        .unwrap_or_default()
 }
 
 #[cfg(test)]
