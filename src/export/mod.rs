@@ -225,17 +225,51 @@ pub fn ibtd_overview(
     (sheets, json)
 }
 
-/// Writes the KSM or IBTD export into `out`; returns the file names.
+/// Where `signals export` sends signals: the Belastingdienst's Klantsignaal Management
+/// Systeem or the inspectorate IBTD. Each destination has a fixed set of files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Destination {
+    Ksm,
+    Ibtd,
+}
+
+impl Destination {
+    /// The destination for `--naar` ("ksm" or "ibtd", any case).
+    pub fn parse(naar: &str) -> Result<Self> {
+        match naar.trim().to_ascii_lowercase().as_str() {
+            "ksm" => Ok(Self::Ksm),
+            "ibtd" => Ok(Self::Ibtd),
+            _ => Err(Error::Usage(format!(
+                "onbekende bestemming \"{naar}\"; kies ksm of ibtd"
+            ))),
+        }
+    }
+
+    /// The files an export to this destination writes, in the order written.
+    pub fn files(self) -> &'static [&'static str] {
+        match self {
+            Self::Ksm => &["ksm-export.csv", "ksm-export.json"],
+            Self::Ibtd => &[
+                "ibtd-overzicht.xlsx",
+                "ibtd-overzicht.json",
+                "ibtd-nieuwe-signalen.csv",
+            ],
+        }
+    }
+}
+
+/// Writes the KSM or IBTD export into `out`; returns the file names
+/// ([`Destination::files`]).
 pub fn write(
     ledger: &Ledger,
-    naar: &str,
+    to: Destination,
     since: Option<NaiveDate>,
     peil: NaiveDate,
     cfg: &Config,
     out: &Path,
 ) -> Result<Vec<String>> {
-    match naar {
-        "ksm" => {
+    match to {
+        Destination::Ksm => {
             let signals = ledger.changed_since(since).map_err(reg)?;
             let (header, rows) = ksm_rows(&signals, cfg, &Scrubber::from_config(cfg)?);
             crate::output::write_csv(&out.join("ksm-export.csv"), &header, &rows)?;
@@ -250,9 +284,8 @@ pub fn write(
                 })
                 .collect();
             crate::output::write_json(&out.join("ksm-export.json"), &json)?;
-            Ok(vec!["ksm-export.csv".into(), "ksm-export.json".into()])
         }
-        "ibtd" => {
+        Destination::Ibtd => {
             let all = ledger.all().map_err(reg)?;
             let status = ledger.status(peil).map_err(reg)?;
             let (sheets, json) = ibtd_overview(
@@ -283,14 +316,29 @@ pub fn write(
                 })
                 .collect();
             crate::output::write_csv(&out.join("ibtd-nieuwe-signalen.csv"), &first.header, &rows)?;
-            Ok(vec![
-                "ibtd-overzicht.xlsx".into(),
-                "ibtd-overzicht.json".into(),
-                "ibtd-nieuwe-signalen.csv".into(),
-            ])
         }
-        o => Err(Error::Usage(format!(
-            "onbekende bestemming \"{o}\"; kies ksm of ibtd"
-        ))),
+    }
+    Ok(to.files().iter().map(|f| f.to_string()).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Destination;
+
+    #[test]
+    fn destinations_parse_in_any_case_and_name_their_files() {
+        assert_eq!(Destination::parse("KSM").unwrap(), Destination::Ksm);
+        assert_eq!(Destination::parse(" ibtd ").unwrap(), Destination::Ibtd);
+        assert_eq!(Destination::Ksm.files().len(), 2);
+        assert!(Destination::Ibtd
+            .files()
+            .iter()
+            .all(|f| f.starts_with("ibtd-")));
+    }
+
+    #[test]
+    fn an_unknown_destination_says_what_to_choose() {
+        let e = Destination::parse("ibdt").unwrap_err().to_string();
+        assert!(e.contains("ibdt") && e.contains("kies ksm of ibtd"), "{e}");
     }
 }

@@ -21,6 +21,7 @@ use crate::analyse::period::Period;
 use crate::analyse::{self};
 use crate::config::Config;
 use crate::error::{Error, Result};
+use crate::export::Destination;
 use crate::protect::tables::Audience;
 use crate::render::Format;
 use std::path::Path;
@@ -133,8 +134,9 @@ pub fn demo(out: &Path, say: &mut dyn FnMut(String)) -> Result<()> {
         )?;
     }
     let exp = out.join("export");
-    crate::export::write(&ledger, "ksm", None, export, &cfg, &exp)?;
-    crate::export::write(&ledger, "ibtd", None, export, &cfg, &exp)?;
+    for to in [Destination::Ksm, Destination::Ibtd] {
+        crate::export::write(&ledger, to, None, export, &cfg, &exp)?;
+    }
     drop(ledger);
     let ledger_rows = read_ledger(&reg_path)?;
 

@@ -60,19 +60,6 @@ pub fn open_existing_ledger(register: Option<&Path>, cfg: &Config) -> Result<Led
     Ledger::open(&path).map_err(reg)
 }
 
-/// The files `signals export --naar NAAR` writes, per recipient.
-pub fn export_files(naar: &str) -> &'static [&'static str] {
-    match naar {
-        "ksm" => &["ksm-export.csv", "ksm-export.json"],
-        "ibtd" => &[
-            "ibtd-overzicht.xlsx",
-            "ibtd-overzicht.json",
-            "ibtd-nieuwe-signalen.csv",
-        ],
-        _ => &[],
-    }
-}
-
 /// Writes the export for `naar` into `out` through a staging folder
 /// ([`crate::output::staging`]): a failed or killed export leaves the earlier export
 /// whole, never half a new one. The files of the other recipient in the same folder
@@ -85,13 +72,9 @@ pub fn export(
     cfg: &Config,
     out: &Path,
 ) -> Result<Vec<String>> {
-    if export_files(naar).is_empty() {
-        return Err(Error::Usage(format!(
-            "onbekende bestemming \"{naar}\"; kies ksm of ibtd"
-        )));
-    }
-    let staging = Staging::begin(out, export_files(naar), &[])?;
-    crate::export::write(ledger, naar, since, peil, cfg, staging.path())?;
+    let to = crate::export::Destination::parse(naar)?;
+    let staging = Staging::begin(out, to.files(), &[])?;
+    crate::export::write(ledger, to, since, peil, cfg, staging.path())?;
     staging.commit()
 }
 

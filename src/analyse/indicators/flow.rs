@@ -46,6 +46,27 @@ pub(super) fn u64s(df: &DataFrame, c: &str) -> Result<Vec<u64>> {
         .collect())
 }
 
+/// Count columns of a small aggregated frame, read by name: the flow and cohort rows are
+/// built field by field from these, so a column can never be taken from the wrong
+/// position.
+struct Counts(std::collections::HashMap<&'static str, Vec<u64>>);
+
+impl Counts {
+    fn read(df: &DataFrame, names: &[&'static str]) -> Result<Self> {
+        names
+            .iter()
+            .map(|&n| Ok((n, u64s(df, n)?)))
+            .collect::<Result<_>>()
+            .map(Counts)
+    }
+
+    /// The count of column `name` in row `i`; `name` is one of the names read (a name
+    /// that was not read is a programming error, caught by every test of the tables).
+    fn get(&self, name: &str, i: usize) -> u64 {
+        self.0[name][i]
+    }
+}
+
 pub(super) fn strings(df: &DataFrame, c: &str) -> Result<Vec<String>> {
     Ok(df
         .column(c)?
@@ -55,6 +76,29 @@ pub(super) fn strings(df: &DataFrame, c: &str) -> Result<Vec<String>> {
         .map(|v| v.unwrap_or("onbekend").to_string())
         .collect())
 }
+
+/// The count columns of the flow aggregation.
+const FLOW_COLUMNS: &[&str] = &[
+    "open_begin",
+    "ontvangen",
+    "afgehandeld",
+    "waarvan_bij_triage",
+    "waarvan_na_behandeling",
+    "open_eind",
+    "waarvan_ingetrokken_voor_triage",
+];
+
+/// The count columns of the cohort aggregation.
+const COHORT_COLUMNS: &[&str] = &[
+    "ontvangen",
+    "niet_in_behandeling",
+    "wacht_op_triage",
+    "in_behandeling_genomen",
+    "opgelost",
+    "anders_afgerond",
+    "nog_open",
+    "ingetrokken_voor_triage",
+];
 
 pub(super) fn flow(lf: &LazyFrame, ctx: &Ctx) -> Result<Vec<FlowRow>> {
     let cnt = |e: Expr| e.fill_null(lit(false)).cast(DataType::UInt32).sum();
@@ -102,30 +146,17 @@ pub(super) fn flow(lf: &LazyFrame, ctx: &Ctx) -> Result<Vec<FlowRow>> {
     let mut rows = Vec::new();
     for df in [&per, &tot] {
         let d = strings(df, "dienst")?;
-        let cols: Vec<Vec<u64>> = [
-            "open_begin",
-            "ontvangen",
-            "afgehandeld",
-            "waarvan_bij_triage",
-            "waarvan_na_behandeling",
-            "open_eind",
-            "waarvan_ingetrokken_voor_triage",
-        ]
-        .iter()
-        .map(|c| u64s(df, c))
-        .collect::<Result<_>>()?;
-        for i in 0..df.height() {
-            rows.push(FlowRow {
-                dienst: d[i].clone(),
-                open_begin: cols[0][i],
-                ontvangen: cols[1][i],
-                afgehandeld: cols[2][i],
-                waarvan_bij_triage: cols[3][i],
-                waarvan_na_behandeling: cols[4][i],
-                waarvan_ingetrokken_voor_triage: cols[6][i],
-                open_eind: cols[5][i],
-            });
-        }
+        let c = Counts::read(df, FLOW_COLUMNS)?;
+        rows.extend((0..df.height()).map(|i| FlowRow {
+            dienst: d[i].clone(),
+            open_begin: c.get("open_begin", i),
+            ontvangen: c.get("ontvangen", i),
+            afgehandeld: c.get("afgehandeld", i),
+            waarvan_bij_triage: c.get("waarvan_bij_triage", i),
+            waarvan_na_behandeling: c.get("waarvan_na_behandeling", i),
+            waarvan_ingetrokken_voor_triage: c.get("waarvan_ingetrokken_voor_triage", i),
+            open_eind: c.get("open_eind", i),
+        }));
     }
     Ok(rows)
 }
@@ -175,30 +206,18 @@ pub(super) fn cohorts(lf: &LazyFrame, ctx: &Ctx) -> Result<Vec<CohortRow>> {
         .sort(["kwartaal"], Default::default())
         .collect()?;
     let k = strings(&df, "kwartaal")?;
-    let c: Vec<Vec<u64>> = [
-        "ontvangen",
-        "niet_in_behandeling",
-        "wacht_op_triage",
-        "in_behandeling_genomen",
-        "opgelost",
-        "anders_afgerond",
-        "nog_open",
-        "ingetrokken_voor_triage",
-    ]
-    .iter()
-    .map(|n| u64s(&df, n))
-    .collect::<Result<_>>()?;
+    let c = Counts::read(&df, COHORT_COLUMNS)?;
     Ok((0..df.height())
         .map(|i| CohortRow {
             kwartaal: k[i].clone(),
-            ontvangen: c[0][i],
-            niet_in_behandeling: c[1][i],
-            ingetrokken_voor_triage: c[7][i],
-            wacht_op_triage: c[2][i],
-            in_behandeling_genomen: c[3][i],
-            opgelost: c[4][i],
-            anders_afgerond: c[5][i],
-            nog_open: c[6][i],
+            ontvangen: c.get("ontvangen", i),
+            niet_in_behandeling: c.get("niet_in_behandeling", i),
+            ingetrokken_voor_triage: c.get("ingetrokken_voor_triage", i),
+            wacht_op_triage: c.get("wacht_op_triage", i),
+            in_behandeling_genomen: c.get("in_behandeling_genomen", i),
+            opgelost: c.get("opgelost", i),
+            anders_afgerond: c.get("anders_afgerond", i),
+            nog_open: c.get("nog_open", i),
         })
         .collect())
 }
