@@ -33,5 +33,3 @@ pub use proportions::*;
 pub use significance::*;
 pub use special::*;
 pub use survival::*;
-#[allow(unused_imports)]
-use {disproportionality::*, ears::*, proportions::*, significance::*, special::*, survival::*};

@@ -1,7 +1,5 @@
 //! Proportions with Wilson intervals, and order statistics (median, quantiles).
 
-use super::*;
-
 /// 97.5% quantile of the standard normal distribution, used for all 95% intervals here.
 pub(super) const Z_95: f64 = 1.959964;
 

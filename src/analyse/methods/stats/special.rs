@@ -2,7 +2,6 @@
 //! series and continued fraction, erfc, normal and gamma quantiles), so the crate needs no
 //! numerical dependency.
 
-use super::*;
 use std::f64::consts::PI;
 
 /// Lanczos coefficients (g = 7, n = 9).

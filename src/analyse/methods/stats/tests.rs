@@ -1,5 +1,9 @@
 //! Golden values and properties of the statistical functions.
 
+use super::*;
+use proptest::prelude::*;
+use std::f64::consts::PI;
+
 #[test]
 fn binomial_upper_tail() {
     // Exact values: 56/1024 and 3·0,1²·0,9 + 0,1³ (R: pbinom(7, 10, 0.5, lower.tail = FALSE)).
@@ -74,8 +78,6 @@ fn chi_square_gof_and_cramers_v_golden() {
         cramers_v(&w)
     );
 }
-use super::*;
-use proptest::prelude::*;
 
 fn close(actual: f64, expected: f64, tol: f64) {
     assert!(
