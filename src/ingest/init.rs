@@ -38,6 +38,11 @@ const WORTH_MENTIONING: f64 = 0.45;
 const CODE_SURE: f64 = 0.85;
 /// At most this many values of one coded column are listed.
 const MAX_VALUES: usize = 200;
+/// An undecided header lists at most this many of its values under its `# BESLIS` line.
+const MAX_UNDECIDED_VALUES: usize = 25;
+/// An unused header with at most this many distinct values (a code, not free text) lists
+/// them on its line.
+const MAX_INLINE_VALUES: usize = 8;
 
 /// What `init` proposes.
 #[derive(Debug, Clone)]
@@ -667,7 +672,9 @@ fn section(
                 if free.is_empty() {
                     let _ = writeln!(
                         out,
-                        "# {key} wordt niet gebruikt ({count} verschillende waarden)"
+                        "# {key} wordt niet gebruikt ({}{})",
+                        distinct(count),
+                        inline_values(&profiles[i])
                     );
                 } else {
                     let _ = writeln!(
@@ -675,6 +682,7 @@ fn section(
                         "# {key} = \"?\"   # BESLIS: niet zeker; kandidaten: {}",
                         free.join(", ")
                     );
+                    undecided_values(out, &profiles[i]);
                     open.push(format!(
                         "[{name}.kolommen] kop {key}: kies uit {} of laat weg",
                         free.join(", ")
@@ -704,6 +712,58 @@ fn section(
         }
     }
     Ok(())
+}
+
+/// "1 waarde", "5 verschillende waarden".
+fn distinct(n: usize) -> String {
+    if n == 1 {
+        "1 waarde".into()
+    } else {
+        format!("{} verschillende waarden", crate::nl::int(n as i64))
+    }
+}
+
+/// The values of a coded unused column for its line: `: "BOS" 1200×, "LASAN" 900×`;
+/// nothing for a column with more distinct values than [`MAX_INLINE_VALUES`].
+fn inline_values(p: &Profile) -> String {
+    if p.values.is_empty() || p.values.len() > MAX_INLINE_VALUES {
+        return String::new();
+    }
+    let listed: Vec<String> = p
+        .values
+        .iter()
+        .map(|(v, n)| format!("{} {n}×", toml_string(v)))
+        .collect();
+    format!(": {}", listed.join(", "))
+}
+
+/// Under the `# BESLIS` line of an undecided header: its values with their counts, most
+/// frequent first, so the choice (and a value mapping) can be made without opening the export.
+fn undecided_values(out: &mut String, p: &Profile) {
+    if p.values.is_empty() {
+        let _ = writeln!(out, "#     (geen waarden: de kolom is leeg)");
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "#     {} in {}:",
+        distinct(p.values.len()),
+        crate::nl::count(p.filled as u64, "gevulde cel", "gevulde cellen")
+    );
+    for (v, n) in p.values.iter().take(MAX_UNDECIDED_VALUES) {
+        let _ = writeln!(out, "#     {}   # {n}×", toml_string(v));
+    }
+    if p.values.len() > MAX_UNDECIDED_VALUES {
+        let rest: usize = p.values[MAX_UNDECIDED_VALUES..]
+            .iter()
+            .map(|(_, n)| n)
+            .sum();
+        let _ = writeln!(
+            out,
+            "#     ... en nog {} waarden ({rest} cellen)",
+            p.values.len() - MAX_UNDECIDED_VALUES
+        );
+    }
 }
 
 /// A theme from two columns: when `thema` comes from one header and another unmatched header
@@ -897,9 +957,9 @@ fn code_values(
     }
     let _ = writeln!(
         out,
-        "[{name}.waarden.{}]   # {} verschillende waarden in {}",
+        "[{name}.waarden.{}]   # {} in {}",
         spec.name,
-        values.len(),
+        distinct(values.len()),
         toml_string(header)
     );
     let mut undecided = 0usize;

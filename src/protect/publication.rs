@@ -577,7 +577,11 @@ fn key_table(
         if !head.has(d.id, false) {
             continue;
         }
-        let value = head.value(d.id, false);
+        let value = match head.value(d.id, false) {
+            // A share over zero cases: said in words, not an empty cell.
+            v if !v.onderdrukt && v.tekst.trim().is_empty() => PubCell::text(NOT_KNOWN),
+            v => v,
+        };
         let basis = match (d.eenheid, r.noemer) {
             (Unit::Share, Some(n)) if n > 0 => PubCell::text(headline::basis_text(
                 &head.numerator(d.id, false),
@@ -702,13 +706,26 @@ pub(super) fn escalation_date_note(ind: &Indicators) -> Option<String> {
     })
 }
 
+/// What a report says for a figure the data cannot give (a share over zero cases, an
+/// export without the field): words, never an empty cell or a gap in a sentence.
+pub(super) const NOT_KNOWN: &str = "niet bekend";
+
+/// The text of a released headline cell; an empty one is [`NOT_KNOWN`].
+pub(super) fn value_text(c: &PubCell) -> String {
+    if c.tekst.trim().is_empty() {
+        NOT_KNOWN.into()
+    } else {
+        c.tekst.clone()
+    }
+}
+
 fn key_figures(head: &Headline) -> Vec<KeyFigure> {
     let mut out = Vec::new();
     let mut push = |id: &str, naam: &str, toel: &str| {
         if head.has(id, false) {
             out.push(KeyFigure {
                 naam: naam.into(),
-                waarde: head.value(id, false).tekst,
+                waarde: value_text(&head.value(id, false)),
                 toelichting: toel.into(),
             });
         }
@@ -914,32 +931,69 @@ fn half_label(d: NaiveDate) -> String {
 
 fn summary_sentences(head: &Headline, draden: &[ThreadView], title: String) -> Vec<String> {
     let mut s = Vec::new();
-    // A hidden figure is said in words: a lone "." reads as a typo in a sentence.
+    // A hidden figure is said in words: a lone "." reads as a typo in a sentence. A figure
+    // the data cannot give (no cases to count, or a field the export lacks) gets a sentence
+    // of its own that says so, so no sentence has a gap.
     let v = |id: &str| {
         let c = head.value(id, false);
-        if !head.has(id, false) {
-            "-".into()
+        if !head.has(id, false) || c.tekst.trim().is_empty() {
+            None
         } else if c.onderdrukt && c.soort == CellKind::Percentage {
-            "een deel (te klein om te tonen)".into()
+            Some("een deel (te klein om te tonen)".to_string())
         } else if c.onderdrukt {
-            "een klein aantal".into()
+            Some("een klein aantal".to_string())
         } else {
-            c.tekst
+            Some(c.tekst)
         }
     };
+    let say = |known: Option<String>, with: &dyn Fn(&str) -> String, without: &str| {
+        known.map_or_else(|| without.to_string(), |x| with(&x))
+    };
     // Short sentences (B1): one fact each.
-    s.push(format!(
-        "In het {title} kwamen {} casussen binnen. {} casussen zijn afgerond. Bij {} daarvan is (deels) een oplossing gevonden.",
-        v("ontvangen_aantal"),
-        v("afgerond_aantal"),
-        v("oplossing_pct")
-    ));
-    s.push(format!(
-        "De diensten namen ons advies in {} van de gevallen (deels) over. {} van de afgeronde casussen is geëscaleerd. De helft van de casussen duurde korter dan {}, open casussen meegeteld.",
-        v("advies_overgenomen_pct"),
-        v("geescaleerd_pct"),
-        v("doorlooptijd_mediaan_dagen")
-    ));
+    s.push(
+        [
+            say(
+                v("ontvangen_aantal"),
+                &|x| format!("In het {title} kwamen {x} casussen binnen."),
+                &format!("Hoeveel casussen in het {title} binnenkwamen, is niet bekend."),
+            ),
+            say(
+                v("afgerond_aantal"),
+                &|x| format!("{x} casussen zijn afgerond."),
+                "Hoeveel casussen zijn afgerond, is niet bekend.",
+            ),
+            say(
+                v("oplossing_pct"),
+                &|x| format!("Bij {x} daarvan is (deels) een oplossing gevonden."),
+                "Of daarbij een oplossing is gevonden, is niet bekend.",
+            ),
+        ]
+        .join(" "),
+    );
+    s.push(
+        [
+            say(
+                v("advies_overgenomen_pct"),
+                &|x| format!("De diensten namen ons advies in {x} van de gevallen (deels) over."),
+                "Of de diensten ons advies overnamen, is niet bekend.",
+            ),
+            say(
+                v("geescaleerd_pct"),
+                &|x| format!("{x} van de afgeronde casussen is geëscaleerd."),
+                "Hoe vaak een afgeronde casus is geëscaleerd, is niet bekend.",
+            ),
+            say(
+                v("doorlooptijd_mediaan_dagen"),
+                &|x| {
+                    format!(
+                        "De helft van de casussen duurde korter dan {x}, open casussen meegeteld."
+                    )
+                },
+                "Hoe lang de casussen duurden, is niet bekend.",
+            ),
+        ]
+        .join(" "),
+    );
     if draden.is_empty() {
         s.push("In deze periode is geen rode draad groot genoeg om openbaar te melden.".into());
     } else {

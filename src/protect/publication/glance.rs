@@ -70,7 +70,7 @@ fn figure(head: &Headline, id: &str, naam: &str, previous: &str) -> GlanceFigure
     let waarde = if now.onderdrukt {
         "niet getoond".to_string()
     } else {
-        now.tekst.clone()
+        super::value_text(&now)
     };
     let before = head.has(id, true).then(|| head.value(id, true));
     let (pijl, vergelijking) = match before.as_ref().and_then(|b| compare(&now, b)) {
