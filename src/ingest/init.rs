@@ -7,8 +7,9 @@
 //! raised when the values already are known codes. A match of at least
 //! [`SURE`] becomes a line; a weaker one is only a `# BESLIS` comment with the
 //! candidates, never a guess. Date columns get their format from the values
-//! ([`super::dates`]); every coded column lists its values with their counts.
-//! The file ends with what is still to decide.
+//! ([`super::dates`]); every coded column lists its values with their counts, and
+//! so does every undecided header, under its `# BESLIS` line (an unused header with
+//! a few values names them on its own line). The file ends with what is still to decide.
 //!
 //! ```
 //! use rodedraad::{config::Config, ingest::{init, read}};
@@ -1047,6 +1048,59 @@ mod tests {
         let p = propose(&raw(csv), None, &Config::default_config()).unwrap();
         Config::from_toml_str(&p.toml).unwrap_or_else(|e| panic!("{e}\n{}", p.toml));
         p
+    }
+
+    #[test]
+    fn an_undecided_header_lists_its_values_and_an_unused_code_column_names_them() {
+        // "Kanaal" looks a bit like a helper type: undecided. Thirty-two channel values, the
+        // two most frequent with a quote and a newline, so the list is cut and every line
+        // stays a comment.
+        let mut csv = String::from("Zaaknummer,Datum ontvangen,Onderwerp,Kanaal,Regio\n");
+        for i in 0..60 {
+            let kanaal = match i {
+                0..3 => "\"Balie \"\"Noord\"\"\"".to_string(),
+                3..6 => "\"Post\nscan\"".to_string(),
+                _ => format!("kanaal {}", i % 30),
+            };
+            csv.push_str(&format!(
+                "Z{i},2025-01-{:02},toeslagen,{kanaal},{}\n",
+                1 + i % 28,
+                ["Noord", "Zuid"][i % 2]
+            ));
+        }
+        let p = propose_csv(&csv);
+        let t = &p.toml;
+        let lines: Vec<&str> = t.lines().collect();
+        let Some(at) = lines
+            .iter()
+            .position(|l| l.starts_with("# \"Kanaal\" = \"?\"   # BESLIS"))
+        else {
+            panic!("Kanaal is not undecided:\n{t}");
+        };
+        assert_eq!(
+            lines[at + 1..at + 5],
+            [
+                "#     32 verschillende waarden in 60 gevulde cellen:",
+                "#     \"Balie \\\"Noord\\\"\"   # 3×",
+                "#     \"Post\\nscan\"   # 3×",
+                "#     \"kanaal 10\"   # 2×",
+            ],
+            "{t}"
+        );
+        let listed = lines[at + 2..]
+            .iter()
+            .take_while(|l| l.starts_with("#     \""))
+            .count();
+        assert_eq!(listed, MAX_UNDECIDED_VALUES);
+        assert_eq!(
+            lines[at + 2 + listed],
+            "#     ... en nog 7 waarden (8 cellen)"
+        );
+        // An unused column of two values names them on its line.
+        assert!(
+            t.contains("# \"Regio\" wordt niet gebruikt (2 verschillende waarden: \"Noord\" 30×, \"Zuid\" 30×)"),
+            "{t}"
+        );
     }
 
     #[test]

@@ -710,9 +710,15 @@ pub(super) fn escalation_date_note(ind: &Indicators) -> Option<String> {
 /// export without the field): words, never an empty cell or a gap in a sentence.
 pub(super) const NOT_KNOWN: &str = "niet bekend";
 
-/// The text of a released headline cell; an empty one is [`NOT_KNOWN`].
+/// Whether a released cell has no value to say: empty, or "-" (a statistic over no cases).
+/// A hidden cell (".") is not missing: it is said in words of its own.
+pub(super) fn is_missing(c: &PubCell) -> bool {
+    !c.onderdrukt && matches!(c.tekst.trim(), "" | "-")
+}
+
+/// The text of a released headline cell; a missing one is [`NOT_KNOWN`].
 pub(super) fn value_text(c: &PubCell) -> String {
-    if c.tekst.trim().is_empty() {
+    if is_missing(c) {
         NOT_KNOWN.into()
     } else {
         c.tekst.clone()
@@ -936,7 +942,7 @@ fn summary_sentences(head: &Headline, draden: &[ThreadView], title: String) -> V
     // of its own that says so, so no sentence has a gap.
     let v = |id: &str| {
         let c = head.value(id, false);
-        if !head.has(id, false) || c.tekst.trim().is_empty() {
+        if !head.has(id, false) || is_missing(&c) {
             None
         } else if c.onderdrukt && c.soort == CellKind::Percentage {
             Some("een deel (te klein om te tonen)".to_string())
