@@ -93,6 +93,8 @@ impl Targets {
     }
 }
 
+/// Yearly targets per service; 0 is no target (the built-in default: only a configuration of
+/// one's own sets them, so a foreign export gets no target table).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct IndicatorSettings {
     pub doel_belastingdienst: u32,
@@ -199,6 +201,7 @@ pub const PII_KIND_CODES: &[&str] = &[
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ReportSettings {
     pub sjablonen: String,
+    /// The organisation under the title; empty (the built-in default) is none.
     pub organisatie: String,
 }
 
@@ -668,6 +671,31 @@ mod tests {
         assert_eq!(c.bescherming.min_cel, 5);
         assert_eq!(c.draden.min_casussen, 3);
         assert_eq!(c.casussen.meerwaardig["doelgroep"], "|");
+    }
+
+    #[test]
+    fn targets_and_organisation_come_only_from_an_explicit_config() {
+        let c = Config::default_config();
+        assert_eq!(
+            (
+                c.indicatoren.doel_belastingdienst,
+                c.indicatoren.doel_dienst_toeslagen
+            ),
+            (0, 0),
+            "the built-in default sets no yearly target"
+        );
+        assert_eq!(c.rapport.organisatie, "", "nor an organisation");
+        // The sample's own configuration sets both (the demo report keeps them).
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data/rodedraad.toml");
+        let s = Config::load(&path).unwrap();
+        assert_eq!(s.indicatoren.doel_belastingdienst, 20);
+        assert_eq!(s.indicatoren.doel_dienst_toeslagen, 20);
+        assert!(s.rapport.organisatie.starts_with("Belangenbehartiger"));
+        // A foreign export's configuration that names only its organisation gets no targets.
+        let f =
+            Config::from_toml_str("[rapport]\norganisatie = \"City of Los Angeles\"\n").unwrap();
+        assert_eq!(f.indicatoren.doel_belastingdienst, 0);
+        assert_eq!(f.rapport.organisatie, "City of Los Angeles");
     }
 
     #[test]

@@ -12,6 +12,9 @@
 //! assert_eq!(nl::count(1, "signaal", "signalen"), "1 signaal");
 //! assert_eq!(nl::count(1200, "signaal", "signalen"), "1.200 signalen");
 //! assert_eq!(nl::list(&["a", "b", "c"]), "a, b en c");
+//! assert_eq!(nl::days(1), "1 dag");
+//! assert_eq!(nl::quantity(1.0, 0, " dagen"), "1 dag");
+//! assert_eq!(nl::quantity(1.5, 1, " dagen"), "1,5 dagen");
 //! ```
 
 use chrono::{Datelike, NaiveDate};
@@ -47,6 +50,25 @@ pub fn capitalise(s: &str) -> String {
     c.next()
         .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
         .unwrap_or_default()
+}
+
+/// A number of days: "1 dag", "0 dagen", "14 dagen".
+pub fn days(n: i64) -> String {
+    format!("{} {}", int(n), if n.abs() == 1 { "dag" } else { "dagen" })
+}
+
+/// Units written in the plural with their singular, for [`quantity`].
+const UNITS: &[(&str, &str)] = &[(" dagen", " dag"), (" casussen", " casus")];
+
+/// A number with `decimals` digits and its unit (" dagen"), singular when the number reads
+/// as exactly 1: "1 dag", "1,5 dagen", "40 dagen". A unit not in the list stays as given.
+pub fn quantity(x: f64, decimals: usize, unit: &str) -> String {
+    let n = dec(x, decimals);
+    let unit = match UNITS.iter().find(|(plural, _)| *plural == unit) {
+        Some((_, singular)) if n == "1" || n == "-1" => singular,
+        _ => unit,
+    };
+    format!("{n}{unit}")
 }
 
 /// A Dutch enumeration: "a", "a en b", "a, b en c" (no comma before "en").
@@ -124,6 +146,20 @@ pub fn date_short(d: NaiveDate) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn days_and_quantities_in_the_right_form() {
+        assert_eq!(days(1), "1 dag");
+        assert_eq!(days(-1), "-1 dag");
+        assert_eq!(days(0), "0 dagen");
+        assert_eq!(days(1200), "1.200 dagen");
+        assert_eq!(quantity(1.0, 0, " dagen"), "1 dag");
+        assert_eq!(quantity(1.4, 0, " dagen"), "1 dag");
+        assert_eq!(quantity(1.0, 1, " dagen"), "1,0 dagen");
+        assert_eq!(quantity(2.0, 0, " dagen"), "2 dagen");
+        assert_eq!(quantity(1.0, 0, " casussen"), "1 casus");
+        assert_eq!(quantity(1.0, 1, ""), "1,0");
+    }
 
     #[test]
     fn singular_and_plural() {

@@ -272,3 +272,97 @@ fn dutch_help_and_usage_errors() {
         }
     }
 }
+
+/// An English export with US dates whose days are all 12 or less (the order cannot be seen
+/// in the values), one header feeding two date columns, and a request that is `Open` but has
+/// a closing date.
+const SHARED_DATES_CSV: &str = "\
+Case ID,Opened,Closed,Category,Status
+C-1,01/02/2024 10:00 AM,01/05/2024 09:00 AM,Pothole,Closed
+C-2,02/03/2024 11:30 AM,,Graffiti,Open
+C-3,03/04/2024 08:15 AM,03/09/2024 04:00 PM,Pothole,Open
+C-4,04/10/2024 09:00 AM,05/11/2024 10:00 AM,Graffiti,Closed
+";
+
+/// The format is set for `ontvangen_op` only; `triage_op` comes from the same header.
+const SHARED_DATES_TOML: &str = r#"
+[casussen.kolommen]
+"Case ID" = "casus_id"
+"Opened" = ["ontvangen_op", "triage_op"]
+"Closed" = "afgerond_op"
+"Category" = "thema"
+"Status" = "uitkomst"
+
+[casussen.datumformaat]
+ontvangen_op = "%m/%d/%Y"
+afgerond_op = "%m/%d/%Y"
+
+[casussen.waarden.uitkomst]
+"Closed" = "opgelost"
+"Open" = "lopend"
+
+[casussen.vast]
+aandrager_type = "burger_zelf"
+triage_besluit = "behandelen"
+
+[taxonomie.thema]
+pothole = "Pothole"
+graffiti = "Graffiti"
+"#;
+
+fn check_with(csv: &str, toml: &str, name: &str) -> (std::process::Output, std::path::PathBuf) {
+    let dir = tmp(name);
+    let (cases, cfg, out) = (
+        dir.join("requests.csv"),
+        dir.join("rodedraad.toml"),
+        dir.join("controle"),
+    );
+    std::fs::write(&cases, csv).unwrap();
+    std::fs::write(&cfg, toml).unwrap();
+    let o = run(&[
+        "check",
+        "--cases",
+        cases.to_str().unwrap(),
+        "--config",
+        cfg.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--exportdatum",
+        "2024-12-31",
+    ]);
+    (o, out)
+}
+
+#[test]
+fn a_date_format_set_for_one_target_of_a_header_holds_for_its_other_target() {
+    let (o, out) = check_with(SHARED_DATES_CSV, SHARED_DATES_TOML, "gedeelde-kop");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let s = summary(&out);
+    let triage = s["datumformaten"]["triage_op"].as_str().unwrap();
+    assert!(
+        triage.starts_with("%m/%d/%Y") && triage.contains("zoals ontvangen_op"),
+        "{s}"
+    );
+    // Without the format for ontvangen_op the header is ambiguous for both targets: refused.
+    let without = SHARED_DATES_TOML.replace("ontvangen_op = \"%m/%d/%Y\"\n", "");
+    let (o, _) = check_with(SHARED_DATES_CSV, &without, "gedeelde-kop-zonder");
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+}
+
+#[test]
+fn an_open_request_with_a_closing_date_is_quarantined() {
+    let (o, out) = check_with(SHARED_DATES_CSV, SHARED_DATES_TOML, "open-met-einddatum");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let s = summary(&out);
+    assert_eq!(
+        (s["gelezen"].as_u64(), s["in_quarantaine"].as_u64()),
+        (Some(4), Some(1)),
+        "{s}"
+    );
+    let q = quarantine(&out);
+    assert_eq!(&q[0][1], "4", "row 4 of the file (C-3)");
+    assert_eq!(&q[0][2], "afgerond_op");
+    assert!(q[0][3].contains("geen einduitkomst"), "{:?}", q[0]);
+    // The open request without a closing date is accepted.
+    assert_eq!(s["geaccepteerd"].as_u64(), Some(3), "{s}");
+}

@@ -124,6 +124,23 @@ fn a_foreign_export_with_init_a_few_lines_check_and_report() {
         !proposed.contains("\"Source\" = \"aandrager_type\""),
         "{proposed}"
     );
+    // The undecided column lists its values with their counts under its # BESLIS line.
+    let after_source: Vec<&str> = proposed
+        .lines()
+        .skip_while(|l| !l.starts_with("# \"Source\" = \"?\""))
+        .skip(1)
+        .take(4)
+        .collect();
+    assert_eq!(
+        after_source,
+        [
+            "#     3 verschillende waarden in 240 gevulde cellen:",
+            "#     \"Citizens Connect App\"   # 80×",
+            "#     \"Constituent Call\"   # 80×",
+            "#     \"Self Service\"   # 80×",
+        ],
+        "{proposed}"
+    );
 
     let (edited, edits) = hand_edit(&proposed);
     assert!(edits <= 20, "{edits} hand-edited lines");
@@ -164,6 +181,13 @@ fn a_foreign_export_with_init_a_few_lines_check_and_report() {
             .all(|w| !w.as_str().unwrap().contains("SUBJECT")),
         "{c}"
     );
+    // The export has no triage: check says so, and what it means for the figures.
+    let err = stderr(&o);
+    assert!(
+        err.contains("triage_op en triage_besluit hebben bij geen enkele casus een waarde")
+            && err.contains("afgeronde casussen"),
+        "{err}"
+    );
 
     let out = dir.join("rapport");
     let o = run(&[
@@ -187,6 +211,33 @@ fn a_foreign_export_with_init_a_few_lines_check_and_report() {
     assert!(
         md.contains("Public Works Department"),
         "theme labels come from the values"
+    );
+    // Nothing of the home domain that this configuration did not ask for.
+    assert!(!md.contains("Jaardoel"), "yearly targets");
+    assert!(!md.contains("Belangenbehartiger"), "the home organisation");
+    // Without triage nothing is closed after treatment: those figures are said to be
+    // missing, not left blank.
+    assert!(!md.contains("****") && !md.contains(" in  van "), "{md}");
+    assert!(md.contains("niet bekend"), "{md}");
+    // analyse warns about the missing triage as check does.
+    let o = run(&[
+        "analyse",
+        "--cases",
+        cases.to_str().unwrap(),
+        "--config",
+        toml.to_str().unwrap(),
+        "--period",
+        "2015-H1",
+        "--out",
+        dir.join("analyse").to_str().unwrap(),
+        "--exportdatum",
+        "2015-12-31",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("triage_op en triage_besluit hebben bij geen enkele casus"),
+        "{}",
+        stderr(&o)
     );
 }
 

@@ -186,12 +186,12 @@ pub fn run(a: SignalsArgs) -> Result<i32> {
             } else {
                 for r in &st.per_ontvanger {
                     println!(
-                        "{} / {}: {} open (gemiddeld {} dagen, oudste {}), {} over termijn, {} zonder terugkoppeling, {} afgerond",
+                        "{} / {}: {} open (gemiddeld {}, oudste {}), {} over termijn, {} zonder terugkoppeling, {} afgerond",
                         r.ontvanger,
                         r.eigenaar.as_deref().unwrap_or("geen eigenaar"),
                         r.open,
-                        nl::dec(r.gemiddelde_leeftijd_dagen, 0),
-                        r.oudste_dagen,
+                        nl::quantity(r.gemiddelde_leeftijd_dagen, 0, " dagen"),
+                        nl::days(r.oudste_dagen),
                         r.te_laat,
                         r.zonder_terugkoppeling,
                         r.afgerond

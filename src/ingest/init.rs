@@ -7,8 +7,9 @@
 //! raised when the values already are known codes. A match of at least
 //! [`SURE`] becomes a line; a weaker one is only a `# BESLIS` comment with the
 //! candidates, never a guess. Date columns get their format from the values
-//! ([`super::dates`]); every coded column lists its values with their counts.
-//! The file ends with what is still to decide.
+//! ([`super::dates`]); every coded column lists its values with their counts, and
+//! so does every undecided header, under its `# BESLIS` line (an unused header with
+//! a few values names them on its own line). The file ends with what is still to decide.
 //!
 //! ```
 //! use rodedraad::{config::Config, ingest::{init, read}};
@@ -38,6 +39,11 @@ const WORTH_MENTIONING: f64 = 0.45;
 const CODE_SURE: f64 = 0.85;
 /// At most this many values of one coded column are listed.
 const MAX_VALUES: usize = 200;
+/// An undecided header lists at most this many of its values under its `# BESLIS` line.
+const MAX_UNDECIDED_VALUES: usize = 25;
+/// An unused header with at most this many distinct values (a code, not free text) lists
+/// them on its line.
+const MAX_INLINE_VALUES: usize = 8;
 
 /// What `init` proposes.
 #[derive(Debug, Clone)]
@@ -667,7 +673,9 @@ fn section(
                 if free.is_empty() {
                     let _ = writeln!(
                         out,
-                        "# {key} wordt niet gebruikt ({count} verschillende waarden)"
+                        "# {key} wordt niet gebruikt ({}{})",
+                        distinct(count),
+                        inline_values(&profiles[i])
                     );
                 } else {
                     let _ = writeln!(
@@ -675,6 +683,7 @@ fn section(
                         "# {key} = \"?\"   # BESLIS: niet zeker; kandidaten: {}",
                         free.join(", ")
                     );
+                    undecided_values(out, &profiles[i]);
                     open.push(format!(
                         "[{name}.kolommen] kop {key}: kies uit {} of laat weg",
                         free.join(", ")
@@ -704,6 +713,58 @@ fn section(
         }
     }
     Ok(())
+}
+
+/// "1 waarde", "5 verschillende waarden".
+fn distinct(n: usize) -> String {
+    if n == 1 {
+        "1 waarde".into()
+    } else {
+        format!("{} verschillende waarden", crate::nl::int(n as i64))
+    }
+}
+
+/// The values of a coded unused column for its line: `: "BOS" 1200×, "LASAN" 900×`;
+/// nothing for a column with more distinct values than [`MAX_INLINE_VALUES`].
+fn inline_values(p: &Profile) -> String {
+    if p.values.is_empty() || p.values.len() > MAX_INLINE_VALUES {
+        return String::new();
+    }
+    let listed: Vec<String> = p
+        .values
+        .iter()
+        .map(|(v, n)| format!("{} {n}×", toml_string(v)))
+        .collect();
+    format!(": {}", listed.join(", "))
+}
+
+/// Under the `# BESLIS` line of an undecided header: its values with their counts, most
+/// frequent first, so the choice (and a value mapping) can be made without opening the export.
+fn undecided_values(out: &mut String, p: &Profile) {
+    if p.values.is_empty() {
+        let _ = writeln!(out, "#     (geen waarden: de kolom is leeg)");
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "#     {} in {}:",
+        distinct(p.values.len()),
+        crate::nl::count(p.filled as u64, "gevulde cel", "gevulde cellen")
+    );
+    for (v, n) in p.values.iter().take(MAX_UNDECIDED_VALUES) {
+        let _ = writeln!(out, "#     {}   # {n}×", toml_string(v));
+    }
+    if p.values.len() > MAX_UNDECIDED_VALUES {
+        let rest: usize = p.values[MAX_UNDECIDED_VALUES..]
+            .iter()
+            .map(|(_, n)| n)
+            .sum();
+        let _ = writeln!(
+            out,
+            "#     ... en nog {} waarden ({rest} cellen)",
+            p.values.len() - MAX_UNDECIDED_VALUES
+        );
+    }
 }
 
 /// A theme from two columns: when `thema` comes from one header and another unmatched header
@@ -897,9 +958,9 @@ fn code_values(
     }
     let _ = writeln!(
         out,
-        "[{name}.waarden.{}]   # {} verschillende waarden in {}",
+        "[{name}.waarden.{}]   # {} in {}",
         spec.name,
-        values.len(),
+        distinct(values.len()),
         toml_string(header)
     );
     let mut undecided = 0usize;
@@ -987,6 +1048,59 @@ mod tests {
         let p = propose(&raw(csv), None, &Config::default_config()).unwrap();
         Config::from_toml_str(&p.toml).unwrap_or_else(|e| panic!("{e}\n{}", p.toml));
         p
+    }
+
+    #[test]
+    fn an_undecided_header_lists_its_values_and_an_unused_code_column_names_them() {
+        // "Kanaal" looks a bit like a helper type: undecided. Thirty-two channel values, the
+        // two most frequent with a quote and a newline, so the list is cut and every line
+        // stays a comment.
+        let mut csv = String::from("Zaaknummer,Datum ontvangen,Onderwerp,Kanaal,Regio\n");
+        for i in 0..60 {
+            let kanaal = match i {
+                0..3 => "\"Balie \"\"Noord\"\"\"".to_string(),
+                3..6 => "\"Post\nscan\"".to_string(),
+                _ => format!("kanaal {}", i % 30),
+            };
+            csv.push_str(&format!(
+                "Z{i},2025-01-{:02},toeslagen,{kanaal},{}\n",
+                1 + i % 28,
+                ["Noord", "Zuid"][i % 2]
+            ));
+        }
+        let p = propose_csv(&csv);
+        let t = &p.toml;
+        let lines: Vec<&str> = t.lines().collect();
+        let Some(at) = lines
+            .iter()
+            .position(|l| l.starts_with("# \"Kanaal\" = \"?\"   # BESLIS"))
+        else {
+            panic!("Kanaal is not undecided:\n{t}");
+        };
+        assert_eq!(
+            lines[at + 1..at + 5],
+            [
+                "#     32 verschillende waarden in 60 gevulde cellen:",
+                "#     \"Balie \\\"Noord\\\"\"   # 3×",
+                "#     \"Post\\nscan\"   # 3×",
+                "#     \"kanaal 10\"   # 2×",
+            ],
+            "{t}"
+        );
+        let listed = lines[at + 2..]
+            .iter()
+            .take_while(|l| l.starts_with("#     \""))
+            .count();
+        assert_eq!(listed, MAX_UNDECIDED_VALUES);
+        assert_eq!(
+            lines[at + 2 + listed],
+            "#     ... en nog 7 waarden (8 cellen)"
+        );
+        // An unused column of two values names them on its line.
+        assert!(
+            t.contains("# \"Regio\" wordt niet gebruikt (2 verschillende waarden: \"Noord\" 30×, \"Zuid\" 30×)"),
+            "{t}"
+        );
     }
 
     #[test]

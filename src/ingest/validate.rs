@@ -54,6 +54,10 @@ pub struct InputSummary {
     pub geaccepteerd: usize,
     pub in_quarantaine: usize,
     pub waarschuwingen: Vec<String>,
+    /// Headers of the file that feed no canonical column, all of them (the warnings name
+    /// only the first few, in one line).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ongebruikte_kolommen: Vec<String>,
     /// Canonical date column -> the one format it was read in, and where that came from.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub datumformaten: BTreeMap<String, String>,
@@ -134,12 +138,49 @@ fn find_header<'a>(raw: &'a RawTable, name: &str) -> Option<&'a String> {
 /// (their header, canonical column) pairs.
 pub type HeaderMap = Vec<(String, String)>;
 
-/// Renames the file's headers to canonical columns. Returns (their header, canonical) pairs and warnings.
-pub fn map_headers(
-    raw: &RawTable,
-    entity: Entity,
-    cfg: &Config,
-) -> Result<(HeaderMap, Vec<String>)> {
+/// How the file's headers map onto canonical columns.
+#[derive(Debug, Clone, Default)]
+pub struct HeaderUse {
+    /// (their header, canonical column) pairs.
+    pub pairs: HeaderMap,
+    /// Headers that feed no canonical column, in file order.
+    pub unused: Vec<String>,
+    /// Other Dutch warnings (a header that would feed a column already fed).
+    pub warnings: Vec<String>,
+}
+
+/// How many unused headers the one-line warning names before "en nog N".
+const UNUSED_NAMED: usize = 5;
+
+/// One line for all unused headers: the count and the first few, e.g. `29 kolommen worden
+/// niet gebruikt (geen canonieke kolom en niet gemapt): "UpdatedDate", "Owner", ... en nog 24;
+/// alle in controle.json onder ongebruikte_kolommen`.
+pub fn unused_warning(unused: &[String]) -> Option<String> {
+    let named: Vec<String> = unused
+        .iter()
+        .take(UNUSED_NAMED)
+        .map(|h| format!("\"{h}\""))
+        .collect();
+    match unused.len() {
+        0 => None,
+        1 => Some(format!(
+            "kolom {} wordt niet gebruikt (geen canonieke kolom en niet gemapt)",
+            named[0]
+        )),
+        n if n <= UNUSED_NAMED => Some(format!(
+            "{n} kolommen worden niet gebruikt (geen canonieke kolom en niet gemapt): {}",
+            crate::nl::list(&named)
+        )),
+        n => Some(format!(
+            "{n} kolommen worden niet gebruikt (geen canonieke kolom en niet gemapt): {} en nog {}; alle staan in controle.json onder ongebruikte_kolommen",
+            named.join(", "),
+            n - UNUSED_NAMED
+        )),
+    }
+}
+
+/// Renames the file's headers to canonical columns (see [`HeaderUse`]).
+pub fn map_headers(raw: &RawTable, entity: Entity, cfg: &Config) -> Result<HeaderUse> {
     let mapping = entity.mapping(cfg);
     let by_norm: BTreeMap<String, Vec<&str>> = mapping
         .kolommen
@@ -154,6 +195,7 @@ pub fn map_headers(
         .collect();
     let mut pairs: Vec<(String, String)> = Vec::new();
     let mut warnings = Vec::new();
+    let mut unused = Vec::new();
     for h in &raw.headers {
         let canon: Vec<String> = match by_norm.get(&norm(h)) {
             Some(v) => v.iter().map(|s| s.to_string()).collect(),
@@ -165,9 +207,7 @@ pub fn map_headers(
                 .unwrap_or_default(),
         };
         if canon.is_empty() && !composed_from.contains(&norm(h)) {
-            warnings.push(format!(
-                "kolom \"{h}\" wordt niet gebruikt (geen canonieke kolom en niet gemapt)"
-            ));
+            unused.push(h.clone());
         }
         for c in canon {
             if pairs.iter().any(|(_, p)| *p == c) || mapping.samengesteld.contains_key(&c) {
@@ -223,7 +263,11 @@ pub fn map_headers(
             ),
         });
     }
-    Ok((pairs, warnings))
+    Ok(HeaderUse {
+        pairs,
+        unused,
+        warnings,
+    })
 }
 
 /// The one format a date column is read in, and where it came from.
@@ -232,15 +276,18 @@ pub struct DateFormat {
     pub format: String,
     /// Chosen from the values (else set in `[<section>.datumformaat]`).
     pub sniffed: bool,
+    /// Set for another canonical column fed by the same header (`"Created" = ["ontvangen_op",
+    /// "triage_op"]` with only `ontvangen_op` under `[<section>.datumformaat]`): that column.
+    pub shared_from: Option<String>,
 }
 
 impl DateFormat {
     /// For `controle.json` and the check output: `"%m/%d/%Y (maand/dag/jaar, gekozen uit de waarden)"`.
     pub fn summary(&self) -> String {
-        let from = if self.sniffed {
-            "gekozen uit de waarden"
-        } else {
-            "uit de configuratie"
+        let from = match (&self.shared_from, self.sniffed) {
+            (Some(c), _) => format!("uit de configuratie, zoals {c} uit dezelfde kop"),
+            (None, true) => "gekozen uit de waarden".to_string(),
+            (None, false) => "uit de configuratie".to_string(),
         };
         format!(
             "{} ({}, {from})",
@@ -286,6 +333,7 @@ pub fn column_date_format(
         return Ok(Some(DateFormat {
             format: f.clone(),
             sniffed: false,
+            shared_from: None,
         }));
     }
     let candidates = dates::candidates(&cfg.invoer.datumformaten, spreadsheet);
@@ -293,6 +341,7 @@ pub fn column_date_format(
         Ok(s) => Ok(s.map(|s| DateFormat {
             format: s.format,
             sniffed: true,
+            shared_from: None,
         })),
         Err(p) => {
             let (message, advice) = dates::problem_text(&p, column, header, entity.dutch());
@@ -435,6 +484,32 @@ fn dictionary(
     )?)
 }
 
+/// The format set in `[<section>.datumformaat]` for another canonical column fed by the same
+/// header as `column`, when `column` has none of its own: one source column is read in one
+/// format, whichever of its targets the format was written for.
+fn shared_date_format(
+    column: &str,
+    header: &str,
+    pairs: &HeaderMap,
+    entity: Entity,
+    cfg: &Config,
+) -> Option<DateFormat> {
+    let set = &entity.mapping(cfg).datumformaat;
+    if set.contains_key(column) {
+        return None;
+    }
+    pairs
+        .iter()
+        .filter(|(h, c)| h == header && c != column)
+        .find_map(|(_, c)| {
+            set.get(c).map(|f| DateFormat {
+                format: f.clone(),
+                sniffed: false,
+                shared_from: Some(c.clone()),
+            })
+        })
+}
+
 /// The format of a date column from its distinct raw values (value mapping applied first).
 fn date_format_of(
     values: &Series,
@@ -461,6 +536,9 @@ fn date_format_of(
         .find(|(_, c)| c == column)
         .map(|(h, _)| h.as_str())
         .unwrap_or(column);
+    if let Some(shared) = shared_date_format(column, header, pairs, entity, cfg) {
+        return Ok(Some(shared));
+    }
     column_date_format(
         &refs,
         column,
@@ -547,6 +625,38 @@ fn escalation_date_rules() -> Vec<Rule> {
     rules
 }
 
+/// The triage fields without any value in the accepted cases (no column, or only empty
+/// cells): `triage_op` and `triage_besluit`, in that order.
+pub fn missing_triage_fields(accepted: &DataFrame) -> Result<Vec<&'static str>> {
+    if accepted.height() == 0 {
+        return Ok(Vec::new());
+    }
+    let mut missing = Vec::new();
+    for name in ["triage_op", "triage_besluit"] {
+        if accepted.column(name)?.null_count() == accepted.height() {
+            missing.push(name);
+        }
+    }
+    Ok(missing)
+}
+
+/// A Dutch warning when the triage fields are missing: without them no case counts as taken
+/// into treatment, so every figure over treated or closed-after-treatment cases is 0.
+fn missing_triage_warning(accepted: &DataFrame) -> Result<Option<String>> {
+    let missing = missing_triage_fields(accepted)?;
+    if missing.is_empty() {
+        return Ok(None);
+    }
+    let (fields, verb) = if missing.len() == 1 {
+        (missing[0].to_string(), "heeft")
+    } else {
+        (crate::nl::list(&missing), "hebben")
+    };
+    Ok(Some(format!(
+        "{fields} {verb} bij geen enkele casus een waarde (geen kolom of alleen lege cellen). Zonder triage telt geen casus als in behandeling genomen: de cijfers over triage, in behandeling genomen en na behandeling afgeronde casussen (doorlooptijd, binnen 8 weken, oplossing, jaardoel) worden 0 of ontbreken. Wijs een kop aan in [casussen.kolommen], of zet een vaste waarde onder [casussen.vast] (bijvoorbeeld triage_besluit = \"behandelen\") als elke casus in behandeling wordt genomen."
+    )))
+}
+
 /// Validates a raw table as `entity` (see module docs).
 pub fn validate(
     raw: &RawTable,
@@ -554,7 +664,13 @@ pub fn validate(
     cfg: &Config,
     export_date: NaiveDate,
 ) -> Result<Validated> {
-    let (pairs, mut warnings) = map_headers(raw, entity, cfg)?;
+    let HeaderUse {
+        pairs,
+        unused,
+        warnings: mut header_warnings,
+    } = map_headers(raw, entity, cfg)?;
+    let mut warnings: Vec<String> = unused_warning(&unused).into_iter().collect();
+    warnings.append(&mut header_warnings);
     warnings.extend(raw.notes.iter().cloned());
     let mapping = entity.mapping(cfg);
     let width = raw.headers.len() as u32;
@@ -835,8 +951,20 @@ pub fn validate(
             .collect()?
             .height();
         if open_final > 0 {
-            warnings.push(format!("{open_final} casus(sen) hebben een einduitkomst maar geen afgerond_op; ze tellen niet mee als afgerond"));
+            warnings.push(format!(
+                "{} {} een einduitkomst maar geen afgerond_op; {} niet mee als afgerond",
+                crate::nl::count(open_final as u64, "casus", "casussen"),
+                if open_final == 1 { "heeft" } else { "hebben" },
+                if open_final == 1 {
+                    "die telt"
+                } else {
+                    "ze tellen"
+                }
+            ));
         }
+    }
+    if entity == Entity::Cases {
+        warnings.extend(missing_triage_warning(&accepted)?);
     }
     let summary = InputSummary {
         soort: entity.dutch().to_string(),
@@ -854,6 +982,7 @@ pub fn validate(
         geaccepteerd: accepted.height(),
         in_quarantaine: quarantine.height(),
         waarschuwingen: warnings,
+        ongebruikte_kolommen: unused,
         datumformaten: date_formats,
     };
     debug_assert_eq!(
@@ -1153,6 +1282,196 @@ mod escalation_date {
         let d = v.accepted.column("geescaleerd_op").unwrap();
         assert_eq!(d.dtype(), &DataType::Date);
         assert_eq!(d.null_count(), 1);
+    }
+}
+
+#[cfg(test)]
+mod foreign_export {
+    //! Rules on exports from elsewhere: English headers, US dates, no triage.
+    use super::*;
+
+    fn validate_with(csv: &str, toml: &str) -> Result<Validated> {
+        let raw = super::super::read::read_csv_bytes(
+            csv.as_bytes(),
+            "auto",
+            "auto",
+            std::path::Path::new("requests.csv"),
+        )?;
+        let cfg = Config::from_toml_str(toml)?;
+        validate(
+            &raw,
+            Entity::Cases,
+            &cfg,
+            NaiveDate::from_ymd_opt(2024, 12, 31).unwrap(),
+        )
+    }
+
+    fn dates(v: &Validated, column: &str) -> Vec<String> {
+        v.accepted
+            .column(column)
+            .unwrap()
+            .date()
+            .unwrap()
+            .as_date_iter()
+            .map(|d| d.map(|d| d.to_string()).unwrap_or_default())
+            .collect()
+    }
+
+    const MAPPING: &str = r#"
+[casussen.kolommen]
+"Case ID" = "casus_id"
+"Opened" = ["ontvangen_op", "triage_op"]
+"Closed" = "afgerond_op"
+"Category" = "thema"
+"Status" = "uitkomst"
+[casussen.waarden.uitkomst]
+"Closed" = "opgelost"
+"Open" = "lopend"
+[casussen.vast]
+aandrager_type = "burger_zelf"
+[taxonomie.thema]
+pothole = "Pothole"
+"#;
+
+    #[test]
+    fn a_format_set_for_one_target_of_a_header_is_read_for_the_other_too() {
+        // Every day is 12 or less: from the values alone the order cannot be chosen.
+        let csv = "Case ID,Opened,Closed,Category,Status\n\
+                   A,01/02/2024 10:00 AM,,Pothole,Open\n\
+                   B,03/04/2024 08:00 AM,,Pothole,Open\n";
+        for (set, other) in [("ontvangen_op", "triage_op"), ("triage_op", "ontvangen_op")] {
+            let toml = format!("{MAPPING}[casussen.datumformaat]\n{set} = \"%m/%d/%Y\"\n");
+            let v = validate_with(csv, &toml).unwrap();
+            assert_eq!(dates(&v, "ontvangen_op"), ["2024-01-02", "2024-03-04"]);
+            assert_eq!(dates(&v, "triage_op"), ["2024-01-02", "2024-03-04"]);
+            assert!(
+                v.summary.datumformaten[other].contains(&format!("zoals {set} uit dezelfde kop")),
+                "{:?}",
+                v.summary.datumformaten
+            );
+        }
+        // Two different formats set for the two targets: each keeps its own.
+        let toml = format!(
+            "{MAPPING}[casussen.datumformaat]\nontvangen_op = \"%m/%d/%Y\"\ntriage_op = \"%d/%m/%Y\"\n"
+        );
+        let v = validate_with(csv, &toml).unwrap();
+        assert_eq!(dates(&v, "triage_op"), ["2024-02-01", "2024-04-03"]);
+        // Without any format the shared header is refused, not guessed.
+        assert_eq!(validate_with(csv, MAPPING).unwrap_err().exit_code(), 3);
+    }
+
+    #[test]
+    fn an_open_case_with_a_closing_date_is_quarantined() {
+        let csv = "Case ID,Opened,Closed,Category,Status\n\
+                   A,01/13/2024 10:00 AM,01/20/2024 09:00 AM,Pothole,Closed\n\
+                   B,01/14/2024 10:00 AM,01/21/2024 09:00 AM,Pothole,Open\n\
+                   C,01/15/2024 10:00 AM,,Pothole,Open\n\
+                   D,01/16/2024 10:00 AM,01/22/2024 09:00 AM,Pothole,\n";
+        let v = validate_with(csv, MAPPING).unwrap();
+        assert_eq!((v.summary.geaccepteerd, v.summary.in_quarantaine), (2, 2));
+        let reasons: Vec<String> = v
+            .quarantine
+            .column("reden")
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .map(|r| r.unwrap_or_default().to_string())
+            .collect();
+        for r in &reasons {
+            assert!(
+                r.starts_with("afgerond_op: ingevuld terwijl uitkomst geen einduitkomst is"),
+                "{r}"
+            );
+        }
+        let ids: Vec<&str> = v
+            .quarantine
+            .column("Case ID")
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .flatten()
+            .collect();
+        assert_eq!(ids, ["B", "D"]);
+    }
+
+    #[test]
+    fn missing_triage_is_warned_about_by_name() {
+        let csv = "Case ID,Opened,Closed,Category,Status\n\
+                   A,01/13/2024 10:00 AM,,Pothole,Open\n";
+        let toml = MAPPING.replace(
+            "\"Opened\" = [\"ontvangen_op\", \"triage_op\"]",
+            "\"Opened\" = \"ontvangen_op\"",
+        );
+        let v = validate_with(csv, &toml).unwrap();
+        let w = v.summary.waarschuwingen.join("\n");
+        assert!(
+            w.contains("triage_op en triage_besluit hebben bij geen enkele casus een waarde"),
+            "{w}"
+        );
+        // Only the decision missing: named alone.
+        let v = validate_with(csv, MAPPING).unwrap();
+        let w = v.summary.waarschuwingen.join("\n");
+        assert!(
+            w.contains("triage_besluit heeft bij geen enkele casus"),
+            "{w}"
+        );
+        assert!(!w.contains("triage_op"), "{w}");
+        // Both present: no warning.
+        let toml = MAPPING.replace(
+            "aandrager_type = \"burger_zelf\"\n",
+            "aandrager_type = \"burger_zelf\"\ntriage_besluit = \"behandelen\"\n",
+        );
+        let v = validate_with(csv, &toml).unwrap();
+        assert!(
+            v.summary
+                .waarschuwingen
+                .iter()
+                .all(|w| !w.contains("triage")),
+            "{:?}",
+            v.summary.waarschuwingen
+        );
+    }
+
+    #[test]
+    fn unused_headers_are_one_line_naming_the_first_few() {
+        assert_eq!(unused_warning(&[]), None);
+        let one = unused_warning(&["Owner".to_string()]).unwrap();
+        assert_eq!(
+            one,
+            "kolom \"Owner\" wordt niet gebruikt (geen canonieke kolom en niet gemapt)"
+        );
+        let three: Vec<String> = ["A", "B", "C"].iter().map(|s| s.to_string()).collect();
+        assert!(unused_warning(&three)
+            .unwrap()
+            .ends_with(": \"A\", \"B\" en \"C\""));
+        let many: Vec<String> = (1..=29).map(|i| format!("K{i}")).collect();
+        let w = unused_warning(&many).unwrap();
+        assert!(
+            w.starts_with("29 kolommen worden niet gebruikt")
+                && w.contains("\"K5\" en nog 24")
+                && !w.contains("K6"),
+            "{w}"
+        );
+        // The summary keeps every header.
+        let mut csv = String::from("casus_id,ontvangen_op,aandrager_type,thema");
+        for h in &many {
+            csv.push(',');
+            csv.push_str(h);
+        }
+        csv.push_str("\nA,2024-01-13,wijkteam,toeslagen");
+        csv.push_str(&",x".repeat(many.len()));
+        csv.push('\n');
+        let v = validate_with(&csv, "").unwrap();
+        assert_eq!(v.summary.ongebruikte_kolommen, many);
+        let lines = v
+            .summary
+            .waarschuwingen
+            .iter()
+            .filter(|w| w.contains("niet gebruikt"))
+            .count();
+        assert_eq!(lines, 1, "{:?}", v.summary.waarschuwingen);
     }
 }
 

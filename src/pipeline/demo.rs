@@ -52,6 +52,10 @@ pub const SAMPLE: &[(&str, &[u8])] = &[
         "excel/rodedraad.toml",
         include_bytes!("../../sample-data/excel/rodedraad.toml"),
     ),
+    (
+        "rodedraad.toml",
+        include_bytes!("../../sample-data/rodedraad.toml"),
+    ),
 ];
 
 /// The export date of the embedded sample.
@@ -67,7 +71,8 @@ pub fn demo(out: &Path, say: &mut dyn FnMut(String)) -> Result<()> {
         crate::output::write_atomic(&invoer.join(name), bytes)?;
     }
     let export = sample_export_date();
-    let cfg = Config::default_config();
+    // The organisation and its yearly targets come from the sample's own configuration.
+    let cfg = Config::load(&invoer.join("rodedraad.toml"))?;
     let excel_cfg = Config::load(&invoer.join("excel/rodedraad.toml"))?;
     let sources = Sources {
         cases: invoer.join("casussen.csv"),
@@ -163,7 +168,12 @@ pub fn demo(out: &Path, say: &mut dyn FnMut(String)) -> Result<()> {
     ));
 
     // 6. How well does detection find the planted threads?
-    let truth: Vec<Truth> = serde_json::from_slice(SAMPLE[2].1).map_err(Error::internal)?;
+    let planted = SAMPLE
+        .iter()
+        .find(|(name, _)| *name == "geplante-draden.json")
+        .map(|(_, bytes)| *bytes)
+        .unwrap_or_default();
+    let truth: Vec<Truth> = serde_json::from_slice(planted).map_err(Error::internal)?;
     let ev = evaluate(&an_q.cases, &an_q.signals, &truth, None, &cfg);
     crate::output::write_json(&out.join("evaluatie.json"), &ev)?;
     say(format!(

@@ -577,7 +577,11 @@ fn key_table(
         if !head.has(d.id, false) {
             continue;
         }
-        let value = head.value(d.id, false);
+        let value = match head.value(d.id, false) {
+            // A share over zero cases: said in words, not an empty cell.
+            v if !v.onderdrukt && v.tekst.trim().is_empty() => PubCell::text(NOT_KNOWN),
+            v => v,
+        };
         let basis = match (d.eenheid, r.noemer) {
             (Unit::Share, Some(n)) if n > 0 => PubCell::text(headline::basis_text(
                 &head.numerator(d.id, false),
@@ -702,6 +706,25 @@ pub(super) fn escalation_date_note(ind: &Indicators) -> Option<String> {
     })
 }
 
+/// What a report says for a figure the data cannot give (a share over zero cases, an
+/// export without the field): words, never an empty cell or a gap in a sentence.
+pub(super) const NOT_KNOWN: &str = "niet bekend";
+
+/// Whether a released cell has no value to say: empty, or "-" (a statistic over no cases).
+/// A hidden cell (".") is not missing: it is said in words of its own.
+pub(super) fn is_missing(c: &PubCell) -> bool {
+    !c.onderdrukt && matches!(c.tekst.trim(), "" | "-")
+}
+
+/// The text of a released headline cell; a missing one is [`NOT_KNOWN`].
+pub(super) fn value_text(c: &PubCell) -> String {
+    if is_missing(c) {
+        NOT_KNOWN.into()
+    } else {
+        c.tekst.clone()
+    }
+}
+
 fn key_figures(head: &Headline) -> Vec<KeyFigure> {
     let mut out = Vec::new();
     // A hidden figure is written with its name in the value's place ("Oplossing gevonden:
@@ -720,7 +743,7 @@ fn key_figures(head: &Headline) -> Vec<KeyFigure> {
         } else {
             KeyFigure {
                 naam: naam.into(),
-                waarde: cell.tekst,
+                waarde: value_text(&cell),
                 toelichting: toel.into(),
             }
         });
@@ -924,51 +947,90 @@ fn half_label(d: NaiveDate) -> String {
     format!("{}-H{}", d.year(), if d.month() <= 6 { 1 } else { 2 })
 }
 
+/// What the summary can say about a headline figure.
+enum Known {
+    Shown(String),
+    Hidden,
+    Missing,
+}
+
+impl Known {
+    /// The sentence for this figure: `shown` with its value, or the sentence that says it
+    /// is hidden or not known.
+    fn say(self, shown: &dyn Fn(&str) -> String, hidden: &str, missing: &str) -> String {
+        match self {
+            Known::Shown(x) => shown(&x),
+            Known::Hidden => hidden.to_string(),
+            Known::Missing => missing.to_string(),
+        }
+    }
+}
+
 fn summary_sentences(head: &Headline, draden: &[ThreadView], title: String) -> Vec<String> {
     let mut s = Vec::new();
     // A hidden figure is never put in a sentence (a lone "." reads as a typo, and "een
-    // deel" would hint at its size): the sentence about it says that it is not shown.
-    let shown = |id: &str| {
+    // deel" would hint at its size): the sentence about it says that it is not shown. A
+    // figure the data cannot give (no cases to count, or a field the export lacks) gets a
+    // sentence of its own that says so, so no sentence has a gap.
+    let v = |id: &str| {
         let c = head.value(id, false);
-        (head.has(id, false) && !c.onderdrukt).then_some(c.tekst)
+        if !head.has(id, false) || is_missing(&c) {
+            Known::Missing
+        } else if c.onderdrukt {
+            Known::Hidden
+        } else {
+            Known::Shown(c.tekst)
+        }
     };
-    let not_shown = "tonen we niet (te klein aantal of terug te rekenen)";
-    let ontvangen = match shown("ontvangen_aantal") {
-        Some(n) => format!("In het {title} kwamen {n} casussen binnen."),
-        None => format!("Het aantal casussen dat in het {title} binnenkwam, {not_shown}."),
-    };
-    let afgerond = match shown("afgerond_aantal") {
-        Some(n) => format!("{n} casussen zijn afgerond."),
-        None => format!("Het aantal afgeronde casussen {not_shown}."),
-    };
+    let hidden = "tonen we niet (te klein aantal of terug te rekenen)";
     // Short sentences (B1): one fact each.
-    let oplossing = match shown("oplossing_pct") {
-        Some(p) => format!("Bij {p} daarvan is (deels) een oplossing gevonden."),
-        None => format!("Hoe vaak een oplossing is gevonden, {not_shown}."),
-    };
-    s.push(format!("{ontvangen} {afgerond} {oplossing}"));
-    let advies = match shown("advies_overgenomen_pct") {
-        Some(p) => {
-            format!("De diensten namen ons advies in {p} van de gevallen geheel of deels over.")
-        }
-        None => format!("Hoe vaak de diensten ons advies overnamen, {not_shown}."),
-    };
-    let escalatie = match shown("geescaleerd_pct") {
-        Some(p) => format!("{p} van de afgeronde casussen is geëscaleerd."),
-        None => format!("Hoe vaak een casus is geëscaleerd, {not_shown}."),
-    };
-    let duur = match shown("doorlooptijd_mediaan_dagen") {
-        Some(d) => {
-            format!("De helft van de casussen duurde korter dan {d}, open casussen meegeteld.")
-        }
-        None => String::new(),
-    };
     s.push(
-        [advies, escalatie, duur]
-            .into_iter()
-            .filter(|x| !x.is_empty())
-            .collect::<Vec<_>>()
-            .join(" "),
+        [
+            v("ontvangen_aantal").say(
+                &|x| format!("In het {title} kwamen {x} casussen binnen."),
+                &format!("Het aantal casussen dat in het {title} binnenkwam, {hidden}."),
+                &format!("Hoeveel casussen in het {title} binnenkwamen, is niet bekend."),
+            ),
+            v("afgerond_aantal").say(
+                &|x| format!("{x} casussen zijn afgerond."),
+                &format!("Het aantal afgeronde casussen {hidden}."),
+                "Hoeveel casussen zijn afgerond, is niet bekend.",
+            ),
+            v("oplossing_pct").say(
+                &|x| format!("Bij {x} daarvan is (deels) een oplossing gevonden."),
+                &format!("Hoe vaak een oplossing is gevonden, {hidden}."),
+                "Of daarbij een oplossing is gevonden, is niet bekend.",
+            ),
+        ]
+        .join(" "),
+    );
+    s.push(
+        [
+            v("advies_overgenomen_pct").say(
+                &|x| {
+                    format!(
+                        "De diensten namen ons advies in {x} van de gevallen geheel of deels over."
+                    )
+                },
+                &format!("Hoe vaak de diensten ons advies overnamen, {hidden}."),
+                "Of de diensten ons advies overnamen, is niet bekend.",
+            ),
+            v("geescaleerd_pct").say(
+                &|x| format!("{x} van de afgeronde casussen is geëscaleerd."),
+                &format!("Hoe vaak een casus is geëscaleerd, {hidden}."),
+                "Hoe vaak een afgeronde casus is geëscaleerd, is niet bekend.",
+            ),
+            v("doorlooptijd_mediaan_dagen").say(
+                &|x| {
+                    format!(
+                        "De helft van de casussen duurde korter dan {x}, open casussen meegeteld."
+                    )
+                },
+                &format!("De mediane doorlooptijd {hidden}."),
+                "Hoe lang de casussen duurden, is niet bekend.",
+            ),
+        ]
+        .join(" "),
     );
     if draden.is_empty() {
         s.push("In deze periode is geen rode draad groot genoeg om openbaar te melden.".into());

@@ -254,7 +254,7 @@ impl Protector {
             None => PubCell::empty(),
             Some(_) if self.public() && n < self.min_noemer => PubCell::hidden(CellKind::Number),
             Some(x) => PubCell {
-                tekst: format!("{}{unit}", nl::dec(x, decimals)),
+                tekst: nl::quantity(x, decimals, unit),
                 soort: CellKind::Number,
                 waarde: Some(x),
                 noemer: Some(n),
@@ -669,7 +669,17 @@ impl Protector {
                 totaal: false,
                 deel_van: None,
             });
+            let parent_idx = idx;
             idx += 1;
+            // A main theme without sub-themes has one child, itself ("Bulky Items" under
+            // "Bulky Items"): that row would only repeat the parent, so it is left out.
+            let only_itself = matches!(kids.as_slice(), [(k, _)] if k == p)
+                && status[parent_idx] == status[idx]
+                && table.values[parent_idx] == table.values[idx];
+            if only_itself {
+                idx += 1;
+                continue;
+            }
             for (k, _) in kids {
                 rijen.push(PubRow {
                     kop: format!("– {k}"),
@@ -899,6 +909,41 @@ mod tests {
             .voetnoten
             .iter()
             .any(|n| n.contains("Vakbond") && !n.contains("Overig,")));
+    }
+
+    #[test]
+    fn a_main_theme_without_sub_themes_is_one_row() {
+        let p = Protector::new(Audience::Internal, 5, 10, false);
+        let kid = |k: &str, n: u64| (k.to_string(), n);
+        let parents = vec![
+            ("Bulky Items".to_string(), vec![kid("Bulky Items", 12)]),
+            (
+                "Street Lights".to_string(),
+                vec![kid("Street Light Outage", 9)],
+            ),
+            (
+                "Overig".to_string(),
+                vec![kid("Overig", 7), kid("Anders", 8)],
+            ),
+        ];
+        let t = p.hierarchy("thema", "Thema", "Thema", &parents);
+        let heads: Vec<&str> = t.rijen.iter().map(|r| r.kop.as_str()).collect();
+        assert_eq!(
+            heads,
+            [
+                "Bulky Items",
+                "Street Lights",
+                "– Street Light Outage",
+                "Overig",
+                "– Overig",
+                "– Anders",
+                "Totaal"
+            ]
+        );
+        assert_eq!(t.rijen[0].cellen[0].tekst, "12");
+        assert_eq!(t.rijen[0].deel_van, None);
+        assert_eq!(t.rijen[2].deel_van, Some(1));
+        assert_eq!(t.rijen[6].cellen[0].tekst, "36");
     }
 
     #[test]

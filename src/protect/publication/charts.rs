@@ -128,7 +128,7 @@ pub(super) fn charts_for(
                     .map(|k| k.at_risk)
                     .unwrap_or(0);
                 PubRow {
-                    kop: format!("{} dagen", nl::int(t as i64)),
+                    kop: nl::days(t as i64),
                     cellen: vec![
                         p.statistic(Some(s * 100.0), at_risk.max(1), 1, "%"),
                         p.count(at_risk),
@@ -164,7 +164,7 @@ pub(super) fn charts_for(
             alt: format!(
                 "Kaplan-Meier-curve van het aandeel casussen in behandeling dat na een aantal dagen nog niet is afgerond, over {} casussen; de mediaan ligt bij {}. De tabel met de curve staat bij de kerncijfers.",
                 nl::int(km_n as i64),
-                median.map(|m| format!("{} dagen", nl::dec(m, 0))).unwrap_or_else(|| "nog niet bereikt".into())
+                median.map(|m| nl::quantity(m, 0, " dagen")).unwrap_or_else(|| "nog niet bereikt".into())
             ),
             tabel: String::new(),
         });

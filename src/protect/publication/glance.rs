@@ -86,12 +86,16 @@ pub(super) fn glance(
 
 fn figure(head: &Headline, id: &str, naam: &str, alone: &str, previous: &str) -> GlanceFigure {
     let now = head.value(id, false);
-    if now.onderdrukt {
+    if now.onderdrukt || super::is_missing(&now) {
         return GlanceFigure {
             naam: String::new(),
             waarde: alone.into(),
             pijl: String::new(),
-            vergelijking: HIDDEN_REASON.into(),
+            vergelijking: if now.onderdrukt {
+                HIDDEN_REASON.into()
+            } else {
+                super::NOT_KNOWN.into()
+            },
         };
     }
     let waarde = now.tekst.clone();

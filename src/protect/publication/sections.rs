@@ -183,7 +183,7 @@ pub(super) fn open_case_table(ind: &Indicators, cfg: &Config) -> PubTable {
                             .unwrap_or_default(),
                     ),
                     PubCell::text(o.fase.clone()),
-                    PubCell::text(format!("{} dagen", nl::int(o.leeftijd_dagen))),
+                    PubCell::text(nl::days(o.leeftijd_dagen)),
                 ],
                 totaal: false,
                 deel_van: None,

@@ -108,7 +108,7 @@ pub(super) fn signal_views(
                         .to_string()
                 })
                 .unwrap_or_default(),
-            leeftijd: format!("{} dagen", nl::int((peil - s.gemeld_op).num_days())),
+            leeftijd: nl::days((peil - s.gemeld_op).num_days()),
             reactie: shorten(&reactie, 240),
         });
     }
