@@ -797,7 +797,7 @@ mod label_case {
                 hidden.contains("weinig in de periode, weinig eerder"),
                 "{hidden}"
             );
-            assert!(hidden.starts_with(char::is_uppercase), "{hidden}");
+            assert!(!hidden.starts_with(char::is_lowercase), "{hidden}");
             let shown = explain(&d, &cfg, &|f| match f {
                 Figure::Count(v) => nl::int(v as i64),
                 Figure::Mean { mean, .. } => nl::dec(mean, 1),
