@@ -101,10 +101,9 @@ fn markdown_and_report_model_match_their_snapshots() {
     let cfg = sample("rodedraad.toml");
     let o = report(&out, &["--format", "md", "--config", &cfg]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    snapshot(
-        "kamerrapportage-2026-H1.md",
-        &std::fs::read_to_string(out.join("rapport.md")).unwrap(),
-    );
+    let md = std::fs::read_to_string(out.join("rapport.md")).unwrap();
+    assert!(!md.contains("Tekstthema"), "text themes stay internal");
+    snapshot("kamerrapportage-2026-H1.md", &md);
     snapshot(
         "kamerrapportage-2026-H1.tabellen.json",
         &std::fs::read_to_string(out.join("tabellen.json")).unwrap(),
@@ -409,6 +408,9 @@ fn the_internal_analysis_is_marked_on_every_page_and_keeps_case_ids() {
     assert!(md
         .trim_end()
         .ends_with("> **INTERN – niet voor publicatie**"));
+    // Oversized text clusters (themes of the intake) are listed in the internal annex only.
+    assert!(md.contains("**Tekstthema's**"), "{md}");
+    assert!(html.contains("<h3>Tekstthema's</h3>"));
     // Printed, the fixed marking repeats at the bottom of every page too.
     assert!(html.contains("class=\"intern-voet\""));
     if let Ok(t) = std::process::Command::new("pdftotext")

@@ -231,10 +231,122 @@ mod tests {
         }
     }
 
-    /// Measured floors where the aim is not met (0,82 and 0,88 mean recall, 0,57 and 0,71
-    /// on the worst seed; see the README table).
-    const RECALL_MEAN: f64 = 0.8;
-    const RECALL_WORST: f64 = 0.55;
+    /// Measured floors where the aim is not met: mean recall 0,89 and 0,91 (the aim 0,9 is met
+    /// on seeds 101-120 only), 0,71 on the worst seed of both sets (two of seven missed; see
+    /// the README table).
+    const RECALL_MEAN: f64 = 0.88;
+    const RECALL_WORST: f64 = 0.7;
     /// The aim of the issue, met (0,83 on both seed sets).
     const PRECISION_WORST: f64 = 0.75;
+}
+
+#[cfg(test)]
+mod diagnose {
+    use super::*;
+
+    /// Per seed: the planted threads missed, the detected threads that match none, the text
+    /// clusters near the text-only thread with how far they got, and the threads of the null
+    /// sample (run by hand: `RD_SEED_FROM=101 RD_SEED_TO=120 cargo test --release --lib
+    /// diagnose -- --ignored --nocapture`; seeds 1-20 by default).
+    #[test]
+    #[ignore]
+    fn print_misses_per_seed() {
+        use crate::sample::{generate, SampleOptions};
+        let cfg = Config::default_config();
+        let from: u64 = std::env::var("RD_SEED_FROM")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(1);
+        let to: u64 = std::env::var("RD_SEED_TO")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(20);
+        for seed in from..=to {
+            let data = generate(&SampleOptions {
+                seed,
+                ..SampleOptions::default()
+            });
+            let truth: Vec<Truth> = data
+                .planted
+                .iter()
+                .map(|t| Truth {
+                    id: t.id.clone(),
+                    label: t.label.clone(),
+                    casus_ids: t.casus_ids.clone(),
+                })
+                .collect();
+            let last = data.cases.iter().map(|c| c.ontvangen_op).max().unwrap();
+            let period = Period::range(last - chrono::Duration::days(182), last);
+            let (mut detected, ctx) =
+                threads::detect_with_context(&data.cases, &data.signals, &period, last, &cfg);
+            threads::describe(&mut detected, &cfg);
+            let ev = score(&truth, &detected);
+            let missed: Vec<String> = ev
+                .per_draad
+                .iter()
+                .filter(|p| !p.gevonden)
+                .map(|p| format!("{}({:.2})", p.geplant, p.jaccard))
+                .collect();
+            eprintln!(
+                "seed {seed}: recall {:.2} precision {:.2} missed {:?}",
+                ev.recall, ev.precisie, missed
+            );
+            for d in &detected {
+                let set: BTreeSet<&str> = d.casus_ids.iter().map(String::as_str).collect();
+                let ok = truth.iter().any(|t| {
+                    jaccard(&set, &t.casus_ids.iter().map(String::as_str).collect()) >= 0.5
+                });
+                if !ok {
+                    eprintln!(
+                        "   false {:?} {} n={} p_bh={:?}",
+                        d.soort, d.label, d.n_casussen, d.statistiek.p_bh
+                    );
+                }
+            }
+            let refs: Vec<&crate::model::Case> = data
+                .cases
+                .iter()
+                .filter(|c| c.ontvangen_op <= last)
+                .collect();
+            let quarters = threads::quarter_axis(&refs, &period, last);
+            let found = threads::text::text_threads(&refs, &quarters, &period, &cfg);
+            for t in truth.iter().filter(|t| t.id == "D7") {
+                let ts: BTreeSet<&str> = t.casus_ids.iter().map(String::as_str).collect();
+                for c in &found.candidates {
+                    let cs: BTreeSet<&str> = c.casus_ids.iter().map(String::as_str).collect();
+                    let j = jaccard(&ts, &cs);
+                    if j >= 0.2 {
+                        eprintln!(
+                            "   D7 cand n={} overlap={} j={j:.2} p={:.3} {}",
+                            cs.len(),
+                            ts.intersection(&cs).count(),
+                            c.p,
+                            c.fate
+                        );
+                    }
+                }
+            }
+            let null = generate(&SampleOptions {
+                seed,
+                planted: false,
+                ..SampleOptions::default()
+            });
+            let nlast = null.cases.iter().map(|c| c.ontvangen_op).max().unwrap();
+            let nperiod = Period::range(nlast - chrono::Duration::days(182), nlast);
+            let (mut nd, _) =
+                threads::detect_with_context(&null.cases, &null.signals, &nperiod, nlast, &cfg);
+            threads::describe(&mut nd, &cfg);
+            for d in &nd {
+                eprintln!(
+                    "   NULL {:?} {} n={} h={} p_bh={:?} kenmerken={:?}",
+                    d.soort, d.label, d.n_casussen, d.n_aandragers, d.statistiek.p_bh, d.kenmerken
+                );
+            }
+            if std::env::var("RD_NOTES").is_ok() {
+                for o in &ctx.opmerkingen {
+                    eprintln!("   note {o}");
+                }
+            }
+        }
+    }
 }

@@ -219,6 +219,8 @@ pub struct Report {
     /// Internal only: open cases with phase and age.
     pub open_casussen: Option<PubTable>,
     pub persoonsgegevens: Vec<String>,
+    /// Internal only: text clusters too large to be a thread (themes of the intake).
+    pub tekstthemas: Vec<String>,
 }
 
 /// Everything that goes into a report besides the analysis.
@@ -498,6 +500,15 @@ pub fn build(inp: &Inputs) -> crate::error::Result<(Report, ProtectLog)> {
     } else {
         Vec::new()
     };
+    let tekstthemas = if intern {
+        an.thread_context
+            .tekstthemas
+            .iter()
+            .map(|t| t.dutch())
+            .collect()
+    } else {
+        Vec::new()
+    };
     let report = Report {
         titel: if intern {
             format!("Kwartaalanalyse {}", period.title())
@@ -538,6 +549,7 @@ pub fn build(inp: &Inputs) -> crate::error::Result<(Report, ProtectLog)> {
         waarschuwingen,
         open_casussen,
         persoonsgegevens,
+        tekstthemas,
     };
     Ok((report, log))
 }

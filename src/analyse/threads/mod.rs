@@ -227,15 +227,12 @@ pub fn detect_with_context(
         }
         out.push(t);
     }
-    let found = text::text_threads(&cases, &quarters, cfg);
+    let found = text::text_threads(&cases, &quarters, period, cfg);
     ctx.standaardzinnen = found.stock;
     for t in &found.themes {
         ctx.opmerkingen.push(format!(
-            "Tekstthema: {} samenvattingen ({}% van de teksten, {} aandragers) gaan over \u{201e}{}\u{201d}; groter dan {}% van de teksten, dus een thema van de instroom en geen rode draad.",
-            nl::int(t.n_casussen as i64),
-            nl::dec(t.aandeel * 100.0, 0),
-            nl::int(t.n_aandragers as i64),
-            t.termen.join(", "),
+            "Tekstthema: {}; groter dan {}% van de teksten, dus een thema van de instroom en geen rode draad.",
+            t.dutch(),
             nl::dec(cfg.draden.tekst_max_aandeel * 100.0, 0)
         ));
     }
@@ -332,7 +329,7 @@ fn new_thread(
 
 /// Quarters from the first case up to the quarter of the period's last observed day (the end,
 /// or the peildatum when that comes first: `Period::observed_end`).
-fn quarter_axis(cases: &[&Case], period: &Period, peil: NaiveDate) -> Vec<Period> {
+pub(crate) fn quarter_axis(cases: &[&Case], period: &Period, peil: NaiveDate) -> Vec<Period> {
     let first = cases
         .iter()
         .map(|c| c.ontvangen_op)
@@ -483,6 +480,14 @@ fn lower_first(s: &str) -> String {
         .split_whitespace()
         .skip(1)
         .any(|w| w.chars().next().is_some_and(char::is_uppercase));
+    // A first word with a capital inside is a name as written ("DigiD", "MijnOverheid").
+    let capital_inside = s
+        .split_whitespace()
+        .next()
+        .is_some_and(|w| w.chars().skip(1).any(char::is_uppercase));
+    if capital_inside {
+        return s.to_string();
+    }
     match c.next() {
         Some(f) if !capital_later && s.chars().nth(1).is_some_and(|x| x.is_lowercase()) => {
             f.to_lowercase().collect::<String>() + c.as_str()
@@ -523,16 +528,43 @@ fn describe_one(d: &Thread, cfg: &Config, fmt: &dyn Fn(Figure) -> String) -> (St
         ));
     }
     let wie = wie.join(", ");
-    let n = fmt(Figure::Count(d.n_casussen as u64));
-    let h = fmt(Figure::Count(d.n_aandragers as u64));
+    let n = count_or(fmt, d.n_casussen as u64, "enkele");
+    let h = count_or(fmt, d.n_aandragers as u64, "enkele");
     // The period and the history separately.
     let split = format!(
         "{} in de periode, {} eerder",
-        fmt(Figure::Count(d.statistiek.in_periode)),
-        fmt(Figure::Count(d.statistiek.eerder))
+        count_or(fmt, d.statistiek.in_periode, "weinig"),
+        count_or(fmt, d.statistiek.eerder, "weinig")
     );
     let (label, uitleg) = describe_kind(d, cfg, fmt, &wat, &wie, &n, &h);
-    (label, format!("{uitleg} Casussen: {split}."))
+    (
+        label,
+        format!("{} Casussen: {split}.", upper_first(&uitleg)),
+    )
+}
+
+/// What the formatter hides (it writes "." for a count too small to publish).
+const HIDDEN: &str = ".";
+
+/// A count as `fmt` writes it, or `without` (a word such as "enkele") when `fmt` hides it,
+/// so the sentence says it without a number instead of "van . aandragers".
+fn count_or(fmt: &dyn Fn(Figure) -> String, v: u64, without: &str) -> String {
+    let s = fmt(Figure::Count(v));
+    if s == HIDDEN {
+        without.to_string()
+    } else {
+        s
+    }
+}
+
+/// A mean as `fmt` writes it, or `without` when `fmt` hides it.
+fn mean_or(fmt: &dyn Fn(Figure) -> String, mean: f64, sum: f64, without: &str) -> String {
+    let s = fmt(Figure::Mean { mean, sum });
+    if s == HIDDEN {
+        without.to_string()
+    } else {
+        s
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -597,12 +629,14 @@ fn describe_kind(
             let label = format!("Stijging: {}", upper_first(wat));
             if d.statistiek.trend_methode.as_deref() == Some("stap") {
                 let uitleg = format!(
-                    "In de laatste drie maanden (tot en met {q}) kwamen {} casussen binnen over {wat}, terwijl naar het aandeel in de instroom daarvoor {} te verwachten waren (binomiale toets); {n} casussen in totaal van {h} aandragers.",
-                    fmt(Figure::Count(d.statistiek.a.unwrap_or(0.0).round() as u64)),
-                    fmt(Figure::Mean {
-                        mean: d.statistiek.verwacht.unwrap_or(0.0),
-                        sum: d.statistiek.verwacht.unwrap_or(0.0),
-                    })
+                    "In de laatste drie maanden (tot en met {q}) kwamen {} casussen binnen over {wat}, terwijl bij een gelijk aandeel in de instroom {} te verwachten waren (exacte toets van Fisher); {n} casussen in totaal van {h} aandragers.",
+                    count_or(fmt, d.statistiek.a.unwrap_or(0.0).round() as u64, "enkele"),
+                    mean_or(
+                        fmt,
+                        d.statistiek.verwacht.unwrap_or(0.0),
+                        d.statistiek.verwacht.unwrap_or(0.0),
+                        "minder"
+                    )
                 );
                 return (label, uitleg);
             }
@@ -610,18 +644,20 @@ fn describe_kind(
                 let uitleg = format!(
                     "Het aandeel van {wat} in de instroom groeit met gemiddeld {}% per kwartaal (Poisson-trendtoets); in {q} kwamen {} casussen binnen; {n} casussen in totaal van {h} aandragers.",
                     nl::dec((d.statistiek.trend_factor.unwrap_or(1.0) - 1.0) * 100.0, 0),
-                    fmt(Figure::Count(d.statistiek.a.unwrap_or(0.0).round() as u64)),
+                    count_or(fmt, d.statistiek.a.unwrap_or(0.0).round() as u64, "enkele"),
                 );
                 return (label, uitleg);
             }
             let uitleg = format!(
                 "In {q} kwamen {} casussen binnen over {wat}, tegen gemiddeld {} per kwartaal ervoor (herschaald naar de huidige instroom); {n} casussen in totaal van {h} aandragers.",
-                fmt(Figure::Count(d.statistiek.a.unwrap_or(0.0).round() as u64)),
-                fmt(Figure::Mean {
-                    mean: d.statistiek.verwacht.unwrap_or(0.0),
-                    sum: d.statistiek.verwacht.unwrap_or(0.0)
+                count_or(fmt, d.statistiek.a.unwrap_or(0.0).round() as u64, "enkele"),
+                mean_or(
+                    fmt,
+                    d.statistiek.verwacht.unwrap_or(0.0),
+                    d.statistiek.verwacht.unwrap_or(0.0)
                         * d.statistiek.per_kwartaal.len().saturating_sub(1).max(1) as f64,
-                })
+                    "minder"
+                )
             );
             (label, uitleg)
         }
@@ -717,7 +753,66 @@ pub fn write_csv(draden: &[Thread], path: &Path) -> Result<()> {
 
 #[cfg(test)]
 mod label_case {
-    use super::lower_first;
+    use super::*;
+
+    fn digid_thread(soort: ThreadKind) -> Thread {
+        let mut kenmerken = BTreeMap::new();
+        kenmerken.insert("thema".into(), "dienstverlening.digid_machtiging".into());
+        kenmerken.insert("doelgroep".into(), "ouderen".into());
+        kenmerken.insert("kwartaal".into(), "2026-K3".into());
+        let statistiek = Statistic {
+            a: Some(4.0),
+            verwacht: Some(1.5),
+            in_periode: 4,
+            eerder: 2,
+            trend_methode: Some("stap".into()),
+            ..Default::default()
+        };
+        let ids = (0..6).map(|i| format!("C-{i}")).collect();
+        let mut d = new_thread("RD-x".into(), soort, kenmerken, ids, statistiek, 1.0);
+        d.n_aandragers = 3;
+        d
+    }
+
+    /// A hidden count (the formatter writes ".") is said without a number, and a label
+    /// with a capital inside its first word keeps it after "over".
+    #[test]
+    fn explanations_read_well_with_hidden_counts() {
+        let cfg = Config::default_config();
+        let hide_small = |f: Figure| match f {
+            Figure::Count(v) if v < 5 => ".".to_string(),
+            Figure::Count(v) => nl::int(v as i64),
+            Figure::Mean { sum, .. } if sum < 5.0 => ".".to_string(),
+            Figure::Mean { mean, .. } => nl::dec(mean, 1),
+        };
+        for soort in [ThreadKind::Structural, ThreadKind::Trend, ThreadKind::Text] {
+            let d = digid_thread(soort);
+            let hidden = explain(&d, &cfg, &hide_small);
+            assert!(
+                !hidden.contains(" . ") && !hidden.contains(" .,") && !hidden.contains(" .;"),
+                "{hidden}"
+            );
+            assert!(hidden.contains("enkele aandragers"), "{hidden}");
+            assert!(
+                hidden.contains("weinig in de periode, weinig eerder"),
+                "{hidden}"
+            );
+            assert!(!hidden.starts_with(char::is_lowercase), "{hidden}");
+            let shown = explain(&d, &cfg, &|f| match f {
+                Figure::Count(v) => nl::int(v as i64),
+                Figure::Mean { mean, .. } => nl::dec(mean, 1),
+            });
+            assert!(shown.contains("6 casussen"), "{shown}");
+            assert!(shown.contains("3 aandragers"), "{shown}");
+            assert!(shown.contains("4 in de periode, 2 eerder"), "{shown}");
+            if soort != ThreadKind::Text {
+                assert!(shown.contains("over DigiD en machtigen"), "{shown}");
+            }
+        }
+        let trend = explain(&digid_thread(ThreadKind::Trend), &cfg, &hide_small);
+        assert!(trend.contains("kwamen enkele casussen binnen"), "{trend}");
+        assert!(trend.contains("instroom minder te verwachten"), "{trend}");
+    }
 
     #[test]
     fn labels_keep_the_case_of_their_source() {
@@ -728,5 +823,65 @@ mod label_case {
         assert_eq!(lower_first("Pothole Repair"), "Pothole Repair");
         assert_eq!(lower_first("Dienst Toeslagen"), "Dienst Toeslagen");
         assert_eq!(lower_first("IBTD"), "IBTD");
+        assert_eq!(
+            lower_first("DigiD en machtigen"),
+            "DigiD en machtigen",
+            "a name with a capital inside keeps its case"
+        );
+    }
+}
+
+#[cfg(test)]
+mod workflow_rule {
+    use super::*;
+
+    fn case(i: usize, thema: &str, typ: &str) -> Case {
+        Case {
+            casus_id: format!("C-{i}"),
+            ontvangen_op: NaiveDate::from_ymd_opt(2026, 1, 1 + (i % 28) as u32).unwrap(),
+            thema: thema.into(),
+            aandrager_type: typ.into(),
+            aandrager_id: Some(format!("O{}", i % 9)),
+            ..Case::default()
+        }
+    }
+
+    /// Five of six cases of a theme through the Belastingdienst itself is its intake channel
+    /// (the sample's workflow artefact at 95%); five of eight is not.
+    #[test]
+    fn one_exception_does_not_break_a_channel() {
+        let types = [
+            "wijkteam",
+            "vakbond",
+            "juridisch_loket",
+            "schuldhulpverlening",
+        ];
+        let mut cases: Vec<Case> = (0..80)
+            .map(|i| case(i, ["a.x", "b.y", "c.z"][i % 3], types[i % 4]))
+            .collect();
+        for i in 0..6 {
+            let typ = if i == 0 {
+                "wijkteam"
+            } else {
+                "belastingdienst"
+            };
+            cases.push(case(100 + i, "d.kosten", typ));
+        }
+        for i in 0..8 {
+            let typ = if i < 5 {
+                "belastingdienst"
+            } else {
+                types[i % 4]
+            };
+            cases.push(case(200 + i, "e.mix", typ));
+        }
+        let refs: Vec<&Case> = cases.iter().collect();
+        let w = structural::workflow(&refs, &Config::default_config());
+        let channels: Vec<&str> = w
+            .iter()
+            .filter(|w| w.aandeel.is_some())
+            .map(|w| w.wat.as_str())
+            .collect();
+        assert_eq!(channels, ["d.kosten"], "{w:?}");
     }
 }

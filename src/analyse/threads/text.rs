@@ -8,8 +8,9 @@
 //!    - its cohesion beats random groups of texts of the same size (permutation p-value,
 //!      Benjamini-Hochberg over all clusters at `fdr_q`);
 //!    - it is concentrated: its spread over main themes or aandrager types (chi-square) or
-//!      over time (rank-sum test on the quarter) differs from that of all texts (p < 0,05
-//!      in at least one); a cluster spread like the whole intake is a way of writing;
+//!      over time (rank-sum test on the quarter, binomial test of its share in the period)
+//!      differs from that of all texts (p < 0,05 in at least one); a cluster spread like the
+//!      whole intake is a way of writing;
 //!    - it holds at most `tekst_max_aandeel` of the texts: a larger cohesive cluster is a
 //!      theme of the intake, listed as [`TextTheme`] with its size and label, not a thread;
 //!    - no main theme, aandrager type, doelgroep or life event holds `tekst_max_hoofdthema`
@@ -20,7 +21,7 @@
 //!    derived from the best phrase, so it stays the same when a quarter is added.
 //!
 //! ```ignore
-//! let found = text_threads(&cases, &quarters, cfg);
+//! let found = text_threads(&cases, &quarters, &period, cfg);
 //! let (threads, stock, themes) = (found.threads, found.stock, found.themes);
 //! ```
 
@@ -58,16 +59,48 @@ pub struct TextTheme {
     pub n_aandragers: usize,
 }
 
+impl TextTheme {
+    /// The theme in one Dutch sentence: "40 samenvattingen (12% van de teksten, 9 aandragers)
+    /// gaan over „a, b”".
+    pub fn dutch(&self) -> String {
+        format!(
+            "{} samenvattingen ({}% van de teksten, {} aandragers) gaan over \u{201e}{}\u{201d}",
+            crate::nl::int(self.n_casussen as i64),
+            crate::nl::dec(self.aandeel * 100.0, 0),
+            crate::nl::int(self.n_aandragers as i64),
+            self.termen.join(", ")
+        )
+    }
+}
+
+/// A text cluster and how far it got (for the evaluation of the method).
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub casus_ids: Vec<String>,
+    /// Permutation p-value of its cohesion.
+    pub p: f64,
+    /// "niet samenhangend", "te groot", "niet geconcentreerd" or "getoetst" (then the code,
+    /// size and helper rules decide).
+    pub fate: &'static str,
+}
+
 /// What [`text_threads`] finds: threads, the stock sentences and the oversized clusters.
-pub(super) struct TextFindings {
-    pub(super) threads: Vec<Thread>,
-    pub(super) stock: Vec<StockSentence>,
-    pub(super) themes: Vec<TextTheme>,
+pub struct TextFindings {
+    pub threads: Vec<Thread>,
+    pub stock: Vec<StockSentence>,
+    pub themes: Vec<TextTheme>,
+    /// Every cluster with its fate.
+    pub candidates: Vec<Candidate>,
 }
 
 /// Text threads, the stock sentences found on the way and the clusters too large to be a
 /// thread (see module docs).
-pub(super) fn text_threads(cases: &[&Case], quarters: &[Period], cfg: &Config) -> TextFindings {
+pub fn text_threads(
+    cases: &[&Case],
+    quarters: &[Period],
+    period: &Period,
+    cfg: &Config,
+) -> TextFindings {
     let dc = &cfg.draden;
     let with_text: Vec<&Case> = cases
         .iter()
@@ -83,6 +116,7 @@ pub(super) fn text_threads(cases: &[&Case], quarters: &[Period], cfg: &Config) -
             threads: Vec::new(),
             stock: Vec::new(),
             themes: Vec::new(),
+            candidates: Vec::new(),
         };
     }
     let texts: Vec<&str> = with_text
@@ -124,15 +158,40 @@ pub(super) fn text_threads(cases: &[&Case], quarters: &[Period], cfg: &Config) -
         exact_max: dc.tekst_exact_max,
         ..TextConfig::default()
     };
-    let clusters = text::cluster_texts(&stripped, &tc);
-    let ps: Vec<f64> = clusters.iter().map(|c| c.p_baseline).collect();
-    let (cohesive, _) = stats::benjamini_hochberg(&ps, dc.fdr_q);
-    let dims: [Vec<u32>; 3] = [
+    let dims: [Vec<u32>; 4] = [
         meta.iter().map(|m| m.group).collect(),
         type_ids,
         meta.iter().map(|m| m.bucket).collect(),
+        with_text
+            .iter()
+            .map(|c| u32::from(period.contains(c.ontvangen_op)))
+            .collect(),
     ];
+    let clusters = text::cluster_texts(&stripped, &tc);
+    let ps: Vec<f64> = clusters.iter().map(|c| c.p_baseline).collect();
+    let (cohesive, _) = stats::benjamini_hochberg(&ps, dc.fdr_q);
     let max_size = dc.tekst_max_aandeel * texts.len() as f64;
+    let candidates: Vec<Candidate> = clusters
+        .iter()
+        .zip(&cohesive)
+        .map(|(cl, &ok)| Candidate {
+            casus_ids: cl
+                .members
+                .iter()
+                .map(|&i| with_text[i].casus_id.clone())
+                .collect(),
+            p: cl.p_baseline,
+            fate: if !ok {
+                "niet samenhangend"
+            } else if cl.members.len() as f64 > max_size {
+                "te groot"
+            } else if !concentrated(&cl.members, &dims) {
+                "niet geconcentreerd"
+            } else {
+                "getoetst"
+            },
+        })
+        .collect();
     let cohesive: Vec<&text::TextCluster> = clusters
         .iter()
         .zip(&cohesive)
@@ -182,15 +241,18 @@ pub(super) fn text_threads(cases: &[&Case], quarters: &[Period], cfg: &Config) -
         threads: out,
         stock: stock.sentences,
         themes,
+        candidates,
     }
 }
 
 /// Whether the members' spread over main themes or aandrager types (chi-square) or over time
-/// (rank test on the quarter) differs from all texts' spread, each at 5%. This guard is
+/// (rank test on the quarter; one-sided binomial test of the share in the period against the
+/// share of all texts in it) differs from all texts' spread, each at 5%. This guard is
 /// deliberately lenient (the stock sentences are already gone); a cluster spread like the
-/// whole intake in all three respects is a way of writing.
-fn concentrated(members: &[usize], dims: &[Vec<u32>; 3]) -> bool {
-    if stats::rank_sum_p(&dims[2], members) < 0.05 {
+/// whole intake in all respects is a way of writing. The period test finds a story that came
+/// up recently where the intake itself grows (then the rank test has little power).
+fn concentrated(members: &[usize], dims: &[Vec<u32>; 4]) -> bool {
+    if stats::rank_sum_p(&dims[2], members) < 0.05 || in_period_p(&dims[3], members) < 0.05 {
         return true;
     }
     dims[..2].iter().any(|dim| {
@@ -211,6 +273,18 @@ fn concentrated(members: &[usize], dims: &[Vec<u32>; 3]) -> bool {
         let expected: Vec<f64> = all.values().map(|v| m * v / n).collect();
         stats::chi_square_gof(&observed, &expected) < 0.05
     })
+}
+
+/// One-sided binomial p-value of the members' count in the period (`flags[i] == 1`) against
+/// the share of all texts in it.
+fn in_period_p(flags: &[u32], members: &[usize]) -> f64 {
+    let all = flags.iter().filter(|&&f| f == 1).count();
+    if all == 0 || members.is_empty() {
+        return 1.0;
+    }
+    let share = all as f64 / flags.len() as f64;
+    let x = members.iter().filter(|&&i| flags[i] == 1).count() as u64;
+    stats::binomial_upper(x, members.len() as u64, share)
 }
 
 /// The attribute and code that at least `share` of the members have, if any.
@@ -362,7 +436,7 @@ mod tests {
         let cases = corpus(true);
         let refs: Vec<&Case> = cases.iter().collect();
         let cfg = Config::default_config();
-        let found = text_threads(&refs, &quarters(), &cfg);
+        let found = text_threads(&refs, &quarters(), &Period::quarter(2025, 4), &cfg);
         let (threads, stock) = (found.threads, found.stock);
         // The six themes of the background are themes of the intake, not the story.
         assert!(
@@ -406,7 +480,7 @@ mod tests {
         let refs: Vec<&Case> = cases.iter().collect();
         let mut cfg = Config::default_config();
         cfg.draden.tekst_max_aandeel = 0.02; // 12 of 372 texts is 3%
-        let found = text_threads(&refs, &quarters(), &cfg);
+        let found = text_threads(&refs, &quarters(), &Period::quarter(2025, 4), &cfg);
         assert!(found.threads.is_empty(), "{:#?}", found.threads);
         let theme = found
             .themes
@@ -428,7 +502,12 @@ mod tests {
     fn boilerplate_alone_gives_no_text_thread() {
         let cases = corpus(false);
         let refs: Vec<&Case> = cases.iter().collect();
-        let found = text_threads(&refs, &quarters(), &Config::default_config());
+        let found = text_threads(
+            &refs,
+            &quarters(),
+            &Period::quarter(2025, 4),
+            &Config::default_config(),
+        );
         let (threads, stock) = (found.threads, found.stock);
         assert!(threads.is_empty(), "{threads:#?}");
         assert!(stock.len() >= 3, "{stock:?}");

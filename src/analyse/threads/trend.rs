@@ -1,9 +1,9 @@
 //! Trend threads: main and sub themes whose count rises.
 //!
 //! Three tests, each where the data allow it:
-//! - **Stap** (step test): the cases of the last three months up to the end of the period
-//!   (or the peildatum) against the theme's share of the total intake before them, exact
-//!   binomial, one-sided. It needs at least three months of data before the window and works
+//! - **Stap** (step test): the theme's share of the cases in the last three months up to the
+//!   end of the period (or the peildatum) against its share before them: one-sided Fisher
+//!   exact test on theme / rest of the intake by window / before. It needs at least three months of data before the window and works
 //!   on short histories and partial quarters, because the total intake is the reference.
 //! - **Poisson** trend test with the total intake per quarter as offset ([`poisson_trend`]),
 //!   from [`MIN_POISSON_QUARTERS`] quarters: a steady growth of the share. Its factor per
@@ -18,8 +18,10 @@
 //!   for the number of themes it alarmed in one of four samples without any rise.
 //!
 //! The step test decides where it can be used, else the Poisson test (one pre-chosen test
-//! per theme); Benjamini-Hochberg at `fdr_q` runs over all main and sub themes
-//! with at least `min_casussen` cases. A rising theme also needs
+//! per theme); Benjamini-Hochberg at `fdr_q` runs over the main and sub themes with at least
+//! `min_casussen` cases that can reach significance at all: Tarone's rule on the smallest
+//! p-value of each theme's step test (all its cases in the window), which depends on its
+//! count only, keeps themes too small to ever pass out of the family. A rising theme also needs
 //! `min_casussen` cases from `min_aandragers` helpers in the window. The analysis notes say
 //! which tests could be used and why not.
 //!
@@ -89,6 +91,8 @@ struct Evidence<'a> {
     members: Vec<&'a Case>,
     /// Step test: cases in the window, expected there from the share before it, p.
     step: Option<(u64, f64, f64)>,
+    /// The smallest p-value the step test can give this theme: all its cases in the window.
+    step_min_p: Option<f64>,
     poisson: Option<PoissonTrend>,
     /// EARS at the last full quarter overlapping the period: value, threshold, baseline mean, p
     /// (shown beside the decision, not part of it).
@@ -157,6 +161,7 @@ pub(super) fn trends(
         let step = use_step
             .then(|| step_test(&dates, &window, intake))
             .flatten();
+        let step_min_p = step.map(|_| step_min_p(&dates, &window, intake));
         let poisson = use_poisson
             .then(|| {
                 let counts: Vec<f64> = quarter_counts(&dates, quarters)
@@ -175,23 +180,53 @@ pub(super) fn trends(
             code,
             members,
             step,
+            step_min_p,
             poisson,
             ears,
         });
     }
     let decisive: Vec<Option<(f64, &'static str)>> =
         evidence.iter().map(Evidence::decisive).collect();
+    // Tarone's rule on the smallest p-value each theme's test can reach (from its total count
+    // only, not from how its cases fall in time): themes that can never be significant do not
+    // enter the Benjamini-Hochberg family.
+    let min_ps: Vec<f64> = evidence
+        .iter()
+        .zip(&decisive)
+        .map(|(ev, d)| match (d, ev.step_min_p) {
+            (None, _) => f64::NAN,
+            (Some(_), Some(m)) => m,
+            (Some(_), None) => 0.0,
+        })
+        .collect();
+    let (_, testable) = stats::tarone(&min_ps, dc.fdr_q);
+    let family = testable.len();
     let ps: Vec<f64> = decisive
         .iter()
-        .map(|c| c.map(|x| x.0).unwrap_or(f64::NAN))
+        .enumerate()
+        .map(|(i, c)| match c {
+            Some((p, _)) if testable.contains(&i) => *p,
+            _ => f64::NAN,
+        })
         .collect();
-    let (rejected, adjusted) = stats::benjamini_hochberg(&ps, dc.fdr_q);
+    let tested = ps.iter().filter(|p| !p.is_nan()).count();
+    notes.push(format!(
+        "Trend: {} van de {} thema's met minstens {} casussen kunnen de toets halen (regel van Tarone); Benjamini-Hochberg over die {}.",
+        nl::int(tested as i64),
+        nl::int(evidence.len() as i64),
+        nl::int(dc.min_casussen as i64),
+        nl::int(family as i64)
+    ));
+    let (rejected, adjusted) = stats::benjamini_hochberg_family(&ps, family, dc.fdr_q);
     let label_quarter = Period::quarter_of(end);
     let mut out = Vec::new();
     for (i, ev) in evidence.iter().enumerate() {
         let Some((p, method)) = decisive[i] else {
             continue;
         };
+        if p.is_nan() || ps[i].is_nan() {
+            continue;
+        }
         let in_window: Vec<&Case> = ev
             .members
             .iter()
@@ -295,9 +330,11 @@ fn window_split(dates: &[NaiveDate], window: &Period) -> (u64, u64) {
     (inside, before)
 }
 
-/// The step test: given a theme's cases in and before the window, is its count in the window
-/// larger than its share of the total intake predicts? Exact binomial, one-sided:
-/// `X ~ Binomial(n_in + n_before, T_in / (T_in + T_before))`.
+/// The step test: given a theme's cases in and before the window, is its share of the cases
+/// in the window larger than its share before it? The 2x2 table theme / rest of the intake by
+/// window / before, one-sided Fisher exact test (conditional on the theme's count and the
+/// window's intake, so the comparison with the rest of the intake is exact). Returns the count
+/// in the window, the count expected there (`n · T_in / T`) and p.
 fn step_test(
     dates: &[NaiveDate],
     window: &Period,
@@ -305,11 +342,24 @@ fn step_test(
 ) -> Option<(u64, f64, f64)> {
     let (x, before) = window_split(dates, window);
     let n = x + before;
-    if n == 0 || t_in == 0 || t_before == 0 {
+    if n == 0 || t_in <= x || t_before <= before {
         return None;
     }
-    let share = t_in as f64 / (t_in + t_before) as f64;
-    Some((x, n as f64 * share, stats::binomial_upper(x, n, share)))
+    let table = stats::TwoByTwo {
+        a: x as f64,
+        b: before as f64,
+        c: (t_in - x) as f64,
+        d: (t_before - before) as f64,
+    };
+    let expected = n as f64 * t_in as f64 / (t_in + t_before) as f64;
+    Some((x, expected, stats::disproportionality(&table).p_fisher))
+}
+
+/// The smallest p-value of [`step_test`] for a theme with these cases: all of them in the
+/// window (Tarone). It depends on the theme's count and the intake only.
+fn step_min_p(dates: &[NaiveDate], window: &Period, (t_in, t_before): (u64, u64)) -> f64 {
+    let (x, before) = window_split(dates, window);
+    stats::fisher_min_p(x + before, t_in, t_in + t_before)
 }
 
 /// EARS at quarter `t` of the full quarters, the history scaled to that quarter's intake;
