@@ -6,6 +6,9 @@
 #
 # Gebruik: scripts/draden_gelijk.sh OUDE_BINARY NIEUWE_BINARY [WERKMAP]
 #
+# Schrijft de nieuwe build de casus-id's in rode-draden-casussen.csv en de oude niet, dan
+# vergelijkt scripts/draden_gelijk_ids.py de draden met de id's per draad.
+#
 # Voorbeeld (de oude build eerst apart zetten):
 #   cp target/release/rodedraad /tmp/rodedraad-oud
 #   cargo build --release
@@ -61,7 +64,16 @@ for r in "${runs[@]}"; do
     done
     for f in "$work/run-$k-old"/rode-draden*; do
         name=$(basename "$f")
-        if cmp -s "$f" "$work/run-$k-new/$name"; then
+        if [ "$name" = rode-draden.json ] && [ ! -f "$work/run-$k-old/rode-draden-casussen.csv" ] &&
+            [ -f "$work/run-$k-new/rode-draden-casussen.csv" ]; then
+            # The old build kept the case ids in the JSON, the new one in a CSV next to it.
+            if python3 "$root/scripts/draden_gelijk_ids.py" "$f" "$work/run-$k-new"; then
+                echo "gelijk    $name + rode-draden-casussen.csv  ($cases, $period)"
+            else
+                echo "VERSCHIL  $name + rode-draden-casussen.csv  ($cases, $period)"
+                status=1
+            fi
+        elif cmp -s "$f" "$work/run-$k-new/$name"; then
             echo "gelijk    $name  ($cases, $period)"
         else
             echo "VERSCHIL  $name  ($cases, $period)"

@@ -67,7 +67,11 @@ impl Bitset {
     /// When `row` is `len` or more.
     pub fn insert(&mut self, row: u32) {
         let r = row as usize;
-        assert!(r < self.len, "rij {r} buiten de bitmap van {} rijen", self.len);
+        assert!(
+            r < self.len,
+            "rij {r} buiten de bitmap van {} rijen",
+            self.len
+        );
         self.words[r / 64] |= 1 << (r % 64);
     }
 

@@ -402,20 +402,9 @@ pub(super) fn structural(cases: &[&Case], cfg: &Config, workflow: &[Workflow]) -
                 .any(|w| w.cramers_v.is_some() && w.wie == *d)
         })
         .collect();
-    let prof = std::env::var_os("RD_PROFIEL").is_some();
-    let t0 = std::time::Instant::now();
-    let lap = |what: &str| {
-        if prof {
-            eprintln!("PROFIEL {what}: {:.3}", t0.elapsed().as_secs_f64());
-        }
-    };
     let Some(m) = mine(cases, cfg, &wie_dims) else {
         return Vec::new();
     };
-    lap("mine");
-    if prof {
-        eprintln!("PROFIEL freq {} items {}", m.freq.len(), m.items.names.len());
-    }
     let is_wie = |i: u32| wie_dims.contains(&m.items.attr(i));
     let max = dc.max_kenmerken.max(2);
     let wat_sets: Vec<&Vec<u32>> = m
@@ -431,10 +420,6 @@ pub(super) fn structural(cases: &[&Case], cfg: &Config, workflow: &[Workflow]) -
         .map(|s| &s.items)
         .filter(|s| s.iter().all(|&i| is_wie(i)) && s.len() < max)
         .collect();
-    lap("sets");
-    if prof {
-        eprintln!("PROFIEL wat {} wie {}", wat_sets.len(), wie_sets.len());
-    }
     let mut hyps: Vec<Hypothesis> = Vec::new();
     for x in &wat_sets {
         for y in wie_sets.iter().filter(|y| x.len() + y.len() <= max) {
@@ -446,16 +431,10 @@ pub(super) fn structural(cases: &[&Case], cfg: &Config, workflow: &[Workflow]) -
             }
         }
     }
-    lap("hyps");
     let min_ps: Vec<f64> = hyps.iter().map(|h| h.min_p).collect();
     let (_, testable) = stats::tarone(&min_ps, dc.fdr_q);
     let family = testable.len();
-    lap("tarone");
-    if prof {
-        eprintln!("PROFIEL hyps {} testable {}", hyps.len(), family);
-    }
     let tested = test_all(&m, &hyps, &testable, cfg);
-    lap("test");
     let ps: Vec<f64> = tested.iter().map(|t| t.p).collect();
     let (rejected, adjusted) = stats::benjamini_hochberg_family(&ps, family, dc.fdr_q);
     let sig: Vec<(Tested, f64)> = tested
@@ -465,13 +444,7 @@ pub(super) fn structural(cases: &[&Case], cfg: &Config, workflow: &[Workflow]) -
         .map(|(t, (_, q))| (t, q))
         .filter(|(t, _)| is_closed(&m, &t.items, cfg))
         .collect();
-    lap("closed");
-    if prof {
-        eprintln!("PROFIEL sig {}", sig.len());
-    }
-    let out = accept(&m, sig, cases, cfg);
-    lap("accept");
-    out
+    accept(&m, sig, cases, cfg)
 }
 
 fn mine(cases: &[&Case], cfg: &Config, wie: &[&str]) -> Option<Mined> {
@@ -569,7 +542,10 @@ fn test_all(m: &Mined, hyps: &[Hypothesis], testable: &[usize], cfg: &Config) ->
             .collect();
         handles
             .into_iter()
-            .flat_map(|h| h.join().expect("toetsthread voor structurele draden faalde"))
+            .flat_map(|h| {
+                h.join()
+                    .expect("toetsthread voor structurele draden faalde")
+            })
             .collect()
     })
 }
