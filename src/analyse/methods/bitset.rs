@@ -149,7 +149,7 @@ mod tests {
 
     /// The rows of `n` in which a random draw sets about `share` of the rows.
     fn random_rows(rng: &mut SplitMix64, n: u32, share: f64) -> Vec<u32> {
-        (0..n).filter(|_| rng.next_f64() < share).collect()
+        (0..n).filter(|_| rng.unit() < share).collect()
     }
 
     #[test]
