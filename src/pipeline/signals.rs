@@ -303,7 +303,9 @@ mod tests {
 
     /// What must survive the trip: which threads, their pattern and their case ids (the
     /// statistics are floats that JSON does not carry bit for bit).
-    fn key(all: &[Thread]) -> Vec<(String, BTreeMap<String, String>, Vec<String>, usize)> {
+    type Key = (String, BTreeMap<String, String>, Vec<String>, usize);
+
+    fn key(all: &[Thread]) -> Vec<Key> {
         all.iter()
             .map(|t| {
                 let ids = t.casus_ids.clone();

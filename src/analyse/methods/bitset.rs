@@ -134,7 +134,7 @@ impl Bitset {
 
     /// Clears the bits beyond `len` in the last word.
     fn clear_tail(&mut self) {
-        if self.len % 64 != 0 {
+        if !self.len.is_multiple_of(64) {
             if let Some(last) = self.words.last_mut() {
                 *last &= (1u64 << (self.len % 64)) - 1;
             }
