@@ -265,6 +265,7 @@ pub const ANALYSIS_FILES: &[&str] = &[
     "stroom-en-cohorten.json",
     "open-casussen.csv",
     "rode-draden.json",
+    "rode-draden-casussen.csv",
     "rode-draden.csv",
     "quarantaine-casussen.csv",
     "quarantaine-signalen.csv",

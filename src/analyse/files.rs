@@ -2,7 +2,7 @@
 //!
 //! `indicatoren.json`, `indicatoren.csv`, `indicatoren.xlsx`, `definities.json`,
 //! `stroom-en-cohorten.json` (with the open cases in `open-casussen.csv`), `rode-draden.json`
-//! and `rode-draden.csv`, plus the
+//! (with the case ids of the threads in `rode-draden-casussen.csv`) and `rode-draden.csv`, plus the
 //! accounting of the input. They are not protected: only a publication made by
 //! [`crate::protect::publication`] may leave the research department.
 //!
@@ -38,13 +38,53 @@ pub fn write(an: &Analysis, cfg: &Config, out: &Path) -> Result<()> {
     write_indicator_csv(&ind.records, &out.join("indicatoren.csv"))?;
     let bytes = workbook_bytes(&indicator_sheets(ind, cfg), ind.peildatum)?;
     crate::output::write_atomic(&out.join("indicatoren.xlsx"), &bytes)?;
-    crate::output::write_json(&out.join("rode-draden.json"), &an.threads)?;
+    write_threads(&an.threads, out)?;
     threads::write_csv(&an.threads, &out.join("rode-draden.csv"))?;
     crate::output::write_json(
         &out.join("rode-draden-toelichting.json"),
         &an.thread_context,
     )?;
     an.dataset.write_check_files(out)
+}
+
+/// The case ids of the threads, one row per (thread, case): a CSV next to `rode-draden.json`,
+/// which names this file instead of listing them (at a million cases one thread can hold a
+/// hundred thousand cases).
+pub const THREAD_CASES_FILE: &str = "rode-draden-casussen.csv";
+
+/// The field of a thread in `rode-draden.json` that names [`THREAD_CASES_FILE`].
+pub const THREAD_CASES_FIELD: &str = "casussen_bestand";
+
+/// Writes `rode-draden.json` without the case ids (in their place the field
+/// [`THREAD_CASES_FIELD`]) and the ids into [`THREAD_CASES_FILE`].
+pub fn write_threads(all: &[threads::Thread], out: &Path) -> Result<()> {
+    let rows: Vec<Vec<String>> = all
+        .iter()
+        .flat_map(|t| t.casus_ids.iter().map(|c| vec![t.id.clone(), c.clone()]))
+        .collect();
+    let header = ["draad_id".to_string(), "casus_id".to_string()];
+    crate::output::write_csv(&out.join(THREAD_CASES_FILE), &header, &rows)?;
+    let without: Vec<threads::Thread> = all
+        .iter()
+        .map(|t| {
+            let mut t = t.clone();
+            t.casus_ids = Vec::new();
+            t
+        })
+        .collect();
+    let json = serde_json::to_string_pretty(&without).map_err(crate::error::Error::internal)?;
+    // The emptied field is one line per thread at the indentation of a thread's fields (a
+    // string value cannot hold it unescaped); it becomes the pointer to the CSV, in place.
+    let empty = "\n    \"casus_ids\": [],\n";
+    let pointer = format!("\n    \"{THREAD_CASES_FIELD}\": \"{THREAD_CASES_FILE}\",\n");
+    if json.matches(empty).count() != all.len() {
+        return Err(crate::error::Error::internal(
+            "rode-draden.json: het veld casus_ids staat niet één keer per draad",
+        ));
+    }
+    let mut json = json.replace(empty, &pointer);
+    json.push('\n');
+    crate::output::write_atomic(&out.join("rode-draden.json"), json.as_bytes())
 }
 
 /// The per-case rows of the open cases: a CSV next to `stroom-en-cohorten.json`, which only

@@ -11,6 +11,7 @@
 //! println!("{}", import(&mut ledger, "signalen.csv".as_ref(), &cfg, d, "controle".as_ref()).unwrap());
 //! ```
 
+use crate::analyse::files::{THREAD_CASES_FIELD, THREAD_CASES_FILE};
 use crate::analyse::threads::Thread;
 use crate::config::Config;
 use crate::error::{Error, Result};
@@ -23,6 +24,7 @@ use crate::nl;
 use crate::output::staging::Staging;
 use crate::register::{Ledger, Promotion};
 use chrono::NaiveDate;
+use std::collections::BTreeMap;
 use std::path::Path;
 
 /// A ledger error as a Dutch error (exit code 8).
@@ -170,12 +172,77 @@ pub fn import(
     ))
 }
 
-/// Reads `rode-draden.json`.
+/// Reads `rode-draden.json` with the case ids of its threads: from the file named in a
+/// thread's `casussen_bestand` (`rode-draden-casussen.csv`, next to it), or from the thread
+/// itself in a file written before the ids moved out.
 pub fn read_threads(path: &Path) -> Result<Vec<Thread>> {
     let src = std::fs::read_to_string(path)
         .map_err(|e| Error::Usage(format!("kan {} niet lezen: {e}", path.display())))?;
-    serde_json::from_str(&src)
-        .map_err(|e| Error::Usage(format!("{} is geen rode-draden.json ({e})", path.display())))
+    let not_threads = |e: &dyn std::fmt::Display| {
+        Error::Usage(format!("{} is geen rode-draden.json ({e})", path.display()))
+    };
+    let mut all: Vec<serde_json::Value> =
+        serde_json::from_str(&src).map_err(|e| not_threads(&e))?;
+    let mut ids: Option<BTreeMap<String, Vec<String>>> = None;
+    for t in &mut all {
+        let Some(obj) = t.as_object_mut() else {
+            continue;
+        };
+        let Some(file) = obj.remove(THREAD_CASES_FIELD) else {
+            continue;
+        };
+        let file = file.as_str().unwrap_or(THREAD_CASES_FILE);
+        if ids.is_none() {
+            let dir = path.parent().unwrap_or(Path::new("."));
+            ids = Some(read_thread_cases(&dir.join(file))?);
+        }
+        let id = obj.get("id").and_then(|v| v.as_str()).unwrap_or_default();
+        let list = ids
+            .as_ref()
+            .and_then(|m| m.get(id))
+            .cloned()
+            .unwrap_or_default();
+        obj.insert("casus_ids".into(), serde_json::json!(list));
+    }
+    all.into_iter()
+        .map(|t| serde_json::from_value(t).map_err(|e| not_threads(&e)))
+        .collect()
+}
+
+/// The case ids per thread from `rode-draden-casussen.csv` (columns `draad_id`, `casus_id`),
+/// in file order. A cell that the writer neutralised for spreadsheets (a quote before `=`,
+/// `+`, `-`, `@`) is read back as written by the analysis.
+fn read_thread_cases(path: &Path) -> Result<BTreeMap<String, Vec<String>>> {
+    let usage = |e: &dyn std::fmt::Display| {
+        Error::Usage(format!(
+            "kan de casussen van de rode draden niet lezen uit {} ({e}); die staan naast rode-draden.json",
+            path.display()
+        ))
+    };
+    let mut r = csv::Reader::from_path(path).map_err(|e| usage(&e))?;
+    let header = r.headers().map_err(|e| usage(&e))?.clone();
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| h == name)
+            .ok_or_else(|| usage(&format!("kolom {name} ontbreekt")))
+    };
+    let (draad, casus) = (col("draad_id")?, col("casus_id")?);
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for rec in r.records() {
+        let rec = rec.map_err(|e| usage(&e))?;
+        let cell = |k: usize| unneutralised(rec.get(k).unwrap_or_default());
+        out.entry(cell(draad)).or_default().push(cell(casus));
+    }
+    Ok(out)
+}
+
+/// The inverse of [`crate::output::spreadsheet_safe`].
+fn unneutralised(cell: &str) -> String {
+    match cell.strip_prefix('\'') {
+        Some(rest) if crate::output::spreadsheet_safe(rest) == cell => rest.to_string(),
+        _ => cell.to_string(),
+    }
 }
 
 /// Turns a draad into a signal in the ledger.
@@ -208,4 +275,107 @@ pub fn promote(
         doelgroep: d.kenmerken.get("doelgroep").cloned().into_iter().collect(),
     };
     ledger.promote(&p, op).map_err(reg)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyse::files::write_threads;
+    use crate::analyse::threads;
+    use crate::sample::{generate, SampleOptions};
+
+    /// What must survive the trip: which threads, their pattern and their case ids (the
+    /// statistics are floats that JSON does not carry bit for bit).
+    type Key = (String, BTreeMap<String, String>, Vec<String>, usize);
+
+    fn key(all: &[Thread]) -> Vec<Key> {
+        all.iter()
+            .map(|t| {
+                let ids = t.casus_ids.clone();
+                (t.id.clone(), t.kenmerken.clone(), ids, t.n_casussen)
+            })
+            .collect()
+    }
+
+    fn tmp(name: &str) -> std::path::PathBuf {
+        let d =
+            std::env::temp_dir().join(format!("rodedraad-draden-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    }
+
+    /// Threads found in a generated sample, with case ids a spreadsheet would run as a formula.
+    fn sample_threads(seed: u64) -> Vec<Thread> {
+        let data = generate(&SampleOptions {
+            seed,
+            cases: Some(1500),
+            ..SampleOptions::default()
+        });
+        let cfg = Config::default_config();
+        let period: crate::analyse::period::Period = "2026-H1".parse().unwrap();
+        let mut found = threads::detect(&data.cases, &[], &period, period.end, &cfg);
+        assert!(
+            !found.is_empty(),
+            "seed {seed}: geen draden om mee te toetsen"
+        );
+        let odd = [
+            "=SOM(A1)",
+            "-12a",
+            "+31 6",
+            "@x",
+            "-12",
+            "'gewoon",
+            "C,met\"komma",
+        ];
+        for (k, id) in found[0].casus_ids.iter_mut().enumerate().take(odd.len()) {
+            *id = odd[k].to_string();
+        }
+        found
+    }
+
+    #[test]
+    fn case_ids_come_back_from_the_separate_file() {
+        for seed in [3, 8] {
+            let found = sample_threads(seed);
+            let dir = tmp(&format!("los-{seed}"));
+            write_threads(&found, &dir).unwrap();
+            let json = std::fs::read_to_string(dir.join("rode-draden.json")).unwrap();
+            assert!(
+                !json.contains("casus_ids"),
+                "de id's horen in het CSV-bestand"
+            );
+            assert!(json.contains(THREAD_CASES_FIELD));
+            let back = read_threads(&dir.join("rode-draden.json")).unwrap();
+            assert_eq!(key(&back), key(&found));
+        }
+    }
+
+    #[test]
+    fn a_file_with_the_ids_inside_is_still_read() {
+        let found = sample_threads(5);
+        let dir = tmp("binnen");
+        crate::output::write_json(&dir.join("rode-draden.json"), &found).unwrap();
+        let back = read_threads(&dir.join("rode-draden.json")).unwrap();
+        assert_eq!(key(&back), key(&found));
+    }
+
+    #[test]
+    fn a_missing_case_file_is_a_clear_error() {
+        let found = sample_threads(3);
+        let dir = tmp("zonder");
+        write_threads(&found, &dir).unwrap();
+        std::fs::remove_file(dir.join(THREAD_CASES_FILE)).unwrap();
+        let e = read_threads(&dir.join("rode-draden.json")).unwrap_err();
+        assert!(e.to_string().contains(THREAD_CASES_FILE), "{e}");
+    }
+
+    #[test]
+    fn unneutralised_inverts_the_spreadsheet_guard() {
+        for id in [
+            "=1+1", "-x", "+y", "@z", "\tt", "-12", "+3", "C-1", "", "'", "a'",
+        ] {
+            assert_eq!(unneutralised(&crate::output::spreadsheet_safe(id)), id);
+        }
+    }
 }

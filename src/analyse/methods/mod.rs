@@ -4,6 +4,7 @@
 //! - [`stats`]: Wilson intervals, quantiles, Kaplan-Meier, disproportionality
 //!   (PRR, IC), Fisher, Benjamini-Hochberg, EARS.
 //! - [`itemsets`]: frequent and closed itemsets.
+//! - [`bitset`]: sets of row numbers as bitmaps (AND and popcount).
 //! - [`text`]: TF-IDF, stems and character n-grams, MinHash-LSH, clustering.
 //!
 //! ```
@@ -11,6 +12,7 @@
 //! assert!(lo < 81.0 / 263.0 && 81.0 / 263.0 < hi);
 //! ```
 
+pub mod bitset;
 pub mod itemsets;
 pub mod poisson;
 pub mod stats;

@@ -33,6 +33,7 @@
 //! ```
 
 use super::{finite, helper_of, new_thread, stable_id, Statistic, Thread, ThreadKind};
+use crate::analyse::methods::bitset::Bitset;
 use crate::analyse::methods::itemsets;
 use crate::analyse::methods::stats::{self, TwoByTwo};
 use crate::config::Config;
@@ -197,12 +198,43 @@ impl Items {
 /// The mined data the tests need.
 struct Mined {
     items: Items,
+    /// The items of each case (sorted; items in (almost) every case left out).
     transactions: Vec<Vec<u32>>,
+    /// Per item: the cases that have it.
+    rows: Vec<Bitset>,
+    helpers: Helpers,
     support: HashMap<Vec<u32>, u64>,
     freq: Vec<itemsets::Itemset>,
     n: u64,
     /// Level-2 theme items by their main theme code (looked up per hypothesis).
     sub_themes: HashMap<String, Vec<u32>>,
+}
+
+/// The helper of each case as a number, numbered in the order of the helpers' names (so the
+/// busiest helper is chosen among equals as by name), and the cases of each helper.
+struct Helpers {
+    of_case: Vec<u32>,
+    cases: Vec<Vec<u32>>,
+}
+
+impl Helpers {
+    fn new(cases: &[&Case]) -> Self {
+        let names: BTreeSet<&str> = cases.iter().map(|c| helper_of(c)).collect();
+        let number: HashMap<&str, u32> = names
+            .into_iter()
+            .enumerate()
+            .map(|(k, h)| (h, k as u32))
+            .collect();
+        let of_case: Vec<u32> = cases.iter().map(|c| number[helper_of(c)]).collect();
+        let mut per: Vec<Vec<u32>> = vec![Vec::new(); number.len()];
+        for (row, &h) in of_case.iter().enumerate() {
+            per[h as usize].push(row as u32);
+        }
+        Helpers {
+            of_case,
+            cases: per,
+        }
+    }
 }
 
 impl Mined {
@@ -214,6 +246,17 @@ impl Mined {
         k.sort_unstable();
         k.dedup();
         self.support.get(&k).copied().unwrap_or(0)
+    }
+
+    /// The cases that have all of `items`, ascending.
+    fn cases_with(&self, items: &[u32]) -> Vec<u32> {
+        let sets: Vec<&Bitset> = items.iter().map(|&i| &self.rows[i as usize]).collect();
+        Bitset::and_all(self.transactions.len(), &sets).rows()
+    }
+
+    /// Whether case `row` has all of `items`.
+    fn has(&self, row: u32, items: &[u32]) -> bool {
+        items.iter().all(|&i| self.rows[i as usize].contains(row))
     }
 }
 
@@ -394,10 +437,7 @@ pub(super) fn structural(cases: &[&Case], cfg: &Config, workflow: &[Workflow]) -
     let min_ps: Vec<f64> = hyps.iter().map(|h| h.min_p).collect();
     let (_, testable) = stats::tarone(&min_ps, dc.fdr_q);
     let family = testable.len();
-    let tested: Vec<Tested> = testable
-        .iter()
-        .filter_map(|&i| test(&m, &hyps[i], cases, cfg))
-        .collect();
+    let tested = test_all(&m, &hyps, &testable, cfg);
     let ps: Vec<f64> = tested.iter().map(|t| t.p).collect();
     let (rejected, adjusted) = stats::benjamini_hochberg_family(&ps, family, dc.fdr_q);
     let sig: Vec<(Tested, f64)> = tested
@@ -449,6 +489,12 @@ fn mine(cases: &[&Case], cfg: &Config, wie: &[&str]) -> Option<Mined> {
         dc.max_kenmerken.max(2) + 1,
     );
     let support = freq.iter().map(|s| (s.items.clone(), s.support)).collect();
+    let mut rows: Vec<Bitset> = (0..items.names.len()).map(|_| Bitset::new(n)).collect();
+    for (row, t) in transactions.iter().enumerate() {
+        for &i in t {
+            rows[i as usize].insert(row as u32);
+        }
+    }
     let mut sub_themes: HashMap<String, Vec<u32>> = HashMap::new();
     for (t, (attr, code)) in items.names.iter().enumerate() {
         if let Some((main, _)) = code.split_once('.').filter(|_| attr == "thema") {
@@ -462,6 +508,8 @@ fn mine(cases: &[&Case], cfg: &Config, wie: &[&str]) -> Option<Mined> {
         sub_themes,
         items,
         transactions,
+        rows,
+        helpers: Helpers::new(cases),
         support,
         freq,
         n: n as u64,
@@ -477,8 +525,36 @@ struct Tested {
     tids: Vec<u32>,
 }
 
+/// The tests of the `testable` hypotheses, in that order, spread over the cores in
+/// consecutive blocks (the result does not depend on the number of threads).
+fn test_all(m: &Mined, hyps: &[Hypothesis], testable: &[usize], cfg: &Config) -> Vec<Tested> {
+    let threads = crate::util::parallel::threads_for(testable.len(), 256, 8);
+    let block = testable.len().div_ceil(threads).max(1);
+    let run = |part: &[usize]| -> Vec<Tested> {
+        part.iter()
+            .filter_map(|&i| test(m, &hyps[i], cfg))
+            .collect()
+    };
+    if threads == 1 {
+        return run(testable);
+    }
+    std::thread::scope(|s| {
+        let handles: Vec<_> = testable
+            .chunks(block)
+            .map(|part| s.spawn(move || run(part)))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                h.join()
+                    .expect("toetsthread voor structurele draden faalde")
+            })
+            .collect()
+    })
+}
+
 /// The test of one hypothesis (see module docs); None when the cell is below the minimum.
-fn test(m: &Mined, h: &Hypothesis, cases: &[&Case], cfg: &Config) -> Option<Tested> {
+fn test(m: &Mined, h: &Hypothesis, cfg: &Config) -> Option<Tested> {
     let dc = &cfg.draden;
     let mut items: Vec<u32> = h.wat.iter().chain(&h.wie).copied().collect();
     items.sort_unstable();
@@ -489,15 +565,15 @@ fn test(m: &Mined, h: &Hypothesis, cases: &[&Case], cfg: &Config) -> Option<Test
     let (nx, ny, n) = margins(m, &h.wat, &h.wie, h.population);
     let table = table_of(a, nx, ny, n)?;
     let dp = stats::disproportionality(&table);
-    let tids = itemsets::tidlist(&m.transactions, &items);
-    let mut per_helper: BTreeMap<&str, u64> = BTreeMap::new();
+    let tids = m.cases_with(&items);
+    let mut per_helper = vec![0u64; m.helpers.cases.len()];
     for &t in &tids {
-        *per_helper.entry(helper_of(cases[t as usize])).or_default() += 1;
+        per_helper[m.helpers.of_case[t as usize] as usize] += 1;
     }
     let mut p = dp.p_fisher.max(weakest_split(m, &items, h.population));
-    let robust = per_helper.len() >= dc.min_aandragers
+    let robust = per_helper.iter().filter(|&&k| k > 0).count() >= dc.min_aandragers
         && dp.ic025 > dc.min_ic025
-        && leave_top_helper_out(m, h, cases, &per_helper, (a, nx, ny, n)) <= dc.fdr_q;
+        && leave_top_helper_out(m, h, &per_helper, (a, nx, ny, n)) <= dc.fdr_q;
     if !robust {
         p = 1.0;
     }
@@ -552,36 +628,33 @@ fn weakest_split(m: &Mined, items: &[u32], population: Option<u32>) -> f64 {
 }
 
 /// Fisher's p with the cases of the busiest helper left out of the population altogether.
+/// `per_helper` counts the pattern's cases per helper number; among equally busy helpers the
+/// one last by name is left out.
 fn leave_top_helper_out(
     m: &Mined,
     h: &Hypothesis,
-    cases: &[&Case],
-    per_helper: &BTreeMap<&str, u64>,
+    per_helper: &[u64],
     (a, nx, ny, n): (u64, u64, u64, u64),
 ) -> f64 {
-    let Some((top, &k)) = per_helper.iter().max_by_key(|(_, &k)| k) else {
+    // `max_by_key` keeps the last of equal maxima: the helper last by name.
+    let Some((top, &k)) = per_helper
+        .iter()
+        .enumerate()
+        .filter(|(_, &k)| k > 0)
+        .max_by_key(|(_, &k)| k)
+    else {
         return 1.0;
     };
-    let in_pop = |c: &Case| match h.population {
-        None => true,
-        Some(pi) => {
-            let code = m.items.code(pi);
-            c.thema == code || c.main_theme() == code
-        }
-    };
-    let has = |c: &Case, set: &[u32]| {
-        let ci = case_items(c, &[]);
-        set.iter().all(|&i| {
-            let (attr, v) = &m.items.names[i as usize];
-            ci.iter().any(|(x, y)| x == attr && y == v)
-                || wie_values(c, attr).iter().any(|y| y == v)
-        })
-    };
+    // A case is in the population when it has the population's theme item (a level-2 theme
+    // or a main theme); the items of a hypothesis are never among the left-out near-constant ones.
     let (mut ox, mut oy, mut on) = (0, 0, 0);
-    for c in cases.iter().filter(|c| helper_of(c) == *top && in_pop(c)) {
+    for &row in &m.helpers.cases[top] {
+        if h.population.is_some_and(|p| !m.has(row, &[p])) {
+            continue;
+        }
         on += 1;
-        ox += u64::from(has(c, &h.wat));
-        oy += u64::from(has(c, &h.wie));
+        ox += u64::from(m.has(row, &h.wat));
+        oy += u64::from(m.has(row, &h.wie));
     }
     match table_of(a - k, nx - ox, ny - oy, n - on) {
         Some(t) => stats::disproportionality(&t).p_fisher,
