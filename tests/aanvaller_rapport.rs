@@ -833,6 +833,61 @@ fn the_attacker_finds_a_leak_when_there_is_one() {
     );
 }
 
+#[test]
+fn the_attacker_reads_thread_texts_doelgroepen_and_targets() {
+    // The report of the sample data before the thread text was protected with its
+    // quarters: "7 casussen, 6 in de periode" gave "1 eerder". Also a doelgroep of a
+    // thread that is at most a hidden group, and a target count pinned by its
+    // realisation percentage over a target of 400 (105% gives 418..422, but the count
+    // is at most 4 "Behandelen" decisions: a contradiction-free narrow range).
+    let d = tmp("aanval-tekst");
+    let cell = |t: &str| {
+        let hidden = t == ".";
+        serde_json::json!({"tekst": t, "soort": "aantal", "waarde": if hidden { serde_json::Value::Null } else { t.parse::<f64>().unwrap().into() }, "noemer": null, "onderdrukt": hidden})
+    };
+    let text = |t: &str| serde_json::json!({"tekst": t, "soort": "tekst", "waarde": null, "noemer": null, "onderdrukt": false});
+    let row = |kop: &str, cellen: Vec<Value>, totaal: bool| serde_json::json!({"kop": kop, "cellen": cellen, "totaal": totaal, "deel_van": null});
+    let label = "Kinderopvangtoeslag: alleenstaande ouders";
+    let tables = serde_json::json!([
+        {"id": "draad-RD-1-kwartalen", "titel": format!("Casussen per kwartaal: {label}"), "kolommen": ["Kwartaal", "Casussen"], "totaal_kolom": false, "voetnoten": [],
+         "rijen": [row("2025-Q4", vec![cell(".")], false), row("2026-Q1", vec![cell(".")], false), row("2026-Q2", vec![cell(".")], false), row("Totaal", vec![cell("7")], true)]},
+        {"id": "instroom-doelgroep", "titel": "d", "kolommen": ["Doelgroep", "Aantal"], "totaal_kolom": false, "voetnoten": [],
+         "rijen": [row("Alleenstaande ouders", vec![cell(".")], false), row("Ouderen", vec![cell("30")], false)]},
+        {"id": "triage", "titel": "t", "kolommen": ["Besluit", "Nu", "Vorige"], "totaal_kolom": false, "voetnoten": [],
+         "rijen": [row("Behandelen", vec![cell("30"), cell("25")], false), row("Totaal", vec![cell("30"), cell("25")], true)]},
+        {"id": "doelrealisatie", "titel": "j", "kolommen": ["Dienst", "In behandeling genomen", "Jaardoel", "Realisatie"], "totaal_kolom": false, "voetnoten": [],
+         "rijen": [row("Belastingdienst (2026)", vec![cell("."), text("40"), text("10%")], false)]}
+    ]);
+    std::fs::write(
+        d.join("tabellen.json"),
+        serde_json::to_vec(&tables).unwrap(),
+    )
+    .unwrap();
+    let md = format!(
+        "# Rapport\nPeriode: 1 januari 2026 tot en met 30 juni 2026 · Peildatum: 30 juni 2026\n\n### {label}\n\n\
+         - **Wat gaat er mis, en bij wie:** 7 casussen van 7 aandragers over kinderopvangtoeslag bij alleenstaande ouders. Casussen: 6 in de periode, . eerder.\n\
+         - **Hoe vaak:** 7 casussen, van 7 aandragers.\n\n## 4. Verder\n"
+    );
+    std::fs::write(d.join("kamerrapportage-2026-H1.md"), md).unwrap();
+    let leaks = attack_report(&d, "2026-H1");
+    assert!(
+        leaks.iter().any(|l| l.contains("tekst / eerder")),
+        "{leaks:#?}"
+    );
+    // 6 in the period of a doelgroep of 30 cases in all: [6, 30], wide; the target
+    // count: 10% of 40 gives 3,8..4,2, so 4
+    assert!(
+        !leaks.iter().any(|l| l.contains("Alleenstaande ouders")),
+        "{leaks:#?}"
+    );
+    assert!(
+        leaks
+            .iter()
+            .any(|l| l.contains("doelrealisatie / Belastingdienst")),
+        "{leaks:#?}"
+    );
+}
+
 /// A fixed seed: the same 8 exports on every run, so a failure in CI can be replayed.
 /// Other exports: `AANVAL_SEED=<n> AANVAL_CASES=<n> cargo test --release --test
 /// aanvaller_rapport`.
