@@ -7,7 +7,15 @@
 //! per dienst and against the headline total, the cohort rows against the quarter rows,
 //! "oplossing = volledig + deels = minnelijk + na escalatie", the withdrawn cases as
 //! "afgerond − noemer van oplossing", the escalation levels against the escalated count,
-//! and every shown percentage beside its denominator. It then solves, for every hidden
+//! and every shown percentage beside its denominator. It also reads the Markdown report
+//! beside it: each rode draad's text ("N casussen", "X in de periode, Y eerder") against
+//! its quarter table (all quarters add up to N, the period's quarters to X, the earlier
+//! ones to Y). Inequalities join in: each doelgroep is at most the period's intake and
+//! all doelgroepen together at least the intake (a case can be in several); a thread
+//! about one doelgroep has at most that group's count in the period; each dienst's
+//! progress on its yearly target is at most the "Behandelen" decisions of a triage
+//! period that holds the year so far, and its realisation percentage is a ratio over the
+//! printed target. It then solves, for every hidden
 //! count and every count it can derive but that is never printed (a complement, the
 //! withdrawn cases), the smallest and largest value consistent with all of it (an LP).
 //!
@@ -22,10 +30,11 @@
 
 mod common;
 
+use chrono::{Datelike, NaiveDate};
 use common::{run, stderr, tmp};
 use proptest::prelude::*;
 use rodedraad::protect::suppress::{
-    attack_system, Equation, LinkedSystem, LinkedTable, Policy, Ratio,
+    attack_system, Equation, Inequality, LinkedSystem, LinkedTable, Policy, Ratio,
 };
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -40,6 +49,7 @@ struct Reader {
     hidden: Vec<bool>,
     names: Vec<String>,
     equations: Vec<Equation>,
+    inequalities: Vec<Inequality>,
     ratios: Vec<Ratio>,
 }
 
@@ -87,6 +97,11 @@ impl Reader {
         self.equations.push(Equation { total, parts });
     }
 
+    /// `sum(smaller) <= sum(larger)`.
+    fn at_most(&mut self, smaller: Vec<usize>, larger: Vec<usize>) {
+        self.inequalities.push(Inequality { smaller, larger });
+    }
+
     /// `a + b = c + d` through an unprinted sum.
     fn balance(&mut self, lhs: Vec<usize>, rhs: Vec<usize>) {
         let aux = self.unknown("(som)".into());
@@ -116,6 +131,7 @@ impl Reader {
                 values: self.values.clone(),
                 equations: self.equations.clone(),
             },
+            inequalities: self.inequalities.clone(),
             unpublished: vec![false; self.values.len()],
             ratios: self.ratios.clone(),
             tables: vec![(String::new(), (0..self.values.len()).collect())],
@@ -315,6 +331,15 @@ fn previous_period(period: &str) -> String {
 
 /// Builds the reader's whole model of one public report and returns the leaks.
 fn attack_report(dir: &Path, period: &str) -> Vec<String> {
+    let markdown = std::fs::read_dir(dir)
+        .ok()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|x| x == "md"))
+        .and_then(|p| std::fs::read_to_string(p).ok())
+        .unwrap_or_default();
     let text = std::fs::read_to_string(dir.join("tabellen.json")).unwrap();
     let tables: Vec<Value> = serde_json::from_str(&text).unwrap();
     let by_id: BTreeMap<&str, &Value> = tables
@@ -330,12 +355,7 @@ fn attack_report(dir: &Path, period: &str) -> Vec<String> {
     for (id, t) in &by_id {
         if matches!(
             *id,
-            "kerncijfers"
-                | "rode-draden"
-                | "kaplan-meier"
-                | "doelrealisatie"
-                | "warm-verwezen"
-                | "instroom-doelgroep"
+            "kerncijfers" | "rode-draden" | "kaplan-meier" | "doelrealisatie" | "warm-verwezen"
         ) {
             continue;
         }
@@ -530,7 +550,210 @@ fn attack_report(dir: &Path, period: &str) -> Vec<String> {
         let rest = r.unknown("geëscaleerd zonder oplossing".into());
         r.eq(esc, vec![after, rest]);
     }
+    // doelgroepen: each at most the intake, all together at least the intake
+    let intake = received.or_else(|| total_of(&grids, "instroom-dienst", 0));
+    let groups: Vec<(String, usize)> = grids
+        .get("instroom-doelgroep")
+        .map(|g| g.iter().map(|((kop, _), &c)| (kop.clone(), c)).collect())
+        .unwrap_or_default();
+    if let (Some(total), false) = (intake, groups.is_empty()) {
+        for (kop, c) in &groups {
+            if kop != "Overig" {
+                r.at_most(vec![*c], vec![total]);
+            }
+        }
+        r.at_most(vec![total], groups.iter().map(|g| g.1).collect());
+    }
+    read_targets(&mut r, &by_id, &grids, period, &markdown);
+    read_thread_texts(&mut r, &by_id, &grids, &groups, period, &markdown);
     r.leaks()
+}
+
+/// The period's first and last day ("2026-H1", "2026-Q3", "2026").
+fn period_bounds(period: &str) -> (NaiveDate, NaiveDate) {
+    let (year, part) = period.split_once('-').unwrap_or((period, ""));
+    let y: i32 = year.parse().unwrap();
+    let (m0, m1) = match part {
+        "H1" => (1, 6),
+        "H2" => (7, 12),
+        "" => (1, 12),
+        q => {
+            let n: u32 = q.trim_start_matches('Q').parse().unwrap();
+            (3 * n - 2, 3 * n)
+        }
+    };
+    let start = NaiveDate::from_ymd_opt(y, m0, 1).unwrap();
+    let next = if m1 == 12 {
+        NaiveDate::from_ymd_opt(y + 1, 1, 1)
+    } else {
+        NaiveDate::from_ymd_opt(y, m1 + 1, 1)
+    };
+    (start, next.unwrap().pred_opt().unwrap())
+}
+
+/// The peildatum printed on the report's first lines ("Peildatum: 30 juni 2026").
+fn peildatum(markdown: &str) -> Option<NaiveDate> {
+    const MONTHS: [&str; 12] = [
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ];
+    let rest = markdown.split("Peildatum: ").nth(1)?;
+    let words: Vec<&str> = rest.split_whitespace().take(3).collect();
+    let day: u32 = words.first()?.parse().ok()?;
+    let name = *words.get(1)?;
+    let month = MONTHS.iter().position(|m| *m == name)? as u32 + 1;
+    let year: i32 = words
+        .get(2)?
+        .trim_end_matches(|c: char| !c.is_ascii_digit())
+        .parse()
+        .ok()?;
+    NaiveDate::from_ymd_opt(year, month, day)
+}
+
+/// Progress on the yearly targets: the count per dienst, the printed target and the
+/// realisation percentage over it; each count at most the "Behandelen" decisions of a
+/// triage period that holds the whole year so far.
+fn read_targets(
+    r: &mut Reader,
+    by_id: &BTreeMap<&str, &Value>,
+    grids: &BTreeMap<&str, Grid>,
+    period: &str,
+    markdown: &str,
+) {
+    let Some(t) = by_id.get("doelrealisatie") else {
+        return;
+    };
+    let (start, end) = period_bounds(period);
+    let peil = peildatum(markdown).unwrap_or(end);
+    let year = end.year();
+    let ytd = (
+        NaiveDate::from_ymd_opt(year, 1, 1).unwrap(),
+        NaiveDate::from_ymd_opt(year, 12, 31).unwrap().min(peil),
+    );
+    let (pstart, pend) = period_bounds(&previous_period(period));
+    let windows = [(start, end.min(peil)), (pstart, pend.min(peil))];
+    for row in rows(t) {
+        let kop = row["kop"].as_str().unwrap().to_string();
+        let cells = row["cellen"].as_array().unwrap();
+        let name = |part: &str| format!("doelrealisatie / {kop} / {part}");
+        let Some(count) = r.cell(name("in behandeling genomen"), &cells[0]) else {
+            continue;
+        };
+        let target = r.text(name("jaardoel"), cells[1]["tekst"].as_str().unwrap_or("."));
+        if let Some(shown) = cells[2]["tekst"].as_str() {
+            r.percentage(count, target, shown);
+        }
+        for (col, w) in windows.iter().enumerate() {
+            let treat = grids
+                .get("triage")
+                .and_then(|g| g.get(&("Behandelen".to_string(), col)));
+            if let (Some(&treat), true) = (treat, w.0 <= ytd.0 && ytd.1 <= w.1) {
+                r.at_most(vec![count], vec![treat]);
+            }
+        }
+    }
+}
+
+/// One rode draad's section of the Markdown report: its heading (the label) and the
+/// text up to the next heading.
+fn thread_sections(markdown: &str) -> Vec<(String, String)> {
+    markdown
+        .split("\n### ")
+        .skip(1)
+        .filter_map(|s| {
+            let (head, body) = s.split_once('\n')?;
+            let body = body.split("\n## ").next().unwrap_or(body);
+            Some((head.trim().to_string(), body.to_string()))
+        })
+        .collect()
+}
+
+/// The text between `before` and `after` in `s`.
+fn between<'a>(s: &'a str, before: &str, after: &str) -> Option<&'a str> {
+    let rest = &s[s.find(before)? + before.len()..];
+    Some(&rest[..rest.find(after)?])
+}
+
+/// Each rode draad's text against its quarter table: "N casussen" is the table's total,
+/// "X in de periode" the sum of the period's quarters, "Y eerder" the sum of the
+/// quarters before it; a thread about one doelgroep has at most that group's count in
+/// the period.
+fn read_thread_texts(
+    r: &mut Reader,
+    by_id: &BTreeMap<&str, &Value>,
+    grids: &BTreeMap<&str, Grid>,
+    groups: &[(String, usize)],
+    period: &str,
+    markdown: &str,
+) {
+    let (start, end) = period_bounds(period);
+    let quarter_start = |label: &str| -> Option<NaiveDate> {
+        let (y, q) = label.split_once("-Q")?;
+        let q: u32 = q.parse().ok()?;
+        NaiveDate::from_ymd_opt(y.parse().ok()?, 3 * q - 2, 1)
+    };
+    for (label, body) in thread_sections(markdown) {
+        let title = format!("Casussen per kwartaal: {label}");
+        let Some((id, _)) = by_id.iter().find(|(_, t)| t["titel"] == title.as_str()) else {
+            continue;
+        };
+        let Some(g) = grids.get(id) else { continue };
+        let name = |part: &str| format!("{id} / tekst / {part}");
+        let Some(split) = between(&body, "Casussen: ", ".\n") else {
+            continue;
+        };
+        let Some((now_t, before_t)) = split.split_once(" in de periode, ") else {
+            continue;
+        };
+        let now = r.text(name("in de periode"), now_t);
+        let before = r.text(name("eerder"), before_t.trim_end_matches(" eerder"));
+        let quarters: Vec<(NaiveDate, usize)> = g
+            .iter()
+            .filter(|((kop, _), _)| kop != "Totaal")
+            .filter_map(|((kop, _), &c)| Some((quarter_start(kop)?, c)))
+            .collect();
+        let in_period: Vec<usize> = quarters
+            .iter()
+            .filter(|(d, _)| start <= *d && *d <= end)
+            .map(|q| q.1)
+            .collect();
+        let earlier: Vec<usize> = quarters
+            .iter()
+            .filter(|(d, _)| *d < start)
+            .map(|q| q.1)
+            .collect();
+        r.eq(now, in_period);
+        r.eq(before, earlier);
+        if let (Some(n), Some(&total)) = (
+            between(&body, "**Hoe vaak:** ", " casussen"),
+            g.get(&("Totaal".to_string(), 0)),
+        ) {
+            let n = r.text(name("casussen"), n);
+            r.eq(total, vec![n]);
+        }
+        // "... bij ouderen ..." in a thread's explanation: its cases have that doelgroep
+        let first_line = body
+            .lines()
+            .find(|l| l.contains("Wat gaat er mis"))
+            .unwrap_or("")
+            .to_lowercase();
+        for (kop, c) in groups {
+            let lower = kop.to_lowercase();
+            if kop != "Overig" && first_line.contains(&format!(" bij {lower}")) {
+                r.at_most(vec![now], vec![*c]);
+            }
+        }
+    }
 }
 
 fn report(cases: &str, signals: Option<&str>, period: &str, exportdatum: &str, out: &Path) {
@@ -606,6 +829,61 @@ fn the_attacker_finds_a_leak_when_there_is_one() {
     );
     assert!(
         leaks.iter().any(|l| l.contains("Geëscaleerd / teller")),
+        "{leaks:#?}"
+    );
+}
+
+#[test]
+fn the_attacker_reads_thread_texts_doelgroepen_and_targets() {
+    // The report of the sample data before the thread text was protected with its
+    // quarters: "7 casussen, 6 in de periode" gave "1 eerder". Also a doelgroep of a
+    // thread that is at most a hidden group, and a target count pinned by its
+    // realisation percentage over a target of 400 (105% gives 418..422, but the count
+    // is at most 4 "Behandelen" decisions: a contradiction-free narrow range).
+    let d = tmp("aanval-tekst");
+    let cell = |t: &str| {
+        let hidden = t == ".";
+        serde_json::json!({"tekst": t, "soort": "aantal", "waarde": if hidden { serde_json::Value::Null } else { t.parse::<f64>().unwrap().into() }, "noemer": null, "onderdrukt": hidden})
+    };
+    let text = |t: &str| serde_json::json!({"tekst": t, "soort": "tekst", "waarde": null, "noemer": null, "onderdrukt": false});
+    let row = |kop: &str, cellen: Vec<Value>, totaal: bool| serde_json::json!({"kop": kop, "cellen": cellen, "totaal": totaal, "deel_van": null});
+    let label = "Kinderopvangtoeslag: alleenstaande ouders";
+    let tables = serde_json::json!([
+        {"id": "draad-RD-1-kwartalen", "titel": format!("Casussen per kwartaal: {label}"), "kolommen": ["Kwartaal", "Casussen"], "totaal_kolom": false, "voetnoten": [],
+         "rijen": [row("2025-Q4", vec![cell(".")], false), row("2026-Q1", vec![cell(".")], false), row("2026-Q2", vec![cell(".")], false), row("Totaal", vec![cell("7")], true)]},
+        {"id": "instroom-doelgroep", "titel": "d", "kolommen": ["Doelgroep", "Aantal"], "totaal_kolom": false, "voetnoten": [],
+         "rijen": [row("Alleenstaande ouders", vec![cell(".")], false), row("Ouderen", vec![cell("30")], false)]},
+        {"id": "triage", "titel": "t", "kolommen": ["Besluit", "Nu", "Vorige"], "totaal_kolom": false, "voetnoten": [],
+         "rijen": [row("Behandelen", vec![cell("30"), cell("25")], false), row("Totaal", vec![cell("30"), cell("25")], true)]},
+        {"id": "doelrealisatie", "titel": "j", "kolommen": ["Dienst", "In behandeling genomen", "Jaardoel", "Realisatie"], "totaal_kolom": false, "voetnoten": [],
+         "rijen": [row("Belastingdienst (2026)", vec![cell("."), text("40"), text("10%")], false)]}
+    ]);
+    std::fs::write(
+        d.join("tabellen.json"),
+        serde_json::to_vec(&tables).unwrap(),
+    )
+    .unwrap();
+    let md = format!(
+        "# Rapport\nPeriode: 1 januari 2026 tot en met 30 juni 2026 · Peildatum: 30 juni 2026\n\n### {label}\n\n\
+         - **Wat gaat er mis, en bij wie:** 7 casussen van 7 aandragers over kinderopvangtoeslag bij alleenstaande ouders. Casussen: 6 in de periode, . eerder.\n\
+         - **Hoe vaak:** 7 casussen, van 7 aandragers.\n\n## 4. Verder\n"
+    );
+    std::fs::write(d.join("kamerrapportage-2026-H1.md"), md).unwrap();
+    let leaks = attack_report(&d, "2026-H1");
+    assert!(
+        leaks.iter().any(|l| l.contains("tekst / eerder")),
+        "{leaks:#?}"
+    );
+    // 6 in the period of a doelgroep of 30 cases in all: [6, 30], wide; the target
+    // count: 10% of 40 gives 3,8..4,2, so 4
+    assert!(
+        !leaks.iter().any(|l| l.contains("Alleenstaande ouders")),
+        "{leaks:#?}"
+    );
+    assert!(
+        leaks
+            .iter()
+            .any(|l| l.contains("doelrealisatie / Belastingdienst")),
         "{leaks:#?}"
     );
 }

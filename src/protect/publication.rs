@@ -42,9 +42,7 @@ use charts::charts_for;
 pub use glance::{Glance, GlanceFigure};
 use headline::{Headline, HeadlineInput, Link, Part};
 use lessons::lessons;
-use sections::{
-    cohort_grid, escalation_table, open_case_table, target_table, theme_parents, warm_rows,
-};
+use sections::{cohort_grid, escalation_table, open_case_table, theme_parents, warm_rows};
 use signals::{signal_changes, signal_table, signal_views};
 use threads::{released_label, thread_views};
 
@@ -316,6 +314,28 @@ pub fn build(inp: &Inputs) -> crate::error::Result<(Report, ProtectLog)> {
     let themes = theme_parents(&cases, period, peil, cfg);
     let warm = warm_rows(ind, cfg);
     let known = headline_known(&head, ind);
+    let doelgroepen = breakdown("ontvangen_aantal", "doelgroep");
+    let doelgroep_total = rec(ind, "ontvangen_aantal")
+        .and_then(|r| r.teller)
+        .unwrap_or(0.0) as u64;
+    let targets: Vec<intake::Target> = ind
+        .doelrealisatie
+        .iter()
+        // A service without a yearly target in the configuration has no row.
+        .filter(|t| t.doel > 0)
+        .map(|t| intake::Target {
+            label: format!("{} ({})", cfg.label("dienst", &t.dienst), t.jaar),
+            taken: t.in_behandeling_genomen,
+            target: t.doel,
+        })
+        .collect();
+    let year = period.end.year();
+    let target_window = (
+        NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(period.start),
+        NaiveDate::from_ymd_opt(year, 12, 31)
+            .unwrap_or(period.end)
+            .min(peil),
+    );
     let parts = intake::Breakdowns {
         helpers: &helpers,
         themes: &themes,
@@ -323,18 +343,21 @@ pub fn build(inp: &Inputs) -> crate::error::Result<(Report, ProtectLog)> {
         warm: &warm,
         known: &known,
         previous_covered: prev_covered,
+        doelgroepen: &doelgroepen,
+        doelgroep_total,
+        targets: &targets,
+        target_window,
+        triage_windows: [
+            (period.start, period.observed_end(peil)),
+            (prev.start, prev.observed_end(peil)),
+        ],
+        treat_label: label("triage_besluit", "behandelen"),
     };
     let intake_set = intake::intake_tables(&cases, ind, &p, cfg, names, &parts);
     tabellen.push(intake_set.helper);
     tabellen.push(intake_set.service);
     tabellen.push(intake_set.theme);
-    tabellen.push(p.counts_1d(
-        "instroom-doelgroep",
-        "Ontvangen casussen per doelgroep",
-        "Doelgroep",
-        &breakdown("ontvangen_aantal", "doelgroep"),
-        true,
-    ));
+    tabellen.push(intake_set.doelgroep);
     tabellen.push(intake_set.triage);
     tabellen.push(intake_set.warm);
     tabellen.push(intake_set.flow);
@@ -342,8 +365,7 @@ pub fn build(inp: &Inputs) -> crate::error::Result<(Report, ProtectLog)> {
     let intake = intake_set.quarter;
     tabellen.push(intake_set.cohort);
     // Yearly targets only where the configuration sets them.
-    let targets = target_table(ind, &p, cfg);
-    if !targets.rijen.is_empty() {
+    if let Some(targets) = intake_set.targets {
         tabellen.push(targets);
     }
 

@@ -40,7 +40,7 @@ mod system;
 
 pub use attack::{attack, attack_system, is_protected, protected_width};
 pub use optimise::Protection;
-pub use system::{CellRef, LinkedSystem, Ratio, SystemBuilder, TableRef};
+pub use system::{CellRef, Inequality, LinkedSystem, Ratio, SystemBuilder, TableRef};
 
 /// Cells with values plus additivity equations.
 #[derive(Debug, Clone)]

@@ -18,6 +18,16 @@
 //! show ([`Known`]) join as cells the optimiser must keep shown. Every link is checked
 //! against the counts before it is added, so a definition that differs simply leaves
 //! the link out.
+//!
+//! Two tables join through inequalities rather than sums. Intake per doelgroep
+//! (`instroom-doelgroep`) counts a case once for each of its doelgroepen, so its rows do
+//! not add up: each group is at most the period's intake, and all groups together (with
+//! "Onbekend" for cases without one) are at least the intake. Progress on the yearly
+//! target (`doelrealisatie`) counts the cases taken into treatment this year per dienst
+//! (a case for both diensten counts for both): when the year so far lies within a
+//! period of the triage table, each dienst's count is at most that period's "Behandelen"
+//! decisions; the realisation percentage is a ratio over the target, which is public
+//! and so a cell that must stay shown.
 
 use super::{quarter_label, Case, Config, Indicators, Protector, PubRow, PubTable};
 use crate::protect::suppress::{self, CellRef, CellStatus, LinkedTable, SystemBuilder, TableRef};
@@ -36,6 +46,9 @@ pub(super) struct IntakeTables {
     pub theme: PubTable,
     pub triage: PubTable,
     pub warm: PubTable,
+    pub doelgroep: PubTable,
+    /// `None` when no dienst has a yearly target.
+    pub targets: Option<PubTable>,
 }
 
 /// The breakdowns that join the intake tables in one system, counted by the caller.
@@ -52,6 +65,26 @@ pub(super) struct Breakdowns<'a> {
     pub known: &'a [Known],
     /// Whether the data covers the previous period; if not, its columns are not shown.
     pub previous_covered: bool,
+    /// Intake of the period per doelgroep (a case in each of its groups; "Onbekend" for
+    /// cases without one) and the intake total those counts are over.
+    pub doelgroepen: &'a [(String, u64)],
+    pub doelgroep_total: u64,
+    /// Progress on the yearly targets, rows with a target only.
+    pub targets: &'a [Target],
+    /// The year-to-date window the targets count in, and the windows of this period and
+    /// the previous one as the triage table counts them (start, last day seen).
+    pub target_window: (NaiveDate, NaiveDate),
+    pub triage_windows: [(NaiveDate, NaiveDate); 2],
+    /// The triage table's label for the decision "behandelen".
+    pub treat_label: String,
+}
+
+/// Progress on one dienst's yearly target: label, cases taken into treatment, target.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Target {
+    pub label: String,
+    pub taken: u64,
+    pub target: u64,
 }
 
 /// A count the headline figures publish: a reader knows it exactly.
@@ -225,6 +258,70 @@ pub(super) fn intake_tables(
     if wm.value(nw, 1) == tr.value(nt, 0) {
         b.same(wm.cell(nw, 1), tr.cell(nt, 0));
     }
+    // doelgroep: multi-valued, so inequalities to the period's intake
+    let (dg_rows, dg_merged) = if p.is_public() {
+        suppress::collapse_small(parts.doelgroepen, p.min_cel, "Overig")
+    } else {
+        (parts.doelgroepen.to_vec(), Vec::new())
+    };
+    let dg = Placed::linked(
+        &mut b,
+        "instroom-doelgroep",
+        LinkedTable {
+            values: dg_rows.iter().map(|r| r.1).collect(),
+            equations: Vec::new(),
+        },
+    );
+    link_doelgroep(
+        &mut b,
+        &dg,
+        &dg_rows,
+        parts.doelgroep_total,
+        (&sv, codes.len()),
+    );
+    // yearly targets: the count, the public target and the percentage between them
+    let tg = Placed::add(
+        &mut b,
+        "doelrealisatie",
+        &parts
+            .targets
+            .iter()
+            .map(|t| vec![t.taken, t.target])
+            .collect::<Vec<_>>(),
+        2,
+    );
+    let nd = parts.targets.len();
+    for r in 0..=nd {
+        b.unpublished(tg.cell(r, 2));
+        if r == nd {
+            b.unpublished(tg.cell(r, 0));
+            b.unpublished(tg.cell(r, 1));
+        }
+    }
+    let target_ratios: Vec<usize> = parts
+        .targets
+        .iter()
+        .enumerate()
+        .map(|(r, t)| {
+            let (value, half) = shown_percentage(t.taken, t.target);
+            b.shown_ratio(tg.cell(r, 0), tg.cell(r, 1), value, half)
+        })
+        .collect();
+    let mut public_cells: Vec<CellRef> = (0..nd).map(|r| tg.cell(r, 1)).collect();
+    if let Some(treat) = triage_rows.iter().position(|r| r.0 == parts.treat_label) {
+        for (col, window) in parts.triage_windows.iter().enumerate() {
+            let within = window.0 <= parts.target_window.0 && parts.target_window.1 <= window.1;
+            let usable = col == 0 || parts.previous_covered;
+            for r in 0..nd {
+                if within && usable && tg.value(r, 0) <= tr.value(treat, col) {
+                    b.at_most(&[tg.cell(r, 0)], &[tr.cell(treat, col)]);
+                }
+            }
+        }
+    }
+    for &c in &public_cells {
+        b.prefer_shown(c, KNOWN_PRIORITY);
+    }
     // What the headline shows, a reader knows: such a count joins every total of the
     // same value (a coincidence only makes the attacker stronger, never weaker).
     let mut known_cells = Vec::new();
@@ -247,8 +344,10 @@ pub(super) fn intake_tables(
             }
         }
     }
+    public_cells.extend(known_cells);
 
-    let placed = [&hp, &q, &co, &sv, &fl, &th, &tr, &wm];
+    let placed = [&hp, &q, &co, &sv, &fl, &th, &tr, &wm, &dg, &tg];
+    let n_ratios = nw + nd;
     let all = |s: CellStatus| -> Vec<Vec<CellStatus>> {
         placed
             .iter()
@@ -256,29 +355,31 @@ pub(super) fn intake_tables(
             .collect()
     };
     let (statuses, ratios_shown): (Vec<Vec<CellStatus>>, Vec<bool>) = if !p.is_public() {
-        (all(CellStatus::Shown), vec![true; nw])
+        (all(CellStatus::Shown), vec![true; n_ratios])
     } else {
         match b.build() {
             Ok(sys) => {
                 let outcome = sys.protect(&p.policy());
                 let st = sys.table_statuses(&outcome);
-                let known_shown = known_cells
+                let public_shown = public_cells
                     .iter()
                     .all(|&c| outcome.cells[sys.cell(c)] == CellStatus::Shown);
-                if known_shown {
+                if public_shown {
                     let shown = warm_ratios
                         .iter()
+                        .chain(&target_ratios)
                         .map(|&i| outcome.ratios_shown[i])
                         .collect();
                     (st, shown)
                 } else {
-                    // The optimiser hid a count the headline shows: its protection
-                    // rests on something a reader has, so publish none of it.
-                    (all(CellStatus::Secondary), vec![false; nw])
+                    // The optimiser hid a count the headline (or the configuration)
+                    // shows: its protection rests on something a reader has, so publish
+                    // none of it.
+                    (all(CellStatus::Secondary), vec![false; n_ratios])
                 }
             }
             // Fail closed: counts that contradict each other are not published.
-            Err(_) => (all(CellStatus::Secondary), vec![false; nw]),
+            Err(_) => (all(CellStatus::Secondary), vec![false; n_ratios]),
         }
     };
     let labels: Vec<String> = codes.iter().map(|d| cfg.label("dienst", d)).collect();
@@ -392,7 +493,10 @@ pub(super) fn intake_tables(
             format!("Samengevoegd tot \"Overig\": {}.", triage_merged.join(", ")),
         );
     }
-    let warm = warm_table(p, parts.warm, &wm, &statuses[7], &ratios_shown);
+    let warm = warm_table(p, parts.warm, &wm, &statuses[7], &ratios_shown[..nw]);
+    let doelgroep = doelgroep_table(p, &dg_rows, &dg_merged, &statuses[8]);
+    let targets =
+        (nd > 0).then(|| target_table(p, parts.targets, &tg, &statuses[9], &ratios_shown[nw..]));
     IntakeTables {
         helper,
         quarter,
@@ -402,7 +506,134 @@ pub(super) fn intake_tables(
         theme,
         triage,
         warm,
+        doelgroep,
+        targets,
     }
+}
+
+/// The honest links of the doelgroep counts: each group (not "Overig", a sum of groups)
+/// at most the period's intake, all groups together at least the intake. The intake is
+/// the system's intake total when it is the same count; each link is checked first.
+fn link_doelgroep(
+    b: &mut SystemBuilder,
+    dg: &Placed,
+    rows: &[(String, u64)],
+    total: u64,
+    (sv, total_row): (&Placed, usize),
+) {
+    if rows.is_empty() || sv.value(total_row, 0) != total {
+        return;
+    }
+    let intake = sv.cell(total_row, 0);
+    for (i, (label, v)) in rows.iter().enumerate() {
+        if label != "Overig" && *v <= total {
+            b.at_most(&[dg.cell(i, 0)], &[intake]);
+        }
+    }
+    if rows.iter().map(|r| r.1).sum::<u64>() >= total {
+        let all: Vec<CellRef> = (0..rows.len()).map(|i| dg.cell(i, 0)).collect();
+        b.at_most(&[intake], &all);
+    }
+}
+
+/// The realisation as printed (`nl::pct` with no decimals) as a fraction, with half its
+/// rounding step: what a reader reads off "105%".
+fn shown_percentage(taken: u64, target: u64) -> (f64, f64) {
+    if target == 0 {
+        return (0.0, f64::INFINITY);
+    }
+    let text = crate::nl::dec(taken as f64 / target as f64 * 100.0, 0).replace('.', "");
+    match text.parse::<f64>() {
+        Ok(v) => (v / 100.0, 0.005),
+        Err(_) => (0.0, f64::INFINITY),
+    }
+}
+
+/// Intake per doelgroep as released by the system.
+fn doelgroep_table(
+    p: &Protector,
+    rows: &[(String, u64)],
+    merged: &[String],
+    status: &[CellStatus],
+) -> PubTable {
+    let mut voetnoten = Vec::new();
+    if !merged.is_empty() {
+        voetnoten.push(format!(
+            "Samengevoegd tot \"Overig\": {}.",
+            merged.join(", ")
+        ));
+    }
+    voetnoten.push("Een casus kan in meer dan één groep vallen; de groepen tellen daarom niet op tot het totaal.".into());
+    if p.is_public() {
+        voetnoten.push("Beschermd samen met de instroom: elke groep is hoogstens de instroom van de periode, alle groepen samen minstens.".into());
+    }
+    p.with_note(PubTable {
+        id: "instroom-doelgroep".into(),
+        titel: "Ontvangen casussen per doelgroep".into(),
+        kolommen: vec!["Doelgroep".into(), "Aantal".into()],
+        rijen: rows
+            .iter()
+            .enumerate()
+            .map(|(i, (label, v))| PubRow {
+                kop: label.clone(),
+                cellen: vec![p.cell(*v, status[i])],
+                totaal: false,
+                deel_van: None,
+            })
+            .collect(),
+        voetnoten,
+        totaal_kolom: false,
+    })
+}
+
+/// Progress on the yearly targets as released by the system: the count, the public
+/// target and the realisation (only beside a shown count, when the system allows it).
+fn target_table(
+    p: &Protector,
+    rows: &[Target],
+    t: &Placed,
+    status: &[CellStatus],
+    ratios_shown: &[bool],
+) -> PubTable {
+    let rijen = rows
+        .iter()
+        .enumerate()
+        .map(|(i, row)| {
+            let count = p.cell(row.taken, status[i * t.cols]);
+            let share = if count.onderdrukt || !ratios_shown[i] {
+                ".".to_string()
+            } else {
+                crate::nl::pct(row.taken as f64 / row.target as f64, 0)
+            };
+            PubRow {
+                kop: row.label.clone(),
+                cellen: vec![
+                    count,
+                    PubCell::text(crate::nl::int(row.target as i64)),
+                    PubCell::text(share),
+                ],
+                totaal: false,
+                deel_van: None,
+            }
+        })
+        .collect();
+    let mut voetnoten = vec!["Casussen over beide diensten tellen voor beide mee.".to_string()];
+    if p.is_public() {
+        voetnoten.push("Beschermd samen met de triagebesluiten: een dienst telt hoogstens de casussen die in de periode in behandeling zijn genomen, als het jaar tot nu toe in die periode valt.".into());
+    }
+    p.with_note(PubTable {
+        id: "doelrealisatie".into(),
+        titel: "Voortgang op het jaardoel: in behandeling genomen casussen".into(),
+        kolommen: vec![
+            "Dienst".into(),
+            "In behandeling genomen".into(),
+            "Jaardoel".into(),
+            "Realisatie".into(),
+        ],
+        rijen,
+        voetnoten,
+        totaal_kolom: false,
+    })
 }
 
 /// Rows of (label, a, b) as a two-column grid.

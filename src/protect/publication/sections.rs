@@ -1,6 +1,6 @@
 //! The breakdown tables of section 2 besides the headline and intake tables:
-//! themes, warm transfers, escalations, the cohort grid, yearly targets and (internal
-//! only) the open cases.
+//! themes, warm transfers, escalations, the cohort grid and (internal only) the open
+//! cases.
 //!
 //! ```text
 //! theme_parents(&cases, period, peil, cfg)  -> intake per main theme and sub-theme
@@ -119,42 +119,6 @@ pub(super) fn cohort_grid(ind: &Indicators) -> (Vec<String>, Vec<String>, Vec<Ve
         })
         .collect();
     (labels, cols, cells)
-}
-
-pub(super) fn target_table(ind: &Indicators, p: &Protector, cfg: &Config) -> PubTable {
-    let rijen = ind
-        .doelrealisatie
-        .iter()
-        // A service without a yearly target in the configuration has no row.
-        .filter(|t| t.doel > 0)
-        .map(|t| PubRow {
-            kop: format!("{} ({})", cfg.label("dienst", &t.dienst), t.jaar),
-            cellen: vec![
-                p.count(t.in_behandeling_genomen),
-                PubCell::text(nl::int(t.doel as i64)),
-                PubCell::text(if p.count(t.in_behandeling_genomen).onderdrukt {
-                    ".".into()
-                } else {
-                    nl::pct(t.aandeel, 0)
-                }),
-            ],
-            totaal: false,
-            deel_van: None,
-        })
-        .collect();
-    p.with_note(PubTable {
-        id: "doelrealisatie".into(),
-        titel: "Voortgang op het jaardoel: in behandeling genomen casussen".into(),
-        kolommen: vec![
-            "Dienst".into(),
-            "In behandeling genomen".into(),
-            "Jaardoel".into(),
-            "Realisatie".into(),
-        ],
-        rijen,
-        voetnoten: vec!["Casussen over beide diensten tellen voor beide mee.".into()],
-        totaal_kolom: false,
-    })
 }
 
 pub(super) fn open_case_table(ind: &Indicators, cfg: &Config) -> PubTable {

@@ -192,12 +192,184 @@ fn quarter_index(d: NaiveDate) -> i32 {
     d.year() * 4 + d.month0() as i32 / 3
 }
 
-/// A thread's cases per quarter of receipt, protected: the quarters (every quarter from
-/// the first to the last case, empty ones included) with a total row, linked to the
-/// counts the thread's text already gives (all cases, in the period, before it). A
-/// quarter that is small, or would let a reader work out a small count, is hidden; if
-/// the quarters would narrow any small count more than the text alone does, every
-/// quarter is hidden (fail closed). `None` when the thread's cases are not all found.
+/// How much dearer hiding a thread's total is than any other cell: the total is printed
+/// beside the thread in the overview table anyway.
+const TOTAL_PRIORITY: f64 = 1e6;
+
+/// A thread's cases per quarter of receipt with the counts its text gives, as one linked
+/// table: cells `0..k` the quarters (every quarter from the first to the last case, empty
+/// ones included), `k` all cases, `k + 1` those in the period, `k + 2` those before it.
+#[derive(Debug, Clone)]
+pub(super) struct TrendCells {
+    /// Quarter index (`year * 4 + quarter - 1`) of each quarter cell.
+    pub quarters: Vec<i32>,
+    pub table: LinkedTable,
+}
+
+impl TrendCells {
+    /// The linked table of a thread's receipt dates; `None` without dates, or when the
+    /// text's split (`in_period`, `before`) is not the quarters' split (the links would be
+    /// false then).
+    pub fn new(
+        dates: &[NaiveDate],
+        in_period: u64,
+        before: u64,
+        period: &Period,
+    ) -> Option<TrendCells> {
+        let first = dates.iter().map(|x| quarter_index(*x)).min()?;
+        let last = dates.iter().map(|x| quarter_index(*x)).max()?;
+        let quarters: Vec<i32> = (first..=last).collect();
+        let k = quarters.len();
+        let mut values: Vec<u64> = quarters
+            .iter()
+            .map(|q| dates.iter().filter(|x| quarter_index(**x) == *q).count() as u64)
+            .collect();
+        let q_start =
+            |q: i32| NaiveDate::from_ymd_opt(q.div_euclid(4), (q.rem_euclid(4) * 3 + 1) as u32, 1);
+        let now_parts: Vec<usize> = (0..k)
+            .filter(|&i| q_start(quarters[i]).is_some_and(|s| period.contains(s)))
+            .collect();
+        let before_parts: Vec<usize> = (0..k)
+            .filter(|&i| q_start(quarters[i]).is_some_and(|s| s < period.start))
+            .collect();
+        let now = now_parts.iter().map(|&i| values[i]).sum::<u64>();
+        let earlier = before_parts.iter().map(|&i| values[i]).sum::<u64>();
+        if now != in_period || earlier != before {
+            return None;
+        }
+        values.extend([dates.len() as u64, now, earlier]);
+        // A text count over no quarter is 0 by the table's row labels, not by a sum: it
+        // gets no equation (an empty sum would pin it, and a zero-hiding policy could
+        // then never protect it).
+        let equations = [
+            (k, (0..k).collect()),
+            (k + 1, now_parts),
+            (k + 2, before_parts),
+        ]
+        .into_iter()
+        .filter(|(_, parts): &(usize, Vec<usize>)| !parts.is_empty())
+        .map(|(total, parts)| Equation { total, parts })
+        .collect();
+        Some(TrendCells {
+            quarters,
+            table: LinkedTable { values, equations },
+        })
+    }
+
+    /// Number of quarter cells.
+    pub fn k(&self) -> usize {
+        self.quarters.len()
+    }
+}
+
+/// Which cells of a thread's linked table are not published: the quarters, the total
+/// and the two counts of the text protected together, with the total kept shown (the
+/// overview table prints it). For the public the LP optimiser picks the secondary
+/// cells; when it cannot keep the total shown, or the attacker still narrows a small
+/// count below the protection width, every quarter and both text counts are hidden
+/// (fail closed). For the internal report nothing is hidden.
+pub(super) fn protect_trend(table: &LinkedTable, k: usize, p: &Protector) -> Vec<bool> {
+    let n = table.values.len();
+    if !p.is_public() {
+        return vec![false; n];
+    }
+    let mut b = suppress::SystemBuilder::new();
+    let t = b.add_table("draad", table);
+    b.prefer_shown(t.cell(k), TOTAL_PRIORITY);
+    let Ok(sys) = b.build() else {
+        return all_but_total(n, k);
+    };
+    let outcome = sys.protect(&p.policy());
+    let hidden: Vec<bool> = sys.table_statuses(&outcome)[0]
+        .iter()
+        .map(|s| *s != CellStatus::Shown)
+        .collect();
+    if hidden[k] || !adds_nothing(table, &hidden, p) {
+        return all_but_total(n, k);
+    }
+    hidden
+}
+
+/// Everything hidden but the total.
+fn all_but_total(n: usize, k: usize) -> Vec<bool> {
+    (0..n).map(|i| i != k).collect()
+}
+
+/// The attacker's check of a thread's published cells: no shown cell is small, and every
+/// hidden small count keeps an interval of at least the protection width.
+fn adds_nothing(table: &LinkedTable, hidden: &[bool], p: &Protector) -> bool {
+    let bounds = suppress::attack(table, hidden);
+    let width = p.policy().required_width();
+    (0..table.values.len()).all(|c| {
+        let small = p.is_small(table.values[c]);
+        match bounds[c] {
+            None => !small,
+            Some(_) if !small => true,
+            Some(b) => suppress::is_protected(b, width),
+        }
+    })
+}
+
+/// A thread's receipt dates, when every case is found.
+fn thread_dates(d: &Thread, by_id: &BTreeMap<&str, &Case>) -> Option<Vec<NaiveDate>> {
+    let dates: Vec<NaiveDate> = d
+        .casus_ids
+        .iter()
+        .filter_map(|id| by_id.get(id.as_str()).map(|c| c.ontvangen_op))
+        .collect();
+    (dates.len() == d.n_casussen && !dates.is_empty()).then_some(dates)
+}
+
+/// The thread's linked cells and which are hidden; `None` when the cases are not all
+/// found or the text's split does not match.
+fn thread_protection(
+    d: &Thread,
+    by_id: &BTreeMap<&str, &Case>,
+    period: &Period,
+    p: &Protector,
+) -> Option<(TrendCells, Vec<bool>)> {
+    let dates = thread_dates(d, by_id)?;
+    let cells = TrendCells::new(&dates, d.statistiek.in_periode, d.statistiek.eerder, period)?;
+    let hidden = protect_trend(&cells.table, cells.k(), p);
+    Some((cells, hidden))
+}
+
+/// The counts a thread's text may not print: every value of a hidden cell of its linked
+/// table (a count in the text with the same value could be that cell), and every small
+/// count. Without the linked table the split "in de periode, eerder" is hidden whole when
+/// any part of it (with the cases after the period) is small.
+fn text_hidden_values(
+    d: &Thread,
+    by_id: &BTreeMap<&str, &Case>,
+    period: &Period,
+    p: &Protector,
+) -> BTreeSet<u64> {
+    let total = d.n_casussen as u64;
+    let mut out = BTreeSet::new();
+    match thread_protection(d, by_id, period, p) {
+        Some((cells, hidden)) => {
+            for (c, &h) in hidden.iter().enumerate() {
+                if h && cells.table.values[c] != total {
+                    out.insert(cells.table.values[c]);
+                }
+            }
+        }
+        None if p.is_public() => {
+            let (now, before) = (d.statistiek.in_periode, d.statistiek.eerder);
+            let after = total.saturating_sub(now + before);
+            if [now, before, after].iter().any(|&v| p.is_small(v)) {
+                out.extend([now, before]);
+            }
+        }
+        None => {}
+    }
+    out.remove(&total);
+    out
+}
+
+/// A thread's cases per quarter of receipt, protected together with the counts its text
+/// gives (all cases, in the period, before it): see [`protect_trend`]. `None` when the
+/// thread's cases are not all found or the text's split does not match the quarters.
 pub(super) fn trend_table(
     d: &Thread,
     label: &str,
@@ -205,75 +377,15 @@ pub(super) fn trend_table(
     period: &Period,
     p: &Protector,
 ) -> Option<PubTable> {
-    let dates: Vec<NaiveDate> = d
-        .casus_ids
-        .iter()
-        .filter_map(|id| by_id.get(id.as_str()).map(|c| c.ontvangen_op))
-        .collect();
-    if dates.len() != d.n_casussen || dates.is_empty() {
-        return None;
-    }
-    let first = dates.iter().map(|x| quarter_index(*x)).min()?;
-    let last = dates.iter().map(|x| quarter_index(*x)).max()?;
-    let quarters: Vec<i32> = (first..=last).collect();
-    let k = quarters.len();
-    let mut values: Vec<u64> = quarters
-        .iter()
-        .map(|q| dates.iter().filter(|x| quarter_index(**x) == *q).count() as u64)
-        .collect();
-    let q_start =
-        |q: i32| NaiveDate::from_ymd_opt(q.div_euclid(4), (q.rem_euclid(4) * 3 + 1) as u32, 1);
-    let in_period: Vec<usize> = (0..k)
-        .filter(|&i| q_start(quarters[i]).is_some_and(|s| period.contains(s)))
-        .collect();
-    let before: Vec<usize> = (0..k)
-        .filter(|&i| q_start(quarters[i]).is_some_and(|s| s < period.start))
-        .collect();
-    let now = in_period.iter().map(|&i| values[i]).sum::<u64>();
-    let earlier = before.iter().map(|&i| values[i]).sum::<u64>();
-    // The text's split must be the quarters' split, or the links below would be false.
-    if now != d.statistiek.in_periode || earlier != d.statistiek.eerder {
-        return None;
-    }
-    values.extend([dates.len() as u64, now, earlier]);
-    let (total, now_i, earlier_i) = (k, k + 1, k + 2);
-    let table = LinkedTable {
-        values: values.clone(),
-        equations: vec![
-            Equation {
-                total,
-                parts: (0..k).collect(),
-            },
-            Equation {
-                total: now_i,
-                parts: in_period,
-            },
-            Equation {
-                total: earlier_i,
-                parts: before,
-            },
-        ],
-    };
-    let text_hidden = |v: u64| p.count(v).onderdrukt;
-    let status = p.statuses_with_hidden(&table, &vec![false; values.len()]);
-    let mut hidden: Vec<bool> = (0..values.len())
-        .map(|i| {
-            if i < k {
-                status[i] != CellStatus::Shown
-            } else {
-                text_hidden(values[i])
-            }
-        })
-        .collect();
-    if p.is_public() && !adds_nothing(&table, &hidden, k, p) {
-        hidden[..k].iter_mut().for_each(|h| *h = true);
-    }
+    let (cells, hidden) = thread_protection(d, by_id, period, p)?;
+    let k = cells.k();
+    let values = &cells.table.values;
     let mut rijen: Vec<PubRow> = (0..k)
         .map(|i| PubRow {
             kop: format!(
                 "{}-Q{}",
-                quarters[i].div_euclid(4),
-                quarters[i].rem_euclid(4) + 1
+                cells.quarters[i].div_euclid(4),
+                cells.quarters[i].rem_euclid(4) + 1
             ),
             cellen: vec![if hidden[i] {
                 PubCell::hidden(CellKind::Count)
@@ -286,42 +398,25 @@ pub(super) fn trend_table(
         .collect();
     rijen.push(PubRow {
         kop: "Totaal".into(),
-        cellen: vec![p.count(values[total])],
+        cellen: vec![p.count(values[k])],
         totaal: true,
         deel_van: None,
     });
+    let mut voetnoten = vec![
+        "Per kwartaal van ontvangst, van de eerste tot de laatste casus van deze rode draad."
+            .to_string(),
+    ];
+    if p.is_public() {
+        voetnoten.push("Beschermd samen met de aantallen in de tekst bij deze rode draad.".into());
+    }
     Some(p.with_note(PubTable {
         id: format!("draad-{}-kwartalen", d.id),
         titel: format!("Casussen per kwartaal: {label}"),
         kolommen: vec!["Kwartaal".into(), "Casussen".into()],
         rijen,
-        voetnoten: vec!["Per kwartaal van ontvangst, van de eerste tot de laatste casus van deze rode draad.".into()],
+        voetnoten,
         totaal_kolom: false,
     }))
-}
-
-/// Whether publishing the quarters (as `hidden` says) narrows no small count of the
-/// linked table more than the thread's text alone (quarters all hidden) does.
-fn adds_nothing(table: &LinkedTable, hidden: &[bool], k: usize, p: &Protector) -> bool {
-    let with = suppress::attack(table, hidden);
-    let mut text_only = hidden.to_vec();
-    text_only[..k].iter_mut().for_each(|h| *h = true);
-    let without = suppress::attack(table, &text_only);
-    let width = p.policy().required_width();
-    (0..table.values.len()).all(|c| {
-        if !hidden[c] {
-            // A shown quarter must not be small (the statuses see to that).
-            return c >= k || !p.is_small(table.values[c]);
-        }
-        if !p.is_small(table.values[c]) {
-            return true;
-        }
-        match (with[c], without[c]) {
-            (Some(w), _) if suppress::is_protected(w, width) => true,
-            (Some(w), Some(wo)) => (w.0 - wo.0).abs() < 1e-6 && (w.1 - wo.1).abs() < 1e-6,
-            _ => false,
-        }
-    })
 }
 
 pub(super) fn thread_views(
@@ -386,6 +481,7 @@ pub(super) fn thread_views(
             ThreadKind::Text => "zelfde verhaal in de samenvattingen",
         };
         let n = p.count(d.n_casussen as u64);
+        let text_hidden = text_hidden_values(d, &by_id, &inp.analysis.indicators.periode, p);
         let (mut aanbeveling, aanbeveling_vastgesteld) = recommendation(d, cfg);
         // The same recommendation under a second thread refers to the first.
         if let Some(first) = views
@@ -405,6 +501,7 @@ pub(super) fn thread_views(
             label: released_label(d, &by_id, p.audience, cfg.bescherming.k_verhaal),
             uitleg: released_text(
                 &threads::explain(d, cfg, &|f| match f {
+                    Figure::Count(v) if text_hidden.contains(&v) => ".".into(),
                     Figure::Count(v) => p.count(v).tekst,
                     Figure::Mean { sum, .. } if p.is_small(sum.round() as u64) => ".".into(),
                     Figure::Mean { mean, .. } => nl::dec(mean, 1),
@@ -481,6 +578,163 @@ pub(super) fn thread_views(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// Receipt dates of `counts` cases per quarter from quarter index `first` on (the
+    /// 10th of the quarter's second month).
+    fn dates(first: i32, counts: &[u64]) -> Vec<NaiveDate> {
+        counts
+            .iter()
+            .enumerate()
+            .flat_map(|(i, &c)| {
+                let q = first + i as i32;
+                let d =
+                    NaiveDate::from_ymd_opt(q.div_euclid(4), (q.rem_euclid(4) * 3 + 2) as u32, 10)
+                        .unwrap();
+                std::iter::repeat_n(d, c as usize)
+            })
+            .collect()
+    }
+
+    /// The linked cells of a thread with these quarterly counts, its split computed the
+    /// way the analysis does (by receipt date against the period).
+    fn cells(first: i32, counts: &[u64], period: &Period) -> TrendCells {
+        let ds = dates(first, counts);
+        let now = ds.iter().filter(|d| period.contains(**d)).count() as u64;
+        let before = ds.iter().filter(|d| **d < period.start).count() as u64;
+        TrendCells::new(&ds, now, before, period).expect("split matches")
+    }
+
+    fn public(zero: bool) -> Protector {
+        Protector::new(Audience::Parliament, 5, 10, zero)
+    }
+
+    /// The attacker's verdict on what `protect_trend` publishes: the total shown, no
+    /// shown cell small, every hidden small count at least 5 wide (LP bounds from the
+    /// shown quarters, the total and the text's two counts where shown).
+    fn check(t: &TrendCells, p: &Protector) -> Result<Vec<bool>, String> {
+        let k = t.k();
+        let hidden = protect_trend(&t.table, k, p);
+        if hidden[k] {
+            return Err("het totaal is verborgen".into());
+        }
+        let bounds = suppress::attack(&t.table, &hidden);
+        for (c, &v) in t.table.values.iter().enumerate() {
+            let small = p.is_small(v);
+            match bounds[c] {
+                None if small => return Err(format!("cel {c} ({v}) klein en getoond")),
+                Some(b) if small && !suppress::is_protected(b, 5) => {
+                    return Err(format!("cel {c} ({v}) af te leiden tot {b:?}"))
+                }
+                _ => {}
+            }
+        }
+        Ok(hidden)
+    }
+
+    fn h1() -> Period {
+        Period::half(2026, 1)
+    }
+
+    /// Quarter index of 2025-Q1.
+    const Q2025_1: i32 = 2025 * 4;
+
+    #[test]
+    fn small_quarters_beside_a_printed_total() {
+        // 2 and 3 in the period, total 5: both hidden, each in [0, 5]
+        let t = cells(Q2025_1 + 4, &[2, 3], &h1());
+        let hidden = check(&t, &public(false)).unwrap();
+        assert_eq!(&hidden[..2], &[true, true]);
+    }
+
+    #[test]
+    fn a_lone_hidden_quarter_is_not_total_minus_the_rest() {
+        // 10 | 2 | 9, all before 2026-H1 or in it: hiding the 2 alone gives it back as
+        // 21 - 10 - 9; a second quarter (and the text counts it sums to) must go too
+        let t = cells(Q2025_1 + 2, &[10, 2, 9], &h1());
+        let hidden = check(&t, &public(false)).unwrap();
+        assert!(hidden[1]);
+        assert!(hidden[0] || hidden[2]);
+    }
+
+    #[test]
+    fn the_texts_split_no_longer_gives_a_quarter_away() {
+        // 2025-Q4 = 1 before the period, 2 and 4 in it: total 7, "6 in de periode"
+        // would give "1 eerder" as 7 - 6. Seen on the sample report.
+        let t = cells(Q2025_1 + 3, &[1, 2, 4], &h1());
+        let k = t.k();
+        assert_eq!(&t.table.values[k..], &[7, 6, 1]);
+        let hidden = check(&t, &public(false)).unwrap();
+        assert!(hidden[k + 1] && hidden[k + 2], "{hidden:?}");
+        // without the joint protection (the text's 6 shown, the quarters hidden) the
+        // attacker pins the earlier count
+        let mut old = vec![true; k + 3];
+        old[k] = false;
+        old[k + 1] = false;
+        let (lo, hi) = suppress::attack(&t.table, &old)[k + 2].unwrap();
+        assert!((lo - 1.0).abs() < 1e-6 && (hi - 1.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn zero_quarters() {
+        // 6, 0, 0, 7: zeros shown by default, hidden when the policy hides zeros
+        let t = cells(Q2025_1 + 2, &[6, 0, 0, 7], &h1());
+        let hidden = check(&t, &public(false)).unwrap();
+        assert_eq!(&hidden[..4], &[false, false, false, false]);
+        let hidden = check(&t, &public(true)).unwrap();
+        assert!(hidden[1] && hidden[2]);
+    }
+
+    #[test]
+    fn a_single_quarter_is_its_total() {
+        let t = cells(Q2025_1 + 5, &[7], &h1());
+        assert_eq!(t.k(), 1);
+        let hidden = check(&t, &public(false)).unwrap();
+        assert!(!hidden[0]);
+        // the internal report hides nothing
+        let internal = Protector::new(Audience::Internal, 5, 10, false);
+        assert!(protect_trend(&t.table, 1, &internal).iter().all(|h| !h));
+    }
+
+    #[test]
+    fn a_text_split_that_does_not_match_the_quarters_is_refused() {
+        let ds = dates(Q2025_1 + 4, &[3, 4]);
+        assert!(TrendCells::new(&ds, 6, 0, &h1()).is_none());
+        assert!(TrendCells::new(&[], 0, 0, &h1()).is_none());
+    }
+
+    /// Quarterly counts of a published thread (first and last quarter not empty: the
+    /// table runs from the first to the last case), small cells and zeros common.
+    fn thread_counts() -> impl Strategy<Value = Vec<u64>> {
+        prop::collection::vec(prop_oneof![3 => 0u64..5, 2 => 0u64..15], 1..7).prop_map(|mut v| {
+            let n = v.len();
+            v[0] = v[0].max(1);
+            v[n - 1] = v[n - 1].max(1);
+            v
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// Random threads, periods and zero policies: the attacker recovers no hidden
+        /// small count, and none is shown.
+        #[test]
+        fn no_hidden_quarter_can_be_recovered(
+            counts in thread_counts(),
+            start in 0i32..8,
+            period in prop::sample::select(vec![(2026, 1), (2025, 2), (2026, 2)]),
+            zero in any::<bool>(),
+        ) {
+            let total: u64 = counts.iter().sum();
+            // threads below the threshold are not published
+            prop_assume!(total >= 5);
+            let t = cells(Q2025_1 + start, &counts, &Period::half(period.0, period.1));
+            if let Err(e) = check(&t, &public(zero)) {
+                prop_assert!(false, "{counts:?} vanaf {start}: {e}");
+            }
+        }
+    }
 
     fn case(id: &str, helper: Option<&str>, text: &str) -> Case {
         Case {

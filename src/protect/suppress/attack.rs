@@ -1,5 +1,6 @@
 //! The LP attacker: for every hidden cell, the smallest and largest value a reader can
-//! derive from the published cells, all equations, the shown ratios and non-negativity.
+//! derive from the published cells, all equations and inequalities, the shown ratios and
+//! non-negativity.
 //!
 //! Visible cells are constants. Hidden cells linked through equations or ratios form
 //! independent components; for each hidden cell two linear programmes over its
@@ -34,7 +35,8 @@ const TOL: f64 = 1e-6;
 #[derive(Debug, Clone)]
 pub(super) struct Model {
     rows: Vec<Row>,
-    /// The ratio a row comes from (`None` for an equation); it counts only when shown.
+    /// The ratio a row comes from (`None` for an equation or inequality); it counts only
+    /// when shown.
     row_ratio: Vec<Option<usize>>,
     cell_rows: Vec<Vec<usize>>,
     pub values: Vec<f64>,
@@ -50,6 +52,12 @@ impl Model {
                 let terms =
                     std::iter::once((e.total, 1.0)).chain(e.parts.iter().map(|&p| (p, -1.0)));
                 rows.push(Row::new(terms, 0.0, 0.0));
+                row_ratio.push(None);
+            }
+        }
+        for q in &sys.inequalities {
+            if q.smaller.iter().chain(&q.larger).all(|&c| c < n) {
+                rows.push(q.row());
                 row_ratio.push(None);
             }
         }

@@ -5,7 +5,9 @@
 //! flow row `open_begin + ontvangen = afgehandeld + open_eind`, a percentage beside its
 //! denominator. Suppressing each table on its own lets a reader combine them. A
 //! [`SystemBuilder`] merges the tables into one [`LinkedSystem`]: identical cells become
-//! one cell, extra equations and balances link cells across tables, and published ratios
+//! one cell, extra equations and balances link cells across tables, inequalities link
+//! counts that are not parts of a sum (a multi-valued breakdown: each group is at most
+//! the total, all groups together at least the total), and published ratios
 //! (percentages) are constraints the attacker may use. One
 //! [`LinkedSystem::protect`] run then covers everything, and
 //! [`LinkedSystem::table_statuses`] maps the result back per table.
@@ -100,11 +102,41 @@ impl Ratio {
     }
 }
 
+/// `sum(smaller) <= sum(larger)`: a link that is not an equation. A group of a
+/// multi-valued breakdown (a case can have several doelgroepen) is at most the total;
+/// all groups together are at least the total. The attacker uses it as a `<=` row; the
+/// optimiser keeps it true when it looks for a table the reader cannot rule out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Inequality {
+    pub smaller: Vec<usize>,
+    pub larger: Vec<usize>,
+}
+
+impl Inequality {
+    /// The attacker's row: `sum(smaller) - sum(larger) <= 0`.
+    pub(super) fn row(&self) -> Row {
+        let terms = self
+            .smaller
+            .iter()
+            .map(|&c| (c, 1.0))
+            .chain(self.larger.iter().map(|&c| (c, -1.0)));
+        Row::new(terms, f64::NEG_INFINITY, 0.0)
+    }
+
+    /// Whether the inequality holds for `values`.
+    pub fn holds(&self, values: &[u64]) -> bool {
+        let sum = |cells: &[usize]| cells.iter().map(|&c| values[c]).sum::<u64>();
+        sum(&self.smaller) <= sum(&self.larger)
+    }
+}
+
 /// Cells, equations, never-published cells and ratios of one or more merged tables.
 #[derive(Debug, Clone)]
 pub struct LinkedSystem {
     /// All distinct cells and every equation between them.
     pub table: LinkedTable,
+    /// Links that are inequalities (see [`Inequality`]).
+    pub inequalities: Vec<Inequality>,
     /// Cells that are never published (auxiliary sums of balances, unprinted cells).
     pub unpublished: Vec<bool>,
     /// Ratios the report wants to show; [`super::Protection::ratios_shown`] says which may.
@@ -122,6 +154,7 @@ impl LinkedSystem {
         let n = table.values.len();
         LinkedSystem {
             table: table.clone(),
+            inequalities: Vec::new(),
             unpublished: vec![false; n],
             ratios: Vec::new(),
             tables: vec![(String::new(), (0..n).collect())],
@@ -150,6 +183,7 @@ impl LinkedSystem {
 pub struct SystemBuilder {
     values: Vec<u64>,
     equations: Vec<Equation>,
+    inequalities: Vec<Inequality>,
     unpublished: Vec<bool>,
     /// Union-find parent of every raw cell.
     parent: Vec<usize>,
@@ -233,6 +267,15 @@ impl SystemBuilder {
             parts: parts.iter().map(|&p| self.raw(p)).collect(),
         };
         self.equations.push(eq);
+    }
+
+    /// Adds `sum(smaller) <= sum(larger)` across tables (see [`Inequality`]).
+    pub fn at_most(&mut self, smaller: &[CellRef], larger: &[CellRef]) {
+        let ineq = Inequality {
+            smaller: smaller.iter().map(|&c| self.raw(c)).collect(),
+            larger: larger.iter().map(|&c| self.raw(c)).collect(),
+        };
+        self.inequalities.push(ineq);
     }
 
     /// Adds `sum(lhs) = sum(rhs)` (e.g. `open_begin + ontvangen = afgehandeld +
@@ -347,6 +390,22 @@ impl SystemBuilder {
                 ));
             }
         }
+        let inequalities: Vec<Inequality> = self
+            .inequalities
+            .iter()
+            .map(|q| Inequality {
+                smaller: q.smaller.iter().map(|&c| map[c]).collect(),
+                larger: q.larger.iter().map(|&c| map[c]).collect(),
+            })
+            .collect();
+        if let Some(q) = inequalities.iter().find(|q| !q.holds(&values)) {
+            let sum = |cells: &[usize]| cells.iter().map(|&c| values[c]).sum::<u64>();
+            return Err(format!(
+                "ongelijkheid klopt niet: {} is groter dan {}",
+                sum(&q.smaller),
+                sum(&q.larger)
+            ));
+        }
         // a ratio over a zero denominator shows nothing: no information, infinite width
         let ratios = self
             .ratios
@@ -379,6 +438,7 @@ impl SystemBuilder {
         }
         Ok(LinkedSystem {
             table: LinkedTable { values, equations },
+            inequalities,
             unpublished,
             ratios,
             tables,
@@ -476,6 +536,113 @@ mod tests {
         let outcome = sys.protect(&Policy::default());
         assert_eq!(outcome.cells[4], CellStatus::Unpublished);
         assert!(outcome.cells[..4].iter().all(|&s| s == CellStatus::Shown));
+    }
+
+    /// Multi-valued groups over a total: `groups` as one-cell tables, the total a figure,
+    /// each group at most the total, all groups together at least the total.
+    fn multi_valued(groups: &[u64], total: u64) -> (SystemBuilder, Vec<CellRef>, CellRef) {
+        let mut b = SystemBuilder::new();
+        let cells: Vec<CellRef> = groups
+            .iter()
+            .enumerate()
+            .map(|(i, &v)| b.add_figure(&format!("groep {i}"), v))
+            .collect();
+        let t = b.add_figure("totaal", total);
+        for &c in &cells {
+            b.at_most(&[c], &[t]);
+        }
+        b.at_most(&[t], &cells);
+        (b, cells, t)
+    }
+
+    #[test]
+    fn inequalities_bound_a_hidden_group_by_hand() {
+        // groups 3 and 9 of 10 cases (2 cases in both): the 3 hidden lies in
+        // [10 - 9, 10] = [1, 10]: only the inequalities bound it
+        let (b, _, _) = multi_valued(&[3, 9], 10);
+        let sys = b.build().unwrap();
+        assert_eq!(sys.inequalities.len(), 3);
+        let iv = super::super::attack_system(&sys, &[true, false, false], &[]);
+        let (lo, hi) = iv[0].unwrap();
+        assert!((lo - 1.0).abs() < 1e-6 && (hi - 10.0).abs() < 1e-6);
+        // as equations only, the reader would know nothing above 0
+        let no_links = LinkedSystem {
+            inequalities: Vec::new(),
+            ..sys.clone()
+        };
+        let iv = super::super::attack_system(&no_links, &[true, false, false], &[]);
+        assert!(iv[0].unwrap().1.is_infinite());
+    }
+
+    #[test]
+    fn the_optimiser_keeps_inequalities_true() {
+        // groups 3 and 10 over 13 cases, and the 3 at most a count of 6 shown elsewhere
+        // (a subset: a thread's cases of that group): the 3 lies in [3, 6], 3 wide. The
+        // optimiser must free it: raising the 3 by 5 needs the 6 up by 2 (7 per unit)
+        // rather than the 10 down or the 13 up; hiding the 6 gives [3, 13].
+        let (mut b, cells, _) = multi_valued(&[3, 10], 13);
+        let elsewhere = b.add_figure("elders", 6);
+        b.at_most(&[cells[0]], &[elsewhere]);
+        let sys = b.build().unwrap();
+        let policy = Policy::default();
+        let before = super::super::attack_system(&sys, &[true, false, false, false], &[]);
+        let (lo, hi) = before[0].unwrap();
+        assert!((lo - 3.0).abs() < 1e-6 && (hi - 6.0).abs() < 1e-6);
+        let out = sys.protect(&policy);
+        assert_eq!(
+            out.cells,
+            vec![
+                CellStatus::Primary,
+                CellStatus::Shown,
+                CellStatus::Shown,
+                CellStatus::Secondary
+            ]
+        );
+        assert!(sys.violations(&policy, &out).is_empty());
+        let (lo, hi) = super::super::attack_system(&sys, &out.hidden(), &[])[0].unwrap();
+        assert!((lo - 3.0).abs() < 1e-6 && (hi - 13.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn builder_rejects_a_false_inequality() {
+        // a group larger than the total cannot be
+        let (b, _, _) = multi_valued(&[14, 2], 13);
+        assert!(b.build().unwrap_err().contains("ongelijkheid"));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 200, failure_persistence: None, ..Default::default() })]
+
+        /// Random multi-valued breakdowns (each case in one to three of five groups):
+        /// every inequality holds, the attacker's bounds enclose the truth, and what
+        /// the optimiser publishes leaves every small group at least 5 wide.
+        #[test]
+        fn multi_valued_breakdowns_are_protected(
+            cases in proptest::collection::vec(proptest::collection::btree_set(0usize..5, 1..4), 1..40),
+            zero in proptest::prelude::any::<bool>(),
+        ) {
+            let mut groups = vec![0u64; 5];
+            for c in &cases {
+                for &g in c {
+                    groups[g] += 1;
+                }
+            }
+            let (b, _, _) = multi_valued(&groups, cases.len() as u64);
+            let sys = b.build().unwrap();
+            let policy = Policy { suppress_zero: zero, ..Policy::default() };
+            let out = sys.protect(&policy);
+            proptest::prop_assert!(sys.violations(&policy, &out).is_empty());
+            let iv = super::super::attack_system(&sys, &out.hidden(), &out.ratios_shown);
+            for (c, b) in iv.iter().enumerate() {
+                if let Some((lo, hi)) = b {
+                    let v = sys.table.values[c] as f64;
+                    proptest::prop_assert!(*lo <= v + 1e-6 && v <= *hi + 1e-6);
+                    if policy.is_primary(sys.table.values[c]) {
+                        proptest::prop_assert!(super::super::is_protected((*lo, *hi), 5));
+                    }
+                }
+            }
+        }
     }
 
     #[test]
