@@ -530,17 +530,20 @@ fn describe_one(d: &Thread, cfg: &Config, fmt: &dyn Fn(Figure) -> String) -> (St
     let wie = wie.join(", ");
     let n = count_or(fmt, d.n_casussen as u64, "enkele");
     let h = count_or(fmt, d.n_aandragers as u64, "enkele");
-    // The period and the history separately.
-    let split = format!(
-        "{} in de periode, {} eerder",
-        count_or(fmt, d.statistiek.in_periode, "weinig"),
-        count_or(fmt, d.statistiek.eerder, "weinig")
+    // The period and the history separately; when either is hidden the sentence says so
+    // without a number (a word like "weinig" could be wrong for a count hidden only
+    // because it can be computed from other cells).
+    let (now, before) = (
+        fmt(Figure::Count(d.statistiek.in_periode)),
+        fmt(Figure::Count(d.statistiek.eerder)),
     );
+    let split = if now == HIDDEN || before == HIDDEN {
+        "Hoeveel daarvan in de periode vielen, tonen we niet.".to_string()
+    } else {
+        format!("Casussen: {now} in de periode, {before} eerder.")
+    };
     let (label, uitleg) = describe_kind(d, cfg, fmt, &wat, &wie, &n, &h);
-    (
-        label,
-        format!("{} Casussen: {split}.", upper_first(&uitleg)),
-    )
+    (label, format!("{} {split}", upper_first(&uitleg)))
 }
 
 /// What the formatter hides (it writes "." for a count too small to publish).
@@ -794,7 +797,7 @@ mod label_case {
             );
             assert!(hidden.contains("enkele aandragers"), "{hidden}");
             assert!(
-                hidden.contains("weinig in de periode, weinig eerder"),
+                hidden.contains("Hoeveel daarvan in de periode vielen, tonen we niet."),
                 "{hidden}"
             );
             assert!(!hidden.starts_with(char::is_lowercase), "{hidden}");

@@ -509,7 +509,7 @@ pub(super) fn thread_views(
                 p.audience,
             ),
             omvang: format!("{} casussen", n.tekst),
-            aandragers: format!("{} aandragers", p.count(d.n_aandragers as u64).tekst),
+            aandragers: helpers_text(&p.count(d.n_aandragers as u64)),
             trend: d.trend.dutch().into(),
             periode: match (d.eerst_gezien, d.last_seen()) {
                 (Some(a), Some(b)) => format!("{} tot en met {}", nl::date(a), nl::date(b)),
@@ -553,7 +553,7 @@ pub(super) fn thread_views(
             kop: v.label.clone(),
             cellen: vec![
                 p.count(d.n_casussen as u64),
-                PubCell::text(v.aandragers.clone()),
+                p.count(d.n_aandragers as u64),
                 PubCell::text(v.trend.clone()),
                 PubCell::text(v.soort.clone()),
             ],
@@ -786,5 +786,15 @@ mod tests {
         let by_id: BTreeMap<&str, &Case> = cases.iter().map(|c| (c.casus_id.as_str(), c)).collect();
         assert!(term_supported("voorschot", &ids, &by_id, 5));
         assert!(!term_supported("voorschot", &ids[..4], &by_id, 5));
+    }
+}
+
+/// "8 aandragers"; a hidden count (below min_cel: the count of helpers is only hidden for
+/// being small) reads "enkele aandragers", as in the thread's explanation.
+fn helpers_text(c: &PubCell) -> String {
+    if c.onderdrukt {
+        "enkele aandragers".into()
+    } else {
+        format!("{} aandragers", c.tekst)
     }
 }
