@@ -634,14 +634,19 @@ fn read_targets(
         return;
     };
     let (start, end) = period_bounds(period);
-    let peil = peildatum(markdown).unwrap_or(end);
+    let reference_date = peildatum(markdown).unwrap_or(end);
     let year = end.year();
     let ytd = (
         NaiveDate::from_ymd_opt(year, 1, 1).unwrap(),
-        NaiveDate::from_ymd_opt(year, 12, 31).unwrap().min(peil),
+        NaiveDate::from_ymd_opt(year, 12, 31)
+            .unwrap()
+            .min(reference_date),
     );
     let (pstart, pend) = period_bounds(&previous_period(period));
-    let windows = [(start, end.min(peil)), (pstart, pend.min(peil))];
+    let windows = [
+        (start, end.min(reference_date)),
+        (pstart, pend.min(reference_date)),
+    ];
     for row in rows(t) {
         let kop = row["kop"].as_str().unwrap().to_string();
         let cells = row["cellen"].as_array().unwrap();

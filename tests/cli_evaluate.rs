@@ -39,8 +39,8 @@ fn the_null_sample_stays_almost_quiet() {
 #[test]
 fn thread_ids_are_stable_when_a_quarter_is_added() {
     let out = tmp("stable");
-    let ids = |period: &str, peil: &str| -> Vec<String> {
-        analyse_sample(&out.join(period), period, &["--peildatum", peil])
+    let ids = |period: &str, reference_date: &str| -> Vec<String> {
+        analyse_sample(&out.join(period), period, &["--peildatum", reference_date])
             .as_array()
             .unwrap()
             .iter()

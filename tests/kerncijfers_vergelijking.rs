@@ -70,8 +70,13 @@ fn rodedraad_figures(ind: &Indicators) -> Value {
 }
 
 /// The same figures row by row from the CSV text, following docs/indicatoren.md: everything as
-/// it stood on the peildatum `peil`, P = [start, end].
-fn independent_figures(path: &Path, start: NaiveDate, end: NaiveDate, peil: NaiveDate) -> Value {
+/// it stood on the peildatum `reference_date`, P = [start, end].
+fn independent_figures(
+    path: &Path,
+    start: NaiveDate,
+    end: NaiveDate,
+    reference_date: NaiveDate,
+) -> Value {
     let mut rd = csv::Reader::from_path(path).unwrap();
     let headers = rd.headers().unwrap().clone();
     let idx = |name: &str| headers.iter().position(|h| h == name).unwrap();
@@ -95,10 +100,10 @@ fn independent_figures(path: &Path, start: NaiveDate, end: NaiveDate, peil: Naiv
     let mut per_type = BTreeMap::<String, u64>::new();
     for row in rd.records() {
         let row = row.unwrap();
-        let Some(o) = date(&row[o_i]).filter(|o| *o <= peil) else {
+        let Some(o) = date(&row[o_i]).filter(|o| *o <= reference_date) else {
             continue;
         };
-        let later = |d: Option<NaiveDate>| d.is_some_and(|d| d > peil);
+        let later = |d: Option<NaiveDate>| d.is_some_and(|d| d > reference_date);
         let (t, a, z, eo) = (
             date(&row[t_i]),
             date(&row[a_i]),
@@ -114,7 +119,7 @@ fn independent_figures(path: &Path, start: NaiveDate, end: NaiveDate, peil: Naiv
         let reactie = text(&row[r_i]).filter(|_| !later(z));
         let escalated = matches!(row[e_i].trim(), "ja" | "true" | "1")
             && match eo {
-                Some(d) => d <= peil,
+                Some(d) => d <= reference_date,
                 None => a.is_some(),
             };
         if in_p(o) {

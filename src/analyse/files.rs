@@ -177,8 +177,8 @@ pub fn indicator_sheets(ind: &Indicators, cfg: &Config) -> Vec<Sheet> {
     let defs = indicators::definitions();
     let mut groups: Vec<&str> = Vec::new();
     for d in &defs {
-        if !groups.contains(&d.groep) {
-            groups.push(d.groep);
+        if !groups.contains(&d.group) {
+            groups.push(d.group);
         }
     }
     let header: Vec<String> = [
@@ -204,12 +204,12 @@ pub fn indicator_sheets(ind: &Indicators, cfg: &Config) -> Vec<Sheet> {
             let rows = ind
                 .records
                 .iter()
-                .filter(|r| defs.iter().any(|d| d.id == r.id && d.groep == *g))
+                .filter(|r| defs.iter().any(|d| d.id == r.id && d.group == *g))
                 .map(|r| {
                     let naam = defs
                         .iter()
                         .find(|d| d.id == r.id)
-                        .map(|d| d.naam)
+                        .map(|d| d.name)
                         .unwrap_or("");
                     vec![
                         Cell::text(naam),

@@ -140,8 +140,8 @@ impl Period {
     }
 
     /// The one "as of the peildatum" rule for every table, figure and trend series: an event
-    /// dated `d` counts in this period, as the data stood on `peil`, when `d` lies in the
-    /// period and not after `peil` (an event after the peildatum has not happened yet).
+    /// dated `d` counts in this period, as the data stood on `reference_date`, when `d` lies in the
+    /// period and not after `reference_date` (an event after the peildatum has not happened yet).
     ///
     /// ```
     /// use rodedraad::analyse::period::Period;
@@ -150,14 +150,14 @@ impl Period {
     /// assert!(h1.counts_on(d("2026-03-01"), d("2026-03-31")));
     /// assert!(!h1.counts_on(d("2026-05-01"), d("2026-03-31")));
     /// ```
-    pub fn counts_on(&self, d: NaiveDate, peil: NaiveDate) -> bool {
-        self.contains(d) && d <= peil
+    pub fn counts_on(&self, d: NaiveDate, reference_date: NaiveDate) -> bool {
+        self.contains(d) && d <= reference_date
     }
 
-    /// The last day of the period that can be seen on `peil`: the end, or the peildatum when
+    /// The last day of the period that can be seen on `reference_date`: the end, or the peildatum when
     /// that comes first.
-    pub fn observed_end(&self, peil: NaiveDate) -> NaiveDate {
-        self.end.min(peil)
+    pub fn observed_end(&self, reference_date: NaiveDate) -> NaiveDate {
+        self.end.min(reference_date)
     }
 
     /// Dutch description: "1 januari 2026 tot en met 30 juni 2026".
@@ -257,12 +257,18 @@ mod tests {
     fn an_event_counts_only_in_the_period_and_up_to_the_peildatum() {
         // Period 2026-H1 with the peildatum in the middle (31 March 2026).
         let h1 = Period::half(2026, 1);
-        let peil = ymd(2026, 3, 31);
-        assert!(h1.counts_on(ymd(2026, 1, 1), peil));
-        assert!(h1.counts_on(ymd(2026, 3, 31), peil));
-        assert!(!h1.counts_on(ymd(2026, 4, 1), peil), "after the peildatum");
-        assert!(!h1.counts_on(ymd(2025, 12, 31), peil), "before the period");
-        assert_eq!(h1.observed_end(peil), peil);
+        let reference_date = ymd(2026, 3, 31);
+        assert!(h1.counts_on(ymd(2026, 1, 1), reference_date));
+        assert!(h1.counts_on(ymd(2026, 3, 31), reference_date));
+        assert!(
+            !h1.counts_on(ymd(2026, 4, 1), reference_date),
+            "after the peildatum"
+        );
+        assert!(
+            !h1.counts_on(ymd(2025, 12, 31), reference_date),
+            "before the period"
+        );
+        assert_eq!(h1.observed_end(reference_date), reference_date);
         // With the peildatum after the end, the period end bounds it.
         let late = ymd(2026, 10, 31);
         assert!(h1.counts_on(ymd(2026, 6, 30), late));

@@ -97,14 +97,16 @@ pub fn ibtd_overview(
     all: &[LedgerSignal],
     status: &StatusOverview,
     since: Option<NaiveDate>,
-    peil: NaiveDate,
+    reference_date: NaiveDate,
     cfg: &Config,
     scrubber: &Scrubber,
 ) -> (Vec<Sheet>, serde_json::Value) {
     let h = crate::output::xlsx::header;
     let new: Vec<crate::model::Signal> = all
         .iter()
-        .filter(|l| since.is_none_or(|d| l.signal.gemeld_op >= d) && l.signal.gemeld_op <= peil)
+        .filter(|l| {
+            since.is_none_or(|d| l.signal.gemeld_op >= d) && l.signal.gemeld_op <= reference_date
+        })
         .map(|l| scrubbed(l, scrubber))
         .collect();
     let ibtd: Vec<crate::model::Signal> = all
@@ -208,7 +210,7 @@ pub fn ibtd_overview(
         status_sheet,
     ];
     let json = serde_json::json!({
-        "peildatum": peil,
+        "peildatum": reference_date,
         "sinds": since,
         "nieuwe_signalen": new,
         "doorgezet_naar_ibtd": ibtd,
@@ -264,7 +266,7 @@ pub fn write(
     ledger: &Ledger,
     to: Destination,
     since: Option<NaiveDate>,
-    peil: NaiveDate,
+    reference_date: NaiveDate,
     cfg: &Config,
     out: &Path,
 ) -> Result<Vec<String>> {
@@ -287,18 +289,18 @@ pub fn write(
         }
         Destination::Ibtd => {
             let all = ledger.all().map_err(reg)?;
-            let status = ledger.status(peil).map_err(reg)?;
+            let status = ledger.status(reference_date).map_err(reg)?;
             let (sheets, json) = ibtd_overview(
                 &all,
                 &status,
                 since,
-                peil,
+                reference_date,
                 cfg,
                 &Scrubber::from_config(cfg)?,
             );
             crate::output::write_atomic(
                 &out.join("ibtd-overzicht.xlsx"),
-                &crate::output::xlsx::workbook_bytes(&sheets, peil)?,
+                &crate::output::xlsx::workbook_bytes(&sheets, reference_date)?,
             )?;
             crate::output::write_json(&out.join("ibtd-overzicht.json"), &json)?;
             let first = &sheets[0];

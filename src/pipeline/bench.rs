@@ -157,7 +157,7 @@ impl Recorder {
 /// period, or the export date when earlier). The analysis files are written into a temporary
 /// folder to measure their size and removed afterwards.
 pub fn run(file: &Path, period: &Period, export: NaiveDate, cfg: &Config) -> Result<BenchReport> {
-    let peil = period.end.min(export);
+    let reference_date = period.end.min(export);
     let mut rec = Recorder {
         stages: Vec::new(),
         peak_reset: true,
@@ -200,7 +200,7 @@ pub fn run(file: &Path, period: &Period, export: NaiveDate, cfg: &Config) -> Res
     let ind = rec.stage(
         "indicatoren",
         false,
-        || indicators::compute(&dataset.cases, period, peil, cfg),
+        || indicators::compute(&dataset.cases, period, reference_date, cfg),
         |i| format!("{} cijfers", int(i.records.len())),
     )?;
     let cases = rec.stage(
@@ -209,7 +209,10 @@ pub fn run(file: &Path, period: &Period, export: NaiveDate, cfg: &Config) -> Res
         || dataset.case_structs(),
         |c| format!("{} casussen", int(c.len())),
     )?;
-    let upto: Vec<&Case> = cases.iter().filter(|c| c.ontvangen_op <= peil).collect();
+    let upto: Vec<&Case> = cases
+        .iter()
+        .filter(|c| c.ontvangen_op <= reference_date)
+        .collect();
     rec.stage(
         "structurele draden (los gemeten)",
         true,
@@ -237,7 +240,7 @@ pub fn run(file: &Path, period: &Period, export: NaiveDate, cfg: &Config) -> Res
         "alle rode draden (zoals analyse)",
         false,
         || {
-            let (mut d, c) = threads::detect_with_context(&cases, &[], period, peil, cfg);
+            let (mut d, c) = threads::detect_with_context(&cases, &[], period, reference_date, cfg);
             threads::describe(&mut d, cfg);
             Ok((d, c))
         },

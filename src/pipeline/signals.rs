@@ -70,13 +70,13 @@ pub fn export(
     ledger: &Ledger,
     naar: &str,
     since: Option<NaiveDate>,
-    peil: NaiveDate,
+    reference_date: NaiveDate,
     cfg: &Config,
     out: &Path,
 ) -> Result<Vec<String>> {
     let to = crate::export::Destination::parse(naar)?;
     let staging = Staging::begin(out, to.files(), &[])?;
-    crate::export::write(ledger, to, since, peil, cfg, staging.path())?;
+    crate::export::write(ledger, to, since, reference_date, cfg, staging.path())?;
     staging.commit()
 }
 

@@ -257,7 +257,7 @@ pub fn build(inp: &Inputs) -> crate::error::Result<(Report, ProtectLog)> {
         persoonsgegevens: scrubber.scrub(&mut cases, &mut signals),
         ..Default::default()
     };
-    let peil = ind.peildatum;
+    let reference_date = ind.peildatum;
     let period = &ind.periode;
 
     let prev_covered = previous_covered(&cases, &ind.vorige_periode);
@@ -296,7 +296,8 @@ pub fn build(inp: &Inputs) -> crate::error::Result<(Report, ProtectLog)> {
     };
     let names = [cap(period.title()), cap(prev.title())];
     let names = [names[0].as_str(), names[1].as_str()];
-    let received = |c: &Case, q: &crate::analyse::period::Period| q.counts_on(c.ontvangen_op, peil);
+    let received =
+        |c: &Case, q: &crate::analyse::period::Period| q.counts_on(c.ontvangen_op, reference_date);
     let helpers = two_periods(&cases, period, prev, received, |c| {
         Some(label("aandrager_type", &c.aandrager_type))
     });
@@ -304,14 +305,14 @@ pub fn build(inp: &Inputs) -> crate::error::Result<(Report, ProtectLog)> {
         &cases,
         period,
         prev,
-        |c, q| c.triage_op.is_some_and(|d| q.counts_on(d, peil)),
+        |c, q| c.triage_op.is_some_and(|d| q.counts_on(d, reference_date)),
         |c| {
             c.triage_besluit
                 .map(|x| x.as_str())
                 .map(|b| label("triage_besluit", b))
         },
     );
-    let themes = theme_parents(&cases, period, peil, cfg);
+    let themes = theme_parents(&cases, period, reference_date, cfg);
     let warm = warm_rows(ind, cfg);
     let known = headline_known(&head, ind);
     let doelgroepen = breakdown("ontvangen_aantal", "doelgroep");
@@ -334,7 +335,7 @@ pub fn build(inp: &Inputs) -> crate::error::Result<(Report, ProtectLog)> {
         NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(period.start),
         NaiveDate::from_ymd_opt(year, 12, 31)
             .unwrap_or(period.end)
-            .min(peil),
+            .min(reference_date),
     );
     let parts = intake::Breakdowns {
         helpers: &helpers,
@@ -348,8 +349,8 @@ pub fn build(inp: &Inputs) -> crate::error::Result<(Report, ProtectLog)> {
         targets: &targets,
         target_window,
         triage_windows: [
-            (period.start, period.observed_end(peil)),
-            (prev.start, prev.observed_end(peil)),
+            (period.start, period.observed_end(reference_date)),
+            (prev.start, prev.observed_end(reference_date)),
         ],
         treat_label: label("triage_besluit", "behandelen"),
     };
@@ -398,12 +399,24 @@ pub fn build(inp: &Inputs) -> crate::error::Result<(Report, ProtectLog)> {
             v.tabel = Some(t);
         }
     }
-    let (signalen, signalen_status) =
-        signal_views(inp.ledger, period.start, peil, &p, &scrubber, &mut log);
+    let (signalen, signalen_status) = signal_views(
+        inp.ledger,
+        period.start,
+        reference_date,
+        &p,
+        &scrubber,
+        &mut log,
+    );
     let signalen_tabel = signal_table(inp.ledger, period.start, &p);
     grafieken.extend(charts::signal_chart(&signalen_tabel));
-    let signalen_veranderd = signal_changes(inp.ledger, period.start, peil, &scrubber, &mut log);
-    let lessen = lessons(&cases, period.start, peil.min(period.end), &p);
+    let signalen_veranderd = signal_changes(
+        inp.ledger,
+        period.start,
+        reference_date,
+        &scrubber,
+        &mut log,
+    );
+    let lessen = lessons(&cases, period.start, reference_date.min(period.end), &p);
     let kerncijfers = key_figures(&head);
     let samenvatting = summary_sentences(&head, &draden, period.title());
     let oogopslag = glance::glance(
@@ -472,17 +485,17 @@ pub fn build(inp: &Inputs) -> crate::error::Result<(Report, ProtectLog)> {
     let definities = indicators::definitions()
         .iter()
         .map(|d| DefinitionView {
-            naam: d.naam.into(),
-            omschrijving: d.omschrijving.into(),
-            teller: d.teller.into(),
-            noemer: d.noemer.into(),
-            uitsluitingen: d.uitsluitingen.into(),
-            versie: d.versie,
+            naam: d.name.into(),
+            omschrijving: d.description.into(),
+            teller: d.numerator.into(),
+            noemer: d.denominator.into(),
+            uitsluitingen: d.exclusions.into(),
+            versie: d.version,
             gewijzigd: inp
                 .previous_versions
                 .as_ref()
                 .and_then(|m| m.get(d.id))
-                .is_some_and(|v| *v != d.versie),
+                .is_some_and(|v| *v != d.version),
         })
         .collect();
     let intern = inp.audience == Audience::Internal;
@@ -544,8 +557,8 @@ pub fn build(inp: &Inputs) -> crate::error::Result<(Report, ProtectLog)> {
         periode: period.title(),
         periode_tekst: period.dutch(),
         vorige_periode: ind.vorige_periode.title(),
-        peildatum: nl::date(peil),
-        peildatum_iso: peil.to_string(),
+        peildatum: nl::date(reference_date),
+        peildatum_iso: reference_date.to_string(),
         versie: format!(
             "rodedraad {}, definities versie {}",
             env!("CARGO_PKG_VERSION"),
@@ -616,7 +629,7 @@ fn key_table(
             v if !v.onderdrukt && v.tekst.trim().is_empty() => PubCell::text(NOT_KNOWN),
             v => v,
         };
-        let basis = match (d.eenheid, r.noemer) {
+        let basis = match (d.unit, r.noemer) {
             (Unit::Share, Some(n)) if n > 0 => PubCell::text(headline::basis_text(
                 &head.numerator(d.id, false),
                 &head.denominator(d.id, false),
@@ -631,7 +644,7 @@ fn key_table(
         let counts_shown =
             !head.numerator(d.id, false).onderdrukt && !head.denominator(d.id, false).onderdrukt;
         let ci = match (
-            d.eenheid,
+            d.unit,
             r.ci_laag,
             r.ci_hoog,
             value.onderdrukt || !counts_shown,
@@ -650,7 +663,7 @@ fn key_table(
             r.verschil,
             value.onderdrukt || prev.onderdrukt || value.waarde.is_none() || prev.waarde.is_none(),
         ) {
-            (Some(x), false) if matches!(d.eenheid, Unit::Share | Unit::EstimatedShare) => {
+            (Some(x), false) if matches!(d.unit, Unit::Share | Unit::EstimatedShare) => {
                 PubCell::text(format!(
                     "{}{} procentpunt",
                     if x > 0.0 { "+" } else { "" },
@@ -660,15 +673,15 @@ fn key_table(
             (Some(x), false) => PubCell::text(format!(
                 "{}{}",
                 if x > 0.0 { "+" } else { "" },
-                nl::dec(x, if d.eenheid == Unit::Score { 1 } else { 0 })
+                nl::dec(x, if d.unit == Unit::Score { 1 } else { 0 })
             )),
             _ => PubCell::text(""),
         };
         let previous = inp.previous_versions.as_ref().map(|m| m.get(d.id));
         let naam = match previous {
-            Some(Some(v)) if *v != d.versie => format!("{} (definitie gewijzigd)", d.naam),
-            Some(None) => format!("{} (nieuw)", d.naam),
-            _ => d.naam.to_string(),
+            Some(Some(v)) if *v != d.version => format!("{} (definitie gewijzigd)", d.name),
+            Some(None) => format!("{} (nieuw)", d.name),
+            _ => d.name.to_string(),
         };
         rijen.push(PubRow {
             kop: naam,
@@ -833,7 +846,7 @@ fn headline_known(head: &Headline, ind: &Indicators) -> Vec<intake::Known> {
                     value: v,
                 })
             };
-            match d.eenheid {
+            match d.unit {
                 Unit::Count if !value.onderdrukt && value.waarde.is_some() => {
                     push("aantal", teller.unwrap_or(0.0) as u64);
                 }
@@ -932,9 +945,9 @@ fn headline_input(ind: &Indicators, cfg: &Config, prev_covered: bool) -> Headlin
     let mut by_population: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for d in defs
         .iter()
-        .filter(|d| d.eenheid != Unit::Count && d.noemer != "-")
+        .filter(|d| d.unit != Unit::Count && d.denominator != "-")
     {
-        by_population.entry(d.noemer).or_default().push(d.id);
+        by_population.entry(d.denominator).or_default().push(d.id);
     }
     for (population, ids) in &by_population {
         for w in ids.windows(2) {

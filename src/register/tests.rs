@@ -524,7 +524,7 @@ fn imported_repeats_by_thema_and_regeling() {
 #[test]
 fn status_ages_past_due_feedback_per_recipient() {
     let mut l = Ledger::open_in_memory().unwrap();
-    let peil = d("2025-07-01");
+    let reference_date = d("2025-07-01");
     // A: doorgezet to BD on 06-01, expected 06-15, no feedback -> late + without feedback.
     let mut a = sig("A", "2025-05-02", "doorgezet");
     a.doorgezet_naar = Recipient::parse("belastingdienst");
@@ -548,7 +548,7 @@ fn status_ages_past_due_feedback_per_recipient() {
     let mut d_ = sig("D", "2025-06-21", "doorgezet");
     d_.thema = Some("dienstverlening.bereikbaarheid".into());
     d_.doorgezet_naar = Recipient::parse("ibtd");
-    d_.doorgezet_op = Some(peil);
+    d_.doorgezet_op = Some(reference_date);
     d_.reactie_verwacht_op = Some(d("2025-08-01"));
     // E: not passed on, nieuw.
     let mut e = sig("E", "2025-06-30", "nieuw");
@@ -557,7 +557,7 @@ fn status_ages_past_due_feedback_per_recipient() {
     let f = sig("F", "2025-07-02", "nieuw");
     l.import(&[a, b, c, d_, e, f], "ksm.csv", d("2025-07-01"))
         .unwrap();
-    let st = l.status(peil).unwrap();
+    let st = l.status(reference_date).unwrap();
 
     let ids = |v: &[OpenSignal]| v.iter().map(|s| s.signaal_id.clone()).collect::<Vec<_>>();
     // Ages at 2025-07-01: A since May 2 = 60 days, B 30, D 10, E 1; oldest first.

@@ -71,16 +71,16 @@ pub enum Breakdown {
 /// One indicator definition (see `definities.json` and docs/indicatoren.md).
 pub struct Def {
     pub id: &'static str,
-    pub naam: &'static str,
-    pub omschrijving: &'static str,
-    pub teller: &'static str,
-    pub noemer: &'static str,
-    pub uitsluitingen: &'static str,
-    pub periode_regel: &'static str,
-    pub versie: u32,
-    pub eenheid: Unit,
-    pub groep: &'static str,
-    pub uitsplitsingen: &'static [Breakdown],
+    pub name: &'static str,
+    pub description: &'static str,
+    pub numerator: &'static str,
+    pub denominator: &'static str,
+    pub exclusions: &'static str,
+    pub period_rule: &'static str,
+    pub version: u32,
+    pub unit: Unit,
+    pub group: &'static str,
+    pub breakdowns: &'static [Breakdown],
     pub measure: fn(&Ctx) -> Measure,
 }
 
@@ -88,7 +88,7 @@ pub struct Def {
 pub struct Ctx {
     pub start: i32,
     pub end: i32,
-    pub peil: i32,
+    pub reference_date: i32,
 }
 
 impl Ctx {
@@ -126,21 +126,21 @@ pub(super) fn flag(c: &str) -> Expr {
 
 macro_rules! def {
     (versie $versie:literal; $($rest:tt)*) => {
-        Def { versie: $versie, ..def!($($rest)*) }
+        Def { version: $versie, ..def!($($rest)*) }
     };
     ($id:expr, $naam:expr, $oms:expr, $teller:expr, $noemer:expr, $uit:expr, $regel:expr, $eenheid:expr, $groep:expr, $bd:expr, $m:expr) => {
         Def {
             id: $id,
-            naam: $naam,
-            omschrijving: $oms,
-            teller: $teller,
-            noemer: $noemer,
-            uitsluitingen: $uit,
-            periode_regel: $regel,
-            versie: 1,
-            eenheid: $eenheid,
-            groep: $groep,
-            uitsplitsingen: $bd,
+            name: $naam,
+            description: $oms,
+            numerator: $teller,
+            denominator: $noemer,
+            exclusions: $uit,
+            period_rule: $regel,
+            version: 1,
+            unit: $eenheid,
+            group: $groep,
+            breakdowns: $bd,
             measure: $m,
         }
     };
@@ -285,17 +285,17 @@ pub fn definition_docs() -> Vec<DefinitionDoc> {
         .into_iter()
         .map(|d| DefinitionDoc {
             id: d.id,
-            naam: d.naam,
-            omschrijving: d.omschrijving,
-            teller: d.teller,
-            noemer: d.noemer,
-            uitsluitingen: d.uitsluitingen,
-            periode_regel: d.periode_regel,
-            versie: d.versie,
-            eenheid: d.eenheid,
-            groep: d.groep,
+            naam: d.name,
+            omschrijving: d.description,
+            teller: d.numerator,
+            noemer: d.denominator,
+            uitsluitingen: d.exclusions,
+            periode_regel: d.period_rule,
+            versie: d.version,
+            eenheid: d.unit,
+            groep: d.group,
             uitsplitsingen: d
-                .uitsplitsingen
+                .breakdowns
                 .iter()
                 .map(|b| match b {
                     Breakdown::Within(x) | Breakdown::ShareOfTotal(x) => *x,
@@ -340,21 +340,21 @@ pub fn definitions_markdown() -> String {
     );
     let mut group = "";
     for d in definitions() {
-        if d.groep != group {
-            group = d.groep;
+        if d.group != group {
+            group = d.group;
             s.push_str(&format!("## {group}\n\n"));
         }
         s.push_str(&format!(
             "### {} (`{}`, versie {})\n\n{}\n\n",
-            d.naam, d.id, d.versie, d.omschrijving
+            d.name, d.id, d.version, d.description
         ));
         s.push_str(&format!(
             "- Teller: {}\n- Noemer: {}\n- Uitsluitingen: {}\n- Periode: {}\n",
-            d.teller, d.noemer, d.uitsluitingen, d.periode_regel
+            d.numerator, d.denominator, d.exclusions, d.period_rule
         ));
-        if !d.uitsplitsingen.is_empty() {
+        if !d.breakdowns.is_empty() {
             let b: Vec<&str> = d
-                .uitsplitsingen
+                .breakdowns
                 .iter()
                 .map(|b| match b {
                     Breakdown::Within(x) | Breakdown::ShareOfTotal(x) => *x,

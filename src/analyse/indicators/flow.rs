@@ -237,7 +237,7 @@ pub(super) fn open_cases(lf: &LazyFrame, ctx: &Ctx) -> Result<Vec<OpenCase>> {
                 .then(lit("zienswijze uit"))
                 .otherwise(lit("in behandeling"))
                 .alias("fase"),
-            (lit(ctx.peil) - col("ontvangen_op"))
+            (lit(ctx.reference_date) - col("ontvangen_op"))
                 .cast(DataType::Int64)
                 .alias("leeftijd"),
         ])
@@ -273,14 +273,18 @@ pub(super) fn open_cases(lf: &LazyFrame, ctx: &Ctx) -> Result<Vec<OpenCase>> {
 pub(super) fn targets(
     lf: &LazyFrame,
     period: &Period,
-    peil: NaiveDate,
+    reference_date: NaiveDate,
     cfg: &Config,
 ) -> Result<Vec<Target>> {
     use chrono::Datelike;
     let year = period.end.year();
     let (ys, ye) = (
         days(NaiveDate::from_ymd_opt(year, 1, 1).unwrap()),
-        days(NaiveDate::from_ymd_opt(year, 12, 31).unwrap().min(peil)),
+        days(
+            NaiveDate::from_ymd_opt(year, 12, 31)
+                .unwrap()
+                .min(reference_date),
+        ),
     );
     let taken = col("behandelen")
         .and(col("triage_op").gt_eq(lit(ys)))

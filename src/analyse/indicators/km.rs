@@ -17,7 +17,7 @@ use polars::prelude::*;
 pub(super) fn km_input(
     lf: &LazyFrame,
     filter: &Expr,
-    peil: i32,
+    reference_date: i32,
     dim: Option<&str>,
 ) -> Result<KmInput> {
     let group = match dim {
@@ -31,7 +31,7 @@ pub(super) fn km_input(
             group.alias("g"),
             when(col("afgerond_op").is_not_null())
                 .then(col("afgerond_op") - col("ontvangen_op"))
-                .otherwise(lit(peil) - col("ontvangen_op"))
+                .otherwise(lit(reference_date) - col("ontvangen_op"))
                 .cast(DataType::Float64)
                 .alias("t"),
             col("afgerond_op").is_not_null().alias("e"),
@@ -85,10 +85,10 @@ pub(super) fn km_rows(
     lf: &LazyFrame,
     filter: &Expr,
     stat: KmStat,
-    peil: i32,
+    reference_date: i32,
     dim: Option<&str>,
 ) -> Result<Vec<Raw>> {
-    let mut input = km_input(lf, filter, peil, dim)?;
+    let mut input = km_input(lf, filter, reference_date, dim)?;
     if dim.is_none() && input.is_empty() {
         input.insert(String::new(), (Vec::new(), Vec::new()));
     }

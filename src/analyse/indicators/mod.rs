@@ -174,19 +174,19 @@ fn escalation_known(p: i32) -> Expr {
         .otherwise(d("afgerond_op").lt_eq(lit(p)).fill_null(lit(false)))
 }
 
-/// Prepares the case frame as it stood on `peil`: dates as day numbers, later events removed,
+/// Prepares the case frame as it stood on `reference_date`: dates as day numbers, later events removed,
 /// helper columns added. This is the one "as of the peildatum" rule of the indicators, flow,
 /// cohorts and open cases (the report's own tables use [`Period::counts_on`], the same rule).
 ///
-/// - a case received after `peil` does not exist yet;
-/// - triage, zienswijze and closing dated after `peil` have not happened (their codes,
+/// - a case received after `reference_date` does not exist yet;
+/// - triage, zienswijze and closing dated after `reference_date` have not happened (their codes,
 ///   scores and lessons with them);
 /// - an escalation counts from `geescaleerd_op`; without that date only when the case was
-///   closed on or before `peil` (column `escalatie_zonder_datum` marks those cases);
+///   closed on or before `reference_date` (column `escalatie_zonder_datum` marks those cases);
 /// - `eind` is the day a case left the process: closing after treatment, the triage date for
 ///   a referral or refusal, or the closing date of a case withdrawn before triage.
-pub fn as_of(cases: &DataFrame, peil: NaiveDate) -> LazyFrame {
-    let p = days(peil);
+pub fn as_of(cases: &DataFrame, reference_date: NaiveDate) -> LazyFrame {
+    let p = days(reference_date);
     let d = |c: &str| col(c).cast(DataType::Int32);
     let after = |c: &str| d(c).gt(lit(p)).fill_null(lit(false));
     let null_if =
@@ -385,12 +385,12 @@ fn read_rows(df: &DataFrame, dim: Option<&str>) -> Result<Vec<Raw>> {
 fn compute_period(
     lf: &LazyFrame,
     period: &Period,
-    peil: NaiveDate,
+    reference_date: NaiveDate,
 ) -> Result<Vec<(&'static str, Raw)>> {
     let ctx = Ctx {
         start: days(period.start),
         end: days(period.end),
-        peil: days(peil),
+        reference_date: days(reference_date),
     };
     let defs = definitions();
     let mut out = Vec::new();
@@ -407,11 +407,11 @@ fn compute_period(
     for def in &defs {
         let m = (def.measure)(&ctx);
         if let Measure::KaplanMeier { filter, stat } = &m {
-            let dims = def.uitsplitsingen.iter().map(|b| match b {
+            let dims = def.breakdowns.iter().map(|b| match b {
                 Breakdown::Within(d) | Breakdown::ShareOfTotal(d) => *d,
             });
             for dim in std::iter::once(None).chain(dims.map(Some)) {
-                let rows = km_rows(lf, filter, *stat, ctx.peil, dim)?;
+                let rows = km_rows(lf, filter, *stat, ctx.reference_date, dim)?;
                 out.extend(rows.into_iter().map(|r| (def.id, r)));
             }
             continue;
@@ -423,7 +423,7 @@ fn compute_period(
         let total_rows = read_rows(&total, None)?;
         let total_n = total_rows.first().and_then(|r| r.n);
         out.extend(total_rows.into_iter().map(|r| (def.id, r)));
-        for bd in def.uitsplitsingen {
+        for bd in def.breakdowns {
             let (dim, src) = match bd {
                 Breakdown::Within(d) | Breakdown::ShareOfTotal(d) => {
                     (*d, if *d == "doelgroep" { &exploded } else { lf })
@@ -462,23 +462,23 @@ fn compute_period(
     Ok(out)
 }
 
-/// Computes all indicators for `period` as the data stood on `peil`,
+/// Computes all indicators for `period` as the data stood on `reference_date`,
 /// with the previous period of the same length (as it stood at its own end).
 pub fn compute(
     cases: &DataFrame,
     period: &Period,
-    peil: NaiveDate,
+    reference_date: NaiveDate,
     cfg: &Config,
 ) -> Result<Indicators> {
-    let lf = as_of(cases, peil).cache();
+    let lf = as_of(cases, reference_date).cache();
     let prev = period.previous();
-    let prev_peil = prev.end.min(peil);
-    let lf_prev = as_of(cases, prev_peil).cache();
-    let now = compute_period(&lf, period, peil)?;
-    let before = compute_period(&lf_prev, &prev, prev_peil)?;
+    let prev_reference_date = prev.end.min(reference_date);
+    let lf_prev = as_of(cases, prev_reference_date).cache();
+    let now = compute_period(&lf, period, reference_date)?;
+    let before = compute_period(&lf_prev, &prev, prev_reference_date)?;
     let units: std::collections::BTreeMap<&str, (Unit, u32)> = definitions()
         .iter()
-        .map(|d| (d.id, (d.eenheid, d.versie)))
+        .map(|d| (d.id, (d.unit, d.version)))
         .collect();
     let records = now
         .into_iter()
@@ -521,9 +521,9 @@ pub fn compute(
     let ctx = Ctx {
         start: days(period.start),
         end: days(period.end),
-        peil: days(peil),
+        reference_date: days(reference_date),
     };
-    let cohort = km_input(&lf, &ctx.intake(), ctx.peil, None)?;
+    let cohort = km_input(&lf, &ctx.intake(), ctx.reference_date, None)?;
     let (t, e) = cohort.into_values().next().unwrap_or_default();
     let km_curve = stats::kaplan_meier(&t, &e)
         .iter()
@@ -536,13 +536,13 @@ pub fn compute(
     Ok(Indicators {
         periode: period.clone(),
         vorige_periode: prev,
-        peildatum: peil,
+        peildatum: reference_date,
         definitieversie: DEFINITIONS_VERSION,
         records,
         stroom: flow(&lf, &ctx)?,
         cohorten: cohorts(&lf, &ctx)?,
         proces: open_cases(&lf, &ctx)?,
-        doelrealisatie: targets(&lf, period, peil, cfg)?,
+        doelrealisatie: targets(&lf, period, reference_date, cfg)?,
         km_curve,
         escalaties_zonder_datum: escalation_dates(&lf, &ctx)?,
     })
@@ -577,9 +577,9 @@ mod fixtures {
         v.accepted
     }
 
-    fn run(rows: &[&str], period: &str, peil: NaiveDate) -> Indicators {
+    fn run(rows: &[&str], period: &str, reference_date: NaiveDate) -> Indicators {
         let p: Period = period.parse().unwrap();
-        compute(&frame(rows), &p, peil, &Config::default_config()).unwrap()
+        compute(&frame(rows), &p, reference_date, &Config::default_config()).unwrap()
     }
 
     fn total<'a>(ind: &'a Indicators, id: &str) -> &'a Record {
@@ -987,15 +987,15 @@ mod properties {
         fn the_flow_identity_holds_and_every_case_ends(
             cases in proptest::collection::vec((0i64..450, 0u8..7, 0i64..30, 0i64..180, 0u8..3), 1..40),
             quarter in 0i32..8,
-            peil_shift in -60i64..90,
+            shift_days in -60i64..90,
         ) {
             let rows: Vec<String> = cases.iter().enumerate().map(|(i, c)| row(i, *c)).collect();
             let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
             let df = frame(&rows);
             let period = Period::quarter(2025 + quarter / 4, (quarter % 4) as u32 + 1);
-            let peil = (period.end + chrono::Duration::days(peil_shift)).max(period.start);
-            let ctx = Ctx { start: days(period.start), end: days(period.end), peil: days(peil) };
-            let lf = as_of(&df, peil).cache();
+            let reference_date = (period.end + chrono::Duration::days(shift_days)).max(period.start);
+            let ctx = Ctx { start: days(period.start), end: days(period.end), reference_date: days(reference_date) };
+            let lf = as_of(&df, reference_date).cache();
             let stroom = flow(&lf, &ctx).unwrap();
             for f in &stroom {
                 prop_assert_eq!(f.open_begin + f.ontvangen, f.afgehandeld + f.open_eind, "{:?}", f);
@@ -1028,9 +1028,9 @@ mod properties {
                 let i: usize = o.casus_id.split('-').nth(1).unwrap().parse().unwrap();
                 let (day, kind, _, dc, _) = cases[i];
                 let closed = first + chrono::Duration::days(day + dc);
-                prop_assert!(!(kind == 5 && closed <= peil), "{} is open", o.casus_id);
+                prop_assert!(!(kind == 5 && closed <= reference_date), "{} is open", o.casus_id);
             }
-            if peil == period.end {
+            if reference_date == period.end {
                 prop_assert_eq!(open.len() as u64, total[0].open_eind);
             }
         }

@@ -167,15 +167,15 @@ pub struct Context {
     pub opmerkingen: Vec<String>,
 }
 
-/// Detects all rode draden (see module docs) in the cases received up to `peil`.
+/// Detects all rode draden (see module docs) in the cases received up to `reference_date`.
 pub fn detect(
     cases: &[Case],
     signals: &[Signal],
     period: &Period,
-    peil: NaiveDate,
+    reference_date: NaiveDate,
     cfg: &Config,
 ) -> Vec<Thread> {
-    detect_with_context(cases, signals, period, peil, cfg).0
+    detect_with_context(cases, signals, period, reference_date, cfg).0
 }
 
 /// [`detect`], also returning the [`Context`].
@@ -183,15 +183,18 @@ pub fn detect_with_context(
     cases: &[Case],
     signals: &[Signal],
     period: &Period,
-    peil: NaiveDate,
+    reference_date: NaiveDate,
     cfg: &Config,
 ) -> (Vec<Thread>, Context) {
-    let cases: Vec<&Case> = cases.iter().filter(|c| c.ontvangen_op <= peil).collect();
+    let cases: Vec<&Case> = cases
+        .iter()
+        .filter(|c| c.ontvangen_op <= reference_date)
+        .collect();
     let mut ctx = Context::default();
     if cases.is_empty() {
         return (Vec::new(), ctx);
     }
-    let quarters = quarter_axis(&cases, period, peil);
+    let quarters = quarter_axis(&cases, period, reference_date);
     ctx.werkwijze = structural::workflow(&cases, cfg);
     for w in &ctx.werkwijze {
         ctx.opmerkingen.push(match (w.cramers_v, w.aandeel) {
@@ -211,7 +214,14 @@ pub fn detect_with_context(
     }
     let mut out = structural::structural(&cases, cfg, &ctx.werkwijze);
     // A rise of a theme that mostly consists of a thread found already is that thread rising.
-    for t in trend::trends(&cases, period, peil, &quarters, cfg, &mut ctx.opmerkingen) {
+    for t in trend::trends(
+        &cases,
+        period,
+        reference_date,
+        &quarters,
+        cfg,
+        &mut ctx.opmerkingen,
+    ) {
         let set: BTreeSet<&str> = t.casus_ids.iter().map(String::as_str).collect();
         if let Some(d) = out
             .iter_mut()
@@ -329,7 +339,11 @@ fn new_thread(
 
 /// Quarters from the first case up to the quarter of the period's last observed day (the end,
 /// or the peildatum when that comes first: `Period::observed_end`).
-pub(crate) fn quarter_axis(cases: &[&Case], period: &Period, peil: NaiveDate) -> Vec<Period> {
+pub(crate) fn quarter_axis(
+    cases: &[&Case],
+    period: &Period,
+    reference_date: NaiveDate,
+) -> Vec<Period> {
     let first = cases
         .iter()
         .map(|c| c.ontvangen_op)
@@ -337,7 +351,7 @@ pub(crate) fn quarter_axis(cases: &[&Case], period: &Period, peil: NaiveDate) ->
         .unwrap_or(period.start);
     let mut q = Period::quarter_of(first);
     let mut out = Vec::new();
-    while q.start <= period.observed_end(peil) {
+    while q.start <= period.observed_end(reference_date) {
         out.push(q.clone());
         let next = q.end.succ_opt().unwrap();
         q = Period::quarter_of(next);

@@ -27,7 +27,7 @@
 //!
 //! ```ignore
 //! let mut notes = Vec::new();
-//! let rising = trends(&cases, &period, peil, &quarters, cfg, &mut notes);
+//! let rising = trends(&cases, &period, reference_date, &quarters, cfg, &mut notes);
 //! ```
 
 use super::{
@@ -115,7 +115,7 @@ impl Evidence<'_> {
 pub(super) fn trends(
     cases: &[&Case],
     period: &Period,
-    peil: NaiveDate,
+    reference_date: NaiveDate,
     quarters: &[Period],
     cfg: &Config,
     notes: &mut Vec<String>,
@@ -126,7 +126,7 @@ pub(super) fn trends(
     let full = full_quarters(cases, quarters);
     let use_ears = full.len() >= needed;
     let use_poisson = quarters.len() >= MIN_POISSON_QUARTERS;
-    let end = period.observed_end(peil);
+    let end = period.observed_end(reference_date);
     let window = Period::range(
         (end - Duration::days(WINDOW_DAYS - 1)).max(period.start),
         end,

@@ -3,7 +3,7 @@
 //! cases.
 //!
 //! ```text
-//! theme_parents(&cases, period, peil, cfg)  -> intake per main theme and sub-theme
+//! theme_parents(&cases, period, reference_date, cfg)  -> intake per main theme and sub-theme
 //! ```
 
 use super::{escalation_date_note, Headline};
@@ -19,13 +19,13 @@ use std::collections::BTreeMap;
 pub(super) fn theme_parents(
     cases: &[Case],
     period: &crate::analyse::period::Period,
-    peil: NaiveDate,
+    reference_date: NaiveDate,
     cfg: &Config,
 ) -> Vec<(String, Vec<(String, u64)>)> {
     let mut tree: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
     for c in cases
         .iter()
-        .filter(|c| period.counts_on(c.ontvangen_op, peil))
+        .filter(|c| period.counts_on(c.ontvangen_op, reference_date))
     {
         *tree
             .entry(c.main_theme().to_string())

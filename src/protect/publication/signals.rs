@@ -30,7 +30,7 @@ pub(super) fn shorten(s: &str, max: usize) -> String {
 pub(super) fn signal_views(
     ledger: Option<&[LedgerSignal]>,
     start: NaiveDate,
-    peil: NaiveDate,
+    reference_date: NaiveDate,
     p: &Protector,
     scrubber: &Scrubber,
     log: &mut ProtectLog,
@@ -108,7 +108,7 @@ pub(super) fn signal_views(
                         .to_string()
                 })
                 .unwrap_or_default(),
-            leeftijd: nl::days((peil - s.gemeld_op).num_days()),
+            leeftijd: nl::days((reference_date - s.gemeld_op).num_days()),
             reactie: shorten(&reactie, 240),
         });
     }
@@ -209,7 +209,7 @@ pub(super) fn signal_table(
 pub(super) fn signal_changes(
     ledger: Option<&[LedgerSignal]>,
     start: NaiveDate,
-    peil: NaiveDate,
+    reference_date: NaiveDate,
     scrubber: &Scrubber,
     log: &mut ProtectLog,
 ) -> Vec<String> {
@@ -226,7 +226,7 @@ pub(super) fn signal_changes(
         ) else {
             continue;
         };
-        if date > peil {
+        if date > reference_date {
             continue;
         }
         let (clean, kinds) = scrubber.with_mode(TextMode::Omit).clean(text);
