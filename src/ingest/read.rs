@@ -704,6 +704,18 @@ pub fn read_csv_bytes(
     // A CR alone ends a line too (old Mac files, a stray CR): the csv crate reads it
     // as a record's end, so the line count must too.
     let text = lone_cr_to_lf(text);
+    // A BOM inside the text (files glued together, a copy from a Word document) is a
+    // zero-width character, never data; the csv crate skips one that starts a record it
+    // reads first, which would shift the line count. Taken out, and said.
+    let stray_boms = text.matches('\u{feff}').count();
+    let text = if stray_boms > 0 {
+        notes.push(format!(
+            "{stray_boms} onzichtbare BOM-teken(s) (U+FEFF) midden in het bestand weggelaten"
+        ));
+        text.replace('\u{feff}', "")
+    } else {
+        text
+    };
     if text.trim().is_empty() {
         return Err(bad_file(
             path,
