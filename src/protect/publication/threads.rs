@@ -575,6 +575,16 @@ pub(super) fn thread_views(
     (views, table)
 }
 
+/// "8 aandragers"; a hidden count (below min_cel: the count of helpers is only hidden for
+/// being small) reads "enkele aandragers", as in the thread's explanation.
+fn helpers_text(c: &PubCell) -> String {
+    if c.onderdrukt {
+        "enkele aandragers".into()
+    } else {
+        format!("{} aandragers", c.tekst)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -786,15 +796,5 @@ mod tests {
         let by_id: BTreeMap<&str, &Case> = cases.iter().map(|c| (c.casus_id.as_str(), c)).collect();
         assert!(term_supported("voorschot", &ids, &by_id, 5));
         assert!(!term_supported("voorschot", &ids[..4], &by_id, 5));
-    }
-}
-
-/// "8 aandragers"; a hidden count (below min_cel: the count of helpers is only hidden for
-/// being small) reads "enkele aandragers", as in the thread's explanation.
-fn helpers_text(c: &PubCell) -> String {
-    if c.onderdrukt {
-        "enkele aandragers".into()
-    } else {
-        format!("{} aandragers", c.tekst)
     }
 }
