@@ -161,7 +161,7 @@ impl Period {
     }
 
     /// Dutch description: "1 januari 2026 tot en met 30 juni 2026".
-    pub fn dutch(&self) -> String {
+    pub fn date_range(&self) -> String {
         format!(
             "{} tot en met {}",
             crate::nl::date(self.start),
@@ -180,7 +180,7 @@ impl Period {
                 let n = ["eerste", "tweede", "derde", "vierde"][(self.start.month0() / 3) as usize];
                 format!("{n} kwartaal {y}")
             }
-            Kind::Range => self.dutch(),
+            Kind::Range => self.date_range(),
         }
     }
 }

@@ -642,7 +642,7 @@ fn section(
     entity: Entity,
     cfg: &Config,
 ) -> Result<()> {
-    let name = entity.dutch();
+    let name = entity.plural();
     let profiles: Vec<Profile> = t
         .headers
         .iter()
@@ -824,7 +824,7 @@ fn composed_theme(
             codes.entry(sy).or_insert_with(|| y.to_string());
         }
     }
-    let name = entity.dutch();
+    let name = entity.plural();
     let pair = format!("[{}, {}]", toml_string(a), toml_string(b));
     let _ = writeln!(
         out,
@@ -850,7 +850,7 @@ fn date_formats(
     chosen: &[Option<&'static str>],
     entity: Entity,
 ) {
-    let name = entity.dutch();
+    let name = entity.plural();
     let dated: Vec<usize> = (0..t.headers.len())
         .filter(|&i| {
             chosen[i].is_some_and(|c| entity.column(c).is_some_and(|s| s.kind == Kind::Date))
@@ -933,7 +933,7 @@ fn code_values(
     let (Kind::Code(dim) | Kind::MultiCode(dim)) = spec.kind else {
         return;
     };
-    let name = entity.dutch();
+    let name = entity.plural();
     let known = known_codes(cfg, dim);
     let mut values = p.values.clone();
     if matches!(spec.kind, Kind::MultiCode(_)) {

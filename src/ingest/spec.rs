@@ -123,7 +123,7 @@ impl Entity {
     }
 
     /// Dutch plural used in messages and file names ("casussen", "signalen").
-    pub fn dutch(self) -> &'static str {
+    pub fn plural(self) -> &'static str {
         match self {
             Entity::Cases => "casussen",
             Entity::Signals => "signalen",

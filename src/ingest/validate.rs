@@ -230,7 +230,7 @@ pub fn map_headers(raw: &RawTable, entity: Entity, cfg: &Config) -> Result<Heade
                 path: raw.path.clone(),
                 message: format!(
                     "[{}.samengesteld] {c} noemt kop(pen) die niet in het bestand staan: {} (gevonden koppen: {})",
-                    entity.dutch(),
+                    entity.plural(),
                     absent.join(", "),
                     raw.headers.join(", ")
                 ),
@@ -259,7 +259,7 @@ pub fn map_headers(raw: &RawTable, entity: Entity, cfg: &Config) -> Result<Heade
             ),
             advice: format!(
                 "Voeg de kolom toe, of wijs een bestaande kop aan in [{}.kolommen] van rodedraad.toml (rodedraad init maakt een begin).",
-                entity.dutch()
+                entity.plural()
             ),
         });
     }
@@ -344,7 +344,7 @@ pub fn column_date_format(
             shared_from: None,
         })),
         Err(p) => {
-            let (message, advice) = dates::problem_text(&p, column, header, entity.dutch());
+            let (message, advice) = dates::problem_text(&p, column, header, entity.plural());
             Err(Error::Input {
                 path: path.to_path_buf(),
                 message,
@@ -362,7 +362,7 @@ fn dictionary(
     cfg: &Config,
     date_format: Option<&DateFormat>,
 ) -> Result<DataFrame> {
-    let section = entity.dutch();
+    let section = entity.plural();
     let mapping = entity.mapping(cfg);
     let name = spec.name;
     let uniq = raw_values.unique()?;
@@ -967,7 +967,7 @@ pub fn validate(
         warnings.extend(missing_triage_warning(&accepted)?);
     }
     let summary = InputSummary {
-        soort: entity.dutch().to_string(),
+        soort: entity.plural().to_string(),
         bestand: file,
         sha256: raw.sha256.clone(),
         codering: raw.encoding.to_string(),

@@ -539,7 +539,7 @@ pub fn build(inp: &Inputs) -> crate::error::Result<(Report, ProtectLog)> {
         an.thread_context
             .tekstthemas
             .iter()
-            .map(|t| t.dutch())
+            .map(|t| t.sentence())
             .collect()
     } else {
         Vec::new()
@@ -555,7 +555,7 @@ pub fn build(inp: &Inputs) -> crate::error::Result<(Report, ProtectLog)> {
         intern,
         organisatie: cfg.rapport.organisatie.clone(),
         periode: period.title(),
-        periode_tekst: period.dutch(),
+        periode_tekst: period.date_range(),
         vorige_periode: ind.vorige_periode.title(),
         peildatum: nl::date(reference_date),
         peildatum_iso: reference_date.to_string(),

@@ -67,7 +67,7 @@ pub enum Trend {
 }
 
 impl Trend {
-    pub fn dutch(self) -> &'static str {
+    pub fn label(self) -> &'static str {
         match self {
             Trend::New => "nieuw",
             Trend::Rising => "stijgend",
@@ -242,7 +242,7 @@ pub fn detect_with_context(
     for t in &found.themes {
         ctx.opmerkingen.push(format!(
             "Tekstthema: {}; groter dan {}% van de teksten, dus een thema van de instroom en geen rode draad.",
-            t.dutch(),
+            t.sentence(),
             nl::dec(cfg.draden.tekst_max_aandeel * 100.0, 0)
         ));
     }
@@ -744,7 +744,7 @@ pub fn write_csv(draden: &[Thread], path: &Path) -> Result<()> {
                     .join("|"),
                 d.n_casussen.to_string(),
                 d.n_aandragers.to_string(),
-                d.trend.dutch().to_string(),
+                d.trend.label().to_string(),
                 format!("{:.4}", d.score),
                 d.eerst_gezien.map(|x| x.to_string()).unwrap_or_default(),
                 d.last_seen().map(|x| x.to_string()).unwrap_or_default(),

@@ -62,7 +62,7 @@ pub struct TextTheme {
 impl TextTheme {
     /// The theme in one Dutch sentence: "40 samenvattingen (12% van de teksten, 9 aandragers)
     /// gaan over „a, b”".
-    pub fn dutch(&self) -> String {
+    pub fn sentence(&self) -> String {
         format!(
             "{} samenvattingen ({}% van de teksten, {} aandragers) gaan over \u{201e}{}\u{201d}",
             crate::nl::int(self.n_casussen as i64),

@@ -288,7 +288,7 @@ fn method_note(
     let step = if use_step {
         format!(
             "stap-toets op de laatste drie maanden ({}) tegen het aandeel in de instroom daarvoor",
-            window.dutch()
+            window.date_range()
         )
     } else {
         "geen stap-toets (minder dan drie maanden gegevens vóór de laatste drie maanden)"

@@ -150,9 +150,9 @@ fn since(d: &Thread) -> String {
             "Sinds {} {}; {}.",
             nl::MONTHS[first.month0() as usize],
             first.year(),
-            d.trend.dutch()
+            d.trend.label()
         ),
-        None => format!("Trend: {}.", d.trend.dutch()),
+        None => format!("Trend: {}.", d.trend.label()),
     }
 }
 
@@ -510,7 +510,7 @@ pub(super) fn thread_views(
             ),
             omvang: format!("{} casussen", n.tekst),
             aandragers: helpers_text(&p.count(d.n_aandragers as u64)),
-            trend: d.trend.dutch().into(),
+            trend: d.trend.label().into(),
             periode: match (d.eerst_gezien, d.last_seen()) {
                 (Some(a), Some(b)) => format!("{} tot en met {}", nl::date(a), nl::date(b)),
                 _ => String::new(),
