@@ -140,7 +140,7 @@ impl Reader {
         let shown = vec![true; self.ratios.len()];
         let bounds = attack_system(&sys, &self.hidden, &shown);
         let policy = Policy {
-            min_cel: MIN_CEL,
+            min_cell: MIN_CEL,
             ..Policy::default()
         };
         let mut out = Vec::new();

@@ -85,11 +85,11 @@ pub enum SecondaryCost {
 #[derive(Debug, Clone)]
 pub struct Policy {
     /// Cells with `0 < value < min_cel` are primary unsafe. Default 5.
-    pub min_cel: u64,
+    pub min_cell: u64,
     /// When true a 0 is primary unsafe too. Default false: a 0 is shown.
     pub suppress_zero: bool,
     /// Smallest denominator of a shown percentage or interval. Default 10.
-    pub min_noemer: u64,
+    pub min_denominator: u64,
     /// Width the attacker's interval of a primary cell must have at least (the
     /// protection level). `None`: `min_cel`.
     pub protection_width: Option<u64>,
@@ -100,9 +100,9 @@ pub struct Policy {
 impl Default for Policy {
     fn default() -> Self {
         Policy {
-            min_cel: 5,
+            min_cell: 5,
             suppress_zero: false,
-            min_noemer: 10,
+            min_denominator: 10,
             protection_width: None,
             cost: SecondaryCost::default(),
         }
@@ -113,12 +113,12 @@ impl Policy {
     /// The one rule for "small": `0 < v < min_cel`, or `v == 0` when zeros are
     /// suppressed too.
     pub fn is_primary(&self, v: u64) -> bool {
-        (v > 0 && v < self.min_cel) || (v == 0 && self.suppress_zero)
+        (v > 0 && v < self.min_cell) || (v == 0 && self.suppress_zero)
     }
 
     /// The protection width (at least 1: a hidden cell is never exact).
     pub fn required_width(&self) -> u64 {
-        self.protection_width.unwrap_or(self.min_cel).max(1)
+        self.protection_width.unwrap_or(self.min_cell).max(1)
     }
 
     /// Whether a hidden cell with the attacker's `bounds` gives nothing away when the
@@ -135,7 +135,7 @@ impl Policy {
     /// ```
     pub fn hidden_cell_safe(&self, bounds: (f64, f64)) -> bool {
         is_protected(bounds, self.required_width())
-            || (!bounds.0.is_nan() && (bounds.0 - 1e-6).ceil() >= self.min_cel as f64)
+            || (!bounds.0.is_nan() && (bounds.0 - 1e-6).ceil() >= self.min_cell as f64)
     }
 
     /// Whether a percentage (or an interval) `num / den` may be shown: the numerator and
@@ -157,7 +157,7 @@ impl Policy {
     /// ```
     pub fn ratio_allowed(&self, num: u64, den: u64) -> bool {
         den > 0
-            && den >= self.min_noemer
+            && den >= self.min_denominator
             && !self.is_primary(num)
             && (num > den || !self.is_primary(den - num))
     }
@@ -619,7 +619,7 @@ pub fn collapse_small(
 ) -> (Vec<(String, u64)>, Vec<String>) {
     // the one rule for "small", with zeros left alone
     let small = Policy {
-        min_cel,
+        min_cell: min_cel,
         suppress_zero: false,
         ..Policy::default()
     };
@@ -963,7 +963,7 @@ mod tests {
         let s = suppress(&t, &Policy::default());
         assert!(s.iter().all(|&x| x == CellStatus::Shown));
         let p = Policy {
-            min_cel: 5,
+            min_cell: 5,
             suppress_zero: true,
             ..Policy::default()
         };
@@ -1097,7 +1097,7 @@ mod tests {
         #[test]
         fn suppressed_tables_are_safe(cells in small_table(), zero in any::<bool>()) {
             let (t, _, _) = table_2d(&cells);
-            let policy = Policy { min_cel: 5, suppress_zero: zero, ..Policy::default() };
+            let policy = Policy { min_cell: 5, suppress_zero: zero, ..Policy::default() };
             let status = suppress(&t, &policy);
             let hidden = hidden_of(&status);
             prop_assert!(recoverable(&t, &hidden).is_empty());
@@ -1117,7 +1117,7 @@ mod tests {
         #[test]
         fn brute_force_cross_check(cells in tiny_table(), zero in any::<bool>()) {
             let (t, _, _) = table_2d(&cells);
-            let policy = Policy { min_cel: 5, suppress_zero: zero, ..Policy::default() };
+            let policy = Policy { min_cell: 5, suppress_zero: zero, ..Policy::default() };
             let status = suppress(&t, &policy);
             let hidden = hidden_of(&status);
             for (cell, vals) in brute_force_values(&t, &hidden) {

@@ -146,8 +146,8 @@ pub struct Grid<'a> {
 #[derive(Debug, Clone)]
 pub struct Protector {
     pub audience: Audience,
-    pub min_cel: u64,
-    pub min_noemer: u64,
+    pub min_cell: u64,
+    pub min_denominator: u64,
     pub suppress_zero: bool,
 }
 
@@ -173,14 +173,14 @@ pub struct MergedRows {
 impl Protector {
     pub fn new(
         audience: Audience,
-        min_cel: u64,
-        min_noemer: u64,
+        min_cell: u64,
+        min_denominator: u64,
         suppress_zero: bool,
     ) -> Protector {
         Protector {
             audience,
-            min_cel,
-            min_noemer,
+            min_cell,
+            min_denominator,
             suppress_zero,
         }
     }
@@ -197,9 +197,9 @@ impl Protector {
     /// The suppression policy behind this protector.
     pub fn policy(&self) -> Policy {
         Policy {
-            min_cel: self.min_cel,
+            min_cell: self.min_cell,
             suppress_zero: self.suppress_zero,
-            min_noemer: self.min_noemer,
+            min_denominator: self.min_denominator,
             ..Policy::default()
         }
     }
@@ -218,7 +218,7 @@ impl Protector {
             return true;
         }
         let small = |v: u64| v != 0 && self.policy().is_primary(v);
-        noemer >= self.min_noemer && !small(teller) && !small(noemer.saturating_sub(teller))
+        noemer >= self.min_denominator && !small(teller) && !small(noemer.saturating_sub(teller))
     }
 
     /// A lone count (not part of a table with totals).
@@ -252,7 +252,9 @@ impl Protector {
     pub fn statistic(&self, v: Option<f64>, n: u64, decimals: usize, unit: &str) -> PubCell {
         match v {
             None => PubCell::empty(),
-            Some(_) if self.public() && n < self.min_noemer => PubCell::hidden(CellKind::Number),
+            Some(_) if self.public() && n < self.min_denominator => {
+                PubCell::hidden(CellKind::Number)
+            }
             Some(x) => PubCell {
                 tekst: nl::quantity(x, decimals, unit),
                 soort: CellKind::Number,
@@ -275,7 +277,7 @@ impl Protector {
     ) -> PubTable {
         let mut notes = Vec::new();
         let items: Vec<(String, u64)> = if self.public() {
-            let (merged, which) = suppress::collapse_small(items, self.min_cel, "Overig");
+            let (merged, which) = suppress::collapse_small(items, self.min_cell, "Overig");
             if !which.is_empty() {
                 notes.push(format!(
                     "Samengevoegd tot \"Overig\": {}.",
@@ -627,7 +629,7 @@ impl Protector {
         for (p, kids) in parents {
             let kids = if self.public() {
                 let (m, which) =
-                    suppress::collapse_small(kids, self.min_cel, &format!("{p}: overig"));
+                    suppress::collapse_small(kids, self.min_cell, &format!("{p}: overig"));
                 if !which.is_empty() {
                     notes.push(format!(
                         "{p}: samengevoegd tot \"overig\": {}.",

@@ -105,7 +105,7 @@ pub(super) fn charts_for(
     let km_n = rec(ind, "doorlooptijd_mediaan_dagen")
         .and_then(|r| r.noemer)
         .unwrap_or(0);
-    if p.audience == Audience::Internal || km_n >= p.min_noemer {
+    if p.audience == Audience::Internal || km_n >= p.min_denominator {
         // The table behind the curve: share still open after a number of days, with the
         // number of cases still under observation then (shown only when large enough).
         let last = ind.km_curve.last().map(|k| k.dagen).unwrap_or(0.0);
@@ -151,7 +151,7 @@ pub(super) fn charts_for(
         let pts: Vec<(f64, f64)> = ind
             .km_curve
             .iter()
-            .take_while(|k| p.audience == Audience::Internal || k.at_risk >= p.min_noemer)
+            .take_while(|k| p.audience == Audience::Internal || k.at_risk >= p.min_denominator)
             .map(|k| (k.dagen, k.nog_open))
             .collect();
         let median = rec(ind, "doorlooptijd_mediaan_dagen").and_then(|r| r.waarde);
@@ -172,7 +172,7 @@ pub(super) fn charts_for(
     // 4. Rode draden by size and trend, under their released labels.
     let shown: Vec<&(String, &Thread)> = draden
         .iter()
-        .filter(|(_, d)| p.audience == Audience::Internal || d.n_casussen as u64 >= p.min_cel)
+        .filter(|(_, d)| p.audience == Audience::Internal || d.n_casussen as u64 >= p.min_cell)
         .take(12)
         .collect();
     if !shown.is_empty() {

@@ -260,7 +260,7 @@ pub(super) fn intake_tables(
     }
     // doelgroep: multi-valued, so inequalities to the period's intake
     let (dg_rows, dg_merged) = if p.is_public() {
-        suppress::collapse_small(parts.doelgroepen, p.min_cel, "Overig")
+        suppress::collapse_small(parts.doelgroepen, p.min_cell, "Overig")
     } else {
         (parts.doelgroepen.to_vec(), Vec::new())
     };

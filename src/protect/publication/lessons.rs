@@ -67,7 +67,7 @@ pub(super) fn lessons(
         .map(|(text, n, _)| {
             let n = n as u64;
             let from = if p.is_small(n) {
-                format!("minder dan {} casussen", p.min_cel)
+                format!("minder dan {} casussen", p.min_cell)
             } else {
                 nl::count(n, "casus", "casussen")
             };

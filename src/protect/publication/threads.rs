@@ -435,7 +435,7 @@ pub(super) fn thread_views(
     let mut views = Vec::new();
     for d in draden
         .iter()
-        .filter(|d| !public || d.n_casussen as u64 >= p.min_cel)
+        .filter(|d| !public || d.n_casussen as u64 >= p.min_cell)
         .take(if public { 8 } else { 25 })
     {
         // A story: a released case of this thread that passes the k-anonymity check.
@@ -527,7 +527,7 @@ pub(super) fn thread_views(
             } else {
                 let n = sig.len() as u64;
                 if public && p.is_small(n) {
-                    format!("minder dan {} signalen raken dit patroon", p.min_cel)
+                    format!("minder dan {} signalen raken dit patroon", p.min_cell)
                 } else {
                     format!(
                         "{} dit patroon",
@@ -547,7 +547,7 @@ pub(super) fn thread_views(
         .zip(
             draden
                 .iter()
-                .filter(|d| !public || d.n_casussen as u64 >= p.min_cel),
+                .filter(|d| !public || d.n_casussen as u64 >= p.min_cell),
         )
         .map(|(v, d)| PubRow {
             kop: v.label.clone(),
@@ -568,7 +568,7 @@ pub(super) fn thread_views(
         rijen,
         voetnoten: vec![format!(
             "Rode draden met minder dan {} casussen staan alleen in de interne analyse. Trend: aantal in deze periode tegen de vorige.",
-            p.min_cel
+            p.min_cell
         )],
         totaal_kolom: false,
     });
