@@ -70,8 +70,8 @@ pub enum LedgerError {
     /// status that does not exist.
     Transition {
         signaal_id: String,
-        van: String,
-        naar: String,
+        from: String,
+        to: String,
     },
     /// A signaal_id that is not in the ledger.
     UnknownSignal(String),
@@ -88,23 +88,23 @@ impl fmt::Display for LedgerError {
             ),
             LedgerError::Transition {
                 signaal_id,
-                van,
-                naar,
+                from,
+                to,
             } => {
-                if status_level(naar).is_none() {
+                if status_level(to).is_none() {
                     write!(
                         f,
-                        "Signaal {signaal_id}: de status '{naar}' bestaat niet. Kies uit: {}.",
+                        "Signaal {signaal_id}: de status '{to}' bestaat niet. Kies uit: {}.",
                         crate::model::SIGNAAL_STATUSSEN.join(", ")
                     )
                 } else {
-                    let volgende = next_statuses(Some(van.as_str()).filter(|v| !v.is_empty()));
+                    let volgende = next_statuses(Some(from.as_str()).filter(|v| !v.is_empty()));
                     write!(
                         f,
-                        "Signaal {signaal_id} kan niet zonder reden van '{}' naar '{naar}': die \
+                        "Signaal {signaal_id} kan niet zonder reden van '{}' naar '{to}': die \
                          overgang slaat een stap over of gaat terug in de levenscyclus. Geef een \
                          reden op, of zet eerst de volgende stap ({}).",
-                        if van.is_empty() { "(geen status)" } else { van },
+                        if from.is_empty() { "(geen status)" } else { from },
                         if volgende.is_empty() {
                             "er is geen volgende stap".to_string()
                         } else {
@@ -451,8 +451,8 @@ impl Ledger {
         let van = current.signal.status.map(|x| x.as_str().to_string());
         let refuse = || LedgerError::Transition {
             signaal_id: signaal_id.to_string(),
-            van: van.clone().unwrap_or_default(),
-            naar: naar.to_string(),
+            from: van.clone().unwrap_or_default(),
+            to: naar.to_string(),
         };
         if status_level(naar).is_none() {
             return Err(refuse());

@@ -272,11 +272,11 @@ fn transitions_build_complete_history() {
     match &err {
         LedgerError::Transition {
             signaal_id,
-            van,
-            naar,
+            from,
+            to,
         } => {
             assert_eq!(
-                (signaal_id.as_str(), van.as_str(), naar.as_str()),
+                (signaal_id.as_str(), from.as_str(), to.as_str()),
                 ("RD-D1", "in_analyse", "in_behandeling")
             );
         }
@@ -716,16 +716,16 @@ fn messages_are_dutch_and_actionable() {
         .starts_with("Signaal 'S77' staat niet in het signalenregister"));
     let e = LedgerError::Transition {
         signaal_id: "S1".into(),
-        van: "nieuw".into(),
-        naar: "afgerond".into(),
+        from: "nieuw".into(),
+        to: "afgerond".into(),
     };
     let m = e.to_string();
     assert!(m.contains("Geef een reden op"), "{m}");
     assert!(m.contains("(in_analyse)"), "{m}");
     let e = LedgerError::Transition {
         signaal_id: "S1".into(),
-        van: "nieuw".into(),
-        naar: "klaar".into(),
+        from: "nieuw".into(),
+        to: "klaar".into(),
     };
     assert!(e.to_string().contains("bestaat niet"));
 }
