@@ -104,7 +104,11 @@ impl fmt::Display for LedgerError {
                         "Signaal {signaal_id} kan niet zonder reden van '{}' naar '{to}': die \
                          overgang slaat een stap over of gaat terug in de levenscyclus. Geef een \
                          reden op, of zet eerst de volgende stap ({}).",
-                        if from.is_empty() { "(geen status)" } else { from },
+                        if from.is_empty() {
+                            "(geen status)"
+                        } else {
+                            from
+                        },
                         if volgende.is_empty() {
                             "er is geen volgende stap".to_string()
                         } else {

@@ -41,9 +41,6 @@ use std::path::Path;
 pub use structural::Workflow;
 pub use text::TextTheme;
 
-/// Attributes that say *what* the problem is.
-pub const WAT: &[&str] = &["thema", "thema_hoofd", "regeling", "dienst"];
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum ThreadKind {
     #[serde(rename = "structuur")]
