@@ -593,25 +593,11 @@ fn period_bounds(period: &str) -> (NaiveDate, NaiveDate) {
 
 /// The peildatum printed on the report's first lines ("Peildatum: 30 juni 2026").
 fn peildatum(markdown: &str) -> Option<NaiveDate> {
-    const MONTHS: [&str; 12] = [
-        "januari",
-        "februari",
-        "maart",
-        "april",
-        "mei",
-        "juni",
-        "juli",
-        "augustus",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ];
     let rest = markdown.split("Peildatum: ").nth(1)?;
     let words: Vec<&str> = rest.split_whitespace().take(3).collect();
     let day: u32 = words.first()?.parse().ok()?;
     let name = *words.get(1)?;
-    let month = MONTHS.iter().position(|m| *m == name)? as u32 + 1;
+    let month = rodedraad::nl::MONTHS.iter().position(|m| *m == name)? as u32 + 1;
     let year: i32 = words
         .get(2)?
         .trim_end_matches(|c: char| !c.is_ascii_digit())

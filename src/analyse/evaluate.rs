@@ -163,6 +163,18 @@ impl SeedScores {
     }
 }
 
+/// The planted threads of a generated sample as the truth to score against.
+pub fn planted_truth(data: &crate::sample::SampleData) -> Vec<Truth> {
+    data.planted
+        .iter()
+        .map(|t| Truth {
+            id: t.id.clone(),
+            label: t.label.clone(),
+            casus_ids: t.casus_ids.clone(),
+        })
+        .collect()
+}
+
 /// Scores the detection on the generated sample and the null sample of every seed.
 pub fn seed_scores(seeds: impl Iterator<Item = u64>, cfg: &Config) -> SeedScores {
     use crate::sample::{generate, SampleOptions};
@@ -176,15 +188,7 @@ pub fn seed_scores(seeds: impl Iterator<Item = u64>, cfg: &Config) -> SeedScores
             seed,
             ..SampleOptions::default()
         });
-        let truth: Vec<Truth> = data
-            .planted
-            .iter()
-            .map(|t| Truth {
-                id: t.id.clone(),
-                label: t.label.clone(),
-                casus_ids: t.casus_ids.clone(),
-            })
-            .collect();
+        let truth = planted_truth(&data);
         let ev = evaluate(&data.cases, &data.signals, &truth, None, cfg);
         out.recall.push(ev.recall);
         out.precision.push(ev.precisie);
@@ -266,15 +270,7 @@ mod diagnose {
                 seed,
                 ..SampleOptions::default()
             });
-            let truth: Vec<Truth> = data
-                .planted
-                .iter()
-                .map(|t| Truth {
-                    id: t.id.clone(),
-                    label: t.label.clone(),
-                    casus_ids: t.casus_ids.clone(),
-                })
-                .collect();
+            let truth = planted_truth(&data);
             let last = data.cases.iter().map(|c| c.ontvangen_op).max().unwrap();
             let period = Period::range(last - chrono::Duration::days(182), last);
             let (mut detected, ctx) =
