@@ -345,15 +345,7 @@ struct TextStage {
 /// as the text threads make them.
 fn text_stage(cases: &[&Case], cfg: &Config) -> TextStage {
     let dc = &cfg.draden;
-    let with_text: Vec<&Case> = cases
-        .iter()
-        .copied()
-        .filter(|c| {
-            c.samenvatting
-                .as_deref()
-                .is_some_and(|s| !s.trim().is_empty())
-        })
-        .collect();
+    let with_text = crate::analyse::threads::text::cases_with_summary(cases);
     let texts: Vec<&str> = with_text
         .iter()
         .map(|c| c.samenvatting.as_deref().unwrap_or(""))

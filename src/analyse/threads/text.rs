@@ -95,14 +95,9 @@ pub struct TextFindings {
 
 /// Text threads, the stock sentences found on the way and the clusters too large to be a
 /// thread (see module docs).
-pub fn text_threads(
-    cases: &[&Case],
-    quarters: &[Period],
-    period: &Period,
-    cfg: &Config,
-) -> TextFindings {
-    let dc = &cfg.draden;
-    let with_text: Vec<&Case> = cases
+/// The cases that have a summary with text: the only ones the text detection reads.
+pub fn cases_with_summary<'a>(cases: &[&'a Case]) -> Vec<&'a Case> {
+    cases
         .iter()
         .copied()
         .filter(|c| {
@@ -110,7 +105,17 @@ pub fn text_threads(
                 .as_deref()
                 .is_some_and(|s| !s.trim().is_empty())
         })
-        .collect();
+        .collect()
+}
+
+pub fn text_threads(
+    cases: &[&Case],
+    quarters: &[Period],
+    period: &Period,
+    cfg: &Config,
+) -> TextFindings {
+    let dc = &cfg.draden;
+    let with_text = cases_with_summary(cases);
     if with_text.is_empty() {
         return TextFindings {
             threads: Vec::new(),
