@@ -244,7 +244,7 @@ fn unknown_keys(
                 format!("onbekende sleutel \"{k}\" in [{section}]")
             };
             return Err(format!(
-                "{place}{hint} Zie src/default-config.toml (of `rodedraad init`) voor alle sleutels."
+                "{place}{hint} Zie src/default-config.toml (of `rodedraad inrichten`) voor alle sleutels."
             ));
         };
         if OPEN_TABLES.contains(&k.as_str()) {

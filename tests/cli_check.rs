@@ -258,7 +258,16 @@ fn dutch_help_and_usage_errors() {
     assert!(stderr(&o).contains("onbekende opdracht"));
     // every command's help is Dutch, also where clap wraps a line after "[default:"
     for cmd in [
-        "check", "analyse", "report", "audit", "sample", "init", "signals", "demo", "bench",
+        "controleer",
+        "analyse",
+        "rapport",
+        "audit",
+        "voorbeeld",
+        "inrichten",
+        "signalen",
+        "demo",
+        "meet",
+        "evalueer",
     ] {
         let h = stdout(&run(&[cmd, "--help"]));
         for english in [
@@ -271,6 +280,120 @@ fn dutch_help_and_usage_errors() {
             assert!(!h.contains(english), "{cmd} --help: {english}\n{h}");
         }
     }
+}
+
+/// The names a person types are Dutch: the command list and every option in every help text.
+/// The English names from before December 2026 still work as hidden aliases, so scripts
+/// keep running, and they give the same result as the Dutch names.
+#[test]
+fn commands_and_options_are_dutch_and_the_old_names_still_work() {
+    let h = stdout(&run(&["--help"]));
+    let section = h
+        .split("Opdrachten:")
+        .nth(1)
+        .expect("command list")
+        .to_string();
+    let listed: Vec<&str> = section
+        .lines()
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            "demo",
+            "controleer",
+            "inrichten",
+            "analyse",
+            "rapport",
+            "audit",
+            "evalueer",
+            "signalen",
+            "voorbeeld",
+            "meet"
+        ],
+        "{h}"
+    );
+    let english_options = [
+        "--cases",
+        "--signals ",
+        "--period",
+        "--out ",
+        "--format",
+        "--truth",
+        "--draad-id",
+    ];
+    let mut helps = vec![];
+    for cmd in &listed {
+        helps.push((cmd.to_string(), stdout(&run(&[cmd, "--help"]))));
+    }
+    for sub in ["importeer", "doorzetten", "overgang", "status", "exporteer"] {
+        let o = run(&["signalen", sub, "--help"]);
+        assert_eq!(o.status.code(), Some(0), "signalen {sub}");
+        helps.push((format!("signalen {sub}"), stdout(&o)));
+    }
+    for (cmd, help) in &helps {
+        let options: Vec<&str> = help
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+            .filter(|w| w.starts_with("--"))
+            .collect();
+        assert!(!options.is_empty(), "{cmd}: no options found in\n{help}");
+        for e in english_options {
+            assert!(!options.contains(&e), "{cmd} --help shows {e}:\n{help}");
+        }
+        // the old English names are not advertised either
+        assert!(!help.contains("[ook:"), "{cmd}: visible alias\n{help}");
+    }
+    // old command and option names: accepted, same result as the Dutch ones
+    for (old, new) in [
+        ("check", "controleer"),
+        ("report", "rapport"),
+        ("init", "inrichten"),
+        ("evaluate", "evalueer"),
+        ("signals", "signalen"),
+        ("sample", "voorbeeld"),
+        ("bench", "meet"),
+    ] {
+        let a = run(&[old, "--help"]);
+        assert_eq!(a.status.code(), Some(0), "{old} still works");
+        assert_eq!(stdout(&a), stdout(&run(&[new, "--help"])), "{old} = {new}");
+    }
+    for old in ["import", "promote", "export"] {
+        assert_eq!(
+            run(&["signals", old, "--help"]).status.code(),
+            Some(0),
+            "{old}"
+        );
+    }
+    let dir = tmp("oude_namen");
+    let (nl, en) = (dir.join("nl"), dir.join("en"));
+    let cases = format!("{}/sample-data/casussen.csv", env!("CARGO_MANIFEST_DIR"));
+    let common = ["--exportdatum", "2026-10-31"];
+    let o = run(&[
+        &[
+            "controleer",
+            "--casussen",
+            &cases,
+            "--uitvoer",
+            nl.to_str().unwrap(),
+        ][..],
+        &common[..],
+    ]
+    .concat());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = run(&[
+        &["check", "--cases", &cases, "--out", en.to_str().unwrap()][..],
+        &common[..],
+    ]
+    .concat());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let read = |d: &std::path::Path| std::fs::read(d.join("controle.json")).unwrap();
+    assert_eq!(
+        read(&nl),
+        read(&en),
+        "old and new names give the same controle.json"
+    );
 }
 
 /// An English export with US dates whose days are all 12 or less (the order cannot be seen

@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::path::Path;
 
-/// A planted thread as written by `rodedraad sample`.
+/// A planted thread as written by `rodedraad voorbeeld`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Truth {
     pub id: String,
@@ -98,7 +98,7 @@ pub fn score(truth: &[Truth], detected: &[Thread]) -> Evaluation {
     }
 }
 
-/// Reads a `geplante-draden.json` as written by `rodedraad sample`.
+/// Reads a `geplante-draden.json` as written by `rodedraad voorbeeld`.
 pub fn read_truth(path: &Path) -> Result<Vec<Truth>> {
     let src = std::fs::read_to_string(path)
         .map_err(|e| Error::Usage(format!("kan {} niet lezen: {e}", path.display())))?;
@@ -133,7 +133,7 @@ pub fn evaluate(
     score(truth, &detected)
 }
 
-/// Recall and precision over a set of seeds of `rodedraad sample`, with the number of threads
+/// Recall and precision over a set of seeds of `rodedraad voorbeeld`, with the number of threads
 /// found in the null samples of the same seeds.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SeedScores {

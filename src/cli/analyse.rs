@@ -1,12 +1,12 @@
 //! `rodedraad analyse`: indicators and rode draden for one period.
 //!
 //! ```text
-//! rodedraad analyse --cases F [--signals F] --period P [--peildatum D] [--config F] --out MAP [--json]
+//! rodedraad analyse --casussen F [--signalen F] --periode P [--peildatum D] [--config F] --uitvoer MAP [--json]
 //! ```
 //! P is `2025`, `2026-H1`, `2026-Q3` or `2026-01-01..2026-06-30`. Writes
 //! `indicatoren.json`, `indicatoren.csv`, `indicatoren.xlsx`, `definities.json`,
 //! `rode-draden.json` and `rode-draden.csv`. These are internal working files:
-//! only `rodedraad report --publiek kamer` makes public output.
+//! only `rodedraad rapport --publiek kamer` makes public output.
 
 use super::{InputArgs, PeriodArgs};
 use crate::analyse::indicators::Record;
@@ -22,7 +22,7 @@ pub struct AnalyseArgs {
     #[command(flatten)]
     pub when: PeriodArgs,
     /// Uitvoermap.
-    #[arg(long, value_name = "MAP")]
+    #[arg(long = "uitvoer", alias = "out", value_name = "MAP")]
     pub out: PathBuf,
     /// Druk de kerncijfers als JSON af op stdout.
     #[arg(long)]

@@ -1,8 +1,8 @@
-//! `rodedraad bench`: measure every stage of the pipeline on one case file.
+//! `rodedraad meet`: measure every stage of the pipeline on one case file.
 //!
 //! ```text
-//! rodedraad bench --casussen /tmp/1m/casussen.csv --periode 2025 [--json]
-//! rodedraad bench --aantal 100000 --map /tmp/bench    (generates the file once)
+//! rodedraad meet --casussen /tmp/1m/casussen.csv --periode 2025 [--json]
+//! rodedraad meet --aantal 100000 --map /tmp/bench    (generates the file once)
 //! ```
 //! The work is [`crate::pipeline::bench`]; this file parses and prints.
 
@@ -18,20 +18,20 @@ use std::path::PathBuf;
 #[derive(Args, Debug)]
 pub struct BenchArgs {
     /// Casusbestand om te meten; zonder: een synthetische set van --aantal casussen in --map.
-    #[arg(long, value_name = "BESTAND", alias = "cases")]
-    pub casussen: Option<PathBuf>,
+    #[arg(long = "casussen", value_name = "BESTAND", alias = "cases")]
+    pub cases: Option<PathBuf>,
     /// Aantal synthetische casussen (alleen zonder --casussen).
-    #[arg(long, default_value_t = 1_000_000)]
-    pub aantal: usize,
+    #[arg(long = "aantal", default_value_t = 1_000_000)]
+    pub count: usize,
     /// Map voor de synthetische set (eenmaal gemaakt, daarna hergebruikt).
-    #[arg(long, value_name = "MAP", default_value = "target/bench-data")]
-    pub map: PathBuf,
+    #[arg(long = "map", value_name = "MAP", default_value = "target/bench-data")]
+    pub dir: PathBuf,
     /// Periode; standaard het laatste hele halfjaar vóór de exportdatum.
-    #[arg(long, alias = "period")]
-    pub periode: Option<String>,
+    #[arg(long = "periode", alias = "period")]
+    pub period: Option<String>,
     /// Exportdatum (jjjj-mm-dd); standaard die van de synthetische set (31-10-2026).
-    #[arg(long)]
-    pub exportdatum: Option<NaiveDate>,
+    #[arg(long = "exportdatum")]
+    pub export_date: Option<NaiveDate>,
     /// Druk het resultaat als JSON af.
     #[arg(long)]
     pub json: bool,
@@ -40,13 +40,13 @@ pub struct BenchArgs {
 pub fn run(a: BenchArgs) -> Result<i32> {
     let cfg = Config::default_config();
     let export = a
-        .exportdatum
+        .export_date
         .unwrap_or(SampleOptions::default().export_date);
-    let file = match a.casussen {
+    let file = match a.cases {
         Some(f) => f,
-        None => generated(a.aantal, &a.map, export)?,
+        None => generated(a.count, &a.dir, export)?,
     };
-    let period = match &a.periode {
+    let period = match &a.period {
         Some(p) => p.parse::<Period>().map_err(Error::Usage)?,
         None => Period::last_half_before(export),
     };

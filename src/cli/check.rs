@@ -1,10 +1,10 @@
-//! `rodedraad check`: validate exports and account for every row.
+//! `rodedraad controleer`: validate exports and account for every row.
 //!
 //! ```text
-//! rodedraad check --cases F [--signals F] [--config F] [--out MAP] [--json] [--exportdatum D]
+//! rodedraad controleer --casussen F [--signalen F] [--config F] [--uitvoer MAP] [--json] [--exportdatum D]
 //! ```
 //! Writes `quarantaine-casussen.csv`, `quarantaine-signalen.csv` and
-//! `controle.json` into `--out` (default: the current folder). Exit 0 when the
+//! `controle.json` into `--uitvoer` (default: the current folder). Exit 0 when the
 //! run completed, also when rows went to quarantine.
 
 use super::InputArgs;
@@ -18,7 +18,12 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub input: InputArgs,
     /// Map voor quarantaine en controle.json.
-    #[arg(long, value_name = "MAP", default_value = ".")]
+    #[arg(
+        long = "uitvoer",
+        alias = "out",
+        value_name = "MAP",
+        default_value = "."
+    )]
     pub out: PathBuf,
     /// Druk de samenvatting als JSON af op stdout.
     #[arg(long)]

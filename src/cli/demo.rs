@@ -1,7 +1,7 @@
 //! `rodedraad demo`: the whole pipeline on the embedded sample data.
 //!
 //! ```text
-//! rodedraad demo [--out reports/demo]
+//! rodedraad demo [--uitvoer reports/demo]
 //! ```
 //! What it writes is listed in [`crate::pipeline::demo`].
 
@@ -12,7 +12,12 @@ use std::path::PathBuf;
 #[derive(Args, Debug)]
 pub struct DemoArgs {
     /// Uitvoermap.
-    #[arg(long, value_name = "MAP", default_value = "reports/demo")]
+    #[arg(
+        long = "uitvoer",
+        alias = "out",
+        value_name = "MAP",
+        default_value = "reports/demo"
+    )]
     pub out: PathBuf,
 }
 

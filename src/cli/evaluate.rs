@@ -1,7 +1,7 @@
-//! `rodedraad evaluate`: precision and recall of the rode draden against planted ground truth.
+//! `rodedraad evalueer`: precision and recall of the rode draden against planted ground truth.
 //!
 //! ```text
-//! rodedraad evaluate --cases F [--signals F] --truth geplante-draden.json [--period P] [--config F] [--json]
+//! rodedraad evalueer --casussen F [--signalen F] --geplant geplante-draden.json [--periode P] [--config F] [--json]
 //! ```
 //! The scoring itself is [`crate::analyse::evaluate`].
 
@@ -17,10 +17,10 @@ pub struct EvaluateArgs {
     #[command(flatten)]
     pub input: InputArgs,
     /// geplante-draden.json met de ware draden.
-    #[arg(long, value_name = "BESTAND")]
+    #[arg(long = "geplant", alias = "truth", value_name = "BESTAND")]
     pub truth: PathBuf,
     /// Periode waarin een draad casussen moet hebben; standaard het half jaar tot en met de laatste casus.
-    #[arg(long = "period", visible_alias = "periode", value_name = "P")]
+    #[arg(long = "periode", alias = "period", value_name = "P")]
     pub period: Option<Period>,
     /// Als JSON op stdout.
     #[arg(long)]

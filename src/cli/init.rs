@@ -1,7 +1,7 @@
-//! `rodedraad init`: write a starting `rodedraad.toml` for a new export.
+//! `rodedraad inrichten`: write a starting `rodedraad.toml` for a new export.
 //!
 //! ```text
-//! rodedraad init --cases F [--signals F] [--out rodedraad.toml] [--overschrijven]
+//! rodedraad inrichten --casussen F [--signalen F] [--uitvoer rodedraad.toml] [--overschrijven]
 //! ```
 //! Reads the files, lets `ingest::init` propose the mapping, writes it and
 //! prints what is still to decide.
@@ -16,23 +16,28 @@ use std::path::PathBuf;
 #[derive(Args, Debug)]
 pub struct InitArgs {
     /// Casusbestand waarvoor de mapping wordt gemaakt.
-    #[arg(long = "cases", visible_alias = "casussen", value_name = "BESTAND")]
+    #[arg(long = "casussen", alias = "cases", value_name = "BESTAND")]
     pub cases: PathBuf,
     /// Signaalbestand waarvoor de mapping wordt gemaakt.
-    #[arg(long = "signals", visible_alias = "signalen", value_name = "BESTAND")]
+    #[arg(long = "signalen", alias = "signals", value_name = "BESTAND")]
     pub signals: Option<PathBuf>,
     /// Te schrijven configuratiebestand.
-    #[arg(long, value_name = "BESTAND", default_value = "rodedraad.toml")]
+    #[arg(
+        long = "uitvoer",
+        alias = "out",
+        value_name = "BESTAND",
+        default_value = "rodedraad.toml"
+    )]
     pub out: PathBuf,
     /// Overschrijf een bestaand bestand.
-    #[arg(long)]
-    pub overschrijven: bool,
+    #[arg(long = "overschrijven")]
+    pub overwrite: bool,
 }
 
 pub fn run(a: InitArgs) -> Result<i32> {
-    if a.out.exists() && !a.overschrijven {
+    if a.out.exists() && !a.overwrite {
         return Err(super::usage_error(format!(
-            "{} bestaat al; kies een andere naam met --out of gebruik --overschrijven",
+            "{} bestaat al; kies een andere naam met --uitvoer of gebruik --overschrijven",
             a.out.display()
         )));
     }
@@ -65,7 +70,7 @@ pub fn run(a: InitArgs) -> Result<i32> {
         }
     }
     eprintln!(
-        "Draai daarna 'rodedraad check --cases {} --config {}'.",
+        "Draai daarna 'rodedraad controleer --casussen {} --config {}'.",
         a.cases.display(),
         a.out.display()
     );

@@ -50,22 +50,30 @@ pub enum Command {
     /// Draai de hele keten op de ingebouwde voorbeelddata (rapporten onder reports/demo).
     Demo(demo::DemoArgs),
     /// Controleer casus- en signaalexports en schrijf de quarantaine en controle.json.
+    #[command(name = "controleer", alias = "check")]
     Check(check::CheckArgs),
     /// Maak een begin-rodedraad.toml voor een nieuwe export.
+    #[command(name = "inrichten", alias = "init")]
     Init(init::InitArgs),
     /// Bereken de indicatoren en zoek de rode draden over een periode.
+    #[command(name = "analyse", alias = "analyseer")]
     Analyse(analyse::AnalyseArgs),
     /// Maak de Kamerrapportage of de interne kwartaalanalyse.
+    #[command(name = "rapport", alias = "report")]
     Report(report::ReportArgs),
     /// Controleer een uitvoermap op persoonsgegevens en kleine aantallen.
     Audit(audit::AuditArgs),
     /// Meet precisie en recall van de rode draden tegen geplante draden.
+    #[command(name = "evalueer", alias = "evaluate")]
     Evaluate(evaluate::EvaluateArgs),
     /// Signalenregister: importeren, rode draden doorzetten, status, export naar KSM en IBTD.
+    #[command(name = "signalen", alias = "signals")]
     Signals(signals::SignalsArgs),
     /// Maak synthetische voorbeelddata met geplante rode draden.
+    #[command(name = "voorbeeld", alias = "sample")]
     Sample(sample::SampleArgs),
     /// Meet de snelheid op een grote synthetische set.
+    #[command(name = "meet", alias = "bench")]
     Bench(bench::BenchArgs),
 }
 
@@ -73,28 +81,28 @@ pub enum Command {
 #[derive(Args, Debug, Clone)]
 pub struct InputArgs {
     /// Casusbestand (CSV, XLSX of Parquet).
-    #[arg(long = "cases", visible_alias = "casussen", value_name = "BESTAND")]
+    #[arg(long = "casussen", alias = "cases", value_name = "BESTAND")]
     pub cases: PathBuf,
     /// Signaalbestand (CSV, XLSX of Parquet).
-    #[arg(long = "signals", visible_alias = "signalen", value_name = "BESTAND")]
+    #[arg(long = "signalen", alias = "signals", value_name = "BESTAND")]
     pub signals: Option<PathBuf>,
     /// Configuratiebestand (rodedraad.toml); zonder: de ingebouwde standaard.
     #[arg(long, value_name = "BESTAND")]
     pub config: Option<PathBuf>,
     /// Exportdatum (jjjj-mm-dd): geen datum in de data mag later zijn. Standaard vandaag.
-    #[arg(long, value_name = "DATUM", value_parser = parse_date_arg)]
-    pub exportdatum: Option<chrono::NaiveDate>,
+    #[arg(long = "exportdatum", value_name = "DATUM", value_parser = parse_date_arg)]
+    pub export_date: Option<chrono::NaiveDate>,
 }
 
 /// The period options shared by `analyse` and `report`.
 #[derive(Args, Debug, Clone)]
 pub struct PeriodArgs {
     /// Periode: 2025, 2026-H1, 2026-Q3 of 2026-01-01..2026-06-30.
-    #[arg(long = "period", visible_alias = "periode", value_name = "P")]
+    #[arg(long = "periode", alias = "period", value_name = "P")]
     pub period: crate::analyse::period::Period,
     /// Peildatum (jjjj-mm-dd); standaard het einde van de periode.
-    #[arg(long, value_name = "DATUM", value_parser = parse_date_arg)]
-    pub peildatum: Option<chrono::NaiveDate>,
+    #[arg(long = "peildatum", value_name = "DATUM", value_parser = parse_date_arg)]
+    pub reference_date: Option<chrono::NaiveDate>,
 }
 
 impl InputArgs {
@@ -103,12 +111,12 @@ impl InputArgs {
         crate::pipeline::Sources {
             cases: self.cases.clone(),
             signals: self.signals.clone(),
-            export_date: self.exportdatum,
+            export_date: self.export_date,
         }
     }
 
     pub fn export_date(&self) -> chrono::NaiveDate {
-        self.exportdatum
+        self.export_date
             .unwrap_or_else(|| chrono::Local::now().date_naive())
     }
 }
@@ -145,9 +153,13 @@ pub fn analyse_with_progress(
     cfg: &crate::config::Config,
 ) -> Result<(crate::analyse::Analysis, indicatif::ProgressBar)> {
     let pb = progress("invoer inlezen en controleren");
-    let an = crate::pipeline::analyse(&input.sources(), &when.period, when.peildatum, cfg, &|m| {
-        pb.set_message(m.to_string())
-    })?;
+    let an = crate::pipeline::analyse(
+        &input.sources(),
+        &when.period,
+        when.reference_date,
+        cfg,
+        &|m| pb.set_message(m.to_string()),
+    )?;
     Ok((an, pb))
 }
 

@@ -1,13 +1,13 @@
-//! `rodedraad report`: the Kamerrapportage or the internal quarterly analysis.
+//! `rodedraad rapport`: the Kamerrapportage or the internal quarterly analysis.
 //!
 //! ```text
-//! rodedraad report --cases F [--signals F] --period P [--peildatum D] [--publiek kamer|intern]
-//!                  [--format html,pdf,md,xlsx] --out MAP [--config F] [--register F] [--strikt]
+//! rodedraad rapport --casussen F [--signalen F] --periode P [--peildatum D] [--publiek kamer|intern]
+//!                  [--formaat html,pdf,md,xlsx] --uitvoer MAP [--config F] [--register F] [--strikt]
 //!                  [--vorige-definities F]
 //! ```
 //! The report is written to a staging folder first. For `kamer` the audit runs
 //! on it; a report that fails the audit is removed and the run exits with 5.
-//! Only then are the files moved into `--out`.
+//! Only then are the files moved into `--uitvoer`.
 
 use super::{InputArgs, PeriodArgs};
 use crate::error::Result;
@@ -24,29 +24,30 @@ pub struct ReportArgs {
     #[command(flatten)]
     pub when: PeriodArgs,
     /// Publiek: kamer (openbaar, alle regels) of intern (onderzoeksafdeling).
-    #[arg(long, value_name = "PUBLIEK", default_value = "kamer", value_parser = parse_audience)]
-    pub publiek: Audience,
+    #[arg(long = "publiek", value_name = "PUBLIEK", default_value = "kamer", value_parser = parse_audience)]
+    pub audience: Audience,
     /// Formaten, met komma's gescheiden: html, pdf, md, xlsx.
     #[arg(
-        long,
+        long = "formaat",
+        alias = "format",
         value_name = "LIJST",
         default_value = "html,pdf,md,xlsx",
         value_delimiter = ','
     )]
-    pub format: Vec<Format>,
+    pub formats: Vec<Format>,
     /// Uitvoermap.
-    #[arg(long, value_name = "MAP")]
+    #[arg(long = "uitvoer", alias = "out", value_name = "MAP")]
     pub out: PathBuf,
     /// Signalenregister (SQLite), dat moet bestaan; zonder deze optie het pad uit de
     /// configuratie, als dat bestaat.
     #[arg(long, value_name = "BESTAND")]
     pub register: Option<PathBuf>,
     /// Stop bij elke gevonden persoonsgegeven in de invoertekst.
-    #[arg(long)]
-    pub strikt: bool,
+    #[arg(long = "strikt")]
+    pub strict: bool,
     /// definities.json van het vorige rapport, om gewijzigde definities te markeren.
-    #[arg(long, value_name = "BESTAND")]
-    pub vorige_definities: Option<PathBuf>,
+    #[arg(long = "vorige-definities", value_name = "BESTAND")]
+    pub previous_definitions: Option<PathBuf>,
 }
 
 pub fn parse_audience(s: &str) -> std::result::Result<Audience, String> {
@@ -72,14 +73,14 @@ pub fn run(a: ReportArgs) -> Result<i32> {
         .unwrap_or_else(|| cfg.resolve(&cfg.register.pad));
     let ledger = pipeline::read_ledger(&register)?;
     let previous = a
-        .vorige_definities
+        .previous_definitions
         .as_deref()
         .map(pipeline::previous_versions)
         .transpose()?;
     let opts = ReportOptions {
-        audience: a.publiek,
-        formats: a.format.clone(),
-        strict: a.strikt,
+        audience: a.audience,
+        formats: a.formats.clone(),
+        strict: a.strict,
         previous_versions: previous,
     };
     let written = pipeline::report(&an, &cfg, ledger.as_deref(), &opts, &a.out)?;

@@ -1,7 +1,7 @@
-//! `rodedraad sample`: a deterministic generator of realistic synthetic data.
+//! `rodedraad voorbeeld`: a deterministic generator of realistic synthetic data.
 //!
 //! ```text
-//! rodedraad sample --seed N --out MAP [--cases N] [--exportdatum D] [--zonder-draden]
+//! rodedraad voorbeeld --seed N --uitvoer MAP [--aantal N] [--exportdatum D] [--zonder-draden]
 //! ```
 //! Writes `casussen.csv`, `signalen.csv` and `geplante-draden.json` (canonical),
 //! and the same data as Excel writes it under `MAP/excel/` with its mapping file.
@@ -18,17 +18,17 @@ pub struct SampleArgs {
     #[arg(long, default_value_t = 2025)]
     pub seed: u64,
     /// Uitvoermap.
-    #[arg(long, value_name = "MAP")]
+    #[arg(long = "uitvoer", alias = "out", value_name = "MAP")]
     pub out: PathBuf,
     /// Aantal casussen (standaard: realistisch volume, zo'n 60 in 2025 en 250 per jaar in 2026).
-    #[arg(long, value_name = "N")]
+    #[arg(long = "aantal", alias = "cases", value_name = "N")]
     pub cases: Option<usize>,
     /// Exportdatum: de laatste datum in de data.
-    #[arg(long, value_name = "DATUM", value_parser = super::parse_date_arg)]
-    pub exportdatum: Option<chrono::NaiveDate>,
+    #[arg(long = "exportdatum", value_name = "DATUM", value_parser = super::parse_date_arg)]
+    pub export_date: Option<chrono::NaiveDate>,
     /// Geen geplante rode draden: alle kenmerken onafhankelijk (nulsteekproef).
-    #[arg(long)]
-    pub zonder_draden: bool,
+    #[arg(long = "zonder-draden")]
+    pub no_threads: bool,
     /// Schrijf ook de Excel-variant (puntkomma, dd-mm-jjjj, Windows-1252) met mapping.
     #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
     pub excel: bool,
@@ -38,10 +38,10 @@ pub fn run(a: SampleArgs) -> Result<i32> {
     let mut opts = SampleOptions {
         seed: a.seed,
         cases: a.cases,
-        planted: !a.zonder_draden,
+        planted: !a.no_threads,
         ..SampleOptions::default()
     };
-    if let Some(d) = a.exportdatum {
+    if let Some(d) = a.export_date {
         opts.export_date = d;
     }
     let pb = super::progress("voorbeelddata maken");

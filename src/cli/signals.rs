@@ -1,11 +1,11 @@
-//! `rodedraad signals`: the signal ledger and the exports to KSM and the IBTD.
+//! `rodedraad signalen`: the signal ledger and the exports to KSM and the IBTD.
 //!
 //! ```text
-//! rodedraad signals import  --signals F [--cases F] [--config F] [--register F] [--op D]
-//! rodedraad signals promote --draad ID --draden rode-draden.json [--naar ksm|ibtd|...] [--eigenaar NAAM] [--op D]
-//! rodedraad signals overgang --signaal ID --naar STATUS [--reden TEKST] [--door NAAM] [--op D]
-//! rodedraad signals status  [--peildatum D] [--json]
-//! rodedraad signals export  --naar ksm|ibtd [--sinds D] [--peildatum D] --out MAP
+//! rodedraad signalen importeer  --signalen F [--casussen F] [--config F] [--register F] [--op D]
+//! rodedraad signalen doorzetten --draad ID --draden rode-draden.json [--naar ksm|ibtd|...] [--eigenaar NAAM] [--op D]
+//! rodedraad signalen overgang --signaal ID --naar STATUS [--reden TEKST] [--door NAAM] [--op D]
+//! rodedraad signalen status  [--peildatum D] [--json]
+//! rodedraad signalen exporteer  --naar ksm|ibtd [--sinds D] [--peildatum D] --uitvoer MAP
 //! ```
 //! The ledger file comes from `--register` or `[register] pad` in the config; a relative
 //! `pad` counts from the config file's folder (without `--config`: the working folder).
@@ -41,75 +41,84 @@ pub struct SignalsArgs {
 #[derive(Subcommand, Debug)]
 pub enum SignalsCmd {
     /// Voeg een signaalexport (KSM of eigen) samen met het register.
+    #[command(name = "importeer", alias = "import")]
     Import {
         /// Signaalbestand (CSV, XLSX of Parquet).
-        #[arg(long = "signals", visible_alias = "signalen", value_name = "BESTAND")]
+        #[arg(long = "signalen", alias = "signals", value_name = "BESTAND")]
         signals: PathBuf,
         /// Datum van de import (standaard vandaag).
-        #[arg(long, value_name = "DATUM", value_parser = super::parse_date_arg)]
-        op: Option<NaiveDate>,
+        #[arg(long = "op", value_name = "DATUM", value_parser = super::parse_date_arg)]
+        on: Option<NaiveDate>,
         /// Map voor de quarantaine van afgekeurde rijen.
-        #[arg(long, value_name = "MAP", default_value = ".")]
+        #[arg(
+            long = "uitvoer",
+            alias = "out",
+            value_name = "MAP",
+            default_value = "."
+        )]
         out: PathBuf,
     },
     /// Maak van een rode draad een signaal.
+    #[command(name = "doorzetten", alias = "promote")]
     Promote {
         /// Id van de rode draad (RD-...).
-        #[arg(long, value_name = "ID")]
-        draad: String,
+        #[arg(long = "draad", value_name = "ID")]
+        thread: String,
         /// rode-draden.json uit 'rodedraad analyse'.
-        #[arg(long, value_name = "BESTAND")]
-        draden: PathBuf,
+        #[arg(long = "draden", value_name = "BESTAND")]
+        threads: PathBuf,
         /// Ontvanger: ibtd, ksm, belastingdienst, dienst_toeslagen, ministerie of wetgever.
-        #[arg(long, value_name = "ONTVANGER")]
-        naar: Option<String>,
+        #[arg(long = "naar", value_name = "ONTVANGER")]
+        to: Option<String>,
         /// Signaaleigenaar.
-        #[arg(long, value_name = "NAAM")]
-        eigenaar: Option<String>,
+        #[arg(long = "eigenaar", value_name = "NAAM")]
+        owner: Option<String>,
         /// Datum (standaard vandaag).
-        #[arg(long, value_name = "DATUM", value_parser = super::parse_date_arg)]
-        op: Option<NaiveDate>,
+        #[arg(long = "op", value_name = "DATUM", value_parser = super::parse_date_arg)]
+        on: Option<NaiveDate>,
     },
     /// Zet een signaal in een nieuwe status (overslaan of teruggaan alleen met een reden).
-    Overgang {
+    #[command(name = "overgang", alias = "transition")]
+    Transition {
         /// Id van het signaal.
-        #[arg(long, value_name = "ID")]
-        signaal: String,
+        #[arg(long = "signaal", value_name = "ID")]
+        signal: String,
         /// Nieuwe status: nieuw, in_analyse, doorgezet, in_behandeling, opgepakt, niet_opgepakt of afgerond.
-        #[arg(long, value_name = "STATUS")]
-        naar: String,
+        #[arg(long = "naar", value_name = "STATUS")]
+        to: String,
         /// Reden (verplicht als een stap wordt overgeslagen of teruggegaan).
-        #[arg(long, value_name = "TEKST")]
-        reden: Option<String>,
+        #[arg(long = "reden", value_name = "TEKST")]
+        reason: Option<String>,
         /// Wie de wijziging doet.
-        #[arg(long, value_name = "NAAM", default_value = "onbekend")]
-        door: String,
+        #[arg(long = "door", value_name = "NAAM", default_value = "onbekend")]
+        by: String,
         /// Datum (standaard vandaag).
-        #[arg(long, value_name = "DATUM", value_parser = super::parse_date_arg)]
-        op: Option<NaiveDate>,
+        #[arg(long = "op", value_name = "DATUM", value_parser = super::parse_date_arg)]
+        on: Option<NaiveDate>,
     },
     /// Overzicht per ontvanger en eigenaar: open, te laat, zonder terugkoppeling, herhalingen.
     Status {
         /// Peildatum (standaard vandaag).
-        #[arg(long, value_name = "DATUM", value_parser = super::parse_date_arg)]
-        peildatum: Option<NaiveDate>,
+        #[arg(long = "peildatum", value_name = "DATUM", value_parser = super::parse_date_arg)]
+        reference_date: Option<NaiveDate>,
         /// Als JSON op stdout.
         #[arg(long)]
         json: bool,
     },
     /// Exporteer voor KSM (CSV en JSON) of de IBTD (CSV, JSON en XLSX).
+    #[command(name = "exporteer", alias = "export")]
     Export {
         /// ksm of ibtd.
-        #[arg(long, value_name = "ONTVANGER")]
-        naar: String,
+        #[arg(long = "naar", value_name = "ONTVANGER")]
+        to: String,
         /// Alleen nieuwe of gewijzigde signalen vanaf deze datum.
-        #[arg(long, value_name = "DATUM", value_parser = super::parse_date_arg)]
-        sinds: Option<NaiveDate>,
+        #[arg(long = "sinds", value_name = "DATUM", value_parser = super::parse_date_arg)]
+        since: Option<NaiveDate>,
         /// Peildatum (standaard vandaag).
-        #[arg(long, value_name = "DATUM", value_parser = super::parse_date_arg)]
-        peildatum: Option<NaiveDate>,
+        #[arg(long = "peildatum", value_name = "DATUM", value_parser = super::parse_date_arg)]
+        reference_date: Option<NaiveDate>,
         /// Uitvoermap.
-        #[arg(long, value_name = "MAP")]
+        #[arg(long = "uitvoer", alias = "out", value_name = "MAP")]
         out: PathBuf,
     },
 }
@@ -127,43 +136,43 @@ pub fn run(a: SignalsArgs) -> Result<i32> {
         _ => open_existing_ledger(a.register.as_deref(), &cfg)?,
     };
     match a.cmd {
-        SignalsCmd::Import { signals, op, out } => {
-            let op = op.unwrap_or_else(today);
-            let s = import(&mut ledger, &signals, &cfg, op, &out)?;
+        SignalsCmd::Import { signals, on, out } => {
+            let on = on.unwrap_or_else(today);
+            let s = import(&mut ledger, &signals, &cfg, on, &out)?;
             eprintln!("{s}");
         }
         SignalsCmd::Promote {
-            draad,
-            draden,
-            naar,
-            eigenaar,
-            op,
+            thread,
+            threads,
+            to,
+            owner,
+            on,
         } => {
-            let all = read_threads(&draden)?;
-            let d = all.iter().find(|d| d.id == draad).ok_or_else(|| {
+            let all = read_threads(&threads)?;
+            let d = all.iter().find(|d| d.id == thread).ok_or_else(|| {
                 Error::Usage(format!(
-                    "rode draad {draad} staat niet in {}; kies een id uit dat bestand",
-                    draden.display()
+                    "rode draad {thread} staat niet in {}; kies een id uit dat bestand",
+                    threads.display()
                 ))
             })?;
-            let id = promote(&mut ledger, d, naar, eigenaar, op.unwrap_or_else(today))?;
-            eprintln!("rode draad {draad} staat in het register als signaal {id}");
+            let id = promote(&mut ledger, d, to, owner, on.unwrap_or_else(today))?;
+            eprintln!("rode draad {thread} staat in het register als signaal {id}");
         }
-        SignalsCmd::Overgang {
-            signaal,
-            naar,
-            reden,
-            door,
-            op,
+        SignalsCmd::Transition {
+            signal,
+            to,
+            reason,
+            by,
+            on,
         } => {
-            let op = op.unwrap_or_else(today);
-            check_transition_date(&ledger, &signaal, op, today())?;
+            let on = on.unwrap_or_else(today);
+            check_transition_date(&ledger, &signal, on, today())?;
             ledger
-                .transition(&signaal, &naar, reden.as_deref(), &door, op)
+                .transition(&signal, &to, reason.as_deref(), &by, on)
                 .map_err(reg)?;
-            for h in ledger.history(&signaal).map_err(reg)?.iter().rev().take(1) {
+            for h in ledger.history(&signal).map_err(reg)?.iter().rev().take(1) {
                 eprintln!(
-                    "{signaal}: {} -> {} op {}{}",
+                    "{signal}: {} -> {} op {}{}",
                     h.oud.as_deref().unwrap_or("-"),
                     h.nieuw.as_deref().unwrap_or("-"),
                     crate::nl::date(h.op),
@@ -174,9 +183,12 @@ pub fn run(a: SignalsArgs) -> Result<i32> {
                 );
             }
         }
-        SignalsCmd::Status { peildatum, json } => {
+        SignalsCmd::Status {
+            reference_date,
+            json,
+        } => {
             let st = ledger
-                .status(peildatum.unwrap_or_else(today))
+                .status(reference_date.unwrap_or_else(today))
                 .map_err(reg)?;
             if json {
                 println!(
@@ -201,16 +213,16 @@ pub fn run(a: SignalsArgs) -> Result<i32> {
             }
         }
         SignalsCmd::Export {
-            naar,
-            sinds,
-            peildatum,
+            to,
+            since,
+            reference_date,
             out,
         } => {
             let files = crate::pipeline::signals::export(
                 &ledger,
-                &naar,
-                sinds,
-                peildatum.unwrap_or_else(today),
+                &to,
+                since,
+                reference_date.unwrap_or_else(today),
                 &cfg,
                 &out,
             )?;

@@ -553,7 +553,7 @@ pub fn propose(cases: &RawTable, signals: Option<&RawTable>, cfg: &Config) -> Re
     let mut matched = Vec::new();
     let _ = writeln!(
         out,
-        "# rodedraad.toml, voorgesteld door 'rodedraad init' voor {}",
+        "# rodedraad.toml, voorgesteld door 'rodedraad inrichten' voor {}",
         toml_string(&cases.path.display().to_string())
     );
     let _ = writeln!(
@@ -596,7 +596,7 @@ pub fn propose(cases: &RawTable, signals: Option<&RawTable>, cfg: &Config) -> Re
     if open.is_empty() {
         let _ = writeln!(
             out,
-            "# Niets: draai 'rodedraad check' met deze configuratie."
+            "# Niets: draai 'rodedraad controleer' met deze configuratie."
         );
     }
     for o in &open {

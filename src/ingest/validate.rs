@@ -258,7 +258,7 @@ pub fn map_headers(raw: &RawTable, entity: Entity, cfg: &Config) -> Result<Heade
                 raw.headers.join(", ")
             ),
             advice: format!(
-                "Voeg de kolom toe, of wijs een bestaande kop aan in [{}.kolommen] van rodedraad.toml (rodedraad init maakt een begin).",
+                "Voeg de kolom toe, of wijs een bestaande kop aan in [{}.kolommen] van rodedraad.toml (rodedraad inrichten maakt een begin).",
                 entity.plural()
             ),
         });

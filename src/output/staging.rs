@@ -15,7 +15,7 @@
 //!   removed: nothing is left behind.
 //!
 //! A target that holds files rodedraad did not write (the working folder of
-//! `check --out .`) is never swapped away: then the files of this command are moved in
+//! `check --uitvoer .`) is never swapped away: then the files of this command are moved in
 //! one by one, after the earlier run's files of this command were removed, with the
 //! summary file (`controle.json`) removed first and written last, so it never
 //! describes files of another run.

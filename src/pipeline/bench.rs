@@ -1,4 +1,4 @@
-//! The benchmark behind `rodedraad bench`: runs every stage of the pipeline on one case file
+//! The benchmark behind `rodedraad meet`: runs every stage of the pipeline on one case file
 //! and measures each one (wall time, CPU time, peak memory, memory held afterwards).
 //!
 //! Stages, in pipeline order: read, validate, indicators, frame to structs, all rode draden
@@ -69,7 +69,7 @@ pub struct OutputSize {
     pub bytes: u64,
 }
 
-/// Everything `rodedraad bench` measured.
+/// Everything `rodedraad meet` measured.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct BenchReport {
     pub bestand: String,
@@ -87,7 +87,7 @@ pub struct BenchReport {
     pub piekgeheugen_mb: Option<f64>,
     /// Peak memory over the size of the input file.
     pub piek_per_bestandsgrootte: Option<f64>,
-    /// Sizes of the analysis files (`rodedraad analyse --out`).
+    /// Sizes of the analysis files (`rodedraad analyse --uitvoer`).
     pub uitvoer: Vec<OutputSize>,
 }
 
@@ -420,13 +420,13 @@ fn write_files(an: &Analysis, cfg: &Config, dir: &Path) -> Result<Vec<OutputSize
     Ok(out)
 }
 
-/// The report as Dutch text lines (what `rodedraad bench` prints).
+/// The report as Dutch text lines (what `rodedraad meet` prints).
 pub fn lines(r: &BenchReport) -> Vec<String> {
     let dec = crate::nl::dec;
     let mb = |v: Option<f64>| v.map_or("-".to_string(), |x| crate::nl::int(x.round() as i64));
     let mut out = vec![
         format!(
-            "rodedraad bench: {} ({} MB, {} casussen gelezen, {} geaccepteerd), periode {}, {} kernen",
+            "rodedraad meet: {} ({} MB, {} casussen gelezen, {} geaccepteerd), periode {}, {} kernen",
             r.bestand,
             dec(r.bestand_mb, 0),
             crate::nl::int(r.casussen_gelezen as i64),

@@ -48,7 +48,7 @@ pub fn require_ledger_file(path: &Path) -> Result<()> {
         return Ok(());
     }
     Err(Error::Ledger(format!(
-        "{} bestaat niet{}; controleer --register of [register] pad (een relatief pad geldt vanaf de map van het configuratiebestand). Een nieuw register ontstaat bij 'rodedraad signals import' of 'promote'",
+        "{} bestaat niet{}; controleer --register of [register] pad (een relatief pad geldt vanaf de map van het configuratiebestand). Een nieuw register ontstaat bij 'rodedraad signalen importeer' of 'promote'",
         path.display(),
         if path.is_dir() { " als bestand (het is een map)" } else { "" }
     )))
@@ -249,11 +249,11 @@ fn unneutralised(cell: &str) -> String {
 pub fn promote(
     ledger: &mut Ledger,
     d: &Thread,
-    naar: Option<String>,
-    eigenaar: Option<String>,
-    op: NaiveDate,
+    to: Option<String>,
+    owner: Option<String>,
+    on: NaiveDate,
 ) -> Result<String> {
-    let naar = naar
+    let to = to
         .map(|n| {
             Recipient::parse(&n).ok_or_else(|| {
                 Error::Usage(format!(
@@ -264,17 +264,17 @@ pub fn promote(
         })
         .transpose()?;
     let p = Promotion {
-        draad_id: d.id.clone(),
+        thread_id: d.id.clone(),
         label: format!("{} {}", d.label, d.uitleg).trim().to_string(),
         pattern: d.kenmerken.clone(),
-        casus_ids: d.casus_ids.clone(),
-        naar,
-        eigenaar,
-        thema: d.kenmerken.get("thema").cloned(),
-        regeling: d.kenmerken.get("regeling").cloned(),
-        doelgroep: d.kenmerken.get("doelgroep").cloned().into_iter().collect(),
+        case_ids: d.casus_ids.clone(),
+        to,
+        owner,
+        theme: d.kenmerken.get("thema").cloned(),
+        scheme: d.kenmerken.get("regeling").cloned(),
+        target_groups: d.kenmerken.get("doelgroep").cloned().into_iter().collect(),
     };
-    ledger.promote(&p, op).map_err(reg)
+    ledger.promote(&p, on).map_err(reg)
 }
 
 #[cfg(test)]

@@ -145,18 +145,18 @@ impl From<rusqlite::Error> for LedgerError {
 /// A rode draad to be turned into a signal by [`Ledger::promote`].
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Promotion {
-    pub draad_id: String,
+    pub thread_id: String,
     /// Short Dutch label; stored as the signal's `omschrijving`.
     pub label: String,
     /// The pattern that defines the draad (stored as a JSON object).
     pub pattern: BTreeMap<String, String>,
-    pub casus_ids: Vec<String>,
+    pub case_ids: Vec<String>,
     /// Recipient (`doorgezet_naar`); when given the signal starts as `doorgezet`.
-    pub naar: Option<Recipient>,
-    pub eigenaar: Option<String>,
-    pub thema: Option<String>,
-    pub regeling: Option<String>,
-    pub doelgroep: Vec<String>,
+    pub to: Option<Recipient>,
+    pub owner: Option<String>,
+    pub theme: Option<String>,
+    pub scheme: Option<String>,
+    pub target_groups: Vec<String>,
 }
 
 /// A signal as the ledger holds it: the canonical fields plus provenance.
@@ -358,7 +358,7 @@ impl Ledger {
     /// `RD-<draad_id>-2`, `-3`, ... is created with `herhaling_van` set.
     pub fn promote(&mut self, p: &Promotion, op: NaiveDate) -> Result<String, LedgerError> {
         let tx = self.conn.transaction()?;
-        let base = format!("RD-{}", p.draad_id);
+        let base = format!("RD-{}", p.thread_id);
         let mut latest: Option<LedgerSignal> = None;
         let mut n = 1u32;
         loop {
@@ -385,27 +385,27 @@ impl Ledger {
         } else {
             format!("{base}-{n}")
         };
-        let status = if p.naar.is_some() {
+        let status = if p.to.is_some() {
             SignalStatus::PassedOn
         } else {
             SignalStatus::New
         };
-        let herkomst = format!("draad:{}", p.draad_id);
+        let herkomst = format!("draad:{}", p.thread_id);
         let patroon = serde_json::to_string(&p.pattern).map_err(|e| conversion_error(0, e))?;
         let ls = LedgerSignal {
             signal: Signal {
                 signaal_id: id.clone(),
                 gemeld_op: op,
                 bron: Some(SignalSource::OwnCases),
-                thema: p.thema.clone(),
-                regeling: p.regeling.clone(),
-                doelgroep: p.doelgroep.clone(),
+                thema: p.theme.clone(),
+                regeling: p.scheme.clone(),
+                doelgroep: p.target_groups.clone(),
                 omschrijving: Some(p.label.clone()),
-                casus_ids: p.casus_ids.clone(),
+                casus_ids: p.case_ids.clone(),
                 status: Some(status),
-                doorgezet_naar: p.naar,
-                doorgezet_op: p.naar.as_ref().map(|_| op),
-                eigenaar: p.eigenaar.clone(),
+                doorgezet_naar: p.to,
+                doorgezet_op: p.to.as_ref().map(|_| op),
+                eigenaar: p.owner.clone(),
                 reactie_verwacht_op: None,
                 terugkoppeling: None,
                 terugkoppeling_op: None,

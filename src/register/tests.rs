@@ -257,7 +257,7 @@ fn failpoint_rolls_back_everything() {
 fn transitions_build_complete_history() {
     let mut l = Ledger::open_in_memory().unwrap();
     let p = Promotion {
-        draad_id: "D1".into(),
+        thread_id: "D1".into(),
         label: "Beslag onder bestaansminimum".into(),
         ..Default::default()
     };
@@ -401,15 +401,15 @@ fn promote_is_idempotent_and_repeats_are_counted() {
     );
     pattern.insert("levensgebeurtenis".to_string(), "scheiding".to_string());
     let p = Promotion {
-        draad_id: "D42".into(),
+        thread_id: "D42".into(),
         label: "Partnerschap toeslagen na scheiding".into(),
         pattern,
-        casus_ids: vec!["C3".into(), "C9".into(), "C11".into()],
-        naar: Recipient::parse("dienst_toeslagen"),
-        eigenaar: Some("Team Partnerschap".into()),
-        thema: Some("toeslagen.partner_samenloop".into()),
-        regeling: Some("zorgtoeslag".into()),
-        doelgroep: vec!["alleenstaande_ouder".into()],
+        case_ids: vec!["C3".into(), "C9".into(), "C11".into()],
+        to: Recipient::parse("dienst_toeslagen"),
+        owner: Some("Team Partnerschap".into()),
+        theme: Some("toeslagen.partner_samenloop".into()),
+        scheme: Some("zorgtoeslag".into()),
+        target_groups: vec!["alleenstaande_ouder".into()],
     };
     let id = l.promote(&p, d("2025-03-03")).unwrap();
     assert_eq!(id, "RD-D42");
