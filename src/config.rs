@@ -37,7 +37,7 @@ pub struct Config {
     pub aanbevelingen: BTreeMap<String, String>,
     /// Folder of the config file, to resolve relative paths.
     #[serde(skip)]
-    pub basismap: Option<PathBuf>,
+    pub base_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -101,6 +101,44 @@ pub struct IndicatorSettings {
     pub doel_dienst_toeslagen: u32,
 }
 
+/// EARS variant for rising threads (`[draden] ears_methode`), as in R `surveillance::earsC`;
+/// the method itself is `analyse::methods::stats::ears`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EarsMethod {
+    /// Baseline: the `baseline` periods immediately before t (t-baseline ..= t-1).
+    #[serde(alias = "c1")]
+    C1,
+    /// Baseline with a guard band of 2: periods t-baseline-2 ..= t-3.
+    #[serde(alias = "c2")]
+    C2,
+    /// Sum of max(0, C2 − 1) over t, t−1 and t−2.
+    #[serde(alias = "c3")]
+    C3,
+}
+
+impl EarsMethod {
+    /// The method's name as the output shows it (`C2`).
+    pub fn label(self) -> &'static str {
+        match self {
+            EarsMethod::C1 => "C1",
+            EarsMethod::C2 => "C2",
+            EarsMethod::C3 => "C3",
+        }
+    }
+}
+
+/// What happens to a text with personal data (`[bescherming] persoonsgegevens`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum TextMode {
+    /// The whole text is withheld.
+    #[default]
+    #[serde(rename = "weglaten")]
+    Omit,
+    /// Every hit is replaced by a placeholder such as `[BSN]`.
+    #[serde(rename = "maskeren")]
+    Mask,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ThreadSettings {
     pub min_casussen: usize,
@@ -109,7 +147,7 @@ pub struct ThreadSettings {
     pub fdr_q: f64,
     pub min_ic025: f64,
     pub max_draden: usize,
-    pub ears_methode: String,
+    pub ears_methode: EarsMethod,
     pub ears_basis: usize,
     pub ears_min_sigma: f64,
     pub ears_alpha: f64,
@@ -168,7 +206,7 @@ pub struct ProtectionSettings {
     pub min_noemer: u64,
     pub k_verhaal: usize,
     pub nul_onderdrukken: bool,
-    pub persoonsgegevens: String,
+    pub persoonsgegevens: TextMode,
     /// Extra patterns for personal data (exports from elsewhere); checked when the
     /// configuration is read, compiled by [`crate::protect::pii::Patterns`].
     #[serde(default)]
@@ -338,8 +376,15 @@ fn dutch_value_error(msg: &str) -> String {
         return format!("{at}de sleutel {} ontbreekt", f.trim_matches('`'));
     }
     if let Some(v) = first.strip_prefix("unknown variant ") {
-        let v = v.split(',').next().unwrap_or(v);
-        return format!("{at}onbekende waarde {v}");
+        let (value, choices) = v.split_once(", expected ").unwrap_or((v, ""));
+        let choices = choices
+            .trim_start_matches("one of ")
+            .replace('`', "\"")
+            .replace(" or ", ", ");
+        return match choices.is_empty() {
+            true => format!("{at}onbekende waarde {value}"),
+            false => format!("{at}onbekende waarde {value}; kies uit {choices}"),
+        };
     }
     format!("{at}ongeldige waarde; vergelijk met src/default-config.toml")
 }
@@ -422,7 +467,7 @@ impl Config {
             ),
         })?;
         let mut cfg = Self::parse(&src, Some(path))?;
-        cfg.basismap = path.parent().map(Path::to_path_buf);
+        cfg.base_dir = path.parent().map(Path::to_path_buf);
         if !cfg.rapport.sjablonen.is_empty() && !cfg.resolve(&cfg.rapport.sjablonen).is_dir() {
             return Err(Error::Config {
                 path: Some(path.to_path_buf()),
@@ -465,6 +510,7 @@ impl Config {
     }
 
     fn check(&self) -> std::result::Result<(), String> {
+        self.check_taxonomy()?;
         let canon_cases: Vec<&str> = crate::model::CASE_COLUMNS.to_vec();
         let canon_signals: Vec<&str> = crate::model::SIGNAL_COLUMNS.to_vec();
         for (section, map, canon) in [
@@ -519,14 +565,6 @@ impl Config {
                 "[invoer] codering = \"{}\" is onbekend; gebruik \"auto\", \"utf-8\" of \"windows-1252\"",
                 self.invoer.codering
             ));
-        }
-        if !matches!(
-            self.bescherming.persoonsgegevens.as_str(),
-            "weglaten" | "maskeren"
-        ) {
-            return Err(
-                "[bescherming] persoonsgegevens moet \"weglaten\" of \"maskeren\" zijn".into(),
-            );
         }
         if self.bescherming.min_cel == 0 {
             return Err("[bescherming] min_cel moet minstens 1 zijn".into());
@@ -601,6 +639,21 @@ impl Config {
     }
 
     /// `[casussen.datumformaat]` and `[signalen.datumformaat]`: a date column and a date format each.
+    /// The taxonomy holds the open code lists only; a fixed list of the input contract
+    /// (`dienst`, `bron`, `uitkomst`, ...) has one definition, its enum in `model`.
+    fn check_taxonomy(&self) -> std::result::Result<(), String> {
+        for dimension in self.taxonomie.keys() {
+            let fixed = crate::model::fixed_codes(dimension);
+            if !fixed.is_empty() {
+                return Err(format!(
+                    "[taxonomie.{dimension}]: {dimension} is een vaste lijst van het invoercontract ({}) en staat niet in de taxonomie. Haal de sectie weg; vertaal andere waarden uit uw export met [casussen.waarden.{dimension}] of [signalen.waarden.{dimension}]",
+                    fixed.join(", ")
+                ));
+            }
+        }
+        Ok(())
+    }
+
     fn check_date_columns(&self) -> std::result::Result<(), String> {
         // Every date column, and only a date column, ends in "_op" (a test in ingest::spec keeps it so).
         for (section, map, all) in [
@@ -640,7 +693,7 @@ impl Config {
     /// Resolves a path from the config relative to the config file's folder.
     pub fn resolve(&self, p: &str) -> PathBuf {
         let path = PathBuf::from(p);
-        match (&self.basismap, path.is_relative()) {
+        match (&self.base_dir, path.is_relative()) {
             (Some(b), true) => b.join(path),
             _ => path,
         }
@@ -671,6 +724,61 @@ mod tests {
         assert_eq!(c.bescherming.min_cel, 5);
         assert_eq!(c.draden.min_casussen, 3);
         assert_eq!(c.casussen.meerwaardig["doelgroep"], "|");
+    }
+
+    #[test]
+    fn closed_settings_are_enums_checked_when_read() {
+        let c = Config::default_config();
+        assert_eq!(c.draden.ears_methode, EarsMethod::C2);
+        assert_eq!(c.bescherming.persoonsgegevens, TextMode::Omit);
+        let c = Config::parse(
+            "[draden]\nears_methode = \"c3\"\n[bescherming]\npersoonsgegevens = \"maskeren\"\n",
+            None,
+        )
+        .unwrap();
+        assert_eq!(
+            c.draden.ears_methode,
+            EarsMethod::C3,
+            "lower case is accepted"
+        );
+        assert_eq!(c.bescherming.persoonsgegevens, TextMode::Mask);
+        // an unknown value is an error that names the key and the choices (it used to
+        // fall back to C2 silently)
+        for (toml, key, choices) in [
+            (
+                "[draden]\nears_methode = \"C4\"\n",
+                "ears_methode",
+                "\"C1\"",
+            ),
+            (
+                "[bescherming]\npersoonsgegevens = \"verbergen\"\n",
+                "persoonsgegevens",
+                "\"weglaten\"",
+            ),
+        ] {
+            let e = Config::parse(toml, None).unwrap_err().to_string();
+            assert!(
+                e.contains(key) && e.contains("onbekende waarde") && e.contains(choices),
+                "{e}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_fixed_code_list_is_not_a_taxonomy() {
+        let c = Config::default_config();
+        assert!(!c.taxonomie.contains_key("dienst") && !c.taxonomie.contains_key("bron"));
+        assert_eq!(c.label("dienst", "anders"), "Andere organisatie");
+        assert_eq!(c.label("bron", "ksm"), "Klantsignaal Management Systeem");
+        for dim in ["dienst", "bron", "uitkomst"] {
+            let e = Config::parse(&format!("[taxonomie.{dim}]\nx = \"X\"\n"), None)
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains("vaste lijst") && e.contains(dim), "{e}");
+        }
+        // an open list may still be extended
+        let c = Config::parse("[taxonomie.regeling]\nbpm = \"Bpm\"\n", None).unwrap();
+        assert_eq!(c.label("regeling", "bpm"), "Bpm");
     }
 
     #[test]

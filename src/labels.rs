@@ -8,7 +8,8 @@
 //! ```
 
 use crate::model::{
-    AdviceResponse, EscalationLevel, Outcome, Recipient, SignalStatus, TriageDecision,
+    AdviceResponse, EscalationLevel, Outcome, Recipient, Service, SignalSource, SignalStatus,
+    TriageDecision,
 };
 
 /// Label of a fixed contract code, if the dimension is one of the fixed lists.
@@ -20,6 +21,8 @@ pub fn fixed_label(dimension: &str, code: &str) -> Option<&'static str> {
         "uitkomst" => Outcome::parse(code).map(Outcome::label),
         "status" => SignalStatus::parse(code).map(SignalStatus::label),
         "doorgezet_naar" => Recipient::parse(code).map(Recipient::label),
+        "dienst" => Service::parse(code).map(Service::label),
+        "bron" => SignalSource::parse(code).map(SignalSource::label),
         "complexiteit" => match code {
             "1" => Some("1: één organisatie"),
             "2" => Some("2: meerdere, onafhankelijk"),

@@ -72,7 +72,7 @@ pub const SIGNAL_COLUMNS: &[&str] = &[
 /// Declares a closed code list of the input contract as an enum with its
 /// canonical code (`as_str`), its Dutch label and parsing from the code.
 macro_rules! code_list {
-    ($(#[$doc:meta])* $name:ident, $codes:ident { $($variant:ident = $code:literal : $label:literal),+ $(,)? }) => {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident = $code:literal : $label:literal),+ $(,)? }) => {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         pub enum $name {
@@ -106,26 +106,23 @@ macro_rules! code_list {
                 f.write_str(self.as_str())
             }
         }
-
-        /// The canonical codes (kept for code that works on text columns).
-        pub const $codes: &[&str] = $name::CODES;
     };
 }
 
 code_list!(
     /// The service a case is about (`dienst`).
-    Service, DIENSTEN {
+    Service {
         Belastingdienst = "belastingdienst": "Belastingdienst",
         DienstToeslagen = "dienst_toeslagen": "Dienst Toeslagen",
         Both = "beide": "Belastingdienst en Dienst Toeslagen",
         Customs = "douane": "Douane",
-        Other = "anders": "Anders",
+        Other = "anders": "Andere organisatie",
     }
 );
 
 code_list!(
     /// The triage decision (`triage_besluit`).
-    TriageDecision, BESLUITEN {
+    TriageDecision {
         Handle = "behandelen": "Behandelen",
         Refer = "doorverwijzen": "Doorverwijzen",
         Decline = "niet_behandelen": "Niet behandelen",
@@ -134,7 +131,7 @@ code_list!(
 
 code_list!(
     /// The service's response to the advocate's advice (`zienswijze_reactie`).
-    AdviceResponse, REACTIES {
+    AdviceResponse {
         Adopted = "overgenomen": "Overgenomen",
         PartlyAdopted = "deels_overgenomen": "Deels overgenomen",
         NotAdopted = "niet_overgenomen": "Niet overgenomen",
@@ -144,7 +141,7 @@ code_list!(
 
 code_list!(
     /// The highest level a case was escalated to (`escalatie_niveau`).
-    EscalationLevel, ESCALATIE_NIVEAUS {
+    EscalationLevel {
         TeamLead = "teamleider": "Teamleider",
         Director = "directeur": "Directeur",
         DirectorGeneral = "directeur_generaal": "Directeur-generaal",
@@ -153,7 +150,7 @@ code_list!(
 
 code_list!(
     /// How a case ended (`uitkomst`).
-    Outcome, UITKOMSTEN {
+    Outcome {
         Resolved = "opgelost": "Opgelost",
         PartlyResolved = "deels_opgelost": "Deels opgelost",
         NotResolved = "niet_opgelost": "Niet opgelost",
@@ -164,9 +161,9 @@ code_list!(
 
 code_list!(
     /// Where a signal came from (`bron`).
-    SignalSource, BRONNEN {
+    SignalSource {
         OwnCases = "eigen_casuistiek": "Eigen casuïstiek",
-        Ksm = "ksm": "KSM",
+        Ksm = "ksm": "Klantsignaal Management Systeem",
         Ibtd = "ibtd": "IBTD",
         SocialPartner = "maatschappelijke_partner": "Maatschappelijke partner",
         Belastingdienst = "belastingdienst": "Belastingdienst",
@@ -177,7 +174,7 @@ code_list!(
 
 code_list!(
     /// Where a signal stands (`status`).
-    SignalStatus, SIGNAAL_STATUSSEN {
+    SignalStatus {
         New = "nieuw": "Nieuw",
         InAnalysis = "in_analyse": "In analyse",
         PassedOn = "doorgezet": "Doorgezet",
@@ -190,9 +187,9 @@ code_list!(
 
 code_list!(
     /// Who a signal is passed on to (`doorgezet_naar`).
-    Recipient, ONTVANGERS {
+    Recipient {
         Ibtd = "ibtd": "IBTD",
-        Ksm = "ksm": "KSM",
+        Ksm = "ksm": "Klantsignaal Management Systeem",
         Belastingdienst = "belastingdienst": "Belastingdienst",
         DienstToeslagen = "dienst_toeslagen": "Dienst Toeslagen",
         Ministry = "ministerie": "Ministerie van Financiën",
@@ -261,4 +258,19 @@ pub struct Signal {
     pub reactie_verwacht_op: Option<NaiveDate>,
     pub terugkoppeling: Option<String>,
     pub terugkoppeling_op: Option<NaiveDate>,
+}
+
+/// The codes of a fixed list of the input contract; empty for any other dimension.
+pub fn fixed_codes(dimension: &str) -> &'static [&'static str] {
+    match dimension {
+        "triage_besluit" => TriageDecision::CODES,
+        "zienswijze_reactie" => AdviceResponse::CODES,
+        "escalatie_niveau" => EscalationLevel::CODES,
+        "uitkomst" => Outcome::CODES,
+        "status" => SignalStatus::CODES,
+        "doorgezet_naar" => Recipient::CODES,
+        "dienst" => Service::CODES,
+        "bron" => SignalSource::CODES,
+        _ => &[],
+    }
 }

@@ -29,12 +29,12 @@ pub fn write(an: &Analysis, cfg: &Config, out: &Path) -> Result<()> {
         &out.join("stroom-en-cohorten.json"),
         &serde_json::json!({
             "periode": ind.periode, "peildatum": ind.peildatum, "stroom": ind.stroom, "cohorten": ind.cohorten,
-            "doelrealisatie": ind.doelrealisatie, "kaplan_meier": ind.km_curve,
-            "open_casussen": { "aantal": ind.proces.len(), "bestand": OPEN_CASES_FILE },
+            "doelrealisatie": ind.doelrealisatie, "kaplan_meier": ind.kaplan_meier,
+            "open_casussen": { "aantal": ind.open_casussen.len(), "bestand": OPEN_CASES_FILE },
             "escalaties_zonder_datum": ind.escalaties_zonder_datum,
         }),
     )?;
-    write_open_cases(&ind.proces, &out.join(OPEN_CASES_FILE))?;
+    write_open_cases(&ind.open_casussen, &out.join(OPEN_CASES_FILE))?;
     write_indicator_csv(&ind.records, &out.join("indicatoren.csv"))?;
     let bytes = workbook_bytes(&indicator_sheets(ind, cfg), ind.peildatum)?;
     crate::output::write_atomic(&out.join("indicatoren.xlsx"), &bytes)?;

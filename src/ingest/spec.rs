@@ -146,23 +146,17 @@ impl Entity {
     }
 }
 
-/// The known codes of a dimension: the configured taxonomy, else the fixed contract list.
+/// The known codes of a dimension: the fixed contract list, else the configured taxonomy
+/// (the configuration refuses a taxonomy for a fixed list).
 pub fn known_codes(cfg: &Config, dimension: &str) -> Vec<String> {
-    if let Some(m) = cfg.taxonomie.get(dimension) {
-        return m.keys().cloned().collect();
+    let fixed = model::fixed_codes(dimension);
+    if !fixed.is_empty() {
+        return fixed.iter().map(|s| s.to_string()).collect();
     }
-    let fixed: &[&str] = match dimension {
-        "triage_besluit" => model::BESLUITEN,
-        "zienswijze_reactie" => model::REACTIES,
-        "escalatie_niveau" => model::ESCALATIE_NIVEAUS,
-        "uitkomst" => model::UITKOMSTEN,
-        "status" => model::SIGNAAL_STATUSSEN,
-        "doorgezet_naar" => model::ONTVANGERS,
-        "dienst" => model::DIENSTEN,
-        "bron" => model::BRONNEN,
-        _ => &[],
-    };
-    fixed.iter().map(|s| s.to_string()).collect()
+    cfg.taxonomie
+        .get(dimension)
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default()
 }
 
 /// Joins the parts of a composed column in the raw text (`[<section>.samengesteld]`);

@@ -28,25 +28,8 @@ use crate::model::{Case, Signal};
 use pii::PiiKind;
 use serde::Serialize;
 
-/// What happens to a text with personal data.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum TextMode {
-    /// The whole text is withheld.
-    #[default]
-    Omit,
-    /// Every hit is replaced by a placeholder such as `[BSN]`.
-    Mask,
-}
-
-impl TextMode {
-    pub fn from_config(cfg: &Config) -> TextMode {
-        if cfg.bescherming.persoonsgegevens == "maskeren" {
-            TextMode::Mask
-        } else {
-            TextMode::Omit
-        }
-    }
-}
+/// What happens to a text with personal data; a setting, so it is defined in `config`.
+pub use crate::config::TextMode;
 
 /// One personal-data hit: where and what kind, never the value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -75,11 +58,11 @@ impl Scrubber {
     pub fn from_config(cfg: &Config) -> crate::error::Result<Scrubber> {
         let extra = pii::Patterns::new(cfg.bescherming.patronen.clone()).map_err(|m| {
             crate::error::Error::Config {
-                path: cfg.basismap.clone(),
+                path: cfg.base_dir.clone(),
                 message: m,
             }
         })?;
-        Ok(Scrubber::new(TextMode::from_config(cfg), extra))
+        Ok(Scrubber::new(cfg.bescherming.persoonsgegevens, extra))
     }
 
     /// The same detectors with another mode.

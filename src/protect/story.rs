@@ -339,8 +339,13 @@ const PARAPHRASES: &[(&str, &[&str])] = &[
 /// its label (whole and per word), and known paraphrases.
 fn mention_stems(detail: &str, code: &str, taxonomie: &Taxonomie) -> Vec<String> {
     let mut phrases = vec![code.replace('_', " ")];
-    if let Some(label) = taxonomie.get(dimension(detail)).and_then(|m| m.get(code)) {
-        phrases.push(label.clone());
+    let dim = dimension(detail);
+    let label = taxonomie
+        .get(dim)
+        .and_then(|m| m.get(code))
+        .map(String::as_str);
+    if let Some(label) = label.or_else(|| crate::labels::fixed_label(dim, code)) {
+        phrases.push(label.to_string());
     }
     let mut stems: Vec<String> = Vec::new();
     for phrase in &phrases {
@@ -799,8 +804,7 @@ mod tests {
                         "dienst",
                         "aandrager_type",
                     ]) {
-                        let label = detail_code(q, d)
-                            .and_then(|code| cfg.taxonomie.get(dim).and_then(|m| m.get(code)));
+                        let label = detail_code(q, d).map(|code| cfg.label(dim, code));
                         if let Some(label) = label.filter(|_| d == SCHEME || d == SERVICE) {
                             assert!(
                                 !lower.contains(&label.to_lowercase()),

@@ -22,7 +22,7 @@ pub(super) fn status_level(status: &str) -> Option<u8> {
 
 /// Statuses that are a regular next step from `van` (no status counts as `nieuw`).
 pub(super) fn next_statuses(van: Option<&str>) -> Vec<&'static str> {
-    crate::model::SIGNAAL_STATUSSEN
+    crate::model::SignalStatus::CODES
         .iter()
         .copied()
         .filter(|n| is_regular_step(van, n))

@@ -95,7 +95,7 @@ impl fmt::Display for LedgerError {
                     write!(
                         f,
                         "Signaal {signaal_id}: de status '{to}' bestaat niet. Kies uit: {}.",
-                        crate::model::SIGNAAL_STATUSSEN.join(", ")
+                        crate::model::SignalStatus::CODES.join(", ")
                     )
                 } else {
                     let volgende = next_statuses(Some(from.as_str()).filter(|v| !v.is_empty()));

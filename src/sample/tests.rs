@@ -4,8 +4,8 @@
 
 use super::*;
 use crate::model::{
-    BESLUITEN, BRONNEN, DIENSTEN, ESCALATIE_NIVEAUS, ONTVANGERS, REACTIES, SIGNAAL_STATUSSEN,
-    UITKOMSTEN,
+    AdviceResponse, EscalationLevel, Outcome, Recipient, Service, SignalSource, SignalStatus,
+    TriageDecision,
 };
 use chrono::{Datelike, Duration};
 use excel::{codes, L_AANDRAGER, L_DOELGROEP, L_LEVENSGEBEURTENIS, L_REGELING, L_THEMA};
@@ -54,7 +54,7 @@ fn check_case(c: &Case, end: NaiveDate) {
         "{id}: aandrager_id"
     );
     let dienst = c.dienst.map(|x| x.as_str()).unwrap();
-    assert!(DIENSTEN.contains(&dienst));
+    assert!(Service::CODES.contains(&dienst));
     let regeling = c.regeling.as_deref();
     if let Some(r) = regeling {
         assert!(codes(L_REGELING).contains(&r), "{id}: regeling {r}");
@@ -112,7 +112,7 @@ fn check_case(c: &Case, end: NaiveDate) {
         None => assert!(besluit.is_none() && c.uitkomst.is_none() && c.zienswijze_op.is_none()),
         Some(t) => {
             assert!(t >= o && (t - o).num_days() <= 21, "{id}: triage 0-21 days");
-            assert!(BESLUITEN.contains(&besluit.unwrap()));
+            assert!(TriageDecision::CODES.contains(&besluit.unwrap()));
         }
     }
     let behandelen = besluit == Some("behandelen");
@@ -135,7 +135,7 @@ fn check_case(c: &Case, end: NaiveDate) {
         );
     }
     if let Some(r) = c.zienswijze_reactie.map(|x| x.as_str()) {
-        assert!(c.zienswijze_op.is_some() && REACTIES.contains(&r));
+        assert!(c.zienswijze_op.is_some() && AdviceResponse::CODES.contains(&r));
     }
     assert_eq!(c.geescaleerd.is_some(), behandelen, "{id}: geescaleerd");
     assert_eq!(
@@ -144,7 +144,7 @@ fn check_case(c: &Case, end: NaiveDate) {
         "{id}"
     );
     if let Some(n) = c.escalatie_niveau.map(|x| x.as_str()) {
-        assert!(ESCALATIE_NIVEAUS.contains(&n) && c.zienswijze_reactie.is_some());
+        assert!(EscalationLevel::CODES.contains(&n) && c.zienswijze_reactie.is_some());
     }
     // Every escalation has its date, after the zienswijze and not after the closing.
     assert_eq!(
@@ -173,7 +173,7 @@ fn check_case(c: &Case, end: NaiveDate) {
             assert!(a >= c.zienswijze_op.unwrap_or(o) && a >= c.triage_op.unwrap());
             let u = c.uitkomst.map(|x| x.as_str()).unwrap();
             assert!(
-                UITKOMSTEN.contains(&u) && u != "lopend",
+                Outcome::CODES.contains(&u) && u != "lopend",
                 "{id}: final uitkomst"
             );
             assert!(c.verhaal_vrijgegeven.is_some());
@@ -210,8 +210,8 @@ fn check_signal(s: &Signal, end: NaiveDate, case_dates: &BTreeMap<&str, NaiveDat
     let id = &s.signaal_id;
     assert!(s.gemeld_op >= start_date() && s.gemeld_op <= end);
     assert!(id.starts_with(&format!("S-{}-", s.gemeld_op.year())));
-    assert!(BRONNEN.contains(&s.bron.map(|x| x.as_str()).unwrap()));
-    assert!(SIGNAAL_STATUSSEN.contains(&s.status.map(|x| x.as_str()).unwrap()));
+    assert!(SignalSource::CODES.contains(&s.bron.map(|x| x.as_str()).unwrap()));
+    assert!(SignalStatus::CODES.contains(&s.status.map(|x| x.as_str()).unwrap()));
     assert!(s.omschrijving.as_deref().is_some_and(|t| t.len() > 30));
     assert!(s.casus_ids.len() <= 4);
     for cid in &s.casus_ids {
@@ -226,7 +226,7 @@ fn check_signal(s: &Signal, end: NaiveDate, case_dates: &BTreeMap<&str, NaiveDat
     assert_eq!(s.doorgezet_naar.is_some(), s.doorgezet_op.is_some());
     assert_eq!(s.doorgezet_naar.is_some(), s.eigenaar.is_some());
     if let Some(n) = s.doorgezet_naar.map(|x| x.as_str()) {
-        assert!(ONTVANGERS.contains(&n));
+        assert!(Recipient::CODES.contains(&n));
         let dz = s.doorgezet_op.unwrap();
         assert!(dz >= s.gemeld_op && dz <= end);
         assert!(s.reactie_verwacht_op.unwrap() > dz);

@@ -243,7 +243,7 @@ fn push_sentence(buf: &mut String, template: &str, slots: &Slots) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{BRONNEN, ONTVANGERS, SIGNAAL_STATUSSEN};
+    use crate::model::{Recipient, SignalSource, SignalStatus};
     use crate::sample::attributes::THEMA_WEIGHTS;
     use crate::sample::excel::{codes, L_AANDRAGER, L_DOELGROEP, L_LEVENSGEBEURTENIS, L_REGELING};
     use crate::sample::generate;
@@ -292,8 +292,13 @@ mod tests {
             .filter(|l| *l != "geen")
             .collect();
         assert_eq!(sections(&LEVENSGEBEURTENISSEN), levensgebeurtenissen);
-        assert_sections_within("signaal-aanleiding", &SIGNAAL_AANLEIDING, BRONNEN, &["*"]);
-        assert_sections_within("terugkoppeling", &TERUGKOPPELING, SIGNAAL_STATUSSEN, &[]);
+        assert_sections_within(
+            "signaal-aanleiding",
+            &SIGNAAL_AANLEIDING,
+            SignalSource::CODES,
+            &["*"],
+        );
+        assert_sections_within("terugkoppeling", &TERUGKOPPELING, SignalStatus::CODES, &[]);
         assert_sections_within(
             "regelingen",
             &REGELINGEN,
@@ -316,7 +321,7 @@ mod tests {
 
     #[test]
     fn every_recipient_has_owners() {
-        for naar in ONTVANGERS {
+        for naar in Recipient::CODES {
             for hoofd in ["toeslagen", "invordering"] {
                 assert!(!EIGENAREN.get_for(naar, Some(hoofd)).is_empty());
             }
@@ -325,7 +330,7 @@ mod tests {
         for s in sections(&EIGENAREN) {
             let naar = s.strip_suffix(" toeslagen").unwrap_or(s);
             assert!(
-                ONTVANGERS.contains(&naar),
+                Recipient::CODES.contains(&naar),
                 "eigenaren: unknown section [{s}]"
             );
         }

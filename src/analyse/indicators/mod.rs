@@ -118,7 +118,8 @@ pub struct Target {
 pub struct KmPoint {
     pub dagen: f64,
     pub nog_open: f64,
-    pub at_risk: u64,
+    /// Cases still at risk (open, not censored) just before this point.
+    pub in_risico: u64,
 }
 
 /// Escalations without a date (`geescaleerd_op`): those of cases closed in the period count
@@ -140,10 +141,11 @@ pub struct Indicators {
     pub records: Vec<Record>,
     pub stroom: Vec<FlowRow>,
     pub cohorten: Vec<CohortRow>,
-    pub proces: Vec<OpenCase>,
+    /// Process information: the cases open on the peildatum (written to a CSV file of its own).
+    pub open_casussen: Vec<OpenCase>,
     pub doelrealisatie: Vec<Target>,
     /// The Kaplan-Meier curve of the period's intake cohort (see `doorlooptijd_mediaan_dagen`).
-    pub km_curve: Vec<KmPoint>,
+    pub kaplan_meier: Vec<KmPoint>,
     pub escalaties_zonder_datum: EscalationDates,
 }
 
@@ -525,12 +527,12 @@ pub fn compute(
     };
     let cohort = km_input(&lf, &ctx.intake(), ctx.reference_date, None)?;
     let (t, e) = cohort.into_values().next().unwrap_or_default();
-    let km_curve = stats::kaplan_meier(&t, &e)
+    let kaplan_meier = stats::kaplan_meier(&t, &e)
         .iter()
         .map(|s| KmPoint {
             dagen: s.t,
             nog_open: s.survival,
-            at_risk: s.at_risk,
+            in_risico: s.at_risk,
         })
         .collect();
     Ok(Indicators {
@@ -541,9 +543,9 @@ pub fn compute(
         records,
         stroom: flow(&lf, &ctx)?,
         cohorten: cohorts(&lf, &ctx)?,
-        proces: open_cases(&lf, &ctx)?,
+        open_casussen: open_cases(&lf, &ctx)?,
         doelrealisatie: targets(&lf, period, reference_date, cfg)?,
-        km_curve,
+        kaplan_meier,
         escalaties_zonder_datum: escalation_dates(&lf, &ctx)?,
     })
 }
@@ -667,11 +669,11 @@ mod fixtures {
         close(total(&ind, "binnen_5_maanden_pct").waarde.unwrap(), 0.5);
         // The curve behind the KM table: one step at day 30, S = 0,5, 10 at risk.
         assert_eq!(
-            ind.km_curve,
+            ind.kaplan_meier,
             vec![KmPoint {
                 dagen: 30.0,
                 nog_open: 0.5,
-                at_risk: 10
+                in_risico: 10
             }]
         );
     }
@@ -758,7 +760,7 @@ mod fixtures {
         );
         // Open on the peildatum: W3 (60 days), T1 (121), B1 (166); W1 and W2 are not.
         let open: Vec<(&str, &str, i64)> = ind
-            .proces
+            .open_casussen
             .iter()
             .map(|o| (o.casus_id.as_str(), o.fase.as_str(), o.leeftijd_dagen))
             .collect();
@@ -783,7 +785,7 @@ mod fixtures {
 
     fn phases(ind: &Indicators) -> Vec<(&str, &str)> {
         let mut v: Vec<(&str, &str)> = ind
-            .proces
+            .open_casussen
             .iter()
             .map(|o| (o.casus_id.as_str(), o.fase.as_str()))
             .collect();

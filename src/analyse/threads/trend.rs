@@ -55,11 +55,7 @@ pub fn ears_quarters_needed(method: EarsMethod, basis: usize) -> usize {
 }
 
 fn method_of(cfg: &Config) -> (EarsMethod, &'static str) {
-    match cfg.draden.ears_methode.to_uppercase().as_str() {
-        "C1" => (EarsMethod::C1, "C1"),
-        "C3" => (EarsMethod::C3, "C3"),
-        _ => (EarsMethod::C2, "C2"),
-    }
+    (cfg.draden.ears_methode, cfg.draden.ears_methode.label())
 }
 
 type Groups<'a> = BTreeMap<(&'static str, String), Vec<&'a Case>>;

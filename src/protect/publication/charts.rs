@@ -108,24 +108,24 @@ pub(super) fn charts_for(
     if p.audience == Audience::Internal || km_n >= p.min_denominator {
         // The table behind the curve: share still open after a number of days, with the
         // number of cases still under observation then (shown only when large enough).
-        let last = ind.km_curve.last().map(|k| k.dagen).unwrap_or(0.0);
+        let last = ind.kaplan_meier.last().map(|k| k.dagen).unwrap_or(0.0);
         // Day 56 is "binnen 8 weken", 91 and 152 the 3 and 5 months of the indicators.
         let rijen = [30.0, 56.0, 91.0, 122.0, 152.0, 183.0, 274.0, 365.0]
             .iter()
             .filter(|&&t| t < last)
             .map(|&t| {
                 let s = ind
-                    .km_curve
+                    .kaplan_meier
                     .iter()
                     .take_while(|k| k.dagen <= t)
                     .last()
                     .map(|k| k.nog_open)
                     .unwrap_or(1.0);
                 let at_risk = ind
-                    .km_curve
+                    .kaplan_meier
                     .iter()
                     .find(|k| k.dagen > t)
-                    .map(|k| k.at_risk)
+                    .map(|k| k.in_risico)
                     .unwrap_or(0);
                 PubRow {
                     kop: nl::days(t as i64),
@@ -149,9 +149,9 @@ pub(super) fn charts_for(
         // The curve shows only what the table may show: for the public, it stops where fewer
         // than min_noemer cases are still followed (a step there would reveal a small count).
         let pts: Vec<(f64, f64)> = ind
-            .km_curve
+            .kaplan_meier
             .iter()
-            .take_while(|k| p.audience == Audience::Internal || k.at_risk >= p.min_denominator)
+            .take_while(|k| p.audience == Audience::Internal || k.in_risico >= p.min_denominator)
             .map(|k| (k.dagen, k.nog_open))
             .collect();
         let median = rec(ind, "doorlooptijd_mediaan_dagen").and_then(|r| r.waarde);

@@ -126,7 +126,7 @@ pub(super) fn open_case_table(ind: &Indicators, cfg: &Config) -> PubTable {
         id: "open-casussen".into(),
         titel: format!(
             "Open casussen op de peildatum ({}), naar fase en leeftijd",
-            nl::int(ind.proces.len() as i64)
+            nl::int(ind.open_casussen.len() as i64)
         ),
         kolommen: vec![
             "Casus".into(),
@@ -135,7 +135,7 @@ pub(super) fn open_case_table(ind: &Indicators, cfg: &Config) -> PubTable {
             "Leeftijd".into(),
         ],
         rijen: ind
-            .proces
+            .open_casussen
             .iter()
             .map(|o| PubRow {
                 kop: o.casus_id.clone(),

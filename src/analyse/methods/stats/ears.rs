@@ -2,26 +2,8 @@
 
 use super::*;
 
-/// EARS variant, as in R `surveillance::earsC`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EarsMethod {
-    /// Baseline: the `baseline` periods immediately before t (t-baseline ..= t-1).
-    C1,
-    /// Baseline with a guard band of 2: periods t-baseline-2 ..= t-3.
-    C2,
-    /// Sum of max(0, C2 − 1) over t, t−1 and t−2.
-    C3,
-}
-
-impl EarsMethod {
-    fn label(self) -> &'static str {
-        match self {
-            EarsMethod::C1 => "C1",
-            EarsMethod::C2 => "C2",
-            EarsMethod::C3 => "C3",
-        }
-    }
-}
+/// EARS variant, as in R `surveillance::earsC`; a setting, so it is defined in `config`.
+pub use crate::config::EarsMethod;
 
 /// Result of one EARS evaluation at a time point.
 ///
