@@ -434,6 +434,25 @@ fn to_thread(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Members of a theme of which the cluster holds at least half of the texts (and at least
+    /// `min`) are its own wording and go; a theme with fewer members, or with a small share of
+    /// its texts in the cluster, stays.
+    #[test]
+    fn a_themes_own_wording_leaves_the_cluster() {
+        // Theme 0: 5 texts, 4 in the cluster; theme 1: 2 texts, 1 in it; theme 2: 10 texts,
+        // 2 in it; theme 3: 8 texts, 3 in it (at least min, but under half).
+        let mut theme_of = vec![0, 0, 0, 0, 0, 1, 1];
+        theme_of.extend([2; 10]);
+        theme_of.extend([3; 8]);
+        let members = [0, 1, 2, 3, 5, 7, 8, 17, 18, 19];
+        assert_eq!(
+            without_theme_wording(&members, &theme_of, 3),
+            [5, 7, 8, 17, 18, 19]
+        );
+        // With a larger minimum nothing is the theme's wording.
+        assert_eq!(without_theme_wording(&members, &theme_of, 5), members);
+    }
     use chrono::NaiveDate;
 
     fn case(i: usize, thema: &str, helper: usize, date: NaiveDate, text: String) -> Case {
