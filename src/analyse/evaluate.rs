@@ -209,8 +209,8 @@ mod tests {
 
     /// Twenty seeds of the sample with its seven planted kinds (codes, a small main theme, a
     /// rise, a text-only story), stock sentences and a workflow artefact, and their null
-    /// samples with the same boilerplate; then a second, disjoint set of twenty seeds that
-    /// played no part in choosing the method. The issue's aims (mean recall 0,9 and precision
+    /// samples with the same boilerplate; then two more disjoint sets of twenty seeds that
+    /// played no part in choosing the method (101-120 confirmed it, 201-220 was run fresh). The issue's aims (mean recall 0,9 and precision
     /// 0,8, worst seed 0,75 each, null samples at most 1 thread) are asserted where they are
     /// met; elsewhere the floors are what the method measured (README, "Rode draden").
     #[test]
@@ -218,10 +218,12 @@ mod tests {
         let cfg = Config::default_config();
         let first = seed_scores(1..=20, &cfg);
         let second = seed_scores(101..=120, &cfg);
+        let third = seed_scores(201..=220, &cfg);
         eprintln!("| seeds | recall gem. | recall slechtst | precisie gem. | precisie slechtst | nulsteekproef max |");
         eprintln!("{}", first.row("1-20"));
         eprintln!("{}", second.row("101-120"));
-        for (name, s) in [("1-20", &first), ("101-120", &second)] {
+        eprintln!("{}", third.row("201-220"));
+        for (name, s) in [("1-20", &first), ("101-120", &second), ("201-220", &third)] {
             let (r, p) = (&s.recall, &s.precision);
             assert!(SeedScores::mean(r) >= RECALL_MEAN, "{name}: {r:?}");
             assert!(SeedScores::worst(r) >= RECALL_WORST, "{name}: {r:?}");
@@ -235,12 +237,12 @@ mod tests {
         }
     }
 
-    /// Measured floors where the aim is not met: mean recall 0,89 and 0,91 (the aim 0,9 is met
-    /// on seeds 101-120 only), 0,71 on the worst seed of both sets (two of seven missed; see
-    /// the README table).
-    const RECALL_MEAN: f64 = 0.88;
+    /// The aim of the issue for the mean recall, met on all three seed sets (0,93, 0,96 and
+    /// 0,94). The worst seed stays below the aim of 0,75: 0,71 in each set, where the rising
+    /// thread D4 is missed together with one other thread (README, "Rode draden").
+    const RECALL_MEAN: f64 = 0.9;
     const RECALL_WORST: f64 = 0.7;
-    /// The aim of the issue, met (0,83 on both seed sets).
+    /// The aim of the issue, met (0,83, 0,86 and 0,78 on the three seed sets).
     const PRECISION_WORST: f64 = 0.75;
 }
 
@@ -306,18 +308,51 @@ mod diagnose {
                 .collect();
             let quarters = threads::quarter_axis(&refs, &period, last);
             let found = threads::text::text_threads(&refs, &quarters, &period, &cfg);
+            let workflow = threads::structural::workflow(&refs, &cfg);
+            for p in data.planted.iter().filter(|p| {
+                ev.per_draad
+                    .iter()
+                    .any(|s| s.geplant == p.id && !s.gevonden)
+            }) {
+                eprintln!("   MISSED {} pattern {:?}", p.id, p.pattern);
+                if !p.pattern.is_empty() {
+                    for l in threads::structural::explain(&refs, &cfg, &workflow, &p.pattern) {
+                        eprintln!("     {l}");
+                    }
+                    if let Some(thema) = p.pattern.get("thema") {
+                        for l in
+                            threads::trend::explain(&refs, &period, last, &quarters, &cfg, thema)
+                        {
+                            eprintln!("     {l}");
+                        }
+                    }
+                }
+            }
+            let by_id: std::collections::HashMap<&str, &crate::model::Case> = data
+                .cases
+                .iter()
+                .map(|c| (c.casus_id.as_str(), c))
+                .collect();
             for t in truth.iter().filter(|t| t.id == "D7") {
                 let ts: BTreeSet<&str> = t.casus_ids.iter().map(String::as_str).collect();
                 for c in &found.candidates {
                     let cs: BTreeSet<&str> = c.casus_ids.iter().map(String::as_str).collect();
                     let j = jaccard(&ts, &cs);
                     if j >= 0.2 {
+                        let members: Vec<&crate::model::Case> =
+                            cs.iter().map(|i| by_id[i]).collect();
+                        let helpers: BTreeSet<&str> = members
+                            .iter()
+                            .map(|c| c.aandrager_id.as_deref().unwrap_or(&c.aandrager_type))
+                            .collect();
                         eprintln!(
-                            "   D7 cand n={} overlap={} j={j:.2} p={:.3} {}",
+                            "   D7 cand n={} overlap={} j={j:.2} p={:.3} {} dominant={:?} helpers={}",
                             cs.len(),
                             ts.intersection(&cs).count(),
                             c.p,
-                            c.fate
+                            c.fate,
+                            threads::text::dominant_code(&members, cfg.draden.tekst_max_hoofdthema),
+                            helpers.len()
                         );
                     }
                 }

@@ -23,10 +23,14 @@
 //!   no thread), with fewer than `min_aandragers` helpers or with IC025 <= `min_ic025`.
 //! - **Closed patterns**: a pattern is dropped when a one-item extension among all frequent
 //!   itemsets has the same support (items implied by the theme itself, such as a fixed
-//!   dienst, and items linked to it by design do not count). Of threads that share 80% of their cases only the strongest stays.
+//!   dienst, items linked to it by design, a theme's intake channel and extensions longer
+//!   than `max_kenmerken` do not count: they can never be a thread themselves). Of threads that share 80% of their cases only the strongest stays.
 //! - **Workflow.** A *wie* dimension that the theme nearly determines (bias-corrected
 //!   Cramér's V > `werkwijze_v`) describes how the work is organised (who logs which kind of
-//!   case); it is listed as workflow and not used for threads.
+//!   case); it is listed as workflow and not used for threads. So is one theme's own intake
+//!   channel (nearly all its cases through one aandrager type), also one level up: a main
+//!   theme with that aandrager type is no thread when half of those cases lie in the
+//!   sub-theme whose channel it is.
 //!
 //! ```ignore
 //! let (threads, workflow) = structural_with_workflow(&cases, cfg);
@@ -95,7 +99,7 @@ fn case_items(c: &Case, wie: &[&str]) -> Vec<(String, String)> {
 }
 
 /// The *wie* dimensions nearly determined by the theme (see module docs).
-pub(super) fn workflow(cases: &[&Case], cfg: &Config) -> Vec<Workflow> {
+pub(crate) fn workflow(cases: &[&Case], cfg: &Config) -> Vec<Workflow> {
     let mut out = Vec::new();
     for dim in &cfg.draden.wie {
         let mut themes: HashMap<&str, u32> = HashMap::new();
@@ -362,6 +366,30 @@ fn mostly_known_sub_theme(m: &Mined, wat: &[u32], wie: &[u32], cfg: &Config) -> 
     })
 }
 
+/// For a main-theme pattern: whether half or more of the cases with the wie items in that
+/// main theme lie in one sub-theme whose intake channel the wie is (workflow): the pattern is
+/// then that channel seen from one level up (the sample's Belastingdienst logging its own
+/// dwangbevel cases showed up as "invordering, aangedragen door de Belastingdienst").
+fn mostly_channel_sub_theme(m: &Mined, wat: &[u32], wie: &[u32], workflow: &[Workflow]) -> bool {
+    let Some(&h) = wat.iter().find(|&&i| m.items.attr(i) == "thema_hoofd") else {
+        return false;
+    };
+    let mut with_h: Vec<u32> = wie.to_vec();
+    with_h.push(h);
+    let total = m.sup(&with_h);
+    let subs = m
+        .sub_themes
+        .get(m.items.code(h))
+        .map_or(&[][..], Vec::as_slice);
+    subs.iter().any(|&t| {
+        is_channel(&m.items, &[t], wie, workflow) && {
+            let mut with_t: Vec<u32> = wie.to_vec();
+            with_t.push(t);
+            2 * m.sup(&with_t) >= total
+        }
+    })
+}
+
 /// Chooses the population of a hypothesis from its margins only.
 fn choose(m: &Mined, wat: &[u32], wie: &[u32], cfg: &Config) -> Option<Hypothesis> {
     let min = cfg.draden.min_casussen as u64;
@@ -395,45 +423,11 @@ fn choose(m: &Mined, wat: &[u32], wie: &[u32], cfg: &Config) -> Option<Hypothesi
 /// Structural threads (see module docs), given the workflow dimensions to leave out.
 pub(super) fn structural(cases: &[&Case], cfg: &Config, workflow: &[Workflow]) -> Vec<Thread> {
     let dc = &cfg.draden;
-    let wie_dims: Vec<&str> = dc
-        .wie
-        .iter()
-        .map(String::as_str)
-        .filter(|d| {
-            !workflow
-                .iter()
-                .any(|w| w.cramers_v.is_some() && w.wie == *d)
-        })
-        .collect();
+    let wie_dims = wie_dimensions(cfg, workflow);
     let Some(m) = mine(cases, cfg, &wie_dims) else {
         return Vec::new();
     };
-    let is_wie = |i: u32| wie_dims.contains(&m.items.attr(i));
-    let max = dc.max_kenmerken.max(2);
-    let wat_sets: Vec<&Vec<u32>> = m
-        .freq
-        .iter()
-        .map(|s| &s.items)
-        .filter(|s| s.iter().all(|&i| !is_wie(i)) && valid_wat(&m.items, s))
-        .filter(|s| !has_implied_item(&m, s))
-        .collect();
-    let wie_sets: Vec<&Vec<u32>> = m
-        .freq
-        .iter()
-        .map(|s| &s.items)
-        .filter(|s| s.iter().all(|&i| is_wie(i)) && s.len() < max)
-        .collect();
-    let mut hyps: Vec<Hypothesis> = Vec::new();
-    for x in &wat_sets {
-        for y in wie_sets.iter().filter(|y| x.len() + y.len() <= max) {
-            if is_channel(&m.items, x, y, workflow) {
-                continue;
-            }
-            if let Some(h) = choose(&m, x, y, cfg) {
-                hyps.push(h);
-            }
-        }
-    }
+    let hyps = hypotheses(&m, cfg, workflow, &wie_dims);
     let min_ps: Vec<f64> = hyps.iter().map(|h| h.min_p).collect();
     let (_, testable) = stats::tarone(&min_ps, dc.fdr_q);
     let family = testable.len();
@@ -445,9 +439,186 @@ pub(super) fn structural(cases: &[&Case], cfg: &Config, workflow: &[Workflow]) -
         .zip(rejected.into_iter().zip(adjusted))
         .filter(|(_, (r, _))| *r)
         .map(|(t, (_, q))| (t, q))
-        .filter(|(t, _)| is_closed(&m, &t.items, cfg))
+        .filter(|(t, _)| is_closed(&m, &t.items, cfg, workflow))
         .collect();
     accept(&m, sig, cases, cfg)
+}
+
+/// The *wie* dimensions of `[draden] wie` that are not workflow.
+fn wie_dimensions<'a>(cfg: &'a Config, workflow: &[Workflow]) -> Vec<&'a str> {
+    cfg.draden
+        .wie
+        .iter()
+        .map(String::as_str)
+        .filter(|d| {
+            !workflow
+                .iter()
+                .any(|w| w.cramers_v.is_some() && w.wie == *d)
+        })
+        .collect()
+}
+
+/// For the evaluation: how every sub-pattern of `pattern` fared (hypothesis or not, its
+/// population, test parts, Benjamini-Hochberg, closed), one line each.
+#[cfg(test)]
+pub(crate) fn explain(
+    cases: &[&Case],
+    cfg: &Config,
+    workflow: &[Workflow],
+    pattern: &BTreeMap<String, String>,
+) -> Vec<String> {
+    let dc = &cfg.draden;
+    let wie_dims = wie_dimensions(cfg, workflow);
+    let Some(m) = mine(cases, cfg, &wie_dims) else {
+        return vec!["geen gegevens".into()];
+    };
+    let mut relevant: Vec<u32> = Vec::new();
+    for (k, v) in pattern {
+        relevant.extend(m.items.get(k, v));
+        if k == "thema" {
+            relevant.extend(
+                m.items
+                    .get("thema_hoofd", v.split('.').next().unwrap_or("")),
+            );
+        }
+    }
+    let name = |v: &[u32]| {
+        v.iter()
+            .map(|&i| format!("{}={}", m.items.attr(i), m.items.code(i)))
+            .collect::<Vec<_>>()
+            .join("+")
+    };
+    let hyps = hypotheses(&m, cfg, workflow, &wie_dims);
+    let min_ps: Vec<f64> = hyps.iter().map(|h| h.min_p).collect();
+    let (k, testable) = stats::tarone(&min_ps, dc.fdr_q);
+    let tested = test_all(&m, &hyps, &testable, cfg);
+    let ps: Vec<f64> = tested.iter().map(|t| t.p).collect();
+    let (rejected, adjusted) = stats::benjamini_hochberg_family(&ps, testable.len(), dc.fdr_q);
+    let mut out = vec![format!(
+        "hypotheses {} tarone k={k} family {} tested {} rejected {}",
+        hyps.len(),
+        testable.len(),
+        tested.len(),
+        rejected.iter().filter(|r| **r).count()
+    )];
+    let is_wie = |i: u32| wie_dims.contains(&m.items.attr(i));
+    let r = relevant.len();
+    for mask in 1u32..(1 << r) {
+        let set: Vec<u32> = (0..r)
+            .filter(|j| mask & (1 << j) != 0)
+            .map(|j| relevant[j])
+            .collect();
+        let wat: Vec<u32> = set.iter().copied().filter(|&i| !is_wie(i)).collect();
+        let wie: Vec<u32> = set.iter().copied().filter(|&i| is_wie(i)).collect();
+        if wie.is_empty() || !valid_wat(&m.items, &wat) || set.len() > dc.max_kenmerken.max(2) {
+            continue;
+        }
+        let mut items = set.clone();
+        items.sort_unstable();
+        let line = format!(
+            "  {} [wat {}] sup={}",
+            name(&items),
+            name(&wat),
+            m.sup(&items)
+        );
+        let Some(hi) = hyps.iter().position(|h| {
+            let mut v: Vec<u32> = h.wat.iter().chain(&h.wie).copied().collect();
+            v.sort_unstable();
+            v == items && h.wat.len() == wat.len()
+        }) else {
+            let (direct, via) = known_link(&m.items, &wat, &wie, cfg);
+            let pops: Vec<String> = populations(&m.items, &wat)
+                .iter()
+                .map(|p| {
+                    let (nx, ny, n) = margins(&m, &wat, &wie, *p);
+                    format!(
+                        "{:?}:{nx}/{ny}/{n} minp={:.2e}",
+                        p.map(|i| m.items.code(i)),
+                        stats::fisher_min_p(nx, ny, n)
+                    )
+                })
+                .collect();
+            out.push(format!(
+                "{line} NO HYPOTHESIS implied={} channel={} known={direct}/{via} mostly_known={} pops={pops:?}",
+                has_implied_item(&m, &wat),
+                is_channel(&m.items, &wat, &wie, workflow),
+                mostly_known_sub_theme(&m, &wat, &wie, cfg)
+            ));
+            continue;
+        };
+        let h = &hyps[hi];
+        let pop = h.population.map(|i| m.items.code(i).to_string());
+        let in_family = testable.contains(&hi);
+        let Some(t) = test(&m, h, cfg) else {
+            out.push(format!(
+                "{line} pop={pop:?} minp={:.2e} family={in_family} cell below minimum",
+                h.min_p
+            ));
+            continue;
+        };
+        let dp = stats::disproportionality(&t.table);
+        let mut per_helper = vec![0u64; m.helpers.cases.len()];
+        for &x in &t.tids {
+            per_helper[m.helpers.of_case[x as usize] as usize] += 1;
+        }
+        let (nx, ny, n) = margins(&m, &h.wat, &h.wie, h.population);
+        let loo = leave_top_helper_out(&m, h, &per_helper, (t.support, nx, ny, n));
+        let pos = tested
+            .iter()
+            .position(|x| x.items == t.items && x.population == t.population);
+        out.push(format!(
+            "{line} pop={pop:?} minp={:.2e} family={in_family} table={:?} fisher={:.2e} split={:.2e} helpers={} ic025={:.2} loo={:.2e} p={:.2e} adj={:?} rejected={:?} closed={}",
+            h.min_p,
+            (t.table.a, t.table.b, t.table.c, t.table.d),
+            dp.p_fisher,
+            weakest_split(&m, &t.items, h.population),
+            per_helper.iter().filter(|&&x| x > 0).count(),
+            dp.ic025,
+            loo,
+            t.p,
+            pos.map(|k| adjusted[k]),
+            pos.map(|k| rejected[k]),
+            is_closed(&m, &t.items, cfg, workflow)
+        ));
+    }
+    out
+}
+
+/// Every (wat, wie) hypothesis of the frequent itemsets, with its comparison population.
+fn hypotheses(
+    m: &Mined,
+    cfg: &Config,
+    workflow: &[Workflow],
+    wie_dims: &[&str],
+) -> Vec<Hypothesis> {
+    let dc = &cfg.draden;
+    let is_wie = |i: u32| wie_dims.contains(&m.items.attr(i));
+    let max = dc.max_kenmerken.max(2);
+    let wat_sets: Vec<&Vec<u32>> = m
+        .freq
+        .iter()
+        .map(|s| &s.items)
+        .filter(|s| s.iter().all(|&i| !is_wie(i)) && valid_wat(&m.items, s))
+        .filter(|s| !has_implied_item(m, s))
+        .collect();
+    let wie_sets: Vec<&Vec<u32>> = m
+        .freq
+        .iter()
+        .map(|s| &s.items)
+        .filter(|s| s.iter().all(|&i| is_wie(i)) && s.len() < max)
+        .collect();
+    let mut hyps: Vec<Hypothesis> = Vec::new();
+    for x in &wat_sets {
+        for y in wie_sets.iter().filter(|y| x.len() + y.len() <= max) {
+            if is_channel(&m.items, x, y, workflow) || mostly_channel_sub_theme(m, x, y, workflow) {
+                continue;
+            }
+            if let Some(h) = choose(m, x, y, cfg) {
+                hyps.push(h);
+            }
+        }
+    }
+    hyps
 }
 
 fn mine(cases: &[&Case], cfg: &Config, wie: &[&str]) -> Option<Mined> {
@@ -683,10 +854,15 @@ fn has_implied_item(m: &Mined, set: &[u32]) -> bool {
 }
 
 /// Closed: no one-item extension among all frequent itemsets has the same support, leaving
-/// aside items that the pattern's theme implies in all cases and items linked to the pattern
+/// aside items that the pattern's theme implies in all cases, items linked to the pattern
 /// by design (`[draden.bekende_samenhang]`: the extension then only adds what the taxonomy
-/// says, and would itself fail the split test).
-fn is_closed(m: &Mined, items: &[u32], cfg: &Config) -> bool {
+/// says, and would itself fail the split test), the theme's own intake channel (workflow,
+/// never a hypothesis) and extensions longer than `max_kenmerken`. Those extensions can never
+/// be a thread themselves, so a pattern they would replace is the most precise one that can
+/// be reported (a planted thread with four codes was otherwise lost whole: each of its
+/// three-code parts had the four-code pattern as extension).
+fn is_closed(m: &Mined, items: &[u32], cfg: &Config, workflow: &[Workflow]) -> bool {
+    let max = cfg.draden.max_kenmerken.max(2);
     let theme: Vec<u32> = items
         .iter()
         .copied()
@@ -695,6 +871,7 @@ fn is_closed(m: &Mined, items: &[u32], cfg: &Config) -> bool {
     let s = m.sup(items);
     !m.freq.iter().any(|f| {
         f.items.len() == items.len() + 1
+            && f.items.len() <= max
             && f.support == s
             && items.iter().all(|i| f.items.contains(i))
             && f.items
@@ -704,7 +881,10 @@ fn is_closed(m: &Mined, items: &[u32], cfg: &Config) -> bool {
                     let mut pair = theme.clone();
                     pair.push(extra);
                     let (direct, via_main) = known_link(&m.items, items, &[extra], cfg);
-                    m.sup(&pair) != m.sup(&theme) && !direct && !via_main
+                    m.sup(&pair) != m.sup(&theme)
+                        && !direct
+                        && !via_main
+                        && !is_channel(&m.items, &theme, &[extra], workflow)
                 })
     })
 }

@@ -294,3 +294,121 @@ fn a_municipal_export_gives_no_workflow_and_no_boilerplate_threads() {
         );
     }
 }
+
+/// Background cases with every code drawn independently (themes a.x rare, a.y, b.x, b.y,
+/// c.x, c.y; helpers of four types), for the structural tests below.
+fn coded_background(seed: u64, n: usize) -> Vec<Case> {
+    use crate::util::rng::SplitMix64;
+    let mut rng = SplitMix64::new(seed);
+    let themes = ["a.x", "a.y", "a.y", "a.y", "b.x", "b.y", "c.x", "c.y"];
+    let types = [
+        "wijkteam",
+        "vakbond",
+        "juridisch_loket",
+        "ouderenorganisatie",
+    ];
+    (0..n)
+        .map(|i| {
+            let theme = if i % 30 == 0 {
+                "a.x"
+            } else {
+                themes[1 + rng.below(themes.len() - 1)]
+            };
+            let org = rng.below(24);
+            Case {
+                casus_id: format!("C-{i:04}"),
+                ontvangen_op: NaiveDate::from_ymd_opt(
+                    2026,
+                    1 + (i % 12) as u32,
+                    1 + (i % 28) as u32,
+                )
+                .unwrap(),
+                thema: theme.into(),
+                regeling: Some(["r1", "r2", "r3"][rng.below(3)].into()),
+                doelgroep: vec![["d1", "d2", "d3", "d4"][rng.below(4)].into()],
+                levensgebeurtenis: Some(["l1", "l2", "l3", "l4"][rng.below(4)].into()),
+                aandrager_type: types[org % 4].into(),
+                aandrager_id: Some(format!("O{org}")),
+                ..Case::default()
+            }
+        })
+        .collect()
+}
+
+/// A thread with four codes (theme, regeling, doelgroep, life event) is found although only
+/// three codes make a pattern (`max_kenmerken`): its three-code parts are closed because the
+/// four-code pattern can never be a thread. Before, each part had that extension with the
+/// same support and the whole thread was lost.
+#[test]
+fn a_thread_with_more_codes_than_a_pattern_holds_is_found() {
+    let cfg = Config::default_config();
+    assert_eq!(cfg.draden.max_kenmerken, 3);
+    for seed in 0..4 {
+        let mut cases = coded_background(seed, 300);
+        let planted: Vec<String> = (0..14).map(|i| format!("P-{i:02}")).collect();
+        for (i, id) in planted.iter().enumerate() {
+            cases.push(Case {
+                casus_id: id.clone(),
+                ontvangen_op: NaiveDate::from_ymd_opt(2026, 6, 1 + i as u32).unwrap(),
+                thema: "a.x".into(),
+                regeling: Some("r1".into()),
+                doelgroep: vec!["dz".into()],
+                levensgebeurtenis: Some("lz".into()),
+                aandrager_type: "wijkteam".into(),
+                aandrager_id: Some(format!("O{}", 4 * (i % 6))),
+                ..Case::default()
+            });
+        }
+        let refs: Vec<&Case> = cases.iter().collect();
+        let found = structural(&refs, &cfg);
+        let truth: BTreeSet<&str> = planted.iter().map(String::as_str).collect();
+        let best = found
+            .iter()
+            .map(|t| jaccard(&truth, &t.casus_ids.iter().map(String::as_str).collect()))
+            .fold(0.0, f64::max);
+        assert!(best >= 0.9, "seed {seed}: {found:?}");
+    }
+}
+
+/// A sub-theme whose cases all come in through one aandrager type is workflow, and so is its
+/// main theme with that type when the sub-theme holds those cases: "a, aangedragen door de
+/// balie" is that channel seen one level up, not a thread.
+#[test]
+fn a_channel_is_no_thread_one_level_up() {
+    let cfg = Config::default_config();
+    for seed in 0..4 {
+        let mut cases = coded_background(seed, 300);
+        // A few cases of another sub-theme also through the balie: the main theme with the
+        // balie then has more cases than the channel's sub-theme (so it is a closed pattern).
+        for c in cases.iter_mut().filter(|c| c.thema == "a.y").take(3) {
+            c.aandrager_type = "balie".into();
+            c.aandrager_id = Some("B9".into());
+        }
+        for i in 0..12 {
+            cases.push(Case {
+                casus_id: format!("K-{i:02}"),
+                ontvangen_op: NaiveDate::from_ymd_opt(2026, 3, 1 + i as u32).unwrap(),
+                thema: "a.kanaal".into(),
+                regeling: Some("r2".into()),
+                doelgroep: vec![["d1", "d2", "d3", "d4"][i % 4].into()],
+                levensgebeurtenis: Some(["l1", "l2", "l3", "l4"][(i / 4) % 4].into()),
+                aandrager_type: "balie".into(),
+                aandrager_id: Some(format!("B{}", i % 3)),
+                ..Case::default()
+            });
+        }
+        let refs: Vec<&Case> = cases.iter().collect();
+        let found = structural(&refs, &cfg);
+        assert!(
+            found
+                .iter()
+                .all(|t| t.kenmerken.get("aandrager_type").map(String::as_str) != Some("balie")),
+            "seed {seed}: {found:?}"
+        );
+        let workflow = structural::workflow(&refs, &cfg);
+        assert!(
+            workflow.iter().any(|w| w.wat == "a.kanaal"),
+            "seed {seed}: {workflow:?}"
+        );
+    }
+}

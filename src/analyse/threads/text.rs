@@ -3,7 +3,10 @@
 //! 1. Stock sentences (closure notes, signatures, fixed phrases that many helpers use in
 //!    many themes at a steady rate) are found and taken out of every summary
 //!    ([`templates`]); they are listed in the analysis as "standaardzinnen".
-//! 2. The remaining texts are clustered ([`text::cluster_texts`]).
+//! 2. The remaining texts are clustered ([`text::cluster_texts`]). From a cluster that is not
+//!    a text theme, the members of a sub-theme of which it holds at least half of the texts
+//!    (and at least `tekst_min_cluster`) are taken out: that is the theme's own wording, which
+//!    the codes already say; the rest is judged on its own (its cohesion test is the cluster's).
 //! 3. A cluster becomes a thread only when
 //!    - its cohesion beats random groups of texts of the same size (permutation p-value,
 //!      Benjamini-Hochberg over all clusters at `fdr_q`);
@@ -79,7 +82,8 @@ pub struct Candidate {
     pub casus_ids: Vec<String>,
     /// Permutation p-value of its cohesion.
     pub p: f64,
-    /// "niet samenhangend", "te groot", "niet geconcentreerd" or "getoetst" (then the code,
+    /// "woorden van een thema", "niet samenhangend", "te groot", "niet geconcentreerd" or
+    /// "getoetst" (then the code,
     /// size and helper rules decide).
     pub fate: &'static str,
 }
@@ -176,6 +180,28 @@ pub fn text_threads(
     let ps: Vec<f64> = clusters.iter().map(|c| c.p_baseline).collect();
     let (cohesive, _) = stats::benjamini_hochberg(&ps, dc.fdr_q);
     let max_size = dc.tekst_max_aandeel * texts.len() as f64;
+    // After the cohesion test (so the family is that of the clusters found): a sub-theme's
+    // own wording leaves a cluster that is no text theme.
+    let mut sub_themes = Interner::default();
+    let theme_of: Vec<u32> = with_text
+        .iter()
+        .map(|c| sub_themes.id(c.thema.as_str()))
+        .collect();
+    let min_size = dc.tekst_min_cluster.max(2);
+    let clusters: Vec<text::TextCluster> = clusters
+        .into_iter()
+        .map(|mut cl| {
+            if cl.members.len() as f64 <= max_size {
+                cl.members = without_theme_wording(&cl.members, &theme_of, min_size);
+            }
+            cl
+        })
+        .collect();
+    let cohesive: Vec<bool> = cohesive
+        .into_iter()
+        .zip(&clusters)
+        .map(|(ok, cl)| ok && cl.members.len() >= min_size)
+        .collect();
     let candidates: Vec<Candidate> = clusters
         .iter()
         .zip(&cohesive)
@@ -186,7 +212,9 @@ pub fn text_threads(
                 .map(|&i| with_text[i].casus_id.clone())
                 .collect(),
             p: cl.p_baseline,
-            fate: if !ok {
+            fate: if cl.members.len() < min_size {
+                "woorden van een thema"
+            } else if !ok {
                 "niet samenhangend"
             } else if cl.members.len() as f64 > max_size {
                 "te groot"
@@ -250,6 +278,33 @@ pub fn text_threads(
     }
 }
 
+/// The members without a sub-theme's own wording: the members of a (level-2) theme of which
+/// the cluster holds at least half of all texts, and at least `min` of them. The codes already
+/// say what those texts share; the rest of the cluster (the same story told under other
+/// themes) is judged on its own. Without this a story told in a few cases of many themes
+/// was lost when the clustering joined it with the stock description of one theme (the
+/// helper's authorisation refused, joined with the DigiD theme's own summaries).
+fn without_theme_wording(members: &[usize], theme_of: &[u32], min: usize) -> Vec<usize> {
+    let mut all: HashMap<u32, usize> = HashMap::new();
+    for &t in theme_of {
+        *all.entry(t).or_default() += 1;
+    }
+    let mut inside: HashMap<u32, usize> = HashMap::new();
+    for &i in members {
+        *inside.entry(theme_of[i]).or_default() += 1;
+    }
+    let wording: BTreeSet<u32> = inside
+        .into_iter()
+        .filter(|(t, k)| *k >= min && 2 * k >= all[t])
+        .map(|(t, _)| t)
+        .collect();
+    members
+        .iter()
+        .copied()
+        .filter(|i| !wording.contains(&theme_of[*i]))
+        .collect()
+}
+
 /// Whether the members' spread over main themes or aandrager types (chi-square) or over time
 /// (rank test on the quarter; one-sided binomial test of the share in the period against the
 /// share of all texts in it) differs from all texts' spread, each at 5%. This guard is
@@ -292,23 +347,38 @@ fn in_period_p(flags: &[u32], members: &[usize]) -> f64 {
     stats::binomial_upper(x, members.len() as u64, share)
 }
 
-/// The attribute and code that at least `share` of the members have, if any.
-fn dominant_code<'a>(members: &[&'a Case], share: f64) -> Option<(&'static str, &'a str)> {
-    let mut count: BTreeMap<(&'static str, &str), usize> = BTreeMap::new();
-    for c in members {
-        *count.entry(("thema_hoofd", c.main_theme())).or_default() += 1;
-        *count
-            .entry(("aandrager_type", c.aandrager_type.as_str()))
-            .or_default() += 1;
-        let groups: BTreeSet<&str> = c.doelgroep.iter().map(String::as_str).collect();
-        for g in groups {
-            *count.entry(("doelgroep", g)).or_default() += 1;
-        }
-        if let Some(l) = c.levensgebeurtenis.as_deref().filter(|l| *l != "geen") {
-            *count.entry(("levensgebeurtenis", l)).or_default() += 1;
+/// The codes of a case that can say what a text cluster is about: main theme, aandrager type,
+/// doelgroepen and life event.
+fn codes_of(c: &Case) -> Vec<(&'static str, &str)> {
+    let mut v = vec![
+        ("thema_hoofd", c.main_theme()),
+        ("aandrager_type", c.aandrager_type.as_str()),
+    ];
+    let groups: BTreeSet<&str> = c.doelgroep.iter().map(String::as_str).collect();
+    v.extend(groups.into_iter().map(|g| ("doelgroep", g)));
+    if let Some(l) = c.levensgebeurtenis.as_deref().filter(|l| *l != "geen") {
+        v.push(("levensgebeurtenis", l));
+    }
+    v
+}
+
+/// Cases per code (see [`codes_of`]).
+fn code_counts<'a>(cases: &[&'a Case]) -> BTreeMap<(&'static str, &'a str), usize> {
+    let mut count = BTreeMap::new();
+    for c in cases {
+        for k in codes_of(c) {
+            *count.entry(k).or_default() += 1;
         }
     }
     count
+}
+
+/// The attribute and code that at least `share` of the members have, if any.
+pub(crate) fn dominant_code<'a>(
+    members: &[&'a Case],
+    share: f64,
+) -> Option<(&'static str, &'a str)> {
+    code_counts(members)
         .into_iter()
         .find(|(_, n)| *n as f64 >= share * members.len() as f64)
         .map(|(k, _)| k)
@@ -364,6 +434,25 @@ fn to_thread(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Members of a theme of which the cluster holds at least half of the texts (and at least
+    /// `min`) are its own wording and go; a theme with fewer members, or with a small share of
+    /// its texts in the cluster, stays.
+    #[test]
+    fn a_themes_own_wording_leaves_the_cluster() {
+        // Theme 0: 5 texts, 4 in the cluster; theme 1: 2 texts, 1 in it; theme 2: 10 texts,
+        // 2 in it; theme 3: 8 texts, 3 in it (at least min, but under half).
+        let mut theme_of = vec![0, 0, 0, 0, 0, 1, 1];
+        theme_of.extend([2; 10]);
+        theme_of.extend([3; 8]);
+        let members = [0, 1, 2, 3, 5, 7, 8, 17, 18, 19];
+        assert_eq!(
+            without_theme_wording(&members, &theme_of, 3),
+            [5, 7, 8, 17, 18, 19]
+        );
+        // With a larger minimum nothing is the theme's wording.
+        assert_eq!(without_theme_wording(&members, &theme_of, 5), members);
+    }
     use chrono::NaiveDate;
 
     fn case(i: usize, thema: &str, helper: usize, date: NaiveDate, text: String) -> Case {

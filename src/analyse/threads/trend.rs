@@ -107,15 +107,26 @@ impl Evidence<'_> {
     }
 }
 
-/// Trend threads (see module docs); `notes` gets a Dutch line on the methods.
-pub(super) fn trends(
-    cases: &[&Case],
+/// The evidence of every theme and the decision of the family.
+struct Assessed<'a> {
+    evidence: Vec<Evidence<'a>>,
+    decisive: Vec<Option<(f64, &'static str)>>,
+    ps: Vec<f64>,
+    rejected: Vec<bool>,
+    adjusted: Vec<f64>,
+    window: Period,
+    end: NaiveDate,
+}
+
+/// Tests every theme (see module docs); `notes` gets a Dutch line on the methods.
+fn assess<'a>(
+    cases: &[&'a Case],
     period: &Period,
     reference_date: NaiveDate,
     quarters: &[Period],
     cfg: &Config,
     notes: &mut Vec<String>,
-) -> Vec<Thread> {
+) -> Assessed<'a> {
     let dc = &cfg.draden;
     let (method, name) = method_of(cfg);
     let needed = ears_quarters_needed(method, dc.ears_basis);
@@ -214,6 +225,36 @@ pub(super) fn trends(
         nl::int(family as i64)
     ));
     let (rejected, adjusted) = stats::benjamini_hochberg_family(&ps, family, dc.fdr_q);
+    Assessed {
+        evidence,
+        decisive,
+        ps,
+        rejected,
+        adjusted,
+        window,
+        end,
+    }
+}
+
+/// Trend threads (see module docs); `notes` gets a Dutch line on the methods.
+pub(super) fn trends(
+    cases: &[&Case],
+    period: &Period,
+    reference_date: NaiveDate,
+    quarters: &[Period],
+    cfg: &Config,
+    notes: &mut Vec<String>,
+) -> Vec<Thread> {
+    let dc = &cfg.draden;
+    let Assessed {
+        evidence,
+        decisive,
+        ps,
+        rejected,
+        adjusted,
+        window,
+        end,
+    } = assess(cases, period, reference_date, quarters, cfg, notes);
     let label_quarter = Period::quarter_of(end);
     let mut out = Vec::new();
     for (i, ev) in evidence.iter().enumerate() {
@@ -270,6 +311,50 @@ pub(super) fn trends(
         Some(h) => !subs.iter().any(|s| s.split('.').next() == Some(h.as_str())),
         None => true,
     });
+    out
+}
+
+/// For the evaluation: the evidence of one theme (code at either level) and the family.
+#[cfg(test)]
+pub(crate) fn explain(
+    cases: &[&Case],
+    period: &Period,
+    reference_date: NaiveDate,
+    quarters: &[Period],
+    cfg: &Config,
+    code: &str,
+) -> Vec<String> {
+    let mut notes = Vec::new();
+    let a = assess(cases, period, reference_date, quarters, cfg, &mut notes);
+    let family = a.ps.iter().filter(|p| !p.is_nan()).count();
+    let mut out = vec![format!(
+        "trend window {} family {family} rejected {}",
+        a.window.date_range(),
+        a.rejected.iter().filter(|r| **r).count()
+    )];
+    for (i, ev) in a.evidence.iter().enumerate() {
+        if ev.code != code && ev.code != code.split('.').next().unwrap_or("") {
+            continue;
+        }
+        let in_window = ev
+            .members
+            .iter()
+            .filter(|c| a.window.contains(c.ontvangen_op))
+            .count();
+        out.push(format!(
+            "  {}={} n={} window={in_window} step={:?} step_min_p={:?} poisson={:?} decisive={:?} in_family={} adj={:.3} rejected={}",
+            ev.attr,
+            ev.code,
+            ev.members.len(),
+            ev.step,
+            ev.step_min_p,
+            ev.poisson.map(|f| (f.rate_ratio, f.p)),
+            a.decisive[i],
+            !a.ps[i].is_nan(),
+            a.adjusted[i],
+            a.rejected[i]
+        ));
+    }
     out
 }
 
