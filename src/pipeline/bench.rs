@@ -225,12 +225,17 @@ pub fn run(file: &Path, period: &Period, export: NaiveDate, cfg: &Config) -> Res
         || Ok(text_stage(&upto, cfg)),
         |t| {
             format!(
-                "{} teksten, {} clusters (grootste {}); standaardzinnen {} s, clusteren {} s, frasen {} s",
+                "{} teksten, {} clusters (grootste {}); standaardzinnen {} s, clusteren {} s ({}), frasen {} s",
                 int(t.texts),
                 int(t.clusters),
                 int(t.largest),
                 crate::nl::dec(t.seconds[0], 1),
                 crate::nl::dec(t.seconds[1], 1),
+                t.cluster_steps
+                    .iter()
+                    .map(|(name, s)| format!("{name} {}", crate::nl::dec(*s, 1)))
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 crate::nl::dec(t.seconds[2], 1)
             )
         },
@@ -339,6 +344,8 @@ struct TextStage {
     clusters: usize,
     largest: usize,
     seconds: [f64; 3],
+    /// The clustering's own steps (name, seconds).
+    cluster_steps: Vec<(&'static str, f64)>,
 }
 
 /// The text detection's own calls (stock sentences, clustering, phrases) on the cases' summaries,
@@ -382,7 +389,7 @@ fn text_stage(cases: &[&Case], cfg: &Config) -> TextStage {
         ..TextConfig::default()
     };
     let t = Instant::now();
-    let clusters = text::cluster_texts(&stripped, &tc);
+    let (clusters, cluster_steps) = text::cluster_texts_timed(&stripped, &tc);
     let t_cluster = t.elapsed().as_secs_f64();
     let members: Vec<Vec<usize>> = clusters.iter().map(|c| c.members.clone()).collect();
     let t = Instant::now();
@@ -393,6 +400,7 @@ fn text_stage(cases: &[&Case], cfg: &Config) -> TextStage {
         clusters: clusters.len(),
         largest: members.iter().map(Vec::len).max().unwrap_or(0),
         seconds: [t_stock, t_cluster, t_phrases],
+        cluster_steps,
     }
 }
 

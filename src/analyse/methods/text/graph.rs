@@ -41,6 +41,37 @@ pub(super) fn par_map_on<T: Sync, R: Send>(
     })
 }
 
+/// [`par_map`] with per-thread state: each thread makes its own with `init` and passes it to
+/// every call of `f` (a cache, a buffer), so the threads share nothing mutable.
+pub(super) fn par_map_init<T: Sync, R: Send, S>(
+    items: &[T],
+    init: impl Fn() -> S + Sync,
+    f: impl Fn(&mut S, &T) -> R + Sync,
+) -> Vec<R> {
+    let threads = thread_count(items.len());
+    if threads <= 1 || items.len() < 2 {
+        let mut state = init();
+        return items.iter().map(|x| f(&mut state, x)).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    let (f, init) = (&f, &init);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|c| {
+                s.spawn(move || {
+                    let mut state = init();
+                    c.iter().map(|x| f(&mut state, x)).collect::<Vec<R>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("thread panicked"))
+            .collect()
+    })
+}
+
 /// Runs `f(i, scratch)` for every i in 0..n over a few threads (interleaved in blocks for
 /// balance) and returns all produced edges sorted by (a, b), so the result does not depend on
 /// the number of threads.

@@ -156,11 +156,27 @@ use vectors::*;
 
 /// Finds groups of texts about the same subject. See the module documentation for the method.
 pub fn cluster_texts(texts: &[&str], cfg: &TextConfig) -> Vec<TextCluster> {
+    cluster_texts_timed(texts, cfg).0
+}
+
+/// [`cluster_texts`], with the wall-clock seconds of its steps (for `rodedraad bench`):
+/// `vectoren`, `kandidaten`, `samenvoegen` and `labels`.
+pub fn cluster_texts_timed(
+    texts: &[&str],
+    cfg: &TextConfig,
+) -> (Vec<TextCluster>, Vec<(&'static str, f64)>) {
+    let mut times = Vec::new();
+    let mut clock = std::time::Instant::now();
+    let mut lap = |name: &'static str, times: &mut Vec<(&'static str, f64)>| {
+        times.push((name, clock.elapsed().as_secs_f64()));
+        clock = std::time::Instant::now();
+    };
     let n = texts.len();
     if n == 0 || n > u32::MAX as usize {
-        return Vec::new();
+        return (Vec::new(), times);
     }
     let corpus = build_corpus(texts, cfg);
+    lap("vectoren", &mut times);
     let threshold = if cfg.min_similarity.is_finite() {
         cfg.min_similarity
     } else {
@@ -172,13 +188,24 @@ pub fn cluster_texts(texts: &[&str], cfg: &TextConfig) -> Vec<TextCluster> {
         lsh_edges(&corpus, threshold)
     };
     let edges = prune_edges(edges, n, MAX_DEGREE);
+    lap("kandidaten", &mut times);
     // Never stricter than the edge threshold itself, so two texts joined by an edge can always
     // form a group (matters when nearly all texts are alike and the background is high).
     let link_threshold = (background_similarity(&corpus) + LINK_FACTOR * threshold)
         .min(threshold)
         .max(f64::MIN_POSITIVE);
     let mut ag = agglomerate(&corpus.vecs, corpus.dims, &edges, link_threshold);
+    drop(edges);
+    lap("samenvoegen", &mut times);
+    let clusters = finish_clusters(&corpus, &mut ag, cfg);
+    lap("labels", &mut times);
+    (clusters, times)
+}
 
+/// The groups of the agglomeration as clusters: large enough, sorted, with labels, cohesion
+/// and the permutation baseline.
+fn finish_clusters(corpus: &Corpus, ag: &mut Agglomerator, cfg: &TextConfig) -> Vec<TextCluster> {
+    let n = corpus.vecs.len();
     // Collect groups (texts without any word never join a group).
     let mut groups: FxMap<u32, Vec<usize>> = FxMap::default();
     for i in 0..n {
@@ -219,7 +246,6 @@ pub fn cluster_texts(texts: &[&str], cfg: &TextConfig) -> Vec<TextCluster> {
         })
         .collect();
     // Labels and the permutation baseline are independent per cluster: computed in parallel.
-    let corpus = &corpus;
     let corpus_mean = &corpus_mean;
     let pool: Vec<usize> = (0..corpus.vecs.len())
         .filter(|&i| !corpus.vecs[i].is_empty())
@@ -245,7 +271,9 @@ fn baseline_p(corpus: &Corpus, pool: &[usize], size: usize, cohesion: f64, seed:
     }
     let mut rng = SplitMix64::new(mix64(0x7e57_ba5e ^ u64::from(seed)));
     let mut at_least = 0usize;
-    let mut sum: FxMap<u32, f64> = FxMap::default();
+    // The summed vector of a group, dense, with the features it touched (cleared per group).
+    let mut sum = vec![0f64; corpus.dims];
+    let mut touched: Vec<u32> = Vec::new();
     let mut idx = pool.to_vec();
     for _ in 0..PERMUTATIONS {
         // Partial Fisher-Yates: the first s entries are a uniform random group.
@@ -253,14 +281,22 @@ fn baseline_p(corpus: &Corpus, pool: &[usize], size: usize, cohesion: f64, seed:
             let j = k + rng.below(idx.len() - k);
             idx.swap(k, j);
         }
-        sum.clear();
         for &i in &idx[..s] {
             for &(f, w) in &corpus.vecs[i] {
-                *sum.entry(f).or_insert(0.0) += f64::from(w);
+                let x = &mut sum[f as usize];
+                if *x == 0.0 {
+                    touched.push(f);
+                }
+                *x += f64::from(w);
             }
         }
         let m = s as f64;
-        let s2: f64 = sum.values().map(|x| x * x).sum();
+        let mut s2 = 0.0f64;
+        for &f in &touched {
+            let x = std::mem::take(&mut sum[f as usize]);
+            s2 += x * x;
+        }
+        touched.clear();
         if (s2 - m) / (m * (m - 1.0)) >= cohesion {
             at_least += 1;
         }
