@@ -283,6 +283,46 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        /// The allocation-free scan sees the same words as the spelled-out split.
+        #[test]
+        fn scan_matches_the_spelled_out_words(
+            s in "([A-Za-z0-9'’ÉéëÏ-]{0,8}[ ,.;:!?()]{0,2}){0,12}"
+        ) {
+            let mut buf = String::new();
+            let mut scanned = Vec::new();
+            scan_words(&s, &mut buf, &mut scanned);
+            let spelled = words(&s);
+            proptest::prop_assert_eq!(scanned.len(), spelled.len());
+            for (w, sp) in scanned.iter().zip(&spelled) {
+                proptest::prop_assert_eq!(w.hash, hash_bytes(sp.as_bytes()));
+                proptest::prop_assert_eq!(w.digit, sp.chars().any(|c| c.is_ascii_digit()));
+            }
+            // Every counted phrase can be spelled out again from the text.
+            for &h in Scratch::default().phrases_of(&s) {
+                let ws = phrase_words(&s, h);
+                proptest::prop_assert!(ws.is_some_and(|w| (2..=MAX_WORDS).contains(&w.len())));
+            }
+        }
+    }
+
+    #[test]
+    fn counts_are_per_text_and_remember_the_first_text() {
+        let texts = [
+            "Geen reactie ontvangen. Geen reactie ontvangen!",
+            "Iets anders.",
+            "Nog steeds geen reactie ontvangen.",
+        ];
+        let counts = count_phrases(&texts, |t| *t, |_| true);
+        let mut scratch = Scratch::default();
+        let h = scratch.phrases_of("reactie ontvangen")[0];
+        assert_eq!(counts[&h], (2, 0));
+        assert_eq!(
+            phrase_words(texts[2], h),
+            Some(vec!["reactie".to_string(), "ontvangen".to_string()])
+        );
+    }
+
     #[test]
     fn background_words_do_not_label_a_cluster() {
         let mut texts: Vec<String> = (0..40)

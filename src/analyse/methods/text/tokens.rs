@@ -104,3 +104,35 @@ impl StemCache {
         h
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cached_stem_hashes_are_the_hashes_of_the_stems() {
+        let mut cache = StemCache::new();
+        for w in ["huurtoeslagen", "fietsen", "huizen", "fietsen", "beslagen", "beslag", "é"] {
+            assert_eq!(
+                cache.stem_hash(w),
+                crate::util::hash::hash_bytes(stem(w).as_bytes()),
+                "{w}"
+            );
+        }
+        assert_eq!(cache.stem_hash("beslagen"), cache.stem_hash("beslag"));
+        assert_ne!(cache.stem_hash("beslag"), cache.stem_hash("loon"));
+    }
+
+    #[test]
+    fn the_visitor_reuses_its_buffer_and_sees_every_token() {
+        let mut buf = String::with_capacity(4);
+        let mut seen = Vec::new();
+        for text in ["Zzp'er: btw-SUPPLETIE 2024!", "", "de het een", "Financie\u{308}le ZORGEN"] {
+            for_each_token(text, &mut buf, |t| seen.push(t.to_string()));
+        }
+        assert_eq!(
+            seen,
+            vec!["zzp", "btw", "suppletie", "financiële", "zorgen"]
+        );
+    }
+}

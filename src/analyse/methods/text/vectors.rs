@@ -291,3 +291,67 @@ pub(super) fn build_corpus(texts: &[&str], cfg: &TextConfig) -> Corpus {
         char_share: w_char,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The ids of one pass over the texts in input order (the reference for the parallel runs).
+    fn serial_ids(texts: &[&str]) -> (Vec<Vec<u32>>, Vec<String>) {
+        let mut ids: FxMap<String, u32> = FxMap::default();
+        let mut vocab = Vec::new();
+        let per_text = texts
+            .iter()
+            .map(|t| {
+                tokenize(t)
+                    .into_iter()
+                    .map(|tok| {
+                        let next = vocab.len() as u32;
+                        *ids.entry(tok.clone()).or_insert_with(|| {
+                            vocab.push(tok);
+                            next
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        (per_text, vocab)
+    }
+
+    #[test]
+    fn parallel_runs_give_the_ids_of_one_pass() {
+        // More texts than one run, words that first appear late, repeated and blank texts.
+        let (mut texts, _) = bench_corpus(3 * TOKEN_RUN + 17, 12, 5);
+        for (k, t) in texts.iter_mut().enumerate() {
+            if k % 997 == 0 {
+                t.push_str(&format!(" nieuwwoord{} ", ["a", "b", "c"][k % 3]));
+            }
+            if k % 1500 == 0 {
+                t.clear();
+            }
+        }
+        texts.push("Financie\u{308}le zorgen, DigiD-machtiging".into());
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let (tokens, vocab) = tokenize_corpus(&refs, Some(4));
+        let (expected, expected_vocab) = serial_ids(&refs);
+        assert_eq!(tokens, expected);
+        assert_eq!(vocab.surfaces, expected_vocab);
+        // Stems and n-grams get their ids in the order their first surface form appears.
+        let mut seen_stems = 0u32;
+        for &st in &vocab.surface_stem {
+            assert!(st <= seen_stems);
+            seen_stems = seen_stems.max(st + 1);
+        }
+        assert_eq!(seen_stems as usize, vocab.stems.len());
+    }
+
+    #[test]
+    fn document_frequencies_count_texts_not_occurrences() {
+        let texts = ["beslag beslag loon", "beslag", "loon loon loon", ""];
+        let (tokens, vocab) = tokenize_corpus(&texts, None);
+        let df = document_frequencies(&tokens, vocab.stems.len(), |s| vocab.word_counts(s));
+        let id = |w: &str| vocab.stem_ids[w] as usize;
+        assert_eq!(df[id("beslag")], 2);
+        assert_eq!(df[id("loon")], 2);
+    }
+}
