@@ -248,12 +248,6 @@ pub(super) fn agglomerate<'a>(
     // Root pairs already scored, with the sizes at scoring: either an up-to-date entry is
     // queued, or the pair was found below the threshold.
     let mut scored: FxMap<(u32, u32), (u32, u32)> = FxMap::default();
-    let diag = std::env::var_os("RODEDRAAD_DIAG").is_some();
-    let mut counts = [0usize; 11];
-    let mut work = 0usize;
-    let mut merges = 0usize;
-    let t0 = std::time::Instant::now();
-    let mut t_link = std::time::Duration::ZERO;
     loop {
         let from_stream = match (stream.get(next_edge), heap.peek()) {
             (Some(s), Some(h)) => s >= h,
@@ -276,7 +270,6 @@ pub(super) fn agglomerate<'a>(
         let (na, nb) = (ag.size[ra as usize], ag.size[rb as usize]);
         if e.a == ra && e.b == rb && still_valid(na, e.sa) && still_valid(nb, e.sb) {
             ag.merge(ra, rb);
-            merges += 1;
             continue;
         }
         if let Some(&(sa, sb)) = scored.get(&(ra, rb)) {
@@ -284,22 +277,7 @@ pub(super) fn agglomerate<'a>(
                 continue; // scored recently enough: queued already, or below the threshold
             }
         }
-        if diag {
-            let kind = |r: u32| match &ag.sums[r as usize] {
-                GroupSum::Doc(_) => 0,
-                GroupSum::Map(_) => 1,
-                GroupSum::Dense(_) => 2,
-            };
-            let (x, y) = (kind(ra).min(kind(rb)), kind(ra).max(kind(rb)));
-            counts[x * 3 + y] += 1;
-            work += ag.entry_count(ra).min(ag.entry_count(rb));
-            if from_stream { counts[9] += 1 } else { counts[10] += 1 }
-        }
-        let tl = std::time::Instant::now();
         let s = ag.linkage(ra, rb);
-        if diag {
-            t_link += tl.elapsed();
-        }
         scored.insert((ra, rb), (na, nb));
         if s >= link_threshold {
             heap.push(HeapEntry {
@@ -310,21 +288,6 @@ pub(super) fn agglomerate<'a>(
                 sb: nb,
             });
         }
-    }
-    if diag {
-        eprintln!(
-            "DIAG agglomerate: edges {} stream {} merges {merges} linkage by kind (dd,dm,dD,mm,mD,DD) {:?} from stream {} heap {} work {work} scored {} dims {} dense {} total {:?} linkage {:?}",
-            edges.len(),
-            stream.len(),
-            [counts[0], counts[1], counts[2], counts[4], counts[5], counts[8]],
-            counts[9],
-            counts[10],
-            scored.len(),
-            dims,
-            ag.dense_in_use / (dims * 4).max(1),
-            t0.elapsed(),
-            t_link
-        );
     }
     ag
 }

@@ -204,7 +204,6 @@ pub(super) fn minhash_signatures(corpus: &Corpus) -> Vec<[u64; MINHASH_HASHES]> 
 /// Candidate pairs from MinHash-LSH, scored with the exact cosine.
 pub(super) fn lsh_edges(corpus: &Corpus, threshold: f64) -> Vec<Edge> {
     let n = corpus.vecs.len();
-    let t0 = std::time::Instant::now();
     let sigs = minhash_signatures(corpus);
     // Per band: entries sorted by (bucket key, ring order); position of each doc; group bounds.
     let band_ids: Vec<usize> = (0..MINHASH_BANDS).collect();
@@ -247,7 +246,6 @@ pub(super) fn lsh_edges(corpus: &Corpus, threshold: f64) -> Vec<Edge> {
     // Candidates per text (in parallel), then every distinct pair once: the cosine of a pair
     // is the same from either end (the same products summed in feature order), so scoring it
     // twice would only cost time.
-    let t_bands = t0.elapsed();
     let ids: Vec<u32> = (0..n as u32).collect();
     let lists: Vec<Vec<u32>> = par_map(&ids, |&i| candidates_of(i as usize, corpus, &bands));
     let mut pairs: Vec<u64> = Vec::with_capacity(lists.iter().map(Vec::len).sum());
@@ -259,21 +257,9 @@ pub(super) fn lsh_edges(corpus: &Corpus, threshold: f64) -> Vec<Edge> {
         }));
     }
     drop(bands);
-    let t_cands = t0.elapsed();
     pairs.sort_unstable();
     pairs.dedup();
-    let t_sort = t0.elapsed();
-    let edges = score_pairs(corpus, &pairs, threshold);
-    if std::env::var_os("RODEDRAAD_DIAG").is_some() {
-        eprintln!(
-            "DIAG lsh: bands {t_bands:?} candidates {t_cands:?} sorted {t_sort:?} scored {:?}; pairs {} edges {} dims {}",
-            t0.elapsed(),
-            pairs.len(),
-            edges.len(),
-            corpus.dims
-        );
-    }
-    edges
+    score_pairs(corpus, &pairs, threshold)
 }
 
 /// LSH buckets of one band, see [`lsh_edges`].
