@@ -112,7 +112,15 @@ mod tests {
     #[test]
     fn cached_stem_hashes_are_the_hashes_of_the_stems() {
         let mut cache = StemCache::new();
-        for w in ["huurtoeslagen", "fietsen", "huizen", "fietsen", "beslagen", "beslag", "é"] {
+        for w in [
+            "huurtoeslagen",
+            "fietsen",
+            "huizen",
+            "fietsen",
+            "beslagen",
+            "beslag",
+            "é",
+        ] {
             assert_eq!(
                 cache.stem_hash(w),
                 crate::util::hash::hash_bytes(stem(w).as_bytes()),
@@ -127,7 +135,12 @@ mod tests {
     fn the_visitor_reuses_its_buffer_and_sees_every_token() {
         let mut buf = String::with_capacity(4);
         let mut seen = Vec::new();
-        for text in ["Zzp'er: btw-SUPPLETIE 2024!", "", "de het een", "Financie\u{308}le ZORGEN"] {
+        for text in [
+            "Zzp'er: btw-SUPPLETIE 2024!",
+            "",
+            "de het een",
+            "Financie\u{308}le ZORGEN",
+        ] {
             for_each_token(text, &mut buf, |t| seen.push(t.to_string()));
         }
         assert_eq!(

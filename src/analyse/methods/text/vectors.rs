@@ -153,7 +153,10 @@ impl Vocabulary {
 
     /// (stem id, count) of a text's tokens, sorted by id.
     fn word_counts(&self, sids: &[u32]) -> Vec<(u32, u32)> {
-        let mut w: Vec<u32> = sids.iter().map(|&s| self.surface_stem[s as usize]).collect();
+        let mut w: Vec<u32> = sids
+            .iter()
+            .map(|&s| self.surface_stem[s as usize])
+            .collect();
         run_counts(&mut w)
     }
 
@@ -350,7 +353,7 @@ mod tests {
         let texts = ["beslag beslag loon", "beslag", "loon loon loon", ""];
         let (tokens, vocab) = tokenize_corpus(&texts, None);
         let df = document_frequencies(&tokens, vocab.stems.len(), |s| vocab.word_counts(s));
-        let id = |w: &str| vocab.stem_ids[w] as usize;
+        let id = |w: &str| vocab.stem_ids[&stem(w)] as usize;
         assert_eq!(df[id("beslag")], 2);
         assert_eq!(df[id("loon")], 2);
     }
