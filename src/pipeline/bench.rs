@@ -225,12 +225,17 @@ pub fn run(file: &Path, period: &Period, export: NaiveDate, cfg: &Config) -> Res
         || Ok(text_stage(&upto, cfg)),
         |t| {
             format!(
-                "{} teksten, {} clusters (grootste {}); standaardzinnen {} s, clusteren {} s, frasen {} s",
+                "{} teksten, {} clusters (grootste {}); cpu: standaardzinnen {} s, clusteren {} s ({}), frasen {} s",
                 int(t.texts),
                 int(t.clusters),
                 int(t.largest),
                 crate::nl::dec(t.seconds[0], 1),
                 crate::nl::dec(t.seconds[1], 1),
+                t.cluster_steps
+                    .iter()
+                    .map(|(name, s)| format!("{name} {}", crate::nl::dec(*s, 1)))
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 crate::nl::dec(t.seconds[2], 1)
             )
         },
@@ -333,12 +338,15 @@ pub fn run(file: &Path, period: &Period, export: NaiveDate, cfg: &Config) -> Res
     })
 }
 
-/// What the text stage did and how long its parts took (stock sentences, clustering, phrases).
+/// What the text stage did and the CPU seconds of its parts (stock sentences, clustering,
+/// phrases).
 struct TextStage {
     texts: usize,
     clusters: usize,
     largest: usize,
     seconds: [f64; 3],
+    /// The clustering's own steps (name, seconds).
+    cluster_steps: Vec<(&'static str, f64)>,
 }
 
 /// The text detection's own calls (stock sentences, clustering, phrases) on the cases' summaries,
@@ -371,9 +379,9 @@ fn text_stage(cases: &[&Case], cfg: &Config) -> TextStage {
         min_texts: dc.standaardzin_min_teksten,
         ..TemplateConfig::default()
     };
-    let t = Instant::now();
+    let t = cpu_seconds();
     let stock = templates::find_stock_sentences(&texts, &meta, &tcfg);
-    let t_stock = t.elapsed().as_secs_f64();
+    let t_stock = cpu_seconds() - t;
     let stripped: Vec<&str> = stock.stripped.iter().map(String::as_str).collect();
     let tc = TextConfig {
         min_similarity: dc.tekst_min_gelijkenis,
@@ -381,18 +389,19 @@ fn text_stage(cases: &[&Case], cfg: &Config) -> TextStage {
         exact_max: dc.tekst_exact_max,
         ..TextConfig::default()
     };
-    let t = Instant::now();
-    let clusters = text::cluster_texts(&stripped, &tc);
-    let t_cluster = t.elapsed().as_secs_f64();
+    let t = cpu_seconds();
+    let (clusters, cluster_steps) = text::cluster_texts_timed(&stripped, &tc, &cpu_seconds);
+    let t_cluster = cpu_seconds() - t;
     let members: Vec<Vec<usize>> = clusters.iter().map(|c| c.members.clone()).collect();
-    let t = Instant::now();
+    let t = cpu_seconds();
     let _ = distinctive_phrases(&stripped, &members, 3);
-    let t_phrases = t.elapsed().as_secs_f64();
+    let t_phrases = cpu_seconds() - t;
     TextStage {
         texts: texts.len(),
         clusters: clusters.len(),
         largest: members.iter().map(Vec::len).max().unwrap_or(0),
         seconds: [t_stock, t_cluster, t_phrases],
+        cluster_steps,
     }
 }
 

@@ -14,6 +14,10 @@ pub(super) enum GroupSum {
 /// as all dense arrays together stay within [`DENSE_BUDGET_BYTES`].
 pub(super) const DENSE_MIN_SIZE: u32 = 64;
 pub(super) const DENSE_BUDGET_BYTES: usize = 256 << 20;
+/// A map-summed group is spread into the dense scratch for a linkage when it has at most
+/// this many times the entries of the other group (spreading costs one pass over its map;
+/// hashing costs a probe per entry of the other group).
+pub(super) const SCATTER_FACTOR: usize = 4;
 
 #[derive(Debug, Clone, Copy)]
 pub(super) struct HeapEntry {
@@ -52,6 +56,8 @@ pub(super) struct Agglomerator<'a> {
     pub(super) parent: Vec<u32>,
     pub(super) size: Vec<u32>,
     pub(super) sums: Vec<GroupSum>,
+    /// Dense scratch of `dims` weights for [`Agglomerator::cross_dot`] (all zero between uses).
+    scratch: Vec<f32>,
 }
 
 pub(super) fn sparse_dot(x: &SparseVec, y: &SparseVec) -> f64 {
@@ -77,6 +83,7 @@ impl<'a> Agglomerator<'a> {
             vecs,
             dims,
             dense_in_use: 0,
+            scratch: Vec::new(),
             parent: (0..n as u32).collect(),
             size: vec![1; n],
             sums: (0..n as u32).map(GroupSum::Doc).collect(),
@@ -114,7 +121,7 @@ impl<'a> Agglomerator<'a> {
     }
 
     /// Mean cosine over all pairs between groups `a` and `b`.
-    pub(super) fn linkage(&self, a: u32, b: u32) -> f64 {
+    pub(super) fn linkage(&mut self, a: u32, b: u32) -> f64 {
         let dot = match (&self.sums[a as usize], &self.sums[b as usize]) {
             (GroupSum::Doc(x), GroupSum::Doc(y)) => {
                 sparse_dot(&self.vecs[*x as usize], &self.vecs[*y as usize])
@@ -125,17 +132,54 @@ impl<'a> Agglomerator<'a> {
                 } else {
                     (b, a)
                 };
-                let mut acc = 0.0f64;
-                // Map iteration order is deterministic (fixed hasher).
-                for_each_entry(&self.sums[small as usize], self.vecs, |f, w| {
-                    if w != 0.0 {
-                        acc += f64::from(w) * f64::from(self.lookup(large, f));
-                    }
-                });
-                acc
+                self.cross_dot(small, large)
             }
         };
         dot / (f64::from(self.size[a as usize]) * f64::from(self.size[b as usize]))
+    }
+
+    /// Dot product of two summed vectors: the entries of `small` (in its own order) times
+    /// the weights of `large`. When `large` is a map not much larger than `small`, its
+    /// weights are first spread into a dense scratch array, so each look-up is an index
+    /// rather than a hash probe; the products and their order are the same either way.
+    fn cross_dot(&mut self, small: u32, large: u32) -> f64 {
+        let small_count = self.entry_count(small);
+        let Agglomerator {
+            sums,
+            vecs,
+            scratch,
+            dims,
+            ..
+        } = self;
+        let mut acc = 0.0f64;
+        match &sums[large as usize] {
+            GroupSum::Map(m) if m.len() <= SCATTER_FACTOR * small_count => {
+                if scratch.len() < *dims {
+                    scratch.resize(*dims, 0.0);
+                }
+                for (&f, &w) in m {
+                    scratch[f as usize] = w;
+                }
+                for_each_entry(&sums[small as usize], vecs, |f, w| {
+                    if w != 0.0 {
+                        acc += f64::from(w) * f64::from(scratch[f as usize]);
+                    }
+                });
+                for &f in m.keys() {
+                    scratch[f as usize] = 0.0;
+                }
+            }
+            _ => {
+                let this = &*self;
+                // Map iteration order is deterministic (fixed hasher).
+                for_each_entry(&this.sums[small as usize], this.vecs, |f, w| {
+                    if w != 0.0 {
+                        acc += f64::from(w) * f64::from(this.lookup(large, f));
+                    }
+                });
+            }
+        }
+        acc
     }
 
     /// Merges two roots; returns the surviving root.
@@ -290,4 +334,52 @@ pub(super) fn agglomerate<'a>(
         }
     }
     ag
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The dot product by hash look-ups only, in the order of the smaller group.
+    fn hashed_linkage(ag: &Agglomerator, a: u32, b: u32) -> f64 {
+        let (small, large) = if ag.entry_count(a) <= ag.entry_count(b) {
+            (a, b)
+        } else {
+            (b, a)
+        };
+        let mut acc = 0.0f64;
+        for_each_entry(&ag.sums[small as usize], ag.vecs, |f, w| {
+            if w != 0.0 {
+                acc += f64::from(w) * f64::from(ag.lookup(large, f));
+            }
+        });
+        acc / (f64::from(ag.size[a as usize]) * f64::from(ag.size[b as usize]))
+    }
+
+    #[test]
+    fn scattered_linkage_is_bitwise_the_hashed_one() {
+        let (texts, _) = bench_corpus(400, 4, 9);
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let corpus = build_corpus(&refs, &TextConfig::default());
+        let mut ag = Agglomerator::new(&corpus.vecs, corpus.dims);
+        // Groups of very different sizes: single texts, small maps, one large (dense) group.
+        let mut roots: Vec<u32> = Vec::new();
+        for (start, len) in [(0u32, 1u32), (1, 2), (3, 5), (8, 9), (17, 30), (47, 80)] {
+            let mut r = start;
+            for d in start + 1..start + len {
+                r = ag.merge(r, d);
+            }
+            roots.push(r);
+        }
+        for &a in &roots {
+            for &b in &roots {
+                if a == b {
+                    continue;
+                }
+                let expected = hashed_linkage(&ag, a, b);
+                assert_eq!(ag.linkage(a, b).to_bits(), expected.to_bits(), "{a}-{b}");
+            }
+        }
+        assert!(ag.scratch.iter().all(|&w| w == 0.0), "scratch left dirty");
+    }
 }

@@ -41,6 +41,37 @@ pub(super) fn par_map_on<T: Sync, R: Send>(
     })
 }
 
+/// [`par_map`] with per-thread state: each thread makes its own with `init` and passes it to
+/// every call of `f` (a cache, a buffer), so the threads share nothing mutable.
+pub(super) fn par_map_init<T: Sync, R: Send, S>(
+    items: &[T],
+    init: impl Fn() -> S + Sync,
+    f: impl Fn(&mut S, &T) -> R + Sync,
+) -> Vec<R> {
+    let threads = thread_count(items.len());
+    if threads <= 1 || items.len() < 2 {
+        let mut state = init();
+        return items.iter().map(|x| f(&mut state, x)).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    let (f, init) = (&f, &init);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|c| {
+                s.spawn(move || {
+                    let mut state = init();
+                    c.iter().map(|x| f(&mut state, x)).collect::<Vec<R>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("thread panicked"))
+            .collect()
+    })
+}
+
 /// Runs `f(i, scratch)` for every i in 0..n over a few threads (interleaved in blocks for
 /// balance) and returns all produced edges sorted by (a, b), so the result does not depend on
 /// the number of threads.
@@ -175,11 +206,6 @@ pub(super) fn lsh_edges(corpus: &Corpus, threshold: f64) -> Vec<Edge> {
     let n = corpus.vecs.len();
     let sigs = minhash_signatures(corpus);
     // Per band: entries sorted by (bucket key, ring order); position of each doc; group bounds.
-    struct Band {
-        docs: Vec<u32>,
-        pos: Vec<u32>,
-        group: Vec<(u32, u32)>,
-    }
     let band_ids: Vec<usize> = (0..MINHASH_BANDS).collect();
     let bands: Vec<Band> = par_map(&band_ids, |&b| {
         let mut entries: Vec<(u64, u64, u32)> = (0..n)
@@ -217,73 +243,149 @@ pub(super) fn lsh_edges(corpus: &Corpus, threshold: f64) -> Vec<Edge> {
         }
     });
 
-    parallel_edges(n, corpus.dims, |i, dense, out| {
-        let vi = &corpus.vecs[i];
-        if vi.is_empty() {
-            return;
+    // Candidates per text (in parallel), then every distinct pair once: the cosine of a pair
+    // is the same from either end (the same products summed in feature order), so scoring it
+    // twice would only cost time.
+    let ids: Vec<u32> = (0..n as u32).collect();
+    let lists: Vec<Vec<u32>> = par_map(&ids, |&i| candidates_of(i as usize, corpus, &bands));
+    let mut pairs: Vec<u64> = Vec::with_capacity(lists.iter().map(Vec::len).sum());
+    for (i, list) in lists.into_iter().enumerate() {
+        let i = i as u64;
+        pairs.extend(list.into_iter().map(|j| {
+            let j = u64::from(j);
+            (i.min(j) << 32) | i.max(j)
+        }));
+    }
+    drop(bands);
+    pairs.sort_unstable();
+    pairs.dedup();
+    score_pairs(corpus, &pairs, threshold)
+}
+
+/// LSH buckets of one band, see [`lsh_edges`].
+struct Band {
+    docs: Vec<u32>,
+    pos: Vec<u32>,
+    group: Vec<(u32, u32)>,
+}
+
+/// The candidates of text `i`: its bucket mates (ring neighbours in large buckets), at most
+/// [`MAX_CANDIDATES`] of them, those sharing the most bands first.
+fn candidates_of(i: usize, corpus: &Corpus, bands: &[Band]) -> Vec<u32> {
+    if corpus.vecs[i].is_empty() {
+        return Vec::new();
+    }
+    let mut cands: Vec<u32> = Vec::new();
+    for band in bands {
+        let p = band.pos[i] as usize;
+        let (s, e) = band.group[p];
+        let (s, e) = (s as usize, e as usize);
+        let m = e - s;
+        if m <= 1 {
+            continue;
         }
-        let mut cands: Vec<u32> = Vec::new();
-        for band in &bands {
-            let p = band.pos[i] as usize;
-            let (s, e) = band.group[p];
-            let (s, e) = (s as usize, e as usize);
-            let m = e - s;
-            if m <= 1 {
-                continue;
-            }
-            if m <= BUCKET_CAP {
-                cands.extend(band.docs[s..e].iter().copied().filter(|&j| j as usize != i));
-            } else {
-                let r = p - s;
-                for d in 1..=BUCKET_SAMPLE.min((m - 1) / 2).max(1) {
-                    for q in [(r + d) % m, (r + m - d) % m] {
-                        cands.push(band.docs[s + q]);
-                    }
+        if m <= BUCKET_CAP {
+            cands.extend(band.docs[s..e].iter().copied().filter(|&j| j as usize != i));
+        } else {
+            let r = p - s;
+            for d in 1..=BUCKET_SAMPLE.min((m - 1) / 2).max(1) {
+                for q in [(r + d) % m, (r + m - d) % m] {
+                    cands.push(band.docs[s + q]);
                 }
             }
         }
-        if cands.is_empty() {
-            return;
+    }
+    if cands.is_empty() {
+        return cands;
+    }
+    // Rank candidates by the number of bands they share with text i (an estimate of their
+    // Jaccard similarity) and keep the best MAX_CANDIDATES.
+    cands.sort_unstable();
+    let mut ranked: Vec<(u32, u32)> = Vec::with_capacity(cands.len());
+    for &j in &cands {
+        match ranked.last_mut() {
+            Some((last, c)) if *last == j => *c += 1,
+            _ => ranked.push((j, 1)),
         }
-        // Rank candidates by the number of bands they share with text i (an estimate of their
-        // Jaccard similarity) and keep the best MAX_CANDIDATES.
-        cands.sort_unstable();
-        let mut ranked: Vec<(u32, u32)> = Vec::with_capacity(cands.len());
-        for &j in &cands {
-            match ranked.last_mut() {
-                Some((last, c)) if *last == j => *c += 1,
-                _ => ranked.push((j, 1)),
+    }
+    if ranked.len() > MAX_CANDIDATES {
+        ranked.sort_unstable_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
+        ranked.truncate(MAX_CANDIDATES);
+    }
+    ranked.into_iter().map(|(j, _)| j).collect()
+}
+
+/// The exact cosine of every pair (`a << 32 | b`, sorted, `a < b`), kept when at least
+/// `threshold`; in parallel over runs of pairs that start at the same text, in pair order.
+fn score_pairs(corpus: &Corpus, pairs: &[u64], threshold: f64) -> Vec<Edge> {
+    let threads = thread_count(corpus.vecs.len());
+    // Split into about 8 runs per thread, each starting at a new first text.
+    let target = pairs.len().div_ceil(threads * 8).max(1);
+    let mut runs: Vec<&[u64]> = Vec::new();
+    let mut rest = pairs;
+    while !rest.is_empty() {
+        let mut cut = target.min(rest.len());
+        while cut < rest.len() && rest[cut] >> 32 == rest[cut - 1] >> 32 {
+            cut += 1;
+        }
+        let (run, tail) = rest.split_at(cut);
+        runs.push(run);
+        rest = tail;
+    }
+    let scored = par_map_init(
+        &runs,
+        || vec![0f32; corpus.dims],
+        |dense, run| {
+            let mut out = Vec::new();
+            let mut k = 0;
+            while k < run.len() {
+                let a = (run[k] >> 32) as usize;
+                let mut e = k;
+                while e < run.len() && (run[e] >> 32) as usize == a {
+                    e += 1;
+                }
+                score_from(corpus, a, &run[k..e], dense, threshold, &mut out);
+                k = e;
             }
+            out
+        },
+    );
+    scored.into_iter().flatten().collect()
+}
+
+/// Scores the pairs of text `a` (all with first text `a`) against the dense scratch.
+fn score_from(
+    corpus: &Corpus,
+    a: usize,
+    pairs: &[u64],
+    dense: &mut [f32],
+    threshold: f64,
+    out: &mut Vec<Edge>,
+) {
+    let va = &corpus.vecs[a];
+    for &(f, w) in va {
+        dense[f as usize] = w;
+    }
+    for &p in pairs {
+        let j = (p & 0xffff_ffff) as u32;
+        let vj = &corpus.vecs[j as usize];
+        let (words, chars) = vj.split_at(corpus.word_len[j as usize] as usize);
+        let wdot: f32 = words.iter().map(|&(f, w)| dense[f as usize] * w).sum();
+        // The character block adds at most `char_share`: skip hopeless pairs cheaply.
+        if f64::from(wdot) + corpus.char_share < threshold {
+            continue;
         }
-        if ranked.len() > MAX_CANDIDATES {
-            ranked.sort_unstable_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
-            ranked.truncate(MAX_CANDIDATES);
-            ranked.sort_unstable();
+        let cdot: f32 = chars.iter().map(|&(f, w)| dense[f as usize] * w).sum();
+        let s = f64::from(wdot) + f64::from(cdot);
+        if s >= threshold && s > 0.0 {
+            out.push(Edge {
+                a: a as u32,
+                b: j,
+                sim: s.min(1.0),
+            });
         }
-        let cands: Vec<u32> = ranked.into_iter().map(|(j, _)| j).collect();
-        for &(f, w) in vi {
-            dense[f as usize] = w;
-        }
-        for j in cands {
-            let vj = &corpus.vecs[j as usize];
-            let (words, chars) = vj.split_at(corpus.word_len[j as usize] as usize);
-            let wdot: f32 = words.iter().map(|&(f, w)| dense[f as usize] * w).sum();
-            // The character block adds at most `char_share`: skip hopeless pairs cheaply.
-            if f64::from(wdot) + corpus.char_share < threshold {
-                continue;
-            }
-            let cdot: f32 = chars.iter().map(|&(f, w)| dense[f as usize] * w).sum();
-            let s = f64::from(wdot) + f64::from(cdot);
-            if s >= threshold && s > 0.0 {
-                out.push(Edge {
-                    a: (i as u32).min(j),
-                    b: (i as u32).max(j),
-                    sim: s.min(1.0),
-                });
-            }
-        }
-        for &(f, _) in vi {
-            dense[f as usize] = 0.0;
-        }
-    })
+    }
+    for &(f, _) in va {
+        dense[f as usize] = 0.0;
+    }
 }

@@ -16,10 +16,9 @@
 //! assert_eq!(labels[0][0], "machtiging niet geaccepteerd");
 //! ```
 
-use super::par_map;
 use super::templates::sentences;
 use super::tokens::stop_words;
-use crate::util::hash::{FxHasher, FxMap, FxSet};
+use crate::util::hash::{hash_bytes, FxHasher, FxMap, FxSet};
 use std::hash::Hasher;
 
 /// A phrase must be at least this many times more frequent in the cluster than overall.
@@ -30,7 +29,7 @@ pub const MAX_WORDS: usize = 4;
 /// The lowercase words of a sentence (letters, digits, inner hyphens and apostrophes).
 fn words(sentence: &str) -> Vec<String> {
     sentence
-        .split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '\'' || c == '’'))
+        .split(is_separator)
         .map(|w| {
             w.trim_matches(|c: char| !c.is_alphanumeric())
                 .to_lowercase()
@@ -39,91 +38,188 @@ fn words(sentence: &str) -> Vec<String> {
         .collect()
 }
 
-fn hash_words(ws: &[String]) -> u64 {
+fn is_separator(c: char) -> bool {
+    !(c.is_alphanumeric() || c == '-' || c == '\'' || c == '’')
+}
+
+/// What the phrase rules need to know of one word.
+#[derive(Clone, Copy)]
+struct Word {
+    /// Hash of the lowercase word.
+    hash: u64,
+    /// At least 3 characters, all letters, not a stop word: may start or end a phrase.
+    usable: bool,
+    /// Holds an ASCII digit: no phrase runs through it.
+    digit: bool,
+}
+
+impl Word {
+    fn of(w: &str) -> Word {
+        Word {
+            hash: hash_bytes(w.as_bytes()),
+            usable: w.chars().count() >= 3
+                && !stop_words().contains(w)
+                && w.chars().all(char::is_alphabetic),
+            digit: w.chars().any(|c| c.is_ascii_digit()),
+        }
+    }
+}
+
+/// The [`Word`]s of a sentence, as [`words`] splits it, without allocating per word (the
+/// lowercase word is built in `buf`).
+fn scan_words(sentence: &str, buf: &mut String, out: &mut Vec<Word>) {
+    out.clear();
+    for piece in sentence.split(is_separator) {
+        let w = piece.trim_matches(|c: char| !c.is_alphanumeric());
+        if w.is_empty() {
+            continue;
+        }
+        buf.clear();
+        buf.extend(w.chars().flat_map(char::to_lowercase));
+        out.push(Word::of(buf));
+    }
+}
+
+fn phrase_hash(ws: &[Word]) -> u64 {
     let mut h = FxHasher::default();
     for w in ws {
-        h.write(w.as_bytes());
-        h.write_u8(0);
+        h.add(w.hash);
     }
     h.finish()
 }
 
-/// Calls `f(hash, words)` for every candidate phrase occurrence of one text.
-fn for_each_phrase(text: &str, mut f: impl FnMut(u64, &[String])) {
-    let stops = stop_words();
-    let usable = |w: &String| {
-        w.chars().count() >= 3 && !stops.contains(w.as_str()) && w.chars().all(char::is_alphabetic)
-    };
-    for s in sentences(text) {
-        let ws = words(s);
-        for i in 0..ws.len() {
-            if !usable(&ws[i]) {
-                continue;
+/// Calls `f(hash, first word, number of words)` for every candidate phrase occurrence in a
+/// sentence's words.
+fn for_each_phrase_in(ws: &[Word], mut f: impl FnMut(u64, usize, usize)) {
+    for i in 0..ws.len() {
+        if !ws[i].usable {
+            continue;
+        }
+        for n in 2..=MAX_WORDS {
+            let Some(slice) = ws.get(i..i + n) else {
+                break;
+            };
+            if slice.iter().any(|w| w.digit) {
+                break;
             }
-            for n in 2..=MAX_WORDS {
-                let Some(slice) = ws.get(i..i + n) else {
-                    break;
-                };
-                if slice.iter().any(|w| w.chars().any(|c| c.is_ascii_digit())) {
-                    break;
-                }
-                if usable(&slice[n - 1]) {
-                    f(hash_words(slice), slice);
-                }
+            if slice[n - 1].usable {
+                f(phrase_hash(slice), i, n);
             }
         }
     }
 }
 
-/// The candidate phrases of one text: hash -> words (each counted once).
-fn phrases_of(text: &str) -> FxMap<u64, Vec<String>> {
-    let mut out = FxMap::default();
-    for_each_phrase(text, |h, slice| {
-        out.entry(h).or_insert_with(|| slice.to_vec());
-    });
-    out
+/// Scratch space for reading the phrases of texts (one per thread).
+#[derive(Default)]
+struct Scratch {
+    buf: String,
+    words: Vec<Word>,
+    hashes: Vec<u64>,
 }
 
-/// Texts handled per parallel block (bounds the memory of the per-text results).
-const BLOCK: usize = 16_384;
+impl Scratch {
+    /// The distinct candidate phrase hashes of a text, sorted, in `self.hashes`.
+    fn phrases_of(&mut self, text: &str) -> &[u64] {
+        self.hashes.clear();
+        for s in sentences(text) {
+            scan_words(s, &mut self.buf, &mut self.words);
+            let hashes = &mut self.hashes;
+            for_each_phrase_in(&self.words, |h, _, _| hashes.push(h));
+        }
+        self.hashes.sort_unstable();
+        self.hashes.dedup();
+        &self.hashes
+    }
+}
+
+/// The words of the phrase with hash `h` in `text`, if it occurs there.
+fn phrase_words(text: &str, h: u64) -> Option<Vec<String>> {
+    let (mut buf, mut scanned) = (String::new(), Vec::new());
+    for s in sentences(text) {
+        scan_words(s, &mut buf, &mut scanned);
+        let mut found = None;
+        for_each_phrase_in(&scanned, |ph, i, n| {
+            if ph == h && found.is_none() {
+                found = Some((i, n));
+            }
+        });
+        if let Some((i, n)) = found {
+            return Some(words(s)[i..i + n].to_vec());
+        }
+    }
+    None
+}
+
+/// Per phrase hash: in how many of the texts it occurs, and the first text (position in
+/// `items`) that has it. Counted in parallel, per block of texts, then merged.
+fn count_phrases<'a, T: Sync>(
+    items: &[T],
+    text_of: impl Fn(&T) -> &'a str + Sync,
+    keep: impl Fn(u64) -> bool + Sync,
+) -> FxMap<u64, (u32, u32)> {
+    let threads = super::thread_count(items.len());
+    let chunk = items.len().div_ceil(threads.max(1)).max(1);
+    let chunks: Vec<(usize, &[T])> = items
+        .chunks(chunk)
+        .enumerate()
+        .map(|(k, c)| (k * chunk, c))
+        .collect();
+    let partial = super::par_map_on(&chunks, threads, |&(offset, block)| {
+        let mut scratch = Scratch::default();
+        let mut counts: FxMap<u64, (u32, u32)> = FxMap::default();
+        for (k, item) in block.iter().enumerate() {
+            for &h in scratch.phrases_of(text_of(item)) {
+                if keep(h) {
+                    counts.entry(h).or_insert((0, (offset + k) as u32)).0 += 1;
+                }
+            }
+        }
+        counts
+    });
+    let mut total: FxMap<u64, (u32, u32)> = FxMap::default();
+    for part in partial {
+        if total.is_empty() {
+            total = part;
+            continue;
+        }
+        for (h, (c, first)) in part {
+            let e = total.entry(h).or_insert((0, first));
+            e.0 += c;
+            e.1 = e.1.min(first);
+        }
+    }
+    total
+}
 
 /// Per cluster (indices into `texts`) up to `k` distinctive phrases, best first.
+///
+/// Phrases are counted by hash, in parallel over the texts, without a `String` per word or
+/// phrase; only the phrases frequent enough in a cluster are spelled out again (from the
+/// first member that has them).
 pub fn distinctive_phrases(texts: &[&str], clusters: &[Vec<usize>], k: usize) -> Vec<Vec<String>> {
     let per_cluster: Vec<FxMap<u64, (u32, Vec<String>)>> = clusters
         .iter()
         .map(|members| {
-            let mut counts: FxMap<u64, (u32, Vec<String>)> = FxMap::default();
-            // Phrases per member in parallel, merged in member order (same result as serial).
-            for block in members.chunks(BLOCK) {
-                for phrases in par_map(block, |&i| phrases_of(texts[i])) {
-                    for (h, ws) in phrases {
-                        counts.entry(h).or_insert((0, ws)).0 += 1;
-                    }
-                }
-            }
+            let counts = count_phrases(members, |&i| texts[i], |_| true);
             let min = ((members.len() as f64 * 0.25).ceil() as u32).max(2);
-            counts.retain(|_, (c, _)| *c >= min);
             counts
+                .into_iter()
+                .filter(|(_, (c, _))| *c >= min)
+                .filter_map(|(h, (c, first))| {
+                    phrase_words(texts[members[first as usize]], h).map(|ws| (h, (c, ws)))
+                })
+                .collect()
         })
         .collect();
     let wanted: FxSet<u64> = per_cluster.iter().flat_map(|m| m.keys().copied()).collect();
-    let mut df: FxMap<u64, u32> = FxMap::default();
-    if !wanted.is_empty() {
-        for block in texts.chunks(BLOCK) {
-            let found = par_map(block, |t| {
-                let mut hs: FxSet<u64> = FxSet::default();
-                for_each_phrase(t, |h, _| {
-                    if wanted.contains(&h) {
-                        hs.insert(h);
-                    }
-                });
-                hs
-            });
-            for h in found.into_iter().flatten() {
-                *df.entry(h).or_insert(0) += 1;
-            }
-        }
-    }
+    let df: FxMap<u64, u32> = if wanted.is_empty() {
+        FxMap::default()
+    } else {
+        count_phrases(texts, |t| *t, |h| wanted.contains(&h))
+            .into_iter()
+            .map(|(h, (c, _))| (h, c))
+            .collect()
+    };
     let n = texts.len().max(1) as f64;
     per_cluster
         .iter()
@@ -170,8 +266,12 @@ mod tests {
 
     #[test]
     fn phrases_stay_inside_sentences_and_skip_stop_word_edges() {
-        let p = phrases_of("De bank weigert de machtiging. Daarna niets 12 dagen.");
-        let mut got: Vec<String> = p.into_values().map(|w| w.join(" ")).collect();
+        let text = "De bank weigert de machtiging. Daarna niets 12 dagen.";
+        let hashes = Scratch::default().phrases_of(text).to_vec();
+        let mut got: Vec<String> = hashes
+            .iter()
+            .map(|&h| phrase_words(text, h).expect("spelled out").join(" "))
+            .collect();
         got.sort();
         assert_eq!(
             got,
@@ -180,6 +280,46 @@ mod tests {
                 "bank weigert de machtiging",
                 "weigert de machtiging"
             ]
+        );
+    }
+
+    proptest::proptest! {
+        /// The allocation-free scan sees the same words as the spelled-out split.
+        #[test]
+        fn scan_matches_the_spelled_out_words(
+            s in "([A-Za-z0-9'’ÉéëÏ-]{0,8}[ ,.;:!?()]{0,2}){0,12}"
+        ) {
+            let mut buf = String::new();
+            let mut scanned = Vec::new();
+            scan_words(&s, &mut buf, &mut scanned);
+            let spelled = words(&s);
+            proptest::prop_assert_eq!(scanned.len(), spelled.len());
+            for (w, sp) in scanned.iter().zip(&spelled) {
+                proptest::prop_assert_eq!(w.hash, hash_bytes(sp.as_bytes()));
+                proptest::prop_assert_eq!(w.digit, sp.chars().any(|c| c.is_ascii_digit()));
+            }
+            // Every counted phrase can be spelled out again from the text.
+            for &h in Scratch::default().phrases_of(&s) {
+                let ws = phrase_words(&s, h);
+                proptest::prop_assert!(ws.is_some_and(|w| (2..=MAX_WORDS).contains(&w.len())));
+            }
+        }
+    }
+
+    #[test]
+    fn counts_are_per_text_and_remember_the_first_text() {
+        let texts = [
+            "Geen reactie ontvangen. Geen reactie ontvangen!",
+            "Iets anders.",
+            "Nog steeds geen reactie ontvangen.",
+        ];
+        let counts = count_phrases(&texts, |t| *t, |_| true);
+        let mut scratch = Scratch::default();
+        let h = scratch.phrases_of("reactie ontvangen")[0];
+        assert_eq!(counts[&h], (2, 0));
+        assert_eq!(
+            phrase_words(texts[2], h),
+            Some(vec!["reactie".to_string(), "ontvangen".to_string()])
         );
     }
 

@@ -3,8 +3,8 @@
 //! summary is written, not what it is about, so they are taken out before clustering and
 //! listed separately with their counts.
 //!
-//! A sentence is compared through its key: the stems of its content words ([`tokenize`],
-//! [`stem`]), so case, punctuation, digits, stop words and inflection do not matter
+//! A sentence is compared through its key: the stems of its content words
+//! ([`tokenize`](super::tokenize), [`stem`](super::stem)), so case, punctuation, digits, stop words and inflection do not matter
 //! ("Zaak gesloten." and "zaak  GESLOTEN" are one sentence). A key is a stock sentence when
 //! it occurs in at least `min_texts` texts (and at least `min_share` of all texts), from at
 //! least `min_helpers` helpers, in at least `min_groups` groups (main themes) with no group
@@ -12,7 +12,8 @@
 //! deviate from the total intake per bucket (chi-square dispersion test, p >= 0,001).
 //!
 //! Two passes keep memory linear: the first counts texts per key hash, the second collects
-//! helpers, groups and buckets only for keys frequent enough.
+//! helpers, groups and buckets only for keys frequent enough. Keys are made in parallel, each
+//! thread stemming every distinct word once; no word is allocated as a `String`.
 //!
 //! ```
 //! use rodedraad::analyse::methods::text::templates::{find_stock_sentences, Meta, TemplateConfig};
@@ -23,7 +24,8 @@
 //! assert!(found.sentences.iter().any(|s| s.tekst == "Zaak gesloten."));
 //! ```
 
-use super::{stem, tokenize};
+use super::tokens::{for_each_token, StemCache};
+use super::{par_map, par_map_init};
 use crate::analyse::methods::stats;
 use crate::util::hash::{FxHasher, FxMap, FxSet};
 use serde::{Deserialize, Serialize};
@@ -153,42 +155,65 @@ fn push_trimmed<'a>(out: &mut Vec<&'a str>, s: &'a str) {
 
 /// The key of a sentence: the hash of its stems (0 for a sentence without content words).
 pub fn sentence_key(sentence: &str) -> u64 {
-    let tokens = tokenize(sentence);
-    if tokens.is_empty() {
-        return 0;
+    Keyer::new().key(sentence)
+}
+
+/// Makes sentence keys with a reusable word buffer and a memory of stems (one per thread).
+struct Keyer {
+    stems: StemCache,
+    buf: String,
+}
+
+impl Keyer {
+    fn new() -> Self {
+        Keyer {
+            stems: StemCache::new(),
+            buf: String::new(),
+        }
     }
-    let mut h = FxHasher::default();
-    for t in &tokens {
-        h.write(stem(t).as_bytes());
-        h.write_u8(0);
+
+    fn key(&mut self, sentence: &str) -> u64 {
+        let mut h = FxHasher::default();
+        let mut any = false;
+        let stems = &mut self.stems;
+        for_each_token(sentence, &mut self.buf, |t| {
+            h.add(stems.stem_hash(t));
+            any = true;
+        });
+        if any {
+            h.finish().max(1)
+        } else {
+            0
+        }
     }
-    h.finish().max(1)
 }
 
 #[derive(Default)]
-struct KeyStats {
+struct KeyStats<'a> {
     helpers: FxSet<u32>,
     groups: FxMap<u32, u32>,
     buckets: FxMap<u32, u32>,
-    wording: FxMap<String, u32>,
+    wording: FxMap<&'a str, u32>,
     texts: u32,
 }
 
 /// Finds the stock sentences (see module docs) and strips them from the texts.
 pub fn find_stock_sentences(texts: &[&str], meta: &[Meta], cfg: &TemplateConfig) -> StockSentences {
-    let keyed: Vec<Vec<(u64, &str)>> = texts
-        .iter()
-        .map(|t| {
-            sentences(t)
-                .into_iter()
-                .map(|s| (sentence_key(s), s))
-                .collect()
-        })
-        .collect();
+    // Sentences and their keys per text, in parallel (each thread keeps its own stems).
+    let keyed: Vec<Vec<(u64, &str)>> = par_map_init(texts, Keyer::new, |keyer, t| {
+        sentences(t)
+            .into_iter()
+            .map(|s| (keyer.key(s), s))
+            .collect()
+    });
     let mut df: FxMap<u64, u32> = FxMap::default();
+    let mut distinct: Vec<u64> = Vec::new();
     for sents in &keyed {
-        let distinct: FxSet<u64> = sents.iter().map(|s| s.0).filter(|&k| k != 0).collect();
-        for k in distinct {
+        distinct.clear();
+        distinct.extend(sents.iter().map(|s| s.0).filter(|&k| k != 0));
+        distinct.sort_unstable();
+        distinct.dedup();
+        for &k in &distinct {
             *df.entry(k).or_insert(0) += 1;
         }
     }
@@ -213,7 +238,7 @@ pub fn find_stock_sentences(texts: &[&str], meta: &[Meta], cfg: &TemplateConfig)
             let Some(st) = stats_of.get_mut(&k) else {
                 continue;
             };
-            *st.wording.entry(s.to_string()).or_insert(0) += 1;
+            *st.wording.entry(s).or_insert(0) += 1;
             if !seen.insert(k) {
                 continue;
             }
@@ -227,10 +252,13 @@ pub fn find_stock_sentences(texts: &[&str], meta: &[Meta], cfg: &TemplateConfig)
     let mut found: Vec<StockSentence> = stats_of
         .values()
         .map(|st| {
-            let mut w: Vec<(&String, &u32)> = st.wording.iter().collect();
-            w.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+            let best = st
+                .wording
+                .iter()
+                .min_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)))
+                .map(|(w, _)| (*w).to_string());
             StockSentence {
-                tekst: w.first().map(|x| x.0.clone()).unwrap_or_default(),
+                tekst: best.unwrap_or_default(),
                 n_teksten: st.texts as usize,
                 n_aandragers: st.helpers.len(),
                 n_hoofdthemas: st.groups.len(),
@@ -238,21 +266,26 @@ pub fn find_stock_sentences(texts: &[&str], meta: &[Meta], cfg: &TemplateConfig)
         })
         .collect();
     found.sort_by(|a, b| b.n_teksten.cmp(&a.n_teksten).then(a.tekst.cmp(&b.tekst)));
-    let stripped = keyed
-        .iter()
-        .map(|sents| {
-            sents
-                .iter()
-                .filter(|(k, _)| !stats_of.contains_key(k))
-                .map(|(_, s)| *s)
-                .collect::<Vec<&str>>()
-                .join(" ")
-        })
-        .collect();
+    let stripped = par_map(&keyed, |sents| strip(sents, &stats_of));
     StockSentences {
         sentences: found,
         stripped,
     }
+}
+
+/// The sentences of one text that are not stock sentences, joined by a space.
+fn strip(sents: &[(u64, &str)], stock: &FxMap<u64, KeyStats>) -> String {
+    let mut out = String::new();
+    for &(k, s) in sents {
+        if stock.contains_key(&k) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(s);
+    }
+    out
 }
 
 /// Spread over helpers and groups, and a steady rate over the time buckets.

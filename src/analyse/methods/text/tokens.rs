@@ -36,40 +36,116 @@ pub(super) fn stop_words() -> &'static FxSet<&'static str> {
 /// punctuation, hyphens and apostrophes separate words ("DigiD-machtiging" gives "digid" and
 /// "machtiging"). Dutch stop words and words shorter than 3 characters are dropped.
 pub fn tokenize(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for_each_token(text, &mut String::new(), |t| out.push(t.to_string()));
+    out
+}
+
+/// Calls `f` with every content word of `text`, as [`tokenize`] finds them, without
+/// allocating per word: the word is built in `buf` (reused between calls).
+pub(crate) fn for_each_token(text: &str, buf: &mut String, mut f: impl FnMut(&str)) {
     let normalized: Cow<str> = if is_nfc_quick(text.chars()) == IsNormalized::Yes {
         Cow::Borrowed(text)
     } else {
         Cow::Owned(text.nfc().collect())
     };
     let stops = stop_words();
-    let mut out = Vec::new();
-    let mut cur = String::new();
+    buf.clear();
     let mut cur_len = 0usize;
     let mut flush = |cur: &mut String, cur_len: &mut usize| {
         if *cur_len >= 3 && !stops.contains(cur.as_str()) {
-            out.push(std::mem::take(cur));
-        } else {
-            cur.clear();
+            f(cur);
         }
+        cur.clear();
         *cur_len = 0;
     };
     for c in normalized.chars() {
         if c.is_alphabetic() {
             for l in c.to_lowercase() {
-                cur.push(l);
+                buf.push(l);
                 cur_len += 1;
             }
         } else if cur_len > 0 {
-            flush(&mut cur, &mut cur_len);
+            flush(buf, &mut cur_len);
         }
     }
     if cur_len > 0 {
-        flush(&mut cur, &mut cur_len);
+        flush(buf, &mut cur_len);
     }
-    out
 }
 
 /// Snowball Dutch stem of a (lowercase) word.
 pub fn stem(word: &str) -> String {
     Stemmer::create(Algorithm::Dutch).stem(word).into_owned()
+}
+
+/// Stems with a memory: each distinct word is stemmed once. One per thread.
+pub(crate) struct StemCache {
+    stemmer: Stemmer,
+    /// Word -> hash of its stem.
+    hashes: FxMap<Box<str>, u64>,
+}
+
+impl StemCache {
+    pub(crate) fn new() -> Self {
+        StemCache {
+            stemmer: Stemmer::create(Algorithm::Dutch),
+            hashes: FxMap::default(),
+        }
+    }
+
+    /// The hash of the stem of `word` (equal stems, equal hashes).
+    pub(crate) fn stem_hash(&mut self, word: &str) -> u64 {
+        if let Some(&h) = self.hashes.get(word) {
+            return h;
+        }
+        let h = crate::util::hash::hash_bytes(self.stemmer.stem(word).as_bytes());
+        self.hashes.insert(word.into(), h);
+        h
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cached_stem_hashes_are_the_hashes_of_the_stems() {
+        let mut cache = StemCache::new();
+        for w in [
+            "huurtoeslagen",
+            "fietsen",
+            "huizen",
+            "fietsen",
+            "beslagen",
+            "beslag",
+            "é",
+        ] {
+            assert_eq!(
+                cache.stem_hash(w),
+                crate::util::hash::hash_bytes(stem(w).as_bytes()),
+                "{w}"
+            );
+        }
+        assert_eq!(cache.stem_hash("beslagen"), cache.stem_hash("beslag"));
+        assert_ne!(cache.stem_hash("beslag"), cache.stem_hash("loon"));
+    }
+
+    #[test]
+    fn the_visitor_reuses_its_buffer_and_sees_every_token() {
+        let mut buf = String::with_capacity(4);
+        let mut seen = Vec::new();
+        for text in [
+            "Zzp'er: btw-SUPPLETIE 2024!",
+            "",
+            "de het een",
+            "Financie\u{308}le ZORGEN",
+        ] {
+            for_each_token(text, &mut buf, |t| seen.push(t.to_string()));
+        }
+        assert_eq!(
+            seen,
+            vec!["zzp", "btw", "suppletie", "financiële", "zorgen"]
+        );
+    }
 }

@@ -75,79 +75,166 @@ pub(super) fn tfidf(counts: &[(u32, u32)], idf: &[f64], offset: u32, scale: f64)
         .collect()
 }
 
+/// The surface tokens of a run of texts, with ids local to the run: the run's vocabulary in
+/// order of first occurrence, and per text the ids of its tokens.
+struct LocalTokens {
+    vocab: Vec<String>,
+    texts: Vec<Vec<u32>>,
+}
+
+fn local_tokens(texts: &[&str]) -> LocalTokens {
+    let mut ids: FxMap<String, u32> = FxMap::default();
+    let mut vocab: Vec<String> = Vec::new();
+    let mut buf = String::new();
+    let texts = texts
+        .iter()
+        .map(|t| {
+            let mut out = Vec::new();
+            tokens::for_each_token(t, &mut buf, |tok| {
+                let id = match ids.get(tok) {
+                    Some(&id) => id,
+                    None => {
+                        let id = vocab.len() as u32;
+                        vocab.push(tok.to_string());
+                        ids.insert(tok.to_string(), id);
+                        id
+                    }
+                };
+                out.push(id);
+            });
+            out
+        })
+        .collect();
+    LocalTokens { vocab, texts }
+}
+
+/// The vocabulary of the corpus: surface forms, their stems and character n-grams, with ids
+/// in order of first occurrence.
+#[derive(Default)]
+struct Vocabulary {
+    surface_ids: FxMap<String, u32>,
+    surfaces: Vec<String>,
+    surface_stem: Vec<u32>,
+    surface_grams: Vec<Vec<u32>>,
+    stem_ids: FxMap<String, u32>,
+    stems: Vec<String>,
+    gram_ids: FxMap<u64, u32>,
+}
+
+impl Vocabulary {
+    /// The id of a surface form, added (with its stem and n-grams) when new.
+    fn surface(&mut self, tok: String, stemmer: &Stemmer, char_ngram: Option<usize>) -> u32 {
+        if let Some(&id) = self.surface_ids.get(&tok) {
+            return id;
+        }
+        let id = self.surfaces.len() as u32;
+        let st = stemmer.stem(&tok).into_owned();
+        let next_stem = self.stems.len() as u32;
+        let stem_id = *self.stem_ids.entry(st.clone()).or_insert(next_stem);
+        if stem_id == next_stem {
+            self.stems.push(st);
+        }
+        let grams = match char_ngram {
+            Some(n) => char_gram_hashes(&tok, n)
+                .into_iter()
+                .map(|h| {
+                    let next = self.gram_ids.len() as u32;
+                    *self.gram_ids.entry(h).or_insert(next)
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        self.surface_grams.push(grams);
+        self.surface_stem.push(stem_id);
+        self.surfaces.push(tok.clone());
+        self.surface_ids.insert(tok, id);
+        id
+    }
+
+    /// (stem id, count) of a text's tokens, sorted by id.
+    fn word_counts(&self, sids: &[u32]) -> Vec<(u32, u32)> {
+        let mut w: Vec<u32> = sids
+            .iter()
+            .map(|&s| self.surface_stem[s as usize])
+            .collect();
+        run_counts(&mut w)
+    }
+
+    /// (n-gram id, count) of a text's tokens, sorted by id.
+    fn gram_counts(&self, sids: &[u32]) -> Vec<(u32, u32)> {
+        let mut g: Vec<u32> = sids
+            .iter()
+            .flat_map(|&s| self.surface_grams[s as usize].iter().copied())
+            .collect();
+        run_counts(&mut g)
+    }
+}
+
+/// Texts per run of the parallel tokenizer.
+const TOKEN_RUN: usize = 4096;
+
+/// The surface token ids of every text and the vocabulary. Texts are tokenized in parallel
+/// in runs with local ids; the runs' vocabularies are then merged in input order, so every
+/// id is the same as in one pass over the texts.
+fn tokenize_corpus(texts: &[&str], char_ngram: Option<usize>) -> (Vec<Vec<u32>>, Vocabulary) {
+    let stemmer = Stemmer::create(Algorithm::Dutch);
+    let runs: Vec<&[&str]> = texts.chunks(TOKEN_RUN).collect();
+    let mut vocab = Vocabulary::default();
+    let mut surface_tokens: Vec<Vec<u32>> = Vec::with_capacity(texts.len());
+    for local in par_map(&runs, |run| local_tokens(run)) {
+        let global: Vec<u32> = local
+            .vocab
+            .into_iter()
+            .map(|tok| vocab.surface(tok, &stemmer, char_ngram))
+            .collect();
+        for mut ids in local.texts {
+            for id in &mut ids {
+                *id = global[*id as usize];
+            }
+            surface_tokens.push(ids);
+        }
+    }
+    (surface_tokens, vocab)
+}
+
+/// Per feature the number of texts holding it, counted in parallel.
+fn document_frequencies(
+    surface_tokens: &[Vec<u32>],
+    features: usize,
+    counts: impl Fn(&[u32]) -> Vec<(u32, u32)> + Sync,
+) -> Vec<u32> {
+    let threads = thread_count(surface_tokens.len());
+    let chunk = surface_tokens.len().div_ceil(threads.max(1)).max(1);
+    let chunks: Vec<&[Vec<u32>]> = surface_tokens.chunks(chunk).collect();
+    let partial = par_map_on(&chunks, threads, |block| {
+        let mut df = vec![0u32; features];
+        for sids in *block {
+            for (id, _) in counts(sids) {
+                df[id as usize] += 1;
+            }
+        }
+        df
+    });
+    let mut total = vec![0u32; features];
+    for part in partial {
+        for (t, p) in total.iter_mut().zip(part) {
+            *t += p;
+        }
+    }
+    total
+}
+
 pub(super) fn build_corpus(texts: &[&str], cfg: &TextConfig) -> Corpus {
     let n = texts.len();
-    let stemmer = Stemmer::create(Algorithm::Dutch);
     let use_chars = cfg.char_ngram > 0 && cfg.char_weight > 0.0;
     let w_char = if use_chars {
         cfg.char_weight.clamp(0.0, 1.0)
     } else {
         0.0
     };
-
-    let mut surface_ids: FxMap<String, u32> = FxMap::default();
-    let mut surfaces: Vec<String> = Vec::new();
-    let mut surface_stem: Vec<u32> = Vec::new();
-    let mut surface_grams: Vec<Vec<u32>> = Vec::new();
-    let mut stem_ids: FxMap<String, u32> = FxMap::default();
-    let mut stems: Vec<String> = Vec::new();
-    let mut gram_ids: FxMap<u64, u32> = FxMap::default();
-
-    let mut surface_tokens: Vec<Vec<u32>> = Vec::with_capacity(n);
-    let mut word_counts: Vec<Vec<(u32, u32)>> = Vec::with_capacity(n);
-    let mut gram_counts: Vec<Vec<(u32, u32)>> = Vec::with_capacity(n);
-
-    // Tokenizing is pure and done in parallel, a block at a time (the tokens of all texts at
-    // once would take more memory than the corpus); ids are assigned in input order below.
-    const BLOCK: usize = 16_384;
-    let blocks = texts
-        .chunks(BLOCK)
-        .flat_map(|b| par_map(b, |t| tokenize(t)));
-    for tokens in blocks {
-        let mut sids = Vec::with_capacity(tokens.len());
-        for tok in tokens {
-            let sid = match surface_ids.get(&tok) {
-                Some(&id) => id,
-                None => {
-                    let id = surfaces.len() as u32;
-                    let st = stemmer.stem(&tok).into_owned();
-                    let next_stem = stems.len() as u32;
-                    let stem_id = *stem_ids.entry(st.clone()).or_insert(next_stem);
-                    if stem_id == next_stem {
-                        stems.push(st);
-                    }
-                    let grams = if use_chars {
-                        char_gram_hashes(&tok, cfg.char_ngram)
-                            .into_iter()
-                            .map(|h| {
-                                let next = gram_ids.len() as u32;
-                                *gram_ids.entry(h).or_insert(next)
-                            })
-                            .collect()
-                    } else {
-                        Vec::new()
-                    };
-                    surface_grams.push(grams);
-                    surface_stem.push(stem_id);
-                    surfaces.push(tok.clone());
-                    surface_ids.insert(tok, id);
-                    id
-                }
-            };
-            sids.push(sid);
-        }
-        let mut w: Vec<u32> = sids.iter().map(|&s| surface_stem[s as usize]).collect();
-        word_counts.push(run_counts(&mut w));
-        let mut g: Vec<u32> = sids
-            .iter()
-            .flat_map(|&s| surface_grams[s as usize].iter().copied())
-            .collect();
-        gram_counts.push(run_counts(&mut g));
-        surface_tokens.push(sids);
-    }
-
-    let n_stems = stems.len();
-    let n_grams = gram_ids.len();
+    let (surface_tokens, vocab) = tokenize_corpus(texts, use_chars.then_some(cfg.char_ngram));
+    let n_stems = vocab.stems.len();
+    let n_grams = vocab.gram_ids.len();
     let min_df = MIN_DF;
     let idf_of = |df: &[u32]| -> Vec<f64> {
         df.iter()
@@ -160,49 +247,114 @@ pub(super) fn build_corpus(texts: &[&str], cfg: &TextConfig) -> Corpus {
             })
             .collect()
     };
-    let mut df_w = vec![0u32; n_stems];
-    for wc in &word_counts {
-        for &(id, _) in wc {
-            df_w[id as usize] += 1;
-        }
-    }
-    let mut df_g = vec![0u32; n_grams];
-    for gc in &gram_counts {
-        for &(id, _) in gc {
-            df_g[id as usize] += 1;
-        }
-    }
-    let idf_w = idf_of(&df_w);
-    let idf_g = idf_of(&df_g);
-
-    let mut vecs = Vec::with_capacity(n);
-    let mut word_vecs = Vec::with_capacity(n);
-    let mut stem_sets = Vec::with_capacity(n);
-    let mut word_len = Vec::with_capacity(n);
-    for (wc, gc) in word_counts.iter().zip(&gram_counts) {
-        let wv = tfidf(wc, &idf_w, 0, 1.0);
-        let mut combined = tfidf(wc, &idf_w, 0, (1.0 - w_char).sqrt());
-        let cv = tfidf(gc, &idf_g, n_stems as u32, w_char.sqrt());
+    let idf_w = idf_of(&document_frequencies(&surface_tokens, n_stems, |s| {
+        vocab.word_counts(s)
+    }));
+    // The n-gram counts of a text are made twice (for the document frequencies and for the
+    // vector) rather than kept for all texts at once: they are the largest part of the corpus.
+    let idf_g = idf_of(&document_frequencies(&surface_tokens, n_grams, |s| {
+        vocab.gram_counts(s)
+    }));
+    let per_text = par_map(&surface_tokens, |sids| {
+        let wc = vocab.word_counts(sids);
+        let gc = vocab.gram_counts(sids);
+        let wv = tfidf(&wc, &idf_w, 0, 1.0);
+        let mut combined = tfidf(&wc, &idf_w, 0, (1.0 - w_char).sqrt());
+        let cv = tfidf(&gc, &idf_g, n_stems as u32, w_char.sqrt());
         if combined.is_empty() && !wv.is_empty() && cv.is_empty() {
             // Degenerate settings (char_weight = 1 without usable n-grams): fall back to words.
             combined = wv.clone();
         }
-        word_len.push(combined.len() as u32);
+        let word_len = combined.len() as u32;
         combined.extend(cv);
-        stem_sets.push(wv.iter().map(|&(id, _)| id).collect());
+        combined.shrink_to_fit();
+        let stem_set: Vec<u32> = wv.iter().map(|&(id, _)| id).collect();
+        (combined, wv, stem_set, word_len)
+    });
+    let mut vecs = Vec::with_capacity(n);
+    let mut word_vecs = Vec::with_capacity(n);
+    let mut stem_sets = Vec::with_capacity(n);
+    let mut word_len = Vec::with_capacity(n);
+    for (v, wv, ss, wl) in per_text {
+        vecs.push(v);
         word_vecs.push(wv);
-        vecs.push(combined);
+        stem_sets.push(ss);
+        word_len.push(wl);
     }
     Corpus {
         vecs,
         word_vecs,
         stem_sets,
         surface_tokens,
-        surfaces,
-        surface_stem,
-        stems,
+        surfaces: vocab.surfaces,
+        surface_stem: vocab.surface_stem,
+        stems: vocab.stems,
         dims: n_stems + n_grams,
         word_len,
         char_share: w_char,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The ids of one pass over the texts in input order (the reference for the parallel runs).
+    fn serial_ids(texts: &[&str]) -> (Vec<Vec<u32>>, Vec<String>) {
+        let mut ids: FxMap<String, u32> = FxMap::default();
+        let mut vocab = Vec::new();
+        let per_text = texts
+            .iter()
+            .map(|t| {
+                tokenize(t)
+                    .into_iter()
+                    .map(|tok| {
+                        let next = vocab.len() as u32;
+                        *ids.entry(tok.clone()).or_insert_with(|| {
+                            vocab.push(tok);
+                            next
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        (per_text, vocab)
+    }
+
+    #[test]
+    fn parallel_runs_give_the_ids_of_one_pass() {
+        // More texts than one run, words that first appear late, repeated and blank texts.
+        let (mut texts, _) = bench_corpus(3 * TOKEN_RUN + 17, 12, 5);
+        for (k, t) in texts.iter_mut().enumerate() {
+            if k % 997 == 0 {
+                t.push_str(&format!(" nieuwwoord{} ", ["a", "b", "c"][k % 3]));
+            }
+            if k % 1500 == 0 {
+                t.clear();
+            }
+        }
+        texts.push("Financie\u{308}le zorgen, DigiD-machtiging".into());
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let (tokens, vocab) = tokenize_corpus(&refs, Some(4));
+        let (expected, expected_vocab) = serial_ids(&refs);
+        assert_eq!(tokens, expected);
+        assert_eq!(vocab.surfaces, expected_vocab);
+        // Stems and n-grams get their ids in the order their first surface form appears.
+        let mut seen_stems = 0u32;
+        for &st in &vocab.surface_stem {
+            assert!(st <= seen_stems);
+            seen_stems = seen_stems.max(st + 1);
+        }
+        assert_eq!(seen_stems as usize, vocab.stems.len());
+    }
+
+    #[test]
+    fn document_frequencies_count_texts_not_occurrences() {
+        let texts = ["beslag beslag loon", "beslag", "loon loon loon", ""];
+        let (tokens, vocab) = tokenize_corpus(&texts, None);
+        let df = document_frequencies(&tokens, vocab.stems.len(), |s| vocab.word_counts(s));
+        let id = |w: &str| vocab.stem_ids[&stem(w)] as usize;
+        assert_eq!(df[id("beslag")], 2);
+        assert_eq!(df[id("loon")], 2);
     }
 }
