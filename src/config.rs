@@ -769,7 +769,7 @@ mod tests {
         let c = Config::default_config();
         assert!(!c.taxonomie.contains_key("dienst") && !c.taxonomie.contains_key("bron"));
         assert_eq!(c.label("dienst", "anders"), "Andere organisatie");
-        assert_eq!(c.label("bron", "ksm"), "Klantsignaal Management Systeem");
+        assert_eq!(c.label("bron", "ksm"), "KSM");
         for dim in ["dienst", "bron", "uitkomst"] {
             let e = Config::parse(&format!("[taxonomie.{dim}]\nx = \"X\"\n"), None)
                 .unwrap_err()

@@ -163,7 +163,7 @@ code_list!(
     /// Where a signal came from (`bron`).
     SignalSource {
         OwnCases = "eigen_casuistiek": "Eigen casuïstiek",
-        Ksm = "ksm": "Klantsignaal Management Systeem",
+        Ksm = "ksm": "KSM",
         Ibtd = "ibtd": "IBTD",
         SocialPartner = "maatschappelijke_partner": "Maatschappelijke partner",
         Belastingdienst = "belastingdienst": "Belastingdienst",
@@ -189,7 +189,7 @@ code_list!(
     /// Who a signal is passed on to (`doorgezet_naar`).
     Recipient {
         Ibtd = "ibtd": "IBTD",
-        Ksm = "ksm": "Klantsignaal Management Systeem",
+        Ksm = "ksm": "KSM",
         Belastingdienst = "belastingdienst": "Belastingdienst",
         DienstToeslagen = "dienst_toeslagen": "Dienst Toeslagen",
         Ministry = "ministerie": "Ministerie van Financiën",

@@ -24,9 +24,9 @@
 //! let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
 //! let mut ledger = Ledger::open_in_memory().unwrap();
 //! let p = Promotion {
-//!     draad_id: "D7".into(),
+//!     thread_id: "D7".into(),
 //!     label: "Terugvordering huurtoeslag na scheiding".into(),
-//!     naar: Some(rodedraad::model::Recipient::DienstToeslagen),
+//!     to: Some(rodedraad::model::Recipient::DienstToeslagen),
 //!     ..Default::default()
 //! };
 //! let id = ledger.promote(&p, d("2025-06-02")).unwrap();

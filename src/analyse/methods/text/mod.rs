@@ -162,7 +162,7 @@ pub fn cluster_texts(texts: &[&str], cfg: &TextConfig) -> Vec<TextCluster> {
     cluster_texts_timed(texts, cfg, &|| 0.0).0
 }
 
-/// [`cluster_texts`], with the time its steps took on `clock` (seconds; `rodedraad bench`
+/// [`cluster_texts`], with the time its steps took on `clock` (seconds; `rodedraad meet`
 /// passes the process CPU time): `vectoren`, `kandidaten`, `samenvoegen` and `labels`.
 pub fn cluster_texts_timed(
     texts: &[&str],
