@@ -38,7 +38,9 @@ mod lp;
 pub mod optimise;
 mod system;
 
-pub use attack::{attack, attack_system, is_protected, protected_width};
+pub use attack::{
+    attack, attack_system, attack_system_integer, is_protected, protected_width, IntegerAttack,
+};
 pub use optimise::Protection;
 pub use system::{CellRef, Inequality, LinkedSystem, Ratio, SystemBuilder, TableRef};
 
