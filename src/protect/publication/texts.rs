@@ -17,15 +17,18 @@
 
 use crate::model::Case;
 use crate::protect::pii::PiiKind;
-use crate::protect::{PiiLogEntry, Scrubber};
+use crate::protect::{PiiLogEntry, Scrubber, TextMode};
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
+
+/// A text as cleaned: `None` when withheld, and the kinds of personal data found.
+type Cleaned = (Option<String>, Vec<PiiKind>);
 
 /// Case texts cleaned on first use, with the log of what was found (see the module docs).
 pub(super) struct Texts<'a> {
     scrubber: &'a Scrubber,
     /// Per distinct text: the cleaned text (`None` when withheld) and the kinds found.
-    cleaned: RefCell<HashMap<&'a str, (Option<String>, Vec<PiiKind>)>>,
+    cleaned: RefCell<HashMap<&'a str, Cleaned>>,
     /// The (case, field) pairs already logged.
     logged: RefCell<HashSet<(&'a str, &'static str)>>,
     log: RefCell<Vec<PiiLogEntry>>,
@@ -39,6 +42,12 @@ impl<'a> Texts<'a> {
             logged: RefCell::new(HashSet::new()),
             log: RefCell::new(Vec::new()),
         }
+    }
+
+    /// Whether a text with personal data is withheld whole (not masked): then a cleaned
+    /// text is the text itself or nothing.
+    pub fn omits(&self) -> bool {
+        self.scrubber.mode == TextMode::Omit
     }
 
     /// The case's summary as it may be printed.
@@ -92,7 +101,6 @@ impl<'a> Texts<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protect::TextMode;
 
     fn case(id: &str, summary: &str, lesson: &str) -> Case {
         Case {

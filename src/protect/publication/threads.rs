@@ -148,28 +148,44 @@ pub(super) fn term_supported<'a>(
         let Some(&c) = by_id.get(id.as_str()) else {
             continue;
         };
+        // In omit mode a cleaned text is the text itself or nothing: a summary without the
+        // term cannot count, so it is not cleaned at all.
+        let raw = c.samenvatting.as_deref().unwrap_or_default();
+        if texts.omits() && !contains_term(raw, &words) {
+            continue;
+        }
         let Some(text) = texts.summary(c) else {
             continue;
         };
-        let tokens: Vec<String> = text
-            .split(|ch: char| !ch.is_alphanumeric())
-            .filter(|t| !t.is_empty())
-            .map(str::to_lowercase)
-            .collect();
-        let found = tokens.windows(words.len()).any(|w| {
-            w.iter()
-                .zip(&words)
-                .all(|(t, word)| t.starts_with(word.as_str()))
-        });
+        let found = contains_term(&text, &words);
         if found {
             cases += 1;
             if let Some(h) = &c.aandrager_id {
                 named = true;
                 helpers.insert(h.clone());
             }
+            // enough cases from two helpers: no later case can change the answer
+            if cases >= k.max(1) && helpers.len() >= 2 {
+                return true;
+            }
         }
     }
     cases >= k.max(1) && (!named || helpers.len() >= 2)
+}
+
+/// Whether the lower-case `words` occur one after the other in `text`, each as the start
+/// of a word ("machtiging" matches "machtigingen").
+fn contains_term(text: &str, words: &[String]) -> bool {
+    let tokens: Vec<String> = text
+        .split(|ch: char| !ch.is_alphanumeric())
+        .filter(|t| !t.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    tokens.windows(words.len()).any(|w| {
+        w.iter()
+            .zip(words)
+            .all(|(t, word)| t.starts_with(word.as_str()))
+    })
 }
 
 /// Generated text with configured labels in it, as published: a text in which the
@@ -1087,6 +1103,37 @@ mod tests {
         assert!(!term_supported("geaccepteerd", &ids, &by_id, &texts, 5));
         // k is the threshold
         assert!(!term_supported("machtiging", &ids, &by_id, &texts, 7));
+    }
+
+    #[test]
+    fn a_withheld_summary_does_not_support_a_term() {
+        // four summaries with a phone number (withheld when omitting, masked otherwise)
+        // and one clean one, from two helpers
+        let cases: Vec<Case> = (0..5)
+            .map(|i| {
+                let text = if i < 4 {
+                    "Bel 06-12345678 over de machtiging."
+                } else {
+                    "De machtiging werd niet geaccepteerd."
+                };
+                case(
+                    &format!("C{i}"),
+                    Some(if i % 2 == 0 { "H1" } else { "H2" }),
+                    text,
+                )
+            })
+            .collect();
+        let ids: Vec<String> = cases.iter().map(|c| c.casus_id.clone()).collect();
+        let by_id: BTreeMap<&str, &Case> = cases.iter().map(|c| (c.casus_id.as_str(), c)).collect();
+        let omit = Scrubber::new(TextMode::Omit, Default::default());
+        let mask = Scrubber::new(TextMode::Mask, Default::default());
+        let (omitted, masked) = (Texts::new(&omit), Texts::new(&mask));
+        // omitted: only the clean summary counts, one case from one helper
+        assert!(!term_supported("machtiging", &ids, &by_id, &omitted, 1));
+        assert!(term_supported("machtiging", &ids, &by_id, &masked, 5));
+        // a term in no summary is never supported, and costs no cleaning when omitting
+        assert!(!term_supported("bezwaar", &ids, &by_id, &omitted, 1));
+        assert_eq!(omitted.into_log().len(), 4);
     }
 
     #[test]
