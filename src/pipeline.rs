@@ -170,6 +170,7 @@ pub fn report(
         audience: opts.audience,
         ledger,
         previous_versions: opts.previous_versions.clone(),
+        scan_all: opts.strict,
     })?;
     if opts.strict && !log.persoonsgegevens.is_empty() {
         // Where, never what: the kind, the file and field, and the record id.

@@ -9,12 +9,15 @@
 //!   without a shown percentage): every exact integer minimum and maximum lies within
 //!   the LP bounds, and on plain 2D tables (totally unimodular) they coincide;
 //! - tables protected one at a time are unsafe together, the joint run is safe;
-//! - the time of protect + attack on a report-sized system of linked tables.
+//! - the time of protect + attack on a report-sized system of linked tables;
+//! - the exact attacker over whole numbers (`attack_system_integer`) against enumeration,
+//!   and on every protected table above: no hidden cell is narrower over the integers.
 
 use proptest::prelude::*;
 use rodedraad::protect::suppress::{
-    attack, attack_system, hierarchy, is_protected, protected_width, recoverable, suppress,
-    table_2d, CellStatus, LinkedSystem, LinkedTable, Policy, Ratio, SecondaryCost, SystemBuilder,
+    attack, attack_system, attack_system_integer, hierarchy, is_protected, protected_width,
+    recoverable, suppress, table_2d, CellStatus, LinkedSystem, LinkedTable, Policy, Ratio,
+    SecondaryCost, SystemBuilder,
 };
 use std::time::Instant;
 
@@ -65,6 +68,49 @@ fn assert_safe(sys: &LinkedSystem, policy: &Policy) -> Result<(), TestCaseError>
         }
     }
     prop_assert!(sys.violations(policy, &outcome).is_empty());
+    assert_safe_over_integers(sys, policy, &outcome)
+}
+
+/// The exact attacker over whole numbers confirms what the LP proved: no hidden cell
+/// looks small and every primary keeps the protection width, also when the reader uses
+/// that counts are integers (components up to 30 hidden cells, all of these tables).
+fn assert_safe_over_integers(
+    sys: &LinkedSystem,
+    policy: &Policy,
+    outcome: &rodedraad::protect::suppress::Protection,
+) -> Result<(), TestCaseError> {
+    let whole = attack_system_integer(sys, &outcome.hidden(), &outcome.ratios_shown, 30);
+    for (c, b) in whole.bounds.iter().enumerate() {
+        let Some(b) = *b else { continue };
+        if sys.unpublished[c] {
+            continue;
+        }
+        prop_assert!(whole.exact[c], "cell {} not solved over the integers", c);
+        let v = sys.table.values[c];
+        prop_assert!(
+            b.0 <= v as f64 + 1e-6 && v as f64 <= b.1 + 1e-6,
+            "cell {} = {} outside {:?}",
+            c,
+            v,
+            b
+        );
+        prop_assert!(
+            policy.hidden_cell_safe(b),
+            "cell {} = {} over the integers in {:?}",
+            c,
+            v,
+            b
+        );
+        if outcome.cells[c] == CellStatus::Primary {
+            prop_assert!(
+                is_protected(b, policy.required_width()),
+                "primary {} = {} over the integers only in {:?}",
+                c,
+                v,
+                b
+            );
+        }
+    }
     Ok(())
 }
 
@@ -225,6 +271,48 @@ proptest! {
             let (lo, hi) = lp[c].unwrap();
             prop_assert!(lo <= min as f64 + 1e-6 && max as f64 <= hi + 1e-6,
                 "cell {}: LP [{}, {}], integers [{}, {}]", c, lo, hi, min, max);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    /// The integer attacker against enumeration: on plain tables it finds exactly the
+    /// integer minimum and maximum; with a shown percentage its bounds enclose the
+    /// enumerated ones (a percentage exactly halfway, such as 12,5%, counts for both
+    /// neighbours there) and lie within the LP bounds.
+    #[test]
+    fn integer_attack_agrees_with_enumeration(
+        cells in proptest::collection::vec(proptest::collection::vec(0u64..6, 3), 2),
+        mask in proptest::collection::vec(any::<bool>(), 12),
+        with_percentage in any::<bool>(),
+    ) {
+        let (t, _, cols) = table_2d(&cells);
+        let n = t.values.len();
+        let hidden: Vec<bool> = (0..n).map(|c| c + 1 < n && mask[c]).collect();
+        let row_total = cols - 1;
+        let mut sys = LinkedSystem::from_table(&t);
+        let mut percentage = None;
+        if with_percentage && t.values[row_total] > 0 {
+            let (value, half_width) = Ratio::rounded(t.values[0], t.values[row_total], 100.0, 0).unwrap();
+            sys.ratios.push(Ratio { num: 0, den: row_total, value, half_width });
+            percentage = Some((row_total, (100.0 * value).round() as i64));
+        }
+        let shown = vec![true; sys.ratios.len()];
+        let lp = attack_system(&sys, &hidden, &shown);
+        let whole = attack_system_integer(&sys, &hidden, &shown, 30);
+        for (c, (min, max)) in enumerate_2d(&cells, &hidden, percentage) {
+            let (lo, hi) = lp[c].unwrap();
+            let (ilo, ihi) = whole.bounds[c].unwrap();
+            prop_assert!(whole.exact[c]);
+            prop_assert!(lo <= ilo + 1e-6 && ihi <= hi + 1e-6, "cell {}: LP [{}, {}], integer attacker [{}, {}]", c, lo, hi, ilo, ihi);
+            prop_assert!(ilo <= min as f64 + 1e-6 && max as f64 <= ihi + 1e-6,
+                "cell {}: integer attacker [{}, {}], enumeration [{}, {}]", c, ilo, ihi, min, max);
+            if percentage.is_none() {
+                prop_assert!((ilo - min as f64).abs() < 1e-6 && (ihi - max as f64).abs() < 1e-6,
+                    "cell {}: integer attacker [{}, {}], enumeration [{}, {}]", c, ilo, ihi, min, max);
+            }
         }
     }
 }

@@ -19,6 +19,12 @@
 //! count and every count it can derive but that is never printed (a complement, the
 //! withdrawn cases), the smallest and largest value consistent with all of it (an LP).
 //!
+//! A stijgende rode draad's sentence "in 2026-Q2 kwamen 9 casussen binnen" joins too: the
+//! 9 is at most the quarters its last three months touch and at least those inside them;
+//! a mean over the earlier quarters printed beside a hidden quarter is a leak by rule.
+//! Every component of at most 40 hidden cells is attacked over the integers as well
+//! (`attack_system_integer`, branch and bound), which sees what the relaxation misses.
+//!
 //! A hidden count is safe when its interval is at least `min_cel` wide or its lower
 //! bound is at least `min_cel` (the reader learns only that it is not small). The
 //! reader's model is built here from the file, independently of the protection stage;
@@ -34,13 +40,17 @@ use chrono::{Datelike, NaiveDate};
 use common::{run, stderr, tmp};
 use proptest::prelude::*;
 use rodedraad::protect::suppress::{
-    attack_system, Equation, Inequality, LinkedSystem, LinkedTable, Policy, Ratio,
+    attack_system, attack_system_integer, Equation, Inequality, LinkedSystem, LinkedTable, Policy,
+    Ratio,
 };
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
 
 const MIN_CEL: u64 = 5;
+
+/// Components of at most this many hidden cells are attacked over the integers too.
+const INTEGER_LIMIT: usize = 40;
 
 /// What the reader knows: counts (shown or unknown), equations and shown percentages.
 #[derive(Default)]
@@ -51,6 +61,8 @@ struct Reader {
     equations: Vec<Equation>,
     inequalities: Vec<Inequality>,
     ratios: Vec<Ratio>,
+    /// Figures printed against a rule, found while reading (not by the LP).
+    rule_leaks: Vec<String>,
 }
 
 impl Reader {
@@ -124,6 +136,10 @@ impl Reader {
         });
     }
 
+    fn leak(&mut self, what: String) {
+        self.rule_leaks.push(what);
+    }
+
     /// Every hidden count whose interval gives away that it is small.
     fn leaks(&self) -> Vec<String> {
         let sys = LinkedSystem {
@@ -143,7 +159,26 @@ impl Reader {
             min_cell: MIN_CEL,
             ..Policy::default()
         };
-        let mut out = Vec::new();
+        let mut out = self.rule_leaks.clone();
+        // The exact attacker over whole numbers, where the components are small enough:
+        // it sees what the relaxation cannot (a percentage only some counts round to).
+        let whole = attack_system_integer(&sys, &self.hidden, &shown, INTEGER_LIMIT);
+        for (i, b) in whole.bounds.iter().enumerate() {
+            if !self.hidden[i] || !whole.exact[i] || self.names[i] == "(som)" {
+                continue;
+            }
+            match b {
+                Some(b) if b.0.is_nan() => out.push(format!(
+                    "{}: geen geheel antwoord (model tegenstrijdig of niet opgelost)",
+                    self.names[i]
+                )),
+                Some(b) if b.1 >= 0.5 && !policy.hidden_cell_safe(*b) => out.push(format!(
+                    "{}: over gehele getallen tussen {} en {}",
+                    self.names[i], b.0, b.1
+                )),
+                _ => {}
+            }
+        }
         for (i, b) in bounds.iter().enumerate() {
             if !self.hidden[i] || self.names[i] == "(som)" {
                 continue;
@@ -700,14 +735,13 @@ fn read_thread_texts(
         };
         let Some(g) = grids.get(id) else { continue };
         let name = |part: &str| format!("{id} / tekst / {part}");
-        let Some(split) = between(&body, "Casussen: ", ".\n") else {
-            continue;
-        };
-        let Some((now_t, before_t)) = split.split_once(" in de periode, ") else {
-            continue;
-        };
+        // "Casussen: 6 in de periode, 1 eerder."; when either is hidden the sentence says
+        // so without numbers, and both are counts the reader does not see
+        let (now_t, before_t) = between(&body, "Casussen: ", ".\n")
+            .and_then(|split| split.split_once(" in de periode, "))
+            .map_or((".", "."), |(a, b)| (a, b.trim_end_matches(" eerder")));
         let now = r.text(name("in de periode"), now_t);
-        let before = r.text(name("eerder"), before_t.trim_end_matches(" eerder"));
+        let before = r.text(name("eerder"), before_t);
         let quarters: Vec<(NaiveDate, usize)> = g
             .iter()
             .filter(|((kop, _), _)| kop != "Totaal")
@@ -732,6 +766,7 @@ fn read_thread_texts(
             let n = r.text(name("casussen"), n);
             r.eq(total, vec![n]);
         }
+        read_trend_sentence(r, &name, &body, g, &quarters, window_of(period, markdown));
         // "... bij ouderen ..." in a thread's explanation: its cases have that doelgroep
         let first_line = body
             .lines()
@@ -743,6 +778,77 @@ fn read_thread_texts(
             if kop != "Overig" && first_line.contains(&format!(" bij {lower}")) {
                 r.at_most(vec![now], vec![*c]);
             }
+        }
+    }
+}
+
+/// The last three months a trend thread counts ("in de laatste drie maanden", or the
+/// quarter it names): up to the end of the period or the printed peildatum, not before
+/// the period's start.
+fn window_of(period: &str, markdown: &str) -> (NaiveDate, NaiveDate) {
+    let (start, end) = period_bounds(period);
+    let end = peildatum(markdown).map_or(end, |p| p.min(end));
+    ((end - chrono::Duration::days(90)).max(start), end)
+}
+
+/// A trend thread's sentence "In 2026-Q2 kwamen 9 casussen binnen": the 9 is at most the
+/// quarters the window of the last three months touches and at least those inside it.
+/// A mean or expected count over the earlier quarters ("tegen gemiddeld 3,5 per
+/// kwartaal ervoor", "7,2 te verwachten waren") is made of the quarter counts and the
+/// intake: printed beside a hidden quarter it is a leak in its own right (the rule is
+/// that it is shown only when every quarter is).
+fn read_trend_sentence(
+    r: &mut Reader,
+    name: &dyn Fn(&str) -> String,
+    body: &str,
+    g: &Grid,
+    quarters: &[(NaiveDate, usize)],
+    (start, end): (NaiveDate, NaiveDate),
+) {
+    // the explanation only: a story beside it may say "kwamen" too
+    let line = body
+        .lines()
+        .find(|l| l.contains("Wat gaat er mis"))
+        .unwrap_or("");
+    let Some(a) = between(line, "kwamen ", " casussen binnen") else {
+        return;
+    };
+    let last_day = |d: NaiveDate| {
+        let next = if d.month() >= 10 {
+            NaiveDate::from_ymd_opt(d.year() + 1, 1, 1)
+        } else {
+            NaiveDate::from_ymd_opt(d.year(), d.month() + 3, 1)
+        };
+        next.and_then(|n| n.pred_opt()).unwrap_or(d)
+    };
+    if dutch_int(a).is_some() {
+        let a = r.text(name("laatste drie maanden"), a);
+        let touching: Vec<usize> = quarters
+            .iter()
+            .filter(|(s, _)| *s <= end && last_day(*s) >= start)
+            .map(|q| q.1)
+            .collect();
+        let inside: Vec<usize> = quarters
+            .iter()
+            .filter(|(s, _)| start <= *s && last_day(*s) <= end)
+            .map(|q| q.1)
+            .collect();
+        r.at_most(vec![a], touching);
+        if !inside.is_empty() {
+            r.at_most(inside, vec![a]);
+        }
+    }
+    let mean = between(line, "tegen gemiddeld ", " per kwartaal")
+        .or_else(|| between(line, "instroom ", " te verwachten"));
+    let any_hidden = g
+        .iter()
+        .any(|((kop, _), &c)| kop != "Totaal" && r.hidden[c]);
+    if let Some(m) = mean {
+        if m.trim() != "minder" && any_hidden {
+            r.leak(format!(
+                "{}: {m} naast verborgen kwartalen",
+                name("gemiddelde")
+            ));
         }
     }
 }
@@ -875,6 +981,53 @@ fn the_attacker_reads_thread_texts_doelgroepen_and_targets() {
         leaks
             .iter()
             .any(|l| l.contains("doelrealisatie / Belastingdienst")),
+        "{leaks:#?}"
+    );
+}
+
+#[test]
+fn the_attacker_reads_the_sentence_of_a_trend_thread() {
+    // "In 2026-Q2 kwamen 3 casussen binnen" beside a hidden 2026-Q2: the window of the
+    // last three months of 2026-H1 is that quarter, so the 3 is its count. The mean over
+    // the earlier quarters beside hidden quarters breaks the rule too.
+    let d = tmp("aanval-trend");
+    let cell = |t: &str| {
+        let hidden = t == ".";
+        serde_json::json!({"tekst": t, "soort": "aantal", "waarde": if hidden { serde_json::Value::Null } else { t.parse::<f64>().unwrap().into() }, "noemer": null, "onderdrukt": hidden})
+    };
+    let row = |kop: &str, cellen: Vec<Value>, totaal: bool| serde_json::json!({"kop": kop, "cellen": cellen, "totaal": totaal, "deel_van": null});
+    let label = "Stijging: Terugvordering van toeslagen";
+    let table = |q2: &str| {
+        serde_json::json!([
+            {"id": "draad-RD-2-kwartalen", "titel": format!("Casussen per kwartaal: {label}"), "kolommen": ["Kwartaal", "Casussen"], "totaal_kolom": false, "voetnoten": [],
+             "rijen": [row("2025-Q4", vec![cell(".")], false), row("2026-Q1", vec![cell("9")], false), row("2026-Q2", vec![cell(q2)], false), row("Totaal", vec![cell("14")], true)]}
+        ])
+    };
+    let md = |a: &str, mean: &str| {
+        format!(
+            "# Rapport\nPeriode: 1 januari 2026 tot en met 30 juni 2026 · Peildatum: 30 juni 2026\n\n### {label}\n\n\
+             - **Wat gaat er mis, en bij wie:** In 2026-Q2 kwamen {a} casussen binnen over terugvordering van toeslagen, tegen gemiddeld {mean} per kwartaal ervoor (herschaald naar de huidige instroom); 14 casussen in totaal van 9 aandragers. Hoeveel daarvan in de periode vielen, tonen we niet.\n\
+             - **Hoe vaak:** 14 casussen, van 9 aandragers.\n\n## 4. Verder\n"
+        )
+    };
+    let write = |q2: &str, a: &str, mean: &str| {
+        std::fs::write(
+            d.join("tabellen.json"),
+            serde_json::to_vec(&table(q2)).unwrap(),
+        )
+        .unwrap();
+        std::fs::write(d.join("kamerrapportage-2026-H1.md"), md(a, mean)).unwrap();
+        attack_report(&d, "2026-H1")
+    };
+    let leaks = write(".", "3", "2,5");
+    assert!(leaks.iter().any(|l| l.contains("2026-Q2")), "{leaks:#?}");
+    assert!(leaks.iter().any(|l| l.contains("gemiddelde")), "{leaks:#?}");
+    // the same report with the count and the mean hidden gives nothing away
+    let leaks = write(".", "enkele", "minder");
+    assert!(
+        !leaks
+            .iter()
+            .any(|l| l.contains("2026-Q2") || l.contains("gemiddelde")),
         "{leaks:#?}"
     );
 }

@@ -269,6 +269,7 @@ pub fn run(file: &Path, period: &Period, export: NaiveDate, cfg: &Config) -> Res
                 audience: Audience::Parliament,
                 ledger: None,
                 previous_versions: None,
+                scan_all: false,
             })
         },
         |(r, _)| format!("{} tabellen", int(r.tabellen.len())),

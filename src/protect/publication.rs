@@ -12,6 +12,7 @@
 //! # fn demo(an: &rodedraad::analyse::Analysis, cfg: &rodedraad::config::Config) {
 //! let (report, log) = publication::build(&publication::Inputs {
 //!     analysis: an, cfg, audience: Audience::Parliament, ledger: None, previous_versions: None,
+//!     scan_all: false,
 //! }).unwrap();
 //! assert!(!report.intern);
 //! # }
@@ -28,7 +29,7 @@ use crate::protect::{self, PiiLogEntry, Scrubber, TextMode};
 use crate::register::LedgerSignal;
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 mod charts;
 mod glance;
@@ -37,6 +38,7 @@ mod intake;
 mod lessons;
 mod sections;
 mod signals;
+mod texts;
 mod threads;
 use charts::charts_for;
 pub use glance::{Glance, GlanceFigure};
@@ -65,7 +67,7 @@ pub struct Chart {
     pub onderdeel: String,
     /// The title drawn inside the chart.
     #[serde(skip)]
-    pub kop: String,
+    pub heading: String,
     #[serde(skip)]
     pub data: ChartData,
     pub alt: String,
@@ -229,6 +231,10 @@ pub struct Inputs<'a> {
     pub ledger: Option<&'a [LedgerSignal]>,
     /// Definition versions of the previous report (id -> version), to mark changes.
     pub previous_versions: Option<BTreeMap<String, u32>>,
+    /// Whether every free text of every case is scanned for personal data (and logged),
+    /// not only the text the report may print: for `--strikt`, which stops at personal
+    /// data anywhere in the input. The internal report always scans everything.
+    pub scan_all: bool,
 }
 
 /// The internal log of what protection did (never published).
@@ -251,16 +257,22 @@ pub fn build(inp: &Inputs) -> crate::error::Result<(Report, ProtectLog)> {
     let p = Protector::new(inp.audience, b.min_cel, b.min_noemer, b.nul_onderdrukken);
     let scrubber = Scrubber::from_config(cfg)?;
     let mode = scrubber.mode;
-    let mut cases: Vec<Case> = an.cases.clone();
+    // Case texts are cleaned when the report reads them (`texts`); the counts below read
+    // the cases as they are, without copying them.
+    let cases: &[Case] = &an.cases;
+    let texts = texts::Texts::new(&scrubber);
+    if inp.scan_all || inp.audience == Audience::Internal {
+        texts.scan_all(cases);
+    }
     let mut signals: Vec<Signal> = an.signals.clone();
     let mut log = ProtectLog {
-        persoonsgegevens: scrubber.scrub(&mut cases, &mut signals),
+        persoonsgegevens: scrubber.scrub(&mut [], &mut signals),
         ..Default::default()
     };
     let reference_date = ind.peildatum;
     let period = &ind.periode;
 
-    let prev_covered = previous_covered(&cases, &ind.vorige_periode);
+    let prev_covered = previous_covered(cases, &ind.vorige_periode);
     let head = Headline::protect(&headline_input(ind, cfg, prev_covered), &p);
     let mut tabellen = Vec::new();
     tabellen.push(key_table(ind, &head, &p, inp, prev_covered));
@@ -298,21 +310,21 @@ pub fn build(inp: &Inputs) -> crate::error::Result<(Report, ProtectLog)> {
     let names = [names[0].as_str(), names[1].as_str()];
     let received =
         |c: &Case, q: &crate::analyse::period::Period| q.counts_on(c.ontvangen_op, reference_date);
-    let helpers = two_periods(&cases, period, prev, received, |c| {
-        Some(label("aandrager_type", &c.aandrager_type))
-    });
+    let helpers = two_periods(
+        cases,
+        period,
+        prev,
+        received,
+        (helper_code, |k: &str| label("aandrager_type", k)),
+    );
     let triage = two_periods(
-        &cases,
+        cases,
         period,
         prev,
         |c, q| c.triage_op.is_some_and(|d| q.counts_on(d, reference_date)),
-        |c| {
-            c.triage_besluit
-                .map(|x| x.as_str())
-                .map(|b| label("triage_besluit", b))
-        },
+        (triage_code, |k: &str| label("triage_besluit", k)),
     );
-    let themes = theme_parents(&cases, period, reference_date, cfg);
+    let themes = theme_parents(cases, period, reference_date, cfg);
     let warm = warm_rows(ind, cfg);
     let known = headline_known(&head, ind);
     let doelgroepen = breakdown("ontvangen_aantal", "doelgroep");
@@ -337,6 +349,9 @@ pub fn build(inp: &Inputs) -> crate::error::Result<(Report, ProtectLog)> {
             .unwrap_or(period.end)
             .min(reference_date),
     );
+    let by_id = threads::thread_cases(&an.threads, cases);
+    let thread_groups =
+        threads::thread_groups(&an.threads, &by_id, (period, reference_date), &p, cfg);
     let parts = intake::Breakdowns {
         helpers: &helpers,
         themes: &themes,
@@ -344,8 +359,8 @@ pub fn build(inp: &Inputs) -> crate::error::Result<(Report, ProtectLog)> {
         warm: &warm,
         known: &known,
         previous_covered: prev_covered,
-        doelgroepen: &doelgroepen,
-        doelgroep_total,
+        target_groups: &doelgroepen,
+        target_group_total: doelgroep_total,
         targets: &targets,
         target_window,
         triage_windows: [
@@ -353,12 +368,13 @@ pub fn build(inp: &Inputs) -> crate::error::Result<(Report, ProtectLog)> {
             (prev.start, prev.observed_end(reference_date)),
         ],
         treat_label: label("triage_besluit", "behandelen"),
+        thread_groups: &thread_groups,
     };
-    let intake_set = intake::intake_tables(&cases, ind, &p, cfg, names, &parts);
+    let intake_set = intake::intake_tables(cases, ind, &p, cfg, names, &parts);
     tabellen.push(intake_set.helper);
     tabellen.push(intake_set.service);
     tabellen.push(intake_set.theme);
-    tabellen.push(intake_set.doelgroep);
+    tabellen.push(intake_set.target_group);
     tabellen.push(intake_set.triage);
     tabellen.push(intake_set.warm);
     tabellen.push(intake_set.flow);
@@ -370,25 +386,25 @@ pub fn build(inp: &Inputs) -> crate::error::Result<(Report, ProtectLog)> {
         tabellen.push(targets);
     }
 
-    let by_id: BTreeMap<&str, &Case> = cases.iter().map(|c| (c.casus_id.as_str(), c)).collect();
     let labelled: Vec<(String, &Thread)> = an
         .threads
         .iter()
         .map(|d| {
             (
-                released_label(d, &by_id, p.audience, cfg.bescherming.k_verhaal),
+                released_label(d, &by_id, &texts, p.audience, cfg.bescherming.k_verhaal),
                 d,
             )
         })
         .collect();
-    let grafieken = charts_for(intake, &cases, ind, &head, &labelled, &p, &mut tabellen);
-    let (mut draden, draden_tabel) = thread_views(&an.threads, &cases, &signals, &p, inp, &mut log);
+    let grafieken = charts_for(intake, cases, ind, &head, &labelled, &p, &mut tabellen);
+    let (mut draden, draden_tabel) =
+        thread_views(&an.threads, cases, &signals, &p, inp, &texts, &mut log);
     let mut grafieken = grafieken;
     for v in draden.iter_mut() {
         let Some(d) = an.threads.iter().find(|d| d.id == v.id) else {
             continue;
         };
-        if let Some(t) = threads::trend_table(d, &v.label, &by_id, period, &p) {
+        if let Some(t) = threads::trend_table(d, &v.label, &by_id, (period, reference_date), &p) {
             // A chart of hidden quarters only would show nothing: the table says it.
             let any_shown = t.rijen.iter().any(|r| !r.totaal && !r.cellen[0].onderdrukt);
             if any_shown {
@@ -416,7 +432,17 @@ pub fn build(inp: &Inputs) -> crate::error::Result<(Report, ProtectLog)> {
         &scrubber,
         &mut log,
     );
-    let lessen = lessons(&cases, period.start, reference_date.min(period.end), &p);
+    let lessen = lessons(
+        cases,
+        period.start,
+        reference_date.min(period.end),
+        &p,
+        &texts,
+    );
+    // the case hits first, as the export lists them, then those in the signals
+    let mut hits = texts.into_log();
+    hits.append(&mut log.persoonsgegevens);
+    log.persoonsgegevens = hits;
     let kerncijfers = key_figures(&head);
     let samenvatting = summary_sentences(&head, &draden, period.title());
     let oogopslag = glance::glance(
@@ -590,22 +616,43 @@ pub fn build(inp: &Inputs) -> crate::error::Result<(Report, ProtectLog)> {
 }
 
 /// Counts per category in this period and the previous one (categories sorted by label).
-fn two_periods(
-    cases: &[Case],
+/// The helper type of a case, as a code.
+fn helper_code(c: &Case) -> Option<&str> {
+    Some(c.aandrager_type.as_str())
+}
+
+/// The triage decision of a case, as a code.
+fn triage_code(c: &Case) -> Option<&str> {
+    c.triage_besluit.map(|x| x.as_str())
+}
+
+fn two_periods<'a>(
+    cases: &'a [Case],
     now: &crate::analyse::period::Period,
     prev: &crate::analyse::period::Period,
     counts_in: impl Fn(&Case, &crate::analyse::period::Period) -> bool,
-    category: impl Fn(&Case) -> Option<String>,
+    (code, label): (
+        impl Fn(&'a Case) -> Option<&'a str>,
+        impl Fn(&str) -> String,
+    ),
 ) -> Vec<(String, u64, u64)> {
-    let mut m: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+    // counted per code (no string made per case), then per label: two codes with one
+    // label are one category
+    let mut per_code: HashMap<&str, (u64, u64)> = HashMap::new();
     for c in cases {
-        let Some(k) = category(c) else { continue };
-        if counts_in(c, now) {
-            m.entry(k.clone()).or_default().0 += 1;
+        let Some(k) = code(c) else { continue };
+        let (a, b) = (counts_in(c, now), counts_in(c, prev));
+        if a || b {
+            let e = per_code.entry(k).or_default();
+            e.0 += u64::from(a);
+            e.1 += u64::from(b);
         }
-        if counts_in(c, prev) {
-            m.entry(k).or_default().1 += 1;
-        }
+    }
+    let mut m: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+    for (k, (a, b)) in per_code {
+        let e = m.entry(label(k)).or_default();
+        e.0 += a;
+        e.1 += b;
     }
     m.into_iter().map(|(k, (a, b))| (k, a, b)).collect()
 }

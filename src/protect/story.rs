@@ -15,12 +15,12 @@
 //! ```
 //! use rodedraad::protect::story::{check_story, story_text, QuasiId, StoryDecision, StoryText};
 //! let q = |lg: Option<&str>| QuasiId {
-//!     doelgroep: vec!["ouderen".into()],
-//!     levensgebeurtenis: lg.map(String::from),
-//!     regeling: Some("huurtoeslag".into()),
-//!     aandrager_type: "wijkteam".into(),
-//!     dienst: Some("dienst_toeslagen".into()),
-//!     periode: "2025-H1".into(),
+//!     target_groups: vec!["ouderen".into()],
+//!     life_event: lg.map(String::from),
+//!     scheme: Some("huurtoeslag".into()),
+//!     helper_type: "wijkteam".into(),
+//!     service: Some("dienst_toeslagen".into()),
+//!     period: "2025-H1".into(),
 //! };
 //! let population = vec![q(Some("overlijden_partner")), q(None), q(Some("pensioen"))];
 //! assert_eq!(
@@ -41,12 +41,12 @@ use std::collections::BTreeMap;
 /// The details of a case that a story reveals.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct QuasiId {
-    pub doelgroep: Vec<String>,
-    pub levensgebeurtenis: Option<String>,
-    pub regeling: Option<String>,
-    pub aandrager_type: String,
-    pub dienst: Option<String>,
-    pub periode: String,
+    pub target_groups: Vec<String>,
+    pub life_event: Option<String>,
+    pub scheme: Option<String>,
+    pub helper_type: String,
+    pub service: Option<String>,
+    pub period: String,
 }
 
 /// Outcome of the recognisability check.
@@ -84,9 +84,59 @@ pub const GENERALISATION_ORDER: [&str; 4] = [LIFE_EVENT, SCHEME, SERVICE, HELPER
 /// until at least `k` match. `k <= 1` passes as long as the record is in the population
 /// (`k == 0` always passes).
 pub fn check_story(candidate: &QuasiId, population: &[QuasiId], k: usize) -> StoryDecision {
+    check_in(candidate, &Population::new(population.iter().cloned()), k)
+}
+
+/// A population counted once by its quasi-identifiers: each distinct combination with
+/// the number of records that have it. Checking a story is then a pass over the distinct
+/// combinations (a few thousand), not over every record, so a report checks its stories
+/// against a million cases in one pass over the cases.
+#[derive(Debug, Clone, Default)]
+pub struct Population {
+    groups: Vec<(QuasiId, usize)>,
+}
+
+impl Population {
+    /// Counts `records` (any order).
+    pub fn new(records: impl IntoIterator<Item = QuasiId>) -> Population {
+        Population::from_counts(records.into_iter().map(|q| (q, 1)))
+    }
+
+    /// Adds up counts per combination (a record may come with a count already).
+    pub fn from_counts(counts: impl IntoIterator<Item = (QuasiId, usize)>) -> Population {
+        let mut by_key: BTreeMap<OwnedKey, (QuasiId, usize)> = BTreeMap::new();
+        for (q, n) in counts {
+            by_key.entry(OwnedKey::of(&q)).or_insert_with(|| (q, 0)).1 += n;
+        }
+        Population {
+            groups: by_key.into_values().collect(),
+        }
+    }
+
+    /// The number of records.
+    pub fn len(&self) -> usize {
+        self.groups.iter().map(|g| g.1).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.groups.is_empty()
+    }
+}
+
+/// [`check_story`] against a counted [`Population`].
+pub fn check_in(candidate: &QuasiId, population: &Population, k: usize) -> StoryDecision {
     let target = Key::of(candidate);
-    let keys: Vec<Key> = population.iter().map(Key::of).collect();
-    let count = |dropped: usize| keys.iter().filter(|p| target.matches(p, dropped)).count();
+    let keys: Vec<(Key, usize)> = population
+        .groups
+        .iter()
+        .map(|(q, n)| (Key::of(q), *n))
+        .collect();
+    let count = |dropped: usize| {
+        keys.iter()
+            .filter(|(p, _)| target.matches(p, dropped))
+            .map(|(_, n)| n)
+            .sum::<usize>()
+    };
 
     if count(0) >= k {
         return StoryDecision::Cleared;
@@ -209,10 +259,10 @@ fn join_dutch(items: &[&str]) -> String {
 /// catch-all such as "geen" or "overig", which tells a reader nothing).
 fn detail_code<'a>(q: &'a QuasiId, detail: &str) -> Option<&'a str> {
     let code = match detail {
-        LIFE_EVENT => q.levensgebeurtenis.as_deref(),
-        SCHEME => q.regeling.as_deref(),
-        SERVICE => q.dienst.as_deref(),
-        HELPER_TYPE => Some(q.aandrager_type.as_str()),
+        LIFE_EVENT => q.life_event.as_deref(),
+        SCHEME => q.scheme.as_deref(),
+        SERVICE => q.service.as_deref(),
+        HELPER_TYPE => Some(q.helper_type.as_str()),
         _ => None,
     }?;
     let code = code.trim();
@@ -422,39 +472,64 @@ fn push_sentence(out: &mut Vec<String>, current: &mut String) {
     current.clear();
 }
 
+/// A [`Key`] that owns its strings, to count a population by.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct OwnedKey {
+    target_groups: Vec<String>,
+    life_event: Option<String>,
+    scheme: Option<String>,
+    service: Option<String>,
+    helper_type: String,
+    period: String,
+}
+
+impl OwnedKey {
+    fn of(q: &QuasiId) -> OwnedKey {
+        let k = Key::of(q);
+        OwnedKey {
+            target_groups: k.target_groups.iter().map(|s| s.to_string()).collect(),
+            life_event: k.life_event.map(str::to_string),
+            scheme: k.scheme.map(str::to_string),
+            service: k.service.map(str::to_string),
+            helper_type: k.helper_type.to_string(),
+            period: k.period.to_string(),
+        }
+    }
+}
+
 /// Normalised quasi-identifiers: doelgroep as a sorted, deduplicated set.
 struct Key<'a> {
-    doelgroep: Vec<&'a str>,
-    levensgebeurtenis: Option<&'a str>,
-    regeling: Option<&'a str>,
-    dienst: Option<&'a str>,
-    aandrager_type: &'a str,
-    periode: &'a str,
+    target_groups: Vec<&'a str>,
+    life_event: Option<&'a str>,
+    scheme: Option<&'a str>,
+    service: Option<&'a str>,
+    helper_type: &'a str,
+    period: &'a str,
 }
 
 impl<'a> Key<'a> {
     fn of(q: &'a QuasiId) -> Self {
-        let mut doelgroep: Vec<&str> = q.doelgroep.iter().map(|s| s.as_str()).collect();
-        doelgroep.sort_unstable();
-        doelgroep.dedup();
+        let mut target_groups: Vec<&str> = q.target_groups.iter().map(|s| s.as_str()).collect();
+        target_groups.sort_unstable();
+        target_groups.dedup();
         Key {
-            doelgroep,
-            levensgebeurtenis: q.levensgebeurtenis.as_deref(),
-            regeling: q.regeling.as_deref(),
-            dienst: q.dienst.as_deref(),
-            aandrager_type: &q.aandrager_type,
-            periode: &q.periode,
+            target_groups,
+            life_event: q.life_event.as_deref(),
+            scheme: q.scheme.as_deref(),
+            service: q.service.as_deref(),
+            helper_type: &q.helper_type,
+            period: &q.period,
         }
     }
 
     /// Equal on every quasi-identifier except the first `dropped` of the order.
     fn matches(&self, other: &Key, dropped: usize) -> bool {
-        self.doelgroep == other.doelgroep
-            && self.periode == other.periode
-            && (dropped >= 1 || self.levensgebeurtenis == other.levensgebeurtenis)
-            && (dropped >= 2 || self.regeling == other.regeling)
-            && (dropped >= 3 || self.dienst == other.dienst)
-            && (dropped >= 4 || self.aandrager_type == other.aandrager_type)
+        self.target_groups == other.target_groups
+            && self.period == other.period
+            && (dropped >= 1 || self.life_event == other.life_event)
+            && (dropped >= 2 || self.scheme == other.scheme)
+            && (dropped >= 3 || self.service == other.service)
+            && (dropped >= 4 || self.helper_type == other.helper_type)
     }
 }
 
@@ -471,12 +546,12 @@ mod tests {
         periode: &str,
     ) -> QuasiId {
         QuasiId {
-            doelgroep: doelgroep.iter().map(|s| s.to_string()).collect(),
-            levensgebeurtenis: lg.map(String::from),
-            regeling: regeling.map(String::from),
-            aandrager_type: aandrager.to_string(),
-            dienst: dienst.map(String::from),
-            periode: periode.to_string(),
+            target_groups: doelgroep.iter().map(|s| s.to_string()).collect(),
+            life_event: lg.map(String::from),
+            scheme: regeling.map(String::from),
+            helper_type: aandrager.to_string(),
+            service: dienst.map(String::from),
+            period: periode.to_string(),
         }
     }
 
@@ -772,12 +847,12 @@ mod tests {
             .cases
             .iter()
             .map(|c| QuasiId {
-                doelgroep: c.doelgroep.clone(),
-                levensgebeurtenis: c.levensgebeurtenis.clone(),
-                regeling: c.regeling.clone(),
-                aandrager_type: c.aandrager_type.clone(),
-                dienst: c.dienst.map(|d| d.as_str().to_string()),
-                periode: c.ontvangen_op.format("%Y").to_string(),
+                target_groups: c.doelgroep.clone(),
+                life_event: c.levensgebeurtenis.clone(),
+                scheme: c.regeling.clone(),
+                helper_type: c.aandrager_type.clone(),
+                service: c.dienst.map(|d| d.as_str().to_string()),
+                period: c.ontvangen_op.format("%Y").to_string(),
             })
             .collect();
         let (mut published, mut withheld) = (0, 0);

@@ -11,6 +11,8 @@
 //! percentages are protected together as one [`LinkedSystem`] ([`SystemBuilder`]).
 //! [`recoverable`] is the older, independent exactness check used by the audit: it
 //! reports every hidden cell whose exact value follows from what is published.
+//! [`attack_system_integer`] is the exact attacker over whole numbers (branch and bound,
+//! for small components); the tests use it to confirm the LP's proof over the integers.
 //!
 //! ```
 //! use rodedraad::protect::suppress::{attack, is_protected, suppress, table_2d, CellStatus, Policy};
@@ -38,7 +40,9 @@ mod lp;
 pub mod optimise;
 mod system;
 
-pub use attack::{attack, attack_system, is_protected, protected_width};
+pub use attack::{
+    attack, attack_system, attack_system_integer, is_protected, protected_width, IntegerAttack,
+};
 pub use optimise::Protection;
 pub use system::{CellRef, Inequality, LinkedSystem, Ratio, SystemBuilder, TableRef};
 

@@ -83,18 +83,20 @@ pub fn draw(chart: &Chart) -> String {
             categories,
             series,
             unit,
-        } => stacked_bars(&chart.kop, categories, series, unit),
-        ChartData::HorizontalBars { bars, x_label } => horizontal_bars(&chart.kop, bars, x_label),
+        } => stacked_bars(&chart.heading, categories, series, unit),
+        ChartData::HorizontalBars { bars, x_label } => {
+            horizontal_bars(&chart.heading, bars, x_label)
+        }
         ChartData::Columns {
             categories,
             values,
             unit,
-        } => columns(&chart.kop, categories, values, unit),
+        } => columns(&chart.heading, categories, values, unit),
         ChartData::StepCurve {
             points,
             x_label,
             y_label,
-        } => step_curve(&chart.kop, points, x_label, y_label),
+        } => step_curve(&chart.heading, points, x_label, y_label),
     }
 }
 

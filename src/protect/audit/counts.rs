@@ -64,9 +64,9 @@ pub struct FigCell {
 /// One small-count finding: kind, place in the table or text, message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CountFinding {
-    pub soort: &'static str,
-    pub plek: String,
-    pub melding: String,
+    pub kind: &'static str,
+    pub place: String,
+    pub message: String,
 }
 
 /// Parses the figure list; `Err` when it is not one.
@@ -181,9 +181,9 @@ pub fn check_table(t: &FigTable, min_cel: u64, min_noemer: u64) -> Vec<CountFind
             if c.onderdrukt {
                 if c.waarde.is_some() || c.noemer.is_some() {
                     out.push(CountFinding {
-                        soort: "verborgen waarde in bestand",
-                        plek: plek(),
-                        melding:
+                        kind: "verborgen waarde in bestand",
+                        place: plek(),
+                        message:
                             "een verborgen cel heeft toch een waarde of noemer in de cijferlijst"
                                 .into(),
                     });
@@ -207,9 +207,9 @@ fn cell_checks(
 ) {
     let mut push = |soort: &'static str, melding: String| {
         out.push(CountFinding {
-            soort,
-            plek: plek(),
-            melding,
+            kind: soort,
+            place: plek(),
+            message: melding,
         })
     };
     match c.soort.as_str() {
@@ -336,18 +336,18 @@ fn linked_checks(t: &FigTable, min_cel: u64) -> Vec<CountFinding> {
     let exact = suppress::recoverable_published(&lt, &hidden);
     for &cell in &exact {
         out.push(CountFinding {
-            soort: "terug te rekenen",
-            plek: place(t, cell / ncols, cell % ncols),
-            melding: "verborgen cel is uit de zichtbare cellen en de totalen terug te rekenen"
+            kind: "terug te rekenen",
+            place: place(t, cell / ncols, cell % ncols),
+            message: "verborgen cel is uit de zichtbare cellen en de totalen terug te rekenen"
                 .into(),
         });
     }
     for (cell, (lo, hi)) in bounds(&lt, &hidden).into_iter().enumerate() {
         if hidden[cell] && !exact.contains(&cell) && hi.saturating_sub(lo) < min_cel && hi >= 1 {
             out.push(CountFinding {
-                soort: "te nauw begrensd",
-                plek: place(t, cell / ncols, cell % ncols),
-                melding: format!(
+                kind: "te nauw begrensd",
+                place: place(t, cell / ncols, cell % ncols),
+                message: format!(
                     "verborgen cel ligt volgens de totalen tussen twee grenzen die minder dan {min_cel} uit elkaar liggen"
                 ),
             });
@@ -564,9 +564,9 @@ pub fn text_findings(text: &str, min_cel: u64) -> Vec<CountFinding> {
     let mut out = Vec::new();
     let mut push = |soort: &'static str, melding: String| {
         out.push(CountFinding {
-            soort,
-            plek: String::new(),
-            melding,
+            kind: soort,
+            place: String::new(),
+            message: melding,
         })
     };
     for c in NUM_NOUN.captures_iter(text) {
@@ -650,7 +650,7 @@ mod tests {
     }
 
     fn kinds(f: &[CountFinding]) -> Vec<&str> {
-        f.iter().map(|x| x.soort).collect()
+        f.iter().map(|x| x.kind).collect()
     }
 
     #[test]
@@ -685,7 +685,7 @@ mod tests {
             vec!["af te leiden uit percentage", "af te leiden uit percentage"],
             "{f:?}"
         );
-        assert!(f[1].melding.contains("complement"));
+        assert!(f[1].message.contains("complement"));
     }
 
     #[test]

@@ -210,9 +210,9 @@ fn push_counts(rep: &mut AuditReport, name: &str, found: Vec<counts::CountFindin
     for f in found {
         rep.bevindingen.push(Finding {
             bestand: name.into(),
-            soort: f.soort.into(),
-            plek: f.plek,
-            melding: f.melding,
+            soort: f.kind.into(),
+            plek: f.place,
+            melding: f.message,
         });
     }
 }
@@ -249,9 +249,9 @@ fn scan_segment(
         for f in counts::text_findings(&text, min_cel) {
             rep.bevindingen.push(Finding {
                 bestand: name.into(),
-                soort: f.soort.into(),
+                soort: f.kind.into(),
                 plek: seg.plek.clone(),
-                melding: f.melding,
+                melding: f.message,
             });
         }
     }

@@ -41,7 +41,7 @@ pub(super) fn charts_for(
         id: "grafiek-instroom".into(),
             onderdeel: "kerncijfers".into(),
         titel: "Instroom per kwartaal, naar dienst".into(),
-        kop: "Instroom per kwartaal, naar dienst".into(),
+        heading: "Instroom per kwartaal, naar dienst".into(),
         data: ChartData::StackedBars { categories: quarters.clone(), series, unit: "casussen".into() },
         alt: format!("Gestapelde staafgrafiek van het aantal ontvangen casussen per kwartaal van {} tot en met {}, per dienst. De cijfers staan in de tabel eronder.", quarters.first().cloned().unwrap_or_default(), quarters.last().cloned().unwrap_or_default()),
         tabel: t.id.clone(),
@@ -81,7 +81,7 @@ pub(super) fn charts_for(
         id: "grafiek-trechter".into(),
         onderdeel: "kerncijfers".into(),
         titel: "Van aangedragen tot afgerond".into(),
-        kop: "Van aangedragen tot afgerond".into(),
+        heading: "Van aangedragen tot afgerond".into(),
         data: ChartData::HorizontalBars {
             bars: bars.clone(),
             x_label: "casussen in de periode".into(),
@@ -159,7 +159,7 @@ pub(super) fn charts_for(
             id: "grafiek-km".into(),
             onderdeel: "kerncijfers".into(),
             titel: "Tijd tot afronding (Kaplan-Meier)".into(),
-            kop: "Tijd tot afronding (Kaplan-Meier)".into(),
+            heading: "Tijd tot afronding (Kaplan-Meier)".into(),
             data: ChartData::StepCurve { points: pts, x_label: "dagen sinds ontvangst".into(), y_label: "nog niet afgerond".into() },
             alt: format!(
                 "Kaplan-Meier-curve van het aandeel casussen in behandeling dat na een aantal dagen nog niet is afgerond, over {} casussen; de mediaan ligt bij {}. De tabel met de curve staat bij de kerncijfers.",
@@ -193,7 +193,7 @@ pub(super) fn charts_for(
             id: "grafiek-draden".into(),
             onderdeel: "draden".into(),
             titel: "Rode draden naar omvang en trend".into(),
-            kop: "Rode draden naar omvang en trend (kleur: rood stijgend, paars nieuw, blauw stabiel, groen dalend)".into(),
+            heading: "Rode draden naar omvang en trend (kleur: rood stijgend, paars nieuw, blauw stabiel, groen dalend)".into(),
             data: ChartData::HorizontalBars { bars, x_label: "casussen".into() },
             alt: format!("Staafgrafiek van de {} sterkste rode draden naar aantal casussen; de kleur geeft de trend. De cijfers staan in de tabel met rode draden.", shown.len()),
             tabel: "rode-draden".into(),
@@ -245,7 +245,7 @@ pub(super) fn thread_chart(t: &PubTable, label: &str) -> Chart {
         id: format!("grafiek-{}", t.id),
         onderdeel: "draad".into(),
         titel: format!("Casussen per kwartaal: {label}"),
-        kop: "Casussen per kwartaal".into(),
+        heading: "Casussen per kwartaal".into(),
         data: ChartData::Columns {
             categories,
             values,
@@ -287,7 +287,7 @@ pub(super) fn signal_chart(t: &PubTable) -> Option<Chart> {
         id: "grafiek-signalen".into(),
         onderdeel: "signalen".into(),
         titel: "Eerder doorgezette signalen naar status".into(),
-        kop: "Eerder doorgezette signalen naar status".into(),
+        heading: "Eerder doorgezette signalen naar status".into(),
         data: ChartData::HorizontalBars {
             bars,
             x_label: "signalen".into(),

@@ -46,7 +46,7 @@ pub(super) struct IntakeTables {
     pub theme: PubTable,
     pub triage: PubTable,
     pub warm: PubTable,
-    pub doelgroep: PubTable,
+    pub target_group: PubTable,
     /// `None` when no dienst has a yearly target.
     pub targets: Option<PubTable>,
 }
@@ -67,8 +67,8 @@ pub(super) struct Breakdowns<'a> {
     pub previous_covered: bool,
     /// Intake of the period per doelgroep (a case in each of its groups; "Onbekend" for
     /// cases without one) and the intake total those counts are over.
-    pub doelgroepen: &'a [(String, u64)],
-    pub doelgroep_total: u64,
+    pub target_groups: &'a [(String, u64)],
+    pub target_group_total: u64,
     /// Progress on the yearly targets, rows with a target only.
     pub targets: &'a [Target],
     /// The year-to-date window the targets count in, and the windows of this period and
@@ -77,6 +77,9 @@ pub(super) struct Breakdowns<'a> {
     pub triage_windows: [(NaiveDate, NaiveDate); 2],
     /// The triage table's label for the decision "behandelen".
     pub treat_label: String,
+    /// Published rode draden about one doelgroep whose text prints their count in the
+    /// period: the doelgroep's label and that count (at most the group's intake).
+    pub thread_groups: &'a [(String, u64)],
 }
 
 /// Progress on one dienst's yearly target: label, cases taken into treatment, target.
@@ -260,9 +263,9 @@ pub(super) fn intake_tables(
     }
     // doelgroep: multi-valued, so inequalities to the period's intake
     let (dg_rows, dg_merged) = if p.is_public() {
-        suppress::collapse_small(parts.doelgroepen, p.min_cell, "Overig")
+        suppress::collapse_small(parts.target_groups, p.min_cell, "Overig")
     } else {
-        (parts.doelgroepen.to_vec(), Vec::new())
+        (parts.target_groups.to_vec(), Vec::new())
     };
     let dg = Placed::linked(
         &mut b,
@@ -276,7 +279,7 @@ pub(super) fn intake_tables(
         &mut b,
         &dg,
         &dg_rows,
-        parts.doelgroep_total,
+        parts.target_group_total,
         (&sv, codes.len()),
     );
     // yearly targets: the count, the public target and the percentage between them
@@ -319,6 +322,7 @@ pub(super) fn intake_tables(
             }
         }
     }
+    public_cells.extend(link_threads(&mut b, &dg, &dg_rows, parts.thread_groups));
     for &c in &public_cells {
         b.prefer_shown(c, KNOWN_PRIORITY);
     }
@@ -337,6 +341,12 @@ pub(super) fn intake_tables(
         if !k.previous {
             totals.push((wm.cell(nw, 0), wm.value(nw, 0)));
             totals.push((wm.cell(nw, 1), wm.value(nw, 1)));
+            // a doelgroep row (not "Overig", a sum) of the same value, as a total
+            totals.extend(
+                (0..dg_rows.len())
+                    .filter(|&i| dg_rows[i].0 != "Overig")
+                    .map(|i| (dg.cell(i, 0), dg.value(i, 0))),
+            );
         }
         for (cell, v) in totals {
             if v == k.value {
@@ -494,9 +504,8 @@ pub(super) fn intake_tables(
         );
     }
     let warm = warm_table(p, parts.warm, &wm, &statuses[7], &ratios_shown[..nw]);
-    let doelgroep = doelgroep_table(p, &dg_rows, &dg_merged, &statuses[8]);
-    let targets =
-        (nd > 0).then(|| target_table(p, parts.targets, &tg, &statuses[9], &ratios_shown[nw..]));
+    let target_group = doelgroep_table(p, &dg_rows, &dg_merged, &statuses[8]);
+    let targets = (nd > 0).then(|| target_table(p, parts.targets, &tg, &statuses[9]));
     IntakeTables {
         helper,
         quarter,
@@ -506,7 +515,7 @@ pub(super) fn intake_tables(
         theme,
         triage,
         warm,
-        doelgroep,
+        target_group,
         targets,
     }
 }
@@ -534,6 +543,32 @@ fn link_doelgroep(
         let all: Vec<CellRef> = (0..rows.len()).map(|i| dg.cell(i, 0)).collect();
         b.at_most(&[intake], &all);
     }
+}
+
+/// The links of the rode draden to the doelgroep table: a thread about one doelgroep
+/// prints its count in the period, and that count is at most the group's intake. Each
+/// count joins as a figure the optimiser must keep shown (the thread's text prints it);
+/// a link is added only when the group has its own row and the count fits under it.
+/// Returns the figures.
+fn link_threads(
+    b: &mut SystemBuilder,
+    dg: &Placed,
+    rows: &[(String, u64)],
+    threads: &[(String, u64)],
+) -> Vec<CellRef> {
+    let mut out = Vec::new();
+    for (label, count) in threads {
+        let Some(i) = rows.iter().position(|r| &r.0 == label && r.0 != "Overig") else {
+            continue;
+        };
+        if *count > rows[i].1 {
+            continue;
+        }
+        let c = b.add_figure(&format!("draad:{label}"), *count);
+        b.at_most(&[c], &[dg.cell(i, 0)]);
+        out.push(c);
+    }
+    out
 }
 
 /// The realisation as printed (`nl::pct` with no decimals) as a fraction, with half its
@@ -587,20 +622,22 @@ fn doelgroep_table(
 }
 
 /// Progress on the yearly targets as released by the system: the count, the public
-/// target and the realisation (only beside a shown count, when the system allows it).
-fn target_table(
-    p: &Protector,
-    rows: &[Target],
-    t: &Placed,
-    status: &[CellStatus],
-    ratios_shown: &[bool],
-) -> PubTable {
+/// target and the realisation beside a shown count.
+///
+/// The realisation is not a share of cases: the target is a number from the
+/// configuration, so "target minus count" counts nobody, and the percentage rules for a
+/// share (a complement of at least `min_cel`, a denominator of at least `min_noemer`) do
+/// not apply. Beside a shown count and the public target it tells a reader nothing he
+/// cannot divide himself; beside a hidden count it would give the count away up to
+/// rounding, so it is hidden with the count. (The ratio stays in the system, so the
+/// attacker and the optimiser still see it wherever it is shown.)
+fn target_table(p: &Protector, rows: &[Target], t: &Placed, status: &[CellStatus]) -> PubTable {
     let rijen = rows
         .iter()
         .enumerate()
         .map(|(i, row)| {
             let count = p.cell(row.taken, status[i * t.cols]);
-            let share = if count.onderdrukt || !ratios_shown[i] {
+            let share = if count.onderdrukt {
                 ".".to_string()
             } else {
                 crate::nl::pct(row.taken as f64 / row.target as f64, 0)
@@ -835,6 +872,38 @@ fn service_grid(cases: &[Case], ind: &Indicators, codes: &[String]) -> Vec<Vec<u
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::protect::tables::Audience;
+
+    #[test]
+    fn a_realisation_is_shown_beside_a_shown_count() {
+        // 38 of a target of 40: the complement 2 counts nobody (the target is a number
+        // from the configuration), so 95% is printed beside the 38; beside a hidden 3
+        // the percentage would give the 3 away and is hidden with it
+        let p = Protector::new(Audience::Parliament, 5, 10, false);
+        let rows = vec![
+            Target {
+                label: "Belastingdienst (2026)".into(),
+                taken: 38,
+                target: 40,
+            },
+            Target {
+                label: "Dienst Toeslagen (2026)".into(),
+                taken: 3,
+                target: 40,
+            },
+        ];
+        let mut b = SystemBuilder::new();
+        let tg = Placed::add(&mut b, "doelrealisatie", &[vec![38, 40], vec![3, 40]], 2);
+        let mut status = vec![CellStatus::Shown; tg.table.values.len()];
+        status[tg.cols] = CellStatus::Primary;
+        let t = target_table(&p, &rows, &tg, &status);
+        assert_eq!(t.rijen[0].cellen[0].tekst, "38");
+        assert_eq!(t.rijen[0].cellen[2].tekst, "95%");
+        assert!(t.rijen[1].cellen[0].onderdrukt);
+        assert_eq!(t.rijen[1].cellen[2].tekst, ".");
+        // the rule for shares would have hidden the 95% (complement 2)
+        assert!(!p.policy().ratio_allowed(38, 40));
+    }
 
     #[test]
     fn whole_quarters_only() {

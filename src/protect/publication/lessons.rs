@@ -5,6 +5,7 @@
 //! "Vroeg contact met de aandrager versnelt de triage (uit 7 casussen)."
 //! ```
 
+use super::texts::Texts;
 use crate::model::Case;
 use crate::nl;
 use crate::protect::tables::Protector;
@@ -16,11 +17,12 @@ use std::collections::{BTreeMap, BTreeSet};
 /// again (other case, other capitals or punctuation, a word more or less) is shown once,
 /// with how many cases it comes from, most frequent first. The public report gives
 /// counts below `min_cel` as "minder dan ..."; the internal one shows every group.
-pub(super) fn lessons(
-    cases: &[Case],
+pub(super) fn lessons<'a>(
+    cases: &'a [Case],
     start: NaiveDate,
     end: NaiveDate,
     p: &Protector,
+    texts: &Texts<'a>,
 ) -> Vec<String> {
     let closed = cases
         .iter()
@@ -29,9 +31,9 @@ pub(super) fn lessons(
     // A lesson field often holds two lessons ("X. Vroeg contact ... versnelt de triage."):
     // each sentence counts on its own, once per case.
     let mut exact: BTreeMap<String, (String, usize)> = BTreeMap::new();
-    for l in closed.filter_map(|c| c.geleerde_les.as_deref()) {
+    for l in closed.filter_map(|c| texts.lesson(c)) {
         let mut in_case = BTreeSet::new();
-        for sentence in sentences(l) {
+        for sentence in sentences(&l) {
             let key = lesson_words(sentence).join(" ");
             if key.is_empty() || !in_case.insert(key.clone()) {
                 continue;
@@ -110,6 +112,7 @@ pub(super) fn lesson_words(text: &str) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::protect::tables::Audience;
+    use crate::protect::Scrubber;
 
     #[test]
     fn lessons_are_grouped_once_with_their_count() {
@@ -135,7 +138,7 @@ mod tests {
             })
             .collect();
         let kamer = Protector::new(Audience::Parliament, 5, 10, false);
-        let got = lessons(&cases, day, day, &kamer);
+        let got = lessons(&cases, day, day, &kamer, &Texts::new(&Scrubber::default()));
         assert_eq!(
             got,
             vec![
@@ -145,7 +148,7 @@ mod tests {
         );
         let intern = Protector::new(Audience::Internal, 5, 10, false);
         assert_eq!(
-            lessons(&cases, day, day, &intern)[1],
+            lessons(&cases, day, day, &intern, &Texts::new(&Scrubber::default()))[1],
             "Een vast aanspreekpunt bij de dienst scheelt weken (uit 1 casus)."
         );
     }

@@ -5,6 +5,7 @@
 //! thread_views(&an.threads, &cases, &signals, &p, inp, &mut log) -> (Vec<ThreadView>, PubTable)
 //! ```
 
+use super::texts::Texts;
 use super::{half_label, Inputs, ProtectLog, ThreadView};
 use crate::analyse::period::Period;
 use crate::analyse::threads::{self, Figure, Thread, ThreadKind};
@@ -16,28 +17,92 @@ use crate::protect::story::{self, QuasiId, StoryDecision, StoryText};
 use crate::protect::suppress::{self, CellStatus, Equation, LinkedTable};
 use crate::protect::tables::{Audience, CellKind, Protector, PubCell, PubRow, PubTable};
 use chrono::{Datelike, NaiveDate};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 pub(super) fn quasi(c: &Case) -> QuasiId {
     let mut dg = c.doelgroep.clone();
     dg.sort();
     QuasiId {
-        doelgroep: dg,
-        levensgebeurtenis: c.levensgebeurtenis.clone(),
-        regeling: c.regeling.clone(),
-        aandrager_type: c.aandrager_type.clone(),
-        dienst: c.dienst.map(|d| d.as_str().to_string()),
-        periode: half_label(c.ontvangen_op),
+        target_groups: dg,
+        life_event: c.levensgebeurtenis.clone(),
+        scheme: c.regeling.clone(),
+        helper_type: c.aandrager_type.clone(),
+        service: c.dienst.map(|d| d.as_str().to_string()),
+        period: half_label(c.ontvangen_op),
     }
+}
+
+/// The quasi-identifiers of a case, borrowed; the period as (year, first half).
+type QuasiRef<'a> = (
+    Vec<&'a str>,
+    Option<&'a str>,
+    Option<&'a str>,
+    &'a str,
+    Option<&'static str>,
+    (i32, bool),
+);
+
+/// Every case counted by its quasi-identifiers, in one pass and without copying a case:
+/// the population a story is checked against ([`story::check_in`]).
+pub(super) fn population(cases: &[Case]) -> story::Population {
+    let mut counts: HashMap<QuasiRef, usize> = HashMap::new();
+    for c in cases {
+        let mut dg: Vec<&str> = c.doelgroep.iter().map(String::as_str).collect();
+        dg.sort_unstable();
+        let key = (
+            dg,
+            c.levensgebeurtenis.as_deref(),
+            c.regeling.as_deref(),
+            c.aandrager_type.as_str(),
+            c.dienst.map(|d| d.as_str()),
+            (c.ontvangen_op.year(), c.ontvangen_op.month() <= 6),
+        );
+        *counts.entry(key).or_default() += 1;
+    }
+    story::Population::from_counts(
+        counts
+            .into_iter()
+            .map(|((dg, lg, rg, at, sv, (y, h1)), n)| {
+                let first_day =
+                    NaiveDate::from_ymd_opt(y, if h1 { 1 } else { 7 }, 1).unwrap_or_default();
+                let q = QuasiId {
+                    target_groups: dg.into_iter().map(str::to_string).collect(),
+                    life_event: lg.map(str::to_string),
+                    scheme: rg.map(str::to_string),
+                    helper_type: at.to_string(),
+                    service: sv.map(str::to_string),
+                    period: half_label(first_day),
+                };
+                (q, n)
+            }),
+    )
+}
+
+/// The cases of the rode draden by id: the only cases whose dates and texts a thread
+/// reads (one pass over the cases, a look-up each; no map of every case).
+pub(super) fn thread_cases<'a>(
+    draden: &[Thread],
+    cases: &'a [Case],
+) -> BTreeMap<&'a str, &'a Case> {
+    let wanted: HashSet<&str> = draden
+        .iter()
+        .flat_map(|d| d.casus_ids.iter().map(String::as_str))
+        .collect();
+    cases
+        .iter()
+        .filter(|c| wanted.contains(c.casus_id.as_str()))
+        .map(|c| (c.casus_id.as_str(), c))
+        .collect()
 }
 
 /// A thread's label as published. Labels are built from configured labels and, for text
 /// threads, from words of the summaries: for the public, a word that could be a name or
 /// personal data is left out, and a label from the configuration with personal data in it
 /// is not shown.
-pub(super) fn released_label(
+pub(super) fn released_label<'a>(
     d: &Thread,
-    by_id: &BTreeMap<&str, &Case>,
+    by_id: &BTreeMap<&str, &'a Case>,
+    texts: &Texts<'a>,
     audience: Audience,
     k_verhaal: usize,
 ) -> String {
@@ -51,7 +116,7 @@ pub(super) fn released_label(
             .iter()
             .map(String::as_str)
             .filter(|t| pii::is_publishable_term(t))
-            .filter(|t| term_supported(t, &d.casus_ids, by_id, k_verhaal))
+            .filter(|t| term_supported(t, &d.casus_ids, by_id, texts, k_verhaal))
             .collect();
         return if terms.is_empty() {
             "Samenvattingen over een gedeeld onderwerp".into()
@@ -65,10 +130,11 @@ pub(super) fn released_label(
 /// Whether a term from free text may label a public thread: it occurs in the summaries
 /// of at least `k` of the thread's cases, brought in by at least two different helpers
 /// (when the export names helpers). A word from one person's story is not a theme.
-pub(super) fn term_supported(
+pub(super) fn term_supported<'a>(
     term: &str,
     casus_ids: &[String],
-    by_id: &BTreeMap<&str, &Case>,
+    by_id: &BTreeMap<&str, &'a Case>,
+    texts: &Texts<'a>,
     k: usize,
 ) -> bool {
     let words: Vec<String> = term.split_whitespace().map(str::to_lowercase).collect();
@@ -79,31 +145,47 @@ pub(super) fn term_supported(
     let mut helpers = BTreeSet::new();
     let mut named = false;
     for id in casus_ids {
-        let Some(c) = by_id.get(id.as_str()) else {
+        let Some(&c) = by_id.get(id.as_str()) else {
             continue;
         };
-        let Some(text) = c.samenvatting.as_deref() else {
+        // In omit mode a cleaned text is the text itself or nothing: a summary without the
+        // term cannot count, so it is not cleaned at all.
+        let raw = c.samenvatting.as_deref().unwrap_or_default();
+        if texts.omits() && !contains_term(raw, &words) {
+            continue;
+        }
+        let Some(text) = texts.summary(c) else {
             continue;
         };
-        let tokens: Vec<String> = text
-            .split(|ch: char| !ch.is_alphanumeric())
-            .filter(|t| !t.is_empty())
-            .map(str::to_lowercase)
-            .collect();
-        let found = tokens.windows(words.len()).any(|w| {
-            w.iter()
-                .zip(&words)
-                .all(|(t, word)| t.starts_with(word.as_str()))
-        });
+        let found = contains_term(&text, &words);
         if found {
             cases += 1;
             if let Some(h) = &c.aandrager_id {
                 named = true;
                 helpers.insert(h.clone());
             }
+            // enough cases from two helpers: no later case can change the answer
+            if cases >= k.max(1) && helpers.len() >= 2 {
+                return true;
+            }
         }
     }
     cases >= k.max(1) && (!named || helpers.len() >= 2)
+}
+
+/// Whether the lower-case `words` occur one after the other in `text`, each as the start
+/// of a word ("machtiging" matches "machtigingen").
+fn contains_term(text: &str, words: &[String]) -> bool {
+    let tokens: Vec<String> = text
+        .split(|ch: char| !ch.is_alphanumeric())
+        .filter(|t| !t.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    tokens.windows(words.len()).any(|w| {
+        w.iter()
+            .zip(words)
+            .all(|(t, word)| t.starts_with(word.as_str()))
+    })
 }
 
 /// Generated text with configured labels in it, as published: a text in which the
@@ -198,12 +280,27 @@ const TOTAL_PRIORITY: f64 = 1e6;
 
 /// A thread's cases per quarter of receipt with the counts its text gives, as one linked
 /// table: cells `0..k` the quarters (every quarter from the first to the last case, empty
-/// ones included), `k` all cases, `k + 1` those in the period, `k + 2` those before it.
+/// ones included), `k` all cases, `k + 1` those in the period, `k + 2` those before it,
+/// and for a trend thread `k + 3` the count its explanation gives for the last three
+/// months ("in 2026-Q2 kwamen 9 casussen binnen"), tied to the quarters by inequalities.
 #[derive(Debug, Clone)]
 pub(super) struct TrendCells {
     /// Quarter index (`year * 4 + quarter - 1`) of each quarter cell.
     pub quarters: Vec<i32>,
     pub table: LinkedTable,
+    /// Links that are not sums: `sum(smaller) <= sum(larger)` over cells of `table`.
+    pub inequalities: Vec<(Vec<usize>, Vec<usize>)>,
+}
+
+/// The first and last day of a quarter index.
+fn quarter_days(q: i32) -> Option<(NaiveDate, NaiveDate)> {
+    let start = NaiveDate::from_ymd_opt(q.div_euclid(4), (q.rem_euclid(4) * 3 + 1) as u32, 1)?;
+    let next = NaiveDate::from_ymd_opt(
+        (q + 1).div_euclid(4),
+        ((q + 1).rem_euclid(4) * 3 + 1) as u32,
+        1,
+    )?;
+    Some((start, next.pred_opt()?))
 }
 
 impl TrendCells {
@@ -224,8 +321,7 @@ impl TrendCells {
             .iter()
             .map(|q| dates.iter().filter(|x| quarter_index(**x) == *q).count() as u64)
             .collect();
-        let q_start =
-            |q: i32| NaiveDate::from_ymd_opt(q.div_euclid(4), (q.rem_euclid(4) * 3 + 1) as u32, 1);
+        let q_start = |q: i32| quarter_days(q).map(|d| d.0);
         let now_parts: Vec<usize> = (0..k)
             .filter(|&i| q_start(quarters[i]).is_some_and(|s| period.contains(s)))
             .collect();
@@ -253,38 +349,101 @@ impl TrendCells {
         Some(TrendCells {
             quarters,
             table: LinkedTable { values, equations },
+            inequalities: Vec::new(),
         })
+    }
+
+    /// Adds the count a trend thread's explanation gives for the window `(start, end)`
+    /// (the last three months): at most the quarters the window touches, at least the
+    /// quarters inside it, and the same cell as the total when it has the total's value.
+    /// Nothing is added when `count` is not the number of `dates` in the window (the link
+    /// would be false) or the window touches no quarter of the table.
+    pub fn with_window(
+        mut self,
+        dates: &[NaiveDate],
+        window: (NaiveDate, NaiveDate),
+        count: u64,
+    ) -> TrendCells {
+        let (start, end) = window;
+        let in_window = dates.iter().filter(|d| start <= **d && **d <= end).count() as u64;
+        if in_window != count || start > end {
+            return self;
+        }
+        let k = self.k();
+        let days: Vec<Option<(NaiveDate, NaiveDate)>> =
+            self.quarters.iter().map(|&q| quarter_days(q)).collect();
+        let touching: Vec<usize> = (0..k)
+            .filter(|&i| days[i].is_some_and(|(s, e)| s <= end && e >= start))
+            .collect();
+        let inside: Vec<usize> = (0..k)
+            .filter(|&i| days[i].is_some_and(|(s, e)| start <= s && e <= end))
+            .collect();
+        // A window past the last quarter holds no case by the table's row labels, not by
+        // a sum (as the text counts over no quarter): no cell, no link.
+        if touching.is_empty() {
+            return self;
+        }
+        let cell = self.table.values.len();
+        self.table.values.push(count);
+        self.inequalities.push((vec![cell], touching));
+        if !inside.is_empty() {
+            self.inequalities.push((inside, vec![cell]));
+        }
+        if count == self.table.values[k] {
+            self.table.equations.push(Equation {
+                total: cell,
+                parts: vec![k],
+            });
+        }
+        self
     }
 
     /// Number of quarter cells.
     pub fn k(&self) -> usize {
         self.quarters.len()
     }
+
+    /// The cell of the window count, when [`TrendCells::with_window`] added one.
+    #[cfg(test)]
+    pub fn window_cell(&self) -> Option<usize> {
+        (self.table.values.len() > self.k() + 3).then_some(self.k() + 3)
+    }
+
+    /// The cells as one linked system (the table and its inequalities), the total kept
+    /// shown.
+    fn system(&self) -> Result<suppress::LinkedSystem, String> {
+        let mut b = suppress::SystemBuilder::new();
+        let t = b.add_table("draad", &self.table);
+        for (smaller, larger) in &self.inequalities {
+            let cells = |cs: &[usize]| cs.iter().map(|&c| t.cell(c)).collect::<Vec<_>>();
+            b.at_most(&cells(smaller), &cells(larger));
+        }
+        b.prefer_shown(t.cell(self.k()), TOTAL_PRIORITY);
+        b.build()
+    }
 }
 
-/// Which cells of a thread's linked table are not published: the quarters, the total
-/// and the two counts of the text protected together, with the total kept shown (the
-/// overview table prints it). For the public the LP optimiser picks the secondary
-/// cells; when it cannot keep the total shown, or the attacker still narrows a small
-/// count below the protection width, every quarter and both text counts are hidden
-/// (fail closed). For the internal report nothing is hidden.
-pub(super) fn protect_trend(table: &LinkedTable, k: usize, p: &Protector) -> Vec<bool> {
-    let n = table.values.len();
+/// Which cells of a thread's linked table are not published: the quarters, the total,
+/// the two counts of the text and the window count of a trend thread protected
+/// together, with the total kept shown (the overview table prints it). For the public
+/// the LP optimiser picks the secondary cells; when it cannot keep the total shown, or
+/// the attacker still narrows a small count below the protection width, every cell but
+/// the total is hidden (fail closed). For the internal report nothing is hidden.
+pub(super) fn protect_trend(cells: &TrendCells, p: &Protector) -> Vec<bool> {
+    let (n, k) = (cells.table.values.len(), cells.k());
     if !p.is_public() {
         return vec![false; n];
     }
-    let mut b = suppress::SystemBuilder::new();
-    let t = b.add_table("draad", table);
-    b.prefer_shown(t.cell(k), TOTAL_PRIORITY);
-    let Ok(sys) = b.build() else {
+    let Ok(sys) = cells.system() else {
         return all_but_total(n, k);
     };
     let outcome = sys.protect(&p.policy());
+    // one table without shared cells: the system's cells are the table's, in order
     let hidden: Vec<bool> = sys.table_statuses(&outcome)[0]
         .iter()
         .map(|s| *s != CellStatus::Shown)
         .collect();
-    if hidden[k] || !adds_nothing(table, &hidden, p) {
+    if hidden[k] || !adds_nothing(&sys, &hidden, p) {
         return all_but_total(n, k);
     }
     hidden
@@ -297,11 +456,11 @@ fn all_but_total(n: usize, k: usize) -> Vec<bool> {
 
 /// The attacker's check of a thread's published cells: no shown cell is small, and every
 /// hidden small count keeps an interval of at least the protection width.
-fn adds_nothing(table: &LinkedTable, hidden: &[bool], p: &Protector) -> bool {
-    let bounds = suppress::attack(table, hidden);
+fn adds_nothing(sys: &suppress::LinkedSystem, hidden: &[bool], p: &Protector) -> bool {
+    let bounds = suppress::attack_system(sys, hidden, &[]);
     let width = p.policy().required_width();
-    (0..table.values.len()).all(|c| {
-        let small = p.is_small(table.values[c]);
+    (0..sys.table.values.len()).all(|c| {
+        let small = p.is_small(sys.table.values[c]);
         match bounds[c] {
             None => !small,
             Some(_) if !small => true,
@@ -320,50 +479,79 @@ fn thread_dates(d: &Thread, by_id: &BTreeMap<&str, &Case>) -> Option<Vec<NaiveDa
     (dates.len() == d.n_casussen && !dates.is_empty()).then_some(dates)
 }
 
+/// The last three months up to the end of the period (or the peildatum), as the trend
+/// threads count them (`analyse::threads::trend`).
+fn trend_window(period: &Period, reference_date: NaiveDate) -> (NaiveDate, NaiveDate) {
+    let end = period.observed_end(reference_date);
+    let start = (end - chrono::Duration::days(threads::trend::WINDOW_DAYS - 1)).max(period.start);
+    (start, end)
+}
+
 /// The thread's linked cells and which are hidden; `None` when the cases are not all
 /// found or the text's split does not match.
-fn thread_protection(
+pub(super) fn thread_protection(
     d: &Thread,
     by_id: &BTreeMap<&str, &Case>,
-    period: &Period,
+    (period, reference_date): (&Period, NaiveDate),
     p: &Protector,
 ) -> Option<(TrendCells, Vec<bool>)> {
     let dates = thread_dates(d, by_id)?;
-    let cells = TrendCells::new(&dates, d.statistiek.in_periode, d.statistiek.eerder, period)?;
-    let hidden = protect_trend(&cells.table, cells.k(), p);
+    let mut cells = TrendCells::new(&dates, d.statistiek.in_periode, d.statistiek.eerder, period)?;
+    if d.soort == ThreadKind::Trend {
+        if let Some(a) = d.statistiek.a {
+            let window = trend_window(period, reference_date);
+            cells = cells.with_window(&dates, window, a.round().max(0.0) as u64);
+        }
+    }
+    let hidden = protect_trend(&cells, p);
     Some((cells, hidden))
 }
 
-/// The counts a thread's text may not print: every value of a hidden cell of its linked
-/// table (a count in the text with the same value could be that cell), and every small
-/// count. Without the linked table the split "in de periode, eerder" is hidden whole when
-/// any part of it (with the cases after the period) is small.
-fn text_hidden_values(
+/// What a thread's text may not print.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(super) struct TextHidden {
+    /// Every value of a hidden cell of its linked table (a count in the text with the
+    /// same value could be that cell), and every small count.
+    pub values: BTreeSet<u64>,
+    /// Whether a mean or expected count over earlier quarters must be hidden: it is made
+    /// of the quarter counts, so it is shown only when none of them is hidden.
+    pub mean: bool,
+}
+
+/// The counts a thread's text may not print. Without the linked table the split "in de
+/// periode, eerder" is hidden whole when any part of it (with the cases after the
+/// period) is small, and so is a mean.
+pub(super) fn text_hidden(
     d: &Thread,
     by_id: &BTreeMap<&str, &Case>,
-    period: &Period,
+    when: (&Period, NaiveDate),
     p: &Protector,
-) -> BTreeSet<u64> {
+) -> TextHidden {
     let total = d.n_casussen as u64;
-    let mut out = BTreeSet::new();
-    match thread_protection(d, by_id, period, p) {
+    let mut out = TextHidden::default();
+    match thread_protection(d, by_id, when, p) {
         Some((cells, hidden)) => {
             for (c, &h) in hidden.iter().enumerate() {
                 if h && cells.table.values[c] != total {
-                    out.insert(cells.table.values[c]);
+                    out.values.insert(cells.table.values[c]);
                 }
             }
+            out.mean = hidden[..cells.k()].iter().any(|&h| h);
         }
         None if p.is_public() => {
             let (now, before) = (d.statistiek.in_periode, d.statistiek.eerder);
             let after = total.saturating_sub(now + before);
             if [now, before, after].iter().any(|&v| p.is_small(v)) {
-                out.extend([now, before]);
+                out.values.extend([now, before]);
+            }
+            out.mean = true;
+            if let Some(a) = d.statistiek.a {
+                out.values.insert(a.round().max(0.0) as u64);
             }
         }
         None => {}
     }
-    out.remove(&total);
+    out.values.remove(&total);
     out
 }
 
@@ -374,10 +562,10 @@ pub(super) fn trend_table(
     d: &Thread,
     label: &str,
     by_id: &BTreeMap<&str, &Case>,
-    period: &Period,
+    when: (&Period, NaiveDate),
     p: &Protector,
 ) -> Option<PubTable> {
-    let (cells, hidden) = thread_protection(d, by_id, period, p)?;
+    let (cells, hidden) = thread_protection(d, by_id, when, p)?;
     let k = cells.k();
     let values = &cells.table.values;
     let mut rijen: Vec<PubRow> = (0..k)
@@ -419,40 +607,78 @@ pub(super) fn trend_table(
     }))
 }
 
-pub(super) fn thread_views(
+/// The rode draden as the report selects them: for the public the strongest eight with at
+/// least `min_cel` cases, for the internal report the strongest 25.
+fn published<'a>(draden: &'a [Thread], p: &Protector) -> impl Iterator<Item = &'a Thread> {
+    let public = p.audience == Audience::Parliament;
+    let min_cell = p.min_cell;
+    draden
+        .iter()
+        .filter(move |d| !public || d.n_casussen as u64 >= min_cell)
+        .take(if public { 8 } else { 25 })
+}
+
+/// Whether a count reads as a number in a thread's text (not hidden by the thread's
+/// protection, not small).
+fn printed(v: u64, hidden: &TextHidden, p: &Protector) -> bool {
+    !hidden.values.contains(&v) && !p.count(v).onderdrukt
+}
+
+/// The published rode draden about one doelgroep whose text prints their count in the
+/// period ("Casussen: X in de periode, Y eerder", printed only when both are): the
+/// doelgroep's label as the doelgroep table has it, and X. The intake system links each
+/// X to its group's row (X is at most the group's intake).
+pub(super) fn thread_groups(
     draden: &[Thread],
-    cases: &[Case],
+    by_id: &BTreeMap<&str, &Case>,
+    when: (&Period, NaiveDate),
+    p: &Protector,
+    cfg: &Config,
+) -> Vec<(String, u64)> {
+    published(draden, p)
+        .filter_map(|d| {
+            let group = d.kenmerken.get("doelgroep")?;
+            let hidden = text_hidden(d, by_id, when, p);
+            let (now, before) = (d.statistiek.in_periode, d.statistiek.eerder);
+            (printed(now, &hidden, p) && printed(before, &hidden, p))
+                .then(|| (cfg.label("doelgroep", group), now))
+        })
+        .collect()
+}
+
+pub(super) fn thread_views<'a>(
+    draden: &[Thread],
+    cases: &'a [Case],
     signals: &[Signal],
     p: &Protector,
     inp: &Inputs,
+    texts: &Texts<'a>,
     log: &mut ProtectLog,
 ) -> (Vec<ThreadView>, PubTable) {
     let cfg = inp.cfg;
     let public = p.audience == Audience::Parliament;
-    let population: Vec<QuasiId> = cases.iter().map(quasi).collect();
-    let by_id: BTreeMap<&str, &Case> = cases.iter().map(|c| (c.casus_id.as_str(), c)).collect();
+    let population = population(cases);
+    let by_id = thread_cases(draden, cases);
     let signal_ids: BTreeSet<&str> = signals.iter().map(|s| s.signaal_id.as_str()).collect();
     let mut views = Vec::new();
-    for d in draden
-        .iter()
-        .filter(|d| !public || d.n_casussen as u64 >= p.min_cell)
-        .take(if public { 8 } else { 25 })
-    {
+    for d in published(draden, p) {
         // A story: a released case of this thread that passes the k-anonymity check.
         let mut verhaal = None;
         for id in &d.casus_ids {
-            let Some(c) = by_id.get(id.as_str()) else {
+            let Some(&c) = by_id.get(id.as_str()) else {
                 continue;
             };
-            if c.verhaal_vrijgegeven != Some(true) || c.samenvatting.is_none() {
+            if c.verhaal_vrijgegeven != Some(true) {
                 continue;
             }
+            let Some(text) = texts.summary(c) else {
+                continue;
+            };
             let q = quasi(c);
-            let decision = story::check_story(&q, &population, cfg.bescherming.k_verhaal);
-            let text = c.samenvatting.as_deref().unwrap_or_default();
+            let decision = story::check_in(&q, &population, cfg.bescherming.k_verhaal);
             // A generalised story loses the sentences about what it leaves out; a story whose
             // text that does not change is withheld.
-            match story::story_text(text, &q, &decision, &cfg.taxonomie) {
+            match story::story_text(&text, &q, &decision, &cfg.taxonomie) {
                 StoryText::Publish { tekst } => {
                     log.verhalen.push(match &decision {
                         StoryDecision::Generalised { weggelaten } => format!(
@@ -481,7 +707,8 @@ pub(super) fn thread_views(
             ThreadKind::Text => "zelfde verhaal in de samenvattingen",
         };
         let n = p.count(d.n_casussen as u64);
-        let text_hidden = text_hidden_values(d, &by_id, &inp.analysis.indicators.periode, p);
+        let ind = &inp.analysis.indicators;
+        let text_hidden = text_hidden(d, &by_id, (&ind.periode, ind.peildatum), p);
         let (mut aanbeveling, aanbeveling_vastgesteld) = recommendation(d, cfg);
         // The same recommendation under a second thread refers to the first.
         if let Some(first) = views
@@ -498,11 +725,12 @@ pub(super) fn thread_views(
         views.push(ThreadView {
             id: d.id.clone(),
             soort: soort.into(),
-            label: released_label(d, &by_id, p.audience, cfg.bescherming.k_verhaal),
+            label: released_label(d, &by_id, texts, p.audience, cfg.bescherming.k_verhaal),
             uitleg: released_text(
                 &threads::explain(d, cfg, &|f| match f {
-                    Figure::Count(v) if text_hidden.contains(&v) => ".".into(),
+                    Figure::Count(v) if text_hidden.values.contains(&v) => ".".into(),
                     Figure::Count(v) => p.count(v).tekst,
+                    Figure::Mean { .. } if public && text_hidden.mean => ".".into(),
                     Figure::Mean { sum, .. } if p.is_small(sum.round() as u64) => ".".into(),
                     Figure::Mean { mean, .. } => nl::dec(mean, 1),
                 }),
@@ -544,11 +772,7 @@ pub(super) fn thread_views(
     }
     let rijen = views
         .iter()
-        .zip(
-            draden
-                .iter()
-                .filter(|d| !public || d.n_casussen as u64 >= p.min_cell),
-        )
+        .zip(published(draden, p))
         .map(|(v, d)| PubRow {
             kop: v.label.clone(),
             cellen: vec![
@@ -588,6 +812,7 @@ fn helpers_text(c: &PubCell) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::protect::{Scrubber, TextMode};
     use proptest::prelude::*;
 
     /// Receipt dates of `counts` cases per quarter from quarter index `first` on (the
@@ -624,11 +849,12 @@ mod tests {
     /// shown quarters, the total and the text's two counts where shown).
     fn check(t: &TrendCells, p: &Protector) -> Result<Vec<bool>, String> {
         let k = t.k();
-        let hidden = protect_trend(&t.table, k, p);
+        let hidden = protect_trend(t, p);
         if hidden[k] {
             return Err("het totaal is verborgen".into());
         }
-        let bounds = suppress::attack(&t.table, &hidden);
+        let sys = t.system().map_err(|e| e.to_string())?;
+        let bounds = suppress::attack_system(&sys, &hidden, &[]);
         for (c, &v) in t.table.values.iter().enumerate() {
             let small = p.is_small(v);
             match bounds[c] {
@@ -703,7 +929,7 @@ mod tests {
         assert!(!hidden[0]);
         // the internal report hides nothing
         let internal = Protector::new(Audience::Internal, 5, 10, false);
-        assert!(protect_trend(&t.table, 1, &internal).iter().all(|h| !h));
+        assert!(protect_trend(&t, &internal).iter().all(|h| !h));
     }
 
     #[test]
@@ -711,6 +937,52 @@ mod tests {
         let ds = dates(Q2025_1 + 4, &[3, 4]);
         assert!(TrendCells::new(&ds, 6, 0, &h1()).is_none());
         assert!(TrendCells::new(&[], 0, 0, &h1()).is_none());
+    }
+
+    /// The window of the last three months of 2026-H1: 1 April to 30 June.
+    fn h1_window() -> (NaiveDate, NaiveDate) {
+        trend_window(&h1(), NaiveDate::from_ymd_opt(2026, 6, 30).unwrap())
+    }
+
+    #[test]
+    fn the_window_count_is_linked_to_its_quarters() {
+        // 6, 3 and 8 cases in 2025-Q4, 2026-Q1, 2026-Q2: the window (1 April - 30 June)
+        // is 2026-Q2, so "in 2026-Q2 kwamen 8 casussen binnen" is that quarter's cell
+        let t = cells(Q2025_1 + 3, &[6, 3, 8], &h1());
+        let ds = dates(Q2025_1 + 3, &[6, 3, 8]);
+        assert_eq!(h1_window().0, NaiveDate::from_ymd_opt(2026, 4, 1).unwrap());
+        let t = t.with_window(&ds, h1_window(), 8);
+        let a = t.window_cell().unwrap();
+        assert_eq!(t.table.values[a], 8);
+        // at most the quarter it touches, at least the quarter inside it: a = Q2
+        assert_eq!(t.inequalities, vec![(vec![a], vec![2]), (vec![2], vec![a])]);
+        // the 3 is hidden with a partner; the text's 8 is that partner's value when the
+        // partner is 2026-Q2, so it is shown only with it: the attacker checks the system
+        let hidden = check(&t, &public(false)).unwrap();
+        assert!(hidden[1]);
+        assert!(!hidden[a] || hidden[2], "{hidden:?}");
+        // printed while its quarter is hidden, the 8 would give the 3 away (17 - 6 - 8)
+        let mut leaky = hidden.clone();
+        leaky[a] = false;
+        if hidden[2] && !hidden[0] {
+            let sys = t.system().unwrap();
+            let (lo, hi) = suppress::attack_system(&sys, &leaky, &[])[1].unwrap();
+            assert!(!suppress::is_protected((lo, hi), 5), "{lo} {hi}");
+        }
+        // a count that is not the window's is not linked (the link would be false)
+        let unlinked = cells(Q2025_1 + 3, &[6, 3, 8], &h1()).with_window(&ds, h1_window(), 7);
+        assert!(unlinked.window_cell().is_none());
+    }
+
+    #[test]
+    fn a_small_window_count_beside_a_shown_quarter_is_hidden() {
+        // 9 cases in 2026-Q1 and 2 in 2026-Q2: the window count is that 2, small itself,
+        // and hidden together with its quarter
+        let ds = dates(Q2025_1 + 4, &[9, 2]);
+        let t = cells(Q2025_1 + 4, &[9, 2], &h1()).with_window(&ds, h1_window(), 2);
+        let a = t.window_cell().unwrap();
+        let hidden = check(&t, &public(false)).unwrap();
+        assert!(hidden[1] && hidden[a], "{hidden:?}");
     }
 
     /// Quarterly counts of a published thread (first and last quarter not empty: the
@@ -735,13 +1007,56 @@ mod tests {
             start in 0i32..8,
             period in prop::sample::select(vec![(2026, 1), (2025, 2), (2026, 2)]),
             zero in any::<bool>(),
+            window_cut in 0i64..70,
         ) {
             let total: u64 = counts.iter().sum();
             // threads below the threshold are not published
             prop_assume!(total >= 5);
-            let t = cells(Q2025_1 + start, &counts, &Period::half(period.0, period.1));
+            let half = Period::half(period.0, period.1);
+            let ds = dates(Q2025_1 + start, &counts);
+            let window = trend_window(&half, half.end - chrono::Duration::days(window_cut));
+            let in_window = ds.iter().filter(|d| window.0 <= **d && **d <= window.1).count() as u64;
+            let t = cells(Q2025_1 + start, &counts, &half).with_window(&ds, window, in_window);
             if let Err(e) = check(&t, &public(zero)) {
                 prop_assert!(false, "{counts:?} vanaf {start}: {e}");
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// The population counted in one pass decides every story as the record-by-record
+        /// check does (doelgroepen in any order and with duplicates, missing details, two
+        /// half years).
+        #[test]
+        fn the_counted_population_decides_as_the_records_do(
+            recs in prop::collection::vec(
+                (prop::collection::vec(0usize..3, 0..3), prop::option::of(0usize..2), prop::option::of(0usize..2), 0usize..2, any::<bool>(), any::<bool>()),
+                1..40,
+            ),
+            k in 1usize..6,
+        ) {
+            let groups = ["ouderen", "zzp", "jongeren"];
+            let cases: Vec<Case> = recs
+                .iter()
+                .enumerate()
+                .map(|(i, (dg, lg, rg, at, service, h1))| Case {
+                    casus_id: format!("C{i}"),
+                    doelgroep: dg.iter().map(|&g| groups[g].to_string()).collect(),
+                    levensgebeurtenis: lg.map(|l| ["pensioen", "scheiding"][l].to_string()),
+                    regeling: rg.map(|r| ["huurtoeslag", "zorgtoeslag"][r].to_string()),
+                    aandrager_type: ["wijkteam", "burger"][*at].to_string(),
+                    dienst: service.then_some(crate::model::Service::DienstToeslagen),
+                    ontvangen_op: NaiveDate::from_ymd_opt(2025, if *h1 { 3 } else { 9 }, 1).unwrap(),
+                    ..Case::default()
+                })
+                .collect();
+            let records: Vec<QuasiId> = cases.iter().map(quasi).collect();
+            let counted = population(&cases);
+            prop_assert_eq!(counted.len(), cases.len());
+            for q in &records {
+                prop_assert_eq!(story::check_in(q, &counted, k), story::check_story(q, &records, k));
             }
         }
     }
@@ -770,15 +1085,55 @@ mod tests {
             .collect();
         let ids: Vec<String> = cases.iter().map(|c| c.casus_id.clone()).collect();
         let by_id: BTreeMap<&str, &Case> = cases.iter().map(|c| (c.casus_id.as_str(), c)).collect();
+        // masked, as a report with `persoonsgegevens = "maskeren"` reads them
+        let scrubber = Scrubber::new(TextMode::Mask, Default::default());
+        let texts = Texts::new(&scrubber);
         // in all six cases, from two helpers
-        assert!(term_supported("machtiging", &ids, &by_id, 5));
-        assert!(term_supported("machtiging van de helper", &ids, &by_id, 5));
+        assert!(term_supported("machtiging", &ids, &by_id, &texts, 5));
+        assert!(term_supported(
+            "machtiging van de helper",
+            &ids,
+            &by_id,
+            &texts,
+            5
+        ));
         // five cases, but all from one helper: one person's story
-        assert!(!term_supported("pietersma", &ids, &by_id, 5));
+        assert!(!term_supported("pietersma", &ids, &by_id, &texts, 5));
         // in one case only
-        assert!(!term_supported("geaccepteerd", &ids, &by_id, 5));
+        assert!(!term_supported("geaccepteerd", &ids, &by_id, &texts, 5));
         // k is the threshold
-        assert!(!term_supported("machtiging", &ids, &by_id, 7));
+        assert!(!term_supported("machtiging", &ids, &by_id, &texts, 7));
+    }
+
+    #[test]
+    fn a_withheld_summary_does_not_support_a_term() {
+        // four summaries with a phone number (withheld when omitting, masked otherwise)
+        // and one clean one, from two helpers
+        let cases: Vec<Case> = (0..5)
+            .map(|i| {
+                let text = if i < 4 {
+                    "Bel 06-12345678 over de machtiging."
+                } else {
+                    "De machtiging werd niet geaccepteerd."
+                };
+                case(
+                    &format!("C{i}"),
+                    Some(if i % 2 == 0 { "H1" } else { "H2" }),
+                    text,
+                )
+            })
+            .collect();
+        let ids: Vec<String> = cases.iter().map(|c| c.casus_id.clone()).collect();
+        let by_id: BTreeMap<&str, &Case> = cases.iter().map(|c| (c.casus_id.as_str(), c)).collect();
+        let omit = Scrubber::new(TextMode::Omit, Default::default());
+        let mask = Scrubber::new(TextMode::Mask, Default::default());
+        let (omitted, masked) = (Texts::new(&omit), Texts::new(&mask));
+        // omitted: only the clean summary counts, one case from one helper
+        assert!(!term_supported("machtiging", &ids, &by_id, &omitted, 1));
+        assert!(term_supported("machtiging", &ids, &by_id, &masked, 5));
+        // a term in no summary is never supported, and costs no cleaning when omitting
+        assert!(!term_supported("bezwaar", &ids, &by_id, &omitted, 1));
+        assert_eq!(omitted.into_log().len(), 4);
     }
 
     #[test]
@@ -794,7 +1149,10 @@ mod tests {
             .collect();
         let ids: Vec<String> = cases.iter().map(|c| c.casus_id.clone()).collect();
         let by_id: BTreeMap<&str, &Case> = cases.iter().map(|c| (c.casus_id.as_str(), c)).collect();
-        assert!(term_supported("voorschot", &ids, &by_id, 5));
-        assert!(!term_supported("voorschot", &ids[..4], &by_id, 5));
+        // masked, as a report with `persoonsgegevens = "maskeren"` reads them
+        let scrubber = Scrubber::new(TextMode::Mask, Default::default());
+        let texts = Texts::new(&scrubber);
+        assert!(term_supported("voorschot", &ids, &by_id, &texts, 5));
+        assert!(!term_supported("voorschot", &ids[..4], &by_id, &texts, 5));
     }
 }

@@ -24,7 +24,7 @@
 //! assert!(iv[2].is_none()); // a visible cell has no interval
 //! ```
 
-use super::lp::{solve, Outcome, Row, Sense};
+use super::lp::{solve, solve_integer, Outcome, Row, Sense};
 use super::system::LinkedSystem;
 use super::LinkedTable;
 
@@ -244,6 +244,131 @@ impl Model {
         }
         out
     }
+    /// Bounds of every hidden cell over whole numbers, for components of at most
+    /// `max_cells` hidden cells (larger ones keep their LP bounds, marked not exact).
+    fn integer_attack(
+        &self,
+        hidden: &[bool],
+        ratios_shown: &[bool],
+        max_cells: usize,
+    ) -> IntegerAttack {
+        let n = self.len();
+        let mut bounds = vec![None; n];
+        let mut exact = vec![false; n];
+        let mut done = vec![false; n];
+        for c in 0..n {
+            if !hidden[c] || done[c] {
+                continue;
+            }
+            let comp = self.component(c, hidden, ratios_shown);
+            let relaxed = self.bounds(&comp, &comp, hidden, ratios_shown);
+            let whole = (comp.len() <= max_cells)
+                .then(|| self.integer_bounds(&comp, &relaxed, hidden, ratios_shown));
+            for (j, &d) in comp.iter().enumerate() {
+                done[d] = true;
+                exact[d] = whole.is_some();
+                bounds[d] = Some(whole.as_ref().map_or(relaxed[j], |w| w[j]));
+            }
+        }
+        IntegerAttack { bounds, exact }
+    }
+
+    /// Integer bounds of each cell of one component, inside its LP bounds `relaxed`.
+    fn integer_bounds(
+        &self,
+        comp: &[usize],
+        relaxed: &[(f64, f64)],
+        hidden: &[bool],
+        ratios_shown: &[bool],
+    ) -> Vec<(f64, f64)> {
+        let (rows, _) = self.component_rows(comp, hidden, ratios_shown);
+        if relaxed.iter().any(|(lo, hi)| lo.is_nan() || hi.is_nan()) {
+            return vec![(f64::NAN, f64::NAN); comp.len()];
+        }
+        // Every whole answer lies inside the LP bounds; an unbounded cell gets a cap far
+        // above any count of a small system (its own maximum stays infinite).
+        let vars: Vec<(i64, i64)> = relaxed
+            .iter()
+            .map(|&(lo, hi)| {
+                let top = if hi.is_finite() {
+                    (hi + TOL).floor() as i64
+                } else {
+                    UNBOUNDED_CAP
+                };
+                (((lo - TOL).ceil() as i64).max(0), top)
+            })
+            .collect();
+        (0..comp.len())
+            .map(|j| {
+                let lo = integer_extreme(&vars, &rows, j, Sense::Min);
+                let hi = if relaxed[j].1.is_infinite() {
+                    f64::INFINITY
+                } else {
+                    integer_extreme(&vars, &rows, j, Sense::Max)
+                };
+                if lo.is_nan() || hi.is_nan() {
+                    (f64::NAN, f64::NAN)
+                } else {
+                    (lo, hi)
+                }
+            })
+            .collect()
+    }
+}
+
+/// The upper bound given to a cell the LP leaves unbounded, in the integer programmes.
+const UNBOUNDED_CAP: i64 = 10_000_000;
+
+/// The integer optimum of one local variable, NaN on failure.
+fn integer_extreme(vars: &[(i64, i64)], rows: &[Row], var: usize, sense: Sense) -> f64 {
+    match solve_integer(vars, rows, &[(var, 1.0)], sense) {
+        Outcome::Optimal { value, .. } => value.round(),
+        _ => f64::NAN,
+    }
+}
+
+/// What the exact integer attacker found: per cell its bounds (`None` for visible cells)
+/// and whether they are exact over whole numbers (`false` for a component above the size
+/// limit, which keeps its LP bounds).
+#[derive(Debug, Clone, PartialEq)]
+pub struct IntegerAttack {
+    pub bounds: Vec<Option<(f64, f64)>>,
+    pub exact: Vec<bool>,
+}
+
+/// The attacker over whole numbers: for every hidden cell the smallest and largest count
+/// a reader can derive when he also uses that counts are integers (a branch and bound
+/// per cell, inside the LP bounds). It sees what the relaxation misses, such as a shown
+/// percentage that only some numerators round to. Components of more than `max_cells`
+/// hidden cells keep their LP bounds (`exact` false): branch and bound grows quickly.
+///
+/// ```
+/// use rodedraad::protect::suppress::{attack_system_integer, table_2d, LinkedSystem};
+/// //  2 10 | 12   the four inner cells hidden: over the integers too the 2 lies in [0, 10]
+/// //  8 12 | 20
+/// let (t, _, _) = table_2d(&[vec![2, 10], vec![8, 12]]);
+/// let mut hidden = vec![false; 9];
+/// for c in [0, 1, 3, 4] {
+///     hidden[c] = true;
+/// }
+/// let out = attack_system_integer(&LinkedSystem::from_table(&t), &hidden, &[], 20);
+/// assert!(out.exact[0]);
+/// assert_eq!(out.bounds[0], Some((0.0, 10.0)));
+/// ```
+pub fn attack_system_integer(
+    sys: &LinkedSystem,
+    hidden: &[bool],
+    ratios_shown: &[bool],
+    max_cells: usize,
+) -> IntegerAttack {
+    let n = sys.table.values.len();
+    let hidden: Vec<bool> = (0..n)
+        .map(|c| hidden.get(c).copied().unwrap_or(false))
+        .collect();
+    let shown: Vec<bool> = (0..sys.ratios.len())
+        .map(|r| ratios_shown.get(r).copied().unwrap_or(false))
+        .collect();
+    Model::new(sys).integer_attack(&hidden, &shown, max_cells)
 }
 
 /// The optimum of one cell (a local variable): infinite when unbounded, NaN on failure.
@@ -366,6 +491,52 @@ mod tests {
         assert!(close(lo, 0.0) && hi.is_infinite());
         // the grand total is at least 45 + 10
         assert!(close(iv[9].unwrap().0, 55.0));
+    }
+
+    #[test]
+    fn the_integer_attacker_sees_rounding_gaps() {
+        // a = 5, d = 11, e = 9 hidden; d + e = 20 shown, 10 <= d <= 12 from two shown
+        // counts, and "45%" shown for a / d. Over the reals d lies in [10, 12] and a in
+        // [4,45; 5,46]; over the integers only d = 11 lets a whole a round to 45%
+        // (4,45..4,55 and 5,34..5,46 hold no integer), so all three are pinned.
+        let mut b = super::super::SystemBuilder::new();
+        let t = b.add_table(
+            "t",
+            &LinkedTable {
+                values: vec![5, 11, 9, 20],
+                equations: vec![super::super::Equation {
+                    total: 3,
+                    parts: vec![1, 2],
+                }],
+            },
+        );
+        let most = b.add_figure("hoogstens", 12);
+        let least = b.add_figure("minstens", 10);
+        b.at_most(&[t.cell(1)], &[most]);
+        b.at_most(&[least], &[t.cell(1)]);
+        b.shown_ratio(t.cell(0), t.cell(1), 0.45, 0.005);
+        let sys = b.build().unwrap();
+        let hidden = [true, true, true, false, false, false];
+        let relaxed = attack_system(&sys, &hidden, &[true]);
+        let (lo, hi) = relaxed[1].unwrap();
+        assert!(close(lo, 10.0) && close(hi, 12.0));
+        let out = attack_system_integer(&sys, &hidden, &[true], 10);
+        assert!(out.exact[..3].iter().all(|&e| e) && !out.exact[3]);
+        assert_eq!(out.bounds[0], Some((5.0, 5.0)));
+        assert_eq!(out.bounds[1], Some((11.0, 11.0)));
+        assert_eq!(out.bounds[2], Some((9.0, 9.0)));
+        // a plain table (totally unimodular): the integer bounds are the LP bounds
+        let (t, _, _) = table_2d(&[vec![2, 10, 15], vec![8, 12, 20], vec![9, 11, 30]]);
+        let h = hide(16, &[0, 1, 4, 5]);
+        let whole = attack_system_integer(&LinkedSystem::from_table(&t), &h, &[], 10);
+        let relaxed = attack(&t, &h);
+        for c in [0, 1, 4, 5] {
+            assert_eq!(whole.bounds[c], relaxed[c]);
+        }
+        // above the size limit the LP bounds stay, marked not exact
+        let big = attack_system_integer(&LinkedSystem::from_table(&t), &h, &[], 3);
+        assert!(!big.exact[0]);
+        assert_eq!(big.bounds[0], relaxed[0]);
     }
 
     #[test]

@@ -64,20 +64,53 @@ pub enum Outcome {
 ///
 /// Rows may only name variables below `bounds.len()`; rows without terms are ignored.
 pub fn solve(bounds: &[(f64, f64)], rows: &[Row], obj: &[(usize, f64)], sense: Sense) -> Outcome {
-    let dir = match sense {
-        Sense::Min => OptimizationDirection::Minimize,
-        Sense::Max => OptimizationDirection::Maximize,
-    };
-    let mut coef = vec![0.0; bounds.len()];
-    for &(v, c) in obj {
-        coef[v] += c;
-    }
-    let mut p = Problem::new(dir);
+    let mut p = Problem::new(direction(sense));
+    let coef = objective(bounds.len(), obj);
     let vars: Vec<_> = bounds
         .iter()
         .zip(&coef)
         .map(|(&b, &c)| p.add_var(c, b))
         .collect();
+    finish(p, &vars, rows)
+}
+
+/// [`solve`] over whole numbers: every variable an integer within its (finite) bounds,
+/// solved by the branch and bound of `microlp`. For the exact integer attacker on small
+/// systems; a bound outside `i32` is clamped.
+pub fn solve_integer(
+    bounds: &[(i64, i64)],
+    rows: &[Row],
+    obj: &[(usize, f64)],
+    sense: Sense,
+) -> Outcome {
+    let mut p = Problem::new(direction(sense));
+    let coef = objective(bounds.len(), obj);
+    let clamp = |v: i64| v.clamp(i32::MIN as i64, i32::MAX as i64) as i32;
+    let vars: Vec<_> = bounds
+        .iter()
+        .zip(&coef)
+        .map(|(&(lo, hi), &c)| p.add_integer_var(c, (clamp(lo), clamp(hi))))
+        .collect();
+    finish(p, &vars, rows)
+}
+
+fn direction(sense: Sense) -> OptimizationDirection {
+    match sense {
+        Sense::Min => OptimizationDirection::Minimize,
+        Sense::Max => OptimizationDirection::Maximize,
+    }
+}
+
+fn objective(n: usize, obj: &[(usize, f64)]) -> Vec<f64> {
+    let mut coef = vec![0.0; n];
+    for &(v, c) in obj {
+        coef[v] += c;
+    }
+    coef
+}
+
+/// Adds the rows to `p`, solves and reads the answer.
+fn finish(mut p: Problem, vars: &[microlp::Variable], rows: &[Row]) -> Outcome {
     for row in rows.iter().filter(|r| !r.terms.is_empty()) {
         let expr = || {
             let mut e = LinearExpr::empty();
@@ -119,6 +152,34 @@ mod tests {
     use super::*;
 
     const INF: f64 = f64::INFINITY;
+
+    #[test]
+    fn integer_programmes_see_what_the_relaxation_does_not() {
+        // 2 x0 = 2 x1 + 1 has fractional answers only (x0 = x1 + 0,5): the LP finds
+        // x0 = 0,5, the integer programme finds none
+        let rows = vec![Row::new([(0, 2.0), (1, -2.0)], 1.0, 1.0)];
+        let lp = solve(&[(0.0, 10.0), (0.0, 10.0)], &rows, &[(0, 1.0)], Sense::Min);
+        assert!(matches!(lp, Outcome::Optimal { value, .. } if (value - 0.5).abs() < 1e-9));
+        let ip = solve_integer(&[(0, 10), (0, 10)], &rows, &[(0, 1.0)], Sense::Min);
+        assert_eq!(ip, Outcome::Failed);
+        // 0,30 <= x0 / 7 <= 0,32 (a shown "31%" of 7): the LP allows [2,1; 2,24],
+        // no whole count fits
+        let rows = vec![Row::new([(0, 1.0)], 0.30 * 7.0, 0.32 * 7.0)];
+        let ip = solve_integer(&[(0, 7)], &rows, &[(0, 1.0)], Sense::Max);
+        assert_eq!(ip, Outcome::Failed);
+        // x0 + x1 = 7, 3 x0 <= 10: x0 in [0, 3] over the integers, [0, 3,33] over the reals
+        let rows = vec![
+            Row::new([(0, 1.0), (1, 1.0)], 7.0, 7.0),
+            Row::new([(0, 3.0)], f64::NEG_INFINITY, 10.0),
+        ];
+        match solve_integer(&[(0, 100), (0, 100)], &rows, &[(0, 1.0)], Sense::Max) {
+            Outcome::Optimal { value, x } => {
+                assert!((value - 3.0).abs() < 1e-9);
+                assert!((x[1] - 4.0).abs() < 1e-9);
+            }
+            o => panic!("{o:?}"),
+        }
+    }
 
     #[test]
     fn row_merges_repeated_terms() {
