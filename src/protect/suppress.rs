@@ -57,8 +57,7 @@ pub struct Equation {
 }
 
 /// Publication status of one cell.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CellStatus {
     /// Published.
     Shown,
