@@ -314,12 +314,12 @@ mod diagnose {
                     .iter()
                     .any(|s| s.geplant == p.id && !s.gevonden)
             }) {
-                eprintln!("   MISSED {} pattern {:?}", p.id, p.pattern);
-                if !p.pattern.is_empty() {
-                    for l in threads::structural::explain(&refs, &cfg, &workflow, &p.pattern) {
+                eprintln!("   MISSED {} pattern {:?}", p.id, p.patroon);
+                if !p.patroon.is_empty() {
+                    for l in threads::structural::explain(&refs, &cfg, &workflow, &p.patroon) {
                         eprintln!("     {l}");
                     }
-                    if let Some(thema) = p.pattern.get("thema") {
+                    if let Some(thema) = p.patroon.get("thema") {
                         for l in
                             threads::trend::explain(&refs, &period, last, &quarters, &cfg, thema)
                         {

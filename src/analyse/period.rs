@@ -12,14 +12,26 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use std::str::FromStr;
 
-/// An inclusive date range with the label it was asked by.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// An inclusive date range with the label it was asked by. In files it is
+/// `{"label": ..., "begin": ..., "einde": ...}` (see the `Serialize` impl below).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Period {
     pub label: String,
     pub start: NaiveDate,
     pub end: NaiveDate,
-    #[serde(skip)]
     kind: Kind,
+}
+
+/// Files carry the period with Dutch keys: `label`, `begin`, `einde` (dates as jjjj-mm-dd).
+impl Serialize for Period {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Period", 3)?;
+        st.serialize_field("label", &self.label)?;
+        st.serialize_field("begin", &self.start)?;
+        st.serialize_field("einde", &self.end)?;
+        st.end()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

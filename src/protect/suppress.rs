@@ -61,8 +61,7 @@ pub struct Equation {
 }
 
 /// Publication status of one cell.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CellStatus {
     /// Published.
     Shown,

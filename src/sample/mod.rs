@@ -90,8 +90,10 @@ pub struct PlantedThread {
     pub id: String,
     /// Dutch label.
     pub label: String,
-    /// Attribute -> code that all cases of the thread share.
-    pub pattern: BTreeMap<String, String>,
+    /// Attribute -> code that all cases of the thread share (`patroon`; files written before
+    /// December 2026 say `pattern`).
+    #[serde(alias = "pattern")]
+    pub patroon: BTreeMap<String, String>,
     pub casus_ids: Vec<String>,
 }
 

@@ -313,7 +313,7 @@ pub(super) fn ground_truth(
             PlantedThread {
                 id: spec.id.to_string(),
                 label: spec.label.to_string(),
-                pattern: spec.pattern(),
+                patroon: spec.pattern(),
                 casus_ids: ids,
             }
         })
@@ -368,9 +368,9 @@ mod tests {
                     t.casus_ids.len()
                 );
                 if t.id == "D7" {
-                    assert!(t.pattern.is_empty(), "a text-only thread shares no codes");
+                    assert!(t.patroon.is_empty(), "a text-only thread shares no codes");
                 } else {
-                    assert!((2..=4).contains(&t.pattern.len()));
+                    assert!((2..=4).contains(&t.patroon.len()));
                 }
                 let cases: Vec<&Case> = t.casus_ids.iter().map(|i| by_id[i.as_str()]).collect();
                 let orgs: BTreeSet<_> = cases
@@ -379,7 +379,7 @@ mod tests {
                     .collect();
                 assert!(orgs.len() >= 3, "{}: {} organisations", t.id, orgs.len());
                 for c in &cases {
-                    assert!(matches_pattern(c, &t.pattern), "{} {}", t.id, c.casus_id);
+                    assert!(matches_pattern(c, &t.patroon), "{} {}", t.id, c.casus_id);
                     all_planted.insert(c.casus_id.as_str());
                 }
                 assert!(cases.iter().any(|c| c.ontvangen_op.year() == 2026));
@@ -395,7 +395,7 @@ mod tests {
                     .cases
                     .iter()
                     .filter(|c| {
-                        matches_pattern(c, &t.pattern) && !t.casus_ids.contains(&c.casus_id)
+                        matches_pattern(c, &t.patroon) && !t.casus_ids.contains(&c.casus_id)
                     })
                     .count();
                 assert!(chance <= 3, "{}: {chance} background cases match", t.id);

@@ -428,7 +428,7 @@ mod tests {
         let text_only: BTreeSet<&str> = data
             .planted
             .iter()
-            .filter(|t| t.pattern.is_empty())
+            .filter(|t| t.patroon.is_empty())
             .flat_map(|t| t.casus_ids.iter().map(String::as_str))
             .collect();
         for (hoofd, words) in keywords {
