@@ -294,13 +294,13 @@ fn the_pdf_page_text_is_extracted_with_its_digits() {
     // clean report is extracted with digits, through the audit's own reader.
     let bytes = std::fs::read(clean_report().join("rapport.pdf")).unwrap();
     let segs = rodedraad::protect::audit::readers::pdf::read(&bytes).unwrap();
-    let page1 = segs.iter().find(|s| s.plek == "pagina 1").expect("page 1");
+    let page1 = segs.iter().find(|s| s.place == "pagina 1").expect("page 1");
     assert!(
-        page1.tekst.chars().filter(|c| c.is_ascii_digit()).count() >= 10,
+        page1.text.chars().filter(|c| c.is_ascii_digit()).count() >= 10,
         "{}",
-        page1.tekst
+        page1.text
     );
-    assert!(page1.tekst.contains("2026"), "{}", page1.tekst);
+    assert!(page1.text.contains("2026"), "{}", page1.text);
 }
 
 #[test]

@@ -3,8 +3,8 @@
 //!
 //! ```ignore
 //! let thema = rng.weighted(THEMA_WEIGHTS);
-//! let (dienst, regeling) = dienst_regeling(&mut rng, thema);
-//! let doelgroep = draw_doelgroep(&mut rng, thema);
+//! let (dienst, regeling) = service_and_scheme(&mut rng, thema);
+//! let doelgroep = draw_target_groups(&mut rng, thema);
 //! ```
 
 use super::rng::Rng;
@@ -99,7 +99,7 @@ pub(super) const LEVENSGEBEURTENIS_WEIGHTS: &[(&str, f64)] = &[
 ];
 
 /// Regelingen of Dienst Toeslagen.
-const TOESLAG_REGELINGEN: &[(&str, f64)] = &[
+const BENEFIT_SCHEMES: &[(&str, f64)] = &[
     ("huurtoeslag", 40.0),
     ("zorgtoeslag", 30.0),
     ("kindgebonden_budget", 15.0),
@@ -107,7 +107,7 @@ const TOESLAG_REGELINGEN: &[(&str, f64)] = &[
 ];
 
 /// Regelingen of the Belastingdienst.
-const BELASTING_REGELINGEN: &[(&str, f64)] = &[
+const TAX_SCHEMES: &[(&str, f64)] = &[
     ("inkomstenbelasting", 55.0),
     ("motorrijtuigenbelasting", 15.0),
     ("btw", 8.0),
@@ -117,29 +117,29 @@ const BELASTING_REGELINGEN: &[(&str, f64)] = &[
 ];
 
 /// A regeling of the dienst; for `beide` first a coin decides which dienst.
-fn regeling_of(rng: &mut Rng, dienst: &str) -> Option<String> {
+fn scheme_of(rng: &mut Rng, dienst: &str) -> Option<String> {
     let table = match dienst {
-        "dienst_toeslagen" => TOESLAG_REGELINGEN,
+        "dienst_toeslagen" => BENEFIT_SCHEMES,
         "beide" => {
             if rng.chance(0.5) {
-                TOESLAG_REGELINGEN
+                BENEFIT_SCHEMES
             } else {
-                BELASTING_REGELINGEN
+                TAX_SCHEMES
             }
         }
-        _ => BELASTING_REGELINGEN,
+        _ => TAX_SCHEMES,
     };
     Some(rng.weighted(table).to_string())
 }
 
 /// Dienst and regeling that fit the theme (docs/domein.md#voorbeelddata).
-pub(super) fn dienst_regeling(rng: &mut Rng, thema: &str) -> (String, Option<String>) {
+pub(super) fn service_and_scheme(rng: &mut Rng, thema: &str) -> (String, Option<String>) {
     let (hoofd, sub) = thema.split_once('.').unwrap_or((thema, ""));
     let (dienst, regeling) = match hoofd {
         "toeslagen" => {
             let r = match sub {
                 "kinderopvang" | "herstel" => "kinderopvangtoeslag",
-                _ => rng.weighted(TOESLAG_REGELINGEN),
+                _ => rng.weighted(BENEFIT_SCHEMES),
             };
             ("dienst_toeslagen", Some(r.to_string()))
         }
@@ -149,7 +149,7 @@ pub(super) fn dienst_regeling(rng: &mut Rng, thema: &str) -> (String, Option<Str
                 ("dienst_toeslagen", 20.0),
                 ("beide", 15.0),
             ]);
-            (d, regeling_of(rng, d))
+            (d, scheme_of(rng, d))
         }
         "inkomstenbelasting" => ("belastingdienst", Some("inkomstenbelasting".to_string())),
         "ondernemers" => {
@@ -178,7 +178,7 @@ pub(super) fn dienst_regeling(rng: &mut Rng, thema: &str) -> (String, Option<Str
             let r = if rng.chance(0.25) {
                 None
             } else {
-                regeling_of(rng, d)
+                scheme_of(rng, d)
             };
             (d, r)
         }
@@ -197,7 +197,7 @@ pub(super) fn dienst_regeling(rng: &mut Rng, thema: &str) -> (String, Option<Str
 }
 
 /// Doelgroepen drawn independently of each other (process rules aside).
-pub(super) fn draw_doelgroep(rng: &mut Rng, thema: &str) -> Vec<String> {
+pub(super) fn draw_target_groups(rng: &mut Rng, thema: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     if thema.starts_with("ondernemers.") {
         out.push(rng.weighted(&[("zzp", 40.0), ("mkb", 60.0)]).to_string());
@@ -239,6 +239,6 @@ pub(super) fn main_theme(thema: &str) -> &str {
 }
 
 /// A levensgebeurtenis drawn from its marginal distribution.
-pub(super) fn draw_levensgebeurtenis(rng: &mut Rng) -> String {
+pub(super) fn draw_life_event(rng: &mut Rng) -> String {
     rng.weighted(LEVENSGEBEURTENIS_WEIGHTS).to_string()
 }

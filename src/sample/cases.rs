@@ -7,7 +7,7 @@
 //! let cases = make_cases(seed, &intake, &specs, end);
 //! ```
 
-use super::attributes::{dienst_regeling, draw_doelgroep, draw_levensgebeurtenis, THEMA_WEIGHTS};
+use super::attributes::{draw_life_event, draw_target_groups, service_and_scheme, THEMA_WEIGHTS};
 use super::calendar::{year_sequence, DayCdf};
 use super::orgs::Orgs;
 use super::parallel::par_map;
@@ -100,9 +100,9 @@ fn make_case(
         Some(m) => planted::thread_attributes(rng, &mut c, m, orgs),
     }
     process::fill_process(rng, &mut c, end, thread.is_some());
-    c.samenvatting = Some(text::samenvatting(rng, &c, thread.map(|m| m.spec)));
+    c.samenvatting = Some(text::summary(rng, &c, thread.map(|m| m.spec)));
     if c.afgerond_op.is_some() && rng.chance(0.4) {
-        c.geleerde_les = Some(text::geleerde_les(rng, &c));
+        c.geleerde_les = Some(text::lesson_learned(rng, &c));
     }
     c
 }
@@ -119,14 +119,14 @@ fn background_attributes(rng: &mut Rng, c: &mut Case, orgs: &Orgs) {
     if c.thema == WORKFLOW_THEMA && rng.chance(0.95) {
         (c.aandrager_type, c.aandrager_id) = orgs.draw_of_type(rng, "belastingdienst");
     }
-    let (dienst, regeling) = dienst_regeling(rng, &c.thema);
+    let (dienst, regeling) = service_and_scheme(rng, &c.thema);
     c.dienst = Some(crate::model::Service::parse(&dienst).expect("code uit het invoercontract"));
     c.regeling = regeling;
-    c.doelgroep = draw_doelgroep(rng, &c.thema);
+    c.doelgroep = draw_target_groups(rng, &c.thema);
     c.levensgebeurtenis = if rng.chance(0.04) {
         None
     } else {
-        Some(draw_levensgebeurtenis(rng))
+        Some(draw_life_event(rng))
     };
 }
 

@@ -34,7 +34,7 @@ const fn spec(col: &'static str, header: &'static str, kind: Kind) -> ColSpec {
     ColSpec { col, header, kind }
 }
 
-pub(super) const L_AANDRAGER: Labels = &[
+pub(super) const HELPER_TYPE_LABELS: Labels = &[
     ("sociaal_raadslieden", "Sociaal raadslieden"),
     ("schuldhulpverlening", "Schuldhulpverlening"),
     ("maatschappelijk_werk", "Maatschappelijk werk"),
@@ -51,7 +51,7 @@ pub(super) const L_AANDRAGER: Labels = &[
     ("overig", "Overig"),
 ];
 
-const L_DIENST: Labels = &[
+const SERVICE_LABELS: Labels = &[
     ("belastingdienst", "Belastingdienst"),
     ("dienst_toeslagen", "Dienst Toeslagen"),
     ("beide", "Beide diensten"),
@@ -59,7 +59,7 @@ const L_DIENST: Labels = &[
     ("anders", "Andere organisatie"),
 ];
 
-pub(super) const L_THEMA: Labels = &[
+pub(super) const THEME_LABELS: Labels = &[
     ("toeslagen.terugvordering", "Toeslagen - terugvordering"),
     ("toeslagen.voorschot", "Toeslagen - voorschot"),
     (
@@ -144,7 +144,7 @@ pub(super) const L_THEMA: Labels = &[
     ("overig.overig", "Overig"),
 ];
 
-pub(super) const L_REGELING: Labels = &[
+pub(super) const SCHEME_LABELS: Labels = &[
     ("huurtoeslag", "Huurtoeslag"),
     ("zorgtoeslag", "Zorgtoeslag"),
     ("kinderopvangtoeslag", "Kinderopvangtoeslag"),
@@ -159,7 +159,7 @@ pub(super) const L_REGELING: Labels = &[
     ("overig", "Overig"),
 ];
 
-pub(super) const L_DOELGROEP: Labels = &[
+pub(super) const TARGET_GROUP_LABELS: Labels = &[
     ("particulier", "Particulier"),
     ("zzp", "Zzp'er"),
     ("mkb", "Mkb"),
@@ -176,7 +176,7 @@ pub(super) const L_DOELGROEP: Labels = &[
     ("mantelzorger", "Mantelzorger"),
 ];
 
-pub(super) const L_LEVENSGEBEURTENIS: Labels = &[
+pub(super) const LIFE_EVENT_LABELS: Labels = &[
     ("scheiding", "Scheiding"),
     ("overlijden_partner", "Overlijden partner"),
     ("achttien_worden", "18 worden"),
@@ -190,13 +190,13 @@ pub(super) const L_LEVENSGEBEURTENIS: Labels = &[
     ("geen", "Geen"),
 ];
 
-const L_BESLUIT: Labels = &[
+const DECISION_LABELS: Labels = &[
     ("behandelen", "Behandelen"),
     ("doorverwijzen", "Doorverwijzen"),
     ("niet_behandelen", "Niet behandelen"),
 ];
 
-const L_DOORVERWEZEN: Labels = &[
+const REFERRAL_LABELS: Labels = &[
     ("gemeente", "Gemeente"),
     ("juridisch_loket", "Het Juridisch Loket"),
     ("schuldhulpverlening", "Schuldhulpverlening gemeente"),
@@ -209,20 +209,20 @@ const L_DOORVERWEZEN: Labels = &[
     ("douane", "Douane"),
 ];
 
-const L_REACTIE: Labels = &[
+const RESPONSE_LABELS: Labels = &[
     ("overgenomen", "Overgenomen"),
     ("deels_overgenomen", "Deels overgenomen"),
     ("niet_overgenomen", "Niet overgenomen"),
     ("geen_reactie", "Geen reactie ontvangen"),
 ];
 
-const L_NIVEAU: Labels = &[
+const LEVEL_LABELS: Labels = &[
     ("teamleider", "Teamleider"),
     ("directeur", "Directeur"),
     ("directeur_generaal", "Directeur-generaal"),
 ];
 
-const L_UITKOMST: Labels = &[
+const OUTCOME_LABELS: Labels = &[
     ("opgelost", "Opgelost"),
     ("deels_opgelost", "Deels opgelost"),
     ("niet_opgelost", "Niet opgelost"),
@@ -230,7 +230,7 @@ const L_UITKOMST: Labels = &[
     ("lopend", "Loopt nog"),
 ];
 
-const L_BRON: Labels = &[
+const SOURCE_LABELS: Labels = &[
     ("eigen_casuistiek", "Eigen casuïstiek"),
     ("ksm", "KSM"),
     ("ibtd", "IBTD"),
@@ -240,7 +240,7 @@ const L_BRON: Labels = &[
     ("nationale_ombudsman", "Nationale ombudsman"),
 ];
 
-const L_STATUS: Labels = &[
+const STATUS_LABELS: Labels = &[
     ("nieuw", "Nieuw"),
     ("in_analyse", "In analyse"),
     ("doorgezet", "Doorgezet"),
@@ -250,7 +250,7 @@ const L_STATUS: Labels = &[
     ("afgerond", "Afgerond"),
 ];
 
-const L_ONTVANGER: Labels = &[
+const RECIPIENT_LABELS: Labels = &[
     ("ibtd", "IBTD"),
     ("ksm", "KSM Belastingdienst"),
     ("belastingdienst", "Belastingdienst"),
@@ -262,38 +262,54 @@ const L_ONTVANGER: Labels = &[
 pub(super) const CASE_SPECS: &[ColSpec] = &[
     spec("casus_id", "Casusnummer", Kind::Plain),
     spec("ontvangen_op", "Datum ontvangen", Kind::Date),
-    spec("aandrager_type", "Type aandrager", Kind::Code(L_AANDRAGER)),
+    spec(
+        "aandrager_type",
+        "Type aandrager",
+        Kind::Code(HELPER_TYPE_LABELS),
+    ),
     spec("aandrager_id", "Organisatie aandrager", Kind::Plain),
-    spec("dienst", "Dienst", Kind::Code(L_DIENST)),
-    spec("thema", "Thema", Kind::Code(L_THEMA)),
-    spec("regeling", "Regeling", Kind::Code(L_REGELING)),
-    spec("doelgroep", "Doelgroep(en)", Kind::Multi(L_DOELGROEP)),
+    spec("dienst", "Dienst", Kind::Code(SERVICE_LABELS)),
+    spec("thema", "Thema", Kind::Code(THEME_LABELS)),
+    spec("regeling", "Regeling", Kind::Code(SCHEME_LABELS)),
+    spec(
+        "doelgroep",
+        "Doelgroep(en)",
+        Kind::Multi(TARGET_GROUP_LABELS),
+    ),
     spec(
         "levensgebeurtenis",
         "Levensgebeurtenis",
-        Kind::Code(L_LEVENSGEBEURTENIS),
+        Kind::Code(LIFE_EVENT_LABELS),
     ),
     spec("complexiteit", "Complexiteit", Kind::Plain),
     spec("spoed", "Spoed", Kind::Bool),
     spec("triage_op", "Datum triage", Kind::Date),
-    spec("triage_besluit", "Triagebesluit", Kind::Code(L_BESLUIT)),
+    spec(
+        "triage_besluit",
+        "Triagebesluit",
+        Kind::Code(DECISION_LABELS),
+    ),
     spec("warm_doorverwezen", "Warm doorverwezen", Kind::Bool),
     spec(
         "doorverwezen_naar",
         "Doorverwezen naar",
-        Kind::Code(L_DOORVERWEZEN),
+        Kind::Code(REFERRAL_LABELS),
     ),
     spec("zienswijze_op", "Datum zienswijze", Kind::Date),
     spec(
         "zienswijze_reactie",
         "Reactie op zienswijze",
-        Kind::Code(L_REACTIE),
+        Kind::Code(RESPONSE_LABELS),
     ),
     spec("geescaleerd", "Geëscaleerd", Kind::Bool),
     spec("geescaleerd_op", "Datum escalatie", Kind::Date),
-    spec("escalatie_niveau", "Escalatieniveau", Kind::Code(L_NIVEAU)),
+    spec(
+        "escalatie_niveau",
+        "Escalatieniveau",
+        Kind::Code(LEVEL_LABELS),
+    ),
     spec("pauzeknop", "Pauzeknop ingezet", Kind::Bool),
-    spec("uitkomst", "Uitkomst", Kind::Code(L_UITKOMST)),
+    spec("uitkomst", "Uitkomst", Kind::Code(OUTCOME_LABELS)),
     spec("afgerond_op", "Datum afgerond", Kind::Date),
     spec("beleving_burger", "Beleving burger (1-10)", Kind::Plain),
     spec(
@@ -314,14 +330,22 @@ pub(super) const CASE_SPECS: &[ColSpec] = &[
 pub(super) const SIGNAL_SPECS: &[ColSpec] = &[
     spec("signaal_id", "Signaalnummer", Kind::Plain),
     spec("gemeld_op", "Datum melding", Kind::Date),
-    spec("bron", "Bron", Kind::Code(L_BRON)),
-    spec("thema", "Thema", Kind::Code(L_THEMA)),
-    spec("regeling", "Regeling", Kind::Code(L_REGELING)),
-    spec("doelgroep", "Doelgroep(en)", Kind::Multi(L_DOELGROEP)),
+    spec("bron", "Bron", Kind::Code(SOURCE_LABELS)),
+    spec("thema", "Thema", Kind::Code(THEME_LABELS)),
+    spec("regeling", "Regeling", Kind::Code(SCHEME_LABELS)),
+    spec(
+        "doelgroep",
+        "Doelgroep(en)",
+        Kind::Multi(TARGET_GROUP_LABELS),
+    ),
     spec("omschrijving", "Omschrijving", Kind::Plain),
     spec("casus_ids", "Gekoppelde casussen", Kind::MultiPlain),
-    spec("status", "Status", Kind::Code(L_STATUS)),
-    spec("doorgezet_naar", "Doorgezet naar", Kind::Code(L_ONTVANGER)),
+    spec("status", "Status", Kind::Code(STATUS_LABELS)),
+    spec(
+        "doorgezet_naar",
+        "Doorgezet naar",
+        Kind::Code(RECIPIENT_LABELS),
+    ),
     spec("doorgezet_op", "Datum doorgezet", Kind::Date),
     spec("eigenaar", "Signaaleigenaar", Kind::Plain),
     spec("reactie_verwacht_op", "Reactie verwacht op", Kind::Date),

@@ -14,9 +14,7 @@
 //! let truth = ground_truth(&specs, &cases, &intake);
 //! ```
 
-use super::attributes::{
-    dienst_regeling, draw_levensgebeurtenis, push_distinct, DOELGROEP_WEIGHTS,
-};
+use super::attributes::{draw_life_event, push_distinct, service_and_scheme, DOELGROEP_WEIGHTS};
 use super::calendar::{start_date, DayCdf};
 use super::cases::Intake;
 use super::orgs::Orgs;
@@ -234,8 +232,8 @@ pub(super) fn org_offsets(seed: u64, threads: usize) -> Vec<usize> {
 pub(super) fn thread_attributes(rng: &mut Rng, c: &mut Case, m: Member, orgs: &Orgs) {
     let spec = m.spec;
     c.thema = spec.thema.to_string();
-    (c.aandrager_type, c.aandrager_id) = thread_aandrager(rng, m, orgs);
-    let (dienst, regeling) = dienst_regeling(rng, &c.thema);
+    (c.aandrager_type, c.aandrager_id) = thread_helper_of(rng, m, orgs);
+    let (dienst, regeling) = service_and_scheme(rng, &c.thema);
     c.dienst = Some(crate::model::Service::parse(&dienst).expect("code uit het invoercontract"));
     c.regeling = spec.regeling.map(str::to_string).or(regeling);
     c.doelgroep = vec![spec.doelgroep.to_string()];
@@ -250,19 +248,19 @@ pub(super) fn thread_attributes(rng: &mut Rng, c: &mut Case, m: Member, orgs: &O
     }
     c.levensgebeurtenis = Some(match spec.levensgebeurtenis {
         Some(l) => l.to_string(),
-        None => draw_levensgebeurtenis(rng),
+        None => draw_life_event(rng),
     });
 }
 
 /// The helper of a planted case whose codes are drawn like any case's (a text-only thread).
 pub(super) fn thread_helper(rng: &mut Rng, c: &mut Case, m: Member, orgs: &Orgs) {
-    (c.aandrager_type, c.aandrager_id) = thread_aandrager(rng, m, orgs);
+    (c.aandrager_type, c.aandrager_id) = thread_helper_of(rng, m, orgs);
 }
 
 /// Aandrager type and organisation of a planted case. The first cases of a thread go to
 /// distinct organisations; a thread without a fixed type partly comes in through the
 /// general intake channels.
-fn thread_aandrager(rng: &mut Rng, m: Member, orgs: &Orgs) -> (String, Option<String>) {
+fn thread_helper_of(rng: &mut Rng, m: Member, orgs: &Orgs) -> (String, Option<String>) {
     let eligible = orgs.eligible(m.spec.aandrager_type);
     let org = if m.pos < eligible.len().min(m.spec.distinct_orgs) {
         eligible[spread_index(m.pos, m.org_offset, eligible.len())]

@@ -51,7 +51,7 @@ pub(super) fn fill_process(rng: &mut Rng, c: &mut Case, end: NaiveDate, planted:
     match besluit {
         "doorverwijzen" => {
             c.warm_doorverwezen = Some(rng.chance(0.7));
-            c.doorverwezen_naar = Some(rng.weighted(doorverwijs_table(c.main_theme())).to_string());
+            c.doorverwezen_naar = Some(rng.weighted(referral_table(c.main_theme())).to_string());
         }
         "behandelen" => treat(rng, c, t, end, spoed),
         _ => {}
@@ -59,7 +59,7 @@ pub(super) fn fill_process(rng: &mut Rng, c: &mut Case, end: NaiveDate, planted:
 }
 
 /// Where a case is referred to, per main theme.
-fn doorverwijs_table(hoofd: &str) -> &'static [(&'static str, f64)] {
+fn referral_table(hoofd: &str) -> &'static [(&'static str, f64)] {
     match hoofd {
         "toeslagen" => &[
             ("dienst_toeslagen", 40.0),

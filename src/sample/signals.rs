@@ -8,7 +8,8 @@
 //! ```
 
 use super::attributes::{
-    dienst_regeling, draw_doelgroep, main_theme, push_distinct, DOELGROEP_WEIGHTS, THEMA_WEIGHTS,
+    draw_target_groups, main_theme, push_distinct, service_and_scheme, DOELGROEP_WEIGHTS,
+    THEMA_WEIGHTS,
 };
 use super::calendar::{day, year_sequence, DayCdf};
 use super::parallel::par_map;
@@ -19,7 +20,7 @@ use crate::model::{Case, Signal};
 use chrono::{Datelike, NaiveDate};
 use std::collections::BTreeMap;
 
-const BRON_WEIGHTS: &[(&str, f64)] = &[
+const SOURCE_WEIGHTS: &[(&str, f64)] = &[
     ("ksm", 34.0),
     ("eigen_casuistiek", 24.0),
     ("maatschappelijke_partner", 26.0),
@@ -55,7 +56,7 @@ pub(super) fn make_signals(
             gemeld_op: date,
             ..Signal::default()
         };
-        let bron = rng.weighted(BRON_WEIGHTS);
+        let bron = rng.weighted(SOURCE_WEIGHTS);
         s.bron =
             Some(crate::model::SignalSource::parse(bron).expect("code uit het invoercontract"));
         let link = (bron == "eigen_casuistiek" && rng.chance(0.95))
@@ -110,10 +111,10 @@ fn independent_attributes(rng: &mut Rng, s: &mut Signal) {
     if !rng.chance(0.05) {
         let t = rng.weighted(THEMA_WEIGHTS);
         s.thema = Some(t.to_string());
-        let (_, r) = dienst_regeling(rng, t);
+        let (_, r) = service_and_scheme(rng, t);
         s.regeling = if rng.chance(0.2) { None } else { r };
         if t.starts_with("ondernemers.") {
-            s.doelgroep = draw_doelgroep(rng, t);
+            s.doelgroep = draw_target_groups(rng, t);
             s.doelgroep.truncate(1);
         }
     }
@@ -151,7 +152,7 @@ fn signal_status(rng: &mut Rng, s: &mut Signal, end: NaiveDate) {
     let hoofd = s.thema.as_deref().map(main_theme);
     let mut last = s.gemeld_op;
     if forwarded {
-        let naar = rng.weighted(ontvanger_table(hoofd));
+        let naar = rng.weighted(recipient_table(hoofd));
         let d = day(s.gemeld_op, rng.range(1, age.clamp(1, 60)));
         s.doorgezet_naar =
             Some(crate::model::Recipient::parse(naar).expect("code uit het invoercontract"));
@@ -174,7 +175,7 @@ fn signal_status(rng: &mut Rng, s: &mut Signal, end: NaiveDate) {
 }
 
 /// Who a signal is forwarded to, per main theme.
-fn ontvanger_table(hoofd: Option<&str>) -> &'static [(&'static str, f64)] {
+fn recipient_table(hoofd: Option<&str>) -> &'static [(&'static str, f64)] {
     match hoofd {
         Some("toeslagen") => &[
             ("dienst_toeslagen", 45.0),

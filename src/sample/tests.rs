@@ -8,7 +8,9 @@ use crate::model::{
     TriageDecision,
 };
 use chrono::{Datelike, Duration};
-use excel::{codes, L_AANDRAGER, L_DOELGROEP, L_LEVENSGEBEURTENIS, L_REGELING, L_THEMA};
+use excel::{
+    codes, HELPER_TYPE_LABELS, LIFE_EVENT_LABELS, SCHEME_LABELS, TARGET_GROUP_LABELS, THEME_LABELS,
+};
 use proptest::prelude::*;
 use std::collections::BTreeSet;
 
@@ -43,9 +45,12 @@ fn check_case(c: &Case, end: NaiveDate) {
     {
         assert!(x <= end, "{id}: date after export");
     }
-    assert!(codes(L_THEMA).contains(&c.thema.as_str()), "{id}: thema");
     assert!(
-        codes(L_AANDRAGER).contains(&c.aandrager_type.as_str()),
+        codes(THEME_LABELS).contains(&c.thema.as_str()),
+        "{id}: thema"
+    );
+    assert!(
+        codes(HELPER_TYPE_LABELS).contains(&c.aandrager_type.as_str()),
         "{id}"
     );
     assert_eq!(
@@ -57,13 +62,16 @@ fn check_case(c: &Case, end: NaiveDate) {
     assert!(Service::CODES.contains(&dienst));
     let regeling = c.regeling.as_deref();
     if let Some(r) = regeling {
-        assert!(codes(L_REGELING).contains(&r), "{id}: regeling {r}");
+        assert!(codes(SCHEME_LABELS).contains(&r), "{id}: regeling {r}");
     }
     for g in &c.doelgroep {
-        assert!(codes(L_DOELGROEP).contains(&g.as_str()), "{id}: doelgroep");
+        assert!(
+            codes(TARGET_GROUP_LABELS).contains(&g.as_str()),
+            "{id}: doelgroep"
+        );
     }
     if let Some(l) = c.levensgebeurtenis.as_deref() {
-        assert!(codes(L_LEVENSGEBEURTENIS).contains(&l));
+        assert!(codes(LIFE_EVENT_LABELS).contains(&l));
     }
     // Theme and service.
     match c.main_theme() {
@@ -221,7 +229,7 @@ fn check_signal(s: &Signal, end: NaiveDate, case_dates: &BTreeMap<&str, NaiveDat
         assert!(*o <= s.gemeld_op, "{id}: case received after the signal");
     }
     if let Some(t) = s.thema.as_deref() {
-        assert!(codes(L_THEMA).contains(&t));
+        assert!(codes(THEME_LABELS).contains(&t));
     }
     assert_eq!(s.doorgezet_naar.is_some(), s.doorgezet_op.is_some());
     assert_eq!(s.doorgezet_naar.is_some(), s.eigenaar.is_some());

@@ -6,7 +6,7 @@
 //! `{G}` the group; a slot that opens a sentence is capitalised.
 //!
 //! ```ignore
-//! case.samenvatting = Some(samenvatting(&mut rng, &case, None));
+//! case.samenvatting = Some(summary(&mut rng, &case, None));
 //! signal.omschrijving = Some(signal_text(&mut rng, &signal));
 //! ```
 
@@ -33,15 +33,15 @@ struct Slots {
 }
 
 /// Noun phrase of a regeling, with article, for the `{R}` slot.
-fn regeling_np(regeling: Option<&str>, hoofd: &str) -> &'static str {
+fn scheme_phrase(regeling: Option<&str>, hoofd: &str) -> &'static str {
     REGELINGEN.get_for(regeling.unwrap_or("*"), Some(hoofd))[0]
 }
 
 /// The summary of a case: who brings it in, the life event, the problem (for a planted
 /// case two sentences of its thread), what went wrong, the circumstances and what is needed.
-pub(super) fn samenvatting(rng: &mut Rng, c: &Case, thread: Option<&ThreadSpec>) -> String {
+pub(super) fn summary(rng: &mut Rng, c: &Case, thread: Option<&ThreadSpec>) -> String {
     let hoofd = c.main_theme();
-    let r = regeling_np(c.regeling.as_deref(), hoofd);
+    let r = scheme_phrase(c.regeling.as_deref(), hoofd);
     let p = rng.pick(PERSONEN.get(c.doelgroep.first().map_or("*", String::as_str)));
     let a = rng.pick(AANDRAGERS.get(&c.aandrager_type));
     let slots = Slots { r, a, p, g: "" };
@@ -156,7 +156,7 @@ fn theme_or_generic(rng: &mut Rng, bank: &'static Bank, hoofd: &str) -> &'static
 }
 
 /// The lesson learned from a closed case, sometimes with a generic second sentence.
-pub(super) fn geleerde_les(rng: &mut Rng, c: &Case) -> String {
+pub(super) fn lesson_learned(rng: &mut Rng, c: &Case) -> String {
     let mut s = rng.pick(LESSEN.get(c.main_theme())).to_string();
     if rng.chance(0.4) {
         s.push(' ');
@@ -175,7 +175,7 @@ pub(super) fn signal_text(rng: &mut Rng, s: &Signal) -> String {
     match s.thema.as_deref() {
         Some(t) => {
             let hoofd = main_theme(t);
-            slots.r = regeling_np(s.regeling.as_deref(), hoofd);
+            slots.r = scheme_phrase(s.regeling.as_deref(), hoofd);
             parts.push(rng.pick(PROBLEMEN.get(t)));
             if rng.chance(0.5) {
                 parts.push(rng.pick(MISGEGAAN.get(hoofd)));
@@ -245,7 +245,9 @@ mod tests {
     use super::*;
     use crate::model::{Recipient, SignalSource, SignalStatus};
     use crate::sample::attributes::THEMA_WEIGHTS;
-    use crate::sample::excel::{codes, L_AANDRAGER, L_DOELGROEP, L_LEVENSGEBEURTENIS, L_REGELING};
+    use crate::sample::excel::{
+        codes, HELPER_TYPE_LABELS, LIFE_EVENT_LABELS, SCHEME_LABELS, TARGET_GROUP_LABELS,
+    };
     use crate::sample::generate;
     use crate::sample::phrases::{EIGENAREN, TERUGKOPPELING};
     use crate::sample::planted::thread_specs;
@@ -281,13 +283,13 @@ mod tests {
                 assert!(bank.exact(main_theme(t)).is_some(), "[{t}]");
             }
         }
-        let aandragers = codes(L_AANDRAGER);
+        let aandragers = codes(HELPER_TYPE_LABELS);
         assert_sections_within("aandragers", &AANDRAGERS, &aandragers, &["*"]);
         assert_sections_within("intro", &INTRO, &aandragers, &["*"]);
-        let doelgroepen = codes(L_DOELGROEP);
+        let doelgroepen = codes(TARGET_GROUP_LABELS);
         assert_sections_within("personen", &PERSONEN, &doelgroepen, &["*"]);
         assert_sections_within("groepen", &GROEPEN, &doelgroepen, &["*"]);
-        let levensgebeurtenissen: BTreeSet<&str> = codes(L_LEVENSGEBEURTENIS)
+        let levensgebeurtenissen: BTreeSet<&str> = codes(LIFE_EVENT_LABELS)
             .into_iter()
             .filter(|l| *l != "geen")
             .collect();
@@ -302,7 +304,7 @@ mod tests {
         assert_sections_within(
             "regelingen",
             &REGELINGEN,
-            &codes(L_REGELING),
+            &codes(SCHEME_LABELS),
             &["*", "* toeslagen"],
         );
         let ids: BTreeSet<&str> = thread_specs().iter().map(|t| t.id).collect();
@@ -356,9 +358,9 @@ mod tests {
             text,
             "Het wijkteam vraagt hulp voor een student. Het gaat om de huurtoeslag."
         );
-        assert_eq!(regeling_np(None, "toeslagen"), "de toeslag");
-        assert_eq!(regeling_np(Some("overig"), "invordering"), "de aanslag");
-        assert_eq!(regeling_np(Some("btw"), "ondernemers"), "de btw");
+        assert_eq!(scheme_phrase(None, "toeslagen"), "de toeslag");
+        assert_eq!(scheme_phrase(Some("overig"), "invordering"), "de aanslag");
+        assert_eq!(scheme_phrase(Some("btw"), "ondernemers"), "de btw");
     }
 
     #[test]

@@ -220,10 +220,10 @@ fn push_counts(rep: &mut AuditReport, name: &str, found: Vec<counts::CountFindin
 /// Place of a byte offset: the segment's place, with the line inside it when it has several.
 fn place(seg: &Segment, text: &str, at: usize) -> String {
     if !text.contains('\n') {
-        return seg.plek.clone();
+        return seg.place.clone();
     }
     let line = text[..at].matches('\n').count() + 1;
-    format!("{}, regel {line}", seg.plek)
+    format!("{}, regel {line}", seg.place)
 }
 
 fn scan_segment(
@@ -233,7 +233,7 @@ fn scan_segment(
     running_text: bool,
     min_cel: u64,
 ) {
-    let text = normalise::normalise(&seg.tekst);
+    let text = normalise::normalise(&seg.text);
     for hit in detect::scan(&text) {
         let f = Finding {
             bestand: name.into(),
@@ -245,12 +245,12 @@ fn scan_segment(
             rep.bevindingen.push(f);
         }
     }
-    if running_text && seg.zichtbaar {
+    if running_text && seg.visible {
         for f in counts::text_findings(&text, min_cel) {
             rep.bevindingen.push(Finding {
                 bestand: name.into(),
                 soort: f.kind.into(),
-                plek: seg.plek.clone(),
+                plek: seg.place.clone(),
                 melding: f.message,
             });
         }

@@ -435,13 +435,13 @@ mod tests {
     use super::*;
 
     fn texts(src: &str) -> Vec<String> {
-        segments(src).into_iter().map(|s| s.tekst).collect()
+        segments(src).into_iter().map(|s| s.text).collect()
     }
 
     #[test]
     fn colour_codes_are_not_text_but_other_values_are() {
         let xml = r#"<a:srgbClr val="1F497D"/><a:sysClr val="windowText" lastClr="000000"/><c rgb="FF4F81BD"/><x val="AB12CD34EF"/><y title="1F497D"/>"#;
-        let got: Vec<String> = xml_strings(xml, "t").into_iter().map(|s| s.tekst).collect();
+        let got: Vec<String> = xml_strings(xml, "t").into_iter().map(|s| s.text).collect();
         assert_eq!(got, vec!["windowText", "AB12CD34EF", "1F497D"]);
     }
 
@@ -462,7 +462,7 @@ mod tests {
         let s = segments(
             "<p data-x=\"a\" alt='b'>c</p><script>var n = 1;</script><style>p{}</style><!--d-->",
         );
-        let plekken: Vec<&str> = s.iter().map(|x| x.plek.as_str()).collect();
+        let plekken: Vec<&str> = s.iter().map(|x| x.place.as_str()).collect();
         assert_eq!(
             plekken,
             vec![
@@ -479,6 +479,6 @@ mod tests {
     #[test]
     fn lines_are_counted() {
         let s = segments("<p>a</p>\n\n<p>\nb</p>");
-        assert_eq!(s[1].plek, "regel 4");
+        assert_eq!(s[1].place, "regel 4");
     }
 }

@@ -29,25 +29,25 @@ use super::normalise::decode_bytes;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Segment {
     /// Place in the file, in Dutch: "regel 12", "blad Instroom, cel B3", "pagina 2".
-    pub plek: String,
-    pub tekst: String,
+    pub place: String,
+    pub text: String,
     /// Shown as running text to a reader (numbers in it are checked for small counts).
-    pub zichtbaar: bool,
+    pub visible: bool,
 }
 
 impl Segment {
     pub fn visible(plek: impl Into<String>, tekst: impl Into<String>) -> Segment {
         Segment {
-            plek: plek.into(),
-            tekst: tekst.into(),
-            zichtbaar: true,
+            place: plek.into(),
+            text: tekst.into(),
+            visible: true,
         }
     }
     pub fn hidden(plek: impl Into<String>, tekst: impl Into<String>) -> Segment {
         Segment {
-            plek: plek.into(),
-            tekst: tekst.into(),
-            zichtbaar: false,
+            place: plek.into(),
+            text: tekst.into(),
+            visible: false,
         }
     }
 }
@@ -97,16 +97,16 @@ pub fn markdown(src: &str) -> Vec<Segment> {
             return;
         }
         for s in markup::segments(para) {
-            let plek = s.plek.replacen("regel 1", &format!("regel {line}"), 1);
-            let tekst: String = s
-                .tekst
+            let place = s.place.replacen("regel 1", &format!("regel {line}"), 1);
+            let text: String = s
+                .text
                 .chars()
                 .filter(|c| !matches!(c, '*' | '`' | '\\' | '~'))
                 .collect();
             out.push(Segment {
-                plek,
-                tekst,
-                zichtbaar: s.zichtbaar,
+                place,
+                text,
+                visible: s.visible,
             });
         }
         para.clear();
@@ -206,7 +206,7 @@ mod tests {
         let s = markdown("# Kop\nregel een\nregel 1234\n56782\n\n- a\n- b\n| x | y |\n");
         let t: Vec<(&str, &str)> = s
             .iter()
-            .map(|x| (x.plek.as_str(), x.tekst.as_str()))
+            .map(|x| (x.place.as_str(), x.text.as_str()))
             .collect();
         assert_eq!(
             t,
@@ -223,7 +223,7 @@ mod tests {
     #[test]
     fn markdown_drops_emphasis_between_digits() {
         let s = markdown("nummer 1234**5**6782");
-        assert_eq!(s[0].tekst, "nummer 123456782");
+        assert_eq!(s[0].text, "nummer 123456782");
     }
 
     #[test]
@@ -231,7 +231,7 @@ mod tests {
         let j = json_values(r#"[{"a": "x", "n": 123456782}]"#).unwrap();
         assert!(j
             .iter()
-            .any(|s| s.plek == "pad /0/n" && s.tekst == "123456782"));
+            .any(|s| s.place == "pad /0/n" && s.text == "123456782"));
         let c = csv_cells("a;b\n1;\"2\n3\"\n").unwrap();
         assert_eq!(c.len(), 4);
         assert!(json_values("{").is_err());

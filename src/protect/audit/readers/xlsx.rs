@@ -286,7 +286,7 @@ mod tests {
         );
         let t: Vec<(&str, &str)> = c
             .iter()
-            .map(|s| (s.plek.as_str(), s.tekst.as_str()))
+            .map(|s| (s.place.as_str(), s.text.as_str()))
             .collect();
         assert_eq!(
             t,
