@@ -9,9 +9,9 @@
 //! ```
 //! use rodedraad::protect::audit::readers::markup::segments;
 //! let s = segments("<p title=\"t\">12345<b></b>6782</p><!-- c -->");
-//! assert!(s.iter().any(|x| x.tekst == "123456782"));
-//! assert!(s.iter().any(|x| x.plek.contains("attribuut title")));
-//! assert!(s.iter().any(|x| x.plek.contains("commentaar")));
+//! assert!(s.iter().any(|x| x.text == "123456782"));
+//! assert!(s.iter().any(|x| x.place.contains("attribuut title")));
+//! assert!(s.iter().any(|x| x.place.contains("commentaar")));
 //! ```
 
 use super::Segment;

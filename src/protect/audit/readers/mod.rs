@@ -16,7 +16,7 @@
 //! ```
 //! use rodedraad::protect::audit::readers::read;
 //! let segs = read("md", "Tekst met <!-- 1 -->\nop twee regels".as_bytes()).unwrap();
-//! assert!(segs.iter().any(|s| s.tekst == "Tekst met op twee regels"));
+//! assert!(segs.iter().any(|s| s.text == "Tekst met op twee regels"));
 //! ```
 
 pub mod markup;

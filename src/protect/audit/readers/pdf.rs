@@ -13,7 +13,7 @@
 //! ```no_run
 //! let bytes = std::fs::read("rapport.pdf").unwrap();
 //! for s in rodedraad::protect::audit::readers::pdf::read(&bytes).unwrap() {
-//!     println!("{}: {}", s.plek, s.tekst);
+//!     println!("{}: {}", s.place, s.text);
 //! }
 //! ```
 

@@ -9,7 +9,7 @@
 //! ```no_run
 //! let bytes = std::fs::read("rapport.xlsx").unwrap();
 //! let segs = rodedraad::protect::audit::readers::xlsx::read(&bytes).unwrap();
-//! assert!(segs.iter().any(|s| s.plek.starts_with("bladnaam")));
+//! assert!(segs.iter().any(|s| s.place.starts_with("bladnaam")));
 //! ```
 
 use super::markup::{events, xml_strings, Event};
