@@ -347,23 +347,7 @@ fn known_link(items: &Items, wat: &[u32], wie: &[u32], cfg: &Config) -> (bool, b
 /// main theme lie in one sub-theme whose link with the wie is known by design (the pattern
 /// is then that known link seen from one level up).
 fn mostly_known_sub_theme(m: &Mined, wat: &[u32], wie: &[u32], cfg: &Config) -> bool {
-    let Some(&h) = wat.iter().find(|&&i| m.items.attr(i) == "thema_hoofd") else {
-        return false;
-    };
-    let mut with_h: Vec<u32> = wie.to_vec();
-    with_h.push(h);
-    let total = m.sup(&with_h);
-    let subs = m
-        .sub_themes
-        .get(m.items.code(h))
-        .map_or(&[][..], Vec::as_slice);
-    subs.iter().any(|&t| {
-        known_link(&m.items, &[t], wie, cfg).0 && {
-            let mut with_t: Vec<u32> = wie.to_vec();
-            with_t.push(t);
-            2 * m.sup(&with_t) >= total
-        }
-    })
+    mostly_in_sub_theme(m, wat, wie, |t| known_link(&m.items, &[t], wie, cfg).0)
 }
 
 /// For a main-theme pattern: whether half or more of the cases with the wie items in that
@@ -371,6 +355,17 @@ fn mostly_known_sub_theme(m: &Mined, wat: &[u32], wie: &[u32], cfg: &Config) -> 
 /// then that channel seen from one level up (the sample's Belastingdienst logging its own
 /// dwangbevel cases showed up as "invordering, aangedragen door de Belastingdienst").
 fn mostly_channel_sub_theme(m: &Mined, wat: &[u32], wie: &[u32], workflow: &[Workflow]) -> bool {
+    mostly_in_sub_theme(m, wat, wie, |t| is_channel(&m.items, &[t], wie, workflow))
+}
+
+/// Whether half or more of the cases with the wie items in the pattern's main theme lie in
+/// one sub-theme `t` for which `explains(t)` holds.
+fn mostly_in_sub_theme(
+    m: &Mined,
+    wat: &[u32],
+    wie: &[u32],
+    explains: impl Fn(u32) -> bool,
+) -> bool {
     let Some(&h) = wat.iter().find(|&&i| m.items.attr(i) == "thema_hoofd") else {
         return false;
     };
@@ -382,7 +377,7 @@ fn mostly_channel_sub_theme(m: &Mined, wat: &[u32], wie: &[u32], workflow: &[Wor
         .get(m.items.code(h))
         .map_or(&[][..], Vec::as_slice);
     subs.iter().any(|&t| {
-        is_channel(&m.items, &[t], wie, workflow) && {
+        explains(t) && {
             let mut with_t: Vec<u32> = wie.to_vec();
             with_t.push(t);
             2 * m.sup(&with_t) >= total
