@@ -37,11 +37,20 @@ pub struct ColumnSpec {
     pub required: bool,
 }
 
-/// The two kinds of input.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The two kinds of input; written as its Dutch plural (the key `soort` in `controle.json`
+/// and the verantwoording).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub enum Entity {
+    #[serde(rename = "casussen")]
     Cases,
+    #[serde(rename = "signalen")]
     Signals,
+}
+
+impl std::fmt::Display for Entity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.plural())
+    }
 }
 
 const fn c(name: &'static str, kind: Kind, required: bool) -> ColumnSpec {
@@ -254,6 +263,17 @@ impl ValueMap {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_entity_is_written_and_printed_as_its_plural() {
+        for e in [Entity::Cases, Entity::Signals] {
+            assert_eq!(
+                serde_json::to_string(&e).unwrap(),
+                format!("\"{}\"", e.plural())
+            );
+            assert_eq!(e.to_string(), e.plural());
+        }
+    }
 
     #[test]
     fn slugs_and_composed_codes() {

@@ -45,7 +45,7 @@ pub struct Validated {
 /// Accounting of one input file: read = accepted + quarantined.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct InputSummary {
-    pub soort: String,
+    pub soort: Entity,
     pub bestand: String,
     pub sha256: String,
     pub codering: String,
@@ -967,7 +967,7 @@ pub fn validate(
         warnings.extend(missing_triage_warning(&accepted)?);
     }
     let summary = InputSummary {
-        soort: entity.plural().to_string(),
+        soort: entity,
         bestand: file,
         sha256: raw.sha256.clone(),
         codering: raw.encoding.to_string(),

@@ -22,6 +22,7 @@ use crate::analyse::indicators::{self, Indicators, Record, Unit};
 use crate::analyse::threads::Thread;
 use crate::analyse::Analysis;
 use crate::config::Config;
+use crate::ingest::spec::Entity;
 use crate::model::{Case, Signal};
 use crate::nl;
 use crate::protect::tables::{Audience, Protector, PubCell, PubRow, PubTable};
@@ -119,6 +120,7 @@ pub struct Bar {
 #[derive(Debug, Clone, Serialize)]
 pub struct ThreadView {
     pub id: String,
+    /// How the thread was found, as display text: `ThreadKind::label`.
     pub soort: String,
     pub label: String,
     pub uitleg: String,
@@ -158,7 +160,7 @@ pub struct SignalView {
 /// A data source in the verantwoording.
 #[derive(Debug, Clone, Serialize)]
 pub struct Source {
-    pub soort: String,
+    pub soort: Entity,
     pub bestand: String,
     pub gelezen: String,
     pub geaccepteerd: String,
@@ -497,7 +499,7 @@ pub fn build(inp: &Inputs) -> crate::error::Result<(Report, ProtectLog)> {
         .invoer
         .iter()
         .map(|s| Source {
-            soort: s.soort.clone(),
+            soort: s.soort,
             bestand: std::path::Path::new(&s.bestand)
                 .file_name()
                 .map(|f| f.to_string_lossy().to_string())

@@ -276,7 +276,7 @@ impl Renderer for XlsxRenderer {
                 .iter()
                 .map(|b| {
                     [
-                        &b.soort,
+                        b.soort.plural(),
                         &b.bestand,
                         &b.gelezen,
                         &b.geaccepteerd,

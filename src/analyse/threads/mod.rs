@@ -51,6 +51,17 @@ pub enum ThreadKind {
     Text,
 }
 
+impl ThreadKind {
+    /// How the thread was found, as the report says it.
+    pub fn label(self) -> &'static str {
+        match self {
+            ThreadKind::Structural => "patroon in de kenmerken",
+            ThreadKind::Trend => "stijging in de tijd",
+            ThreadKind::Text => "zelfde verhaal in de samenvattingen",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Trend {
     #[serde(rename = "nieuw")]

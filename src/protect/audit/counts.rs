@@ -20,6 +20,7 @@
 //! assert_eq!(f.len(), 2);
 //! ```
 
+use super::FindingKind;
 use crate::protect::suppress::{self, Equation, LinkedTable};
 use regex::Regex;
 use serde::Deserialize;
@@ -64,7 +65,7 @@ pub struct FigCell {
 /// One small-count finding: kind, place in the table or text, message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CountFinding {
-    pub kind: &'static str,
+    pub kind: FindingKind,
     pub place: String,
     pub message: String,
 }
@@ -181,7 +182,7 @@ pub fn check_table(t: &FigTable, min_cel: u64, min_noemer: u64) -> Vec<CountFind
             if c.onderdrukt {
                 if c.waarde.is_some() || c.noemer.is_some() {
                     out.push(CountFinding {
-                        kind: "verborgen waarde in bestand",
+                        kind: FindingKind::HiddenValueInFile,
                         place: plek(),
                         message:
                             "een verborgen cel heeft toch een waarde of noemer in de cijferlijst"
@@ -205,7 +206,7 @@ fn cell_checks(
     min_noemer: u64,
     out: &mut Vec<CountFinding>,
 ) {
-    let mut push = |soort: &'static str, melding: String| {
+    let mut push = |soort: FindingKind, melding: String| {
         out.push(CountFinding {
             kind: soort,
             place: plek(),
@@ -217,24 +218,25 @@ fn cell_checks(
             if let Some(v) = c.waarde.or_else(|| dutch_number(&c.tekst)) {
                 if v > 0.0 && v < min_cel as f64 {
                     push(
-                        "klein aantal",
+                        FindingKind::SmallCount,
                         format!("aantal kleiner dan {min_cel} getoond"),
                     );
                 }
             }
         }
         "percentage" | "getal" => match c.noemer {
-            None if c.soort == "percentage" && c.waarde.is_some() => {
-                push("kleine noemer", "percentage zonder opgegeven noemer".into())
-            }
+            None if c.soort == "percentage" && c.waarde.is_some() => push(
+                FindingKind::SmallDenominator,
+                "percentage zonder opgegeven noemer".into(),
+            ),
             Some(n) if n < min_noemer => push(
-                "kleine noemer",
+                FindingKind::SmallDenominator,
                 format!("percentage of kengetal op een noemer kleiner dan {min_noemer}"),
             ),
             Some(n) if c.soort == "percentage" => {
                 if let Some(side) = pinned(&numerators(&c.tekst, c.waarde, n), n, min_cel) {
                     push(
-                        "af te leiden uit percentage",
+                        FindingKind::FromPercentage,
                         format!("percentage × noemer geeft een {side} kleiner dan {min_cel}"),
                     );
                 }
@@ -247,7 +249,7 @@ fn cell_checks(
         if INTERVAL.is_match(&c.tekst) && n >= 1 {
             if let Some(side) = pinned(&wilson_numerators(&c.tekst, n), n, min_cel) {
                 push(
-                    "af te leiden uit interval",
+                    FindingKind::FromInterval,
                     format!("het 95%-interval bij noemer {n} legt een {side} kleiner dan {min_cel} vast"),
                 );
             }
@@ -336,7 +338,7 @@ fn linked_checks(t: &FigTable, min_cel: u64) -> Vec<CountFinding> {
     let exact = suppress::recoverable_published(&lt, &hidden);
     for &cell in &exact {
         out.push(CountFinding {
-            kind: "terug te rekenen",
+            kind: FindingKind::Recomputable,
             place: place(t, cell / ncols, cell % ncols),
             message: "verborgen cel is uit de zichtbare cellen en de totalen terug te rekenen"
                 .into(),
@@ -345,7 +347,7 @@ fn linked_checks(t: &FigTable, min_cel: u64) -> Vec<CountFinding> {
     for (cell, (lo, hi)) in bounds(&lt, &hidden).into_iter().enumerate() {
         if hidden[cell] && !exact.contains(&cell) && hi.saturating_sub(lo) < min_cel && hi >= 1 {
             out.push(CountFinding {
-                kind: "te nauw begrensd",
+                kind: FindingKind::TooNarrow,
                 place: place(t, cell / ncols, cell % ncols),
                 message: format!(
                     "verborgen cel ligt volgens de totalen tussen twee grenzen die minder dan {min_cel} uit elkaar liggen"
@@ -562,7 +564,7 @@ fn after_threshold(text: &str, at: usize) -> bool {
 /// and "p% van n" (numerator or complement).
 pub fn text_findings(text: &str, min_cel: u64) -> Vec<CountFinding> {
     let mut out = Vec::new();
-    let mut push = |soort: &'static str, melding: String| {
+    let mut push = |soort: FindingKind, melding: String| {
         out.push(CountFinding {
             kind: soort,
             place: String::new(),
@@ -576,7 +578,7 @@ pub fn text_findings(text: &str, min_cel: u64) -> Vec<CountFinding> {
         }
         if value_of(m.as_str()).is_some_and(|v| small(v, min_cel)) {
             push(
-                "klein aantal in tekst",
+                FindingKind::SmallCountInText,
                 format!("een aantal kleiner dan {min_cel} staat in de tekst"),
             );
         }
@@ -590,7 +592,7 @@ pub fn text_findings(text: &str, min_cel: u64) -> Vec<CountFinding> {
             let year = (1900..=2100).contains(&b) && y.as_str().len() == 4;
             if a <= b && !year && (small(a, min_cel) || small(b - a, min_cel)) {
                 push(
-                    "klein aantal in tekst",
+                    FindingKind::SmallCountInText,
                     format!("'x van y' geeft een aantal of complement kleiner dan {min_cel}"),
                 );
             }
@@ -604,7 +606,7 @@ pub fn text_findings(text: &str, min_cel: u64) -> Vec<CountFinding> {
         let ks = numerators(&format!("{}%", &c[1]), None, n);
         if let Some(side) = pinned(&ks, n, min_cel) {
             push(
-                "af te leiden uit percentage",
+                FindingKind::FromPercentage,
                 format!("percentage × noemer in de tekst geeft een {side} kleiner dan {min_cel}"),
             );
         }
@@ -650,7 +652,7 @@ mod tests {
     }
 
     fn kinds(f: &[CountFinding]) -> Vec<&str> {
-        f.iter().map(|x| x.kind).collect()
+        f.iter().map(|x| x.kind.label()).collect()
     }
 
     #[test]

@@ -32,9 +32,87 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
     pub bestand: String,
-    pub soort: String,
+    pub soort: FindingKind,
     pub plek: String,
     pub melding: String,
+}
+
+/// The kinds of finding; written (and printed) as their Dutch label.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum FindingKind {
+    /// A report without its figure list `tabellen.json`.
+    #[serde(rename = "cijferlijst ontbreekt")]
+    MissingFigureList,
+    /// A file that cannot be read, decoded or fully extracted.
+    #[serde(rename = "niet te controleren")]
+    Unreadable,
+    /// Something that looks like personal data.
+    #[serde(rename = "persoonsgegevens")]
+    PersonalData,
+    /// A hidden cell whose value or denominator is still in the figure list.
+    #[serde(rename = "verborgen waarde in bestand")]
+    HiddenValueInFile,
+    /// A shown count in 1..min_cel-1.
+    #[serde(rename = "klein aantal")]
+    SmallCount,
+    /// A percentage or statistic on a denominator below min_noemer or without one.
+    #[serde(rename = "kleine noemer")]
+    SmallDenominator,
+    /// Percentage times denominator gives a small count or complement.
+    #[serde(rename = "af te leiden uit percentage")]
+    FromPercentage,
+    /// A confidence interval beside its denominator pins a small count.
+    #[serde(rename = "af te leiden uit interval")]
+    FromInterval,
+    /// A hidden cell recomputable from the shown cells and the totals.
+    #[serde(rename = "terug te rekenen")]
+    Recomputable,
+    /// A hidden cell bounded by the totals to a range narrower than min_cel.
+    #[serde(rename = "te nauw begrensd")]
+    TooNarrow,
+    /// A small count readable from running text.
+    #[serde(rename = "klein aantal in tekst")]
+    SmallCountInText,
+}
+
+impl FindingKind {
+    /// Every kind, in the order above.
+    pub const ALL: [FindingKind; 11] = [
+        FindingKind::MissingFigureList,
+        FindingKind::Unreadable,
+        FindingKind::PersonalData,
+        FindingKind::HiddenValueInFile,
+        FindingKind::SmallCount,
+        FindingKind::SmallDenominator,
+        FindingKind::FromPercentage,
+        FindingKind::FromInterval,
+        FindingKind::Recomputable,
+        FindingKind::TooNarrow,
+        FindingKind::SmallCountInText,
+    ];
+
+    /// The Dutch label, the same as the serialized value.
+    pub fn label(self) -> &'static str {
+        match self {
+            FindingKind::MissingFigureList => "cijferlijst ontbreekt",
+            FindingKind::Unreadable => "niet te controleren",
+            FindingKind::PersonalData => "persoonsgegevens",
+            FindingKind::HiddenValueInFile => "verborgen waarde in bestand",
+            FindingKind::SmallCount => "klein aantal",
+            FindingKind::SmallDenominator => "kleine noemer",
+            FindingKind::FromPercentage => "af te leiden uit percentage",
+            FindingKind::FromInterval => "af te leiden uit interval",
+            FindingKind::Recomputable => "terug te rekenen",
+            FindingKind::TooNarrow => "te nauw begrensd",
+            FindingKind::SmallCountInText => "klein aantal in tekst",
+        }
+    }
+}
+
+impl std::fmt::Display for FindingKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.label())
+    }
 }
 
 /// The audit result. Any finding means the folder must not be published.
@@ -124,7 +202,7 @@ pub fn audit_dir(dir: &Path, min_cel: u64, min_noemer: u64) -> Result<AuditRepor
     if report_files > 0 && !has_list {
         rep.bevindingen.push(Finding {
             bestand: FIGURE_LIST.into(),
-            soort: "cijferlijst ontbreekt".into(),
+            soort: FindingKind::MissingFigureList,
             plek: "map".into(),
             melding:
                 "het rapport heeft geen tabellen.json; de kleine aantallen zijn niet na te rekenen"
@@ -138,7 +216,7 @@ fn unreadable(rep: &mut AuditReport, name: &str, why: &str) {
     rep.niet_gecontroleerd.push(format!("{name} ({why})"));
     rep.bevindingen.push(Finding {
         bestand: name.into(),
-        soort: "niet te controleren".into(),
+        soort: FindingKind::Unreadable,
         plek: "bestand".into(),
         melding: why.into(),
     });
@@ -199,7 +277,7 @@ fn figure_list(rep: &mut AuditReport, bytes: &[u8], name: &str, min_cel: u64, mi
         }
         Err(why) => rep.bevindingen.push(Finding {
             bestand: name.into(),
-            soort: "niet te controleren".into(),
+            soort: FindingKind::Unreadable,
             plek: "bestand".into(),
             melding: why,
         }),
@@ -210,7 +288,7 @@ fn push_counts(rep: &mut AuditReport, name: &str, found: Vec<counts::CountFindin
     for f in found {
         rep.bevindingen.push(Finding {
             bestand: name.into(),
-            soort: f.kind.into(),
+            soort: f.kind,
             plek: f.place,
             melding: f.message,
         });
@@ -237,7 +315,7 @@ fn scan_segment(
     for hit in detect::scan(&text) {
         let f = Finding {
             bestand: name.into(),
-            soort: "persoonsgegevens".into(),
+            soort: FindingKind::PersonalData,
             plek: place(seg, &text, hit.start),
             melding: format!("mogelijk {}", hit.kind.label()),
         };
@@ -249,7 +327,7 @@ fn scan_segment(
         for f in counts::text_findings(&text, min_cel) {
             rep.bevindingen.push(Finding {
                 bestand: name.into(),
-                soort: f.kind.into(),
+                soort: f.kind,
                 plek: seg.place.clone(),
                 melding: f.message,
             });
@@ -260,6 +338,18 @@ fn scan_segment(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_finding_kind_is_written_as_its_label_and_labels_differ() {
+        let mut seen = std::collections::BTreeSet::new();
+        for k in FindingKind::ALL {
+            assert_eq!(
+                serde_json::to_string(&k).unwrap(),
+                format!("\"{}\"", k.label())
+            );
+            assert!(seen.insert(k.label()), "label twice: {}", k.label());
+        }
+    }
 
     fn dir_with(files: &[(&str, &[u8])]) -> PathBuf {
         let d = std::env::temp_dir().join(format!(
@@ -282,7 +372,7 @@ mod tests {
         let kinds: Vec<(&str, &str)> = r
             .bevindingen
             .iter()
-            .map(|f| (f.bestand.as_str(), f.soort.as_str()))
+            .map(|f| (f.bestand.as_str(), f.soort.label()))
             .collect();
         assert!(
             kinds.contains(&("a.bin", "niet te controleren")),
@@ -310,7 +400,7 @@ mod tests {
         assert_eq!(r.bevindingen.len(), 1, "{:?}", r.bevindingen);
         let f = &r.bevindingen[0];
         assert_eq!(
-            (f.plek.as_str(), f.soort.as_str()),
+            (f.plek.as_str(), f.soort.label()),
             ("regel 3", "persoonsgegevens")
         );
         assert!(!f.melding.contains("12345678"));

@@ -701,11 +701,6 @@ pub(super) fn thread_views<'a>(
             }
             break;
         }
-        let soort = match d.soort {
-            ThreadKind::Structural => "patroon in de kenmerken",
-            ThreadKind::Trend => "stijging in de tijd",
-            ThreadKind::Text => "zelfde verhaal in de samenvattingen",
-        };
         let n = p.count(d.n_casussen as u64);
         let ind = &inp.analysis.indicators;
         let text_hidden = text_hidden(d, &by_id, (&ind.periode, ind.peildatum), p);
@@ -724,7 +719,7 @@ pub(super) fn thread_views<'a>(
             .collect();
         views.push(ThreadView {
             id: d.id.clone(),
-            soort: soort.into(),
+            soort: d.soort.label().into(),
             label: released_label(d, &by_id, texts, p.audience, cfg.bescherming.k_verhaal),
             uitleg: released_text(
                 &threads::explain(d, cfg, &|f| match f {
