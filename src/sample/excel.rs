@@ -259,6 +259,15 @@ const RECIPIENT_LABELS: Labels = &[
     ("wetgever", "Wetgever"),
 ];
 
+// The three columns cases and signals share, written the same way in both sheets.
+const THEME_SPEC: ColSpec = spec("thema", "Thema", Kind::Code(THEME_LABELS));
+const SCHEME_SPEC: ColSpec = spec("regeling", "Regeling", Kind::Code(SCHEME_LABELS));
+const TARGET_GROUP_SPEC: ColSpec = spec(
+    "doelgroep",
+    "Doelgroep(en)",
+    Kind::Multi(TARGET_GROUP_LABELS),
+);
+
 pub(super) const CASE_SPECS: &[ColSpec] = &[
     spec("casus_id", "Casusnummer", Kind::Plain),
     spec("ontvangen_op", "Datum ontvangen", Kind::Date),
@@ -269,13 +278,9 @@ pub(super) const CASE_SPECS: &[ColSpec] = &[
     ),
     spec("aandrager_id", "Organisatie aandrager", Kind::Plain),
     spec("dienst", "Dienst", Kind::Code(SERVICE_LABELS)),
-    spec("thema", "Thema", Kind::Code(THEME_LABELS)),
-    spec("regeling", "Regeling", Kind::Code(SCHEME_LABELS)),
-    spec(
-        "doelgroep",
-        "Doelgroep(en)",
-        Kind::Multi(TARGET_GROUP_LABELS),
-    ),
+    THEME_SPEC,
+    SCHEME_SPEC,
+    TARGET_GROUP_SPEC,
     spec(
         "levensgebeurtenis",
         "Levensgebeurtenis",
@@ -331,13 +336,9 @@ pub(super) const SIGNAL_SPECS: &[ColSpec] = &[
     spec("signaal_id", "Signaalnummer", Kind::Plain),
     spec("gemeld_op", "Datum melding", Kind::Date),
     spec("bron", "Bron", Kind::Code(SOURCE_LABELS)),
-    spec("thema", "Thema", Kind::Code(THEME_LABELS)),
-    spec("regeling", "Regeling", Kind::Code(SCHEME_LABELS)),
-    spec(
-        "doelgroep",
-        "Doelgroep(en)",
-        Kind::Multi(TARGET_GROUP_LABELS),
-    ),
+    THEME_SPEC,
+    SCHEME_SPEC,
+    TARGET_GROUP_SPEC,
     spec("omschrijving", "Omschrijving", Kind::Plain),
     spec("casus_ids", "Gekoppelde casussen", Kind::MultiPlain),
     spec("status", "Status", Kind::Code(STATUS_LABELS)),
