@@ -709,16 +709,26 @@ fn key_table(
             PubCell::text("")
         };
         let diff = match (
-            r.verschil,
+            shown_difference(r, d.unit),
             value.onderdrukt || prev.onderdrukt || value.waarde.is_none() || prev.waarde.is_none(),
         ) {
             (Some(x), false) if matches!(d.unit, Unit::Share | Unit::EstimatedShare) => {
                 PubCell::text(format!(
                     "{}{} procentpunt",
                     if x > 0.0 { "+" } else { "" },
-                    nl::dec(x * 100.0, 1)
+                    nl::dec(x, 1)
                 ))
             }
+            (Some(x), false) if d.unit == Unit::Days => PubCell::text(format!(
+                "{}{} {}",
+                if x > 0.0 { "+" } else { "" },
+                nl::dec(x, 0),
+                if x.abs().round() == 1.0 {
+                    "dag"
+                } else {
+                    "dagen"
+                }
+            )),
             (Some(x), false) => PubCell::text(format!(
                 "{}{}",
                 if x > 0.0 { "+" } else { "" },
@@ -1142,4 +1152,78 @@ fn summary_sentences(head: &Headline, draden: &[ThreadView], title: String) -> V
         ));
     }
     s
+}
+
+/// The difference a reader computes from the two shown values: each rounded as printed
+/// (days whole, scores to one decimal, shares to one decimal of a percent) before
+/// subtracting, so that 83 and 80 days never differ by "+2". Shares come out in
+/// percentage points.
+fn shown_difference(r: &Record, unit: Unit) -> Option<f64> {
+    let (scale, decimals) = match unit {
+        Unit::Share | Unit::EstimatedShare => (100.0, 1),
+        Unit::Score => (1.0, 1),
+        Unit::Count | Unit::Days => (1.0, 0),
+    };
+    let shown = |x: f64| -> f64 {
+        format!("{:.*}", decimals, x * scale)
+            .parse()
+            .unwrap_or(x * scale)
+    };
+    match (r.waarde, r.vorige_waarde) {
+        (Some(a), Some(b)) => {
+            let d = shown(a) - shown(b);
+            // Remove float noise such as 0.1000000000000014.
+            Some(format!("{:.*}", decimals, d).parse().unwrap_or(d))
+        }
+        _ => r.verschil.map(|x| x * scale),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(unit: Unit, now: f64, before: f64) -> Record {
+        Record {
+            id: "x".into(),
+            versie: 1,
+            periode: "2026-H1".into(),
+            dimensie: None,
+            groep: None,
+            eenheid: unit,
+            teller: None,
+            noemer: None,
+            waarde: Some(now),
+            ci_laag: None,
+            ci_hoog: None,
+            vorige_periode: "2025-H2".into(),
+            vorige_teller: None,
+            vorige_noemer: None,
+            vorige_waarde: Some(before),
+            verschil: Some(now - before),
+        }
+    }
+
+    #[test]
+    fn the_difference_is_that_of_the_shown_values() {
+        // Shown as 83 and 80 days: the difference reads +3, not the raw 2,2.
+        assert_eq!(
+            shown_difference(&record(Unit::Days, 82.6, 80.4), Unit::Days),
+            Some(3.0)
+        );
+        // Shown as 23,9% and 23,8%: 0,1 procentpunt, without float noise.
+        assert_eq!(
+            shown_difference(&record(Unit::Share, 0.2392, 0.2384), Unit::Share),
+            Some(0.1)
+        );
+        // Shown as 7,0 and 7,0: no difference, although the raw values differ.
+        assert_eq!(
+            shown_difference(&record(Unit::Score, 7.04, 6.96), Unit::Score),
+            Some(0.0)
+        );
+        let mut r = record(Unit::Days, 10.0, 0.0);
+        r.vorige_waarde = None;
+        r.verschil = None;
+        assert_eq!(shown_difference(&r, Unit::Days), None);
+    }
 }
