@@ -246,6 +246,59 @@ fn generalise_text(
     }
 }
 
+/// The least a published story must still tell in sentences that are not stock sentences.
+pub const MIN_STORY_SENTENCES: usize = 2;
+/// The least number of words in those sentences.
+pub const MIN_STORY_WORDS: usize = 12;
+
+/// The last step before a story is printed. The stock sentences it ends with (closing notes,
+/// signatures: "Zaak gesloten.", "Met vriendelijke groet, team Intake.") are cut; they say
+/// how a case was filed, not what happened. The story is then withheld when fewer than
+/// [`MIN_STORY_SENTENCES`] sentences or [`MIN_STORY_WORDS`] words are left that are not
+/// stock sentences: after generalisation only a closing note may remain, and a closing
+/// note is no story.
+///
+/// ```
+/// use rodedraad::protect::story::{trim_story, StoryText};
+/// let stock = |s: &str| s.starts_with("Zaak gesloten");
+/// let told = StoryText::Publish {
+///     tekst: "De toeslag werd teruggevorderd na een verhuizing. Bellen leverde telkens een ander antwoord op. Zaak gesloten.".into(),
+/// };
+/// assert_eq!(
+///     trim_story(told, &stock),
+///     StoryText::Publish {
+///         tekst: "De toeslag werd teruggevorderd na een verhuizing. Bellen leverde telkens een ander antwoord op.".into()
+///     }
+/// );
+/// let closing_only = StoryText::Publish { tekst: "Zaak gesloten.".into() };
+/// assert!(matches!(trim_story(closing_only, &stock), StoryText::Withhold { .. }));
+/// ```
+pub fn trim_story(story: StoryText, is_stock: &dyn Fn(&str) -> bool) -> StoryText {
+    let StoryText::Publish { tekst } = story else {
+        return story;
+    };
+    let mut sentences = split_sentences(&tekst);
+    while sentences.last().is_some_and(|s| is_stock(s)) {
+        sentences.pop();
+    }
+    let told: Vec<&String> = sentences.iter().filter(|s| !is_stock(s)).collect();
+    let words: usize = told.iter().map(|s| s.split_whitespace().count()).sum();
+    if told.len() < MIN_STORY_SENTENCES || words < MIN_STORY_WORDS {
+        return StoryText::Withhold {
+            reden: format!(
+                "Verhaal is niet gepubliceerd: zonder standaardzinnen blijven minder dan \
+                 {MIN_STORY_SENTENCES} zinnen of {MIN_STORY_WORDS} woorden over."
+            ),
+        };
+    }
+    if sentences.len() == split_sentences(&tekst).len() {
+        return StoryText::Publish { tekst };
+    }
+    StoryText::Publish {
+        tekst: sentences.join(" "),
+    }
+}
+
 /// "a", "a en b", "a, b en c".
 fn join_dutch(items: &[&str]) -> String {
     match items {
@@ -823,6 +876,36 @@ mod tests {
             StoryText::Withhold { reden } => assert!(reden.contains("geen tekst"), "{reden}"),
             other => panic!("expected Withhold, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn a_story_loses_its_closing_notes_and_a_closing_note_alone_is_withheld() {
+        let stock =
+            |s: &str| s.starts_with("Zaak gesloten") || s.starts_with("Met vriendelijke groet");
+        let publish = |t: &str| StoryText::Publish { tekst: t.into() };
+        // Closing notes at the end go; a stock sentence inside the story stays.
+        assert_eq!(
+            trim_story(
+                publish("Zaak gesloten. De huurtoeslag werd na de verhuizing teruggevorderd. Niemand kon uitleggen waarom het bedrag zo hoog was. Met vriendelijke groet, team Intake. Zaak gesloten."),
+                &stock
+            ),
+            publish("Zaak gesloten. De huurtoeslag werd na de verhuizing teruggevorderd. Niemand kon uitleggen waarom het bedrag zo hoog was.")
+        );
+        // What a generalised story can shrink to: one closing note, or one short sentence.
+        for t in [
+            "Zaak gesloten.",
+            "Casus afgerond, geen verdere actie nodig",
+            "Het duurde lang. Zaak gesloten.",
+            "Het duurde lang. Er kwam geen antwoord.",
+        ] {
+            assert!(
+                matches!(trim_story(publish(t), &stock), StoryText::Withhold { .. }),
+                "{t}"
+            );
+        }
+        // A decision to withhold stays one.
+        let w = StoryText::Withhold { reden: "x".into() };
+        assert_eq!(trim_story(w.clone(), &stock), w);
     }
 
     #[test]

@@ -7,6 +7,7 @@
 
 use super::texts::Texts;
 use super::{half_label, Inputs, ProtectLog, ThreadView};
+use crate::analyse::methods::text::templates::sentence_key;
 use crate::analyse::period::Period;
 use crate::analyse::threads::{self, Figure, Thread, ThreadKind};
 use crate::config::Config;
@@ -660,6 +661,15 @@ pub(super) fn thread_views<'a>(
     let population = population(cases);
     let by_id = thread_cases(draden, cases);
     let signal_ids: BTreeSet<&str> = signals.iter().map(|s| s.signaal_id.as_str()).collect();
+    // The analysis's stock sentences, by key: a story ends without them.
+    let stock: HashSet<u64> = inp
+        .analysis
+        .thread_context
+        .standaardzinnen
+        .iter()
+        .map(|s| sentence_key(&s.tekst))
+        .collect();
+    let is_stock = |s: &str| stock.contains(&sentence_key(s));
     let mut views = Vec::new();
     for d in published(draden, p) {
         // A story: a released case of this thread that passes the k-anonymity check.
@@ -678,7 +688,8 @@ pub(super) fn thread_views<'a>(
             let decision = story::check_in(&q, &population, cfg.bescherming.k_verhaal);
             // A generalised story loses the sentences about what it leaves out; a story whose
             // text that does not change is withheld.
-            match story::story_text(&text, &q, &decision, &cfg.taxonomie) {
+            let told = story::story_text(&text, &q, &decision, &cfg.taxonomie);
+            match story::trim_story(told, &is_stock) {
                 StoryText::Publish { tekst } => {
                     log.verhalen.push(match &decision {
                         StoryDecision::Generalised { weggelaten } => format!(
