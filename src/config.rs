@@ -43,7 +43,7 @@ pub struct Config {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct InputSettings {
     pub scheidingsteken: String,
-    pub codering: String,
+    pub codering: Encoding,
     pub datumformaten: Vec<String>,
     #[serde(default)]
     pub blad: String,
@@ -99,6 +99,29 @@ impl Targets {
 pub struct IndicatorSettings {
     pub doel_belastingdienst: u32,
     pub doel_dienst_toeslagen: u32,
+}
+
+/// Character encoding of a CSV file (`[invoer] codering`); `auto` recognises UTF-8 (with or
+/// without BOM), UTF-16/32 by their BOM, and otherwise reads Windows-1252.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Encoding {
+    #[serde(rename = "auto")]
+    Auto,
+    #[serde(rename = "utf-8")]
+    Utf8,
+    #[serde(rename = "windows-1252")]
+    Windows1252,
+}
+
+impl Encoding {
+    /// The value as written in the configuration.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Encoding::Auto => "auto",
+            Encoding::Utf8 => "utf-8",
+            Encoding::Windows1252 => "windows-1252",
+        }
+    }
 }
 
 /// EARS variant for rising threads (`[draden] ears_methode`), as in R `surveillance::earsC`;
@@ -557,15 +580,6 @@ impl Config {
                 }
             }
         }
-        if !matches!(
-            self.invoer.codering.as_str(),
-            "auto" | "utf-8" | "windows-1252"
-        ) {
-            return Err(format!(
-                "[invoer] codering = \"{}\" is onbekend; gebruik \"auto\", \"utf-8\" of \"windows-1252\"",
-                self.invoer.codering
-            ));
-        }
         if self.bescherming.min_cel == 0 {
             return Err("[bescherming] min_cel moet minstens 1 zijn".into());
         }
@@ -754,6 +768,11 @@ mod tests {
                 "[bescherming]\npersoonsgegevens = \"verbergen\"\n",
                 "persoonsgegevens",
                 "\"weglaten\"",
+            ),
+            (
+                "[invoer]\ncodering = \"latin-1\"\n",
+                "codering",
+                "\"windows-1252\"",
             ),
         ] {
             let e = Config::parse(toml, None).unwrap_err().to_string();

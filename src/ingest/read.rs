@@ -78,7 +78,7 @@ pub fn read_table(
             read_spreadsheet(&bytes, path, sheet)?
         }
         "parquet" | "pq" => read_parquet(&bytes, path)?,
-        _ => read_csv_bytes(&bytes, &cfg.scheidingsteken, &cfg.codering, path)?,
+        _ => read_csv_bytes(&bytes, &cfg.scheidingsteken, cfg.codering.as_str(), path)?,
     };
     t.sha256 = crate::output::sha256_hex(&bytes);
     Ok(t)
