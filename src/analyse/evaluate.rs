@@ -333,6 +333,8 @@ mod diagnose {
                 .iter()
                 .map(|c| (c.casus_id.as_str(), c))
                 .collect();
+            let with_text = threads::text::cases_with_summary(&refs);
+            let base = threads::text::code_counts(&with_text);
             for t in truth.iter().filter(|t| t.id == "D7") {
                 let ts: BTreeSet<&str> = t.casus_ids.iter().map(String::as_str).collect();
                 for c in &found.candidates {
@@ -351,7 +353,7 @@ mod diagnose {
                             ts.intersection(&cs).count(),
                             c.p,
                             c.fate,
-                            threads::text::dominant_code(&members, cfg.draden.tekst_max_hoofdthema),
+                            threads::text::dominant_code(&members, (&base, with_text.len()), cfg.draden.tekst_max_hoofdthema),
                             helpers.len()
                         );
                     }
