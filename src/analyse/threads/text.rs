@@ -492,6 +492,88 @@ mod tests {
         // With a larger minimum nothing is the theme's wording.
         assert_eq!(without_theme_wording(&members, &theme_of, 5), members);
     }
+    /// A main theme with a quarter of the texts that holds 6 of a cluster of 8 spread over its
+    /// sub-themes is chance (p about 0,004), not the codes saying it; the same 6 in one
+    /// sub-theme, or a rare main theme, or a doelgroep at the same share, do hold it.
+    #[test]
+    fn a_common_main_theme_holds_a_small_cluster_only_beyond_chance() {
+        let date = NaiveDate::from_ymd_opt(2026, 5, 1).unwrap();
+        let mk = |i: usize, thema: &str, groep: &str| Case {
+            casus_id: format!("C-{i:04}"),
+            ontvangen_op: date,
+            thema: thema.into(),
+            aandrager_type: ["wijkteam", "vakbond", "juridisch_loket"][i % 3].into(),
+            doelgroep: vec![groep.into()],
+            ..Case::default()
+        };
+        // 400 texts: toeslagen a quarter (four sub-themes), douane 2%, the rest elsewhere;
+        // doelgroepen g0..g9 evenly.
+        let all: Vec<Case> = (0..400)
+            .map(|i| {
+                let thema = match i % 100 {
+                    0..=24 => ["toeslagen.a", "toeslagen.b", "toeslagen.c", "toeslagen.d"][i % 4],
+                    25..=26 => "douane.x",
+                    _ => ["invordering.x", "inkomstenbelasting.x", "dienstverlening.x"][i % 3],
+                };
+                mk(i, thema, &format!("g{}", i % 10))
+            })
+            .collect();
+        let refs: Vec<&Case> = all.iter().collect();
+        let base = code_counts(&refs);
+        let base = (&base, refs.len());
+        let cluster = |themes: &[&str], groep: &dyn Fn(usize) -> String| -> Vec<Case> {
+            themes
+                .iter()
+                .enumerate()
+                .map(|(i, t)| mk(1000 + i, t, &groep(i)))
+                .collect()
+        };
+        let spread = |i: usize| format!("g{i}");
+        let spread_themes = [
+            "toeslagen.a",
+            "toeslagen.b",
+            "toeslagen.c",
+            "toeslagen.d",
+            "toeslagen.a",
+            "toeslagen.b",
+            "invordering.x",
+            "dienstverlening.x",
+        ];
+        let c = cluster(&spread_themes, &spread);
+        let members: Vec<&Case> = c.iter().collect();
+        assert_eq!(dominant_code(&members, base, 0.7), None);
+        let mut one_sub = spread_themes;
+        one_sub[..4].fill("toeslagen.a");
+        let c = cluster(&one_sub, &spread);
+        let members: Vec<&Case> = c.iter().collect();
+        assert_eq!(
+            dominant_code(&members, base, 0.7),
+            Some(("thema_hoofd", "toeslagen"))
+        );
+        let rare = ["douane.x"; 6]
+            .into_iter()
+            .chain(["invordering.x", "dienstverlening.x"])
+            .collect::<Vec<_>>();
+        let c = cluster(&rare, &spread);
+        let members: Vec<&Case> = c.iter().collect();
+        assert_eq!(
+            dominant_code(&members, base, 0.7),
+            Some(("thema_hoofd", "douane"))
+        );
+        let c = cluster(&spread_themes, &|i| {
+            if i < 6 {
+                "g1".into()
+            } else {
+                format!("g{i}")
+            }
+        });
+        let members: Vec<&Case> = c.iter().collect();
+        assert_eq!(
+            dominant_code(&members, base, 0.7),
+            Some(("doelgroep", "g1"))
+        );
+    }
+
     use chrono::NaiveDate;
 
     fn case(i: usize, thema: &str, helper: usize, date: NaiveDate, text: String) -> Case {
