@@ -237,12 +237,13 @@ mod tests {
         }
     }
 
-    /// The aim of the issue for the mean recall, met on all three seed sets (0,93, 0,96 and
-    /// 0,94). The worst seed stays below the aim of 0,75: 0,71 in each set, where the rising
-    /// thread D4 is missed together with one other thread (README, "Rode draden").
+    /// The aim of the issue for the mean recall, met on all three seed sets (0,95, 0,96 and
+    /// 0,96). The worst seed reaches the aim of 0,75 on seeds 1-20 (0,86) but not on 101-120
+    /// and 201-220 (0,71: the rising thread D4 missed together with the text-only thread on
+    /// seed 120, with the beslag thread on seed 210; README, "Rode draden").
     const RECALL_MEAN: f64 = 0.9;
     const RECALL_WORST: f64 = 0.7;
-    /// The aim of the issue, met (0,83, 0,86 and 0,78 on the three seed sets).
+    /// The aim of the issue, met (0,75, 0,78 and 0,78 on the three seed sets).
     const PRECISION_WORST: f64 = 0.75;
 }
 
@@ -333,6 +334,8 @@ mod diagnose {
                 .iter()
                 .map(|c| (c.casus_id.as_str(), c))
                 .collect();
+            let with_text = threads::text::cases_with_summary(&refs);
+            let base = threads::text::code_counts(&with_text);
             for t in truth.iter().filter(|t| t.id == "D7") {
                 let ts: BTreeSet<&str> = t.casus_ids.iter().map(String::as_str).collect();
                 for c in &found.candidates {
@@ -351,7 +354,7 @@ mod diagnose {
                             ts.intersection(&cs).count(),
                             c.p,
                             c.fate,
-                            threads::text::dominant_code(&members, cfg.draden.tekst_max_hoofdthema),
+                            threads::text::dominant_code(&members, (&base, with_text.len()), cfg.draden.tekst_max_hoofdthema),
                             helpers.len()
                         );
                     }

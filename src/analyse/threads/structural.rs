@@ -4,9 +4,11 @@
 //!
 //! - **Comparison population.** A pattern is compared with its nearest siblings where that
 //!   comparison has power: a thema+regeling with the other regelingen of the thema, a
-//!   level-2 theme with the other themes of its main theme, a main theme with a regeling or
-//!   dienst with the other regelingen or diensten of that main theme, a main theme alone with
-//!   all cases. When
+//!   level-2 theme with the other themes of its main theme (only when a link of the main
+//!   theme or one of its sub-themes with the *wie* is known by design; otherwise that small
+//!   population only costs power), a
+//!   main theme with a regeling or dienst with the other regelingen or diensten of that main
+//!   theme (same condition), a main theme alone with all cases. When
 //!   the sibling comparison cannot reach p <= [`POWER_P`] even with every case in the cell
 //!   (Fisher's minimum p-value from the margins), the next wider population is used, unless
 //!   the link of the main theme with the *wie* is known by design (`[draden.bekende_samenhang]`).
@@ -385,6 +387,22 @@ fn mostly_in_sub_theme(
     })
 }
 
+/// Whether a sub-theme of the pattern's main theme is linked with a wie item by design
+/// (`toeslagen.herstel` with `gedupeerde_herstel`): then the wie belongs inside the main
+/// theme, and its other sub-themes are compared with their siblings.
+fn known_in_main_theme(m: &Mined, wat: &[u32], wie: &[u32], cfg: &Config) -> bool {
+    let Some(main) = wat.iter().find_map(|&i| match m.items.attr(i) {
+        "thema" => m.items.code(i).split('.').next(),
+        "thema_hoofd" => Some(m.items.code(i)),
+        _ => None,
+    }) else {
+        return false;
+    };
+    m.sub_themes
+        .get(main)
+        .is_some_and(|subs| subs.iter().any(|&t| known_link(&m.items, &[t], wie, cfg).0))
+}
+
 /// Chooses the population of a hypothesis from its margins only.
 fn choose(m: &Mined, wat: &[u32], wie: &[u32], cfg: &Config) -> Option<Hypothesis> {
     let min = cfg.draden.min_casussen as u64;
@@ -392,7 +410,16 @@ fn choose(m: &Mined, wat: &[u32], wie: &[u32], cfg: &Config) -> Option<Hypothesi
     if direct || mostly_known_sub_theme(m, wat, wie, cfg) {
         return None;
     }
-    let pops = populations(&m.items, wat);
+    // The main theme as population only neutralises a link with the wie that is known by
+    // design inside it (of the main theme or of one of its sub-themes); without one it is a
+    // small population in which the pattern's own cases make up much of the wie (a planted
+    // beslag-with-schuldhulpverlening thread of 10 cases reached only p = 0,005 there
+    // against 1e-6 against all cases).
+    let inside = via_main || known_in_main_theme(m, wat, wie, cfg);
+    let pops: Vec<Option<u32>> = populations(&m.items, wat)
+        .into_iter()
+        .filter(|pop| inside || pop.is_none_or(|p| m.items.attr(p) != "thema_hoofd"))
+        .collect();
     for (k, pop) in pops.iter().enumerate() {
         // Wider than the main theme only when the main theme's link with the wie is not by design.
         if via_main && pop.is_none() {

@@ -412,3 +412,55 @@ fn a_channel_is_no_thread_one_level_up() {
         );
     }
 }
+
+/// A level-2 theme with a wie whose link with the main theme is not known by design is
+/// compared with all cases: twelve cases of a.x with doelgroep "zz" among 300 are found,
+/// although "zz" is common in a's other sub-theme a.y too (against a's other sub-themes
+/// alone the pattern is weak). With the
+/// link listed in `[draden.bekende_samenhang]` the comparison stays inside a, where the same
+/// cases are no concentration.
+#[test]
+fn a_sub_theme_without_a_known_link_is_compared_with_all_cases() {
+    let mut cfg = Config::default_config();
+    for seed in 0..4 {
+        let mut cases = coded_background(seed, 300);
+        // "zz" in a's other sub-theme too: 30 cases of a.y, none elsewhere.
+        for c in cases.iter_mut().filter(|c| c.thema == "a.y").take(30) {
+            c.doelgroep = vec!["zz".into()];
+        }
+        let a_x: Vec<usize> = (0..cases.len())
+            .filter(|&i| cases[i].thema == "a.x")
+            .collect();
+        let planted: Vec<String> = (0..12).map(|i| format!("P-{i:02}")).collect();
+        for (i, id) in planted.iter().enumerate() {
+            cases.push(Case {
+                casus_id: id.clone(),
+                ontvangen_op: NaiveDate::from_ymd_opt(2026, 4, 1 + i as u32).unwrap(),
+                thema: "a.x".into(),
+                regeling: Some(["r1", "r2", "r3"][i % 3].into()),
+                doelgroep: vec!["zz".into()],
+                levensgebeurtenis: Some(["l1", "l2", "l3", "l4"][i % 4].into()),
+                aandrager_type: ["wijkteam", "vakbond", "juridisch_loket"][i % 3].into(),
+                aandrager_id: Some(format!("O{}", i % 12)),
+                ..Case::default()
+            });
+        }
+        assert!(a_x.len() >= 5, "seed {seed}: a.x has background cases");
+        let truth: BTreeSet<&str> = planted.iter().map(String::as_str).collect();
+        let best = |found: &[Thread]| {
+            found
+                .iter()
+                .map(|t| jaccard(&truth, &t.casus_ids.iter().map(String::as_str).collect()))
+                .fold(0.0, f64::max)
+        };
+        let refs: Vec<&Case> = cases.iter().collect();
+        cfg.draden.bekende_samenhang.clear();
+        let found = structural(&refs, &cfg);
+        assert!(best(&found) >= 0.5, "seed {seed}: {found:?}");
+        cfg.draden
+            .bekende_samenhang
+            .insert("a".into(), vec!["zz".into()]);
+        let found = structural(&refs, &cfg);
+        assert!(best(&found) < 0.5, "seed {seed}: {found:?}");
+    }
+}

@@ -246,53 +246,45 @@ pub(super) fn trends(
     notes: &mut Vec<String>,
 ) -> Vec<Thread> {
     let dc = &cfg.draden;
-    let Assessed {
-        evidence,
-        decisive,
-        ps,
-        rejected,
-        adjusted,
-        window,
-        end,
-    } = assess(cases, period, reference_date, quarters, cfg, notes);
-    let label_quarter = Period::quarter_of(end);
+    let a = assess(cases, period, reference_date, quarters, cfg, notes);
+    let label_quarter = Period::quarter_of(a.end);
     let mut out = Vec::new();
-    for (i, ev) in evidence.iter().enumerate() {
-        let Some((p, method)) = decisive[i] else {
+    for (i, ev) in a.evidence.iter().enumerate() {
+        let Some((p, method)) = a.decisive[i] else {
             continue;
         };
-        if p.is_nan() || ps[i].is_nan() {
+        if p.is_nan() || a.ps[i].is_nan() {
             continue;
         }
         let in_window: Vec<&Case> = ev
             .members
             .iter()
             .copied()
-            .filter(|c| window.contains(c.ontvangen_op))
+            .filter(|c| a.window.contains(c.ontvangen_op))
             .collect();
-        if !rejected[i]
+        if !a.rejected[i]
             || in_window.len() < dc.min_casussen
-            || !enough_helpers(&in_window, &window, cfg)
+            || !enough_helpers(&in_window, &a.window, cfg)
         {
             continue;
         }
-        let (a, verwacht) = ev
+        let (count, verwacht) = ev
             .step
             .map(|(x, e, _)| (x as f64, e))
             .unwrap_or((in_window.len() as f64, f64::NAN));
         let statistiek = Statistic {
             populatie: Some("alle casussen".into()),
-            a: Some(a),
+            a: Some(count),
             verwacht: finite(verwacht),
             p: Some(p),
-            p_bh: Some(adjusted[i]),
+            p_bh: Some(a.adjusted[i]),
             trend_methode: Some(method.into()),
             trend_factor: ev.poisson.map(|f| f.rate_ratio),
             ears_waarde: ev.ears.map(|e| e.0),
             ears_drempel: ev.ears.map(|e| e.1),
             ..Default::default()
         };
-        let score = -adjusted[i].max(1e-12).log10() + a.sqrt();
+        let score = -a.adjusted[i].max(1e-12).log10() + count.sqrt();
         out.push(trend_thread(
             ev.attr,
             &ev.code,
