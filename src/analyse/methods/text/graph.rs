@@ -201,10 +201,16 @@ pub(super) fn minhash_signatures(corpus: &Corpus) -> Vec<[u64; MINHASH_HASHES]> 
     })
 }
 
-/// Candidate pairs from MinHash-LSH, scored with the exact cosine.
-pub(super) fn lsh_edges(corpus: &Corpus, threshold: f64) -> Vec<Edge> {
+/// Candidate pairs from MinHash-LSH, scored with the exact cosine. `lap` is called after each
+/// step with its name (`signaturen`, `emmers`, `kandidaten`, `scoren`).
+pub(super) fn lsh_edges(
+    corpus: &Corpus,
+    threshold: f64,
+    lap: &mut dyn FnMut(&'static str),
+) -> Vec<Edge> {
     let n = corpus.vecs.len();
     let sigs = minhash_signatures(corpus);
+    lap("signaturen");
     // Per band: entries sorted by (bucket key, ring order); position of each doc; group bounds.
     let band_ids: Vec<usize> = (0..MINHASH_BANDS).collect();
     let bands: Vec<Band> = par_map(&band_ids, |&b| {
@@ -242,6 +248,8 @@ pub(super) fn lsh_edges(corpus: &Corpus, threshold: f64) -> Vec<Edge> {
             group,
         }
     });
+    drop(sigs);
+    lap("emmers");
 
     // Candidates per text (in parallel), then every distinct pair once: the cosine of a pair
     // is the same from either end (the same products summed in feature order), so scoring it
@@ -259,7 +267,10 @@ pub(super) fn lsh_edges(corpus: &Corpus, threshold: f64) -> Vec<Edge> {
     drop(bands);
     pairs.sort_unstable();
     pairs.dedup();
-    score_pairs(corpus, &pairs, threshold)
+    lap("kandidaten");
+    let edges = score_pairs(corpus, &pairs, threshold);
+    lap("scoren");
+    edges
 }
 
 /// LSH buckets of one band, see [`lsh_edges`].
