@@ -657,6 +657,50 @@ fn missing_triage_warning(accepted: &DataFrame) -> Result<Option<String>> {
     )))
 }
 
+/// Marks the row-number column as sorted when it is (a file is read top to bottom), so the
+/// final sort on it is free instead of a copy of every column.
+fn mark_rows_sorted(df: &mut DataFrame) -> Result<()> {
+    let rows = df.column(ROW)?.u32()?;
+    let ascending = rows.null_count() == 0
+        && rows
+            .iter()
+            .flatten()
+            .try_fold(0u32, |last, r| (r >= last).then_some(r))
+            .is_some();
+    if ascending {
+        df.apply(ROW, |c| {
+            let mut c = c.clone();
+            c.set_sorted_flag(polars::series::IsSorted::Ascending);
+            c
+        })?;
+    }
+    Ok(())
+}
+
+/// The typed value (`<name>__v`) and error (`<name>__e`) of every row of column `name`, in row
+/// order, from the column's dictionary (`<name>__k` -> value, error): a left join of that one
+/// column, so only it is gathered.
+fn typed_by_dictionary(frame: &DataFrame, name: &str, dict: DataFrame) -> Result<[Column; 2]> {
+    let key = format!("{name}__k");
+    let (v, e) = (format!("{name}__v"), format!("{name}__e"));
+    let mut args = JoinArgs::new(JoinType::Left);
+    args.maintain_order = MaintainOrderJoin::Left;
+    let joined = frame
+        .select([name])?
+        .lazy()
+        .join(dict.lazy(), [col(name)], [col(key.as_str())], args)
+        .select([col(v.as_str()), col(e.as_str())])
+        .collect()?;
+    if joined.height() != frame.height() {
+        return Err(Error::Internal(format!(
+            "kolom {name}: de woordenlijst gaf {} rijen voor {}",
+            joined.height(),
+            frame.height()
+        )));
+    }
+    Ok([joined.column(&v)?.clone(), joined.column(&e)?.clone()])
+}
+
 /// Validates a raw table as `entity` (see module docs).
 pub fn validate(
     raw: &RawTable,
@@ -707,10 +751,14 @@ pub fn validate(
         };
         select.push(e.alias(spec.name));
     }
-    let canon_text = raw.df.clone().lazy().select(select).collect()?;
+    let mut canon_text = raw.df.clone().lazy().select(select).collect()?;
+    mark_rows_sorted(&mut canon_text)?;
 
-    // 2. Join each typed column's dictionary.
-    let mut lf = canon_text.clone().lazy();
+    // 2. Each typed column's dictionary, joined to that column alone (in row order) and the
+    // typed value and error added next to it: the wide frame is never joined or reordered,
+    // so its text columns are not copied.
+    let mut typed_columns: Vec<Column> = Vec::new();
+    let mut plain_exprs: Vec<Expr> = Vec::new();
     let mut date_formats = BTreeMap::new();
     let mut rules: Vec<Rule> = Vec::new();
     for spec in entity.spec() {
@@ -720,7 +768,7 @@ pub fn validate(
             matches!(spec.kind, Kind::Id | Kind::Text) && !mapping.waarden.contains_key(spec.name);
         if plain {
             let t = col(spec.name).str().strip_chars(lit(NULL));
-            lf = lf.with_columns([
+            plain_exprs.extend([
                 when(t.clone().eq(lit("")))
                     .then(lit(NULL).cast(DataType::String))
                     .otherwise(t)
@@ -742,16 +790,13 @@ pub fn validate(
             None
         };
         let dict = dictionary(values, spec, entity, cfg, date_format.as_ref())?;
-        let key = format!("{}__k", spec.name);
-        lf = lf.join(
-            dict.lazy(),
-            [col(spec.name)],
-            [col(key.as_str())],
-            JoinArgs::new(JoinType::Left),
-        );
+        typed_columns.extend(typed_by_dictionary(&canon_text, spec.name, dict)?);
         let err = col(format!("{}__e", spec.name).as_str());
         rules.push(Rule::new(spec.name, err.clone().is_not_null(), err));
     }
+    canon_text.hstack_mut(&typed_columns)?;
+    drop(typed_columns);
+    let lf = canon_text.lazy().with_columns(plain_exprs);
     // Typed canonical columns, raw text kept as `<name>__raw` for required checks.
     let mut typed: Vec<Expr> = vec![col(ROW), col(FIELDS), col(READ_PROBLEM)];
     for spec in entity.spec() {
