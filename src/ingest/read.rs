@@ -1228,6 +1228,43 @@ mod tests {
     }
 
     #[test]
+    fn decoding_an_owned_buffer_equals_decoding_a_borrowed_one() {
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("a;b\n1;é\n".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let inputs: Vec<Vec<u8>> = vec![
+            "a;b\n1;é\n".into(),
+            [b"\xEF\xBB\xBF".as_slice(), "a;b\n1;é\n".as_bytes()].concat(),
+            [b"\xEF\xBB\xBF".as_slice(), b"a;b\n1;\xE9\n"].concat(),
+            b"a;b\n1;\xE9\n2;caf\xC3\xA9\n".to_vec(),
+            b"a;b\n1;\xE9\n".to_vec(),
+            b"a;b\n1;\x00\n".to_vec(),
+            [b"\xEF\xBB\xBF".as_slice(), b"a\x00"].concat(),
+            utf16,
+            Vec::new(),
+        ];
+        let path = Path::new("t.csv");
+        for bytes in inputs {
+            for enc in ["auto", "utf-8", "windows-1252"] {
+                let want = decode(&bytes, enc, path);
+                let got = decode_owned(bytes.clone(), enc, path);
+                match (want, got) {
+                    (Ok(w), Ok(g)) => {
+                        assert_eq!(
+                            (w.text, w.encoding, w.notes),
+                            (g.text, g.encoding, g.notes),
+                            "{bytes:?} {enc}"
+                        );
+                    }
+                    (Err(w), Err(g)) => assert_eq!(w.to_string(), g.to_string()),
+                    (w, g) => panic!("{bytes:?} {enc}: {w:?} tegen {g:?}"),
+                }
+            }
+        }
+    }
+
+    #[test]
     fn detects_each_delimiter() {
         for d in [",", ";", "\t", "|"] {
             let text = format!("a{d}b{d}c\n1{d}2{d}3\n4{d}5{d}6\n");
