@@ -767,12 +767,23 @@ pub fn validate(
         let plain =
             matches!(spec.kind, Kind::Id | Kind::Text) && !mapping.waarden.contains_key(spec.name);
         if plain {
+            // A column whose values need no trimming and none is empty (the usual export) is
+            // taken as it is: trimming would copy every summary once more.
+            let clean = canon_text.column(spec.name)?.str().ok().is_some_and(|ca| {
+                ca.iter()
+                    .flatten()
+                    .all(|v| !v.is_empty() && v.trim() == v)
+            });
             let t = col(spec.name).str().strip_chars(lit(NULL));
-            plain_exprs.extend([
+            let value = if clean {
+                col(spec.name)
+            } else {
                 when(t.clone().eq(lit("")))
                     .then(lit(NULL).cast(DataType::String))
                     .otherwise(t)
-                    .alias(format!("{}__v", spec.name).as_str()),
+            };
+            plain_exprs.extend([
+                value.alias(format!("{}__v", spec.name).as_str()),
                 lit(NULL)
                     .cast(DataType::String)
                     .alias(format!("{}__e", spec.name).as_str()),
@@ -1065,6 +1076,23 @@ mod tests {
             .as_date_iter()
             .map(|d| d.map(|d| d.to_string()).unwrap_or_default())
             .collect()
+    }
+
+    #[test]
+    fn free_text_is_trimmed_and_blank_is_missing_whether_a_column_needs_it_or_not() {
+        let csv = "casus_id,ontvangen_op,aandrager_type,thema,samenvatting,geleerde_les\n \
+                   C-1 ,2025-01-02,wijkteam,toeslagen,Schoon,\"  rand  \"\n\
+                   C-2,2025-01-03,wijkteam,toeslagen,Ook schoon,\"   \"\n\
+                   C-3,2025-01-04,wijkteam,toeslagen,,x\n";
+        let v = validate_csv(csv, &Config::default_config()).unwrap();
+        let texts = |c: &str| -> Vec<Option<String>> {
+            let col = v.accepted.column(c).unwrap();
+            col.str().unwrap().iter().map(|x| x.map(str::to_string)).collect()
+        };
+        let some = |s: &str| Some(s.to_string());
+        assert_eq!(texts("samenvatting"), [some("Schoon"), some("Ook schoon"), None]);
+        assert_eq!(texts("geleerde_les"), [some("rand"), None, some("x")]);
+        assert_eq!(texts("casus_id"), [some("C-1"), some("C-2"), some("C-3")]);
     }
 
     #[test]
