@@ -206,10 +206,7 @@ pub fn write_quarantine(q: &DataFrame, path: &Path) -> Result<()> {
 
 /// The values of a string column, each turned into a `String` only when it is taken: no
 /// column-wide list of strings exists next to the frame while the structs are built.
-fn strs<'a>(
-    df: &'a DataFrame,
-    name: &str,
-) -> Result<impl Iterator<Item = Option<String>> + 'a> {
+fn strs<'a>(df: &'a DataFrame, name: &str) -> Result<impl Iterator<Item = Option<String>> + 'a> {
     Ok(df
         .column(name)?
         .str()?

@@ -769,11 +769,11 @@ pub fn validate(
         if plain {
             // A column whose values need no trimming and none is empty (the usual export) is
             // taken as it is: trimming would copy every summary once more.
-            let clean = canon_text.column(spec.name)?.str().ok().is_some_and(|ca| {
-                ca.iter()
-                    .flatten()
-                    .all(|v| !v.is_empty() && v.trim() == v)
-            });
+            let clean = canon_text
+                .column(spec.name)?
+                .str()
+                .ok()
+                .is_some_and(|ca| ca.iter().flatten().all(|v| !v.is_empty() && v.trim() == v));
             let t = col(spec.name).str().strip_chars(lit(NULL));
             let value = if clean {
                 col(spec.name)
@@ -1087,10 +1087,17 @@ mod tests {
         let v = validate_csv(csv, &Config::default_config()).unwrap();
         let texts = |c: &str| -> Vec<Option<String>> {
             let col = v.accepted.column(c).unwrap();
-            col.str().unwrap().iter().map(|x| x.map(str::to_string)).collect()
+            col.str()
+                .unwrap()
+                .iter()
+                .map(|x| x.map(str::to_string))
+                .collect()
         };
         let some = |s: &str| Some(s.to_string());
-        assert_eq!(texts("samenvatting"), [some("Schoon"), some("Ook schoon"), None]);
+        assert_eq!(
+            texts("samenvatting"),
+            [some("Schoon"), some("Ook schoon"), None]
+        );
         assert_eq!(texts("geleerde_les"), [some("rand"), None, some("x")]);
         assert_eq!(texts("casus_id"), [some("C-1"), some("C-2"), some("C-3")]);
     }

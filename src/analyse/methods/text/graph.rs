@@ -493,7 +493,9 @@ mod tests {
         let mut pairs: Vec<u64> = Vec::new();
         for a in 0..n - 1 {
             let count = (a % 10).min(n - 1 - a);
-            let mut bs: Vec<u64> = (0..count).map(|_| a + 1 + rng.below((n - 1 - a) as usize) as u64).collect();
+            let mut bs: Vec<u64> = (0..count)
+                .map(|_| a + 1 + rng.below((n - 1 - a) as usize) as u64)
+                .collect();
             bs.sort_unstable();
             bs.dedup();
             pairs.extend(bs.into_iter().map(|b| (a << 32) | b));
@@ -507,7 +509,8 @@ mod tests {
                     score_one(&corpus, a, b, threshold).map(|s| (a as u32, b as u32, s.to_bits()))
                 })
                 .collect();
-            let got: Vec<(u32, u32, u64)> = got.iter().map(|e| (e.a, e.b, e.sim.to_bits())).collect();
+            let got: Vec<(u32, u32, u64)> =
+                got.iter().map(|e| (e.a, e.b, e.sim.to_bits())).collect();
             assert!(!want.is_empty() || threshold > 0.5);
             assert_eq!(got, want, "drempel {threshold}");
         }
