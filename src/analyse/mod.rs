@@ -65,7 +65,7 @@ pub fn run(
 
 /// [`run`], reporting each step to `progress` (for a spinner on a terminal).
 pub fn run_with_progress(
-    dataset: Dataset,
+    mut dataset: Dataset,
     period: &Period,
     reference_date: NaiveDate,
     cfg: &Config,
@@ -74,7 +74,8 @@ pub fn run_with_progress(
     progress("indicatoren berekenen");
     let indicators = indicators::compute(&dataset.cases, period, reference_date, cfg)?;
     progress("rode draden zoeken");
-    let cases = dataset.case_structs()?;
+    // The structs take over the summaries; the frame keeps its other columns.
+    let cases = dataset.take_case_structs()?;
     let signals = dataset.signal_structs()?;
     let (mut draden, thread_context) =
         threads::detect_with_context(&cases, &signals, period, reference_date, cfg);

@@ -34,6 +34,20 @@ use std::collections::BTreeSet;
 use std::path::Path;
 pub use validate::InputSummary;
 
+/// Free-text case columns that [`Dataset::take_case_structs`] moves out of the case frame.
+pub const CASE_TEXT_COLUMNS: &[&str] = &["samenvatting", "geleerde_les"];
+
+/// Gives memory that was freed back to the operating system (glibc keeps freed blocks in its
+/// arenas, so without this the resident size never drops after a large frame is dropped and
+/// every later step starts from the highest level so far). A no-op on other platforms.
+pub fn trim_heap() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only walks the allocator's own free lists; it takes no pointers.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
 /// Everything ingest produced: accepted rows, quarantine and accounting.
 #[derive(Debug, Clone)]
 pub struct Dataset {
@@ -64,6 +78,7 @@ impl Dataset {
             let raw = read::read_table(cases, &cfg.invoer, None)?;
             validate::validate(&raw, Entity::Cases, cfg, export_date)?
         };
+        trim_heap();
         let mut invoer = vec![vc.summary];
         let (mut sig, mut qsig) = (None, None);
         if let Some(p) = signals {
@@ -134,6 +149,17 @@ impl Dataset {
         cases_from_frame(&self.cases)
     }
 
+    /// Accepted cases as domain structs, after which the free-text columns
+    /// ([`CASE_TEXT_COLUMNS`]) leave the case frame: every summary is then held once, in its
+    /// struct, instead of twice (at a million cases the summaries are two thirds of the file).
+    /// The frame keeps every other column; the indicators are computed from it before this.
+    pub fn take_case_structs(&mut self) -> Result<Vec<Case>> {
+        let cases = cases_from_frame(&self.cases)?;
+        self.cases = self.cases.drop_many(CASE_TEXT_COLUMNS.iter().copied());
+        trim_heap();
+        Ok(cases)
+    }
+
     /// Accepted signals as domain structs (empty without a signal file).
     pub fn signal_structs(&self) -> Result<Vec<Signal>> {
         self.signals
@@ -178,13 +204,14 @@ pub fn write_quarantine(q: &DataFrame, path: &Path) -> Result<()> {
 
 // ---- frame -> structs ------------------------------------------------------
 
-fn strs(df: &DataFrame, name: &str) -> Result<Vec<Option<String>>> {
+/// The values of a string column, each turned into a `String` only when it is taken: no
+/// column-wide list of strings exists next to the frame while the structs are built.
+fn strs<'a>(df: &'a DataFrame, name: &str) -> Result<impl Iterator<Item = Option<String>> + 'a> {
     Ok(df
         .column(name)?
         .str()?
         .iter()
-        .map(|v| v.map(str::to_string))
-        .collect())
+        .map(|v| v.map(str::to_string)))
 }
 
 fn dates(df: &DataFrame, name: &str) -> Result<Vec<Option<NaiveDate>>> {
@@ -230,34 +257,34 @@ fn code<T>(v: Option<String>, parse: fn(&str) -> Option<T>, column: &str) -> Res
 
 pub fn cases_from_frame(df: &DataFrame) -> Result<Vec<Case>> {
     let n = df.height();
-    let mut id = strs(df, "casus_id")?.into_iter();
+    let mut id = strs(df, "casus_id")?;
     let mut ontv = dates(df, "ontvangen_op")?.into_iter();
-    let mut at = strs(df, "aandrager_type")?.into_iter();
-    let mut aid = strs(df, "aandrager_id")?.into_iter();
-    let mut dienst = strs(df, "dienst")?.into_iter();
-    let mut thema = strs(df, "thema")?.into_iter();
-    let mut regeling = strs(df, "regeling")?.into_iter();
-    let mut doelgroep = strs(df, "doelgroep")?.into_iter();
-    let mut leven = strs(df, "levensgebeurtenis")?.into_iter();
+    let mut at = strs(df, "aandrager_type")?;
+    let mut aid = strs(df, "aandrager_id")?;
+    let mut dienst = strs(df, "dienst")?;
+    let mut thema = strs(df, "thema")?;
+    let mut regeling = strs(df, "regeling")?;
+    let mut doelgroep = strs(df, "doelgroep")?;
+    let mut leven = strs(df, "levensgebeurtenis")?;
     let mut compl = ints(df, "complexiteit")?.into_iter();
     let mut spoed = bools(df, "spoed")?.into_iter();
     let mut triage_op = dates(df, "triage_op")?.into_iter();
-    let mut besluit = strs(df, "triage_besluit")?.into_iter();
+    let mut besluit = strs(df, "triage_besluit")?;
     let mut warm = bools(df, "warm_doorverwezen")?.into_iter();
-    let mut naar = strs(df, "doorverwezen_naar")?.into_iter();
+    let mut naar = strs(df, "doorverwezen_naar")?;
     let mut zw_op = dates(df, "zienswijze_op")?.into_iter();
-    let mut reactie = strs(df, "zienswijze_reactie")?.into_iter();
+    let mut reactie = strs(df, "zienswijze_reactie")?;
     let mut esc = bools(df, "geescaleerd")?.into_iter();
     let mut esc_op = dates(df, "geescaleerd_op")?.into_iter();
-    let mut niveau = strs(df, "escalatie_niveau")?.into_iter();
+    let mut niveau = strs(df, "escalatie_niveau")?;
     let mut pauze = bools(df, "pauzeknop")?.into_iter();
-    let mut uitkomst = strs(df, "uitkomst")?.into_iter();
+    let mut uitkomst = strs(df, "uitkomst")?;
     let mut afg = dates(df, "afgerond_op")?.into_iter();
     let mut bb = ints(df, "beleving_burger")?.into_iter();
     let mut be = ints(df, "beleving_eerstelijnshelper")?.into_iter();
     let mut bh = ints(df, "beleving_helper_dienst")?.into_iter();
-    let mut les = strs(df, "geleerde_les")?.into_iter();
-    let mut samen = strs(df, "samenvatting")?.into_iter();
+    let mut les = strs(df, "geleerde_les")?;
+    let mut samen = strs(df, "samenvatting")?;
     let mut verhaal = bools(df, "verhaal_vrijgegeven")?.into_iter();
     let mut out = Vec::with_capacity(n);
     for _ in 0..n {
@@ -311,20 +338,20 @@ pub fn cases_from_frame(df: &DataFrame) -> Result<Vec<Case>> {
 /// Converts an accepted signal frame into [`Signal`] structs (same order).
 pub fn signals_from_frame(df: &DataFrame) -> Result<Vec<Signal>> {
     let n = df.height();
-    let mut id = strs(df, "signaal_id")?.into_iter();
+    let mut id = strs(df, "signaal_id")?;
     let mut gemeld = dates(df, "gemeld_op")?.into_iter();
-    let mut bron = strs(df, "bron")?.into_iter();
-    let mut thema = strs(df, "thema")?.into_iter();
-    let mut regeling = strs(df, "regeling")?.into_iter();
-    let mut doelgroep = strs(df, "doelgroep")?.into_iter();
-    let mut oms = strs(df, "omschrijving")?.into_iter();
-    let mut cids = strs(df, "casus_ids")?.into_iter();
-    let mut status = strs(df, "status")?.into_iter();
-    let mut naar = strs(df, "doorgezet_naar")?.into_iter();
+    let mut bron = strs(df, "bron")?;
+    let mut thema = strs(df, "thema")?;
+    let mut regeling = strs(df, "regeling")?;
+    let mut doelgroep = strs(df, "doelgroep")?;
+    let mut oms = strs(df, "omschrijving")?;
+    let mut cids = strs(df, "casus_ids")?;
+    let mut status = strs(df, "status")?;
+    let mut naar = strs(df, "doorgezet_naar")?;
     let mut dop = dates(df, "doorgezet_op")?.into_iter();
-    let mut eig = strs(df, "eigenaar")?.into_iter();
+    let mut eig = strs(df, "eigenaar")?;
     let mut rv = dates(df, "reactie_verwacht_op")?.into_iter();
-    let mut tk = strs(df, "terugkoppeling")?.into_iter();
+    let mut tk = strs(df, "terugkoppeling")?;
     let mut tkop = dates(df, "terugkoppeling_op")?.into_iter();
     let mut out = Vec::with_capacity(n);
     for _ in 0..n {

@@ -72,15 +72,17 @@ pub fn read_table(
         .and_then(|e| e.to_str())
         .unwrap_or("")
         .to_lowercase();
+    // The hash first: a CSV's bytes then become its text without a copy.
+    let sha256 = crate::output::sha256_hex(&bytes);
     let mut t = match ext.as_str() {
         "xlsx" | "xlsm" | "xls" | "ods" => {
             let sheet = sheet.or(Some(cfg.blad.as_str()).filter(|s| !s.is_empty()));
             read_spreadsheet(&bytes, path, sheet)?
         }
         "parquet" | "pq" => read_parquet(&bytes, path)?,
-        _ => read_csv_bytes(&bytes, &cfg.scheidingsteken, cfg.codering.as_str(), path)?,
+        _ => read_csv_owned(bytes, &cfg.scheidingsteken, cfg.codering.as_str(), path)?,
     };
-    t.sha256 = crate::output::sha256_hex(&bytes);
+    t.sha256 = sha256;
     Ok(t)
 }
 
@@ -258,6 +260,39 @@ pub fn decode(bytes: &[u8], encoding: &str, path: &Path) -> Result<Decoded> {
             },
         },
     };
+    refuse_nul(decoded, path)
+}
+
+/// [`decode`] of a buffer it may keep: UTF-8 (with or without a BOM) becomes the text without
+/// a copy, so a large file is not held twice while it is read. Everything else goes through
+/// [`decode`], with the same outcome.
+pub fn decode_owned(bytes: Vec<u8>, encoding: &str, path: &Path) -> Result<Decoded> {
+    let plain = |text: String, encoding| Decoded {
+        text,
+        encoding,
+        notes: Vec::new(),
+    };
+    match bom(&bytes) {
+        Some((None, n)) => {
+            let mut rest = bytes;
+            rest.drain(..n);
+            match String::from_utf8(rest) {
+                Ok(text) => refuse_nul(plain(text, "utf-8 (BOM)"), path),
+                Err(e) => refuse_nul(decode_mixed(e.as_bytes()), path),
+            }
+        }
+        None if sniff_wide(&bytes).is_none() && encoding != "windows-1252" => {
+            match String::from_utf8(bytes) {
+                Ok(text) => refuse_nul(plain(text, "utf-8"), path),
+                Err(e) => decode(e.as_bytes(), encoding, path),
+            }
+        }
+        _ => decode(&bytes, encoding, path),
+    }
+}
+
+/// Refuses text with NUL characters (not a text file, or an unknown encoding).
+fn refuse_nul(decoded: Decoded, path: &Path) -> Result<Decoded> {
     if decoded.text.contains('\0') {
         return Err(bad_file(
             path,
@@ -696,11 +731,26 @@ pub fn read_csv_bytes(
     encoding: &str,
     path: &Path,
 ) -> Result<RawTable> {
+    read_csv_text(decode(bytes, encoding, path)?, delimiter, path)
+}
+
+/// [`read_csv_bytes`] of a buffer it may keep (see [`decode_owned`]).
+pub fn read_csv_owned(
+    bytes: Vec<u8>,
+    delimiter: &str,
+    encoding: &str,
+    path: &Path,
+) -> Result<RawTable> {
+    read_csv_text(decode_owned(bytes, encoding, path)?, delimiter, path)
+}
+
+/// Reads decoded CSV text into a raw table.
+fn read_csv_text(decoded: Decoded, delimiter: &str, path: &Path) -> Result<RawTable> {
     let Decoded {
         text,
         encoding: enc,
         mut notes,
-    } = decode(bytes, encoding, path)?;
+    } = decoded;
     // A CR alone ends a line too (old Mac files, a stray CR): the csv crate reads it
     // as a record's end, so the line count must too.
     let text = lone_cr_to_lf(text);
@@ -1175,6 +1225,43 @@ mod tests {
 
     fn csv(s: &[u8]) -> Result<RawTable> {
         read_csv_bytes(s, "auto", "auto", Path::new("t.csv"))
+    }
+
+    #[test]
+    fn decoding_an_owned_buffer_equals_decoding_a_borrowed_one() {
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("a;b\n1;é\n".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let inputs: Vec<Vec<u8>> = vec![
+            "a;b\n1;é\n".into(),
+            [b"\xEF\xBB\xBF".as_slice(), "a;b\n1;é\n".as_bytes()].concat(),
+            [b"\xEF\xBB\xBF".as_slice(), b"a;b\n1;\xE9\n"].concat(),
+            b"a;b\n1;\xE9\n2;caf\xC3\xA9\n".to_vec(),
+            b"a;b\n1;\xE9\n".to_vec(),
+            b"a;b\n1;\x00\n".to_vec(),
+            [b"\xEF\xBB\xBF".as_slice(), b"a\x00"].concat(),
+            utf16,
+            Vec::new(),
+        ];
+        let path = Path::new("t.csv");
+        for bytes in inputs {
+            for enc in ["auto", "utf-8", "windows-1252"] {
+                let want = decode(&bytes, enc, path);
+                let got = decode_owned(bytes.clone(), enc, path);
+                match (want, got) {
+                    (Ok(w), Ok(g)) => {
+                        assert_eq!(
+                            (w.text, w.encoding, w.notes),
+                            (g.text, g.encoding, g.notes),
+                            "{bytes:?} {enc}"
+                        );
+                    }
+                    (Err(w), Err(g)) => assert_eq!(w.to_string(), g.to_string()),
+                    (w, g) => panic!("{bytes:?} {enc}: {w:?} tegen {g:?}"),
+                }
+            }
+        }
     }
 
     #[test]

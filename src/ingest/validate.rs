@@ -657,6 +657,50 @@ fn missing_triage_warning(accepted: &DataFrame) -> Result<Option<String>> {
     )))
 }
 
+/// Marks the row-number column as sorted when it is (a file is read top to bottom), so the
+/// final sort on it is free instead of a copy of every column.
+fn mark_rows_sorted(df: &mut DataFrame) -> Result<()> {
+    let rows = df.column(ROW)?.u32()?;
+    let ascending = rows.null_count() == 0
+        && rows
+            .iter()
+            .flatten()
+            .try_fold(0u32, |last, r| (r >= last).then_some(r))
+            .is_some();
+    if ascending {
+        df.apply(ROW, |c| {
+            let mut c = c.clone();
+            c.set_sorted_flag(polars::series::IsSorted::Ascending);
+            c
+        })?;
+    }
+    Ok(())
+}
+
+/// The typed value (`<name>__v`) and error (`<name>__e`) of every row of column `name`, in row
+/// order, from the column's dictionary (`<name>__k` -> value, error): a left join of that one
+/// column, so only it is gathered.
+fn typed_by_dictionary(frame: &DataFrame, name: &str, dict: DataFrame) -> Result<[Column; 2]> {
+    let key = format!("{name}__k");
+    let (v, e) = (format!("{name}__v"), format!("{name}__e"));
+    let mut args = JoinArgs::new(JoinType::Left);
+    args.maintain_order = MaintainOrderJoin::Left;
+    let joined = frame
+        .select([name])?
+        .lazy()
+        .join(dict.lazy(), [col(name)], [col(key.as_str())], args)
+        .select([col(v.as_str()), col(e.as_str())])
+        .collect()?;
+    if joined.height() != frame.height() {
+        return Err(Error::Internal(format!(
+            "kolom {name}: de woordenlijst gaf {} rijen voor {}",
+            joined.height(),
+            frame.height()
+        )));
+    }
+    Ok([joined.column(&v)?.clone(), joined.column(&e)?.clone()])
+}
+
 /// Validates a raw table as `entity` (see module docs).
 pub fn validate(
     raw: &RawTable,
@@ -707,10 +751,14 @@ pub fn validate(
         };
         select.push(e.alias(spec.name));
     }
-    let canon_text = raw.df.clone().lazy().select(select).collect()?;
+    let mut canon_text = raw.df.clone().lazy().select(select).collect()?;
+    mark_rows_sorted(&mut canon_text)?;
 
-    // 2. Join each typed column's dictionary.
-    let mut lf = canon_text.clone().lazy();
+    // 2. Each typed column's dictionary, joined to that column alone (in row order) and the
+    // typed value and error added next to it: the wide frame is never joined or reordered,
+    // so its text columns are not copied.
+    let mut typed_columns: Vec<Column> = Vec::new();
+    let mut plain_exprs: Vec<Expr> = Vec::new();
     let mut date_formats = BTreeMap::new();
     let mut rules: Vec<Rule> = Vec::new();
     for spec in entity.spec() {
@@ -719,12 +767,23 @@ pub fn validate(
         let plain =
             matches!(spec.kind, Kind::Id | Kind::Text) && !mapping.waarden.contains_key(spec.name);
         if plain {
+            // A column whose values need no trimming and none is empty (the usual export) is
+            // taken as it is: trimming would copy every summary once more.
+            let clean = canon_text
+                .column(spec.name)?
+                .str()
+                .ok()
+                .is_some_and(|ca| ca.iter().flatten().all(|v| !v.is_empty() && v.trim() == v));
             let t = col(spec.name).str().strip_chars(lit(NULL));
-            lf = lf.with_columns([
+            let value = if clean {
+                col(spec.name)
+            } else {
                 when(t.clone().eq(lit("")))
                     .then(lit(NULL).cast(DataType::String))
                     .otherwise(t)
-                    .alias(format!("{}__v", spec.name).as_str()),
+            };
+            plain_exprs.extend([
+                value.alias(format!("{}__v", spec.name).as_str()),
                 lit(NULL)
                     .cast(DataType::String)
                     .alias(format!("{}__e", spec.name).as_str()),
@@ -742,16 +801,13 @@ pub fn validate(
             None
         };
         let dict = dictionary(values, spec, entity, cfg, date_format.as_ref())?;
-        let key = format!("{}__k", spec.name);
-        lf = lf.join(
-            dict.lazy(),
-            [col(spec.name)],
-            [col(key.as_str())],
-            JoinArgs::new(JoinType::Left),
-        );
+        typed_columns.extend(typed_by_dictionary(&canon_text, spec.name, dict)?);
         let err = col(format!("{}__e", spec.name).as_str());
         rules.push(Rule::new(spec.name, err.clone().is_not_null(), err));
     }
+    canon_text.hstack_mut(&typed_columns)?;
+    drop(typed_columns);
+    let lf = canon_text.lazy().with_columns(plain_exprs);
     // Typed canonical columns, raw text kept as `<name>__raw` for required checks.
     let mut typed: Vec<Expr> = vec![col(ROW), col(FIELDS), col(READ_PROBLEM)];
     for spec in entity.spec() {
@@ -1020,6 +1076,30 @@ mod tests {
             .as_date_iter()
             .map(|d| d.map(|d| d.to_string()).unwrap_or_default())
             .collect()
+    }
+
+    #[test]
+    fn free_text_is_trimmed_and_blank_is_missing_whether_a_column_needs_it_or_not() {
+        let csv = "casus_id,ontvangen_op,aandrager_type,thema,samenvatting,geleerde_les\n \
+                   C-1 ,2025-01-02,wijkteam,toeslagen,Schoon,\"  rand  \"\n\
+                   C-2,2025-01-03,wijkteam,toeslagen,Ook schoon,\"   \"\n\
+                   C-3,2025-01-04,wijkteam,toeslagen,,x\n";
+        let v = validate_csv(csv, &Config::default_config()).unwrap();
+        let texts = |c: &str| -> Vec<Option<String>> {
+            let col = v.accepted.column(c).unwrap();
+            col.str()
+                .unwrap()
+                .iter()
+                .map(|x| x.map(str::to_string))
+                .collect()
+        };
+        let some = |s: &str| Some(s.to_string());
+        assert_eq!(
+            texts("samenvatting"),
+            [some("Schoon"), some("Ook schoon"), None]
+        );
+        assert_eq!(texts("geleerde_les"), [some("rand"), None, some("x")]);
+        assert_eq!(texts("casus_id"), [some("C-1"), some("C-2"), some("C-3")]);
     }
 
     #[test]

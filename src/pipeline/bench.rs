@@ -176,6 +176,7 @@ pub fn run(file: &Path, period: &Period, export: NaiveDate, cfg: &Config) -> Res
         || {
             let v = validate::validate(&raw, Entity::Cases, cfg, export);
             drop(raw);
+            crate::ingest::trim_heap();
             v
         },
         |v| {
@@ -187,7 +188,7 @@ pub fn run(file: &Path, period: &Period, export: NaiveDate, cfg: &Config) -> Res
         },
     )?;
     let accepted = validated.accepted.height();
-    let dataset = Dataset {
+    let mut dataset = Dataset {
         cases: validated.accepted,
         signals: None,
         quarantine_cases: validated.quarantine,
@@ -206,7 +207,7 @@ pub fn run(file: &Path, period: &Period, export: NaiveDate, cfg: &Config) -> Res
     let cases = rec.stage(
         "casussen omzetten (frame naar structs)",
         false,
-        || dataset.case_structs(),
+        || dataset.take_case_structs(),
         |c| format!("{} casussen", int(c.len())),
     )?;
     let upto: Vec<&Case> = cases
@@ -219,6 +220,8 @@ pub fn run(file: &Path, period: &Period, export: NaiveDate, cfg: &Config) -> Res
         || Ok(threads::structural(&upto, cfg)),
         |t| format!("{} draden", int(t.len())),
     )?;
+    // The detail stages exist only in the bench: what they freed must not count for the next.
+    crate::ingest::trim_heap();
     rec.stage(
         "tekstdraden (los gemeten)",
         true,
@@ -241,6 +244,7 @@ pub fn run(file: &Path, period: &Period, export: NaiveDate, cfg: &Config) -> Res
         },
     )?;
     drop(upto);
+    crate::ingest::trim_heap();
     let (draden, context) = rec.stage(
         "alle rode draden (zoals analyse)",
         false,

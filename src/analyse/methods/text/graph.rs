@@ -201,10 +201,16 @@ pub(super) fn minhash_signatures(corpus: &Corpus) -> Vec<[u64; MINHASH_HASHES]> 
     })
 }
 
-/// Candidate pairs from MinHash-LSH, scored with the exact cosine.
-pub(super) fn lsh_edges(corpus: &Corpus, threshold: f64) -> Vec<Edge> {
+/// Candidate pairs from MinHash-LSH, scored with the exact cosine. `lap` is called after each
+/// step with its name (`signaturen`, `emmers`, `kandidaten`, `scoren`).
+pub(super) fn lsh_edges(
+    corpus: &Corpus,
+    threshold: f64,
+    lap: &mut dyn FnMut(&'static str),
+) -> Vec<Edge> {
     let n = corpus.vecs.len();
     let sigs = minhash_signatures(corpus);
+    lap("signaturen");
     // Per band: entries sorted by (bucket key, ring order); position of each doc; group bounds.
     let band_ids: Vec<usize> = (0..MINHASH_BANDS).collect();
     let bands: Vec<Band> = par_map(&band_ids, |&b| {
@@ -222,26 +228,25 @@ pub(super) fn lsh_edges(corpus: &Corpus, threshold: f64) -> Vec<Edge> {
             })
             .collect();
         entries.sort_unstable();
-        let mut pos = vec![u32::MAX; n];
-        let mut group = vec![(0u32, 0u32); entries.len()];
+        let mut slot = vec![[u32::MAX; 3]; n];
         let mut s = 0;
         while s < entries.len() {
             let mut e = s + 1;
             while e < entries.len() && entries[e].0 == entries[s].0 {
                 e += 1;
             }
-            for (q, g) in group.iter_mut().enumerate().take(e).skip(s) {
-                *g = (s as u32, e as u32);
-                pos[entries[q].2 as usize] = q as u32;
+            for (q, entry) in entries.iter().enumerate().take(e).skip(s) {
+                slot[entry.2 as usize] = [s as u32, e as u32, q as u32];
             }
             s = e;
         }
         Band {
             docs: entries.iter().map(|e| e.2).collect(),
-            pos,
-            group,
+            slot,
         }
     });
+    drop(sigs);
+    lap("emmers");
 
     // Candidates per text (in parallel), then every distinct pair once: the cosine of a pair
     // is the same from either end (the same products summed in feature order), so scoring it
@@ -259,14 +264,18 @@ pub(super) fn lsh_edges(corpus: &Corpus, threshold: f64) -> Vec<Edge> {
     drop(bands);
     pairs.sort_unstable();
     pairs.dedup();
-    score_pairs(corpus, &pairs, threshold)
+    lap("kandidaten");
+    let edges = score_pairs(corpus, &pairs, threshold);
+    lap("scoren");
+    edges
 }
 
-/// LSH buckets of one band, see [`lsh_edges`].
+/// LSH buckets of one band, see [`lsh_edges`]: the texts in bucket order, and per text (by
+/// its index, so the texts are visited in order without a lookup in between) the start and
+/// end of its bucket and its own place in `docs`.
 struct Band {
     docs: Vec<u32>,
-    pos: Vec<u32>,
-    group: Vec<(u32, u32)>,
+    slot: Vec<[u32; 3]>,
 }
 
 /// The candidates of text `i`: its bucket mates (ring neighbours in large buckets), at most
@@ -275,11 +284,10 @@ fn candidates_of(i: usize, corpus: &Corpus, bands: &[Band]) -> Vec<u32> {
     if corpus.vecs[i].is_empty() {
         return Vec::new();
     }
-    let mut cands: Vec<u32> = Vec::new();
+    let mut cands: Vec<u32> = Vec::with_capacity(bands.len() * (BUCKET_CAP - 1));
     for band in bands {
-        let p = band.pos[i] as usize;
-        let (s, e) = band.group[p];
-        let (s, e) = (s as usize, e as usize);
+        let [s, e, p] = band.slot[i];
+        let (s, e, p) = (s as usize, e as usize, p as usize);
         let m = e - s;
         if m <= 1 {
             continue;
@@ -296,7 +304,7 @@ fn candidates_of(i: usize, corpus: &Corpus, bands: &[Band]) -> Vec<u32> {
         }
     }
     if cands.is_empty() {
-        return cands;
+        return Vec::new();
     }
     // Rank candidates by the number of bands they share with text i (an estimate of their
     // Jaccard similarity) and keep the best MAX_CANDIDATES.
@@ -366,26 +374,145 @@ fn score_from(
     for &(f, w) in va {
         dense[f as usize] = w;
     }
-    for &p in pairs {
-        let j = (p & 0xffff_ffff) as u32;
-        let vj = &corpus.vecs[j as usize];
-        let (words, chars) = vj.split_at(corpus.word_len[j as usize] as usize);
-        let wdot: f32 = words.iter().map(|&(f, w)| dense[f as usize] * w).sum();
-        // The character block adds at most `char_share`: skip hopeless pairs cheaply.
-        if f64::from(wdot) + corpus.char_share < threshold {
-            continue;
+    // Four pairs at a time: their sums are independent, so they run interleaved.
+    for group in pairs.chunks(LANES) {
+        let mut js = [0u32; LANES];
+        let mut words: [&[(u32, f32)]; LANES] = [&[]; LANES];
+        let mut chars: [&[(u32, f32)]; LANES] = [&[]; LANES];
+        for (k, &p) in group.iter().enumerate() {
+            let j = (p & 0xffff_ffff) as u32;
+            let vj = &corpus.vecs[j as usize];
+            (words[k], chars[k]) = vj.split_at(corpus.word_len[j as usize] as usize);
+            js[k] = j;
         }
-        let cdot: f32 = chars.iter().map(|&(f, w)| dense[f as usize] * w).sum();
-        let s = f64::from(wdot) + f64::from(cdot);
-        if s >= threshold && s > 0.0 {
-            out.push(Edge {
-                a: a as u32,
-                b: j,
-                sim: s.min(1.0),
-            });
+        let wdot = dense_dots(dense, words);
+        // The character block adds at most `char_share`: skip hopeless pairs cheaply.
+        let hopeless = |k: usize| f64::from(wdot[k]) + corpus.char_share < threshold;
+        for (k, c) in chars.iter_mut().enumerate().take(group.len()) {
+            if hopeless(k) {
+                *c = &[];
+            }
+        }
+        let cdot = dense_dots(dense, chars);
+        for k in (0..group.len()).filter(|&k| !hopeless(k)) {
+            let s = f64::from(wdot[k]) + f64::from(cdot[k]);
+            if s >= threshold && s > 0.0 {
+                out.push(Edge {
+                    a: a as u32,
+                    b: js[k],
+                    sim: s.min(1.0),
+                });
+            }
         }
     }
     for &(f, _) in va {
         dense[f as usize] = 0.0;
+    }
+}
+
+/// Pairs scored at the same time by [`score_from`].
+const LANES: usize = 4;
+
+/// The dot product of each sparse vector with the dense scratch, each summed in its own
+/// feature order from -0.0, exactly as `v.iter().map(|&(f, w)| dense[f] * w).sum::<f32>()`
+/// does (so bit for bit the same value). The sums are independent of each other and run
+/// interleaved, so one addition does not wait for the one before it of the same sum.
+fn dense_dots(dense: &[f32], vs: [&[(u32, f32)]; LANES]) -> [f32; LANES] {
+    let mut acc = [-0.0f32; LANES];
+    let longest = vs.iter().map(|v| v.len()).max().unwrap_or(0);
+    for i in 0..longest {
+        for (sum, v) in acc.iter_mut().zip(vs) {
+            if let Some(&(f, w)) = v.get(i) {
+                *sum += dense[f as usize] * w;
+            }
+        }
+    }
+    acc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The one-pair-at-a-time scoring the interleaved one must equal bit for bit.
+    fn score_one(corpus: &Corpus, a: usize, j: usize, threshold: f64) -> Option<f64> {
+        let mut dense = vec![0f32; corpus.dims];
+        for &(f, w) in &corpus.vecs[a] {
+            dense[f as usize] = w;
+        }
+        let (words, chars) = corpus.vecs[j].split_at(corpus.word_len[j] as usize);
+        let wdot: f32 = words.iter().map(|&(f, w)| dense[f as usize] * w).sum();
+        if f64::from(wdot) + corpus.char_share < threshold {
+            return None;
+        }
+        let cdot: f32 = chars.iter().map(|&(f, w)| dense[f as usize] * w).sum();
+        let s = f64::from(wdot) + f64::from(cdot);
+        (s >= threshold && s > 0.0).then_some(s.min(1.0))
+    }
+
+    #[test]
+    fn dense_dots_equal_sequential_sums_bit_for_bit() {
+        let mut rng = SplitMix64::new(42);
+        let dense: Vec<f32> = (0..300)
+            .map(|_| {
+                if rng.below(3) == 0 {
+                    0.0
+                } else {
+                    rng.unit() as f32
+                }
+            })
+            .collect();
+        for _ in 0..500 {
+            let vecs: Vec<Vec<(u32, f32)>> = (0..LANES)
+                .map(|_| {
+                    let len = [0, 1, 7, 40, 299][rng.below(5)];
+                    let mut v: Vec<(u32, f32)> = (0..len)
+                        .map(|_| (rng.below(300) as u32, rng.unit() as f32 * 3.0))
+                        .collect();
+                    v.sort_unstable_by_key(|e| e.0);
+                    v
+                })
+                .collect();
+            let lanes: [&[(u32, f32)]; LANES] = std::array::from_fn(|k| vecs[k].as_slice());
+            let got = dense_dots(&dense, lanes);
+            for k in 0..LANES {
+                let want: f32 = vecs[k].iter().map(|&(f, w)| dense[f as usize] * w).sum();
+                assert_eq!(got[k].to_bits(), want.to_bits(), "lane {k}");
+            }
+        }
+    }
+
+    #[test]
+    fn interleaved_scoring_equals_one_pair_at_a_time() {
+        let (texts, _) = bench_corpus(600, 6, 9);
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let corpus = build_corpus(&refs, &TextConfig::default());
+        let n = corpus.vecs.len() as u64;
+        // Runs of every length from 0 to 9 pairs per first text, so every lane count occurs.
+        let mut rng = SplitMix64::new(3);
+        let mut pairs: Vec<u64> = Vec::new();
+        for a in 0..n - 1 {
+            let count = (a % 10).min(n - 1 - a);
+            let mut bs: Vec<u64> = (0..count)
+                .map(|_| a + 1 + rng.below((n - 1 - a) as usize) as u64)
+                .collect();
+            bs.sort_unstable();
+            bs.dedup();
+            pairs.extend(bs.into_iter().map(|b| (a << 32) | b));
+        }
+        for threshold in [0.0, 0.2, 0.35, 0.6] {
+            let got = score_pairs(&corpus, &pairs, threshold);
+            let want: Vec<(u32, u32, u64)> = pairs
+                .iter()
+                .filter_map(|&p| {
+                    let (a, b) = ((p >> 32) as usize, (p & 0xffff_ffff) as usize);
+                    score_one(&corpus, a, b, threshold).map(|s| (a as u32, b as u32, s.to_bits()))
+                })
+                .collect();
+            let got: Vec<(u32, u32, u64)> =
+                got.iter().map(|e| (e.a, e.b, e.sim.to_bits())).collect();
+            assert!(!want.is_empty() || threshold > 0.5);
+            assert_eq!(got, want, "drempel {threshold}");
+        }
     }
 }

@@ -163,7 +163,9 @@ pub fn cluster_texts(texts: &[&str], cfg: &TextConfig) -> Vec<TextCluster> {
 }
 
 /// [`cluster_texts`], with the time its steps took on `clock` (seconds; `rodedraad meet`
-/// passes the process CPU time): `vectoren`, `kandidaten`, `samenvoegen` and `labels`.
+/// passes the process CPU time): `vectoren`; on the MinHash-LSH path `signaturen`, `emmers`,
+/// `kandidaten` and `scoren` (on the exact path only `kandidaten`); then `snoeien`,
+/// `samenvoegen` and `labels`.
 pub fn cluster_texts_timed(
     texts: &[&str],
     cfg: &TextConfig,
@@ -188,12 +190,14 @@ pub fn cluster_texts_timed(
         f64::INFINITY
     };
     let edges = if n <= cfg.exact_max {
-        exact_edges(&corpus, threshold)
+        let e = exact_edges(&corpus, threshold);
+        lap("kandidaten", &mut times);
+        e
     } else {
-        lsh_edges(&corpus, threshold)
+        lsh_edges(&corpus, threshold, &mut |name| lap(name, &mut times))
     };
     let edges = prune_edges(edges, n, MAX_DEGREE);
-    lap("kandidaten", &mut times);
+    lap("snoeien", &mut times);
     // Never stricter than the edge threshold itself, so two texts joined by an edge can always
     // form a group (matters when nearly all texts are alike and the background is high).
     let link_threshold = (background_similarity(&corpus) + LINK_FACTOR * threshold)
@@ -204,6 +208,10 @@ pub fn cluster_texts_timed(
     lap("samenvoegen", &mut times);
     let clusters = finish_clusters(&corpus, &mut ag, cfg);
     lap("labels", &mut times);
+    // The corpus (all vectors) is the largest thing the text threads hold: hand it back.
+    drop(ag);
+    drop(corpus);
+    crate::ingest::trim_heap();
     (clusters, times)
 }
 
@@ -497,7 +505,7 @@ mod tests {
         println!("vectorise {:?} cpu {:.2}", t.elapsed(), cpu_seconds() - c0);
         let t = Instant::now();
         let c0 = cpu_seconds();
-        let edges = lsh_edges(&corpus, 0.35);
+        let edges = lsh_edges(&corpus, 0.35, &mut |_| {});
         println!(
             "lsh {:?} cpu {:.2} edges {}",
             t.elapsed(),
