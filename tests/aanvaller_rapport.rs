@@ -1104,20 +1104,22 @@ fn a_real_rising_thread_gives_no_small_count_away() {
 
 #[test]
 fn the_sentence_of_a_real_rising_thread_is_read() {
-    // Seed 3, 2026-H2 at 31 October: the thread's quarters 2026-Q3 and 2026-Q4 are hidden
-    // and the sentence says 11 came in during August-October, so those two quarters hold
-    // at least 11 of the 16 and the other hidden quarters at most 5: still the protection
-    // width. Had the sentence said 15, those others would hold at most 1 together (each in
-    // [0, 1]): the reader must find that, so it reads the real sentence and links it to
-    // the real table.
+    // Seed 9, 2026-Q3 at 31 October: the thread's last three months of the period are
+    // exactly 2026-Q3, so its sentence "kwamen 10 casussen binnen" is that quarter's
+    // count, shown in its table as 10; the split over the period is not printed. Had the
+    // table hidden 2026-Q3 and the sentence said total - 1, the other hidden quarters
+    // would hold at most 1 together (each in [0, 1]): the reader must find that, so it
+    // reads the real sentence and links it to the real table.
     let d = tmp("aanval-stijging-lek");
-    let out = rising_thread_report(&d, 3, "2026-H2");
-    assert!(attack_report(&out, "2026-H2").is_empty());
+    let period = "2026-Q3";
+    let out = rising_thread_report(&d, 9, period);
+    assert!(attack_report(&out, period).is_empty());
     let (md, text, a) = trend_sentence(&out);
-    let tables: Vec<Value> =
-        serde_json::from_str(&std::fs::read_to_string(out.join("tabellen.json")).unwrap()).unwrap();
+    let path = out.join("tabellen.json");
+    let mut tables: Vec<Value> =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     let thread = tables
-        .iter()
+        .iter_mut()
         .find(|t| t["titel"].as_str().is_some_and(|s| s.contains("Stijging")))
         .unwrap();
     let total = rows(thread)
@@ -1125,21 +1127,30 @@ fn the_sentence_of_a_real_rising_thread_is_read() {
         .find(|r| r["kop"] == "Totaal")
         .and_then(|r| r["cellen"][0]["waarde"].as_f64())
         .unwrap() as u64;
+    let quarter = thread["rijen"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|r| r["kop"] == "2026-Q3")
+        .unwrap();
+    assert_eq!(quarter["cellen"][0]["waarde"].as_f64(), Some(a as f64));
     assert!(a + 1 < total, "{a} {total}");
-    let hidden_elsewhere = rows(thread).iter().any(|r| {
-        r["kop"] != "Totaal"
-            && r["kop"] != "2026-Q3"
-            && r["kop"] != "2026-Q4"
-            && r["cellen"][0]["onderdrukt"] == true
-    });
-    assert!(hidden_elsewhere);
+    quarter["cellen"][0] = serde_json::json!({"tekst": ".", "soort": "aantal", "waarde": null, "noemer": null, "onderdrukt": true});
+    let others_hidden = rows(thread)
+        .iter()
+        .filter(|r| r["kop"] != "2026-Q3" && r["cellen"][0]["onderdrukt"] == true)
+        .count();
+    assert!(others_hidden > 0);
+    std::fs::write(&path, serde_json::to_vec(&tables).unwrap()).unwrap();
+    // with the true count the hidden 2026-Q3 is 10 again: not small, nothing found
+    assert!(attack_report(&out, period).is_empty());
     let tampered = text.replacen(
         &format!("kwamen {a} casussen binnen"),
         &format!("kwamen {} casussen binnen", total - 1),
         1,
     );
     std::fs::write(&md, tampered).unwrap();
-    let leaks = attack_report(&out, "2026-H2");
+    let leaks = attack_report(&out, period);
     assert!(
         leaks
             .iter()
