@@ -28,6 +28,9 @@ use super::lp::{solve, solve_integer, Outcome, Row, Sense};
 use super::system::LinkedSystem;
 use super::LinkedTable;
 
+/// A component of hidden cells and the LP bounds of each of its cells.
+type ComponentBounds = (Vec<usize>, Vec<(f64, f64)>);
+
 /// Tolerance for comparing LP bounds with integers.
 const TOL: f64 = 1e-6;
 
@@ -232,7 +235,7 @@ impl Model {
         &self,
         hidden: &[bool],
         ratios_shown: &[bool],
-    ) -> Vec<(Vec<usize>, Vec<(f64, f64)>)> {
+    ) -> Vec<ComponentBounds> {
         let mut done = vec![false; self.len()];
         let mut out = Vec::new();
         for c in 0..self.len() {
