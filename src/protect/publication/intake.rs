@@ -915,6 +915,92 @@ mod tests {
         assert!(!p.policy().ratio_allowed(38, 40));
     }
 
+    /// The grid as it was computed first: a quarter label and a dienst code per case.
+    fn intake_grid_by_labels(
+        cases: &[Case],
+        end: NaiveDate,
+        quarters: &[String],
+    ) -> (Vec<String>, Vec<Vec<u64>>) {
+        let mut codes: Vec<String> = cases
+            .iter()
+            .filter_map(|c| c.dienst.map(|d| d.as_str().to_string()))
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        codes.push("onbekend".into());
+        let mut cells = vec![vec![0u64; codes.len()]; quarters.len()];
+        for c in cases.iter().filter(|c| c.ontvangen_op <= end) {
+            let i = quarters
+                .iter()
+                .position(|q| *q == quarter_label(c.ontvangen_op));
+            let j = codes.iter().position(|d| d == service_code(c));
+            if let (Some(i), Some(j)) = (i, j) {
+                cells[i][j] += 1;
+            }
+        }
+        let keep: Vec<usize> = (0..codes.len())
+            .filter(|&j| cells.iter().any(|r| r[j] > 0))
+            .collect();
+        (
+            keep.iter().map(|&j| codes[j].clone()).collect(),
+            cells
+                .iter()
+                .map(|r| keep.iter().map(|&j| r[j]).collect())
+                .collect(),
+        )
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 300, failure_persistence: None, ..Default::default() })]
+
+        /// Cases before, in and after the quarters of the table, after the peildatum, with
+        /// and without a dienst: the grid is the one counted by labels.
+        #[test]
+        fn the_intake_grid_counts_as_by_labels(
+            recs in proptest::collection::vec((0i64..1200, proptest::option::of(0usize..5)), 0..80),
+            first in 0i32..8,
+            len in 0usize..8,
+            peil in 0i64..1200,
+        ) {
+            use crate::model::Service;
+            let day0 = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+            let services = [Service::Belastingdienst, Service::DienstToeslagen, Service::Both, Service::Customs, Service::Other];
+            let cases: Vec<Case> = recs
+                .iter()
+                .map(|&(day, s)| Case {
+                    ontvangen_op: day0 + chrono::Duration::days(day),
+                    dienst: s.map(|i| services[i]),
+                    ..Case::default()
+                })
+                .collect();
+            let quarters: Vec<String> = (0..len as i32)
+                .map(|i| {
+                    let q = 2024 * 4 + first + i;
+                    format!("{}-Q{}", q.div_euclid(4), q.rem_euclid(4) + 1)
+                })
+                .collect();
+            let period = crate::analyse::period::Period::year(2025);
+            let ind = Indicators {
+                vorige_periode: period.previous(),
+                periode: period,
+                peildatum: day0 + chrono::Duration::days(peil),
+                definitieversie: 1,
+                records: Vec::new(),
+                stroom: Vec::new(),
+                cohorten: Vec::new(),
+                open_casussen: Vec::new(),
+                doelrealisatie: Vec::new(),
+                kaplan_meier: Vec::new(),
+                escalaties_zonder_datum: Default::default(),
+            };
+            let end = ind.periode.observed_end(ind.peildatum);
+            proptest::prop_assert_eq!(
+                intake_grid(&cases, &ind, &quarters),
+                intake_grid_by_labels(&cases, end, &quarters)
+            );
+        }
+    }
+
     #[test]
     fn whole_quarters_only() {
         let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
