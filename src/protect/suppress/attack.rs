@@ -231,11 +231,7 @@ impl Model {
 
     /// Every component of hidden cells (in the order of its first cell) with the LP
     /// bounds of each of its cells: what both attackers start from.
-    fn component_bounds(
-        &self,
-        hidden: &[bool],
-        ratios_shown: &[bool],
-    ) -> Vec<ComponentBounds> {
+    fn component_bounds(&self, hidden: &[bool], ratios_shown: &[bool]) -> Vec<ComponentBounds> {
         let mut done = vec![false; self.len()];
         let mut out = Vec::new();
         for c in 0..self.len() {
