@@ -1032,6 +1032,133 @@ fn the_attacker_reads_the_sentence_of_a_trend_thread() {
     );
 }
 
+/// A generated export with a planted rising thread (D4) reported at a peildatum where the
+/// trend detection finds it: returns the report folder.
+fn rising_thread_report(d: &Path, seed: u64, period: &str) -> std::path::PathBuf {
+    let data = d.join(format!("data-{seed}"));
+    let seed = seed.to_string();
+    let data_dir = data.display().to_string();
+    let o = run(&[
+        "sample", "--seed", &seed, "--out", &data_dir, "--excel", "false",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = d.join(format!("rapport-{seed}-{period}"));
+    let cases = data.join("casussen.csv").display().to_string();
+    let o = run(&[
+        "report",
+        "--cases",
+        &cases,
+        "--period",
+        period,
+        "--peildatum",
+        "2026-10-31",
+        "--exportdatum",
+        "2026-10-31",
+        "--format",
+        "md",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    out
+}
+
+/// The trend sentence of a published rising thread: (markdown file, its count).
+fn trend_sentence(out: &Path) -> (std::path::PathBuf, String, u64) {
+    let md = std::fs::read_dir(out)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|x| x == "md"))
+        .unwrap();
+    let text = std::fs::read_to_string(&md).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.contains("Wat gaat er mis") && l.contains(" casussen binnen"))
+        .unwrap_or_else(|| panic!("no trend thread in {}", md.display()));
+    let a = between(line, "kwamen ", " casussen binnen").unwrap();
+    let a = dutch_int(a).unwrap_or_else(|| panic!("the count is not printed: {line}"));
+    (md, text, a)
+}
+
+#[test]
+fn a_real_rising_thread_gives_no_small_count_away() {
+    // Generated exports in which the planted rising thread D4 is published with its
+    // sentence "In de laatste drie maanden ... kwamen N casussen binnen" (seeds and periods
+    // found by running the generator): the reader links N to the quarters of the thread's
+    // protected table, and finds nothing.
+    let d = tmp("aanval-stijging");
+    for (seed, period) in [(1, "2026-H2"), (3, "2026-H2"), (9, "2026-Q3")] {
+        let out = rising_thread_report(&d, seed, period);
+        let (_, _, a) = trend_sentence(&out);
+        assert!(a >= MIN_CEL, "seed {seed}: {a}");
+        let tables = std::fs::read_to_string(out.join("tabellen.json")).unwrap();
+        assert!(
+            tables.contains("Casussen per kwartaal: Stijging"),
+            "seed {seed}"
+        );
+        let leaks = attack_report(&out, period);
+        assert!(leaks.is_empty(), "seed {seed} {period}: {leaks:#?}");
+    }
+}
+
+#[test]
+fn the_sentence_of_a_real_rising_thread_is_read() {
+    // Seed 9, 2026-Q3 at 31 October: the thread's last three months of the period are
+    // exactly 2026-Q3, so its sentence "kwamen 10 casussen binnen" is that quarter's
+    // count, shown in its table as 10; the split over the period is not printed. Had the
+    // table hidden 2026-Q3 and the sentence said total - 1, the other hidden quarters
+    // would hold at most 1 together (each in [0, 1]): the reader must find that, so it
+    // reads the real sentence and links it to the real table.
+    let d = tmp("aanval-stijging-lek");
+    let period = "2026-Q3";
+    let out = rising_thread_report(&d, 9, period);
+    assert!(attack_report(&out, period).is_empty());
+    let (md, text, a) = trend_sentence(&out);
+    let path = out.join("tabellen.json");
+    let mut tables: Vec<Value> =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let thread = tables
+        .iter_mut()
+        .find(|t| t["titel"].as_str().is_some_and(|s| s.contains("Stijging")))
+        .unwrap();
+    let total = rows(thread)
+        .iter()
+        .find(|r| r["kop"] == "Totaal")
+        .and_then(|r| r["cellen"][0]["waarde"].as_f64())
+        .unwrap() as u64;
+    let quarter = thread["rijen"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|r| r["kop"] == "2026-Q3")
+        .unwrap();
+    assert_eq!(quarter["cellen"][0]["waarde"].as_f64(), Some(a as f64));
+    assert!(a + 1 < total, "{a} {total}");
+    quarter["cellen"][0] = serde_json::json!({"tekst": ".", "soort": "aantal", "waarde": null, "noemer": null, "onderdrukt": true});
+    let others_hidden = rows(thread)
+        .iter()
+        .filter(|r| r["kop"] != "2026-Q3" && r["cellen"][0]["onderdrukt"] == true)
+        .count();
+    assert!(others_hidden > 0);
+    std::fs::write(&path, serde_json::to_vec(&tables).unwrap()).unwrap();
+    // with the true count the hidden 2026-Q3 is 10 again: not small, nothing found
+    assert!(attack_report(&out, period).is_empty());
+    let tampered = text.replacen(
+        &format!("kwamen {a} casussen binnen"),
+        &format!("kwamen {} casussen binnen", total - 1),
+        1,
+    );
+    std::fs::write(&md, tampered).unwrap();
+    let leaks = attack_report(&out, period);
+    assert!(
+        leaks
+            .iter()
+            .any(|l| l.contains("draad-") && l.contains("tussen 0")),
+        "{leaks:#?}"
+    );
+}
+
 /// A fixed seed: the same 8 exports on every run, so a failure in CI can be replayed.
 /// Other exports: `AANVAL_SEED=<n> AANVAL_CASES=<n> cargo test --release --test
 /// aanvaller_rapport`.

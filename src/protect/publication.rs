@@ -351,9 +351,9 @@ pub fn build(inp: &Inputs) -> crate::error::Result<(Report, ProtectLog)> {
             .unwrap_or(period.end)
             .min(reference_date),
     );
-    let by_id = threads::thread_cases(&an.threads, cases);
-    let thread_groups =
-        threads::thread_groups(&an.threads, &by_id, (period, reference_date), &p, cfg);
+    let facts = threads::ThreadFacts::new(&an.threads, cases, (period, reference_date), &p);
+    let by_id = &facts.by_id;
+    let thread_groups = threads::thread_groups(&an.threads, &facts, &p, cfg);
     let parts = intake::Breakdowns {
         helpers: &helpers,
         themes: &themes,
@@ -393,20 +393,20 @@ pub fn build(inp: &Inputs) -> crate::error::Result<(Report, ProtectLog)> {
         .iter()
         .map(|d| {
             (
-                released_label(d, &by_id, &texts, p.audience, cfg.bescherming.k_verhaal),
+                released_label(d, by_id, &texts, p.audience, cfg.bescherming.k_verhaal),
                 d,
             )
         })
         .collect();
     let grafieken = charts_for(intake, cases, ind, &head, &labelled, &p, &mut tabellen);
     let (mut draden, draden_tabel) =
-        thread_views(&an.threads, cases, &signals, &p, inp, &texts, &mut log);
+        thread_views(&an.threads, &facts, &signals, &p, inp, &texts, &mut log);
     let mut grafieken = grafieken;
     for v in draden.iter_mut() {
         let Some(d) = an.threads.iter().find(|d| d.id == v.id) else {
             continue;
         };
-        if let Some(t) = threads::trend_table(d, &v.label, &by_id, (period, reference_date), &p) {
+        if let Some(t) = threads::trend_table(d, &v.label, facts.protection(d), &p) {
             // A chart of hidden quarters only would show nothing: the table says it.
             let any_shown = t.rijen.iter().any(|r| !r.totaal && !r.cellen[0].onderdrukt);
             if any_shown {

@@ -34,7 +34,7 @@ use crate::protect::suppress::{self, CellRef, CellStatus, LinkedTable, SystemBui
 use crate::protect::tables::{CellKind, PubCell};
 use crate::protect::tables::{Grid, MergedRows};
 use chrono::{Datelike, NaiveDate};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The protected tables of the system.
 pub(super) struct IntakeTables {
@@ -802,48 +802,58 @@ fn service_code(c: &Case) -> &'static str {
 }
 
 /// Intake per quarter (rows, as the cohorts) by dienst code (columns, only those with
-/// cases), up to the period end. One pass over the cases.
+/// cases), up to the period end. One pass over the cases, without a string per case: a
+/// case is placed by its quarter number (`year * 4 + quarter - 1`) and its dienst code.
 fn intake_grid(
     cases: &[Case],
     ind: &Indicators,
     quarters: &[String],
 ) -> (Vec<String>, Vec<Vec<u64>>) {
-    let mut codes: Vec<String> = cases
-        .iter()
-        .filter_map(|c| c.dienst.map(|d| d.as_str().to_string()))
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    codes.push("onbekend".into());
-    let col: HashMap<&str, usize> = codes
+    let row: HashMap<i32, usize> = quarters
         .iter()
         .enumerate()
-        .map(|(j, d)| (d.as_str(), j))
-        .collect();
-    let row: HashMap<&str, usize> = quarters
-        .iter()
-        .enumerate()
-        .map(|(i, q)| (q.as_str(), i))
+        .filter_map(|(i, q)| Some((quarter_number(q)?, i)))
         .collect();
     let end = ind.periode.observed_end(ind.peildatum);
-    let mut cells = vec![vec![0u64; codes.len()]; quarters.len()];
-    for c in cases.iter().filter(|c| c.ontvangen_op <= end) {
-        if let (Some(&i), Some(&j)) = (
-            row.get(quarter_label(c.ontvangen_op).as_str()),
-            col.get(service_code(c)),
-        ) {
-            cells[i][j] += 1;
+    // per dienst code (as `service_code` gives it) a column of counts per quarter row
+    let mut by_code: BTreeMap<&'static str, Vec<u64>> = BTreeMap::new();
+    let mut seen: BTreeSet<&'static str> = BTreeSet::new();
+    for c in cases {
+        if let Some(d) = c.dienst {
+            seen.insert(d.as_str());
+        }
+        if c.ontvangen_op > end {
+            continue;
+        }
+        let q = c.ontvangen_op.year() * 4 + c.ontvangen_op.month0() as i32 / 3;
+        if let Some(&i) = row.get(&q) {
+            by_code
+                .entry(service_code(c))
+                .or_insert_with(|| vec![0; quarters.len()])[i] += 1;
         }
     }
-    let keep: Vec<usize> = (0..codes.len())
-        .filter(|&j| cells.iter().any(|r| r[j] > 0))
-        .collect();
-    let codes = keep.iter().map(|&j| codes[j].clone()).collect();
-    let cells = cells
+    // every known code in order, "onbekend" last; only columns with cases are kept
+    let codes: Vec<&str> = seen.into_iter().chain(["onbekend"]).collect();
+    let kept: Vec<(&str, &Vec<u64>)> = codes
         .iter()
-        .map(|r| keep.iter().map(|&j| r[j]).collect())
+        .filter_map(|&d| {
+            by_code
+                .get(d)
+                .filter(|v| v.iter().any(|&n| n > 0))
+                .map(|v| (d, v))
+        })
         .collect();
-    (codes, cells)
+    let cells = (0..quarters.len())
+        .map(|i| kept.iter().map(|(_, v)| v[i]).collect())
+        .collect();
+    (kept.iter().map(|(d, _)| d.to_string()).collect(), cells)
+}
+
+/// The quarter number (`year * 4 + quarter - 1`) of a label "2026-Q1".
+fn quarter_number(label: &str) -> Option<i32> {
+    let (year, q) = label.split_once("-Q")?;
+    let (year, q): (i32, i32) = (year.parse().ok()?, q.parse().ok()?);
+    (1..=4).contains(&q).then_some(year * 4 + q - 1)
 }
 
 /// Intake per dienst code (rows, as `codes`) in this period and the previous one
@@ -903,6 +913,92 @@ mod tests {
         assert_eq!(t.rijen[1].cellen[2].tekst, ".");
         // the rule for shares would have hidden the 95% (complement 2)
         assert!(!p.policy().ratio_allowed(38, 40));
+    }
+
+    /// The grid as it was computed first: a quarter label and a dienst code per case.
+    fn intake_grid_by_labels(
+        cases: &[Case],
+        end: NaiveDate,
+        quarters: &[String],
+    ) -> (Vec<String>, Vec<Vec<u64>>) {
+        let mut codes: Vec<String> = cases
+            .iter()
+            .filter_map(|c| c.dienst.map(|d| d.as_str().to_string()))
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        codes.push("onbekend".into());
+        let mut cells = vec![vec![0u64; codes.len()]; quarters.len()];
+        for c in cases.iter().filter(|c| c.ontvangen_op <= end) {
+            let i = quarters
+                .iter()
+                .position(|q| *q == quarter_label(c.ontvangen_op));
+            let j = codes.iter().position(|d| d == service_code(c));
+            if let (Some(i), Some(j)) = (i, j) {
+                cells[i][j] += 1;
+            }
+        }
+        let keep: Vec<usize> = (0..codes.len())
+            .filter(|&j| cells.iter().any(|r| r[j] > 0))
+            .collect();
+        (
+            keep.iter().map(|&j| codes[j].clone()).collect(),
+            cells
+                .iter()
+                .map(|r| keep.iter().map(|&j| r[j]).collect())
+                .collect(),
+        )
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 300, failure_persistence: None, ..Default::default() })]
+
+        /// Cases before, in and after the quarters of the table, after the peildatum, with
+        /// and without a dienst: the grid is the one counted by labels.
+        #[test]
+        fn the_intake_grid_counts_as_by_labels(
+            recs in proptest::collection::vec((0i64..1200, proptest::option::of(0usize..5)), 0..80),
+            first in 0i32..8,
+            len in 0usize..8,
+            peil in 0i64..1200,
+        ) {
+            use crate::model::Service;
+            let day0 = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+            let services = [Service::Belastingdienst, Service::DienstToeslagen, Service::Both, Service::Customs, Service::Other];
+            let cases: Vec<Case> = recs
+                .iter()
+                .map(|&(day, s)| Case {
+                    ontvangen_op: day0 + chrono::Duration::days(day),
+                    dienst: s.map(|i| services[i]),
+                    ..Case::default()
+                })
+                .collect();
+            let quarters: Vec<String> = (0..len as i32)
+                .map(|i| {
+                    let q = 2024 * 4 + first + i;
+                    format!("{}-Q{}", q.div_euclid(4), q.rem_euclid(4) + 1)
+                })
+                .collect();
+            let period = crate::analyse::period::Period::year(2025);
+            let ind = Indicators {
+                vorige_periode: period.previous(),
+                periode: period,
+                peildatum: day0 + chrono::Duration::days(peil),
+                definitieversie: 1,
+                records: Vec::new(),
+                stroom: Vec::new(),
+                cohorten: Vec::new(),
+                open_casussen: Vec::new(),
+                doelrealisatie: Vec::new(),
+                kaplan_meier: Vec::new(),
+                escalaties_zonder_datum: Default::default(),
+            };
+            let end = ind.periode.observed_end(ind.peildatum);
+            proptest::prop_assert_eq!(
+                intake_grid(&cases, &ind, &quarters),
+                intake_grid_by_labels(&cases, end, &quarters)
+            );
+        }
     }
 
     #[test]

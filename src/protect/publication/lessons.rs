@@ -11,7 +11,7 @@ use crate::nl;
 use crate::protect::tables::Protector;
 use crate::util::sets::jaccard;
 use chrono::NaiveDate;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Lessons learned from cases closed in the period, grouped: the same lesson written
 /// again (other case, other capitals or punctuation, a word more or less) is shown once,
@@ -30,8 +30,17 @@ pub(super) fn lessons<'a>(
     // exact groups first (cheap on any number of cases) ...
     // A lesson field often holds two lessons ("X. Vroeg contact ... versnelt de triage."):
     // each sentence counts on its own, once per case.
+    // Lesson texts repeat: each distinct text is split into its sentences once, and
+    // counted by the number of cases that have it; texts in the order of their first
+    // case, so a sentence keeps the wording of the first case that has it.
+    let mut per_text: HashMap<String, (usize, usize)> = HashMap::new();
+    for (i, l) in closed.filter_map(|c| texts.lesson(c)).enumerate() {
+        per_text.entry(l).or_insert((i, 0)).1 += 1;
+    }
+    let mut per_text: Vec<(String, (usize, usize))> = per_text.into_iter().collect();
+    per_text.sort_by_key(|(_, (first, _))| *first);
     let mut exact: BTreeMap<String, (String, usize)> = BTreeMap::new();
-    for l in closed.filter_map(|c| texts.lesson(c)) {
+    for (l, (_, n)) in per_text {
         let mut in_case = BTreeSet::new();
         for sentence in sentences(&l) {
             let key = lesson_words(sentence).join(" ");
@@ -41,7 +50,7 @@ pub(super) fn lessons<'a>(
             exact
                 .entry(key)
                 .or_insert_with(|| (sentence.trim().to_string(), 0))
-                .1 += 1;
+                .1 += n;
         }
     }
     let mut groups: Vec<(String, usize, BTreeSet<String>)> = exact

@@ -2,7 +2,8 @@
 //! least two helpers share), stories, recommendations and the overview table.
 //!
 //! ```text
-//! thread_views(&an.threads, &cases, &signals, &p, inp, &mut log) -> (Vec<ThreadView>, PubTable)
+//! let facts = ThreadFacts::new(&an.threads, &cases, (period, reference_date), &p);
+//! thread_views(&an.threads, &facts, &signals, &p, inp, &texts, &mut log) -> (Vec<ThreadView>, PubTable)
 //! ```
 
 use super::texts::Texts;
@@ -33,50 +34,120 @@ pub(super) fn quasi(c: &Case) -> QuasiId {
     }
 }
 
-/// The quasi-identifiers of a case, borrowed; the period as (year, first half).
-type QuasiRef<'a> = (
-    Vec<&'a str>,
+/// A half year as (year, first half).
+type Half = (i32, bool);
+
+fn half_of(d: NaiveDate) -> Half {
+    (d.year(), d.month() <= 6)
+}
+
+/// The quasi-identifiers a story may drop, borrowed: life event, scheme, helper type and
+/// service.
+type Droppable<'a> = (
     Option<&'a str>,
     Option<&'a str>,
     &'a str,
     Option<&'static str>,
-    (i32, bool),
 );
 
-/// Every case counted by its quasi-identifiers, in one pass and without copying a case:
-/// the population a story is checked against ([`story::check_in`]).
-pub(super) fn population(cases: &[Case]) -> story::Population {
-    let mut counts: HashMap<QuasiRef, usize> = HashMap::new();
-    for c in cases {
-        let mut dg: Vec<&str> = c.doelgroep.iter().map(String::as_str).collect();
-        dg.sort_unstable();
-        let key = (
-            dg,
-            c.levensgebeurtenis.as_deref(),
-            c.regeling.as_deref(),
-            c.aandrager_type.as_str(),
-            c.dienst.map(|d| d.as_str()),
-            (c.ontvangen_op.year(), c.ontvangen_op.month() <= 6),
-        );
-        *counts.entry(key).or_default() += 1;
-    }
-    story::Population::from_counts(
-        counts
+/// The populations the stories of a report are checked against ([`story::check_in`]).
+///
+/// A story is compared only with cases of the same doelgroep set and half year (those
+/// two are never dropped), so only the combinations of the possible stories are
+/// counted: in one pass over the cases, without copying or allocating per case. The
+/// cost is the pass, not a map of every combination of every case (which grew with the
+/// export and dominated protecting a large one).
+pub(super) struct StoryPopulations<'a> {
+    buckets: HashMap<Half, HashMap<Vec<&'a str>, story::Population>>,
+}
+
+/// A case's doelgroep codes as a set: sorted, without repeats, into `buf`.
+fn group_set<'a>(c: &'a Case, buf: &mut Vec<&'a str>) {
+    buf.clear();
+    buf.extend(c.doelgroep.iter().map(String::as_str));
+    buf.sort_unstable();
+    buf.dedup();
+}
+
+impl<'a> StoryPopulations<'a> {
+    /// Counts every case of `cases` that shares its doelgroep set and half year with one
+    /// of `candidates` (the cases whose story might be told).
+    pub fn new(cases: &'a [Case], candidates: impl IntoIterator<Item = &'a Case>) -> Self {
+        let mut counts: HashMap<Half, HashMap<Vec<&'a str>, HashMap<Droppable<'a>, usize>>> =
+            HashMap::new();
+        let mut buf = Vec::new();
+        for c in candidates {
+            group_set(c, &mut buf);
+            counts
+                .entry(half_of(c.ontvangen_op))
+                .or_default()
+                .entry(buf.clone())
+                .or_default();
+        }
+        for c in cases {
+            let Some(by_groups) = counts.get_mut(&half_of(c.ontvangen_op)) else {
+                continue;
+            };
+            group_set(c, &mut buf);
+            let Some(n) = by_groups.get_mut(buf.as_slice()) else {
+                continue;
+            };
+            let key = (
+                c.levensgebeurtenis.as_deref(),
+                c.regeling.as_deref(),
+                c.aandrager_type.as_str(),
+                c.dienst.map(|d| d.as_str()),
+            );
+            *n.entry(key).or_default() += 1;
+        }
+        let buckets = counts
             .into_iter()
-            .map(|((dg, lg, rg, at, sv, (y, h1)), n)| {
-                let first_day =
-                    NaiveDate::from_ymd_opt(y, if h1 { 1 } else { 7 }, 1).unwrap_or_default();
-                let q = QuasiId {
-                    target_groups: dg.into_iter().map(str::to_string).collect(),
-                    life_event: lg.map(str::to_string),
-                    scheme: rg.map(str::to_string),
-                    helper_type: at.to_string(),
-                    service: sv.map(str::to_string),
-                    period: half_label(first_day),
-                };
-                (q, n)
-            }),
-    )
+            .map(|(half, by_groups)| {
+                let populations = by_groups
+                    .into_iter()
+                    .map(|(groups, n)| {
+                        let population = bucket_population(&groups, half, n);
+                        (groups, population)
+                    })
+                    .collect();
+                (half, populations)
+            })
+            .collect();
+        StoryPopulations { buckets }
+    }
+
+    /// [`story::check_in`] of a case's story against the cases like it.
+    pub fn check(&self, c: &Case, k: usize) -> StoryDecision {
+        let mut buf = Vec::new();
+        group_set(c, &mut buf);
+        let empty = story::Population::default();
+        let population = self
+            .buckets
+            .get(&half_of(c.ontvangen_op))
+            .and_then(|b| b.get(buf.as_slice()))
+            .unwrap_or(&empty);
+        story::check_in(&quasi(c), population, k)
+    }
+}
+
+/// The population of one doelgroep set and half year from its counts.
+fn bucket_population(
+    groups: &[&str],
+    (year, h1): Half,
+    counts: HashMap<Droppable<'_>, usize>,
+) -> story::Population {
+    let first_day = NaiveDate::from_ymd_opt(year, if h1 { 1 } else { 7 }, 1).unwrap_or_default();
+    story::Population::from_counts(counts.into_iter().map(|((lg, rg, at, sv), n)| {
+        let q = QuasiId {
+            target_groups: groups.iter().map(|g| g.to_string()).collect(),
+            life_event: lg.map(str::to_string),
+            scheme: rg.map(str::to_string),
+            helper_type: at.to_string(),
+            service: sv.map(str::to_string),
+            period: half_label(first_day),
+        };
+        (q, n)
+    }))
 }
 
 /// The cases of the rode draden by id: the only cases whose dates and texts a thread
@@ -94,6 +165,41 @@ pub(super) fn thread_cases<'a>(
         .filter(|c| wanted.contains(c.casus_id.as_str()))
         .map(|c| (c.casus_id.as_str(), c))
         .collect()
+}
+
+/// What the report works out once about the rode draden: their cases by id, and for
+/// each thread it may publish the protection of its linked cells ([`thread_protection`]),
+/// which its text, its trend table and the intake system all read.
+pub(super) struct ThreadFacts<'a> {
+    pub cases: &'a [Case],
+    pub by_id: BTreeMap<&'a str, &'a Case>,
+    protections: HashMap<&'a str, (TrendCells, Vec<bool>)>,
+}
+
+impl<'a> ThreadFacts<'a> {
+    pub fn new(
+        draden: &'a [Thread],
+        cases: &'a [Case],
+        when: (&Period, NaiveDate),
+        p: &Protector,
+    ) -> ThreadFacts<'a> {
+        let by_id = thread_cases(draden, cases);
+        let protections = published(draden, p)
+            .filter_map(|d| Some((d.id.as_str(), thread_protection(d, &by_id, when, p)?)))
+            .collect();
+        ThreadFacts {
+            cases,
+            by_id,
+            protections,
+        }
+    }
+
+    /// The linked cells of a published thread and which are hidden; `None` for a thread
+    /// that is not published, or whose cases are not all found or whose text's split does
+    /// not match.
+    pub fn protection(&self, d: &Thread) -> Option<&(TrendCells, Vec<bool>)> {
+        self.protections.get(d.id.as_str())
+    }
 }
 
 /// A thread's label as published. Labels are built from configured labels and, for text
@@ -524,13 +630,12 @@ pub(super) struct TextHidden {
 /// period) is small, and so is a mean.
 pub(super) fn text_hidden(
     d: &Thread,
-    by_id: &BTreeMap<&str, &Case>,
-    when: (&Period, NaiveDate),
+    protection: Option<&(TrendCells, Vec<bool>)>,
     p: &Protector,
 ) -> TextHidden {
     let total = d.n_casussen as u64;
     let mut out = TextHidden::default();
-    match thread_protection(d, by_id, when, p) {
+    match protection {
         Some((cells, hidden)) => {
             for (c, &h) in hidden.iter().enumerate() {
                 if h && cells.table.values[c] != total {
@@ -562,11 +667,10 @@ pub(super) fn text_hidden(
 pub(super) fn trend_table(
     d: &Thread,
     label: &str,
-    by_id: &BTreeMap<&str, &Case>,
-    when: (&Period, NaiveDate),
+    protection: Option<&(TrendCells, Vec<bool>)>,
     p: &Protector,
 ) -> Option<PubTable> {
-    let (cells, hidden) = thread_protection(d, by_id, when, p)?;
+    let (cells, hidden) = protection?;
     let k = cells.k();
     let values = &cells.table.values;
     let mut rijen: Vec<PubRow> = (0..k)
@@ -631,15 +735,14 @@ fn printed(v: u64, hidden: &TextHidden, p: &Protector) -> bool {
 /// X to its group's row (X is at most the group's intake).
 pub(super) fn thread_groups(
     draden: &[Thread],
-    by_id: &BTreeMap<&str, &Case>,
-    when: (&Period, NaiveDate),
+    facts: &ThreadFacts,
     p: &Protector,
     cfg: &Config,
 ) -> Vec<(String, u64)> {
     published(draden, p)
         .filter_map(|d| {
             let group = d.kenmerken.get("doelgroep")?;
-            let hidden = text_hidden(d, by_id, when, p);
+            let hidden = text_hidden(d, facts.protection(d), p);
             let (now, before) = (d.statistiek.in_periode, d.statistiek.eerder);
             (printed(now, &hidden, p) && printed(before, &hidden, p))
                 .then(|| (cfg.label("doelgroep", group), now))
@@ -649,7 +752,7 @@ pub(super) fn thread_groups(
 
 pub(super) fn thread_views<'a>(
     draden: &[Thread],
-    cases: &'a [Case],
+    facts: &ThreadFacts<'a>,
     signals: &[Signal],
     p: &Protector,
     inp: &Inputs,
@@ -658,8 +761,12 @@ pub(super) fn thread_views<'a>(
 ) -> (Vec<ThreadView>, PubTable) {
     let cfg = inp.cfg;
     let public = p.audience == Audience::Parliament;
-    let population = population(cases);
-    let by_id = thread_cases(draden, cases);
+    let candidates = published(draden, p)
+        .flat_map(|d| &d.casus_ids)
+        .filter_map(|id| facts.by_id.get(id.as_str()).copied())
+        .filter(|c| c.verhaal_vrijgegeven == Some(true));
+    let populations = StoryPopulations::new(facts.cases, candidates);
+    let by_id = &facts.by_id;
     let signal_ids: BTreeSet<&str> = signals.iter().map(|s| s.signaal_id.as_str()).collect();
     // The analysis's stock sentences, by key: a story ends without them.
     let stock: HashSet<u64> = inp
@@ -685,7 +792,7 @@ pub(super) fn thread_views<'a>(
                 continue;
             };
             let q = quasi(c);
-            let decision = story::check_in(&q, &population, cfg.bescherming.k_verhaal);
+            let decision = populations.check(c, cfg.bescherming.k_verhaal);
             // A generalised story loses the sentences about what it leaves out; a story whose
             // text that does not change is withheld.
             let told = story::story_text(&text, &q, &decision, &cfg.taxonomie);
@@ -713,8 +820,7 @@ pub(super) fn thread_views<'a>(
             break;
         }
         let n = p.count(d.n_casussen as u64);
-        let ind = &inp.analysis.indicators;
-        let text_hidden = text_hidden(d, &by_id, (&ind.periode, ind.peildatum), p);
+        let text_hidden = text_hidden(d, facts.protection(d), p);
         let (mut aanbeveling, aanbeveling_vastgesteld) = recommendation(d, cfg);
         // The same recommendation under a second thread refers to the first.
         if let Some(first) = views
@@ -731,7 +837,7 @@ pub(super) fn thread_views<'a>(
         views.push(ThreadView {
             id: d.id.clone(),
             soort: d.soort.label().into(),
-            label: released_label(d, &by_id, texts, p.audience, cfg.bescherming.k_verhaal),
+            label: released_label(d, by_id, texts, p.audience, cfg.bescherming.k_verhaal),
             uitleg: released_text(
                 &threads::explain(d, cfg, &|f| match f {
                     Figure::Count(v) if text_hidden.values.contains(&v) => ".".into(),
@@ -1059,10 +1165,17 @@ mod tests {
                 })
                 .collect();
             let records: Vec<QuasiId> = cases.iter().map(quasi).collect();
-            let counted = population(&cases);
-            prop_assert_eq!(counted.len(), cases.len());
-            for q in &records {
-                prop_assert_eq!(story::check_in(q, &counted, k), story::check_story(q, &records, k));
+            // every case a candidate: every case counted once, each check as over all records
+            let counted = StoryPopulations::new(&cases, cases.iter());
+            let total: usize = counted.buckets.values().flat_map(|b| b.values()).map(|p| p.len()).sum();
+            prop_assert_eq!(total, cases.len());
+            for (c, q) in cases.iter().zip(&records) {
+                prop_assert_eq!(counted.check(c, k), story::check_story(q, &records, k));
+            }
+            // one candidate: its check is the same with only its own kind counted
+            if let Some(first) = cases.first() {
+                let one = StoryPopulations::new(&cases, [first]);
+                prop_assert_eq!(one.check(first, k), story::check_story(&records[0], &records, k));
             }
         }
     }

@@ -28,6 +28,9 @@ use super::lp::{solve, solve_integer, Outcome, Row, Sense};
 use super::system::LinkedSystem;
 use super::LinkedTable;
 
+/// A component of hidden cells and the LP bounds of each of its cells.
+type ComponentBounds = (Vec<usize>, Vec<(f64, f64)>);
+
 /// Tolerance for comparing LP bounds with integers.
 const TOL: f64 = 1e-6;
 
@@ -226,24 +229,36 @@ impl Model {
         Row::new(terms, row.lo - known, row.hi - known)
     }
 
-    /// Bounds of every hidden cell (`None` for visible cells).
-    pub fn attack(&self, hidden: &[bool], ratios_shown: &[bool]) -> Vec<Option<(f64, f64)>> {
-        let n = self.len();
-        let mut out = vec![None; n];
-        let mut done = vec![false; n];
-        for c in 0..n {
+    /// Every component of hidden cells (in the order of its first cell) with the LP
+    /// bounds of each of its cells: what both attackers start from.
+    fn component_bounds(&self, hidden: &[bool], ratios_shown: &[bool]) -> Vec<ComponentBounds> {
+        let mut done = vec![false; self.len()];
+        let mut out = Vec::new();
+        for c in 0..self.len() {
             if !hidden[c] || done[c] {
                 continue;
             }
             let comp = self.component(c, hidden, ratios_shown);
             let bounds = self.bounds(&comp, &comp, hidden, ratios_shown);
-            for (&d, b) in comp.iter().zip(bounds) {
+            for &d in &comp {
                 done[d] = true;
+            }
+            out.push((comp, bounds));
+        }
+        out
+    }
+
+    /// Bounds of every hidden cell (`None` for visible cells).
+    pub fn attack(&self, hidden: &[bool], ratios_shown: &[bool]) -> Vec<Option<(f64, f64)>> {
+        let mut out = vec![None; self.len()];
+        for (comp, bounds) in self.component_bounds(hidden, ratios_shown) {
+            for (&d, b) in comp.iter().zip(bounds) {
                 out[d] = Some(b);
             }
         }
         out
     }
+
     /// Bounds of every hidden cell over whole numbers, for components of at most
     /// `max_cells` hidden cells (larger ones keep their LP bounds, marked not exact).
     fn integer_attack(
@@ -255,17 +270,10 @@ impl Model {
         let n = self.len();
         let mut bounds = vec![None; n];
         let mut exact = vec![false; n];
-        let mut done = vec![false; n];
-        for c in 0..n {
-            if !hidden[c] || done[c] {
-                continue;
-            }
-            let comp = self.component(c, hidden, ratios_shown);
-            let relaxed = self.bounds(&comp, &comp, hidden, ratios_shown);
+        for (comp, relaxed) in self.component_bounds(hidden, ratios_shown) {
             let whole = (comp.len() <= max_cells)
                 .then(|| self.integer_bounds(&comp, &relaxed, hidden, ratios_shown));
             for (j, &d) in comp.iter().enumerate() {
-                done[d] = true;
                 exact[d] = whole.is_some();
                 bounds[d] = Some(whole.as_ref().map_or(relaxed[j], |w| w[j]));
             }
