@@ -1141,14 +1141,14 @@ fn summary_sentences(head: &Headline, draden: &[ThreadView], title: String) -> V
     if draden.is_empty() {
         s.push("In deze periode is geen rode draad groot genoeg om openbaar te melden.".into());
     } else {
+        // One short sentence per point (B1): how many, where, and the strongest one.
+        let many = match draden.len() {
+            1 => "We melden één rode draad; hoofdstuk 3 beschrijft hem.".to_string(),
+            n => format!("We melden {n} rode draden; hoofdstuk 3 beschrijft ze."),
+        };
         s.push(format!(
-            "De sterkste rode draden zijn: {}.",
-            draden
-                .iter()
-                .take(5)
-                .map(|d| format!("{} ({})", d.label, d.omvang))
-                .collect::<Vec<_>>()
-                .join("; ")
+            "{many} De sterkste is \u{201c}{}\u{201d} ({}).",
+            draden[0].label, draden[0].omvang
         ));
     }
     s

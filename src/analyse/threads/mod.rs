@@ -642,7 +642,7 @@ fn describe_kind(
             let mut uitleg = format!("{n} casussen van {h} aandragers over {wat}{tail}");
             if let Some(r) = ratio {
                 uitleg.push_str(&format!(
-                    "; {} keer zo vaak als verwacht{within}",
+                    ". Dat is {} keer zo vaak als verwacht{within}",
                     nl::dec(r, 1)
                 ));
             }
