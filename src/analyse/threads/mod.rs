@@ -168,6 +168,10 @@ fn helper_of(c: &Case) -> &str {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Context {
     pub standaardzinnen: Vec<StockSentence>,
+    /// Sentences spread like stock sentences whose rate changes over time (closing notes):
+    /// they stay in the clustering, but a story does not end with them.
+    #[serde(default)]
+    pub wisselende_standaardzinnen: Vec<StockSentence>,
     pub werkwijze: Vec<Workflow>,
     /// Text clusters too large to be a thread: themes of the intake.
     #[serde(default)]
@@ -247,6 +251,7 @@ pub fn detect_with_context(
     }
     let found = text::text_threads(&cases, &quarters, period, cfg);
     ctx.standaardzinnen = found.stock;
+    ctx.wisselende_standaardzinnen = found.unsteady;
     for t in &found.themes {
         ctx.opmerkingen.push(format!(
             "Tekstthema: {}; groter dan {}% van de teksten, dus een thema van de instroom en geen rode draad.",

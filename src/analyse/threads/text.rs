@@ -94,6 +94,8 @@ pub struct Candidate {
 pub struct TextFindings {
     pub threads: Vec<Thread>,
     pub stock: Vec<StockSentence>,
+    /// Spread like stock sentences but at a changing rate (closing notes).
+    pub unsteady: Vec<StockSentence>,
     pub themes: Vec<TextTheme>,
     /// Every cluster with its fate.
     pub candidates: Vec<Candidate>,
@@ -126,6 +128,7 @@ pub fn text_threads(
         return TextFindings {
             threads: Vec::new(),
             stock: Vec::new(),
+            unsteady: Vec::new(),
             themes: Vec::new(),
             candidates: Vec::new(),
         };
@@ -276,6 +279,7 @@ pub fn text_threads(
     TextFindings {
         threads: out,
         stock: stock.sentences,
+        unsteady: stock.unsteady,
         themes,
         candidates,
     }

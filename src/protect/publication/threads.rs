@@ -768,12 +768,12 @@ pub(super) fn thread_views<'a>(
     let populations = StoryPopulations::new(facts.cases, candidates);
     let by_id = &facts.by_id;
     let signal_ids: BTreeSet<&str> = signals.iter().map(|s| s.signaal_id.as_str()).collect();
-    // The analysis's stock sentences, by key: a story ends without them.
-    let stock: HashSet<u64> = inp
-        .analysis
-        .thread_context
+    // The analysis's stock sentences and closing notes, by key: a story ends without them.
+    let context = &inp.analysis.thread_context;
+    let stock: HashSet<u64> = context
         .standaardzinnen
         .iter()
+        .chain(&context.wisselende_standaardzinnen)
         .map(|s| sentence_key(&s.tekst))
         .collect();
     let is_stock = |s: &str| stock.contains(&sentence_key(s));

@@ -78,6 +78,11 @@ pub struct StockSentence {
 pub struct StockSentences {
     /// Most frequent first.
     pub sentences: Vec<StockSentence>,
+    /// Sentences spread like stock sentences (frequent, many helpers, many groups) whose
+    /// rate changes over time, such as closing notes ("Zaak gesloten.") that follow the
+    /// closures rather than the intake. They stay in the texts for clustering (a rising
+    /// sentence may be a thread), but a story does not end with them. Most frequent first.
+    pub unsteady: Vec<StockSentence>,
     /// The texts without their stock sentences (same order as the input).
     pub stripped: Vec<String>,
 }
@@ -248,8 +253,21 @@ pub fn find_stock_sentences(texts: &[&str], meta: &[Meta], cfg: &TemplateConfig)
             *st.buckets.entry(m.bucket).or_insert(0) += 1;
         }
     }
-    stats_of.retain(|_, st| is_stock(st, &bucket_totals, with_text, cfg));
-    let mut found: Vec<StockSentence> = stats_of
+    stats_of.retain(|_, st| is_spread(st, cfg));
+    let (steady, unsteady): (FxMap<u64, KeyStats>, FxMap<u64, KeyStats>) = stats_of
+        .into_iter()
+        .partition(|(_, st)| steady_rate(st, &bucket_totals, with_text) >= 0.001);
+    let stripped = par_map(&keyed, |sents| strip(sents, &steady));
+    StockSentences {
+        sentences: listed(&steady),
+        unsteady: listed(&unsteady),
+        stripped,
+    }
+}
+
+/// The sentences as listed: each in its most frequent wording, most frequent first.
+fn listed(stats: &FxMap<u64, KeyStats>) -> Vec<StockSentence> {
+    let mut found: Vec<StockSentence> = stats
         .values()
         .map(|st| {
             let best = st
@@ -266,11 +284,7 @@ pub fn find_stock_sentences(texts: &[&str], meta: &[Meta], cfg: &TemplateConfig)
         })
         .collect();
     found.sort_by(|a, b| b.n_teksten.cmp(&a.n_teksten).then(a.tekst.cmp(&b.tekst)));
-    let stripped = par_map(&keyed, |sents| strip(sents, &stats_of));
-    StockSentences {
-        sentences: found,
-        stripped,
-    }
+    found
 }
 
 /// The sentences of one text that are not stock sentences, joined by a space.
@@ -288,21 +302,12 @@ fn strip(sents: &[(u64, &str)], stock: &FxMap<u64, KeyStats>) -> String {
     out
 }
 
-/// Spread over helpers and groups, and a steady rate over the time buckets.
-fn is_stock(
-    st: &KeyStats,
-    bucket_totals: &FxMap<u32, u32>,
-    with_text: usize,
-    cfg: &TemplateConfig,
-) -> bool {
+/// Spread over helpers and groups (a stock sentence also has a steady rate over time).
+fn is_spread(st: &KeyStats, cfg: &TemplateConfig) -> bool {
     let top_group = st.groups.values().copied().max().unwrap_or(0);
-    if st.helpers.len() < cfg.min_helpers
-        || st.groups.len() < cfg.min_groups
-        || f64::from(top_group) > cfg.max_group_share * f64::from(st.texts)
-    {
-        return false;
-    }
-    steady_rate(st, bucket_totals, with_text) >= 0.001
+    st.helpers.len() >= cfg.min_helpers
+        && st.groups.len() >= cfg.min_groups
+        && f64::from(top_group) <= cfg.max_group_share * f64::from(st.texts)
 }
 
 /// Chi-square p-value of the sentence's count per bucket against the bucket's share of all texts.
@@ -416,5 +421,15 @@ mod tests {
         let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
         let f = find_stock_sentences(&refs, &meta, &TemplateConfig::default());
         assert!(f.sentences.is_empty(), "{:?}", f.sentences);
+        // That burst is spread like a stock sentence, so it is listed as unsteady (a story
+        // does not end with it) but stays in the texts for clustering.
+        assert_eq!(f.unsteady.len(), 1, "{:?}", f.unsteady);
+        assert_eq!(f.unsteady[0].n_teksten, 67);
+        assert!(f.stripped[0].to_lowercase().contains("groet"));
+        // One theme's sentence is neither.
+        let (texts, meta) = corpus(true);
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let f = find_stock_sentences(&refs, &meta, &TemplateConfig::default());
+        assert!(f.unsteady.is_empty(), "{:?}", f.unsteady);
     }
 }
