@@ -369,14 +369,16 @@ pub fn attack_system_integer(
     ratios_shown: &[bool],
     max_cells: usize,
 ) -> IntegerAttack {
-    let n = sys.table.values.len();
-    let hidden: Vec<bool> = (0..n)
-        .map(|c| hidden.get(c).copied().unwrap_or(false))
-        .collect();
-    let shown: Vec<bool> = (0..sys.ratios.len())
-        .map(|r| ratios_shown.get(r).copied().unwrap_or(false))
-        .collect();
+    let hidden = padded(hidden, sys.table.values.len());
+    let shown = padded(ratios_shown, sys.ratios.len());
     Model::new(sys).integer_attack(&hidden, &shown, max_cells)
+}
+
+/// A mask of length `n`; positions past the end of `mask` count as false.
+fn padded(mask: &[bool], n: usize) -> Vec<bool> {
+    (0..n)
+        .map(|i| mask.get(i).copied().unwrap_or(false))
+        .collect()
 }
 
 /// The optimum of one cell (a local variable): infinite when unbounded, NaN on failure.
@@ -419,13 +421,8 @@ pub fn attack_system(
     hidden: &[bool],
     ratios_shown: &[bool],
 ) -> Vec<Option<(f64, f64)>> {
-    let n = sys.table.values.len();
-    let hidden: Vec<bool> = (0..n)
-        .map(|c| hidden.get(c).copied().unwrap_or(false))
-        .collect();
-    let shown: Vec<bool> = (0..sys.ratios.len())
-        .map(|r| ratios_shown.get(r).copied().unwrap_or(false))
-        .collect();
+    let hidden = padded(hidden, sys.table.values.len());
+    let shown = padded(ratios_shown, sys.ratios.len());
     Model::new(sys).attack(&hidden, &shown)
 }
 
