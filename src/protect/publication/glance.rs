@@ -140,17 +140,16 @@ fn thread_line(d: &ThreadView) -> String {
 }
 
 /// The state of earlier signals from the total row of the released signal table:
-/// "Van de eerder doorgezette signalen zijn er 12 beantwoord en 5 in behandeling."
-/// A hidden cell reads "enkele". Without a table the status sentence is used.
+/// "Van de 17 signalen die we eerder doorzetten, zijn er 12 beantwoord en enkele open."
+/// A hidden cell reads "enkele"; the status `doorgezet` (passed on, no answer yet) reads
+/// "nog zonder reactie". Without a table the status sentence is used.
 fn signal_sentence(t: &PubTable, status: &str) -> String {
     let Some(total) = t.rijen.iter().find(|r| r.totaal) else {
         return nl::capitalise(status) + ".";
     };
-    let parts: Vec<String> = t
-        .kolommen
-        .iter()
-        .skip(1)
-        .zip(&total.cellen)
+    let columns = t.kolommen.iter().skip(1).zip(&total.cellen);
+    let parts: Vec<String> = columns
+        .clone()
         .filter(|(k, _)| !k.eq_ignore_ascii_case("totaal"))
         .filter(|(_, c)| c.onderdrukt || c.waarde.is_some_and(|v| v > 0.0))
         .map(|(k, c)| {
@@ -159,16 +158,29 @@ fn signal_sentence(t: &PubTable, status: &str) -> String {
             } else {
                 c.tekst.clone()
             };
-            format!("{n} {}", k.to_lowercase())
+            if k.eq_ignore_ascii_case("doorgezet") {
+                format!("{n} nog zonder reactie")
+            } else {
+                format!("{n} {}", k.to_lowercase())
+            }
         })
         .collect();
     if parts.is_empty() {
         return nl::capitalise(status) + ".";
     }
-    format!(
-        "Stand van de eerder doorgezette signalen: {}.",
-        nl::list(&parts)
-    )
+    let sum = columns
+        .filter(|(k, c)| k.eq_ignore_ascii_case("totaal") && !c.onderdrukt)
+        .find_map(|(_, c)| c.waarde.map(|_| c.tekst.clone()));
+    match sum {
+        Some(n) => format!(
+            "Van de {n} signalen die we eerder doorzetten, zijn er {}.",
+            nl::list(&parts)
+        ),
+        None => format!(
+            "Van de signalen die we eerder doorzetten, zijn er {}.",
+            nl::list(&parts)
+        ),
+    }
 }
 
 #[cfg(test)]
@@ -237,7 +249,15 @@ mod tests {
         };
         assert_eq!(
             signal_sentence(&t, "x"),
-            "Stand van de eerder doorgezette signalen: 12 beantwoord en enkele open."
+            "Van de 15 signalen die we eerder doorzetten, zijn er 12 beantwoord en enkele open."
+        );
+        // The status "doorgezet" says that no answer has come yet; a hidden total is left out.
+        let mut t2 = t.clone();
+        t2.kolommen[1] = "Doorgezet".into();
+        t2.rijen[0].cellen[3] = cell(None, true);
+        assert_eq!(
+            signal_sentence(&t2, "x"),
+            "Van de signalen die we eerder doorzetten, zijn er 12 nog zonder reactie en enkele open."
         );
         let empty = PubTable {
             rijen: Vec::new(),

@@ -8,8 +8,12 @@
 //! ("Zaak gesloten." and "zaak  GESLOTEN" are one sentence). A key is a stock sentence when
 //! it occurs in at least `min_texts` texts (and at least `min_share` of all texts), from at
 //! least `min_helpers` helpers, in at least `min_groups` groups (main themes) with no group
-//! holding more than `max_group_share` of its texts, and its count per time bucket does not
-//! deviate from the total intake per bucket (chi-square dispersion test, p >= 0,001).
+//! holding more of its texts than that group's own size explains, and its count per time
+//! bucket does not deviate from the total intake per bucket (chi-square dispersion test,
+//! p >= 0,001). A group may hold up to `max_group_share` of a sentence's texts in any case;
+//! above that, only as much as chance allows given the group's share of all texts (binomial
+//! upper tail > [`GROUP_P`]): a closing note written in every theme lands more often in the
+//! theme with the most cases, and is still a closing note.
 //!
 //! Two passes keep memory linear: the first counts texts per key hash, the second collects
 //! helpers, groups and buckets only for keys frequent enough. Keys are made in parallel, each
@@ -40,6 +44,11 @@ pub struct Meta {
     /// Time bucket (quarter).
     pub bucket: u32,
 }
+
+/// Above `max_group_share`, the one-sided binomial p-value below which a group holds more of a
+/// sentence's texts than its own share of all texts explains (the sentence belongs to that
+/// group, it is not spread).
+pub const GROUP_P: f64 = 0.001;
 
 /// Thresholds of [`find_stock_sentences`].
 #[derive(Debug, Clone, PartialEq)]
@@ -233,11 +242,13 @@ pub fn find_stock_sentences(texts: &[&str], meta: &[Meta], cfg: &TemplateConfig)
         .map(|(&k, _)| (k, KeyStats::default()))
         .collect();
     let mut bucket_totals: FxMap<u32, u32> = FxMap::default();
+    let mut group_totals: FxMap<u32, u32> = FxMap::default();
     for (sents, m) in keyed.iter().zip(meta) {
         if sents.is_empty() {
             continue;
         }
         *bucket_totals.entry(m.bucket).or_insert(0) += 1;
+        *group_totals.entry(m.group).or_insert(0) += 1;
         let mut seen: FxSet<u64> = FxSet::default();
         for &(k, s) in sents {
             let Some(st) = stats_of.get_mut(&k) else {
@@ -253,7 +264,7 @@ pub fn find_stock_sentences(texts: &[&str], meta: &[Meta], cfg: &TemplateConfig)
             *st.buckets.entry(m.bucket).or_insert(0) += 1;
         }
     }
-    stats_of.retain(|_, st| is_spread(st, cfg));
+    stats_of.retain(|_, st| is_spread(st, &group_totals, with_text, cfg));
     let (steady, unsteady): (FxMap<u64, KeyStats>, FxMap<u64, KeyStats>) = stats_of
         .into_iter()
         .partition(|(_, st)| steady_rate(st, &bucket_totals, with_text) >= 0.001);
@@ -303,11 +314,34 @@ fn strip(sents: &[(u64, &str)], stock: &FxMap<u64, KeyStats>) -> String {
 }
 
 /// Spread over helpers and groups (a stock sentence also has a steady rate over time).
-fn is_spread(st: &KeyStats, cfg: &TemplateConfig) -> bool {
-    let top_group = st.groups.values().copied().max().unwrap_or(0);
+fn is_spread(
+    st: &KeyStats,
+    group_totals: &FxMap<u32, u32>,
+    with_text: usize,
+    cfg: &TemplateConfig,
+) -> bool {
     st.helpers.len() >= cfg.min_helpers
         && st.groups.len() >= cfg.min_groups
-        && f64::from(top_group) <= cfg.max_group_share * f64::from(st.texts)
+        && st
+            .groups
+            .iter()
+            .all(|(g, &n)| !group_holds_it(n, st.texts, group_totals.get(g), with_text, cfg))
+}
+
+/// Whether a group holds `n` of a sentence's `texts` beyond `max_group_share` and beyond what
+/// the group's share of all texts explains (see [`GROUP_P`]).
+fn group_holds_it(
+    n: u32,
+    texts: u32,
+    group_total: Option<&u32>,
+    with_text: usize,
+    cfg: &TemplateConfig,
+) -> bool {
+    if f64::from(n) <= cfg.max_group_share * f64::from(texts) {
+        return false;
+    }
+    let base = f64::from(group_total.copied().unwrap_or(0)) / with_text.max(1) as f64;
+    stats::binomial_upper(u64::from(n), u64::from(texts), base.min(1.0)) <= GROUP_P
 }
 
 /// Chi-square p-value of the sentence's count per bucket against the bucket's share of all texts.
@@ -405,6 +439,45 @@ mod tests {
             .iter()
             .all(|t| !t.to_lowercase().contains("groet")));
         assert!(f.stripped[0].starts_with("Klacht 0 over huurtoeslag"));
+    }
+
+    /// 300 texts over four groups, group 0 holding `big` of them; a closing note is added to
+    /// every third text of group 0 and to every `other`-th text of the other groups.
+    fn unequal_corpus(big: u32, other: u32) -> (Vec<String>, Vec<Meta>) {
+        let topics = ["huurtoeslag", "zorgtoeslag", "loonbeslag", "btw-aangifte"];
+        let (mut texts, mut meta) = (Vec::new(), Vec::new());
+        for i in 0..300u32 {
+            let g = if i < big { 0 } else { 1 + i % 3 };
+            let mut t = format!("Klacht {i} over {} en de brief.", topics[g as usize]);
+            let j = if g == 0 { i } else { i - big };
+            if (g == 0 && j % 3 == 0) || (g > 0 && j % other == 0) {
+                t.push_str(" Casus afgerond, geen verdere actie nodig.");
+            }
+            texts.push(t);
+            meta.push(Meta {
+                helper: i % 13,
+                group: g,
+                bucket: i / 75,
+            });
+        }
+        (texts, meta)
+    }
+
+    #[test]
+    fn a_closing_note_mostly_in_the_largest_theme_is_still_a_stock_sentence() {
+        // Group 0 holds 60% of all texts and 67% of the note: its size explains it.
+        let (texts, meta) = unequal_corpus(180, 4);
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let f = find_stock_sentences(&refs, &meta, &TemplateConfig::default());
+        assert_eq!(f.sentences.len(), 1, "{:?}", f.sentences);
+        assert_eq!(f.sentences[0].n_teksten, 90);
+        assert!(f.stripped.iter().all(|t| !t.contains("afgerond")));
+        // Group 0 holds 20% of all texts but 67% of the note: the note belongs to it.
+        let (texts, meta) = unequal_corpus(60, 25);
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let f = find_stock_sentences(&refs, &meta, &TemplateConfig::default());
+        assert!(f.sentences.is_empty(), "{:?}", f.sentences);
+        assert!(f.unsteady.is_empty(), "{:?}", f.unsteady);
     }
 
     #[test]
