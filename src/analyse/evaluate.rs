@@ -251,8 +251,9 @@ mod tests {
 mod diagnose {
     use super::*;
 
-    /// Per seed: the planted threads missed, the detected threads that match none, the text
-    /// clusters near the text-only thread with how far they got, and the threads of the null
+    /// Per seed: the planted threads missed, the detected threads that match none (with their
+    /// pattern and table), the text clusters near the text-only thread and near every missed
+    /// thread with how far they got, and the threads of the null
     /// sample (run by hand: `RD_SEED_FROM=101 RD_SEED_TO=120 cargo test --release --lib
     /// diagnose -- --ignored --nocapture`; seeds 1-20 by default).
     #[test]
@@ -296,9 +297,16 @@ mod diagnose {
                     jaccard(&set, &t.casus_ids.iter().map(String::as_str).collect()) >= 0.5
                 });
                 if !ok {
+                    let st = &d.statistiek;
                     eprintln!(
-                        "   false {:?} {} n={} p_bh={:?}",
-                        d.soort, d.label, d.n_casussen, d.statistiek.p_bh
+                        "   false {:?} {} n={} p_bh={:?} kenmerken={:?} populatie={:?} table={:?}",
+                        d.soort,
+                        d.label,
+                        d.n_casussen,
+                        st.p_bh,
+                        d.kenmerken,
+                        st.populatie,
+                        (st.a, st.b, st.c, st.d)
                     );
                 }
             }
@@ -336,7 +344,14 @@ mod diagnose {
                 .collect();
             let with_text = threads::text::cases_with_summary(&refs);
             let base = threads::text::code_counts(&with_text);
-            for t in truth.iter().filter(|t| t.id == "D7") {
+            let missed_or_text = |t: &&Truth| {
+                t.id == "D7"
+                    || ev
+                        .per_draad
+                        .iter()
+                        .any(|s| s.geplant == t.id && !s.gevonden)
+            };
+            for t in truth.iter().filter(missed_or_text) {
                 let ts: BTreeSet<&str> = t.casus_ids.iter().map(String::as_str).collect();
                 for c in &found.candidates {
                     let cs: BTreeSet<&str> = c.casus_ids.iter().map(String::as_str).collect();
@@ -349,7 +364,8 @@ mod diagnose {
                             .map(|c| c.aandrager_id.as_deref().unwrap_or(&c.aandrager_type))
                             .collect();
                         eprintln!(
-                            "   D7 cand n={} overlap={} j={j:.2} p={:.3} {} dominant={:?} helpers={}",
+                            "   {} cand n={} overlap={} j={j:.2} p={:.3} {} dominant={:?} helpers={}",
+                            t.id,
                             cs.len(),
                             ts.intersection(&cs).count(),
                             c.p,
