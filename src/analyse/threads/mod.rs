@@ -922,12 +922,21 @@ mod workflow_rule {
     #[test]
     fn only_the_service_itself_is_a_channel_when_the_service_is_known() {
         use crate::model::Service;
-        let types = ["wijkteam", "vakbond", "juridisch_loket", "sociaal_raadslieden"];
+        let types = [
+            "wijkteam",
+            "vakbond",
+            "juridisch_loket",
+            "sociaal_raadslieden",
+        ];
         let mut cases: Vec<Case> = (0..120)
             .map(|i| case(i, ["a.x", "b.y", "c.z"][i % 3], types[i % 4]))
             .collect();
         for i in 0..8 {
-            let typ = if i < 6 { "belastingdienst" } else { types[i % 4] };
+            let typ = if i < 6 {
+                "belastingdienst"
+            } else {
+                types[i % 4]
+            };
             cases.push(case(100 + i, "d.kosten", typ));
         }
         for i in 0..14 {

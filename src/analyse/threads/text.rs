@@ -592,7 +592,13 @@ mod tests {
             }
         };
         let all_common: Vec<Case> = (0..400)
-            .map(|i| mk(i, ["invordering.x", "inkomstenbelasting.x"][i % 2], &common_group(i)))
+            .map(|i| {
+                mk(
+                    i,
+                    ["invordering.x", "inkomstenbelasting.x"][i % 2],
+                    &common_group(i),
+                )
+            })
             .collect();
         let all_refs: Vec<&Case> = all_common.iter().collect();
         let common_base = code_counts(&all_refs);
