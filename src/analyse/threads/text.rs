@@ -585,7 +585,7 @@ mod tests {
         );
         // A doelgroep in a quarter of all texts in 6 of the 8 is chance (p about 0,004).
         let common_group = |i: usize| -> String {
-            if i % 4 == 0 {
+            if i.is_multiple_of(4) {
                 "g1".into()
             } else {
                 format!("g{}", 2 + i % 8)
