@@ -209,26 +209,31 @@ mod tests {
 
     /// Twenty seeds of the sample with its seven planted kinds (codes, a small main theme, a
     /// rise, a text-only story), stock sentences and a workflow artefact, and their null
-    /// samples with the same boilerplate; then two more disjoint sets of twenty seeds that
-    /// played no part in choosing the method (101-120 confirmed it, 201-220 was run fresh). The issue's aims (mean recall 0,9 and precision
-    /// 0,8, worst seed 0,75 each, null samples at most 1 thread) are asserted where they are
-    /// met; elsewhere the floors are what the method measured (README, "Rode draden").
+    /// samples with the same boilerplate; then three more disjoint sets of twenty seeds that
+    /// played no part in choosing the method (101-120 confirmed it, 201-220 and 301-320 were
+    /// each run fresh once, and then kept to confirm later changes; 401-420 was run fresh at
+    /// the end and is in the README only). The issue's aims hold on all four: mean recall 0,9
+    /// and precision 0,8, worst seed 0,75 each, null samples at most 1 thread (README, "Rode
+    /// draden").
     #[test]
     fn forty_seeds_recall_precision_and_quiet_null_samples() {
         let cfg = Config::default_config();
-        let first = seed_scores(1..=20, &cfg);
-        let second = seed_scores(101..=120, &cfg);
-        let third = seed_scores(201..=220, &cfg);
+        let sets = [
+            ("1-20", seed_scores(1..=20, &cfg)),
+            ("101-120", seed_scores(101..=120, &cfg)),
+            ("201-220", seed_scores(201..=220, &cfg)),
+            ("301-320", seed_scores(301..=320, &cfg)),
+        ];
         eprintln!("| seeds | recall gem. | recall slechtst | precisie gem. | precisie slechtst | nulsteekproef max |");
-        eprintln!("{}", first.row("1-20"));
-        eprintln!("{}", second.row("101-120"));
-        eprintln!("{}", third.row("201-220"));
-        for (name, s) in [("1-20", &first), ("101-120", &second), ("201-220", &third)] {
+        for (name, s) in &sets {
+            eprintln!("{}", s.row(name));
+        }
+        for (name, s) in &sets {
             let (r, p) = (&s.recall, &s.precision);
-            assert!(SeedScores::mean(r) >= RECALL_MEAN, "{name}: {r:?}");
-            assert!(SeedScores::worst(r) >= RECALL_WORST, "{name}: {r:?}");
+            assert!(SeedScores::mean(r) >= 0.9, "{name}: {r:?}");
+            assert!(SeedScores::worst(r) >= 0.75, "{name}: {r:?}");
             assert!(SeedScores::mean(p) >= 0.8, "{name}: {p:?}");
-            assert!(SeedScores::worst(p) >= PRECISION_WORST, "{name}: {p:?}");
+            assert!(SeedScores::worst(p) >= 0.75, "{name}: {p:?}");
             assert!(
                 s.null_threads.iter().all(|&n| n <= 1),
                 "{name}: null samples {:?}",
@@ -236,23 +241,15 @@ mod tests {
             );
         }
     }
-
-    /// The aim of the issue for the mean recall, met on all three seed sets (0,95, 0,96 and
-    /// 0,96). The worst seed reaches the aim of 0,75 on seeds 1-20 (0,86) but not on 101-120
-    /// and 201-220 (0,71: the rising thread D4 missed together with the text-only thread on
-    /// seed 120, with the beslag thread on seed 210; README, "Rode draden").
-    const RECALL_MEAN: f64 = 0.9;
-    const RECALL_WORST: f64 = 0.7;
-    /// The aim of the issue, met (0,75, 0,78 and 0,78 on the three seed sets).
-    const PRECISION_WORST: f64 = 0.75;
 }
 
 #[cfg(test)]
 mod diagnose {
     use super::*;
 
-    /// Per seed: the planted threads missed, the detected threads that match none, the text
-    /// clusters near the text-only thread with how far they got, and the threads of the null
+    /// Per seed: the planted threads missed, the detected threads that match none (with their
+    /// pattern and table), the text clusters near the text-only thread and near every missed
+    /// thread with how far they got, and the threads of the null
     /// sample (run by hand: `RD_SEED_FROM=101 RD_SEED_TO=120 cargo test --release --lib
     /// diagnose -- --ignored --nocapture`; seeds 1-20 by default).
     #[test]
@@ -296,9 +293,16 @@ mod diagnose {
                     jaccard(&set, &t.casus_ids.iter().map(String::as_str).collect()) >= 0.5
                 });
                 if !ok {
+                    let st = &d.statistiek;
                     eprintln!(
-                        "   false {:?} {} n={} p_bh={:?}",
-                        d.soort, d.label, d.n_casussen, d.statistiek.p_bh
+                        "   false {:?} {} n={} p_bh={:?} kenmerken={:?} populatie={:?} table={:?}",
+                        d.soort,
+                        d.label,
+                        d.n_casussen,
+                        st.p_bh,
+                        d.kenmerken,
+                        st.populatie,
+                        (st.a, st.b, st.c, st.d)
                     );
                 }
             }
@@ -336,7 +340,14 @@ mod diagnose {
                 .collect();
             let with_text = threads::text::cases_with_summary(&refs);
             let base = threads::text::code_counts(&with_text);
-            for t in truth.iter().filter(|t| t.id == "D7") {
+            let missed_or_text = |t: &&Truth| {
+                t.id == "D7"
+                    || ev
+                        .per_draad
+                        .iter()
+                        .any(|s| s.geplant == t.id && !s.gevonden)
+            };
+            for t in truth.iter().filter(missed_or_text) {
                 let ts: BTreeSet<&str> = t.casus_ids.iter().map(String::as_str).collect();
                 for c in &found.candidates {
                     let cs: BTreeSet<&str> = c.casus_ids.iter().map(String::as_str).collect();
@@ -349,7 +360,8 @@ mod diagnose {
                             .map(|c| c.aandrager_id.as_deref().unwrap_or(&c.aandrager_type))
                             .collect();
                         eprintln!(
-                            "   D7 cand n={} overlap={} j={j:.2} p={:.3} {} dominant={:?} helpers={}",
+                            "   {} cand n={} overlap={} j={j:.2} p={:.3} {} dominant={:?} helpers={}",
+                            t.id,
                             cs.len(),
                             ts.intersection(&cs).count(),
                             c.p,

@@ -914,4 +914,60 @@ mod workflow_rule {
             .collect();
         assert_eq!(channels, ["d.kosten"], "{w:?}");
     }
+
+    /// With the service in the data, a theme is the channel of a service that logs its own
+    /// cases even at 6 of 8 (two cases through other helpers), while 13 of 14 cases of a theme
+    /// through an outside helper type (schuldhulpverlening) are who brings a problem, not
+    /// workflow; without `dienst` nothing tells the two apart and both are channels.
+    #[test]
+    fn only_the_service_itself_is_a_channel_when_the_service_is_known() {
+        use crate::model::Service;
+        let types = [
+            "wijkteam",
+            "vakbond",
+            "juridisch_loket",
+            "sociaal_raadslieden",
+        ];
+        let mut cases: Vec<Case> = (0..120)
+            .map(|i| case(i, ["a.x", "b.y", "c.z"][i % 3], types[i % 4]))
+            .collect();
+        for i in 0..8 {
+            let typ = if i < 6 {
+                "belastingdienst"
+            } else {
+                types[i % 4]
+            };
+            cases.push(case(100 + i, "d.kosten", typ));
+        }
+        for i in 0..14 {
+            let typ = if i < 13 {
+                "schuldhulpverlening"
+            } else {
+                "wijkteam"
+            };
+            cases.push(case(200 + i, "e.beslag", typ));
+        }
+        let channels = |cases: &[Case]| -> Vec<String> {
+            let refs: Vec<&Case> = cases.iter().collect();
+            structural::workflow(&refs, &Config::default_config())
+                .into_iter()
+                .filter(|w| w.aandeel.is_some())
+                .map(|w| w.wat)
+                .collect()
+        };
+        assert_eq!(channels(&cases), ["d.kosten", "e.beslag"]);
+        for (i, c) in cases.iter_mut().enumerate() {
+            c.dienst = Some(if i % 5 == 0 {
+                Service::Both
+            } else {
+                Service::Belastingdienst
+            });
+        }
+        assert_eq!(channels(&cases), ["d.kosten"]);
+        // Five of eight is no channel, whoever brings them.
+        for c in cases.iter_mut().filter(|c| c.thema == "d.kosten").take(1) {
+            c.aandrager_type = "wijkteam".into();
+        }
+        assert!(channels(&cases).is_empty());
+    }
 }
