@@ -42,6 +42,7 @@ mod system;
 
 pub use attack::{
     attack, attack_system, attack_system_integer, is_protected, protected_width, IntegerAttack,
+    WholeBounds, NODE_BUDGET,
 };
 pub use optimise::Protection;
 pub use system::{CellRef, Inequality, LinkedSystem, Ratio, SystemBuilder, TableRef};
