@@ -651,7 +651,8 @@ fn peildatum(markdown: &str) -> Option<NaiveDate> {
 
 /// Progress on the yearly targets: the count per dienst, the printed target and the
 /// realisation percentage over it; each count at most the "Behandelen" decisions of a
-/// triage period that holds the whole year so far.
+/// triage period that holds the whole year so far, or of this period and the previous
+/// one together when they follow each other and hold it together.
 fn read_targets(
     r: &mut Reader,
     by_id: &BTreeMap<&str, &Value>,
@@ -687,13 +688,27 @@ fn read_targets(
         if let Some(shown) = cells[2]["tekst"].as_str() {
             r.percentage(count, target, shown);
         }
-        for (col, w) in windows.iter().enumerate() {
-            let treat = grids
+        let treat = |col: usize| {
+            grids
                 .get("triage")
-                .and_then(|g| g.get(&("Behandelen".to_string(), col)));
-            if let (Some(&treat), true) = (treat, w.0 <= ytd.0 && ytd.1 <= w.1) {
+                .and_then(|g| g.get(&("Behandelen".to_string(), col)))
+                .copied()
+        };
+        let holds = |w: &(NaiveDate, NaiveDate)| w.0 <= ytd.0 && ytd.1 <= w.1;
+        for (col, w) in windows.iter().enumerate() {
+            if let (Some(treat), true) = (treat(col), holds(w)) {
                 r.at_most(vec![count], vec![treat]);
             }
+        }
+        // the year so far over two periods that follow each other: at most both
+        // periods' "Behandelen" together
+        let adjacent = windows[1].1.succ_opt() == Some(windows[0].0);
+        if let (Some(now), Some(before), true) = (
+            treat(0),
+            treat(1),
+            adjacent && holds(&(windows[1].0, windows[0].1)),
+        ) {
+            r.at_most(vec![count], vec![now, before]);
         }
     }
 }
@@ -991,6 +1006,52 @@ fn the_attacker_reads_thread_texts_doelgroepen_and_targets() {
             .any(|l| l.contains("doelrealisatie / Belastingdienst")),
         "{leaks:#?}"
     );
+}
+
+#[test]
+fn a_target_over_two_periods_is_bounded_by_both() {
+    // 2026-H2 with peildatum 31 October: the year so far lies in H1 and H2 together, so
+    // the cases taken into treatment this year are at most the "Behandelen" decisions
+    // of both: 5 + 0. The realisation "1%" of a target of 600 alone gives [3, 9) (6
+    // whole counts, safe); with the sum the reader has [3, 5], a small count.
+    let d = tmp("aanval-jaardoel");
+    let cell = |t: &str| {
+        let hidden = t == ".";
+        serde_json::json!({"tekst": t, "soort": "aantal", "waarde": if hidden { serde_json::Value::Null } else { t.parse::<f64>().unwrap().into() }, "noemer": null, "onderdrukt": hidden})
+    };
+    let text = |t: &str| serde_json::json!({"tekst": t, "soort": "tekst", "waarde": null, "noemer": null, "onderdrukt": false});
+    let row = |kop: &str, cellen: Vec<Value>, totaal: bool| serde_json::json!({"kop": kop, "cellen": cellen, "totaal": totaal, "deel_van": null});
+    let write = |now: &str, before: &str| {
+        let tables = serde_json::json!([
+            {"id": "triage", "titel": "t", "kolommen": ["Besluit", "Nu", "Vorige"], "totaal_kolom": false, "voetnoten": [],
+             "rijen": [row("Behandelen", vec![cell(now), cell(before)], false), row("Afwijzen", vec![cell("20"), cell("30")], false),
+                       row("Totaal", vec![cell(&(20 + now.parse::<u64>().unwrap()).to_string()), cell(&(30 + before.parse::<u64>().unwrap()).to_string())], true)]},
+            {"id": "doelrealisatie", "titel": "j", "kolommen": ["Dienst", "In behandeling genomen", "Jaardoel", "Realisatie"], "totaal_kolom": false, "voetnoten": [],
+             "rijen": [row("Belastingdienst (2026)", vec![cell("."), text("600"), text("1%")], false)]}
+        ]);
+        std::fs::write(
+            d.join("tabellen.json"),
+            serde_json::to_vec(&tables).unwrap(),
+        )
+        .unwrap();
+    };
+    std::fs::write(
+        d.join("kamerrapportage-2026-H2.md"),
+        "# Rapport\nPeriode: 1 juli 2026 tot en met 31 december 2026 · Peildatum: 31 oktober 2026\n",
+    )
+    .unwrap();
+    write("5", "0");
+    let leaks = attack_report(&d, "2026-H2");
+    assert!(
+        leaks
+            .iter()
+            .any(|l| l.contains("doelrealisatie / Belastingdienst")),
+        "{leaks:#?}"
+    );
+    // with more decisions the same percentage leaves the count wide enough
+    write("5", "10");
+    let leaks = attack_report(&d, "2026-H2");
+    assert!(leaks.is_empty(), "{leaks:#?}");
 }
 
 #[test]
