@@ -8,6 +8,11 @@
 //! integer answer). An interval that the solver cannot prove is reported as NaN, which
 //! every check treats as unprotected: the attacker fails closed.
 //!
+//! [`attack_system_integer`] is the exact attacker over whole numbers on every component:
+//! each side starts from the LP optimum (final when it is a whole-number point) and is
+//! otherwise decided by branch and bound within [`NODE_BUDGET`] nodes, falling back to
+//! the whole-number points it found (never a wider interval than the truth).
+//!
 //! ```
 //! use rodedraad::protect::suppress::{attack, table_2d};
 //! //  2 10 | 12     the four inner cells hidden, totals shown:
@@ -342,9 +347,9 @@ impl Model {
 const UNBOUNDED_CAP: i64 = 10_000_000;
 
 /// Branch and bound nodes allowed per integer programme of the exact attacker (per side
-/// of each hidden cell). Enough for every component seen on the demo, the bench and
-/// random exports (see `docs/openbaarmakingsbeleid.md`); when it runs out the attacker
-/// answers with the whole-number points it found ([`IntegerAttack::exact`] false).
+/// of each hidden cell). Every programme of the demo reports and of random small exports
+/// finished well within it; when it runs out the attacker answers with the whole-number
+/// points it found ([`IntegerAttack::exact`] false).
 pub const NODE_BUDGET: u64 = 2_000;
 
 /// The bounds of one hidden cell over whole numbers and whether they are proven.
