@@ -17,7 +17,7 @@ use proptest::prelude::*;
 use rodedraad::protect::suppress::{
     attack, attack_system, attack_system_integer, hierarchy, is_protected, protected_width,
     recoverable, suppress, table_2d, CellStatus, LinkedSystem, LinkedTable, Policy, Ratio,
-    SecondaryCost, SystemBuilder,
+    SecondaryCost, SystemBuilder, NODE_BUDGET,
 };
 use std::time::Instant;
 
@@ -73,13 +73,13 @@ fn assert_safe(sys: &LinkedSystem, policy: &Policy) -> Result<(), TestCaseError>
 
 /// The exact attacker over whole numbers confirms what the LP proved: no hidden cell
 /// looks small and every primary keeps the protection width, also when the reader uses
-/// that counts are integers (components up to 30 hidden cells, all of these tables).
+/// that counts are integers (every component, within the node budget).
 fn assert_safe_over_integers(
     sys: &LinkedSystem,
     policy: &Policy,
     outcome: &rodedraad::protect::suppress::Protection,
 ) -> Result<(), TestCaseError> {
-    let whole = attack_system_integer(sys, &outcome.hidden(), &outcome.ratios_shown, 30);
+    let whole = attack_system_integer(sys, &outcome.hidden(), &outcome.ratios_shown, NODE_BUDGET);
     for (c, b) in whole.bounds.iter().enumerate() {
         let Some(b) = *b else { continue };
         if sys.unpublished[c] {
@@ -227,6 +227,57 @@ proptest! {
         assert_safe(&builder.build().unwrap(), &policy(false, cost))?;
     }
 
+    /// The shape of a rounding gap, at random: a small count `p` plus `e` make a total
+    /// that is never printed but lies between two shown figures, and a whole percentage
+    /// of a never printed numerator over that total is shown. The LP often finds the
+    /// small count wide enough where only a few totals fit the percentage over whole
+    /// numbers; `protect` must close what the exact attacker finds.
+    #[test]
+    fn rounding_gaps_are_closed(
+        p in 1u64..5,
+        e in 0u64..40,
+        below in 0u64..8,
+        above in 0u64..8,
+        share in 0.0f64..=1.0,
+        cost in cost(),
+    ) {
+        let total = p + e;
+        let a = (share * total as f64).round() as u64;
+        let mut b = SystemBuilder::new();
+        let t = b.add_table("t", &LinkedTable { values: vec![p, e, total], equations: vec![rodedraad::protect::suppress::Equation { total: 2, parts: vec![0, 1] }] });
+        let least = b.add_figure("minstens", total.saturating_sub(below));
+        let most = b.add_figure("hoogstens", total + above);
+        b.at_most(&[least], &[t.cell(2)]);
+        b.at_most(&[t.cell(2)], &[most]);
+        let num = b.add_figure("teller", a);
+        b.percentage(num, t.cell(2), 0);
+        b.unpublished(num);
+        b.unpublished(t.cell(2));
+        assert_safe(&b.build().unwrap(), &policy(false, cost))?;
+    }
+
+    /// Whole percentages (no decimals) of every inner cell over its row total and of
+    /// every row total over the grand total, the grand total itself never printed: a
+    /// coarse rounding leaves gaps that only some whole counts fit, which the LP does
+    /// not see. After `protect` the exact attacker over whole numbers finds no primary
+    /// narrower than the protection width and no hidden cell that passes for small.
+    #[test]
+    fn whole_percentages_are_protected_over_whole_numbers(cells in small_table(), cost in cost()) {
+        let (t, rows, cols) = table_2d(&cells);
+        let mut builder = SystemBuilder::new();
+        let tr = builder.add_table("t", &t);
+        let grand = tr.cell(rows * cols - 1);
+        for i in 0..rows - 1 {
+            let row_total = tr.cell(i * cols + cols - 1);
+            for j in 0..cols - 1 {
+                builder.percentage(tr.cell(i * cols + j), row_total, 0);
+            }
+            builder.percentage(row_total, grand, 0);
+        }
+        builder.unpublished(grand);
+        assert_safe(&builder.build().unwrap(), &policy(false, cost))?;
+    }
+
     /// Exact integer bounds by enumeration lie within the LP bounds; on a plain 2D table
     /// (a network matrix, so totally unimodular) they are equal.
     #[test]
@@ -301,7 +352,7 @@ proptest! {
         }
         let shown = vec![true; sys.ratios.len()];
         let lp = attack_system(&sys, &hidden, &shown);
-        let whole = attack_system_integer(&sys, &hidden, &shown, 30);
+        let whole = attack_system_integer(&sys, &hidden, &shown, NODE_BUDGET);
         for (c, (min, max)) in enumerate_2d(&cells, &hidden, percentage) {
             let (lo, hi) = lp[c].unwrap();
             let (ilo, ihi) = whole.bounds[c].unwrap();

@@ -3,8 +3,10 @@
 //! Every test starts from a clean Kamer report of the sample data (made once), copies it to
 //! its own folder, plants one evasion from issue 11 (fixtures in `tests/corpus/audit/`, or
 //! made here for XLSX and PDF) and checks that the audit exits 5 with the right finding:
-//! file, kind and place, never the value. The audit runs with an empty PATH, so no
-//! external program can help it; the clean report passes with and without PATH.
+//! file, kind and place, never the value. Every evasion is checked twice: with an empty
+//! PATH, so no external program can help the audit, and with the inherited PATH (where
+//! `pdftotext` may be), so no external program changes its verdict; the clean report
+//! passes both ways.
 
 mod common;
 use common::*;
@@ -44,9 +46,17 @@ fn fixture(name: &str) -> Vec<u8> {
 
 /// `rodedraad audit DIR --json` with an empty PATH.
 fn audit(dir: &Path) -> Output {
-    bin()
-        .env("PATH", "")
-        .args(["audit", dir.to_str().unwrap(), "--json"])
+    audit_with_path(dir, false)
+}
+
+/// `rodedraad audit DIR --json`, with the inherited PATH (external tools such as
+/// `pdftotext` in reach) or an empty one.
+fn audit_with_path(dir: &Path, tools: bool) -> Output {
+    let mut cmd = bin();
+    if !tools {
+        cmd.env("PATH", "");
+    }
+    cmd.args(["audit", dir.to_str().unwrap(), "--json"])
         .output()
         .unwrap()
 }
@@ -75,17 +85,28 @@ fn findings(o: &Output) -> Vec<Found> {
 }
 
 /// The audit exits 5 with a finding on `file` of kind `soort` whose place contains `plek`
-/// and whose message contains `melding`; the planted value is never repeated.
+/// and whose message contains `melding`, with and without external tools on PATH; the
+/// planted value is never repeated.
 fn assert_caught(dir: &Path, file: &str, soort: &str, plek: &str, melding: &str, value: &str) {
-    let o = audit(dir);
-    assert_eq!(o.status.code(), Some(5), "{}", stderr(&o));
+    for tools in [false, true] {
+        assert_caught_with(dir, (file, soort, plek, melding, value), tools);
+    }
+}
+
+fn assert_caught_with(
+    dir: &Path,
+    (file, soort, plek, melding, value): (&str, &str, &str, &str, &str),
+    tools: bool,
+) {
+    let o = audit_with_path(dir, tools);
+    assert_eq!(o.status.code(), Some(5), "PATH {tools}: {}", stderr(&o));
     let f = findings(&o);
     assert!(
         f.iter().any(|x| x.bestand == file
             && x.soort == soort
             && x.plek.contains(plek)
             && x.melding.contains(melding)),
-        "no {soort} / {plek} / {melding} on {file}: {f:#?}"
+        "PATH {tools}: no {soort} / {plek} / {melding} on {file}: {f:#?}"
     );
     if !value.is_empty() {
         assert!(!stdout(&o).contains(value) && !stderr(&o).contains(value));

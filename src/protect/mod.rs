@@ -107,6 +107,62 @@ impl Scrubber {
         *field = out;
     }
 
+    /// The configuration with its texts checked like data: every taxonomy label, the
+    /// organisation and every recommendation goes through the same detectors as a case
+    /// text. A label with a hit is masked (`persoonsgegevens = "maskeren"`) or replaced
+    /// by its code (by "(niet getoond)" when the code has a hit too); a recommendation
+    /// with a hit is masked or dropped. Returns the checked copy and the log (source
+    /// `configuratie`, never the value).
+    ///
+    /// ```
+    /// use rodedraad::config::Config;
+    /// use rodedraad::protect::Scrubber;
+    /// let mut cfg = Config::default_config();
+    /// cfg.taxonomie.entry("aandrager_type".into()).or_default()
+    ///     .insert("wijkteam".into(), "Wijkteam, bel 06-12345678".into());
+    /// let (checked, log) = Scrubber::from_config(&cfg).unwrap().clean_config(&cfg);
+    /// assert_eq!(checked.label("aandrager_type", "wijkteam"), "wijkteam");
+    /// assert_eq!(log.len(), 1);
+    /// ```
+    pub fn clean_config(&self, cfg: &Config) -> (Config, Vec<PiiLogEntry>) {
+        let mut out = cfg.clone();
+        let mut log = Vec::new();
+        for (dim, labels) in out.taxonomie.iter_mut() {
+            for (code, label) in labels.iter_mut() {
+                let mut field = Some(label.clone());
+                let place = format!("taxonomie.{dim}");
+                self.clean_field(&mut field, ("configuratie", &place, code), &mut log);
+                *label = field.unwrap_or_else(|| {
+                    if self.clean(code).1.is_empty() {
+                        code.clone()
+                    } else {
+                        "(niet getoond)".into()
+                    }
+                });
+            }
+        }
+        let mut org = Some(out.rapport.organisatie.clone());
+        self.clean_field(
+            &mut org,
+            ("configuratie", "rapport", "organisatie"),
+            &mut log,
+        );
+        out.rapport.organisatie = org.unwrap_or_default();
+        out.aanbevelingen = std::mem::take(&mut out.aanbevelingen)
+            .into_iter()
+            .filter_map(|(key, text)| {
+                let mut field = Some(text);
+                self.clean_field(
+                    &mut field,
+                    ("configuratie", "aanbevelingen", &key),
+                    &mut log,
+                );
+                field.map(|t| (key, t))
+            })
+            .collect();
+        (out, log)
+    }
+
     /// Removes or masks personal data in every free-text field; returns the log.
     pub fn scrub(&self, cases: &mut [Case], signals: &mut [Signal]) -> Vec<PiiLogEntry> {
         let mut log = Vec::new();

@@ -250,8 +250,26 @@ fn rec<'a>(ind: &'a Indicators, id: &str) -> Option<&'a Record> {
     ind.total(id)
 }
 
-/// Builds the report model for one audience.
+/// Builds the report model for one audience. The configuration's texts (labels, the
+/// organisation, recommendations) are checked like data first
+/// ([`Scrubber::clean_config`]); the report is built from the checked copy.
 pub fn build(inp: &Inputs) -> crate::error::Result<(Report, ProtectLog)> {
+    let (cfg, found) = Scrubber::from_config(inp.cfg)?.clean_config(inp.cfg);
+    let checked = Inputs {
+        analysis: inp.analysis,
+        cfg: &cfg,
+        audience: inp.audience,
+        ledger: inp.ledger,
+        previous_versions: inp.previous_versions.clone(),
+        scan_all: inp.scan_all,
+    };
+    let (report, mut log) = build_checked(&checked)?;
+    log.persoonsgegevens.splice(0..0, found);
+    Ok((report, log))
+}
+
+/// [`build`] on inputs whose configuration has been checked.
+fn build_checked(inp: &Inputs) -> crate::error::Result<(Report, ProtectLog)> {
     let an = inp.analysis;
     let cfg = inp.cfg;
     let ind = &an.indicators;

@@ -11,8 +11,10 @@
 //! percentages are protected together as one [`LinkedSystem`] ([`SystemBuilder`]).
 //! [`recoverable`] is the older, independent exactness check used by the audit: it
 //! reports every hidden cell whose exact value follows from what is published.
-//! [`attack_system_integer`] is the exact attacker over whole numbers (branch and bound,
-//! for small components); the tests use it to confirm the LP's proof over the integers.
+//! [`attack_system_integer`] is the exact attacker over whole numbers (branch and bound
+//! within [`NODE_BUDGET`] nodes per programme, on every component); [`suppress`] and
+//! [`LinkedSystem::protect`] end with it and hide more where it finds a cell the LP
+//! missed.
 //!
 //! ```
 //! use rodedraad::protect::suppress::{attack, is_protected, suppress, table_2d, CellStatus, Policy};
@@ -42,6 +44,7 @@ mod system;
 
 pub use attack::{
     attack, attack_system, attack_system_integer, is_protected, protected_width, IntegerAttack,
+    WholeBounds, NODE_BUDGET,
 };
 pub use optimise::Protection;
 pub use system::{CellRef, Inequality, LinkedSystem, Ratio, SystemBuilder, TableRef};

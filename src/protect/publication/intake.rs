@@ -134,6 +134,32 @@ impl Placed {
     }
 }
 
+/// The columns of the triage table whose "Behandelen" decisions together bound each
+/// dienst's count of cases taken into treatment this year: every such case was triaged
+/// with that decision inside `year` (the year so far). A triage period (this one,
+/// column 0, or the previous one, column 1, when the data covers it) that holds the
+/// whole of `year` bounds it alone; when neither does but the two periods follow each
+/// other without a gap and hold `year` together, their sum bounds it.
+fn treat_links(
+    year: (NaiveDate, NaiveDate),
+    windows: [(NaiveDate, NaiveDate); 2],
+    previous_covered: bool,
+) -> Vec<Vec<usize>> {
+    let holds = |w: (NaiveDate, NaiveDate)| w.0 <= year.0 && year.1 <= w.1;
+    let usable = |col: usize| col == 0 || previous_covered;
+    let single: Vec<Vec<usize>> = (0..2)
+        .filter(|&col| usable(col) && holds(windows[col]))
+        .map(|col| vec![col])
+        .collect();
+    let [now, before] = windows;
+    let adjacent = before.1.succ_opt() == Some(now.0);
+    if single.is_empty() && previous_covered && adjacent && holds((before.0, now.1)) {
+        vec![vec![0, 1]]
+    } else {
+        single
+    }
+}
+
 /// Builds, protects and renders the four intake tables.
 pub(super) fn intake_tables(
     cases: &[Case],
@@ -312,12 +338,17 @@ pub(super) fn intake_tables(
         .collect();
     let mut public_cells: Vec<CellRef> = (0..nd).map(|r| tg.cell(r, 1)).collect();
     if let Some(treat) = triage_rows.iter().position(|r| r.0 == parts.treat_label) {
-        for (col, window) in parts.triage_windows.iter().enumerate() {
-            let within = window.0 <= parts.target_window.0 && parts.target_window.1 <= window.1;
-            let usable = col == 0 || parts.previous_covered;
+        let links = treat_links(
+            parts.target_window,
+            parts.triage_windows,
+            parts.previous_covered,
+        );
+        for cols in links {
+            let treated: Vec<CellRef> = cols.iter().map(|&col| tr.cell(treat, col)).collect();
+            let sum: u64 = cols.iter().map(|&col| tr.value(treat, col)).sum();
             for r in 0..nd {
-                if within && usable && tg.value(r, 0) <= tr.value(treat, col) {
-                    b.at_most(&[tg.cell(r, 0)], &[tr.cell(treat, col)]);
+                if tg.value(r, 0) <= sum {
+                    b.at_most(&[tg.cell(r, 0)], &treated);
                 }
             }
         }
@@ -1024,5 +1055,39 @@ mod tests {
         assert_eq!(quarter_rows(d(2026, 1, 1), d(2026, 2, 15), &qs), None);
         assert_eq!(quarter_rows(d(2026, 2, 1), d(2026, 6, 30), &qs), None);
         assert_eq!(quarter_rows(d(2025, 1, 1), d(2025, 12, 31), &qs), None);
+    }
+
+    #[test]
+    fn a_year_over_two_periods_is_bounded_by_both() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        let h1 = (d(2026, 1, 1), d(2026, 6, 30));
+        // 2026-H1 with the year so far up to the peildatum in June: this period alone
+        assert_eq!(
+            treat_links(
+                (d(2026, 1, 1), d(2026, 6, 15)),
+                [(h1.0, d(2026, 6, 15)), (d(2025, 7, 1), d(2025, 12, 31))],
+                true
+            ),
+            vec![vec![0]]
+        );
+        // 2026-H2 up to 31 October: the year lies in H1 and H2 together
+        let h2 = (d(2026, 7, 1), d(2026, 10, 31));
+        assert_eq!(
+            treat_links((d(2026, 1, 1), d(2026, 10, 31)), [h2, h1], true),
+            vec![vec![0, 1]]
+        );
+        // not when the data does not cover H1, or when the periods leave a gap
+        assert!(treat_links((d(2026, 1, 1), d(2026, 10, 31)), [h2, h1], false).is_empty());
+        let q2 = (d(2026, 4, 1), d(2026, 6, 30));
+        let q3 = (d(2026, 7, 1), d(2026, 9, 30));
+        assert!(treat_links((d(2026, 1, 1), d(2026, 9, 30)), [q3, q2], true).is_empty());
+        let gap = (d(2026, 1, 1), d(2026, 5, 31));
+        assert!(treat_links((d(2026, 1, 1), d(2026, 10, 31)), [h2, gap], true).is_empty());
+        // a whole year as the period: the year itself
+        let y = (d(2025, 1, 1), d(2025, 12, 31));
+        assert_eq!(
+            treat_links(y, [y, (d(2024, 1, 1), d(2024, 12, 31))], true),
+            vec![vec![0]]
+        );
     }
 }

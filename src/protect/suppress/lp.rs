@@ -13,7 +13,10 @@
 //! assert!(matches!(out, Outcome::Optimal { value, .. } if (value - 1.0).abs() < 1e-9));
 //! ```
 
-use microlp::{ComparisonOp, Error, LinearExpr, OptimizationDirection, Problem, SolveOptions};
+use microlp::{
+    ComparisonOp, Error, LinearExpr, OptimizationDirection, Problem, SolutionStatus, SolveOptions,
+    SolveOutcome,
+};
 
 /// `lo <= sum(coef * x[var]) <= hi`; `lo == hi` for an equation, infinite for an open side.
 #[derive(Debug, Clone, PartialEq)]
@@ -74,15 +77,31 @@ pub fn solve(bounds: &[(f64, f64)], rows: &[Row], obj: &[(usize, f64)], sense: S
     finish(p, &vars, rows)
 }
 
+/// What one integer programme under a node budget found.
+#[derive(Debug, Clone, PartialEq)]
+pub enum IntegerOutcome {
+    /// The optimum, proven.
+    Optimal(f64),
+    /// The node budget ran out first: the best whole-number value found (`None` when
+    /// none was found). A value found is reached by a whole-number point, so the true
+    /// optimum is at least as far out.
+    Limited(Option<f64>),
+    /// No whole-number point, or the solver failed.
+    Failed,
+}
+
 /// [`solve`] over whole numbers: every variable an integer within its (finite) bounds,
-/// solved by the branch and bound of `microlp`. For the exact integer attacker on small
-/// systems; a bound outside `i32` is clamped.
+/// solved by the branch and bound of `microlp` with at most `node_budget` nodes (the
+/// root relaxation not counted). `hint` is a whole-number point to start from (ignored
+/// when it breaks a row). A bound outside `i32` is clamped.
 pub fn solve_integer(
     bounds: &[(i64, i64)],
     rows: &[Row],
     obj: &[(usize, f64)],
     sense: Sense,
-) -> Outcome {
+    node_budget: u64,
+    hint: Option<&[f64]>,
+) -> IntegerOutcome {
     let mut p = Problem::new(direction(sense));
     let coef = objective(bounds.len(), obj);
     let clamp = |v: i64| v.clamp(i32::MIN as i64, i32::MAX as i64) as i32;
@@ -91,7 +110,21 @@ pub fn solve_integer(
         .zip(&coef)
         .map(|(&(lo, hi), &c)| p.add_integer_var(c, (clamp(lo), clamp(hi))))
         .collect();
-    finish(p, &vars, rows)
+    add_rows(&mut p, &vars, rows);
+    let mut options = SolveOptions::default();
+    options.presolve = false;
+    options.node_limit = Some(node_budget);
+    options.warm_start = hint
+        .filter(|h| h.len() == vars.len() && h.iter().all(|v| v.is_finite()))
+        .map(|h| vars.iter().copied().zip(h.iter().copied()).collect());
+    match p.solve_with(options) {
+        Ok(SolveOutcome::Solution(sol)) => match sol.status() {
+            SolutionStatus::Optimal => IntegerOutcome::Optimal(sol.objective()),
+            SolutionStatus::Feasible => IntegerOutcome::Limited(Some(sol.objective())),
+        },
+        Ok(SolveOutcome::Interrupted(_)) => IntegerOutcome::Limited(None),
+        Err(_) => IntegerOutcome::Failed,
+    }
 }
 
 fn direction(sense: Sense) -> OptimizationDirection {
@@ -109,8 +142,8 @@ fn objective(n: usize, obj: &[(usize, f64)]) -> Vec<f64> {
     coef
 }
 
-/// Adds the rows to `p`, solves and reads the answer.
-fn finish(mut p: Problem, vars: &[microlp::Variable], rows: &[Row]) -> Outcome {
+/// Adds the rows to `p`.
+fn add_rows(p: &mut Problem, vars: &[microlp::Variable], rows: &[Row]) {
     for row in rows.iter().filter(|r| !r.terms.is_empty()) {
         let expr = || {
             let mut e = LinearExpr::empty();
@@ -130,6 +163,11 @@ fn finish(mut p: Problem, vars: &[microlp::Variable], rows: &[Row]) -> Outcome {
             p.add_constraint(expr(), ComparisonOp::Le, row.hi);
         }
     }
+}
+
+/// Adds the rows to `p`, solves and reads the answer.
+fn finish(mut p: Problem, vars: &[microlp::Variable], rows: &[Row]) -> Outcome {
+    add_rows(&mut p, vars, rows);
     // The programmes are small and well scaled (coefficients 1 and ratios below 1):
     // presolve costs more than it saves here; every answer is still validated.
     let mut options = SolveOptions::default();
@@ -160,23 +198,64 @@ mod tests {
         let rows = vec![Row::new([(0, 2.0), (1, -2.0)], 1.0, 1.0)];
         let lp = solve(&[(0.0, 10.0), (0.0, 10.0)], &rows, &[(0, 1.0)], Sense::Min);
         assert!(matches!(lp, Outcome::Optimal { value, .. } if (value - 0.5).abs() < 1e-9));
-        let ip = solve_integer(&[(0, 10), (0, 10)], &rows, &[(0, 1.0)], Sense::Min);
-        assert_eq!(ip, Outcome::Failed);
+        let ip = solve_integer(
+            &[(0, 10), (0, 10)],
+            &rows,
+            &[(0, 1.0)],
+            Sense::Min,
+            100,
+            None,
+        );
+        assert_eq!(ip, IntegerOutcome::Failed);
         // 0,30 <= x0 / 7 <= 0,32 (a shown "31%" of 7): the LP allows [2,1; 2,24],
         // no whole count fits
         let rows = vec![Row::new([(0, 1.0)], 0.30 * 7.0, 0.32 * 7.0)];
-        let ip = solve_integer(&[(0, 7)], &rows, &[(0, 1.0)], Sense::Max);
-        assert_eq!(ip, Outcome::Failed);
+        let ip = solve_integer(&[(0, 7)], &rows, &[(0, 1.0)], Sense::Max, 100, None);
+        assert_eq!(ip, IntegerOutcome::Failed);
         // x0 + x1 = 7, 3 x0 <= 10: x0 in [0, 3] over the integers, [0, 3,33] over the reals
         let rows = vec![
             Row::new([(0, 1.0), (1, 1.0)], 7.0, 7.0),
             Row::new([(0, 3.0)], f64::NEG_INFINITY, 10.0),
         ];
-        match solve_integer(&[(0, 100), (0, 100)], &rows, &[(0, 1.0)], Sense::Max) {
-            Outcome::Optimal { value, x } => {
-                assert!((value - 3.0).abs() < 1e-9);
-                assert!((x[1] - 4.0).abs() < 1e-9);
-            }
+        let ip = solve_integer(
+            &[(0, 100), (0, 100)],
+            &rows,
+            &[(0, 1.0)],
+            Sense::Max,
+            100,
+            None,
+        );
+        assert_eq!(ip, IntegerOutcome::Optimal(3.0));
+    }
+
+    #[test]
+    fn an_integer_programme_stops_at_its_node_budget() {
+        // maximise x0 + x1 + x2 with 2 x_i + 2 x_j <= 3 for each pair and x <= 5: the
+        // relaxation gives 2,25 (every x_i = 0,75), the whole numbers only 1 (one x_i
+        // = 1, the others 0), which needs branching to prove
+        let rows: Vec<Row> = [(0, 1), (0, 2), (1, 2)]
+            .iter()
+            .map(|&(i, j)| Row::new([(i, 2.0), (j, 2.0)], f64::NEG_INFINITY, 3.0))
+            .collect();
+        let obj = [(0, 1.0), (1, 1.0), (2, 1.0)];
+        let b = [(0, 5), (0, 5), (0, 5)];
+        assert_eq!(
+            solve_integer(&b, &rows, &obj, Sense::Max, 1_000, None),
+            IntegerOutcome::Optimal(1.0)
+        );
+        // no node allowed: what comes back is a value some whole-number point reaches
+        // (the hint at least), or nothing, never more than the optimum
+        let hint = [0.0, 0.0, 0.0];
+        match solve_integer(&b, &rows, &obj, Sense::Max, 0, Some(&hint)) {
+            IntegerOutcome::Optimal(v) => assert_eq!(v, 1.0),
+            IntegerOutcome::Limited(Some(v)) => assert!((0.0..=1.0).contains(&v)),
+            o => panic!("{o:?}"),
+        }
+        // a hint that breaks a row is ignored, not trusted
+        let bad = [5.0, 5.0, 5.0];
+        match solve_integer(&b, &rows, &obj, Sense::Max, 0, Some(&bad)) {
+            IntegerOutcome::Optimal(v) | IntegerOutcome::Limited(Some(v)) => assert!(v <= 1.0),
+            IntegerOutcome::Limited(None) => {}
             o => panic!("{o:?}"),
         }
     }

@@ -30,7 +30,7 @@
 //! assert!(system.violations(&policy, &outcome).is_empty());
 //! ```
 
-use super::attack::{is_protected, Model};
+use super::attack::{is_protected, Model, NODE_BUDGET};
 use super::lp::{solve, Outcome, Row, Sense};
 use super::system::LinkedSystem;
 use super::{CellStatus, Policy, SecondaryCost};
@@ -101,6 +101,8 @@ impl LinkedSystem {
         // the attacker has the last word: anything still open is closed by hiding more
         opt.secure();
         opt.secure_secondaries();
+        // and over whole numbers, which the LP cannot see
+        opt.secure_whole();
         opt.result()
     }
 
@@ -262,6 +264,49 @@ impl<'a> Optimiser<'a> {
                 let b = self.bounds(s);
                 if self.policy.hidden_cell_safe(b) || !self.widen(s, b) {
                     break;
+                }
+            }
+        }
+    }
+
+    /// Whether hidden cell `c` with the attacker's `bounds` is safe: a primary keeps the
+    /// protection width, a secondary does not pass for a small count.
+    fn hidden_ok(&self, c: usize, bounds: (f64, f64)) -> bool {
+        match self.status[c] {
+            CellStatus::Primary => is_protected(bounds, self.width),
+            CellStatus::Secondary => self.policy.hidden_cell_safe(bounds),
+            CellStatus::Shown | CellStatus::Unpublished => true,
+        }
+    }
+
+    /// The exact attacker over whole numbers ([`Model::whole_bounds`]) checks every
+    /// component with a primary or secondary cell; a cell it finds open (a rounded
+    /// percentage that only some counts fit, which the LP cannot see) is widened like
+    /// any other, until the attacker finds nothing or nothing is left to hide. Hiding
+    /// more only widens intervals, so a cell found safe stays safe.
+    fn secure_whole(&mut self) {
+        let mut checked = vec![false; self.status.len()];
+        for start in 0..self.status.len() {
+            while !checked[start]
+                && matches!(
+                    self.status[start],
+                    CellStatus::Primary | CellStatus::Secondary
+                )
+            {
+                let (hidden, shown) = (self.hidden(), self.ratios_shown());
+                let comp = self.model.component(start, &hidden, &shown);
+                let whole = self.model.whole_bounds(&comp, &hidden, &shown, NODE_BUDGET);
+                let mut open = None;
+                for (&c, w) in comp.iter().zip(&whole) {
+                    if self.hidden_ok(c, w.bounds) {
+                        checked[c] = true;
+                    } else if open.is_none() {
+                        open = Some((c, w.bounds));
+                    }
+                }
+                let Some((c, bounds)) = open else { break };
+                if !self.widen(c, bounds) {
+                    checked[c] = true; // nothing left to hide around it
                 }
             }
         }
@@ -798,5 +843,53 @@ mod tests {
         // cheapest: break the ratio (6 per unit) rather than hide the 45 (46)
         assert_eq!(opt.ratios, vec![RatioState::Secondary]);
         assert!(policy.hidden_cell_safe(opt.bounds(0)));
+    }
+
+    #[test]
+    fn a_cell_open_only_over_whole_numbers_is_closed() {
+        // 3 + 8 = 11, the 11 never printed but known to lie in [10, 15] (two shown
+        // figures), and "45%" shown for a never printed 5 over the 11. With only the 3
+        // hidden, the LP gives it [2, 7]: 5 wide, safe. Over whole numbers only 11 has a
+        // count that rounds to 45% (5 / 11; 4,5 / 10, 5,4 / 12 ... 6,75 / 15 do not), so
+        // the reader pins the 3. The chooser must see that and hide more.
+        let mut b = SystemBuilder::new();
+        let t = b.add_table("t", &line(&[3, 8]));
+        let least = b.add_figure("minstens", 10);
+        let most = b.add_figure("hoogstens", 15);
+        b.at_most(&[least], &[t.cell(2)]);
+        b.at_most(&[t.cell(2)], &[most]);
+        let a = b.add_figure("a", 5);
+        b.shown_ratio(a, t.cell(2), 0.45, 0.005);
+        b.unpublished(a);
+        b.unpublished(t.cell(2));
+        let sys = b.build().unwrap();
+        let policy = Policy::default();
+        let p = sys.cell(t.cell(0));
+        // what an LP-only chooser leaves: the 3 hidden, everything else as it is
+        let mut lp_only = vec![false; sys.table.values.len()];
+        lp_only[p] = true;
+        lp_only[sys.cell(t.cell(2))] = true;
+        lp_only[sys.cell(a)] = true;
+        let lp = attack_system(&sys, &lp_only, &[true])[p].unwrap();
+        assert!(close(lp, (2.0, 7.0)) && is_protected(lp, 5));
+        let whole = super::super::attack_system_integer(&sys, &lp_only, &[true], NODE_BUDGET);
+        assert_eq!(whole.bounds[p], Some((3.0, 3.0)));
+        // the chooser closes it
+        let outcome = sys.protect(&policy);
+        assert_eq!(outcome.cells[p], CellStatus::Primary);
+        assert_ne!(outcome.hidden(), lp_only, "nothing more was hidden");
+        let after = super::super::attack_system_integer(
+            &sys,
+            &outcome.hidden(),
+            &outcome.ratios_shown,
+            NODE_BUDGET,
+        );
+        assert!(after.exact[p]);
+        assert!(
+            is_protected(after.bounds[p].unwrap(), 5),
+            "{:?}",
+            after.bounds[p]
+        );
+        assert!(sys.violations(&policy, &outcome).is_empty());
     }
 }
