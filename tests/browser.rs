@@ -1,7 +1,8 @@
 //! The HTML report in a real headless browser (Debian's chromium): an automated
-//! accessibility check with axe-core (no serious or critical violations) and a
-//! screenshot. In CI (`CI` set) a missing browser or axe-core is a failure; on a
-//! developer machine without them the test says so and passes.
+//! accessibility check with axe-core (no serious or critical violations), a
+//! screenshot, and an internal report printed to PDF by the browser with "INTERN" at the
+//! top and bottom of every printed page. In CI (`CI` set) a missing browser or axe-core is
+//! a failure; on a developer machine without them the test says so and passes.
 //!
 //! axe-core is found through `AXE_CORE_JS`, or `target/axe/node_modules/axe-core/axe.min.js`
 //! (`.ci/run` installs it there with npm).
@@ -50,6 +51,64 @@ fn headless(
         .arg(format!("file://{}", page.display()))
         .output()
         .expect("chromium runs")
+}
+
+/// Whether the browser test may be skipped here (no chromium); in CI a missing browser fails.
+fn no_browser() -> bool {
+    if chromium().is_some() {
+        return false;
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!("chromium ontbreekt in CI; .ci/run hoort het te installeren");
+    }
+    eprintln!("chromium ontbreekt: browsertest overgeslagen");
+    true
+}
+
+/// The internal HTML report as a reader prints it: chromium's own print to PDF (A4, no
+/// browser header or footer), read back page by page with the audit's PDF reader. Every
+/// page carries the marking twice: the fixed bar at the top and the fixed footer.
+#[test]
+fn an_internal_html_report_prints_intern_on_every_page() {
+    if no_browser() {
+        return;
+    }
+    let out = tmp("browser-intern");
+    let o = report_sample(
+        &out.join("rapport"),
+        &["--publiek", "intern", "--format", "html"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let pdf = out.join("afdruk.pdf");
+    let p = headless(
+        &[
+            "--no-pdf-header-footer",
+            "--virtual-time-budget=10000",
+            &format!("--print-to-pdf={}", pdf.display()),
+        ],
+        &out.join("rapport/rapport.html"),
+        &out.join("profiel"),
+    );
+    let bytes = std::fs::read(&pdf)
+        .unwrap_or_else(|e| panic!("geen afdruk ({e}): {}", String::from_utf8_lossy(&p.stderr)));
+    let segments = rodedraad::protect::audit::readers::pdf::read(&bytes).unwrap();
+    let mut pages: std::collections::BTreeMap<usize, String> = Default::default();
+    for s in &segments {
+        let Some(n) = s
+            .place
+            .strip_prefix("pagina ")
+            .filter(|rest| !rest.contains(','))
+            .and_then(|n| n.trim().parse::<usize>().ok())
+        else {
+            continue;
+        };
+        pages.entry(n).or_default().push_str(&s.text);
+    }
+    assert!(pages.len() > 5, "{} pagina's", pages.len());
+    for (n, text) in &pages {
+        let marks = text.matches("INTERN").count();
+        assert!(marks >= 2, "pagina {n}: {marks} keer INTERN");
+    }
 }
 
 #[test]

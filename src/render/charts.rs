@@ -350,7 +350,11 @@ pub fn step_curve(title: &str, points: &[(f64, f64)], x_label: &str, y_label: &s
             stepped.push((x, y));
             last = y;
         }
-        stepped.push((xmax, last));
+        // The line ends at its last point: drawn on, it would show the share at days the
+        // table may hide.
+        if points.is_empty() {
+            stepped.push((xmax, last));
+        }
         let _ = chart.draw_series(LineSeries::new(stepped, PALETTE[0].stroke_width(2)));
         let _ = chart.draw_series(LineSeries::new(
             vec![(0.0, 0.5), (xmax, 0.5)],

@@ -6,11 +6,65 @@
 //! ```
 
 use super::{rec, Bar, Chart, ChartData, Headline, Series};
-use crate::analyse::indicators::Indicators;
+use crate::analyse::indicators::{Indicators, KmPoint};
 use crate::analyse::threads::Thread;
 use crate::model::Case;
 use crate::nl;
 use crate::protect::tables::{Audience, Protector, PubRow, PubTable};
+
+/// The days of the Kaplan-Meier table: day 56 is "binnen 8 weken", 91 and 152 the 3 and 5
+/// months of the indicators.
+const KM_DAYS: [f64; 8] = [30.0, 56.0, 91.0, 122.0, 152.0, 183.0, 274.0, 365.0];
+
+/// The cases still followed after day `t`: those at risk just before the first step after
+/// `t` (0 when no step follows).
+fn followed_after(km: &[KmPoint], t: f64) -> u64 {
+    km.iter()
+        .find(|k| k.dagen > t)
+        .map(|k| k.in_risico)
+        .unwrap_or(0)
+}
+
+/// The table behind the curve: the share still open after each of [`KM_DAYS`] (before the
+/// last step), with the number of cases still followed then. For the public the share is
+/// shown only when at least `min_noemer` cases are still followed.
+fn km_rows(km: &[KmPoint], p: &Protector) -> Vec<PubRow> {
+    let last = km.last().map(|k| k.dagen).unwrap_or(0.0);
+    KM_DAYS
+        .iter()
+        .filter(|&&t| t < last)
+        .map(|&t| {
+            let s = km
+                .iter()
+                .take_while(|k| k.dagen <= t)
+                .last()
+                .map(|k| k.nog_open)
+                .unwrap_or(1.0);
+            let at_risk = followed_after(km, t);
+            PubRow {
+                kop: nl::days(t as i64),
+                cellen: vec![
+                    p.statistic(Some(s * 100.0), at_risk.max(1), 1, "%"),
+                    p.count(at_risk),
+                ],
+                totaal: false,
+                deel_van: None,
+            }
+        })
+        .collect()
+}
+
+/// The points of the curve. For the public, by the table's own rule: a step is drawn only
+/// while at least `min_noemer` cases are still followed after it, so the curve never shows
+/// a share the table hides (the line ends at its last point: it is not drawn on).
+fn km_curve(km: &[KmPoint], p: &Protector) -> Vec<(f64, f64)> {
+    km.iter()
+        .take_while(|k| {
+            p.audience == Audience::Internal || followed_after(km, k.dagen) >= p.min_denominator
+        })
+        .map(|k| (k.dagen, k.nog_open))
+        .collect()
+}
 
 pub(super) fn charts_for(
     intake: PubTable,
@@ -106,54 +160,15 @@ pub(super) fn charts_for(
         .and_then(|r| r.noemer)
         .unwrap_or(0);
     if p.audience == Audience::Internal || km_n >= p.min_denominator {
-        // The table behind the curve: share still open after a number of days, with the
-        // number of cases still under observation then (shown only when large enough).
-        let last = ind.kaplan_meier.last().map(|k| k.dagen).unwrap_or(0.0);
-        // Day 56 is "binnen 8 weken", 91 and 152 the 3 and 5 months of the indicators.
-        let rijen = [30.0, 56.0, 91.0, 122.0, 152.0, 183.0, 274.0, 365.0]
-            .iter()
-            .filter(|&&t| t < last)
-            .map(|&t| {
-                let s = ind
-                    .kaplan_meier
-                    .iter()
-                    .take_while(|k| k.dagen <= t)
-                    .last()
-                    .map(|k| k.nog_open)
-                    .unwrap_or(1.0);
-                let at_risk = ind
-                    .kaplan_meier
-                    .iter()
-                    .find(|k| k.dagen > t)
-                    .map(|k| k.in_risico)
-                    .unwrap_or(0);
-                PubRow {
-                    kop: nl::days(t as i64),
-                    cellen: vec![
-                        p.statistic(Some(s * 100.0), at_risk.max(1), 1, "%"),
-                        p.count(at_risk),
-                    ],
-                    totaal: false,
-                    deel_van: None,
-                }
-            })
-            .collect();
         tables.push(p.with_note(PubTable {
             id: "kaplan-meier".into(),
             titel: "Tijd tot afronding (Kaplan-Meier): aandeel nog niet afgerond".into(),
             kolommen: vec!["Na".into(), "Nog niet afgerond".into(), "Nog gevolgd".into()],
-            rijen,
+            rijen: km_rows(&ind.kaplan_meier, p),
             voetnoten: vec!["Casussen die in de periode zijn ontvangen en in behandeling genomen; open casussen tellen mee tot de peildatum.".into()],
             totaal_kolom: false,
         }));
-        // The curve shows only what the table may show: for the public, it stops where fewer
-        // than min_noemer cases are still followed (a step there would reveal a small count).
-        let pts: Vec<(f64, f64)> = ind
-            .kaplan_meier
-            .iter()
-            .take_while(|k| p.audience == Audience::Internal || k.in_risico >= p.min_denominator)
-            .map(|k| (k.dagen, k.nog_open))
-            .collect();
+        let pts = km_curve(&ind.kaplan_meier, p);
         let median = rec(ind, "doorlooptijd_mediaan_dagen").and_then(|r| r.waarde);
         out.push(Chart {
             id: "grafiek-km".into(),
@@ -298,4 +313,89 @@ pub(super) fn signal_chart(t: &PubTable) -> Option<Chart> {
         ),
         tabel: t.id.clone(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn km(steps: &[(f64, f64, u64)]) -> Vec<KmPoint> {
+        steps
+            .iter()
+            .map(|&(dagen, nog_open, in_risico)| KmPoint {
+                dagen,
+                nog_open,
+                in_risico,
+            })
+            .collect()
+    }
+
+    /// The hidden shares of the table, by day, and the last day the curve reaches.
+    fn hidden_days_and_curve_end(km: &[KmPoint], p: &Protector) -> (Vec<f64>, Option<f64>) {
+        let hidden = KM_DAYS
+            .iter()
+            .zip(km_rows(km, p))
+            .filter(|(_, r)| r.cellen[0].onderdrukt)
+            .map(|(&t, _)| t)
+            .collect();
+        (hidden, km_curve(km, p).last().map(|pt| pt.0))
+    }
+
+    #[test]
+    fn the_curve_stops_before_the_first_day_the_table_hides() {
+        let p = Protector::new(Audience::Parliament, 5, 10, false);
+        // A step exactly on day 91 with 12 at risk, then only 3 still followed: the table
+        // hides day 91, so the curve may not show the step at 91 either.
+        let k = km(&[
+            (10.0, 0.9, 30),
+            (40.0, 0.8, 20),
+            (91.0, 0.6, 12),
+            (100.0, 0.4, 3),
+        ]);
+        let (hidden, end) = hidden_days_and_curve_end(&k, &p);
+        assert_eq!(hidden, vec![91.0]);
+        assert_eq!(end, Some(40.0));
+        // Internal: everything.
+        let internal = Protector::new(Audience::Internal, 5, 10, false);
+        assert_eq!(km_curve(&k, &internal).len(), 4);
+    }
+
+    #[test]
+    fn random_curves_never_show_a_hidden_share() {
+        // Random curves (a fixed LCG, 2.000 of them): at-risk counts fall, steps at whole
+        // days. No curve point may lie at or after a day whose share the table hides.
+        let p = Protector::new(Audience::Parliament, 5, 10, false);
+        let mut state: u64 = 20261201;
+        let mut next = |m: u64| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) % m
+        };
+        let mut hidden_seen = 0;
+        for _ in 0..2000 {
+            let mut at_risk = 5 + next(60);
+            let (mut day, mut s) = (0.0, 1.0);
+            let mut steps = Vec::new();
+            while at_risk > 0 {
+                day += (1 + next(40)) as f64;
+                s *= 1.0 - 1.0 / at_risk as f64;
+                steps.push((day, s, at_risk));
+                at_risk -= 1 + next(3).min(at_risk - 1);
+            }
+            let k = km(&steps);
+            let (hidden, end) = hidden_days_and_curve_end(&k, &p);
+            hidden_seen += hidden.len();
+            if let (Some(first), Some(end)) = (hidden.first(), end) {
+                assert!(
+                    end < *first,
+                    "curve reaches {end}, table hides {first}: {steps:?}"
+                );
+            }
+        }
+        assert!(
+            hidden_seen > 100,
+            "the random curves hid only {hidden_seen} shares"
+        );
+    }
 }
