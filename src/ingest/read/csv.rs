@@ -10,7 +10,7 @@
 //! assert_eq!(t.df.column(READ_PROBLEM).unwrap().null_count(), 1);
 //! ```
 
-use super::decode::{decode, decode_owned, Decoded};
+use super::decode::{decode, decode_owned, decode_owned_hashed, Decoded, FileHash};
 use super::sniff::delimiter_byte;
 use super::table::{too_wide, unique_headers, TableBuilder, MAX_COLUMNS};
 use super::{bad_file, RawTable};
@@ -127,23 +127,6 @@ fn line_at(span: &[u8], start: usize) -> &[u8] {
     &rest[..rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len())]
 }
 
-fn physical_lines(text: &str) -> usize {
-    let n = text.bytes().filter(|&b| b == b'\n').count();
-    n + usize::from(!text.is_empty() && !text.ends_with('\n'))
-}
-
-/// Physical lines without any character (a `\r` aside).
-fn empty_lines(text: &str) -> usize {
-    let mut pieces: Vec<&str> = text.split('\n').collect();
-    if text.ends_with('\n') {
-        pieces.pop();
-    }
-    pieces
-        .iter()
-        .filter(|l| l.trim_end_matches('\r').is_empty())
-        .count()
-}
-
 fn snippet(s: &str) -> String {
     let t: String = s.trim().chars().take(40).collect();
     if s.trim().chars().count() > 40 {
@@ -153,16 +136,43 @@ fn snippet(s: &str) -> String {
     }
 }
 
-/// Reads every record of `text`, the header first, and hands each to `emit`. A record
-/// whose quoted cell is never closed, or that swallowed lines which are records of their
-/// own (a stray quote), is not taken as one cell: its first physical line is handed on
-/// with a problem (read without quoting) and reading starts again at the next line.
-/// Returns the number of physical lines the records took.
-fn read_records(text: &str, d: u8, emit: &mut dyn FnMut(Emitted) -> Result<()>) -> Result<usize> {
+/// Where reading starts: the byte offset of a record's own text (or 0), the number of
+/// physical lines before it and, once the header is read, the header's width.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Start {
+    offset: usize,
+    line_base: usize,
+    width_of_header: Option<usize>,
+}
+
+impl Start {
+    const BEGIN: Start = Start {
+        offset: 0,
+        line_base: 0,
+        width_of_header: None,
+    };
+}
+
+/// Reads every record of `text` from `from`, the header first, and hands each to `emit`. A
+/// record whose quoted cell is never closed, or that swallowed lines which are records of
+/// their own (a stray quote), is not taken as one cell: its first physical line is handed
+/// on with a problem (read without quoting) and reading starts again at the next line.
+///
+/// With `stop_at`, reading ends before the first record whose own text starts at or after
+/// that byte, and returns where that record starts: reading on from there (a fresh reader
+/// at a record's start) hands on exactly the records one reading would have.
+/// Returns the number of physical lines the records took, and that start (if stopped).
+fn read_records(
+    text: &str,
+    d: u8,
+    from: Start,
+    stop_at: Option<usize>,
+    emit: &mut dyn FnMut(Emitted) -> Result<()>,
+) -> Result<(usize, Option<Start>)> {
     let mut record_lines = 0usize;
     // The header's width, once the header is read.
-    let mut width_of_header: Option<usize> = None;
-    let (mut offset, mut line_base) = (0usize, 0usize);
+    let mut width_of_header = from.width_of_header;
+    let (mut offset, mut line_base) = (from.offset, from.line_base);
     'restart: loop {
         let slice = &text[offset..];
         let mut rdr = csv::ReaderBuilder::new()
@@ -183,6 +193,23 @@ fn read_records(text: &str, d: u8, emit: &mut dyn FnMut(Emitted) -> Result<()>) 
                 _ => (slice.len(), usize::MAX),
             };
             let span_bytes = &slice.as_bytes()[start..stop];
+            if let Some(p) = stop_at {
+                let lead = span_bytes
+                    .iter()
+                    .take_while(|&&b| b == b'\r' || b == b'\n')
+                    .count();
+                if offset + start + lead >= p {
+                    let newlines = span_bytes[..lead].iter().filter(|&&b| b == b'\n').count();
+                    return Ok((
+                        record_lines,
+                        Some(Start {
+                            offset: offset + start + lead,
+                            line_base: line_base + start_line - 1 + newlines,
+                            width_of_header,
+                        }),
+                    ));
+                }
+            }
             // The one line end between two record starts lies at either end of the span
             // (LF after the record, or the LF of the previous CRLF before it).
             let single_line = stop_line == start_line + 1
@@ -273,7 +300,211 @@ fn read_records(text: &str, d: u8, emit: &mut dyn FnMut(Emitted) -> Result<()>) 
             std::mem::swap(&mut cur, &mut next);
         }
     }
-    Ok(record_lines)
+    Ok((record_lines, None))
+}
+
+/// Below this many bytes of text a CSV is read on one thread.
+const PARALLEL_MIN_BYTES: usize = 8 << 20;
+
+/// Into how many parts a text of `len` bytes is read at once.
+fn parallel_chunks(len: usize) -> usize {
+    if len < PARALLEL_MIN_BYTES {
+        1
+    } else {
+        crate::util::parallel::threads_for(len, PARALLEL_MIN_BYTES, 8)
+    }
+}
+
+/// The records read from one part of the text: into a table of their own, with the lines
+/// they took and where the next part must start (`None`: the end of the text, or an error).
+struct Part {
+    /// Where this part started.
+    from: Start,
+    table: Option<TableBuilder>,
+    header_problem: Option<String>,
+    lines: usize,
+    ended: Option<Start>,
+    result: Result<()>,
+}
+
+/// Reads records from `from` until `stop_at` into `table`; without a table the first
+/// record is the header and makes it.
+fn read_part(
+    text: &str,
+    d: u8,
+    sep: &str,
+    path: &Path,
+    from: Start,
+    stop_at: Option<usize>,
+    mut table: Option<TableBuilder>,
+) -> Part {
+    let mut header_problem = None;
+    let read = read_records(text, d, from, stop_at, &mut |e: Emitted| {
+        match table.as_mut() {
+            None => {
+                if let Some(p) = e.problem {
+                    header_problem = Some(p);
+                    return Err(Error::Usage(String::new()));
+                }
+                if e.fields.len() > MAX_COLUMNS {
+                    return Err(too_wide(path, e.fields.len()));
+                }
+                let headers =
+                    unique_headers(e.fields.iter().map(|h| h.trim().to_string()).collect());
+                table = Some(TableBuilder::new(headers, sep.to_string()));
+            }
+            Some(t) => t.push(e.fields, e.problem),
+        }
+        Ok(())
+    });
+    let (lines, ended, result) = match read {
+        Ok((lines, ended)) => (lines, ended, Ok(())),
+        Err(e) => (0, None, Err(e)),
+    };
+    Part {
+        from,
+        table,
+        header_problem,
+        lines,
+        ended,
+        result,
+    }
+}
+
+/// The header's cells (made unique) and width, when the first record reads as a header.
+fn header_of(text: &str, d: u8) -> Option<(Vec<String>, usize)> {
+    let mut header = None;
+    let _ = read_records(text, d, Start::BEGIN, None, &mut |e: Emitted| {
+        if e.problem.is_none() && e.fields.len() <= MAX_COLUMNS {
+            let cells = e.fields.iter().map(|h| h.trim().to_string()).collect();
+            header = Some((unique_headers(cells), e.fields.len()));
+        }
+        // Only the header is wanted: stop reading.
+        Err(Error::Usage(String::new()))
+    });
+    header
+}
+
+/// The start of the first line at or after byte `from` that holds text and reads as a
+/// record of `width` fields on its own (of the next 64 lines; else the first that holds
+/// text), or `None` past the end. A line inside a multi-line cell rarely reads as a whole
+/// record, so a part seldom starts inside one.
+fn part_start(text: &str, from: usize, d: u8, width: usize) -> Option<usize> {
+    let b = text.as_bytes();
+    let line_start_from = |i: usize| -> Option<usize> {
+        let mut p = i + b.get(i..)?.iter().position(|&c| c == b'\n')? + 1;
+        while p < b.len() && (b[p] == b'\n' || b[p] == b'\r') {
+            p += 1;
+        }
+        (p < b.len()).then_some(p)
+    };
+    let first = line_start_from(from)?;
+    let mut p = first;
+    for _ in 0..64 {
+        if looks_like_record(line_at(b, p), d, width, None) {
+            return Some(p);
+        }
+        match line_start_from(p) {
+            Some(q) => p = q,
+            None => break,
+        }
+    }
+    Some(first)
+}
+
+/// Reads the records of `text` in `chunks` parts at once, each from a line start on, and
+/// keeps the parts whose start is where the part before it stopped: there a fresh reader
+/// reads what one reading would have read. When a part before stopped elsewhere (its last
+/// record runs on past the next part's start), reading goes on from there on one thread and
+/// the later parts are dropped. Row numbers follow from the parts' order, line numbers in
+/// messages from the lines before each part; both are those of one reading.
+fn read_parts(text: &str, d: u8, sep: &str, path: &Path, chunks: usize) -> Vec<Part> {
+    let whole = || vec![read_part(text, d, sep, path, Start::BEGIN, None, None)];
+    if chunks < 2 {
+        return whole();
+    }
+    let Some((headers, width)) = header_of(text, d) else {
+        return whole();
+    };
+    let mut starts = vec![Start::BEGIN];
+    let (mut from, mut lines) = (0usize, 0usize);
+    for i in 1..chunks {
+        let Some(p) = part_start(text, (text.len() / chunks * i).max(from), d, width) else {
+            break;
+        };
+        lines += count_newlines(&text.as_bytes()[from..p]);
+        from = p;
+        starts.push(Start {
+            offset: p,
+            line_base: lines,
+            width_of_header: Some(width),
+        });
+    }
+    let stops: Vec<Option<usize>> = starts
+        .iter()
+        .skip(1)
+        .map(|s| Some(s.offset))
+        .chain([None])
+        .collect();
+    let mut parts: Vec<Part> = std::thread::scope(|s| {
+        let handles: Vec<_> = starts
+            .iter()
+            .zip(&stops)
+            .enumerate()
+            .map(|(i, (&start, &stop))| {
+                let table = (i > 0).then(|| TableBuilder::new(headers.clone(), sep.to_string()));
+                s.spawn(move || read_part(text, d, sep, path, start, stop, table))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("a CSV part panicked"))
+            .collect()
+    });
+    let mut later = parts.split_off(1).into_iter();
+    let mut cur = parts.pop().expect("the first part");
+    let mut done = Vec::new();
+    while let (Some(stop), Ok(())) = (cur.ended, &cur.result) {
+        match later.next() {
+            Some(next) if next.from == stop => {
+                done.push(cur);
+                cur = next;
+            }
+            _ => {
+                // Read on from where this part stopped, into its own table.
+                let rest = read_part(text, d, sep, path, stop, None, cur.table.take());
+                cur = Part {
+                    lines: cur.lines + rest.lines,
+                    header_problem: cur.header_problem.or(rest.header_problem),
+                    ..rest
+                };
+            }
+        }
+    }
+    done.push(cur);
+    done
+}
+
+/// The number of `\n` bytes, counted in blocks the compiler can vectorise.
+fn count_newlines(b: &[u8]) -> usize {
+    b.chunks(255)
+        .map(|c| c.iter().map(|&x| u8::from(x == b'\n')).sum::<u8>() as usize)
+        .sum()
+}
+
+/// The physical lines of `text` and how many of them are empty (a `\r` aside).
+fn physical_and_empty_lines(text: &str) -> (usize, usize) {
+    let (mut total, mut empty) = (0usize, 0usize);
+    for line in text.split('\n') {
+        total += 1;
+        empty += usize::from(line.trim_end_matches('\r').is_empty());
+    }
+    // A text that ends with a line end has no line after it.
+    if text.ends_with('\n') || text.is_empty() {
+        total -= 1;
+        empty -= 1;
+    }
+    (total, empty)
 }
 
 fn read_one(
@@ -285,9 +516,16 @@ fn read_one(
         .map_err(|e| Error::Internal(format!("CSV-lezer: {e} (na regel {line_base})")))
 }
 
-/// Turns every CR that is not followed by LF into LF.
+/// Whether a CR stands somewhere without an LF after it.
+fn has_lone_cr(text: &str) -> bool {
+    let b = text.as_bytes();
+    text.match_indices('\r')
+        .any(|(i, _)| b.get(i + 1) != Some(&b'\n'))
+}
+
+/// Turns every CR that is not followed by LF into LF (a text without one is kept as is).
 fn lone_cr_to_lf(text: String) -> String {
-    if !text.contains('\r') {
+    if !has_lone_cr(&text) {
         return text;
     }
     let b = text.as_bytes();
@@ -328,13 +566,46 @@ pub fn read_csv_owned(
     read_csv_text(decode_owned(bytes, encoding, path)?, delimiter, path)
 }
 
-/// Reads decoded CSV text into a raw table.
+/// [`read_csv_owned`] of a whole file, with [`RawTable::sha256`] set: the file's hash.
+pub(super) fn read_csv_file(
+    bytes: Vec<u8>,
+    delimiter: &str,
+    encoding: &str,
+    path: &Path,
+) -> Result<RawTable> {
+    let (decoded, hash) = decode_owned_hashed(bytes, encoding, path)?;
+    let chunks = parallel_chunks(decoded.text.len());
+    read_csv_text_in(decoded, delimiter, path, chunks, Some(hash))
+}
+
+/// Reads decoded CSV text into a raw table (a large text in parts at once).
 fn read_csv_text(decoded: Decoded, delimiter: &str, path: &Path) -> Result<RawTable> {
+    let chunks = parallel_chunks(decoded.text.len());
+    read_csv_text_in(decoded, delimiter, path, chunks, None)
+}
+
+/// [`read_csv_text`] in `chunks` parts; with `hash`, [`RawTable::sha256`] is the file's hash.
+fn read_csv_text_in(
+    decoded: Decoded,
+    delimiter: &str,
+    path: &Path,
+    chunks: usize,
+    hash: Option<FileHash>,
+) -> Result<RawTable> {
     let Decoded {
         text,
         encoding: enc,
         mut notes,
     } = decoded;
+    // The file's hash, when the text is about to change (a lone CR, a stray BOM).
+    let mut sha256 = match hash {
+        Some(FileHash::SameAsText) if has_lone_cr(&text) || text.contains('\u{feff}') => {
+            Some(crate::output::sha256_hex(text.as_bytes()))
+        }
+        Some(FileHash::SameAsText) => None,
+        Some(FileHash::Known(sha)) => Some(sha),
+        None => Some(String::new()),
+    };
     // A CR alone ends a line too (old Mac files, a stray CR): the csv crate reads it
     // as a record's end, so the line count must too.
     let text = lone_cr_to_lf(text);
@@ -359,45 +630,42 @@ fn read_csv_text(decoded: Decoded, delimiter: &str, path: &Path) -> Result<RawTa
     }
     let d = delimiter_byte(delimiter, &text, path)?;
     let sep = (d as char).to_string();
-    let mut table: Option<TableBuilder> = None;
-    let mut header_problem: Option<String> = None;
-    let counts = read_records(&text, d, &mut |e: Emitted| {
-        match table.as_mut() {
-            None => {
-                if let Some(p) = e.problem {
-                    header_problem = Some(p);
-                    return Err(Error::Usage(String::new()));
-                }
-                if e.fields.len() > MAX_COLUMNS {
-                    return Err(too_wide(path, e.fields.len()));
-                }
-                let headers =
-                    unique_headers(e.fields.iter().map(|h| h.trim().to_string()).collect());
-                table = Some(TableBuilder::new(headers, sep.clone()));
+    // Next to the records: the line counts of the cross-check and the hash still to take.
+    let (parts, (total, empty)) = std::thread::scope(|s| {
+        let side = s.spawn(|| {
+            if sha256.is_none() {
+                sha256 = Some(crate::output::sha256_hex(text.as_bytes()));
             }
-            Some(t) => t.push(e.fields, e.problem),
-        }
-        Ok(())
+            physical_and_empty_lines(&text)
+        });
+        let parts = read_parts(&text, d, &sep, path, chunks);
+        (parts, side.join().expect("counting lines panicked"))
     });
-    if let Some(p) = header_problem {
+    let first = parts.first().expect("one part at least");
+    if let Some(p) = &first.header_problem {
         return Err(bad_file(
             path,
             format!("de kopregel is onleesbaar: {p}"),
             "Herstel de kopregel en sla het bestand opnieuw op als CSV.",
         ));
     }
-    let record_lines = counts?;
-    let Some(table) = table else {
+    let mut record_lines = 0;
+    let mut tables = Vec::with_capacity(parts.len());
+    for part in parts {
+        part.result?;
+        record_lines += part.lines;
+        tables.extend(part.table);
+    }
+    if tables.is_empty() {
         return Err(bad_file(
             path,
             "het bestand is leeg",
             "Lever een export aan met een kopregel.",
         ));
-    };
+    }
     // The cross-check: the lines no record took must all be empty lines.
-    let total = physical_lines(&text);
     let blank = total.checked_sub(record_lines);
-    if blank.is_none_or(|b| b > empty_lines(&text)) {
+    if blank.is_none_or(|b| b > empty) {
         return Err(Error::Internal(format!(
             "{}: het bestand heeft {total} regels, de rijen namen er {record_lines}, en de rest is niet leeg; er zou tekst verloren gaan",
             path.display()
@@ -410,12 +678,12 @@ fn read_csv_text(decoded: Decoded, delimiter: &str, path: &Path) -> Result<RawTa
             crate::nl::int(blank as i64)
         ));
     }
-    let (headers, df) = table.finish(path)?;
+    let (headers, df) = TableBuilder::finish_parts(tables, path)?;
     Ok(RawTable {
         path: path.to_path_buf(),
         headers,
         df,
-        sha256: String::new(),
+        sha256: sha256.unwrap_or_default(),
         delimiter: Some(d),
         encoding: enc,
         from_spreadsheet: false,
@@ -427,6 +695,101 @@ fn read_csv_text(decoded: Decoded, delimiter: &str, path: &Path) -> Result<RawTa
 mod tests {
     use super::super::testing::{column, csv, problems};
     use super::super::{EXTRA, FIELDS, ROW};
+    use super::*;
+
+    /// Reads `text` in `chunks` parts, whatever its size.
+    pub(super) fn in_parts(text: &str, chunks: usize) -> Result<RawTable> {
+        let decoded = Decoded {
+            text: text.to_string(),
+            encoding: "utf-8",
+            notes: Vec::new(),
+        };
+        let t = read_csv_text_in(
+            decoded,
+            "auto",
+            Path::new("t.csv"),
+            chunks,
+            Some(FileHash::SameAsText),
+        );
+        if let Ok(t) = &t {
+            assert_eq!(t.sha256, crate::output::sha256_hex(text.as_bytes()));
+        }
+        t
+    }
+
+    /// Whether two readings gave the same table (or the same error).
+    pub(super) fn same(a: &Result<RawTable>, b: &Result<RawTable>) -> bool {
+        match (a, b) {
+            (Ok(a), Ok(b)) => {
+                a.headers == b.headers
+                    && a.notes == b.notes
+                    && a.delimiter == b.delimiter
+                    && a.df.equals_missing(&b.df)
+            }
+            (Err(a), Err(b)) => a.to_string() == b.to_string(),
+            _ => false,
+        }
+    }
+
+    /// Rows of which every `every`-th holds a quoted cell over three lines, the middle one
+    /// reading like a row of its own when `tricky`.
+    fn multi_line_rows(n: usize, every: usize, tricky: bool) -> String {
+        let mut s = String::from("id,datum,tekst,code\n");
+        for i in 1..=n {
+            if i % every == 0 {
+                let middle = if tricky { "x,y,z,w" } else { "tweede regel" };
+                s.push_str(&format!("{i},2025-01-01,\"een, twee\n{middle}\nslot\",c\n"));
+            } else {
+                s.push_str(&format!("{i},2025-01-02,gewoon,c\n"));
+            }
+        }
+        s
+    }
+
+    #[test]
+    fn reading_in_parts_equals_reading_at_once() {
+        let mut texts = vec![
+            rows_of(300, None),
+            rows_of(300, Some((150, "\"Bewoner zegt: \"\"ik snap het niet"))),
+            rows_of(300, Some((140, "\"begin zonder einde"))),
+            multi_line_rows(300, 3, false),
+            multi_line_rows(300, 2, true),
+            multi_line_rows(300, 1, false),
+            "a,b,c\n1,2,3\n,,\n\n\n4,5,6\n , \n".repeat(40),
+            format!("{}a,b\n1,2\n", "\n".repeat(200)),
+            "a,b\n".to_string(),
+            "a,b\n\"1,2\n3,4\n5,6\n".to_string(),
+            "\"a,b\n1,2\n3,4\n5,6\n".to_string(),
+            "a,b\r1,2\r3,4\r".repeat(50),
+            "a,b\n1,\u{feff}2\n".repeat(50),
+        ];
+        let crlf: Vec<String> = texts.iter().map(|t| t.replace('\n', "\r\n")).collect();
+        texts.extend(crlf);
+        for text in &texts {
+            let once = in_parts(text, 1);
+            for chunks in 2..=5 {
+                let parts = in_parts(text, chunks);
+                assert!(same(&once, &parts), "{chunks} delen: {text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn parts_that_start_where_the_one_before_stopped_are_all_kept() {
+        for text in [
+            multi_line_rows(3000, 7, false),
+            multi_line_rows(3000, 7, false).replace('\n', "\r\n"),
+        ] {
+            let parts = read_parts(&text, b',', ",", Path::new("t.csv"), 3);
+            assert_eq!(parts.len(), 3);
+            let rows: usize = parts
+                .iter()
+                .map(|p| p.table.as_ref().map_or(0, TableBuilder::height))
+                .sum();
+            assert_eq!(rows, 3000);
+            assert!(same(&in_parts(&text, 1), &in_parts(&text, 3)));
+        }
+    }
 
     #[test]
     fn quoted_newlines_and_row_numbers() {
@@ -575,6 +938,22 @@ mod properties {
             if let Ok(t) = read_csv_bytes(format!("a{d}b{d}c\n{text}").as_bytes(), "auto", "auto", Path::new("x.csv")) {
                 prop_assert_eq!(t.df.height(), t.df.column(ROW).unwrap().len());
             }
+        }
+
+        /// CSV-like text with random quotes, delimiters, blank lines and line ends gives
+        /// the same table read in parts as read at once.
+        #[test]
+        fn reading_in_parts_equals_reading_at_once(cells in proptest::collection::vec("[a-z0-9\";,\n ]{0,6}", 3..150), crlf in any::<bool>(), chunks in 2usize..5) {
+            let mut text = String::from("a,b,c\n");
+            for c in cells.chunks(3) {
+                text.push_str(&c.join(","));
+                text.push('\n');
+            }
+            if crlf {
+                text = text.replace('\n', "\r\n");
+            }
+            let once = tests::in_parts(&text, 1);
+            prop_assert!(tests::same(&once, &tests::in_parts(&text, chunks)), "{:?}", text);
         }
 
         /// Rows with random quotes and delimiters: every line that reads as a row of the

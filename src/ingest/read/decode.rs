@@ -218,6 +218,43 @@ pub fn decode_owned(bytes: Vec<u8>, encoding: &str, path: &Path) -> Result<Decod
     }
 }
 
+/// The SHA-256 of a file that [`decode_owned_hashed`] decoded.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FileHash {
+    /// Computed, in hex.
+    Known(String),
+    /// The text is the file's bytes unchanged: hashing the text gives the file's hash, at a
+    /// time that suits the reader (next to reading the records).
+    SameAsText,
+}
+
+/// [`decode_owned`] that also gives the file's SHA-256, or says that the text is the file's
+/// bytes unchanged (plain UTF-8), so the hash can wait.
+pub fn decode_owned_hashed(
+    bytes: Vec<u8>,
+    encoding: &str,
+    path: &Path,
+) -> Result<(Decoded, FileHash)> {
+    if bom(&bytes).is_none() && sniff_wide(&bytes).is_none() && encoding != "windows-1252" {
+        return match String::from_utf8(bytes) {
+            Ok(text) => {
+                let plain = Decoded {
+                    text,
+                    encoding: "utf-8",
+                    notes: Vec::new(),
+                };
+                Ok((refuse_nul(plain, path)?, FileHash::SameAsText))
+            }
+            Err(e) => {
+                let sha = crate::output::sha256_hex(e.as_bytes());
+                Ok((decode(e.as_bytes(), encoding, path)?, FileHash::Known(sha)))
+            }
+        };
+    }
+    let sha = crate::output::sha256_hex(&bytes);
+    Ok((decode_owned(bytes, encoding, path)?, FileHash::Known(sha)))
+}
+
 /// Refuses text with NUL characters (not a text file, or an unknown encoding).
 fn refuse_nul(decoded: Decoded, path: &Path) -> Result<Decoded> {
     if decoded.text.contains('\0') {

@@ -25,7 +25,7 @@ mod spreadsheet;
 mod table;
 
 pub use self::csv::{read_csv_bytes, read_csv_owned};
-pub use decode::{decode, decode_owned, Decoded};
+pub use decode::{decode, decode_owned, decode_owned_hashed, Decoded, FileHash};
 pub use parquet::read_parquet;
 pub use sniff::detect_delimiter;
 pub use spreadsheet::{column_letters, read_spreadsheet};
@@ -89,18 +89,26 @@ pub fn read_table(
         .and_then(|e| e.to_str())
         .unwrap_or("")
         .to_lowercase();
-    // The hash first: a CSV's bytes then become its text without a copy.
-    let sha256 = crate::output::sha256_hex(&bytes);
-    let mut t = match ext.as_str() {
+    match ext.as_str() {
         "xlsx" | "xlsm" | "xls" | "ods" => {
             let sheet = sheet.or(Some(cfg.blad.as_str()).filter(|s| !s.is_empty()));
-            read_spreadsheet(&bytes, path, sheet)?
+            let sha256 = crate::output::sha256_hex(&bytes);
+            Ok(RawTable {
+                sha256,
+                ..read_spreadsheet(&bytes, path, sheet)?
+            })
         }
-        "parquet" | "pq" => read_parquet(&bytes, path)?,
-        _ => read_csv_owned(bytes, &cfg.scheidingsteken, cfg.codering.as_str(), path)?,
-    };
-    t.sha256 = sha256;
-    Ok(t)
+        "parquet" | "pq" => {
+            let sha256 = crate::output::sha256_hex(&bytes);
+            Ok(RawTable {
+                sha256,
+                ..read_parquet(&bytes, path)?
+            })
+        }
+        // The bytes of a CSV become its text without a copy; the hash is taken next to
+        // reading the records.
+        _ => csv::read_csv_file(bytes, &cfg.scheidingsteken, cfg.codering.as_str(), path),
+    }
 }
 
 /// Helpers shared by the readers' tests.

@@ -77,24 +77,69 @@ impl TableBuilder {
     }
 
     pub(super) fn finish(self, path: &Path) -> Result<(Vec<String>, DataFrame)> {
-        if self.rows.is_empty() {
+        Self::finish_parts(vec![self], path)
+    }
+
+    /// One table of parts filled one after another with [`TableBuilder::push`]: the rows of
+    /// each part are numbered on from the part before it. A column keeps each part's
+    /// strings as a chunk of its own (no copy).
+    pub(super) fn finish_parts(
+        parts: Vec<TableBuilder>,
+        path: &Path,
+    ) -> Result<(Vec<String>, DataFrame)> {
+        let mut parts = parts.into_iter();
+        let first = parts
+            .next()
+            .ok_or_else(|| Error::Internal("een tabel zonder delen".into()))?;
+        let headers = first.headers.clone();
+        let (mut cells, mut rows, mut fields, mut extra, mut problems) = first.into_columns();
+        for part in parts {
+            let offset = rows.len() as u32;
+            let (c, r, f, e, p) = part.into_columns();
+            for (all, more) in cells.iter_mut().zip(&c) {
+                all.append(more)?;
+            }
+            rows.extend(r.into_iter().map(|row| row + offset));
+            fields.extend(f);
+            extra.append(&e)?;
+            problems.append(&p)?;
+        }
+        if rows.is_empty() {
             return Err(bad_file(
                 path,
                 "het bestand bevat alleen een kopregel en geen rijen",
                 "Controleer of de export gelukt is; een lege export valt niet te verwerken.",
             ));
         }
-        let height = self.rows.len();
-        let mut cols: Vec<Column> = self
+        let height = rows.len();
+        let mut cols: Vec<Column> = cells.into_iter().map(Series::into_column).collect();
+        cols.push(Column::new(ROW.into(), rows));
+        cols.push(Column::new(FIELDS.into(), fields));
+        cols.push(extra.into_column());
+        cols.push(problems.into_column());
+        Ok((headers, DataFrame::new(height, cols)?))
+    }
+
+    /// The number of records pushed so far.
+    #[cfg(test)]
+    pub(super) fn height(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// The finished cell columns, row numbers, field counts, extra fields and problems.
+    fn into_columns(self) -> (Vec<Series>, Vec<u32>, Vec<u32>, Series, Series) {
+        let cells = self
             .cells
             .into_iter()
-            .map(|b| b.finish().into_series().into_column())
+            .map(|b| b.finish().into_series())
             .collect();
-        cols.push(Column::new(ROW.into(), self.rows));
-        cols.push(Column::new(FIELDS.into(), self.fields));
-        cols.push(self.extra.finish().into_series().into_column());
-        cols.push(self.problems.finish().into_series().into_column());
-        Ok((self.headers, DataFrame::new(height, cols)?))
+        (
+            cells,
+            self.rows,
+            self.fields,
+            self.extra.finish().into_series(),
+            self.problems.finish().into_series(),
+        )
     }
 }
 
