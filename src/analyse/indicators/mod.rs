@@ -406,25 +406,31 @@ fn compute_period(
                 keep_nulls: true,
             },
         );
+    // Every figure but the Kaplan-Meier ones is one plan; they run together in one
+    // `collect_all` over the cached frame. `slots[i]` lists, per definition, its KM rows or
+    // which plans hold its total and breakdowns, so the rows keep the order of the list.
+    let mut plans: Vec<LazyFrame> = Vec::new();
+    let mut slots: Vec<Slot> = Vec::with_capacity(defs.len());
     for def in &defs {
         let m = (def.measure)(&ctx);
         if let Measure::KaplanMeier { filter, stat } = &m {
             let dims = def.breakdowns.iter().map(|b| match b {
                 Breakdown::Within(d) | Breakdown::ShareOfTotal(d) => *d,
             });
+            let mut rows = Vec::new();
             for dim in std::iter::once(None).chain(dims.map(Some)) {
-                let rows = km_rows(lf, filter, *stat, ctx.reference_date, dim)?;
-                out.extend(rows.into_iter().map(|r| (def.id, r)));
+                rows.extend(km_rows(lf, filter, *stat, ctx.reference_date, dim)?);
             }
+            slots.push(Slot::Rows(rows));
             continue;
         }
         let Some(aggs) = agg_exprs(&m) else {
+            slots.push(Slot::Rows(Vec::new()));
             continue;
         };
-        let total = lf.clone().select(aggs.clone()).collect()?;
-        let total_rows = read_rows(&total, None)?;
-        let total_n = total_rows.first().and_then(|r| r.n);
-        out.extend(total_rows.into_iter().map(|r| (def.id, r)));
+        let total = plans.len();
+        plans.push(lf.clone().select(aggs.clone()));
+        let mut breakdowns = Vec::new();
         for bd in def.breakdowns {
             let (dim, src) = match bd {
                 Breakdown::Within(d) | Breakdown::ShareOfTotal(d) => {
@@ -437,31 +443,80 @@ fn compute_period(
                     let Measure::Share { num, den } = &m else {
                         continue;
                     };
+                    // The share of the total is added once the total is known.
                     let sel = num
                         .clone()
                         .and(den.clone())
                         .cast(DataType::UInt32)
                         .sum()
                         .cast(DataType::Float64);
-                    let n = total_n.unwrap_or(0) as f64;
-                    src.clone().group_by([col(dim)]).agg([
-                        sel.clone().alias("t"),
-                        lit(n).alias("n"),
-                        (sel / lit(if n > 0.0 { n } else { f64::NAN })).alias("w"),
-                    ])
+                    src.clone().group_by([col(dim)]).agg([sel.alias("t")])
                 }
             };
-            let df = grouped
-                .sort([dim], SortMultipleOptions::default().with_nulls_last(true))
-                .collect()?;
-            let mut rows = read_rows(&df, Some(dim))?;
-            if matches!(bd, Breakdown::ShareOfTotal(_)) {
-                rows.retain(|r| r.group.as_deref() != Some("onbekend") && r.t.unwrap_or(0.0) > 0.0);
+            breakdowns.push((plans.len(), dim, bd));
+            plans.push(grouped.sort([dim], SortMultipleOptions::default().with_nulls_last(true)));
+        }
+        slots.push(Slot::Plans { total, breakdowns });
+    }
+    let mut frames: Vec<Option<DataFrame>> = LazyFrame::collect_all_with_engine(
+        plans.iter().map(|p| p.logical_plan.clone()).collect(),
+        Engine::Auto,
+        OptFlags::default(),
+    )?
+    .into_iter()
+    .map(Some)
+    .collect();
+    let mut take = |i: usize| frames[i].take().expect("each plan is read once");
+    for (def, slot) in defs.iter().zip(slots) {
+        let (total, breakdowns) = match slot {
+            Slot::Rows(rows) => {
+                out.extend(rows.into_iter().map(|r| (def.id, r)));
+                continue;
             }
+            Slot::Plans { total, breakdowns } => (total, breakdowns),
+        };
+        let total_rows = read_rows(&take(total), None)?;
+        let total_n = total_rows.first().and_then(|r| r.n);
+        out.extend(total_rows.into_iter().map(|r| (def.id, r)));
+        for (i, dim, bd) in breakdowns {
+            let df = take(i);
+            let rows = match bd {
+                Breakdown::Within(_) => read_rows(&df, Some(dim))?,
+                Breakdown::ShareOfTotal(_) => {
+                    let mut rows = share_rows(&df, dim, total_n.unwrap_or(0) as f64)?;
+                    rows.retain(|r| {
+                        r.group.as_deref() != Some("onbekend") && r.t.unwrap_or(0.0) > 0.0
+                    });
+                    rows
+                }
+            };
             out.extend(rows.into_iter().map(|r| (def.id, r)));
         }
     }
     Ok(out)
+}
+
+/// Where the rows of one definition come from: computed already (Kaplan-Meier, or none),
+/// or the plans of its total and of each breakdown.
+enum Slot {
+    Rows(Vec<Raw>),
+    Plans {
+        total: usize,
+        breakdowns: Vec<(usize, &'static str, &'static Breakdown)>,
+    },
+}
+
+/// The rows of a share-of-total breakdown: each group's count `t` over the total `n`.
+fn share_rows(df: &DataFrame, dim: &str, n: f64) -> Result<Vec<Raw>> {
+    let with_share = df
+        .clone()
+        .lazy()
+        .with_columns([
+            lit(n).alias("n"),
+            (col("t") / lit(if n > 0.0 { n } else { f64::NAN })).alias("w"),
+        ])
+        .collect()?;
+    read_rows(&with_share, Some(dim))
 }
 
 /// Computes all indicators for `period` as the data stood on `reference_date`,

@@ -1,0 +1,141 @@
+//! Reading an export file into a raw table of text cells.
+//!
+//! CSV (delimiter detected among `,` `;` tab `|`, quoted fields with embedded
+//! newlines, UTF-8 with or without BOM or Windows-1252), XLSX (first or named
+//! sheet; dates become ISO text) and Parquet all end up as one [`RawTable`]:
+//! a polars frame of `String` columns under the file's own headers, plus the
+//! row number as the user sees it in Excel (header = row 1).
+//!
+//! One submodule per step or format: `decode` (bytes to text), `sniff` (the delimiter),
+//! `csv`, `spreadsheet` and `parquet` (the readers) and `table` (the raw table they fill).
+//!
+//! ```
+//! use rodedraad::ingest::read::read_csv_bytes;
+//! let t = read_csv_bytes("a;b\n1;\"x\ny\"\n".as_bytes(), "auto", "auto", std::path::Path::new("t.csv")).unwrap();
+//! assert_eq!(t.headers, vec!["a", "b"]);
+//! assert_eq!(t.df.height(), 1);
+//! assert_eq!(t.delimiter, Some(b';'));
+//! ```
+
+mod csv;
+mod decode;
+mod parquet;
+mod sniff;
+mod spreadsheet;
+mod table;
+
+pub use self::csv::{read_csv_bytes, read_csv_owned};
+pub use decode::{decode, decode_owned, decode_owned_hashed, Decoded, FileHash};
+pub use parquet::read_parquet;
+pub use sniff::detect_delimiter;
+pub use spreadsheet::{column_letters, read_spreadsheet};
+pub use table::MAX_COLUMNS;
+
+use crate::error::{Error, Result};
+use polars::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// Column with the spreadsheet row number of each record.
+pub const ROW: &str = "__rij";
+/// Column with the number of fields found in each record (ragged rows).
+pub const FIELDS: &str = "__velden";
+/// Column with fields beyond the header's width, joined by the delimiter.
+pub const EXTRA: &str = "__extra";
+/// Column with the reason a record goes to quarantine as read (an unclosed quote, a row
+/// of only empty fields); null for a record that was read normally.
+pub const READ_PROBLEM: &str = "__leesprobleem";
+
+/// A file read as text cells, before mapping and validation.
+#[derive(Debug, Clone)]
+pub struct RawTable {
+    pub path: PathBuf,
+    /// The file's own headers, made unique.
+    pub headers: Vec<String>,
+    /// One `String` column per header plus [`ROW`], [`FIELDS`], [`EXTRA`] and [`READ_PROBLEM`].
+    pub df: DataFrame,
+    /// SHA-256 of the file's bytes.
+    pub sha256: String,
+    pub delimiter: Option<u8>,
+    pub encoding: &'static str,
+    /// Numbers in date columns may be Excel serial dates.
+    pub from_spreadsheet: bool,
+    /// Dutch notes for the accounting (decoding, empty lines skipped).
+    pub notes: Vec<String>,
+}
+
+fn bad_file(path: &Path, melding: impl Into<String>, advies: impl Into<String>) -> Error {
+    Error::Input {
+        path: path.to_path_buf(),
+        message: melding.into(),
+        advice: advies.into(),
+    }
+}
+
+/// Reads a CSV, XLSX or Parquet file (by extension; anything else is read as CSV).
+pub fn read_table(
+    path: &Path,
+    cfg: &crate::config::InputSettings,
+    sheet: Option<&str>,
+) -> Result<RawTable> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        bad_file(
+            path,
+            format!("kan het bestand niet lezen ({e})"),
+            "Controleer de naam en de rechten van het bestand.",
+        )
+    })?;
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_lowercase();
+    match ext.as_str() {
+        "xlsx" | "xlsm" | "xls" | "ods" => {
+            let sheet = sheet.or(Some(cfg.blad.as_str()).filter(|s| !s.is_empty()));
+            let sha256 = crate::output::sha256_hex(&bytes);
+            Ok(RawTable {
+                sha256,
+                ..read_spreadsheet(&bytes, path, sheet)?
+            })
+        }
+        "parquet" | "pq" => {
+            let sha256 = crate::output::sha256_hex(&bytes);
+            Ok(RawTable {
+                sha256,
+                ..read_parquet(&bytes, path)?
+            })
+        }
+        // The bytes of a CSV become its text without a copy; the hash is taken next to
+        // reading the records.
+        _ => csv::read_csv_file(bytes, &cfg.scheidingsteken, cfg.codering.as_str(), path),
+    }
+}
+
+/// Helpers shared by the readers' tests.
+#[cfg(test)]
+mod testing {
+    use super::*;
+
+    pub(super) fn csv(s: &[u8]) -> Result<RawTable> {
+        read_csv_bytes(s, "auto", "auto", Path::new("t.csv"))
+    }
+
+    pub(super) fn problems(t: &RawTable) -> Vec<(u32, String)> {
+        let rows = t.df.column(ROW).unwrap().u32().unwrap().clone();
+        let p = t.df.column(READ_PROBLEM).unwrap().str().unwrap().clone();
+        rows.iter()
+            .zip(p.iter())
+            .filter_map(|(r, p)| Some((r?, p?.to_string())))
+            .collect()
+    }
+
+    pub(super) fn column(t: &RawTable, name: &str) -> Vec<Option<String>> {
+        t.df.column(name)
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .map(|v| v.map(str::to_string))
+            .collect()
+    }
+}
