@@ -693,8 +693,8 @@ fn read_csv_text_in(
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{column, csv, problems};
-    use super::super::{EXTRA, FIELDS, ROW};
+    use super::super::testing::{column, csv, problems, row_numbers};
+    use super::super::{EXTRA, FIELDS};
     use super::*;
 
     /// Reads `text` in `chunks` parts, whatever its size.
@@ -795,13 +795,7 @@ mod tests {
     fn quoted_newlines_and_row_numbers() {
         let t = csv(b"id,tekst\n1,\"regel een\nregel twee\"\n2,x\n").unwrap();
         assert_eq!(t.df.height(), 2);
-        let rows: Vec<u32> =
-            t.df.column(ROW)
-                .unwrap()
-                .u32()
-                .unwrap()
-                .no_null_iter()
-                .collect();
+        let rows = row_numbers(&t);
         assert_eq!(rows, vec![2, 3]);
     }
 

@@ -129,6 +129,16 @@ mod testing {
             .collect()
     }
 
+    /// The source row number of every row read.
+    pub(super) fn row_numbers(t: &RawTable) -> Vec<u32> {
+        t.df.column(ROW)
+            .unwrap()
+            .u32()
+            .unwrap()
+            .no_null_iter()
+            .collect()
+    }
+
     pub(super) fn column(t: &RawTable, name: &str) -> Vec<Option<String>> {
         t.df.column(name)
             .unwrap()

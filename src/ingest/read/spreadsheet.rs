@@ -225,8 +225,8 @@ pub fn read_spreadsheet(bytes: &[u8], path: &Path, sheet: Option<&str>) -> Resul
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::column;
-    use super::super::{EXTRA, ROW};
+    use super::super::testing::{column, row_numbers};
+    use super::super::EXTRA;
     use super::*;
 
     #[test]
@@ -244,13 +244,7 @@ mod tests {
         let t = read_spreadsheet(&bytes, Path::new("x.xlsx"), None).unwrap();
         assert_eq!(t.headers, vec!["casus_id", "thema"]);
         assert_eq!(t.df.height(), 2);
-        let rows: Vec<u32> =
-            t.df.column(ROW)
-                .unwrap()
-                .u32()
-                .unwrap()
-                .no_null_iter()
-                .collect();
+        let rows = row_numbers(&t);
         assert_eq!(rows, vec![2, 1_048_576]);
         assert_eq!(
             t.df.column(EXTRA).unwrap().str().unwrap().get(1),
