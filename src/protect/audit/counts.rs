@@ -11,8 +11,8 @@
 //!   [`crate::protect::suppress::recoverable_published`]) and bounds narrower than min_cel
 //!   (interval propagation over the same equations).
 //!
-//! In running text (HTML, Markdown): "6 casussen van 2 aandragers", "3 van de 12",
-//! "25,0% van 12" (and the complement).
+//! In running text (HTML, SVG and Markdown text, XLSX cells, PDF page text): "6 casussen van
+//! 2 aandragers", "3 van de 12", "25,0% van 12" (and the complement).
 //!
 //! ```
 //! use rodedraad::protect::audit::counts::text_findings;
@@ -522,7 +522,7 @@ const NUMBER_WORDS: &[(&str, u64)] = &[
 
 static NUM_NOUN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"(?i)(?:^|[^\w,.])(\d{1,3}(?:\.\d{3})*|één|eén|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf)\s+",
+        r"(?i)(?:^|[^\w,.])(\d{1,3}(?:\.\d{3})*\s*|(?:één|eén|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf)\s+)",
         r"(?:(?:unieke|verschillende|andere|nieuwe|open|afgeronde|lopende|ontvangen|geëscaleerde)\s+)?",
         r"(?:casus|casussen|zaak|zaken|aandrager|aandragers|helper|helpers|signaal|signalen|melding|meldingen|",
         r"klacht|klachten|persoon|personen|mensen|burgers|ouders|huishoudens|gezinnen|dossiers|aanvragen|",
@@ -560,9 +560,38 @@ fn after_threshold(text: &str, at: usize) -> bool {
     THRESHOLD.is_match(&text[from..at])
 }
 
-/// Small counts readable from running text (normalised): counts with a noun, "x van de y",
-/// and "p% van n" (numerator or complement).
+static LINE_HYPHEN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(\p{Ll})[-\u{2010}]\s*\n\s*(\p{Ll})").unwrap());
+
+static NEW_CAPITAL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[ \t]*\n\s*(\p{Lu})").unwrap());
+
+static PAGE_WORD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)(?:pagina|bladzijde|blz\.?|p\.)\s*$").unwrap());
+
+/// Text as one line, the way a reader takes it in: a word hyphenated at a line end (PDF page
+/// text) joined again, a line that starts with a capital kept apart (a new cell, heading or
+/// sentence, not the rest of the line before), every other run of white space one space.
+fn as_read(text: &str) -> String {
+    let joined = LINE_HYPHEN.replace_all(text, "$1$2");
+    let kept_apart = NEW_CAPITAL.replace_all(&joined, " | $1");
+    kept_apart.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// "pagina 3 van 21": a page number, not a count.
+fn after_page_word(text: &str, at: usize) -> bool {
+    let mut from = at.saturating_sub(12);
+    while !text.is_char_boundary(from) {
+        from -= 1;
+    }
+    PAGE_WORD.is_match(&text[from..at])
+}
+
+/// Small counts readable from running text (normalised): counts with a noun (also glued to
+/// it, as pieces of an SVG text put side by side), "x van de y", and "p% van n" (numerator
+/// or complement). Line breaks count as spaces and a word hyphenated at a line end is joined.
 pub fn text_findings(text: &str, min_cel: u64) -> Vec<CountFinding> {
+    let text = as_read(text);
+    let text = text.as_str();
     let mut out = Vec::new();
     let mut push = |soort: FindingKind, melding: String| {
         out.push(CountFinding {
@@ -576,7 +605,7 @@ pub fn text_findings(text: &str, min_cel: u64) -> Vec<CountFinding> {
         if after_threshold(text, m.start()) {
             continue;
         }
-        if value_of(m.as_str()).is_some_and(|v| small(v, min_cel)) {
+        if value_of(m.as_str().trim_end()).is_some_and(|v| small(v, min_cel)) {
             push(
                 FindingKind::SmallCountInText,
                 format!("een aantal kleiner dan {min_cel} staat in de tekst"),
@@ -585,7 +614,7 @@ pub fn text_findings(text: &str, min_cel: u64) -> Vec<CountFinding> {
     }
     for c in X_OF_Y.captures_iter(text) {
         let (x, y) = (c.get(1).unwrap(), c.get(2).unwrap());
-        if after_threshold(text, x.start()) {
+        if after_threshold(text, x.start()) || after_page_word(text, x.start()) {
             continue;
         }
         if let (Some(a), Some(b)) = (value_of(x.as_str()), value_of(y.as_str())) {
@@ -756,5 +785,25 @@ mod tests {
             5
         )
         .is_empty());
+    }
+
+    #[test]
+    fn numbers_in_text_as_pdf_and_svg_give_it() {
+        // Glued to its noun (SVG pieces side by side), over a line break, hyphenated.
+        assert_eq!(text_findings("het ging om 3casussen", 5).len(), 1);
+        assert_eq!(text_findings("het ging om\n3\ncasussen", 5).len(), 1);
+        assert_eq!(text_findings("om 4 sig-\nnalen van", 5).len(), 1);
+        assert_eq!(text_findings("3 van\nde 12 kregen hulp", 5).len(), 1);
+        // Not a count: a threshold over a line break, large or glued inside a word.
+        assert!(text_findings("ten\nminste 3 casussen", 5).is_empty());
+        assert!(
+            text_findings("het ging om 30casussen; kw3casussen; 1.204\ncasussen", 5).is_empty()
+        );
+        assert!(text_findings("twaalfcasussen; driezaken", 5).is_empty());
+        // A page number, and a number at a line end before a line that starts anew (PDF table
+        // cells: "1" in one row, "Casussen in behandeling" in the next).
+        assert!(text_findings("Pagina 1 van 21; pagina 20 van 21", 5).is_empty());
+        assert!(text_findings("met een triagebesluit 1\nCasussen in behandeling", 5).is_empty());
+        assert_eq!(text_findings("Pagina 1 van 21, en 1 van 21", 5).len(), 1);
     }
 }

@@ -260,9 +260,8 @@ fn audit_file(
             push_counts(rep, name, counts::check_table(&t, min_cel, min_noemer));
         }
     }
-    let running_text = matches!(ext, "html" | "htm" | "md");
     for seg in &segments {
-        scan_segment(rep, seg, name, running_text, min_cel);
+        scan_segment(rep, seg, name, min_cel);
     }
     rep.gecontroleerd.push(name.to_string());
 }
@@ -304,13 +303,9 @@ fn place(seg: &Segment, text: &str, at: usize) -> String {
     format!("{}, regel {line}", seg.place)
 }
 
-fn scan_segment(
-    rep: &mut AuditReport,
-    seg: &Segment,
-    name: &str,
-    running_text: bool,
-    min_cel: u64,
-) {
+/// Personal data in every segment; small counts in the segments a reader sees as text
+/// (HTML, SVG and Markdown text, XLSX cells and sheet names, PDF page text).
+fn scan_segment(rep: &mut AuditReport, seg: &Segment, name: &str, min_cel: u64) {
     let text = normalise::normalise(&seg.text);
     for hit in detect::scan(&text) {
         let f = Finding {
@@ -323,7 +318,7 @@ fn scan_segment(
             rep.bevindingen.push(f);
         }
     }
-    if running_text && seg.visible {
+    if seg.visible {
         for f in counts::text_findings(&text, min_cel) {
             rep.bevindingen.push(Finding {
                 bestand: name.into(),
