@@ -273,6 +273,7 @@ fn figure_list(rep: &mut AuditReport, bytes: &[u8], name: &str, min_cel: u64, mi
             for t in &tables {
                 push_counts(rep, name, counts::check_table(t, min_cel, min_noemer));
             }
+            push_counts(rep, name, counts::check_linked_tables(&tables, min_cel));
         }
         Err(why) => rep.bevindingen.push(Finding {
             bestand: name.into(),
