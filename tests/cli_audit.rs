@@ -539,3 +539,45 @@ fn plant_pdf_text(path: &Path, lines: &[&str]) {
     }
     doc.save(path).unwrap();
 }
+
+/// Two tables of a built figure list, each safe on its own, give a hidden count away
+/// together: the intake per dienst hides A and B beside a total of 33, the flow table shows
+/// B's 30 received cases. The audit exits 5 on both cells of A; with B at 28 (A = 5) it
+/// passes.
+#[test]
+fn a_hidden_count_recoverable_across_linked_tables_is_caught() {
+    let list = |b: u64| {
+        let n = |v: u64| serde_json::json!({"tekst": v.to_string(), "soort": "aantal", "waarde": v as f64, "noemer": null, "onderdrukt": false});
+        let h = || serde_json::json!({"tekst": ".", "soort": "aantal", "waarde": null, "noemer": null, "onderdrukt": true});
+        let row = |kop: &str, totaal: bool, cellen: Vec<serde_json::Value>| serde_json::json!({"kop": kop, "totaal": totaal, "deel_van": null, "cellen": cellen});
+        serde_json::json!([
+            {"id": "instroom-dienst", "titel": "Instroom per dienst", "kolommen": ["Dienst", "Nu"], "voetnoten": [], "totaal_kolom": false,
+             "rijen": [row("A", false, vec![h()]), row("B", false, vec![h()]), row("Totaal", true, vec![n(33)])]},
+            {"id": "stroom", "titel": "Stroom", "kolommen": ["Dienst", "Open bij begin", "Ontvangen"], "voetnoten": [], "totaal_kolom": false,
+             "rijen": [row("A", false, vec![n(10), h()]), row("B", false, vec![n(5), n(b)]), row("Totaal", true, vec![n(15), h()])]}
+        ])
+    };
+    let dir = copy_of_clean("gekoppeld");
+    let p = dir.join("tabellen.json");
+    std::fs::write(&p, serde_json::to_string_pretty(&list(30)).unwrap()).unwrap();
+    assert_caught(
+        &dir,
+        "tabellen.json",
+        "terug te rekenen",
+        "tabel instroom-dienst, rij 1 (A), kolom 2 (Nu)",
+        "gekoppelde tabel stroom",
+        "",
+    );
+    assert_caught(
+        &dir,
+        "tabellen.json",
+        "terug te rekenen",
+        "tabel stroom, rij 1 (A), kolom 3 (Ontvangen)",
+        "gekoppelde tabel instroom-dienst",
+        "",
+    );
+
+    std::fs::write(&p, serde_json::to_string_pretty(&list(28)).unwrap()).unwrap();
+    let o = audit(&dir);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+}
