@@ -9,7 +9,10 @@
 //! - a 95% Wilson interval beside its denominator that pins such a count;
 //! - row and column totals minus the shown cells: exact recomputation (through
 //!   [`crate::protect::suppress::recoverable_published`]) and bounds narrower than min_cel
-//!   (interval propagation over the same equations).
+//!   (interval propagation over the same equations);
+//! - tables a reader links through the report's definitions ([`check_linked_tables`]: the
+//!   intake per dienst and the flow table's received column, the intake totals), solved
+//!   together by the protection stage's LP attacker.
 //!
 //! In running text (HTML, SVG and Markdown text, XLSX cells, PDF page text): "6 casussen van
 //! 2 aandragers", "3 van de 12", "25,0% van 12" (and the complement).

@@ -4,7 +4,8 @@
 //! scrubber. It reads every file back with its own readers ([`readers`]), normalises the text
 //! as a reader would see it ([`normalise`]), looks for personal data with a broader class
 //! of detectors ([`detect`]) and runs the reader's attack on small counts ([`counts`]) on the
-//! figure list `tabellen.json` and on running text.
+//! figure list `tabellen.json` (each table, and linked tables together) and on every text a
+//! reader sees (HTML, SVG and Markdown text, XLSX cells, PDF page text).
 //!
 //! It fails closed: a file of an unknown type, a file that cannot be read or decoded, a PDF
 //! whose text cannot be extracted reliably, or a report without its figure list is a
