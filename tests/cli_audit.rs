@@ -406,3 +406,178 @@ fn small_counts_in_sentences_and_in_the_figure_list_are_caught() {
         "",
     );
 }
+
+/// A small count planted in the text a reader sees in an SVG chart, an XLSX cell and a PDF
+/// page is caught like one in Markdown; the clean report (all five files) passes, so these
+/// readers give no finding on real report text (page numbers, table cells, policy text).
+#[test]
+fn small_counts_in_svg_xlsx_and_pdf_text_are_caught() {
+    // SVG: the count and its noun in two tspans of one text, side by side.
+    let dir = copy_of_clean("svg-aantal");
+    std::fs::write(
+        dir.join("grafiek.svg"),
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="200" height="20"><text x="0" y="15">Het ging om <tspan x="60">3</tspan><tspan x="70">casussen</tspan>.</text></svg>"#,
+    )
+    .unwrap();
+    assert_caught(
+        &dir,
+        "grafiek.svg",
+        "klein aantal in tekst",
+        "regel 1",
+        "kleiner dan 5",
+        "",
+    );
+
+    // XLSX: a text cell of the first sheet.
+    let dir = copy_of_clean("xlsx-aantal");
+    rewrite_zip(&dir.join("rapport.xlsx"), |name, s| {
+        if name.starts_with("xl/worksheets/sheet1") {
+            let at = s.find("</sheetData>").expect("a sheet with data");
+            format!(
+                "{}<row r=\"999\"><c r=\"A999\" t=\"inlineStr\"><is><t>Twee aandragers, 4 signalen.</t></is></c></row>{}",
+                &s[..at],
+                &s[at..]
+            )
+        } else {
+            s
+        }
+    });
+    assert_caught(
+        &dir,
+        "rapport.xlsx",
+        "klein aantal in tekst",
+        "cel A999",
+        "kleiner dan 5",
+        "",
+    );
+
+    // PDF: a sentence on page 1, wrapped over two lines and hyphenated, in a standard font.
+    let dir = copy_of_clean("pdf-aantal");
+    plant_pdf_text(
+        &dir.join("rapport.pdf"),
+        &["Het ging om 3 sig-", "nalen van 12 aandragers."],
+    );
+    assert_caught(
+        &dir,
+        "rapport.pdf",
+        "klein aantal in tekst",
+        "pagina 1",
+        "kleiner dan 5",
+        "",
+    );
+
+    // The same sentence with a count of at least min_cel passes.
+    let dir = copy_of_clean("pdf-groot");
+    plant_pdf_text(
+        &dir.join("rapport.pdf"),
+        &["Het ging om 13 sig-", "nalen van 12 aandragers."],
+    );
+    let o = audit(&dir);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+}
+
+/// Adds lines of text (Helvetica, one under the other) to page 1 of a PDF.
+fn plant_pdf_text(path: &Path, lines: &[&str]) {
+    use lopdf::content::{Content, Operation};
+    use lopdf::{dictionary, Document, Object};
+    let mut doc = Document::load(path).unwrap();
+    let page = doc.get_pages()[&1];
+    let font = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+    });
+    let mut ops = vec![
+        Operation::new("BT", vec![]),
+        Operation::new("Tf", vec!["FGeplant".into(), 10.into()]),
+        Operation::new("Td", vec![40.into(), 40.into()]),
+    ];
+    for (i, l) in lines.iter().enumerate() {
+        if i > 0 {
+            ops.push(Operation::new("Td", vec![0.into(), (-12).into()]));
+        }
+        ops.push(Operation::new("Tj", vec![Object::string_literal(*l)]));
+    }
+    ops.push(Operation::new("ET", vec![]));
+    let content = Content { operations: ops }.encode().unwrap();
+    doc.add_page_contents(page, content).unwrap();
+    // The page's resources, and their font dictionary, inline or by reference.
+    let res_ref = match doc.get_dictionary(page).unwrap().get(b"Resources") {
+        Ok(Object::Reference(id)) => Some(*id),
+        Ok(_) => None,
+        Err(_) => {
+            let p = doc.get_object_mut(page).unwrap().as_dict_mut().unwrap();
+            p.set("Resources", dictionary! {});
+            None
+        }
+    };
+    let res = match res_ref {
+        Some(id) => doc.get_object(id).unwrap().as_dict().unwrap().clone(),
+        None => doc
+            .get_dictionary(page)
+            .unwrap()
+            .get(b"Resources")
+            .unwrap()
+            .as_dict()
+            .unwrap()
+            .clone(),
+    };
+    let mut fonts = match res.get(b"Font") {
+        Ok(Object::Reference(id)) => doc.get_dictionary(*id).unwrap().clone(),
+        Ok(Object::Dictionary(d)) => d.clone(),
+        _ => dictionary! {},
+    };
+    fonts.set("FGeplant", Object::Reference(font));
+    let mut res = res;
+    res.set("Font", fonts);
+    match res_ref {
+        Some(id) => *doc.get_object_mut(id).unwrap() = Object::Dictionary(res),
+        None => doc
+            .get_object_mut(page)
+            .unwrap()
+            .as_dict_mut()
+            .unwrap()
+            .set("Resources", res),
+    }
+    doc.save(path).unwrap();
+}
+
+/// Two tables of a built figure list, each safe on its own, give a hidden count away
+/// together: the intake per dienst hides A and B beside a total of 33, the flow table shows
+/// B's 30 received cases. The audit exits 5 on both cells of A; with B at 28 (A = 5) it
+/// passes.
+#[test]
+fn a_hidden_count_recoverable_across_linked_tables_is_caught() {
+    let list = |b: u64| {
+        let n = |v: u64| serde_json::json!({"tekst": v.to_string(), "soort": "aantal", "waarde": v as f64, "noemer": null, "onderdrukt": false});
+        let h = || serde_json::json!({"tekst": ".", "soort": "aantal", "waarde": null, "noemer": null, "onderdrukt": true});
+        let row = |kop: &str, totaal: bool, cellen: Vec<serde_json::Value>| serde_json::json!({"kop": kop, "totaal": totaal, "deel_van": null, "cellen": cellen});
+        serde_json::json!([
+            {"id": "instroom-dienst", "titel": "Instroom per dienst", "kolommen": ["Dienst", "Nu"], "voetnoten": [], "totaal_kolom": false,
+             "rijen": [row("A", false, vec![h()]), row("B", false, vec![h()]), row("Totaal", true, vec![n(33)])]},
+            {"id": "stroom", "titel": "Stroom", "kolommen": ["Dienst", "Open bij begin", "Ontvangen"], "voetnoten": [], "totaal_kolom": false,
+             "rijen": [row("A", false, vec![n(10), h()]), row("B", false, vec![n(5), n(b)]), row("Totaal", true, vec![n(15), h()])]}
+        ])
+    };
+    let dir = copy_of_clean("gekoppeld");
+    let p = dir.join("tabellen.json");
+    std::fs::write(&p, serde_json::to_string_pretty(&list(30)).unwrap()).unwrap();
+    assert_caught(
+        &dir,
+        "tabellen.json",
+        "terug te rekenen",
+        "tabel instroom-dienst, rij 1 (A), kolom 2 (Nu)",
+        "gekoppelde tabel stroom",
+        "",
+    );
+    assert_caught(
+        &dir,
+        "tabellen.json",
+        "terug te rekenen",
+        "tabel stroom, rij 1 (A), kolom 3 (Ontvangen)",
+        "gekoppelde tabel instroom-dienst",
+        "",
+    );
+
+    std::fs::write(&p, serde_json::to_string_pretty(&list(28)).unwrap()).unwrap();
+    let o = audit(&dir);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+}

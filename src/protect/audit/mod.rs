@@ -4,7 +4,8 @@
 //! scrubber. It reads every file back with its own readers ([`readers`]), normalises the text
 //! as a reader would see it ([`normalise`]), looks for personal data with a broader class
 //! of detectors ([`detect`]) and runs the reader's attack on small counts ([`counts`]) on the
-//! figure list `tabellen.json` and on running text.
+//! figure list `tabellen.json` (each table, and linked tables together) and on every text a
+//! reader sees (HTML, SVG and Markdown text, XLSX cells, PDF page text).
 //!
 //! It fails closed: a file of an unknown type, a file that cannot be read or decoded, a PDF
 //! whose text cannot be extracted reliably, or a report without its figure list is a
@@ -260,9 +261,8 @@ fn audit_file(
             push_counts(rep, name, counts::check_table(&t, min_cel, min_noemer));
         }
     }
-    let running_text = matches!(ext, "html" | "htm" | "md");
     for seg in &segments {
-        scan_segment(rep, seg, name, running_text, min_cel);
+        scan_segment(rep, seg, name, min_cel);
     }
     rep.gecontroleerd.push(name.to_string());
 }
@@ -274,6 +274,7 @@ fn figure_list(rep: &mut AuditReport, bytes: &[u8], name: &str, min_cel: u64, mi
             for t in &tables {
                 push_counts(rep, name, counts::check_table(t, min_cel, min_noemer));
             }
+            push_counts(rep, name, counts::check_linked_tables(&tables, min_cel));
         }
         Err(why) => rep.bevindingen.push(Finding {
             bestand: name.into(),
@@ -304,13 +305,9 @@ fn place(seg: &Segment, text: &str, at: usize) -> String {
     format!("{}, regel {line}", seg.place)
 }
 
-fn scan_segment(
-    rep: &mut AuditReport,
-    seg: &Segment,
-    name: &str,
-    running_text: bool,
-    min_cel: u64,
-) {
+/// Personal data in every segment; small counts in the segments a reader sees as text
+/// (HTML, SVG and Markdown text, XLSX cells and sheet names, PDF page text).
+fn scan_segment(rep: &mut AuditReport, seg: &Segment, name: &str, min_cel: u64) {
     let text = normalise::normalise(&seg.text);
     for hit in detect::scan(&text) {
         let f = Finding {
@@ -323,7 +320,7 @@ fn scan_segment(
             rep.bevindingen.push(f);
         }
     }
-    if running_text && seg.visible {
+    if seg.visible {
         for f in counts::text_findings(&text, min_cel) {
             rep.bevindingen.push(Finding {
                 bestand: name.into(),

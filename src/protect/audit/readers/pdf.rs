@@ -58,7 +58,7 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Segment>, String> {
                 page.unmapped
             ));
         }
-        out.push(Segment::hidden(format!("pagina {num}"), page.text));
+        out.push(Segment::visible(format!("pagina {num}"), page.text));
         for t in page.extra {
             out.push(Segment::hidden(
                 format!("pagina {num}, vervangende tekst"),

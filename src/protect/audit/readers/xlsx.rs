@@ -28,7 +28,7 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Segment>, String> {
     let sheets = sheet_files(&parts);
     let mut done: Vec<&str> = vec!["xl/sharedStrings.xml"];
     for (name, file) in &sheets {
-        out.push(Segment::hidden("bladnaam", name.clone()));
+        out.push(Segment::visible("bladnaam", name.clone()));
         if let Some(xml) = parts.get(file) {
             out.extend(cells(xml, name, &shared));
             done.push(file);
@@ -219,7 +219,7 @@ fn cells(xml: &str, sheet: &str, shared: &[String]) -> Vec<Segment> {
                             _ => value.clone(),
                         };
                         if !text.trim().is_empty() {
-                            out.push(Segment::hidden(plek.clone(), text));
+                            out.push(Segment::visible(plek.clone(), text));
                         }
                         if !formula.trim().is_empty() {
                             out.push(Segment::hidden(format!("{plek}, formule"), formula.clone()));
