@@ -203,6 +203,11 @@ fn an_svg_text_split_over_tspans_is_caught() {
 }
 
 /// Rewrites the parts of a zip file; `edit` may change a part's text.
+/// `s` with `text` inserted at byte `at`.
+fn insert_at(s: &str, at: usize, text: &str) -> String {
+    format!("{}{text}{}", &s[..at], &s[at..])
+}
+
 fn rewrite_zip(path: &Path, edit: impl Fn(&str, String) -> String) {
     let bytes = std::fs::read(path).unwrap();
     let mut zin = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
@@ -229,11 +234,7 @@ fn xlsx_document_properties_and_sheet_names_are_read() {
     rewrite_zip(&dir.join("rapport.xlsx"), |name, s| {
         if name == "docProps/core.xml" {
             let at = s.rfind("</").unwrap();
-            format!(
-                "{}<dc:subject>Dossier 1234 56 782</dc:subject>{}",
-                &s[..at],
-                &s[at..]
-            )
+            insert_at(&s, at, "<dc:subject>Dossier 1234 56 782</dc:subject>")
         } else {
             s
         }
@@ -433,10 +434,10 @@ fn small_counts_in_svg_xlsx_and_pdf_text_are_caught() {
     rewrite_zip(&dir.join("rapport.xlsx"), |name, s| {
         if name.starts_with("xl/worksheets/sheet1") {
             let at = s.find("</sheetData>").expect("a sheet with data");
-            format!(
-                "{}<row r=\"999\"><c r=\"A999\" t=\"inlineStr\"><is><t>Twee aandragers, 4 signalen.</t></is></c></row>{}",
-                &s[..at],
-                &s[at..]
+            insert_at(
+                &s,
+                at,
+                "<row r=\"999\"><c r=\"A999\" t=\"inlineStr\"><is><t>Twee aandragers, 4 signalen.</t></is></c></row>",
             )
         } else {
             s
