@@ -58,11 +58,13 @@ fn km_rows(km: &[KmPoint], p: &Protector) -> Vec<PubRow> {
 /// while at least `min_noemer` cases are still followed after it, so the curve never shows
 /// a share the table hides (the line ends at its last point: it is not drawn on).
 fn km_curve(km: &[KmPoint], p: &Protector) -> Vec<(f64, f64)> {
+    // Steps fall on distinct days, so the cases followed after a step are those at risk at
+    // the next one (none after the last).
+    let next_at_risk = km.iter().skip(1).map(|k| k.in_risico).chain([0]);
     km.iter()
-        .take_while(|k| {
-            p.audience == Audience::Internal || followed_after(km, k.dagen) >= p.min_denominator
-        })
-        .map(|k| (k.dagen, k.nog_open))
+        .zip(next_at_risk)
+        .take_while(|(_, next)| p.audience == Audience::Internal || *next >= p.min_denominator)
+        .map(|(k, _)| (k.dagen, k.nog_open))
         .collect()
 }
 
