@@ -154,3 +154,84 @@ fn a_config_label_with_personal_data_never_reaches_a_public_file() {
     let a = run(&["audit", out.to_str().unwrap()]);
     assert_eq!(a.status.code(), Some(0), "{}{}", stdout(&a), stderr(&a));
 }
+
+/// Runs the audit on `dir`; returns (exit code, the Dutch output).
+fn audit(dir: &Path) -> (Option<i32>, String) {
+    let a = run(&["audit", dir.to_str().unwrap()]);
+    (a.status.code(), format!("{}{}", stdout(&a), stderr(&a)))
+}
+
+#[test]
+fn the_audit_checks_an_internal_report_for_its_marking_and_personal_data_not_small_counts() {
+    let out = tmp("markering-audit-intern");
+    let o = report_sample(&out, &["--publiek", "intern"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+
+    // As made: the internal report shows small counts (allowed), and passes.
+    let (code, text) = audit(&out);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("intern rapport"), "{text}");
+
+    // A JSON file without its marking field, a Markdown report without its last line.
+    let log = out.join("beschermingslog.json");
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&log).unwrap()).unwrap();
+    std::fs::write(&log, serde_json::to_vec(&v["beschermingslog"]).unwrap()).unwrap();
+    let md_path = out.join("rapport.md");
+    let md = std::fs::read_to_string(&md_path).unwrap();
+    let cut = md.trim_end().rfind('\n').unwrap();
+    std::fs::write(&md_path, &md[..cut]).unwrap();
+    // An HTML report whose printed footer is gone.
+    let html_path = out.join("rapport.html");
+    let html = std::fs::read_to_string(&html_path).unwrap();
+    let footer = html.find("<div class=\"intern-voet\"").unwrap();
+    let end = footer + html[footer..].find("</div>").unwrap() + "</div>".len();
+    std::fs::write(&html_path, format!("{}{}", &html[..footer], &html[end..])).unwrap();
+    // Personal data is still a finding inside.
+    let md_now = std::fs::read_to_string(&md_path).unwrap();
+    std::fs::write(
+        &md_path,
+        md_now.replacen("\n\n", "\n\nBel mevrouw Jansen op 06-12345678.\n\n", 1),
+    )
+    .unwrap();
+
+    let (code, text) = audit(&out);
+    assert_eq!(code, Some(5), "{text}");
+    for (file, kind) in [
+        ("beschermingslog.json", "markering INTERN ontbreekt"),
+        ("rapport.md", "markering INTERN ontbreekt"),
+        ("rapport.html", "markering INTERN ontbreekt"),
+        ("rapport.md", "persoonsgegevens"),
+    ] {
+        assert!(
+            text.lines()
+                .any(|l| l.starts_with(file) && l.contains(kind)),
+            "{file}: {kind} not found in\n{text}"
+        );
+    }
+    // Small counts are not findings inside.
+    assert!(!text.contains("klein aantal"), "{text}");
+}
+
+#[test]
+fn a_public_report_relabelled_as_internal_does_not_pass() {
+    let out = tmp("markering-audit-omgelabeld");
+    let o = report_sample(&out, &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(audit(&out).0, Some(0));
+    // Declaring the public figure list internal would switch the small-count checks off;
+    // the pages, sheets and other files then lack the marking.
+    let list = out.join("tabellen.json");
+    let tables: serde_json::Value = serde_json::from_slice(&std::fs::read(&list).unwrap()).unwrap();
+    let relabelled =
+        serde_json::json!({"markering": "INTERN – niet voor publicatie", "tabellen": tables});
+    std::fs::write(&list, serde_json::to_vec(&relabelled).unwrap()).unwrap();
+    let (code, text) = audit(&out);
+    assert_eq!(code, Some(5), "{text}");
+    for file in ["rapport.pdf", "rapport.xlsx", "rapport.md", "rapport.html"] {
+        assert!(
+            text.lines()
+                .any(|l| l.starts_with(file) && l.contains("markering INTERN ontbreekt")),
+            "{file} not named in\n{text}"
+        );
+    }
+}

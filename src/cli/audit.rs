@@ -4,7 +4,9 @@
 //! rodedraad audit MAP [--config F] [--json]
 //! ```
 //! Exit 0 when every file was read and nothing was found; 5 otherwise (a file that cannot
-//! be read is a finding too).
+//! be read is a finding too). A folder whose figure list says INTERN is checked as an
+//! internal report: personal data and the marking on every page, sheet and file, not the
+//! small counts (which it may show).
 
 use crate::error::{Error, Result};
 use crate::protect::audit::audit_dir;
@@ -33,6 +35,11 @@ pub fn run(a: AuditArgs) -> Result<i32> {
         println!(
             "{}",
             serde_json::to_string_pretty(&rep).map_err(Error::internal)?
+        );
+    }
+    if rep.publiek == "intern" {
+        eprintln!(
+            "intern rapport (niet voor publicatie): gecontroleerd op persoonsgegevens en op de markering INTERN; kleine aantallen mogen hierin staan en zijn niet getoetst"
         );
     }
     for f in &rep.bevindingen {

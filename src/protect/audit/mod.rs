@@ -21,10 +21,12 @@
 
 pub mod counts;
 pub mod detect;
+pub mod marking;
 pub mod normalise;
 pub mod readers;
 
 use crate::error::{Error, Result};
+use marking::Audience;
 use readers::Segment;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -74,11 +76,14 @@ pub enum FindingKind {
     /// A small count readable from running text.
     #[serde(rename = "klein aantal in tekst")]
     SmallCountInText,
+    /// A page, sheet or file of an internal report without the marking INTERN.
+    #[serde(rename = "markering INTERN ontbreekt")]
+    MissingMarking,
 }
 
 impl FindingKind {
     /// Every kind, in the order above.
-    pub const ALL: [FindingKind; 11] = [
+    pub const ALL: [FindingKind; 12] = [
         FindingKind::MissingFigureList,
         FindingKind::Unreadable,
         FindingKind::PersonalData,
@@ -90,6 +95,7 @@ impl FindingKind {
         FindingKind::Recomputable,
         FindingKind::TooNarrow,
         FindingKind::SmallCountInText,
+        FindingKind::MissingMarking,
     ];
 
     /// The Dutch label, the same as the serialized value.
@@ -106,6 +112,7 @@ impl FindingKind {
             FindingKind::Recomputable => "terug te rekenen",
             FindingKind::TooNarrow => "te nauw begrensd",
             FindingKind::SmallCountInText => "klein aantal in tekst",
+            FindingKind::MissingMarking => "markering INTERN ontbreekt",
         }
     }
 }
@@ -119,6 +126,9 @@ impl std::fmt::Display for FindingKind {
 /// The audit result. Any finding means the folder must not be published.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct AuditReport {
+    /// "openbaar" or "intern" (a folder whose figure list says INTERN): an internal report
+    /// is not checked for small counts, but must carry the marking everywhere.
+    pub publiek: String,
     /// Files read completely.
     pub gecontroleerd: Vec<String>,
     /// Files that could not be read; each also has a finding.
@@ -184,6 +194,12 @@ pub fn audit_dir(dir: &Path, min_cel: u64, min_noemer: u64) -> Result<AuditRepor
     }
     let mut rep = AuditReport::default();
     let (paths, errors) = files(dir);
+    let audience = audience_of(dir);
+    rep.publiek = match audience {
+        Audience::Public => "openbaar",
+        Audience::Internal => "intern",
+    }
+    .into();
     for (d, e) in errors {
         let name = d.strip_prefix(dir).unwrap_or(&d).display().to_string();
         unreadable(&mut rep, &name, &format!("map niet te lezen: {e}"));
@@ -195,7 +211,7 @@ pub fn audit_dir(dir: &Path, min_cel: u64, min_noemer: u64) -> Result<AuditRepor
         if matches!(ext.as_str(), "html" | "htm" | "md" | "pdf" | "xlsx") {
             report_files += 1;
         }
-        audit_file(&mut rep, p, &name, &ext, min_cel, min_noemer);
+        audit_file(&mut rep, p, &name, &ext, audience, min_cel, min_noemer);
     }
     let has_list = paths
         .iter()
@@ -213,6 +229,16 @@ pub fn audit_dir(dir: &Path, min_cel: u64, min_noemer: u64) -> Result<AuditRepor
     Ok(rep)
 }
 
+/// The audience the folder's own figure list declares; public when there is none or it
+/// cannot be read (then every check applies).
+fn audience_of(dir: &Path) -> Audience {
+    std::fs::read(dir.join(FIGURE_LIST))
+        .ok()
+        .and_then(|b| normalise::decode_bytes(&b).ok())
+        .map(|src| marking::audience_of_figure_list(&src))
+        .unwrap_or(Audience::Public)
+}
+
 fn unreadable(rep: &mut AuditReport, name: &str, why: &str) {
     rep.niet_gecontroleerd.push(format!("{name} ({why})"));
     rep.bevindingen.push(Finding {
@@ -228,6 +254,7 @@ fn audit_file(
     p: &Path,
     name: &str,
     ext: &str,
+    audience: Audience,
     min_cel: u64,
     min_noemer: u64,
 ) {
@@ -252,6 +279,22 @@ fn audit_file(
         Ok(s) => s,
         Err(why) => return unreadable(rep, name, &why),
     };
+    if audience == Audience::Internal {
+        // Small counts are allowed inside; the marking must be everywhere.
+        for (plek, melding) in marking::missing_marks(ext, &bytes, &segments) {
+            rep.bevindingen.push(Finding {
+                bestand: name.into(),
+                soort: FindingKind::MissingMarking,
+                plek,
+                melding,
+            });
+        }
+        for seg in &segments {
+            scan_segment(rep, seg, name, None);
+        }
+        rep.gecontroleerd.push(name.to_string());
+        return;
+    }
     if p.file_name().is_some_and(|n| n == FIGURE_LIST) {
         figure_list(rep, &bytes, name, min_cel, min_noemer);
     }
@@ -262,7 +305,7 @@ fn audit_file(
         }
     }
     for seg in &segments {
-        scan_segment(rep, seg, name, min_cel);
+        scan_segment(rep, seg, name, Some(min_cel));
     }
     rep.gecontroleerd.push(name.to_string());
 }
@@ -305,9 +348,10 @@ fn place(seg: &Segment, text: &str, at: usize) -> String {
     format!("{}, regel {line}", seg.place)
 }
 
-/// Personal data in every segment; small counts in the segments a reader sees as text
-/// (HTML, SVG and Markdown text, XLSX cells and sheet names, PDF page text).
-fn scan_segment(rep: &mut AuditReport, seg: &Segment, name: &str, min_cel: u64) {
+/// Personal data in every segment; small counts (when `min_cel` is given: a public report)
+/// in the segments a reader sees as text (HTML, SVG and Markdown text, XLSX cells and sheet
+/// names, PDF page text).
+fn scan_segment(rep: &mut AuditReport, seg: &Segment, name: &str, min_cel: Option<u64>) {
     let text = normalise::normalise(&seg.text);
     for hit in detect::scan(&text) {
         let f = Finding {
@@ -320,6 +364,7 @@ fn scan_segment(rep: &mut AuditReport, seg: &Segment, name: &str, min_cel: u64) 
             rep.bevindingen.push(f);
         }
     }
+    let Some(min_cel) = min_cel else { return };
     if seg.visible {
         for f in counts::text_findings(&text, min_cel) {
             rep.bevindingen.push(Finding {
