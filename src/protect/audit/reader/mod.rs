@@ -159,7 +159,7 @@ pub fn attack_report(dir: &Path, min_cel: u64) -> Result<Vec<Leak>, String> {
 /// A leak as the audit's finding: file, place and kind, never the value.
 fn finding(l: &Leak, min_cel: u64) -> Finding {
     let with = if l.linked.is_empty() {
-        "met de sommen van het rapport".to_string()
+        "met de definities en sommen van het rapport".to_string()
     } else {
         let names: Vec<String> = l
             .linked
