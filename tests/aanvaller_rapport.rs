@@ -49,7 +49,8 @@ fn attack_report(dir: &Path, period: &str) -> Vec<String> {
         .map(|e| e.path())
         .find(|p| p.extension().is_some_and(|x| x == "md"))
     {
-        let text = reader::text::ReportText::from_markdown("r.md", &std::fs::read_to_string(md).unwrap());
+        let text =
+            reader::text::ReportText::from_markdown("r.md", &std::fs::read_to_string(md).unwrap());
         let want: rodedraad::analyse::period::Period = period.parse().unwrap();
         assert_eq!(text.period, Some((want.start, want.end)), "{period}");
     }

@@ -650,7 +650,10 @@ fn unhide(dir: &Path, cells: &[(&str, &str, usize)]) {
             .iter_mut()
             .find(|r| r["kop"] == kop)
             .unwrap();
-        assert_eq!(r["cellen"][col]["onderdrukt"], true, "{id} {kop} {col} was shown");
+        assert_eq!(
+            r["cellen"][col]["onderdrukt"], true,
+            "{id} {kop} {col} was shown"
+        );
         r["cellen"][col] = true_cell;
     }
     std::fs::write(&path, serde_json::to_string_pretty(&list).unwrap()).unwrap();
@@ -668,7 +671,11 @@ fn replace_in(dir: &Path, file: &str, text: &str, by: &str) {
 fn thread_section(md: &str, label: &str) -> String {
     let from = md.find(&format!("### {label}")).unwrap();
     let rest = &md[from + 4..];
-    rest[..rest.find("\n### ").or_else(|| rest.find("\n## ")).unwrap_or(rest.len())].to_string()
+    rest[..rest
+        .find("\n### ")
+        .or_else(|| rest.find("\n## "))
+        .unwrap_or(rest.len())]
+        .to_string()
 }
 
 #[test]

@@ -57,8 +57,7 @@ fn derived(name: &str, table: &str, what: &str) -> Var {
 impl<'a> Published<'a> {
     /// Reads every table into `m` with its own sums.
     pub fn read(m: &mut Model, tables: &'a [FigTable]) -> Published<'a> {
-        let by_id: BTreeMap<&str, &FigTable> =
-            tables.iter().map(|t| (t.id.as_str(), t)).collect();
+        let by_id: BTreeMap<&str, &FigTable> = tables.iter().map(|t| (t.id.as_str(), t)).collect();
         let key = by_id
             .get("kerncijfers")
             .map(|t| read_key_table(m, t))
@@ -165,12 +164,22 @@ impl<'a> Published<'a> {
                 continue;
             };
             let var = super::tables::cell_var(t, &row.kop, i, 1);
-            let Some(den) = m.cell(Var { name: name("getrieerd"), ..var }, c1) else {
+            let Some(den) = m.cell(
+                Var {
+                    name: name("getrieerd"),
+                    ..var
+                },
+                c1,
+            ) else {
                 complete = false;
                 continue;
             };
             let what = format!("rij {} ({})", i + 1, row.kop);
-            let num = m.unknown(derived(&name("warm"), &t.id, &format!("{what}, warm verwezen")));
+            let num = m.unknown(derived(
+                &name("warm"),
+                &t.id,
+                &format!("{what}, warm verwezen"),
+            ));
             let rest = m.unknown(derived(
                 &name("niet warm"),
                 &t.id,
@@ -215,7 +224,11 @@ impl<'a> Published<'a> {
                             m.eq(tot, parts.clone());
                         }
                     }
-                } else if let Some(d) = self.grids.get("instroom-dienst").and_then(|g| g.get(name, col)) {
+                } else if let Some(d) = self
+                    .grids
+                    .get("instroom-dienst")
+                    .and_then(|g| g.get(name, col))
+                {
                     m.eq(d, parts.clone());
                 }
                 // the flow table's "ontvangen" per dienst is the same intake
@@ -230,10 +243,9 @@ impl<'a> Published<'a> {
         let (Some(c), Some(ct)) = (self.grids.get("cohorten"), self.by_id.get("cohorten")) else {
             return;
         };
-        let (Some(ncols), Some(qcols)) = (
-            ct.kolommen.len().checked_sub(2),
-            cols.len().checked_sub(1),
-        ) else {
+        let (Some(ncols), Some(qcols)) =
+            (ct.kolommen.len().checked_sub(2), cols.len().checked_sub(1))
+        else {
             return;
         };
         for key in &q.keys {
@@ -267,7 +279,8 @@ impl<'a> Published<'a> {
                 m.eq(t, vec![x, y]);
             }
         }
-        if let (Some(closed), Some(den)) = (k("Afgeronde casussen", 0), k("Oplossing gevonden", 1)) {
+        if let (Some(closed), Some(den)) = (k("Afgeronde casussen", 0), k("Oplossing gevonden", 1))
+        {
             let withdrawn = m.unknown(derived(
                 "ingetrokken (afgerond − noemer van oplossing)",
                 "kerncijfers",
@@ -319,7 +332,12 @@ impl<'a> Published<'a> {
         let groups: Vec<(String, usize)> = self
             .grids
             .get("instroom-doelgroep")
-            .map(|g| g.cells.iter().map(|((kop, _), &c)| (kop.clone(), c)).collect())
+            .map(|g| {
+                g.cells
+                    .iter()
+                    .map(|((kop, _), &c)| (kop.clone(), c))
+                    .collect()
+            })
             .unwrap_or_default();
         if let (Some(total), false) = (intake, groups.is_empty()) {
             for (kop, c) in &groups {

@@ -121,7 +121,10 @@ pub fn build_model(tables: &[FigTable], text: Option<&ReportText>) -> Result<Mod
         .or(titled)
         .or_else(|| text::previous_of(period))
     else {
-        return Err(format!("de vorige periode is niet te bepalen uit {}", text.file));
+        return Err(format!(
+            "de vorige periode is niet te bepalen uit {}",
+            text.file
+        ));
     };
     p.quarters(&mut m, period, previous);
     let reference_date = peildatum.unwrap_or(period.1);
@@ -202,7 +205,12 @@ fn finding(l: &Leak, min_cel: u64) -> Finding {
 /// The audit's findings for the report folder `dir` (whose figure list is `tables`):
 /// each leak once (per file and place), a model that cannot be built as one finding on
 /// the figure list (`list_name`, its name in the audit).
-pub fn audit_report(dir: &Path, list_name: &str, tables: &[FigTable], min_cel: u64) -> Vec<Finding> {
+pub fn audit_report(
+    dir: &Path,
+    list_name: &str,
+    tables: &[FigTable],
+    min_cel: u64,
+) -> Vec<Finding> {
     let model = report_text(dir).and_then(|text| build_model(tables, text.as_ref()));
     let prefix = Path::new(list_name)
         .parent()
@@ -227,7 +235,10 @@ pub fn audit_report(dir: &Path, list_name: &str, tables: &[FigTable], min_cel: u
     for l in m.leaks(min_cel) {
         let mut f = finding(&l, min_cel);
         f.bestand = in_dir(&f.bestand);
-        if !out.iter().any(|g| g.bestand == f.bestand && g.plek == f.plek) {
+        if !out
+            .iter()
+            .any(|g| g.bestand == f.bestand && g.plek == f.plek)
+        {
             out.push(f);
         }
     }
@@ -356,10 +367,22 @@ mod tests {
             text::previous_of((d(a), d(b))).map(|(x, y)| (x.to_string(), y.to_string()))
         };
         let s = |a: &str, b: &str| Some((a.to_string(), b.to_string()));
-        assert_eq!(prev("2026-01-01", "2026-06-30"), s("2025-07-01", "2025-12-31"));
-        assert_eq!(prev("2026-07-01", "2026-09-30"), s("2026-04-01", "2026-06-30"));
-        assert_eq!(prev("2026-01-01", "2026-12-31"), s("2025-01-01", "2025-12-31"));
-        assert_eq!(prev("2026-01-11", "2026-01-20"), s("2026-01-01", "2026-01-10"));
+        assert_eq!(
+            prev("2026-01-01", "2026-06-30"),
+            s("2025-07-01", "2025-12-31")
+        );
+        assert_eq!(
+            prev("2026-07-01", "2026-09-30"),
+            s("2026-04-01", "2026-06-30")
+        );
+        assert_eq!(
+            prev("2026-01-01", "2026-12-31"),
+            s("2025-01-01", "2025-12-31")
+        );
+        assert_eq!(
+            prev("2026-01-11", "2026-01-20"),
+            s("2026-01-01", "2026-01-10")
+        );
         assert_eq!(
             links::quarters_of((d("2026-01-01"), d("2026-06-30"))),
             Some(vec!["2026-Q1".to_string(), "2026-Q2".to_string()])

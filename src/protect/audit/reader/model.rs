@@ -282,7 +282,11 @@ impl Model {
         let mut groups: Vec<Vec<usize>> = self
             .equations
             .iter()
-            .map(|e| std::iter::once(e.total).chain(e.parts.iter().copied()).collect())
+            .map(|e| {
+                std::iter::once(e.total)
+                    .chain(e.parts.iter().copied())
+                    .collect()
+            })
             .collect();
         groups.extend(
             self.inequalities

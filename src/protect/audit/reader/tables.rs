@@ -71,7 +71,11 @@ fn unique_keys(t: &FigTable) -> Vec<String> {
 pub fn read_table(m: &mut Model, t: &FigTable) -> Grid {
     let keys = unique_keys(t);
     let mut g = Grid {
-        total_key: t.rijen.iter().position(|r| r.totaal).map(|i| keys[i].clone()),
+        total_key: t
+            .rijen
+            .iter()
+            .position(|r| r.totaal)
+            .map(|i| keys[i].clone()),
         keys: keys.clone(),
         ..Grid::default()
     };

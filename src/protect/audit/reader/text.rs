@@ -103,10 +103,7 @@ pub fn span_of_title(t: &str) -> Option<Span> {
         }
         _ => return None,
     };
-    Some((
-        NaiveDate::from_ymd_opt(year, m0, 1)?,
-        month_end(year, m1)?,
-    ))
+    Some((NaiveDate::from_ymd_opt(year, m0, 1)?, month_end(year, m1)?))
 }
 
 /// The period before `p`: the previous year, half year or quarter when `p` is one, else
@@ -119,8 +116,15 @@ pub fn previous_of(p: Span) -> Option<Span> {
     if aligned && matches!(months, 3 | 6 | 12) {
         let start_index = s.year() * 12 + s.month0() as i32 - months;
         let end_index = start_index + months - 1;
-        let ps = NaiveDate::from_ymd_opt(start_index.div_euclid(12), start_index.rem_euclid(12) as u32 + 1, 1)?;
-        let pe = month_end(end_index.div_euclid(12), end_index.rem_euclid(12) as u32 + 1)?;
+        let ps = NaiveDate::from_ymd_opt(
+            start_index.div_euclid(12),
+            start_index.rem_euclid(12) as u32 + 1,
+            1,
+        )?;
+        let pe = month_end(
+            end_index.div_euclid(12),
+            end_index.rem_euclid(12) as u32 + 1,
+        )?;
         return Some((ps, pe));
     }
     let len = (e - s).num_days();
@@ -216,7 +220,12 @@ impl ReportText {
         }
         let lines: Vec<String> = s
             .lines()
-            .map(|l| decode_entities(l).split_whitespace().collect::<Vec<_>>().join(" "))
+            .map(|l| {
+                decode_entities(l)
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
             .collect();
         // an escaped '*' or '\' in the text must not read as Markdown
         let md = lines

@@ -40,7 +40,12 @@ fn text_var(text: &ReportText, id: &str, label: &str, part: &str) -> Var {
 }
 
 /// See the module documentation. `groups` are the doelgroepen (row head, variable).
-pub fn read_thread_texts(m: &mut Model, p: &Published, groups: &[(String, usize)], text: &ReportText) {
+pub fn read_thread_texts(
+    m: &mut Model,
+    p: &Published,
+    groups: &[(String, usize)],
+    text: &ReportText,
+) {
     let Some((start, end)) = text.period else {
         return;
     };
