@@ -98,47 +98,69 @@ pub fn build_model(tables: &[FigTable], text: Option<&ReportText>) -> Result<Mod
     if !p.needs_period() {
         return Ok(m);
     }
-    let Some(text) = text else {
-        return Err(
-            "het rapport heeft geen Markdown- of HTML-tekst naast de cijferlijst; de periode en de teksten van de rode draden zijn niet te lezen"
-                .into(),
-        );
+    let has_threads = tables.iter().any(|t| links::is_thread_table(&t.id));
+    let none = ReportText::default();
+    let text = match text {
+        Some(t) => t,
+        None if has_threads => {
+            return Err(
+                "het rapport heeft geen Markdown- of HTML-tekst naast de cijferlijst; de teksten van de rode draden zijn niet te lezen"
+                    .into(),
+            )
+        }
+        None => &none,
     };
-    let (Some(period), peildatum) = (text.period, text.peildatum) else {
+    let key_title = tables
+        .iter()
+        .find(|t| t.id == "kerncijfers")
+        .map_or("", |t| t.titel.as_str());
+    // the period as the text prints it, else as the key table's title names it
+    let titled_period = key_title
+        .strip_prefix("Kerncijfers ")
+        .map(|r| r.split(" (vorige periode: ").next().unwrap_or(r))
+        .and_then(text::span_of_title);
+    let Some(period) = text.period.or(titled_period) else {
         return Err(format!(
             "de periode (\"Periode: ... tot en met ...\") is niet te lezen in {}",
-            text.file
+            if text.file.is_empty() { FIGURE_LIST } else { &text.file }
         ));
     };
     // the previous period as the text or the key table's title names it, else by its kind
-    let titled = tables
-        .iter()
-        .find(|t| t.id == "kerncijfers")
-        .and_then(|t| text::between(&t.titel, "(vorige periode: ", ")"))
-        .and_then(text::span_of_title);
+    let titled = text::between(key_title, "(vorige periode: ", ")").and_then(text::span_of_title);
     let Some(previous) = text
         .previous
         .or(titled)
         .or_else(|| text::previous_of(period))
     else {
-        return Err(format!(
-            "de vorige periode is niet te bepalen uit {}",
-            text.file
-        ));
+        return Err(format!("de vorige periode is niet te bepalen uit {}", text.file));
     };
     p.quarters(&mut m, period, previous);
-    let reference_date = peildatum.unwrap_or(period.1);
-    targets::read_targets(&mut m, &p, period, previous, reference_date);
-    threads::read_thread_texts(&mut m, &p, &groups, text);
-    // every thread table has its text, read whole: else the text's counts are not
-    // linked to it
+    if p.by_id.contains_key("doelrealisatie") {
+        let Some(reference_date) = text.peildatum else {
+            return Err(format!(
+                "de peildatum (\"Peildatum: ...\") is niet te lezen in {}; de voortgang op de jaardoelen is niet na te rekenen",
+                text.file
+            ));
+        };
+        targets::read_targets(&mut m, &p, period, previous, reference_date);
+    }
+    let text = ReportText {
+        period: Some(period),
+        ..text.clone()
+    };
+    threads::read_thread_texts(&mut m, &p, &groups, &text);
+    // a thread table whose label the text names has its text there, read whole: else
+    // the text's counts are not linked to it (a text that names no thread prints none)
     let without_text = tables.iter().find(|t| {
+        let Some(label) = t.titel.strip_prefix("Casussen per kwartaal: ") else {
+            return links::is_thread_table(&t.id);
+        };
         links::is_thread_table(&t.id)
-            && !text.threads.iter().any(|th| {
-                t.titel == format!("Casussen per kwartaal: {}", th.label)
-                    && !th.uitleg.is_empty()
-                    && !th.omvang.is_empty()
-            })
+            && text.body.contains(label)
+            && !text
+                .threads
+                .iter()
+                .any(|th| th.label == label && !th.uitleg.is_empty() && !th.omvang.is_empty())
     });
     if let Some(t) = without_text {
         return Err(format!(
@@ -315,6 +337,7 @@ mod tests {
             r#"[{"id": "instroom-kwartaal", "kolommen": ["Kwartaal", "Totaal"], "rijen": [
               {"kop": "2026-Q1", "cellen": [{"soort": "aantal", "waarde": 12}]}]}]"#,
         );
+        // no period anywhere
         assert!(build_model(&t, None).is_err());
         let no_period = ReportText::from_markdown("r.md", "# Rapport\n");
         assert!(build_model(&t, Some(&no_period)).is_err());
@@ -323,12 +346,35 @@ mod tests {
             "# R\nPeriode: 1 januari 2026 tot en met 31 maart 2026 · Peildatum: 31 maart 2026\n",
         );
         assert!(build_model(&t, Some(&text)).is_ok());
-        // a thread table without its text
+        // the period named in the key table's title serves when the text has none
+        let mut with_key = t.clone();
+        with_key.extend(tables(
+            r#"[{"id": "kerncijfers", "titel": "Kerncijfers eerste kwartaal 2026", "kolommen": ["Indicator", "Waarde"], "rijen": []}]"#,
+        ));
+        assert!(build_model(&with_key, Some(&no_period)).is_ok());
+        // a thread table whose text names the thread but cannot be read, or without text
         let t = tables(
-            r#"[{"id": "draad-RD-1-kwartalen", "titel": "Casussen per kwartaal: D", "kolommen": ["Kwartaal", "Casussen"], "rijen": [
+            r#"[{"id": "draad-RD-1-kwartalen", "titel": "Casussen per kwartaal: Draad over toeslagen", "kolommen": ["Kwartaal", "Casussen"], "rijen": [
               {"kop": "2026-Q1", "cellen": [{"soort": "aantal", "waarde": 12}]}]}]"#,
         );
-        assert!(build_model(&t, Some(&text)).is_err());
+        assert!(build_model(&t, None).is_err());
+        let named = ReportText::from_markdown(
+            "r.md",
+            "# R\nPeriode: 1 januari 2026 tot en met 31 maart 2026 · Peildatum: 31 maart 2026\n\nDraad over toeslagen: 12 casussen.\n",
+        );
+        assert!(build_model(&t, Some(&named)).is_err());
+        // a text that names no thread prints none of their counts
+        assert!(build_model(&t, Some(&text)).is_ok());
+        // a target table needs the peildatum
+        let t = tables(
+            r#"[{"id": "doelrealisatie", "kolommen": ["Dienst", "Genomen", "Jaardoel", "Realisatie"], "rijen": []}]"#,
+        );
+        let no_date = ReportText::from_markdown(
+            "r.md",
+            "# R\nPeriode: 1 januari 2026 tot en met 31 maart 2026\n",
+        );
+        assert!(build_model(&t, Some(&no_date)).is_err());
+        assert!(build_model(&t, Some(&text)).is_ok());
     }
 
     #[test]

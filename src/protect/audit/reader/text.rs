@@ -42,6 +42,8 @@ pub struct ReportText {
     /// The previous period when the text names it ("de vorige periode (tweede halfjaar 2025)").
     pub previous: Option<Span>,
     pub threads: Vec<ThreadText>,
+    /// The whole text as read (Markdown, or HTML brought to its shape).
+    pub body: String,
 }
 
 /// A Dutch date as printed: "30 juni 2026".
@@ -208,6 +210,7 @@ impl ReportText {
             peildatum,
             previous,
             threads,
+            body: unescape(&md),
         }
     }
 
