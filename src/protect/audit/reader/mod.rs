@@ -122,7 +122,11 @@ pub fn build_model(tables: &[FigTable], text: Option<&ReportText>) -> Result<Mod
     let Some(period) = text.period.or(titled_period) else {
         return Err(format!(
             "de periode (\"Periode: ... tot en met ...\") is niet te lezen in {}",
-            if text.file.is_empty() { FIGURE_LIST } else { &text.file }
+            if text.file.is_empty() {
+                FIGURE_LIST
+            } else {
+                &text.file
+            }
         ));
     };
     // the previous period as the text or the key table's title names it, else by its kind
@@ -132,7 +136,10 @@ pub fn build_model(tables: &[FigTable], text: Option<&ReportText>) -> Result<Mod
         .or(titled)
         .or_else(|| text::previous_of(period))
     else {
-        return Err(format!("de vorige periode is niet te bepalen uit {}", text.file));
+        return Err(format!(
+            "de vorige periode is niet te bepalen uit {}",
+            text.file
+        ));
     };
     p.quarters(&mut m, period, previous);
     if p.by_id.contains_key("doelrealisatie") {
