@@ -5,8 +5,8 @@
 //!
 //! ```
 //! use rodedraad::protect::audit::reader::text::ReportText;
-//! let md = "# R\nPeriode: 1 januari 2026 tot en met 30 juni 2026 · Peildatum: 31 oktober 2026\n\n\
-//!           ### Draad\n\n- **Wat gaat er mis, en bij wie:** Uitleg.\n- **Hoe vaak:** 7 casussen, van 6 aandragers.\n";
+//! let md = "# R\nPeriode: 1 januari 2026 tot en met 30 juni 2026 · Peildatum: 31 oktober 2026\n\n### Draad\n\n\
+//!           - **Wat gaat er mis, en bij wie:** Uitleg.\n- **Hoe vaak:** 7 casussen, van 6 aandragers.\n";
 //! let t = ReportText::from_markdown("rapport.md", md);
 //! assert_eq!(t.period.unwrap().0.to_string(), "2026-01-01");
 //! assert_eq!(t.peildatum.unwrap().to_string(), "2026-10-31");

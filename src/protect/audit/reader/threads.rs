@@ -14,8 +14,8 @@
 //!   {"kop": "2025-Q4", "cellen": [{"soort": "aantal", "onderdrukt": true}]},
 //!   {"kop": "2026-Q1", "cellen": [{"soort": "aantal", "onderdrukt": true}]},
 //!   {"kop": "Totaal", "totaal": true, "cellen": [{"soort": "aantal", "waarde": 7}]}]}]"#).unwrap();
-//! let text = ReportText::from_markdown("r.md", "# R\nPeriode: 1 januari 2026 tot en met 30 juni 2026 · Peildatum: 30 juni 2026\n\n\
-//!   ### D\n\n- **Wat gaat er mis, en bij wie:** Uitleg. Casussen: 6 in de periode, . eerder.\n- **Hoe vaak:** 7 casussen, van 7 aandragers.\n");
+//! let text = ReportText::from_markdown("r.md", "# R\nPeriode: 1 januari 2026 tot en met 30 juni 2026 · Peildatum: 30 juni 2026\n\n### D\n\n\
+//!   - **Wat gaat er mis, en bij wie:** Uitleg. Casussen: 6 in de periode, . eerder.\n- **Hoe vaak:** 7 casussen, van 7 aandragers.\n");
 //! let mut m = Model::default();
 //! let p = Published::read(&mut m, &t);
 //! read_thread_texts(&mut m, &p, &[], &text);
