@@ -50,9 +50,18 @@ fn audit(dir: &Path) -> Output {
 }
 
 /// `rodedraad audit DIR --json`, with the inherited PATH (external tools such as
-/// `pdftotext` in reach) or an empty one.
+/// `pdftotext` in reach) or an empty one. `RODEDRAAD_AUDIT_BIN` runs the audit of another
+/// build instead (to check that a planted leak is one that build's audit misses); reports
+/// are still made by this build.
 fn audit_with_path(dir: &Path, tools: bool) -> Output {
-    let mut cmd = bin();
+    let mut cmd = match std::env::var_os("RODEDRAAD_AUDIT_BIN") {
+        Some(other) => {
+            let mut c = std::process::Command::new(other);
+            c.env("CI", "1");
+            c
+        }
+        None => bin(),
+    };
     if !tools {
         cmd.env("PATH", "");
     }
@@ -581,4 +590,284 @@ fn a_hidden_count_recoverable_across_linked_tables_is_caught() {
     std::fs::write(&p, serde_json::to_string_pretty(&list(28)).unwrap()).unwrap();
     let o = audit(&dir);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+}
+
+// ---------- the reader's link model: a planted leak per link family ----------
+
+static INTERNAL: OnceLock<PathBuf> = OnceLock::new();
+
+/// The internal report of the same sample and period: every figure as it is, the truth a
+/// buggy renderer would print in the public report.
+fn internal_report() -> &'static Path {
+    INTERNAL.get_or_init(|| {
+        let dir =
+            std::env::temp_dir().join(format!("rodedraad-audit-intern-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let out = dir.join("intern");
+        report_sample(&out, &["--publiek", "intern", "--format", "md"]);
+        out
+    })
+}
+
+fn tables_of(v: &serde_json::Value) -> &Vec<serde_json::Value> {
+    v.as_array()
+        .or_else(|| v["tabellen"].as_array())
+        .expect("a list of tables")
+}
+
+/// The cell (table `id`, row head `kop`, column `col`) of a figure list.
+fn cell_of<'a>(v: &'a serde_json::Value, id: &str, kop: &str, col: usize) -> &'a serde_json::Value {
+    let t = tables_of(v).iter().find(|t| t["id"] == id).unwrap();
+    let r = t["rijen"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["kop"] == kop)
+        .unwrap_or_else(|| panic!("{id}: no row {kop}"));
+    &r["cellen"][col]
+}
+
+/// A buggy renderer: the public figure list of `dir` prints the cells `cells` (table id,
+/// row head, column) with their true value, as the internal report has them. Each was
+/// hidden in the public report.
+fn unhide(dir: &Path, cells: &[(&str, &str, usize)]) {
+    let truth = read_json(&internal_report().join("tabellen.json"));
+    let path = dir.join("tabellen.json");
+    let mut list = read_json(&path);
+    for &(id, kop, col) in cells {
+        let true_cell = cell_of(&truth, id, kop, col).clone();
+        assert_eq!(true_cell["onderdrukt"], false, "{id} {kop} {col}");
+        let t = list
+            .as_array_mut()
+            .unwrap()
+            .iter_mut()
+            .find(|t| t["id"] == id)
+            .unwrap();
+        let r = t["rijen"]
+            .as_array_mut()
+            .unwrap()
+            .iter_mut()
+            .find(|r| r["kop"] == kop)
+            .unwrap();
+        assert_eq!(
+            r["cellen"][col]["onderdrukt"], true,
+            "{id} {kop} {col} was shown"
+        );
+        r["cellen"][col] = true_cell;
+    }
+    std::fs::write(&path, serde_json::to_string_pretty(&list).unwrap()).unwrap();
+}
+
+/// `text` in `file` of `dir` replaced (once, where it must be) by `by`.
+fn replace_in(dir: &Path, file: &str, text: &str, by: &str) {
+    let p = dir.join(file);
+    let s = std::fs::read_to_string(&p).unwrap();
+    assert!(s.contains(text), "{file} has no {text:?}");
+    std::fs::write(&p, s.replacen(text, by, 1)).unwrap();
+}
+
+/// The section of the rode draad `label` in a Markdown report.
+fn thread_section(md: &str, label: &str) -> String {
+    let from = md.find(&format!("### {label}")).unwrap();
+    let rest = &md[from + 4..];
+    rest[..rest
+        .find("\n### ")
+        .or_else(|| rest.find("\n## "))
+        .unwrap_or(rest.len())]
+        .to_string()
+}
+
+#[test]
+fn the_clean_report_passes_the_readers_model() {
+    // the same report the planted leaks below start from, with only its figure list and
+    // Markdown (the model reads those) and with only the HTML: nothing is found
+    for keep in [&["rapport.md"][..], &["rapport.html"][..]] {
+        let dir = copy_of_clean(&format!("model-schoon-{}", keep[0]));
+        for f in ["rapport.html", "rapport.md", "rapport.pdf", "rapport.xlsx"] {
+            if !keep.contains(&f) {
+                std::fs::remove_file(dir.join(f)).unwrap();
+            }
+        }
+        let o = audit(&dir);
+        assert_eq!(o.status.code(), Some(0), "{keep:?}: {}", stderr(&o));
+    }
+}
+
+#[test]
+fn a_key_figure_definition_leak_is_caught() {
+    // The renderer prints "Volledig opgelost" (60,6%) that the public report hides. Its
+    // denominator is the cases with a solution asked, at most the 35 closed ones: only 33
+    // gives 60,6% (20 of 33), so the withdrawn cases (afgerond − noemer van oplossing)
+    // are 35 − 33, a small count no table prints.
+    let dir = copy_of_clean("model-kerncijfers");
+    unhide(&dir, &[("kerncijfers", "Volledig opgelost", 0)]);
+    assert_caught(
+        &dir,
+        "tabellen.json",
+        "terug te rekenen",
+        "ingetrokken casussen",
+        "definities en sommen",
+        "",
+    );
+}
+
+#[test]
+fn a_thread_text_leak_is_caught() {
+    // The renderer prints the split of a thread over the period ("Casussen: 5 in de
+    // periode, 3 eerder") beside its quarter table that hides the quarters: the earlier
+    // quarters (1 and 2, one of them 0) are then bounded to 0..3.
+    let label = "Terugvordering van toeslagen: ouderen, na met pensioen gaan";
+    let dir = copy_of_clean("model-draadtekst");
+    let truth = std::fs::read_to_string(internal_report().join("rapport.md")).unwrap();
+    let true_section = thread_section(&truth, label);
+    let split = true_section
+        .split("Casussen: ")
+        .nth(1)
+        .and_then(|s| s.split(" eerder.").next())
+        .expect("the internal report prints the split");
+    replace_in(
+        &dir,
+        "rapport.md",
+        "pensioen gaan. Dat is 6,8 keer zo vaak als verwacht binnen alle casussen. Hoeveel daarvan in de periode vielen, tonen we niet.",
+        &format!("pensioen gaan. Dat is 6,8 keer zo vaak als verwacht binnen alle casussen. Casussen: {split} eerder."),
+    );
+    assert_caught(
+        &dir,
+        "tabellen.json",
+        "te nauw begrensd",
+        "kwartalen, rij 1 (2025-Q2)",
+        "de tekst van rapport.md",
+        "",
+    );
+}
+
+#[test]
+fn a_flow_balance_leak_is_caught() {
+    // The renderer prints Douane's open cases at the end (5) that the public report
+    // hides: with its open cases at the start (0) and received (6) shown, the balance
+    // gives its handled cases (1).
+    let dir = copy_of_clean("model-stroom");
+    unhide(&dir, &[("stroom", "Douane", 3)]);
+    assert_caught(
+        &dir,
+        "tabellen.json",
+        "terug te rekenen",
+        "tabel stroom, rij 5 (Douane), kolom 4 (Afgehandeld)",
+        "terug te rekenen",
+        "",
+    );
+}
+
+#[test]
+fn a_quarter_leak_is_caught() {
+    // The renderer prints Dienst Toeslagen's intake (43). Its own table then gives the
+    // combined dienst (4); the period's quarters of that dienst add up to it, and one
+    // is shown (0): the hidden 2026-Q1 quarter is 4.
+    let dir = copy_of_clean("model-kwartalen");
+    unhide(&dir, &[("instroom-dienst", "Dienst Toeslagen", 0)]);
+    assert_caught(
+        &dir,
+        "tabellen.json",
+        "terug te rekenen",
+        "tabel instroom-kwartaal, rij 5 (2026-Q1), kolom 3 (Belastingdienst en Dienst Toeslagen)",
+        "gekoppelde tabel instroom-dienst",
+        "",
+    );
+}
+
+#[test]
+fn a_cohort_leak_is_caught() {
+    // The renderer prints the intake of 2025-Q2 (11), the same figure as that cohort's
+    // "Ontvangen": with the cohort table's totals the first cohort follows.
+    let dir = copy_of_clean("model-cohorten");
+    unhide(&dir, &[("instroom-kwartaal", "2025-Q2", 5)]);
+    assert_caught(
+        &dir,
+        "tabellen.json",
+        "terug te rekenen",
+        "tabel cohorten, rij 1 (2025 kw. 1), kolom 7 (Ontvangen)",
+        "gekoppelde tabel instroom-kwartaal",
+        "",
+    );
+}
+
+#[test]
+fn an_escalation_level_leak_is_caught() {
+    // The renderer prints one escalation level: the other levels and the escalated cases
+    // without a level in the table are bounded by the escalated count (7) of the key
+    // figures.
+    let dir = copy_of_clean("model-escalatie");
+    unhide(&dir, &[("escalatie", "Teamleider", 0)]);
+    assert_caught(
+        &dir,
+        "tabellen.json",
+        "te nauw begrensd",
+        "tabel escalatie, rij 1 (Directeur)",
+        "gekoppelde tabel kerncijfers",
+        "",
+    );
+}
+
+#[test]
+fn a_warm_transfer_leak_is_caught() {
+    // The renderer prints the triaged cases of one helper type: the triaged cases per
+    // type add up to the denominator of "warm doorverwezen", so the other hidden type is
+    // bounded narrowly.
+    let dir = copy_of_clean("model-warm");
+    unhide(&dir, &[("warm-verwezen", "Burger of ondernemer zelf", 1)]);
+    assert_caught(
+        &dir,
+        "tabellen.json",
+        "te nauw begrensd",
+        "tabel warm-verwezen, rij 7 (Nationale ombudsman), kolom 3 (Getrieerde casussen)",
+        "gekoppelde tabel kerncijfers",
+        "",
+    );
+}
+
+#[test]
+fn a_trend_sentence_beside_hidden_quarters_is_caught() {
+    // A generated export whose planted rising thread is published at 2026-Q3 (seed 9):
+    // its sentence says fewer cases were to be expected, without a number, because its
+    // quarter table hides quarters. A renderer that prints the expected count there
+    // gives away what the hidden quarters hold together.
+    let d = tmp("audit-model-trend");
+    let data = d.join("data").display().to_string();
+    let o = run(&["sample", "--seed", "9", "--out", &data, "--excel", "false"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = d.join("rapport");
+    let cases = d.join("data/casussen.csv").display().to_string();
+    let o = run(&[
+        "report",
+        "--cases",
+        &cases,
+        "--period",
+        "2026-Q3",
+        "--peildatum",
+        "2026-10-31",
+        "--exportdatum",
+        "2026-10-31",
+        "--format",
+        "md",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = audit(&out);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    replace_in(
+        &out,
+        "rapport.md",
+        "in de instroom minder te verwachten waren",
+        "in de instroom 3,5 te verwachten waren",
+    );
+    assert_caught(
+        &out,
+        "rapport.md",
+        "kengetal naast verborgen aantallen",
+        "tekst (gemiddelde)",
+        "gemiddelde",
+        "3,5",
+    );
 }

@@ -10,9 +10,9 @@
 //! - row and column totals minus the shown cells: exact recomputation (through
 //!   [`crate::protect::suppress::recoverable_published`]) and bounds narrower than min_cel
 //!   (interval propagation over the same equations);
-//! - tables a reader links through the report's definitions ([`check_linked_tables`]: the
-//!   intake per dienst and the flow table's received column, the intake totals), solved
-//!   together by the protection stage's LP attacker.
+//!
+//! Tables a reader links through the report's definitions and its text are attacked
+//! together by [`super::reader`], the reader's whole model of the report.
 //!
 //! In running text (HTML, SVG and Markdown text, XLSX cells, PDF page text): "6 casussen van
 //! 2 aandragers", "3 van de 12", "25,0% van 12" (and the complement).
@@ -33,6 +33,8 @@ use std::sync::LazyLock;
 #[derive(Debug, Clone, Deserialize)]
 pub struct FigTable {
     pub id: String,
+    #[serde(default)]
+    pub titel: String,
     #[serde(default)]
     pub kolommen: Vec<String>,
     pub rijen: Vec<FigRow>,
@@ -83,7 +85,8 @@ fn small(v: u64, min_cel: u64) -> bool {
     v > 0 && v < min_cel
 }
 
-fn place(t: &FigTable, r: usize, c: usize) -> String {
+/// Where a cell is: "tabel stroom, rij 2 (Belastingdienst), kolom 3 (Ontvangen)".
+pub(crate) fn place(t: &FigTable, r: usize, c: usize) -> String {
     let col = t
         .kolommen
         .get(c + 1)
@@ -361,173 +364,6 @@ fn linked_checks(t: &FigTable, min_cel: u64) -> Vec<CountFinding> {
     out
 }
 
-/// A link a reader knows between two tables of a report: column `col_a` of table `a` and
-/// column `col_b` of table `b` hold the same figure in rows with the same head (only the
-/// total rows when `totals_only`). Columns count the cells after the row head.
-struct TableLink {
-    a: &'static str,
-    col_a: usize,
-    b: &'static str,
-    col_b: usize,
-    totals_only: bool,
-}
-
-/// The links between the Kamer report's tables that its definitions print: the intake per
-/// dienst is the "Ontvangen" column of the flow table, and the intake per type of aandrager
-/// and per theme adds up to the same total.
-const TABLE_LINKS: &[TableLink] = &[
-    TableLink {
-        a: "instroom-dienst",
-        col_a: 0,
-        b: "stroom",
-        col_b: 1,
-        totals_only: false,
-    },
-    TableLink {
-        a: "instroom-aandrager",
-        col_a: 0,
-        b: "instroom-dienst",
-        col_b: 0,
-        totals_only: true,
-    },
-    TableLink {
-        a: "instroom-thema",
-        col_a: 0,
-        b: "instroom-dienst",
-        col_b: 0,
-        totals_only: true,
-    },
-];
-
-/// The cells of a table as a linked table (with its own totals when it has them).
-fn as_linked(t: &FigTable) -> Option<(LinkedTable, Vec<bool>, usize)> {
-    if let Some(e) = equations(t) {
-        return Some(e);
-    }
-    let ncols = t.rijen.first()?.cellen.len();
-    if t.rijen.iter().any(|r| r.cellen.len() != ncols) {
-        return None;
-    }
-    let cells = t.rijen.iter().flat_map(|r| r.cellen.iter());
-    let values = cells
-        .clone()
-        .map(|c| {
-            c.waarde
-                .filter(|_| !c.onderdrukt)
-                .map_or(0, |v| v.max(0.0).round() as u64)
-        })
-        .collect();
-    let hidden = cells.map(|c| c.onderdrukt).collect();
-    Some((
-        LinkedTable {
-            values,
-            equations: vec![],
-        },
-        hidden,
-        ncols,
-    ))
-}
-
-/// Pairs of cells (index in `a`, index in `b`) that `link` says are the same figure, or
-/// `None` when two shown cells of a pair differ (then the tables are not what the link
-/// describes and it is not used).
-fn linked_cells(link: &TableLink, a: &FigTable, b: &FigTable) -> Option<Vec<(usize, usize)>> {
-    let (na, nb) = (a.rijen.first()?.cellen.len(), b.rijen.first()?.cellen.len());
-    if link.col_a >= na || link.col_b >= nb {
-        return None;
-    }
-    let mut pairs = Vec::new();
-    for (i, ra) in a.rijen.iter().enumerate() {
-        let j = if link.totals_only {
-            if !ra.totaal {
-                continue;
-            }
-            b.rijen.iter().position(|r| r.totaal)
-        } else {
-            b.rijen
-                .iter()
-                .position(|r| r.kop == ra.kop && r.totaal == ra.totaal)
-        };
-        let Some(j) = j else { continue };
-        let (ca, cb) = (&ra.cellen[link.col_a], &b.rijen[j].cellen[link.col_b]);
-        if !ca.onderdrukt && !cb.onderdrukt && ca.waarde != cb.waarde {
-            return None;
-        }
-        pairs.push((i * na + link.col_a, j * nb + link.col_b));
-    }
-    Some(pairs)
-}
-
-/// The attack across linked tables ([`TABLE_LINKS`]): both tables' totals and the shared
-/// cells in one system, solved by the LP attacker of the protection stage. Reports a hidden
-/// cell that is exact or bounded narrower than `min_cel` together but not in its own table.
-pub fn check_linked_tables(tables: &[FigTable], min_cel: u64) -> Vec<CountFinding> {
-    let mut out = Vec::new();
-    for link in TABLE_LINKS {
-        let find = |id: &str| tables.iter().find(|t| t.id == id);
-        let (Some(a), Some(b)) = (find(link.a), find(link.b)) else {
-            continue;
-        };
-        let (Some((la, ha, _)), Some((lb, hb, _))) = (as_linked(a), as_linked(b)) else {
-            continue;
-        };
-        let Some(pairs) = linked_cells(link, a, b) else {
-            continue;
-        };
-        let off = la.values.len();
-        let mut equations = la.equations.clone();
-        equations.extend(lb.equations.iter().map(|e| Equation {
-            total: e.total + off,
-            parts: e.parts.iter().map(|p| p + off).collect(),
-        }));
-        equations.extend(pairs.iter().map(|&(i, j)| Equation {
-            total: i,
-            parts: vec![j + off],
-        }));
-        let values = la.values.iter().chain(&lb.values).copied().collect();
-        let hidden: Vec<bool> = ha.iter().chain(&hb).copied().collect();
-        let together = suppress::attack(&LinkedTable { values, equations }, &hidden);
-        let alone: Vec<Option<(f64, f64)>> = suppress::attack(&la, &ha)
-            .into_iter()
-            .chain(suppress::attack(&lb, &hb))
-            .collect();
-        for (cell, bounds) in together.into_iter().enumerate() {
-            let Some((lo, hi)) = bounds else { continue };
-            let leaks = |b: (f64, f64)| {
-                !suppress::is_protected(b, min_cel) && b.1 >= 1.0 - 1e-6 && b.0 < min_cel as f64
-            };
-            if !leaks((lo, hi)) || alone[cell].is_some_and(leaks) {
-                continue;
-            }
-            let (t, other, c) = if cell < off {
-                (a, b, cell)
-            } else {
-                (b, a, cell - off)
-            };
-            let ncols = t.rijen[0].cellen.len();
-            let exact = suppress::protected_width((lo, hi)) < 1.0;
-            out.push(CountFinding {
-                kind: if exact {
-                    FindingKind::Recomputable
-                } else {
-                    FindingKind::TooNarrow
-                },
-                place: place(t, c / ncols, c % ncols),
-                message: format!(
-                    "verborgen cel is samen met de gekoppelde tabel {} {}",
-                    other.id,
-                    if exact {
-                        "terug te rekenen".to_string()
-                    } else {
-                        format!("te begrenzen tot minder dan {min_cel} mogelijke waarden")
-                    }
-                ),
-            });
-        }
-    }
-    out
-}
-
 /// Bounds a reader derives for each cell from non-negativity and the equations
 /// (interval propagation; sound, not always the tightest). Shown cells are fixed.
 pub fn bounds(lt: &LinkedTable, hidden: &[bool]) -> Vec<(u64, u64)> {
@@ -616,6 +452,7 @@ pub fn html_tables(src: &str) -> Vec<FigTable> {
                 ("table", false) => {
                     table = Some(FigTable {
                         id: attr(&attrs, "id").unwrap_or_else(|| "(zonder id)".into()),
+                        titel: String::new(),
                         kolommen: vec![],
                         rijen: vec![],
                         totaal_kolom: attr(&attrs, "data-totaal-kolom").as_deref() == Some("ja"),
@@ -836,6 +673,7 @@ mod tests {
     fn table(rows: Vec<(bool, Vec<FigCell>)>) -> FigTable {
         FigTable {
             id: "t".into(),
+            titel: String::new(),
             kolommen: vec![],
             rijen: rows
                 .into_iter()
@@ -931,77 +769,6 @@ mod tests {
             (true, vec![cell("aantal", "28", Some(28.0), None, false)]),
         ]);
         assert!(check_table(&t, 5, 10).is_empty());
-    }
-
-    /// Intake per dienst (A hidden, B hidden, total 33) and the flow table (received: A
-    /// hidden, B 30, total hidden): each safe alone, together A = 33 - 30.
-    fn linked_pair(b_in_flow: &str, b_value: Option<f64>) -> Vec<FigTable> {
-        let row = |kop: &str, totaal: bool, cellen: Vec<FigCell>| FigRow {
-            kop: kop.into(),
-            cellen,
-            totaal,
-            deel_van: None,
-        };
-        let n = |v: f64| cell("aantal", &v.to_string(), Some(v), None, false);
-        let h = || cell("aantal", ".", None, None, true);
-        let t = |id: &str, rijen| FigTable {
-            id: id.into(),
-            kolommen: vec![],
-            rijen,
-            totaal_kolom: false,
-        };
-        vec![
-            t(
-                "instroom-dienst",
-                vec![
-                    row("A", false, vec![h()]),
-                    row("B", false, vec![h()]),
-                    row("Totaal", true, vec![n(33.0)]),
-                ],
-            ),
-            t(
-                "stroom",
-                vec![
-                    row("A", false, vec![n(10.0), h()]),
-                    row(
-                        "B",
-                        false,
-                        vec![
-                            n(5.0),
-                            cell("aantal", b_in_flow, b_value, None, b_value.is_none()),
-                        ],
-                    ),
-                    row("Totaal", true, vec![n(15.0), h()]),
-                ],
-            ),
-        ]
-    }
-
-    #[test]
-    fn linked_tables_are_attacked_together() {
-        let tables = linked_pair("30", Some(30.0));
-        for t in &tables {
-            assert!(check_table(t, 5, 10).is_empty(), "{}", t.id);
-        }
-        let f = check_linked_tables(&tables, 5);
-        // A in both tables: the same figure.
-        assert_eq!(
-            kinds(&f),
-            vec!["terug te rekenen", "terug te rekenen"],
-            "{f:?}"
-        );
-        assert!(f[0].place.starts_with("tabel instroom-dienst, rij 1 (A)"));
-        assert!(f[0].message.contains("gekoppelde tabel stroom"));
-        assert!(f[1].place.starts_with("tabel stroom, rij 1 (A), kolom 3"));
-        // B large enough: A = 33 - 28 = 5 is not small.
-        assert!(check_linked_tables(&linked_pair("28", Some(28.0)), 5).is_empty());
-        // B hidden in both tables: nothing links A to a shown figure.
-        assert!(check_linked_tables(&linked_pair(".", None), 5).is_empty());
-        // Tables that disagree on a shared shown cell are not what the link describes.
-        let mut t = linked_pair("30", Some(30.0));
-        t[0].rijen[1].cellen[0] = cell("aantal", "29", Some(29.0), None, false);
-        t[0].rijen[0].cellen[0] = cell("aantal", ".", None, None, true);
-        assert!(check_linked_tables(&t, 5).is_empty());
     }
 
     #[test]

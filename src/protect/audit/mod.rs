@@ -4,8 +4,10 @@
 //! scrubber. It reads every file back with its own readers ([`readers`]), normalises the text
 //! as a reader would see it ([`normalise`]), looks for personal data with a broader class
 //! of detectors ([`detect`]) and runs the reader's attack on small counts ([`counts`]) on the
-//! figure list `tabellen.json` (each table, and linked tables together) and on every text a
-//! reader sees (HTML, SVG and Markdown text, XLSX cells, PDF page text).
+//! figure list `tabellen.json` (each table) and on every text a reader sees (HTML, SVG and
+//! Markdown text, XLSX cells, PDF page text). Beside each figure list it runs the reader's
+//! whole link model ([`reader`]): the tables, the report's definitions and the thread texts
+//! of the Markdown (or HTML) report as one system, attacked over the reals and the integers.
 //!
 //! It fails closed: a file of an unknown type, a file that cannot be read or decoded, a PDF
 //! whose text cannot be extracted reliably, or a report without its figure list is a
@@ -23,6 +25,7 @@ pub mod counts;
 pub mod detect;
 pub mod marking;
 pub mod normalise;
+pub mod reader;
 pub mod readers;
 
 use crate::error::{Error, Result};
@@ -76,6 +79,9 @@ pub enum FindingKind {
     /// A small count readable from running text.
     #[serde(rename = "klein aantal in tekst")]
     SmallCountInText,
+    /// A statistic made of counts (a mean over quarters) printed beside hidden ones.
+    #[serde(rename = "kengetal naast verborgen aantallen")]
+    StatisticBesideHidden,
     /// A page, sheet or file of an internal report without the marking INTERN.
     #[serde(rename = "markering INTERN ontbreekt")]
     MissingMarking,
@@ -83,7 +89,7 @@ pub enum FindingKind {
 
 impl FindingKind {
     /// Every kind, in the order above.
-    pub const ALL: [FindingKind; 12] = [
+    pub const ALL: [FindingKind; 13] = [
         FindingKind::MissingFigureList,
         FindingKind::Unreadable,
         FindingKind::PersonalData,
@@ -95,6 +101,7 @@ impl FindingKind {
         FindingKind::Recomputable,
         FindingKind::TooNarrow,
         FindingKind::SmallCountInText,
+        FindingKind::StatisticBesideHidden,
         FindingKind::MissingMarking,
     ];
 
@@ -112,6 +119,7 @@ impl FindingKind {
             FindingKind::Recomputable => "terug te rekenen",
             FindingKind::TooNarrow => "te nauw begrensd",
             FindingKind::SmallCountInText => "klein aantal in tekst",
+            FindingKind::StatisticBesideHidden => "kengetal naast verborgen aantallen",
             FindingKind::MissingMarking => "markering INTERN ontbreekt",
         }
     }
@@ -296,7 +304,7 @@ fn audit_file(
         return;
     }
     if p.file_name().is_some_and(|n| n == FIGURE_LIST) {
-        figure_list(rep, &bytes, name, min_cel, min_noemer);
+        figure_list(rep, p, &bytes, name, min_cel, min_noemer);
     }
     if matches!(ext, "html" | "htm") {
         let src = normalise::decode_bytes(&bytes).unwrap_or_default();
@@ -310,14 +318,33 @@ fn audit_file(
     rep.gecontroleerd.push(name.to_string());
 }
 
-fn figure_list(rep: &mut AuditReport, bytes: &[u8], name: &str, min_cel: u64, min_noemer: u64) {
+/// The figure list `name` at `path`: each table on its own, then the reader's whole
+/// model of the report folder it is in (a cell already found in its own table is not
+/// found twice).
+fn figure_list(
+    rep: &mut AuditReport,
+    path: &Path,
+    bytes: &[u8],
+    name: &str,
+    min_cel: u64,
+    min_noemer: u64,
+) {
     let text = String::from_utf8_lossy(bytes);
     match counts::parse_tables(&text) {
         Ok(tables) => {
             for t in &tables {
                 push_counts(rep, name, counts::check_table(t, min_cel, min_noemer));
             }
-            push_counts(rep, name, counts::check_linked_tables(&tables, min_cel));
+            let dir = path.parent().unwrap_or(Path::new("."));
+            for f in reader::audit_report(dir, name, &tables, min_cel) {
+                if !rep
+                    .bevindingen
+                    .iter()
+                    .any(|g| g.bestand == f.bestand && g.plek == f.plek)
+                {
+                    rep.bevindingen.push(f);
+                }
+            }
         }
         Err(why) => rep.bevindingen.push(Finding {
             bestand: name.into(),
