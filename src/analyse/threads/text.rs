@@ -243,8 +243,15 @@ pub fn text_threads(
         .into_iter()
         .filter(|cl| concentrated(&cl.members, &dims))
         .collect();
-    let member_lists: Vec<Vec<usize>> = kept.iter().map(|c| c.members.clone()).collect();
-    let labels = distinctive_phrases(&stripped, &member_lists, 3);
+    // The labels of the threads and of the themes in one call: the phrases' counts over all
+    // texts are then made once.
+    let member_lists: Vec<Vec<usize>> = kept
+        .iter()
+        .chain(&large)
+        .map(|c| c.members.clone())
+        .collect();
+    let mut labels = distinctive_phrases(&stripped, &member_lists, 3);
+    let large_labels = labels.split_off(kept.len());
     let base = code_counts(&with_text);
     let mut out = Vec::new();
     for (cl, phrases) in kept.into_iter().zip(labels) {
@@ -253,8 +260,6 @@ pub fn text_threads(
             out.push(t);
         }
     }
-    let large_lists: Vec<Vec<usize>> = large.iter().map(|c| c.members.clone()).collect();
-    let large_labels = distinctive_phrases(&stripped, &large_lists, 3);
     let themes = large
         .into_iter()
         .zip(large_labels)

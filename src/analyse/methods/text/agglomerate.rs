@@ -143,6 +143,9 @@ impl<'a> Agglomerator<'a> {
     /// weights are first spread into a dense scratch array, so each look-up is an index
     /// rather than a hash probe; the products and their order are the same either way.
     fn cross_dot(&mut self, small: u32, large: u32) -> f64 {
+        if let GroupSum::Dense(dense) = &self.sums[large as usize] {
+            return dot_with_dense(&self.sums[small as usize], self.vecs, dense);
+        }
         let small_count = self.entry_count(small);
         let Agglomerator {
             sums,
@@ -240,6 +243,28 @@ impl<'a> Agglomerator<'a> {
     }
 }
 
+/// The dot product of a summed vector (its entries in their own order, as
+/// [`for_each_entry`] visits them) with dense weights: the same products added in the same
+/// order as looking each weight up with [`Agglomerator::lookup`].
+fn dot_with_dense(sum: &GroupSum, vecs: &[SparseVec], dense: &[f32]) -> f64 {
+    let mut acc = 0.0f64;
+    match sum {
+        GroupSum::Dense(v) => {
+            for (&w, &d) in v.iter().zip(dense) {
+                if w != 0.0 {
+                    acc += f64::from(w) * f64::from(d);
+                }
+            }
+        }
+        _ => for_each_entry(sum, vecs, |f, w| {
+            if w != 0.0 {
+                acc += f64::from(w) * f64::from(dense[f as usize]);
+            }
+        }),
+    }
+    acc
+}
+
 /// Calls `f(feature, weight)` for every stored entry of a summed vector.
 pub(super) fn for_each_entry(sum: &GroupSum, vecs: &[SparseVec], mut f: impl FnMut(u32, f32)) {
     match sum {
@@ -250,6 +275,17 @@ pub(super) fn for_each_entry(sum: &GroupSum, vecs: &[SparseVec], mut f: impl FnM
             .enumerate()
             .filter(|(_, w)| **w != 0.0)
             .for_each(|(k, &w)| f(k as u32, w)),
+    }
+}
+
+/// The heap entry of a graph edge between two single texts (`a < b`).
+fn edge_entry(e: &Edge) -> HeapEntry {
+    HeapEntry {
+        sim: e.sim,
+        a: e.a,
+        b: e.b,
+        sa: 1,
+        sb: 1,
     }
 }
 
@@ -266,42 +302,37 @@ pub(super) fn still_valid(now: u32, scored: u32) -> bool {
 /// entry for two current roots whose sizes are unchanged is exact; if a group grew by at most
 /// [`STALE_TOLERANCE`] the stored value is still accepted (a mean over many pairs barely moves),
 /// otherwise the linkage is recomputed and the entry re-queued.
-pub(super) fn agglomerate<'a>(
-    vecs: &'a [SparseVec],
+pub(super) fn agglomerate(
+    vecs: &[SparseVec],
     dims: usize,
-    edges: &[Edge],
+    edges: Vec<Edge>,
     link_threshold: f64,
-) -> Agglomerator<'a> {
+) -> Agglomerator<'_> {
     let mut ag = Agglomerator::new(vecs, dims);
-    // The initial edges are consumed as a sorted stream (best first); only re-scored entries
-    // go through the heap, which keeps the heap small.
-    let mut stream: Vec<HeapEntry> = edges
-        .iter()
-        .filter(|e| e.sim >= link_threshold)
-        .map(|e| HeapEntry {
-            sim: e.sim,
-            a: e.a.min(e.b),
-            b: e.a.max(e.b),
-            sa: 1,
-            sb: 1,
-        })
-        .collect();
-    stream.sort_unstable_by(|x, y| y.cmp(x));
+    // The initial edges are consumed as a sorted stream (best first, in the order of their
+    // heap entries); only re-scored entries go through the heap, which keeps the heap small.
+    // The stream is the edges themselves, filtered and sorted in place (no second copy).
+    let mut stream = edges;
+    stream.retain(|e| e.sim >= link_threshold);
+    for e in &mut stream {
+        (e.a, e.b) = (e.a.min(e.b), e.a.max(e.b));
+    }
+    stream.sort_unstable_by(|x, y| edge_entry(y).cmp(&edge_entry(x)));
     let mut next_edge = 0usize;
     let mut heap: BinaryHeap<HeapEntry> = BinaryHeap::new();
     // Root pairs already scored, with the sizes at scoring: either an up-to-date entry is
     // queued, or the pair was found below the threshold.
     let mut scored: FxMap<(u32, u32), (u32, u32)> = FxMap::default();
     loop {
-        let from_stream = match (stream.get(next_edge), heap.peek()) {
-            (Some(s), Some(h)) => s >= h,
+        let from_stream = match (stream.get(next_edge).map(edge_entry), heap.peek()) {
+            (Some(s), Some(h)) => s >= *h,
             (Some(_), None) => true,
             (None, Some(_)) => false,
             (None, None) => break,
         };
         let e = if from_stream {
             next_edge += 1;
-            stream[next_edge - 1]
+            edge_entry(&stream[next_edge - 1])
         } else {
             heap.pop().expect("peeked")
         };

@@ -186,9 +186,10 @@ pub(super) fn minhash_signatures(corpus: &Corpus) -> Vec<[u64; MINHASH_HASHES]> 
     for s in &mut seeds {
         *s = rng.next_u64();
     }
-    par_map(&corpus.stem_sets, |set| {
+    // The shingles of a text are its stems: the feature ids of its word vector.
+    par_map(&corpus.word_vecs, |set| {
         let mut sig = [u64::MAX; MINHASH_HASHES];
-        for &x in set {
+        for &(x, _) in set {
             let base = mix64(u64::from(x).wrapping_add(0x9e37_79b9_7f4a_7c15));
             for (k, s) in sig.iter_mut().enumerate() {
                 let h = mix64(base ^ seeds[k]);
@@ -212,8 +213,9 @@ pub(super) fn lsh_edges(
     let sigs = minhash_signatures(corpus);
     lap("signaturen");
     // Per band: entries sorted by (bucket key, ring order); position of each doc; group bounds.
+    // The bands are few but each is a pass over all texts: as many threads as for the texts.
     let band_ids: Vec<usize> = (0..MINHASH_BANDS).collect();
-    let bands: Vec<Band> = par_map(&band_ids, |&b| {
+    let bands: Vec<Band> = par_map_on(&band_ids, thread_count(n), |&b| {
         let mut entries: Vec<(u64, u64, u32)> = (0..n)
             .filter(|&d| !corpus.vecs[d].is_empty())
             .map(|d| {
@@ -320,7 +322,12 @@ fn candidates_of(i: usize, corpus: &Corpus, bands: &[Band]) -> Vec<u32> {
         ranked.sort_unstable_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
         ranked.truncate(MAX_CANDIDATES);
     }
-    ranked.into_iter().map(|(j, _)| j).collect()
+    // A list of its own size: collecting `ranked` in place would keep the allocation of all
+    // bucket mates (room for twice their number of ids) for every text until the pairs are
+    // made, a few hundred MB on a million cases.
+    let mut out = Vec::with_capacity(ranked.len());
+    out.extend(ranked.iter().map(|&(j, _)| j));
+    out
 }
 
 /// The exact cosine of every pair (`a << 32 | b`, sorted, `a < b`), kept when at least

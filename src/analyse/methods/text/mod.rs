@@ -203,8 +203,7 @@ pub fn cluster_texts_timed(
     let link_threshold = (background_similarity(&corpus) + LINK_FACTOR * threshold)
         .min(threshold)
         .max(f64::MIN_POSITIVE);
-    let mut ag = agglomerate(&corpus.vecs, corpus.dims, &edges, link_threshold);
-    drop(edges);
+    let mut ag = agglomerate(&corpus.vecs, corpus.dims, edges, link_threshold);
     lap("samenvoegen", &mut times);
     let clusters = finish_clusters(&corpus, &mut ag, cfg);
     lap("labels", &mut times);
@@ -520,7 +519,7 @@ mod tests {
         let _ag = agglomerate(
             &corpus.vecs,
             corpus.dims,
-            &edges,
+            edges,
             (mu + LINK_FACTOR * 0.35).min(0.35),
         );
         println!(

@@ -80,6 +80,39 @@ fn scan_words(sentence: &str, buf: &mut String, out: &mut Vec<Word>) {
     }
 }
 
+/// At most this many spellings are remembered per [`Scratch`] (a bound on its memory; the
+/// words found are the same either way).
+const WORD_CACHE_MAX: usize = 1 << 18;
+
+/// [`scan_words`] with a memory of the [`Word`] of every spelling seen before (as written,
+/// before lowercasing): a word that recurs is not lowercased, hashed and looked up in the stop
+/// words again.
+fn scan_words_cached(
+    sentence: &str,
+    buf: &mut String,
+    cache: &mut FxMap<Box<str>, Word>,
+    out: &mut Vec<Word>,
+) {
+    out.clear();
+    for piece in sentence.split(is_separator) {
+        let w = piece.trim_matches(|c: char| !c.is_alphanumeric());
+        if w.is_empty() {
+            continue;
+        }
+        if let Some(&word) = cache.get(w) {
+            out.push(word);
+            continue;
+        }
+        buf.clear();
+        buf.extend(w.chars().flat_map(char::to_lowercase));
+        let word = Word::of(buf);
+        if cache.len() < WORD_CACHE_MAX {
+            cache.insert(w.into(), word);
+        }
+        out.push(word);
+    }
+}
+
 fn phrase_hash(ws: &[Word]) -> u64 {
     let mut h = FxHasher::default();
     for w in ws {
@@ -115,6 +148,8 @@ struct Scratch {
     buf: String,
     words: Vec<Word>,
     hashes: Vec<u64>,
+    /// Words by their spelling, see [`scan_words_cached`].
+    cache: FxMap<Box<str>, Word>,
 }
 
 impl Scratch {
@@ -122,7 +157,7 @@ impl Scratch {
     fn phrases_of(&mut self, text: &str) -> &[u64] {
         self.hashes.clear();
         for s in sentences(text) {
-            scan_words(s, &mut self.buf, &mut self.words);
+            scan_words_cached(s, &mut self.buf, &mut self.cache, &mut self.words);
             let hashes = &mut self.hashes;
             for_each_phrase_in(&self.words, |h, _, _| hashes.push(h));
         }
@@ -293,6 +328,16 @@ mod tests {
             let mut scanned = Vec::new();
             scan_words(&s, &mut buf, &mut scanned);
             let spelled = words(&s);
+            // The remembered words are the scanned ones, on a first and a second sight.
+            let mut cache = FxMap::default();
+            let mut cached = Vec::new();
+            for _ in 0..2 {
+                scan_words_cached(&s, &mut buf, &mut cache, &mut cached);
+                proptest::prop_assert_eq!(cached.len(), scanned.len());
+                for (c, w) in cached.iter().zip(&scanned) {
+                    proptest::prop_assert_eq!((c.hash, c.usable, c.digit), (w.hash, w.usable, w.digit));
+                }
+            }
             proptest::prop_assert_eq!(scanned.len(), spelled.len());
             for (w, sp) in scanned.iter().zip(&spelled) {
                 proptest::prop_assert_eq!(w.hash, hash_bytes(sp.as_bytes()));

@@ -8,10 +8,9 @@ pub(super) type SparseVec = Vec<(u32, f32)>;
 pub(super) struct Corpus {
     /// Combined word + character vectors (unit length, or empty for texts without words).
     pub(super) vecs: Vec<SparseVec>,
-    /// Word-only tf-idf vectors (unit length), used for labels.
+    /// Word-only tf-idf vectors (unit length), used for labels; their feature ids are the
+    /// sorted unique stem ids of the text (the MinHash shingles).
     pub(super) word_vecs: Vec<SparseVec>,
-    /// Sorted unique stem ids per text (MinHash shingles).
-    pub(super) stem_sets: Vec<Vec<u32>>,
     /// Surface token ids per text.
     pub(super) surface_tokens: Vec<Vec<u32>>,
     /// Surface form strings by id.
@@ -60,19 +59,53 @@ pub(super) fn run_counts(ids: &mut [u32]) -> Vec<(u32, u32)> {
     out
 }
 
-pub(super) fn tfidf(counts: &[(u32, u32)], idf: &[f64], offset: u32, scale: f64) -> SparseVec {
-    let raw: Vec<(u32, f64)> = counts
-        .iter()
-        .map(|&(id, tf)| (id, (1.0 + f64::from(tf).ln()) * idf[id as usize]))
-        .filter(|&(_, w)| w > 0.0)
-        .collect();
-    let norm = raw.iter().map(|(_, w)| w * w).sum::<f64>().sqrt();
-    if norm <= 0.0 || scale <= 0.0 {
-        return Vec::new();
+/// Term frequencies below this have their sublinear weight `1 + ln tf` in a table.
+const TF_TABLE: usize = 64;
+
+/// The sublinear term frequency `1 + ln tf`: from a table for small `tf` (the very same
+/// values, computed once), computed otherwise.
+fn sublinear_tf(tf: u32) -> f64 {
+    static TABLE: OnceLock<[f64; TF_TABLE]> = OnceLock::new();
+    let table = TABLE.get_or_init(|| std::array::from_fn(|k| 1.0 + (k as f64).ln()));
+    match table.get(tf as usize) {
+        Some(&w) => w,
+        None => 1.0 + f64::from(tf).ln(),
     }
-    raw.into_iter()
-        .map(|(id, w)| (id + offset, (w / norm * scale) as f32))
-        .collect()
+}
+
+/// The TF-IDF weights of a text's features (those with a positive weight) and their L2 norm,
+/// before normalising.
+pub(super) struct RawTfidf {
+    weights: Vec<(u32, f64)>,
+    norm: f64,
+}
+
+impl RawTfidf {
+    pub(super) fn new(counts: &[(u32, u32)], idf: &[f64]) -> Self {
+        let weights: Vec<(u32, f64)> = counts
+            .iter()
+            .map(|&(id, tf)| (id, sublinear_tf(tf) * idf[id as usize]))
+            .filter(|&(_, w)| w > 0.0)
+            .collect();
+        let norm = weights.iter().map(|(_, w)| w * w).sum::<f64>().sqrt();
+        RawTfidf { weights, norm }
+    }
+
+    /// The unit vector scaled by `scale`, with `offset` added to every feature id.
+    pub(super) fn scaled(&self, offset: u32, scale: f64) -> SparseVec {
+        if self.norm <= 0.0 || scale <= 0.0 {
+            return Vec::new();
+        }
+        let norm = self.norm;
+        self.weights
+            .iter()
+            .map(|&(id, w)| (id + offset, (w / norm * scale) as f32))
+            .collect()
+    }
+}
+
+pub(super) fn tfidf(counts: &[(u32, u32)], idf: &[f64], offset: u32, scale: f64) -> SparseVec {
+    RawTfidf::new(counts, idf).scaled(offset, scale)
 }
 
 /// The surface tokens of a run of texts, with ids local to the run: the run's vocabulary in
@@ -258,8 +291,10 @@ pub(super) fn build_corpus(texts: &[&str], cfg: &TextConfig) -> Corpus {
     let per_text = par_map(&surface_tokens, |sids| {
         let wc = vocab.word_counts(sids);
         let gc = vocab.gram_counts(sids);
-        let wv = tfidf(&wc, &idf_w, 0, 1.0);
-        let mut combined = tfidf(&wc, &idf_w, 0, (1.0 - w_char).sqrt());
+        let words = RawTfidf::new(&wc, &idf_w);
+        let wv = words.scaled(0, 1.0);
+        let mut combined = words.scaled(0, (1.0 - w_char).sqrt());
+        drop(words);
         let cv = tfidf(&gc, &idf_g, n_stems as u32, w_char.sqrt());
         if combined.is_empty() && !wv.is_empty() && cv.is_empty() {
             // Degenerate settings (char_weight = 1 without usable n-grams): fall back to words.
@@ -268,23 +303,19 @@ pub(super) fn build_corpus(texts: &[&str], cfg: &TextConfig) -> Corpus {
         let word_len = combined.len() as u32;
         combined.extend(cv);
         combined.shrink_to_fit();
-        let stem_set: Vec<u32> = wv.iter().map(|&(id, _)| id).collect();
-        (combined, wv, stem_set, word_len)
+        (combined, wv, word_len)
     });
     let mut vecs = Vec::with_capacity(n);
     let mut word_vecs = Vec::with_capacity(n);
-    let mut stem_sets = Vec::with_capacity(n);
     let mut word_len = Vec::with_capacity(n);
-    for (v, wv, ss, wl) in per_text {
+    for (v, wv, wl) in per_text {
         vecs.push(v);
         word_vecs.push(wv);
-        stem_sets.push(ss);
         word_len.push(wl);
     }
     Corpus {
         vecs,
         word_vecs,
-        stem_sets,
         surface_tokens,
         surfaces: vocab.surfaces,
         surface_stem: vocab.surface_stem,
