@@ -303,6 +303,125 @@ fn read_records(
     Ok((record_lines, None))
 }
 
+/// Splits one physical line (without its line end) into `rec` when it is a plain record: every
+/// field either without a quote, or quoted from its first to its last byte (`""` inside for a
+/// quote) and followed by the delimiter or the line's end. Such a line is one record on its
+/// own, read by the csv crate into exactly these fields. `false` for any other line (a quote
+/// that is not closed on the line, text after a closing quote, a quote inside an unquoted
+/// field): those are left to [`read_records`].
+fn plain_record(line: &str, d: u8, rec: &mut csv::StringRecord) -> bool {
+    let b = line.as_bytes();
+    rec.clear();
+    let mut i = 0;
+    loop {
+        if b.get(i) == Some(&b'"') {
+            let start = i + 1;
+            let mut j = start;
+            let mut doubled = false;
+            let close = loop {
+                match line[j..].find('"') {
+                    None => return false,
+                    Some(k) if b.get(j + k + 1) == Some(&b'"') => {
+                        doubled = true;
+                        j += k + 2;
+                    }
+                    Some(k) => break j + k,
+                }
+            };
+            if doubled {
+                rec.push_field(&line[start..close].replace("\"\"", "\""));
+            } else {
+                rec.push_field(&line[start..close]);
+            }
+            i = close + 1;
+            if i == b.len() {
+                return true;
+            }
+            if b[i] != d {
+                return false;
+            }
+        } else {
+            let end = b[i..]
+                .iter()
+                .position(|&c| c == d || c == b'"')
+                .map_or(b.len(), |k| i + k);
+            if end < b.len() && b[end] == b'"' {
+                return false;
+            }
+            rec.push_field(&line[i..end]);
+            if end == b.len() {
+                return true;
+            }
+            i = end;
+        }
+        // `b[i]` is a delimiter: a field follows (an empty one at the line's end).
+        i += 1;
+    }
+}
+
+/// How many bytes [`read_records_fast`] hands to the csv crate at a time, from a line that is
+/// not a plain record on.
+const CSV_CRATE_STRETCH: usize = 64 << 10;
+
+/// [`read_records`], with plain lines (see [`plain_record`]) split directly: the same records,
+/// problems, line count and stop. The header and every line that is not plain are read by
+/// [`read_records`] (the csv crate), a stretch at a time, after which plain reading resumes
+/// at the next record's start.
+fn read_records_fast(
+    text: &str,
+    d: u8,
+    from: Start,
+    stop_at: Option<usize>,
+    emit: &mut dyn FnMut(Emitted) -> Result<()>,
+) -> Result<(usize, Option<Start>)> {
+    let mut record_lines = 0usize;
+    let mut at = from;
+    // A delimiter that is a quote, a line end or not ASCII is left to the csv crate entirely.
+    let plain_delimiter = d.is_ascii() && !matches!(d, b'"' | b'\n' | b'\r');
+    let mut rec = csv::StringRecord::new();
+    while at.offset < text.len() {
+        if stop_at.is_some_and(|p| at.offset >= p) {
+            return Ok((record_lines, Some(at)));
+        }
+        let pos = at.offset;
+        let end = text[pos..].find('\n').map_or(text.len(), |k| pos + k);
+        let line = &text[pos..end];
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        let next = Start {
+            offset: (end + 1).min(text.len()),
+            line_base: at.line_base + usize::from(end < text.len()),
+            ..at
+        };
+        if line.is_empty() {
+            at = next;
+            continue;
+        }
+        if plain_delimiter && at.width_of_header.is_some() && plain_record(line, d, &mut rec) {
+            record_lines += 1;
+            emit(Emitted {
+                fields: &rec,
+                problem: None,
+            })?;
+            at = next;
+            continue;
+        }
+        let stop = pos.saturating_add(CSV_CRATE_STRETCH);
+        let stop = stop_at.map_or(stop, |p| p.min(stop));
+        let t0 = std::time::Instant::now(); // TIMING-TMP
+        let (lines, ended) = read_records(text, d, at, Some(stop.max(pos + 1)), emit)?;
+        if std::env::var_os("RD_T").is_some() { eprintln!("T fallback at {pos}: {lines} lines {:.4}", t0.elapsed().as_secs_f64()); } // TIMING-TMP
+        record_lines += lines;
+        match ended {
+            Some(s) if stop_at.is_some_and(|p| s.offset >= p) => {
+                return Ok((record_lines, Some(s)))
+            }
+            Some(s) => at = s,
+            None => return Ok((record_lines, None)),
+        }
+    }
+    Ok((record_lines, None))
+}
+
 /// Below this many bytes of text a CSV is read on one thread.
 const PARALLEL_MIN_BYTES: usize = 8 << 20;
 
@@ -339,7 +458,7 @@ fn read_part(
     mut table: Option<TableBuilder>,
 ) -> Part {
     let mut header_problem = None;
-    let read = read_records(text, d, from, stop_at, &mut |e: Emitted| {
+    let read = read_records_fast(text, d, from, stop_at, &mut |e: Emitted| {
         match table.as_mut() {
             None => {
                 if let Some(p) = e.problem {
@@ -573,7 +692,9 @@ pub(super) fn read_csv_file(
     encoding: &str,
     path: &Path,
 ) -> Result<RawTable> {
+    let mut tt = std::time::Instant::now(); // TIMING-TMP
     let (decoded, hash) = decode_owned_hashed(bytes, encoding, path)?;
+    crate::ingest::tmark("csv decode", &mut tt); // TIMING-TMP
     let chunks = parallel_chunks(decoded.text.len());
     read_csv_text_in(decoded, delimiter, path, chunks, Some(hash))
 }
@@ -597,6 +718,7 @@ fn read_csv_text_in(
         encoding: enc,
         mut notes,
     } = decoded;
+    let mut tt = std::time::Instant::now(); // TIMING-TMP
     // The file's hash, when the text is about to change (a lone CR, a stray BOM).
     let mut sha256 = match hash {
         Some(FileHash::SameAsText) if has_lone_cr(&text) || text.contains('\u{feff}') => {
@@ -628,19 +750,27 @@ fn read_csv_text_in(
             "Lever een export aan met een kopregel en minstens één rij.",
         ));
     }
+    crate::ingest::tmark("csv prep", &mut tt); // TIMING-TMP
     let d = delimiter_byte(delimiter, &text, path)?;
     let sep = (d as char).to_string();
+    crate::ingest::tmark("csv sniff", &mut tt); // TIMING-TMP
     // Next to the records: the line counts of the cross-check and the hash still to take.
     let (parts, (total, empty)) = std::thread::scope(|s| {
         let side = s.spawn(|| {
+            let mut t2 = std::time::Instant::now(); // TIMING-TMP
             if sha256.is_none() {
                 sha256 = Some(crate::output::sha256_hex(text.as_bytes()));
             }
-            physical_and_empty_lines(&text)
+            crate::ingest::tmark("csv sha", &mut t2); // TIMING-TMP
+            let r = physical_and_empty_lines(&text);
+            crate::ingest::tmark("csv lines", &mut t2); // TIMING-TMP
+            r
         });
         let parts = read_parts(&text, d, &sep, path, chunks);
+        crate::ingest::tmark("csv parts", &mut tt); // TIMING-TMP
         (parts, side.join().expect("counting lines panicked"))
     });
+    crate::ingest::tmark("csv side join", &mut tt); // TIMING-TMP
     let first = parts.first().expect("one part at least");
     if let Some(p) = &first.header_problem {
         return Err(bad_file(
@@ -679,6 +809,7 @@ fn read_csv_text_in(
         ));
     }
     let (headers, df) = TableBuilder::finish_parts(tables, path)?;
+    crate::ingest::tmark("csv finish", &mut tt); // TIMING-TMP
     Ok(RawTable {
         path: path.to_path_buf(),
         headers,
@@ -788,6 +919,39 @@ mod tests {
                 .sum();
             assert_eq!(rows, 3000);
             assert!(same(&in_parts(&text, 1), &in_parts(&text, 3)));
+        }
+    }
+
+    #[test]
+    fn plain_lines_are_split_as_the_csv_crate_splits_them() {
+        let mut rec = csv::StringRecord::new();
+        let plain = [
+            ("1,2,3", vec!["1", "2", "3"]),
+            ("1,,", vec!["1", "", ""]),
+            ("\"a, b\",c", vec!["a, b", "c"]),
+            ("\"zegt \"\"nee\"\"\",\"\"", vec!["zegt \"nee\"", ""]),
+            ("\"\"\"\"", vec!["\""]),
+            (" ", vec![" "]),
+            ("x,\"\"", vec!["x", ""]),
+        ];
+        for (line, want) in plain {
+            assert!(plain_record(line, b',', &mut rec), "{line:?}");
+            let got: Vec<&str> = rec.iter().collect();
+            assert_eq!(got, want, "{line:?}");
+            let by_crate = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(line.as_bytes())
+                .records()
+                .next()
+                .unwrap()
+                .unwrap();
+            assert_eq!(by_crate.iter().collect::<Vec<_>>(), want, "{line:?}");
+        }
+        // Left to the csv crate: an unclosed quote, text after a closing quote, a quote
+        // inside an unquoted field, a quote after a leading space.
+        for line in ["1,\"open", "\"a\"b,c", "ab\"c,d", " \"a\",b", "\"a\"\"", "a,\"b\" "] {
+            assert!(!plain_record(line, b',', &mut rec), "{line:?}");
         }
     }
 
@@ -948,6 +1112,42 @@ mod properties {
             }
             let once = tests::in_parts(&text, 1);
             prop_assert!(tests::same(&once, &tests::in_parts(&text, chunks)), "{:?}", text);
+        }
+
+        /// Plain lines split directly give the same records, problems, line count and stop
+        /// as the csv crate reading every line: on text with random quotes, doubled quotes,
+        /// delimiters, blank lines and CRLF, read at once and up to a random line start.
+        #[test]
+        fn plain_lines_read_as_the_csv_crate_reads_them(
+            cells in proptest::collection::vec("[a-z0-9\";,\n ]{0,6}|\"[a-z, ]{0,8}\"|\"[a-z]{0,3}\"\"[a-z]{0,3}\"", 3..150),
+            crlf in any::<bool>(),
+            d in prop::sample::select(vec![b',', b';']),
+            cut in 0usize..1000,
+        ) {
+            let mut text = String::from("a,b,c\n");
+            for c in cells.chunks(3) {
+                text.push_str(&c.join(","));
+                text.push('\n');
+            }
+            if crlf {
+                text = text.replace('\n', "\r\n");
+            }
+            let starts: Vec<usize> = text.match_indices('\n').map(|(i, _)| i + 1).filter(|&i| i < text.len()).collect();
+            let stop = starts.get(cut % starts.len().max(1)).copied();
+            for stop_at in [None, stop] {
+                let mut slow = Vec::new();
+                let a = read_records(&text, d, Start::BEGIN, stop_at, &mut |e: Emitted| {
+                    slow.push((e.fields.iter().map(str::to_string).collect::<Vec<_>>(), e.problem));
+                    Ok(())
+                }).map_err(|e| e.to_string());
+                let mut fast = Vec::new();
+                let b = read_records_fast(&text, d, Start::BEGIN, stop_at, &mut |e: Emitted| {
+                    fast.push((e.fields.iter().map(str::to_string).collect::<Vec<_>>(), e.problem));
+                    Ok(())
+                }).map_err(|e| e.to_string());
+                prop_assert_eq!(a, b, "{:?} {:?}", text, stop_at);
+                prop_assert_eq!(&slow, &fast, "{:?} {:?}", text, stop_at);
+            }
         }
 
         /// Rows with random quotes and delimiters: every line that reads as a row of the
