@@ -37,14 +37,6 @@ pub use validate::InputSummary;
 /// Free-text case columns that [`Dataset::take_case_structs`] moves out of the case frame.
 pub const CASE_TEXT_COLUMNS: &[&str] = &["samenvatting", "geleerde_les"];
 
-// TIMING-TMP
-pub(crate) fn tmark(label: &str, t: &mut std::time::Instant) {
-    if std::env::var_os("RD_T").is_some() {
-        eprintln!("T {label}: {:.3}", t.elapsed().as_secs_f64());
-    }
-    *t = std::time::Instant::now();
-}
-
 /// Gives memory that was freed back to the operating system (glibc keeps freed blocks in its
 /// arenas, so without this the resident size never drops after a large frame is dropped and
 /// every later step starts from the highest level so far). A no-op on other platforms.
@@ -456,7 +448,10 @@ mod tests {
         assert!(cases == one_run);
         for i in [0, 1, n / 2, n - 1] {
             assert_eq!(cases[i].casus_id, format!("C-{i}"));
-            assert_eq!(cases[i].samenvatting.as_deref(), Some(format!("tekst {i}").as_str()));
+            assert_eq!(
+                cases[i].samenvatting.as_deref(),
+                Some(format!("tekst {i}").as_str())
+            );
             assert_eq!(cases[i].uitkomst.is_some(), i % 3 == 0);
             assert_eq!(cases[i].complexiteit, Some((i % 3 + 1) as u8));
             assert_eq!(cases[i].doelgroep.is_empty(), i % 5 == 0);
@@ -475,7 +470,8 @@ mod tests {
             .iter()
             .collect();
         outcome[n - 1] = Some("weet_niet");
-        df.with_column(Column::new("uitkomst".into(), outcome)).unwrap();
+        df.with_column(Column::new("uitkomst".into(), outcome))
+            .unwrap();
         let e = cases_from_frame(&df).unwrap_err();
         assert!(e.to_string().contains("\"weet_niet\""), "{e}");
         assert!(e.to_string().contains("uitkomst"), "{e}");

@@ -1,9 +1,10 @@
 //! Mapping a raw table onto the canonical model and validating every row.
 //!
 //! Typed parsing works per *distinct* raw value (a column of a million rows
-//! has a few hundred distinct dates and a dozen codes): each distinct value is
-//! parsed once in Rust into a small dictionary frame, which is joined back in a
-//! polars lazy plan. Row rules (required fields, date order, final outcome,
+//! has a few hundred distinct dates and a dozen codes): one pass per column
+//! gives each row the index of its value among the distinct ones, each distinct
+//! value is parsed once in Rust into a small dictionary, and the dictionary's
+//! typed values and errors are gathered back by those indices. Row rules (required fields, date order, final outcome,
 //! duplicates, dates after the export date) are polars expressions that each
 //! yield a column name and a Dutch reason; a row with any reason goes to
 //! quarantine with its original values untouched.
@@ -684,6 +685,17 @@ fn distinct_index(ca: &StringChunked) -> (Vec<&str>, IdxCa) {
     (distinct, index)
 }
 
+/// Whether each row's cell is blank (null, empty or only spaces), from the distinct values
+/// (`uniq`) and each row's index into them.
+fn blank_by_index(name: &str, uniq: &[&str], index: &IdxCa) -> Column {
+    let blank: Vec<bool> = uniq.iter().map(|v| v.trim().is_empty()).collect();
+    let rows: BooleanChunked = index
+        .iter()
+        .map(|i| Some(i.is_none_or(|i| blank[i as usize])))
+        .collect();
+    rows.with_name(name.into()).into_column()
+}
+
 /// The typed value and error of every row, in row order: the dictionary's entries
 /// (one per distinct value) gathered by each row's index into it. An error column without
 /// a single error is `None` (its rule can never fail).
@@ -710,11 +722,22 @@ fn typed_by_index(
 
 /// For every row whose id stands in an earlier row too, the number of the first row with that
 /// id; null for the first row of each id and for rows without an id. `None` when no id repeats
-/// (the usual export): then the duplicate rule can never fail. One pass over the ids with a
-/// hash map, where a window over a million distinct ids groups them all.
+/// (the usual export): then the duplicate rule can never fail. Ids that only rise need no
+/// more than that check; others take one pass with a hash map, where a window over a million
+/// distinct ids groups them all.
 fn first_rows_of_repeats(df: &DataFrame, id: &str) -> Result<Option<Column>> {
     let ids = df.column(id)?.str()?;
     let rows = df.column(ROW)?.u32()?;
+    // Ids that only rise from row to row (an export sorted on its id) cannot repeat.
+    let mut previous: Option<&str> = None;
+    let rising = ids.iter().flatten().all(|v| {
+        let up = previous.is_none_or(|p| p < v);
+        previous = Some(v);
+        up
+    });
+    if rising {
+        return Ok(None);
+    }
     let mut first: PlHashMap<&str, u32> =
         PlHashMap::with_capacity_and_hasher(ids.len(), Default::default());
     let mut repeats = false;
@@ -754,7 +777,6 @@ pub fn validate(
         unused,
         warnings: mut header_warnings,
     } = map_headers(raw, entity, cfg)?;
-    let mut tt = std::time::Instant::now(); // TIMING-TMP
     let mut warnings: Vec<String> = unused_warning(&unused).into_iter().collect();
     warnings.append(&mut header_warnings);
     warnings.extend(raw.notes.iter().cloned());
@@ -795,13 +817,15 @@ pub fn validate(
     }
     let mut canon_text = raw.df.clone().lazy().select(select).collect()?;
     let in_row_order = mark_rows_sorted(&mut canon_text)?;
-    crate::ingest::tmark("v canon select", &mut tt); // TIMING-TMP
 
     // 2. Each typed column's dictionary, joined to that column alone (in row order) and the
     // typed value and error added next to it: the wide frame is never joined or reordered,
     // so its text columns are not copied.
     let mut typed_columns: Vec<Column> = Vec::new();
-    let mut error_columns: Vec<Expr> = Vec::new();
+    // Error and blank columns of the typed columns, carried on to the row rules.
+    let mut carried_columns: Vec<Expr> = Vec::new();
+    // Per required column: whether its cell is blank (empty or only spaces).
+    let mut blank: BTreeMap<&str, Expr> = BTreeMap::new();
     let mut plain_exprs: Vec<Expr> = Vec::new();
     let mut date_formats = BTreeMap::new();
     let mut rules: Vec<Rule> = Vec::new();
@@ -827,11 +851,11 @@ pub fn validate(
                     .otherwise(t)
             };
             plain_exprs.push(value.alias(format!("{}__v", spec.name).as_str()));
+            // Trimmed and blank made null: the value is null exactly where the cell is blank.
+            blank.insert(spec.name, col(spec.name).is_null());
             continue;
         }
-        crate::ingest::tmark("v -", &mut tt); // TIMING-TMP
         let (uniq, index) = distinct_index(canon_text.column(spec.name)?.str()?);
-        crate::ingest::tmark(&format!("v index {} ({})", spec.name, uniq.len()), &mut tt); // TIMING-TMP
         let date_format = if spec.kind == Kind::Date {
             let f = date_format_of(&uniq, spec.name, &pairs, entity, cfg, raw)?;
             if let Some(f) = &f {
@@ -842,25 +866,28 @@ pub fn validate(
             None
         };
         let dict = dictionary(&uniq, spec, entity, cfg, date_format.as_ref())?;
-        crate::ingest::tmark("v dict", &mut tt); // TIMING-TMP
         let (value, error) = typed_by_index(spec.name, dict, &index)?;
-        crate::ingest::tmark("v take", &mut tt); // TIMING-TMP
+        if spec.required {
+            let name = format!("{}__leeg", spec.name);
+            typed_columns.push(blank_by_index(&name, &uniq, &index));
+            blank.insert(spec.name, col(name.as_str()));
+            carried_columns.push(col(name.as_str()));
+        }
         typed_columns.push(value);
         // A column without a single error has no error rule: it could never fail.
         if let Some(error) = error {
             typed_columns.push(error);
             let err = col(format!("{}__e", spec.name).as_str());
-            error_columns.push(err.clone());
+            carried_columns.push(err.clone());
             rules.push(Rule::new(spec.name, err.clone().is_not_null(), err));
         }
     }
-    crate::ingest::tmark("v typed rest", &mut tt); // TIMING-TMP
     canon_text.hstack_mut(&typed_columns)?;
     drop(typed_columns);
     let lf = canon_text.lazy().with_columns(plain_exprs);
     // Typed canonical columns, raw text kept as `<name>__raw` for required checks.
     let mut typed: Vec<Expr> = vec![col(ROW), col(FIELDS), col(READ_PROBLEM)];
-    typed.extend(error_columns);
+    typed.extend(carried_columns);
     for spec in entity.spec() {
         typed.push(col(spec.name).alias(format!("{}__raw", spec.name).as_str()));
         let v = col(format!("{}__v", spec.name).as_str());
@@ -883,12 +910,9 @@ pub fn validate(
         ),
     ));
     for spec in entity.spec().iter().filter(|s| s.required) {
-        let raw_blank = col(format!("{}__raw", spec.name).as_str())
-            .is_null()
-            .or(col(format!("{}__raw", spec.name).as_str())
-                .str()
-                .strip_chars(lit(NULL))
-                .eq(lit("")));
+        let raw_blank = blank
+            .remove(spec.name)
+            .ok_or_else(|| Error::Internal(format!("kolom {}: geen leegtetest", spec.name)))?;
         rules.push(Rule::new(
             spec.name,
             raw_blank,
@@ -966,9 +990,7 @@ pub fn validate(
     }
     let id = entity.id_column();
     // The first row of each id is computed over all rows, before failing rows are picked out.
-    crate::ingest::tmark("v rules build", &mut tt); // TIMING-TMP
     let mut typed_frame = lf.collect()?;
-    crate::ingest::tmark("v typed collect", &mut tt); // TIMING-TMP
     if let Some(first) = first_rows_of_repeats(&typed_frame, id)? {
         typed_frame.with_column(first)?;
         rules.push(Rule::new(
@@ -984,7 +1006,6 @@ pub fn validate(
             ),
         ));
     }
-    crate::ingest::tmark("v first rows", &mut tt); // TIMING-TMP
     let lf = typed_frame.lazy();
 
     // Cheap booleans first; the Dutch reasons are only built for the rows that fail.
@@ -999,7 +1020,6 @@ pub fn validate(
         .with_column(any_fail.alias(REASON))
         .sort([ROW], Default::default())
         .collect()?;
-    crate::ingest::tmark("v checked", &mut tt); // TIMING-TMP
 
     // 4. Split.
     let canon_names: Vec<Expr> = entity
@@ -1019,7 +1039,6 @@ pub fn validate(
         .filter(col(REASON).not())
         .select(canon_names)
         .collect()?;
-    crate::ingest::tmark("v accepted", &mut tt); // TIMING-TMP
     let failing = checked.column(REASON)?.bool()?.clone();
     let bad = checked.lazy().filter(col(REASON)).select([
         col(ROW),
@@ -1062,7 +1081,6 @@ pub fn validate(
             .collect()?
     };
 
-    crate::ingest::tmark("v quarantine", &mut tt); // TIMING-TMP
     if entity == Entity::Cases {
         let open_final = accepted
             .clone()
@@ -1098,7 +1116,6 @@ pub fn validate(
     if entity == Entity::Cases {
         warnings.extend(missing_triage_warning(&accepted)?);
     }
-    crate::ingest::tmark("v warnings", &mut tt); // TIMING-TMP
     let summary = InputSummary {
         soort: entity,
         bestand: file,
@@ -1320,7 +1337,12 @@ thema = ["SUBJECT", "TYPE"]
         );
         let v = validate_csv(&csv, &Config::default_config()).unwrap();
         let q = |c: &str| -> Vec<String> {
-            let col = v.quarantine.column(c).unwrap().cast(&DataType::String).unwrap();
+            let col = v
+                .quarantine
+                .column(c)
+                .unwrap()
+                .cast(&DataType::String)
+                .unwrap();
             col.str()
                 .unwrap()
                 .iter()
@@ -1329,12 +1351,24 @@ thema = ["SUBJECT", "TYPE"]
         };
         assert_eq!(q("rij"), ["4", "5", "6", "7", "8"]);
         let reasons = q("reden");
-        assert_eq!(reasons[0], "casus_id: dubbel; dezelfde id staat al in rij 3");
+        assert_eq!(
+            reasons[0],
+            "casus_id: dubbel; dezelfde id staat al in rij 3"
+        );
         // Rows without an id are not each other's repeats.
-        assert_eq!(reasons[1], "casus_id: verplicht veld is leeg; vul het in de bron in");
+        assert_eq!(
+            reasons[1],
+            "casus_id: verplicht veld is leeg; vul het in de bron in"
+        );
         assert_eq!(reasons[2], reasons[1]);
-        assert_eq!(reasons[3], "casus_id: dubbel; dezelfde id staat al in rij 2");
-        assert_eq!(reasons[4], "casus_id: dubbel; dezelfde id staat al in rij 3");
+        assert_eq!(
+            reasons[3],
+            "casus_id: dubbel; dezelfde id staat al in rij 2"
+        );
+        assert_eq!(
+            reasons[4],
+            "casus_id: dubbel; dezelfde id staat al in rij 3"
+        );
         let ids: Vec<&str> = v
             .accepted
             .column("casus_id")
@@ -1345,6 +1379,23 @@ thema = ["SUBJECT", "TYPE"]
             .flatten()
             .collect();
         assert_eq!(ids, ["C-2", "C-1", "C-3"]);
+        // Ids that rise until one repeats: the repeat is still found.
+        let csv = format!(
+            "{HEAD}A-1,2025-01-01,wijkteam,toeslagen\nA-2,2025-01-02,wijkteam,toeslagen\n\
+             A-2,2025-01-03,wijkteam,toeslagen\nA-3,2025-01-04,wijkteam,toeslagen\n"
+        );
+        let v = validate_csv(&csv, &Config::default_config()).unwrap();
+        assert_eq!(v.summary.in_quarantaine, 1);
+        let reason = v
+            .quarantine
+            .column("reden")
+            .unwrap()
+            .str()
+            .unwrap()
+            .get(0)
+            .unwrap()
+            .to_string();
+        assert_eq!(reason, "casus_id: dubbel; dezelfde id staat al in rij 3");
     }
 
     #[test]
@@ -1380,7 +1431,13 @@ thema = ["SUBJECT", "TYPE"]
             .collect();
         assert_eq!(rows, [3, 4, 5, 7]);
         assert_eq!(
-            in_order.quarantine.column("extra velden").unwrap().str().unwrap().get(2),
+            in_order
+                .quarantine
+                .column("extra velden")
+                .unwrap()
+                .str()
+                .unwrap()
+                .get(2),
             Some("teveel")
         );
     }

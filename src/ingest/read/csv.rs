@@ -2,6 +2,8 @@
 //! a record in quarantine as read (an unclosed or stray quote, a row of only empty
 //! fields) or an empty line (noted). Quoted cells may span lines; a quote that would
 //! swallow rows of their own quarantines one line and reading goes on at the next.
+//! A plain line (no quote other than around whole fields on that line) is split directly;
+//! the header and every other line are read by the csv crate, with the same result.
 //!
 //! ```
 //! use rodedraad::ingest::read::{read_csv_bytes, READ_PROBLEM};
@@ -12,9 +14,10 @@
 
 use super::decode::{decode, decode_owned, decode_owned_hashed, Decoded, FileHash};
 use super::sniff::delimiter_byte;
-use super::table::{too_wide, unique_headers, TableBuilder, MAX_COLUMNS};
+use super::table::{all_fields, too_wide, unique_headers, Fields, TableBuilder, MAX_COLUMNS};
 use super::{bad_file, RawTable};
 use crate::error::{Error, Result};
+use std::borrow::Cow;
 use std::path::Path;
 
 /// Where one CSV record's own text ends, scanned as the csv crate reads it: a quote opens
@@ -117,7 +120,7 @@ fn looks_like_record(line: &[u8], d: u8, width: usize, closing: Option<usize>) -
 /// One record as handed to the table: its fields and, for a record that goes to
 /// quarantine as read, the reason.
 struct Emitted<'a> {
-    fields: &'a csv::StringRecord,
+    fields: &'a dyn Fields,
     problem: Option<String>,
 }
 
@@ -309,7 +312,7 @@ fn read_records(
 /// own, read by the csv crate into exactly these fields. `false` for any other line (a quote
 /// that is not closed on the line, text after a closing quote, a quote inside an unquoted
 /// field): those are left to [`read_records`].
-fn plain_record(line: &str, d: u8, rec: &mut csv::StringRecord) -> bool {
+fn plain_record<'t>(line: &'t str, d: u8, rec: &mut Vec<Cow<'t, str>>) -> bool {
     let b = line.as_bytes();
     rec.clear();
     let mut i = 0;
@@ -329,9 +332,9 @@ fn plain_record(line: &str, d: u8, rec: &mut csv::StringRecord) -> bool {
                 }
             };
             if doubled {
-                rec.push_field(&line[start..close].replace("\"\"", "\""));
+                rec.push(Cow::Owned(line[start..close].replace("\"\"", "\"")));
             } else {
-                rec.push_field(&line[start..close]);
+                rec.push(Cow::Borrowed(&line[start..close]));
             }
             i = close + 1;
             if i == b.len() {
@@ -348,7 +351,7 @@ fn plain_record(line: &str, d: u8, rec: &mut csv::StringRecord) -> bool {
             if end < b.len() && b[end] == b'"' {
                 return false;
             }
-            rec.push_field(&line[i..end]);
+            rec.push(Cow::Borrowed(&line[i..end]));
             if end == b.len() {
                 return true;
             }
@@ -378,7 +381,7 @@ fn read_records_fast(
     let mut at = from;
     // A delimiter that is a quote, a line end or not ASCII is left to the csv crate entirely.
     let plain_delimiter = d.is_ascii() && !matches!(d, b'"' | b'\n' | b'\r');
-    let mut rec = csv::StringRecord::new();
+    let mut rec: Vec<Cow<str>> = Vec::new();
     while at.offset < text.len() {
         if stop_at.is_some_and(|p| at.offset >= p) {
             return Ok((record_lines, Some(at)));
@@ -407,9 +410,7 @@ fn read_records_fast(
         }
         let stop = pos.saturating_add(CSV_CRATE_STRETCH);
         let stop = stop_at.map_or(stop, |p| p.min(stop));
-        let t0 = std::time::Instant::now(); // TIMING-TMP
         let (lines, ended) = read_records(text, d, at, Some(stop.max(pos + 1)), emit)?;
-        if std::env::var_os("RD_T").is_some() { eprintln!("T fallback at {pos}: {lines} lines {:.4}", t0.elapsed().as_secs_f64()); } // TIMING-TMP
         record_lines += lines;
         match ended {
             Some(s) if stop_at.is_some_and(|p| s.offset >= p) => {
@@ -465,11 +466,11 @@ fn read_part(
                     header_problem = Some(p);
                     return Err(Error::Usage(String::new()));
                 }
-                if e.fields.len() > MAX_COLUMNS {
-                    return Err(too_wide(path, e.fields.len()));
+                if e.fields.count() > MAX_COLUMNS {
+                    return Err(too_wide(path, e.fields.count()));
                 }
                 let headers =
-                    unique_headers(e.fields.iter().map(|h| h.trim().to_string()).collect());
+                    unique_headers(all_fields(e.fields).map(|h| h.trim().to_string()).collect());
                 table = Some(TableBuilder::new(headers, sep.to_string()));
             }
             Some(t) => t.push(e.fields, e.problem),
@@ -494,9 +495,9 @@ fn read_part(
 fn header_of(text: &str, d: u8) -> Option<(Vec<String>, usize)> {
     let mut header = None;
     let _ = read_records(text, d, Start::BEGIN, None, &mut |e: Emitted| {
-        if e.problem.is_none() && e.fields.len() <= MAX_COLUMNS {
-            let cells = e.fields.iter().map(|h| h.trim().to_string()).collect();
-            header = Some((unique_headers(cells), e.fields.len()));
+        if e.problem.is_none() && e.fields.count() <= MAX_COLUMNS {
+            let cells = all_fields(e.fields).map(|h| h.trim().to_string()).collect();
+            header = Some((unique_headers(cells), e.fields.count()));
         }
         // Only the header is wanted: stop reading.
         Err(Error::Usage(String::new()))
@@ -692,9 +693,7 @@ pub(super) fn read_csv_file(
     encoding: &str,
     path: &Path,
 ) -> Result<RawTable> {
-    let mut tt = std::time::Instant::now(); // TIMING-TMP
     let (decoded, hash) = decode_owned_hashed(bytes, encoding, path)?;
-    crate::ingest::tmark("csv decode", &mut tt); // TIMING-TMP
     let chunks = parallel_chunks(decoded.text.len());
     read_csv_text_in(decoded, delimiter, path, chunks, Some(hash))
 }
@@ -718,10 +717,12 @@ fn read_csv_text_in(
         encoding: enc,
         mut notes,
     } = decoded;
-    let mut tt = std::time::Instant::now(); // TIMING-TMP
+    // Each looked for once: a lone CR and a BOM inside the text both change the text.
+    let lone_cr = has_lone_cr(&text);
+    let stray_boms = text.matches('\u{feff}').count();
     // The file's hash, when the text is about to change (a lone CR, a stray BOM).
     let mut sha256 = match hash {
-        Some(FileHash::SameAsText) if has_lone_cr(&text) || text.contains('\u{feff}') => {
+        Some(FileHash::SameAsText) if lone_cr || stray_boms > 0 => {
             Some(crate::output::sha256_hex(text.as_bytes()))
         }
         Some(FileHash::SameAsText) => None,
@@ -730,11 +731,10 @@ fn read_csv_text_in(
     };
     // A CR alone ends a line too (old Mac files, a stray CR): the csv crate reads it
     // as a record's end, so the line count must too.
-    let text = lone_cr_to_lf(text);
+    let text = if lone_cr { lone_cr_to_lf(text) } else { text };
     // A BOM inside the text (files glued together, a copy from a Word document) is a
     // zero-width character, never data; the csv crate skips one that starts a record it
     // reads first, which would shift the line count. Taken out, and said.
-    let stray_boms = text.matches('\u{feff}').count();
     let text = if stray_boms > 0 {
         notes.push(format!(
             "{stray_boms} onzichtbare BOM-teken(s) (U+FEFF) midden in het bestand weggelaten"
@@ -750,27 +750,19 @@ fn read_csv_text_in(
             "Lever een export aan met een kopregel en minstens één rij.",
         ));
     }
-    crate::ingest::tmark("csv prep", &mut tt); // TIMING-TMP
     let d = delimiter_byte(delimiter, &text, path)?;
     let sep = (d as char).to_string();
-    crate::ingest::tmark("csv sniff", &mut tt); // TIMING-TMP
     // Next to the records: the line counts of the cross-check and the hash still to take.
     let (parts, (total, empty)) = std::thread::scope(|s| {
         let side = s.spawn(|| {
-            let mut t2 = std::time::Instant::now(); // TIMING-TMP
             if sha256.is_none() {
                 sha256 = Some(crate::output::sha256_hex(text.as_bytes()));
             }
-            crate::ingest::tmark("csv sha", &mut t2); // TIMING-TMP
-            let r = physical_and_empty_lines(&text);
-            crate::ingest::tmark("csv lines", &mut t2); // TIMING-TMP
-            r
+            physical_and_empty_lines(&text)
         });
         let parts = read_parts(&text, d, &sep, path, chunks);
-        crate::ingest::tmark("csv parts", &mut tt); // TIMING-TMP
         (parts, side.join().expect("counting lines panicked"))
     });
-    crate::ingest::tmark("csv side join", &mut tt); // TIMING-TMP
     let first = parts.first().expect("one part at least");
     if let Some(p) = &first.header_problem {
         return Err(bad_file(
@@ -809,7 +801,6 @@ fn read_csv_text_in(
         ));
     }
     let (headers, df) = TableBuilder::finish_parts(tables, path)?;
-    crate::ingest::tmark("csv finish", &mut tt); // TIMING-TMP
     Ok(RawTable {
         path: path.to_path_buf(),
         headers,
@@ -924,7 +915,7 @@ mod tests {
 
     #[test]
     fn plain_lines_are_split_as_the_csv_crate_splits_them() {
-        let mut rec = csv::StringRecord::new();
+        let mut rec: Vec<Cow<str>> = Vec::new();
         let plain = [
             ("1,2,3", vec!["1", "2", "3"]),
             ("1,,", vec!["1", "", ""]),
@@ -936,7 +927,7 @@ mod tests {
         ];
         for (line, want) in plain {
             assert!(plain_record(line, b',', &mut rec), "{line:?}");
-            let got: Vec<&str> = rec.iter().collect();
+            let got: Vec<&str> = rec.iter().map(|f| f.as_ref()).collect();
             assert_eq!(got, want, "{line:?}");
             let by_crate = csv::ReaderBuilder::new()
                 .has_headers(false)
@@ -950,7 +941,9 @@ mod tests {
         }
         // Left to the csv crate: an unclosed quote, text after a closing quote, a quote
         // inside an unquoted field, a quote after a leading space.
-        for line in ["1,\"open", "\"a\"b,c", "ab\"c,d", " \"a\",b", "\"a\"\"", "a,\"b\" "] {
+        for line in [
+            "1,\"open", "\"a\"b,c", "ab\"c,d", " \"a\",b", "\"a\"\"", "a,\"b\" ",
+        ] {
             assert!(!plain_record(line, b',', &mut rec), "{line:?}");
         }
     }
@@ -1137,12 +1130,12 @@ mod properties {
             for stop_at in [None, stop] {
                 let mut slow = Vec::new();
                 let a = read_records(&text, d, Start::BEGIN, stop_at, &mut |e: Emitted| {
-                    slow.push((e.fields.iter().map(str::to_string).collect::<Vec<_>>(), e.problem));
+                    slow.push((all_fields(e.fields).map(str::to_string).collect::<Vec<_>>(), e.problem));
                     Ok(())
                 }).map_err(|e| e.to_string());
                 let mut fast = Vec::new();
                 let b = read_records_fast(&text, d, Start::BEGIN, stop_at, &mut |e: Emitted| {
-                    fast.push((e.fields.iter().map(str::to_string).collect::<Vec<_>>(), e.problem));
+                    fast.push((all_fields(e.fields).map(str::to_string).collect::<Vec<_>>(), e.problem));
                     Ok(())
                 }).map_err(|e| e.to_string());
                 prop_assert_eq!(a, b, "{:?} {:?}", text, stop_at);

@@ -77,7 +77,6 @@ pub fn read_table(
     cfg: &crate::config::InputSettings,
     sheet: Option<&str>,
 ) -> Result<RawTable> {
-    let mut tt = std::time::Instant::now(); // TIMING-TMP
     let bytes = std::fs::read(path).map_err(|e| {
         bad_file(
             path,
@@ -85,7 +84,6 @@ pub fn read_table(
             "Controleer de naam en de rechten van het bestand.",
         )
     })?;
-    crate::ingest::tmark("fs read", &mut tt); // TIMING-TMP
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
