@@ -281,8 +281,7 @@ pub fn cases_from_frame(df: &DataFrame) -> Result<Vec<Case>> {
             .collect();
         handles
             .into_iter()
-            .map(|h| h.join().expect("frame to structs panicked"))
-            .collect::<Result<()>>()
+            .try_for_each(|h| h.join().expect("frame to structs panicked"))
     })?;
     Ok(out)
 }
