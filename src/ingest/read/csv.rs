@@ -377,15 +377,24 @@ fn read_records_fast(
     stop_at: Option<usize>,
     emit: &mut dyn FnMut(Emitted) -> Result<()>,
 ) -> Result<(usize, Option<Start>)> {
+    read_records_fast_in(text, d, from, stop_at, CSV_CRATE_STRETCH, emit)
+}
+
+/// [`read_records_fast`] handing `stretch` bytes at a time to the csv crate.
+fn read_records_fast_in(
+    text: &str,
+    d: u8,
+    from: Start,
+    stop_at: Option<usize>,
+    stretch: usize,
+    emit: &mut dyn FnMut(Emitted) -> Result<()>,
+) -> Result<(usize, Option<Start>)> {
     let mut record_lines = 0usize;
     let mut at = from;
     // A delimiter that is a quote, a line end or not ASCII is left to the csv crate entirely.
     let plain_delimiter = d.is_ascii() && !matches!(d, b'"' | b'\n' | b'\r');
     let mut rec: Vec<Cow<str>> = Vec::new();
     while at.offset < text.len() {
-        if stop_at.is_some_and(|p| at.offset >= p) {
-            return Ok((record_lines, Some(at)));
-        }
         let pos = at.offset;
         let end = text[pos..].find('\n').map_or(text.len(), |k| pos + k);
         let line = &text[pos..end];
@@ -399,6 +408,11 @@ fn read_records_fast(
             at = next;
             continue;
         }
+        // A record's own text starts here (blank lines before it are skipped, as the csv
+        // crate skips them): stop before it when it lies at or after `stop_at`.
+        if stop_at.is_some_and(|p| pos >= p) {
+            return Ok((record_lines, Some(at)));
+        }
         if plain_delimiter && at.width_of_header.is_some() && plain_record(line, d, &mut rec) {
             record_lines += 1;
             emit(Emitted {
@@ -408,7 +422,7 @@ fn read_records_fast(
             at = next;
             continue;
         }
-        let stop = pos.saturating_add(CSV_CRATE_STRETCH);
+        let stop = pos.saturating_add(stretch);
         let stop = stop_at.map_or(stop, |p| p.min(stop));
         let (lines, ended) = read_records(text, d, at, Some(stop.max(pos + 1)), emit)?;
         record_lines += lines;
@@ -1116,6 +1130,7 @@ mod properties {
             crlf in any::<bool>(),
             d in prop::sample::select(vec![b',', b';']),
             cut in 0usize..1000,
+            stretch in 1usize..200,
         ) {
             let mut text = String::from("a,b,c\n");
             for c in cells.chunks(3) {
@@ -1134,7 +1149,7 @@ mod properties {
                     Ok(())
                 }).map_err(|e| e.to_string());
                 let mut fast = Vec::new();
-                let b = read_records_fast(&text, d, Start::BEGIN, stop_at, &mut |e: Emitted| {
+                let b = read_records_fast_in(&text, d, Start::BEGIN, stop_at, stretch, &mut |e: Emitted| {
                     fast.push((all_fields(e.fields).map(str::to_string).collect::<Vec<_>>(), e.problem));
                     Ok(())
                 }).map_err(|e| e.to_string());
