@@ -207,11 +207,12 @@ pub fn write_quarantine(q: &DataFrame, path: &Path) -> Result<()> {
 /// The values of a string column, each turned into a `String` only when it is taken: no
 /// column-wide list of strings exists next to the frame while the structs are built.
 fn strs<'a>(df: &'a DataFrame, name: &str) -> Result<impl Iterator<Item = Option<String>> + 'a> {
-    Ok(df
-        .column(name)?
-        .str()?
-        .iter()
-        .map(|v| v.map(str::to_string)))
+    Ok(text(df, name)?.map(|v| v.map(str::to_string)))
+}
+
+/// The values of a string column as borrowed text (for codes, which become enums).
+fn text<'a>(df: &'a DataFrame, name: &str) -> Result<impl Iterator<Item = Option<&'a str>> + 'a> {
+    Ok(df.column(name)?.str()?.iter())
 }
 
 fn dates(df: &DataFrame, name: &str) -> Result<Vec<Option<NaiveDate>>> {
@@ -236,18 +237,17 @@ fn bools(df: &DataFrame, name: &str) -> Result<Vec<Option<bool>>> {
     Ok(df.column(name)?.bool()?.iter().collect())
 }
 
-fn split(v: Option<String>) -> Vec<String> {
+fn split(v: Option<&str>) -> Vec<String> {
     v.map(|s| s.split('|').map(str::to_string).collect())
         .unwrap_or_default()
 }
 
-/// Converts an accepted case frame into [`Case`] structs (same order).
 /// A closed code from an accepted row. Validation quarantines unknown codes, so
 /// one here means a frame that skipped validation: an internal error, not a guess.
-fn code<T>(v: Option<String>, parse: fn(&str) -> Option<T>, column: &str) -> Result<Option<T>> {
+fn code<T>(v: Option<&str>, parse: fn(&str) -> Option<T>, column: &str) -> Result<Option<T>> {
     match v {
         None => Ok(None),
-        Some(s) => parse(&s).map(Some).ok_or_else(|| {
+        Some(s) => parse(s).map(Some).ok_or_else(|| {
             Error::Internal(format!(
                 "onbekende code \"{s}\" in kolom {column} van een gevalideerde rij"
             ))
@@ -255,30 +255,61 @@ fn code<T>(v: Option<String>, parse: fn(&str) -> Option<T>, column: &str) -> Res
     }
 }
 
+/// Below this many cases the structs are made on one thread.
+const STRUCTS_PARALLEL_FROM: usize = 50_000;
+
+/// Converts an accepted case frame into [`Case`] structs (same order), a large frame in
+/// parts at once: each thread fills its own run of the result from its own slice of the frame.
 pub fn cases_from_frame(df: &DataFrame) -> Result<Vec<Case>> {
     let n = df.height();
+    let threads = crate::util::parallel::threads_for(n, STRUCTS_PARALLEL_FROM, 8);
+    let mut out: Vec<Case> = Vec::new();
+    out.resize_with(n, Case::default);
+    if threads < 2 {
+        fill_cases(df, &mut out)?;
+        return Ok(out);
+    }
+    let per = n.div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = out
+            .chunks_mut(per)
+            .enumerate()
+            .map(|(i, slots)| {
+                let part = df.slice((i * per) as i64, slots.len());
+                s.spawn(move || fill_cases(&part, slots))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .try_for_each(|h| h.join().expect("frame to structs panicked"))
+    })?;
+    Ok(out)
+}
+
+/// Fills `out` with the cases of `df`, row by row (`out` is as long as `df`).
+fn fill_cases(df: &DataFrame, out: &mut [Case]) -> Result<()> {
     let mut id = strs(df, "casus_id")?;
     let mut ontv = dates(df, "ontvangen_op")?.into_iter();
     let mut at = strs(df, "aandrager_type")?;
     let mut aid = strs(df, "aandrager_id")?;
-    let mut dienst = strs(df, "dienst")?;
+    let mut dienst = text(df, "dienst")?;
     let mut thema = strs(df, "thema")?;
     let mut regeling = strs(df, "regeling")?;
-    let mut doelgroep = strs(df, "doelgroep")?;
+    let mut doelgroep = text(df, "doelgroep")?;
     let mut leven = strs(df, "levensgebeurtenis")?;
     let mut compl = ints(df, "complexiteit")?.into_iter();
     let mut spoed = bools(df, "spoed")?.into_iter();
     let mut triage_op = dates(df, "triage_op")?.into_iter();
-    let mut besluit = strs(df, "triage_besluit")?;
+    let mut besluit = text(df, "triage_besluit")?;
     let mut warm = bools(df, "warm_doorverwezen")?.into_iter();
     let mut naar = strs(df, "doorverwezen_naar")?;
     let mut zw_op = dates(df, "zienswijze_op")?.into_iter();
-    let mut reactie = strs(df, "zienswijze_reactie")?;
+    let mut reactie = text(df, "zienswijze_reactie")?;
     let mut esc = bools(df, "geescaleerd")?.into_iter();
     let mut esc_op = dates(df, "geescaleerd_op")?.into_iter();
-    let mut niveau = strs(df, "escalatie_niveau")?;
+    let mut niveau = text(df, "escalatie_niveau")?;
     let mut pauze = bools(df, "pauzeknop")?.into_iter();
-    let mut uitkomst = strs(df, "uitkomst")?;
+    let mut uitkomst = text(df, "uitkomst")?;
     let mut afg = dates(df, "afgerond_op")?.into_iter();
     let mut bb = ints(df, "beleving_burger")?.into_iter();
     let mut be = ints(df, "beleving_eerstelijnshelper")?.into_iter();
@@ -286,9 +317,8 @@ pub fn cases_from_frame(df: &DataFrame) -> Result<Vec<Case>> {
     let mut les = strs(df, "geleerde_les")?;
     let mut samen = strs(df, "samenvatting")?;
     let mut verhaal = bools(df, "verhaal_vrijgegeven")?.into_iter();
-    let mut out = Vec::with_capacity(n);
-    for _ in 0..n {
-        out.push(Case {
+    for slot in out.iter_mut() {
+        *slot = Case {
             casus_id: id.next().flatten().unwrap_or_default(),
             ontvangen_op: ontv.next().flatten().unwrap_or_default(),
             aandrager_type: at.next().flatten().unwrap_or_default(),
@@ -330,9 +360,9 @@ pub fn cases_from_frame(df: &DataFrame) -> Result<Vec<Case>> {
             geleerde_les: les.next().flatten(),
             samenvatting: samen.next().flatten(),
             verhaal_vrijgegeven: verhaal.next().flatten(),
-        });
+        };
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Converts an accepted signal frame into [`Signal`] structs (same order).
@@ -340,14 +370,14 @@ pub fn signals_from_frame(df: &DataFrame) -> Result<Vec<Signal>> {
     let n = df.height();
     let mut id = strs(df, "signaal_id")?;
     let mut gemeld = dates(df, "gemeld_op")?.into_iter();
-    let mut bron = strs(df, "bron")?;
+    let mut bron = text(df, "bron")?;
     let mut thema = strs(df, "thema")?;
     let mut regeling = strs(df, "regeling")?;
-    let mut doelgroep = strs(df, "doelgroep")?;
+    let mut doelgroep = text(df, "doelgroep")?;
     let mut oms = strs(df, "omschrijving")?;
-    let mut cids = strs(df, "casus_ids")?;
-    let mut status = strs(df, "status")?;
-    let mut naar = strs(df, "doorgezet_naar")?;
+    let mut cids = text(df, "casus_ids")?;
+    let mut status = text(df, "status")?;
+    let mut naar = text(df, "doorgezet_naar")?;
     let mut dop = dates(df, "doorgezet_op")?.into_iter();
     let mut eig = strs(df, "eigenaar")?;
     let mut rv = dates(df, "reactie_verwacht_op")?.into_iter();
@@ -374,4 +404,75 @@ pub fn signals_from_frame(df: &DataFrame) -> Result<Vec<Signal>> {
         });
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A validated case frame of `n` rows whose values vary from row to row.
+    fn case_frame(n: usize) -> DataFrame {
+        let mut csv = String::from(
+            "casus_id,ontvangen_op,aandrager_type,thema,complexiteit,spoed,uitkomst,afgerond_op,samenvatting,doelgroep\n",
+        );
+        for i in 0..n {
+            let (outcome, closed) = if i % 3 == 0 {
+                ("opgelost", format!("2025-03-{:02}", i % 28 + 1))
+            } else {
+                ("", String::new())
+            };
+            csv.push_str(&format!(
+                "C-{i},2025-02-{:02},wijkteam,toeslagen,{},{},{outcome},{closed},tekst {i},{}\n",
+                i % 28 + 1,
+                i % 3 + 1,
+                if i % 2 == 0 { "ja" } else { "nee" },
+                if i % 5 == 0 { "" } else { "zzp" },
+            ));
+        }
+        let raw = read::read_csv_bytes(csv.as_bytes(), "auto", "auto", Path::new("c.csv")).unwrap();
+        let today = NaiveDate::from_ymd_opt(2026, 10, 31).unwrap();
+        let v = validate::validate(&raw, Entity::Cases, &Config::default_config(), today).unwrap();
+        assert_eq!(v.accepted.height(), n);
+        v.accepted
+    }
+
+    #[test]
+    fn structs_made_in_parts_equal_structs_made_in_one_run_in_order() {
+        let n = STRUCTS_PARALLEL_FROM * 2 + 7;
+        let df = case_frame(n);
+        let cases = cases_from_frame(&df).unwrap();
+        let mut one_run = vec![Case::default(); n];
+        fill_cases(&df, &mut one_run).unwrap();
+        assert_eq!(cases.len(), n);
+        assert!(cases == one_run);
+        for i in [0, 1, n / 2, n - 1] {
+            assert_eq!(cases[i].casus_id, format!("C-{i}"));
+            assert_eq!(
+                cases[i].samenvatting.as_deref(),
+                Some(format!("tekst {i}").as_str())
+            );
+            assert_eq!(cases[i].uitkomst.is_some(), i % 3 == 0);
+            assert_eq!(cases[i].complexiteit, Some((i % 3 + 1) as u8));
+            assert_eq!(cases[i].doelgroep.is_empty(), i % 5 == 0);
+        }
+    }
+
+    #[test]
+    fn an_unknown_code_in_a_late_part_is_an_internal_error_naming_it() {
+        let n = STRUCTS_PARALLEL_FROM * 2;
+        let mut df = case_frame(n);
+        let mut outcome: Vec<Option<&str>> = df
+            .column("uitkomst")
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .collect();
+        outcome[n - 1] = Some("weet_niet");
+        df.with_column(Column::new("uitkomst".into(), outcome))
+            .unwrap();
+        let e = cases_from_frame(&df).unwrap_err();
+        assert!(e.to_string().contains("\"weet_niet\""), "{e}");
+        assert!(e.to_string().contains("uitkomst"), "{e}");
+    }
 }

@@ -1,9 +1,10 @@
 //! Mapping a raw table onto the canonical model and validating every row.
 //!
 //! Typed parsing works per *distinct* raw value (a column of a million rows
-//! has a few hundred distinct dates and a dozen codes): each distinct value is
-//! parsed once in Rust into a small dictionary frame, which is joined back in a
-//! polars lazy plan. Row rules (required fields, date order, final outcome,
+//! has a few hundred distinct dates and a dozen codes): one pass per column
+//! gives each row the index of its value among the distinct ones, each distinct
+//! value is parsed once in Rust into a small dictionary, and the dictionary's
+//! typed values and errors are gathered back by those indices. Row rules (required fields, date order, final outcome,
 //! duplicates, dates after the export date) are polars expressions that each
 //! yield a column name and a Dutch reason; a row with any reason goes to
 //! quarantine with its original values untouched.
@@ -354,20 +355,18 @@ pub fn column_date_format(
     }
 }
 
-/// A dictionary frame for one column: raw value -> typed value and error.
+/// The typed value (`<name>__v`) and error (`<name>__e`) of each distinct raw value of one
+/// column (`uniq`, in the same order).
 fn dictionary(
-    raw_values: &Series,
+    uniq: &[&str],
     spec: &ColumnSpec,
     entity: Entity,
     cfg: &Config,
     date_format: Option<&DateFormat>,
-) -> Result<DataFrame> {
+) -> Result<(Series, Series)> {
     let section = entity.plural();
     let mapping = entity.mapping(cfg);
     let name = spec.name;
-    let uniq = raw_values.unique()?;
-    let uniq = uniq.str()?;
-    let mut keys: Vec<String> = Vec::new();
     let mut errs: Vec<Option<String>> = Vec::new();
     let mut strs: Vec<Option<String>> = Vec::new();
     let mut ints: Vec<Option<i32>> = Vec::new();
@@ -386,7 +385,7 @@ fn dictionary(
         .unwrap_or("|");
     let values = ValueMap::new(value_map);
     let composed = mapping.samengesteld.contains_key(name);
-    for raw in uniq.iter().flatten() {
+    for &raw in uniq {
         // A composed column's parts become one code: "Street Lights" + "Outage" -> "street_lights.outage".
         let own = composed.then(|| compose(raw));
         let t = own.as_deref().unwrap_or(raw).trim();
@@ -395,7 +394,6 @@ fn dictionary(
             Ok(v) => (v.unwrap_or(t), None),
             Err(m) => (t, Some(m)),
         };
-        keys.push(raw.to_string());
         let (mut s, mut i, mut b, mut e) = (None, None, None, None);
         if let (Some(m), false) = (
             mapping_error,
@@ -468,20 +466,12 @@ fn dictionary(
         bools.push(b);
         errs.push(e.map(|m| format!("{name}: {m}")));
     }
-    let n = keys.len();
-    let value: Column = match spec.kind {
-        Kind::Date | Kind::Int(..) => Column::new(format!("{name}__v").into(), ints),
-        Kind::Bool => Column::new(format!("{name}__v").into(), bools),
-        _ => Column::new(format!("{name}__v").into(), strs),
+    let value = match spec.kind {
+        Kind::Date | Kind::Int(..) => Series::new(format!("{name}__v").into(), ints),
+        Kind::Bool => Series::new(format!("{name}__v").into(), bools),
+        _ => Series::new(format!("{name}__v").into(), strs),
     };
-    Ok(DataFrame::new(
-        n,
-        vec![
-            Column::new(format!("{name}__k").into(), keys),
-            value,
-            Column::new(format!("{name}__e").into(), errs),
-        ],
-    )?)
+    Ok((value, Series::new(format!("{name}__e").into(), errs)))
 }
 
 /// The format set in `[<section>.datumformaat]` for another canonical column fed by the same
@@ -512,19 +502,16 @@ fn shared_date_format(
 
 /// The format of a date column from its distinct raw values (value mapping applied first).
 fn date_format_of(
-    values: &Series,
+    uniq: &[&str],
     column: &str,
     pairs: &HeaderMap,
     entity: Entity,
     cfg: &Config,
     raw: &RawTable,
 ) -> Result<Option<DateFormat>> {
-    let uniq = values.unique()?;
     let values = ValueMap::new(entity.mapping(cfg).waarden.get(column));
     let mapped: Vec<String> = uniq
-        .str()?
         .iter()
-        .flatten()
         .map(|v| match values.get(v) {
             Ok(Some(t)) => t.to_string(),
             _ => v.to_string(),
@@ -658,8 +645,8 @@ fn missing_triage_warning(accepted: &DataFrame) -> Result<Option<String>> {
 }
 
 /// Marks the row-number column as sorted when it is (a file is read top to bottom), so the
-/// final sort on it is free instead of a copy of every column.
-fn mark_rows_sorted(df: &mut DataFrame) -> Result<()> {
+/// final sort on it is free instead of a copy of every column. Says whether it is.
+fn mark_rows_sorted(df: &mut DataFrame) -> Result<bool> {
     let rows = df.column(ROW)?.u32()?;
     let ascending = rows.null_count() == 0
         && rows
@@ -674,31 +661,108 @@ fn mark_rows_sorted(df: &mut DataFrame) -> Result<()> {
             c
         })?;
     }
-    Ok(())
+    Ok(ascending)
 }
 
-/// The typed value (`<name>__v`) and error (`<name>__e`) of every row of column `name`, in row
-/// order, from the column's dictionary (`<name>__k` -> value, error): a left join of that one
-/// column, so only it is gathered.
-fn typed_by_dictionary(frame: &DataFrame, name: &str, dict: DataFrame) -> Result<[Column; 2]> {
-    let key = format!("{name}__k");
-    let (v, e) = (format!("{name}__v"), format!("{name}__e"));
-    let mut args = JoinArgs::new(JoinType::Left);
-    args.maintain_order = MaintainOrderJoin::Left;
-    let joined = frame
-        .select([name])?
-        .lazy()
-        .join(dict.lazy(), [col(name)], [col(key.as_str())], args)
-        .select([col(v.as_str()), col(e.as_str())])
-        .collect()?;
-    if joined.height() != frame.height() {
+/// The distinct values of a text column in order of first appearance, and for every row the
+/// index of its value among them (null for a null cell). One pass with a hash map of the
+/// distinct values only: a column of a million rows and a few hundred distinct values is
+/// looked up once per row, instead of hashed once for `unique` and again for a join.
+fn distinct_index(ca: &StringChunked) -> (Vec<&str>, IdxCa) {
+    let mut seen: PlHashMap<&str, IdxSize> = PlHashMap::default();
+    let mut distinct: Vec<&str> = Vec::new();
+    let index: IdxCa = ca
+        .iter()
+        .map(|v| {
+            v.map(|s| {
+                *seen.entry(s).or_insert_with(|| {
+                    distinct.push(s);
+                    (distinct.len() - 1) as IdxSize
+                })
+            })
+        })
+        .collect();
+    (distinct, index)
+}
+
+/// Whether each row's cell is blank (null, empty or only spaces), from the distinct values
+/// (`uniq`) and each row's index into them.
+fn blank_by_index(name: &str, uniq: &[&str], index: &IdxCa) -> Column {
+    let blank: Vec<bool> = uniq.iter().map(|v| v.trim().is_empty()).collect();
+    let rows: BooleanChunked = index
+        .iter()
+        .map(|i| Some(i.is_none_or(|i| blank[i as usize])))
+        .collect();
+    rows.with_name(name.into()).into_column()
+}
+
+/// The typed value and error of every row, in row order: the dictionary's entries
+/// (one per distinct value) gathered by each row's index into it. An error column without
+/// a single error is `None` (its rule can never fail).
+fn typed_by_index(
+    name: &str,
+    (value, error): (Series, Series),
+    index: &IdxCa,
+) -> Result<(Column, Option<Column>)> {
+    let value = value.take(index)?.into_column();
+    let error = if error.null_count() == error.len() {
+        None
+    } else {
+        Some(error.take(index)?.into_column())
+    };
+    if value.len() != index.len() {
         return Err(Error::Internal(format!(
             "kolom {name}: de woordenlijst gaf {} rijen voor {}",
-            joined.height(),
-            frame.height()
+            value.len(),
+            index.len()
         )));
     }
-    Ok([joined.column(&v)?.clone(), joined.column(&e)?.clone()])
+    Ok((value, error))
+}
+
+/// For every row whose id stands in an earlier row too, the number of the first row with that
+/// id; null for the first row of each id and for rows without an id. `None` when no id repeats
+/// (the usual export): then the duplicate rule can never fail. Ids that only rise need no
+/// more than that check; others take one pass with a hash map, where a window over a million
+/// distinct ids groups them all.
+fn first_rows_of_repeats(df: &DataFrame, id: &str) -> Result<Option<Column>> {
+    let ids = df.column(id)?.str()?;
+    let rows = df.column(ROW)?.u32()?;
+    // Ids that only rise from row to row (an export sorted on its id) cannot repeat.
+    let mut previous: Option<&str> = None;
+    let rising = ids.iter().flatten().all(|v| {
+        let up = previous.is_none_or(|p| p < v);
+        previous = Some(v);
+        up
+    });
+    if rising {
+        return Ok(None);
+    }
+    let mut first: PlHashMap<&str, u32> =
+        PlHashMap::with_capacity_and_hasher(ids.len(), Default::default());
+    let mut repeats = false;
+    for (id, row) in ids.iter().zip(rows.iter()) {
+        if let (Some(id), Some(row)) = (id, row) {
+            let f = first.entry(id).or_insert(row);
+            if *f != row {
+                repeats = true;
+                *f = (*f).min(row);
+            }
+        }
+    }
+    if !repeats {
+        return Ok(None);
+    }
+    let column: UInt32Chunked = ids
+        .iter()
+        .zip(rows.iter())
+        .map(|(id, row)| {
+            let (id, row) = (id?, row?);
+            let f = first[id];
+            (f != row).then_some(f)
+        })
+        .collect();
+    Ok(Some(column.with_name(FIRST.into()).into_column()))
 }
 
 /// Validates a raw table as `entity` (see module docs).
@@ -752,12 +816,16 @@ pub fn validate(
         select.push(e.alias(spec.name));
     }
     let mut canon_text = raw.df.clone().lazy().select(select).collect()?;
-    mark_rows_sorted(&mut canon_text)?;
+    let in_row_order = mark_rows_sorted(&mut canon_text)?;
 
     // 2. Each typed column's dictionary, joined to that column alone (in row order) and the
     // typed value and error added next to it: the wide frame is never joined or reordered,
     // so its text columns are not copied.
     let mut typed_columns: Vec<Column> = Vec::new();
+    // Error and blank columns of the typed columns, carried on to the row rules.
+    let mut carried_columns: Vec<Expr> = Vec::new();
+    // Per required column: whether its cell is blank (empty or only spaces).
+    let mut blank: BTreeMap<&str, Expr> = BTreeMap::new();
     let mut plain_exprs: Vec<Expr> = Vec::new();
     let mut date_formats = BTreeMap::new();
     let mut rules: Vec<Rule> = Vec::new();
@@ -782,17 +850,14 @@ pub fn validate(
                     .then(lit(NULL).cast(DataType::String))
                     .otherwise(t)
             };
-            plain_exprs.extend([
-                value.alias(format!("{}__v", spec.name).as_str()),
-                lit(NULL)
-                    .cast(DataType::String)
-                    .alias(format!("{}__e", spec.name).as_str()),
-            ]);
+            plain_exprs.push(value.alias(format!("{}__v", spec.name).as_str()));
+            // Trimmed and blank made null: the value is null exactly where the cell is blank.
+            blank.insert(spec.name, col(spec.name).is_null());
             continue;
         }
-        let values = canon_text.column(spec.name)?.as_materialized_series();
+        let (uniq, index) = distinct_index(canon_text.column(spec.name)?.str()?);
         let date_format = if spec.kind == Kind::Date {
-            let f = date_format_of(values, spec.name, &pairs, entity, cfg, raw)?;
+            let f = date_format_of(&uniq, spec.name, &pairs, entity, cfg, raw)?;
             if let Some(f) = &f {
                 date_formats.insert(spec.name.to_string(), f.summary());
             }
@@ -800,19 +865,31 @@ pub fn validate(
         } else {
             None
         };
-        let dict = dictionary(values, spec, entity, cfg, date_format.as_ref())?;
-        typed_columns.extend(typed_by_dictionary(&canon_text, spec.name, dict)?);
-        let err = col(format!("{}__e", spec.name).as_str());
-        rules.push(Rule::new(spec.name, err.clone().is_not_null(), err));
+        let dict = dictionary(&uniq, spec, entity, cfg, date_format.as_ref())?;
+        let (value, error) = typed_by_index(spec.name, dict, &index)?;
+        if spec.required {
+            let name = format!("{}__leeg", spec.name);
+            typed_columns.push(blank_by_index(&name, &uniq, &index));
+            blank.insert(spec.name, col(name.as_str()));
+            carried_columns.push(col(name.as_str()));
+        }
+        typed_columns.push(value);
+        // A column without a single error has no error rule: it could never fail.
+        if let Some(error) = error {
+            typed_columns.push(error);
+            let err = col(format!("{}__e", spec.name).as_str());
+            carried_columns.push(err.clone());
+            rules.push(Rule::new(spec.name, err.clone().is_not_null(), err));
+        }
     }
     canon_text.hstack_mut(&typed_columns)?;
     drop(typed_columns);
     let lf = canon_text.lazy().with_columns(plain_exprs);
     // Typed canonical columns, raw text kept as `<name>__raw` for required checks.
     let mut typed: Vec<Expr> = vec![col(ROW), col(FIELDS), col(READ_PROBLEM)];
+    typed.extend(carried_columns);
     for spec in entity.spec() {
         typed.push(col(spec.name).alias(format!("{}__raw", spec.name).as_str()));
-        typed.push(col(format!("{}__e", spec.name).as_str()));
         let v = col(format!("{}__v", spec.name).as_str());
         typed.push(v.fill_null(null_of(spec.kind)).alias(spec.name));
     }
@@ -833,12 +910,9 @@ pub fn validate(
         ),
     ));
     for spec in entity.spec().iter().filter(|s| s.required) {
-        let raw_blank = col(format!("{}__raw", spec.name).as_str())
-            .is_null()
-            .or(col(format!("{}__raw", spec.name).as_str())
-                .str()
-                .strip_chars(lit(NULL))
-                .eq(lit("")));
+        let raw_blank = blank
+            .remove(spec.name)
+            .ok_or_else(|| Error::Internal(format!("kolom {}: geen leegtetest", spec.name)))?;
         rules.push(Rule::new(
             spec.name,
             raw_blank,
@@ -916,20 +990,23 @@ pub fn validate(
     }
     let id = entity.id_column();
     // The first row of each id is computed over all rows, before failing rows are picked out.
-    let lf = lf.with_column(col(ROW).min().over([col(id)])?.alias(FIRST));
-    let first_row = col(FIRST);
-    rules.push(Rule::new(
-        id,
-        col(id).is_not_null().and(col(ROW).neq(first_row.clone())),
-        concat_str(
-            [
-                lit(format!("{id}: dubbel; dezelfde id staat al in rij ")),
-                first_row.cast(DataType::String),
-            ],
-            "",
-            false,
-        ),
-    ));
+    let mut typed_frame = lf.collect()?;
+    if let Some(first) = first_rows_of_repeats(&typed_frame, id)? {
+        typed_frame.with_column(first)?;
+        rules.push(Rule::new(
+            id,
+            col(FIRST).is_not_null(),
+            concat_str(
+                [
+                    lit(format!("{id}: dubbel; dezelfde id staat al in rij ")),
+                    col(FIRST).cast(DataType::String),
+                ],
+                "",
+                false,
+            ),
+        ));
+    }
+    let lf = typed_frame.lazy();
 
     // Cheap booleans first; the Dutch reasons are only built for the rows that fail.
     let any_fail = rules
@@ -962,6 +1039,7 @@ pub fn validate(
         .filter(col(REASON).not())
         .select(canon_names)
         .collect()?;
+    let failing = checked.column(REASON)?.bool()?.clone();
     let bad = checked.lazy().filter(col(REASON)).select([
         col(ROW),
         concat_str(cols, "; ", true).alias(COLUMN),
@@ -979,19 +1057,35 @@ pub fn validate(
     if has_extra {
         original.push(col(EXTRA).alias("extra velden"));
     }
-    let quarantine = raw
-        .df
-        .clone()
-        .lazy()
-        .join(bad, [col(ROW)], [col(ROW)], JoinArgs::new(JoinType::Inner))
-        .sort([ROW], Default::default())
-        .select(original)
-        .collect()?;
+    let quarantine = if in_row_order {
+        // The checked rows stand in the raw table's order (sorting them changed nothing): the
+        // raw table's failing rows are picked by the same mask, without a join.
+        let bad = bad.collect()?;
+        let mut q = raw.df.filter(&failing)?;
+        if q.height() != bad.height() {
+            return Err(Error::Internal(format!(
+                "quarantaine: {} rijen gekozen voor {} redenen",
+                q.height(),
+                bad.height()
+            )));
+        }
+        q.hstack_mut(&[bad.column(COLUMN)?.clone(), bad.column(REASON)?.clone()])?;
+        q.lazy().select(original).collect()?
+    } else {
+        raw.df
+            .clone()
+            .lazy()
+            .join(bad, [col(ROW)], [col(ROW)], JoinArgs::new(JoinType::Inner))
+            .sort([ROW], Default::default())
+            .select(original)
+            .collect()?
+    };
 
     if entity == Entity::Cases {
         let open_final = accepted
             .clone()
             .lazy()
+            .select([col("afgerond_op"), col("uitkomst")])
             .filter(
                 col("afgerond_op").is_null().and(
                     col("uitkomst").is_in(
@@ -1230,6 +1324,121 @@ thema = ["SUBJECT", "TYPE"]
                 .all(|w| !w.contains("SUBJECT")),
             "{:?}",
             v.summary.waarschuwingen
+        );
+    }
+
+    #[test]
+    fn a_repeated_id_names_the_first_row_with_it_wherever_it_stands() {
+        let csv = format!(
+            "{HEAD}C-2,2025-01-01,wijkteam,toeslagen\nC-1,2025-01-02,wijkteam,toeslagen\n \
+             C-1 ,2025-01-03,wijkteam,toeslagen\n,2025-01-04,wijkteam,toeslagen\n\
+             ,2025-01-05,wijkteam,toeslagen\nC-2,2025-01-06,wijkteam,toeslagen\n\
+             C-1,2025-01-07,wijkteam,toeslagen\nC-3,2025-01-08,wijkteam,toeslagen\n"
+        );
+        let v = validate_csv(&csv, &Config::default_config()).unwrap();
+        let q = |c: &str| -> Vec<String> {
+            let col = v
+                .quarantine
+                .column(c)
+                .unwrap()
+                .cast(&DataType::String)
+                .unwrap();
+            col.str()
+                .unwrap()
+                .iter()
+                .map(|x| x.unwrap_or("").to_string())
+                .collect()
+        };
+        assert_eq!(q("rij"), ["4", "5", "6", "7", "8"]);
+        let reasons = q("reden");
+        assert_eq!(
+            reasons[0],
+            "casus_id: dubbel; dezelfde id staat al in rij 3"
+        );
+        // Rows without an id are not each other's repeats.
+        assert_eq!(
+            reasons[1],
+            "casus_id: verplicht veld is leeg; vul het in de bron in"
+        );
+        assert_eq!(reasons[2], reasons[1]);
+        assert_eq!(
+            reasons[3],
+            "casus_id: dubbel; dezelfde id staat al in rij 2"
+        );
+        assert_eq!(
+            reasons[4],
+            "casus_id: dubbel; dezelfde id staat al in rij 3"
+        );
+        let ids: Vec<&str> = v
+            .accepted
+            .column("casus_id")
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .flatten()
+            .collect();
+        assert_eq!(ids, ["C-2", "C-1", "C-3"]);
+        // Ids that rise until one repeats: the repeat is still found.
+        let csv = format!(
+            "{HEAD}A-1,2025-01-01,wijkteam,toeslagen\nA-2,2025-01-02,wijkteam,toeslagen\n\
+             A-2,2025-01-03,wijkteam,toeslagen\nA-3,2025-01-04,wijkteam,toeslagen\n"
+        );
+        let v = validate_csv(&csv, &Config::default_config()).unwrap();
+        assert_eq!(v.summary.in_quarantaine, 1);
+        let reason = v
+            .quarantine
+            .column("reden")
+            .unwrap()
+            .str()
+            .unwrap()
+            .get(0)
+            .unwrap()
+            .to_string();
+        assert_eq!(reason, "casus_id: dubbel; dezelfde id staat al in rij 3");
+    }
+
+    #[test]
+    fn quarantine_is_the_same_whether_rows_come_in_file_order_or_not() {
+        let csv = format!(
+            "{HEAD}C-1,2025-01-01,wijkteam,toeslagen\nC-2,2025-02-30,wijkteam,toeslagen\n\
+             C-3,2025-01-03,onbekend,toeslagen\nC-1,2025-01-04,wijkteam,toeslagen,teveel\n\
+             C-5,2025-01-05,wijkteam,toeslagen\n,,,\n"
+        );
+        let raw = super::super::read::read_csv_bytes(
+            csv.as_bytes(),
+            "auto",
+            "auto",
+            std::path::Path::new("t.csv"),
+        )
+        .unwrap();
+        let mut reversed = raw.clone();
+        reversed.df = reversed.df.reverse();
+        let today = NaiveDate::from_ymd_opt(2026, 10, 31).unwrap();
+        let cfg = Config::default_config();
+        let in_order = validate(&raw, Entity::Cases, &cfg, today).unwrap();
+        let backwards = validate(&reversed, Entity::Cases, &cfg, today).unwrap();
+        assert_eq!(in_order.quarantine.height(), 4);
+        assert!(in_order.quarantine.equals_missing(&backwards.quarantine));
+        assert!(in_order.accepted.equals_missing(&backwards.accepted));
+        let rows: Vec<u32> = in_order
+            .quarantine
+            .column("rij")
+            .unwrap()
+            .u32()
+            .unwrap()
+            .into_no_null_iter()
+            .collect();
+        assert_eq!(rows, [3, 4, 5, 7]);
+        assert_eq!(
+            in_order
+                .quarantine
+                .column("extra velden")
+                .unwrap()
+                .str()
+                .unwrap()
+                .get(2),
+            Some("teveel")
         );
     }
 

@@ -2,6 +2,8 @@
 //! a record in quarantine as read (an unclosed or stray quote, a row of only empty
 //! fields) or an empty line (noted). Quoted cells may span lines; a quote that would
 //! swallow rows of their own quarantines one line and reading goes on at the next.
+//! A plain line (no quote other than around whole fields on that line) is split directly;
+//! the header and every other line are read by the csv crate, with the same result.
 //!
 //! ```
 //! use rodedraad::ingest::read::{read_csv_bytes, READ_PROBLEM};
@@ -12,9 +14,10 @@
 
 use super::decode::{decode, decode_owned, decode_owned_hashed, Decoded, FileHash};
 use super::sniff::delimiter_byte;
-use super::table::{too_wide, unique_headers, TableBuilder, MAX_COLUMNS};
+use super::table::{all_fields, too_wide, unique_headers, Fields, TableBuilder, MAX_COLUMNS};
 use super::{bad_file, RawTable};
 use crate::error::{Error, Result};
+use std::borrow::Cow;
 use std::path::Path;
 
 /// Where one CSV record's own text ends, scanned as the csv crate reads it: a quote opens
@@ -117,7 +120,7 @@ fn looks_like_record(line: &[u8], d: u8, width: usize, closing: Option<usize>) -
 /// One record as handed to the table: its fields and, for a record that goes to
 /// quarantine as read, the reason.
 struct Emitted<'a> {
-    fields: &'a csv::StringRecord,
+    fields: &'a dyn Fields,
     problem: Option<String>,
 }
 
@@ -303,6 +306,137 @@ fn read_records(
     Ok((record_lines, None))
 }
 
+/// Splits one physical line (without its line end) into `rec` when it is a plain record: every
+/// field either without a quote, or quoted from its first to its last byte (`""` inside for a
+/// quote) and followed by the delimiter or the line's end. Such a line is one record on its
+/// own, read by the csv crate into exactly these fields. `false` for any other line (a quote
+/// that is not closed on the line, text after a closing quote, a quote inside an unquoted
+/// field): those are left to [`read_records`].
+fn plain_record<'t>(line: &'t str, d: u8, rec: &mut Vec<Cow<'t, str>>) -> bool {
+    let b = line.as_bytes();
+    rec.clear();
+    let mut i = 0;
+    loop {
+        if b.get(i) == Some(&b'"') {
+            let start = i + 1;
+            let mut j = start;
+            let mut doubled = false;
+            let close = loop {
+                match line[j..].find('"') {
+                    None => return false,
+                    Some(k) if b.get(j + k + 1) == Some(&b'"') => {
+                        doubled = true;
+                        j += k + 2;
+                    }
+                    Some(k) => break j + k,
+                }
+            };
+            if doubled {
+                rec.push(Cow::Owned(line[start..close].replace("\"\"", "\"")));
+            } else {
+                rec.push(Cow::Borrowed(&line[start..close]));
+            }
+            i = close + 1;
+            if i == b.len() {
+                return true;
+            }
+            if b[i] != d {
+                return false;
+            }
+        } else {
+            let end = b[i..]
+                .iter()
+                .position(|&c| c == d || c == b'"')
+                .map_or(b.len(), |k| i + k);
+            if end < b.len() && b[end] == b'"' {
+                return false;
+            }
+            rec.push(Cow::Borrowed(&line[i..end]));
+            if end == b.len() {
+                return true;
+            }
+            i = end;
+        }
+        // `b[i]` is a delimiter: a field follows (an empty one at the line's end).
+        i += 1;
+    }
+}
+
+/// How many bytes [`read_records_fast`] hands to the csv crate at a time, from a line that is
+/// not a plain record on.
+const CSV_CRATE_STRETCH: usize = 64 << 10;
+
+/// [`read_records`], with plain lines (see [`plain_record`]) split directly: the same records,
+/// problems, line count and stop. The header and every line that is not plain are read by
+/// [`read_records`] (the csv crate), a stretch at a time, after which plain reading resumes
+/// at the next record's start.
+fn read_records_fast(
+    text: &str,
+    d: u8,
+    from: Start,
+    stop_at: Option<usize>,
+    emit: &mut dyn FnMut(Emitted) -> Result<()>,
+) -> Result<(usize, Option<Start>)> {
+    read_records_fast_in(text, d, from, stop_at, CSV_CRATE_STRETCH, emit)
+}
+
+/// [`read_records_fast`] handing `stretch` bytes at a time to the csv crate.
+fn read_records_fast_in(
+    text: &str,
+    d: u8,
+    from: Start,
+    stop_at: Option<usize>,
+    stretch: usize,
+    emit: &mut dyn FnMut(Emitted) -> Result<()>,
+) -> Result<(usize, Option<Start>)> {
+    let mut record_lines = 0usize;
+    let mut at = from;
+    // A delimiter that is a quote, a line end or not ASCII is left to the csv crate entirely.
+    let plain_delimiter = d.is_ascii() && !matches!(d, b'"' | b'\n' | b'\r');
+    let mut rec: Vec<Cow<str>> = Vec::new();
+    while at.offset < text.len() {
+        let pos = at.offset;
+        let end = text[pos..].find('\n').map_or(text.len(), |k| pos + k);
+        let line = &text[pos..end];
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        let next = Start {
+            offset: (end + 1).min(text.len()),
+            line_base: at.line_base + usize::from(end < text.len()),
+            ..at
+        };
+        if line.is_empty() {
+            at = next;
+            continue;
+        }
+        // A record's own text starts here (blank lines before it are skipped, as the csv
+        // crate skips them): stop before it when it lies at or after `stop_at`.
+        if stop_at.is_some_and(|p| pos >= p) {
+            return Ok((record_lines, Some(at)));
+        }
+        if plain_delimiter && at.width_of_header.is_some() && plain_record(line, d, &mut rec) {
+            record_lines += 1;
+            emit(Emitted {
+                fields: &rec,
+                problem: None,
+            })?;
+            at = next;
+            continue;
+        }
+        let stop = pos.saturating_add(stretch);
+        let stop = stop_at.map_or(stop, |p| p.min(stop));
+        let (lines, ended) = read_records(text, d, at, Some(stop.max(pos + 1)), emit)?;
+        record_lines += lines;
+        match ended {
+            Some(s) if stop_at.is_some_and(|p| s.offset >= p) => {
+                return Ok((record_lines, Some(s)))
+            }
+            Some(s) => at = s,
+            None => return Ok((record_lines, None)),
+        }
+    }
+    Ok((record_lines, None))
+}
+
 /// Below this many bytes of text a CSV is read on one thread.
 const PARALLEL_MIN_BYTES: usize = 8 << 20;
 
@@ -339,18 +473,18 @@ fn read_part(
     mut table: Option<TableBuilder>,
 ) -> Part {
     let mut header_problem = None;
-    let read = read_records(text, d, from, stop_at, &mut |e: Emitted| {
+    let read = read_records_fast(text, d, from, stop_at, &mut |e: Emitted| {
         match table.as_mut() {
             None => {
                 if let Some(p) = e.problem {
                     header_problem = Some(p);
                     return Err(Error::Usage(String::new()));
                 }
-                if e.fields.len() > MAX_COLUMNS {
-                    return Err(too_wide(path, e.fields.len()));
+                if e.fields.count() > MAX_COLUMNS {
+                    return Err(too_wide(path, e.fields.count()));
                 }
                 let headers =
-                    unique_headers(e.fields.iter().map(|h| h.trim().to_string()).collect());
+                    unique_headers(all_fields(e.fields).map(|h| h.trim().to_string()).collect());
                 table = Some(TableBuilder::new(headers, sep.to_string()));
             }
             Some(t) => t.push(e.fields, e.problem),
@@ -375,9 +509,9 @@ fn read_part(
 fn header_of(text: &str, d: u8) -> Option<(Vec<String>, usize)> {
     let mut header = None;
     let _ = read_records(text, d, Start::BEGIN, None, &mut |e: Emitted| {
-        if e.problem.is_none() && e.fields.len() <= MAX_COLUMNS {
-            let cells = e.fields.iter().map(|h| h.trim().to_string()).collect();
-            header = Some((unique_headers(cells), e.fields.len()));
+        if e.problem.is_none() && e.fields.count() <= MAX_COLUMNS {
+            let cells = all_fields(e.fields).map(|h| h.trim().to_string()).collect();
+            header = Some((unique_headers(cells), e.fields.count()));
         }
         // Only the header is wanted: stop reading.
         Err(Error::Usage(String::new()))
@@ -597,9 +731,12 @@ fn read_csv_text_in(
         encoding: enc,
         mut notes,
     } = decoded;
+    // Each looked for once: a lone CR and a BOM inside the text both change the text.
+    let lone_cr = has_lone_cr(&text);
+    let stray_boms = text.matches('\u{feff}').count();
     // The file's hash, when the text is about to change (a lone CR, a stray BOM).
     let mut sha256 = match hash {
-        Some(FileHash::SameAsText) if has_lone_cr(&text) || text.contains('\u{feff}') => {
+        Some(FileHash::SameAsText) if lone_cr || stray_boms > 0 => {
             Some(crate::output::sha256_hex(text.as_bytes()))
         }
         Some(FileHash::SameAsText) => None,
@@ -608,11 +745,10 @@ fn read_csv_text_in(
     };
     // A CR alone ends a line too (old Mac files, a stray CR): the csv crate reads it
     // as a record's end, so the line count must too.
-    let text = lone_cr_to_lf(text);
+    let text = if lone_cr { lone_cr_to_lf(text) } else { text };
     // A BOM inside the text (files glued together, a copy from a Word document) is a
     // zero-width character, never data; the csv crate skips one that starts a record it
     // reads first, which would shift the line count. Taken out, and said.
-    let stray_boms = text.matches('\u{feff}').count();
     let text = if stray_boms > 0 {
         notes.push(format!(
             "{stray_boms} onzichtbare BOM-teken(s) (U+FEFF) midden in het bestand weggelaten"
@@ -792,6 +928,41 @@ mod tests {
     }
 
     #[test]
+    fn plain_lines_are_split_as_the_csv_crate_splits_them() {
+        let mut rec: Vec<Cow<str>> = Vec::new();
+        let plain = [
+            ("1,2,3", vec!["1", "2", "3"]),
+            ("1,,", vec!["1", "", ""]),
+            ("\"a, b\",c", vec!["a, b", "c"]),
+            ("\"zegt \"\"nee\"\"\",\"\"", vec!["zegt \"nee\"", ""]),
+            ("\"\"\"\"", vec!["\""]),
+            (" ", vec![" "]),
+            ("x,\"\"", vec!["x", ""]),
+        ];
+        for (line, want) in plain {
+            assert!(plain_record(line, b',', &mut rec), "{line:?}");
+            let got: Vec<&str> = rec.iter().map(|f| f.as_ref()).collect();
+            assert_eq!(got, want, "{line:?}");
+            let by_crate = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(line.as_bytes())
+                .records()
+                .next()
+                .unwrap()
+                .unwrap();
+            assert_eq!(by_crate.iter().collect::<Vec<_>>(), want, "{line:?}");
+        }
+        // Left to the csv crate: an unclosed quote, text after a closing quote, a quote
+        // inside an unquoted field, a quote after a leading space.
+        for line in [
+            "1,\"open", "\"a\"b,c", "ab\"c,d", " \"a\",b", "\"a\"\"", "a,\"b\" ",
+        ] {
+            assert!(!plain_record(line, b',', &mut rec), "{line:?}");
+        }
+    }
+
+    #[test]
     fn quoted_newlines_and_row_numbers() {
         let t = csv(b"id,tekst\n1,\"regel een\nregel twee\"\n2,x\n").unwrap();
         assert_eq!(t.df.height(), 2);
@@ -948,6 +1119,43 @@ mod properties {
             }
             let once = tests::in_parts(&text, 1);
             prop_assert!(tests::same(&once, &tests::in_parts(&text, chunks)), "{:?}", text);
+        }
+
+        /// Plain lines split directly give the same records, problems, line count and stop
+        /// as the csv crate reading every line: on text with random quotes, doubled quotes,
+        /// delimiters, blank lines and CRLF, read at once and up to a random line start.
+        #[test]
+        fn plain_lines_read_as_the_csv_crate_reads_them(
+            cells in proptest::collection::vec("[a-z0-9\";,\n ]{0,6}|\"[a-z, ]{0,8}\"|\"[a-z]{0,3}\"\"[a-z]{0,3}\"", 3..150),
+            crlf in any::<bool>(),
+            d in prop::sample::select(vec![b',', b';']),
+            cut in 0usize..1000,
+            stretch in 1usize..200,
+        ) {
+            let mut text = String::from("a,b,c\n");
+            for c in cells.chunks(3) {
+                text.push_str(&c.join(","));
+                text.push('\n');
+            }
+            if crlf {
+                text = text.replace('\n', "\r\n");
+            }
+            let starts: Vec<usize> = text.match_indices('\n').map(|(i, _)| i + 1).filter(|&i| i < text.len()).collect();
+            let stop = starts.get(cut % starts.len().max(1)).copied();
+            for stop_at in [None, stop] {
+                let mut slow = Vec::new();
+                let a = read_records(&text, d, Start::BEGIN, stop_at, &mut |e: Emitted| {
+                    slow.push((all_fields(e.fields).map(str::to_string).collect::<Vec<_>>(), e.problem));
+                    Ok(())
+                }).map_err(|e| e.to_string());
+                let mut fast = Vec::new();
+                let b = read_records_fast_in(&text, d, Start::BEGIN, stop_at, stretch, &mut |e: Emitted| {
+                    fast.push((all_fields(e.fields).map(str::to_string).collect::<Vec<_>>(), e.problem));
+                    Ok(())
+                }).map_err(|e| e.to_string());
+                prop_assert_eq!(a, b, "{:?} {:?}", text, stop_at);
+                prop_assert_eq!(&slow, &fast, "{:?} {:?}", text, stop_at);
+            }
         }
 
         /// Rows with random quotes and delimiters: every line that reads as a row of the

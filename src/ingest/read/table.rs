@@ -14,6 +14,38 @@ use crate::error::{Error, Result};
 use polars::prelude::*;
 use std::path::Path;
 
+/// The fields of one record, however they were read: by the csv crate (a
+/// [`csv::StringRecord`]) or cut directly from a plain line (text borrowed from the file).
+pub(super) trait Fields {
+    /// The number of fields.
+    fn count(&self) -> usize;
+    /// Field `j`, if the record has it.
+    fn field(&self, j: usize) -> Option<&str>;
+}
+
+impl Fields for csv::StringRecord {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn field(&self, j: usize) -> Option<&str> {
+        self.get(j)
+    }
+}
+
+impl Fields for Vec<std::borrow::Cow<'_, str>> {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn field(&self, j: usize) -> Option<&str> {
+        self.get(j).map(|f| f.as_ref())
+    }
+}
+
+/// Every field of a record, in order.
+pub(super) fn all_fields(rec: &dyn Fields) -> impl Iterator<Item = &str> {
+    (0..rec.count()).filter_map(|j| rec.field(j))
+}
+
 /// Column builders for a raw table, filled record by record.
 pub(super) struct TableBuilder {
     headers: Vec<String>,
@@ -44,27 +76,27 @@ impl TableBuilder {
     }
 
     /// Adds one record as the next row; a record of only empty fields is kept, with that as its problem.
-    pub(super) fn push(&mut self, rec: &csv::StringRecord, problem: Option<String>) {
+    pub(super) fn push(&mut self, rec: &dyn Fields, problem: Option<String>) {
         let row = self.rows.len() as u32 + 2;
         self.push_at(rec, row, problem);
     }
 
     /// Adds one record with its own spreadsheet row number.
-    pub(super) fn push_at(&mut self, rec: &csv::StringRecord, row: u32, problem: Option<String>) {
+    pub(super) fn push_at(&mut self, rec: &dyn Fields, row: u32, problem: Option<String>) {
         let width = self.headers.len();
         for (j, b) in self.cells.iter_mut().enumerate() {
-            match rec.get(j) {
+            match rec.field(j) {
                 Some(v) if !v.is_empty() => b.append_value(v),
                 _ => b.append_null(),
             }
         }
-        if rec.len() > width {
-            let rest: Vec<&str> = rec.iter().skip(width).collect();
+        if rec.count() > width {
+            let rest: Vec<&str> = all_fields(rec).skip(width).collect();
             self.extra.append_value(rest.join(&self.sep));
         } else {
             self.extra.append_null();
         }
-        let empty = rec.iter().all(|v| v.trim().is_empty());
+        let empty = all_fields(rec).all(|v| v.trim().is_empty());
         let problem = problem.or_else(|| {
             empty.then(|| {
                 "lege rij: alle velden zijn leeg; verwijder de rij in de bron of vul hem in"
@@ -73,7 +105,7 @@ impl TableBuilder {
         });
         self.problems.append_option(problem);
         self.rows.push(row);
-        self.fields.push(rec.len() as u32);
+        self.fields.push(rec.count() as u32);
     }
 
     pub(super) fn finish(self, path: &Path) -> Result<(Vec<String>, DataFrame)> {

@@ -317,7 +317,7 @@ pub(super) fn agglomerate(
     for e in &mut stream {
         (e.a, e.b) = (e.a.min(e.b), e.a.max(e.b));
     }
-    stream.sort_unstable_by(|x, y| edge_entry(y).cmp(&edge_entry(x)));
+    stream.sort_unstable_by_key(|e| std::cmp::Reverse(edge_entry(e)));
     let mut next_edge = 0usize;
     let mut heap: BinaryHeap<HeapEntry> = BinaryHeap::new();
     // Root pairs already scored, with the sizes at scoring: either an up-to-date entry is
