@@ -1146,6 +1146,20 @@ pub fn validate(
     })
 }
 
+/// The values of one column as text, a missing value as "" (for the tests of this file).
+#[cfg(test)]
+fn column_texts(df: &DataFrame, name: &str) -> Vec<String> {
+    df.column(name)
+        .unwrap()
+        .cast(&DataType::String)
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .map(|x| x.unwrap_or("").to_string())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1228,15 +1242,7 @@ mod tests {
         let csv = format!("{HEAD}C-1,2025-03-01,wijkteam,toeslagen\nC-2,2025-03-02,wijkteam,toeslagen\nC-3,04-03-2025,wijkteam,toeslagen\n");
         let v = validate_csv(&csv, &Config::default_config()).unwrap();
         assert_eq!(received(&v), ["2025-03-01", "2025-03-02"]);
-        let reason = v
-            .quarantine
-            .column("reden")
-            .unwrap()
-            .str()
-            .unwrap()
-            .get(0)
-            .unwrap()
-            .to_string();
+        let reason = column_texts(&v.quarantine, "reden").remove(0);
         assert!(
             reason.contains(
                 "\"04-03-2025\" is geen geldige datum in de notatie van deze kolom, %Y-%m-%d"
@@ -1275,16 +1281,7 @@ thema = ["SUBJECT", "TYPE"]
             4,2025-03-04,,,Case Closed. Case Invalid. Resolved\n\
             5,2025-03-05,Public Works,,Something else\n";
         let v = validate_csv(csv, &cfg).unwrap();
-        let col = |n: &str| -> Vec<String> {
-            v.accepted
-                .column(n)
-                .unwrap()
-                .str()
-                .unwrap()
-                .iter()
-                .map(|x| x.unwrap_or("").to_string())
-                .collect()
-        };
+        let col = |n: &str| column_texts(&v.accepted, n);
         assert_eq!(col("casus_id"), ["1", "2"]);
         assert_eq!(
             col("thema"),
@@ -1295,15 +1292,7 @@ thema = ["SUBJECT", "TYPE"]
             col("samenvatting")[0],
             "Case Closed. Case Resolved. Lamp replaced"
         );
-        let reasons: Vec<String> = v
-            .quarantine
-            .column("reden")
-            .unwrap()
-            .str()
-            .unwrap()
-            .iter()
-            .map(|x| x.unwrap().to_string())
-            .collect();
+        let reasons = column_texts(&v.quarantine, "reden");
         assert!(
             reasons[0].contains("\"street_lights.graffiti\""),
             "{reasons:?}"
@@ -1336,19 +1325,7 @@ thema = ["SUBJECT", "TYPE"]
              C-1,2025-01-07,wijkteam,toeslagen\nC-3,2025-01-08,wijkteam,toeslagen\n"
         );
         let v = validate_csv(&csv, &Config::default_config()).unwrap();
-        let q = |c: &str| -> Vec<String> {
-            let col = v
-                .quarantine
-                .column(c)
-                .unwrap()
-                .cast(&DataType::String)
-                .unwrap();
-            col.str()
-                .unwrap()
-                .iter()
-                .map(|x| x.unwrap_or("").to_string())
-                .collect()
-        };
+        let q = |c: &str| column_texts(&v.quarantine, c);
         assert_eq!(q("rij"), ["4", "5", "6", "7", "8"]);
         let reasons = q("reden");
         assert_eq!(
@@ -1369,15 +1346,7 @@ thema = ["SUBJECT", "TYPE"]
             reasons[4],
             "casus_id: dubbel; dezelfde id staat al in rij 3"
         );
-        let ids: Vec<&str> = v
-            .accepted
-            .column("casus_id")
-            .unwrap()
-            .str()
-            .unwrap()
-            .iter()
-            .flatten()
-            .collect();
+        let ids = column_texts(&v.accepted, "casus_id");
         assert_eq!(ids, ["C-2", "C-1", "C-3"]);
         // Ids that rise until one repeats: the repeat is still found.
         let csv = format!(
@@ -1386,15 +1355,7 @@ thema = ["SUBJECT", "TYPE"]
         );
         let v = validate_csv(&csv, &Config::default_config()).unwrap();
         assert_eq!(v.summary.in_quarantaine, 1);
-        let reason = v
-            .quarantine
-            .column("reden")
-            .unwrap()
-            .str()
-            .unwrap()
-            .get(0)
-            .unwrap()
-            .to_string();
+        let reason = column_texts(&v.quarantine, "reden").remove(0);
         assert_eq!(reason, "casus_id: dubbel; dezelfde id staat al in rij 3");
     }
 
@@ -1431,14 +1392,8 @@ thema = ["SUBJECT", "TYPE"]
             .collect();
         assert_eq!(rows, [3, 4, 5, 7]);
         assert_eq!(
-            in_order
-                .quarantine
-                .column("extra velden")
-                .unwrap()
-                .str()
-                .unwrap()
-                .get(2),
-            Some("teveel")
+            column_texts(&in_order.quarantine, "extra velden")[2],
+            "teveel"
         );
     }
 
@@ -1510,14 +1465,7 @@ mod escalation_date {
     }
 
     fn reasons(v: &Validated) -> Vec<String> {
-        v.quarantine
-            .column("reden")
-            .unwrap()
-            .str()
-            .unwrap()
-            .iter()
-            .map(|r| r.unwrap_or_default().to_string())
-            .collect()
+        column_texts(&v.quarantine, "reden")
     }
 
     #[test]
@@ -1558,15 +1506,7 @@ mod escalation_date {
             "{}",
             r[4]
         );
-        let ids: Vec<&str> = v
-            .accepted
-            .column("casus_id")
-            .unwrap()
-            .str()
-            .unwrap()
-            .iter()
-            .flatten()
-            .collect();
+        let ids = column_texts(&v.accepted, "casus_id");
         assert_eq!(ids, ["E", "F"]);
         let d = v.accepted.column("geescaleerd_op").unwrap();
         assert_eq!(d.dtype(), &DataType::Date);
@@ -1658,30 +1598,14 @@ pothole = "Pothole"
                    D,01/16/2024 10:00 AM,01/22/2024 09:00 AM,Pothole,\n";
         let v = validate_with(csv, MAPPING).unwrap();
         assert_eq!((v.summary.geaccepteerd, v.summary.in_quarantaine), (2, 2));
-        let reasons: Vec<String> = v
-            .quarantine
-            .column("reden")
-            .unwrap()
-            .str()
-            .unwrap()
-            .iter()
-            .map(|r| r.unwrap_or_default().to_string())
-            .collect();
+        let reasons = column_texts(&v.quarantine, "reden");
         for r in &reasons {
             assert!(
                 r.starts_with("afgerond_op: ingevuld terwijl uitkomst geen einduitkomst is"),
                 "{r}"
             );
         }
-        let ids: Vec<&str> = v
-            .quarantine
-            .column("Case ID")
-            .unwrap()
-            .str()
-            .unwrap()
-            .iter()
-            .flatten()
-            .collect();
+        let ids = column_texts(&v.quarantine, "Case ID");
         assert_eq!(ids, ["B", "D"]);
     }
 
