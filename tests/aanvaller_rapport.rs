@@ -25,7 +25,7 @@
 
 mod common;
 
-use common::{run, stderr, tmp};
+use common::{rising_thread_report, run, stderr, tmp};
 use proptest::prelude::*;
 use rodedraad::protect::audit::reader;
 use rodedraad::protect::audit::reader::model::dutch_int;
@@ -285,37 +285,6 @@ fn the_attacker_reads_the_sentence_of_a_trend_thread() {
             .any(|l| l.contains("2026-Q2") || l.contains("gemiddelde")),
         "{leaks:#?}"
     );
-}
-
-/// A generated export with a planted rising thread (D4) reported at a peildatum where the
-/// trend detection finds it: returns the report folder.
-fn rising_thread_report(d: &Path, seed: u64, period: &str) -> std::path::PathBuf {
-    let data = d.join(format!("data-{seed}"));
-    let seed = seed.to_string();
-    let data_dir = data.display().to_string();
-    let o = run(&[
-        "sample", "--seed", &seed, "--out", &data_dir, "--excel", "false",
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let out = d.join(format!("rapport-{seed}-{period}"));
-    let cases = data.join("casussen.csv").display().to_string();
-    let o = run(&[
-        "report",
-        "--cases",
-        &cases,
-        "--period",
-        period,
-        "--peildatum",
-        "2026-10-31",
-        "--exportdatum",
-        "2026-10-31",
-        "--format",
-        "md",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    out
 }
 
 /// The trend sentence of a published rising thread: (markdown file, its count).

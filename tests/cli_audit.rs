@@ -833,27 +833,7 @@ fn a_trend_sentence_beside_hidden_quarters_is_caught() {
     // quarter table hides quarters. A renderer that prints the expected count there
     // gives away what the hidden quarters hold together.
     let d = tmp("audit-model-trend");
-    let data = d.join("data").display().to_string();
-    let o = run(&["sample", "--seed", "9", "--out", &data, "--excel", "false"]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let out = d.join("rapport");
-    let cases = d.join("data/casussen.csv").display().to_string();
-    let o = run(&[
-        "report",
-        "--cases",
-        &cases,
-        "--period",
-        "2026-Q3",
-        "--peildatum",
-        "2026-10-31",
-        "--exportdatum",
-        "2026-10-31",
-        "--format",
-        "md",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    let out = rising_thread_report(&d, 9, "2026-Q3");
     let o = audit(&out);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     replace_in(

@@ -91,3 +91,34 @@ pub fn report_sample(out: &Path, extra: &[&str]) -> Output {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     o
 }
+
+/// A generated export with a planted rising thread (D4) reported at a peildatum where the
+/// trend detection finds it: returns the report folder.
+pub fn rising_thread_report(d: &Path, seed: u64, period: &str) -> std::path::PathBuf {
+    let data = d.join(format!("data-{seed}"));
+    let seed = seed.to_string();
+    let data_dir = data.display().to_string();
+    let o = run(&[
+        "sample", "--seed", &seed, "--out", &data_dir, "--excel", "false",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = d.join(format!("rapport-{seed}-{period}"));
+    let cases = data.join("casussen.csv").display().to_string();
+    let o = run(&[
+        "report",
+        "--cases",
+        &cases,
+        "--period",
+        period,
+        "--peildatum",
+        "2026-10-31",
+        "--exportdatum",
+        "2026-10-31",
+        "--format",
+        "md",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    out
+}
