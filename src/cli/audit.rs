@@ -37,7 +37,7 @@ pub fn run(a: AuditArgs) -> Result<i32> {
             serde_json::to_string_pretty(&rep).map_err(Error::internal)?
         );
     }
-    if rep.publiek == "intern" {
+    if rep.publiek == crate::protect::tables::Audience::Internal {
         eprintln!(
             "intern rapport (niet voor publicatie): gecontroleerd op persoonsgegevens en op de markering INTERN; kleine aantallen mogen hierin staan en zijn niet getoetst"
         );

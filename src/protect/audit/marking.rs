@@ -17,36 +17,29 @@
 //! - JSON: a top-level `markering` field.
 //!
 //! ```
-//! use rodedraad::protect::audit::marking::{audience_of_figure_list, Audience};
+//! use rodedraad::protect::audit::marking::audience_of_figure_list;
+//! use rodedraad::protect::tables::Audience;
 //! let internal = r#"{"markering": "INTERN – niet voor publicatie", "tabellen": []}"#;
 //! assert_eq!(audience_of_figure_list(internal), Audience::Internal);
-//! assert_eq!(audience_of_figure_list("[]"), Audience::Public);
+//! assert_eq!(audience_of_figure_list("[]"), Audience::Parliament);
 //! ```
 
 use super::readers::Segment;
+use crate::protect::tables::Audience;
 use std::collections::BTreeMap;
 
 /// The word every part of an internal report carries.
 pub const MARK: &str = "INTERN";
 
-/// Who a report folder is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Audience {
-    /// Published: every check applies.
-    Public,
-    /// The research department only: small counts allowed, personal data not, marked everywhere.
-    Internal,
-}
-
 /// The audience a figure list declares. Anything that is not an object with a `markering`
-/// holding [`MARK`] is public: when in doubt, every check applies.
+/// holding [`MARK`] is the public one (the Kamer report): when in doubt, every check applies.
 pub fn audience_of_figure_list(src: &str) -> Audience {
     let Ok(v) = serde_json::from_str::<serde_json::Value>(src) else {
-        return Audience::Public;
+        return Audience::Parliament;
     };
     match v.get("markering").and_then(|m| m.as_str()) {
         Some(m) if m.contains(MARK) => Audience::Internal,
-        _ => Audience::Public,
+        _ => Audience::Parliament,
     }
 }
 
@@ -173,15 +166,15 @@ mod tests {
 
     #[test]
     fn only_a_marked_object_is_internal() {
-        assert_eq!(audience_of_figure_list("[]"), Audience::Public);
-        assert_eq!(audience_of_figure_list("{"), Audience::Public);
+        assert_eq!(audience_of_figure_list("[]"), Audience::Parliament);
+        assert_eq!(audience_of_figure_list("{"), Audience::Parliament);
         assert_eq!(
             audience_of_figure_list(r#"{"markering": "openbaar", "tabellen": []}"#),
-            Audience::Public
+            Audience::Parliament
         );
         assert_eq!(
             audience_of_figure_list(r#"{"tabellen": [], "x": "INTERN"}"#),
-            Audience::Public
+            Audience::Parliament
         );
         assert_eq!(
             audience_of_figure_list(r#"{"markering": "INTERN", "tabellen": []}"#),

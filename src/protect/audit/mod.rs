@@ -29,7 +29,7 @@ pub mod reader;
 pub mod readers;
 
 use crate::error::{Error, Result};
-use marking::Audience;
+use crate::protect::tables::Audience;
 use readers::Segment;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -132,11 +132,11 @@ impl std::fmt::Display for FindingKind {
 }
 
 /// The audit result. Any finding means the folder must not be published.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct AuditReport {
-    /// "openbaar" or "intern" (a folder whose figure list says INTERN): an internal report
-    /// is not checked for small counts, but must carry the marking everywhere.
-    pub publiek: String,
+    /// Who the folder is for: `kamer`, or `intern` when its figure list says INTERN (an
+    /// internal report is not checked for small counts, but must carry the marking everywhere).
+    pub publiek: Audience,
     /// Files read completely.
     pub gecontroleerd: Vec<String>,
     /// Files that could not be read; each also has a finding.
@@ -200,14 +200,14 @@ pub fn audit_dir(dir: &Path, min_cel: u64, min_noemer: u64) -> Result<AuditRepor
             dir.display()
         )));
     }
-    let mut rep = AuditReport::default();
     let (paths, errors) = files(dir);
     let audience = audience_of(dir);
-    rep.publiek = match audience {
-        Audience::Public => "openbaar",
-        Audience::Internal => "intern",
-    }
-    .into();
+    let mut rep = AuditReport {
+        publiek: audience,
+        gecontroleerd: Vec::new(),
+        niet_gecontroleerd: Vec::new(),
+        bevindingen: Vec::new(),
+    };
     for (d, e) in errors {
         let name = d.strip_prefix(dir).unwrap_or(&d).display().to_string();
         unreadable(&mut rep, &name, &format!("map niet te lezen: {e}"));
@@ -244,7 +244,7 @@ fn audience_of(dir: &Path) -> Audience {
         .ok()
         .and_then(|b| normalise::decode_bytes(&b).ok())
         .map(|src| marking::audience_of_figure_list(&src))
-        .unwrap_or(Audience::Public)
+        .unwrap_or(Audience::Parliament)
 }
 
 fn unreadable(rep: &mut AuditReport, name: &str, why: &str) {
