@@ -1088,6 +1088,18 @@ mod properties {
     use super::*;
     use proptest::prelude::*;
 
+    /// Three cells per row under a header "a,b,c", with CRLF line ends if asked.
+    fn csv_text(cells: &[String], crlf: bool) -> String {
+        let mut text = String::from("a,b,c\n");
+        for c in cells.chunks(3) {
+            text.push_str(&c.join(","));
+            text.push('\n');
+        }
+        if crlf {
+            text = text.replace('\n', "\r\n");
+        }
+        text
+    }
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(256))]
         /// Arbitrary bytes never panic the reader: they give a table or a clear error.
@@ -1109,14 +1121,7 @@ mod properties {
         /// the same table read in parts as read at once.
         #[test]
         fn reading_in_parts_equals_reading_at_once(cells in proptest::collection::vec("[a-z0-9\";,\n ]{0,6}", 3..150), crlf in any::<bool>(), chunks in 2usize..5) {
-            let mut text = String::from("a,b,c\n");
-            for c in cells.chunks(3) {
-                text.push_str(&c.join(","));
-                text.push('\n');
-            }
-            if crlf {
-                text = text.replace('\n', "\r\n");
-            }
+            let text = csv_text(&cells, crlf);
             let once = tests::in_parts(&text, 1);
             prop_assert!(tests::same(&once, &tests::in_parts(&text, chunks)), "{:?}", text);
         }
@@ -1132,14 +1137,7 @@ mod properties {
             cut in 0usize..1000,
             stretch in 1usize..200,
         ) {
-            let mut text = String::from("a,b,c\n");
-            for c in cells.chunks(3) {
-                text.push_str(&c.join(","));
-                text.push('\n');
-            }
-            if crlf {
-                text = text.replace('\n', "\r\n");
-            }
+            let text = csv_text(&cells, crlf);
             let starts: Vec<usize> = text.match_indices('\n').map(|(i, _)| i + 1).filter(|&i| i < text.len()).collect();
             let stop = starts.get(cut % starts.len().max(1)).copied();
             for stop_at in [None, stop] {
