@@ -13,6 +13,7 @@ use super::table::{too_wide, MAX_COLUMNS};
 use super::{bad_file, RawTable, EXTRA, FIELDS, READ_PROBLEM, ROW};
 use crate::error::Result;
 use polars::prelude::*;
+use polars_io::prelude::{ParquetReader, SerReader};
 use std::path::Path;
 
 /// Why a Parquet column type cannot be read as text, in Dutch (`None`: it can).
