@@ -840,6 +840,24 @@ pub(super) fn is_missing(c: &PubCell) -> bool {
     !c.onderdrukt && matches!(c.tekst.trim(), "" | "-")
 }
 
+/// Why the KM median of the lead time is empty although there were cases to measure:
+/// fewer than half of them were finished by the peildatum (see the definition of
+/// `doorlooptijd_mediaan_dagen`). A reader learns nothing the definition does not say.
+pub(super) const MEDIAN_NOT_YET: &str =
+    "nog niet bekend: minder dan de helft van deze casussen is al afgerond";
+
+/// Whether `id` is the lead-time median and it is empty only because fewer than half of
+/// its cases were finished: its case count (the denominator) is released and above zero.
+pub(super) fn median_not_yet(head: &Headline, id: &str, previous: bool) -> bool {
+    id == "doorlooptijd_mediaan_dagen"
+        && head.has(id, previous)
+        && is_missing(&head.value(id, previous))
+        && {
+            let n = head.denominator(id, previous);
+            !n.onderdrukt && n.waarde.is_some_and(|v| v > 0.0)
+        }
+}
+
 /// The text of a released headline cell; a missing one is [`NOT_KNOWN`].
 pub(super) fn value_text(c: &PubCell) -> String {
     if is_missing(c) {
@@ -863,6 +881,12 @@ fn key_figures(head: &Headline) -> Vec<KeyFigure> {
                 naam: "niet getoond".into(),
                 waarde: crate::nl::capitalise(naam),
                 toelichting: "te klein aantal of terug te rekenen uit andere cijfers".into(),
+            }
+        } else if median_not_yet(head, id, false) {
+            KeyFigure {
+                naam: naam.into(),
+                waarde: "nog niet bekend".into(),
+                toelichting: "minder dan de helft van deze casussen is al afgerond".into(),
             }
         } else {
             KeyFigure {
@@ -1151,7 +1175,11 @@ fn summary_sentences(head: &Headline, draden: &[ThreadView], title: String) -> V
                     )
                 },
                 &format!("De mediane doorlooptijd {hidden}."),
-                "Hoe lang de casussen duurden, is niet bekend.",
+                if median_not_yet(head, "doorlooptijd_mediaan_dagen", false) {
+                    "Hoe lang de casussen duurden, is nog niet bekend: minder dan de helft is al afgerond."
+                } else {
+                    "Hoe lang de casussen duurden, is niet bekend."
+                },
             ),
         ]
         .join(" "),
@@ -1200,6 +1228,45 @@ fn shown_difference(r: &Record, unit: Unit) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A headline with only the lead-time median: `value` days over `den` cases.
+    pub(super) fn median_headline(value: Option<f64>, den: u64) -> Headline {
+        use headline::{Counts, Figure, FigureKind};
+        let input = HeadlineInput {
+            figures: vec![Figure {
+                id: "doorlooptijd_mediaan_dagen".into(),
+                kind: FigureKind::Statistic {
+                    decimals: 0,
+                    unit: "dagen",
+                },
+                now: Counts { num: 0, den, value },
+                previous: None,
+            }],
+            links: vec![],
+            escalation_levels: vec![],
+        };
+        Headline::protect(&input, &Protector::new(Audience::Parliament, 5, 10, false))
+    }
+
+    #[test]
+    fn an_empty_median_over_cases_is_not_yet_known_in_the_key_figures_and_the_summary() {
+        let figures = key_figures(&median_headline(None, 40));
+        assert_eq!(figures[0].waarde, "nog niet bekend");
+        assert!(figures[0].toelichting.contains("minder dan de helft"));
+        let text = summary_sentences(&median_headline(None, 40), &[], "jaar 2025".into()).join(" ");
+        assert!(
+            text.contains("is nog niet bekend: minder dan de helft is al afgerond"),
+            "{text}"
+        );
+        // Without cases the median is just not known, and nothing more is claimed.
+        let figures = key_figures(&median_headline(None, 0));
+        assert_eq!(figures[0].waarde, NOT_KNOWN);
+        let text = summary_sentences(&median_headline(None, 0), &[], "jaar 2025".into()).join(" ");
+        assert!(!text.contains("minder dan de helft"), "{text}");
+        // A median that exists is its value.
+        let figures = key_figures(&median_headline(Some(45.0), 40));
+        assert!(figures[0].waarde.starts_with("45"), "{}", figures[0].waarde);
+    }
 
     fn record(unit: Unit, now: f64, before: f64) -> Record {
         Record {

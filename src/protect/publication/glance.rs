@@ -93,6 +93,8 @@ fn figure(head: &Headline, id: &str, naam: &str, alone: &str, previous: &str) ->
             pijl: String::new(),
             vergelijking: if now.onderdrukt {
                 HIDDEN_REASON.into()
+            } else if super::median_not_yet(head, id, false) {
+                super::MEDIAN_NOT_YET.into()
             } else {
                 super::NOT_KNOWN.into()
             },
@@ -200,6 +202,41 @@ mod tests {
             noemer: None,
             onderdrukt: hidden,
         }
+    }
+
+    /// Page one's median line for a median over `den` cases with `value` days.
+    fn median_line(value: Option<f64>, den: u64) -> GlanceFigure {
+        let head = crate::protect::publication::tests::median_headline(value, den);
+        let signals = PubTable {
+            id: "signalen-status".into(),
+            titel: String::new(),
+            kolommen: vec![],
+            rijen: vec![],
+            voetnoten: vec![],
+            totaal_kolom: false,
+        };
+        let page = glance(&head, "", &[], &signals, "");
+        page.cijfers
+            .into_iter()
+            .next()
+            .expect("the median is on page one")
+    }
+
+    #[test]
+    fn an_empty_median_over_cases_says_fewer_than_half_are_finished() {
+        let line = median_line(None, 40);
+        assert_eq!(line.waarde, "Mediane doorlooptijd");
+        assert_eq!(
+            line.vergelijking,
+            crate::protect::publication::MEDIAN_NOT_YET
+        );
+        // No cases at all: the median is just not known, and nothing more is claimed.
+        let none = median_line(None, 0);
+        assert_eq!(none.vergelijking, crate::protect::publication::NOT_KNOWN);
+        // A median that exists is printed as a value.
+        let shown = median_line(Some(45.0), 40);
+        assert_eq!(shown.naam, "mediane doorlooptijd");
+        assert!(shown.waarde.starts_with("45"), "{}", shown.waarde);
     }
 
     #[test]
