@@ -109,7 +109,7 @@ fn xlsx_with_excel_serial_dates_is_read_from_the_named_sheet() {
 #[test]
 fn parquet_is_read_with_typed_columns() {
     use polars::prelude::*;
-    use polars_io::prelude::{ParquetWriter, SerWriter};
+    use polars_io::prelude::ParquetWriter;
     let dir = tmp("parquet");
     let f = dir.join("casussen.parquet");
     let dates: Vec<chrono::NaiveDate> = ROWS
