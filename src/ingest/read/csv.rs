@@ -726,12 +726,14 @@ fn text_facts(text: &str, parts: usize) -> TextFacts {
                 .collect()
         })
     };
-    let mut all = found.into_iter().fold(TextFacts::default(), |a, f| TextFacts {
-        lone_cr: a.lone_cr || f.lone_cr,
-        stray_boms: a.stray_boms + f.stray_boms,
-        lines: a.lines + f.lines,
-        empty: a.empty + f.empty,
-    });
+    let mut all = found
+        .into_iter()
+        .fold(TextFacts::default(), |a, f| TextFacts {
+            lone_cr: a.lone_cr || f.lone_cr,
+            stray_boms: a.stray_boms + f.stray_boms,
+            lines: a.lines + f.lines,
+            empty: a.empty + f.empty,
+        });
     // The piece after the last line end is a line of its own unless the text ends with a
     // line end (or is empty).
     let last = text.rsplit('\n').next().unwrap_or("");
@@ -828,9 +830,7 @@ pub(super) fn read_csv_file(
     encoding: &str,
     path: &Path,
 ) -> Result<RawTable> {
-    let t0 = std::time::Instant::now();
     let (decoded, hash) = decode_owned_hashed(bytes, encoding, path)?;
-    super::trace("decode", t0);
     let split = Split::Parts(parallel_chunks(decoded.text.len()));
     read_csv_text_in(decoded, delimiter, path, &split, Some(hash))
 }
@@ -854,7 +854,6 @@ fn read_csv_text_in(
         encoding: enc,
         mut notes,
     } = decoded;
-    let t0 = std::time::Instant::now();
     // Looked for once (a large text in parts at once): a lone CR and a BOM inside the text
     // both change the text; the line counts are those of the text as read when it stays.
     let facts = text_facts(&text, split.count());
@@ -889,10 +888,8 @@ fn read_csv_text_in(
             "Lever een export aan met een kopregel en minstens één rij.",
         ));
     }
-    super::trace("facts", t0);
     let d = delimiter_byte(delimiter, &text, path)?;
     let sep = (d as char).to_string();
-    super::trace("delimiter", t0);
     // The line counts of the cross-check: of the changed text, if it changed.
     let (total, empty) = if lone_cr || stray_boms > 0 {
         physical_and_empty_lines(&text)
@@ -901,15 +898,13 @@ fn read_csv_text_in(
     };
     // Next to the records: the hash still to take.
     let parts = std::thread::scope(|s| {
-        let side = s.spawn(|| {
-            if sha256.is_none() {
-                sha256 = Some(crate::output::sha256_hex(text.as_bytes()));
-            }
-            super::trace("side sha", t0);
-        });
+        let side = sha256
+            .is_none()
+            .then(|| s.spawn(|| crate::output::sha256_hex(text.as_bytes())));
         let parts = read_parts(&text, d, &sep, path, split);
-        super::trace("parts", t0);
-        side.join().expect("hashing panicked");
+        if let Some(side) = side {
+            sha256 = Some(side.join().expect("hashing panicked"));
+        }
         parts
     });
     let first = parts.first().expect("one part at least");
@@ -950,7 +945,6 @@ fn read_csv_text_in(
         ));
     }
     let (headers, df) = TableBuilder::finish_parts(tables, path)?;
-    super::trace("finish", t0);
     Ok(RawTable {
         path: path.to_path_buf(),
         headers,

@@ -77,7 +77,6 @@ pub fn read_table(
     cfg: &crate::config::InputSettings,
     sheet: Option<&str>,
 ) -> Result<RawTable> {
-    let t0 = std::time::Instant::now();
     let bytes = read_file(path).map_err(|e| {
         bad_file(
             path,
@@ -108,10 +107,7 @@ pub fn read_table(
         }
         // The bytes of a CSV become its text without a copy; the hash is taken next to
         // reading the records.
-        _ => {
-            trace("fs::read", t0);
-            csv::read_csv_file(bytes, &cfg.scheidingsteken, cfg.codering.as_str(), path)
-        }
+        _ => csv::read_csv_file(bytes, &cfg.scheidingsteken, cfg.codering.as_str(), path),
     }
 }
 
@@ -121,9 +117,6 @@ const PARALLEL_READ_MIN_BYTES: u64 = 8 << 20;
 /// The bytes of a file, as [`std::fs::read`] gives them; a large file is read in parts at
 /// once (each part's page faults and copy on its own core).
 fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
-    if std::env::var_os("RD_OLD").is_some() {
-        return std::fs::read(path);
-    }
     let len = std::fs::metadata(path)?.len();
     let parts = if len < PARALLEL_READ_MIN_BYTES {
         1
@@ -179,13 +172,6 @@ fn read_file_in(path: &Path, _parts: usize) -> std::io::Result<Vec<u8>> {
     std::fs::read(path)
 }
 
-/// TEMPORARY: development timing trace.
-pub(crate) fn trace(what: &str, t0: std::time::Instant) {
-    if std::env::var_os("RD_TRACE").is_some() {
-        eprintln!("TRACE {what}: {:.3}", t0.elapsed().as_secs_f64());
-    }
-}
-
 /// Helpers shared by the readers' tests.
 #[cfg(test)]
 mod testing {
@@ -238,10 +224,8 @@ mod tests {
         fn with(bytes: &[u8]) -> TempFile {
             static NEXT: AtomicUsize = AtomicUsize::new(0);
             let n = NEXT.fetch_add(1, Ordering::Relaxed);
-            let path = std::env::temp_dir().join(format!(
-                "rodedraad-lezen-{}-{n}.csv",
-                std::process::id()
-            ));
+            let path = std::env::temp_dir()
+                .join(format!("rodedraad-lezen-{}-{n}.csv", std::process::id()));
             std::fs::write(&path, bytes).unwrap();
             TempFile(path)
         }
