@@ -322,7 +322,7 @@ fn plain_record<'t>(line: &'t str, d: u8, rec: &mut Vec<Cow<'t, str>>) -> bool {
             let mut j = start;
             let mut doubled = false;
             let close = loop {
-                match line[j..].find('"') {
+                match memchr::memchr(b'"', &b[j..]) {
                     None => return false,
                     Some(k) if b.get(j + k + 1) == Some(&b'"') => {
                         doubled = true;
@@ -344,10 +344,7 @@ fn plain_record<'t>(line: &'t str, d: u8, rec: &mut Vec<Cow<'t, str>>) -> bool {
                 return false;
             }
         } else {
-            let end = b[i..]
-                .iter()
-                .position(|&c| c == d || c == b'"')
-                .map_or(b.len(), |k| i + k);
+            let end = memchr::memchr2(d, b'"', &b[i..]).map_or(b.len(), |k| i + k);
             if end < b.len() && b[end] == b'"' {
                 return false;
             }
@@ -396,7 +393,7 @@ fn read_records_fast_in(
     let mut rec: Vec<Cow<str>> = Vec::new();
     while at.offset < text.len() {
         let pos = at.offset;
-        let end = text[pos..].find('\n').map_or(text.len(), |k| pos + k);
+        let end = memchr::memchr(b'\n', &text.as_bytes()[pos..]).map_or(text.len(), |k| pos + k);
         let line = &text[pos..end];
         let line = line.strip_suffix('\r').unwrap_or(line);
         let next = Start {
@@ -546,26 +543,74 @@ fn part_start(text: &str, from: usize, d: u8, width: usize) -> Option<usize> {
     Some(first)
 }
 
-/// Reads the records of `text` in `chunks` parts at once, each from a line start on, and
+/// How a text is cut into parts that are read at once.
+#[derive(Debug, Clone, PartialEq)]
+enum Split {
+    /// This many parts of about equal size, each from a line that reads as a record on.
+    Parts(usize),
+    /// The later parts from these rising line starts on, wherever they fall (tests place
+    /// them in awkward spots: inside a multi-line cell, on a blank line).
+    #[cfg(test)]
+    At(Vec<usize>),
+}
+
+impl Split {
+    /// The number of parts.
+    fn count(&self) -> usize {
+        match self {
+            Split::Parts(n) => *n,
+            #[cfg(test)]
+            Split::At(offsets) => offsets.len() + 1,
+        }
+    }
+}
+
+/// Reads the records of `text` in `split` parts at once, each from a line start on, and
 /// keeps the parts whose start is where the part before it stopped: there a fresh reader
 /// reads what one reading would have read. When a part before stopped elsewhere (its last
 /// record runs on past the next part's start), reading goes on from there on one thread and
 /// the later parts are dropped. Row numbers follow from the parts' order, line numbers in
 /// messages from the lines before each part; both are those of one reading.
-fn read_parts(text: &str, d: u8, sep: &str, path: &Path, chunks: usize) -> Vec<Part> {
+fn read_parts(text: &str, d: u8, sep: &str, path: &Path, split: &Split) -> Vec<Part> {
     let whole = || vec![read_part(text, d, sep, path, Start::BEGIN, None, None)];
-    if chunks < 2 {
+    if split.count() < 2 {
         return whole();
     }
     let Some((headers, width)) = header_of(text, d) else {
         return whole();
     };
-    let mut starts = vec![Start::BEGIN];
-    let (mut from, mut lines) = (0usize, 0usize);
+    let chunks = match split {
+        Split::Parts(n) => *n,
+        #[cfg(test)]
+        Split::At(offsets) => {
+            return read_parts_from(text, d, sep, path, (&headers, width), offsets)
+        }
+    };
+    let mut offsets = Vec::new();
+    let mut from = 0usize;
     for i in 1..chunks {
         let Some(p) = part_start(text, (text.len() / chunks * i).max(from), d, width) else {
             break;
         };
+        from = p;
+        offsets.push(p);
+    }
+    read_parts_from(text, d, sep, path, (&headers, width), &offsets)
+}
+
+/// [`read_parts`] with the later parts starting at `offsets` (rising line starts; any
+/// line start will do, even one inside a multi-line cell: that part is then dropped).
+fn read_parts_from(
+    text: &str,
+    d: u8,
+    sep: &str,
+    path: &Path,
+    (headers, width): (&[String], usize),
+    offsets: &[usize],
+) -> Vec<Part> {
+    let mut starts = vec![Start::BEGIN];
+    let (mut from, mut lines) = (0usize, 0usize);
+    for &p in offsets {
         lines += count_newlines(&text.as_bytes()[from..p]);
         from = p;
         starts.push(Start {
@@ -586,7 +631,7 @@ fn read_parts(text: &str, d: u8, sep: &str, path: &Path, chunks: usize) -> Vec<P
             .zip(&stops)
             .enumerate()
             .map(|(i, (&start, &stop))| {
-                let table = (i > 0).then(|| TableBuilder::new(headers.clone(), sep.to_string()));
+                let table = (i > 0).then(|| TableBuilder::new(headers.to_vec(), sep.to_string()));
                 s.spawn(move || read_part(text, d, sep, path, start, stop, table))
             })
             .collect();
@@ -639,6 +684,84 @@ fn physical_and_empty_lines(text: &str) -> (usize, usize) {
         empty -= 1;
     }
     (total, empty)
+}
+
+/// What one look at the whole text finds before its records are read: whether a CR stands
+/// without an LF after it, how many BOMs stand inside it, and its physical and empty lines
+/// (as [`physical_and_empty_lines`] counts them).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+struct TextFacts {
+    lone_cr: bool,
+    stray_boms: usize,
+    lines: usize,
+    empty: usize,
+}
+
+/// The [`TextFacts`] of `text`, looked for in `parts` parts at once (cut at character
+/// boundaries, so a BOM never straddles two parts; a line end is judged by the bytes around
+/// it in the whole text, wherever the cut falls).
+fn text_facts(text: &str, parts: usize) -> TextFacts {
+    let b = text.as_bytes();
+    let mut cuts = vec![0];
+    for i in 1..parts.max(1) {
+        let mut p = (b.len() / parts * i).max(*cuts.last().unwrap_or(&0));
+        while !text.is_char_boundary(p) {
+            p += 1;
+        }
+        cuts.push(p);
+    }
+    cuts.push(b.len());
+    let spans: Vec<(usize, usize)> = cuts.windows(2).map(|w| (w[0], w[1])).collect();
+    let found: Vec<TextFacts> = if spans.len() < 2 {
+        spans.iter().map(|&(a, z)| facts_of_span(b, a, z)).collect()
+    } else {
+        std::thread::scope(|s| {
+            let handles: Vec<_> = spans
+                .iter()
+                .map(|&(a, z)| s.spawn(move || facts_of_span(b, a, z)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("looking at the text panicked"))
+                .collect()
+        })
+    };
+    let mut all = found
+        .into_iter()
+        .fold(TextFacts::default(), |a, f| TextFacts {
+            lone_cr: a.lone_cr || f.lone_cr,
+            stray_boms: a.stray_boms + f.stray_boms,
+            lines: a.lines + f.lines,
+            empty: a.empty + f.empty,
+        });
+    // The piece after the last line end is a line of its own unless the text ends with a
+    // line end (or is empty).
+    let last = text.rsplit('\n').next().unwrap_or("");
+    if !(text.ends_with('\n') || text.is_empty()) {
+        all.lines += 1;
+        all.empty += usize::from(last.trim_end_matches('\r').is_empty());
+    }
+    all
+}
+
+/// [`TextFacts`] of the bytes `b[from..to]`: the lines are those that end there with an LF.
+fn facts_of_span(b: &[u8], from: usize, to: usize) -> TextFacts {
+    let span = &b[from..to];
+    let mut f = TextFacts {
+        lone_cr: memchr::memchr_iter(b'\r', span).any(|i| b.get(from + i + 1) != Some(&b'\n')),
+        stray_boms: memchr::memmem::find_iter(span, "\u{feff}".as_bytes()).count(),
+        ..TextFacts::default()
+    };
+    for i in memchr::memchr_iter(b'\n', span).map(|i| from + i) {
+        f.lines += 1;
+        // The line before this LF is empty: nothing but CRs since the previous LF.
+        let mut j = i;
+        while j > 0 && b[j - 1] == b'\r' {
+            j -= 1;
+        }
+        f.empty += usize::from(j == 0 || b[j - 1] == b'\n');
+    }
+    f
 }
 
 fn read_one(
@@ -708,22 +831,22 @@ pub(super) fn read_csv_file(
     path: &Path,
 ) -> Result<RawTable> {
     let (decoded, hash) = decode_owned_hashed(bytes, encoding, path)?;
-    let chunks = parallel_chunks(decoded.text.len());
-    read_csv_text_in(decoded, delimiter, path, chunks, Some(hash))
+    let split = Split::Parts(parallel_chunks(decoded.text.len()));
+    read_csv_text_in(decoded, delimiter, path, &split, Some(hash))
 }
 
 /// Reads decoded CSV text into a raw table (a large text in parts at once).
 fn read_csv_text(decoded: Decoded, delimiter: &str, path: &Path) -> Result<RawTable> {
-    let chunks = parallel_chunks(decoded.text.len());
-    read_csv_text_in(decoded, delimiter, path, chunks, None)
+    let split = Split::Parts(parallel_chunks(decoded.text.len()));
+    read_csv_text_in(decoded, delimiter, path, &split, None)
 }
 
-/// [`read_csv_text`] in `chunks` parts; with `hash`, [`RawTable::sha256`] is the file's hash.
+/// [`read_csv_text`] in `split` parts; with `hash`, [`RawTable::sha256`] is the file's hash.
 fn read_csv_text_in(
     decoded: Decoded,
     delimiter: &str,
     path: &Path,
-    chunks: usize,
+    split: &Split,
     hash: Option<FileHash>,
 ) -> Result<RawTable> {
     let Decoded {
@@ -731,9 +854,10 @@ fn read_csv_text_in(
         encoding: enc,
         mut notes,
     } = decoded;
-    // Each looked for once: a lone CR and a BOM inside the text both change the text.
-    let lone_cr = has_lone_cr(&text);
-    let stray_boms = text.matches('\u{feff}').count();
+    // Looked for once (a large text in parts at once): a lone CR and a BOM inside the text
+    // both change the text; the line counts are those of the text as read when it stays.
+    let facts = text_facts(&text, split.count());
+    let (lone_cr, stray_boms) = (facts.lone_cr, facts.stray_boms);
     // The file's hash, when the text is about to change (a lone CR, a stray BOM).
     let mut sha256 = match hash {
         Some(FileHash::SameAsText) if lone_cr || stray_boms > 0 => {
@@ -766,16 +890,22 @@ fn read_csv_text_in(
     }
     let d = delimiter_byte(delimiter, &text, path)?;
     let sep = (d as char).to_string();
-    // Next to the records: the line counts of the cross-check and the hash still to take.
-    let (parts, (total, empty)) = std::thread::scope(|s| {
-        let side = s.spawn(|| {
-            if sha256.is_none() {
-                sha256 = Some(crate::output::sha256_hex(text.as_bytes()));
-            }
-            physical_and_empty_lines(&text)
-        });
-        let parts = read_parts(&text, d, &sep, path, chunks);
-        (parts, side.join().expect("counting lines panicked"))
+    // The line counts of the cross-check: of the changed text, if it changed.
+    let (total, empty) = if lone_cr || stray_boms > 0 {
+        physical_and_empty_lines(&text)
+    } else {
+        (facts.lines, facts.empty)
+    };
+    // Next to the records: the hash still to take.
+    let parts = std::thread::scope(|s| {
+        let side = sha256
+            .is_none()
+            .then(|| s.spawn(|| crate::output::sha256_hex(text.as_bytes())));
+        let parts = read_parts(&text, d, &sep, path, split);
+        if let Some(side) = side {
+            sha256 = Some(side.join().expect("hashing panicked"));
+        }
+        parts
     });
     let first = parts.first().expect("one part at least");
     if let Some(p) = &first.header_problem {
@@ -835,6 +965,11 @@ mod tests {
 
     /// Reads `text` in `chunks` parts, whatever its size.
     pub(super) fn in_parts(text: &str, chunks: usize) -> Result<RawTable> {
+        split_at(text, &Split::Parts(chunks))
+    }
+
+    /// Reads `text` cut as `split` says, whatever its size.
+    pub(super) fn split_at(text: &str, split: &Split) -> Result<RawTable> {
         let decoded = Decoded {
             text: text.to_string(),
             encoding: "utf-8",
@@ -844,7 +979,7 @@ mod tests {
             decoded,
             "auto",
             Path::new("t.csv"),
-            chunks,
+            split,
             Some(FileHash::SameAsText),
         );
         if let Ok(t) = &t {
@@ -916,7 +1051,7 @@ mod tests {
             multi_line_rows(3000, 7, false),
             multi_line_rows(3000, 7, false).replace('\n', "\r\n"),
         ] {
-            let parts = read_parts(&text, b',', ",", Path::new("t.csv"), 3);
+            let parts = read_parts(&text, b',', ",", Path::new("t.csv"), &Split::Parts(3));
             assert_eq!(parts.len(), 3);
             let rows: usize = parts
                 .iter()
@@ -1124,6 +1259,49 @@ mod properties {
             let text = csv_text(&cells, crlf);
             let once = tests::in_parts(&text, 1);
             prop_assert!(tests::same(&once, &tests::in_parts(&text, chunks)), "{:?}", text);
+        }
+
+        /// Parts that start at any line start (inside a multi-line cell, on a blank line,
+        /// right after a stray quote, several at one line) read, after the parts are joined,
+        /// the same records, row numbers and quarantine reasons as one reading: on rows with
+        /// random quotes, doubled quotes, multi-line cells whose inner lines read as rows,
+        /// extra fields, blank lines and CRLF.
+        #[test]
+        fn parts_cut_at_any_line_read_as_one_reading(
+            cells in proptest::collection::vec("[a-z0-9\";,\n ]{0,6}|\"[a-z, \n]{0,8}\"|\"[a-z]{0,2}\n[a-z]{0,2},[a-z]{0,2},[a-z]{0,2}\n[a-z]{0,2}\"|\"[a-z]{0,3}\"\"[a-z]{0,3}\"", 3..150),
+            crlf in any::<bool>(),
+            cuts in proptest::collection::vec(0usize..1000, 1..6),
+        ) {
+            let text = csv_text(&cells, crlf);
+            let mut offsets: Vec<usize> = cuts
+                .iter()
+                .filter_map(|&c| {
+                    let from = text.len() * c / 1000;
+                    let lf = text.as_bytes()[from..].iter().position(|&b| b == b'\n')?;
+                    Some(from + lf + 1).filter(|&p| p < text.len())
+                })
+                .collect();
+            offsets.sort_unstable();
+            let once = tests::in_parts(&text, 1);
+            let cut = tests::split_at(&text, &Split::At(offsets.clone()));
+            prop_assert!(tests::same(&once, &cut), "{:?} {:?}", text, offsets);
+        }
+
+        /// The facts looked for in parts at once are those of the whole text: on text of
+        /// CRs, LFs, BOMs and multi-byte characters, cut anywhere.
+        #[test]
+        fn text_facts_in_parts_equal_those_of_the_whole(
+            text in prop_oneof!["(\r\n|\n|a|é|\u{feff}|,){0,40}", "(\r\n|\n|a|é|\u{feff}|,|\r){0,40}"],
+            parts in 1usize..7,
+        ) {
+            let (lines, empty) = physical_and_empty_lines(&text);
+            let want = TextFacts {
+                lone_cr: has_lone_cr(&text),
+                stray_boms: text.matches('\u{feff}').count(),
+                lines,
+                empty,
+            };
+            prop_assert_eq!(text_facts(&text, parts), want, "{:?}", text);
         }
 
         /// Plain lines split directly give the same records, problems, line count and stop

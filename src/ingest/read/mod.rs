@@ -77,7 +77,7 @@ pub fn read_table(
     cfg: &crate::config::InputSettings,
     sheet: Option<&str>,
 ) -> Result<RawTable> {
-    let bytes = std::fs::read(path).map_err(|e| {
+    let bytes = read_file(path).map_err(|e| {
         bad_file(
             path,
             format!("kan het bestand niet lezen ({e})"),
@@ -109,6 +109,67 @@ pub fn read_table(
         // reading the records.
         _ => csv::read_csv_file(bytes, &cfg.scheidingsteken, cfg.codering.as_str(), path),
     }
+}
+
+/// Below this many bytes a file is read on one thread.
+const PARALLEL_READ_MIN_BYTES: u64 = 8 << 20;
+
+/// The bytes of a file, as [`std::fs::read`] gives them; a large file is read in parts at
+/// once (each part's page faults and copy on its own core).
+fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
+    let len = std::fs::metadata(path)?.len();
+    let parts = if len < PARALLEL_READ_MIN_BYTES {
+        1
+    } else {
+        crate::util::parallel::threads_for(len as usize, PARALLEL_READ_MIN_BYTES as usize, 8)
+    };
+    read_file_in(path, parts)
+}
+
+/// [`read_file`] in `parts` parts. The file's length is taken when it is opened; a file
+/// that grows meanwhile is read on to its end, one that shrinks is read again whole, so the
+/// bytes are always those one read gives.
+#[cfg(unix)]
+fn read_file_in(path: &Path, parts: usize) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    use std::os::unix::fs::FileExt;
+    let mut file = std::fs::File::open(path)?;
+    let meta = file.metadata()?;
+    let len = usize::try_from(meta.len()).unwrap_or(usize::MAX);
+    if parts < 2 || !meta.is_file() || len == usize::MAX {
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes)?;
+        return Ok(bytes);
+    }
+    // Zeroed without touching the pages: a block this large comes fresh from the system.
+    let mut bytes = vec![0u8; len];
+    let per = len.div_ceil(parts).max(1);
+    let file_ref = &file;
+    let read: std::io::Result<()> = std::thread::scope(|s| {
+        let handles: Vec<_> = bytes
+            .chunks_mut(per)
+            .enumerate()
+            .map(|(i, part)| s.spawn(move || file_ref.read_exact_at(part, (i * per) as u64)))
+            .collect();
+        handles
+            .into_iter()
+            .try_for_each(|h| h.join().expect("reading a file part panicked"))
+    });
+    match read {
+        Ok(()) => {
+            // Whatever was appended since the length was taken.
+            std::io::Seek::seek(&mut file, std::io::SeekFrom::Start(len as u64))?;
+            file.read_to_end(&mut bytes)?;
+            Ok(bytes)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => std::fs::read(path),
+        Err(e) => Err(e),
+    }
+}
+
+#[cfg(not(unix))]
+fn read_file_in(path: &Path, _parts: usize) -> std::io::Result<Vec<u8>> {
+    std::fs::read(path)
 }
 
 /// Helpers shared by the readers' tests.
@@ -147,5 +208,54 @@ mod testing {
             .iter()
             .map(|v| v.map(str::to_string))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// A file of `bytes` in the temporary folder, removed when dropped.
+    struct TempFile(PathBuf);
+
+    impl TempFile {
+        fn with(bytes: &[u8]) -> TempFile {
+            static NEXT: AtomicUsize = AtomicUsize::new(0);
+            let n = NEXT.fetch_add(1, Ordering::Relaxed);
+            let path = std::env::temp_dir()
+                .join(format!("rodedraad-lezen-{}-{n}.csv", std::process::id()));
+            std::fs::write(&path, bytes).unwrap();
+            TempFile(path)
+        }
+    }
+
+    impl Drop for TempFile {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_file(&self.0);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// A file read in parts at once holds the bytes one read gives, whatever its
+        /// length against the number of parts (empty, shorter than the parts, uneven).
+        #[test]
+        fn a_file_read_in_parts_is_the_file(
+            bytes in proptest::collection::vec(any::<u8>(), 0..3000),
+            parts in 1usize..7,
+        ) {
+            let file = TempFile::with(&bytes);
+            prop_assert_eq!(read_file_in(&file.0, parts).unwrap(), bytes);
+        }
+    }
+
+    #[test]
+    fn a_missing_file_is_an_error_not_an_empty_read() {
+        let gone = std::env::temp_dir().join("rodedraad-bestaat-niet.csv");
+        for parts in [1, 2] {
+            assert!(read_file_in(&gone, parts).is_err());
+        }
     }
 }
