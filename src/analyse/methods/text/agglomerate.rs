@@ -1,12 +1,24 @@
 //! Average-link agglomeration restricted to the similarity graph.
+//!
+//! Every group keeps the sum of its members' vectors: a single text's own vector, a sparse
+//! vector sorted by feature, or (large groups) a dense array. Whatever the form, the dot
+//! product of two sums adds the products of their common features in ascending feature order
+//! (in `f64`), and each feature's weight in a sum is accumulated (in `f32`) in merge order,
+//! so the linkage values do not depend on which form a group has.
+//!
+//! ```ignore
+//! let ag = agglomerate(&corpus.vecs, corpus.dims, edges, 0.1);
+//! let group_of_text_7 = ag.find(7);
+//! ```
 
 use super::*;
 
-/// Summed vector of a group: a single text's vector, or an accumulated map.
+/// Summed vector of a group: a single text's vector, a sorted sparse sum, or a dense array.
 pub(super) enum GroupSum {
     Doc(u32),
-    Map(FxMap<u32, f32>),
-    /// Large groups use a dense array (cheaper look-ups than hashing).
+    /// (feature, summed weight), sorted by feature.
+    Sparse(Vec<(u32, f32)>),
+    /// Large groups use a dense array (merging a text into it is one add per feature).
     Dense(Vec<f32>),
 }
 
@@ -14,10 +26,9 @@ pub(super) enum GroupSum {
 /// as all dense arrays together stay within [`DENSE_BUDGET_BYTES`].
 pub(super) const DENSE_MIN_SIZE: u32 = 64;
 pub(super) const DENSE_BUDGET_BYTES: usize = 256 << 20;
-/// A map-summed group is spread into the dense scratch for a linkage when it has at most
-/// this many times the entries of the other group (spreading costs one pass over its map;
-/// hashing costs a probe per entry of the other group).
-pub(super) const SCATTER_FACTOR: usize = 4;
+/// A sorted dot product looks the entries of the shorter vector up by binary search in the
+/// longer one when that is more than this many times longer (otherwise one merge pass).
+pub(super) const GALLOP_FACTOR: usize = 8;
 
 #[derive(Debug, Clone, Copy)]
 pub(super) struct HeapEntry {
@@ -51,16 +62,23 @@ impl Ord for HeapEntry {
 pub(super) struct Agglomerator<'a> {
     pub(super) vecs: &'a [SparseVec],
     pub(super) dims: usize,
-    /// Bytes currently held by dense group sums.
+    /// Bytes currently held by dense group sums, and the most they may hold.
     pub(super) dense_in_use: usize,
+    pub(super) dense_budget: usize,
     pub(super) parent: Vec<u32>,
     pub(super) size: Vec<u32>,
     pub(super) sums: Vec<GroupSum>,
-    /// Dense scratch of `dims` weights for [`Agglomerator::cross_dot`] (all zero between uses).
-    scratch: Vec<f32>,
+    /// Room for the next merged sparse sum (the previous one's allocation, reused).
+    spare: Vec<(u32, f32)>,
 }
 
-pub(super) fn sparse_dot(x: &SparseVec, y: &SparseVec) -> f64 {
+/// Dot product of two sparse vectors sorted by feature: the products of the common features
+/// added in ascending feature order.
+pub(super) fn sparse_dot(x: &[(u32, f32)], y: &[(u32, f32)]) -> f64 {
+    let (small, large) = if x.len() <= y.len() { (x, y) } else { (y, x) };
+    if large.len() > GALLOP_FACTOR * small.len() {
+        return gallop_dot(small, large);
+    }
     let (mut i, mut j, mut s) = (0, 0, 0.0f64);
     while i < x.len() && j < y.len() {
         match x[i].0.cmp(&y[j].0) {
@@ -76,6 +94,80 @@ pub(super) fn sparse_dot(x: &SparseVec, y: &SparseVec) -> f64 {
     s
 }
 
+/// [`sparse_dot`] by binary search of each entry of `small` in the rest of `large`.
+fn gallop_dot(small: &[(u32, f32)], large: &[(u32, f32)]) -> f64 {
+    let mut s = 0.0f64;
+    let mut rest = large;
+    for &(f, w) in small {
+        rest = &rest[rest.partition_point(|e| e.0 < f)..];
+        match rest.first() {
+            None => break,
+            Some(&(g, v)) if g == f => {
+                s += f64::from(w) * f64::from(v);
+                rest = &rest[1..];
+            }
+            Some(_) => {}
+        }
+    }
+    s
+}
+
+/// Dot product of a sparse vector (sorted) with dense weights, in the sparse vector's order.
+fn sparse_dense_dot(x: &[(u32, f32)], dense: &[f32]) -> f64 {
+    let mut s = 0.0f64;
+    for &(f, w) in x {
+        s += f64::from(w) * f64::from(dense[f as usize]);
+    }
+    s
+}
+
+/// Dot product of two dense arrays, over the features where both are non-zero, ascending.
+fn dense_dense_dot(x: &[f32], y: &[f32]) -> f64 {
+    let mut s = 0.0f64;
+    for (&a, &b) in x.iter().zip(y) {
+        if a != 0.0 && b != 0.0 {
+            s += f64::from(a) * f64::from(b);
+        }
+    }
+    s
+}
+
+/// `out` = the sorted sum of `keep` and `add` (both sorted by feature): per feature the
+/// weight of `keep` plus that of `add`, or the one that has it.
+fn merge_sorted(keep: &[(u32, f32)], add: &[(u32, f32)], out: &mut Vec<(u32, f32)>) {
+    out.clear();
+    out.reserve(keep.len() + add.len());
+    let (mut i, mut j) = (0, 0);
+    while i < keep.len() && j < add.len() {
+        match keep[i].0.cmp(&add[j].0) {
+            Ordering::Less => {
+                out.push(keep[i]);
+                i += 1;
+            }
+            Ordering::Greater => {
+                out.push(add[j]);
+                j += 1;
+            }
+            Ordering::Equal => {
+                out.push((keep[i].0, keep[i].1 + add[j].1));
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out.extend_from_slice(&keep[i..]);
+    out.extend_from_slice(&add[j..]);
+}
+
+/// The non-zero entries of a dense array, ascending.
+fn dense_entries(v: &[f32]) -> Vec<(u32, f32)> {
+    v.iter()
+        .enumerate()
+        .filter(|(_, w)| **w != 0.0)
+        .map(|(f, &w)| (f as u32, w))
+        .collect()
+}
+
 impl<'a> Agglomerator<'a> {
     pub(super) fn new(vecs: &'a [SparseVec], dims: usize) -> Self {
         let n = vecs.len();
@@ -83,7 +175,8 @@ impl<'a> Agglomerator<'a> {
             vecs,
             dims,
             dense_in_use: 0,
-            scratch: Vec::new(),
+            dense_budget: DENSE_BUDGET_BYTES,
+            spare: Vec::new(),
             parent: (0..n as u32).collect(),
             size: vec![1; n],
             sums: (0..n as u32).map(GroupSum::Doc).collect(),
@@ -99,90 +192,31 @@ impl<'a> Agglomerator<'a> {
         x
     }
 
-    /// Number of entries `for_each` visits for a group.
-    pub(super) fn entry_count(&self, r: u32) -> usize {
+    /// The entries of a sparse (or single-text) sum; `None` for a dense one.
+    fn sparse(&self, r: u32) -> Option<&[(u32, f32)]> {
         match &self.sums[r as usize] {
-            GroupSum::Doc(d) => self.vecs[*d as usize].len(),
-            GroupSum::Map(m) => m.len(),
-            GroupSum::Dense(v) => v.len(),
+            GroupSum::Doc(d) => Some(&self.vecs[*d as usize]),
+            GroupSum::Sparse(v) => Some(v),
+            GroupSum::Dense(_) => None,
         }
     }
 
-    /// Weight of feature `f` in a group's summed vector.
-    pub(super) fn lookup(&self, r: u32, f: u32) -> f32 {
-        match &self.sums[r as usize] {
-            GroupSum::Doc(d) => {
-                let v = &self.vecs[*d as usize];
-                v.binary_search_by_key(&f, |e| e.0).map_or(0.0, |i| v[i].1)
-            }
-            GroupSum::Map(m) => m.get(&f).copied().unwrap_or(0.0),
-            GroupSum::Dense(v) => v[f as usize],
+    /// Dot product of two groups' summed vectors (see the module docs for the order).
+    pub(super) fn sum_dot(&self, a: u32, b: u32) -> f64 {
+        match (&self.sums[a as usize], &self.sums[b as usize]) {
+            (GroupSum::Dense(x), GroupSum::Dense(y)) => dense_dense_dot(x, y),
+            (GroupSum::Dense(x), _) => sparse_dense_dot(self.sparse(b).expect("sparse"), x),
+            (_, GroupSum::Dense(y)) => sparse_dense_dot(self.sparse(a).expect("sparse"), y),
+            _ => sparse_dot(
+                self.sparse(a).expect("sparse"),
+                self.sparse(b).expect("sparse"),
+            ),
         }
     }
 
     /// Mean cosine over all pairs between groups `a` and `b`.
-    pub(super) fn linkage(&mut self, a: u32, b: u32) -> f64 {
-        let dot = match (&self.sums[a as usize], &self.sums[b as usize]) {
-            (GroupSum::Doc(x), GroupSum::Doc(y)) => {
-                sparse_dot(&self.vecs[*x as usize], &self.vecs[*y as usize])
-            }
-            _ => {
-                let (small, large) = if self.entry_count(a) <= self.entry_count(b) {
-                    (a, b)
-                } else {
-                    (b, a)
-                };
-                self.cross_dot(small, large)
-            }
-        };
-        dot / (f64::from(self.size[a as usize]) * f64::from(self.size[b as usize]))
-    }
-
-    /// Dot product of two summed vectors: the entries of `small` (in its own order) times
-    /// the weights of `large`. When `large` is a map not much larger than `small`, its
-    /// weights are first spread into a dense scratch array, so each look-up is an index
-    /// rather than a hash probe; the products and their order are the same either way.
-    fn cross_dot(&mut self, small: u32, large: u32) -> f64 {
-        if let GroupSum::Dense(dense) = &self.sums[large as usize] {
-            return dot_with_dense(&self.sums[small as usize], self.vecs, dense);
-        }
-        let small_count = self.entry_count(small);
-        let Agglomerator {
-            sums,
-            vecs,
-            scratch,
-            dims,
-            ..
-        } = self;
-        let mut acc = 0.0f64;
-        match &sums[large as usize] {
-            GroupSum::Map(m) if m.len() <= SCATTER_FACTOR * small_count => {
-                if scratch.len() < *dims {
-                    scratch.resize(*dims, 0.0);
-                }
-                for (&f, &w) in m {
-                    scratch[f as usize] = w;
-                }
-                for_each_entry(&sums[small as usize], vecs, |f, w| {
-                    if w != 0.0 {
-                        acc += f64::from(w) * f64::from(scratch[f as usize]);
-                    }
-                });
-                for &f in m.keys() {
-                    scratch[f as usize] = 0.0;
-                }
-            }
-            _ => {
-                let this = &*self;
-                // Map iteration order is deterministic (fixed hasher).
-                for_each_entry(&this.sums[small as usize], this.vecs, |f, w| {
-                    if w != 0.0 {
-                        acc += f64::from(w) * f64::from(this.lookup(large, f));
-                    }
-                });
-            }
-        }
-        acc
+    pub(super) fn linkage(&self, a: u32, b: u32) -> f64 {
+        self.sum_dot(a, b) / (f64::from(self.size[a as usize]) * f64::from(self.size[b as usize]))
     }
 
     /// Merges two roots; returns the surviving root.
@@ -197,84 +231,68 @@ impl<'a> Agglomerator<'a> {
         let new_size = self.size[keep as usize] + self.size[gone as usize];
         let gone_sum = std::mem::replace(&mut self.sums[gone as usize], GroupSum::Doc(gone));
         let vecs = self.vecs;
-        let keep_sum = &mut self.sums[keep as usize];
-        if let GroupSum::Doc(d) = *keep_sum {
-            let v = &vecs[d as usize];
-            let mut m: FxMap<u32, f32> =
-                FxMap::with_capacity_and_hasher(v.len() * 2, Default::default());
-            m.extend(v.iter().copied());
-            *keep_sum = GroupSum::Map(m);
-        }
         let dense_bytes = self.dims * std::mem::size_of::<f32>();
-        if new_size >= DENSE_MIN_SIZE && self.dense_in_use + dense_bytes <= DENSE_BUDGET_BYTES {
-            if let GroupSum::Map(m) = keep_sum {
-                self.dense_in_use += dense_bytes;
-                let mut dense = vec![0f32; self.dims];
-                for (&f, &w) in m.iter() {
-                    dense[f as usize] = w;
-                }
-                *keep_sum = GroupSum::Dense(dense);
+        let to_dense = new_size >= DENSE_MIN_SIZE
+            && self.dense_in_use + dense_bytes <= self.dense_budget
+            && !matches!(self.sums[keep as usize], GroupSum::Dense(_));
+        if to_dense {
+            self.dense_in_use += dense_bytes;
+            let mut dense = vec![0f32; self.dims];
+            for &(f, w) in self.sparse(keep).expect("sparse") {
+                dense[f as usize] = w;
             }
+            self.sums[keep as usize] = GroupSum::Dense(dense);
         }
         if matches!(gone_sum, GroupSum::Dense(_)) {
             self.dense_in_use -= dense_bytes;
         }
-        match keep_sum {
-            GroupSum::Map(m) => for_each_entry(&gone_sum, vecs, |f, w| {
-                *m.entry(f).or_insert(0.0) += w;
-            }),
-            GroupSum::Dense(v) => for_each_entry(&gone_sum, vecs, |f, w| {
-                v[f as usize] += w;
-            }),
-            GroupSum::Doc(_) => unreachable!("converted above"),
+        let owned;
+        let add: &[(u32, f32)] = match &gone_sum {
+            GroupSum::Doc(d) => &vecs[*d as usize],
+            GroupSum::Sparse(v) => v,
+            GroupSum::Dense(v) => {
+                owned = dense_entries(v);
+                &owned
+            }
+        };
+        match &mut self.sums[keep as usize] {
+            GroupSum::Dense(v) => {
+                for &(f, w) in add {
+                    v[f as usize] += w;
+                }
+            }
+            GroupSum::Sparse(v) => {
+                merge_sorted(v, add, &mut self.spare);
+                std::mem::swap(v, &mut self.spare);
+            }
+            GroupSum::Doc(d) => {
+                let mut out = Vec::new();
+                merge_sorted(&vecs[*d as usize], add, &mut out);
+                self.sums[keep as usize] = GroupSum::Sparse(out);
+            }
         }
         self.parent[gone as usize] = keep;
         self.size[keep as usize] = new_size;
         keep
     }
 
-    /// Squared norm of a root's summed vector.
+    /// Squared norm of a root's summed vector (ascending feature order).
     pub(super) fn sum_norm2(&self, r: u32) -> f64 {
         let mut acc = 0.0f64;
-        for_each_entry(&self.sums[r as usize], self.vecs, |_, w| {
-            acc += f64::from(w) * f64::from(w);
-        });
-        acc
-    }
-}
-
-/// The dot product of a summed vector (its entries in their own order, as
-/// [`for_each_entry`] visits them) with dense weights: the same products added in the same
-/// order as looking each weight up with [`Agglomerator::lookup`].
-fn dot_with_dense(sum: &GroupSum, vecs: &[SparseVec], dense: &[f32]) -> f64 {
-    let mut acc = 0.0f64;
-    match sum {
-        GroupSum::Dense(v) => {
-            for (&w, &d) in v.iter().zip(dense) {
-                if w != 0.0 {
-                    acc += f64::from(w) * f64::from(d);
-                }
-            }
-        }
-        _ => for_each_entry(sum, vecs, |f, w| {
+        let mut add = |w: f32| {
             if w != 0.0 {
-                acc += f64::from(w) * f64::from(dense[f as usize]);
+                acc += f64::from(w) * f64::from(w);
             }
-        }),
-    }
-    acc
-}
-
-/// Calls `f(feature, weight)` for every stored entry of a summed vector.
-pub(super) fn for_each_entry(sum: &GroupSum, vecs: &[SparseVec], mut f: impl FnMut(u32, f32)) {
-    match sum {
-        GroupSum::Doc(d) => vecs[*d as usize].iter().for_each(|&(k, w)| f(k, w)),
-        GroupSum::Map(m) => m.iter().for_each(|(&k, &w)| f(k, w)),
-        GroupSum::Dense(v) => v
-            .iter()
-            .enumerate()
-            .filter(|(_, w)| **w != 0.0)
-            .for_each(|(k, &w)| f(k as u32, w)),
+        };
+        match &self.sums[r as usize] {
+            GroupSum::Dense(v) => v.iter().for_each(|&w| add(w)),
+            _ => self
+                .sparse(r)
+                .expect("sparse")
+                .iter()
+                .for_each(|&(_, w)| add(w)),
+        }
+        acc
     }
 }
 
@@ -370,47 +388,148 @@ pub(super) fn agglomerate(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeMap;
 
-    /// The dot product by hash look-ups only, in the order of the smaller group.
-    fn hashed_linkage(ag: &Agglomerator, a: u32, b: u32) -> f64 {
-        let (small, large) = if ag.entry_count(a) <= ag.entry_count(b) {
-            (a, b)
-        } else {
-            (b, a)
-        };
-        let mut acc = 0.0f64;
-        for_each_entry(&ag.sums[small as usize], ag.vecs, |f, w| {
-            if w != 0.0 {
-                acc += f64::from(w) * f64::from(ag.lookup(large, f));
+    /// The slow reference: each group's sum as an ordered map, weights added in merge order.
+    struct Reference {
+        sums: Vec<BTreeMap<u32, f32>>,
+        size: Vec<u32>,
+    }
+
+    impl Reference {
+        fn new(vecs: &[SparseVec]) -> Self {
+            Reference {
+                sums: vecs.iter().map(|v| v.iter().copied().collect()).collect(),
+                size: vec![1; vecs.len()],
             }
-        });
-        acc / (f64::from(ag.size[a as usize]) * f64::from(ag.size[b as usize]))
+        }
+
+        fn merge(&mut self, keep: u32, gone: u32) {
+            let gone_sum = std::mem::take(&mut self.sums[gone as usize]);
+            for (f, w) in gone_sum {
+                *self.sums[keep as usize].entry(f).or_insert(0.0) += w;
+            }
+            self.size[keep as usize] += self.size[gone as usize];
+        }
+
+        /// Products of the common features, ascending, over all pairs.
+        fn linkage(&self, a: u32, b: u32) -> f64 {
+            let (x, y) = (&self.sums[a as usize], &self.sums[b as usize]);
+            let mut s = 0.0f64;
+            for (f, &w) in x {
+                if let Some(&v) = y.get(f) {
+                    s += f64::from(w) * f64::from(v);
+                }
+            }
+            s / (f64::from(self.size[a as usize]) * f64::from(self.size[b as usize]))
+        }
+
+        fn norm2(&self, r: u32) -> f64 {
+            let mut s = 0.0f64;
+            for &w in self.sums[r as usize].values() {
+                s += f64::from(w) * f64::from(w);
+            }
+            s
+        }
     }
 
     #[test]
-    fn scattered_linkage_is_bitwise_the_hashed_one() {
-        let (texts, _) = bench_corpus(400, 4, 9);
+    fn group_sums_match_the_ordered_reference_bit_for_bit() {
+        let (mut texts, _) = bench_corpus(320, 4, 9);
+        // Some very short texts, so a single text meets a much longer sum (the search path).
+        for t in texts.iter_mut().step_by(7) {
+            *t = t.split(' ').take(4).collect::<Vec<_>>().join(" ");
+        }
         let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
         let corpus = build_corpus(&refs, &TextConfig::default());
-        let mut ag = Agglomerator::new(&corpus.vecs, corpus.dims);
-        // Groups of very different sizes: single texts, small maps, one large (dense) group.
-        let mut roots: Vec<u32> = Vec::new();
-        for (start, len) in [(0u32, 1u32), (1, 2), (3, 5), (8, 9), (17, 30), (47, 80)] {
-            let mut r = start;
-            for d in start + 1..start + len {
-                r = ag.merge(r, d);
-            }
-            roots.push(r);
-        }
-        for &a in &roots {
-            for &b in &roots {
-                if a == b {
-                    continue;
+        let dense_bytes = corpus.dims * std::mem::size_of::<f32>();
+        let (mut dense_seen, mut sparse_seen, mut gallops) = (0, 0, 0);
+        for seed in 0..6u64 {
+            // No dense sums, room for two, or for all.
+            let budget = [0, 2 * dense_bytes, usize::MAX][seed as usize % 3];
+            let mut ag = Agglomerator::new(&corpus.vecs, corpus.dims);
+            ag.dense_budget = budget;
+            let mut reference = Reference::new(&corpus.vecs);
+            let mut rng = SplitMix64::new(seed);
+            let mut roots: Vec<u32> = (0..corpus.vecs.len() as u32).collect();
+            while roots.len() > 3 {
+                // Grow a few groups large (merge into one of the first roots) and others small.
+                let i = if rng.below(3) == 0 {
+                    rng.below(4)
+                } else {
+                    rng.below(roots.len())
+                };
+                let mut j = rng.below(roots.len());
+                if j == i {
+                    j = (i + 1) % roots.len();
                 }
-                let expected = hashed_linkage(&ag, a, b);
-                assert_eq!(ag.linkage(a, b).to_bits(), expected.to_bits(), "{a}-{b}");
+                let (a, b) = (roots[i], roots[j]);
+                let keep = ag.merge(a, b);
+                let gone = if keep == a { b } else { a };
+                reference.merge(keep, gone);
+                roots.retain(|&r| r != gone);
+                for _ in 0..4 {
+                    let x = roots[rng.below(roots.len())];
+                    let y = roots[rng.below(roots.len())];
+                    if x == y {
+                        continue;
+                    }
+                    if let (Some(p), Some(q)) = (ag.sparse(x), ag.sparse(y)) {
+                        let (s, l) = (p.len().min(q.len()), p.len().max(q.len()));
+                        gallops += usize::from(l > GALLOP_FACTOR * s);
+                    }
+                    let (got, want) = (ag.linkage(x, y), reference.linkage(x, y));
+                    assert_eq!(got.to_bits(), want.to_bits(), "seed {seed}: {x}-{y}");
+                }
+                assert_eq!(
+                    ag.sum_norm2(keep).to_bits(),
+                    reference.norm2(keep).to_bits()
+                );
+                match ag.sums[keep as usize] {
+                    GroupSum::Dense(_) => dense_seen += 1,
+                    GroupSum::Sparse(_) => sparse_seen += 1,
+                    GroupSum::Doc(_) => unreachable!("a merged group is no single text"),
+                }
             }
+            assert!(ag.dense_in_use <= budget);
         }
-        assert!(ag.scratch.iter().all(|&w| w == 0.0), "scratch left dirty");
+        // Every form and both dot-product paths were compared.
+        assert!(dense_seen > 0, "no dense sum compared");
+        assert!(sparse_seen > 0, "no sparse sum compared");
+        assert!(gallops > 0, "the search path never ran");
+    }
+
+    #[test]
+    fn sparse_dot_paths_agree_with_a_lookup() {
+        let mut rng = SplitMix64::new(11);
+        for _ in 0..300 {
+            let make = |rng: &mut SplitMix64, len: usize| {
+                let mut v: Vec<(u32, f32)> = (0..len)
+                    .map(|_| (rng.below(500) as u32, rng.unit() as f32 + 0.01))
+                    .collect();
+                v.sort_unstable_by_key(|e| e.0);
+                v.dedup_by_key(|e| e.0);
+                v
+            };
+            let lx = [0, 1, 5, 30][rng.below(4)];
+            let x = make(&mut rng, lx);
+            let ly = [0, 3, 60, 400][rng.below(4)];
+            let y = make(&mut rng, ly);
+            let lookup: BTreeMap<u32, f32> = y.iter().copied().collect();
+            let mut want = 0.0f64;
+            for &(f, w) in &x {
+                if let Some(&v) = lookup.get(&f) {
+                    want += f64::from(w) * f64::from(v);
+                }
+            }
+            assert_eq!(sparse_dot(&x, &y).to_bits(), want.to_bits());
+            assert_eq!(sparse_dot(&y, &x).to_bits(), want.to_bits());
+            assert_eq!(gallop_dot(&x, &y).to_bits(), want.to_bits());
+            let mut dense = vec![0f32; 500];
+            for &(f, w) in &y {
+                dense[f as usize] = w;
+            }
+            assert_eq!(sparse_dense_dot(&x, &dense).to_bits(), want.to_bits());
+        }
     }
 }

@@ -180,16 +180,19 @@ pub(super) fn exact_edges(corpus: &Corpus, threshold: f64) -> Vec<Edge> {
     })
 }
 
-pub(super) fn minhash_signatures(corpus: &Corpus) -> Vec<[u64; MINHASH_HASHES]> {
+/// The LSH bucket key of every text in every band: the hash of the band's rows of its
+/// MinHash signature. Only the keys are kept (half the size of the signatures).
+pub(super) fn minhash_band_keys(corpus: &Corpus) -> Vec<[u64; MINHASH_BANDS]> {
     let mut seeds = [0u64; MINHASH_HASHES];
     let mut rng = SplitMix64::new(0x7e57_c105_7e25_0001);
     for s in &mut seeds {
         *s = rng.next_u64();
     }
     // The shingles of a text are its stems: the feature ids of its word vector.
-    par_map(&corpus.word_vecs, |set| {
+    let ids: Vec<u32> = (0..corpus.vecs.len() as u32).collect();
+    par_map(&ids, |&i| {
         let mut sig = [u64::MAX; MINHASH_HASHES];
-        for &(x, _) in set {
+        for x in corpus.word_ids(i as usize) {
             let base = mix64(u64::from(x).wrapping_add(0x9e37_79b9_7f4a_7c15));
             for (k, s) in sig.iter_mut().enumerate() {
                 let h = mix64(base ^ seeds[k]);
@@ -198,7 +201,14 @@ pub(super) fn minhash_signatures(corpus: &Corpus) -> Vec<[u64; MINHASH_HASHES]> 
                 }
             }
         }
-        sig
+        std::array::from_fn(|b| {
+            let mut h = FxHasher::default();
+            h.add(b as u64);
+            for r in 0..MINHASH_ROWS {
+                h.add(sig[b * MINHASH_ROWS + r]);
+            }
+            mix64(h.finish())
+        })
     })
 }
 
@@ -210,7 +220,7 @@ pub(super) fn lsh_edges(
     lap: &mut dyn FnMut(&'static str),
 ) -> Vec<Edge> {
     let n = corpus.vecs.len();
-    let sigs = minhash_signatures(corpus);
+    let keys = minhash_band_keys(corpus);
     lap("signaturen");
     // Per band: entries sorted by (bucket key, ring order); position of each doc; group bounds.
     // The bands are few but each is a pass over all texts: as many threads as for the texts.
@@ -219,12 +229,7 @@ pub(super) fn lsh_edges(
         let mut entries: Vec<(u64, u64, u32)> = (0..n)
             .filter(|&d| !corpus.vecs[d].is_empty())
             .map(|d| {
-                let mut h = FxHasher::default();
-                h.add(b as u64);
-                for r in 0..MINHASH_ROWS {
-                    h.add(sigs[d][b * MINHASH_ROWS + r]);
-                }
-                let key = mix64(h.finish());
+                let key = keys[d][b];
                 let order = mix64((d as u64) ^ ((b as u64 + 1) << 40));
                 (key, order, d as u32)
             })
@@ -247,7 +252,8 @@ pub(super) fn lsh_edges(
             slot,
         }
     });
-    drop(sigs);
+    drop(keys);
+    crate::ingest::trim_heap();
     lap("emmers");
 
     // Candidates per text (in parallel), then every distinct pair once: the cosine of a pair

@@ -183,6 +183,8 @@ pub fn cluster_texts_timed(
         return (Vec::new(), times);
     }
     let corpus = build_corpus(texts, cfg);
+    // The tokenizer's and vectoriser's scratch is freed: hand it back before the candidates.
+    crate::ingest::trim_heap();
     lap("vectoren", &mut times);
     let threshold = if cfg.min_similarity.is_finite() {
         cfg.min_similarity
@@ -236,8 +238,8 @@ fn finish_clusters(corpus: &Corpus, ag: &mut Agglomerator, cfg: &TextConfig) -> 
 
     // Corpus mean word tf-idf per stem.
     let mut corpus_mean = vec![0f64; corpus.stems.len()];
-    for v in &corpus.word_vecs {
-        for &(f, w) in v {
+    for i in 0..n {
+        for (f, w) in corpus.word_vec(i) {
             corpus_mean[f as usize] += f64::from(w);
         }
     }
@@ -340,7 +342,7 @@ fn label_terms(corpus: &Corpus, members: &[usize], corpus_mean: &[f64], k: usize
     let mut sums: FxMap<u32, f64> = FxMap::default();
     let mut surface_counts: FxMap<u32, u32> = FxMap::default();
     for &d in members {
-        for &(f, w) in &corpus.word_vecs[d] {
+        for (f, w) in corpus.word_vec(d) {
             *sums.entry(f).or_insert(0.0) += f64::from(w);
         }
         for &s in &corpus.surface_tokens[d] {
@@ -487,6 +489,89 @@ mod tests {
         } else {
             0.0
         }
+    }
+
+    /// Clusters the summaries of a file made by a script (helper, main theme, quarter, text per
+    /// line, tab-separated) as the text threads do, printing each step's CPU seconds and a
+    /// fingerprint of the clusters (members and cohesion bits). `SPEED8_FILE` names the file.
+    #[test]
+    #[ignore]
+    fn bench_file() {
+        use crate::analyse::methods::text::templates::{
+            find_stock_sentences, Meta, TemplateConfig,
+        };
+        let Ok(path) = std::env::var("SPEED8_FILE") else {
+            return;
+        };
+        let raw = std::fs::read_to_string(path).expect("file");
+        let mut meta = Vec::new();
+        let mut texts: Vec<String> = Vec::new();
+        let (mut helpers, mut groups): (FxMap<String, u32>, FxMap<String, u32>) =
+            Default::default();
+        for line in raw.lines() {
+            let f: Vec<&str> = line.splitn(4, '\t').collect();
+            let (nh, ng) = (helpers.len() as u32, groups.len() as u32);
+            meta.push(Meta {
+                helper: *helpers.entry(f[0].to_string()).or_insert(nh),
+                group: *groups.entry(f[1].to_string()).or_insert(ng),
+                bucket: f[2].parse().unwrap(),
+            });
+            texts.push(
+                f[3].replace('\u{2}', "\t")
+                    .replace('\u{1}', "\n")
+                    .replace('\u{3}', "\r"),
+            );
+        }
+        drop(raw);
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let c0 = cpu_seconds();
+        let stock = find_stock_sentences(&refs, &meta, &TemplateConfig::default());
+        println!("stock {:.2}", cpu_seconds() - c0);
+        let stripped: Vec<&str> = stock.stripped.iter().map(String::as_str).collect();
+        let c0 = cpu_seconds();
+        // Each lap also prints the peak resident memory since the previous one (MB).
+        let clock = || {
+            let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+            let hwm = status
+                .lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .unwrap_or("");
+            println!("  peak {hwm}");
+            let _ = std::fs::write("/proc/self/clear_refs", "5");
+            cpu_seconds()
+        };
+        let (clusters, steps) = cluster_texts_timed(&stripped, &TextConfig::default(), &clock);
+        println!("cluster {:.2} {:?}", cpu_seconds() - c0, steps);
+        let mut h = FxHasher::default();
+        for c in &clusters {
+            h.add(c.members.len() as u64);
+            for &m in &c.members {
+                h.add(m as u64);
+            }
+            h.add(c.cohesion.to_bits());
+            h.add(c.p_baseline.to_bits());
+        }
+        let mut hm = FxHasher::default();
+        for c in &clusters {
+            for &m in &c.members {
+                hm.add(m as u64);
+            }
+        }
+        println!(
+            "clusters {} sizes {:?} fingerprint {:x} members {:x}",
+            clusters.len(),
+            clusters.iter().map(|c| c.members.len()).collect::<Vec<_>>(),
+            h.finish(),
+            hm.finish()
+        );
+        println!(
+            "cohesion {:?}",
+            clusters.iter().map(|c| c.cohesion).collect::<Vec<_>>()
+        );
+        let members: Vec<Vec<usize>> = clusters.iter().map(|c| c.members.clone()).collect();
+        let c0 = cpu_seconds();
+        let _ = phrases::distinctive_phrases(&stripped, &members, 3);
+        println!("phrases {:.2}", cpu_seconds() - c0);
     }
 
     #[test]

@@ -8,9 +8,10 @@ pub(super) type SparseVec = Vec<(u32, f32)>;
 pub(super) struct Corpus {
     /// Combined word + character vectors (unit length, or empty for texts without words).
     pub(super) vecs: Vec<SparseVec>,
-    /// Word-only tf-idf vectors (unit length), used for labels; their feature ids are the
-    /// sorted unique stem ids of the text (the MinHash shingles).
-    pub(super) word_vecs: Vec<SparseVec>,
+    /// Idf of each stem (0 for stems in fewer than [`MIN_DF`] texts). The word-only tf-idf
+    /// vectors are made from it when needed ([`Corpus::word_vec`]) rather than kept for every
+    /// text: at a million cases they would hold some 60 MB through the whole clustering.
+    pub(super) idf_w: Vec<f64>,
     /// Surface token ids per text.
     pub(super) surface_tokens: Vec<Vec<u32>>,
     /// Surface form strings by id.
@@ -25,6 +26,35 @@ pub(super) struct Corpus {
     pub(super) word_len: Vec<u32>,
     /// Upper bound of the character block's contribution to a cosine.
     pub(super) char_share: f64,
+}
+
+impl Corpus {
+    /// (stem id, count) of text `i`'s tokens, sorted by id.
+    fn word_counts(&self, i: usize) -> Vec<(u32, u32)> {
+        let mut w: Vec<u32> = self.surface_tokens[i]
+            .iter()
+            .map(|&s| self.surface_stem[s as usize])
+            .collect();
+        run_counts(&mut w)
+    }
+
+    /// The word-only tf-idf vector of text `i` (unit length, or empty), used for labels.
+    pub(super) fn word_vec(&self, i: usize) -> SparseVec {
+        RawTfidf::new(&self.word_counts(i), &self.idf_w).scaled(0, 1.0)
+    }
+
+    /// The feature ids of [`Corpus::word_vec`]: the text's distinct stems with a positive idf,
+    /// ascending (the MinHash shingles).
+    pub(super) fn word_ids(&self, i: usize) -> Vec<u32> {
+        let mut ids: Vec<u32> = self
+            .word_counts(i)
+            .into_iter()
+            .map(|(id, _)| id)
+            .filter(|&id| self.idf_w[id as usize] > 0.0)
+            .collect();
+        ids.shrink_to_fit();
+        ids
+    }
 }
 
 pub(super) fn char_gram_hashes(word: &str, n: usize) -> Vec<u64> {
@@ -224,6 +254,7 @@ fn tokenize_corpus(texts: &[&str], char_ngram: Option<usize>) -> (Vec<Vec<u32>>,
             for id in &mut ids {
                 *id = global[*id as usize];
             }
+            ids.shrink_to_fit();
             surface_tokens.push(ids);
         }
     }
@@ -298,24 +329,22 @@ pub(super) fn build_corpus(texts: &[&str], cfg: &TextConfig) -> Corpus {
         let cv = tfidf(&gc, &idf_g, n_stems as u32, w_char.sqrt());
         if combined.is_empty() && !wv.is_empty() && cv.is_empty() {
             // Degenerate settings (char_weight = 1 without usable n-grams): fall back to words.
-            combined = wv.clone();
+            combined = wv;
         }
         let word_len = combined.len() as u32;
         combined.extend(cv);
         combined.shrink_to_fit();
-        (combined, wv, word_len)
+        (combined, word_len)
     });
     let mut vecs = Vec::with_capacity(n);
-    let mut word_vecs = Vec::with_capacity(n);
     let mut word_len = Vec::with_capacity(n);
-    for (v, wv, wl) in per_text {
+    for (v, wl) in per_text {
         vecs.push(v);
-        word_vecs.push(wv);
         word_len.push(wl);
     }
     Corpus {
         vecs,
-        word_vecs,
+        idf_w,
         surface_tokens,
         surfaces: vocab.surfaces,
         surface_stem: vocab.surface_stem,
@@ -377,6 +406,35 @@ mod tests {
             seen_stems = seen_stems.max(st + 1);
         }
         assert_eq!(seen_stems as usize, vocab.stems.len());
+    }
+
+    #[test]
+    fn word_vectors_made_on_demand_are_the_word_block() {
+        let (mut texts, _) = bench_corpus(500, 5, 21);
+        texts.extend(["".into(), "uniekwoord".into(), "de het 12".into()]);
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        // Without character n-grams the combined vector is the word vector itself (scale 1).
+        let words_only = TextConfig {
+            char_weight: 0.0,
+            ..TextConfig::default()
+        };
+        let c = build_corpus(&refs, &words_only);
+        let mixed = build_corpus(&refs, &TextConfig::default());
+        for i in 0..refs.len() {
+            let wv = c.word_vec(i);
+            let bits = |v: &SparseVec| v.iter().map(|&(f, w)| (f, w.to_bits())).collect::<Vec<_>>();
+            assert_eq!(bits(&wv), bits(&c.vecs[i]), "text {i}");
+            assert_eq!(bits(&mixed.word_vec(i)), bits(&wv), "text {i}");
+            let ids: Vec<u32> = wv.iter().map(|e| e.0).collect();
+            assert_eq!(c.word_ids(i), ids, "text {i}");
+            // The word block of the mixed vector holds the same stems.
+            let block: Vec<u32> = mixed.vecs[i][..mixed.word_len[i] as usize]
+                .iter()
+                .map(|e| e.0)
+                .collect();
+            assert_eq!(block, ids, "text {i}");
+        }
+        assert!(c.word_vec(refs.len() - 1).is_empty());
     }
 
     #[test]
