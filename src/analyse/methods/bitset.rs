@@ -119,6 +119,45 @@ impl Bitset {
         out
     }
 
+    /// Number of rows in all of `sets` (every row `0..len` when `sets` is empty), without
+    /// building the intersection. Sets over different lengths: rows beyond the shortest
+    /// do not count.
+    pub fn and_count_all(len: usize, sets: &[&Bitset]) -> u64 {
+        let Some((first, rest)) = sets.split_first() else {
+            return len as u64;
+        };
+        let words = rest
+            .iter()
+            .map(|s| s.words.len())
+            .fold(first.words.len(), usize::min);
+        (0..words)
+            .map(|w| {
+                let x = rest.iter().fold(first.words[w], |x, s| x & s.words[w]);
+                u64::from(x.count_ones())
+            })
+            .sum()
+    }
+
+    /// Calls `f` with every row in all of `sets` (at least one set), ascending, without
+    /// building the intersection. Sets over different lengths: rows beyond the shortest
+    /// are left out.
+    pub fn for_each_in_all(sets: &[&Bitset], mut f: impl FnMut(u32)) {
+        let Some((first, rest)) = sets.split_first() else {
+            return;
+        };
+        let words = rest
+            .iter()
+            .map(|s| s.words.len())
+            .fold(first.words.len(), usize::min);
+        for w in 0..words {
+            let mut x = rest.iter().fold(first.words[w], |x, s| x & s.words[w]);
+            while x != 0 {
+                f((w * 64) as u32 + x.trailing_zeros());
+                x &= x - 1;
+            }
+        }
+    }
+
     /// The rows in the set, ascending.
     pub fn rows(&self) -> Vec<u32> {
         let mut out = Vec::with_capacity(self.count() as usize);

@@ -48,6 +48,7 @@ use crate::analyse::methods::stats::{self, TwoByTwo};
 use crate::config::Config;
 use crate::model::{Case, Service};
 use serde::{Deserialize, Serialize};
+use crate::util::hash::FxMap;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Below this minimum achievable p-value a comparison population has power.
@@ -69,7 +70,7 @@ pub struct Workflow {
     pub aandeel: Option<f64>,
 }
 
-/// The values of one *wie* dimension in a case.
+/// Reference for the tests: the values of one *wie* dimension in a case, as owned strings.
 fn wie_values(c: &Case, dim: &str) -> Vec<String> {
     match dim {
         "doelgroep" => c.doelgroep.clone(),
@@ -86,7 +87,8 @@ fn wie_values(c: &Case, dim: &str) -> Vec<String> {
     }
 }
 
-/// The items of one case: (attribute, code) pairs, for the chosen *wie* dimensions.
+/// Reference for the tests: the items of one case, (attribute, code) pairs, for the chosen
+/// *wie* dimensions.
 fn case_items(c: &Case, wie: &[&str]) -> Vec<(String, String)> {
     let mut v: Vec<(String, String)> = vec![("thema_hoofd".into(), c.main_theme().to_string())];
     if c.thema.contains('.') {
@@ -103,22 +105,121 @@ fn case_items(c: &Case, wie: &[&str]) -> Vec<(String, String)> {
     v
 }
 
+/// The values of one *wie* dimension in a case, borrowed from it, in the case's order.
+fn for_each_wie_value<'c>(c: &'c Case, dim: &str, mut f: impl FnMut(&'c str)) {
+    match dim {
+        "doelgroep" => c.doelgroep.iter().for_each(|v| f(v)),
+        "levensgebeurtenis" => c
+            .levensgebeurtenis
+            .iter()
+            .filter(|l| l.as_str() != "geen")
+            .for_each(|v| f(v)),
+        "aandrager_type" => f(&c.aandrager_type),
+        "regeling" => c.regeling.iter().for_each(|v| f(v)),
+        "dienst" => c.dienst.iter().for_each(|d| f(d.as_str())),
+        _ => {}
+    }
+}
+
+/// The items of one case as (slot, attribute, code), in the order they are numbered: the
+/// main theme, the level-2 theme, regeling and dienst when they are no *wie*, then the chosen
+/// *wie* dimensions. The slot numbers the attribute's place in that order (for a cache key).
+fn for_each_case_item<'c, 'w>(
+    c: &'c Case,
+    wie: &[&'w str],
+    mut f: impl FnMut(usize, &'w str, &'c str),
+) {
+    f(0, "thema_hoofd", c.main_theme());
+    if c.thema.contains('.') {
+        f(1, "thema", &c.thema);
+    }
+    for (slot, dim) in [(2, "regeling"), (3, "dienst")] {
+        if !wie.contains(&dim) {
+            for_each_wie_value(c, dim, |x| f(slot, dim, x));
+        }
+    }
+    for (k, &dim) in wie.iter().enumerate() {
+        for_each_wie_value(c, dim, |x| f(4 + k, dim, x));
+    }
+}
+
+/// Item numbering from borrowed codes: the names are copied once per item, the first time
+/// it is seen; ids in order of first appearance (as [`Items::id`] gives them).
+struct Encoder<'c> {
+    items: Items,
+    seen: FxMap<(usize, &'c str), u32>,
+}
+
+impl<'c> Encoder<'c> {
+    fn id(&mut self, slot: usize, attr: &str, code: &'c str) -> u32 {
+        if let Some(&i) = self.seen.get(&(slot, code)) {
+            return i;
+        }
+        let i = self.items.id((attr.to_string(), code.to_string()));
+        self.seen.insert((slot, code), i);
+        i
+    }
+}
+
+/// Transactions in one flat list: those of case `k` are `data[offsets[k]..offsets[k + 1]]`.
+struct Flat {
+    data: Vec<u32>,
+    offsets: Vec<usize>,
+}
+
+impl Flat {
+    fn get(&self, k: usize) -> &[u32] {
+        &self.data[self.offsets[k]..self.offsets[k + 1]]
+    }
+    fn len(&self) -> usize {
+        self.offsets.len() - 1
+    }
+}
+
+/// The items of every case (each sorted and unique) and the item dictionary.
+fn encode(cases: &[&Case], wie: &[&str]) -> (Items, Flat) {
+    let mut enc = Encoder {
+        items: Items::default(),
+        seen: FxMap::default(),
+    };
+    let mut data = Vec::with_capacity(cases.len() * 8);
+    let mut offsets = Vec::with_capacity(cases.len() + 1);
+    offsets.push(0);
+    for c in cases {
+        let start = data.len();
+        for_each_case_item(c, wie, |slot, attr, code| data.push(enc.id(slot, attr, code)));
+        let t = &mut data[start..];
+        t.sort_unstable();
+        let mut kept = 0;
+        for q in 0..t.len() {
+            if q == 0 || t[q] != t[kept - 1] {
+                t[kept] = t[q];
+                kept += 1;
+            }
+        }
+        data.truncate(start + kept);
+        offsets.push(data.len());
+    }
+    (enc.items, Flat { data, offsets })
+}
+
 /// The *wie* dimensions nearly determined by the theme (see module docs).
 pub(crate) fn workflow(cases: &[&Case], cfg: &Config) -> Vec<Workflow> {
     let mut out = Vec::new();
     for dim in &cfg.draden.wie {
-        let mut themes: HashMap<&str, u32> = HashMap::new();
-        let mut values: HashMap<String, u32> = HashMap::new();
-        let mut cells: HashMap<(u32, u32), u64> = HashMap::new();
+        let mut themes: FxMap<&str, u32> = FxMap::default();
+        let mut values: FxMap<&str, u32> = FxMap::default();
+        let mut counts: FxMap<(u32, u32), u64> = FxMap::default();
         for c in cases {
             let n = themes.len() as u32;
             let r = *themes.entry(c.thema.as_str()).or_insert(n);
-            for v in wie_values(c, dim) {
+            for_each_wie_value(c, dim, |v| {
                 let n = values.len() as u32;
                 let k = *values.entry(v).or_insert(n);
-                *cells.entry((r, k)).or_default() += 1;
-            }
+                *counts.entry((r, k)).or_default() += 1;
+            });
         }
+        let cells: HashMap<(u32, u32), u64> = counts.into_iter().collect();
         let v = stats::cramers_v(&cells);
         if v > cfg.draden.werkwijze_v {
             out.push(Workflow {
@@ -236,16 +337,17 @@ impl Items {
 /// The mined data the tests need.
 struct Mined {
     items: Items,
-    /// The items of each case (sorted; items in (almost) every case left out).
-    transactions: Vec<Vec<u32>>,
     /// Per item: the cases that have it.
     rows: Vec<Bitset>,
     helpers: Helpers,
-    support: HashMap<Vec<u32>, u64>,
+    /// Support of every frequent itemset (sorted items).
+    support: FxMap<Box<[u32]>, u64>,
     freq: Vec<itemsets::Itemset>,
     n: u64,
     /// Level-2 theme items by their main theme code (looked up per hypothesis).
     sub_themes: HashMap<String, Vec<u32>>,
+    /// ln k! up to the number of cases, for the Fisher tests.
+    ln_fact: stats::LnFactorials,
 }
 
 /// The helper of each case as a number, numbered in the order of the helpers' names (so the
@@ -257,16 +359,25 @@ struct Helpers {
 
 impl Helpers {
     fn new(cases: &[&Case]) -> Self {
-        let names: BTreeSet<&str> = cases.iter().map(|c| helper_of(c)).collect();
-        let number: HashMap<&str, u32> = names
-            .into_iter()
-            .enumerate()
-            .map(|(k, h)| (h, k as u32))
+        // Numbered in order of first appearance, then renumbered by name.
+        let mut first: FxMap<&str, u32> = FxMap::default();
+        let mut of_case: Vec<u32> = cases
+            .iter()
+            .map(|c| {
+                let next = first.len() as u32;
+                *first.entry(helper_of(c)).or_insert(next)
+            })
             .collect();
-        let of_case: Vec<u32> = cases.iter().map(|c| number[helper_of(c)]).collect();
-        let mut per: Vec<Vec<u32>> = vec![Vec::new(); number.len()];
-        for (row, &h) in of_case.iter().enumerate() {
-            per[h as usize].push(row as u32);
+        let mut names: Vec<(&str, u32)> = first.into_iter().collect();
+        names.sort_unstable();
+        let mut rank = vec![0u32; names.len()];
+        for (k, &(_, seen)) in names.iter().enumerate() {
+            rank[seen as usize] = k as u32;
+        }
+        let mut per: Vec<Vec<u32>> = vec![Vec::new(); names.len()];
+        for (row, h) in of_case.iter_mut().enumerate() {
+            *h = rank[*h as usize];
+            per[*h as usize].push(row as u32);
         }
         Helpers {
             of_case,
@@ -280,16 +391,41 @@ impl Mined {
         if v.is_empty() {
             return self.n;
         }
-        let mut k = v.to_vec();
+        // Sorted and unique, on the stack for short sets (the hot case).
+        let mut buf = [0u32; 8];
+        let mut long = Vec::new();
+        let k: &mut [u32] = if v.len() <= buf.len() {
+            buf[..v.len()].copy_from_slice(v);
+            &mut buf[..v.len()]
+        } else {
+            long.extend_from_slice(v);
+            &mut long
+        };
         k.sort_unstable();
-        k.dedup();
-        self.support.get(&k).copied().unwrap_or(0)
+        let mut kept = 1;
+        for q in 1..k.len() {
+            if k[q] != k[kept - 1] {
+                k[kept] = k[q];
+                kept += 1;
+            }
+        }
+        self.support.get(&k[..kept]).copied().unwrap_or(0)
     }
 
     /// The cases that have all of `items`, ascending.
     fn cases_with(&self, items: &[u32]) -> Vec<u32> {
         let sets: Vec<&Bitset> = items.iter().map(|&i| &self.rows[i as usize]).collect();
-        Bitset::and_all(self.transactions.len(), &sets).rows()
+        Bitset::and_all(self.n as usize, &sets).rows()
+    }
+
+    /// The number of cases with all of `items` (at least one) per helper number.
+    fn per_helper(&self, items: &[u32]) -> Vec<u64> {
+        let sets: Vec<&Bitset> = items.iter().map(|&i| &self.rows[i as usize]).collect();
+        let mut per_helper = vec![0u64; self.helpers.cases.len()];
+        Bitset::for_each_in_all(&sets, |row| {
+            per_helper[self.helpers.of_case[row as usize] as usize] += 1;
+        });
+        per_helper
     }
 
     /// Whether case `row` has all of `items`.
@@ -481,15 +617,30 @@ fn choose(m: &Mined, wat: &[u32], wie: &[u32], cfg: &Config) -> Option<Hypothesi
 /// Structural threads (see module docs), given the workflow dimensions to leave out.
 pub(super) fn structural(cases: &[&Case], cfg: &Config, workflow: &[Workflow]) -> Vec<Thread> {
     let dc = &cfg.draden;
+    let mut tp = std::time::Instant::now();
+    let mut lap = |what: &str| {
+        eprintln!("PROF {what}: {:.3}", tp.elapsed().as_secs_f64());
+        tp = std::time::Instant::now();
+    };
     let wie_dims = wie_dimensions(cfg, workflow);
-    let Some(m) = mine(cases, cfg, &wie_dims) else {
+    let mm = if std::env::var("RD_OLD").is_ok() {
+        mine(cases, cfg, &wie_dims)
+    } else {
+        mine_fast(cases, cfg, &wie_dims)
+    };
+    let Some(m) = mm else {
         return Vec::new();
     };
+    lap("mine");
     let hyps = hypotheses(&m, cfg, workflow, &wie_dims);
+    lap("hypotheses");
     let min_ps: Vec<f64> = hyps.iter().map(|h| h.min_p).collect();
     let (_, testable) = stats::tarone(&min_ps, dc.fdr_q);
     let family = testable.len();
+    eprintln!("PROF freq {} hyps {} testable {}", m.freq.len(), hyps.len(), family);
+    lap("tarone");
     let tested = test_all(&m, &hyps, &testable, cfg);
+    lap("test_all");
     let ps: Vec<f64> = tested.iter().map(|t| t.p).collect();
     let (rejected, adjusted) = stats::benjamini_hochberg_family(&ps, family, dc.fdr_q);
     let sig: Vec<(Tested, f64)> = tested
@@ -498,8 +649,16 @@ pub(super) fn structural(cases: &[&Case], cfg: &Config, workflow: &[Workflow]) -
         .filter(|(_, (r, _))| *r)
         .map(|(t, (_, q))| (t, q))
         .filter(|(t, _)| is_closed(&m, &t.items, cfg, workflow))
+        .map(|(mut t, q)| {
+            t.tids = m.cases_with(&t.items);
+            (t, q)
+        })
         .collect();
-    accept(&m, sig, cases, cfg)
+    lap("bh+closed");
+    eprintln!("PROF sig {}", sig.len());
+    let r = accept(&m, sig, cases, cfg);
+    lap("accept");
+    r
 }
 
 /// The *wie* dimensions of `[draden] wie` that are not workflow.
@@ -607,7 +766,7 @@ pub(crate) fn explain(
         let h = &hyps[hi];
         let pop = h.population.map(|i| m.items.code(i).to_string());
         let in_family = testable.contains(&hi);
-        let Some(t) = test(&m, h, cfg) else {
+        let Some(t) = test(&m, h, cfg, &mut Quantiles::default()) else {
             out.push(format!(
                 "{line} pop={pop:?} minp={:.2e} family={in_family} cell below minimum",
                 h.min_p
@@ -615,10 +774,7 @@ pub(crate) fn explain(
             continue;
         };
         let dp = stats::disproportionality(&t.table);
-        let mut per_helper = vec![0u64; m.helpers.cases.len()];
-        for &x in &t.tids {
-            per_helper[m.helpers.of_case[x as usize] as usize] += 1;
-        }
+        let per_helper = m.per_helper(&t.items);
         let (nx, ny, n) = margins(&m, &h.wat, &h.wie, h.population);
         let loo = leave_top_helper_out(&m, h, &per_helper, (t.support, nx, ny, n));
         let pos = tested
@@ -684,6 +840,11 @@ fn mine(cases: &[&Case], cfg: &Config, wie: &[&str]) -> Option<Mined> {
     if cases.is_empty() {
         return None;
     }
+    let mut tp = std::time::Instant::now();
+    let mut lap = |what: &str| {
+        eprintln!("PROF   mine {what}: {:.3}", tp.elapsed().as_secs_f64());
+        tp = std::time::Instant::now();
+    };
     let mut items = Items::default();
     let transactions: Vec<Vec<u32>> = cases
         .iter()
@@ -712,12 +873,18 @@ fn mine(cases: &[&Case], cfg: &Config, wie: &[&str]) -> Option<Mined> {
         .into_iter()
         .map(|t| t.into_iter().filter(|&i| !near_constant(i)).collect())
         .collect();
+    lap("encode");
     let freq = itemsets::frequent_itemsets(
         &transactions,
         dc.min_casussen as u64,
         dc.max_kenmerken.max(2) + 1,
     );
-    let support = freq.iter().map(|s| (s.items.clone(), s.support)).collect();
+    lap("itemsets");
+    let support = freq
+        .iter()
+        .map(|s| (s.items.clone().into_boxed_slice(), s.support))
+        .collect();
+    lap("support map");
     let mut rows: Vec<Bitset> = (0..items.names.len()).map(|_| Bitset::new(n)).collect();
     for (row, t) in transactions.iter().enumerate() {
         for &i in t {
@@ -733,16 +900,99 @@ fn mine(cases: &[&Case], cfg: &Config, wie: &[&str]) -> Option<Mined> {
                 .push(t as u32);
         }
     }
+    lap("rows");
+    let helpers = Helpers::new(cases);
+    lap("helpers");
     Some(Mined {
+        helpers,
         sub_themes,
         items,
-        transactions,
         rows,
-        helpers: Helpers::new(cases),
         support,
         freq,
         n: n as u64,
+        ln_fact: stats::LnFactorials::new(n),
     })
+}
+
+fn mine_fast(cases: &[&Case], cfg: &Config, wie: &[&str]) -> Option<Mined> {
+    let dc = &cfg.draden;
+    if cases.is_empty() {
+        return None;
+    }
+    let mut tp = std::time::Instant::now();
+    let mut lap = |what: &str| {
+        eprintln!("PROF   mine {what}: {:.3}", tp.elapsed().as_secs_f64());
+        tp = std::time::Instant::now();
+    };
+    let (items, mut tx) = encode(cases, wie);
+    // An item that (almost) every case has says nothing about a thread (e.g. a fixed dienst).
+    let mut count = vec![0u64; items.names.len()];
+    for &i in &tx.data {
+        count[i as usize] += 1;
+    }
+    let n = cases.len();
+    let near_constant: Vec<bool> = (0..items.names.len())
+        .map(|i| {
+            n >= 20 && count[i] as f64 >= 0.95 * n as f64 && items.attr(i as u32) != "thema_hoofd"
+        })
+        .collect();
+    if near_constant.iter().any(|&x| x) {
+        tx = drop_items(&tx, &near_constant);
+    }
+    lap("encode");
+    let freq = itemsets::frequent_itemsets_flat(
+        &tx.data,
+        &tx.offsets,
+        dc.min_casussen as u64,
+        dc.max_kenmerken.max(2) + 1,
+    );
+    lap("itemsets");
+    let support = freq
+        .iter()
+        .map(|s| (s.items.clone().into_boxed_slice(), s.support))
+        .collect();
+    lap("support map");
+    let mut rows: Vec<Bitset> = (0..items.names.len()).map(|_| Bitset::new(n)).collect();
+    for row in 0..tx.len() {
+        for &i in tx.get(row) {
+            rows[i as usize].insert(row as u32);
+        }
+    }
+    let mut sub_themes: HashMap<String, Vec<u32>> = HashMap::new();
+    for (t, (attr, code)) in items.names.iter().enumerate() {
+        if let Some((main, _)) = code.split_once('.').filter(|_| attr == "thema") {
+            sub_themes
+                .entry(main.to_string())
+                .or_default()
+                .push(t as u32);
+        }
+    }
+    lap("rows");
+    let helpers = Helpers::new(cases);
+    lap("helpers");
+    Some(Mined {
+        helpers,
+        sub_themes,
+        items,
+        rows,
+        support,
+        freq,
+        n: n as u64,
+        ln_fact: stats::LnFactorials::new(n),
+    })
+}
+
+/// The transactions without the items marked in `dropped`.
+fn drop_items(tx: &Flat, dropped: &[bool]) -> Flat {
+    let mut data = Vec::with_capacity(tx.data.len());
+    let mut offsets = Vec::with_capacity(tx.offsets.len());
+    offsets.push(0);
+    for k in 0..tx.len() {
+        data.extend(tx.get(k).iter().filter(|&&i| !dropped[i as usize]));
+        offsets.push(data.len());
+    }
+    Flat { data, offsets }
 }
 
 struct Tested {
@@ -754,24 +1004,34 @@ struct Tested {
     tids: Vec<u32>,
 }
 
-/// The tests of the `testable` hypotheses, in that order, spread over the cores in
-/// consecutive blocks (the result does not depend on the number of threads).
+/// The tests of the `testable` hypotheses, in that order, spread over the cores in small
+/// consecutive blocks that the threads take in turn (the result does not depend on the
+/// number of threads or on which thread took which block).
 fn test_all(m: &Mined, hyps: &[Hypothesis], testable: &[usize], cfg: &Config) -> Vec<Tested> {
     let threads = crate::util::parallel::threads_for(testable.len(), 256, 8);
-    let block = testable.len().div_ceil(threads).max(1);
-    let run = |part: &[usize]| -> Vec<Tested> {
+    let run = |part: &[usize], memo: &mut Quantiles| -> Vec<Tested> {
         part.iter()
-            .filter_map(|&i| test(m, &hyps[i], cfg))
+            .filter_map(|&i| test(m, &hyps[i], cfg, memo))
             .collect()
     };
     if threads == 1 {
-        return run(testable);
+        return run(testable, &mut Quantiles::default());
     }
-    std::thread::scope(|s| {
-        let handles: Vec<_> = testable
-            .chunks(block)
-            .map(|part| s.spawn(move || run(part)))
-            .collect();
+    let blocks: Vec<&[usize]> = testable.chunks(64).collect();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut memo = Quantiles::default();
+        let mut done: Vec<(usize, Vec<Tested>)> = Vec::new();
+        loop {
+            let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(part) = blocks.get(k) else {
+                return done;
+            };
+            done.push((k, run(part, &mut memo)));
+        }
+    };
+    let mut done: Vec<(usize, Vec<Tested>)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads).map(|_| s.spawn(work)).collect();
         handles
             .into_iter()
             .flat_map(|h| {
@@ -779,11 +1039,43 @@ fn test_all(m: &Mined, hyps: &[Hypothesis], testable: &[usize], cfg: &Config) ->
                     .expect("toetsthread voor structurele draden faalde")
             })
             .collect()
-    })
+    });
+    done.sort_unstable_by_key(|(k, _)| *k);
+    done.into_iter().flat_map(|(_, t)| t).collect()
+}
+
+/// The 2,5% gamma quantile of shape `a + 0.5` (the IC025's) by shape, remembered per thread:
+/// many hypotheses share a cell count.
+#[derive(Default)]
+struct Quantiles(FxMap<u64, f64>);
+
+impl Quantiles {
+    /// The IC025 of `t` (as [`stats::disproportionality`] gives it).
+    fn ic025(&mut self, t: &TwoByTwo) -> f64 {
+        stats::ic025_with(t, |shape| {
+            *self
+                .0
+                .entry(shape.to_bits())
+                .or_insert_with(|| stats::gamma_quantile(shape, 0.025))
+        })
+    }
+}
+
+/// Whether the IC025 of `t` is above `min`. The IC is an upper bound of the IC025 (the
+/// gamma quantile lies below the mean), so a table whose IC is clearly below `min` is
+/// decided without the quantile.
+fn ic025_above(t: &TwoByTwo, min: f64, memo: &mut Quantiles) -> bool {
+    let n = t.a + t.b + t.c + t.d;
+    let expected = (t.a + t.b) * (t.a + t.c) / n;
+    let ic = ((t.a + 0.5) / (expected + 0.5)).log2();
+    if n > 0.0 && ic < min - 1e-6 {
+        return false;
+    }
+    memo.ic025(t) > min
 }
 
 /// The test of one hypothesis (see module docs); None when the cell is below the minimum.
-fn test(m: &Mined, h: &Hypothesis, cfg: &Config) -> Option<Tested> {
+fn test(m: &Mined, h: &Hypothesis, cfg: &Config, memo: &mut Quantiles) -> Option<Tested> {
     let dc = &cfg.draden;
     let mut items: Vec<u32> = h.wat.iter().chain(&h.wie).copied().collect();
     items.sort_unstable();
@@ -793,26 +1085,26 @@ fn test(m: &Mined, h: &Hypothesis, cfg: &Config) -> Option<Tested> {
     }
     let (nx, ny, n) = margins(m, &h.wat, &h.wie, h.population);
     let table = table_of(a, nx, ny, n)?;
-    let dp = stats::disproportionality(&table);
-    let tids = m.cases_with(&items);
-    let mut per_helper = vec![0u64; m.helpers.cases.len()];
-    for &t in &tids {
-        per_helper[m.helpers.of_case[t as usize] as usize] += 1;
-    }
-    let mut p = dp.p_fisher.max(weakest_split(m, &items, h.population));
-    let robust = per_helper.iter().filter(|&&k| k > 0).count() >= dc.min_aandragers
-        && dp.ic025 > dc.min_ic025
-        && leave_top_helper_out(m, h, &per_helper, (a, nx, ny, n)) <= dc.fdr_q;
-    if !robust {
-        p = 1.0;
-    }
+    // The conditions of robustness, cheapest first; only a robust pattern needs its p-value.
+    let robust = ic025_above(&table, dc.min_ic025, memo) && {
+        let per_helper = m.per_helper(&items);
+        per_helper.iter().filter(|&&k| k > 0).count() >= dc.min_aandragers
+            && leave_top_helper_out(m, h, &per_helper, (a, nx, ny, n)) <= dc.fdr_q
+    };
+    let p = if robust {
+        m.ln_fact
+            .fisher_p(&table)
+            .max(weakest_split(m, &items, h.population))
+    } else {
+        1.0
+    };
     Some(Tested {
         items,
         support: a,
         table,
         population: h.population,
         p: if p.is_nan() { 1.0 } else { p },
-        tids,
+        tids: Vec::new(),
     })
 }
 
@@ -848,7 +1140,7 @@ fn weakest_split(m: &Mined, items: &[u32], population: Option<u32>) -> f64 {
         };
         let (x, y) = (side(true), side(false));
         let p = match table_of(a, m.sup(&with_pop(x)), m.sup(&with_pop(y)), n) {
-            Some(t) => stats::disproportionality(&t).p_fisher,
+            Some(t) => m.ln_fact.fisher_p(&t),
             None => 1.0,
         };
         worst = worst.max(if p.is_nan() { 1.0 } else { p });
@@ -886,7 +1178,7 @@ fn leave_top_helper_out(
         oy += u64::from(m.has(row, &h.wie));
     }
     match table_of(a - k, nx - ox, ny - oy, n - on) {
-        Some(t) => stats::disproportionality(&t).p_fisher,
+        Some(t) => m.ln_fact.fisher_p(&t),
         None => 1.0,
     }
 }
@@ -947,32 +1239,55 @@ fn is_closed(m: &Mined, items: &[u32], cfg: &Config, workflow: &[Workflow]) -> b
     })
 }
 
-/// Overlapping candidates: the union of their cases and the members with their score.
-type Group = (BTreeSet<u32>, Vec<(Tested, f64)>);
+/// A candidate thread: its strength, its test and its Benjamini-Hochberg q.
+type Member = (f64, Tested, f64);
+
+/// Overlapping candidates: the cases of the group's first (strongest) member, ascending, and
+/// the members.
+type Group = (Vec<u32>, Vec<Member>);
+
+/// Number of rows in two ascending lists of unique rows.
+fn common_rows(x: &[u32], y: &[u32]) -> usize {
+    let (mut i, mut j, mut k) = (0, 0, 0);
+    while i < x.len() && j < y.len() {
+        match x[i].cmp(&y[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                k += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    k
+}
 
 /// Strongest first; a thread that shares most cases with a stronger one becomes related.
-fn accept(m: &Mined, mut sig: Vec<(Tested, f64)>, cases: &[&Case], cfg: &Config) -> Vec<Thread> {
+fn accept(m: &Mined, sig: Vec<(Tested, f64)>, cases: &[&Case], cfg: &Config) -> Vec<Thread> {
     let dc = &cfg.draden;
     let strength = |t: &Tested| {
         let dp = stats::disproportionality(&t.table);
         dp.ic025.max(0.0) * (t.support as f64).sqrt()
     };
-    sig.sort_by(|x, y| {
-        strength(&y.0)
-            .total_cmp(&strength(&x.0))
-            .then(x.0.items.cmp(&y.0.items))
-    });
+    // Each strength once (it takes a gamma quantile), kept with its candidate.
+    let mut sig: Vec<Member> = sig
+        .into_iter()
+        .map(|(t, q)| (strength(&t), t, q))
+        .collect();
+    sig.sort_by(|(sx, x, _), (sy, y, _)| sy.total_cmp(sx).then(x.items.cmp(&y.items)));
     // Group threads that share 80% of their cases (with the group's strongest).
     let mut groups: Vec<Group> = Vec::new();
-    for (t, q) in sig {
-        let tids: BTreeSet<u32> = t.tids.iter().copied().collect();
+    for (st, t, q) in sig {
+        // `t.tids` is ascending and unique (the rows of a bitset).
+        let tids = t.tids.clone();
         let pos = groups.iter().position(|(s, _)| {
-            let inter = s.intersection(&tids).count() as f64;
+            let inter = common_rows(s, &tids) as f64;
             inter / (s.len().min(tids.len()) as f64) >= 0.8
         });
         match pos {
-            Some(k) => groups[k].1.push((t, q)),
-            None if groups.len() < dc.max_draden => groups.push((tids, vec![(t, q)])),
+            Some(k) => groups[k].1.push((st, t, q)),
+            None if groups.len() < dc.max_draden => groups.push((tids, vec![(st, t, q)])),
             None => {}
         }
     }
@@ -988,14 +1303,14 @@ fn accept(m: &Mined, mut sig: Vec<(Tested, f64)>, cases: &[&Case], cfg: &Config)
     for (_, mut members) in groups {
         // A member with a level-2 theme at half the strength or more says more than a main
         // theme: the strongest such member represents the group.
-        let top = strength(&members[0].0);
+        let top = members[0].0;
         let level2 = |t: &Tested| t.items.iter().any(|&i| m.items.attr(i) == "thema");
         let best = (0..members.len())
-            .find(|&k| level2(&members[k].0) && strength(&members[k].0) >= 0.5 * top)
+            .find(|&k| level2(&members[k].1) && members[k].0 >= 0.5 * top)
             .unwrap_or(0);
-        let (t, q) = members.remove(best);
-        let verwant: Vec<String> = members.iter().map(|(o, _)| id_of(o)).collect();
-        let tids: BTreeSet<u32> = t.tids.iter().copied().collect();
+        let (st, t, q) = members.remove(best);
+        let verwant: Vec<String> = members.iter().map(|(_, o, _)| id_of(o)).collect();
+        let tids = &t.tids;
         let pattern: Vec<(&str, &str)> = t
             .items
             .iter()
@@ -1036,7 +1351,7 @@ fn accept(m: &Mined, mut sig: Vec<(Tested, f64)>, cases: &[&Case], cfg: &Config)
             kenmerken,
             ids,
             statistiek,
-            strength(&t),
+            st,
         );
         thread.verwant = verwant;
         accepted.push(thread);
