@@ -291,9 +291,7 @@ pub fn detect_with_context(
 
 /// Structural detection only (workflow dimensions left out); used by the benchmark.
 pub fn structural(cases: &[&Case], cfg: &Config) -> Vec<Thread> {
-    let t = std::time::Instant::now();
     let workflow = structural::workflow(cases, cfg);
-    eprintln!("PROF workflow: {:.3}", t.elapsed().as_secs_f64());
     structural::structural(cases, cfg, &workflow)
 }
 

@@ -47,9 +47,9 @@ use crate::analyse::methods::itemsets;
 use crate::analyse::methods::stats::{self, TwoByTwo};
 use crate::config::Config;
 use crate::model::{Case, Service};
-use serde::{Deserialize, Serialize};
 use crate::util::hash::FxMap;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
 
 /// Below this minimum achievable p-value a comparison population has power.
 pub const POWER_P: f64 = 0.001;
@@ -71,6 +71,7 @@ pub struct Workflow {
 }
 
 /// Reference for the tests: the values of one *wie* dimension in a case, as owned strings.
+#[cfg(test)]
 fn wie_values(c: &Case, dim: &str) -> Vec<String> {
     match dim {
         "doelgroep" => c.doelgroep.clone(),
@@ -89,6 +90,7 @@ fn wie_values(c: &Case, dim: &str) -> Vec<String> {
 
 /// Reference for the tests: the items of one case, (attribute, code) pairs, for the chosen
 /// *wie* dimensions.
+#[cfg(test)]
 fn case_items(c: &Case, wie: &[&str]) -> Vec<(String, String)> {
     let mut v: Vec<(String, String)> = vec![("thema_hoofd".into(), c.main_theme().to_string())];
     if c.thema.contains('.') {
@@ -206,20 +208,7 @@ fn encode(cases: &[&Case], wie: &[&str]) -> (Items, Flat) {
 /// The *wie* dimensions nearly determined by the theme (see module docs).
 pub(crate) fn workflow(cases: &[&Case], cfg: &Config) -> Vec<Workflow> {
     let mut out = Vec::new();
-    for dim in &cfg.draden.wie {
-        let mut themes: FxMap<&str, u32> = FxMap::default();
-        let mut values: FxMap<&str, u32> = FxMap::default();
-        let mut counts: FxMap<(u32, u32), u64> = FxMap::default();
-        for c in cases {
-            let n = themes.len() as u32;
-            let r = *themes.entry(c.thema.as_str()).or_insert(n);
-            for_each_wie_value(c, dim, |v| {
-                let n = values.len() as u32;
-                let k = *values.entry(v).or_insert(n);
-                *counts.entry((r, k)).or_default() += 1;
-            });
-        }
-        let cells: HashMap<(u32, u32), u64> = counts.into_iter().collect();
+    for (dim, cells) in cfg.draden.wie.iter().zip(theme_cells(cases, &cfg.draden.wie)) {
         let v = stats::cramers_v(&cells);
         if v > cfg.draden.werkwijze_v {
             out.push(Workflow {
@@ -234,26 +223,77 @@ pub(crate) fn workflow(cases: &[&Case], cfg: &Config) -> Vec<Workflow> {
     out
 }
 
+/// Per *wie* dimension the cross table of theme (row) and value (column): the number of
+/// (case, value) pairs per (theme number, value number), non-empty cells only. Themes and
+/// values are numbered in order of first appearance; one pass over the cases for all
+/// dimensions.
+fn theme_cells(cases: &[&Case], dims: &[String]) -> Vec<HashMap<(u32, u32), u64>> {
+    let mut themes: FxMap<&str, u32> = FxMap::default();
+    let mut values: Vec<FxMap<&str, u32>> = vec![FxMap::default(); dims.len()];
+    // counts[dimension][value][theme]
+    let mut counts: Vec<Vec<Vec<u64>>> = vec![Vec::new(); dims.len()];
+    for c in cases {
+        let n = themes.len() as u32;
+        let r = *themes.entry(c.thema.as_str()).or_insert(n) as usize;
+        for (d, dim) in dims.iter().enumerate() {
+            let (values, counts) = (&mut values[d], &mut counts[d]);
+            for_each_wie_value(c, dim, |v| {
+                let n = values.len() as u32;
+                let k = *values.entry(v).or_insert(n) as usize;
+                if k == counts.len() {
+                    counts.push(Vec::new());
+                }
+                let row = &mut counts[k];
+                if r >= row.len() {
+                    row.resize(r + 1, 0);
+                }
+                row[r] += 1;
+            });
+        }
+    }
+    counts
+        .into_iter()
+        .map(|per_value| {
+            let mut cells = HashMap::new();
+            for (k, row) in per_value.iter().enumerate() {
+                for (r, &x) in row.iter().enumerate().filter(|(_, &x)| x > 0) {
+                    cells.insert((r as u32, k as u32), x);
+                }
+            }
+            cells
+        })
+        .collect()
+}
+
 /// Themes (with at least `min_casussen` cases) whose cases come in through one aandrager
 /// type for at least [`WORKFLOW_SHARE`], or for a share that a channel at that rate gives by
 /// chance (see [`nearly_all`]), where that type is a service itself (see [`own_service`]).
 fn channel_cells(cases: &[&Case], cfg: &Config) -> Vec<Workflow> {
-    let mut per_theme: BTreeMap<&str, Vec<&Case>> = BTreeMap::new();
-    for c in cases {
-        per_theme.entry(c.thema.as_str()).or_default().push(c);
+    /// What the rule needs of one theme's cases.
+    #[derive(Default)]
+    struct Theme<'c> {
+        n: u64,
+        types: FxMap<&'c str, u64>,
+        any_service: bool,
     }
+    let mut per_theme: FxMap<&str, Theme> = FxMap::default();
+    for c in cases {
+        let t = per_theme.entry(c.thema.as_str()).or_default();
+        t.n += 1;
+        *t.types.entry(c.aandrager_type.as_str()).or_default() += 1;
+        t.any_service |= c.dienst.is_some();
+    }
+    // By theme name, and the types by name: the busiest type is the last by name among equals.
+    let per_theme: BTreeMap<&str, Theme> = per_theme.into_iter().collect();
     per_theme
         .into_iter()
-        .filter_map(|(t, members)| {
-            let mut types: BTreeMap<&str, u64> = BTreeMap::new();
-            for c in &members {
-                *types.entry(c.aandrager_type.as_str()).or_default() += 1;
-            }
-            let n = members.len() as u64;
+        .filter_map(|(t, theme)| {
+            let types: BTreeMap<&str, u64> = theme.types.into_iter().collect();
+            let n = theme.n;
             let (typ, k) = types.into_iter().max_by_key(|(_, k)| *k)?;
             let channel = n >= cfg.draden.min_casussen as u64
                 && nearly_all(k, n)
-                && own_service(&members, typ);
+                && own_service(!theme.any_service, typ);
             channel.then(|| Workflow {
                 wat: t.to_string(),
                 wie: format!("aandrager_type={typ}"),
@@ -285,8 +325,8 @@ fn nearly_all(k: u64, n: u64) -> bool {
 /// cases of a small theme come in is not workflow: there the cases are who brings a problem
 /// (the sample's beslag cases during a debt-relief programme, 13 of 14 of their theme through
 /// schuldhulpverlening, were lost as that theme's "channel").
-fn own_service(members: &[&Case], typ: &str) -> bool {
-    members.iter().all(|c| c.dienst.is_none())
+fn own_service(no_service_named: bool, typ: &str) -> bool {
+    no_service_named
         || matches!(
             Service::parse(typ),
             Some(Service::Belastingdienst | Service::DienstToeslagen | Service::Customs)
@@ -617,30 +657,15 @@ fn choose(m: &Mined, wat: &[u32], wie: &[u32], cfg: &Config) -> Option<Hypothesi
 /// Structural threads (see module docs), given the workflow dimensions to leave out.
 pub(super) fn structural(cases: &[&Case], cfg: &Config, workflow: &[Workflow]) -> Vec<Thread> {
     let dc = &cfg.draden;
-    let mut tp = std::time::Instant::now();
-    let mut lap = |what: &str| {
-        eprintln!("PROF {what}: {:.3}", tp.elapsed().as_secs_f64());
-        tp = std::time::Instant::now();
-    };
     let wie_dims = wie_dimensions(cfg, workflow);
-    let mm = if std::env::var("RD_OLD").is_ok() {
-        mine(cases, cfg, &wie_dims)
-    } else {
-        mine_fast(cases, cfg, &wie_dims)
-    };
-    let Some(m) = mm else {
+    let Some(m) = mine(cases, cfg, &wie_dims) else {
         return Vec::new();
     };
-    lap("mine");
     let hyps = hypotheses(&m, cfg, workflow, &wie_dims);
-    lap("hypotheses");
     let min_ps: Vec<f64> = hyps.iter().map(|h| h.min_p).collect();
     let (_, testable) = stats::tarone(&min_ps, dc.fdr_q);
     let family = testable.len();
-    eprintln!("PROF freq {} hyps {} testable {}", m.freq.len(), hyps.len(), family);
-    lap("tarone");
     let tested = test_all(&m, &hyps, &testable, cfg);
-    lap("test_all");
     let ps: Vec<f64> = tested.iter().map(|t| t.p).collect();
     let (rejected, adjusted) = stats::benjamini_hochberg_family(&ps, family, dc.fdr_q);
     let sig: Vec<(Tested, f64)> = tested
@@ -654,11 +679,7 @@ pub(super) fn structural(cases: &[&Case], cfg: &Config, workflow: &[Workflow]) -
             (t, q)
         })
         .collect();
-    lap("bh+closed");
-    eprintln!("PROF sig {}", sig.len());
-    let r = accept(&m, sig, cases, cfg);
-    lap("accept");
-    r
+    accept(&m, sig, cases, cfg)
 }
 
 /// The *wie* dimensions of `[draden] wie` that are not workflow.
@@ -835,96 +856,12 @@ fn hypotheses(
     hyps
 }
 
+/// Encodes the cases, mines the frequent itemsets and builds what the tests look up.
 fn mine(cases: &[&Case], cfg: &Config, wie: &[&str]) -> Option<Mined> {
     let dc = &cfg.draden;
     if cases.is_empty() {
         return None;
     }
-    let mut tp = std::time::Instant::now();
-    let mut lap = |what: &str| {
-        eprintln!("PROF   mine {what}: {:.3}", tp.elapsed().as_secs_f64());
-        tp = std::time::Instant::now();
-    };
-    let mut items = Items::default();
-    let transactions: Vec<Vec<u32>> = cases
-        .iter()
-        .map(|c| {
-            let mut t: Vec<u32> = case_items(c, wie)
-                .into_iter()
-                .map(|i| items.id(i))
-                .collect();
-            t.sort_unstable();
-            t.dedup();
-            t
-        })
-        .collect();
-    // An item that (almost) every case has says nothing about a thread (e.g. a fixed dienst).
-    let mut count = vec![0u64; items.names.len()];
-    for t in &transactions {
-        for &i in t {
-            count[i as usize] += 1;
-        }
-    }
-    let n = cases.len();
-    let near_constant = |i: u32| {
-        n >= 20 && count[i as usize] as f64 >= 0.95 * n as f64 && items.attr(i) != "thema_hoofd"
-    };
-    let transactions: Vec<Vec<u32>> = transactions
-        .into_iter()
-        .map(|t| t.into_iter().filter(|&i| !near_constant(i)).collect())
-        .collect();
-    lap("encode");
-    let freq = itemsets::frequent_itemsets(
-        &transactions,
-        dc.min_casussen as u64,
-        dc.max_kenmerken.max(2) + 1,
-    );
-    lap("itemsets");
-    let support = freq
-        .iter()
-        .map(|s| (s.items.clone().into_boxed_slice(), s.support))
-        .collect();
-    lap("support map");
-    let mut rows: Vec<Bitset> = (0..items.names.len()).map(|_| Bitset::new(n)).collect();
-    for (row, t) in transactions.iter().enumerate() {
-        for &i in t {
-            rows[i as usize].insert(row as u32);
-        }
-    }
-    let mut sub_themes: HashMap<String, Vec<u32>> = HashMap::new();
-    for (t, (attr, code)) in items.names.iter().enumerate() {
-        if let Some((main, _)) = code.split_once('.').filter(|_| attr == "thema") {
-            sub_themes
-                .entry(main.to_string())
-                .or_default()
-                .push(t as u32);
-        }
-    }
-    lap("rows");
-    let helpers = Helpers::new(cases);
-    lap("helpers");
-    Some(Mined {
-        helpers,
-        sub_themes,
-        items,
-        rows,
-        support,
-        freq,
-        n: n as u64,
-        ln_fact: stats::LnFactorials::new(n),
-    })
-}
-
-fn mine_fast(cases: &[&Case], cfg: &Config, wie: &[&str]) -> Option<Mined> {
-    let dc = &cfg.draden;
-    if cases.is_empty() {
-        return None;
-    }
-    let mut tp = std::time::Instant::now();
-    let mut lap = |what: &str| {
-        eprintln!("PROF   mine {what}: {:.3}", tp.elapsed().as_secs_f64());
-        tp = std::time::Instant::now();
-    };
     let (items, mut tx) = encode(cases, wie);
     // An item that (almost) every case has says nothing about a thread (e.g. a fixed dienst).
     let mut count = vec![0u64; items.names.len()];
@@ -940,19 +877,16 @@ fn mine_fast(cases: &[&Case], cfg: &Config, wie: &[&str]) -> Option<Mined> {
     if near_constant.iter().any(|&x| x) {
         tx = drop_items(&tx, &near_constant);
     }
-    lap("encode");
     let freq = itemsets::frequent_itemsets_flat(
         &tx.data,
         &tx.offsets,
         dc.min_casussen as u64,
         dc.max_kenmerken.max(2) + 1,
     );
-    lap("itemsets");
     let support = freq
         .iter()
         .map(|s| (s.items.clone().into_boxed_slice(), s.support))
         .collect();
-    lap("support map");
     let mut rows: Vec<Bitset> = (0..items.names.len()).map(|_| Bitset::new(n)).collect();
     for row in 0..tx.len() {
         for &i in tx.get(row) {
@@ -968,9 +902,8 @@ fn mine_fast(cases: &[&Case], cfg: &Config, wie: &[&str]) -> Option<Mined> {
                 .push(t as u32);
         }
     }
-    lap("rows");
     let helpers = Helpers::new(cases);
-    lap("helpers");
+    let ln_fact = stats::LnFactorials::new(n);
     Some(Mined {
         helpers,
         sub_themes,
@@ -979,7 +912,7 @@ fn mine_fast(cases: &[&Case], cfg: &Config, wie: &[&str]) -> Option<Mined> {
         support,
         freq,
         n: n as u64,
-        ln_fact: stats::LnFactorials::new(n),
+        ln_fact,
     })
 }
 
@@ -1246,30 +1179,37 @@ type Member = (f64, Tested, f64);
 /// the members.
 type Group = (Vec<u32>, Vec<Member>);
 
-/// Number of rows in two ascending lists of unique rows.
-fn common_rows(x: &[u32], y: &[u32]) -> usize {
-    let (mut i, mut j, mut k) = (0, 0, 0);
-    while i < x.len() && j < y.len() {
-        match x[i].cmp(&y[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                k += 1;
-                i += 1;
-                j += 1;
+/// Whether two ascending lists of unique rows share `share` or more of the shorter one's
+/// rows (`common / shorter >= share`, as floating point). Walks the shorter list, looking
+/// each row up in the longer one, and stops as soon as the answer is certain.
+fn share_most(x: &[u32], y: &[u32], share: f64) -> bool {
+    let (short, long) = if x.len() <= y.len() { (x, y) } else { (y, x) };
+    let len = short.len() as f64;
+    let (mut common, mut from) = (0usize, 0usize);
+    for (seen, &row) in short.iter().enumerate() {
+        if (common as f64) / len >= share {
+            return true;
+        }
+        // Even if every row still to come is shared, too few.
+        if ((common + short.len() - seen) as f64) / len < share {
+            return false;
+        }
+        match long[from..].binary_search(&row) {
+            Ok(k) => {
+                common += 1;
+                from += k + 1;
             }
+            Err(k) => from += k,
         }
     }
-    k
+    (common as f64) / len >= share
 }
 
 /// Strongest first; a thread that shares most cases with a stronger one becomes related.
 fn accept(m: &Mined, sig: Vec<(Tested, f64)>, cases: &[&Case], cfg: &Config) -> Vec<Thread> {
     let dc = &cfg.draden;
-    let strength = |t: &Tested| {
-        let dp = stats::disproportionality(&t.table);
-        dp.ic025.max(0.0) * (t.support as f64).sqrt()
-    };
+    let mut quantiles = Quantiles::default();
+    let mut strength = |t: &Tested| quantiles.ic025(&t.table).max(0.0) * (t.support as f64).sqrt();
     // Each strength once (it takes a gamma quantile), kept with its candidate.
     let mut sig: Vec<Member> = sig
         .into_iter()
@@ -1281,10 +1221,7 @@ fn accept(m: &Mined, sig: Vec<(Tested, f64)>, cases: &[&Case], cfg: &Config) -> 
     for (st, t, q) in sig {
         // `t.tids` is ascending and unique (the rows of a bitset).
         let tids = t.tids.clone();
-        let pos = groups.iter().position(|(s, _)| {
-            let inter = common_rows(s, &tids) as f64;
-            inter / (s.len().min(tids.len()) as f64) >= 0.8
-        });
+        let pos = groups.iter().position(|(s, _)| share_most(s, &tids, 0.8));
         match pos {
             Some(k) => groups[k].1.push((st, t, q)),
             None if groups.len() < dc.max_draden => groups.push((tids, vec![(st, t, q)])),
@@ -1357,4 +1294,289 @@ fn accept(m: &Mined, sig: Vec<(Tested, f64)>, cases: &[&Case], cfg: &Config) -> 
         accepted.push(thread);
     }
     accepted
+}
+
+
+#[cfg(test)]
+mod tests {
+    //! The fast building blocks against slow, obviously correct references on random cases.
+    use super::*;
+    use crate::util::rng::SplitMix64;
+    use std::collections::BTreeSet;
+
+    /// Random cases over few codes, so that codes repeat; with the awkward values: a theme
+    /// without a dot, "geen", a doelgroep twice, missing regeling, dienst and aandrager_id.
+    fn random_cases(seed: u64, n: usize) -> Vec<Case> {
+        let mut rng = SplitMix64::new(seed);
+        let pick = |rng: &mut SplitMix64, v: &[&str]| v[rng.below(v.len())].to_string();
+        let themes = ["a.x", "a.y", "b.x", "b", "c.z.w", "toeslagen"];
+        let groups = ["ouderen", "jongeren", "schulden", "ondernemer"];
+        let events = ["geen", "scheiding", "pensioen"];
+        let types = ["belastingdienst", "balie", "schuldhulpverlening"];
+        let services = [
+            None,
+            Some(Service::Belastingdienst),
+            Some(Service::DienstToeslagen),
+            Some(Service::Customs),
+        ];
+        (0..n)
+            .map(|k| Case {
+                casus_id: format!("C-{k}"),
+                thema: pick(&mut rng, &themes),
+                regeling: (rng.unit() < 0.7).then(|| pick(&mut rng, &["huur", "zorg", "ib"])),
+                dienst: services[rng.below(services.len())],
+                doelgroep: (0..rng.below(4))
+                    .map(|_| pick(&mut rng, &groups))
+                    .collect(),
+                levensgebeurtenis: (rng.unit() < 0.8).then(|| pick(&mut rng, &events)),
+                aandrager_type: pick(&mut rng, &types),
+                aandrager_id: (rng.unit() < 0.6).then(|| format!("ORG-{}", rng.below(7))),
+                ..Default::default()
+            })
+            .collect()
+    }
+
+    fn wie_choices() -> Vec<Vec<&'static str>> {
+        vec![
+            vec!["doelgroep", "levensgebeurtenis", "aandrager_type"],
+            vec!["regeling", "doelgroep"],
+            vec!["aandrager_type", "dienst", "regeling", "levensgebeurtenis"],
+            vec![],
+        ]
+    }
+
+    #[test]
+    fn encoding_matches_the_string_items() {
+        for seed in 0..20 {
+            let cases = random_cases(seed, 1 + seed as usize * 37);
+            let refs: Vec<&Case> = cases.iter().collect();
+            for wie in wie_choices() {
+                let (items, flat) = encode(&refs, &wie);
+                let mut reference = Items::default();
+                let expected: Vec<Vec<u32>> = refs
+                    .iter()
+                    .map(|c| {
+                        let mut t: Vec<u32> = case_items(c, &wie)
+                            .into_iter()
+                            .map(|i| reference.id(i))
+                            .collect();
+                        t.sort_unstable();
+                        t.dedup();
+                        t
+                    })
+                    .collect();
+                assert_eq!(items.names, reference.names, "seed {seed} {wie:?}");
+                assert_eq!(flat.len(), expected.len());
+                for (k, t) in expected.iter().enumerate() {
+                    assert_eq!(flat.get(k), &t[..], "seed {seed} {wie:?} case {k}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn dropping_items_keeps_the_rest_in_order() {
+        let cases = random_cases(3, 200);
+        let refs: Vec<&Case> = cases.iter().collect();
+        let (items, flat) = encode(&refs, &wie_choices()[0]);
+        let dropped: Vec<bool> = (0..items.names.len()).map(|i| i % 3 == 1).collect();
+        let kept = drop_items(&flat, &dropped);
+        for k in 0..flat.len() {
+            let expected: Vec<u32> = flat
+                .get(k)
+                .iter()
+                .copied()
+                .filter(|&i| i % 3 != 1)
+                .collect();
+            assert_eq!(kept.get(k), &expected[..]);
+        }
+    }
+
+    #[test]
+    fn helpers_are_numbered_by_name() {
+        for seed in 0..10 {
+            let cases = random_cases(seed, 50 + seed as usize * 11);
+            let refs: Vec<&Case> = cases.iter().collect();
+            let h = Helpers::new(&refs);
+            let names: Vec<&str> = refs
+                .iter()
+                .map(|c| helper_of(c))
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            for (row, c) in refs.iter().enumerate() {
+                assert_eq!(names[h.of_case[row] as usize], helper_of(c));
+            }
+            assert_eq!(h.cases.len(), names.len());
+            for (k, rows) in h.cases.iter().enumerate() {
+                let expected: Vec<u32> = (0..refs.len() as u32)
+                    .filter(|&r| helper_of(refs[r as usize]) == names[k])
+                    .collect();
+                assert_eq!(rows, &expected);
+            }
+        }
+    }
+
+    /// The cross tables as the workflow rule built them before: owned strings per case.
+    fn theme_cells_reference(cases: &[&Case], dim: &str) -> BTreeMap<(String, String), u64> {
+        let mut cells = BTreeMap::new();
+        for c in cases {
+            for v in wie_values(c, dim) {
+                *cells.entry((c.thema.clone(), v)).or_default() += 1;
+            }
+        }
+        cells
+    }
+
+    #[test]
+    fn workflow_cells_match_a_count_per_case() {
+        let dims: Vec<String> = ["doelgroep", "levensgebeurtenis", "aandrager_type", "dienst"]
+            .iter()
+            .map(|d| d.to_string())
+            .collect();
+        for seed in 0..10 {
+            let cases = random_cases(seed, 30 + seed as usize * 53);
+            let refs: Vec<&Case> = cases.iter().collect();
+            let cells = theme_cells(&refs, &dims);
+            for (dim, got) in dims.iter().zip(&cells) {
+                // Numbers are by first appearance; compare as (theme, value) names.
+                let mut themes: Vec<&str> = Vec::new();
+                let mut values: Vec<String> = Vec::new();
+                for c in &refs {
+                    if !themes.contains(&c.thema.as_str()) {
+                        themes.push(&c.thema);
+                    }
+                    for v in wie_values(c, dim) {
+                        if !values.contains(&v) {
+                            values.push(v);
+                        }
+                    }
+                }
+                let named: BTreeMap<(String, String), u64> = got
+                    .iter()
+                    .map(|(&(r, k), &x)| {
+                        (
+                            (themes[r as usize].to_string(), values[k as usize].clone()),
+                            x,
+                        )
+                    })
+                    .collect();
+                assert_eq!(named, theme_cells_reference(&refs, dim), "seed {seed} {dim}");
+            }
+        }
+    }
+
+    /// The intake-channel rule as it was written first: the cases grouped per theme.
+    fn channel_cells_reference(cases: &[&Case], cfg: &Config) -> Vec<Workflow> {
+        let mut per_theme: BTreeMap<&str, Vec<&Case>> = BTreeMap::new();
+        for c in cases {
+            per_theme.entry(c.thema.as_str()).or_default().push(c);
+        }
+        per_theme
+            .into_iter()
+            .filter_map(|(t, members)| {
+                let mut types: BTreeMap<&str, u64> = BTreeMap::new();
+                for c in &members {
+                    *types.entry(c.aandrager_type.as_str()).or_default() += 1;
+                }
+                let n = members.len() as u64;
+                let (typ, k) = types.into_iter().max_by_key(|(_, k)| *k)?;
+                let none = members.iter().all(|c| c.dienst.is_none());
+                let channel = n >= cfg.draden.min_casussen as u64
+                    && nearly_all(k, n)
+                    && own_service(none, typ);
+                channel.then(|| Workflow {
+                    wat: t.to_string(),
+                    wie: format!("aandrager_type={typ}"),
+                    cramers_v: None,
+                    aandeel: Some(k as f64 / n as f64),
+                })
+            })
+            .collect()
+    }
+
+    #[test]
+    fn channels_match_the_rule_per_theme() {
+        let cfg = Config::default_config();
+        let mut found = 0;
+        for seed in 0..40 {
+            // Few cases and one type per theme now and then, so that channels occur.
+            let mut cases = random_cases(seed, 4 + seed as usize % 9);
+            if seed % 2 == 0 {
+                for c in &mut cases {
+                    c.aandrager_type = "belastingdienst".into();
+                    if seed % 4 == 0 {
+                        c.dienst = None;
+                    }
+                }
+            }
+            let refs: Vec<&Case> = cases.iter().collect();
+            let expected = channel_cells_reference(&refs, &cfg);
+            found += expected.len();
+            assert_eq!(channel_cells(&refs, &cfg), expected, "seed {seed}");
+        }
+        assert!(found > 0, "the cases never made a channel");
+    }
+
+    #[test]
+    fn share_most_matches_a_set_intersection() {
+        let mut rng = SplitMix64::new(11);
+        for round in 0..2000 {
+            let n = 1 + rng.below(60) as u32;
+            let (px, py) = (rng.unit(), rng.unit());
+            let x: Vec<u32> = (0..n).filter(|_| rng.unit() < px).collect();
+            let y: Vec<u32> = (0..n).filter(|_| rng.unit() < py).collect();
+            let share = [0.8, 0.5, 1.0, 0.0][round % 4];
+            let (sx, sy): (BTreeSet<u32>, BTreeSet<u32>) =
+                (x.iter().copied().collect(), y.iter().copied().collect());
+            let inter = sx.intersection(&sy).count() as f64;
+            let expected = inter / (sx.len().min(sy.len()) as f64) >= share;
+            assert_eq!(share_most(&x, &y, share), expected, "{x:?} {y:?} {share}");
+            assert_eq!(share_most(&y, &x, share), expected);
+        }
+    }
+
+    #[test]
+    fn ic025_decision_and_value_match_the_full_measures() {
+        let mut rng = SplitMix64::new(5);
+        let mut memo = Quantiles::default();
+        let mut above = 0;
+        for _ in 0..3000 {
+            let n = 1 + rng.below(5000) as u64;
+            let nx = rng.below(n as usize + 1) as u64;
+            let ny = rng.below(n as usize + 1) as u64;
+            let lo = (nx + ny).saturating_sub(n);
+            let a = lo + rng.below((nx.min(ny) - lo) as usize + 1) as u64;
+            let t = table_of(a, nx, ny, n).expect("valid margins");
+            let full = stats::disproportionality(&t).ic025;
+            assert_eq!(memo.ic025(&t).to_bits(), full.to_bits(), "{t:?}");
+            for min in [0.0, -0.5, 0.3] {
+                assert_eq!(ic025_above(&t, min, &mut memo), full > min, "{t:?} {min}");
+                above += usize::from(full > min);
+            }
+        }
+        assert!(above > 100, "too few tables above the bound: {above}");
+    }
+
+    #[test]
+    fn support_lookup_sorts_and_deduplicates() {
+        let cases = random_cases(7, 400);
+        let refs: Vec<&Case> = cases.iter().collect();
+        let mut cfg = Config::default_config();
+        cfg.draden.min_casussen = 2;
+        let m = mine(&refs, &cfg, &wie_choices()[0]).expect("cases");
+        assert!(m.freq.iter().any(|f| f.items.len() >= 3));
+        for f in &m.freq {
+            let mut v: Vec<u32> = f.items.iter().rev().copied().collect();
+            v.push(f.items[0]);
+            assert_eq!(m.sup(&v), f.support, "{v:?}");
+            assert_eq!(m.cases_with(&v).len() as u64, f.support);
+            let per: u64 = m.per_helper(&f.items).iter().sum();
+            assert_eq!(per, f.support);
+        }
+        // Longer than any stored set, and an unknown combination.
+        let many: Vec<u32> = (0..12).collect();
+        assert_eq!(m.sup(&many), 0);
+        assert_eq!(m.sup(&[]), refs.len() as u64);
+    }
 }
