@@ -224,6 +224,44 @@ mod tests {
     }
 
     #[test]
+    fn counting_and_walking_the_intersection_match_and_all() {
+        let mut rng = SplitMix64::new(21);
+        for n in [1u32, 63, 64, 65, 200, 1000, 4097] {
+            for k in 1..=4 {
+                let rows: Vec<Vec<u32>> = (0..k)
+                    .map(|_| {
+                        let share = rng.unit();
+                        random_rows(&mut rng, n, share)
+                    })
+                    .collect();
+                let sets: Vec<Bitset> = rows
+                    .iter()
+                    .map(|r| Bitset::from_rows(n as usize, r.iter().copied()))
+                    .collect();
+                let refs: Vec<&Bitset> = sets.iter().collect();
+                let plain: Vec<u32> = (0..n)
+                    .filter(|x| rows.iter().all(|r| r.contains(x)))
+                    .collect();
+                assert_eq!(Bitset::and_count_all(n as usize, &refs), plain.len() as u64);
+                let mut walked = Vec::new();
+                Bitset::for_each_in_all(&refs, |r| walked.push(r));
+                assert_eq!(walked, plain, "n={n} k={k}");
+            }
+        }
+        assert_eq!(Bitset::and_count_all(70, &[]), 70);
+        let mut none = 0;
+        Bitset::for_each_in_all(&[], |_| none += 1);
+        assert_eq!(none, 0);
+        // Different lengths: rows beyond the shorter set do not count.
+        let short = Bitset::from_rows(10, [1, 9]);
+        let long = Bitset::from_rows(200, [1, 9, 150]);
+        assert_eq!(Bitset::and_count_all(200, &[&long, &short]), 2);
+        let mut walked = Vec::new();
+        Bitset::for_each_in_all(&[&long, &short], |r| walked.push(r));
+        assert_eq!(walked, vec![1, 9]);
+    }
+
+    #[test]
     fn the_empty_and_is_every_row_and_nothing_beyond() {
         for n in [0usize, 1, 64, 70] {
             let all = Bitset::and_all(n, &[]);

@@ -793,6 +793,31 @@ mod tests {
             prop_assert_eq!(frequent_itemsets(&tx, min_support, max_len), brute(&tx, min_support, max_len));
         }
 
+        /// Flat storage gives what one vector per transaction gives, also with item ids
+        /// beyond the array-counted range and unsorted transactions with repeats.
+        #[test]
+        fn flat_matches_nested_and_brute_force(
+            tx in proptest::collection::vec(
+                proptest::collection::vec(
+                    prop_oneof![0u32..10, (u32::MAX - 4)..=u32::MAX, (DENSE_IDS - 2)..(DENSE_IDS + 2)],
+                    0..7,
+                ),
+                0..40,
+            ),
+            min_support in 1u64..5,
+            max_len in 1usize..5,
+        ) {
+            let mut data = Vec::new();
+            let mut offsets = vec![0usize];
+            for t in &tx {
+                data.extend_from_slice(t);
+                offsets.push(data.len());
+            }
+            let flat = frequent_itemsets_flat(&data, &offsets, min_support, max_len);
+            prop_assert_eq!(&flat, &frequent_itemsets(&tx, min_support, max_len));
+            prop_assert_eq!(flat, brute(&tx, min_support, max_len));
+        }
+
         #[test]
         fn closed_matches_definition(
             tx in proptest::collection::vec(proptest::collection::vec(0u32..8, 0..6), 0..30),
