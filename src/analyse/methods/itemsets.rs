@@ -339,7 +339,8 @@ impl ItemCounts {
             .filter(|&(_, &c)| c >= min)
             .map(|(i, &c)| (i as u32, c))
             .collect();
-        let mut large: Vec<(u32, u64)> = self.large.into_iter().filter(|&(_, c)| c >= min).collect();
+        let mut large: Vec<(u32, u64)> =
+            self.large.into_iter().filter(|&(_, c)| c >= min).collect();
         large.sort_unstable();
         out.extend(large);
         out
@@ -393,7 +394,8 @@ fn frequent_itemsets_batched<'t>(
     // Dense ids in ascending order of the original ids, so sorted stays sorted.
     let originals: Vec<u32> = frequent.iter().map(|&(i, _)| i).collect();
     let small_end = originals.partition_point(|&i| i < DENSE_IDS);
-    let mut dense_small = vec![u32::MAX; originals[..small_end].last().map_or(0, |&i| i as usize + 1)];
+    let mut dense_small =
+        vec![u32::MAX; originals[..small_end].last().map_or(0, |&i| i as usize + 1)];
     for (d, &i) in originals[..small_end].iter().enumerate() {
         dense_small[i as usize] = d as u32;
     }
@@ -405,7 +407,10 @@ fn frequent_itemsets_batched<'t>(
         .collect();
     let dense_of = |i: u32| -> Option<u32> {
         if i < DENSE_IDS {
-            dense_small.get(i as usize).copied().filter(|&d| d != u32::MAX)
+            dense_small
+                .get(i as usize)
+                .copied()
+                .filter(|&d| d != u32::MAX)
         } else {
             dense_large.get(&i).copied()
         }
@@ -748,7 +753,10 @@ mod tests {
             assert_eq!(tidlist(&tx, &s.items).len() as u64, s.support, "{s:?}");
         }
         // Small batches of first-level databases give the same result.
-        assert_eq!(frequent_itemsets_batched(tx.iter().map(Vec::as_slice), 40, 3, 5_000), sets);
+        assert_eq!(
+            frequent_itemsets_batched(tx.iter().map(Vec::as_slice), 40, 3, 5_000),
+            sets
+        );
         // Sorted by (len, items) and unique.
         assert!(sets
             .windows(2)

@@ -189,7 +189,9 @@ fn encode(cases: &[&Case], wie: &[&str]) -> (Items, Flat) {
     offsets.push(0);
     for c in cases {
         let start = data.len();
-        for_each_case_item(c, wie, |slot, attr, code| data.push(enc.id(slot, attr, code)));
+        for_each_case_item(c, wie, |slot, attr, code| {
+            data.push(enc.id(slot, attr, code))
+        });
         let t = &mut data[start..];
         t.sort_unstable();
         let mut kept = 0;
@@ -208,7 +210,12 @@ fn encode(cases: &[&Case], wie: &[&str]) -> (Items, Flat) {
 /// The *wie* dimensions nearly determined by the theme (see module docs).
 pub(crate) fn workflow(cases: &[&Case], cfg: &Config) -> Vec<Workflow> {
     let mut out = Vec::new();
-    for (dim, cells) in cfg.draden.wie.iter().zip(theme_cells(cases, &cfg.draden.wie)) {
+    for (dim, cells) in cfg
+        .draden
+        .wie
+        .iter()
+        .zip(theme_cells(cases, &cfg.draden.wie))
+    {
         let v = stats::cramers_v(&cells);
         if v > cfg.draden.werkwijze_v {
             out.push(Workflow {
@@ -1211,10 +1218,7 @@ fn accept(m: &Mined, sig: Vec<(Tested, f64)>, cases: &[&Case], cfg: &Config) -> 
     let mut quantiles = Quantiles::default();
     let mut strength = |t: &Tested| quantiles.ic025(&t.table).max(0.0) * (t.support as f64).sqrt();
     // Each strength once (it takes a gamma quantile), kept with its candidate.
-    let mut sig: Vec<Member> = sig
-        .into_iter()
-        .map(|(t, q)| (strength(&t), t, q))
-        .collect();
+    let mut sig: Vec<Member> = sig.into_iter().map(|(t, q)| (strength(&t), t, q)).collect();
     sig.sort_by(|(sx, x, _), (sy, y, _)| sy.total_cmp(sx).then(x.items.cmp(&y.items)));
     // Group threads that share 80% of their cases (with the group's strongest).
     let mut groups: Vec<Group> = Vec::new();
@@ -1282,20 +1286,12 @@ fn accept(m: &Mined, sig: Vec<(Tested, f64)>, cases: &[&Case], cfg: &Config) -> 
             .iter()
             .map(|&i| cases[i as usize].casus_id.clone())
             .collect();
-        let mut thread = new_thread(
-            id,
-            ThreadKind::Structural,
-            kenmerken,
-            ids,
-            statistiek,
-            st,
-        );
+        let mut thread = new_thread(id, ThreadKind::Structural, kenmerken, ids, statistiek, st);
         thread.verwant = verwant;
         accepted.push(thread);
     }
     accepted
 }
-
 
 #[cfg(test)]
 mod tests {
@@ -1325,9 +1321,7 @@ mod tests {
                 thema: pick(&mut rng, &themes),
                 regeling: (rng.unit() < 0.7).then(|| pick(&mut rng, &["huur", "zorg", "ib"])),
                 dienst: services[rng.below(services.len())],
-                doelgroep: (0..rng.below(4))
-                    .map(|_| pick(&mut rng, &groups))
-                    .collect(),
+                doelgroep: (0..rng.below(4)).map(|_| pick(&mut rng, &groups)).collect(),
                 levensgebeurtenis: (rng.unit() < 0.8).then(|| pick(&mut rng, &events)),
                 aandrager_type: pick(&mut rng, &types),
                 aandrager_id: (rng.unit() < 0.6).then(|| format!("ORG-{}", rng.below(7))),
@@ -1461,7 +1455,11 @@ mod tests {
                         )
                     })
                     .collect();
-                assert_eq!(named, theme_cells_reference(&refs, dim), "seed {seed} {dim}");
+                assert_eq!(
+                    named,
+                    theme_cells_reference(&refs, dim),
+                    "seed {seed} {dim}"
+                );
             }
         }
     }

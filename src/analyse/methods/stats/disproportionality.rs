@@ -212,6 +212,11 @@ impl LnFactorials {
         LnFactorials(v)
     }
 
+    /// ln k! as held in the table (None beyond it).
+    pub fn get(&self, k: usize) -> Option<f64> {
+        self.0.get(k).copied()
+    }
+
     /// [`fisher_p`] of `t`, bit for bit; a table of more cases than the table holds is
     /// computed the slow way.
     pub fn fisher_p(&self, t: &TwoByTwo) -> f64 {
@@ -246,13 +251,7 @@ pub fn ic025_with(t: &TwoByTwo, lower_quantile: impl FnOnce(f64) -> f64) -> f64 
 
 /// [`fisher_greater`] with the log binomial coefficient from `ln_choose` (called only with
 /// whole numbers `0 <= k <= n`, `n` at most the table's total).
-fn fisher_greater_by(
-    a: f64,
-    b: f64,
-    c: f64,
-    d: f64,
-    ln_choose: &impl Fn(f64, f64) -> f64,
-) -> f64 {
+fn fisher_greater_by(a: f64, b: f64, c: f64, d: f64, ln_choose: &impl Fn(f64, f64) -> f64) -> f64 {
     let whole = |x: f64| x.is_finite() && x >= 0.0 && (x - x.round()).abs() < 1e-9;
     if !(whole(a) && whole(b) && whole(c) && whole(d)) {
         return f64::NAN;
