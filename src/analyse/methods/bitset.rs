@@ -119,6 +119,45 @@ impl Bitset {
         out
     }
 
+    /// Number of rows in all of `sets` (every row `0..len` when `sets` is empty), without
+    /// building the intersection. Sets over different lengths: rows beyond the shortest
+    /// do not count.
+    pub fn and_count_all(len: usize, sets: &[&Bitset]) -> u64 {
+        let Some((first, rest)) = sets.split_first() else {
+            return len as u64;
+        };
+        let words = rest
+            .iter()
+            .map(|s| s.words.len())
+            .fold(first.words.len(), usize::min);
+        (0..words)
+            .map(|w| {
+                let x = rest.iter().fold(first.words[w], |x, s| x & s.words[w]);
+                u64::from(x.count_ones())
+            })
+            .sum()
+    }
+
+    /// Calls `f` with every row in all of `sets` (at least one set), ascending, without
+    /// building the intersection. Sets over different lengths: rows beyond the shortest
+    /// are left out.
+    pub fn for_each_in_all(sets: &[&Bitset], mut f: impl FnMut(u32)) {
+        let Some((first, rest)) = sets.split_first() else {
+            return;
+        };
+        let words = rest
+            .iter()
+            .map(|s| s.words.len())
+            .fold(first.words.len(), usize::min);
+        for w in 0..words {
+            let mut x = rest.iter().fold(first.words[w], |x, s| x & s.words[w]);
+            while x != 0 {
+                f((w * 64) as u32 + x.trailing_zeros());
+                x &= x - 1;
+            }
+        }
+    }
+
     /// The rows in the set, ascending.
     pub fn rows(&self) -> Vec<u32> {
         let mut out = Vec::with_capacity(self.count() as usize);
@@ -182,6 +221,44 @@ mod tests {
                 assert!(!ba.contains(n), "voorbij het einde");
             }
         }
+    }
+
+    #[test]
+    fn counting_and_walking_the_intersection_match_and_all() {
+        let mut rng = SplitMix64::new(21);
+        for n in [1u32, 63, 64, 65, 200, 1000, 4097] {
+            for k in 1..=4 {
+                let rows: Vec<Vec<u32>> = (0..k)
+                    .map(|_| {
+                        let share = rng.unit();
+                        random_rows(&mut rng, n, share)
+                    })
+                    .collect();
+                let sets: Vec<Bitset> = rows
+                    .iter()
+                    .map(|r| Bitset::from_rows(n as usize, r.iter().copied()))
+                    .collect();
+                let refs: Vec<&Bitset> = sets.iter().collect();
+                let plain: Vec<u32> = (0..n)
+                    .filter(|x| rows.iter().all(|r| r.contains(x)))
+                    .collect();
+                assert_eq!(Bitset::and_count_all(n as usize, &refs), plain.len() as u64);
+                let mut walked = Vec::new();
+                Bitset::for_each_in_all(&refs, |r| walked.push(r));
+                assert_eq!(walked, plain, "n={n} k={k}");
+            }
+        }
+        assert_eq!(Bitset::and_count_all(70, &[]), 70);
+        let mut none = 0;
+        Bitset::for_each_in_all(&[], |_| none += 1);
+        assert_eq!(none, 0);
+        // Different lengths: rows beyond the shorter set do not count.
+        let short = Bitset::from_rows(10, [1, 9]);
+        let long = Bitset::from_rows(200, [1, 9, 150]);
+        assert_eq!(Bitset::and_count_all(200, &[&long, &short]), 2);
+        let mut walked = Vec::new();
+        Bitset::for_each_in_all(&[&long, &short], |r| walked.push(r));
+        assert_eq!(walked, vec![1, 9]);
     }
 
     #[test]

@@ -279,41 +279,104 @@ pub fn frequent_itemsets(
     min_support: u64,
     max_len: usize,
 ) -> Vec<Itemset> {
-    frequent_itemsets_batched(transactions, min_support, max_len, BATCH_ITEMS)
+    frequent_itemsets_batched(
+        transactions.iter().map(Vec::as_slice),
+        min_support,
+        max_len,
+        BATCH_ITEMS,
+    )
 }
 
-fn frequent_itemsets_batched(
-    transactions: &[Vec<u32>],
+/// [`frequent_itemsets`] over transactions stored flat: transaction `k` is
+/// `data[offsets[k]..offsets[k + 1]]` (so `offsets` has one more entry than there are
+/// transactions, starting at 0). Saves the caller a vector per transaction.
+///
+/// # Panics
+/// When the offsets are not ascending or run beyond `data`.
+pub fn frequent_itemsets_flat(
+    data: &[u32],
+    offsets: &[usize],
+    min_support: u64,
+    max_len: usize,
+) -> Vec<Itemset> {
+    frequent_itemsets_batched(
+        offsets.windows(2).map(|w| &data[w[0]..w[1]]),
+        min_support,
+        max_len,
+        BATCH_ITEMS,
+    )
+}
+
+/// Item ids below this are counted and renumbered in plain arrays, larger ones in hash maps.
+const DENSE_IDS: u32 = 1 << 20;
+
+/// Counts per item id: an array for small ids, a map for the rest.
+#[derive(Default)]
+struct ItemCounts {
+    small: Vec<u64>,
+    large: FxMap<u32, u64>,
+}
+
+impl ItemCounts {
+    #[inline]
+    fn add(&mut self, i: u32) {
+        if i < DENSE_IDS {
+            let i = i as usize;
+            if i >= self.small.len() {
+                self.small.resize(i + 1, 0);
+            }
+            self.small[i] += 1;
+        } else {
+            *self.large.entry(i).or_insert(0) += 1;
+        }
+    }
+    /// The (item, count) pairs with count >= `min`, ascending by item.
+    fn at_least(self, min: u64) -> Vec<(u32, u64)> {
+        let mut out: Vec<(u32, u64)> = self
+            .small
+            .iter()
+            .enumerate()
+            .filter(|&(_, &c)| c >= min)
+            .map(|(i, &c)| (i as u32, c))
+            .collect();
+        let mut large: Vec<(u32, u64)> =
+            self.large.into_iter().filter(|&(_, c)| c >= min).collect();
+        large.sort_unstable();
+        out.extend(large);
+        out
+    }
+}
+
+fn frequent_itemsets_batched<'t>(
+    transactions: impl Iterator<Item = &'t [u32]> + Clone,
     min_support: u64,
     max_len: usize,
     batch_items: usize,
 ) -> Vec<Itemset> {
     let min_support = min_support.max(1);
-    if max_len == 0 || transactions.is_empty() {
+    if max_len == 0 || transactions.clone().next().is_none() {
         return Vec::new();
     }
     // Level 1: item counts (duplicates within a transaction counted once).
-    let mut item_counts: FxMap<u32, u64> = FxMap::default();
+    let mut item_counts = ItemCounts::default();
     let mut buf: Vec<u32> = Vec::new();
-    let normalised = |t: &[u32], buf: &mut Vec<u32>| {
+    // The transaction itself when sorted and unique, else a sorted, deduplicated copy.
+    fn normalised<'a>(t: &'a [u32], buf: &'a mut Vec<u32>) -> &'a [u32] {
+        if t.windows(2).all(|w| w[0] < w[1]) {
+            return t;
+        }
         buf.clear();
         buf.extend_from_slice(t);
-        if !t.windows(2).all(|w| w[0] < w[1]) {
-            buf.sort_unstable();
-            buf.dedup();
-        }
-    };
-    for t in transactions {
-        normalised(t, &mut buf);
-        for &i in &buf {
-            *item_counts.entry(i).or_insert(0) += 1;
+        buf.sort_unstable();
+        buf.dedup();
+        buf
+    }
+    for t in transactions.clone() {
+        for &i in normalised(t, &mut buf) {
+            item_counts.add(i);
         }
     }
-    let mut frequent: Vec<(u32, u64)> = item_counts
-        .into_iter()
-        .filter(|&(_, c)| c >= min_support)
-        .collect();
-    frequent.sort_unstable();
+    let frequent = item_counts.at_least(min_support);
     let mut result: Vec<Itemset> = frequent
         .iter()
         .map(|&(i, c)| Itemset {
@@ -330,17 +393,33 @@ fn frequent_itemsets_batched(
     }
     // Dense ids in ascending order of the original ids, so sorted stays sorted.
     let originals: Vec<u32> = frequent.iter().map(|&(i, _)| i).collect();
-    let dense_of: FxMap<u32, u32> = originals
+    let small_end = originals.partition_point(|&i| i < DENSE_IDS);
+    let mut dense_small =
+        vec![u32::MAX; originals[..small_end].last().map_or(0, |&i| i as usize + 1)];
+    for (d, &i) in originals[..small_end].iter().enumerate() {
+        dense_small[i as usize] = d as u32;
+    }
+    let dense_large: FxMap<u32, u32> = originals
         .iter()
         .enumerate()
+        .skip(small_end)
         .map(|(d, &i)| (i, d as u32))
         .collect();
+    let dense_of = |i: u32| -> Option<u32> {
+        if i < DENSE_IDS {
+            dense_small
+                .get(i as usize)
+                .copied()
+                .filter(|&d| d != u32::MAX)
+        } else {
+            dense_large.get(&i).copied()
+        }
+    };
     let mut data = Vec::new();
     let mut offsets = vec![0usize];
     for t in transactions {
-        normalised(t, &mut buf);
         let start = data.len();
-        data.extend(buf.iter().filter_map(|i| dense_of.get(i).copied()));
+        data.extend(normalised(t, &mut buf).iter().filter_map(|&i| dense_of(i)));
         if data.len() - start < 2 {
             data.truncate(start); // cannot contain a pair
         } else {
@@ -674,7 +753,10 @@ mod tests {
             assert_eq!(tidlist(&tx, &s.items).len() as u64, s.support, "{s:?}");
         }
         // Small batches of first-level databases give the same result.
-        assert_eq!(frequent_itemsets_batched(&tx, 40, 3, 5_000), sets);
+        assert_eq!(
+            frequent_itemsets_batched(tx.iter().map(Vec::as_slice), 40, 3, 5_000),
+            sets
+        );
         // Sorted by (len, items) and unique.
         assert!(sets
             .windows(2)
@@ -717,6 +799,31 @@ mod tests {
             max_len in 1usize..5,
         ) {
             prop_assert_eq!(frequent_itemsets(&tx, min_support, max_len), brute(&tx, min_support, max_len));
+        }
+
+        /// Flat storage gives what one vector per transaction gives, also with item ids
+        /// beyond the array-counted range and unsorted transactions with repeats.
+        #[test]
+        fn flat_matches_nested_and_brute_force(
+            tx in proptest::collection::vec(
+                proptest::collection::vec(
+                    prop_oneof![0u32..10, (u32::MAX - 4)..=u32::MAX, (DENSE_IDS - 2)..(DENSE_IDS + 2)],
+                    0..7,
+                ),
+                0..40,
+            ),
+            min_support in 1u64..5,
+            max_len in 1usize..5,
+        ) {
+            let mut data = Vec::new();
+            let mut offsets = vec![0usize];
+            for t in &tx {
+                data.extend_from_slice(t);
+                offsets.push(data.len());
+            }
+            let flat = frequent_itemsets_flat(&data, &offsets, min_support, max_len);
+            prop_assert_eq!(&flat, &frequent_itemsets(&tx, min_support, max_len));
+            prop_assert_eq!(flat, brute(&tx, min_support, max_len));
         }
 
         #[test]

@@ -47,8 +47,9 @@ use crate::analyse::methods::itemsets;
 use crate::analyse::methods::stats::{self, TwoByTwo};
 use crate::config::Config;
 use crate::model::{Case, Service};
+use crate::util::hash::FxMap;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 /// Below this minimum achievable p-value a comparison population has power.
 pub const POWER_P: f64 = 0.001;
@@ -69,7 +70,8 @@ pub struct Workflow {
     pub aandeel: Option<f64>,
 }
 
-/// The values of one *wie* dimension in a case.
+/// Reference for the tests: the values of one *wie* dimension in a case, as owned strings.
+#[cfg(test)]
 fn wie_values(c: &Case, dim: &str) -> Vec<String> {
     match dim {
         "doelgroep" => c.doelgroep.clone(),
@@ -86,7 +88,9 @@ fn wie_values(c: &Case, dim: &str) -> Vec<String> {
     }
 }
 
-/// The items of one case: (attribute, code) pairs, for the chosen *wie* dimensions.
+/// Reference for the tests: the items of one case, (attribute, code) pairs, for the chosen
+/// *wie* dimensions.
+#[cfg(test)]
 fn case_items(c: &Case, wie: &[&str]) -> Vec<(String, String)> {
     let mut v: Vec<(String, String)> = vec![("thema_hoofd".into(), c.main_theme().to_string())];
     if c.thema.contains('.') {
@@ -103,22 +107,115 @@ fn case_items(c: &Case, wie: &[&str]) -> Vec<(String, String)> {
     v
 }
 
+/// The values of one *wie* dimension in a case, borrowed from it, in the case's order.
+fn for_each_wie_value<'c>(c: &'c Case, dim: &str, mut f: impl FnMut(&'c str)) {
+    match dim {
+        "doelgroep" => c.doelgroep.iter().for_each(|v| f(v)),
+        "levensgebeurtenis" => c
+            .levensgebeurtenis
+            .iter()
+            .filter(|l| l.as_str() != "geen")
+            .for_each(|v| f(v)),
+        "aandrager_type" => f(&c.aandrager_type),
+        "regeling" => c.regeling.iter().for_each(|v| f(v)),
+        "dienst" => c.dienst.iter().for_each(|d| f(d.as_str())),
+        _ => {}
+    }
+}
+
+/// The items of one case as (slot, attribute, code), in the order they are numbered: the
+/// main theme, the level-2 theme, regeling and dienst when they are no *wie*, then the chosen
+/// *wie* dimensions. The slot numbers the attribute's place in that order (for a cache key).
+fn for_each_case_item<'c, 'w>(
+    c: &'c Case,
+    wie: &[&'w str],
+    mut f: impl FnMut(usize, &'w str, &'c str),
+) {
+    f(0, "thema_hoofd", c.main_theme());
+    if c.thema.contains('.') {
+        f(1, "thema", &c.thema);
+    }
+    for (slot, dim) in [(2, "regeling"), (3, "dienst")] {
+        if !wie.contains(&dim) {
+            for_each_wie_value(c, dim, |x| f(slot, dim, x));
+        }
+    }
+    for (k, &dim) in wie.iter().enumerate() {
+        for_each_wie_value(c, dim, |x| f(4 + k, dim, x));
+    }
+}
+
+/// Item numbering from borrowed codes: the names are copied once per item, the first time
+/// it is seen; ids in order of first appearance (as [`Items::id`] gives them).
+struct Encoder<'c> {
+    items: Items,
+    seen: FxMap<(usize, &'c str), u32>,
+}
+
+impl<'c> Encoder<'c> {
+    fn id(&mut self, slot: usize, attr: &str, code: &'c str) -> u32 {
+        if let Some(&i) = self.seen.get(&(slot, code)) {
+            return i;
+        }
+        let i = self.items.id((attr.to_string(), code.to_string()));
+        self.seen.insert((slot, code), i);
+        i
+    }
+}
+
+/// Transactions in one flat list: those of case `k` are `data[offsets[k]..offsets[k + 1]]`.
+struct Flat {
+    data: Vec<u32>,
+    offsets: Vec<usize>,
+}
+
+impl Flat {
+    fn get(&self, k: usize) -> &[u32] {
+        &self.data[self.offsets[k]..self.offsets[k + 1]]
+    }
+    fn len(&self) -> usize {
+        self.offsets.len() - 1
+    }
+}
+
+/// The items of every case (each sorted and unique) and the item dictionary.
+fn encode(cases: &[&Case], wie: &[&str]) -> (Items, Flat) {
+    let mut enc = Encoder {
+        items: Items::default(),
+        seen: FxMap::default(),
+    };
+    let mut data = Vec::with_capacity(cases.len() * 8);
+    let mut offsets = Vec::with_capacity(cases.len() + 1);
+    offsets.push(0);
+    for c in cases {
+        let start = data.len();
+        for_each_case_item(c, wie, |slot, attr, code| {
+            data.push(enc.id(slot, attr, code))
+        });
+        let t = &mut data[start..];
+        t.sort_unstable();
+        let mut kept = 0;
+        for q in 0..t.len() {
+            if q == 0 || t[q] != t[kept - 1] {
+                t[kept] = t[q];
+                kept += 1;
+            }
+        }
+        data.truncate(start + kept);
+        offsets.push(data.len());
+    }
+    (enc.items, Flat { data, offsets })
+}
+
 /// The *wie* dimensions nearly determined by the theme (see module docs).
 pub(crate) fn workflow(cases: &[&Case], cfg: &Config) -> Vec<Workflow> {
     let mut out = Vec::new();
-    for dim in &cfg.draden.wie {
-        let mut themes: HashMap<&str, u32> = HashMap::new();
-        let mut values: HashMap<String, u32> = HashMap::new();
-        let mut cells: HashMap<(u32, u32), u64> = HashMap::new();
-        for c in cases {
-            let n = themes.len() as u32;
-            let r = *themes.entry(c.thema.as_str()).or_insert(n);
-            for v in wie_values(c, dim) {
-                let n = values.len() as u32;
-                let k = *values.entry(v).or_insert(n);
-                *cells.entry((r, k)).or_default() += 1;
-            }
-        }
+    for (dim, cells) in cfg
+        .draden
+        .wie
+        .iter()
+        .zip(theme_cells(cases, &cfg.draden.wie))
+    {
         let v = stats::cramers_v(&cells);
         if v > cfg.draden.werkwijze_v {
             out.push(Workflow {
@@ -133,26 +230,77 @@ pub(crate) fn workflow(cases: &[&Case], cfg: &Config) -> Vec<Workflow> {
     out
 }
 
+/// Per *wie* dimension the cross table of theme (row) and value (column): the number of
+/// (case, value) pairs per (theme number, value number), non-empty cells only. Themes and
+/// values are numbered in order of first appearance; one pass over the cases for all
+/// dimensions.
+fn theme_cells(cases: &[&Case], dims: &[String]) -> Vec<HashMap<(u32, u32), u64>> {
+    let mut themes: FxMap<&str, u32> = FxMap::default();
+    let mut values: Vec<FxMap<&str, u32>> = vec![FxMap::default(); dims.len()];
+    // counts[dimension][value][theme]
+    let mut counts: Vec<Vec<Vec<u64>>> = vec![Vec::new(); dims.len()];
+    for c in cases {
+        let n = themes.len() as u32;
+        let r = *themes.entry(c.thema.as_str()).or_insert(n) as usize;
+        for (d, dim) in dims.iter().enumerate() {
+            let (values, counts) = (&mut values[d], &mut counts[d]);
+            for_each_wie_value(c, dim, |v| {
+                let n = values.len() as u32;
+                let k = *values.entry(v).or_insert(n) as usize;
+                if k == counts.len() {
+                    counts.push(Vec::new());
+                }
+                let row = &mut counts[k];
+                if r >= row.len() {
+                    row.resize(r + 1, 0);
+                }
+                row[r] += 1;
+            });
+        }
+    }
+    counts
+        .into_iter()
+        .map(|per_value| {
+            let mut cells = HashMap::new();
+            for (k, row) in per_value.iter().enumerate() {
+                for (r, &x) in row.iter().enumerate().filter(|(_, &x)| x > 0) {
+                    cells.insert((r as u32, k as u32), x);
+                }
+            }
+            cells
+        })
+        .collect()
+}
+
 /// Themes (with at least `min_casussen` cases) whose cases come in through one aandrager
 /// type for at least [`WORKFLOW_SHARE`], or for a share that a channel at that rate gives by
 /// chance (see [`nearly_all`]), where that type is a service itself (see [`own_service`]).
 fn channel_cells(cases: &[&Case], cfg: &Config) -> Vec<Workflow> {
-    let mut per_theme: BTreeMap<&str, Vec<&Case>> = BTreeMap::new();
-    for c in cases {
-        per_theme.entry(c.thema.as_str()).or_default().push(c);
+    /// What the rule needs of one theme's cases.
+    #[derive(Default)]
+    struct Theme<'c> {
+        n: u64,
+        types: FxMap<&'c str, u64>,
+        any_service: bool,
     }
+    let mut per_theme: FxMap<&str, Theme> = FxMap::default();
+    for c in cases {
+        let t = per_theme.entry(c.thema.as_str()).or_default();
+        t.n += 1;
+        *t.types.entry(c.aandrager_type.as_str()).or_default() += 1;
+        t.any_service |= c.dienst.is_some();
+    }
+    // By theme name, and the types by name: the busiest type is the last by name among equals.
+    let per_theme: BTreeMap<&str, Theme> = per_theme.into_iter().collect();
     per_theme
         .into_iter()
-        .filter_map(|(t, members)| {
-            let mut types: BTreeMap<&str, u64> = BTreeMap::new();
-            for c in &members {
-                *types.entry(c.aandrager_type.as_str()).or_default() += 1;
-            }
-            let n = members.len() as u64;
+        .filter_map(|(t, theme)| {
+            let types: BTreeMap<&str, u64> = theme.types.into_iter().collect();
+            let n = theme.n;
             let (typ, k) = types.into_iter().max_by_key(|(_, k)| *k)?;
             let channel = n >= cfg.draden.min_casussen as u64
                 && nearly_all(k, n)
-                && own_service(&members, typ);
+                && own_service(!theme.any_service, typ);
             channel.then(|| Workflow {
                 wat: t.to_string(),
                 wie: format!("aandrager_type={typ}"),
@@ -184,8 +332,8 @@ fn nearly_all(k: u64, n: u64) -> bool {
 /// cases of a small theme come in is not workflow: there the cases are who brings a problem
 /// (the sample's beslag cases during a debt-relief programme, 13 of 14 of their theme through
 /// schuldhulpverlening, were lost as that theme's "channel").
-fn own_service(members: &[&Case], typ: &str) -> bool {
-    members.iter().all(|c| c.dienst.is_none())
+fn own_service(no_service_named: bool, typ: &str) -> bool {
+    no_service_named
         || matches!(
             Service::parse(typ),
             Some(Service::Belastingdienst | Service::DienstToeslagen | Service::Customs)
@@ -236,16 +384,17 @@ impl Items {
 /// The mined data the tests need.
 struct Mined {
     items: Items,
-    /// The items of each case (sorted; items in (almost) every case left out).
-    transactions: Vec<Vec<u32>>,
     /// Per item: the cases that have it.
     rows: Vec<Bitset>,
     helpers: Helpers,
-    support: HashMap<Vec<u32>, u64>,
+    /// Support of every frequent itemset (sorted items).
+    support: FxMap<Box<[u32]>, u64>,
     freq: Vec<itemsets::Itemset>,
     n: u64,
     /// Level-2 theme items by their main theme code (looked up per hypothesis).
     sub_themes: HashMap<String, Vec<u32>>,
+    /// ln k! up to the number of cases, for the Fisher tests.
+    ln_fact: stats::LnFactorials,
 }
 
 /// The helper of each case as a number, numbered in the order of the helpers' names (so the
@@ -257,16 +406,25 @@ struct Helpers {
 
 impl Helpers {
     fn new(cases: &[&Case]) -> Self {
-        let names: BTreeSet<&str> = cases.iter().map(|c| helper_of(c)).collect();
-        let number: HashMap<&str, u32> = names
-            .into_iter()
-            .enumerate()
-            .map(|(k, h)| (h, k as u32))
+        // Numbered in order of first appearance, then renumbered by name.
+        let mut first: FxMap<&str, u32> = FxMap::default();
+        let mut of_case: Vec<u32> = cases
+            .iter()
+            .map(|c| {
+                let next = first.len() as u32;
+                *first.entry(helper_of(c)).or_insert(next)
+            })
             .collect();
-        let of_case: Vec<u32> = cases.iter().map(|c| number[helper_of(c)]).collect();
-        let mut per: Vec<Vec<u32>> = vec![Vec::new(); number.len()];
-        for (row, &h) in of_case.iter().enumerate() {
-            per[h as usize].push(row as u32);
+        let mut names: Vec<(&str, u32)> = first.into_iter().collect();
+        names.sort_unstable();
+        let mut rank = vec![0u32; names.len()];
+        for (k, &(_, seen)) in names.iter().enumerate() {
+            rank[seen as usize] = k as u32;
+        }
+        let mut per: Vec<Vec<u32>> = vec![Vec::new(); names.len()];
+        for (row, h) in of_case.iter_mut().enumerate() {
+            *h = rank[*h as usize];
+            per[*h as usize].push(row as u32);
         }
         Helpers {
             of_case,
@@ -280,16 +438,41 @@ impl Mined {
         if v.is_empty() {
             return self.n;
         }
-        let mut k = v.to_vec();
+        // Sorted and unique, on the stack for short sets (the hot case).
+        let mut buf = [0u32; 8];
+        let mut long = Vec::new();
+        let k: &mut [u32] = if v.len() <= buf.len() {
+            buf[..v.len()].copy_from_slice(v);
+            &mut buf[..v.len()]
+        } else {
+            long.extend_from_slice(v);
+            &mut long
+        };
         k.sort_unstable();
-        k.dedup();
-        self.support.get(&k).copied().unwrap_or(0)
+        let mut kept = 1;
+        for q in 1..k.len() {
+            if k[q] != k[kept - 1] {
+                k[kept] = k[q];
+                kept += 1;
+            }
+        }
+        self.support.get(&k[..kept]).copied().unwrap_or(0)
     }
 
     /// The cases that have all of `items`, ascending.
     fn cases_with(&self, items: &[u32]) -> Vec<u32> {
         let sets: Vec<&Bitset> = items.iter().map(|&i| &self.rows[i as usize]).collect();
-        Bitset::and_all(self.transactions.len(), &sets).rows()
+        Bitset::and_all(self.n as usize, &sets).rows()
+    }
+
+    /// The number of cases with all of `items` (at least one) per helper number.
+    fn per_helper(&self, items: &[u32]) -> Vec<u64> {
+        let sets: Vec<&Bitset> = items.iter().map(|&i| &self.rows[i as usize]).collect();
+        let mut per_helper = vec![0u64; self.helpers.cases.len()];
+        Bitset::for_each_in_all(&sets, |row| {
+            per_helper[self.helpers.of_case[row as usize] as usize] += 1;
+        });
+        per_helper
     }
 
     /// Whether case `row` has all of `items`.
@@ -498,6 +681,10 @@ pub(super) fn structural(cases: &[&Case], cfg: &Config, workflow: &[Workflow]) -
         .filter(|(_, (r, _))| *r)
         .map(|(t, (_, q))| (t, q))
         .filter(|(t, _)| is_closed(&m, &t.items, cfg, workflow))
+        .map(|(mut t, q)| {
+            t.tids = m.cases_with(&t.items);
+            (t, q)
+        })
         .collect();
     accept(&m, sig, cases, cfg)
 }
@@ -607,7 +794,7 @@ pub(crate) fn explain(
         let h = &hyps[hi];
         let pop = h.population.map(|i| m.items.code(i).to_string());
         let in_family = testable.contains(&hi);
-        let Some(t) = test(&m, h, cfg) else {
+        let Some(t) = test(&m, h, cfg, &mut Quantiles::default()) else {
             out.push(format!(
                 "{line} pop={pop:?} minp={:.2e} family={in_family} cell below minimum",
                 h.min_p
@@ -615,10 +802,7 @@ pub(crate) fn explain(
             continue;
         };
         let dp = stats::disproportionality(&t.table);
-        let mut per_helper = vec![0u64; m.helpers.cases.len()];
-        for &x in &t.tids {
-            per_helper[m.helpers.of_case[x as usize] as usize] += 1;
-        }
+        let per_helper = m.per_helper(&t.items);
         let (nx, ny, n) = margins(&m, &h.wat, &h.wie, h.population);
         let loo = leave_top_helper_out(&m, h, &per_helper, (t.support, nx, ny, n));
         let pos = tested
@@ -679,48 +863,40 @@ fn hypotheses(
     hyps
 }
 
+/// Encodes the cases, mines the frequent itemsets and builds what the tests look up.
 fn mine(cases: &[&Case], cfg: &Config, wie: &[&str]) -> Option<Mined> {
     let dc = &cfg.draden;
     if cases.is_empty() {
         return None;
     }
-    let mut items = Items::default();
-    let transactions: Vec<Vec<u32>> = cases
-        .iter()
-        .map(|c| {
-            let mut t: Vec<u32> = case_items(c, wie)
-                .into_iter()
-                .map(|i| items.id(i))
-                .collect();
-            t.sort_unstable();
-            t.dedup();
-            t
-        })
-        .collect();
+    let (items, mut tx) = encode(cases, wie);
     // An item that (almost) every case has says nothing about a thread (e.g. a fixed dienst).
     let mut count = vec![0u64; items.names.len()];
-    for t in &transactions {
-        for &i in t {
-            count[i as usize] += 1;
-        }
+    for &i in &tx.data {
+        count[i as usize] += 1;
     }
     let n = cases.len();
-    let near_constant = |i: u32| {
-        n >= 20 && count[i as usize] as f64 >= 0.95 * n as f64 && items.attr(i) != "thema_hoofd"
-    };
-    let transactions: Vec<Vec<u32>> = transactions
-        .into_iter()
-        .map(|t| t.into_iter().filter(|&i| !near_constant(i)).collect())
+    let near_constant: Vec<bool> = (0..items.names.len())
+        .map(|i| {
+            n >= 20 && count[i] as f64 >= 0.95 * n as f64 && items.attr(i as u32) != "thema_hoofd"
+        })
         .collect();
-    let freq = itemsets::frequent_itemsets(
-        &transactions,
+    if near_constant.iter().any(|&x| x) {
+        tx = drop_items(&tx, &near_constant);
+    }
+    let freq = itemsets::frequent_itemsets_flat(
+        &tx.data,
+        &tx.offsets,
         dc.min_casussen as u64,
         dc.max_kenmerken.max(2) + 1,
     );
-    let support = freq.iter().map(|s| (s.items.clone(), s.support)).collect();
+    let support = freq
+        .iter()
+        .map(|s| (s.items.clone().into_boxed_slice(), s.support))
+        .collect();
     let mut rows: Vec<Bitset> = (0..items.names.len()).map(|_| Bitset::new(n)).collect();
-    for (row, t) in transactions.iter().enumerate() {
-        for &i in t {
+    for row in 0..tx.len() {
+        for &i in tx.get(row) {
             rows[i as usize].insert(row as u32);
         }
     }
@@ -733,16 +909,30 @@ fn mine(cases: &[&Case], cfg: &Config, wie: &[&str]) -> Option<Mined> {
                 .push(t as u32);
         }
     }
+    let helpers = Helpers::new(cases);
+    let ln_fact = stats::LnFactorials::new(n);
     Some(Mined {
+        helpers,
         sub_themes,
         items,
-        transactions,
         rows,
-        helpers: Helpers::new(cases),
         support,
         freq,
         n: n as u64,
+        ln_fact,
     })
+}
+
+/// The transactions without the items marked in `dropped`.
+fn drop_items(tx: &Flat, dropped: &[bool]) -> Flat {
+    let mut data = Vec::with_capacity(tx.data.len());
+    let mut offsets = Vec::with_capacity(tx.offsets.len());
+    offsets.push(0);
+    for k in 0..tx.len() {
+        data.extend(tx.get(k).iter().filter(|&&i| !dropped[i as usize]));
+        offsets.push(data.len());
+    }
+    Flat { data, offsets }
 }
 
 struct Tested {
@@ -754,24 +944,34 @@ struct Tested {
     tids: Vec<u32>,
 }
 
-/// The tests of the `testable` hypotheses, in that order, spread over the cores in
-/// consecutive blocks (the result does not depend on the number of threads).
+/// The tests of the `testable` hypotheses, in that order, spread over the cores in small
+/// consecutive blocks that the threads take in turn (the result does not depend on the
+/// number of threads or on which thread took which block).
 fn test_all(m: &Mined, hyps: &[Hypothesis], testable: &[usize], cfg: &Config) -> Vec<Tested> {
     let threads = crate::util::parallel::threads_for(testable.len(), 256, 8);
-    let block = testable.len().div_ceil(threads).max(1);
-    let run = |part: &[usize]| -> Vec<Tested> {
+    let run = |part: &[usize], memo: &mut Quantiles| -> Vec<Tested> {
         part.iter()
-            .filter_map(|&i| test(m, &hyps[i], cfg))
+            .filter_map(|&i| test(m, &hyps[i], cfg, memo))
             .collect()
     };
     if threads == 1 {
-        return run(testable);
+        return run(testable, &mut Quantiles::default());
     }
-    std::thread::scope(|s| {
-        let handles: Vec<_> = testable
-            .chunks(block)
-            .map(|part| s.spawn(move || run(part)))
-            .collect();
+    let blocks: Vec<&[usize]> = testable.chunks(64).collect();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut memo = Quantiles::default();
+        let mut done: Vec<(usize, Vec<Tested>)> = Vec::new();
+        loop {
+            let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(part) = blocks.get(k) else {
+                return done;
+            };
+            done.push((k, run(part, &mut memo)));
+        }
+    };
+    let mut done: Vec<(usize, Vec<Tested>)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads).map(|_| s.spawn(work)).collect();
         handles
             .into_iter()
             .flat_map(|h| {
@@ -779,11 +979,43 @@ fn test_all(m: &Mined, hyps: &[Hypothesis], testable: &[usize], cfg: &Config) ->
                     .expect("toetsthread voor structurele draden faalde")
             })
             .collect()
-    })
+    });
+    done.sort_unstable_by_key(|(k, _)| *k);
+    done.into_iter().flat_map(|(_, t)| t).collect()
+}
+
+/// The 2,5% gamma quantile of shape `a + 0.5` (the IC025's) by shape, remembered per thread:
+/// many hypotheses share a cell count.
+#[derive(Default)]
+struct Quantiles(FxMap<u64, f64>);
+
+impl Quantiles {
+    /// The IC025 of `t` (as [`stats::disproportionality`] gives it).
+    fn ic025(&mut self, t: &TwoByTwo) -> f64 {
+        stats::ic025_with(t, |shape| {
+            *self
+                .0
+                .entry(shape.to_bits())
+                .or_insert_with(|| stats::gamma_quantile(shape, 0.025))
+        })
+    }
+}
+
+/// Whether the IC025 of `t` is above `min`. The IC is an upper bound of the IC025 (the
+/// gamma quantile lies below the mean), so a table whose IC is clearly below `min` is
+/// decided without the quantile.
+fn ic025_above(t: &TwoByTwo, min: f64, memo: &mut Quantiles) -> bool {
+    let n = t.a + t.b + t.c + t.d;
+    let expected = (t.a + t.b) * (t.a + t.c) / n;
+    let ic = ((t.a + 0.5) / (expected + 0.5)).log2();
+    if n > 0.0 && ic < min - 1e-6 {
+        return false;
+    }
+    memo.ic025(t) > min
 }
 
 /// The test of one hypothesis (see module docs); None when the cell is below the minimum.
-fn test(m: &Mined, h: &Hypothesis, cfg: &Config) -> Option<Tested> {
+fn test(m: &Mined, h: &Hypothesis, cfg: &Config, memo: &mut Quantiles) -> Option<Tested> {
     let dc = &cfg.draden;
     let mut items: Vec<u32> = h.wat.iter().chain(&h.wie).copied().collect();
     items.sort_unstable();
@@ -793,26 +1025,26 @@ fn test(m: &Mined, h: &Hypothesis, cfg: &Config) -> Option<Tested> {
     }
     let (nx, ny, n) = margins(m, &h.wat, &h.wie, h.population);
     let table = table_of(a, nx, ny, n)?;
-    let dp = stats::disproportionality(&table);
-    let tids = m.cases_with(&items);
-    let mut per_helper = vec![0u64; m.helpers.cases.len()];
-    for &t in &tids {
-        per_helper[m.helpers.of_case[t as usize] as usize] += 1;
-    }
-    let mut p = dp.p_fisher.max(weakest_split(m, &items, h.population));
-    let robust = per_helper.iter().filter(|&&k| k > 0).count() >= dc.min_aandragers
-        && dp.ic025 > dc.min_ic025
-        && leave_top_helper_out(m, h, &per_helper, (a, nx, ny, n)) <= dc.fdr_q;
-    if !robust {
-        p = 1.0;
-    }
+    // The conditions of robustness, cheapest first; only a robust pattern needs its p-value.
+    let robust = ic025_above(&table, dc.min_ic025, memo) && {
+        let per_helper = m.per_helper(&items);
+        per_helper.iter().filter(|&&k| k > 0).count() >= dc.min_aandragers
+            && leave_top_helper_out(m, h, &per_helper, (a, nx, ny, n)) <= dc.fdr_q
+    };
+    let p = if robust {
+        m.ln_fact
+            .fisher_p(&table)
+            .max(weakest_split(m, &items, h.population))
+    } else {
+        1.0
+    };
     Some(Tested {
         items,
         support: a,
         table,
         population: h.population,
         p: if p.is_nan() { 1.0 } else { p },
-        tids,
+        tids: Vec::new(),
     })
 }
 
@@ -848,7 +1080,7 @@ fn weakest_split(m: &Mined, items: &[u32], population: Option<u32>) -> f64 {
         };
         let (x, y) = (side(true), side(false));
         let p = match table_of(a, m.sup(&with_pop(x)), m.sup(&with_pop(y)), n) {
-            Some(t) => stats::disproportionality(&t).p_fisher,
+            Some(t) => m.ln_fact.fisher_p(&t),
             None => 1.0,
         };
         worst = worst.max(if p.is_nan() { 1.0 } else { p });
@@ -886,7 +1118,7 @@ fn leave_top_helper_out(
         oy += u64::from(m.has(row, &h.wie));
     }
     match table_of(a - k, nx - ox, ny - oy, n - on) {
-        Some(t) => stats::disproportionality(&t).p_fisher,
+        Some(t) => m.ln_fact.fisher_p(&t),
         None => 1.0,
     }
 }
@@ -947,32 +1179,56 @@ fn is_closed(m: &Mined, items: &[u32], cfg: &Config, workflow: &[Workflow]) -> b
     })
 }
 
-/// Overlapping candidates: the union of their cases and the members with their score.
-type Group = (BTreeSet<u32>, Vec<(Tested, f64)>);
+/// A candidate thread: its strength, its test and its Benjamini-Hochberg q.
+type Member = (f64, Tested, f64);
+
+/// Overlapping candidates: the cases of the group's first (strongest) member, ascending, and
+/// the members.
+type Group = (Vec<u32>, Vec<Member>);
+
+/// Whether two ascending lists of unique rows share `share` or more of the shorter one's
+/// rows (`common / shorter >= share`, as floating point). Walks the shorter list, looking
+/// each row up in the longer one, and stops as soon as the answer is certain.
+fn share_most(x: &[u32], y: &[u32], share: f64) -> bool {
+    let (short, long) = if x.len() <= y.len() { (x, y) } else { (y, x) };
+    let len = short.len() as f64;
+    let (mut common, mut from) = (0usize, 0usize);
+    for (seen, &row) in short.iter().enumerate() {
+        if (common as f64) / len >= share {
+            return true;
+        }
+        // Even if every row still to come is shared, too few.
+        if ((common + short.len() - seen) as f64) / len < share {
+            return false;
+        }
+        match long[from..].binary_search(&row) {
+            Ok(k) => {
+                common += 1;
+                from += k + 1;
+            }
+            Err(k) => from += k,
+        }
+    }
+    (common as f64) / len >= share
+}
 
 /// Strongest first; a thread that shares most cases with a stronger one becomes related.
-fn accept(m: &Mined, mut sig: Vec<(Tested, f64)>, cases: &[&Case], cfg: &Config) -> Vec<Thread> {
+fn accept(m: &Mined, sig: Vec<(Tested, f64)>, cases: &[&Case], cfg: &Config) -> Vec<Thread> {
     let dc = &cfg.draden;
-    let strength = |t: &Tested| {
-        let dp = stats::disproportionality(&t.table);
-        dp.ic025.max(0.0) * (t.support as f64).sqrt()
-    };
-    sig.sort_by(|x, y| {
-        strength(&y.0)
-            .total_cmp(&strength(&x.0))
-            .then(x.0.items.cmp(&y.0.items))
-    });
+    let mut quantiles = Quantiles::default();
+    let mut strength = |t: &Tested| quantiles.ic025(&t.table).max(0.0) * (t.support as f64).sqrt();
+    // Each strength once (it takes a gamma quantile), kept with its candidate.
+    let mut sig: Vec<Member> = sig.into_iter().map(|(t, q)| (strength(&t), t, q)).collect();
+    sig.sort_by(|(sx, x, _), (sy, y, _)| sy.total_cmp(sx).then(x.items.cmp(&y.items)));
     // Group threads that share 80% of their cases (with the group's strongest).
     let mut groups: Vec<Group> = Vec::new();
-    for (t, q) in sig {
-        let tids: BTreeSet<u32> = t.tids.iter().copied().collect();
-        let pos = groups.iter().position(|(s, _)| {
-            let inter = s.intersection(&tids).count() as f64;
-            inter / (s.len().min(tids.len()) as f64) >= 0.8
-        });
+    for (st, t, q) in sig {
+        // `t.tids` is ascending and unique (the rows of a bitset).
+        let tids = t.tids.clone();
+        let pos = groups.iter().position(|(s, _)| share_most(s, &tids, 0.8));
         match pos {
-            Some(k) => groups[k].1.push((t, q)),
-            None if groups.len() < dc.max_draden => groups.push((tids, vec![(t, q)])),
+            Some(k) => groups[k].1.push((st, t, q)),
+            None if groups.len() < dc.max_draden => groups.push((tids, vec![(st, t, q)])),
             None => {}
         }
     }
@@ -988,14 +1244,14 @@ fn accept(m: &Mined, mut sig: Vec<(Tested, f64)>, cases: &[&Case], cfg: &Config)
     for (_, mut members) in groups {
         // A member with a level-2 theme at half the strength or more says more than a main
         // theme: the strongest such member represents the group.
-        let top = strength(&members[0].0);
+        let top = members[0].0;
         let level2 = |t: &Tested| t.items.iter().any(|&i| m.items.attr(i) == "thema");
         let best = (0..members.len())
-            .find(|&k| level2(&members[k].0) && strength(&members[k].0) >= 0.5 * top)
+            .find(|&k| level2(&members[k].1) && members[k].0 >= 0.5 * top)
             .unwrap_or(0);
-        let (t, q) = members.remove(best);
-        let verwant: Vec<String> = members.iter().map(|(o, _)| id_of(o)).collect();
-        let tids: BTreeSet<u32> = t.tids.iter().copied().collect();
+        let (st, t, q) = members.remove(best);
+        let verwant: Vec<String> = members.iter().map(|(_, o, _)| id_of(o)).collect();
+        let tids = &t.tids;
         let pattern: Vec<(&str, &str)> = t
             .items
             .iter()
@@ -1030,16 +1286,295 @@ fn accept(m: &Mined, mut sig: Vec<(Tested, f64)>, cases: &[&Case], cfg: &Config)
             .iter()
             .map(|&i| cases[i as usize].casus_id.clone())
             .collect();
-        let mut thread = new_thread(
-            id,
-            ThreadKind::Structural,
-            kenmerken,
-            ids,
-            statistiek,
-            strength(&t),
-        );
+        let mut thread = new_thread(id, ThreadKind::Structural, kenmerken, ids, statistiek, st);
         thread.verwant = verwant;
         accepted.push(thread);
     }
     accepted
+}
+
+#[cfg(test)]
+mod tests {
+    //! The fast building blocks against slow, obviously correct references on random cases.
+    use super::*;
+    use crate::util::rng::SplitMix64;
+    use std::collections::BTreeSet;
+
+    /// Random cases over few codes, so that codes repeat; with the awkward values: a theme
+    /// without a dot, "geen", a doelgroep twice, missing regeling, dienst and aandrager_id.
+    fn random_cases(seed: u64, n: usize) -> Vec<Case> {
+        let mut rng = SplitMix64::new(seed);
+        let pick = |rng: &mut SplitMix64, v: &[&str]| v[rng.below(v.len())].to_string();
+        let themes = ["a.x", "a.y", "b.x", "b", "c.z.w", "toeslagen"];
+        let groups = ["ouderen", "jongeren", "schulden", "ondernemer"];
+        let events = ["geen", "scheiding", "pensioen"];
+        let types = ["belastingdienst", "balie", "schuldhulpverlening"];
+        let services = [
+            None,
+            Some(Service::Belastingdienst),
+            Some(Service::DienstToeslagen),
+            Some(Service::Customs),
+        ];
+        (0..n)
+            .map(|k| Case {
+                casus_id: format!("C-{k}"),
+                thema: pick(&mut rng, &themes),
+                regeling: (rng.unit() < 0.7).then(|| pick(&mut rng, &["huur", "zorg", "ib"])),
+                dienst: services[rng.below(services.len())],
+                doelgroep: (0..rng.below(4)).map(|_| pick(&mut rng, &groups)).collect(),
+                levensgebeurtenis: (rng.unit() < 0.8).then(|| pick(&mut rng, &events)),
+                aandrager_type: pick(&mut rng, &types),
+                aandrager_id: (rng.unit() < 0.6).then(|| format!("ORG-{}", rng.below(7))),
+                ..Default::default()
+            })
+            .collect()
+    }
+
+    fn wie_choices() -> Vec<Vec<&'static str>> {
+        vec![
+            vec!["doelgroep", "levensgebeurtenis", "aandrager_type"],
+            vec!["regeling", "doelgroep"],
+            vec!["aandrager_type", "dienst", "regeling", "levensgebeurtenis"],
+            vec![],
+        ]
+    }
+
+    #[test]
+    fn encoding_matches_the_string_items() {
+        for seed in 0..20 {
+            let cases = random_cases(seed, 1 + seed as usize * 37);
+            let refs: Vec<&Case> = cases.iter().collect();
+            for wie in wie_choices() {
+                let (items, flat) = encode(&refs, &wie);
+                let mut reference = Items::default();
+                let expected: Vec<Vec<u32>> = refs
+                    .iter()
+                    .map(|c| {
+                        let mut t: Vec<u32> = case_items(c, &wie)
+                            .into_iter()
+                            .map(|i| reference.id(i))
+                            .collect();
+                        t.sort_unstable();
+                        t.dedup();
+                        t
+                    })
+                    .collect();
+                assert_eq!(items.names, reference.names, "seed {seed} {wie:?}");
+                assert_eq!(flat.len(), expected.len());
+                for (k, t) in expected.iter().enumerate() {
+                    assert_eq!(flat.get(k), &t[..], "seed {seed} {wie:?} case {k}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn dropping_items_keeps_the_rest_in_order() {
+        let cases = random_cases(3, 200);
+        let refs: Vec<&Case> = cases.iter().collect();
+        let (items, flat) = encode(&refs, &wie_choices()[0]);
+        let dropped: Vec<bool> = (0..items.names.len()).map(|i| i % 3 == 1).collect();
+        let kept = drop_items(&flat, &dropped);
+        for k in 0..flat.len() {
+            let expected: Vec<u32> = flat
+                .get(k)
+                .iter()
+                .copied()
+                .filter(|&i| i % 3 != 1)
+                .collect();
+            assert_eq!(kept.get(k), &expected[..]);
+        }
+    }
+
+    #[test]
+    fn helpers_are_numbered_by_name() {
+        for seed in 0..10 {
+            let cases = random_cases(seed, 50 + seed as usize * 11);
+            let refs: Vec<&Case> = cases.iter().collect();
+            let h = Helpers::new(&refs);
+            let names: Vec<&str> = refs
+                .iter()
+                .map(|c| helper_of(c))
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            for (row, c) in refs.iter().enumerate() {
+                assert_eq!(names[h.of_case[row] as usize], helper_of(c));
+            }
+            assert_eq!(h.cases.len(), names.len());
+            for (k, rows) in h.cases.iter().enumerate() {
+                let expected: Vec<u32> = (0..refs.len() as u32)
+                    .filter(|&r| helper_of(refs[r as usize]) == names[k])
+                    .collect();
+                assert_eq!(rows, &expected);
+            }
+        }
+    }
+
+    /// The cross tables as the workflow rule built them before: owned strings per case.
+    fn theme_cells_reference(cases: &[&Case], dim: &str) -> BTreeMap<(String, String), u64> {
+        let mut cells = BTreeMap::new();
+        for c in cases {
+            for v in wie_values(c, dim) {
+                *cells.entry((c.thema.clone(), v)).or_default() += 1;
+            }
+        }
+        cells
+    }
+
+    #[test]
+    fn workflow_cells_match_a_count_per_case() {
+        let dims: Vec<String> = ["doelgroep", "levensgebeurtenis", "aandrager_type", "dienst"]
+            .iter()
+            .map(|d| d.to_string())
+            .collect();
+        for seed in 0..10 {
+            let cases = random_cases(seed, 30 + seed as usize * 53);
+            let refs: Vec<&Case> = cases.iter().collect();
+            let cells = theme_cells(&refs, &dims);
+            for (dim, got) in dims.iter().zip(&cells) {
+                // Numbers are by first appearance; compare as (theme, value) names.
+                let mut themes: Vec<&str> = Vec::new();
+                let mut values: Vec<String> = Vec::new();
+                for c in &refs {
+                    if !themes.contains(&c.thema.as_str()) {
+                        themes.push(&c.thema);
+                    }
+                    for v in wie_values(c, dim) {
+                        if !values.contains(&v) {
+                            values.push(v);
+                        }
+                    }
+                }
+                let named: BTreeMap<(String, String), u64> = got
+                    .iter()
+                    .map(|(&(r, k), &x)| {
+                        (
+                            (themes[r as usize].to_string(), values[k as usize].clone()),
+                            x,
+                        )
+                    })
+                    .collect();
+                assert_eq!(
+                    named,
+                    theme_cells_reference(&refs, dim),
+                    "seed {seed} {dim}"
+                );
+            }
+        }
+    }
+
+    /// The intake-channel rule as it was written first: the cases grouped per theme.
+    fn channel_cells_reference(cases: &[&Case], cfg: &Config) -> Vec<Workflow> {
+        let mut per_theme: BTreeMap<&str, Vec<&Case>> = BTreeMap::new();
+        for c in cases {
+            per_theme.entry(c.thema.as_str()).or_default().push(c);
+        }
+        per_theme
+            .into_iter()
+            .filter_map(|(t, members)| {
+                let mut types: BTreeMap<&str, u64> = BTreeMap::new();
+                for c in &members {
+                    *types.entry(c.aandrager_type.as_str()).or_default() += 1;
+                }
+                let n = members.len() as u64;
+                let (typ, k) = types.into_iter().max_by_key(|(_, k)| *k)?;
+                let none = members.iter().all(|c| c.dienst.is_none());
+                let channel = n >= cfg.draden.min_casussen as u64
+                    && nearly_all(k, n)
+                    && own_service(none, typ);
+                channel.then(|| Workflow {
+                    wat: t.to_string(),
+                    wie: format!("aandrager_type={typ}"),
+                    cramers_v: None,
+                    aandeel: Some(k as f64 / n as f64),
+                })
+            })
+            .collect()
+    }
+
+    #[test]
+    fn channels_match_the_rule_per_theme() {
+        let cfg = Config::default_config();
+        let mut found = 0;
+        for seed in 0..40 {
+            // Few cases and one type per theme now and then, so that channels occur.
+            let mut cases = random_cases(seed, 4 + seed as usize % 9);
+            if seed % 2 == 0 {
+                for c in &mut cases {
+                    c.aandrager_type = "belastingdienst".into();
+                    if seed % 4 == 0 {
+                        c.dienst = None;
+                    }
+                }
+            }
+            let refs: Vec<&Case> = cases.iter().collect();
+            let expected = channel_cells_reference(&refs, &cfg);
+            found += expected.len();
+            assert_eq!(channel_cells(&refs, &cfg), expected, "seed {seed}");
+        }
+        assert!(found > 0, "the cases never made a channel");
+    }
+
+    #[test]
+    fn share_most_matches_a_set_intersection() {
+        let mut rng = SplitMix64::new(11);
+        for round in 0..2000 {
+            let n = 1 + rng.below(60) as u32;
+            let (px, py) = (rng.unit(), rng.unit());
+            let x: Vec<u32> = (0..n).filter(|_| rng.unit() < px).collect();
+            let y: Vec<u32> = (0..n).filter(|_| rng.unit() < py).collect();
+            let share = [0.8, 0.5, 1.0, 0.0][round % 4];
+            let (sx, sy): (BTreeSet<u32>, BTreeSet<u32>) =
+                (x.iter().copied().collect(), y.iter().copied().collect());
+            let inter = sx.intersection(&sy).count() as f64;
+            let expected = inter / (sx.len().min(sy.len()) as f64) >= share;
+            assert_eq!(share_most(&x, &y, share), expected, "{x:?} {y:?} {share}");
+            assert_eq!(share_most(&y, &x, share), expected);
+        }
+    }
+
+    #[test]
+    fn ic025_decision_and_value_match_the_full_measures() {
+        let mut rng = SplitMix64::new(5);
+        let mut memo = Quantiles::default();
+        let mut above = 0;
+        for _ in 0..3000 {
+            let n = 1 + rng.below(5000) as u64;
+            let nx = rng.below(n as usize + 1) as u64;
+            let ny = rng.below(n as usize + 1) as u64;
+            let lo = (nx + ny).saturating_sub(n);
+            let a = lo + rng.below((nx.min(ny) - lo) as usize + 1) as u64;
+            let t = table_of(a, nx, ny, n).expect("valid margins");
+            let full = stats::disproportionality(&t).ic025;
+            assert_eq!(memo.ic025(&t).to_bits(), full.to_bits(), "{t:?}");
+            for min in [0.0, -0.5, 0.3] {
+                assert_eq!(ic025_above(&t, min, &mut memo), full > min, "{t:?} {min}");
+                above += usize::from(full > min);
+            }
+        }
+        assert!(above > 100, "too few tables above the bound: {above}");
+    }
+
+    #[test]
+    fn support_lookup_sorts_and_deduplicates() {
+        let cases = random_cases(7, 400);
+        let refs: Vec<&Case> = cases.iter().collect();
+        let mut cfg = Config::default_config();
+        cfg.draden.min_casussen = 2;
+        let m = mine(&refs, &cfg, &wie_choices()[0]).expect("cases");
+        assert!(m.freq.iter().any(|f| f.items.len() >= 3));
+        for f in &m.freq {
+            let mut v: Vec<u32> = f.items.iter().rev().copied().collect();
+            v.push(f.items[0]);
+            assert_eq!(m.sup(&v), f.support, "{v:?}");
+            assert_eq!(m.cases_with(&v).len() as u64, f.support);
+            let per: u64 = m.per_helper(&f.items).iter().sum();
+            assert_eq!(per, f.support);
+        }
+        // Longer than any stored set, and an unknown combination.
+        let many: Vec<u32> = (0..12).collect();
+        assert_eq!(m.sup(&many), 0);
+        assert_eq!(m.sup(&[]), refs.len() as u64);
+    }
 }

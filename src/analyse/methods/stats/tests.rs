@@ -648,3 +648,73 @@ fn gamma_quantile_values() {
     close(gamma_p(5.0, gamma_quantile(5.0, 0.025)), 0.025, 1e-13);
     close(gamma_p(25.5, gamma_quantile(25.5, 0.025)), 0.025, 1e-13);
 }
+
+proptest! {
+    /// The table-based Fisher test gives the very bits of the direct one, on tables that fit
+    /// the table of ln k!, on larger ones (computed the slow way) and on cells that are no
+    /// whole numbers (NaN both).
+    #[test]
+    fn fisher_from_ln_factorials_is_bit_identical(
+        a in 0u64..400,
+        b in 0u64..3000,
+        c in 0u64..3000,
+        d in 0u64..30_000,
+        size in 0usize..40_000,
+        half in proptest::bool::ANY,
+    ) {
+        let lf = LnFactorials::new(size);
+        let t = TwoByTwo { a: a as f64, b: b as f64, c: c as f64, d: d as f64 };
+        prop_assert_eq!(lf.fisher_p(&t).to_bits(), fisher_p(&t).to_bits(), "{:?}", t);
+        prop_assert_eq!(
+            fisher_p(&t).to_bits(),
+            disproportionality(&t).p_fisher.to_bits()
+        );
+        if half {
+            let odd = TwoByTwo { a: a as f64 + 0.5, ..t };
+            prop_assert!(lf.fisher_p(&odd).is_nan());
+        }
+    }
+
+    /// `ic025_with` with the gamma quantile is the IC025 of the full measures, to the bit.
+    #[test]
+    fn ic025_alone_is_bit_identical(
+        a in 0u64..2000,
+        b in 0u64..5000,
+        c in 0u64..5000,
+        d in 0u64..50_000,
+    ) {
+        let t = TwoByTwo { a: a as f64, b: b as f64, c: c as f64, d: d as f64 };
+        let alone = ic025_with(&t, |shape| gamma_quantile(shape, 0.025));
+        prop_assert_eq!(alone.to_bits(), disproportionality(&t).ic025.to_bits());
+    }
+}
+
+#[test]
+fn ln_factorials_hold_ln_gamma_on_both_halves() {
+    // Above 100.000 the table is built on two threads; both halves and the seam.
+    let n = 250_001;
+    let lf = LnFactorials::new(n);
+    for k in [0usize, 1, 2, 124_999, 125_000, 125_001, n - 1, n] {
+        let expected = ln_gamma(k as f64 + 1.0);
+        assert_eq!(
+            lf.get(k).map(f64::to_bits),
+            Some(expected.to_bits()),
+            "k={k}"
+        );
+    }
+    assert_eq!(lf.get(n + 1), None);
+    let t = TwoByTwo {
+        a: 40.0,
+        b: 60_000.0,
+        c: 70_000.0,
+        d: 120_000.0,
+    };
+    assert_eq!(lf.fisher_p(&t).to_bits(), fisher_p(&t).to_bits());
+    let t = TwoByTwo {
+        a: 70_000.0,
+        b: 1_000.0,
+        c: 2_000.0,
+        d: 177_001.0,
+    };
+    assert_eq!(lf.fisher_p(&t).to_bits(), fisher_p(&t).to_bits());
+}
