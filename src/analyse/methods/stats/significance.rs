@@ -146,9 +146,12 @@ pub fn cramers_v(cells: &std::collections::HashMap<(u32, u32), u64>) -> f64 {
     if k < 2 || n == 0.0 {
         return 0.0;
     }
-    // chi² = N (sum o²/(r c) − 1), summing over the non-empty cells only.
-    let s: f64 = cells
-        .iter()
+    // chi² = N (sum o²/(r c) − 1), summing over the non-empty cells only, in key order:
+    // a HashMap's own order changes from run to run, and so would the last bits of V.
+    let mut keyed: Vec<(&(u32, u32), &u64)> = cells.iter().collect();
+    keyed.sort_unstable_by_key(|(k, _)| **k);
+    let s: f64 = keyed
+        .into_iter()
         .map(|(&(r, c), &v)| (v as f64).powi(2) / (rows[&r] * cols[&c]))
         .sum();
     let phi2 = (s - 1.0).max(0.0);

@@ -718,3 +718,19 @@ fn ln_factorials_hold_ln_gamma_on_both_halves() {
     };
     assert_eq!(lf.fisher_p(&t).to_bits(), fisher_p(&t).to_bits());
 }
+
+#[test]
+fn cramers_v_does_not_depend_on_the_order_of_the_table() {
+    // Every HashMap has its own random hash seed, so its cells come out in a different
+    // order; V is printed in the analysis (workflow), so it must be the same bits each time.
+    let mut rng = crate::util::rng::SplitMix64::new(14);
+    let cells: Vec<((u32, u32), u64)> = (0..40u32)
+        .flat_map(|r| (0..6u32).map(move |c| (r, c)))
+        .map(|k| (k, 1 + rng.below(997) as u64))
+        .collect();
+    let first = cramers_v(&cells.iter().copied().collect());
+    for _ in 0..50 {
+        let again: std::collections::HashMap<(u32, u32), u64> = cells.iter().copied().collect();
+        assert_eq!(cramers_v(&again).to_bits(), first.to_bits());
+    }
+}
