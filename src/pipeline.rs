@@ -287,7 +287,7 @@ const SUMMARY: &[&str] = &["controle.json"];
 /// ([`crate::output::staging`]): `controle.json` never describes files of another run.
 pub fn write_check(ds: &Dataset, out: &Path) -> Result<()> {
     let staging = Staging::begin(out, CHECK_FILES, SUMMARY)?;
-    ds.write_check_files(staging.path())?;
+    ds.check.write_check_files(staging.path())?;
     staging.commit().map(drop)
 }
 

@@ -223,7 +223,7 @@ fn check(seed: u64, cases: usize, planted: bool, period: &str) {
     let cfg = Config::default_config();
     let ds = Dataset::load(&csv, None, &cfg, export_date()).unwrap();
     assert_eq!(
-        ds.quarantine_cases.height(),
+        ds.check.quarantine_cases.height(),
         0,
         "de gegenereerde export hoort schoon te zijn"
     );

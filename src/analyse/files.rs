@@ -44,7 +44,7 @@ pub fn write(an: &Analysis, cfg: &Config, out: &Path) -> Result<()> {
         &out.join("rode-draden-toelichting.json"),
         &an.thread_context,
     )?;
-    an.dataset.write_check_files(out)
+    an.check.write_check_files(out)
 }
 
 /// The case ids of the threads, one row per (thread, case): a CSV next to `rode-draden.json`,

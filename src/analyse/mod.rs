@@ -32,7 +32,7 @@ pub mod threads;
 
 use crate::config::Config;
 use crate::error::Result;
-use crate::ingest::Dataset;
+use crate::ingest::{CheckOutcome, Dataset};
 use crate::model::{Case, Signal};
 use chrono::NaiveDate;
 use indicators::Indicators;
@@ -41,8 +41,8 @@ use threads::Thread;
 
 /// What one analysis run produced.
 pub struct Analysis {
-    /// The loaded input with its accounting (accepted and quarantined rows).
-    pub dataset: Dataset,
+    /// The outcome of the check: quarantine and the accounting of every input file.
+    pub check: CheckOutcome,
     /// The accepted cases, converted from the data frame once.
     pub cases: Vec<Case>,
     /// The accepted signals (empty without a signal file).
@@ -65,7 +65,7 @@ pub fn run(
 
 /// [`run`], reporting each step to `progress` (for a spinner on a terminal).
 pub fn run_with_progress(
-    mut dataset: Dataset,
+    dataset: Dataset,
     period: &Period,
     reference_date: NaiveDate,
     cfg: &Config,
@@ -74,14 +74,13 @@ pub fn run_with_progress(
     progress("indicatoren berekenen");
     let indicators = indicators::compute(&dataset.cases, period, reference_date, cfg)?;
     progress("rode draden zoeken");
-    // The structs take over the summaries; the frame keeps its other columns.
-    let cases = dataset.take_case_structs()?;
-    let signals = dataset.signal_structs()?;
+    // From here on the structs are the data: the frames are dropped.
+    let (cases, signals, check) = dataset.into_structs()?;
     let (mut draden, thread_context) =
         threads::detect_with_context(&cases, &signals, period, reference_date, cfg);
     threads::describe(&mut draden, cfg);
     Ok(Analysis {
-        dataset,
+        check,
         cases,
         signals,
         indicators,

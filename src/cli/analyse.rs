@@ -34,7 +34,7 @@ pub fn run(a: AnalyseArgs) -> Result<i32> {
     let (an, pb) = super::analyse_with_progress(&a.input, &a.when, &cfg)?;
     pb.finish_and_clear();
     pipeline::write_analysis(&an, &cfg, &a.out)?;
-    super::check::print_summary(&an.dataset);
+    super::check::print_summary(&an.check);
     if a.json {
         let key: Vec<&Record> = an
             .indicators

@@ -9,7 +9,7 @@
 
 use super::InputArgs;
 use crate::error::Result;
-use crate::ingest::Dataset;
+use crate::ingest::CheckOutcome;
 use clap::Args;
 use std::path::PathBuf;
 
@@ -39,17 +39,18 @@ pub fn run(a: CheckArgs) -> Result<i32> {
     if a.json {
         println!(
             "{}",
-            serde_json::to_string_pretty(&ds.report).map_err(crate::error::Error::internal)?
+            serde_json::to_string_pretty(&ds.check.report)
+                .map_err(crate::error::Error::internal)?
         );
     } else {
-        print_summary(&ds);
+        print_summary(&ds.check);
     }
     Ok(0)
 }
 
 /// Prints the accounting of every file on stderr (stdout stays free for data).
-pub fn print_summary(ds: &Dataset) {
-    for line in ds.summary_lines() {
+pub fn print_summary(check: &CheckOutcome) {
+    for line in check.summary_lines() {
         eprintln!("{line}");
     }
 }

@@ -85,7 +85,7 @@ pub fn run(a: ReportArgs) -> Result<i32> {
     };
     let written = pipeline::report(&an, &cfg, ledger.as_deref(), &opts, &a.out)?;
     pb.finish_and_clear();
-    super::check::print_summary(&an.dataset);
+    super::check::print_summary(&an.check);
     eprintln!(
         "rapport geschreven naar {}: {}",
         a.out.display(),

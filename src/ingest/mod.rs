@@ -34,9 +34,6 @@ use std::collections::BTreeSet;
 use std::path::Path;
 pub use validate::InputSummary;
 
-/// Free-text case columns that [`Dataset::take_case_structs`] moves out of the case frame.
-pub const CASE_TEXT_COLUMNS: &[&str] = &["samenvatting", "geleerde_les"];
-
 /// Gives memory that was freed back to the operating system (glibc keeps freed blocks in its
 /// arenas, so without this the resident size never drops after a large frame is dropped and
 /// every later step starts from the highest level so far). A no-op on other platforms.
@@ -48,11 +45,19 @@ pub fn trim_heap() {
     }
 }
 
-/// Everything ingest produced: accepted rows, quarantine and accounting.
+/// Everything ingest produced: the accepted rows and the outcome of the check.
 #[derive(Debug, Clone)]
 pub struct Dataset {
     pub cases: DataFrame,
     pub signals: Option<DataFrame>,
+    pub check: CheckOutcome,
+}
+
+/// The outcome of the check (controle): the rows in quarantine and the accounting of every
+/// file. It outlives the accepted frames: an analysis keeps it for `controle.json` and the
+/// quarantine files after the frames are turned into structs and dropped.
+#[derive(Debug, Clone)]
+pub struct CheckOutcome {
     pub quarantine_cases: DataFrame,
     pub quarantine_signals: Option<DataFrame>,
     pub report: CheckReport,
@@ -101,15 +106,49 @@ impl Dataset {
         Ok(Dataset {
             cases: vc.accepted,
             signals: sig,
-            quarantine_cases: vc.quarantine,
-            quarantine_signals: qsig,
-            report: CheckReport {
-                exportdatum: export_date,
-                invoer,
+            check: CheckOutcome {
+                quarantine_cases: vc.quarantine,
+                quarantine_signals: qsig,
+                report: CheckReport {
+                    exportdatum: export_date,
+                    invoer,
+                },
             },
         })
     }
 
+    /// Accepted cases as domain structs.
+    pub fn case_structs(&self) -> Result<Vec<Case>> {
+        cases_from_frame(&self.cases)
+    }
+
+    /// The accepted rows as domain structs, with the outcome of the check; the frames are
+    /// dropped and their memory given back before anything else runs, so the rode draden
+    /// work beside the structs only (at a million cases the frame is a few hundred MB).
+    /// The indicators are computed from the frame before this.
+    pub fn into_structs(self) -> Result<(Vec<Case>, Vec<Signal>, CheckOutcome)> {
+        let cases = cases_from_frame(&self.cases)?;
+        let signals = self.signal_structs()?;
+        let Dataset {
+            cases: frame,
+            signals: signal_frame,
+            check,
+        } = self;
+        drop((frame, signal_frame));
+        trim_heap();
+        Ok((cases, signals, check))
+    }
+
+    /// Accepted signals as domain structs (empty without a signal file).
+    pub fn signal_structs(&self) -> Result<Vec<Signal>> {
+        self.signals
+            .as_ref()
+            .map(signals_from_frame)
+            .unwrap_or(Ok(Vec::new()))
+    }
+}
+
+impl CheckOutcome {
     /// Writes `quarantaine-casussen.csv`, `quarantaine-signalen.csv` and `controle.json` into `dir`.
     pub fn write_check_files(&self, dir: &Path) -> Result<()> {
         write_quarantine(
@@ -142,30 +181,6 @@ impl Dataset {
             out.extend(s.waarschuwingen.iter().map(|w| format!("  let op: {w}")));
         }
         out
-    }
-
-    /// Accepted cases as domain structs.
-    pub fn case_structs(&self) -> Result<Vec<Case>> {
-        cases_from_frame(&self.cases)
-    }
-
-    /// Accepted cases as domain structs, after which the free-text columns
-    /// ([`CASE_TEXT_COLUMNS`]) leave the case frame: every summary is then held once, in its
-    /// struct, instead of twice (at a million cases the summaries are two thirds of the file).
-    /// The frame keeps every other column; the indicators are computed from it before this.
-    pub fn take_case_structs(&mut self) -> Result<Vec<Case>> {
-        let cases = cases_from_frame(&self.cases)?;
-        self.cases = self.cases.drop_many(CASE_TEXT_COLUMNS.iter().copied());
-        trim_heap();
-        Ok(cases)
-    }
-
-    /// Accepted signals as domain structs (empty without a signal file).
-    pub fn signal_structs(&self) -> Result<Vec<Signal>> {
-        self.signals
-            .as_ref()
-            .map(signals_from_frame)
-            .unwrap_or(Ok(Vec::new()))
     }
 }
 

@@ -32,7 +32,7 @@ use crate::analyse::{threads, Analysis};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::ingest::spec::Entity;
-use crate::ingest::{read, validate, CheckReport, Dataset};
+use crate::ingest::{read, validate, CheckOutcome, CheckReport, Dataset};
 use crate::model::Case;
 use crate::protect::publication;
 use crate::protect::tables::Audience;
@@ -188,14 +188,16 @@ pub fn run(file: &Path, period: &Period, export: NaiveDate, cfg: &Config) -> Res
         },
     )?;
     let accepted = validated.accepted.height();
-    let mut dataset = Dataset {
+    let dataset = Dataset {
         cases: validated.accepted,
         signals: None,
-        quarantine_cases: validated.quarantine,
-        quarantine_signals: None,
-        report: CheckReport {
-            exportdatum: export,
-            invoer: vec![validated.summary],
+        check: CheckOutcome {
+            quarantine_cases: validated.quarantine,
+            quarantine_signals: None,
+            report: CheckReport {
+                exportdatum: export,
+                invoer: vec![validated.summary],
+            },
         },
     };
     let ind = rec.stage(
@@ -204,11 +206,11 @@ pub fn run(file: &Path, period: &Period, export: NaiveDate, cfg: &Config) -> Res
         || indicators::compute(&dataset.cases, period, reference_date, cfg),
         |i| format!("{} cijfers", int(i.records.len())),
     )?;
-    let cases = rec.stage(
+    let (cases, _, check) = rec.stage(
         "casussen omzetten (frame naar structs)",
         false,
-        || dataset.take_case_structs(),
-        |c| format!("{} casussen", int(c.len())),
+        || dataset.into_structs(),
+        |(c, _, _)| format!("{} casussen", int(c.len())),
     )?;
     let upto: Vec<&Case> = cases
         .iter()
@@ -256,7 +258,7 @@ pub fn run(file: &Path, period: &Period, export: NaiveDate, cfg: &Config) -> Res
         |(d, _)| format!("{} draden", int(d.len())),
     )?;
     let an = Analysis {
-        dataset,
+        check,
         cases,
         signals: Vec::new(),
         indicators: ind,

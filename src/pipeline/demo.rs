@@ -83,7 +83,7 @@ pub fn demo(out: &Path, say: &mut dyn FnMut(String)) -> Result<()> {
     // 1. Check both exports: every row accounted for.
     let ds = sources.load(&cfg, export)?;
     super::write_check(&ds, &out.join("controle"))?;
-    ds.summary_lines().into_iter().for_each(&mut *say);
+    ds.check.summary_lines().into_iter().for_each(&mut *say);
     let excel = Sources {
         cases: invoer.join("excel/casussen.csv"),
         signals: Some(invoer.join("excel/signalen.csv")),
@@ -91,7 +91,7 @@ pub fn demo(out: &Path, say: &mut dyn FnMut(String)) -> Result<()> {
     };
     let ds_x = excel.load(&excel_cfg, export)?;
     super::write_check(&ds_x, &out.join("controle-excel"))?;
-    ds_x.summary_lines().into_iter().for_each(&mut *say);
+    ds_x.check.summary_lines().into_iter().for_each(&mut *say);
     if ds_x.cases.height() != ds.cases.height() {
         return Err(Error::Internal(format!(
             "de Excel-export gaf {} casussen, de canonieke {}; de mapping klopt niet",

@@ -512,7 +512,7 @@ fn build_checked(inp: &Inputs) -> crate::error::Result<(Report, ProtectLog)> {
         })
         .collect();
     let bronnen = an
-        .dataset
+        .check
         .report
         .invoer
         .iter()
@@ -547,7 +547,7 @@ fn build_checked(inp: &Inputs) -> crate::error::Result<(Report, ProtectLog)> {
     let intern = inp.audience == Audience::Internal;
     let open_casussen = intern.then(|| open_case_table(ind, cfg));
     let waarschuwingen = if intern {
-        an.dataset
+        an.check
             .report
             .invoer
             .iter()
