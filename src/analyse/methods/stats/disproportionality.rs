@@ -56,11 +56,7 @@ pub struct Disproportionality {
 pub fn disproportionality(t: &TwoByTwo) -> Disproportionality {
     let TwoByTwo { a, b, c, d } = *t;
     let n = a + b + c + d;
-    let expected = if n > 0.0 {
-        (a + b) * (a + c) / n
-    } else {
-        f64::NAN
-    };
+    let expected = expected_count(t);
     let ic = ((a + 0.5) / (expected + 0.5)).log2();
     let (ic025, ic975) = if expected.is_finite() && a >= 0.0 && expected >= 0.0 {
         let shape = a + 0.5;
@@ -235,15 +231,20 @@ impl LnFactorials {
 /// [`Disproportionality::ic025`] alone, bit for bit, with the 2,5% gamma quantile of shape
 /// `a + 0.5` from `lower_quantile` (so that a caller can remember it per `a`).
 pub fn ic025_with(t: &TwoByTwo, lower_quantile: impl FnOnce(f64) -> f64) -> f64 {
-    let TwoByTwo { a, b, c, d } = *t;
-    let n = a + b + c + d;
-    let expected = if n > 0.0 {
-        (a + b) * (a + c) / n
+    let expected = expected_count(t);
+    if expected.is_finite() && t.a >= 0.0 && expected >= 0.0 {
+        (lower_quantile(t.a + 0.5) / (expected + 0.5)).log2()
     } else {
         f64::NAN
-    };
-    if expected.is_finite() && a >= 0.0 && expected >= 0.0 {
-        (lower_quantile(a + 0.5) / (expected + 0.5)).log2()
+    }
+}
+
+/// The count expected in cell `a` under independence, `(a + b)(a + c) / N`; NaN when N = 0.
+fn expected_count(t: &TwoByTwo) -> f64 {
+    let TwoByTwo { a, b, c, d } = *t;
+    let n = a + b + c + d;
+    if n > 0.0 {
+        (a + b) * (a + c) / n
     } else {
         f64::NAN
     }
