@@ -295,27 +295,41 @@ fn baseline_p(corpus: &Corpus, pool: &[usize], size: usize, cohesion: f64, seed:
             let j = k + rng.below(idx.len() - k);
             idx.swap(k, j);
         }
-        for &i in &idx[..s] {
-            for &(f, w) in &corpus.vecs[i] {
-                let x = &mut sum[f as usize];
-                if *x == 0.0 {
-                    touched.push(f);
-                }
-                *x += f64::from(w);
-            }
-        }
         let m = s as f64;
-        let mut s2 = 0.0f64;
-        for &f in &touched {
-            let x = std::mem::take(&mut sum[f as usize]);
-            s2 += x * x;
-        }
-        touched.clear();
+        let s2 = group_norm2(corpus, &idx[..s], &mut sum, &mut touched);
         if (s2 - m) / (m * (m - 1.0)) >= cohesion {
             at_least += 1;
         }
     }
     (1 + at_least) as f64 / (1 + PERMUTATIONS) as f64
+}
+
+/// `|S|^2` for the sum `S` of the vectors of `group`: each feature summed in member order
+/// (in f64, in the dense all-zero scratch `sum`, left all zero again), the squares summed in
+/// the order the features were first touched. `touched` is scratch.
+///
+/// Without branches in the inner loop: every feature is written at the end of `touched` and
+/// the length only grows when the feature was still zero (the same list as pushing it only
+/// then; whether a feature is new cannot be predicted, so a branch would often miss).
+fn group_norm2(corpus: &Corpus, group: &[usize], sum: &mut [f64], touched: &mut Vec<u32>) -> f64 {
+    let total: usize = group.iter().map(|&i| corpus.vecs[i].len()).sum();
+    touched.clear();
+    touched.resize(total, 0);
+    let mut len = 0usize;
+    for &i in group {
+        for &(f, w) in &corpus.vecs[i] {
+            let x = &mut sum[f as usize];
+            touched[len] = f;
+            len += usize::from(*x == 0.0);
+            *x += f64::from(w);
+        }
+    }
+    let mut s2 = 0.0f64;
+    for &f in &touched[..len] {
+        let x = std::mem::take(&mut sum[f as usize]);
+        s2 += x * x;
+    }
+    s2
 }
 
 fn background_similarity(corpus: &Corpus) -> f64 {
@@ -680,6 +694,45 @@ mod tests {
                 best.terms
             );
             assert!(best.cohesion > 0.15 && best.cohesion <= 1.0);
+        }
+    }
+
+    /// The summed-vector norm as it was computed with a branch per feature (the reference).
+    fn group_norm2_branching(corpus: &Corpus, group: &[usize]) -> f64 {
+        let mut sum = vec![0f64; corpus.dims];
+        let mut touched: Vec<u32> = Vec::new();
+        for &i in group {
+            for &(f, w) in &corpus.vecs[i] {
+                let x = &mut sum[f as usize];
+                if *x == 0.0 {
+                    touched.push(f);
+                }
+                *x += f64::from(w);
+            }
+        }
+        touched
+            .iter()
+            .map(|&f| sum[f as usize] * sum[f as usize])
+            .fold(0.0, |a, b| a + b)
+    }
+
+    #[test]
+    fn branch_free_group_norm_equals_the_branching_one_bit_for_bit() {
+        let (mut texts, _) = bench_corpus(800, 6, 5);
+        texts.extend(["".into(), "de het".into()]);
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let corpus = build_corpus(&refs, &TextConfig::default());
+        let mut rng = SplitMix64::new(11);
+        let mut sum = vec![0f64; corpus.dims];
+        let mut touched = Vec::new();
+        for round in 0..400 {
+            // Random groups, with repeated members and empty vectors now and then.
+            let size = [0, 1, 2, 5, 40, 200][rng.below(6)];
+            let group: Vec<usize> = (0..size).map(|_| rng.below(refs.len())).collect();
+            let got = group_norm2(&corpus, &group, &mut sum, &mut touched);
+            let want = group_norm2_branching(&corpus, &group);
+            assert_eq!(got.to_bits(), want.to_bits(), "round {round}");
+            assert!(sum.iter().all(|&x| x == 0.0), "scratch left dirty");
         }
     }
 

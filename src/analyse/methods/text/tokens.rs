@@ -44,7 +44,9 @@ pub fn tokenize(text: &str) -> Vec<String> {
 /// Calls `f` with every content word of `text`, as [`tokenize`] finds them, without
 /// allocating per word: the word is built in `buf` (reused between calls).
 pub(crate) fn for_each_token(text: &str, buf: &mut String, mut f: impl FnMut(&str)) {
-    let normalized: Cow<str> = if is_nfc_quick(text.chars()) == IsNormalized::Yes {
+    // ASCII text is always in NFC (checked first: it is the common case and far cheaper).
+    let normalized: Cow<str> = if text.is_ascii() || is_nfc_quick(text.chars()) == IsNormalized::Yes
+    {
         Cow::Borrowed(text)
     } else {
         Cow::Owned(text.nfc().collect())
@@ -60,7 +62,16 @@ pub(crate) fn for_each_token(text: &str, buf: &mut String, mut f: impl FnMut(&st
         *cur_len = 0;
     };
     for c in normalized.chars() {
-        if c.is_alphabetic() {
+        // ASCII first: for ASCII characters `is_alphabetic` is `is_ascii_alphabetic` and
+        // `to_lowercase` is the one character `to_ascii_lowercase`.
+        if c.is_ascii() {
+            if c.is_ascii_alphabetic() {
+                buf.push(c.to_ascii_lowercase());
+                cur_len += 1;
+            } else if cur_len > 0 {
+                flush(buf, &mut cur_len);
+            }
+        } else if c.is_alphabetic() {
             for l in c.to_lowercase() {
                 buf.push(l);
                 cur_len += 1;
@@ -129,6 +140,69 @@ mod tests {
         }
         assert_eq!(cache.stem_hash("beslagen"), cache.stem_hash("beslag"));
         assert_ne!(cache.stem_hash("beslag"), cache.stem_hash("loon"));
+    }
+
+    /// The tokenizer without the ASCII shortcuts (the reference for the fast one).
+    fn tokens_slow(text: &str) -> Vec<String> {
+        let normalized: String = if is_nfc_quick(text.chars()) == IsNormalized::Yes {
+            text.to_string()
+        } else {
+            text.nfc().collect()
+        };
+        let mut out = Vec::new();
+        let mut cur = String::new();
+        let mut len = 0usize;
+        let mut flush = |cur: &mut String, len: &mut usize| {
+            if *len >= 3 && !stop_words().contains(cur.as_str()) {
+                out.push(cur.clone());
+            }
+            cur.clear();
+            *len = 0;
+        };
+        for c in normalized.chars() {
+            if c.is_alphabetic() {
+                for l in c.to_lowercase() {
+                    cur.push(l);
+                    len += 1;
+                }
+            } else if len > 0 {
+                flush(&mut cur, &mut len);
+            }
+        }
+        if len > 0 {
+            flush(&mut cur, &mut len);
+        }
+        out
+    }
+
+    #[test]
+    fn ascii_shortcuts_give_the_tokens_of_the_full_unicode_path() {
+        // Every ASCII character, letters that lowercase to two characters, decomposed and
+        // composed accents, other scripts, digits and marks, in random texts.
+        let mut alphabet: Vec<char> = (0u8..128).map(char::from).collect();
+        alphabet.extend("ÉéëÏïİẞßÅåΣσςДд\u{308}\u{301}\u{300}٣½ᾈǅ𝔸—\u{a0}".chars());
+        let words = [
+            "beslag",
+            "VAN",
+            "Financie\u{308}le",
+            "zzp'er",
+            "DigiD-machtiging",
+        ];
+        let mut rng = crate::util::rng::SplitMix64::new(17);
+        let mut buf = String::new();
+        for round in 0..3000 {
+            let mut text = String::new();
+            for _ in 0..rng.below(40) {
+                if rng.below(4) == 0 {
+                    text.push_str(words[rng.below(words.len())]);
+                } else {
+                    text.push(alphabet[rng.below(alphabet.len())]);
+                }
+            }
+            let mut got = Vec::new();
+            for_each_token(&text, &mut buf, |t| got.push(t.to_string()));
+            assert_eq!(got, tokens_slow(&text), "round {round}: {text:?}");
+        }
     }
 
     #[test]

@@ -123,19 +123,54 @@ impl RawTfidf {
 
     /// The unit vector scaled by `scale`, with `offset` added to every feature id.
     pub(super) fn scaled(&self, offset: u32, scale: f64) -> SparseVec {
+        let mut out = Vec::with_capacity(self.scaled_len(scale));
+        self.push_scaled(&mut out, offset, scale);
+        out
+    }
+
+    /// [`RawTfidf::scaled`], appended to `out`.
+    fn push_scaled(&self, out: &mut SparseVec, offset: u32, scale: f64) {
         if self.norm <= 0.0 || scale <= 0.0 {
-            return Vec::new();
+            return;
         }
         let norm = self.norm;
-        self.weights
-            .iter()
-            .map(|&(id, w)| (id + offset, (w / norm * scale) as f32))
-            .collect()
+        out.extend(
+            self.weights
+                .iter()
+                .map(|&(id, w)| (id + offset, (w / norm * scale) as f32)),
+        );
+    }
+
+    /// The number of entries [`RawTfidf::scaled`] gives.
+    fn scaled_len(&self, scale: f64) -> usize {
+        if self.norm <= 0.0 || scale <= 0.0 {
+            0
+        } else {
+            self.weights.len()
+        }
     }
 }
 
-pub(super) fn tfidf(counts: &[(u32, u32)], idf: &[f64], offset: u32, scale: f64) -> SparseVec {
-    RawTfidf::new(counts, idf).scaled(offset, scale)
+/// The combined vector of a text (see [`build_corpus`]) and the length of its word block,
+/// made in one allocation of the right size.
+fn combined_vector(
+    words: &RawTfidf,
+    chars: &RawTfidf,
+    n_stems: u32,
+    w_char: f64,
+) -> (SparseVec, u32) {
+    let (word_scale, char_scale) = ((1.0 - w_char).sqrt(), w_char.sqrt());
+    let (wl, cl) = (words.scaled_len(word_scale), chars.scaled_len(char_scale));
+    if wl == 0 && cl == 0 {
+        // Degenerate settings (char_weight = 1 without usable n-grams): fall back to words.
+        let wv = words.scaled(0, 1.0);
+        let len = wv.len() as u32;
+        return (wv, len);
+    }
+    let mut v = Vec::with_capacity(wl + cl);
+    words.push_scaled(&mut v, 0, word_scale);
+    chars.push_scaled(&mut v, n_stems, char_scale);
+    (v, wl as u32)
 }
 
 /// The surface tokens of a run of texts, with ids local to the run: the run's vocabulary in
@@ -320,21 +355,9 @@ pub(super) fn build_corpus(texts: &[&str], cfg: &TextConfig) -> Corpus {
         vocab.gram_counts(s)
     }));
     let per_text = par_map(&surface_tokens, |sids| {
-        let wc = vocab.word_counts(sids);
-        let gc = vocab.gram_counts(sids);
-        let words = RawTfidf::new(&wc, &idf_w);
-        let wv = words.scaled(0, 1.0);
-        let mut combined = words.scaled(0, (1.0 - w_char).sqrt());
-        drop(words);
-        let cv = tfidf(&gc, &idf_g, n_stems as u32, w_char.sqrt());
-        if combined.is_empty() && !wv.is_empty() && cv.is_empty() {
-            // Degenerate settings (char_weight = 1 without usable n-grams): fall back to words.
-            combined = wv;
-        }
-        let word_len = combined.len() as u32;
-        combined.extend(cv);
-        combined.shrink_to_fit();
-        (combined, word_len)
+        let words = RawTfidf::new(&vocab.word_counts(sids), &idf_w);
+        let chars = RawTfidf::new(&vocab.gram_counts(sids), &idf_g);
+        combined_vector(&words, &chars, n_stems as u32, w_char)
     });
     let mut vecs = Vec::with_capacity(n);
     let mut word_len = Vec::with_capacity(n);
@@ -435,6 +458,60 @@ mod tests {
             assert_eq!(block, ids, "text {i}");
         }
         assert!(c.word_vec(refs.len() - 1).is_empty());
+    }
+
+    /// The combined vector as it was made before [`combined_vector`]: separate vectors,
+    /// then joined (the reference).
+    fn combined_joined(
+        words: &RawTfidf,
+        chars: &RawTfidf,
+        n_stems: u32,
+        w_char: f64,
+    ) -> (SparseVec, u32) {
+        let wv = words.scaled(0, 1.0);
+        let mut combined = words.scaled(0, (1.0 - w_char).sqrt());
+        let cv = chars.scaled(n_stems, w_char.sqrt());
+        if combined.is_empty() && !wv.is_empty() && cv.is_empty() {
+            combined = wv;
+        }
+        let word_len = combined.len() as u32;
+        combined.extend(cv);
+        (combined, word_len)
+    }
+
+    #[test]
+    fn combined_vectors_equal_the_joined_blocks() {
+        let mut rng = SplitMix64::new(23);
+        let idf: Vec<f64> = (0..50)
+            .map(|k| {
+                if k % 7 == 0 {
+                    0.0
+                } else {
+                    1.0 + rng.unit() * 3.0
+                }
+            })
+            .collect();
+        let mut counts = || -> Vec<(u32, u32)> {
+            let mut ids: Vec<u32> = (0..rng.below(12)).map(|_| rng.below(50) as u32).collect();
+            run_counts(&mut ids)
+        };
+        for round in 0..2000 {
+            let (wc, gc) = (counts(), counts());
+            let (words, chars) = (RawTfidf::new(&wc, &idf), RawTfidf::new(&gc, &idf));
+            for w_char in [0.0, 0.3, 1.0] {
+                let (got, got_len) = combined_vector(&words, &chars, 60, w_char);
+                let (want, want_len) = combined_joined(&words, &chars, 60, w_char);
+                let bits =
+                    |v: &SparseVec| v.iter().map(|&(f, w)| (f, w.to_bits())).collect::<Vec<_>>();
+                assert_eq!(bits(&got), bits(&want), "round {round}, weight {w_char}");
+                assert_eq!(got_len, want_len, "round {round}, weight {w_char}");
+                assert_eq!(
+                    got.capacity(),
+                    got.len(),
+                    "round {round}: one allocation of the right size"
+                );
+            }
+        }
     }
 
     #[test]
