@@ -846,14 +846,14 @@ pub(super) fn is_missing(c: &PubCell) -> bool {
 pub(super) const MEDIAN_NOT_YET: &str =
     "nog niet bekend: minder dan de helft van deze casussen is al afgerond";
 
-/// Whether `id` is the lead-time median and it is empty only because fewer than half of
+/// Whether `id` is this period's lead-time median and it is empty only because fewer than half of
 /// its cases were finished: its case count (the denominator) is released and above zero.
-pub(super) fn median_not_yet(head: &Headline, id: &str, previous: bool) -> bool {
+pub(super) fn median_not_yet(head: &Headline, id: &str) -> bool {
     id == "doorlooptijd_mediaan_dagen"
-        && head.has(id, previous)
-        && is_missing(&head.value(id, previous))
+        && head.has(id, false)
+        && is_missing(&head.value(id, false))
         && {
-            let n = head.denominator(id, previous);
+            let n = head.denominator(id, false);
             !n.onderdrukt && n.waarde.is_some_and(|v| v > 0.0)
         }
 }
@@ -882,7 +882,7 @@ fn key_figures(head: &Headline) -> Vec<KeyFigure> {
                 waarde: crate::nl::capitalise(naam),
                 toelichting: "te klein aantal of terug te rekenen uit andere cijfers".into(),
             }
-        } else if median_not_yet(head, id, false) {
+        } else if median_not_yet(head, id) {
             KeyFigure {
                 naam: naam.into(),
                 waarde: "nog niet bekend".into(),
@@ -1175,7 +1175,7 @@ fn summary_sentences(head: &Headline, draden: &[ThreadView], title: String) -> V
                     )
                 },
                 &format!("De mediane doorlooptijd {hidden}."),
-                if median_not_yet(head, "doorlooptijd_mediaan_dagen", false) {
+                if median_not_yet(head, "doorlooptijd_mediaan_dagen") {
                     "Hoe lang de casussen duurden, is nog niet bekend: minder dan de helft is al afgerond."
                 } else {
                     "Hoe lang de casussen duurden, is niet bekend."

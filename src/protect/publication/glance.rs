@@ -93,7 +93,7 @@ fn figure(head: &Headline, id: &str, naam: &str, alone: &str, previous: &str) ->
             pijl: String::new(),
             vergelijking: if now.onderdrukt {
                 HIDDEN_REASON.into()
-            } else if super::median_not_yet(head, id, false) {
+            } else if super::median_not_yet(head, id) {
                 super::MEDIAN_NOT_YET.into()
             } else {
                 super::NOT_KNOWN.into()
