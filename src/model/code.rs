@@ -248,7 +248,15 @@ mod tests {
             prop_assert!(std::ptr::eq(ca.0, Code::from(&a).0));
             prop_assert_eq!(ca.as_str(), a.as_str());
             prop_assert_eq!(&*ca, a.as_str());
-            prop_assert!(ca == a && a == ca && ca == *a.as_str() && ca == a.as_str());
+            // each comparison with a string type, both ways round, as the strings compare
+            for (t, same) in [(&a, true), (&b, a == b)] {
+                prop_assert_eq!(PartialEq::<String>::eq(&ca, t), same);
+                prop_assert_eq!(PartialEq::<Code>::eq(t, &ca), same);
+                prop_assert_eq!(PartialEq::<str>::eq(&ca, t.as_str()), same);
+                prop_assert_eq!(PartialEq::<Code>::eq(t.as_str(), &ca), same);
+                prop_assert_eq!(PartialEq::<&str>::eq(&ca, &t.as_str()), same);
+                prop_assert_eq!(PartialEq::<Code>::eq(&t.as_str(), &ca), same);
+            }
         }
 
         #[test]

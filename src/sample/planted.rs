@@ -371,10 +371,7 @@ mod tests {
                     assert!((2..=4).contains(&t.patroon.len()));
                 }
                 let cases: Vec<&Case> = t.casus_ids.iter().map(|i| by_id[i.as_str()]).collect();
-                let orgs: BTreeSet<_> = cases
-                    .iter()
-                    .filter_map(|c| c.aandrager_id.clone())
-                    .collect();
+                let orgs: BTreeSet<_> = cases.iter().filter_map(|c| c.aandrager_id).collect();
                 assert!(orgs.len() >= 3, "{}: {} organisations", t.id, orgs.len());
                 for c in &cases {
                     assert!(matches_pattern(c, &t.patroon), "{} {}", t.id, c.casus_id);

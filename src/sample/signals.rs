@@ -85,8 +85,8 @@ fn link_to_cases(
     let u = rng.f64();
     let anchor = prefix - 1 - ((prefix as f64 * u * u) as usize).min(prefix - 1);
     let a = &earlier[anchor];
-    s.thema = Some(a.thema.clone());
-    s.regeling = a.regeling.clone();
+    s.thema = Some(a.thema);
+    s.regeling = a.regeling;
     s.doelgroep = a.doelgroep.clone();
     let same = &by_thema[a.thema.as_str()];
     let avail = same.partition_point(|&i| i < prefix);

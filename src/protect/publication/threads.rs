@@ -269,7 +269,7 @@ pub(super) fn term_supported<'a>(
             cases += 1;
             if let Some(h) = &c.aandrager_id {
                 named = true;
-                helpers.insert(h.clone());
+                helpers.insert(*h);
             }
             // enough cases from two helpers: no later case can change the answer
             if cases >= k.max(1) && helpers.len() >= 2 {
