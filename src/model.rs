@@ -3,15 +3,17 @@
 //! The canonical model of the input contract (`docs/domein.md`, invoercontract): one [`Case`] per
 //! casus and one [`Signal`] per signaal, after column and value mapping and
 //! validation. Codes from the taxonomy are open (the users edit the taxonomy in
-//! `rodedraad.toml`) and stored as interned [`Code`]s, one copy per distinct value; the closed code lists fixed by the contract
-//! are enums ([`Outcome`], [`TriageDecision`], ...) with `as_str()` for the
-//! code and `label()` for people.
+//! `rodedraad.toml`) and, like the helper ids, stored as interned [`Code`]s: one copy per
+//! distinct value, read as a `&str`. The closed code lists fixed by the contract are enums
+//! ([`Outcome`], [`TriageDecision`], ...) with `as_str()` for the code and `label()` for people.
 //!
 //! ```
 //! use rodedraad::model::{Case, CASE_COLUMNS};
 //! assert_eq!(CASE_COLUMNS[0], "casus_id");
-//! let c = Case::default();
+//! let c = Case { thema: "toeslagen.terugvordering".into(), ..Case::default() };
 //! assert!(c.afgerond_op.is_none());
+//! assert_eq!(c.main_theme(), "toeslagen");
+//! assert_eq!(c.thema, "toeslagen.terugvordering");
 //! ```
 
 mod code;

@@ -488,6 +488,25 @@ mod tests {
     }
 
     #[test]
+    fn codes_of_every_part_share_one_interned_copy_per_value() {
+        let n = STRUCTS_PARALLEL_FROM * 2 + 3;
+        let cases = cases_from_frame(&case_frame(n)).unwrap();
+        let one = |v: &str| Code::new(v).as_str().as_ptr();
+        for c in &cases {
+            assert_eq!((&*c.thema, &*c.aandrager_type), ("toeslagen", "wijkteam"));
+            assert_eq!(c.thema.as_ptr(), one("toeslagen"));
+            assert_eq!(c.aandrager_type.as_ptr(), one("wijkteam"));
+            for g in &c.doelgroep {
+                assert_eq!((&**g, g.as_ptr()), ("zzp", one("zzp")));
+            }
+        }
+        assert_eq!(
+            cases.iter().filter(|c| c.doelgroep.is_empty()).count(),
+            n.div_ceil(5)
+        );
+    }
+
+    #[test]
     fn an_unknown_code_in_a_late_part_is_an_internal_error_naming_it() {
         let n = STRUCTS_PARALLEL_FROM * 2;
         let mut df = case_frame(n);
