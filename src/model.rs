@@ -2,17 +2,23 @@
 //!
 //! The canonical model of the input contract (`docs/domein.md`, invoercontract): one [`Case`] per
 //! casus and one [`Signal`] per signaal, after column and value mapping and
-//! validation. Codes from the taxonomy stay plain strings (the users edit the
-//! taxonomy in `rodedraad.toml`); the closed code lists fixed by the contract
-//! are enums ([`Outcome`], [`TriageDecision`], ...) with `as_str()` for the
-//! code and `label()` for people.
+//! validation. Codes from the taxonomy are open (the users edit the taxonomy in
+//! `rodedraad.toml`) and, like the helper ids, stored as interned [`Code`]s: one copy per
+//! distinct value, read as a `&str`. The closed code lists fixed by the contract are enums
+//! ([`Outcome`], [`TriageDecision`], ...) with `as_str()` for the code and `label()` for people.
 //!
 //! ```
 //! use rodedraad::model::{Case, CASE_COLUMNS};
 //! assert_eq!(CASE_COLUMNS[0], "casus_id");
-//! let c = Case::default();
+//! let c = Case { thema: "toeslagen.terugvordering".into(), ..Case::default() };
 //! assert!(c.afgerond_op.is_none());
+//! assert_eq!(c.main_theme(), "toeslagen");
+//! assert_eq!(c.thema, "toeslagen.terugvordering");
 //! ```
+
+mod code;
+
+pub use code::{Code, CodeCache};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -202,20 +208,20 @@ code_list!(
 pub struct Case {
     pub casus_id: String,
     pub ontvangen_op: NaiveDate,
-    pub aandrager_type: String,
-    pub aandrager_id: Option<String>,
+    pub aandrager_type: Code,
+    pub aandrager_id: Option<Code>,
     pub dienst: Option<Service>,
     /// Two-level theme code, e.g. `toeslagen.terugvordering`.
-    pub thema: String,
-    pub regeling: Option<String>,
-    pub doelgroep: Vec<String>,
-    pub levensgebeurtenis: Option<String>,
+    pub thema: Code,
+    pub regeling: Option<Code>,
+    pub doelgroep: Vec<Code>,
+    pub levensgebeurtenis: Option<Code>,
     pub complexiteit: Option<u8>,
     pub spoed: Option<bool>,
     pub triage_op: Option<NaiveDate>,
     pub triage_besluit: Option<TriageDecision>,
     pub warm_doorverwezen: Option<bool>,
-    pub doorverwezen_naar: Option<String>,
+    pub doorverwezen_naar: Option<Code>,
     pub zienswijze_op: Option<NaiveDate>,
     pub zienswijze_reactie: Option<AdviceResponse>,
     pub geescaleerd: Option<bool>,
@@ -246,9 +252,9 @@ pub struct Signal {
     pub signaal_id: String,
     pub gemeld_op: NaiveDate,
     pub bron: Option<SignalSource>,
-    pub thema: Option<String>,
-    pub regeling: Option<String>,
-    pub doelgroep: Vec<String>,
+    pub thema: Option<Code>,
+    pub regeling: Option<Code>,
+    pub doelgroep: Vec<Code>,
     pub omschrijving: Option<String>,
     pub casus_ids: Vec<String>,
     pub status: Option<SignalStatus>,

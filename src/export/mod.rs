@@ -33,12 +33,13 @@ fn field(s: &crate::model::Signal, canon: &str) -> String {
     let d = |x: &Option<NaiveDate>| x.map(|d| d.to_string()).unwrap_or_default();
     let o = |x: &Option<String>| x.clone().unwrap_or_default();
     let c = |x: Option<&str>| x.unwrap_or_default().to_string();
+    let k = |x: Option<crate::model::Code>| x.map(String::from).unwrap_or_default();
     match canon {
         "signaal_id" => s.signaal_id.clone(),
         "gemeld_op" => s.gemeld_op.to_string(),
         "bron" => c(s.bron.map(|x| x.as_str())),
-        "thema" => o(&s.thema),
-        "regeling" => o(&s.regeling),
+        "thema" => k(s.thema),
+        "regeling" => k(s.regeling),
         "doelgroep" => s.doelgroep.join("|"),
         "omschrijving" => o(&s.omschrijving),
         "casus_ids" => s.casus_ids.join("|"),

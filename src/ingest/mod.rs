@@ -23,8 +23,8 @@ pub mod validate;
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::model::{
-    AdviceResponse, Case, EscalationLevel, Outcome, Recipient, Service, Signal, SignalSource,
-    SignalStatus, TriageDecision,
+    AdviceResponse, Case, Code, CodeCache, EscalationLevel, Outcome, Recipient, Service, Signal,
+    SignalSource, SignalStatus, TriageDecision,
 };
 use chrono::NaiveDate;
 use polars::prelude::*;
@@ -257,6 +257,19 @@ fn split(v: Option<&str>) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// The values of a string column as interned codes: each distinct value is looked up in
+/// the process-wide table once per column, not allocated once per row.
+fn codes<'a>(df: &'a DataFrame, name: &str) -> Result<impl Iterator<Item = Option<Code>> + 'a> {
+    let mut cache = CodeCache::default();
+    Ok(text(df, name)?.map(move |v| v.map(|s| cache.code(s))))
+}
+
+/// A multi-valued code cell split on `|`, each part interned.
+fn split_codes<'a>(v: Option<&'a str>, cache: &mut CodeCache<'a>) -> Vec<Code> {
+    v.map(|s| s.split('|').map(|p| cache.code(p)).collect())
+        .unwrap_or_default()
+}
+
 /// A closed code from an accepted row. Validation quarantines unknown codes, so
 /// one here means a frame that skipped validation: an internal error, not a guess.
 fn code<T>(v: Option<&str>, parse: fn(&str) -> Option<T>, column: &str) -> Result<Option<T>> {
@@ -305,19 +318,20 @@ pub fn cases_from_frame(df: &DataFrame) -> Result<Vec<Case>> {
 fn fill_cases(df: &DataFrame, out: &mut [Case]) -> Result<()> {
     let mut id = strs(df, "casus_id")?;
     let mut ontv = dates(df, "ontvangen_op")?.into_iter();
-    let mut at = strs(df, "aandrager_type")?;
-    let mut aid = strs(df, "aandrager_id")?;
+    let mut at = codes(df, "aandrager_type")?;
+    let mut aid = codes(df, "aandrager_id")?;
     let mut dienst = text(df, "dienst")?;
-    let mut thema = strs(df, "thema")?;
-    let mut regeling = strs(df, "regeling")?;
+    let mut thema = codes(df, "thema")?;
+    let mut regeling = codes(df, "regeling")?;
     let mut doelgroep = text(df, "doelgroep")?;
-    let mut leven = strs(df, "levensgebeurtenis")?;
+    let mut groups = CodeCache::default();
+    let mut leven = codes(df, "levensgebeurtenis")?;
     let mut compl = ints(df, "complexiteit")?.into_iter();
     let mut spoed = bools(df, "spoed")?.into_iter();
     let mut triage_op = dates(df, "triage_op")?.into_iter();
     let mut besluit = text(df, "triage_besluit")?;
     let mut warm = bools(df, "warm_doorverwezen")?.into_iter();
-    let mut naar = strs(df, "doorverwezen_naar")?;
+    let mut naar = codes(df, "doorverwezen_naar")?;
     let mut zw_op = dates(df, "zienswijze_op")?.into_iter();
     let mut reactie = text(df, "zienswijze_reactie")?;
     let mut esc = bools(df, "geescaleerd")?.into_iter();
@@ -341,7 +355,7 @@ fn fill_cases(df: &DataFrame, out: &mut [Case]) -> Result<()> {
             dienst: code(dienst.next().flatten(), Service::parse, "dienst")?,
             thema: thema.next().flatten().unwrap_or_default(),
             regeling: regeling.next().flatten(),
-            doelgroep: split(doelgroep.next().flatten()),
+            doelgroep: split_codes(doelgroep.next().flatten(), &mut groups),
             levensgebeurtenis: leven.next().flatten(),
             complexiteit: compl.next().flatten(),
             spoed: spoed.next().flatten(),
@@ -386,9 +400,10 @@ pub fn signals_from_frame(df: &DataFrame) -> Result<Vec<Signal>> {
     let mut id = strs(df, "signaal_id")?;
     let mut gemeld = dates(df, "gemeld_op")?.into_iter();
     let mut bron = text(df, "bron")?;
-    let mut thema = strs(df, "thema")?;
-    let mut regeling = strs(df, "regeling")?;
+    let mut thema = codes(df, "thema")?;
+    let mut regeling = codes(df, "regeling")?;
     let mut doelgroep = text(df, "doelgroep")?;
+    let mut groups = CodeCache::default();
     let mut oms = strs(df, "omschrijving")?;
     let mut cids = text(df, "casus_ids")?;
     let mut status = text(df, "status")?;
@@ -406,7 +421,7 @@ pub fn signals_from_frame(df: &DataFrame) -> Result<Vec<Signal>> {
             bron: code(bron.next().flatten(), SignalSource::parse, "bron")?,
             thema: thema.next().flatten(),
             regeling: regeling.next().flatten(),
-            doelgroep: split(doelgroep.next().flatten()),
+            doelgroep: split_codes(doelgroep.next().flatten(), &mut groups),
             omschrijving: oms.next().flatten(),
             casus_ids: split(cids.next().flatten()),
             status: code(status.next().flatten(), SignalStatus::parse, "status")?,
@@ -470,6 +485,25 @@ mod tests {
             assert_eq!(cases[i].complexiteit, Some((i % 3 + 1) as u8));
             assert_eq!(cases[i].doelgroep.is_empty(), i % 5 == 0);
         }
+    }
+
+    #[test]
+    fn codes_of_every_part_share_one_interned_copy_per_value() {
+        let n = STRUCTS_PARALLEL_FROM * 2 + 3;
+        let cases = cases_from_frame(&case_frame(n)).unwrap();
+        let one = |v: &str| Code::new(v).as_str().as_ptr();
+        for c in &cases {
+            assert_eq!((&*c.thema, &*c.aandrager_type), ("toeslagen", "wijkteam"));
+            assert_eq!(c.thema.as_ptr(), one("toeslagen"));
+            assert_eq!(c.aandrager_type.as_ptr(), one("wijkteam"));
+            for g in &c.doelgroep {
+                assert_eq!((&**g, g.as_ptr()), ("zzp", one("zzp")));
+            }
+        }
+        assert_eq!(
+            cases.iter().filter(|c| c.doelgroep.is_empty()).count(),
+            n.div_ceil(5)
+        );
     }
 
     #[test]

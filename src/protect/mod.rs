@@ -86,9 +86,10 @@ impl Scrubber {
         }
     }
 
-    fn clean_field(
+    /// Cleans a text field in place (a `String` or a [`crate::model::Code`]).
+    fn clean_field<T: std::ops::Deref<Target = str> + From<String>>(
         &self,
-        field: &mut Option<String>,
+        field: &mut Option<T>,
         place: (&str, &str, &str),
         log: &mut Vec<PiiLogEntry>,
     ) {
@@ -104,7 +105,7 @@ impl Scrubber {
                 waarschuwing: k.is_warning_only(),
             });
         }
-        *field = out;
+        *field = out.map(T::from);
     }
 
     /// The configuration with its texts checked like data: every taxonomy label, the

@@ -930,10 +930,10 @@ mod tests {
             .cases
             .iter()
             .map(|c| QuasiId {
-                target_groups: c.doelgroep.clone(),
-                life_event: c.levensgebeurtenis.clone(),
-                scheme: c.regeling.clone(),
-                helper_type: c.aandrager_type.clone(),
+                target_groups: c.doelgroep.iter().map(|g| g.to_string()).collect(),
+                life_event: c.levensgebeurtenis.map(String::from),
+                scheme: c.regeling.map(String::from),
+                helper_type: c.aandrager_type.to_string(),
                 service: c.dienst.map(|d| d.as_str().to_string()),
                 period: c.ontvangen_op.format("%Y").to_string(),
             })

@@ -49,7 +49,7 @@ use rusqlite::types::Type;
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 use serde::Serialize;
 
-use crate::model::{Recipient, Signal, SignalSource, SignalStatus};
+use crate::model::{Code, Recipient, Signal, SignalSource, SignalStatus};
 
 // ---------------------------------------------------------------------------
 // Public types
@@ -397,9 +397,9 @@ impl Ledger {
                 signaal_id: id.clone(),
                 gemeld_op: op,
                 bron: Some(SignalSource::OwnCases),
-                thema: p.theme.clone(),
-                regeling: p.scheme.clone(),
-                doelgroep: p.target_groups.clone(),
+                thema: p.theme.as_deref().map(Code::new),
+                regeling: p.scheme.as_deref().map(Code::new),
+                doelgroep: p.target_groups.iter().map(Code::from).collect(),
                 omschrijving: Some(p.label.clone()),
                 casus_ids: p.case_ids.clone(),
                 status: Some(status),

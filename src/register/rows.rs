@@ -36,12 +36,15 @@ pub(super) fn opt_date_col(row: &Row<'_>, idx: usize) -> rusqlite::Result<Option
     s.map(|s| parse_date(idx, &s)).transpose()
 }
 
-pub(super) fn list_col(row: &Row<'_>, idx: usize) -> rusqlite::Result<Vec<String>> {
+pub(super) fn list_col<T: serde::de::DeserializeOwned>(
+    row: &Row<'_>,
+    idx: usize,
+) -> rusqlite::Result<Vec<T>> {
     let s: String = row.get(idx)?;
     serde_json::from_str(&s).map_err(|e| conversion_error(idx, e))
 }
 
-pub(super) fn list_text(v: &[String]) -> String {
+pub(super) fn list_text<T: Serialize>(v: &[T]) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "[]".to_string())
 }
 
@@ -66,6 +69,19 @@ macro_rules! sql_code {
     )+};
 }
 sql_code!(Recipient, SignalSource, SignalStatus);
+
+/// Stores and reads a taxonomy code as its text.
+impl rusqlite::types::ToSql for Code {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        Ok(self.as_str().into())
+    }
+}
+
+impl rusqlite::types::FromSql for Code {
+    fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        v.as_str().map(Code::new)
+    }
+}
 
 pub(super) fn signal_from_row(row: &Row<'_>) -> rusqlite::Result<LedgerSignal> {
     Ok(LedgerSignal {
@@ -112,8 +128,8 @@ pub(super) fn field_texts(s: &Signal) -> [(&'static str, Option<String>); 14] {
     [
         ("gemeld_op", Some(date_text(s.gemeld_op))),
         ("bron", s.bron.map(|x| x.as_str().to_string())),
-        ("thema", s.thema.clone()),
-        ("regeling", s.regeling.clone()),
+        ("thema", s.thema.map(String::from)),
+        ("regeling", s.regeling.map(String::from)),
         ("doelgroep", Some(list_text(&s.doelgroep))),
         ("omschrijving", s.omschrijving.clone()),
         ("casus_ids", Some(list_text(&s.casus_ids))),

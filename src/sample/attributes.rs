@@ -8,6 +8,7 @@
 //! ```
 
 use super::rng::Rng;
+use crate::model::Code;
 
 /// Themes (hoofdthema.subthema) with their relative frequency.
 pub(super) const THEMA_WEIGHTS: &[(&str, f64)] = &[
@@ -117,7 +118,7 @@ const TAX_SCHEMES: &[(&str, f64)] = &[
 ];
 
 /// A regeling of the dienst; for `beide` first a coin decides which dienst.
-fn scheme_of(rng: &mut Rng, dienst: &str) -> Option<String> {
+fn scheme_of(rng: &mut Rng, dienst: &str) -> Option<Code> {
     let table = match dienst {
         "dienst_toeslagen" => BENEFIT_SCHEMES,
         "beide" => {
@@ -129,11 +130,11 @@ fn scheme_of(rng: &mut Rng, dienst: &str) -> Option<String> {
         }
         _ => TAX_SCHEMES,
     };
-    Some(rng.weighted(table).to_string())
+    Some(Code::new(rng.weighted(table)))
 }
 
 /// Dienst and regeling that fit the theme (docs/domein.md#voorbeelddata).
-pub(super) fn service_and_scheme(rng: &mut Rng, thema: &str) -> (String, Option<String>) {
+pub(super) fn service_and_scheme(rng: &mut Rng, thema: &str) -> (String, Option<Code>) {
     let (hoofd, sub) = thema.split_once('.').unwrap_or((thema, ""));
     let (dienst, regeling) = match hoofd {
         "toeslagen" => {
@@ -141,7 +142,7 @@ pub(super) fn service_and_scheme(rng: &mut Rng, thema: &str) -> (String, Option<
                 "kinderopvang" | "herstel" => "kinderopvangtoeslag",
                 _ => rng.weighted(BENEFIT_SCHEMES),
             };
-            ("dienst_toeslagen", Some(r.to_string()))
+            ("dienst_toeslagen", Some(Code::new(r)))
         }
         "invordering" => {
             let d = rng.weighted(&[
@@ -151,7 +152,7 @@ pub(super) fn service_and_scheme(rng: &mut Rng, thema: &str) -> (String, Option<
             ]);
             (d, scheme_of(rng, d))
         }
-        "inkomstenbelasting" => ("belastingdienst", Some("inkomstenbelasting".to_string())),
+        "inkomstenbelasting" => ("belastingdienst", Some(Code::new("inkomstenbelasting"))),
         "ondernemers" => {
             let r = match sub {
                 "btw" => "btw",
@@ -163,7 +164,7 @@ pub(super) fn service_and_scheme(rng: &mut Rng, thema: &str) -> (String, Option<
                     ("inkomstenbelasting", 25.0),
                 ]),
             };
-            ("belastingdienst", Some(r.to_string()))
+            ("belastingdienst", Some(Code::new(r)))
         }
         "dienstverlening" | "rechtsbescherming" => {
             let d = if sub == "fraudestempel" {
@@ -182,11 +183,11 @@ pub(super) fn service_and_scheme(rng: &mut Rng, thema: &str) -> (String, Option<
             };
             (d, r)
         }
-        "douane" => ("douane", Some("douane".to_string())),
+        "douane" => ("douane", Some(Code::new("douane"))),
         _ => {
             let d = rng.weighted(&[("anders", 60.0), ("belastingdienst", 40.0)]);
             let r = if rng.chance(0.5) {
-                Some("overig".to_string())
+                Some(Code::new("overig"))
             } else {
                 None
             };
@@ -197,10 +198,10 @@ pub(super) fn service_and_scheme(rng: &mut Rng, thema: &str) -> (String, Option<
 }
 
 /// Doelgroepen drawn independently of each other (process rules aside).
-pub(super) fn draw_target_groups(rng: &mut Rng, thema: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
+pub(super) fn draw_target_groups(rng: &mut Rng, thema: &str) -> Vec<Code> {
+    let mut out: Vec<Code> = Vec::new();
     if thema.starts_with("ondernemers.") {
-        out.push(rng.weighted(&[("zzp", 40.0), ("mkb", 60.0)]).to_string());
+        out.push(Code::new(rng.weighted(&[("zzp", 40.0), ("mkb", 60.0)])));
         if rng.chance(0.25) {
             push_distinct(&mut out, rng.weighted(DOELGROEP_WEIGHTS));
         }
@@ -223,9 +224,9 @@ pub(super) fn draw_target_groups(rng: &mut Rng, thema: &str) -> Vec<String> {
 }
 
 /// Adds `code` unless it is already there.
-pub(super) fn push_distinct(v: &mut Vec<String>, code: &str) {
+pub(super) fn push_distinct(v: &mut Vec<Code>, code: &str) {
     if !v.iter().any(|x| x == code) {
-        v.push(code.to_string());
+        v.push(Code::new(code));
     }
 }
 
@@ -239,6 +240,6 @@ pub(super) fn main_theme(thema: &str) -> &str {
 }
 
 /// A levensgebeurtenis drawn from its marginal distribution.
-pub(super) fn draw_life_event(rng: &mut Rng) -> String {
-    rng.weighted(LEVENSGEBEURTENIS_WEIGHTS).to_string()
+pub(super) fn draw_life_event(rng: &mut Rng) -> Code {
+    Code::new(rng.weighted(LEVENSGEBEURTENIS_WEIGHTS))
 }

@@ -25,8 +25,8 @@ fn num_s(n: Option<u8>) -> String {
     n.map(|n| n.to_string()).unwrap_or_default()
 }
 
-fn opt_s(s: &Option<String>) -> String {
-    s.clone().unwrap_or_default()
+fn opt_s(s: &Option<impl ToString>) -> String {
+    s.as_ref().map(ToString::to_string).unwrap_or_default()
 }
 
 /// The canonical cells of a case, in `CASE_COLUMNS` order.
@@ -34,10 +34,10 @@ pub(super) fn case_record(c: &Case) -> Vec<String> {
     vec![
         c.casus_id.clone(),
         date_s(Some(c.ontvangen_op)),
-        c.aandrager_type.clone(),
+        c.aandrager_type.to_string(),
         opt_s(&c.aandrager_id),
         c.dienst.map(|x| x.as_str().to_string()).unwrap_or_default(),
-        c.thema.clone(),
+        c.thema.to_string(),
         opt_s(&c.regeling),
         c.doelgroep.join("|"),
         opt_s(&c.levensgebeurtenis),

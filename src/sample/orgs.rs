@@ -8,6 +8,7 @@
 
 use super::attributes::AANDRAGER_WEIGHTS;
 use super::rng::Rng;
+use crate::model::Code;
 use std::collections::BTreeMap;
 
 /// Organisations per aandrager_type (burger_zelf has none).
@@ -41,7 +42,7 @@ const HELPER_TYPES: &[&str] = &[
 ];
 
 pub(super) struct Org {
-    pub(super) id: String,
+    pub(super) id: Code,
     pub(super) typ: &'static str,
     pub(super) weight: f64,
 }
@@ -69,7 +70,7 @@ impl Orgs {
         for &(typ, count) in ORG_COUNTS {
             for _ in 0..count {
                 all.push(Org {
-                    id: format!("ORG-{:04}", numbers[i]),
+                    id: Code::from(format!("ORG-{:04}", numbers[i])),
                     typ,
                     weight: 0.4 + 1.6 * rng.f64(),
                 });
@@ -102,20 +103,20 @@ impl Orgs {
 
     /// Aandrager type and organisation through the general intake channels
     /// (no organisation for `burger_zelf`).
-    pub(super) fn draw_aandrager(&self, rng: &mut Rng) -> (String, Option<String>) {
+    pub(super) fn draw_aandrager(&self, rng: &mut Rng) -> (Code, Option<Code>) {
         let typ = rng.weighted(AANDRAGER_WEIGHTS);
-        (typ.to_string(), self.pick_of_type(rng, typ))
+        (Code::new(typ), self.pick_of_type(rng, typ))
     }
 
     /// An organisation of the given type.
-    pub(super) fn draw_of_type(&self, rng: &mut Rng, typ: &str) -> (String, Option<String>) {
-        (typ.to_string(), self.pick_of_type(rng, typ))
+    pub(super) fn draw_of_type(&self, rng: &mut Rng, typ: &str) -> (Code, Option<Code>) {
+        (Code::new(typ), self.pick_of_type(rng, typ))
     }
 
-    fn pick_of_type(&self, rng: &mut Rng, typ: &str) -> Option<String> {
+    fn pick_of_type(&self, rng: &mut Rng, typ: &str) -> Option<Code> {
         let list = self.by_type.get(typ)?;
         let i = rng.weighted_index(list.iter().map(|&i| self.all[i].weight));
-        Some(self.all[list[i]].id.clone())
+        Some(self.all[list[i]].id)
     }
 }
 

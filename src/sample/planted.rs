@@ -20,7 +20,7 @@ use super::cases::Intake;
 use super::orgs::Orgs;
 use super::rng::Rng;
 use super::PlantedThread;
-use crate::model::Case;
+use crate::model::{Case, Code};
 use chrono::{Duration, NaiveDate};
 use std::collections::BTreeMap;
 use std::io;
@@ -231,14 +231,14 @@ pub(super) fn org_offsets(seed: u64, threads: usize) -> Vec<usize> {
 /// The attributes of a planted case: the thread's pattern plus some noise.
 pub(super) fn thread_attributes(rng: &mut Rng, c: &mut Case, m: Member, orgs: &Orgs) {
     let spec = m.spec;
-    c.thema = spec.thema.to_string();
+    c.thema = Code::new(spec.thema);
     (c.aandrager_type, c.aandrager_id) = thread_helper_of(rng, m, orgs);
     let (dienst, regeling) = service_and_scheme(rng, &c.thema);
     c.dienst = Some(crate::model::Service::parse(&dienst).expect("code uit het invoercontract"));
-    c.regeling = spec.regeling.map(str::to_string).or(regeling);
-    c.doelgroep = vec![spec.doelgroep.to_string()];
+    c.regeling = spec.regeling.map(Code::new).or(regeling);
+    c.doelgroep = vec![Code::new(spec.doelgroep)];
     if spec.thema.starts_with("ondernemers.") && !matches!(spec.doelgroep, "zzp" | "mkb") {
-        c.doelgroep.push("mkb".to_string());
+        c.doelgroep.push(Code::new("mkb"));
     }
     if rng.chance(0.3) {
         push_distinct(&mut c.doelgroep, rng.weighted(DOELGROEP_WEIGHTS));
@@ -247,7 +247,7 @@ pub(super) fn thread_attributes(rng: &mut Rng, c: &mut Case, m: Member, orgs: &O
         push_distinct(&mut c.doelgroep, "laaggeletterd");
     }
     c.levensgebeurtenis = Some(match spec.levensgebeurtenis {
-        Some(l) => l.to_string(),
+        Some(l) => Code::new(l),
         None => draw_life_event(rng),
     });
 }
@@ -260,7 +260,7 @@ pub(super) fn thread_helper(rng: &mut Rng, c: &mut Case, m: Member, orgs: &Orgs)
 /// Aandrager type and organisation of a planted case. The first cases of a thread go to
 /// distinct organisations; a thread without a fixed type partly comes in through the
 /// general intake channels.
-fn thread_helper_of(rng: &mut Rng, m: Member, orgs: &Orgs) -> (String, Option<String>) {
+fn thread_helper_of(rng: &mut Rng, m: Member, orgs: &Orgs) -> (Code, Option<Code>) {
     let eligible = orgs.eligible(m.spec.aandrager_type);
     let org = if m.pos < eligible.len().min(m.spec.distinct_orgs) {
         eligible[spread_index(m.pos, m.org_offset, eligible.len())]
@@ -269,7 +269,7 @@ fn thread_helper_of(rng: &mut Rng, m: Member, orgs: &Orgs) -> (String, Option<St
     } else {
         eligible[rng.weighted_index(eligible.iter().map(|o| o.weight))]
     };
-    (org.typ.to_string(), Some(org.id.clone()))
+    (Code::new(org.typ), Some(org.id))
 }
 
 /// The `pos`-th distinct organisation of a thread: steps of about 0,62 of the list (coprime
@@ -336,9 +336,9 @@ mod tests {
     fn matches_pattern(c: &Case, p: &BTreeMap<String, String>) -> bool {
         p.iter().all(|(k, v)| match k.as_str() {
             "thema" => &c.thema == v,
-            "regeling" => c.regeling.as_ref() == Some(v),
-            "doelgroep" => c.doelgroep.contains(v),
-            "levensgebeurtenis" => c.levensgebeurtenis.as_ref() == Some(v),
+            "regeling" => c.regeling.is_some_and(|r| r == *v),
+            "doelgroep" => c.doelgroep.iter().any(|g| g == v),
+            "levensgebeurtenis" => c.levensgebeurtenis.is_some_and(|l| l == *v),
             "aandrager_type" => &c.aandrager_type == v,
             "dienst" => c.dienst.map(|d| d.as_str()) == Some(v.as_str()),
             _ => panic!("unknown attribute {k}"),
@@ -371,10 +371,7 @@ mod tests {
                     assert!((2..=4).contains(&t.patroon.len()));
                 }
                 let cases: Vec<&Case> = t.casus_ids.iter().map(|i| by_id[i.as_str()]).collect();
-                let orgs: BTreeSet<_> = cases
-                    .iter()
-                    .filter_map(|c| c.aandrager_id.clone())
-                    .collect();
+                let orgs: BTreeSet<_> = cases.iter().filter_map(|c| c.aandrager_id).collect();
                 assert!(orgs.len() >= 3, "{}: {} organisations", t.id, orgs.len());
                 for c in &cases {
                     assert!(matches_pattern(c, &t.patroon), "{} {}", t.id, c.casus_id);

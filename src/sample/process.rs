@@ -51,7 +51,7 @@ pub(super) fn fill_process(rng: &mut Rng, c: &mut Case, end: NaiveDate, planted:
     match besluit {
         "doorverwijzen" => {
             c.warm_doorverwezen = Some(rng.chance(0.7));
-            c.doorverwezen_naar = Some(rng.weighted(referral_table(c.main_theme())).to_string());
+            c.doorverwezen_naar = Some(rng.weighted(referral_table(c.main_theme())).into());
         }
         "behandelen" => treat(rng, c, t, end, spoed),
         _ => {}

@@ -16,7 +16,7 @@ use super::parallel::par_map;
 use super::phrases::{EIGENAREN, TERUGKOPPELING};
 use super::rng::Rng;
 use super::text::signal_text;
-use crate::model::{Case, Signal};
+use crate::model::{Case, Code, Signal};
 use chrono::{Datelike, NaiveDate};
 use std::collections::BTreeMap;
 
@@ -85,8 +85,8 @@ fn link_to_cases(
     let u = rng.f64();
     let anchor = prefix - 1 - ((prefix as f64 * u * u) as usize).min(prefix - 1);
     let a = &earlier[anchor];
-    s.thema = Some(a.thema.clone());
-    s.regeling = a.regeling.clone();
+    s.thema = Some(a.thema);
+    s.regeling = a.regeling;
     s.doelgroep = a.doelgroep.clone();
     let same = &by_thema[a.thema.as_str()];
     let avail = same.partition_point(|&i| i < prefix);
@@ -110,7 +110,7 @@ fn link_to_cases(
 fn independent_attributes(rng: &mut Rng, s: &mut Signal) {
     if !rng.chance(0.05) {
         let t = rng.weighted(THEMA_WEIGHTS);
-        s.thema = Some(t.to_string());
+        s.thema = Some(Code::new(t));
         let (_, r) = service_and_scheme(rng, t);
         s.regeling = if rng.chance(0.2) { None } else { r };
         if t.starts_with("ondernemers.") {

@@ -42,7 +42,7 @@ fn scheme_phrase(regeling: Option<&str>, hoofd: &str) -> &'static str {
 pub(super) fn summary(rng: &mut Rng, c: &Case, thread: Option<&ThreadSpec>) -> String {
     let hoofd = c.main_theme();
     let r = scheme_phrase(c.regeling.as_deref(), hoofd);
-    let p = rng.pick(PERSONEN.get(c.doelgroep.first().map_or("*", String::as_str)));
+    let p = rng.pick(PERSONEN.get(c.doelgroep.first().map_or("*", |g| g.as_str())));
     let a = rng.pick(AANDRAGERS.get(&c.aandrager_type));
     let slots = Slots { r, a, p, g: "" };
     let mut parts: Vec<&'static str> = Vec::with_capacity(10);

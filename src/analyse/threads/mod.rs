@@ -399,7 +399,7 @@ fn finish(
     let helpers: BTreeSet<String> = members.iter().map(|c| helper_of(c).to_string()).collect();
     let groups: BTreeSet<String> = members
         .iter()
-        .flat_map(|c| c.doelgroep.iter().cloned())
+        .flat_map(|c| c.doelgroep.iter().map(|g| g.to_string()))
         .collect();
     d.n_casussen = members.len();
     d.n_aandragers = helpers.len();
@@ -465,7 +465,7 @@ fn signal_matches(s: &Signal, k: &BTreeMap<String, String>) -> bool {
         _ => true,
     };
     let groep_ok = match k.get("doelgroep") {
-        Some(g) => s.doelgroep.is_empty() || s.doelgroep.contains(g),
+        Some(g) => s.doelgroep.is_empty() || s.doelgroep.iter().any(|x| x == g),
         None => true,
     };
     theme_ok && regeling_ok && groep_ok
@@ -871,7 +871,7 @@ mod workflow_rule {
             ontvangen_op: NaiveDate::from_ymd_opt(2026, 1, 1 + (i % 28) as u32).unwrap(),
             thema: thema.into(),
             aandrager_type: typ.into(),
-            aandrager_id: Some(format!("O{}", i % 9)),
+            aandrager_id: Some(format!("O{}", i % 9).into()),
             ..Case::default()
         }
     }

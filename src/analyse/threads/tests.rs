@@ -244,7 +244,7 @@ fn municipal(seed: u64) -> Vec<Case> {
                 casus_id: format!("SR-{i:05}"),
                 ontvangen_op: start + chrono::Duration::days(rng.below(546) as i64),
                 aandrager_type: channel.into(),
-                aandrager_id: Some(format!("{channel}-{}", rng.below(12))),
+                aandrager_id: Some(format!("{channel}-{}", rng.below(12)).into()),
                 thema: thema.into(),
                 doelgroep: vec![groups[rng.below(groups.len())].into()],
                 samenvatting: Some(text),
@@ -328,7 +328,7 @@ fn coded_background(seed: u64, n: usize) -> Vec<Case> {
                 doelgroep: vec![["d1", "d2", "d3", "d4"][rng.below(4)].into()],
                 levensgebeurtenis: Some(["l1", "l2", "l3", "l4"][rng.below(4)].into()),
                 aandrager_type: types[org % 4].into(),
-                aandrager_id: Some(format!("O{org}")),
+                aandrager_id: Some(format!("O{org}").into()),
                 ..Case::default()
             }
         })
@@ -355,7 +355,7 @@ fn a_thread_with_more_codes_than_a_pattern_holds_is_found() {
                 doelgroep: vec!["dz".into()],
                 levensgebeurtenis: Some("lz".into()),
                 aandrager_type: "wijkteam".into(),
-                aandrager_id: Some(format!("O{}", 4 * (i % 6))),
+                aandrager_id: Some(format!("O{}", 4 * (i % 6)).into()),
                 ..Case::default()
             });
         }
@@ -393,7 +393,7 @@ fn a_channel_is_no_thread_one_level_up() {
                 doelgroep: vec![["d1", "d2", "d3", "d4"][i % 4].into()],
                 levensgebeurtenis: Some(["l1", "l2", "l3", "l4"][(i / 4) % 4].into()),
                 aandrager_type: "balie".into(),
-                aandrager_id: Some(format!("B{}", i % 3)),
+                aandrager_id: Some(format!("B{}", i % 3).into()),
                 ..Case::default()
             });
         }
@@ -441,7 +441,7 @@ fn a_sub_theme_without_a_known_link_is_compared_with_all_cases() {
                 doelgroep: vec!["zz".into()],
                 levensgebeurtenis: Some(["l1", "l2", "l3", "l4"][i % 4].into()),
                 aandrager_type: ["wijkteam", "vakbond", "juridisch_loket"][i % 3].into(),
-                aandrager_id: Some(format!("O{}", i % 12)),
+                aandrager_id: Some(format!("O{}", i % 12).into()),
                 ..Case::default()
             });
         }

@@ -366,7 +366,7 @@ fn codes_of(c: &Case) -> Vec<(&'static str, &str)> {
         ("thema_hoofd", c.main_theme()),
         ("aandrager_type", c.aandrager_type.as_str()),
     ];
-    let groups: BTreeSet<&str> = c.doelgroep.iter().map(String::as_str).collect();
+    let groups: BTreeSet<&str> = c.doelgroep.iter().map(|g| g.as_str()).collect();
     v.extend(groups.into_iter().map(|g| ("doelgroep", g)));
     if let Some(l) = c.levensgebeurtenis.as_deref().filter(|l| *l != "geen") {
         v.push(("levensgebeurtenis", l));
@@ -633,7 +633,7 @@ mod tests {
             casus_id: format!("C-{i:04}"),
             ontvangen_op: date,
             aandrager_type: ["wijkteam", "vakbond", "juridisch_loket"][helper % 3].into(),
-            aandrager_id: Some(format!("O{helper}")),
+            aandrager_id: Some(format!("O{helper}").into()),
             thema: thema.into(),
             samenvatting: Some(text),
             ..Case::default()

@@ -69,7 +69,7 @@ fn groups<'a>(cases: &[&'a Case]) -> Groups<'a> {
             .push(c);
         if c.thema.contains('.') {
             groups
-                .entry(("thema", c.thema.clone()))
+                .entry(("thema", c.thema.to_string()))
                 .or_default()
                 .push(c);
         }

@@ -30,7 +30,7 @@ pub(super) fn theme_parents(
         *tree
             .entry(c.main_theme().to_string())
             .or_default()
-            .entry(c.thema.clone())
+            .entry(c.thema.to_string())
             .or_default() += 1;
     }
     tree.into_iter()

@@ -22,13 +22,13 @@ use chrono::{Datelike, NaiveDate};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 pub(super) fn quasi(c: &Case) -> QuasiId {
-    let mut dg = c.doelgroep.clone();
+    let mut dg: Vec<String> = c.doelgroep.iter().map(|g| g.to_string()).collect();
     dg.sort();
     QuasiId {
         target_groups: dg,
-        life_event: c.levensgebeurtenis.clone(),
-        scheme: c.regeling.clone(),
-        helper_type: c.aandrager_type.clone(),
+        life_event: c.levensgebeurtenis.map(String::from),
+        scheme: c.regeling.map(String::from),
+        helper_type: c.aandrager_type.to_string(),
         service: c.dienst.map(|d| d.as_str().to_string()),
         period: half_label(c.ontvangen_op),
     }
@@ -64,7 +64,7 @@ pub(super) struct StoryPopulations<'a> {
 /// A case's doelgroep codes as a set: sorted, without repeats, into `buf`.
 fn group_set<'a>(c: &'a Case, buf: &mut Vec<&'a str>) {
     buf.clear();
-    buf.extend(c.doelgroep.iter().map(String::as_str));
+    buf.extend(c.doelgroep.iter().map(|g| g.as_str()));
     buf.sort_unstable();
     buf.dedup();
 }
@@ -269,7 +269,7 @@ pub(super) fn term_supported<'a>(
             cases += 1;
             if let Some(h) = &c.aandrager_id {
                 named = true;
-                helpers.insert(h.clone());
+                helpers.insert(*h);
             }
             // enough cases from two helpers: no later case can change the answer
             if cases >= k.max(1) && helpers.len() >= 2 {
@@ -1155,10 +1155,10 @@ mod tests {
                 .enumerate()
                 .map(|(i, (dg, lg, rg, at, service, h1))| Case {
                     casus_id: format!("C{i}"),
-                    doelgroep: dg.iter().map(|&g| groups[g].to_string()).collect(),
-                    levensgebeurtenis: lg.map(|l| ["pensioen", "scheiding"][l].to_string()),
-                    regeling: rg.map(|r| ["huurtoeslag", "zorgtoeslag"][r].to_string()),
-                    aandrager_type: ["wijkteam", "burger"][*at].to_string(),
+                    doelgroep: dg.iter().map(|&g| groups[g].into()).collect(),
+                    levensgebeurtenis: lg.map(|l| ["pensioen", "scheiding"][l].into()),
+                    regeling: rg.map(|r| ["huurtoeslag", "zorgtoeslag"][r].into()),
+                    aandrager_type: ["wijkteam", "burger"][*at].into(),
                     dienst: service.then_some(crate::model::Service::DienstToeslagen),
                     ontvangen_op: NaiveDate::from_ymd_opt(2025, if *h1 { 3 } else { 9 }, 1).unwrap(),
                     ..Case::default()
@@ -1183,7 +1183,7 @@ mod tests {
     fn case(id: &str, helper: Option<&str>, text: &str) -> Case {
         Case {
             casus_id: id.into(),
-            aandrager_id: helper.map(str::to_string),
+            aandrager_id: helper.map(Into::into),
             samenvatting: Some(text.into()),
             ..Case::default()
         }

@@ -6,15 +6,15 @@ use std::collections::BTreeSet;
 /// Reference for the tests: the values of one *wie* dimension in a case, as owned strings.
 fn wie_values(c: &Case, dim: &str) -> Vec<String> {
     match dim {
-        "doelgroep" => c.doelgroep.clone(),
+        "doelgroep" => c.doelgroep.iter().map(|g| g.to_string()).collect(),
         "levensgebeurtenis" => c
             .levensgebeurtenis
             .iter()
             .filter(|l| l.as_str() != "geen")
-            .cloned()
+            .map(|l| l.to_string())
             .collect(),
-        "aandrager_type" => vec![c.aandrager_type.clone()],
-        "regeling" => c.regeling.iter().cloned().collect(),
+        "aandrager_type" => vec![c.aandrager_type.to_string()],
+        "regeling" => c.regeling.iter().map(|r| r.to_string()).collect(),
         "dienst" => c.dienst.iter().map(|d| d.as_str().to_string()).collect(),
         _ => Vec::new(),
     }
@@ -25,7 +25,7 @@ fn wie_values(c: &Case, dim: &str) -> Vec<String> {
 fn case_items(c: &Case, wie: &[&str]) -> Vec<(String, String)> {
     let mut v: Vec<(String, String)> = vec![("thema_hoofd".into(), c.main_theme().to_string())];
     if c.thema.contains('.') {
-        v.push(("thema".into(), c.thema.clone()));
+        v.push(("thema".into(), c.thema.to_string()));
     }
     for dim in ["regeling", "dienst"] {
         if !wie.contains(&dim) {
@@ -42,7 +42,7 @@ fn case_items(c: &Case, wie: &[&str]) -> Vec<(String, String)> {
 /// without a dot, "geen", a doelgroep twice, missing regeling, dienst and aandrager_id.
 fn random_cases(seed: u64, n: usize) -> Vec<Case> {
     let mut rng = SplitMix64::new(seed);
-    let pick = |rng: &mut SplitMix64, v: &[&str]| v[rng.below(v.len())].to_string();
+    let pick = |rng: &mut SplitMix64, v: &[&str]| crate::model::Code::new(v[rng.below(v.len())]);
     let themes = ["a.x", "a.y", "b.x", "b", "c.z.w", "toeslagen"];
     let groups = ["ouderen", "jongeren", "schulden", "ondernemer"];
     let events = ["geen", "scheiding", "pensioen"];
@@ -62,7 +62,7 @@ fn random_cases(seed: u64, n: usize) -> Vec<Case> {
             doelgroep: (0..rng.below(4)).map(|_| pick(&mut rng, &groups)).collect(),
             levensgebeurtenis: (rng.unit() < 0.8).then(|| pick(&mut rng, &events)),
             aandrager_type: pick(&mut rng, &types),
-            aandrager_id: (rng.unit() < 0.6).then(|| format!("ORG-{}", rng.below(7))),
+            aandrager_id: (rng.unit() < 0.6).then(|| format!("ORG-{}", rng.below(7)).into()),
             ..Default::default()
         })
         .collect()
@@ -154,7 +154,7 @@ fn theme_cells_reference(cases: &[&Case], dim: &str) -> BTreeMap<(String, String
     let mut cells = BTreeMap::new();
     for c in cases {
         for v in wie_values(c, dim) {
-            *cells.entry((c.thema.clone(), v)).or_default() += 1;
+            *cells.entry((c.thema.to_string(), v)).or_default() += 1;
         }
     }
     cells
