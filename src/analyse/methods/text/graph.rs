@@ -114,34 +114,86 @@ where
 
 /// Keeps an edge only when it is among the `k` strongest edges of at least one of its two
 /// texts (a k-nearest-neighbour sparsification; ties broken by text index).
+///
+/// The incident edges of all texts are one flat list (texts in order, each text's edges in
+/// edge order); the texts are decided in parallel, in ranges holding about as many incident
+/// edges each. "Strongest, then the lowest other text" is a strict order among the edges of a
+/// text (no two edges join the same two texts), so the `k` chosen do not depend on how they
+/// are found.
 pub(super) fn prune_edges(edges: Vec<Edge>, n: usize, k: usize) -> Vec<Edge> {
-    let mut incident: Vec<Vec<u32>> = vec![Vec::new(); n];
-    for (idx, e) in edges.iter().enumerate() {
-        incident[e.a as usize].push(idx as u32);
-        incident[e.b as usize].push(idx as u32);
+    let mut start = vec![0usize; n + 1];
+    for e in &edges {
+        start[e.a as usize + 1] += 1;
+        start[e.b as usize + 1] += 1;
     }
-    let mut keep = vec![false; edges.len()];
-    for (node, list) in incident.iter_mut().enumerate() {
-        if list.len() <= k {
-            for &idx in list.iter() {
-                keep[idx as usize] = true;
+    for i in 0..n {
+        start[i + 1] += start[i];
+    }
+    let mut incident = vec![0u32; start[n]];
+    let mut fill = start.clone();
+    for (idx, e) in edges.iter().enumerate() {
+        for node in [e.a as usize, e.b as usize] {
+            incident[fill[node]] = idx as u32;
+            fill[node] += 1;
+        }
+    }
+    drop(fill);
+    let threads = thread_count(n);
+    let ranges = even_ranges(&start, threads * 4);
+    let (edges_ref, start_ref, incident_ref) = (&edges, &start, &incident);
+    let chosen: Vec<Vec<u32>> = par_map_on(&ranges, threads, |&(lo, hi)| {
+        let mut out = Vec::new();
+        let mut list: Vec<u32> = Vec::new();
+        for node in lo..hi {
+            let mine = &incident_ref[start_ref[node]..start_ref[node + 1]];
+            if mine.len() <= k {
+                out.extend_from_slice(mine);
+                continue;
             }
-            continue;
+            let other = |e: &Edge| if e.a as usize == node { e.b } else { e.a };
+            list.clear();
+            list.extend_from_slice(mine);
+            list.select_nth_unstable_by(k - 1, |&x, &y| {
+                let (ex, ey) = (&edges_ref[x as usize], &edges_ref[y as usize]);
+                ey.sim.total_cmp(&ex.sim).then(other(ex).cmp(&other(ey)))
+            });
+            out.extend_from_slice(&list[..k]);
         }
-        let other = |e: &Edge| if e.a as usize == node { e.b } else { e.a };
-        list.sort_unstable_by(|&x, &y| {
-            let (ex, ey) = (&edges[x as usize], &edges[y as usize]);
-            ey.sim.total_cmp(&ex.sim).then(other(ex).cmp(&other(ey)))
-        });
-        for &idx in list.iter().take(k) {
-            keep[idx as usize] = true;
-        }
+        out
+    });
+    drop(incident);
+    let mut keep = vec![false; edges.len()];
+    for idx in chosen.iter().flatten() {
+        keep[*idx as usize] = true;
     }
     edges
         .into_iter()
         .zip(keep)
         .filter_map(|(e, k)| k.then_some(e))
         .collect()
+}
+
+/// Splits `0..n` (`offsets` has `n + 1` ascending entries, item `i` spanning
+/// `offsets[i]..offsets[i + 1]`) into at most `parts` consecutive ranges of about equal span.
+fn even_ranges(offsets: &[usize], parts: usize) -> Vec<(usize, usize)> {
+    let n = offsets.len() - 1;
+    let total = offsets[n];
+    let parts = parts.max(1);
+    let mut ranges = Vec::with_capacity(parts);
+    let mut lo = 0;
+    for p in 1..=parts {
+        let goal = total / parts * p + total % parts * p / parts;
+        let hi = if p == parts {
+            n
+        } else {
+            offsets.partition_point(|&o| o < goal).clamp(lo, n)
+        };
+        if hi > lo {
+            ranges.push((lo, hi));
+            lo = hi;
+        }
+    }
+    ranges
 }
 
 /// All pairs with cosine >= threshold (and > 0), via an inverted index.
@@ -261,21 +313,62 @@ pub(super) fn lsh_edges(
     // twice would only cost time.
     let ids: Vec<u32> = (0..n as u32).collect();
     let lists: Vec<Vec<u32>> = par_map(&ids, |&i| candidates_of(i as usize, corpus, &bands));
-    let mut pairs: Vec<u64> = Vec::with_capacity(lists.iter().map(Vec::len).sum());
-    for (i, list) in lists.into_iter().enumerate() {
-        let i = i as u64;
-        pairs.extend(list.into_iter().map(|j| {
-            let j = u64::from(j);
-            (i.min(j) << 32) | i.max(j)
-        }));
-    }
     drop(bands);
-    pairs.sort_unstable();
-    pairs.dedup();
+    let parts = distinct_pairs(&lists, thread_count(n));
+    drop(lists);
     lap("kandidaten");
-    let edges = score_pairs(corpus, &pairs, threshold);
+    let edges = score_pairs(corpus, &parts, threshold);
     lap("scoren");
     edges
+}
+
+/// Every distinct pair `a << 32 | b` (`a < b`) of text `i` with a candidate `j` in
+/// `lists[i]`, sorted, as consecutive parts (the concatenation is the sorted list).
+///
+/// In parallel: the first texts are split into `threads` ranges holding about as many pairs
+/// each; every thread collects the pairs of its range from all lists and sorts them. A sorted,
+/// duplicate-free list of integers does not depend on how it was sorted, so the parts are the
+/// same on any number of threads.
+pub(super) fn distinct_pairs(lists: &[Vec<u32>], threads: usize) -> Vec<Vec<u64>> {
+    let n = lists.len();
+    // Pairs per first text, to cut the ranges evenly.
+    let mut per_first = vec![0u32; n + 1];
+    for (i, list) in lists.iter().enumerate() {
+        for &j in list {
+            per_first[i.min(j as usize)] += 1;
+        }
+    }
+    let total: u64 = per_first.iter().map(|&c| u64::from(c)).sum();
+    let threads = threads.max(1);
+    let mut cuts = vec![0usize];
+    let mut seen = 0u64;
+    for (i, &c) in per_first.iter().enumerate().take(n) {
+        seen += u64::from(c);
+        let part = cuts.len() as u64;
+        if part < threads as u64 && seen * threads as u64 >= total * part {
+            cuts.push(i + 1);
+        }
+    }
+    while cuts.len() <= threads {
+        cuts.push(n);
+    }
+    let ranges: Vec<(usize, usize)> = cuts.windows(2).map(|w| (w[0], w[1])).collect();
+    par_map_on(&ranges, threads, |&(lo, hi)| {
+        let want: u64 = per_first[lo..hi].iter().map(|&c| u64::from(c)).sum();
+        let mut part: Vec<u64> = Vec::with_capacity(want as usize);
+        for (i, list) in lists.iter().enumerate() {
+            for &j in list {
+                let (a, b) = (i.min(j as usize), i.max(j as usize));
+                if (lo..hi).contains(&a) {
+                    part.push(((a as u64) << 32) | b as u64);
+                }
+            }
+        }
+        part.sort_unstable();
+        part.dedup();
+        part.shrink_to_fit();
+        part
+    })
 }
 
 /// LSH buckets of one band, see [`lsh_edges`]: the texts in bucket order, and per text (by
@@ -336,22 +429,26 @@ fn candidates_of(i: usize, corpus: &Corpus, bands: &[Band]) -> Vec<u32> {
     out
 }
 
-/// The exact cosine of every pair (`a << 32 | b`, sorted, `a < b`), kept when at least
-/// `threshold`; in parallel over runs of pairs that start at the same text, in pair order.
-fn score_pairs(corpus: &Corpus, pairs: &[u64], threshold: f64) -> Vec<Edge> {
+/// The exact cosine of every pair (`a << 32 | b`, sorted, `a < b`; given as consecutive
+/// parts of the sorted list), kept when at least `threshold`; in parallel over runs of pairs
+/// that start at the same text, in pair order.
+fn score_pairs(corpus: &Corpus, parts: &[Vec<u64>], threshold: f64) -> Vec<Edge> {
     let threads = thread_count(corpus.vecs.len());
     // Split into about 8 runs per thread, each starting at a new first text.
-    let target = pairs.len().div_ceil(threads * 8).max(1);
+    let count: usize = parts.iter().map(Vec::len).sum();
+    let target = count.div_ceil(threads * 8).max(1);
     let mut runs: Vec<&[u64]> = Vec::new();
-    let mut rest = pairs;
-    while !rest.is_empty() {
-        let mut cut = target.min(rest.len());
-        while cut < rest.len() && rest[cut] >> 32 == rest[cut - 1] >> 32 {
-            cut += 1;
+    for pairs in parts {
+        let mut rest = pairs.as_slice();
+        while !rest.is_empty() {
+            let mut cut = target.min(rest.len());
+            while cut < rest.len() && rest[cut] >> 32 == rest[cut - 1] >> 32 {
+                cut += 1;
+            }
+            let (run, tail) = rest.split_at(cut);
+            runs.push(run);
+            rest = tail;
         }
-        let (run, tail) = rest.split_at(cut);
-        runs.push(run);
-        rest = tail;
     }
     let scored = par_map_init(
         &runs,
@@ -514,7 +611,7 @@ mod tests {
             pairs.extend(bs.into_iter().map(|b| (a << 32) | b));
         }
         for threshold in [0.0, 0.2, 0.35, 0.6] {
-            let got = score_pairs(&corpus, &pairs, threshold);
+            let got = score_pairs(&corpus, &[pairs.clone()], threshold);
             let want: Vec<(u32, u32, u64)> = pairs
                 .iter()
                 .filter_map(|&p| {
