@@ -635,4 +635,96 @@ mod tests {
             assert_eq!(sparse_dense_dot(&x, &dense).to_bits(), want.to_bits());
         }
     }
+
+    /// The merge pass with a branch per step that [`merge_dot`] replaced.
+    fn merge_dot_branchy(x: &[(u32, f32)], y: &[(u32, f32)]) -> f64 {
+        let (mut i, mut j, mut s) = (0, 0, 0.0f64);
+        while i < x.len() && j < y.len() {
+            match x[i].0.cmp(&y[j].0) {
+                Ordering::Less => i += 1,
+                Ordering::Greater => j += 1,
+                Ordering::Equal => {
+                    s += f64::from(x[i].1) * f64::from(y[j].1);
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        s
+    }
+
+    /// A sorted sparse vector over `0..dims`: weights of mixed sign (so sums can cancel to
+    /// zero), some exactly zero.
+    fn sparse_strategy(dims: u32) -> impl proptest::strategy::Strategy<Value = Vec<(u32, f32)>> {
+        use proptest::prelude::*;
+        proptest::collection::btree_map(
+            0..dims,
+            prop_oneof![Just(0.0f32), Just(0.5f32), Just(-0.5f32), -2.0f32..2.0],
+            0..(dims as usize).min(300),
+        )
+        .prop_map(|m| m.into_iter().collect())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn merge_dot_equals_the_branchy_pass(
+            x in sparse_strategy(700),
+            y in sparse_strategy(700),
+        ) {
+            let want = merge_dot_branchy(&x, &y).to_bits();
+            proptest::prop_assert_eq!(merge_dot(&x, &y).to_bits(), want);
+            proptest::prop_assert_eq!(merge_dot(&y, &x).to_bits(), want);
+        }
+
+        #[test]
+        fn touched_dot_equals_the_full_dense_pass(
+            xs in proptest::collection::vec(sparse_strategy(300), 1..5),
+            ys in proptest::collection::vec(sparse_strategy(300), 1..5),
+        ) {
+            // Dense sums built by adding several vectors, as merges do (touched features whose
+            // weights cancel to zero included).
+            let build = |vs: &[Vec<(u32, f32)>]| {
+                let mut d = DenseSum::zeros(300);
+                for v in vs {
+                    for &(f, w) in v {
+                        d.add(f, w);
+                    }
+                }
+                d
+            };
+            let (x, y) = (build(&xs), build(&ys));
+            let want = dense_dense_dot(&x.w, &y.w).to_bits();
+            proptest::prop_assert_eq!(touched_dot(&x, &y).to_bits(), want);
+            let entries: Vec<(u32, f32)> = x
+                .w
+                .iter()
+                .enumerate()
+                .filter(|(_, w)| **w != 0.0)
+                .map(|(f, &w)| (f as u32, w))
+                .collect();
+            proptest::prop_assert_eq!(dense_entries(&x), entries);
+        }
+
+        #[test]
+        fn stream_sort_equals_the_serial_sort(seed in 0u64..1 << 40, n in 0usize..200_000) {
+            let mut rng = SplitMix64::new(seed);
+            let mut edges: Vec<Edge> = (0..n)
+                .map(|i| Edge {
+                    a: rng.below(1000) as u32,
+                    b: 1000 + i as u32,
+                    sim: if rng.below(2) == 0 { 0.5 } else { rng.unit() },
+                })
+                .collect();
+            // The edges come sorted by (a, b) in the pipeline, but any order must do.
+            if rng.below(2) == 0 {
+                edges.sort_unstable_by_key(|e| (e.a, e.b));
+            }
+            let mut want = edges.clone();
+            want.sort_unstable_by_key(|e| std::cmp::Reverse(edge_entry(e)));
+            let key = |e: &Edge| (e.a, e.b, e.sim.to_bits());
+            let got: Vec<_> = sort_stream(edges).iter().map(key).collect();
+            let want: Vec<_> = want.iter().map(key).collect();
+            proptest::prop_assert_eq!(got, want);
+        }
+    }
 }

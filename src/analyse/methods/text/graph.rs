@@ -121,6 +121,9 @@ where
 /// text (no two edges join the same two texts), so the `k` chosen do not depend on how they
 /// are found.
 pub(super) fn prune_edges(edges: Vec<Edge>, n: usize, k: usize) -> Vec<Edge> {
+    if k == 0 {
+        return Vec::new();
+    }
     let mut start = vec![0usize; n + 1];
     for e in &edges {
         start[e.a as usize + 1] += 1;
@@ -623,6 +626,139 @@ mod tests {
                 got.iter().map(|e| (e.a, e.b, e.sim.to_bits())).collect();
             assert!(!want.is_empty() || threshold > 0.5);
             assert_eq!(got, want, "drempel {threshold}");
+        }
+    }
+
+    /// The serial pair collection the parallel [`distinct_pairs`] replaced.
+    fn pairs_serial(lists: &[Vec<u32>]) -> Vec<u64> {
+        let mut pairs: Vec<u64> = Vec::new();
+        for (i, list) in lists.iter().enumerate() {
+            let i = i as u64;
+            pairs.extend(list.iter().map(|&j| {
+                let j = u64::from(j);
+                (i.min(j) << 32) | i.max(j)
+            }));
+        }
+        pairs.sort_unstable();
+        pairs.dedup();
+        pairs
+    }
+
+    /// The serial pruning (a full sort per text) the parallel [`prune_edges`] replaced.
+    fn prune_serial(edges: Vec<Edge>, n: usize, k: usize) -> Vec<Edge> {
+        let mut incident: Vec<Vec<u32>> = vec![Vec::new(); n];
+        for (idx, e) in edges.iter().enumerate() {
+            incident[e.a as usize].push(idx as u32);
+            incident[e.b as usize].push(idx as u32);
+        }
+        let mut keep = vec![false; edges.len()];
+        for (node, list) in incident.iter_mut().enumerate() {
+            let other = |e: &Edge| if e.a as usize == node { e.b } else { e.a };
+            list.sort_unstable_by(|&x, &y| {
+                let (ex, ey) = (&edges[x as usize], &edges[y as usize]);
+                ey.sim.total_cmp(&ex.sim).then(other(ex).cmp(&other(ey)))
+            });
+            for &idx in list.iter().take(k) {
+                keep[idx as usize] = true;
+            }
+        }
+        edges
+            .into_iter()
+            .zip(keep)
+            .filter_map(|(e, k)| k.then_some(e))
+            .collect()
+    }
+
+    /// Candidate lists of `n` texts: random, skewed to low and to nearby texts, with repeats
+    /// and pairs found from both ends, some texts without candidates.
+    fn random_lists(seed: u64, n: usize) -> Vec<Vec<u32>> {
+        let mut rng = SplitMix64::new(seed);
+        (0..n)
+            .map(|i| {
+                let len = [0, 1, 3, 32][rng.below(4)].min(n - 1);
+                (0..len)
+                    .map(|_| match rng.below(3) {
+                        0 => rng.below(n.min(8)) as u32,
+                        1 => ((i + 1 + rng.below(4)) % n) as u32,
+                        _ => rng.below(n) as u32,
+                    })
+                    .filter(|&j| j as usize != i)
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// A graph of distinct edges `a < b` sorted by (a, b), with many tied similarities.
+    fn random_graph(seed: u64, n: usize) -> Vec<Edge> {
+        let mut rng = SplitMix64::new(seed);
+        let lists = random_lists(seed ^ 0x5eed, n);
+        pairs_serial(&lists)
+            .into_iter()
+            .map(|p| Edge {
+                a: (p >> 32) as u32,
+                b: (p & 0xffff_ffff) as u32,
+                sim: if rng.below(2) == 0 {
+                    [0.4, 0.5, 1.0][rng.below(3)]
+                } else {
+                    rng.unit()
+                },
+            })
+            .collect()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn distinct_pairs_equal_the_serial_sort(seed in 0u64..1 << 40, n in 2usize..400) {
+            let lists = random_lists(seed, n);
+            let want = pairs_serial(&lists);
+            for threads in 1..=5 {
+                let parts = distinct_pairs(&lists, threads);
+                proptest::prop_assert_eq!(parts.len(), threads);
+                // Every part starts at a new first text, so scoring runs never straddle two.
+                for w in parts.windows(2) {
+                    if let (Some(x), Some(y)) = (w[0].last(), w[1].first()) {
+                        proptest::prop_assert!(x >> 32 < y >> 32);
+                    }
+                }
+                let got: Vec<u64> = parts.concat();
+                proptest::prop_assert_eq!(&got, &want, "threads {}", threads);
+            }
+        }
+
+        #[test]
+        fn parallel_pruning_equals_the_serial_sort(
+            seed in 0u64..1 << 40,
+            n in 2usize..3000,
+            k in 0usize..20,
+        ) {
+            let edges = random_graph(seed, n);
+            let key = |e: &Edge| (e.a, e.b, e.sim.to_bits());
+            let want: Vec<_> = prune_serial(edges.clone(), n, k).iter().map(key).collect();
+            let got: Vec<_> = prune_edges(edges, n, k).iter().map(key).collect();
+            proptest::prop_assert_eq!(got, want);
+        }
+    }
+
+    #[test]
+    fn even_ranges_cover_every_item_once() {
+        let mut rng = SplitMix64::new(5);
+        for _ in 0..200 {
+            let n = rng.below(50);
+            let mut offsets = vec![0usize];
+            for _ in 0..n {
+                let last = *offsets.last().expect("start");
+                offsets.push(last + [0, 1, 5, 100][rng.below(4)]);
+            }
+            let parts = 1 + rng.below(9);
+            let ranges = even_ranges(&offsets, parts);
+            assert!(ranges.len() <= parts);
+            let mut next = 0;
+            for &(lo, hi) in &ranges {
+                assert_eq!(lo, next);
+                assert!(hi > lo);
+                next = hi;
+            }
+            assert_eq!(next, n);
         }
     }
 }
