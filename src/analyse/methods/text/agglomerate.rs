@@ -378,38 +378,6 @@ fn edge_entry(e: &Edge) -> HeapEntry {
     }
 }
 
-/// The edges best first (descending by their heap entries). The entries of distinct edges
-/// are distinct, so the order is strict and the result does not depend on how it is sorted:
-/// large streams are sorted in two halves on two threads and then merged.
-fn sort_stream(mut stream: Vec<Edge>) -> Vec<Edge> {
-    let key = |e: &Edge| std::cmp::Reverse(edge_entry(e));
-    if thread_count(stream.len()) < 2 || stream.len() < 1 << 16 {
-        stream.sort_unstable_by_key(key);
-        return stream;
-    }
-    let half = stream.len() / 2;
-    let (left, right) = stream.split_at_mut(half);
-    std::thread::scope(|s| {
-        s.spawn(|| left.sort_unstable_by_key(key));
-        right.sort_unstable_by_key(key);
-    });
-    let (left, right) = stream.split_at(half);
-    let mut out = Vec::with_capacity(stream.len());
-    let (mut i, mut j) = (0, 0);
-    while i < left.len() && j < right.len() {
-        if key(&right[j]) < key(&left[i]) {
-            out.push(right[j]);
-            j += 1;
-        } else {
-            out.push(left[i]);
-            i += 1;
-        }
-    }
-    out.extend_from_slice(&left[i..]);
-    out.extend_from_slice(&right[j..]);
-    out
-}
-
 /// True when a group that had `scored` members when its linkage was computed has not grown by
 /// more than [`STALE_TOLERANCE`] since.
 #[inline]
@@ -438,7 +406,7 @@ pub(super) fn agglomerate(
     for e in &mut stream {
         (e.a, e.b) = (e.a.min(e.b), e.a.max(e.b));
     }
-    let stream = sort_stream(stream);
+    stream.sort_unstable_by_key(|e| std::cmp::Reverse(edge_entry(e)));
     let mut next_edge = 0usize;
     let mut heap: BinaryHeap<HeapEntry> = BinaryHeap::new();
     // Root pairs already scored, with the sizes at scoring: either an up-to-date entry is
@@ -703,28 +671,6 @@ mod tests {
                 .map(|(f, &w)| (f as u32, w))
                 .collect();
             proptest::prop_assert_eq!(dense_entries(&x), entries);
-        }
-
-        #[test]
-        fn stream_sort_equals_the_serial_sort(seed in 0u64..1 << 40, n in 0usize..200_000) {
-            let mut rng = SplitMix64::new(seed);
-            let mut edges: Vec<Edge> = (0..n)
-                .map(|i| Edge {
-                    a: rng.below(1000) as u32,
-                    b: 1000 + i as u32,
-                    sim: if rng.below(2) == 0 { 0.5 } else { rng.unit() },
-                })
-                .collect();
-            // The edges come sorted by (a, b) in the pipeline, but any order must do.
-            if rng.below(2) == 0 {
-                edges.sort_unstable_by_key(|e| (e.a, e.b));
-            }
-            let mut want = edges.clone();
-            want.sort_unstable_by_key(|e| std::cmp::Reverse(edge_entry(e)));
-            let key = |e: &Edge| (e.a, e.b, e.sim.to_bits());
-            let got: Vec<_> = sort_stream(edges).iter().map(key).collect();
-            let want: Vec<_> = want.iter().map(key).collect();
-            proptest::prop_assert_eq!(got, want);
         }
     }
 }

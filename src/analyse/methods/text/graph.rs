@@ -145,7 +145,10 @@ pub(super) fn prune_edges(edges: Vec<Edge>, n: usize, k: usize) -> Vec<Edge> {
     let ranges = even_ranges(&start, threads * 4);
     let (edges_ref, start_ref, incident_ref) = (&edges, &start, &incident);
     let chosen: Vec<Vec<u32>> = par_map_on(&ranges, threads, |&(lo, hi)| {
-        let mut out = Vec::new();
+        let room = (lo..hi)
+            .map(|v| (start_ref[v + 1] - start_ref[v]).min(k))
+            .sum();
+        let mut out = Vec::with_capacity(room);
         let mut list: Vec<u32> = Vec::new();
         for node in lo..hi {
             let mine = &incident_ref[start_ref[node]..start_ref[node + 1]];
@@ -369,7 +372,6 @@ pub(super) fn distinct_pairs(lists: &[Vec<u32>], threads: usize) -> Vec<Vec<u64>
         }
         part.sort_unstable();
         part.dedup();
-        part.shrink_to_fit();
         part
     })
 }
