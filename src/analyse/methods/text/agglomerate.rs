@@ -19,7 +19,48 @@ pub(super) enum GroupSum {
     /// (feature, summed weight), sorted by feature.
     Sparse(Vec<(u32, f32)>),
     /// Large groups use a dense array (merging a text into it is one add per feature).
-    Dense(Vec<f32>),
+    Dense(DenseSum),
+}
+
+/// A dense summed vector with a bitmap of the features that ever received a weight (a
+/// superset of its non-zero features), so products and listings visit only those.
+pub(super) struct DenseSum {
+    pub(super) w: Vec<f32>,
+    pub(super) touched: Vec<u64>,
+}
+
+impl DenseSum {
+    /// Bytes held by a dense sum over `dims` features.
+    pub(super) fn bytes(dims: usize) -> usize {
+        dims * std::mem::size_of::<f32>() + dims.div_ceil(64) * std::mem::size_of::<u64>()
+    }
+
+    fn zeros(dims: usize) -> Self {
+        DenseSum {
+            w: vec![0f32; dims],
+            touched: vec![0u64; dims.div_ceil(64)],
+        }
+    }
+
+    /// Adds `w` to feature `f`.
+    #[inline]
+    fn add(&mut self, f: u32, w: f32) {
+        self.w[f as usize] += w;
+        self.touched[f as usize / 64] |= 1u64 << (f % 64);
+    }
+}
+
+/// The set bits of `words` (bit `b` of word `i` is feature `64 i + b`), ascending.
+fn set_bits(words: impl Iterator<Item = u64>) -> impl Iterator<Item = usize> {
+    words.enumerate().flat_map(|(i, mut word)| {
+        std::iter::from_fn(move || {
+            (word != 0).then(|| {
+                let b = word.trailing_zeros() as usize;
+                word &= word - 1;
+                i * 64 + b
+            })
+        })
+    })
 }
 
 /// Groups with at least this many members keep their summed vector as a dense array, as long
@@ -79,16 +120,33 @@ pub(super) fn sparse_dot(x: &[(u32, f32)], y: &[(u32, f32)]) -> f64 {
     if large.len() > GALLOP_FACTOR * small.len() {
         return gallop_dot(small, large);
     }
+    merge_dot(x, y)
+}
+
+/// Products of the common features found per block of the merge pass.
+const MERGE_BLOCK: usize = 64;
+
+/// [`sparse_dot`] by one merge pass over both vectors. The pass has no unpredictable branch:
+/// each step writes the product of the current entries to a small buffer and keeps it only
+/// when the features are equal; the kept products are then added in order.
+fn merge_dot(x: &[(u32, f32)], y: &[(u32, f32)]) -> f64 {
     let (mut i, mut j, mut s) = (0, 0, 0.0f64);
+    let mut buf = [0f64; MERGE_BLOCK];
     while i < x.len() && j < y.len() {
-        match x[i].0.cmp(&y[j].0) {
-            Ordering::Less => i += 1,
-            Ordering::Greater => j += 1,
-            Ordering::Equal => {
-                s += f64::from(x[i].1) * f64::from(y[j].1);
-                i += 1;
-                j += 1;
+        let mut kept = 0;
+        // Each step keeps at most one product, so a block of steps fills at most the buffer.
+        for _ in 0..MERGE_BLOCK {
+            if i >= x.len() || j >= y.len() {
+                break;
             }
+            let ((f, w), (g, v)) = (x[i], y[j]);
+            buf[kept] = f64::from(w) * f64::from(v);
+            kept += usize::from(f == g);
+            i += usize::from(f <= g);
+            j += usize::from(g <= f);
+        }
+        for &p in &buf[..kept] {
+            s += p;
         }
     }
     s
@@ -121,13 +179,27 @@ fn sparse_dense_dot(x: &[(u32, f32)], dense: &[f32]) -> f64 {
     s
 }
 
-/// Dot product of two dense arrays, over the features where both are non-zero, ascending.
+/// Dot product of two dense arrays, over the features where both are non-zero, ascending
+/// (the reference for [`touched_dot`]).
+#[cfg(test)]
 fn dense_dense_dot(x: &[f32], y: &[f32]) -> f64 {
     let mut s = 0.0f64;
     for (&a, &b) in x.iter().zip(y) {
         if a != 0.0 && b != 0.0 {
             s += f64::from(a) * f64::from(b);
         }
+    }
+    s
+}
+
+/// [`dense_dense_dot`] over the features both sums touched only. A touched feature whose
+/// weight is zero in one sum adds a zero product, which leaves the sum as it is (it starts at
+/// +0.0 and can never become -0.0), so the value is the same bit for bit.
+fn touched_dot(x: &DenseSum, y: &DenseSum) -> f64 {
+    let mut s = 0.0f64;
+    let both = x.touched.iter().zip(&y.touched).map(|(a, b)| a & b);
+    for f in set_bits(both) {
+        s += f64::from(x.w[f]) * f64::from(y.w[f]);
     }
     s
 }
@@ -159,12 +231,11 @@ fn merge_sorted(keep: &[(u32, f32)], add: &[(u32, f32)], out: &mut Vec<(u32, f32
     out.extend_from_slice(&add[j..]);
 }
 
-/// The non-zero entries of a dense array, ascending.
-fn dense_entries(v: &[f32]) -> Vec<(u32, f32)> {
-    v.iter()
-        .enumerate()
-        .filter(|(_, w)| **w != 0.0)
-        .map(|(f, &w)| (f as u32, w))
+/// The non-zero entries of a dense sum, ascending.
+fn dense_entries(v: &DenseSum) -> Vec<(u32, f32)> {
+    set_bits(v.touched.iter().copied())
+        .filter(|&f| v.w[f] != 0.0)
+        .map(|f| (f as u32, v.w[f]))
         .collect()
 }
 
@@ -204,9 +275,9 @@ impl<'a> Agglomerator<'a> {
     /// Dot product of two groups' summed vectors (see the module docs for the order).
     pub(super) fn sum_dot(&self, a: u32, b: u32) -> f64 {
         match (&self.sums[a as usize], &self.sums[b as usize]) {
-            (GroupSum::Dense(x), GroupSum::Dense(y)) => dense_dense_dot(x, y),
-            (GroupSum::Dense(x), _) => sparse_dense_dot(self.sparse(b).expect("sparse"), x),
-            (_, GroupSum::Dense(y)) => sparse_dense_dot(self.sparse(a).expect("sparse"), y),
+            (GroupSum::Dense(x), GroupSum::Dense(y)) => touched_dot(x, y),
+            (GroupSum::Dense(x), _) => sparse_dense_dot(self.sparse(b).expect("sparse"), &x.w),
+            (_, GroupSum::Dense(y)) => sparse_dense_dot(self.sparse(a).expect("sparse"), &y.w),
             _ => sparse_dot(
                 self.sparse(a).expect("sparse"),
                 self.sparse(b).expect("sparse"),
@@ -231,15 +302,15 @@ impl<'a> Agglomerator<'a> {
         let new_size = self.size[keep as usize] + self.size[gone as usize];
         let gone_sum = std::mem::replace(&mut self.sums[gone as usize], GroupSum::Doc(gone));
         let vecs = self.vecs;
-        let dense_bytes = self.dims * std::mem::size_of::<f32>();
+        let dense_bytes = DenseSum::bytes(self.dims);
         let to_dense = new_size >= DENSE_MIN_SIZE
             && self.dense_in_use + dense_bytes <= self.dense_budget
             && !matches!(self.sums[keep as usize], GroupSum::Dense(_));
         if to_dense {
             self.dense_in_use += dense_bytes;
-            let mut dense = vec![0f32; self.dims];
+            let mut dense = DenseSum::zeros(self.dims);
             for &(f, w) in self.sparse(keep).expect("sparse") {
-                dense[f as usize] = w;
+                dense.add(f, w);
             }
             self.sums[keep as usize] = GroupSum::Dense(dense);
         }
@@ -258,7 +329,7 @@ impl<'a> Agglomerator<'a> {
         match &mut self.sums[keep as usize] {
             GroupSum::Dense(v) => {
                 for &(f, w) in add {
-                    v[f as usize] += w;
+                    v.add(f, w);
                 }
             }
             GroupSum::Sparse(v) => {
@@ -285,7 +356,7 @@ impl<'a> Agglomerator<'a> {
             }
         };
         match &self.sums[r as usize] {
-            GroupSum::Dense(v) => v.iter().for_each(|&w| add(w)),
+            GroupSum::Dense(v) => v.w.iter().for_each(|&w| add(w)),
             _ => self
                 .sparse(r)
                 .expect("sparse")
@@ -442,7 +513,7 @@ mod tests {
         }
         let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
         let corpus = build_corpus(&refs, &TextConfig::default());
-        let dense_bytes = corpus.dims * std::mem::size_of::<f32>();
+        let dense_bytes = DenseSum::bytes(corpus.dims);
         let (mut dense_seen, mut sparse_seen, mut gallops) = (0, 0, 0);
         for seed in 0..6u64 {
             // No dense sums, room for two, or for all.
@@ -530,6 +601,76 @@ mod tests {
                 dense[f as usize] = w;
             }
             assert_eq!(sparse_dense_dot(&x, &dense).to_bits(), want.to_bits());
+        }
+    }
+
+    /// The merge pass with a branch per step that [`merge_dot`] replaced.
+    fn merge_dot_branchy(x: &[(u32, f32)], y: &[(u32, f32)]) -> f64 {
+        let (mut i, mut j, mut s) = (0, 0, 0.0f64);
+        while i < x.len() && j < y.len() {
+            match x[i].0.cmp(&y[j].0) {
+                Ordering::Less => i += 1,
+                Ordering::Greater => j += 1,
+                Ordering::Equal => {
+                    s += f64::from(x[i].1) * f64::from(y[j].1);
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        s
+    }
+
+    /// A sorted sparse vector over `0..dims`: weights of mixed sign (so sums can cancel to
+    /// zero), some exactly zero.
+    fn sparse_strategy(dims: u32) -> impl proptest::strategy::Strategy<Value = Vec<(u32, f32)>> {
+        use proptest::prelude::*;
+        proptest::collection::btree_map(
+            0..dims,
+            prop_oneof![Just(0.0f32), Just(0.5f32), Just(-0.5f32), -2.0f32..2.0],
+            0..(dims as usize).min(300),
+        )
+        .prop_map(|m| m.into_iter().collect())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn merge_dot_equals_the_branchy_pass(
+            x in sparse_strategy(700),
+            y in sparse_strategy(700),
+        ) {
+            let want = merge_dot_branchy(&x, &y).to_bits();
+            proptest::prop_assert_eq!(merge_dot(&x, &y).to_bits(), want);
+            proptest::prop_assert_eq!(merge_dot(&y, &x).to_bits(), want);
+        }
+
+        #[test]
+        fn touched_dot_equals_the_full_dense_pass(
+            xs in proptest::collection::vec(sparse_strategy(300), 1..5),
+            ys in proptest::collection::vec(sparse_strategy(300), 1..5),
+        ) {
+            // Dense sums built by adding several vectors, as merges do (touched features whose
+            // weights cancel to zero included).
+            let build = |vs: &[Vec<(u32, f32)>]| {
+                let mut d = DenseSum::zeros(300);
+                for v in vs {
+                    for &(f, w) in v {
+                        d.add(f, w);
+                    }
+                }
+                d
+            };
+            let (x, y) = (build(&xs), build(&ys));
+            let want = dense_dense_dot(&x.w, &y.w).to_bits();
+            proptest::prop_assert_eq!(touched_dot(&x, &y).to_bits(), want);
+            let entries: Vec<(u32, f32)> = x
+                .w
+                .iter()
+                .enumerate()
+                .filter(|(_, w)| **w != 0.0)
+                .map(|(f, &w)| (f as u32, w))
+                .collect();
+            proptest::prop_assert_eq!(dense_entries(&x), entries);
         }
     }
 }

@@ -114,34 +114,92 @@ where
 
 /// Keeps an edge only when it is among the `k` strongest edges of at least one of its two
 /// texts (a k-nearest-neighbour sparsification; ties broken by text index).
+///
+/// The incident edges of all texts are one flat list (texts in order, each text's edges in
+/// edge order); the texts are decided in parallel, in ranges holding about as many incident
+/// edges each. "Strongest, then the lowest other text" is a strict order among the edges of a
+/// text (no two edges join the same two texts), so the `k` chosen do not depend on how they
+/// are found.
 pub(super) fn prune_edges(edges: Vec<Edge>, n: usize, k: usize) -> Vec<Edge> {
-    let mut incident: Vec<Vec<u32>> = vec![Vec::new(); n];
-    for (idx, e) in edges.iter().enumerate() {
-        incident[e.a as usize].push(idx as u32);
-        incident[e.b as usize].push(idx as u32);
+    if k == 0 {
+        return Vec::new();
     }
-    let mut keep = vec![false; edges.len()];
-    for (node, list) in incident.iter_mut().enumerate() {
-        if list.len() <= k {
-            for &idx in list.iter() {
-                keep[idx as usize] = true;
+    let mut start = vec![0usize; n + 1];
+    for e in &edges {
+        start[e.a as usize + 1] += 1;
+        start[e.b as usize + 1] += 1;
+    }
+    for i in 0..n {
+        start[i + 1] += start[i];
+    }
+    let mut incident = vec![0u32; start[n]];
+    let mut fill = start.clone();
+    for (idx, e) in edges.iter().enumerate() {
+        for node in [e.a as usize, e.b as usize] {
+            incident[fill[node]] = idx as u32;
+            fill[node] += 1;
+        }
+    }
+    drop(fill);
+    let threads = thread_count(n);
+    let ranges = even_ranges(&start, threads * 4);
+    let (edges_ref, start_ref, incident_ref) = (&edges, &start, &incident);
+    let chosen: Vec<Vec<u32>> = par_map_on(&ranges, threads, |&(lo, hi)| {
+        let room = (lo..hi)
+            .map(|v| (start_ref[v + 1] - start_ref[v]).min(k))
+            .sum();
+        let mut out = Vec::with_capacity(room);
+        let mut list: Vec<u32> = Vec::new();
+        for node in lo..hi {
+            let mine = &incident_ref[start_ref[node]..start_ref[node + 1]];
+            if mine.len() <= k {
+                out.extend_from_slice(mine);
+                continue;
             }
-            continue;
+            let other = |e: &Edge| if e.a as usize == node { e.b } else { e.a };
+            list.clear();
+            list.extend_from_slice(mine);
+            list.select_nth_unstable_by(k - 1, |&x, &y| {
+                let (ex, ey) = (&edges_ref[x as usize], &edges_ref[y as usize]);
+                ey.sim.total_cmp(&ex.sim).then(other(ex).cmp(&other(ey)))
+            });
+            out.extend_from_slice(&list[..k]);
         }
-        let other = |e: &Edge| if e.a as usize == node { e.b } else { e.a };
-        list.sort_unstable_by(|&x, &y| {
-            let (ex, ey) = (&edges[x as usize], &edges[y as usize]);
-            ey.sim.total_cmp(&ex.sim).then(other(ex).cmp(&other(ey)))
-        });
-        for &idx in list.iter().take(k) {
-            keep[idx as usize] = true;
-        }
+        out
+    });
+    drop(incident);
+    let mut keep = vec![false; edges.len()];
+    for idx in chosen.iter().flatten() {
+        keep[*idx as usize] = true;
     }
     edges
         .into_iter()
         .zip(keep)
         .filter_map(|(e, k)| k.then_some(e))
         .collect()
+}
+
+/// Splits `0..n` (`offsets` has `n + 1` ascending entries, item `i` spanning
+/// `offsets[i]..offsets[i + 1]`) into at most `parts` consecutive ranges of about equal span.
+fn even_ranges(offsets: &[usize], parts: usize) -> Vec<(usize, usize)> {
+    let n = offsets.len() - 1;
+    let total = offsets[n];
+    let parts = parts.max(1);
+    let mut ranges = Vec::with_capacity(parts);
+    let mut lo = 0;
+    for p in 1..=parts {
+        let goal = total / parts * p + total % parts * p / parts;
+        let hi = if p == parts {
+            n
+        } else {
+            offsets.partition_point(|&o| o < goal).clamp(lo, n)
+        };
+        if hi > lo {
+            ranges.push((lo, hi));
+            lo = hi;
+        }
+    }
+    ranges
 }
 
 /// All pairs with cosine >= threshold (and > 0), via an inverted index.
@@ -261,21 +319,61 @@ pub(super) fn lsh_edges(
     // twice would only cost time.
     let ids: Vec<u32> = (0..n as u32).collect();
     let lists: Vec<Vec<u32>> = par_map(&ids, |&i| candidates_of(i as usize, corpus, &bands));
-    let mut pairs: Vec<u64> = Vec::with_capacity(lists.iter().map(Vec::len).sum());
-    for (i, list) in lists.into_iter().enumerate() {
-        let i = i as u64;
-        pairs.extend(list.into_iter().map(|j| {
-            let j = u64::from(j);
-            (i.min(j) << 32) | i.max(j)
-        }));
-    }
     drop(bands);
-    pairs.sort_unstable();
-    pairs.dedup();
+    let parts = distinct_pairs(&lists, thread_count(n));
+    drop(lists);
     lap("kandidaten");
-    let edges = score_pairs(corpus, &pairs, threshold);
+    let edges = score_pairs(corpus, &parts, threshold);
     lap("scoren");
     edges
+}
+
+/// Every distinct pair `a << 32 | b` (`a < b`) of text `i` with a candidate `j` in
+/// `lists[i]`, sorted, as consecutive parts (the concatenation is the sorted list).
+///
+/// In parallel: the first texts are split into `threads` ranges holding about as many pairs
+/// each; every thread collects the pairs of its range from all lists and sorts them. A sorted,
+/// duplicate-free list of integers does not depend on how it was sorted, so the parts are the
+/// same on any number of threads.
+pub(super) fn distinct_pairs(lists: &[Vec<u32>], threads: usize) -> Vec<Vec<u64>> {
+    let n = lists.len();
+    // Pairs per first text, to cut the ranges evenly.
+    let mut per_first = vec![0u32; n + 1];
+    for (i, list) in lists.iter().enumerate() {
+        for &j in list {
+            per_first[i.min(j as usize)] += 1;
+        }
+    }
+    let total: u64 = per_first.iter().map(|&c| u64::from(c)).sum();
+    let threads = threads.max(1);
+    let mut cuts = vec![0usize];
+    let mut seen = 0u64;
+    for (i, &c) in per_first.iter().enumerate().take(n) {
+        seen += u64::from(c);
+        let part = cuts.len() as u64;
+        if part < threads as u64 && seen * threads as u64 >= total * part {
+            cuts.push(i + 1);
+        }
+    }
+    while cuts.len() <= threads {
+        cuts.push(n);
+    }
+    let ranges: Vec<(usize, usize)> = cuts.windows(2).map(|w| (w[0], w[1])).collect();
+    par_map_on(&ranges, threads, |&(lo, hi)| {
+        let want: u64 = per_first[lo..hi].iter().map(|&c| u64::from(c)).sum();
+        let mut part: Vec<u64> = Vec::with_capacity(want as usize);
+        for (i, list) in lists.iter().enumerate() {
+            for &j in list {
+                let (a, b) = (i.min(j as usize), i.max(j as usize));
+                if (lo..hi).contains(&a) {
+                    part.push(((a as u64) << 32) | b as u64);
+                }
+            }
+        }
+        part.sort_unstable();
+        part.dedup();
+        part
+    })
 }
 
 /// LSH buckets of one band, see [`lsh_edges`]: the texts in bucket order, and per text (by
@@ -336,22 +434,26 @@ fn candidates_of(i: usize, corpus: &Corpus, bands: &[Band]) -> Vec<u32> {
     out
 }
 
-/// The exact cosine of every pair (`a << 32 | b`, sorted, `a < b`), kept when at least
-/// `threshold`; in parallel over runs of pairs that start at the same text, in pair order.
-fn score_pairs(corpus: &Corpus, pairs: &[u64], threshold: f64) -> Vec<Edge> {
+/// The exact cosine of every pair (`a << 32 | b`, sorted, `a < b`; given as consecutive
+/// parts of the sorted list), kept when at least `threshold`; in parallel over runs of pairs
+/// that start at the same text, in pair order.
+fn score_pairs(corpus: &Corpus, parts: &[Vec<u64>], threshold: f64) -> Vec<Edge> {
     let threads = thread_count(corpus.vecs.len());
     // Split into about 8 runs per thread, each starting at a new first text.
-    let target = pairs.len().div_ceil(threads * 8).max(1);
+    let count: usize = parts.iter().map(Vec::len).sum();
+    let target = count.div_ceil(threads * 8).max(1);
     let mut runs: Vec<&[u64]> = Vec::new();
-    let mut rest = pairs;
-    while !rest.is_empty() {
-        let mut cut = target.min(rest.len());
-        while cut < rest.len() && rest[cut] >> 32 == rest[cut - 1] >> 32 {
-            cut += 1;
+    for pairs in parts {
+        let mut rest = pairs.as_slice();
+        while !rest.is_empty() {
+            let mut cut = target.min(rest.len());
+            while cut < rest.len() && rest[cut] >> 32 == rest[cut - 1] >> 32 {
+                cut += 1;
+            }
+            let (run, tail) = rest.split_at(cut);
+            runs.push(run);
+            rest = tail;
         }
-        let (run, tail) = rest.split_at(cut);
-        runs.push(run);
-        rest = tail;
     }
     let scored = par_map_init(
         &runs,
@@ -514,7 +616,7 @@ mod tests {
             pairs.extend(bs.into_iter().map(|b| (a << 32) | b));
         }
         for threshold in [0.0, 0.2, 0.35, 0.6] {
-            let got = score_pairs(&corpus, &pairs, threshold);
+            let got = score_pairs(&corpus, &[pairs.clone()], threshold);
             let want: Vec<(u32, u32, u64)> = pairs
                 .iter()
                 .filter_map(|&p| {
@@ -526,6 +628,139 @@ mod tests {
                 got.iter().map(|e| (e.a, e.b, e.sim.to_bits())).collect();
             assert!(!want.is_empty() || threshold > 0.5);
             assert_eq!(got, want, "drempel {threshold}");
+        }
+    }
+
+    /// The serial pair collection the parallel [`distinct_pairs`] replaced.
+    fn pairs_serial(lists: &[Vec<u32>]) -> Vec<u64> {
+        let mut pairs: Vec<u64> = Vec::new();
+        for (i, list) in lists.iter().enumerate() {
+            let i = i as u64;
+            pairs.extend(list.iter().map(|&j| {
+                let j = u64::from(j);
+                (i.min(j) << 32) | i.max(j)
+            }));
+        }
+        pairs.sort_unstable();
+        pairs.dedup();
+        pairs
+    }
+
+    /// The serial pruning (a full sort per text) the parallel [`prune_edges`] replaced.
+    fn prune_serial(edges: Vec<Edge>, n: usize, k: usize) -> Vec<Edge> {
+        let mut incident: Vec<Vec<u32>> = vec![Vec::new(); n];
+        for (idx, e) in edges.iter().enumerate() {
+            incident[e.a as usize].push(idx as u32);
+            incident[e.b as usize].push(idx as u32);
+        }
+        let mut keep = vec![false; edges.len()];
+        for (node, list) in incident.iter_mut().enumerate() {
+            let other = |e: &Edge| if e.a as usize == node { e.b } else { e.a };
+            list.sort_unstable_by(|&x, &y| {
+                let (ex, ey) = (&edges[x as usize], &edges[y as usize]);
+                ey.sim.total_cmp(&ex.sim).then(other(ex).cmp(&other(ey)))
+            });
+            for &idx in list.iter().take(k) {
+                keep[idx as usize] = true;
+            }
+        }
+        edges
+            .into_iter()
+            .zip(keep)
+            .filter_map(|(e, k)| k.then_some(e))
+            .collect()
+    }
+
+    /// Candidate lists of `n` texts: random, skewed to low and to nearby texts, with repeats
+    /// and pairs found from both ends, some texts without candidates.
+    fn random_lists(seed: u64, n: usize) -> Vec<Vec<u32>> {
+        let mut rng = SplitMix64::new(seed);
+        (0..n)
+            .map(|i| {
+                let len = [0, 1, 3, 32][rng.below(4)].min(n - 1);
+                (0..len)
+                    .map(|_| match rng.below(3) {
+                        0 => rng.below(n.min(8)) as u32,
+                        1 => ((i + 1 + rng.below(4)) % n) as u32,
+                        _ => rng.below(n) as u32,
+                    })
+                    .filter(|&j| j as usize != i)
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// A graph of distinct edges `a < b` sorted by (a, b), with many tied similarities.
+    fn random_graph(seed: u64, n: usize) -> Vec<Edge> {
+        let mut rng = SplitMix64::new(seed);
+        let lists = random_lists(seed ^ 0x5eed, n);
+        pairs_serial(&lists)
+            .into_iter()
+            .map(|p| Edge {
+                a: (p >> 32) as u32,
+                b: (p & 0xffff_ffff) as u32,
+                sim: if rng.below(2) == 0 {
+                    [0.4, 0.5, 1.0][rng.below(3)]
+                } else {
+                    rng.unit()
+                },
+            })
+            .collect()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn distinct_pairs_equal_the_serial_sort(seed in 0u64..1 << 40, n in 2usize..400) {
+            let lists = random_lists(seed, n);
+            let want = pairs_serial(&lists);
+            for threads in 1..=5 {
+                let parts = distinct_pairs(&lists, threads);
+                proptest::prop_assert_eq!(parts.len(), threads);
+                // Every part starts at a new first text, so scoring runs never straddle two.
+                for w in parts.windows(2) {
+                    if let (Some(x), Some(y)) = (w[0].last(), w[1].first()) {
+                        proptest::prop_assert!(x >> 32 < y >> 32);
+                    }
+                }
+                let got: Vec<u64> = parts.concat();
+                proptest::prop_assert_eq!(&got, &want, "threads {}", threads);
+            }
+        }
+
+        #[test]
+        fn parallel_pruning_equals_the_serial_sort(
+            seed in 0u64..1 << 40,
+            n in 2usize..3000,
+            k in 0usize..20,
+        ) {
+            let edges = random_graph(seed, n);
+            let key = |e: &Edge| (e.a, e.b, e.sim.to_bits());
+            let want: Vec<_> = prune_serial(edges.clone(), n, k).iter().map(key).collect();
+            let got: Vec<_> = prune_edges(edges, n, k).iter().map(key).collect();
+            proptest::prop_assert_eq!(got, want);
+        }
+    }
+
+    #[test]
+    fn even_ranges_cover_every_item_once() {
+        let mut rng = SplitMix64::new(5);
+        for _ in 0..200 {
+            let n = rng.below(50);
+            let mut offsets = vec![0usize];
+            for _ in 0..n {
+                let last = *offsets.last().expect("start");
+                offsets.push(last + [0, 1, 5, 100][rng.below(4)]);
+            }
+            let parts = 1 + rng.below(9);
+            let ranges = even_ranges(&offsets, parts);
+            assert!(ranges.len() <= parts);
+            let mut next = 0;
+            for &(lo, hi) in &ranges {
+                assert_eq!(lo, next);
+                assert!(hi > lo);
+                next = hi;
+            }
+            assert_eq!(next, n);
         }
     }
 }
