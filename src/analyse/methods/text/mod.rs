@@ -492,7 +492,41 @@ mod tests {
 
     /// CPU seconds (user + system) used so far by the whole process (Linux only).
     fn cpu_seconds() -> f64 {
-        let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+        stat_cpu_seconds("/proc/self/stat")
+    }
+
+    /// CPU seconds used so far by the calling thread: the serial part of a step.
+    fn thread_cpu_seconds() -> f64 {
+        stat_cpu_seconds("/proc/thread-self/stat")
+    }
+
+    /// Wall, CPU and calling-thread CPU seconds since the previous call (printed by the
+    /// benches: a step whose thread CPU is near its CPU runs on one core).
+    struct Lapper {
+        last: (Instant, f64, f64),
+    }
+
+    impl Lapper {
+        fn new() -> Self {
+            Lapper {
+                last: (Instant::now(), cpu_seconds(), thread_cpu_seconds()),
+            }
+        }
+
+        fn lap(&mut self, name: &str) {
+            let now = (Instant::now(), cpu_seconds(), thread_cpu_seconds());
+            println!(
+                "  {name}: wall {:.2} cpu {:.2} serial {:.2}",
+                (now.0 - self.last.0).as_secs_f64(),
+                now.1 - self.last.1,
+                now.2 - self.last.2
+            );
+            self.last = now;
+        }
+    }
+
+    fn stat_cpu_seconds(path: &str) -> f64 {
+        let stat = std::fs::read_to_string(path).unwrap_or_default();
         let after = stat.rsplit(')').next().unwrap_or("");
         let f: Vec<f64> = after
             .split_whitespace()
@@ -538,12 +572,15 @@ mod tests {
         }
         drop(raw);
         let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let lapper = std::cell::RefCell::new(Lapper::new());
         let c0 = cpu_seconds();
         let stock = find_stock_sentences(&refs, &meta, &TemplateConfig::default());
         println!("stock {:.2}", cpu_seconds() - c0);
+        lapper.borrow_mut().lap("stock");
         let stripped: Vec<&str> = stock.stripped.iter().map(String::as_str).collect();
         let c0 = cpu_seconds();
-        // Each lap also prints the peak resident memory since the previous one (MB).
+        // Each lap also prints the peak resident memory since the previous one (MB), its
+        // wall time and its serial CPU.
         let clock = || {
             let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
             let hwm = status
@@ -551,6 +588,7 @@ mod tests {
                 .find(|l| l.starts_with("VmHWM:"))
                 .unwrap_or("");
             println!("  peak {hwm}");
+            lapper.borrow_mut().lap("step");
             let _ = std::fs::write("/proc/self/clear_refs", "5");
             cpu_seconds()
         };
@@ -584,8 +622,23 @@ mod tests {
         );
         let members: Vec<Vec<usize>> = clusters.iter().map(|c| c.members.clone()).collect();
         let c0 = cpu_seconds();
-        let _ = phrases::distinctive_phrases(&stripped, &members, 3);
+        lapper.borrow_mut().lap("fingerprint");
+        let labels = phrases::distinctive_phrases(&stripped, &members, 3);
         println!("phrases {:.2}", cpu_seconds() - c0);
+        lapper.borrow_mut().lap("phrases");
+        let mut h = FxHasher::default();
+        for l in labels.iter().flatten().chain(clusters.iter().flat_map(|c| &c.terms)) {
+            h.write(l.as_bytes());
+        }
+        h.write(&stock.stripped.len().to_le_bytes());
+        for s in stock.sentences.iter().chain(&stock.unsteady) {
+            h.write(s.tekst.as_bytes());
+            h.add(s.n_teksten as u64);
+        }
+        for t in &stock.stripped {
+            h.write(t.as_bytes());
+        }
+        println!("labels+stock fingerprint {:x}", h.finish());
     }
 
     #[test]
