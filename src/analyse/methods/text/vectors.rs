@@ -287,12 +287,10 @@ fn tokenize_corpus(texts: &[&str], char_ngram: Option<usize>) -> (Vec<Vec<u32>>,
             .into_iter()
             .map(|tok| vocab.surface(tok, &stemmer, char_ngram))
             .collect();
-        for mut ids in local.texts {
-            for id in &mut ids {
-                *id = global[*id as usize];
-            }
-            ids.shrink_to_fit();
-            surface_tokens.push(ids);
+        // Copied (rather than changed in place) on this thread: the token lists then live
+        // in its heap, and the runs' own memory (another thread's) is all given back.
+        for ids in local.texts {
+            surface_tokens.push(ids.iter().map(|&id| global[id as usize]).collect());
         }
     }
     (surface_tokens, vocab)
