@@ -207,10 +207,19 @@ pub fn text_threads(
         .zip(&clusters)
         .map(|(ok, cl)| ok && cl.members.len() >= min_size)
         .collect();
-    let candidates: Vec<Candidate> = clusters
+    // The concentration test of every cohesive cluster that is not too large, made once.
+    let spread = Spread::of(&dims);
+    let is_concentrated: Vec<bool> = clusters
         .iter()
         .zip(&cohesive)
-        .map(|(cl, &ok)| Candidate {
+        .map(|(cl, &ok)| {
+            ok && cl.members.len() as f64 <= max_size && concentrated(&cl.members, &spread)
+        })
+        .collect();
+    let candidates: Vec<Candidate> = clusters
+        .iter()
+        .zip(cohesive.iter().zip(&is_concentrated))
+        .map(|(cl, (&ok, &conc))| Candidate {
             casus_ids: cl
                 .members
                 .iter()
@@ -223,25 +232,28 @@ pub fn text_threads(
                 "niet samenhangend"
             } else if cl.members.len() as f64 > max_size {
                 "te groot"
-            } else if !concentrated(&cl.members, &dims) {
+            } else if !conc {
                 "niet geconcentreerd"
             } else {
                 "getoetst"
             },
         })
         .collect();
-    let cohesive: Vec<&text::TextCluster> = clusters
+    let cohesive: Vec<(&text::TextCluster, bool)> = clusters
         .iter()
         .zip(&cohesive)
-        .filter(|(_, &ok)| ok)
-        .map(|(cl, _)| cl)
+        .zip(is_concentrated)
+        .filter(|((_, &ok), _)| ok)
+        .map(|((cl, _), conc)| (cl, conc))
         .collect();
-    let (large, normal): (Vec<&text::TextCluster>, Vec<&text::TextCluster>) = cohesive
+    let (large, normal): (Vec<_>, Vec<_>) = cohesive
         .into_iter()
-        .partition(|cl| cl.members.len() as f64 > max_size);
+        .partition(|(cl, _)| cl.members.len() as f64 > max_size);
+    let large: Vec<&text::TextCluster> = large.into_iter().map(|(cl, _)| cl).collect();
     let kept: Vec<&text::TextCluster> = normal
         .into_iter()
-        .filter(|cl| concentrated(&cl.members, &dims))
+        .filter(|(_, conc)| *conc)
+        .map(|(cl, _)| cl)
         .collect();
     // The labels of the threads and of the themes in one call: the phrases' counts over all
     // texts are then made once.
@@ -323,15 +335,12 @@ fn without_theme_wording(members: &[usize], theme_of: &[u32], min: usize) -> Vec
 /// deliberately lenient (the stock sentences are already gone); a cluster spread like the
 /// whole intake in all respects is a way of writing. The period test finds a story that came
 /// up recently where the intake itself grows (then the rank test has little power).
-fn concentrated(members: &[usize], dims: &[Vec<u32>; 4]) -> bool {
+fn concentrated(members: &[usize], spread: &Spread) -> bool {
+    let dims = spread.dims;
     if stats::rank_sum_p(&dims[2], members) < 0.05 || in_period_p(&dims[3], members) < 0.05 {
         return true;
     }
-    dims[..2].iter().any(|dim| {
-        let mut all: BTreeMap<u32, f64> = BTreeMap::new();
-        for &v in dim {
-            *all.entry(v).or_default() += 1.0;
-        }
+    dims[..2].iter().zip(&spread.all).any(|(dim, all)| {
         let mut inside: BTreeMap<u32, f64> = BTreeMap::new();
         for &i in members {
             *inside.entry(dim[i]).or_default() += 1.0;
@@ -345,6 +354,29 @@ fn concentrated(members: &[usize], dims: &[Vec<u32>; 4]) -> bool {
         let expected: Vec<f64> = all.values().map(|v| m * v / n).collect();
         stats::chi_square_gof(&observed, &expected) < 0.05
     })
+}
+
+/// The texts' values in the dimensions of [`concentrated`] (main theme, aandrager type,
+/// quarter, in the period) and the count per value of the first two over all texts.
+struct Spread<'a> {
+    dims: &'a [Vec<u32>; 4],
+    all: [BTreeMap<u32, f64>; 2],
+}
+
+impl<'a> Spread<'a> {
+    fn of(dims: &'a [Vec<u32>; 4]) -> Self {
+        let count = |dim: &[u32]| {
+            let mut all: BTreeMap<u32, f64> = BTreeMap::new();
+            for &v in dim {
+                *all.entry(v).or_default() += 1.0;
+            }
+            all
+        };
+        Spread {
+            dims,
+            all: [count(&dims[0]), count(&dims[1])],
+        }
+    }
 }
 
 /// One-sided binomial p-value of the members' count in the period (`flags[i] == 1`) against
@@ -627,6 +659,62 @@ mod tests {
     }
 
     use chrono::NaiveDate;
+
+    /// The concentration test as it was made for every call: the counts over all texts made
+    /// anew each time (the reference for [`Spread`]).
+    fn concentrated_alone(members: &[usize], dims: &[Vec<u32>; 4]) -> bool {
+        if stats::rank_sum_p(&dims[2], members) < 0.05 || in_period_p(&dims[3], members) < 0.05 {
+            return true;
+        }
+        dims[..2].iter().any(|dim| {
+            let mut all: BTreeMap<u32, f64> = BTreeMap::new();
+            for &v in dim {
+                *all.entry(v).or_default() += 1.0;
+            }
+            let mut inside: BTreeMap<u32, f64> = BTreeMap::new();
+            for &i in members {
+                *inside.entry(dim[i]).or_default() += 1.0;
+            }
+            let n = dim.len() as f64;
+            let m = members.len() as f64;
+            let observed: Vec<f64> = all
+                .keys()
+                .map(|k| inside.get(k).copied().unwrap_or(0.0))
+                .collect();
+            let expected: Vec<f64> = all.values().map(|v| m * v / n).collect();
+            stats::chi_square_gof(&observed, &expected) < 0.05
+        })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+        /// With the counts over all texts made once, every group gets the verdict it got
+        /// with them made per call.
+        #[test]
+        fn counts_made_once_give_the_same_verdict(
+            n in 2usize..300,
+            seed in proptest::prelude::any::<u64>(),
+            kinds in proptest::collection::vec(1u32..9, 4),
+            groups in proptest::collection::vec(proptest::collection::vec(0usize..1000, 0..80), 1..6),
+        ) {
+            let mut rng = crate::util::rng::SplitMix64::new(seed);
+            let dims: [Vec<u32>; 4] = std::array::from_fn(|d| {
+                let k = if d == 3 { 2 } else { kinds[d] as usize };
+                // Skewed values, so that some groups are concentrated and some are not.
+                (0..n).map(|_| rng.below(k).min(rng.below(k)) as u32).collect()
+            });
+            let spread = Spread::of(&dims);
+            for g in &groups {
+                let mut members: Vec<usize> = g.iter().map(|&i| i % n).collect();
+                members.sort_unstable();
+                members.dedup();
+                proptest::prop_assert_eq!(
+                    concentrated(&members, &spread),
+                    concentrated_alone(&members, &dims)
+                );
+            }
+        }
+    }
 
     fn case(i: usize, thema: &str, helper: usize, date: NaiveDate, text: String) -> Case {
         Case {

@@ -236,16 +236,7 @@ fn finish_clusters(corpus: &Corpus, ag: &mut Agglomerator, cfg: &TextConfig) -> 
         .collect();
     roots.sort_unstable_by(|x, y| y.1.len().cmp(&x.1.len()).then(x.1[0].cmp(&y.1[0])));
 
-    // Corpus mean word tf-idf per stem.
-    let mut corpus_mean = vec![0f64; corpus.stems.len()];
-    for i in 0..n {
-        for (f, w) in corpus.word_vec(i) {
-            corpus_mean[f as usize] += f64::from(w);
-        }
-    }
-    for x in &mut corpus_mean {
-        *x /= n as f64;
-    }
+    let corpus_mean = corpus_mean_words(corpus, thread_count(n), MEAN_BLOCK);
 
     let scored: Vec<(u32, Vec<usize>, f64)> = roots
         .into_iter()
@@ -266,12 +257,59 @@ fn finish_clusters(corpus: &Corpus, ag: &mut Agglomerator, cfg: &TextConfig) -> 
         .collect();
     let pool = &pool;
     let threads = crate::util::parallel::threads_for(scored.len(), 2, 4);
-    par_map_on(&scored, threads, |(root, members, cohesion)| TextCluster {
+    par_map_interleaved(&scored, threads, |(root, members, cohesion)| TextCluster {
         members: members.clone(),
         terms: label_terms(corpus, members, corpus_mean, cfg.label_terms),
         cohesion: *cohesion,
         p_baseline: baseline_p(corpus, pool, members.len(), *cohesion, *root),
     })
+}
+
+/// Texts whose word vectors are made at once (in parallel) by [`corpus_mean_words`].
+const MEAN_BLOCK: usize = 1 << 15;
+
+/// The corpus mean word tf-idf per stem. The word vectors are made in parallel, a block of
+/// `block` texts at a time; their weights are added in text order, so every sum is the one a
+/// single pass gives, bit for bit.
+fn corpus_mean_words(corpus: &Corpus, threads: usize, block: usize) -> Vec<f64> {
+    let n = corpus.vecs.len();
+    let mut mean = vec![0f64; corpus.stems.len()];
+    let ids: Vec<usize> = (0..n).collect();
+    for part in ids.chunks(block.max(1)) {
+        for v in par_map_on(part, threads, |&i| corpus.word_vec(i)) {
+            for (f, w) in v {
+                mean[f as usize] += f64::from(w);
+            }
+        }
+    }
+    for x in &mut mean {
+        *x /= n as f64;
+    }
+    mean
+}
+
+/// [`par_map_on`] with the items dealt out in turn (item `k` to thread `k % threads`) rather
+/// than in contiguous runs, so that items sorted by cost (the clusters, largest first) spread
+/// evenly over the threads. The results are in input order.
+fn par_map_interleaved<T: Sync, R: Send>(
+    items: &[T],
+    threads: usize,
+    f: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
+    let threads = threads.clamp(1, items.len().max(1));
+    let order: Vec<usize> = (0..threads)
+        .flat_map(|t| (t..items.len()).step_by(threads))
+        .collect();
+    let mut out: Vec<Option<R>> = (0..items.len()).map(|_| None).collect();
+    for (k, r) in order
+        .iter()
+        .zip(par_map_on(&order, threads, |&k| f(&items[k])))
+    {
+        out[*k] = Some(r);
+    }
+    out.into_iter()
+        .map(|r| r.expect("every item mapped once"))
+        .collect()
 }
 
 /// Mean cosine over all pairs of non-empty texts: `(|S|^2 - m) / (m (m - 1))` for the sum `S`
@@ -492,7 +530,41 @@ mod tests {
 
     /// CPU seconds (user + system) used so far by the whole process (Linux only).
     fn cpu_seconds() -> f64 {
-        let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+        stat_cpu_seconds("/proc/self/stat")
+    }
+
+    /// CPU seconds used so far by the calling thread: the serial part of a step.
+    fn thread_cpu_seconds() -> f64 {
+        stat_cpu_seconds("/proc/thread-self/stat")
+    }
+
+    /// Wall, CPU and calling-thread CPU seconds since the previous call (printed by the
+    /// benches: a step whose thread CPU is near its CPU runs on one core).
+    struct Lapper {
+        last: (Instant, f64, f64),
+    }
+
+    impl Lapper {
+        fn new() -> Self {
+            Lapper {
+                last: (Instant::now(), cpu_seconds(), thread_cpu_seconds()),
+            }
+        }
+
+        fn lap(&mut self, name: &str) {
+            let now = (Instant::now(), cpu_seconds(), thread_cpu_seconds());
+            println!(
+                "  {name}: wall {:.2} cpu {:.2} serial {:.2}",
+                (now.0 - self.last.0).as_secs_f64(),
+                now.1 - self.last.1,
+                now.2 - self.last.2
+            );
+            self.last = now;
+        }
+    }
+
+    fn stat_cpu_seconds(path: &str) -> f64 {
+        let stat = std::fs::read_to_string(path).unwrap_or_default();
         let after = stat.rsplit(')').next().unwrap_or("");
         let f: Vec<f64> = after
             .split_whitespace()
@@ -538,12 +610,15 @@ mod tests {
         }
         drop(raw);
         let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let lapper = std::cell::RefCell::new(Lapper::new());
         let c0 = cpu_seconds();
         let stock = find_stock_sentences(&refs, &meta, &TemplateConfig::default());
         println!("stock {:.2}", cpu_seconds() - c0);
+        lapper.borrow_mut().lap("stock");
         let stripped: Vec<&str> = stock.stripped.iter().map(String::as_str).collect();
         let c0 = cpu_seconds();
-        // Each lap also prints the peak resident memory since the previous one (MB).
+        // Each lap also prints the peak resident memory since the previous one (MB), its
+        // wall time and its serial CPU.
         let clock = || {
             let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
             let hwm = status
@@ -551,6 +626,7 @@ mod tests {
                 .find(|l| l.starts_with("VmHWM:"))
                 .unwrap_or("");
             println!("  peak {hwm}");
+            lapper.borrow_mut().lap("step");
             let _ = std::fs::write("/proc/self/clear_refs", "5");
             cpu_seconds()
         };
@@ -584,8 +660,27 @@ mod tests {
         );
         let members: Vec<Vec<usize>> = clusters.iter().map(|c| c.members.clone()).collect();
         let c0 = cpu_seconds();
-        let _ = phrases::distinctive_phrases(&stripped, &members, 3);
+        lapper.borrow_mut().lap("fingerprint");
+        let labels = phrases::distinctive_phrases(&stripped, &members, 3);
         println!("phrases {:.2}", cpu_seconds() - c0);
+        lapper.borrow_mut().lap("phrases");
+        let mut h = FxHasher::default();
+        for l in labels
+            .iter()
+            .flatten()
+            .chain(clusters.iter().flat_map(|c| &c.terms))
+        {
+            h.write(l.as_bytes());
+        }
+        h.write(&stock.stripped.len().to_le_bytes());
+        for s in stock.sentences.iter().chain(&stock.unsteady) {
+            h.write(s.tekst.as_bytes());
+            h.add(s.n_teksten as u64);
+        }
+        for t in &stock.stripped {
+            h.write(t.as_bytes());
+        }
+        println!("labels+stock fingerprint {:x}", h.finish());
     }
 
     #[test]
@@ -733,6 +828,56 @@ mod tests {
             let want = group_norm2_branching(&corpus, &group);
             assert_eq!(got.to_bits(), want.to_bits(), "round {round}");
             assert!(sum.iter().all(|&x| x == 0.0), "scratch left dirty");
+        }
+    }
+
+    /// The corpus mean as one serial pass over the texts adds it (the reference).
+    fn corpus_mean_serial(corpus: &Corpus) -> Vec<f64> {
+        let n = corpus.vecs.len();
+        let mut mean = vec![0f64; corpus.stems.len()];
+        for i in 0..n {
+            for (f, w) in corpus.word_vec(i) {
+                mean[f as usize] += f64::from(w);
+            }
+        }
+        for x in &mut mean {
+            *x /= n as f64;
+        }
+        mean
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+        /// The corpus mean made in parallel blocks is the serial one bit for bit, for any
+        /// number of threads and block size.
+        #[test]
+        fn parallel_corpus_mean_is_the_serial_one(
+            seed in any::<u64>(),
+            n in 1usize..400,
+            extra in proptest::collection::vec(".{0,40}", 0..8),
+            threads in 1usize..5,
+            block in 1usize..70,
+        ) {
+            let (mut texts, _) = bench_corpus(n, 4, seed);
+            texts.extend(extra);
+            let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+            let corpus = build_corpus(&refs, &TextConfig::default());
+            let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            prop_assert_eq!(
+                bits(&corpus_mean_words(&corpus, threads, block)),
+                bits(&corpus_mean_serial(&corpus))
+            );
+        }
+
+        /// Dealing the items out in turn gives the results of a serial map, in input order.
+        #[test]
+        fn interleaved_map_keeps_input_order(
+            items in proptest::collection::vec(any::<u32>(), 0..60),
+            threads in 0usize..7,
+        ) {
+            let f = |x: &u32| u64::from(*x) * 3 + 1;
+            let want: Vec<u64> = items.iter().map(f).collect();
+            prop_assert_eq!(par_map_interleaved(&items, threads, f), want);
         }
     }
 

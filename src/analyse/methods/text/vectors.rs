@@ -279,18 +279,18 @@ fn tokenize_corpus(texts: &[&str], char_ngram: Option<usize>) -> (Vec<Vec<u32>>,
     let runs: Vec<&[&str]> = texts.chunks(TOKEN_RUN).collect();
     let mut vocab = Vocabulary::default();
     let mut surface_tokens: Vec<Vec<u32>> = Vec::with_capacity(texts.len());
-    for local in par_map(&runs, |run| local_tokens(run)) {
+    // The threads are chosen for the number of texts, not of runs (a few dozen runs would
+    // get one thread).
+    for local in par_map_on(&runs, thread_count(texts.len()), |run| local_tokens(run)) {
         let global: Vec<u32> = local
             .vocab
             .into_iter()
             .map(|tok| vocab.surface(tok, &stemmer, char_ngram))
             .collect();
-        for mut ids in local.texts {
-            for id in &mut ids {
-                *id = global[*id as usize];
-            }
-            ids.shrink_to_fit();
-            surface_tokens.push(ids);
+        // Copied (rather than changed in place) on this thread: the token lists then live
+        // in its heap, and the runs' own memory (another thread's) is all given back.
+        for ids in local.texts {
+            surface_tokens.push(ids.iter().map(|&id| global[id as usize]).collect());
         }
     }
     (surface_tokens, vocab)
