@@ -537,6 +537,63 @@ fn date_format_of(
     )
 }
 
+/// What the pass over one canonical column's rows yields (see [`column_pass`]).
+enum ColumnPass {
+    /// Free text or an id: kept as text. `clean` when no value needs trimming and none is
+    /// empty (the usual export), so the column is taken as it is.
+    Plain { clean: bool },
+    /// Typed through the dictionary of its distinct values.
+    Typed {
+        /// `<name>__leeg` for a required column: whether each cell is blank.
+        blank: Option<Column>,
+        value: Column,
+        /// `<name>__e`, absent when no row has an error.
+        error: Option<Column>,
+        date_format: Option<DateFormat>,
+    },
+}
+
+/// The one pass over all rows of one canonical column. Free text and ids need no dictionary
+/// (a million distinct summaries would make a million-row join): they are only checked for
+/// trimming, unless a value mapping applies. Every other column gets the dictionary of its
+/// distinct values, gathered back to the rows. Independent of the other columns, so the
+/// columns are done in parallel.
+fn column_pass(
+    spec: &ColumnSpec,
+    canon_text: &DataFrame,
+    pairs: &HeaderMap,
+    entity: Entity,
+    cfg: &Config,
+    raw: &RawTable,
+) -> Result<ColumnPass> {
+    let mapping = entity.mapping(cfg);
+    if matches!(spec.kind, Kind::Id | Kind::Text) && !mapping.waarden.contains_key(spec.name) {
+        let clean = canon_text
+            .column(spec.name)?
+            .str()
+            .ok()
+            .is_some_and(|ca| ca.iter().flatten().all(|v| !v.is_empty() && v.trim() == v));
+        return Ok(ColumnPass::Plain { clean });
+    }
+    let (uniq, index) = distinct_index(canon_text.column(spec.name)?.str()?);
+    let date_format = if spec.kind == Kind::Date {
+        date_format_of(&uniq, spec.name, pairs, entity, cfg, raw)?
+    } else {
+        None
+    };
+    let dict = dictionary(&uniq, spec, entity, cfg, date_format.as_ref())?;
+    let (value, error) = typed_by_index(spec.name, dict, &index)?;
+    let blank = spec
+        .required
+        .then(|| blank_by_index(&format!("{}__leeg", spec.name), &uniq, &index));
+    Ok(ColumnPass::Typed {
+        blank,
+        value,
+        error,
+        date_format,
+    })
+}
+
 fn null_of(kind: Kind) -> Expr {
     let dt = match kind {
         Kind::Date | Kind::Int(..) => DataType::Int32,
@@ -772,6 +829,19 @@ pub fn validate(
     cfg: &Config,
     export_date: NaiveDate,
 ) -> Result<Validated> {
+    let threads = crate::util::parallel::threads_for(raw.df.height(), 10_000, 4);
+    validate_on(raw, entity, cfg, export_date, threads)
+}
+
+/// [`validate`] with the passes over the columns on up to `threads` threads (the result does
+/// not depend on it).
+fn validate_on(
+    raw: &RawTable,
+    entity: Entity,
+    cfg: &Config,
+    export_date: NaiveDate,
+    threads: usize,
+) -> Result<Validated> {
     let HeaderUse {
         pairs,
         unused,
@@ -829,57 +899,51 @@ pub fn validate(
     let mut plain_exprs: Vec<Expr> = Vec::new();
     let mut date_formats = BTreeMap::new();
     let mut rules: Vec<Rule> = Vec::new();
-    for spec in entity.spec() {
-        // Free text and ids need no dictionary (a million distinct summaries would make a
-        // million-row join): they are trimmed in place, unless a value mapping applies.
-        let plain =
-            matches!(spec.kind, Kind::Id | Kind::Text) && !mapping.waarden.contains_key(spec.name);
-        if plain {
-            // A column whose values need no trimming and none is empty (the usual export) is
-            // taken as it is: trimming would copy every summary once more.
-            let clean = canon_text
-                .column(spec.name)?
-                .str()
-                .ok()
-                .is_some_and(|ca| ca.iter().flatten().all(|v| !v.is_empty() && v.trim() == v));
-            let t = col(spec.name).str().strip_chars(lit(NULL));
-            let value = if clean {
-                col(spec.name)
-            } else {
-                when(t.clone().eq(lit("")))
-                    .then(lit(NULL).cast(DataType::String))
-                    .otherwise(t)
-            };
-            plain_exprs.push(value.alias(format!("{}__v", spec.name).as_str()));
-            // Trimmed and blank made null: the value is null exactly where the cell is blank.
-            blank.insert(spec.name, col(spec.name).is_null());
-            continue;
-        }
-        let (uniq, index) = distinct_index(canon_text.column(spec.name)?.str()?);
-        let date_format = if spec.kind == Kind::Date {
-            let f = date_format_of(&uniq, spec.name, &pairs, entity, cfg, raw)?;
-            if let Some(f) = &f {
-                date_formats.insert(spec.name.to_string(), f.summary());
+    // The expensive part of every column (a pass over all its rows) runs for several columns
+    // at once; what it yields is put together below in contract order, as before.
+    let specs = entity.spec();
+    let passes = crate::util::parallel::par_map(specs, threads, |spec| {
+        column_pass(spec, &canon_text, &pairs, entity, cfg, raw)
+    });
+    for (spec, pass) in specs.iter().zip(passes) {
+        match pass? {
+            ColumnPass::Plain { clean } => {
+                let t = col(spec.name).str().strip_chars(lit(NULL));
+                let value = if clean {
+                    col(spec.name)
+                } else {
+                    when(t.clone().eq(lit("")))
+                        .then(lit(NULL).cast(DataType::String))
+                        .otherwise(t)
+                };
+                plain_exprs.push(value.alias(format!("{}__v", spec.name).as_str()));
+                // Trimmed and blank made null: the value is null exactly where the cell is blank.
+                blank.insert(spec.name, col(spec.name).is_null());
             }
-            f
-        } else {
-            None
-        };
-        let dict = dictionary(&uniq, spec, entity, cfg, date_format.as_ref())?;
-        let (value, error) = typed_by_index(spec.name, dict, &index)?;
-        if spec.required {
-            let name = format!("{}__leeg", spec.name);
-            typed_columns.push(blank_by_index(&name, &uniq, &index));
-            blank.insert(spec.name, col(name.as_str()));
-            carried_columns.push(col(name.as_str()));
-        }
-        typed_columns.push(value);
-        // A column without a single error has no error rule: it could never fail.
-        if let Some(error) = error {
-            typed_columns.push(error);
-            let err = col(format!("{}__e", spec.name).as_str());
-            carried_columns.push(err.clone());
-            rules.push(Rule::new(spec.name, err.clone().is_not_null(), err));
+            ColumnPass::Typed {
+                blank: blank_column,
+                value,
+                error,
+                date_format,
+            } => {
+                if let Some(f) = &date_format {
+                    date_formats.insert(spec.name.to_string(), f.summary());
+                }
+                if let Some(b) = blank_column {
+                    let name = format!("{}__leeg", spec.name);
+                    typed_columns.push(b);
+                    blank.insert(spec.name, col(name.as_str()));
+                    carried_columns.push(col(name.as_str()));
+                }
+                typed_columns.push(value);
+                // A column without a single error has no error rule: it could never fail.
+                if let Some(error) = error {
+                    typed_columns.push(error);
+                    let err = col(format!("{}__e", spec.name).as_str());
+                    carried_columns.push(err.clone());
+                    rules.push(Rule::new(spec.name, err.clone().is_not_null(), err));
+                }
+            }
         }
     }
     canon_text.hstack_mut(&typed_columns)?;

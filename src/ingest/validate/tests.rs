@@ -571,5 +571,32 @@ mod properties {
                 }
             }
         }
+
+        /// The passes over the columns run in parallel: on any export, broken or not, one
+        /// thread and several give the same accepted rows, quarantine, summary or error.
+        #[test]
+        fn threads_do_not_change_the_outcome(rows in proptest::collection::vec(("[A-C]-[0-9]{1,2}", "(2025-0[1-9]-[0-2][0-9]|[0-9]{2}/[0-9]{2}/2025|x|)", "(wijkteam|sociaal_raadslid| Wijkteam |onbekend|)", "(toeslagen.terugvordering|toeslagen|ib|[a-z]{0,4})", "( ?[a-z ]{0,12}|)", "(ja|nee|J|2|)", "(2025-0[1-9]-[0-2][0-9]|)"), 1..40)) {
+            let mut csv = String::from("casus_id,ontvangen_op,aandrager_type,thema,samenvatting,spoed,triage_op\n");
+            for (a, b, c, d, e, f, g) in &rows {
+                csv.push_str(&format!("{a},{b},{c},{d},{e},{f},{g}\n"));
+            }
+            let cfg = Config::default_config();
+            let today = NaiveDate::from_ymd_opt(2026, 10, 31).unwrap();
+            if let Ok(raw) = crate::ingest::read::read_csv_bytes(csv.as_bytes(), "auto", "auto", std::path::Path::new("p.csv")) {
+                let one = validate_on(&raw, Entity::Cases, &cfg, today, 1);
+                for threads in [2, 5] {
+                    let many = validate_on(&raw, Entity::Cases, &cfg, today, threads);
+                    match (&one, &many) {
+                        (Ok(a), Ok(b)) => {
+                            prop_assert!(a.accepted.equals_missing(&b.accepted), "{} threads: accepted differs", threads);
+                            prop_assert!(a.quarantine.equals_missing(&b.quarantine), "{} threads: quarantine differs", threads);
+                            prop_assert_eq!(&a.summary, &b.summary);
+                        }
+                        (Err(a), Err(b)) => prop_assert_eq!(a.to_string(), b.to_string()),
+                        _ => prop_assert!(false, "{} threads: one run failed and the other did not", threads),
+                    }
+                }
+            }
+        }
     }
 }
