@@ -83,4 +83,17 @@ mod tests {
         }
         assert!(par_map(&[] as &[u64], 4, slow).is_empty());
     }
+
+    proptest::proptest! {
+        /// Any items, any number of threads: the results of a serial map, in input order.
+        #[test]
+        fn par_map_is_a_serial_map(
+            items in proptest::collection::vec(proptest::prelude::any::<u32>(), 0..60),
+            threads in 0usize..7,
+        ) {
+            let f = |x: &u32| u64::from(*x) * 3 + 1;
+            let want: Vec<u64> = items.iter().map(f).collect();
+            proptest::prop_assert_eq!(par_map(&items, threads, f), want);
+        }
+    }
 }

@@ -257,7 +257,8 @@ fn finish_clusters(corpus: &Corpus, ag: &mut Agglomerator, cfg: &TextConfig) -> 
         .collect();
     let pool = &pool;
     let threads = crate::util::parallel::threads_for(scored.len(), 2, 4);
-    par_map_interleaved(&scored, threads, |(root, members, cohesion)| TextCluster {
+    // Clusters come largest first: each thread takes the next cluster not yet taken.
+    crate::util::parallel::par_map(&scored, threads, |(root, members, cohesion)| TextCluster {
         members: members.clone(),
         terms: label_terms(corpus, members, corpus_mean, cfg.label_terms),
         cohesion: *cohesion,
@@ -286,30 +287,6 @@ fn corpus_mean_words(corpus: &Corpus, threads: usize, block: usize) -> Vec<f64> 
         *x /= n as f64;
     }
     mean
-}
-
-/// [`par_map_on`] with the items dealt out in turn (item `k` to thread `k % threads`) rather
-/// than in contiguous runs, so that items sorted by cost (the clusters, largest first) spread
-/// evenly over the threads. The results are in input order.
-fn par_map_interleaved<T: Sync, R: Send>(
-    items: &[T],
-    threads: usize,
-    f: impl Fn(&T) -> R + Sync,
-) -> Vec<R> {
-    let threads = threads.clamp(1, items.len().max(1));
-    let order: Vec<usize> = (0..threads)
-        .flat_map(|t| (t..items.len()).step_by(threads))
-        .collect();
-    let mut out: Vec<Option<R>> = (0..items.len()).map(|_| None).collect();
-    for (k, r) in order
-        .iter()
-        .zip(par_map_on(&order, threads, |&k| f(&items[k])))
-    {
-        out[*k] = Some(r);
-    }
-    out.into_iter()
-        .map(|r| r.expect("every item mapped once"))
-        .collect()
 }
 
 /// Mean cosine over all pairs of non-empty texts: `(|S|^2 - m) / (m (m - 1))` for the sum `S`
@@ -867,17 +844,6 @@ mod tests {
                 bits(&corpus_mean_words(&corpus, threads, block)),
                 bits(&corpus_mean_serial(&corpus))
             );
-        }
-
-        /// Dealing the items out in turn gives the results of a serial map, in input order.
-        #[test]
-        fn interleaved_map_keeps_input_order(
-            items in proptest::collection::vec(any::<u32>(), 0..60),
-            threads in 0usize..7,
-        ) {
-            let f = |x: &u32| u64::from(*x) * 3 + 1;
-            let want: Vec<u64> = items.iter().map(f).collect();
-            prop_assert_eq!(par_map_interleaved(&items, threads, f), want);
         }
     }
 
