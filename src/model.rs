@@ -221,7 +221,7 @@ pub struct Case {
     pub triage_op: Option<NaiveDate>,
     pub triage_besluit: Option<TriageDecision>,
     pub warm_doorverwezen: Option<bool>,
-    pub doorverwezen_naar: Option<Code>,
+    pub doorverwezen_naar: Option<String>,
     pub zienswijze_op: Option<NaiveDate>,
     pub zienswijze_reactie: Option<AdviceResponse>,
     pub geescaleerd: Option<bool>,

@@ -331,7 +331,7 @@ fn fill_cases(df: &DataFrame, out: &mut [Case]) -> Result<()> {
     let mut triage_op = dates(df, "triage_op")?.into_iter();
     let mut besluit = text(df, "triage_besluit")?;
     let mut warm = bools(df, "warm_doorverwezen")?.into_iter();
-    let mut naar = codes(df, "doorverwezen_naar")?;
+    let mut naar = strs(df, "doorverwezen_naar")?;
     let mut zw_op = dates(df, "zienswijze_op")?.into_iter();
     let mut reactie = text(df, "zienswijze_reactie")?;
     let mut esc = bools(df, "geescaleerd")?.into_iter();

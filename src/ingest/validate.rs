@@ -543,14 +543,17 @@ enum ColumnPass {
     /// empty (the usual export), so the column is taken as it is.
     Plain { clean: bool },
     /// Typed through the dictionary of its distinct values.
-    Typed {
-        /// `<name>__leeg` for a required column: whether each cell is blank.
-        blank: Option<Column>,
-        value: Column,
-        /// `<name>__e`, absent when no row has an error.
-        error: Option<Column>,
-        date_format: Option<DateFormat>,
-    },
+    Typed(Box<TypedColumn>),
+}
+
+/// A column typed through its dictionary: its rows' values, errors and blanks.
+struct TypedColumn {
+    /// `<name>__leeg` for a required column: whether each cell is blank.
+    blank: Option<Column>,
+    value: Column,
+    /// `<name>__e`, absent when no row has an error.
+    error: Option<Column>,
+    date_format: Option<DateFormat>,
 }
 
 /// The one pass over all rows of one canonical column. Free text and ids need no dictionary
@@ -586,12 +589,12 @@ fn column_pass(
     let blank = spec
         .required
         .then(|| blank_by_index(&format!("{}__leeg", spec.name), &uniq, &index));
-    Ok(ColumnPass::Typed {
+    Ok(ColumnPass::Typed(Box::new(TypedColumn {
         blank,
         value,
         error,
         date_format,
-    })
+    })))
 }
 
 fn null_of(kind: Kind) -> Expr {
@@ -920,12 +923,13 @@ fn validate_on(
                 // Trimmed and blank made null: the value is null exactly where the cell is blank.
                 blank.insert(spec.name, col(spec.name).is_null());
             }
-            ColumnPass::Typed {
-                blank: blank_column,
-                value,
-                error,
-                date_format,
-            } => {
+            ColumnPass::Typed(typed) => {
+                let TypedColumn {
+                    blank: blank_column,
+                    value,
+                    error,
+                    date_format,
+                } = *typed;
                 if let Some(f) = &date_format {
                     date_formats.insert(spec.name.to_string(), f.summary());
                 }
