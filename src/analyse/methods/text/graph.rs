@@ -344,24 +344,18 @@ pub(super) fn distinct_pairs(lists: &[Vec<u32>], threads: usize) -> Vec<Vec<u64>
             per_first[i.min(j as usize)] += 1;
         }
     }
-    let total: u64 = per_first.iter().map(|&c| u64::from(c)).sum();
     let threads = threads.max(1);
-    let mut cuts = vec![0usize];
-    let mut seen = 0u64;
-    for (i, &c) in per_first.iter().enumerate().take(n) {
-        seen += u64::from(c);
-        let part = cuts.len() as u64;
-        if part < threads as u64 && seen * threads as u64 >= total * part {
-            cuts.push(i + 1);
-        }
-    }
-    while cuts.len() <= threads {
-        cuts.push(n);
-    }
-    let ranges: Vec<(usize, usize)> = cuts.windows(2).map(|w| (w[0], w[1])).collect();
+    let offsets: Vec<usize> = std::iter::once(0)
+        .chain(per_first[..n].iter().scan(0usize, |seen, &c| {
+            *seen += c as usize;
+            Some(*seen)
+        }))
+        .collect();
+    // One part per thread, empty ones at the end when there are fewer texts than threads.
+    let mut ranges = even_ranges(&offsets, threads);
+    ranges.resize(threads, (n, n));
     par_map_on(&ranges, threads, |&(lo, hi)| {
-        let want: u64 = per_first[lo..hi].iter().map(|&c| u64::from(c)).sum();
-        let mut part: Vec<u64> = Vec::with_capacity(want as usize);
+        let mut part: Vec<u64> = Vec::with_capacity(offsets[hi] - offsets[lo]);
         for (i, list) in lists.iter().enumerate() {
             for &j in list {
                 let (a, b) = (i.min(j as usize), i.max(j as usize));
