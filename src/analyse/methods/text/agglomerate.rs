@@ -577,7 +577,7 @@ fn compute_ahead(shared: &Shared, stream: &[Edge], channel: &AheadChannel) {
     // Pairs computed here, with their sizes: skipped while still valid (as the loop skips
     // pairs it scored recently).
     let mut seen: FxMap<(u32, u32), (u32, u32)> = FxMap::default();
-    let mut i = 0usize;
+    let (mut i, mut idle) = (0usize, 0u32);
     while !channel.done.load(AtomicOrdering::Relaxed) {
         let at = channel.at.load(AtomicOrdering::Relaxed);
         // In lockstep the entry the loop waits for is looked at too.
@@ -586,9 +586,16 @@ fn compute_ahead(shared: &Shared, stream: &[Edge], channel: &AheadChannel) {
             break;
         }
         if i >= at + AHEAD_WINDOW {
-            std::thread::yield_now();
+            // Far enough ahead: wait without keeping a core busy.
+            idle += 1;
+            if idle < 64 {
+                std::thread::yield_now();
+            } else {
+                std::thread::sleep(std::time::Duration::from_micros(100));
+            }
             continue;
         }
+        idle = 0;
         channel.reached.store(i, AtomicOrdering::Release);
         let e = &stream[i];
         i += 1;
