@@ -369,8 +369,10 @@ fn baseline_p(corpus: &Corpus, pool: &[usize], size: usize, cohesion: f64, seed:
 /// then; whether a feature is new cannot be predicted, so a branch would often miss).
 fn group_norm2(corpus: &Corpus, group: &[usize], sum: &mut [f64], touched: &mut Vec<u32>) -> f64 {
     let total: usize = group.iter().map(|&i| corpus.vecs[i].len()).sum();
-    touched.clear();
-    touched.resize(total, 0);
+    // Only grown, never cleared: every entry read below is written first.
+    if touched.len() < total {
+        touched.resize(total, 0);
+    }
     let mut len = 0usize;
     for &i in group {
         for &(f, w) in &corpus.vecs[i] {

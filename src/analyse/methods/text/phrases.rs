@@ -280,35 +280,84 @@ fn count_phrases<'a, T: Sync>(
     total
 }
 
+/// At most this many (cluster, phrase) counts are kept from the clusters' own counts for the
+/// count over all texts (a bound on memory; the counts are the same either way).
+const KEPT_COUNTS_MAX: usize = 1 << 21;
+
 /// Per cluster (indices into `texts`) up to `k` distinctive phrases, best first.
 ///
 /// Phrases are counted by hash, in parallel over the texts, without a `String` per word or
 /// phrase; only the phrases frequent enough in a cluster are spelled out again (from the
-/// first member that has them).
+/// first member that has them). When no text is in two clusters (nor twice in one), the
+/// count of a phrase over all texts takes the clusters' own counts for their members, so
+/// only the other texts are read again.
 pub fn distinctive_phrases(texts: &[&str], clusters: &[Vec<usize>], k: usize) -> Vec<Vec<String>> {
+    distinctive_phrases_kept(texts, clusters, k, KEPT_COUNTS_MAX)
+}
+
+/// [`distinctive_phrases`], keeping at most `kept_max` of the clusters' own counts.
+fn distinctive_phrases_kept(
+    texts: &[&str],
+    clusters: &[Vec<usize>],
+    k: usize,
+    kept_max: usize,
+) -> Vec<Vec<String>> {
     let scratches = scratches(texts.len());
+    // Whether every text is in at most one cluster, at most once.
+    let mut in_cluster = vec![false; texts.len()];
+    let disjoint = clusters
+        .iter()
+        .flatten()
+        .all(|&i| !std::mem::replace(&mut in_cluster[i], true));
+    // The clusters' own counts kept for the count over all texts, and their members.
+    let mut kept: Vec<FxMap<u64, (u32, u32)>> = Vec::new();
+    let mut kept_len = 0usize;
+    let mut counted = vec![false; texts.len()];
     let per_cluster: Vec<FxMap<u64, (u32, Vec<String>)>> = clusters
         .iter()
         .map(|members| {
             let counts = count_phrases(members, |&i| texts[i], |_| true, &scratches);
             let min = ((members.len() as f64 * 0.25).ceil() as u32).max(2);
-            counts
-                .into_iter()
+            let frequent = counts
+                .iter()
                 .filter(|(_, (c, _))| *c >= min)
-                .filter_map(|(h, (c, first))| {
+                .filter_map(|(&h, &(c, first))| {
                     phrase_words(texts[members[first as usize]], h).map(|ws| (h, (c, ws)))
                 })
-                .collect()
+                .collect();
+            if disjoint && kept_len + counts.len() <= kept_max {
+                kept_len += counts.len();
+                for &i in members {
+                    counted[i] = true;
+                }
+                kept.push(counts);
+            }
+            frequent
         })
         .collect();
     let wanted: FxSet<u64> = per_cluster.iter().flat_map(|m| m.keys().copied()).collect();
     let df: FxMap<u64, u32> = if wanted.is_empty() {
         FxMap::default()
     } else {
-        count_phrases(texts, |t| *t, |h| wanted.contains(&h), &scratches)
-            .into_iter()
-            .map(|(h, (c, _))| (h, c))
-            .collect()
+        let rest: Vec<&str> = texts
+            .iter()
+            .zip(&counted)
+            .filter(|(_, &c)| !c)
+            .map(|(&t, _)| t)
+            .collect();
+        let mut df: FxMap<u64, u32> =
+            count_phrases(&rest, |t| *t, |h| wanted.contains(&h), &scratches)
+                .into_iter()
+                .map(|(h, (c, _))| (h, c))
+                .collect();
+        for counts in &kept {
+            for h in &wanted {
+                if let Some(&(c, _)) = counts.get(h) {
+                    *df.entry(*h).or_insert(0) += c;
+                }
+            }
+        }
+        df
     };
     let n = texts.len().max(1) as f64;
     per_cluster
@@ -479,6 +528,8 @@ mod tests {
             groups in proptest::collection::vec(proptest::collection::vec(0usize..1000, 0..60), 0..5),
             k in 0usize..5,
             bound in 0usize..4,
+            assign in proptest::collection::vec(0usize..6, 120),
+            kept_max in 0usize..60,
         ) {
             // Texts made of recurring sentences, so the memory is used.
             let texts: Vec<String> = picks
@@ -493,6 +544,21 @@ mod tests {
             proptest::prop_assert_eq!(
                 distinctive_phrases(&refs, &clusters, k),
                 distinctive_phrases_reference(&refs, &clusters, k)
+            );
+            // Disjoint clusters (the texts' own counts are then kept, within `kept_max`).
+            let mut disjoint: Vec<Vec<usize>> = vec![Vec::new(); 5];
+            for (i, &a) in assign.iter().take(refs.len()).enumerate() {
+                if a < 5 {
+                    disjoint[a].push(i);
+                }
+            }
+            proptest::prop_assert_eq!(
+                distinctive_phrases_kept(&refs, &disjoint, k, kept_max),
+                distinctive_phrases_reference(&refs, &disjoint, k)
+            );
+            proptest::prop_assert_eq!(
+                distinctive_phrases(&refs, &disjoint, k),
+                distinctive_phrases_reference(&refs, &disjoint, k)
             );
             // The memory gives the hashes of a fresh read, whatever its bound.
             let mut remembering = Scratch::with_memo_bound(bound);

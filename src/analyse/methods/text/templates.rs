@@ -329,11 +329,11 @@ fn listed(stats: &FxMap<u64, KeyStats>) -> Vec<StockSentence> {
 
 /// The sentences of one text that are not stock sentences, joined by a space.
 fn strip(sents: &[(u64, &str)], stock: &FxMap<u64, KeyStats>) -> String {
-    let mut out = String::new();
-    for &(k, s) in sents {
-        if stock.contains_key(&k) {
-            continue;
-        }
+    let kept = || sents.iter().filter(|(k, _)| !stock.contains_key(k));
+    // Sized once, exactly: the kept sentences and a space between each two.
+    let size = kept().map(|(_, s)| s.len() + 1).sum::<usize>();
+    let mut out = String::with_capacity(size.saturating_sub(1));
+    for &(_, s) in kept() {
         if !out.is_empty() {
             out.push(' ');
         }
