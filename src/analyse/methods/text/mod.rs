@@ -244,11 +244,16 @@ fn finish_clusters(corpus: &Corpus, ag: &mut Agglomerator, cfg: &TextConfig) -> 
             cluster_of[i] = k as u32;
         }
     }
-    let (corpus_mean, sums) =
-        mean_and_cluster_sums(corpus, &cluster_of, roots.len(), thread_count(n), MEAN_BLOCK);
+    let (corpus_mean, sums) = mean_and_cluster_sums(
+        corpus,
+        &cluster_of,
+        roots.len(),
+        thread_count(n),
+        MEAN_BLOCK,
+    );
     drop(cluster_of);
 
-    let scored: Vec<(u32, Vec<usize>, f64, FxMap<u32, f64>)> = roots
+    let scored: Vec<Finished> = roots
         .into_iter()
         .zip(sums)
         .map(|((root, members), sums)| {
@@ -269,17 +274,19 @@ fn finish_clusters(corpus: &Corpus, ag: &mut Agglomerator, cfg: &TextConfig) -> 
     let pool = &pool;
     let threads = crate::util::parallel::threads_for(scored.len(), 2, 4);
     // Clusters come largest first: each thread takes the next cluster not yet taken.
-    crate::util::parallel::par_map(
-        &scored,
-        threads,
-        |(root, members, cohesion, sums)| TextCluster {
+    crate::util::parallel::par_map(&scored, threads, |(root, members, cohesion, sums)| {
+        TextCluster {
             members: members.clone(),
             terms: label_terms(corpus, members, sums, corpus_mean, cfg.label_terms),
             cohesion: *cohesion,
             p_baseline: baseline_p(corpus, pool, members.len(), *cohesion, *root),
-        },
-    )
+        }
+    })
 }
+
+/// A cluster on its way out of [`finish_clusters`]: root, members, cohesion and the sums of its
+/// members' word vectors per stem.
+type Finished = (u32, Vec<usize>, f64, FxMap<u32, f64>);
 
 /// Texts whose word vectors are made at once (in parallel) by [`mean_and_cluster_sums`].
 const MEAN_BLOCK: usize = 1 << 15;
@@ -934,11 +941,11 @@ mod tests {
             let mut rng = SplitMix64::new(seed ^ 0x5eed);
             let mut members: Vec<Vec<usize>> = vec![Vec::new(); clusters];
             let mut cluster_of = vec![NO_CLUSTER; refs.len()];
-            for i in 0..refs.len() {
+            for (i, slot) in cluster_of.iter_mut().enumerate() {
                 let c = rng.below(clusters + 1);
                 if c < clusters {
                     members[c].push(i);
-                    cluster_of[i] = c as u32;
+                    *slot = c as u32;
                 }
             }
             // A short map: the texts past its end are in no cluster.

@@ -17,7 +17,8 @@
 //!
 //! Two passes keep memory linear: the first counts texts per key hash, the second collects
 //! helpers, groups and buckets only for keys frequent enough. Keys are made in parallel, each
-//! thread stemming every distinct word once; no word is allocated as a `String`.
+//! thread stemming every distinct word once and keying every distinct sentence once (a
+//! recurring sentence is looked up by its bytes); no word is allocated as a `String`.
 //!
 //! ```
 //! use rodedraad::analyse::methods::text::templates::{find_stock_sentences, Meta, TemplateConfig};
