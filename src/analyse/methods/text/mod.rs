@@ -239,18 +239,34 @@ fn finish_clusters(corpus: &Corpus, ag: &mut Agglomerator, cfg: &TextConfig) -> 
         .collect();
     roots.sort_unstable_by(|x, y| y.1.len().cmp(&x.1.len()).then(x.1[0].cmp(&y.1[0])));
 
-    let corpus_mean = corpus_mean_words(corpus, thread_count(n), MEAN_BLOCK);
+    // The corpus mean and each cluster's summed word vector in one pass over the texts: the
+    // word vectors of the members are made once, not again per cluster.
+    let mut cluster_of = vec![NO_CLUSTER; n];
+    for (k, (_, members)) in roots.iter().enumerate() {
+        for &i in members {
+            cluster_of[i] = k as u32;
+        }
+    }
+    let (corpus_mean, sums) = mean_and_cluster_sums(
+        corpus,
+        &cluster_of,
+        roots.len(),
+        thread_count(n),
+        MEAN_BLOCK,
+    );
+    drop(cluster_of);
 
-    let scored: Vec<(u32, Vec<usize>, f64)> = roots
+    let scored: Vec<Finished> = roots
         .into_iter()
-        .map(|(root, members)| {
+        .zip(sums)
+        .map(|((root, members), sums)| {
             let m = members.len() as f64;
             let cohesion = if members.len() < 2 {
                 1.0
             } else {
                 ((ag.sum_norm2(root) - m) / (m * (m - 1.0))).clamp(-1.0, 1.0)
             };
-            (root, members, cohesion)
+            (root, members, cohesion, sums)
         })
         .collect();
     // Labels and the permutation baseline are independent per cluster: computed in parallel.
@@ -261,26 +277,58 @@ fn finish_clusters(corpus: &Corpus, ag: &mut Agglomerator, cfg: &TextConfig) -> 
     let pool = &pool;
     let threads = crate::util::parallel::threads_for(scored.len(), 2, 4);
     // Clusters come largest first: each thread takes the next cluster not yet taken.
-    crate::util::parallel::par_map(&scored, threads, |(root, members, cohesion)| TextCluster {
-        members: members.clone(),
-        terms: label_terms(corpus, members, corpus_mean, cfg.label_terms),
-        cohesion: *cohesion,
-        p_baseline: baseline_p(corpus, pool, members.len(), *cohesion, *root),
+    crate::util::parallel::par_map(&scored, threads, |(root, members, cohesion, sums)| {
+        TextCluster {
+            members: members.clone(),
+            terms: label_terms(corpus, members, sums, corpus_mean, cfg.label_terms),
+            cohesion: *cohesion,
+            p_baseline: baseline_p(corpus, pool, members.len(), *cohesion, *root),
+        }
     })
 }
 
-/// Texts whose word vectors are made at once (in parallel) by [`corpus_mean_words`].
+/// A cluster on its way out of [`finish_clusters`]: root, members, cohesion and the sums of its
+/// members' word vectors per stem.
+type Finished = (u32, Vec<usize>, f64, FxMap<u32, f64>);
+
+/// Texts whose word vectors are made at once (in parallel) by [`mean_and_cluster_sums`].
 const MEAN_BLOCK: usize = 1 << 15;
 
-/// The corpus mean word tf-idf per stem. The word vectors are made in parallel, a block of
-/// `block` texts at a time; their weights are added in text order, so every sum is the one a
-/// single pass gives, bit for bit.
+/// The cluster of a text that is in none (see [`mean_and_cluster_sums`]).
+const NO_CLUSTER: u32 = u32::MAX;
+
+/// The corpus mean word tf-idf per stem. See [`mean_and_cluster_sums`].
+#[cfg(test)]
 fn corpus_mean_words(corpus: &Corpus, threads: usize, block: usize) -> Vec<f64> {
+    mean_and_cluster_sums(corpus, &[], 0, threads, block).0
+}
+
+/// The corpus mean word tf-idf per stem, and per cluster (`cluster_of[i]` is text `i`'s
+/// cluster, below `clusters`, or [`NO_CLUSTER`]; a text past its end is in none) the sum of
+/// its members' word tf-idf vectors per stem. The word vectors are made in parallel, a block
+/// of `block` texts at a time; their weights are added in text order, so every sum is the one
+/// a single pass gives, bit for bit, and a cluster's sums are those of its members in
+/// ascending order.
+fn mean_and_cluster_sums(
+    corpus: &Corpus,
+    cluster_of: &[u32],
+    clusters: usize,
+    threads: usize,
+    block: usize,
+) -> (Vec<f64>, Vec<FxMap<u32, f64>>) {
     let n = corpus.vecs.len();
     let mut mean = vec![0f64; corpus.stems.len()];
+    let mut sums: Vec<FxMap<u32, f64>> = vec![FxMap::default(); clusters];
     let ids: Vec<usize> = (0..n).collect();
     for part in ids.chunks(block.max(1)) {
-        for v in par_map_on(part, threads, |&i| corpus.word_vec(i)) {
+        let vecs = par_map_on(part, threads, |&i| corpus.word_vec(i));
+        for (&i, v) in part.iter().zip(vecs) {
+            let cluster = cluster_of.get(i).copied().unwrap_or(NO_CLUSTER);
+            if let Some(sum) = sums.get_mut(cluster as usize) {
+                for &(f, w) in &v {
+                    *sum.entry(f).or_insert(0.0) += f64::from(w);
+                }
+            }
             for (f, w) in v {
                 mean[f as usize] += f64::from(w);
             }
@@ -289,7 +337,7 @@ fn corpus_mean_words(corpus: &Corpus, threads: usize, block: usize) -> Vec<f64> 
     for x in &mut mean {
         *x /= n as f64;
     }
-    mean
+    (mean, sums)
 }
 
 /// Mean cosine over all pairs of non-empty texts: `(|S|^2 - m) / (m (m - 1))` for the sum `S`
@@ -331,8 +379,10 @@ fn baseline_p(corpus: &Corpus, pool: &[usize], size: usize, cohesion: f64, seed:
 /// then; whether a feature is new cannot be predicted, so a branch would often miss).
 fn group_norm2(corpus: &Corpus, group: &[usize], sum: &mut [f64], touched: &mut Vec<u32>) -> f64 {
     let total: usize = group.iter().map(|&i| corpus.vecs[i].len()).sum();
-    touched.clear();
-    touched.resize(total, 0);
+    // Only grown, never cleared: every entry read below is written first.
+    if touched.len() < total {
+        touched.resize(total, 0);
+    }
     let mut len = 0usize;
     for &i in group {
         for &(f, w) in &corpus.vecs[i] {
@@ -366,24 +416,28 @@ fn background_similarity(corpus: &Corpus) -> f64 {
     ((s2 - m) / (m * (m - 1.0))).clamp(0.0, 1.0)
 }
 
-fn label_terms(corpus: &Corpus, members: &[usize], corpus_mean: &[f64], k: usize) -> Vec<String> {
+/// The `k` label terms of a cluster: `sums` is the sum of its members' word tf-idf vectors
+/// per stem (see [`mean_and_cluster_sums`]).
+fn label_terms(
+    corpus: &Corpus,
+    members: &[usize],
+    sums: &FxMap<u32, f64>,
+    corpus_mean: &[f64],
+    k: usize,
+) -> Vec<String> {
     if k == 0 {
         return Vec::new();
     }
     let m = members.len() as f64;
-    let mut sums: FxMap<u32, f64> = FxMap::default();
     let mut surface_counts: FxMap<u32, u32> = FxMap::default();
     for &d in members {
-        for (f, w) in corpus.word_vec(d) {
-            *sums.entry(f).or_insert(0.0) += f64::from(w);
-        }
         for &s in &corpus.surface_tokens[d] {
             *surface_counts.entry(s).or_insert(0) += 1;
         }
     }
     let mut scored: Vec<(f64, u32)> = sums
-        .into_iter()
-        .map(|(f, s)| (s / m - corpus_mean[f as usize], f))
+        .iter()
+        .map(|(&f, &s)| (s / m - corpus_mean[f as usize], f))
         .filter(|(score, _)| *score > 0.0)
         .collect();
     scored.sort_unstable_by(|x, y| {
@@ -847,6 +901,80 @@ mod tests {
                 bits(&corpus_mean_words(&corpus, threads, block)),
                 bits(&corpus_mean_serial(&corpus))
             );
+        }
+    }
+
+    /// The label terms as they were made per cluster: the members' word vectors made anew and
+    /// summed in member order (the reference for [`mean_and_cluster_sums`] + [`label_terms`]).
+    fn label_terms_by_member_vectors(
+        corpus: &Corpus,
+        members: &[usize],
+        corpus_mean: &[f64],
+        k: usize,
+    ) -> Vec<String> {
+        let mut sums: FxMap<u32, f64> = FxMap::default();
+        for &d in members {
+            for (f, w) in corpus.word_vec(d) {
+                *sums.entry(f).or_insert(0.0) += f64::from(w);
+            }
+        }
+        label_terms(corpus, members, &sums, corpus_mean, k)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+        /// The cluster sums made in the pass of the corpus mean give every cluster the terms
+        /// (and the score bits behind them) that summing its own members' vectors gives, for
+        /// any clusters, threads and block size; the mean is unchanged by them.
+        #[test]
+        fn sums_made_with_the_mean_give_the_same_labels(
+            seed in any::<u64>(),
+            n in 1usize..300,
+            themes in 1usize..6,
+            clusters in 0usize..8,
+            k in 0usize..6,
+            threads in 1usize..4,
+            block in 1usize..50,
+        ) {
+            let (mut texts, _) = bench_corpus(n, themes, seed);
+            texts.extend(["".into(), "de het 12".into(), "uniekwoord machtiging".into()]);
+            let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+            let corpus = build_corpus(&refs, &TextConfig::default());
+            // Random disjoint clusters, members ascending; some texts in none.
+            let mut rng = SplitMix64::new(seed ^ 0x5eed);
+            let mut members: Vec<Vec<usize>> = vec![Vec::new(); clusters];
+            let mut cluster_of = vec![NO_CLUSTER; refs.len()];
+            for (i, slot) in cluster_of.iter_mut().enumerate() {
+                let c = rng.below(clusters + 1);
+                if c < clusters {
+                    members[c].push(i);
+                    *slot = c as u32;
+                }
+            }
+            // A short map: the texts past its end are in no cluster.
+            let cut = refs.len() - rng.below(3);
+            for m in &mut members {
+                m.retain(|&i| i < cut);
+            }
+            let (mean, sums) =
+                mean_and_cluster_sums(&corpus, &cluster_of[..cut], clusters, threads, block);
+            let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            prop_assert_eq!(bits(&mean), bits(&corpus_mean_words(&corpus, 1, 1 << 15)));
+            for (c, m) in members.iter().enumerate() {
+                let mut want: FxMap<u32, u64> = FxMap::default();
+                for &d in m {
+                    for (f, w) in corpus.word_vec(d) {
+                        let e = want.entry(f).or_insert(0f64.to_bits());
+                        *e = (f64::from_bits(*e) + f64::from(w)).to_bits();
+                    }
+                }
+                let got: FxMap<u32, u64> = sums[c].iter().map(|(&f, &x)| (f, x.to_bits())).collect();
+                prop_assert_eq!(&got, &want);
+                prop_assert_eq!(
+                    label_terms(&corpus, m, &sums[c], &mean, k),
+                    label_terms_by_member_vectors(&corpus, m, &mean, k)
+                );
+            }
         }
     }
 

@@ -20,6 +20,7 @@ use super::templates::sentences;
 use super::tokens::stop_words;
 use crate::util::hash::{hash_bytes, FxHasher, FxMap, FxSet};
 use std::hash::Hasher;
+use std::sync::Mutex;
 
 /// A phrase must be at least this many times more frequent in the cluster than overall.
 pub const MIN_LIFT: f64 = 2.0;
@@ -142,24 +143,66 @@ fn for_each_phrase_in(ws: &[Word], mut f: impl FnMut(u64, usize, usize)) {
     }
 }
 
-/// Scratch space for reading the phrases of texts (one per thread).
-#[derive(Default)]
-struct Scratch {
+/// At most this many sentences, and this many phrase hashes of them, are remembered per
+/// [`Scratch`] (a bound on its memory; the phrases found are the same either way).
+const SENTENCE_MEMO_MAX: usize = 1 << 18;
+const SENTENCE_STORE_MAX: usize = 1 << 20;
+
+/// Scratch space for reading the phrases of texts (one per thread, kept over all clusters
+/// and the count over all texts).
+struct Scratch<'a> {
     buf: String,
     words: Vec<Word>,
     hashes: Vec<u64>,
     /// Words by their spelling, see [`scan_words_cached`].
     cache: FxMap<Box<str>, Word>,
+    /// The candidate phrase hashes of every sentence read before (a range of `store`): a
+    /// sentence that recurs, in the same text or another, is not split into words again.
+    memo: FxMap<&'a str, (u32, u32)>,
+    store: Vec<u64>,
+    memo_max: usize,
 }
 
-impl Scratch {
+impl Default for Scratch<'_> {
+    fn default() -> Self {
+        Self::with_memo_bound(SENTENCE_MEMO_MAX)
+    }
+}
+
+impl<'a> Scratch<'a> {
+    fn with_memo_bound(memo_max: usize) -> Self {
+        Scratch {
+            buf: String::new(),
+            words: Vec::new(),
+            hashes: Vec::new(),
+            cache: FxMap::default(),
+            memo: FxMap::default(),
+            store: Vec::new(),
+            memo_max,
+        }
+    }
+
     /// The distinct candidate phrase hashes of a text, sorted, in `self.hashes`.
-    fn phrases_of(&mut self, text: &str) -> &[u64] {
+    fn phrases_of(&mut self, text: &'a str) -> &[u64] {
         self.hashes.clear();
         for s in sentences(text) {
+            if let Some(&(at, len)) = self.memo.get(s) {
+                let (at, len) = (at as usize, len as usize);
+                self.hashes.extend_from_slice(&self.store[at..at + len]);
+                continue;
+            }
+            let before = self.hashes.len();
             scan_words_cached(s, &mut self.buf, &mut self.cache, &mut self.words);
             let hashes = &mut self.hashes;
             for_each_phrase_in(&self.words, |h, _, _| hashes.push(h));
+            let found = &self.hashes[before..];
+            if self.memo.len() < self.memo_max
+                && self.store.len() + found.len() <= SENTENCE_STORE_MAX
+            {
+                let at = self.store.len() as u32;
+                self.store.extend_from_slice(found);
+                self.memo.insert(s, (at, found.len() as u32));
+            }
         }
         self.hashes.sort_unstable();
         self.hashes.dedup();
@@ -185,22 +228,33 @@ fn phrase_words(text: &str, h: u64) -> Option<Vec<String>> {
     None
 }
 
+/// One [`Scratch`] per thread that [`count_phrases`] may use, kept over all its calls.
+fn scratches<'a>(n: usize) -> Vec<Mutex<Scratch<'a>>> {
+    (0..super::thread_count(n).max(1))
+        .map(|_| Mutex::new(Scratch::default()))
+        .collect()
+}
+
 /// Per phrase hash: in how many of the texts it occurs, and the first text (position in
-/// `items`) that has it. Counted in parallel, per block of texts, then merged.
+/// `items`) that has it. Counted in parallel, per block of texts, then merged; block `k`
+/// reads with `scratches[k % len]`.
 fn count_phrases<'a, T: Sync>(
     items: &[T],
     text_of: impl Fn(&T) -> &'a str + Sync,
     keep: impl Fn(u64) -> bool + Sync,
+    scratches: &[Mutex<Scratch<'a>>],
 ) -> FxMap<u64, (u32, u32)> {
     let threads = super::thread_count(items.len());
     let chunk = items.len().div_ceil(threads.max(1)).max(1);
-    let chunks: Vec<(usize, &[T])> = items
+    let chunks: Vec<(usize, usize, &[T])> = items
         .chunks(chunk)
         .enumerate()
-        .map(|(k, c)| (k * chunk, c))
+        .map(|(k, c)| (k, k * chunk, c))
         .collect();
-    let partial = super::par_map_on(&chunks, threads, |&(offset, block)| {
-        let mut scratch = Scratch::default();
+    let partial = super::par_map_on(&chunks, threads, |&(k, offset, block)| {
+        let mut scratch = scratches[k % scratches.len()]
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut counts: FxMap<u64, (u32, u32)> = FxMap::default();
         for (k, item) in block.iter().enumerate() {
             for &h in scratch.phrases_of(text_of(item)) {
@@ -226,34 +280,84 @@ fn count_phrases<'a, T: Sync>(
     total
 }
 
+/// At most this many (cluster, phrase) counts are kept from the clusters' own counts for the
+/// count over all texts (a bound on memory; the counts are the same either way).
+const KEPT_COUNTS_MAX: usize = 1 << 21;
+
 /// Per cluster (indices into `texts`) up to `k` distinctive phrases, best first.
 ///
 /// Phrases are counted by hash, in parallel over the texts, without a `String` per word or
 /// phrase; only the phrases frequent enough in a cluster are spelled out again (from the
-/// first member that has them).
+/// first member that has them). When no text is in two clusters (nor twice in one), the
+/// count of a phrase over all texts takes the clusters' own counts for their members, so
+/// only the other texts are read again.
 pub fn distinctive_phrases(texts: &[&str], clusters: &[Vec<usize>], k: usize) -> Vec<Vec<String>> {
+    distinctive_phrases_kept(texts, clusters, k, KEPT_COUNTS_MAX)
+}
+
+/// [`distinctive_phrases`], keeping at most `kept_max` of the clusters' own counts.
+fn distinctive_phrases_kept(
+    texts: &[&str],
+    clusters: &[Vec<usize>],
+    k: usize,
+    kept_max: usize,
+) -> Vec<Vec<String>> {
+    let scratches = scratches(texts.len());
+    // Whether every text is in at most one cluster, at most once.
+    let mut in_cluster = vec![false; texts.len()];
+    let disjoint = clusters
+        .iter()
+        .flatten()
+        .all(|&i| !std::mem::replace(&mut in_cluster[i], true));
+    // The clusters' own counts kept for the count over all texts, and their members.
+    let mut kept: Vec<FxMap<u64, (u32, u32)>> = Vec::new();
+    let mut kept_len = 0usize;
+    let mut counted = vec![false; texts.len()];
     let per_cluster: Vec<FxMap<u64, (u32, Vec<String>)>> = clusters
         .iter()
         .map(|members| {
-            let counts = count_phrases(members, |&i| texts[i], |_| true);
+            let counts = count_phrases(members, |&i| texts[i], |_| true, &scratches);
             let min = ((members.len() as f64 * 0.25).ceil() as u32).max(2);
-            counts
-                .into_iter()
+            let frequent = counts
+                .iter()
                 .filter(|(_, (c, _))| *c >= min)
-                .filter_map(|(h, (c, first))| {
+                .filter_map(|(&h, &(c, first))| {
                     phrase_words(texts[members[first as usize]], h).map(|ws| (h, (c, ws)))
                 })
-                .collect()
+                .collect();
+            if disjoint && kept_len + counts.len() <= kept_max {
+                kept_len += counts.len();
+                for &i in members {
+                    counted[i] = true;
+                }
+                kept.push(counts);
+            }
+            frequent
         })
         .collect();
     let wanted: FxSet<u64> = per_cluster.iter().flat_map(|m| m.keys().copied()).collect();
     let df: FxMap<u64, u32> = if wanted.is_empty() {
         FxMap::default()
     } else {
-        count_phrases(texts, |t| *t, |h| wanted.contains(&h))
-            .into_iter()
-            .map(|(h, (c, _))| (h, c))
-            .collect()
+        let rest: Vec<&str> = texts
+            .iter()
+            .zip(&counted)
+            .filter(|(_, &c)| !c)
+            .map(|(&t, _)| t)
+            .collect();
+        let mut df: FxMap<u64, u32> =
+            count_phrases(&rest, |t| *t, |h| wanted.contains(&h), &scratches)
+                .into_iter()
+                .map(|(h, (c, _))| (h, c))
+                .collect();
+        for counts in &kept {
+            for h in &wanted {
+                if let Some(&(c, _)) = counts.get(h) {
+                    *df.entry(*h).or_insert(0) += c;
+                }
+            }
+        }
+        df
     };
     let n = texts.len().max(1) as f64;
     per_cluster
@@ -351,6 +455,121 @@ mod tests {
         }
     }
 
+    /// The distinct candidate phrases of a text, spelled out (no hashes, no memory).
+    fn spelled_phrases(text: &str) -> Vec<Vec<String>> {
+        let (mut buf, mut scanned) = (String::new(), Vec::new());
+        let mut out = Vec::new();
+        for s in sentences(text) {
+            scan_words(s, &mut buf, &mut scanned);
+            let ws = words(s);
+            for_each_phrase_in(&scanned, |_, i, n| out.push(ws[i..i + n].to_vec()));
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// [`distinctive_phrases`] by the book: phrases as word lists, counted text by text (the
+    /// reference).
+    fn distinctive_phrases_reference(
+        texts: &[&str],
+        clusters: &[Vec<usize>],
+        k: usize,
+    ) -> Vec<Vec<String>> {
+        let per_text: Vec<Vec<Vec<String>>> = texts.iter().map(|t| spelled_phrases(t)).collect();
+        let mut df: std::collections::HashMap<&Vec<String>, u32> = Default::default();
+        for ps in &per_text {
+            for p in ps {
+                *df.entry(p).or_insert(0) += 1;
+            }
+        }
+        let n = texts.len().max(1) as f64;
+        clusters
+            .iter()
+            .map(|members| {
+                let mut counts: std::collections::BTreeMap<&Vec<String>, u32> = Default::default();
+                for &i in members {
+                    for p in &per_text[i] {
+                        *counts.entry(p).or_insert(0) += 1;
+                    }
+                }
+                let min = ((members.len() as f64 * 0.25).ceil() as u32).max(2);
+                let m = members.len().max(1) as f64;
+                let mut scored: Vec<(f64, &Vec<String>)> = counts
+                    .into_iter()
+                    .filter(|&(_, c)| c >= min)
+                    .filter_map(|(ws, c)| {
+                        let share = f64::from(c) / m;
+                        let lift = share / (f64::from(df[ws]) / n);
+                        (lift >= MIN_LIFT).then(|| {
+                            let bonus = 1.0 + 0.1 * (ws.len() - 2) as f64;
+                            (share * lift.ln() * bonus, ws)
+                        })
+                    })
+                    .collect();
+                scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+                pick(scored, k)
+            })
+            .collect()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(96))]
+        /// The phrases counted by hash with the sentence memory (also past its bound) are the
+        /// phrases counted by the book, for random texts with recurring sentences and random
+        /// (also overlapping) clusters.
+        #[test]
+        fn distinctive_phrases_match_the_reference(
+            pieces in proptest::collection::vec(
+                "((Machtiging|niet|geaccepteerd|door|de|bank|huur|12|te|hoog|brief|ontvangen|Geen|reactie)[ ,]{1,2}){1,7}[.!?]",
+                1..12,
+            ),
+            picks in proptest::collection::vec(proptest::collection::vec(0usize..100, 0..6), 2..120),
+            groups in proptest::collection::vec(proptest::collection::vec(0usize..1000, 0..60), 0..5),
+            k in 0usize..5,
+            bound in 0usize..4,
+            assign in proptest::collection::vec(0usize..6, 120),
+            kept_max in 0usize..60,
+        ) {
+            // Texts made of recurring sentences, so the memory is used.
+            let texts: Vec<String> = picks
+                .iter()
+                .map(|p| p.iter().map(|&j| pieces[j % pieces.len()].as_str()).collect::<Vec<_>>().join(" "))
+                .collect();
+            let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+            let clusters: Vec<Vec<usize>> = groups
+                .iter()
+                .map(|g| g.iter().map(|&i| i % refs.len()).collect())
+                .collect();
+            proptest::prop_assert_eq!(
+                distinctive_phrases(&refs, &clusters, k),
+                distinctive_phrases_reference(&refs, &clusters, k)
+            );
+            // Disjoint clusters (the texts' own counts are then kept, within `kept_max`).
+            let mut disjoint: Vec<Vec<usize>> = vec![Vec::new(); 5];
+            for (i, &a) in assign.iter().take(refs.len()).enumerate() {
+                if a < 5 {
+                    disjoint[a].push(i);
+                }
+            }
+            proptest::prop_assert_eq!(
+                distinctive_phrases_kept(&refs, &disjoint, k, kept_max),
+                distinctive_phrases_reference(&refs, &disjoint, k)
+            );
+            proptest::prop_assert_eq!(
+                distinctive_phrases(&refs, &disjoint, k),
+                distinctive_phrases_reference(&refs, &disjoint, k)
+            );
+            // The memory gives the hashes of a fresh read, whatever its bound.
+            let mut remembering = Scratch::with_memo_bound(bound);
+            for t in &refs {
+                let got = remembering.phrases_of(t).to_vec();
+                let want = Scratch::with_memo_bound(0).phrases_of(t).to_vec();
+                proptest::prop_assert_eq!(got, want);
+            }
+        }
+    }
+
     #[test]
     fn counts_are_per_text_and_remember_the_first_text() {
         let texts = [
@@ -358,7 +577,7 @@ mod tests {
             "Iets anders.",
             "Nog steeds geen reactie ontvangen.",
         ];
-        let counts = count_phrases(&texts, |t| *t, |_| true);
+        let counts = count_phrases(&texts, |t| *t, |_| true, &scratches(texts.len()));
         let mut scratch = Scratch::default();
         let h = scratch.phrases_of("reactie ontvangen")[0];
         assert_eq!(counts[&h], (2, 0));

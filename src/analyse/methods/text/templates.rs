@@ -17,7 +17,8 @@
 //!
 //! Two passes keep memory linear: the first counts texts per key hash, the second collects
 //! helpers, groups and buckets only for keys frequent enough. Keys are made in parallel, each
-//! thread stemming every distinct word once; no word is allocated as a `String`.
+//! thread stemming every distinct word once and keying every distinct sentence once (a
+//! recurring sentence is looked up by its bytes); no word is allocated as a `String`.
 //!
 //! ```
 //! use rodedraad::analyse::methods::text::templates::{find_stock_sentences, Meta, TemplateConfig};
@@ -103,34 +104,37 @@ pub struct StockSentences {
 pub fn sentences(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut start = 0;
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let mut k = 0;
-    while k < chars.len() {
-        let (i, c) = chars[k];
+    // Walks the text by byte position, decoding one character at a time (no list of all
+    // characters is made; see `sentences_by_char_list` in the tests for the reference).
+    let mut p = 0;
+    while let Some(c) = text[p..].chars().next() {
         if c == '\n' || c == '\r' {
-            push_trimmed(&mut out, &text[start..i]);
-            start = i + c.len_utf8();
+            push_trimmed(&mut out, &text[start..p]);
+            start = p + c.len_utf8();
         } else if matches!(c, '.' | '!' | '?') {
-            let mut j = k + 1;
-            while j < chars.len() && matches!(chars[j].1, '.' | '!' | '?' | '"' | ')') {
-                j += 1;
+            let mut j = p + c.len_utf8();
+            while let Some(x) = text[j..]
+                .chars()
+                .next()
+                .filter(|x| matches!(x, '.' | '!' | '?' | '"' | ')'))
+            {
+                j += x.len_utf8();
             }
-            let ws = j < chars.len() && chars[j].1.is_whitespace();
-            let boundary = match chars[j..].iter().find(|(_, x)| !x.is_whitespace()) {
+            let ws = text[j..].chars().next().is_some_and(char::is_whitespace);
+            let boundary = match text[j..].chars().find(|x| !x.is_whitespace()) {
                 None => true,
-                Some((_, x)) => {
-                    ws && (x.is_uppercase() || x.is_ascii_digit() || ordinary_word_before(text, i))
+                Some(x) => {
+                    ws && (x.is_uppercase() || x.is_ascii_digit() || ordinary_word_before(text, p))
                 }
             };
             if boundary {
-                let end = chars.get(j).map_or(text.len(), |x| x.0);
-                push_trimmed(&mut out, &text[start..end]);
-                start = end;
-                k = j;
+                push_trimmed(&mut out, &text[start..j]);
+                start = j;
+                p = j;
                 continue;
             }
         }
-        k += 1;
+        p += c.len_utf8();
     }
     if start < text.len() {
         push_trimmed(&mut out, &text[start..]);
@@ -169,24 +173,49 @@ fn push_trimmed<'a>(out: &mut Vec<&'a str>, s: &'a str) {
 
 /// The key of a sentence: the hash of its stems (0 for a sentence without content words).
 pub fn sentence_key(sentence: &str) -> u64 {
-    Keyer::new().key(sentence)
+    Keyer::with_memo_bound(0).key_of_words(sentence)
 }
 
-/// Makes sentence keys with a reusable word buffer and a memory of stems (one per thread).
-struct Keyer {
+/// At most this many sentences are remembered per [`Keyer`] (a bound on its memory; the keys
+/// are the same either way).
+const KEY_MEMO_MAX: usize = 1 << 18;
+
+/// Makes sentence keys with a reusable word buffer, a memory of stems and a memory of the
+/// sentences already keyed (one per thread). Stock sentences recur by nature: a sentence seen
+/// before is hashed as bytes and looked up instead of being split into words and stemmed.
+struct Keyer<'a> {
     stems: StemCache,
     buf: String,
+    memo: FxMap<&'a str, u64>,
+    memo_max: usize,
 }
 
-impl Keyer {
+impl<'a> Keyer<'a> {
     fn new() -> Self {
+        Self::with_memo_bound(KEY_MEMO_MAX)
+    }
+
+    fn with_memo_bound(memo_max: usize) -> Self {
         Keyer {
             stems: StemCache::new(),
             buf: String::new(),
+            memo: FxMap::default(),
+            memo_max,
         }
     }
 
-    fn key(&mut self, sentence: &str) -> u64 {
+    fn key(&mut self, sentence: &'a str) -> u64 {
+        if let Some(&k) = self.memo.get(sentence) {
+            return k;
+        }
+        let k = self.key_of_words(sentence);
+        if self.memo.len() < self.memo_max {
+            self.memo.insert(sentence, k);
+        }
+        k
+    }
+
+    fn key_of_words(&mut self, sentence: &str) -> u64 {
         let mut h = FxHasher::default();
         let mut any = false;
         let stems = &mut self.stems;
@@ -243,13 +272,14 @@ pub fn find_stock_sentences(texts: &[&str], meta: &[Meta], cfg: &TemplateConfig)
         .collect();
     let mut bucket_totals: FxMap<u32, u32> = FxMap::default();
     let mut group_totals: FxMap<u32, u32> = FxMap::default();
+    let mut seen: FxSet<u64> = FxSet::default();
     for (sents, m) in keyed.iter().zip(meta) {
         if sents.is_empty() {
             continue;
         }
         *bucket_totals.entry(m.bucket).or_insert(0) += 1;
         *group_totals.entry(m.group).or_insert(0) += 1;
-        let mut seen: FxSet<u64> = FxSet::default();
+        seen.clear();
         for &(k, s) in sents {
             let Some(st) = stats_of.get_mut(&k) else {
                 continue;
@@ -300,11 +330,11 @@ fn listed(stats: &FxMap<u64, KeyStats>) -> Vec<StockSentence> {
 
 /// The sentences of one text that are not stock sentences, joined by a space.
 fn strip(sents: &[(u64, &str)], stock: &FxMap<u64, KeyStats>) -> String {
-    let mut out = String::new();
-    for &(k, s) in sents {
-        if stock.contains_key(&k) {
-            continue;
-        }
+    let kept = || sents.iter().filter(|(k, _)| !stock.contains_key(k));
+    // Sized once, exactly: the kept sentences and a space between each two.
+    let size = kept().map(|(_, s)| s.len() + 1).sum::<usize>();
+    let mut out = String::with_capacity(size.saturating_sub(1));
+    for &(_, s) in kept() {
         if !out.is_empty() {
             out.push(' ');
         }
@@ -360,6 +390,86 @@ fn steady_rate(st: &KeyStats, bucket_totals: &FxMap<u32, u32>, with_text: usize)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The sentence split as it was written first, over a list of all characters (the
+    /// reference for [`sentences`]).
+    fn sentences_by_char_list(text: &str) -> Vec<&str> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        let chars: Vec<(usize, char)> = text.char_indices().collect();
+        let mut k = 0;
+        while k < chars.len() {
+            let (i, c) = chars[k];
+            if c == '\n' || c == '\r' {
+                push_trimmed(&mut out, &text[start..i]);
+                start = i + c.len_utf8();
+            } else if matches!(c, '.' | '!' | '?') {
+                let mut j = k + 1;
+                while j < chars.len() && matches!(chars[j].1, '.' | '!' | '?' | '"' | ')') {
+                    j += 1;
+                }
+                let ws = j < chars.len() && chars[j].1.is_whitespace();
+                let boundary = match chars[j..].iter().find(|(_, x)| !x.is_whitespace()) {
+                    None => true,
+                    Some((_, x)) => {
+                        ws && (x.is_uppercase()
+                            || x.is_ascii_digit()
+                            || ordinary_word_before(text, i))
+                    }
+                };
+                if boundary {
+                    let end = chars.get(j).map_or(text.len(), |x| x.0);
+                    push_trimmed(&mut out, &text[start..end]);
+                    start = end;
+                    k = j;
+                    continue;
+                }
+            }
+            k += 1;
+        }
+        if start < text.len() {
+            push_trimmed(&mut out, &text[start..]);
+        }
+        out
+    }
+
+    /// Sentence keys made one by one, without any memory of sentences (the reference).
+    fn keys_alone(texts: &[&str]) -> Vec<Vec<u64>> {
+        texts
+            .iter()
+            .map(|t| sentences(t).into_iter().map(sentence_key).collect())
+            .collect()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(400))]
+        /// The split by byte position is the split over the list of characters.
+        #[test]
+        fn sentences_match_the_char_list_split(
+            s in "([A-Za-zÉéëÏ0-9]{0,6}|i\\.v\\.m\\.|bijv|Dhr|[.!?\"')]{1,3}|[ \t\n\r\u{a0}\u{2003}]{1,2}|ß|ǅ|Ⅳ|١){0,20}"
+        ) {
+            proptest::prop_assert_eq!(sentences(&s), sentences_by_char_list(&s));
+        }
+
+        /// Keys from a keyer that remembers sentences (also past its bound) are the keys
+        /// made one by one.
+        #[test]
+        fn remembered_keys_are_the_keys(
+            texts in proptest::collection::vec(
+                "((Zaak|zaak|ZAAK|gesloten|brief|de|12|huur|toeslag)[ ,.!?\n]{1,2}){0,8}",
+                0..30,
+            ),
+            bound in 0usize..6,
+        ) {
+            let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+            let mut keyer = Keyer::with_memo_bound(bound);
+            let got: Vec<Vec<u64>> = refs
+                .iter()
+                .map(|t| sentences(t).into_iter().map(|s| keyer.key(s)).collect())
+                .collect();
+            proptest::prop_assert_eq!(got, keys_alone(&refs));
+        }
+    }
 
     #[test]
     fn sentences_split_at_capitals_and_keep_abbreviations() {
