@@ -44,6 +44,18 @@ pub fn tokenize(text: &str) -> Vec<String> {
 /// Calls `f` with every content word of `text`, as [`tokenize`] finds them, without
 /// allocating per word: the word is built in `buf` (reused between calls).
 pub(crate) fn for_each_token(text: &str, buf: &mut String, mut f: impl FnMut(&str)) {
+    let stops = stop_words();
+    for_each_word(text, buf, |w| {
+        if !stops.contains(w) {
+            f(w);
+        }
+    });
+}
+
+/// Calls `f` with every lowercase word of `text` of at least 3 characters, stop words
+/// included ([`for_each_token`] without its stop-word filter, for callers that look every
+/// word up in a map anyway and can keep the stop words in it).
+pub(crate) fn for_each_word(text: &str, buf: &mut String, mut f: impl FnMut(&str)) {
     // ASCII text is always in NFC (checked first: it is the common case and far cheaper).
     let normalized: Cow<str> = if text.is_ascii() || is_nfc_quick(text.chars()) == IsNormalized::Yes
     {
@@ -51,11 +63,10 @@ pub(crate) fn for_each_token(text: &str, buf: &mut String, mut f: impl FnMut(&st
     } else {
         Cow::Owned(text.nfc().collect())
     };
-    let stops = stop_words();
     buf.clear();
     let mut cur_len = 0usize;
     let mut flush = |cur: &mut String, cur_len: &mut usize| {
-        if *cur_len >= 3 && !stops.contains(cur.as_str()) {
+        if *cur_len >= 3 {
             f(cur);
         }
         cur.clear();
