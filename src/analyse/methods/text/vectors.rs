@@ -708,6 +708,9 @@ mod tests {
         assert_eq!(df_g[gram("beslag", 0)], 3);
     }
 
+    /// The (id, count) pairs of a text's features, sorted by id.
+    type CountsOf<'a> = dyn Fn(&[u32]) -> Vec<(u32, u32)> + 'a;
+
     /// The corpus made the plain way (the reference for [`build_corpus`]): one serial pass
     /// with [`tokenize`] and [`stem`] per token, counts by sorting every token's features,
     /// document frequencies from those counts, and the blocks joined as in [`combined_joined`].
@@ -775,7 +778,7 @@ mod tests {
                 .collect();
             run_counts(&mut g)
         };
-        let idf_of = |features: usize, counts: &dyn Fn(&[u32]) -> Vec<(u32, u32)>| {
+        let idf_of = |features: usize, counts: &CountsOf| {
             let mut df = vec![0u32; features];
             for sids in &surface_tokens {
                 for (id, _) in counts(sids) {
