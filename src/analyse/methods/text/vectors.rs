@@ -951,6 +951,57 @@ mod tests {
     }
 
     #[test]
+    fn raw_weights_and_norms_are_the_reference_bit_for_bit() {
+        // In f64, before the rounding to f32 (which could hide a changed sum order).
+        for seed in 0..40u64 {
+            let texts = random_texts(seed, 60, 40);
+            let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+            let (tokens, vocab) = tokenize_corpus(&refs, Some(3 + (seed % 3) as usize));
+            let (df_w, df_g) = document_frequencies(&tokens, &vocab);
+            let idf = |df: &[u32]| -> Vec<f64> {
+                df.iter()
+                    .map(|&d| {
+                        if d < 2 {
+                            0.0
+                        } else {
+                            1.0 + (61.0 / f64::from(d)).ln()
+                        }
+                    })
+                    .collect()
+            };
+            let (idf_w, idf_g) = (idf(&df_w), idf(&df_g));
+            let mut scratch = VectorScratch::new(&vocab);
+            let raw_bits = |r: &RawTfidf| {
+                let w: Vec<(u32, u64)> = r.weights.iter().map(|&(f, w)| (f, w.to_bits())).collect();
+                (w, r.norm.to_bits())
+            };
+            for (i, sids) in tokens.iter().enumerate() {
+                scratch.vector(&vocab, sids, [&idf_w, &idf_g], 0.3);
+                let mut stems: Vec<u32> = sids
+                    .iter()
+                    .map(|&s| vocab.surface_stem[s as usize])
+                    .collect();
+                let mut grams: Vec<u32> = sids
+                    .iter()
+                    .flat_map(|&s| vocab.surface_grams(s).iter().copied())
+                    .collect();
+                let words = RawTfidf::new(&run_counts(&mut stems), &idf_w);
+                let chars = RawTfidf::new(&run_counts(&mut grams), &idf_g);
+                assert_eq!(
+                    raw_bits(&scratch.words),
+                    raw_bits(&words),
+                    "seed {seed}, text {i}"
+                );
+                assert_eq!(
+                    raw_bits(&scratch.chars),
+                    raw_bits(&chars),
+                    "seed {seed}, text {i}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn feature_counter_gives_the_sorted_counts_and_empties() {
         let mut rng = SplitMix64::new(5);
         for features in [1usize, 63, 64, 65, 4095, 4096, 4097, 20_000] {
