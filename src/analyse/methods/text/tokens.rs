@@ -44,45 +44,117 @@ pub fn tokenize(text: &str) -> Vec<String> {
 /// Calls `f` with every content word of `text`, as [`tokenize`] finds them, without
 /// allocating per word: the word is built in `buf` (reused between calls).
 pub(crate) fn for_each_token(text: &str, buf: &mut String, mut f: impl FnMut(&str)) {
-    // ASCII text is always in NFC (checked first: it is the common case and far cheaper).
-    let normalized: Cow<str> = if text.is_ascii() || is_nfc_quick(text.chars()) == IsNormalized::Yes
-    {
+    let stops = stop_words();
+    for_each_word(text, buf, |w| {
+        if !stops.contains(w) {
+            f(w);
+        }
+    });
+}
+
+/// Calls `f` with every lowercase word of `text` of at least 3 characters, stop words
+/// included ([`for_each_token`] without its stop-word filter, for callers that look every
+/// word up in a map anyway and can keep the stop words in it).
+///
+/// A word of lowercase ASCII letters (most words) is passed as a slice of the text itself;
+/// only words with capitals or other letters are built in `buf`.
+pub(crate) fn for_each_word(text: &str, buf: &mut String, mut f: impl FnMut(&str)) {
+    let normalized: Cow<str> = if is_nfc(text) {
         Cow::Borrowed(text)
     } else {
         Cow::Owned(text.nfc().collect())
     };
-    let stops = stop_words();
-    buf.clear();
-    let mut cur_len = 0usize;
-    let mut flush = |cur: &mut String, cur_len: &mut usize| {
-        if *cur_len >= 3 && !stops.contains(cur.as_str()) {
-            f(cur);
-        }
-        cur.clear();
-        *cur_len = 0;
-    };
-    for c in normalized.chars() {
-        // ASCII first: for ASCII characters `is_alphabetic` is `is_ascii_alphabetic` and
-        // `to_lowercase` is the one character `to_ascii_lowercase`.
-        if c.is_ascii() {
-            if c.is_ascii_alphabetic() {
-                buf.push(c.to_ascii_lowercase());
-                cur_len += 1;
-            } else if cur_len > 0 {
-                flush(buf, &mut cur_len);
+    let text = normalized.as_ref();
+    let bytes = text.as_bytes();
+    // The current word: where it starts, its length in (lowercase) characters, and whether
+    // it is being built in `buf` (else it is `text[start..i]`, already lowercase).
+    let (mut start, mut len, mut built) = (0usize, 0usize, false);
+    let mut i = 0usize;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii() {
+            // For ASCII characters `is_alphabetic` is `is_ascii_alphabetic` and
+            // `to_lowercase` is the one character `to_ascii_lowercase`.
+            if b.is_ascii_lowercase() {
+                if len == 0 {
+                    start = i;
+                }
+                if built {
+                    buf.push(char::from(b));
+                }
+                len += 1;
+            } else if b.is_ascii_uppercase() {
+                if len == 0 {
+                    start = i;
+                }
+                if !built {
+                    begin_building(buf, &text[start..i], &mut built);
+                }
+                buf.push(char::from(b.to_ascii_lowercase()));
+                len += 1;
+            } else if len > 0 {
+                emit(&text[start..i], buf, len, built, &mut f);
+                (len, built) = (0, false);
             }
-        } else if c.is_alphabetic() {
+            i += 1;
+            continue;
+        }
+        let c = text[i..].chars().next().expect("a character starts here");
+        if c.is_alphabetic() {
+            if len == 0 {
+                start = i;
+            }
+            if !built {
+                begin_building(buf, &text[start..i], &mut built);
+            }
             for l in c.to_lowercase() {
                 buf.push(l);
-                cur_len += 1;
+                len += 1;
             }
-        } else if cur_len > 0 {
-            flush(buf, &mut cur_len);
+        } else if len > 0 {
+            emit(&text[start..i], buf, len, built, &mut f);
+            (len, built) = (0, false);
         }
+        i += c.len_utf8();
     }
-    if cur_len > 0 {
-        flush(buf, &mut cur_len);
+    if len > 0 {
+        emit(&text[start..], buf, len, built, &mut f);
     }
+}
+
+/// Starts building the current word in `buf` from its part so far (lowercase ASCII).
+fn begin_building(buf: &mut String, so_far: &str, built: &mut bool) {
+    buf.clear();
+    buf.push_str(so_far);
+    *built = true;
+}
+
+/// Passes the finished word to `f` when it has at least 3 characters: the built one, or
+/// `plain` (the text's own slice) when it was not built.
+fn emit(plain: &str, buf: &str, len: usize, built: bool, f: &mut impl FnMut(&str)) {
+    if len >= 3 {
+        f(if built { buf } else { plain });
+    }
+}
+
+/// Whether `text` is in NFC by the quick check (`is_nfc_quick` gives `Yes`). ASCII
+/// characters are allowed starters after which the quick check starts afresh, so it runs
+/// on each run of non-ASCII characters alone, and ASCII text costs only a byte scan.
+pub(crate) fn is_nfc(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut i = 0usize;
+    while let Some(off) = bytes[i..].iter().position(|b| !b.is_ascii()) {
+        let start = i + off;
+        let end = bytes[start..]
+            .iter()
+            .position(u8::is_ascii)
+            .map_or(bytes.len(), |e| start + e);
+        if is_nfc_quick(text[start..end].chars()) != IsNormalized::Yes {
+            return false;
+        }
+        i = end;
+    }
+    true
 }
 
 /// Snowball Dutch stem of a (lowercase) word.
@@ -203,6 +275,27 @@ mod tests {
             for_each_token(&text, &mut buf, |t| got.push(t.to_string()));
             assert_eq!(got, tokens_slow(&text), "round {round}: {text:?}");
         }
+    }
+
+    #[test]
+    fn nfc_check_by_runs_is_the_quick_check_of_the_whole_text() {
+        // Combining marks after ASCII letters, after other marks (in and out of canonical
+        // order), characters whose quick check answers Maybe or No, at both ends.
+        let alphabet: Vec<char> =
+            "ae E.\u{301}\u{308}\u{316}\u{300}\u{345}éëÅ\u{212b}\u{f900}가\u{1161}ᄀ"
+                .chars()
+                .collect();
+        let mut rng = crate::util::rng::SplitMix64::new(41);
+        let mut answers = [0usize; 2];
+        for round in 0..20_000 {
+            let text: String = (0..rng.below(12))
+                .map(|_| alphabet[rng.below(alphabet.len())])
+                .collect();
+            let want = is_nfc_quick(text.chars()) == IsNormalized::Yes;
+            assert_eq!(is_nfc(&text), want, "round {round}: {text:?}");
+            answers[usize::from(want)] += 1;
+        }
+        assert!(answers[0] > 1000 && answers[1] > 1000, "{answers:?}");
     }
 
     #[test]
