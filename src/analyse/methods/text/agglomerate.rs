@@ -12,8 +12,11 @@
 //! ```
 
 use super::*;
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering as AtomicOrdering};
+use std::sync::{Arc, Mutex};
 
 /// Summed vector of a group: a single text's vector, a sorted sparse sum, or a dense array.
+#[derive(Clone)]
 pub(super) enum GroupSum {
     Doc(u32),
     /// (feature, summed weight), sorted by feature.
@@ -24,6 +27,7 @@ pub(super) enum GroupSum {
 
 /// A dense summed vector with a bitmap of the features that ever received a weight (a
 /// superset of its non-zero features), so products and listings visit only those.
+#[derive(Clone)]
 pub(super) struct DenseSum {
     pub(super) w: Vec<f32>,
     pub(super) touched: Vec<u64>,
@@ -101,16 +105,36 @@ impl Ord for HeapEntry {
 }
 
 pub(super) struct Agglomerator<'a> {
-    pub(super) vecs: &'a [SparseVec],
     pub(super) dims: usize,
     /// Bytes currently held by dense group sums, and the most they may hold.
     pub(super) dense_in_use: usize,
     pub(super) dense_budget: usize,
-    pub(super) parent: Vec<u32>,
+    /// Group sizes as the merging thread sees them (each root's is also in its [`Group`]).
     pub(super) size: Vec<u32>,
-    pub(super) sums: Vec<GroupSum>,
+    /// What the thread that computes linkages ahead reads as well.
+    shared: Arc<Shared<'a>>,
     /// Room for the next merged sparse sum (the previous one's allocation, reused).
     spare: Vec<(u32, f32)>,
+    /// Linkages taken from the thread that computes ahead.
+    pub(super) ahead_used: usize,
+}
+
+/// The union-find forest and the groups' sums, readable from another thread while the
+/// merging thread changes them.
+struct Shared<'a> {
+    vecs: &'a [SparseVec],
+    parent: Vec<AtomicU32>,
+    /// Per root its size and summed vector, together, so that a reader always gets a size and
+    /// the sum of that size. A merge changes the group in place unless a reader still holds
+    /// it (then it works on a copy).
+    groups: Vec<Mutex<Arc<Group>>>,
+}
+
+/// A group as a reader sees it: its size and summed vector.
+#[derive(Clone)]
+pub(super) struct Group {
+    size: u32,
+    sum: GroupSum,
 }
 
 /// Dot product of two sparse vectors sorted by feature: the products of the common features
@@ -239,55 +263,101 @@ fn dense_entries(v: &DenseSum) -> Vec<(u32, f32)> {
         .collect()
 }
 
+/// The entries of a sparse (or single-text) sum; `None` for a dense one.
+fn sparse_of<'s>(vecs: &'s [SparseVec], sum: &'s GroupSum) -> Option<&'s [(u32, f32)]> {
+    match sum {
+        GroupSum::Doc(d) => Some(&vecs[*d as usize]),
+        GroupSum::Sparse(v) => Some(v),
+        GroupSum::Dense(_) => None,
+    }
+}
+
+/// Dot product of two groups' summed vectors (see the module docs for the order).
+fn group_dot(vecs: &[SparseVec], x: &GroupSum, y: &GroupSum) -> f64 {
+    let sparse = |g| sparse_of(vecs, g).expect("sparse");
+    match (x, y) {
+        (GroupSum::Dense(x), GroupSum::Dense(y)) => touched_dot(x, y),
+        (GroupSum::Dense(x), _) => sparse_dense_dot(sparse(y), &x.w),
+        (_, GroupSum::Dense(y)) => sparse_dense_dot(sparse(x), &y.w),
+        _ => sparse_dot(sparse(x), sparse(y)),
+    }
+}
+
+/// Mean cosine over all pairs between two groups (`a` first, as the merging loop orders them).
+fn group_linkage(vecs: &[SparseVec], a: &Group, b: &Group) -> f64 {
+    group_dot(vecs, &a.sum, &b.sum) / (f64::from(a.size) * f64::from(b.size))
+}
+
+impl Shared<'_> {
+    /// The root of `x` without shortening paths (for the reader; a merge meanwhile may make
+    /// the answer stale, which the merging thread notices by the root or size).
+    fn root(&self, mut x: u32) -> u32 {
+        loop {
+            let p = self.parent[x as usize].load(AtomicOrdering::Relaxed);
+            if p == x {
+                return x;
+            }
+            x = p;
+        }
+    }
+
+    fn lock(&self, r: u32) -> std::sync::MutexGuard<'_, Arc<Group>> {
+        self.groups[r as usize].lock().expect("group lock")
+    }
+
+    /// A root's group as it is now (the reader's copy).
+    fn snapshot(&self, r: u32) -> Arc<Group> {
+        Arc::clone(&self.lock(r))
+    }
+}
+
 impl<'a> Agglomerator<'a> {
     pub(super) fn new(vecs: &'a [SparseVec], dims: usize) -> Self {
         let n = vecs.len();
         Agglomerator {
-            vecs,
             dims,
             dense_in_use: 0,
             dense_budget: DENSE_BUDGET_BYTES,
             spare: Vec::new(),
-            parent: (0..n as u32).collect(),
+            ahead_used: 0,
             size: vec![1; n],
-            sums: (0..n as u32).map(GroupSum::Doc).collect(),
+            shared: Arc::new(Shared {
+                vecs,
+                parent: (0..n as u32).map(AtomicU32::new).collect(),
+                groups: (0..n as u32)
+                    .map(|d| {
+                        Mutex::new(Arc::new(Group {
+                            size: 1,
+                            sum: GroupSum::Doc(d),
+                        }))
+                    })
+                    .collect(),
+            }),
         }
     }
 
     pub(super) fn find(&mut self, mut x: u32) -> u32 {
-        while self.parent[x as usize] != x {
-            let p = self.parent[x as usize];
-            self.parent[x as usize] = self.parent[p as usize];
+        let parent = &self.shared.parent;
+        let get = |x: u32| parent[x as usize].load(AtomicOrdering::Relaxed);
+        while get(x) != x {
+            let p = get(x);
+            parent[x as usize].store(get(p), AtomicOrdering::Relaxed);
             x = p;
         }
         x
     }
 
     /// The entries of a sparse (or single-text) sum; `None` for a dense one.
-    fn sparse(&self, r: u32) -> Option<&[(u32, f32)]> {
-        match &self.sums[r as usize] {
-            GroupSum::Doc(d) => Some(&self.vecs[*d as usize]),
-            GroupSum::Sparse(v) => Some(v),
-            GroupSum::Dense(_) => None,
-        }
-    }
-
-    /// Dot product of two groups' summed vectors (see the module docs for the order).
-    pub(super) fn sum_dot(&self, a: u32, b: u32) -> f64 {
-        match (&self.sums[a as usize], &self.sums[b as usize]) {
-            (GroupSum::Dense(x), GroupSum::Dense(y)) => touched_dot(x, y),
-            (GroupSum::Dense(x), _) => sparse_dense_dot(self.sparse(b).expect("sparse"), &x.w),
-            (_, GroupSum::Dense(y)) => sparse_dense_dot(self.sparse(a).expect("sparse"), &y.w),
-            _ => sparse_dot(
-                self.sparse(a).expect("sparse"),
-                self.sparse(b).expect("sparse"),
-            ),
-        }
+    #[cfg(test)]
+    fn sparse(&self, r: u32) -> Option<Vec<(u32, f32)>> {
+        let g = self.shared.lock(r);
+        sparse_of(self.shared.vecs, &g.sum).map(<[_]>::to_vec)
     }
 
     /// Mean cosine over all pairs between groups `a` and `b`.
     pub(super) fn linkage(&self, a: u32, b: u32) -> f64 {
-        self.sum_dot(a, b) / (f64::from(self.size[a as usize]) * f64::from(self.size[b as usize]))
+        let (x, y) = (self.shared.lock(a), self.shared.lock(b));
+        group_linkage(self.shared.vecs, &x, &y)
     }
 
     /// Merges two roots; returns the surviving root.
@@ -300,25 +370,34 @@ impl<'a> Agglomerator<'a> {
             (b, a)
         };
         let new_size = self.size[keep as usize] + self.size[gone as usize];
-        let gone_sum = std::mem::replace(&mut self.sums[gone as usize], GroupSum::Doc(gone));
-        let vecs = self.vecs;
+        let vecs = self.shared.vecs;
+        let gone_group = std::mem::replace(
+            &mut *self.shared.lock(gone),
+            Arc::new(Group {
+                size: 0,
+                sum: GroupSum::Doc(gone),
+            }),
+        );
         let dense_bytes = DenseSum::bytes(self.dims);
+        let mut slot = self.shared.lock(keep);
+        // In place, unless the reader holds this group right now.
+        let group = Arc::make_mut(&mut slot);
         let to_dense = new_size >= DENSE_MIN_SIZE
             && self.dense_in_use + dense_bytes <= self.dense_budget
-            && !matches!(self.sums[keep as usize], GroupSum::Dense(_));
+            && !matches!(group.sum, GroupSum::Dense(_));
         if to_dense {
             self.dense_in_use += dense_bytes;
             let mut dense = DenseSum::zeros(self.dims);
-            for &(f, w) in self.sparse(keep).expect("sparse") {
+            for &(f, w) in sparse_of(vecs, &group.sum).expect("sparse") {
                 dense.add(f, w);
             }
-            self.sums[keep as usize] = GroupSum::Dense(dense);
+            group.sum = GroupSum::Dense(dense);
         }
-        if matches!(gone_sum, GroupSum::Dense(_)) {
+        if matches!(gone_group.sum, GroupSum::Dense(_)) {
             self.dense_in_use -= dense_bytes;
         }
         let owned;
-        let add: &[(u32, f32)] = match &gone_sum {
+        let add: &[(u32, f32)] = match &gone_group.sum {
             GroupSum::Doc(d) => &vecs[*d as usize],
             GroupSum::Sparse(v) => v,
             GroupSum::Dense(v) => {
@@ -326,7 +405,7 @@ impl<'a> Agglomerator<'a> {
                 &owned
             }
         };
-        match &mut self.sums[keep as usize] {
+        match &mut group.sum {
             GroupSum::Dense(v) => {
                 for &(f, w) in add {
                     v.add(f, w);
@@ -339,10 +418,12 @@ impl<'a> Agglomerator<'a> {
             GroupSum::Doc(d) => {
                 let mut out = Vec::new();
                 merge_sorted(&vecs[*d as usize], add, &mut out);
-                self.sums[keep as usize] = GroupSum::Sparse(out);
+                group.sum = GroupSum::Sparse(out);
             }
         }
-        self.parent[gone as usize] = keep;
+        group.size = new_size;
+        drop(slot);
+        self.shared.parent[gone as usize].store(keep, AtomicOrdering::Relaxed);
         self.size[keep as usize] = new_size;
         keep
     }
@@ -355,15 +436,21 @@ impl<'a> Agglomerator<'a> {
                 acc += f64::from(w) * f64::from(w);
             }
         };
-        match &self.sums[r as usize] {
+        let g = self.shared.lock(r);
+        match &g.sum {
             GroupSum::Dense(v) => v.w.iter().for_each(|&w| add(w)),
-            _ => self
-                .sparse(r)
+            sum => sparse_of(self.shared.vecs, sum)
                 .expect("sparse")
                 .iter()
                 .for_each(|&(_, w)| add(w)),
         }
         acc
+    }
+
+    /// Whether a root's sum is dense (for tests of both forms).
+    #[cfg(test)]
+    fn is_dense(&self, r: u32) -> bool {
+        matches!(self.shared.lock(r).sum, GroupSum::Dense(_))
     }
 }
 
@@ -391,11 +478,166 @@ pub(super) fn still_valid(now: u32, scored: u32) -> bool {
 /// entry for two current roots whose sizes are unchanged is exact; if a group grew by at most
 /// [`STALE_TOLERANCE`] the stored value is still accepted (a mean over many pairs barely moves),
 /// otherwise the linkage is recomputed and the entry re-queued.
+///
+/// With more than one core (and at least [`AHEAD_MIN_EDGES`] edges) a second thread computes
+/// the linkages of upcoming edges while the merging goes on ([`compute_ahead`]); the merges
+/// are the same as on one thread.
 pub(super) fn agglomerate(
     vecs: &[SparseVec],
     dims: usize,
     edges: Vec<Edge>,
     link_threshold: f64,
+) -> Agglomerator<'_> {
+    let ahead = if crate::util::parallel::threads_for(edges.len(), AHEAD_MIN_EDGES, 2) > 1 {
+        LookAhead::Beside
+    } else {
+        LookAhead::Off
+    };
+    agglomerate_on(vecs, dims, edges, link_threshold, ahead)
+}
+
+/// Whether a second thread computes linkages ahead of the merging.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum LookAhead {
+    Off,
+    /// Beside the merging, as far as it gets.
+    Beside,
+    /// Tests: the merging waits for the look-ahead of every entry it needs.
+    #[cfg_attr(not(test), allow(dead_code))]
+    Lockstep,
+}
+
+/// Below this many graph edges the merging runs on one thread.
+pub(super) const AHEAD_MIN_EDGES: usize = 20_000;
+/// The thread that computes ahead stays at most this many stream entries ahead of the merging.
+const AHEAD_WINDOW: usize = 4096;
+
+/// A linkage computed ahead: the two roots, their sizes then, and the value.
+#[derive(Debug, Clone, Copy)]
+struct Ahead {
+    a: u32,
+    b: u32,
+    sa: u32,
+    sb: u32,
+    sim: f64,
+}
+
+/// What the merging thread and the thread that computes ahead share.
+struct AheadChannel {
+    /// The stream entry the merging thread is at.
+    at: AtomicUsize,
+    done: AtomicBool,
+    /// Slot `i % AHEAD_WINDOW` holds the linkage computed ahead for stream entry `i`, tagged
+    /// with `i`.
+    slots: Vec<Mutex<Option<(usize, Ahead)>>>,
+    /// Stream entries before this one have been looked at ahead (all of them once it stops).
+    reached: AtomicUsize,
+    /// Tests: the merging thread waits for the look-ahead of each entry it needs, so that
+    /// the values computed ahead are surely used, whatever the scheduling.
+    lockstep: bool,
+}
+
+impl AheadChannel {
+    fn new(lockstep: bool) -> Self {
+        AheadChannel {
+            at: AtomicUsize::new(0),
+            done: AtomicBool::new(false),
+            slots: (0..AHEAD_WINDOW).map(|_| Mutex::new(None)).collect(),
+            reached: AtomicUsize::new(0),
+            lockstep,
+        }
+    }
+
+    /// The linkage computed ahead for stream entry `i`, if any.
+    fn take(&self, i: usize) -> Option<Ahead> {
+        if self.lockstep {
+            while self.reached.load(AtomicOrdering::Acquire) <= i {
+                std::thread::yield_now();
+            }
+        }
+        let mut slot = self.slots[i % AHEAD_WINDOW].lock().expect("slot lock");
+        match *slot {
+            Some((j, a)) if j == i => {
+                *slot = None;
+                Some(a)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Runs beside the merging loop until it is done: for the stream entries just ahead of it,
+/// the linkage the loop will probably need, from the groups as they are now. The loop takes a
+/// value only when the entry's two roots and their sizes are still the ones it was computed
+/// for. Groups only grow, so the same root with the same size is the same group with the same
+/// summed vector (a group and its size are read together), and the value is the one the loop
+/// would compute, bit for bit. Which values arrive in time depends on the scheduling; the
+/// merges do not.
+fn compute_ahead(shared: &Shared, stream: &[Edge], channel: &AheadChannel) {
+    // Pairs computed here, with their sizes: skipped while still valid (as the loop skips
+    // pairs it scored recently).
+    let mut seen: FxMap<(u32, u32), (u32, u32)> = FxMap::default();
+    let (mut i, mut idle) = (0usize, 0u32);
+    while !channel.done.load(AtomicOrdering::Relaxed) {
+        let at = channel.at.load(AtomicOrdering::Relaxed);
+        // In lockstep the entry the loop waits for is looked at too.
+        i = i.max(at + usize::from(!channel.lockstep));
+        if i >= stream.len() {
+            break;
+        }
+        if i >= at + AHEAD_WINDOW {
+            // Far enough ahead: wait without keeping a core busy.
+            idle += 1;
+            if idle < 64 {
+                std::thread::yield_now();
+            } else {
+                std::thread::sleep(std::time::Duration::from_micros(100));
+            }
+            continue;
+        }
+        idle = 0;
+        channel.reached.store(i, AtomicOrdering::Release);
+        let e = &stream[i];
+        i += 1;
+        let (ra, rb) = (shared.root(e.a), shared.root(e.b));
+        if ra == rb {
+            continue;
+        }
+        let (ra, rb) = (ra.min(rb), ra.max(rb));
+        let (ga, gb) = (shared.snapshot(ra), shared.snapshot(rb));
+        let (na, nb) = (ga.size, gb.size);
+        if na == 0 || nb == 0 || (e.a == ra && e.b == rb && na == 1 && nb == 1) {
+            continue; // merged away meanwhile, or two single texts (they merge as they are)
+        }
+        if let Some(&(sa, sb)) = seen.get(&(ra, rb)) {
+            if still_valid(na, sa) && still_valid(nb, sb) {
+                continue;
+            }
+        }
+        seen.insert((ra, rb), (na, nb));
+        let sim = group_linkage(shared.vecs, &ga, &gb);
+        drop((ga, gb));
+        let ahead = Ahead {
+            a: ra,
+            b: rb,
+            sa: na,
+            sb: nb,
+            sim,
+        };
+        *channel.slots[(i - 1) % AHEAD_WINDOW]
+            .lock()
+            .expect("slot lock") = Some((i - 1, ahead));
+    }
+    channel.reached.store(usize::MAX, AtomicOrdering::Release);
+}
+
+/// [`agglomerate`], with or without the thread that computes linkages ahead.
+pub(super) fn agglomerate_on(
+    vecs: &[SparseVec],
+    dims: usize,
+    edges: Vec<Edge>,
+    link_threshold: f64,
+    ahead: LookAhead,
 ) -> Agglomerator<'_> {
     let mut ag = Agglomerator::new(vecs, dims);
     // The initial edges are consumed as a sorted stream (best first, in the order of their
@@ -407,6 +649,28 @@ pub(super) fn agglomerate(
         (e.a, e.b) = (e.a.min(e.b), e.a.max(e.b));
     }
     stream.sort_unstable_by_key(|e| std::cmp::Reverse(edge_entry(e)));
+    let channel = AheadChannel::new(ahead == LookAhead::Lockstep);
+    let shared = Arc::clone(&ag.shared);
+    let on = ahead != LookAhead::Off;
+    std::thread::scope(|s| {
+        if on {
+            s.spawn(|| compute_ahead(&shared, &stream, &channel));
+        }
+        merge_loop(&mut ag, &stream, link_threshold, on.then_some(&channel));
+        channel.done.store(true, AtomicOrdering::Relaxed);
+    });
+    drop(shared);
+    ag
+}
+
+/// The merging itself (see [`agglomerate`]): edges from the sorted stream and re-scored
+/// entries from the heap, best first.
+fn merge_loop(
+    ag: &mut Agglomerator,
+    stream: &[Edge],
+    link_threshold: f64,
+    channel: Option<&AheadChannel>,
+) {
     let mut next_edge = 0usize;
     let mut heap: BinaryHeap<HeapEntry> = BinaryHeap::new();
     // Root pairs already scored, with the sizes at scoring: either an up-to-date entry is
@@ -419,7 +683,12 @@ pub(super) fn agglomerate(
             (None, Some(_)) => false,
             (None, None) => break,
         };
+        // The stream entry being handled, if it is one.
+        let at = from_stream.then_some(next_edge);
         let e = if from_stream {
+            if let Some(c) = channel {
+                c.at.store(next_edge, AtomicOrdering::Relaxed);
+            }
             next_edge += 1;
             edge_entry(&stream[next_edge - 1])
         } else {
@@ -441,7 +710,16 @@ pub(super) fn agglomerate(
                 continue; // scored recently enough: queued already, or below the threshold
             }
         }
-        let s = ag.linkage(ra, rb);
+        let pre = channel.zip(at).and_then(|(c, i)| c.take(i));
+        let s = match pre {
+            Some(p) if (p.a, p.b, p.sa, p.sb) == (ra, rb, na, nb) => {
+                #[cfg(test)]
+                assert_eq!(p.sim.to_bits(), ag.linkage(ra, rb).to_bits());
+                ag.ahead_used += 1;
+                p.sim
+            }
+            _ => ag.linkage(ra, rb),
+        };
         scored.insert((ra, rb), (na, nb));
         if s >= link_threshold {
             heap.push(HeapEntry {
@@ -453,7 +731,6 @@ pub(super) fn agglomerate(
             });
         }
     }
-    ag
 }
 
 #[cfg(test)]
@@ -556,10 +833,10 @@ mod tests {
                     ag.sum_norm2(keep).to_bits(),
                     reference.norm2(keep).to_bits()
                 );
-                match ag.sums[keep as usize] {
-                    GroupSum::Dense(_) => dense_seen += 1,
-                    GroupSum::Sparse(_) => sparse_seen += 1,
-                    GroupSum::Doc(_) => unreachable!("a merged group is no single text"),
+                if ag.is_dense(keep) {
+                    dense_seen += 1;
+                } else {
+                    sparse_seen += 1;
                 }
             }
             assert!(ag.dense_in_use <= budget);
@@ -568,6 +845,60 @@ mod tests {
         assert!(dense_seen > 0, "no dense sum compared");
         assert!(sparse_seen > 0, "no sparse sum compared");
         assert!(gallops > 0, "the search path never ran");
+    }
+
+    /// The union-find roots of every text and the squared norm of every group.
+    fn outcome(ag: &mut Agglomerator) -> (Vec<u32>, Vec<u64>) {
+        let n = ag.size.len() as u32;
+        let roots: Vec<u32> = (0..n).map(|i| ag.find(i)).collect();
+        let norms = (0..n)
+            .filter(|&i| roots[i as usize] == i)
+            .map(|r| ag.sum_norm2(r).to_bits())
+            .collect();
+        (roots, norms)
+    }
+
+    #[test]
+    fn computing_linkages_ahead_changes_no_merge() {
+        let mut used = 0;
+        for seed in 0..6u64 {
+            let (mut texts, _) = bench_corpus(1500, 6 + seed as usize, 100 + seed);
+            // Some short texts, so sums of very different lengths meet.
+            for t in texts.iter_mut().step_by(5 + seed as usize) {
+                *t = t.split(' ').take(5).collect::<Vec<_>>().join(" ");
+            }
+            let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+            let corpus = build_corpus(&refs, &TextConfig::default());
+            let edges = prune_edges(exact_edges(&corpus, 0.2), refs.len(), MAX_DEGREE);
+            let threshold = [0.05, 0.1, 0.2][seed as usize % 3];
+            let mut off = agglomerate_on(
+                &corpus.vecs,
+                corpus.dims,
+                edges.clone(),
+                threshold,
+                LookAhead::Off,
+            );
+            let want = outcome(&mut off);
+            assert!(
+                want.1.len() < refs.len() / 2,
+                "seed {seed}: hardly any merges"
+            );
+            for mode in [LookAhead::Lockstep, LookAhead::Beside] {
+                // Every value taken from ahead is also checked against the loop's own
+                // computation (in test builds).
+                let mut on =
+                    agglomerate_on(&corpus.vecs, corpus.dims, edges.clone(), threshold, mode);
+                assert!(
+                    outcome(&mut on) == want,
+                    "seed {seed}, {mode:?}: other merges"
+                );
+                if mode == LookAhead::Lockstep {
+                    used += on.ahead_used;
+                }
+            }
+        }
+        // In lockstep the values computed ahead are used, whatever the scheduling.
+        assert!(used > 100, "only {used} linkages taken from ahead");
     }
 
     #[test]

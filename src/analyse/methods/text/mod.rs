@@ -34,6 +34,9 @@
 //!    values as the exact path. The merge order uses a lazily refreshed priority queue: an
 //!    entry whose groups grew by more than [`STALE_TOLERANCE`] since it was scored is re-scored
 //!    and put back, so the order is approximately (not strictly) that of textbook average-link.
+//!    The merging itself is one loop on one thread; beside it a second thread computes the
+//!    linkages of the edges just ahead, which the loop takes only when their groups have not
+//!    changed since, so the merges are the same as on one thread.
 //! 7. Labels: the stems with the largest (cluster mean tf-idf − corpus mean tf-idf), each
 //!    reported as its most frequent surface form in the cluster. Cohesion is the mean pairwise
 //!    cosine of the members, `(|S|^2 - m) / (m (m - 1))` for the summed vector `S`.
