@@ -368,18 +368,26 @@ fn distinctive_phrases_kept(
             let mut scored: Vec<(f64, &Vec<String>)> = counts
                 .iter()
                 .filter_map(|(h, (c, ws))| {
-                    let share = f64::from(*c) / m;
-                    let lift = share / (f64::from(df.get(h).copied().unwrap_or(*c)) / n);
-                    (lift >= MIN_LIFT).then(|| {
-                        let bonus = 1.0 + 0.1 * (ws.len() - 2) as f64;
-                        (share * lift.ln() * bonus, ws)
-                    })
+                    let df = df.get(h).copied().unwrap_or(*c);
+                    phrase_score(*c, df, m, n, ws.len()).map(|score| (score, ws))
                 })
                 .collect();
             scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
             pick(scored, k)
         })
         .collect()
+}
+
+/// The score of a phrase of `len` words found in `count` of a cluster's `m` texts and in `df`
+/// of all `n` texts: its share of the cluster times the log of its lift times a small bonus per
+/// word beyond two; `None` when the lift is below [`MIN_LIFT`].
+fn phrase_score(count: u32, df: u32, m: f64, n: f64, len: usize) -> Option<f64> {
+    let share = f64::from(count) / m;
+    let lift = share / (f64::from(df) / n);
+    (lift >= MIN_LIFT).then(|| {
+        let bonus = 1.0 + 0.1 * (len - 2) as f64;
+        share * lift.ln() * bonus
+    })
 }
 
 /// The best `k` phrases that share no word with a better one.
@@ -499,12 +507,7 @@ mod tests {
                     .into_iter()
                     .filter(|&(_, c)| c >= min)
                     .filter_map(|(ws, c)| {
-                        let share = f64::from(c) / m;
-                        let lift = share / (f64::from(df[ws]) / n);
-                        (lift >= MIN_LIFT).then(|| {
-                            let bonus = 1.0 + 0.1 * (ws.len() - 2) as f64;
-                            (share * lift.ln() * bonus, ws)
-                        })
+                        phrase_score(c, df[ws], m, n, ws.len()).map(|score| (score, ws))
                     })
                     .collect();
                 scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
