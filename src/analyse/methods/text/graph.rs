@@ -241,32 +241,56 @@ pub(super) fn exact_edges(corpus: &Corpus, threshold: f64) -> Vec<Edge> {
 /// The LSH bucket key of every text in every band: the hash of the band's rows of its
 /// MinHash signature. Only the keys are kept (half the size of the signatures).
 pub(super) fn minhash_band_keys(corpus: &Corpus) -> Vec<[u64; MINHASH_BANDS]> {
+    let seeds = minhash_seeds();
+    // The shingles of a text are its stems: the feature ids of its word vector. Only stems with
+    // a positive idf are ever shingles; their 64 hashes are computed once, in a table with one
+    // row per such stem.
+    let mut row_of = vec![u32::MAX; corpus.idf_w.len()];
+    let mut kept: Vec<u32> = Vec::new();
+    for (x, &idf) in corpus.idf_w.iter().enumerate() {
+        if idf > 0.0 {
+            row_of[x] = kept.len() as u32;
+            kept.push(x as u32);
+        }
+    }
+    let table: Vec<[u64; MINHASH_HASHES]> = par_map(&kept, |&x| stem_hashes(x, &seeds));
+    let ids: Vec<u32> = (0..corpus.vecs.len() as u32).collect();
+    par_map(&ids, |&i| {
+        let mut sig = [u64::MAX; MINHASH_HASHES];
+        for x in corpus.word_ids(i as usize) {
+            for (s, &h) in sig.iter_mut().zip(&table[row_of[x as usize] as usize]) {
+                *s = (*s).min(h);
+            }
+        }
+        band_keys(&sig)
+    })
+}
+
+/// The seeds of the 64 MinHash functions (fixed).
+fn minhash_seeds() -> [u64; MINHASH_HASHES] {
     let mut seeds = [0u64; MINHASH_HASHES];
     let mut rng = SplitMix64::new(0x7e57_c105_7e25_0001);
     for s in &mut seeds {
         *s = rng.next_u64();
     }
-    // The shingles of a text are its stems: the feature ids of its word vector.
-    let ids: Vec<u32> = (0..corpus.vecs.len() as u32).collect();
-    par_map(&ids, |&i| {
-        let mut sig = [u64::MAX; MINHASH_HASHES];
-        for x in corpus.word_ids(i as usize) {
-            let base = mix64(u64::from(x).wrapping_add(0x9e37_79b9_7f4a_7c15));
-            for (k, s) in sig.iter_mut().enumerate() {
-                let h = mix64(base ^ seeds[k]);
-                if h < *s {
-                    *s = h;
-                }
-            }
+    seeds
+}
+
+/// The 64 MinHash values of stem `x`.
+fn stem_hashes(x: u32, seeds: &[u64; MINHASH_HASHES]) -> [u64; MINHASH_HASHES] {
+    let base = mix64(u64::from(x).wrapping_add(0x9e37_79b9_7f4a_7c15));
+    std::array::from_fn(|k| mix64(base ^ seeds[k]))
+}
+
+/// The bucket key of each band of a signature.
+fn band_keys(sig: &[u64; MINHASH_HASHES]) -> [u64; MINHASH_BANDS] {
+    std::array::from_fn(|b| {
+        let mut h = FxHasher::default();
+        h.add(b as u64);
+        for r in 0..MINHASH_ROWS {
+            h.add(sig[b * MINHASH_ROWS + r]);
         }
-        std::array::from_fn(|b| {
-            let mut h = FxHasher::default();
-            h.add(b as u64);
-            for r in 0..MINHASH_ROWS {
-                h.add(sig[b * MINHASH_ROWS + r]);
-            }
-            mix64(h.finish())
-        })
+        mix64(h.finish())
     })
 }
 
@@ -542,6 +566,48 @@ fn dense_dots(dense: &[f32], vs: [&[(u32, f32)]; LANES]) -> [f32; LANES] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`minhash_band_keys`] as it was before the table of stem hashes: every hash of every
+    /// stem computed again in every text.
+    fn band_keys_without_table(corpus: &Corpus) -> Vec<[u64; MINHASH_BANDS]> {
+        let seeds = minhash_seeds();
+        (0..corpus.vecs.len())
+            .map(|i| {
+                let mut sig = [u64::MAX; MINHASH_HASHES];
+                for x in corpus.word_ids(i) {
+                    let base = mix64(u64::from(x).wrapping_add(0x9e37_79b9_7f4a_7c15));
+                    for (k, s) in sig.iter_mut().enumerate() {
+                        let h = mix64(base ^ seeds[k]);
+                        if h < *s {
+                            *s = h;
+                        }
+                    }
+                }
+                band_keys(&sig)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn band_keys_from_the_stem_table_are_the_direct_ones() {
+        for (seed, char_weight) in [(1u64, 0.3), (2, 0.0), (3, 1.0)] {
+            let (mut texts, _) = bench_corpus(3000, 12, seed);
+            // Texts without words and very short ones as well.
+            texts[5] = "...".to_string();
+            texts[9] = "beslag".to_string();
+            let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+            let cfg = TextConfig {
+                char_weight,
+                ..TextConfig::default()
+            };
+            let corpus = build_corpus(&refs, &cfg);
+            let want = band_keys_without_table(&corpus);
+            assert_eq!(minhash_band_keys(&corpus), want, "seed {seed}");
+            // The keys say something: not all texts share one key.
+            let distinct: FxSet<u64> = want.iter().map(|k| k[0]).collect();
+            assert!(distinct.len() > 12, "seed {seed}: {} keys", distinct.len());
+        }
+    }
 
     /// The one-pair-at-a-time scoring the interleaved one must equal bit for bit.
     fn score_one(corpus: &Corpus, a: usize, j: usize, threshold: f64) -> Option<f64> {
