@@ -168,7 +168,7 @@ pub fn cluster_texts(texts: &[&str], cfg: &TextConfig) -> Vec<TextCluster> {
 /// [`cluster_texts`], with the time its steps took on `clock` (seconds; `rodedraad meet`
 /// passes the process CPU time): `vectoren`; on the MinHash-LSH path `signaturen`, `emmers`,
 /// `kandidaten` and `scoren` (on the exact path only `kandidaten`); then `snoeien`,
-/// `samenvoegen` and `labels`.
+/// `groeperen` (the agglomeration) and `labels`.
 pub fn cluster_texts_timed(
     texts: &[&str],
     cfg: &TextConfig,
@@ -209,7 +209,7 @@ pub fn cluster_texts_timed(
         .min(threshold)
         .max(f64::MIN_POSITIVE);
     let mut ag = agglomerate(&corpus.vecs, corpus.dims, edges, link_threshold);
-    lap("samenvoegen", &mut times);
+    lap("groeperen", &mut times);
     let clusters = finish_clusters(&corpus, &mut ag, cfg);
     lap("labels", &mut times);
     // The corpus (all vectors) is the largest thing the text threads hold: hand it back.
