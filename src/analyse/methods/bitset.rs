@@ -13,6 +13,25 @@
 //! assert_eq!(Bitset::and_all(10, &[&a, &b]).rows(), vec![3, 5]);
 //! ```
 
+/// The set bits of `words`, ascending: bit `b` of word `i` is `64 i + b`.
+///
+/// ```
+/// use rodedraad::analyse::methods::bitset::set_bits;
+/// let bits: Vec<usize> = set_bits([0b101u64, 1].into_iter()).collect();
+/// assert_eq!(bits, vec![0, 2, 64]);
+/// ```
+pub fn set_bits(words: impl Iterator<Item = u64>) -> impl Iterator<Item = usize> {
+    words.enumerate().flat_map(|(i, mut word)| {
+        std::iter::from_fn(move || {
+            (word != 0).then(|| {
+                let b = word.trailing_zeros() as usize;
+                word &= word - 1;
+                i * 64 + b
+            })
+        })
+    })
+}
+
 /// A set of rows `0..len` as a bitmap.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Bitset {
@@ -149,25 +168,16 @@ impl Bitset {
             .iter()
             .map(|s| s.words.len())
             .fold(first.words.len(), usize::min);
-        for w in 0..words {
-            let mut x = rest.iter().fold(first.words[w], |x, s| x & s.words[w]);
-            while x != 0 {
-                f((w * 64) as u32 + x.trailing_zeros());
-                x &= x - 1;
-            }
+        let both = (0..words).map(|w| rest.iter().fold(first.words[w], |x, s| x & s.words[w]));
+        for row in set_bits(both) {
+            f(row as u32);
         }
     }
 
     /// The rows in the set, ascending.
     pub fn rows(&self) -> Vec<u32> {
         let mut out = Vec::with_capacity(self.count() as usize);
-        for (k, &w) in self.words.iter().enumerate() {
-            let mut w = w;
-            while w != 0 {
-                out.push((k * 64) as u32 + w.trailing_zeros());
-                w &= w - 1;
-            }
-        }
+        out.extend(set_bits(self.words.iter().copied()).map(|r| r as u32));
         out
     }
 

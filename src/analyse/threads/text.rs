@@ -340,20 +340,27 @@ fn concentrated(members: &[usize], spread: &Spread) -> bool {
     if stats::rank_sum_p(&dims[2], members) < 0.05 || in_period_p(&dims[3], members) < 0.05 {
         return true;
     }
-    dims[..2].iter().zip(&spread.all).any(|(dim, all)| {
-        let mut inside: BTreeMap<u32, f64> = BTreeMap::new();
-        for &i in members {
-            *inside.entry(dim[i]).or_default() += 1.0;
-        }
-        let n = dim.len() as f64;
-        let m = members.len() as f64;
-        let observed: Vec<f64> = all
-            .keys()
-            .map(|k| inside.get(k).copied().unwrap_or(0.0))
-            .collect();
-        let expected: Vec<f64> = all.values().map(|v| m * v / n).collect();
-        stats::chi_square_gof(&observed, &expected) < 0.05
-    })
+    dims[..2]
+        .iter()
+        .zip(&spread.all)
+        .any(|(dim, all)| spread_differs(dim, all, members))
+}
+
+/// Whether the members' values in `dim` are spread differently from all texts' values (`all`:
+/// the count per value over all texts): chi-square goodness of fit, p < 0,05.
+fn spread_differs(dim: &[u32], all: &BTreeMap<u32, f64>, members: &[usize]) -> bool {
+    let mut inside: BTreeMap<u32, f64> = BTreeMap::new();
+    for &i in members {
+        *inside.entry(dim[i]).or_default() += 1.0;
+    }
+    let n = dim.len() as f64;
+    let m = members.len() as f64;
+    let observed: Vec<f64> = all
+        .keys()
+        .map(|k| inside.get(k).copied().unwrap_or(0.0))
+        .collect();
+    let expected: Vec<f64> = all.values().map(|v| m * v / n).collect();
+    stats::chi_square_gof(&observed, &expected) < 0.05
 }
 
 /// The texts' values in the dimensions of [`concentrated`] (main theme, aandrager type,
@@ -667,22 +674,12 @@ mod tests {
             return true;
         }
         dims[..2].iter().any(|dim| {
+            // Counted over all texts for this cluster alone (what `Spread` counts once).
             let mut all: BTreeMap<u32, f64> = BTreeMap::new();
             for &v in dim {
                 *all.entry(v).or_default() += 1.0;
             }
-            let mut inside: BTreeMap<u32, f64> = BTreeMap::new();
-            for &i in members {
-                *inside.entry(dim[i]).or_default() += 1.0;
-            }
-            let n = dim.len() as f64;
-            let m = members.len() as f64;
-            let observed: Vec<f64> = all
-                .keys()
-                .map(|k| inside.get(k).copied().unwrap_or(0.0))
-                .collect();
-            let expected: Vec<f64> = all.values().map(|v| m * v / n).collect();
-            stats::chi_square_gof(&observed, &expected) < 0.05
+            spread_differs(dim, &all, members)
         })
     }
 

@@ -12,6 +12,7 @@
 //! ```
 
 use super::*;
+use crate::analyse::methods::bitset::set_bits;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering as AtomicOrdering};
 use std::sync::{Arc, Mutex};
 
@@ -52,19 +53,6 @@ impl DenseSum {
         self.w[f as usize] += w;
         self.touched[f as usize / 64] |= 1u64 << (f % 64);
     }
-}
-
-/// The set bits of `words` (bit `b` of word `i` is feature `64 i + b`), ascending.
-fn set_bits(words: impl Iterator<Item = u64>) -> impl Iterator<Item = usize> {
-    words.enumerate().flat_map(|(i, mut word)| {
-        std::iter::from_fn(move || {
-            (word != 0).then(|| {
-                let b = word.trailing_zeros() as usize;
-                word &= word - 1;
-                i * 64 + b
-            })
-        })
-    })
 }
 
 /// Groups with at least this many members keep their summed vector as a dense array, as long

@@ -1,6 +1,7 @@
 //! Vectorising: TF-IDF over stems and character n-grams, the corpus.
 
 use super::*;
+use crate::analyse::methods::bitset::set_bits;
 
 /// Sparse vector: (feature id, weight), sorted by feature id.
 pub(super) type SparseVec = Vec<(u32, f32)>;
@@ -361,17 +362,11 @@ impl FeatureCounter {
     /// Calls `f(id, count)` for every id added since the last drain, by ascending id, and
     /// empties the counter.
     pub(super) fn drain(&mut self, mut f: impl FnMut(u32, u32)) {
-        for t in 0..self.top.len() {
-            let mut top = std::mem::take(&mut self.top[t]);
-            while top != 0 {
-                let w = t * 64 + top.trailing_zeros() as usize;
-                top &= top - 1;
-                let mut bits = std::mem::take(&mut self.bits[w]);
-                while bits != 0 {
-                    let id = w * 64 + bits.trailing_zeros() as usize;
-                    bits &= bits - 1;
-                    f(id as u32, std::mem::take(&mut self.counts[id]));
-                }
+        let (top, bits, counts) = (&mut self.top, &mut self.bits, &mut self.counts);
+        for w in set_bits(top.iter_mut().map(std::mem::take)) {
+            for b in set_bits(std::iter::once(std::mem::take(&mut bits[w]))) {
+                let id = w * 64 + b;
+                f(id as u32, std::mem::take(&mut counts[id]));
             }
         }
     }
@@ -498,14 +493,20 @@ impl VectorScratch {
     }
 }
 
-pub(super) fn build_corpus(texts: &[&str], cfg: &TextConfig) -> Corpus {
-    let n = texts.len();
+/// Whether the vectors get a character n-gram block, and its share of the cosine (0..=1).
+fn char_block(cfg: &TextConfig) -> (bool, f64) {
     let use_chars = cfg.char_ngram > 0 && cfg.char_weight > 0.0;
     let w_char = if use_chars {
         cfg.char_weight.clamp(0.0, 1.0)
     } else {
         0.0
     };
+    (use_chars, w_char)
+}
+
+pub(super) fn build_corpus(texts: &[&str], cfg: &TextConfig) -> Corpus {
+    let n = texts.len();
+    let (use_chars, w_char) = char_block(cfg);
     let (surface_tokens, vocab) = tokenize_corpus(texts, use_chars.then_some(cfg.char_ngram));
     let n_stems = vocab.stems.len();
     let n_grams = vocab.gram_ids.len();
@@ -716,12 +717,7 @@ mod tests {
     /// document frequencies from those counts, and the blocks joined as in [`combined_joined`].
     fn reference_corpus(texts: &[&str], cfg: &TextConfig) -> Corpus {
         let n = texts.len();
-        let use_chars = cfg.char_ngram > 0 && cfg.char_weight > 0.0;
-        let w_char = if use_chars {
-            cfg.char_weight.clamp(0.0, 1.0)
-        } else {
-            0.0
-        };
+        let (use_chars, w_char) = char_block(cfg);
         let mut surface_ids: FxMap<String, u32> = FxMap::default();
         let (mut surfaces, mut surface_stem, mut surface_grams) =
             (Vec::new(), Vec::new(), Vec::new());
