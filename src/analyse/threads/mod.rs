@@ -224,16 +224,26 @@ pub fn detect_with_context(
             ),
         });
     }
-    let mut out = structural::structural(&cases, cfg, &ctx.werkwijze);
+    // The text threads need nothing of the structural and trend work, so they run beside it
+    // (their serial stretches leave a core free); the results are combined in the same order.
+    let (mut out, trends, found) = std::thread::scope(|s| {
+        let text = s.spawn(|| text::text_threads(&cases, &quarters, period, cfg));
+        let out = structural::structural(&cases, cfg, &ctx.werkwijze);
+        let trends = trend::trends(
+            &cases,
+            period,
+            reference_date,
+            &quarters,
+            cfg,
+            &mut ctx.opmerkingen,
+        );
+        let found = text
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (out, trends, found)
+    });
     // A rise of a theme that mostly consists of a thread found already is that thread rising.
-    for t in trend::trends(
-        &cases,
-        period,
-        reference_date,
-        &quarters,
-        cfg,
-        &mut ctx.opmerkingen,
-    ) {
+    for t in trends {
         let set: BTreeSet<&str> = t.casus_ids.iter().map(String::as_str).collect();
         if let Some(d) = out
             .iter_mut()
@@ -249,7 +259,6 @@ pub fn detect_with_context(
         }
         out.push(t);
     }
-    let found = text::text_threads(&cases, &quarters, period, cfg);
     ctx.standaardzinnen = found.stock;
     ctx.wisselende_standaardzinnen = found.unsteady;
     for t in &found.themes {
