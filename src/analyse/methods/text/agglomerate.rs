@@ -327,12 +327,20 @@ impl<'a> Agglomerator<'a> {
     pub(super) fn find(&mut self, mut x: u32) -> u32 {
         let parent = &self.shared.parent;
         let get = |x: u32| parent[x as usize].load(AtomicOrdering::Relaxed);
-        while get(x) != x {
+        loop {
             let p = get(x);
-            parent[x as usize].store(get(p), AtomicOrdering::Relaxed);
+            if p == x {
+                return x;
+            }
+            let grand = get(p);
+            if grand == p {
+                // Written only when it changes: the other thread reads these entries, and a
+                // write (even of the same value) takes the cache line away from it.
+                return p;
+            }
+            parent[x as usize].store(grand, AtomicOrdering::Relaxed);
             x = p;
         }
-        x
     }
 
     /// The entries of a sparse (or single-text) sum; `None` for a dense one.
@@ -510,16 +518,27 @@ struct Ahead {
     sim: f64,
 }
 
+/// The merging thread tells the other thread where it is once per this many stream entries
+/// (every store takes the cache line away from the reader).
+const AT_EVERY: usize = 16;
+
+/// A value on a cache line of its own, so that writing it does not slow readers of its
+/// neighbours.
+#[repr(align(128))]
+struct OwnLine<T>(T);
+
 /// What the merging thread and the thread that computes ahead share.
 struct AheadChannel {
-    /// The stream entry the merging thread is at.
-    at: AtomicUsize,
+    /// The stream entry the merging thread is at, or a little before it (updated every
+    /// [`AT_EVERY`] entries; the thread that computes ahead only needs a lower bound).
+    at: OwnLine<AtomicUsize>,
     done: AtomicBool,
     /// Slot `i % AHEAD_WINDOW` holds the linkage computed ahead for stream entry `i`, tagged
     /// with `i`.
     slots: Vec<Mutex<Option<(usize, Ahead)>>>,
     /// Stream entries before this one have been looked at ahead (all of them once it stops).
-    reached: AtomicUsize,
+    /// Kept up to date only in lockstep, where the merging thread waits for it.
+    reached: OwnLine<AtomicUsize>,
     /// Tests: the merging thread waits for the look-ahead of each entry it needs, so that
     /// the values computed ahead are surely used, whatever the scheduling.
     lockstep: bool,
@@ -528,10 +547,10 @@ struct AheadChannel {
 impl AheadChannel {
     fn new(lockstep: bool) -> Self {
         AheadChannel {
-            at: AtomicUsize::new(0),
+            at: OwnLine(AtomicUsize::new(0)),
             done: AtomicBool::new(false),
             slots: (0..AHEAD_WINDOW).map(|_| Mutex::new(None)).collect(),
-            reached: AtomicUsize::new(0),
+            reached: OwnLine(AtomicUsize::new(0)),
             lockstep,
         }
     }
@@ -539,7 +558,7 @@ impl AheadChannel {
     /// The linkage computed ahead for stream entry `i`, if any.
     fn take(&self, i: usize) -> Option<Ahead> {
         if self.lockstep {
-            while self.reached.load(AtomicOrdering::Acquire) <= i {
+            while self.reached.0.load(AtomicOrdering::Acquire) <= i {
                 std::thread::yield_now();
             }
         }
@@ -567,7 +586,7 @@ fn compute_ahead(shared: &Shared, stream: &[Edge], channel: &AheadChannel) {
     let mut seen: FxMap<(u32, u32), (u32, u32)> = FxMap::default();
     let (mut i, mut idle) = (0usize, 0u32);
     while !channel.done.load(AtomicOrdering::Relaxed) {
-        let at = channel.at.load(AtomicOrdering::Relaxed);
+        let at = channel.at.0.load(AtomicOrdering::Relaxed);
         // In lockstep the entry the loop waits for is looked at too.
         i = i.max(at + usize::from(!channel.lockstep));
         if i >= stream.len() {
@@ -584,7 +603,9 @@ fn compute_ahead(shared: &Shared, stream: &[Edge], channel: &AheadChannel) {
             continue;
         }
         idle = 0;
-        channel.reached.store(i, AtomicOrdering::Release);
+        if channel.lockstep {
+            channel.reached.0.store(i, AtomicOrdering::Release);
+        }
         let e = &stream[i];
         i += 1;
         let (ra, rb) = (shared.root(e.a), shared.root(e.b));
@@ -616,7 +637,7 @@ fn compute_ahead(shared: &Shared, stream: &[Edge], channel: &AheadChannel) {
             .lock()
             .expect("slot lock") = Some((i - 1, ahead));
     }
-    channel.reached.store(usize::MAX, AtomicOrdering::Release);
+    channel.reached.0.store(usize::MAX, AtomicOrdering::Release);
 }
 
 /// [`agglomerate`], with or without the thread that computes linkages ahead.
@@ -674,8 +695,8 @@ fn merge_loop(
         // The stream entry being handled, if it is one.
         let at = from_stream.then_some(next_edge);
         let e = if from_stream {
-            if let Some(c) = channel {
-                c.at.store(next_edge, AtomicOrdering::Relaxed);
+            if let Some(c) = channel.filter(|c| c.lockstep || next_edge % AT_EVERY == 0) {
+                c.at.0.store(next_edge, AtomicOrdering::Relaxed);
             }
             next_edge += 1;
             edge_entry(&stream[next_edge - 1])
