@@ -17,8 +17,10 @@
 //! ```
 
 mod code;
+mod text;
 
 pub use code::{Code, CodeCache};
+pub use text::Text;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -235,7 +237,8 @@ pub struct Case {
     pub beleving_eerstelijnshelper: Option<u8>,
     pub beleving_helper_dienst: Option<u8>,
     pub geleerde_les: Option<String>,
-    pub samenvatting: Option<String>,
+    /// The summary, shared with the frame it was read from ([`Text`]).
+    pub samenvatting: Option<Text>,
     pub verhaal_vrijgegeven: Option<bool>,
 }
 

@@ -24,7 +24,7 @@ use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::model::{
     AdviceResponse, Case, Code, CodeCache, EscalationLevel, Outcome, Recipient, Service, Signal,
-    SignalSource, SignalStatus, TriageDecision,
+    SignalSource, SignalStatus, Text, TriageDecision,
 };
 use chrono::NaiveDate;
 use polars::prelude::*;
@@ -230,6 +230,36 @@ fn text<'a>(df: &'a DataFrame, name: &str) -> Result<impl Iterator<Item = Option
     Ok(df.column(name)?.str()?.iter())
 }
 
+/// The values of a string column as [`Text`]s over the column's own buffers: nothing is
+/// copied except values of at most 12 bytes, which polars keeps inside the row's view
+/// instead of in a buffer.
+fn shared_texts<'a>(
+    df: &'a DataFrame,
+    name: &str,
+) -> Result<impl Iterator<Item = Option<Text>> + 'a> {
+    let ca = df.column(name)?.str()?;
+    Ok(ca
+        .downcast_iter()
+        .flat_map(|arr| (0..arr.len()).map(move |i| shared_text(arr, i))))
+}
+
+/// Value `i` of one chunk of a string column as a [`Text`] (see [`shared_texts`]).
+fn shared_text(arr: &<StringType as PolarsDataType>::Array, i: usize) -> Option<Text> {
+    let value = arr.get(i)?;
+    let view = arr.views()[i];
+    if view.is_inline() {
+        return Some(Text::from(value));
+    }
+    let start = view.offset as usize;
+    let bytes = arr.data_buffers()[view.buffer_idx as usize]
+        .clone()
+        .sliced(start..start + view.length as usize);
+    debug_assert_eq!(bytes.as_slice(), value.as_bytes());
+    // SAFETY: these are the very bytes polars reads as value `i` of the column (the view's
+    // buffer, offset and length), and a string column holds valid UTF-8 only.
+    Some(unsafe { Text::from_utf8_unchecked(bytes) })
+}
+
 fn dates(df: &DataFrame, name: &str) -> Result<Vec<Option<NaiveDate>>> {
     let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
     let c = df.column(name)?.cast(&DataType::Int32)?;
@@ -344,7 +374,7 @@ fn fill_cases(df: &DataFrame, out: &mut [Case]) -> Result<()> {
     let mut be = ints(df, "beleving_eerstelijnshelper")?.into_iter();
     let mut bh = ints(df, "beleving_helper_dienst")?.into_iter();
     let mut les = strs(df, "geleerde_les")?;
-    let mut samen = strs(df, "samenvatting")?;
+    let mut samen = shared_texts(df, "samenvatting")?;
     let mut verhaal = bools(df, "verhaal_vrijgegeven")?.into_iter();
     for slot in out.iter_mut() {
         *slot = Case {
