@@ -496,6 +496,68 @@ mod tests {
         v.accepted
     }
 
+    proptest::proptest! {
+        /// Shared texts read exactly what the column holds, whatever its chunks, slices and
+        /// nulls: short values (kept inside the view), long ones, empty ones and ones with
+        /// characters of several bytes, at any offset into the buffers.
+        #[test]
+        fn shared_texts_equal_the_column_values(
+            parts in proptest::collection::vec(
+                proptest::collection::vec(
+                    proptest::option::of("(|[a-z ]{0,14}|\\PC{0,30}|é{6,7}|[a-z]{12,13})"),
+                    0..20,
+                ),
+                1..4,
+            ),
+            cut in 0usize..5,
+        ) {
+            let mut col = Column::new("t".into(), parts[0].clone());
+            for p in &parts[1..] {
+                col.append(&Column::new("t".into(), p.clone())).unwrap();
+            }
+            let df = DataFrame::new(col.len(), vec![col]).unwrap();
+            let df = df.slice(cut.min(df.height()) as i64, df.height());
+            let want: Vec<Option<String>> = df
+                .column("t").unwrap().str().unwrap()
+                .iter().map(|v| v.map(str::to_string)).collect();
+            let got: Vec<Option<Text>> = shared_texts(&df, "t").unwrap().collect();
+            proptest::prop_assert_eq!(got.len(), want.len());
+            for (g, w) in got.iter().zip(&want) {
+                proptest::prop_assert_eq!(g.as_deref(), w.as_deref());
+            }
+        }
+    }
+
+    #[test]
+    fn shared_summaries_outlive_the_frame_they_were_read_from() {
+        let df = case_frame(40);
+        let want: Vec<Option<String>> = df
+            .column("samenvatting")
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .map(|v| v.map(|s| format!("{s} (dit deel is langer dan twaalf tekens)")))
+            .collect();
+        let mut df = df;
+        df.with_column(Column::new("samenvatting".into(), want.clone()))
+            .unwrap();
+        let cases = cases_from_frame(&df).unwrap();
+        // Shared, not copied: each long summary is the frame's own bytes.
+        let column = df.column("samenvatting").unwrap().str().unwrap();
+        for (c, v) in cases.iter().zip(column.iter()) {
+            assert_eq!(
+                c.samenvatting.as_deref().map(str::as_ptr),
+                v.map(str::as_ptr)
+            );
+        }
+        drop(df);
+        trim_heap();
+        let got: Vec<Option<&str>> = cases.iter().map(|c| c.samenvatting.as_deref()).collect();
+        let want: Vec<Option<&str>> = want.iter().map(Option::as_deref).collect();
+        assert_eq!(got, want);
+    }
+
     #[test]
     fn structs_made_in_parts_equal_structs_made_in_one_run_in_order() {
         let n = STRUCTS_PARALLEL_FROM * 2 + 7;
