@@ -4,8 +4,10 @@
 //! casus and one [`Signal`] per signaal, after column and value mapping and
 //! validation. Codes from the taxonomy are open (the users edit the taxonomy in
 //! `rodedraad.toml`) and, like the helper ids, stored as interned [`Code`]s: one copy per
-//! distinct value, read as a `&str`. The closed code lists fixed by the contract are enums
-//! ([`Outcome`], [`TriageDecision`], ...) with `as_str()` for the code and `label()` for people.
+//! distinct value, read as a `&str`. The summary of a case is a [`Text`]: it shares the text
+//! buffer of the data frame it was read from instead of copying it, and reads as a `&str`
+//! too. The closed code lists fixed by the contract are enums ([`Outcome`],
+//! [`TriageDecision`], ...) with `as_str()` for the code and `label()` for people.
 //!
 //! ```
 //! use rodedraad::model::{Case, CASE_COLUMNS};
@@ -17,8 +19,10 @@
 //! ```
 
 mod code;
+mod text;
 
 pub use code::{Code, CodeCache};
+pub use text::Text;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -235,7 +239,8 @@ pub struct Case {
     pub beleving_eerstelijnshelper: Option<u8>,
     pub beleving_helper_dienst: Option<u8>,
     pub geleerde_les: Option<String>,
-    pub samenvatting: Option<String>,
+    /// The summary, shared with the frame it was read from ([`Text`]).
+    pub samenvatting: Option<Text>,
     pub verhaal_vrijgegeven: Option<bool>,
 }
 

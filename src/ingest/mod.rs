@@ -24,7 +24,7 @@ use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::model::{
     AdviceResponse, Case, Code, CodeCache, EscalationLevel, Outcome, Recipient, Service, Signal,
-    SignalSource, SignalStatus, TriageDecision,
+    SignalSource, SignalStatus, Text, TriageDecision,
 };
 use chrono::NaiveDate;
 use polars::prelude::*;
@@ -230,6 +230,36 @@ fn text<'a>(df: &'a DataFrame, name: &str) -> Result<impl Iterator<Item = Option
     Ok(df.column(name)?.str()?.iter())
 }
 
+/// The values of a string column as [`Text`]s over the column's own buffers: nothing is
+/// copied except values of at most 12 bytes, which polars keeps inside the row's view
+/// instead of in a buffer.
+fn shared_texts<'a>(
+    df: &'a DataFrame,
+    name: &str,
+) -> Result<impl Iterator<Item = Option<Text>> + 'a> {
+    let ca = df.column(name)?.str()?;
+    Ok(ca
+        .downcast_iter()
+        .flat_map(|arr| (0..arr.len()).map(move |i| shared_text(arr, i))))
+}
+
+/// Value `i` of one chunk of a string column as a [`Text`] (see [`shared_texts`]).
+fn shared_text(arr: &<StringType as PolarsDataType>::Array, i: usize) -> Option<Text> {
+    let value = arr.get(i)?;
+    let view = arr.views()[i];
+    if view.is_inline() {
+        return Some(Text::from(value));
+    }
+    let start = view.offset as usize;
+    let bytes = arr.data_buffers()[view.buffer_idx as usize]
+        .clone()
+        .sliced(start..start + view.length as usize);
+    debug_assert_eq!(bytes.as_slice(), value.as_bytes());
+    // SAFETY: these are the very bytes polars reads as value `i` of the column (the view's
+    // buffer, offset and length), and a string column holds valid UTF-8 only.
+    Some(unsafe { Text::from_utf8_unchecked(bytes) })
+}
+
 fn dates(df: &DataFrame, name: &str) -> Result<Vec<Option<NaiveDate>>> {
     let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
     let c = df.column(name)?.cast(&DataType::Int32)?;
@@ -344,7 +374,7 @@ fn fill_cases(df: &DataFrame, out: &mut [Case]) -> Result<()> {
     let mut be = ints(df, "beleving_eerstelijnshelper")?.into_iter();
     let mut bh = ints(df, "beleving_helper_dienst")?.into_iter();
     let mut les = strs(df, "geleerde_les")?;
-    let mut samen = strs(df, "samenvatting")?;
+    let mut samen = shared_texts(df, "samenvatting")?;
     let mut verhaal = bools(df, "verhaal_vrijgegeven")?.into_iter();
     for slot in out.iter_mut() {
         *slot = Case {
@@ -464,6 +494,68 @@ mod tests {
         let v = validate::validate(&raw, Entity::Cases, &Config::default_config(), today).unwrap();
         assert_eq!(v.accepted.height(), n);
         v.accepted
+    }
+
+    proptest::proptest! {
+        /// Shared texts read exactly what the column holds, whatever its chunks, slices and
+        /// nulls: short values (kept inside the view), long ones, empty ones and ones with
+        /// characters of several bytes, at any offset into the buffers.
+        #[test]
+        fn shared_texts_equal_the_column_values(
+            parts in proptest::collection::vec(
+                proptest::collection::vec(
+                    proptest::option::of("(|[a-z ]{0,14}|\\PC{0,30}|é{6,7}|[a-z]{12,13})"),
+                    0..20,
+                ),
+                1..4,
+            ),
+            cut in 0usize..5,
+        ) {
+            let mut col = Column::new("t".into(), parts[0].clone());
+            for p in &parts[1..] {
+                col.append(&Column::new("t".into(), p.clone())).unwrap();
+            }
+            let df = DataFrame::new(col.len(), vec![col]).unwrap();
+            let df = df.slice(cut.min(df.height()) as i64, df.height());
+            let want: Vec<Option<String>> = df
+                .column("t").unwrap().str().unwrap()
+                .iter().map(|v| v.map(str::to_string)).collect();
+            let got: Vec<Option<Text>> = shared_texts(&df, "t").unwrap().collect();
+            proptest::prop_assert_eq!(got.len(), want.len());
+            for (g, w) in got.iter().zip(&want) {
+                proptest::prop_assert_eq!(g.as_deref(), w.as_deref());
+            }
+        }
+    }
+
+    #[test]
+    fn shared_summaries_outlive_the_frame_they_were_read_from() {
+        let df = case_frame(40);
+        let want: Vec<Option<String>> = df
+            .column("samenvatting")
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .map(|v| v.map(|s| format!("{s} (dit deel is langer dan twaalf tekens)")))
+            .collect();
+        let mut df = df;
+        df.with_column(Column::new("samenvatting".into(), want.clone()))
+            .unwrap();
+        let cases = cases_from_frame(&df).unwrap();
+        // Shared, not copied: each long summary is the frame's own bytes.
+        let column = df.column("samenvatting").unwrap().str().unwrap();
+        for (c, v) in cases.iter().zip(column.iter()) {
+            assert_eq!(
+                c.samenvatting.as_deref().map(str::as_ptr),
+                v.map(str::as_ptr)
+            );
+        }
+        drop(df);
+        trim_heap();
+        let got: Vec<Option<&str>> = cases.iter().map(|c| c.samenvatting.as_deref()).collect();
+        let want: Vec<Option<&str>> = want.iter().map(Option::as_deref).collect();
+        assert_eq!(got, want);
     }
 
     #[test]

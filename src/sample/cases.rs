@@ -100,7 +100,7 @@ fn make_case(
         Some(m) => planted::thread_attributes(rng, &mut c, m, orgs),
     }
     process::fill_process(rng, &mut c, end, thread.is_some());
-    c.samenvatting = Some(text::summary(rng, &c, thread.map(|m| m.spec)));
+    c.samenvatting = Some(text::summary(rng, &c, thread.map(|m| m.spec)).into());
     if c.afgerond_op.is_some() && rng.chance(0.4) {
         c.geleerde_les = Some(text::lesson_learned(rng, &c));
     }

@@ -247,7 +247,7 @@ fn municipal(seed: u64) -> Vec<Case> {
                 aandrager_id: Some(format!("{channel}-{}", rng.below(12)).into()),
                 thema: thema.into(),
                 doelgroep: vec![groups[rng.below(groups.len())].into()],
-                samenvatting: Some(text),
+                samenvatting: Some(text.into()),
                 ..Case::default()
             }
         })

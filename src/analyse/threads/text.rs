@@ -720,7 +720,7 @@ mod tests {
             aandrager_type: ["wijkteam", "vakbond", "juridisch_loket"][helper % 3].into(),
             aandrager_id: Some(format!("O{helper}").into()),
             thema: thema.into(),
-            samenvatting: Some(text),
+            samenvatting: Some(text.into()),
             ..Case::default()
         }
     }
