@@ -1145,6 +1145,118 @@ mod tests {
         }
     }
 
+    /// CPU seconds of the whole process (Linux only).
+    fn process_cpu() -> f64 {
+        let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+        let f: Vec<f64> = stat
+            .rsplit(')')
+            .next()
+            .unwrap_or("")
+            .split_whitespace()
+            .map(|x| x.parse().unwrap_or(0.0))
+            .collect();
+        (f[11] + f[12]) / 100.0
+    }
+
+    /// Times the LSH steps, new and as before, on the texts of the file `SPEED8_FILE` names
+    /// (see `bench_file` in the module above), and checks that they give the same edges.
+    #[test]
+    #[ignore]
+    fn bench_lsh_file() {
+        use crate::analyse::methods::text::templates::{
+            find_stock_sentences, Meta, TemplateConfig,
+        };
+        let Ok(path) = std::env::var("SPEED8_FILE") else {
+            return;
+        };
+        let raw = std::fs::read_to_string(path).expect("file");
+        let mut meta = Vec::new();
+        let mut texts: Vec<String> = Vec::new();
+        let (mut helpers, mut groups): (FxMap<String, u32>, FxMap<String, u32>) =
+            Default::default();
+        for line in raw.lines() {
+            let f: Vec<&str> = line.splitn(4, '\t').collect();
+            let (nh, ng) = (helpers.len() as u32, groups.len() as u32);
+            meta.push(Meta {
+                helper: *helpers.entry(f[0].to_string()).or_insert(nh),
+                group: *groups.entry(f[1].to_string()).or_insert(ng),
+                bucket: f[2].parse().unwrap(),
+            });
+            texts.push(
+                f[3].replace('\u{2}', "\t")
+                    .replace('\u{1}', "\n")
+                    .replace('\u{3}', "\r"),
+            );
+        }
+        drop(raw);
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let stock = find_stock_sentences(&refs, &meta, &TemplateConfig::default());
+        let stripped: Vec<&str> = stock.stripped.iter().map(String::as_str).collect();
+        let corpus = build_corpus(&stripped, &TextConfig::default());
+        let n = corpus.vecs.len();
+        let lens: usize = corpus.vecs.iter().map(Vec::len).sum();
+        let words: usize = corpus.word_len.iter().map(|&w| w as usize).sum();
+        println!("n {n} dims {} entries {lens} words {words}", corpus.dims);
+        let mut c = process_cpu();
+        let mut t = std::time::Instant::now();
+        let mut lap = |name: &str| {
+            let now = process_cpu();
+            println!("{name:>12} cpu {:.2} wall {:.2?}", now - c, t.elapsed());
+            c = process_cpu();
+            t = std::time::Instant::now();
+        };
+        let threshold = 0.35;
+        let keys = minhash_band_keys(&corpus);
+        lap("keys");
+        let live = |d: usize| !corpus.vecs[d].is_empty();
+        let ids: Vec<usize> = (0..MINHASH_BANDS).collect();
+        let old_bands: Vec<Band> =
+            par_map_on(&ids, thread_count(n), |&b| before::band(&keys, b, live));
+        lap("old bands");
+        let bands: Vec<Band> = par_map_on(&ids, thread_count(n), |&b| build_band(&keys, b, live));
+        lap("new bands");
+        drop(old_bands);
+        let all: Vec<u32> = (0..n as u32).collect();
+        let lists: Vec<Vec<u32>> =
+            par_map(&all, |&i| before::candidates_of(i as usize, &corpus, &bands));
+        lap("old cands");
+        let cands = all_candidates(&corpus, &bands);
+        lap("new cands");
+        let mates: usize = (0..n)
+            .map(|i| {
+                bands
+                    .iter()
+                    .map(|b| {
+                        let [s, e, _] = b.slot[i];
+                        if s == u32::MAX {
+                            0
+                        } else {
+                            let m = (e - s) as usize;
+                            if m <= BUCKET_CAP {
+                                m - 1
+                            } else {
+                                2 * BUCKET_SAMPLE
+                            }
+                        }
+                    })
+                    .sum::<usize>()
+            })
+            .sum();
+        let kept: usize = lists.iter().map(Vec::len).sum();
+        println!("mates {mates} kept {kept}");
+        let old_pairs = before::distinct_pairs(&lists);
+        lap("old pairs (serial)");
+        let pairs = PairsByFirst::new(&cands);
+        lap("new pairs");
+        println!("distinct {} filed {}", old_pairs.len(), pairs.seconds.len());
+        let old = before::score_pairs(&corpus, &old_pairs, threshold);
+        lap("old score (serial)");
+        let new = score_by_first(&corpus, &pairs, threshold);
+        lap("new score");
+        println!("edges {}", new.len());
+        assert_eq!(edge_bits(&new), edge_bits(&old));
+    }
+
     #[test]
     fn even_ranges_cover_every_item_once() {
         let mut rng = SplitMix64::new(5);
