@@ -430,8 +430,11 @@ const CANDIDATE_BLOCK: usize = 1024;
 /// Reused lists of [`candidates_of`].
 #[derive(Default)]
 struct CandidateScratch {
+    /// Bands shared with the current text, by text (zero outside `mates`).
+    shared: Vec<u8>,
+    /// The distinct bucket mates of the current text, in the order first met.
     mates: Vec<u32>,
-    ranked: Vec<(u32, u32)>,
+    ranked: Vec<(u32, u8)>,
 }
 
 /// Appends the candidates of text `i` to `out`: its bucket mates (ring neighbours in large
@@ -447,8 +450,21 @@ fn candidates_of(
     if corpus.vecs[i].is_empty() {
         return;
     }
-    let cands = &mut scratch.mates;
-    cands.clear();
+    let CandidateScratch {
+        shared,
+        mates,
+        ranked,
+    } = scratch;
+    shared.resize(corpus.vecs.len(), 0);
+    mates.clear();
+    // A text meets a mate at most once per band, so the count fits (32 bands).
+    let mut meet = |j: u32| {
+        let c = &mut shared[j as usize];
+        if *c == 0 {
+            mates.push(j);
+        }
+        *c += 1;
+    };
     for band in bands {
         let [s, e, p] = band.slot[i];
         let (s, e, p) = (s as usize, e as usize, p as usize);
@@ -457,33 +473,31 @@ fn candidates_of(
             continue;
         }
         if m <= BUCKET_CAP {
-            cands.extend(band.docs[s..e].iter().copied().filter(|&j| j as usize != i));
+            for &j in &band.docs[s..e] {
+                if j as usize != i {
+                    meet(j);
+                }
+            }
         } else {
             let r = p - s;
             for d in 1..=BUCKET_SAMPLE.min((m - 1) / 2).max(1) {
                 for q in [(r + d) % m, (r + m - d) % m] {
-                    cands.push(band.docs[s + q]);
+                    meet(band.docs[s + q]);
                 }
             }
         }
     }
-    if cands.is_empty() {
-        return;
-    }
     // Rank candidates by the number of bands they share with text i (an estimate of their
     // Jaccard similarity) and keep the best MAX_CANDIDATES.
-    cands.sort_unstable();
-    let ranked = &mut scratch.ranked;
     ranked.clear();
-    for &j in cands.iter() {
-        match ranked.last_mut() {
-            Some((last, c)) if *last == j => *c += 1,
-            _ => ranked.push((j, 1)),
-        }
-    }
+    ranked.extend(mates.iter().map(|&j| (j, std::mem::take(&mut shared[j as usize]))));
     if ranked.len() > MAX_CANDIDATES {
-        ranked.sort_unstable_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
+        let order = |x: &(u32, u8), y: &(u32, u8)| y.1.cmp(&x.1).then(x.0.cmp(&y.0));
+        ranked.select_nth_unstable_by(MAX_CANDIDATES - 1, order);
         ranked.truncate(MAX_CANDIDATES);
+        ranked.sort_unstable_by(order);
+    } else {
+        ranked.sort_unstable_by_key(|x| x.0);
     }
     out.extend(ranked.iter().map(|&(j, _)| j));
 }
