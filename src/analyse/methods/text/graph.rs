@@ -490,7 +490,11 @@ fn candidates_of(
     // Rank candidates by the number of bands they share with text i (an estimate of their
     // Jaccard similarity) and keep the best MAX_CANDIDATES.
     ranked.clear();
-    ranked.extend(mates.iter().map(|&j| (j, std::mem::take(&mut shared[j as usize]))));
+    ranked.extend(
+        mates
+            .iter()
+            .map(|&j| (j, std::mem::take(&mut shared[j as usize]))),
+    );
     if ranked.len() > MAX_CANDIDATES {
         let order = |x: &(u32, u8), y: &(u32, u8)| y.1.cmp(&x.1).then(x.0.cmp(&y.0));
         ranked.select_nth_unstable_by(MAX_CANDIDATES - 1, order);
@@ -781,7 +785,10 @@ mod tests {
         lists
             .chunks(block.max(1))
             .map(|c| {
-                let lens = c.iter().map(|l| u8::try_from(l.len()).expect("short")).collect();
+                let lens = c
+                    .iter()
+                    .map(|l| u8::try_from(l.len()).expect("short"))
+                    .collect();
                 (lens, c.concat())
             })
             .collect()
@@ -938,9 +945,12 @@ mod tests {
 
     #[test]
     fn lsh_edges_equal_the_steps_before_bit_for_bit() {
-        for (n, themes, seed, char_weight) in
-            [(3000, 12, 1, 0.3), (2500, 3, 2, 0.0), (4000, 40, 3, 1.0), (300, 2, 4, 0.3)]
-        {
+        for (n, themes, seed, char_weight) in [
+            (3000, 12, 1, 0.3),
+            (2500, 3, 2, 0.0),
+            (4000, 40, 3, 1.0),
+            (300, 2, 4, 0.3),
+        ] {
             let corpus = lsh_corpus(n, themes, seed, char_weight);
             for threshold in [0.2, 0.35, 0.7] {
                 let want = edge_bits(&before::lsh_edges(&corpus, threshold));
@@ -1022,7 +1032,7 @@ mod tests {
             b in 0usize..MINHASH_BANDS,
         ) {
             let keys = random_keys(seed, n, distinct);
-            let live = |d: usize| mix64(d as u64 ^ seed) % 5 != 0;
+            let live = |d: usize| !mix64(d as u64 ^ seed).is_multiple_of(5);
             let want = before::band(&keys, b, live);
             let got = build_band(&keys, b, live);
             proptest::prop_assert_eq!(got.docs, want.docs);
@@ -1231,8 +1241,9 @@ mod tests {
         lap("new bands");
         drop(old_bands);
         let all: Vec<u32> = (0..n as u32).collect();
-        let lists: Vec<Vec<u32>> =
-            par_map(&all, |&i| before::candidates_of(i as usize, &corpus, &bands));
+        let lists: Vec<Vec<u32>> = par_map(&all, |&i| {
+            before::candidates_of(i as usize, &corpus, &bands)
+        });
         lap("old cands");
         let cands = all_candidates(&corpus, &bands);
         lap("new cands");
