@@ -304,97 +304,29 @@ pub(super) fn lsh_edges(
     let n = corpus.vecs.len();
     let keys = minhash_band_keys(corpus);
     lap("signaturen");
-    // Per band: entries sorted by (bucket key, ring order); position of each doc; group bounds.
     // The bands are few but each is a pass over all texts: as many threads as for the texts.
     let band_ids: Vec<usize> = (0..MINHASH_BANDS).collect();
     let bands: Vec<Band> = par_map_on(&band_ids, thread_count(n), |&b| {
-        let mut entries: Vec<(u64, u64, u32)> = (0..n)
-            .filter(|&d| !corpus.vecs[d].is_empty())
-            .map(|d| {
-                let key = keys[d][b];
-                let order = mix64((d as u64) ^ ((b as u64 + 1) << 40));
-                (key, order, d as u32)
-            })
-            .collect();
-        entries.sort_unstable();
-        let mut slot = vec![[u32::MAX; 3]; n];
-        let mut s = 0;
-        while s < entries.len() {
-            let mut e = s + 1;
-            while e < entries.len() && entries[e].0 == entries[s].0 {
-                e += 1;
-            }
-            for (q, entry) in entries.iter().enumerate().take(e).skip(s) {
-                slot[entry.2 as usize] = [s as u32, e as u32, q as u32];
-            }
-            s = e;
-        }
-        Band {
-            docs: entries.iter().map(|e| e.2).collect(),
-            slot,
-        }
+        build_band(&keys, b, |d| !corpus.vecs[d].is_empty())
     });
     drop(keys);
     crate::ingest::trim_heap();
     lap("emmers");
 
-    // Candidates per text (in parallel), then every distinct pair once: the cosine of a pair
-    // is the same from either end (the same products summed in feature order), so scoring it
-    // twice would only cost time.
-    let ids: Vec<u32> = (0..n as u32).collect();
-    let lists: Vec<Vec<u32>> = par_map(&ids, |&i| candidates_of(i as usize, corpus, &bands));
+    // Candidates per text (in parallel), then every candidate pair filed under its first text:
+    // the cosine of a pair is the same from either end (the same products summed in feature
+    // order), so scoring it twice would only cost time.
+    let cands = all_candidates(corpus, &bands);
     drop(bands);
-    let parts = distinct_pairs(&lists, thread_count(n));
-    drop(lists);
+    let pairs = PairsByFirst::new(&cands);
+    drop(cands);
     lap("kandidaten");
-    let edges = score_pairs(corpus, &parts, threshold);
+    let edges = score_by_first(corpus, &pairs, threshold);
     lap("scoren");
     edges
 }
 
-/// Every distinct pair `a << 32 | b` (`a < b`) of text `i` with a candidate `j` in
-/// `lists[i]`, sorted, as consecutive parts (the concatenation is the sorted list).
-///
-/// In parallel: the first texts are split into `threads` ranges holding about as many pairs
-/// each; every thread collects the pairs of its range from all lists and sorts them. A sorted,
-/// duplicate-free list of integers does not depend on how it was sorted, so the parts are the
-/// same on any number of threads.
-pub(super) fn distinct_pairs(lists: &[Vec<u32>], threads: usize) -> Vec<Vec<u64>> {
-    let n = lists.len();
-    // Pairs per first text, to cut the ranges evenly.
-    let mut per_first = vec![0u32; n + 1];
-    for (i, list) in lists.iter().enumerate() {
-        for &j in list {
-            per_first[i.min(j as usize)] += 1;
-        }
-    }
-    let threads = threads.max(1);
-    let offsets: Vec<usize> = std::iter::once(0)
-        .chain(per_first[..n].iter().scan(0usize, |seen, &c| {
-            *seen += c as usize;
-            Some(*seen)
-        }))
-        .collect();
-    // One part per thread, empty ones at the end when there are fewer texts than threads.
-    let mut ranges = even_ranges(&offsets, threads);
-    ranges.resize(threads, (n, n));
-    par_map_on(&ranges, threads, |&(lo, hi)| {
-        let mut part: Vec<u64> = Vec::with_capacity(offsets[hi] - offsets[lo]);
-        for (i, list) in lists.iter().enumerate() {
-            for &j in list {
-                let (a, b) = (i.min(j as usize), i.max(j as usize));
-                if (lo..hi).contains(&a) {
-                    part.push(((a as u64) << 32) | b as u64);
-                }
-            }
-        }
-        part.sort_unstable();
-        part.dedup();
-        part
-    })
-}
-
-/// LSH buckets of one band, see [`lsh_edges`]: the texts in bucket order, and per text (by
+/// LSH buckets of one band, see [`build_band`]: the texts in bucket order, and per text (by
 /// its index, so the texts are visited in order without a lookup in between) the start and
 /// end of its bucket and its own place in `docs`.
 struct Band {
@@ -402,13 +334,137 @@ struct Band {
     slot: Vec<[u32; 3]>,
 }
 
-/// The candidates of text `i`: its bucket mates (ring neighbours in large buckets), at most
-/// [`MAX_CANDIDATES`] of them, those sharing the most bands first.
-fn candidates_of(i: usize, corpus: &Corpus, bands: &[Band]) -> Vec<u32> {
-    if corpus.vecs[i].is_empty() {
-        return Vec::new();
+/// The buckets of band `b` over the texts `d` with `live(d)`: the texts sorted by (bucket key,
+/// ring order, index), the ring order a fixed hash of text and band, so that the neighbours
+/// of a text in a large bucket are a random sample of it.
+fn build_band(keys: &[[u64; MINHASH_BANDS]], b: usize, live: impl Fn(usize) -> bool) -> Band {
+    let n = keys.len();
+    let entries: Vec<(u64, u64, u32)> = (0..n)
+        .filter(|&d| live(d))
+        .map(|d| {
+            let key = keys[d][b];
+            let order = mix64((d as u64) ^ ((b as u64 + 1) << 40));
+            (key, order, d as u32)
+        })
+        .collect();
+    let entries = sort_entries(entries);
+    let mut slot = vec![[u32::MAX; 3]; n];
+    let mut s = 0;
+    while s < entries.len() {
+        let mut e = s + 1;
+        while e < entries.len() && entries[e].0 == entries[s].0 {
+            e += 1;
+        }
+        for (q, entry) in entries.iter().enumerate().take(e).skip(s) {
+            slot[entry.2 as usize] = [s as u32, e as u32, q as u32];
+        }
+        s = e;
     }
-    let mut cands: Vec<u32> = Vec::with_capacity(bands.len() * (BUCKET_CAP - 1));
+    Band {
+        docs: entries.iter().map(|e| e.2).collect(),
+        slot,
+    }
+}
+
+/// `entries` sorted (as `sort_unstable` would: the entries are distinct), in linear time: one
+/// counting pass on the top bits of the key (about one entry per bucket, the keys being
+/// hashes), then a sort of each bucket. The top bits order the buckets as the whole key does,
+/// so the result is the fully sorted list.
+fn sort_entries(mut entries: Vec<(u64, u64, u32)>) -> Vec<(u64, u64, u32)> {
+    let len = entries.len();
+    if len < 64 {
+        entries.sort_unstable();
+        return entries;
+    }
+    let bits = (usize::BITS - len.leading_zeros()).min(16);
+    let shift = 64 - bits;
+    let mut start = vec![0usize; (1 << bits) + 1];
+    for e in &entries {
+        start[(e.0 >> shift) as usize + 1] += 1;
+    }
+    for r in 0..1 << bits {
+        start[r + 1] += start[r];
+    }
+    let mut fill = start.clone();
+    let mut out = vec![(0u64, 0u64, 0u32); len];
+    for e in entries {
+        let r = (e.0 >> shift) as usize;
+        out[fill[r]] = e;
+        fill[r] += 1;
+    }
+    for w in start.windows(2) {
+        if w[1] - w[0] > 1 {
+            out[w[0]..w[1]].sort_unstable();
+        }
+    }
+    out
+}
+
+/// The candidate lists of all texts, flat: `(lengths, ids)` per block of consecutive texts,
+/// blocks in text order (see [`candidates_of`]).
+type Candidates = Vec<(Vec<u8>, Vec<u32>)>;
+
+/// The candidates of every text, in parallel over blocks of texts; each thread keeps its own
+/// scratch lists, so no text allocates.
+fn all_candidates(corpus: &Corpus, bands: &[Band]) -> Candidates {
+    let n = corpus.vecs.len();
+    let blocks: Vec<(usize, usize)> = (0..n)
+        .step_by(CANDIDATE_BLOCK)
+        .map(|lo| (lo, (lo + CANDIDATE_BLOCK).min(n)))
+        .collect();
+    par_map_init(&blocks, CandidateScratch::default, |scratch, &(lo, hi)| {
+        let mut lens = Vec::with_capacity(hi - lo);
+        let mut ids = Vec::new();
+        for i in lo..hi {
+            let before = ids.len();
+            candidates_of(i, corpus, bands, scratch, &mut ids);
+            lens.push((ids.len() - before) as u8);
+        }
+        (lens, ids)
+    })
+}
+
+/// Texts per block of [`all_candidates`].
+const CANDIDATE_BLOCK: usize = 1024;
+
+/// Reused lists of [`candidates_of`].
+#[derive(Default)]
+struct CandidateScratch {
+    /// Bands shared with the current text, by text (zero outside `mates`).
+    shared: Vec<u8>,
+    /// The distinct bucket mates of the current text, in the order first met.
+    mates: Vec<u32>,
+    ranked: Vec<(u32, u8)>,
+}
+
+/// Appends the candidates of text `i` to `out`: its bucket mates (ring neighbours in large
+/// buckets), at most [`MAX_CANDIDATES`] of them, those sharing the most bands first (by id
+/// when all are kept).
+fn candidates_of(
+    i: usize,
+    corpus: &Corpus,
+    bands: &[Band],
+    scratch: &mut CandidateScratch,
+    out: &mut Vec<u32>,
+) {
+    if corpus.vecs[i].is_empty() {
+        return;
+    }
+    let CandidateScratch {
+        shared,
+        mates,
+        ranked,
+    } = scratch;
+    shared.resize(corpus.vecs.len(), 0);
+    mates.clear();
+    // A text meets a mate at most once per band, so the count fits (32 bands).
+    let mut meet = |j: u32| {
+        let c = &mut shared[j as usize];
+        if *c == 0 {
+            mates.push(j);
+        }
+        *c += 1;
+    };
     for band in bands {
         let [s, e, p] = band.slot[i];
         let (s, e, p) = (s as usize, e as usize, p as usize);
@@ -417,76 +473,106 @@ fn candidates_of(i: usize, corpus: &Corpus, bands: &[Band]) -> Vec<u32> {
             continue;
         }
         if m <= BUCKET_CAP {
-            cands.extend(band.docs[s..e].iter().copied().filter(|&j| j as usize != i));
+            for &j in &band.docs[s..e] {
+                if j as usize != i {
+                    meet(j);
+                }
+            }
         } else {
             let r = p - s;
             for d in 1..=BUCKET_SAMPLE.min((m - 1) / 2).max(1) {
                 for q in [(r + d) % m, (r + m - d) % m] {
-                    cands.push(band.docs[s + q]);
+                    meet(band.docs[s + q]);
                 }
             }
         }
-    }
-    if cands.is_empty() {
-        return Vec::new();
     }
     // Rank candidates by the number of bands they share with text i (an estimate of their
     // Jaccard similarity) and keep the best MAX_CANDIDATES.
-    cands.sort_unstable();
-    let mut ranked: Vec<(u32, u32)> = Vec::with_capacity(cands.len());
-    for &j in &cands {
-        match ranked.last_mut() {
-            Some((last, c)) if *last == j => *c += 1,
-            _ => ranked.push((j, 1)),
-        }
-    }
+    ranked.clear();
+    ranked.extend(
+        mates
+            .iter()
+            .map(|&j| (j, std::mem::take(&mut shared[j as usize]))),
+    );
     if ranked.len() > MAX_CANDIDATES {
-        ranked.sort_unstable_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
+        let order = |x: &(u32, u8), y: &(u32, u8)| y.1.cmp(&x.1).then(x.0.cmp(&y.0));
+        ranked.select_nth_unstable_by(MAX_CANDIDATES - 1, order);
         ranked.truncate(MAX_CANDIDATES);
+        ranked.sort_unstable_by(order);
+    } else {
+        ranked.sort_unstable_by_key(|x| x.0);
     }
-    // A list of its own size: collecting `ranked` in place would keep the allocation of all
-    // bucket mates (room for twice their number of ids) for every text until the pairs are
-    // made, a few hundred MB on a million cases.
-    let mut out = Vec::with_capacity(ranked.len());
     out.extend(ranked.iter().map(|&(j, _)| j));
-    out
 }
 
-/// The exact cosine of every pair (`a << 32 | b`, sorted, `a < b`; given as consecutive
-/// parts of the sorted list), kept when at least `threshold`; in parallel over runs of pairs
-/// that start at the same text, in pair order.
-fn score_pairs(corpus: &Corpus, parts: &[Vec<u64>], threshold: f64) -> Vec<Edge> {
-    let threads = thread_count(corpus.vecs.len());
-    // Split into about 8 runs per thread, each starting at a new first text.
-    let count: usize = parts.iter().map(Vec::len).sum();
-    let target = count.div_ceil(threads * 8).max(1);
-    let mut runs: Vec<&[u64]> = Vec::new();
-    for pairs in parts {
-        let mut rest = pairs.as_slice();
-        while !rest.is_empty() {
-            let mut cut = target.min(rest.len());
-            while cut < rest.len() && rest[cut] >> 32 == rest[cut - 1] >> 32 {
-                cut += 1;
+/// Every candidate pair filed under its first (lower) text: the second texts of text `a` are
+/// `seconds[start[a]..start[a + 1]]`, unsorted and possibly repeated (a pair found from both
+/// ends). Made by a counting sort, so no list of all pairs is ever sorted.
+struct PairsByFirst {
+    start: Vec<usize>,
+    seconds: Vec<u32>,
+}
+
+impl PairsByFirst {
+    fn new(cands: &Candidates) -> Self {
+        let n: usize = cands.iter().map(|(lens, _)| lens.len()).sum();
+        let mut start = vec![0usize; n + 1];
+        for_each_list(cands, |i, list| {
+            for &j in list {
+                start[i.min(j as usize) + 1] += 1;
             }
-            let (run, tail) = rest.split_at(cut);
-            runs.push(run);
-            rest = tail;
+        });
+        for a in 0..n {
+            start[a + 1] += start[a];
+        }
+        let mut fill = start.clone();
+        let mut seconds = vec![0u32; start[n]];
+        for_each_list(cands, |i, list| {
+            for &j in list {
+                let a = i.min(j as usize);
+                seconds[fill[a]] = i.max(j as usize) as u32;
+                fill[a] += 1;
+            }
+        });
+        PairsByFirst { start, seconds }
+    }
+}
+
+/// Calls `f(i, list)` with the candidate list of every text `i`, in text order.
+fn for_each_list(cands: &Candidates, mut f: impl FnMut(usize, &[u32])) {
+    let mut i = 0;
+    for (lens, ids) in cands {
+        let mut at = 0;
+        for &len in lens {
+            f(i, &ids[at..at + len as usize]);
+            at += len as usize;
+            i += 1;
         }
     }
+}
+
+/// The exact cosine of every distinct pair, kept when at least `threshold`, sorted by (a, b);
+/// in parallel over ranges of first texts holding about as many pairs each.
+fn score_by_first(corpus: &Corpus, pairs: &PairsByFirst, threshold: f64) -> Vec<Edge> {
+    let n = pairs.start.len() - 1;
+    let threads = thread_count(n);
+    let ranges = even_ranges(&pairs.start, threads * 8);
     let scored = par_map_init(
-        &runs,
-        || vec![0f32; corpus.dims],
-        |dense, run| {
+        &ranges,
+        || (vec![0f32; corpus.dims], Vec::<u32>::new()),
+        |(dense, bs), &(lo, hi)| {
             let mut out = Vec::new();
-            let mut k = 0;
-            while k < run.len() {
-                let a = (run[k] >> 32) as usize;
-                let mut e = k;
-                while e < run.len() && (run[e] >> 32) as usize == a {
-                    e += 1;
+            for a in lo..hi {
+                let mine = &pairs.seconds[pairs.start[a]..pairs.start[a + 1]];
+                if mine.is_empty() {
+                    continue;
                 }
-                score_from(corpus, a, &run[k..e], dense, threshold, &mut out);
-                k = e;
+                bs.clear();
+                bs.extend_from_slice(mine);
+                bs.sort_unstable();
+                bs.dedup();
+                score_from(corpus, a, bs, dense, threshold, &mut out);
             }
             out
         },
@@ -494,11 +580,11 @@ fn score_pairs(corpus: &Corpus, parts: &[Vec<u64>], threshold: f64) -> Vec<Edge>
     scored.into_iter().flatten().collect()
 }
 
-/// Scores the pairs of text `a` (all with first text `a`) against the dense scratch.
+/// Scores the pairs of text `a` with each text in `bs` against the dense scratch.
 fn score_from(
     corpus: &Corpus,
     a: usize,
-    pairs: &[u64],
+    bs: &[u32],
     dense: &mut [f32],
     threshold: f64,
     out: &mut Vec<Edge>,
@@ -508,12 +594,11 @@ fn score_from(
         dense[f as usize] = w;
     }
     // Four pairs at a time: their sums are independent, so they run interleaved.
-    for group in pairs.chunks(LANES) {
+    for group in bs.chunks(LANES) {
         let mut js = [0u32; LANES];
         let mut words: [&[(u32, f32)]; LANES] = [&[]; LANES];
         let mut chars: [&[(u32, f32)]; LANES] = [&[]; LANES];
-        for (k, &p) in group.iter().enumerate() {
-            let j = (p & 0xffff_ffff) as u32;
+        for (k, &j) in group.iter().enumerate() {
             let vj = &corpus.vecs[j as usize];
             (words[k], chars[k]) = vj.split_at(corpus.word_len[j as usize] as usize);
             js[k] = j;
@@ -676,7 +761,11 @@ mod tests {
             pairs.extend(bs.into_iter().map(|b| (a << 32) | b));
         }
         for threshold in [0.0, 0.2, 0.35, 0.6] {
-            let got = score_pairs(&corpus, &[pairs.clone()], threshold);
+            let mut lists: Vec<Vec<u32>> = vec![Vec::new(); n as usize];
+            for &p in &pairs {
+                lists[(p >> 32) as usize].push((p & 0xffff_ffff) as u32);
+            }
+            let got = score_by_first(&corpus, &by_first(&lists, 7), threshold);
             let want: Vec<(u32, u32, u64)> = pairs
                 .iter()
                 .filter_map(|&p| {
@@ -691,7 +780,304 @@ mod tests {
         }
     }
 
-    /// The serial pair collection the parallel [`distinct_pairs`] replaced.
+    /// `lists` in the flat form of [`all_candidates`], in blocks of `block` texts.
+    fn flat_candidates(lists: &[Vec<u32>], block: usize) -> Candidates {
+        lists
+            .chunks(block.max(1))
+            .map(|c| {
+                let lens = c
+                    .iter()
+                    .map(|l| u8::try_from(l.len()).expect("short"))
+                    .collect();
+                (lens, c.concat())
+            })
+            .collect()
+    }
+
+    fn by_first(lists: &[Vec<u32>], block: usize) -> PairsByFirst {
+        PairsByFirst::new(&flat_candidates(lists, block))
+    }
+
+    /// The LSH steps as they were before the pairs were filed by first text: bands by a full
+    /// sort, one allocated candidate list per text, one sorted list of all pairs, scored in
+    /// runs. The reference the new steps must equal edge for edge and bit for bit.
+    mod before {
+        use super::super::*;
+
+        pub(super) fn band(
+            keys: &[[u64; MINHASH_BANDS]],
+            b: usize,
+            live: impl Fn(usize) -> bool,
+        ) -> Band {
+            let n = keys.len();
+            let mut entries: Vec<(u64, u64, u32)> = (0..n)
+                .filter(|&d| live(d))
+                .map(|d| {
+                    let key = keys[d][b];
+                    let order = mix64((d as u64) ^ ((b as u64 + 1) << 40));
+                    (key, order, d as u32)
+                })
+                .collect();
+            entries.sort_unstable();
+            let mut slot = vec![[u32::MAX; 3]; n];
+            let mut s = 0;
+            while s < entries.len() {
+                let mut e = s + 1;
+                while e < entries.len() && entries[e].0 == entries[s].0 {
+                    e += 1;
+                }
+                for (q, entry) in entries.iter().enumerate().take(e).skip(s) {
+                    slot[entry.2 as usize] = [s as u32, e as u32, q as u32];
+                }
+                s = e;
+            }
+            Band {
+                docs: entries.iter().map(|e| e.2).collect(),
+                slot,
+            }
+        }
+
+        pub(super) fn candidates_of(i: usize, corpus: &Corpus, bands: &[Band]) -> Vec<u32> {
+            if corpus.vecs[i].is_empty() {
+                return Vec::new();
+            }
+            let mut cands: Vec<u32> = Vec::with_capacity(bands.len() * (BUCKET_CAP - 1));
+            for band in bands {
+                let [s, e, p] = band.slot[i];
+                let (s, e, p) = (s as usize, e as usize, p as usize);
+                let m = e - s;
+                if m <= 1 {
+                    continue;
+                }
+                if m <= BUCKET_CAP {
+                    cands.extend(band.docs[s..e].iter().copied().filter(|&j| j as usize != i));
+                } else {
+                    let r = p - s;
+                    for d in 1..=BUCKET_SAMPLE.min((m - 1) / 2).max(1) {
+                        for q in [(r + d) % m, (r + m - d) % m] {
+                            cands.push(band.docs[s + q]);
+                        }
+                    }
+                }
+            }
+            if cands.is_empty() {
+                return Vec::new();
+            }
+            cands.sort_unstable();
+            let mut ranked: Vec<(u32, u32)> = Vec::with_capacity(cands.len());
+            for &j in &cands {
+                match ranked.last_mut() {
+                    Some((last, c)) if *last == j => *c += 1,
+                    _ => ranked.push((j, 1)),
+                }
+            }
+            if ranked.len() > MAX_CANDIDATES {
+                ranked.sort_unstable_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
+                ranked.truncate(MAX_CANDIDATES);
+            }
+            ranked.iter().map(|&(j, _)| j).collect()
+        }
+
+        pub(super) fn distinct_pairs(lists: &[Vec<u32>]) -> Vec<u64> {
+            let mut pairs: Vec<u64> = Vec::new();
+            for (i, list) in lists.iter().enumerate() {
+                let i = i as u64;
+                pairs.extend(list.iter().map(|&j| {
+                    let j = u64::from(j);
+                    (i.min(j) << 32) | i.max(j)
+                }));
+            }
+            pairs.sort_unstable();
+            pairs.dedup();
+            pairs
+        }
+
+        /// Scored in runs of pairs with the same first text, as before.
+        pub(super) fn score_pairs(corpus: &Corpus, pairs: &[u64], threshold: f64) -> Vec<Edge> {
+            let mut dense = vec![0f32; corpus.dims];
+            let mut out = Vec::new();
+            let mut k = 0;
+            while k < pairs.len() {
+                let a = (pairs[k] >> 32) as usize;
+                let mut bs = Vec::new();
+                while k < pairs.len() && (pairs[k] >> 32) as usize == a {
+                    bs.push((pairs[k] & 0xffff_ffff) as u32);
+                    k += 1;
+                }
+                score_from(corpus, a, &bs, &mut dense, threshold, &mut out);
+            }
+            out
+        }
+
+        pub(super) fn lsh_edges(corpus: &Corpus, threshold: f64) -> Vec<Edge> {
+            let n = corpus.vecs.len();
+            let keys = minhash_band_keys(corpus);
+            let bands: Vec<Band> = (0..MINHASH_BANDS)
+                .map(|b| band(&keys, b, |d| !corpus.vecs[d].is_empty()))
+                .collect();
+            let lists: Vec<Vec<u32>> = (0..n).map(|i| candidates_of(i, corpus, &bands)).collect();
+            score_pairs(corpus, &distinct_pairs(&lists), threshold)
+        }
+    }
+
+    fn edge_bits(edges: &[Edge]) -> Vec<(u32, u32, u64)> {
+        edges.iter().map(|e| (e.a, e.b, e.sim.to_bits())).collect()
+    }
+
+    /// Corpora with near-duplicates (large buckets), texts without words and short ones.
+    fn lsh_corpus(n: usize, themes: usize, seed: u64, char_weight: f64) -> Corpus {
+        let (mut texts, _) = bench_corpus(n, themes, seed);
+        let mut rng = SplitMix64::new(seed ^ 0xd0);
+        for _ in 0..n / 5 {
+            let (x, y) = (rng.below(n), rng.below(n));
+            texts[x] = texts[y].clone();
+        }
+        texts[3] = "...".to_string();
+        texts[8] = "beslag".to_string();
+        texts[11] = String::new();
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let cfg = TextConfig {
+            char_weight,
+            ..TextConfig::default()
+        };
+        build_corpus(&refs, &cfg)
+    }
+
+    #[test]
+    fn lsh_edges_equal_the_steps_before_bit_for_bit() {
+        for (n, themes, seed, char_weight) in [
+            (3000, 12, 1, 0.3),
+            (2500, 3, 2, 0.0),
+            (4000, 40, 3, 1.0),
+            (300, 2, 4, 0.3),
+        ] {
+            let corpus = lsh_corpus(n, themes, seed, char_weight);
+            for threshold in [0.2, 0.35, 0.7] {
+                let want = edge_bits(&before::lsh_edges(&corpus, threshold));
+                let got = edge_bits(&lsh_edges(&corpus, threshold, &mut |_| {}));
+                assert!(want.len() > n / 20, "seed {seed}: {} edges", want.len());
+                assert_eq!(got, want, "seed {seed}, drempel {threshold}");
+            }
+        }
+    }
+
+    #[test]
+    fn candidates_equal_the_allocating_ones() {
+        for (n, themes, seed) in [(3000, 12, 5u64), (2000, 2, 6)] {
+            let corpus = lsh_corpus(n, themes, seed, 0.3);
+            let keys = minhash_band_keys(&corpus);
+            let bands: Vec<Band> = (0..MINHASH_BANDS)
+                .map(|b| build_band(&keys, b, |d| !corpus.vecs[d].is_empty()))
+                .collect();
+            let want: Vec<Vec<u32>> = (0..n)
+                .map(|i| before::candidates_of(i, &corpus, &bands))
+                .collect();
+            // Some texts have a full list of candidates, chosen among more.
+            assert!(want.iter().any(|l| l.len() == MAX_CANDIDATES));
+            let got: Vec<Vec<u32>> = all_candidates(&corpus, &bands)
+                .into_iter()
+                .flat_map(|(lens, ids)| {
+                    let mut at = 0;
+                    lens.into_iter()
+                        .map(|len| {
+                            at += len as usize;
+                            ids[at - len as usize..at].to_vec()
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .collect();
+            assert_eq!(got, want, "seed {seed}");
+        }
+    }
+
+    /// Keys of `n` texts in every band drawn from `distinct` values (few values: large
+    /// buckets), some sharing their top bits but not the rest.
+    fn random_keys(seed: u64, n: usize, distinct: usize) -> Vec<[u64; MINHASH_BANDS]> {
+        let mut rng = SplitMix64::new(seed);
+        let values: Vec<u64> = (0..distinct.max(1))
+            .map(|k| match k % 3 {
+                0 => rng.next_u64(),
+                1 => rng.next_u64() & 0xffff_0000_0000_00ff,
+                _ => u64::MAX - rng.below(4) as u64,
+            })
+            .collect();
+        (0..n)
+            .map(|_| std::array::from_fn(|_| values[rng.below(values.len())]))
+            .collect()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn sort_entries_equals_a_full_sort(
+            seed in 0u64..1 << 40,
+            len in 0usize..5000,
+            distinct in 1usize..6000,
+        ) {
+            let keys = random_keys(seed, len, distinct);
+            let entries: Vec<(u64, u64, u32)> = keys
+                .iter()
+                .enumerate()
+                .map(|(d, k)| (k[0], mix64(d as u64 % 7), d as u32))
+                .collect();
+            let mut want = entries.clone();
+            want.sort_unstable();
+            proptest::prop_assert_eq!(sort_entries(entries), want);
+        }
+
+        #[test]
+        fn bands_equal_the_full_sort(
+            seed in 0u64..1 << 40,
+            n in 1usize..3000,
+            distinct in 1usize..4000,
+            b in 0usize..MINHASH_BANDS,
+        ) {
+            let keys = random_keys(seed, n, distinct);
+            let live = |d: usize| !mix64(d as u64 ^ seed).is_multiple_of(5);
+            let want = before::band(&keys, b, live);
+            let got = build_band(&keys, b, live);
+            proptest::prop_assert_eq!(got.docs, want.docs);
+            proptest::prop_assert_eq!(got.slot, want.slot);
+        }
+
+        #[test]
+        fn pairs_by_first_are_the_distinct_pairs(
+            seed in 0u64..1 << 40,
+            n in 2usize..400,
+            block in 1usize..50,
+        ) {
+            let lists = random_lists(seed, n);
+            let want = before::distinct_pairs(&lists);
+            let pairs = by_first(&lists, block);
+            proptest::prop_assert_eq!(pairs.start.len(), n + 1);
+            let mut got: Vec<u64> = Vec::new();
+            for a in 0..n {
+                let mut bs = pairs.seconds[pairs.start[a]..pairs.start[a + 1]].to_vec();
+                bs.sort_unstable();
+                bs.dedup();
+                got.extend(bs.iter().map(|&b| ((a as u64) << 32) | u64::from(b)));
+            }
+            proptest::prop_assert_eq!(got, want);
+        }
+
+        #[test]
+        fn scoring_by_first_equals_the_sorted_pairs(seed in 0u64..1 << 40, block in 1usize..50) {
+            let corpus = scoring_corpus();
+            let lists = random_lists(seed, corpus.vecs.len());
+            for threshold in [0.0, 0.3, 0.6] {
+                let want = before::score_pairs(corpus, &before::distinct_pairs(&lists), threshold);
+                let got = score_by_first(corpus, &by_first(&lists, block), threshold);
+                proptest::prop_assert_eq!(edge_bits(&got), edge_bits(&want));
+            }
+        }
+    }
+
+    /// One corpus for all cases of the scoring proptest.
+    fn scoring_corpus() -> &'static Corpus {
+        static CORPUS: std::sync::OnceLock<Corpus> = std::sync::OnceLock::new();
+        CORPUS.get_or_init(|| lsh_corpus(700, 5, 7, 0.3))
+    }
+
+    /// Every distinct pair `a << 32 | b` (`a < b`) of the lists, sorted.
     fn pairs_serial(lists: &[Vec<u32>]) -> Vec<u64> {
         let mut pairs: Vec<u64> = Vec::new();
         for (i, list) in lists.iter().enumerate() {
@@ -770,24 +1156,6 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn distinct_pairs_equal_the_serial_sort(seed in 0u64..1 << 40, n in 2usize..400) {
-            let lists = random_lists(seed, n);
-            let want = pairs_serial(&lists);
-            for threads in 1..=5 {
-                let parts = distinct_pairs(&lists, threads);
-                proptest::prop_assert_eq!(parts.len(), threads);
-                // Every part starts at a new first text, so scoring runs never straddle two.
-                for w in parts.windows(2) {
-                    if let (Some(x), Some(y)) = (w[0].last(), w[1].first()) {
-                        proptest::prop_assert!(x >> 32 < y >> 32);
-                    }
-                }
-                let got: Vec<u64> = parts.concat();
-                proptest::prop_assert_eq!(&got, &want, "threads {}", threads);
-            }
-        }
-
-        #[test]
         fn parallel_pruning_equals_the_serial_sort(
             seed in 0u64..1 << 40,
             n in 2usize..3000,
@@ -799,6 +1167,119 @@ mod tests {
             let got: Vec<_> = prune_edges(edges, n, k).iter().map(key).collect();
             proptest::prop_assert_eq!(got, want);
         }
+    }
+
+    /// CPU seconds of the whole process (Linux only).
+    fn process_cpu() -> f64 {
+        let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+        let f: Vec<f64> = stat
+            .rsplit(')')
+            .next()
+            .unwrap_or("")
+            .split_whitespace()
+            .map(|x| x.parse().unwrap_or(0.0))
+            .collect();
+        (f[11] + f[12]) / 100.0
+    }
+
+    /// Times the LSH steps, new and as before, on the texts of the file `SPEED8_FILE` names
+    /// (see `bench_file` in the module above), and checks that they give the same edges.
+    #[test]
+    #[ignore]
+    fn bench_lsh_file() {
+        use crate::analyse::methods::text::templates::{
+            find_stock_sentences, Meta, TemplateConfig,
+        };
+        let Ok(path) = std::env::var("SPEED8_FILE") else {
+            return;
+        };
+        let raw = std::fs::read_to_string(path).expect("file");
+        let mut meta = Vec::new();
+        let mut texts: Vec<String> = Vec::new();
+        let (mut helpers, mut groups): (FxMap<String, u32>, FxMap<String, u32>) =
+            Default::default();
+        for line in raw.lines() {
+            let f: Vec<&str> = line.splitn(4, '\t').collect();
+            let (nh, ng) = (helpers.len() as u32, groups.len() as u32);
+            meta.push(Meta {
+                helper: *helpers.entry(f[0].to_string()).or_insert(nh),
+                group: *groups.entry(f[1].to_string()).or_insert(ng),
+                bucket: f[2].parse().unwrap(),
+            });
+            texts.push(
+                f[3].replace('\u{2}', "\t")
+                    .replace('\u{1}', "\n")
+                    .replace('\u{3}', "\r"),
+            );
+        }
+        drop(raw);
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let stock = find_stock_sentences(&refs, &meta, &TemplateConfig::default());
+        let stripped: Vec<&str> = stock.stripped.iter().map(String::as_str).collect();
+        let corpus = build_corpus(&stripped, &TextConfig::default());
+        let n = corpus.vecs.len();
+        let lens: usize = corpus.vecs.iter().map(Vec::len).sum();
+        let words: usize = corpus.word_len.iter().map(|&w| w as usize).sum();
+        println!("n {n} dims {} entries {lens} words {words}", corpus.dims);
+        let mut c = process_cpu();
+        let mut t = std::time::Instant::now();
+        let mut lap = |name: &str| {
+            let now = process_cpu();
+            println!("{name:>12} cpu {:.2} wall {:.2?}", now - c, t.elapsed());
+            c = process_cpu();
+            t = std::time::Instant::now();
+        };
+        let threshold = 0.35;
+        let keys = minhash_band_keys(&corpus);
+        lap("keys");
+        let live = |d: usize| !corpus.vecs[d].is_empty();
+        let ids: Vec<usize> = (0..MINHASH_BANDS).collect();
+        let old_bands: Vec<Band> =
+            par_map_on(&ids, thread_count(n), |&b| before::band(&keys, b, live));
+        lap("old bands");
+        let bands: Vec<Band> = par_map_on(&ids, thread_count(n), |&b| build_band(&keys, b, live));
+        lap("new bands");
+        drop(old_bands);
+        let all: Vec<u32> = (0..n as u32).collect();
+        let lists: Vec<Vec<u32>> = par_map(&all, |&i| {
+            before::candidates_of(i as usize, &corpus, &bands)
+        });
+        lap("old cands");
+        let cands = all_candidates(&corpus, &bands);
+        lap("new cands");
+        let mates: usize = (0..n)
+            .map(|i| {
+                bands
+                    .iter()
+                    .map(|b| {
+                        let [s, e, _] = b.slot[i];
+                        if s == u32::MAX {
+                            0
+                        } else {
+                            let m = (e - s) as usize;
+                            if m <= BUCKET_CAP {
+                                m - 1
+                            } else {
+                                2 * BUCKET_SAMPLE
+                            }
+                        }
+                    })
+                    .sum::<usize>()
+            })
+            .sum();
+        let kept: usize = lists.iter().map(Vec::len).sum();
+        println!("mates {mates} kept {kept}");
+        let old_pairs = before::distinct_pairs(&lists);
+        lap("old pairs (serial)");
+        let pairs = PairsByFirst::new(&cands);
+        lap("new pairs");
+        println!("distinct {} filed {}", old_pairs.len(), pairs.seconds.len());
+        let old = before::score_pairs(&corpus, &old_pairs, threshold);
+        lap("old score (serial)");
+        let new = score_by_first(&corpus, &pairs, threshold);
+        lap("new score");
+        println!("edges {}", new.len());
+        assert_eq!(edge_bits(&new), edge_bits(&old));
     }
 
     #[test]
