@@ -41,14 +41,18 @@ pub(super) fn par_map_on<T: Sync, R: Send>(
     })
 }
 
-/// [`par_map`] with per-thread state: each thread makes its own with `init` and passes it to
-/// every call of `f` (a cache, a buffer), so the threads share nothing mutable.
+/// [`par_map_on`] with per-thread state: each thread makes its own with `init` and passes it
+/// to every call of `f` (a cache, a buffer), so the threads share nothing mutable.
+///
+/// The caller says how many threads: the items may be blocks of texts, whose number says
+/// nothing about the work (taken from 200 blocks of 1.024 texts, [`thread_count`] gave one
+/// thread).
 pub(super) fn par_map_init<T: Sync, R: Send, S>(
     items: &[T],
+    threads: usize,
     init: impl Fn() -> S + Sync,
     f: impl Fn(&mut S, &T) -> R + Sync,
 ) -> Vec<R> {
-    let threads = thread_count(items.len());
     if threads <= 1 || items.len() < 2 {
         let mut state = init();
         return items.iter().map(|x| f(&mut state, x)).collect();
@@ -412,16 +416,21 @@ fn all_candidates(corpus: &Corpus, bands: &[Band]) -> Candidates {
         .step_by(CANDIDATE_BLOCK)
         .map(|lo| (lo, (lo + CANDIDATE_BLOCK).min(n)))
         .collect();
-    par_map_init(&blocks, CandidateScratch::default, |scratch, &(lo, hi)| {
-        let mut lens = Vec::with_capacity(hi - lo);
-        let mut ids = Vec::new();
-        for i in lo..hi {
-            let before = ids.len();
-            candidates_of(i, corpus, bands, scratch, &mut ids);
-            lens.push((ids.len() - before) as u8);
-        }
-        (lens, ids)
-    })
+    par_map_init(
+        &blocks,
+        thread_count(n),
+        CandidateScratch::default,
+        |scratch, &(lo, hi)| {
+            let mut lens = Vec::with_capacity(hi - lo);
+            let mut ids = Vec::new();
+            for i in lo..hi {
+                let before = ids.len();
+                candidates_of(i, corpus, bands, scratch, &mut ids);
+                lens.push((ids.len() - before) as u8);
+            }
+            (lens, ids)
+        },
+    )
 }
 
 /// Texts per block of [`all_candidates`].
@@ -560,6 +569,7 @@ fn score_by_first(corpus: &Corpus, pairs: &PairsByFirst, threshold: f64) -> Vec<
     let ranges = even_ranges(&pairs.start, threads * 8);
     let scored = par_map_init(
         &ranges,
+        threads,
         || (vec![0f32; corpus.dims], Vec::<u32>::new()),
         |(dense, bs), &(lo, hi)| {
             let mut out = Vec::new();
@@ -1280,6 +1290,39 @@ mod tests {
         lap("new score");
         println!("edges {}", new.len());
         assert_eq!(edge_bits(&new), edge_bits(&old));
+    }
+
+    /// The blocks of the candidate step and the ranges of the scoring step are few (hundreds,
+    /// a dozen): the work is spread over the threads asked for, not over as many as the
+    /// number of items would suggest (which was one).
+    #[test]
+    fn par_map_init_uses_the_threads_asked_for() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        for (items, threads) in [(16usize, 2usize), (204, 2), (204, 4), (3, 4), (1, 2)] {
+            let made = AtomicUsize::new(0);
+            let ids: Vec<usize> = (0..items).collect();
+            let out = par_map_init(
+                &ids,
+                threads,
+                || {
+                    made.fetch_add(1, Ordering::Relaxed);
+                    std::thread::current().id()
+                },
+                |tid, &i| (i * 3, *tid),
+            );
+            assert_eq!(
+                out.iter().map(|o| o.0).collect::<Vec<_>>(),
+                (0..items).map(|i| i * 3).collect::<Vec<_>>()
+            );
+            let distinct: std::collections::HashSet<_> = out.iter().map(|o| o.1).collect();
+            let want = threads.min(items);
+            assert_eq!(
+                made.load(Ordering::Relaxed),
+                want,
+                "{items} items, {threads} threads"
+            );
+            assert_eq!(distinct.len(), want, "{items} items, {threads} threads");
+        }
     }
 
     #[test]

@@ -30,7 +30,7 @@
 //! ```
 
 use super::tokens::{for_each_token, StemCache};
-use super::{par_map, par_map_init};
+use super::{par_map, par_map_init, thread_count};
 use crate::analyse::methods::stats;
 use crate::util::hash::{FxHasher, FxMap, FxSet};
 use serde::{Deserialize, Serialize};
@@ -243,12 +243,13 @@ struct KeyStats<'a> {
 /// Finds the stock sentences (see module docs) and strips them from the texts.
 pub fn find_stock_sentences(texts: &[&str], meta: &[Meta], cfg: &TemplateConfig) -> StockSentences {
     // Sentences and their keys per text, in parallel (each thread keeps its own stems).
-    let keyed: Vec<Vec<(u64, &str)>> = par_map_init(texts, Keyer::new, |keyer, t| {
-        sentences(t)
-            .into_iter()
-            .map(|s| (keyer.key(s), s))
-            .collect()
-    });
+    let keyed: Vec<Vec<(u64, &str)>> =
+        par_map_init(texts, thread_count(texts.len()), Keyer::new, |keyer, t| {
+            sentences(t)
+                .into_iter()
+                .map(|s| (keyer.key(s), s))
+                .collect()
+        });
     let mut df: FxMap<u64, u32> = FxMap::default();
     let mut distinct: Vec<u64> = Vec::new();
     for sents in &keyed {

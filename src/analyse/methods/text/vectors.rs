@@ -528,6 +528,7 @@ pub(super) fn build_corpus(texts: &[&str], cfg: &TextConfig) -> Corpus {
     let (idf_w, idf_g) = (idf_of(&df_w), idf_of(&df_g));
     let per_text = par_map_init(
         &surface_tokens,
+        thread_count(surface_tokens.len()),
         || VectorScratch::new(&vocab),
         |scratch, sids| scratch.vector(&vocab, sids, [&idf_w, &idf_g], w_char),
     );
@@ -1108,6 +1109,7 @@ mod tests {
         let (idf_w, idf_g) = (idf(&df_w), idf(&df_g));
         let v: Vec<usize> = par_map_init(
             &tokens,
+            thread_count(tokens.len()),
             || VectorScratch::new(&vocab),
             |s, sids| s.vector(&vocab, sids, [&idf_w, &idf_g], 0.3).0.len(),
         );
