@@ -695,7 +695,7 @@ fn merge_loop(
         // The stream entry being handled, if it is one.
         let at = from_stream.then_some(next_edge);
         let e = if from_stream {
-            if let Some(c) = channel.filter(|c| c.lockstep || next_edge % AT_EVERY == 0) {
+            if let Some(c) = channel.filter(|c| c.lockstep || next_edge.is_multiple_of(AT_EVERY)) {
                 c.at.0.store(next_edge, AtomicOrdering::Relaxed);
             }
             next_edge += 1;
