@@ -351,7 +351,12 @@ fn build_band(keys: &[[u64; MINHASH_BANDS]], b: usize, live: impl Fn(usize) -> b
             (key, order, d as u32)
         })
         .collect();
-    let entries = sort_entries(entries);
+    band_of_sorted(&sort_entries(entries), n)
+}
+
+/// The band of entries sorted by (key, ring order, text), over `n` texts: per text its bucket
+/// (the run of entries with its key) and its place in it.
+fn band_of_sorted(entries: &[(u64, u64, u32)], n: usize) -> Band {
     let mut slot = vec![[u32::MAX; 3]; n];
     let mut s = 0;
     while s < entries.len() {
@@ -829,22 +834,7 @@ mod tests {
                 })
                 .collect();
             entries.sort_unstable();
-            let mut slot = vec![[u32::MAX; 3]; n];
-            let mut s = 0;
-            while s < entries.len() {
-                let mut e = s + 1;
-                while e < entries.len() && entries[e].0 == entries[s].0 {
-                    e += 1;
-                }
-                for (q, entry) in entries.iter().enumerate().take(e).skip(s) {
-                    slot[entry.2 as usize] = [s as u32, e as u32, q as u32];
-                }
-                s = e;
-            }
-            Band {
-                docs: entries.iter().map(|e| e.2).collect(),
-                slot,
-            }
+            band_of_sorted(&entries, n)
         }
 
         pub(super) fn candidates_of(i: usize, corpus: &Corpus, bands: &[Band]) -> Vec<u32> {
@@ -1179,50 +1169,16 @@ mod tests {
         }
     }
 
-    /// CPU seconds of the whole process (Linux only).
-    fn process_cpu() -> f64 {
-        let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-        let f: Vec<f64> = stat
-            .rsplit(')')
-            .next()
-            .unwrap_or("")
-            .split_whitespace()
-            .map(|x| x.parse().unwrap_or(0.0))
-            .collect();
-        (f[11] + f[12]) / 100.0
-    }
-
     /// Times the LSH steps, new and as before, on the texts of the file `SPEED8_FILE` names
     /// (see `bench_file` in the module above), and checks that they give the same edges.
     #[test]
     #[ignore]
     fn bench_lsh_file() {
-        use crate::analyse::methods::text::templates::{
-            find_stock_sentences, Meta, TemplateConfig,
-        };
-        let Ok(path) = std::env::var("SPEED8_FILE") else {
+        use crate::analyse::methods::text::templates::{find_stock_sentences, TemplateConfig};
+        use crate::analyse::methods::text::tests::{cpu_seconds as process_cpu, speed8_texts};
+        let Some((meta, texts)) = speed8_texts() else {
             return;
         };
-        let raw = std::fs::read_to_string(path).expect("file");
-        let mut meta = Vec::new();
-        let mut texts: Vec<String> = Vec::new();
-        let (mut helpers, mut groups): (FxMap<String, u32>, FxMap<String, u32>) =
-            Default::default();
-        for line in raw.lines() {
-            let f: Vec<&str> = line.splitn(4, '\t').collect();
-            let (nh, ng) = (helpers.len() as u32, groups.len() as u32);
-            meta.push(Meta {
-                helper: *helpers.entry(f[0].to_string()).or_insert(nh),
-                group: *groups.entry(f[1].to_string()).or_insert(ng),
-                bucket: f[2].parse().unwrap(),
-            });
-            texts.push(
-                f[3].replace('\u{2}', "\t")
-                    .replace('\u{1}', "\n")
-                    .replace('\u{3}', "\r"),
-            );
-        }
-        drop(raw);
         let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
         let stock = find_stock_sentences(&refs, &meta, &TemplateConfig::default());
         let stripped: Vec<&str> = stock.stripped.iter().map(String::as_str).collect();

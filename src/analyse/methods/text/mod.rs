@@ -563,7 +563,8 @@ mod tests {
     }
 
     /// CPU seconds (user + system) used so far by the whole process (Linux only).
-    fn cpu_seconds() -> f64 {
+    /// CPU seconds used so far by the whole process (Linux only).
+    pub(super) fn cpu_seconds() -> f64 {
         stat_cpu_seconds("/proc/self/stat")
     }
 
@@ -611,18 +612,11 @@ mod tests {
         }
     }
 
-    /// Clusters the summaries of a file made by a script (helper, main theme, quarter, text per
-    /// line, tab-separated) as the text threads do, printing each step's CPU seconds and a
-    /// fingerprint of the clusters (members and cohesion bits). `SPEED8_FILE` names the file.
-    #[test]
-    #[ignore]
-    fn bench_file() {
-        use crate::analyse::methods::text::templates::{
-            find_stock_sentences, Meta, TemplateConfig,
-        };
-        let Ok(path) = std::env::var("SPEED8_FILE") else {
-            return;
-        };
+    /// The texts of the file `SPEED8_FILE` names (helper, main theme, quarter, text per line,
+    /// tab-separated; tab, newline and CR inside a text written as \u{2}, \u{1} and \u{3}),
+    /// with the meta data the stock sentences need; `None` without the variable.
+    pub(super) fn speed8_texts() -> Option<(Vec<templates::Meta>, Vec<String>)> {
+        let path = std::env::var("SPEED8_FILE").ok()?;
         let raw = std::fs::read_to_string(path).expect("file");
         let mut meta = Vec::new();
         let mut texts: Vec<String> = Vec::new();
@@ -631,7 +625,7 @@ mod tests {
         for line in raw.lines() {
             let f: Vec<&str> = line.splitn(4, '\t').collect();
             let (nh, ng) = (helpers.len() as u32, groups.len() as u32);
-            meta.push(Meta {
+            meta.push(templates::Meta {
                 helper: *helpers.entry(f[0].to_string()).or_insert(nh),
                 group: *groups.entry(f[1].to_string()).or_insert(ng),
                 bucket: f[2].parse().unwrap(),
@@ -642,7 +636,19 @@ mod tests {
                     .replace('\u{3}', "\r"),
             );
         }
-        drop(raw);
+        Some((meta, texts))
+    }
+
+    /// Clusters the summaries of a file made by a script (helper, main theme, quarter, text per
+    /// line, tab-separated) as the text threads do, printing each step's CPU seconds and a
+    /// fingerprint of the clusters (members and cohesion bits). `SPEED8_FILE` names the file.
+    #[test]
+    #[ignore]
+    fn bench_file() {
+        use crate::analyse::methods::text::templates::{find_stock_sentences, TemplateConfig};
+        let Some((meta, texts)) = speed8_texts() else {
+            return;
+        };
         let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
         let lapper = std::cell::RefCell::new(Lapper::new());
         let c0 = cpu_seconds();
