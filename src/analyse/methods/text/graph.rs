@@ -1077,21 +1077,6 @@ mod tests {
         CORPUS.get_or_init(|| lsh_corpus(700, 5, 7, 0.3))
     }
 
-    /// Every distinct pair `a << 32 | b` (`a < b`) of the lists, sorted.
-    fn pairs_serial(lists: &[Vec<u32>]) -> Vec<u64> {
-        let mut pairs: Vec<u64> = Vec::new();
-        for (i, list) in lists.iter().enumerate() {
-            let i = i as u64;
-            pairs.extend(list.iter().map(|&j| {
-                let j = u64::from(j);
-                (i.min(j) << 32) | i.max(j)
-            }));
-        }
-        pairs.sort_unstable();
-        pairs.dedup();
-        pairs
-    }
-
     /// The serial pruning (a full sort per text) the parallel [`prune_edges`] replaced.
     fn prune_serial(edges: Vec<Edge>, n: usize, k: usize) -> Vec<Edge> {
         let mut incident: Vec<Vec<u32>> = vec![Vec::new(); n];
@@ -1140,7 +1125,7 @@ mod tests {
     fn random_graph(seed: u64, n: usize) -> Vec<Edge> {
         let mut rng = SplitMix64::new(seed);
         let lists = random_lists(seed ^ 0x5eed, n);
-        pairs_serial(&lists)
+        before::distinct_pairs(&lists)
             .into_iter()
             .map(|p| Edge {
                 a: (p >> 32) as u32,
