@@ -504,24 +504,23 @@ fn char_block(cfg: &TextConfig) -> (bool, f64) {
     (use_chars, w_char)
 }
 
+/// The smoothed idf of a feature in `df` of `n` texts; 0 below [`MIN_DF`] (the feature is
+/// left out).
+fn idf(df: u32, n: usize) -> f64 {
+    if df < MIN_DF {
+        0.0
+    } else {
+        ((1.0 + n as f64) / (1.0 + f64::from(df))).ln() + 1.0
+    }
+}
+
 pub(super) fn build_corpus(texts: &[&str], cfg: &TextConfig) -> Corpus {
     let n = texts.len();
     let (use_chars, w_char) = char_block(cfg);
     let (surface_tokens, vocab) = tokenize_corpus(texts, use_chars.then_some(cfg.char_ngram));
     let n_stems = vocab.stems.len();
     let n_grams = vocab.gram_ids.len();
-    let min_df = MIN_DF;
-    let idf_of = |df: &[u32]| -> Vec<f64> {
-        df.iter()
-            .map(|&d| {
-                if d < min_df {
-                    0.0
-                } else {
-                    ((1.0 + n as f64) / (1.0 + f64::from(d))).ln() + 1.0
-                }
-            })
-            .collect()
-    };
+    let idf_of = |df: &[u32]| -> Vec<f64> { df.iter().map(|&d| idf(d, n)).collect() };
     // The n-gram counts of a text are made twice (for the document frequencies and for the
     // vector) rather than kept for all texts at once: they are the largest part of the corpus.
     let (df_w, df_g) = document_frequencies(&surface_tokens, &vocab);
@@ -782,15 +781,7 @@ mod tests {
                     df[id as usize] += 1;
                 }
             }
-            df.iter()
-                .map(|&d| {
-                    if d < MIN_DF {
-                        0.0
-                    } else {
-                        ((1.0 + n as f64) / (1.0 + f64::from(d))).ln() + 1.0
-                    }
-                })
-                .collect::<Vec<f64>>()
+            df.iter().map(|&d| idf(d, n)).collect::<Vec<f64>>()
         };
         let idf_w = idf_of(stems.len(), &word_counts);
         let idf_g = idf_of(gram_ids.len(), &gram_counts);
