@@ -2,6 +2,7 @@
 //!
 //! - [`hash`]: a fast deterministic hasher and the maps built on it.
 //! - [`rng`]: a tiny deterministic random generator (SplitMix64) and its mixing function.
+//! - [`heap`]: a max-heap with four children per node, for large priority queues.
 //! - [`parallel`]: how many threads a job of a given size gets.
 //! - [`normalize`]: normalising coded values and suggesting the nearest code.
 //! - [`sets`]: set similarity (Jaccard).
@@ -14,6 +15,7 @@
 //! ```
 
 pub mod hash;
+pub mod heap;
 pub mod normalize;
 pub mod parallel;
 pub mod rng;

@@ -13,6 +13,7 @@
 
 use super::*;
 use crate::analyse::methods::bitset::set_bits;
+use crate::util::heap::QuadHeap;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering as AtomicOrdering};
 use std::sync::{Arc, Mutex};
 
@@ -681,7 +682,7 @@ fn merge_loop(
     channel: Option<&AheadChannel>,
 ) {
     let mut next_edge = 0usize;
-    let mut heap: BinaryHeap<HeapEntry> = BinaryHeap::new();
+    let mut heap: QuadHeap<HeapEntry> = QuadHeap::new();
     // Root pairs already scored, with the sizes at scoring: either an up-to-date entry is
     // queued, or the pair was found below the threshold.
     let mut scored: FxMap<(u32, u32), (u32, u32)> = FxMap::default();

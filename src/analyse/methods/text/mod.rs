@@ -57,7 +57,6 @@ use crate::util::hash::{FxHasher, FxMap, FxSet};
 use crate::util::rng::{mix64, SplitMix64};
 use std::borrow::Cow;
 use std::cmp::Ordering;
-use std::collections::BinaryHeap;
 use std::hash::Hasher;
 use std::sync::OnceLock;
 
