@@ -2,9 +2,9 @@
 //!
 //! It pops the same values in the same order as [`std::collections::BinaryHeap`] whenever the
 //! values' order is total (equal values are interchangeable). With four children per node the
-//! heap is half as deep, and the children of a node sit next to each other in memory: a pop
-//! from a heap of a few hundred thousand entries touches about half as many cache lines. The
-//! merging loop of the text agglomeration pops close to a million entries per run.
+//! heap is half as deep, and the four children a pop compares sit next to each other in memory
+//! (one or two cache lines). The merging loop of the text agglomeration pops close to a million
+//! entries per run at a million cases, from a heap of up to about 190.000 entries.
 //!
 //! ```
 //! use rodedraad::util::heap::QuadHeap;
