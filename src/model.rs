@@ -18,6 +18,85 @@
 //! assert_eq!(c.thema, "toeslagen.terugvordering");
 //! ```
 
+/// The traits through which a string-holding model type ([`Code`], [`Text`]) stands where a
+/// `String` stood: it reads as a `&str`, and orders, hashes, prints, serialises and compares
+/// with the string types (both ways round) exactly as the string it holds. Each type brings
+/// its own `as_str`, its own `PartialEq` with itself and `Eq`, and its own constructors.
+macro_rules! str_like {
+    ($t:ty) => {
+        impl std::ops::Deref for $t {
+            type Target = str;
+            fn deref(&self) -> &str {
+                self.as_str()
+            }
+        }
+
+        impl AsRef<str> for $t {
+            fn as_ref(&self) -> &str {
+                self.as_str()
+            }
+        }
+
+        /// Lets a map or set keyed by this type be searched with a `&str`.
+        impl std::borrow::Borrow<str> for $t {
+            fn borrow(&self) -> &str {
+                self.as_str()
+            }
+        }
+
+        impl PartialOrd for $t {
+            fn partial_cmp(&self, other: &$t) -> Option<std::cmp::Ordering> {
+                Some(self.cmp(other))
+            }
+        }
+
+        impl Ord for $t {
+            fn cmp(&self, other: &$t) -> std::cmp::Ordering {
+                self.as_str().cmp(other.as_str())
+            }
+        }
+
+        /// Hashes as the text does (required by `Borrow<str>`).
+        impl std::hash::Hash for $t {
+            fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+                self.as_str().hash(state);
+            }
+        }
+
+        impl std::fmt::Display for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                std::fmt::Display::fmt(self.as_str(), f)
+            }
+        }
+
+        impl std::fmt::Debug for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                std::fmt::Debug::fmt(self.as_str(), f)
+            }
+        }
+
+        impl serde::Serialize for $t {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        str_like!(@eq $t: str, &str, String);
+    };
+    (@eq $t:ty: $($other:ty),+) => {$(
+        impl PartialEq<$other> for $t {
+            fn eq(&self, other: &$other) -> bool {
+                self.as_str() == AsRef::<str>::as_ref(other)
+            }
+        }
+        impl PartialEq<$t> for $other {
+            fn eq(&self, other: &$t) -> bool {
+                AsRef::<str>::as_ref(self) == other.as_str()
+            }
+        }
+    )+};
+}
+
 mod code;
 mod text;
 

@@ -21,12 +21,8 @@
 //! ```
 
 use crate::util::hash::{FxMap, FxSet};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use std::borrow::{Borrow, Cow};
-use std::cmp::Ordering;
-use std::fmt;
-use std::hash::{Hash, Hasher};
-use std::ops::Deref;
+use serde::{Deserialize, Deserializer};
+use std::borrow::Cow;
 use std::sync::{Mutex, OnceLock, PoisonError};
 
 /// An interned piece of text: one pointer, `Copy`, equal to the string it holds.
@@ -72,26 +68,6 @@ impl Default for Code {
     }
 }
 
-impl Deref for Code {
-    type Target = str;
-    fn deref(&self) -> &str {
-        self.0
-    }
-}
-
-impl AsRef<str> for Code {
-    fn as_ref(&self) -> &str {
-        self.0
-    }
-}
-
-/// Lets a map or set keyed by `Code` be searched with a `&str`.
-impl Borrow<str> for Code {
-    fn borrow(&self) -> &str {
-        self.0
-    }
-}
-
 impl PartialEq for Code {
     fn eq(&self, other: &Code) -> bool {
         std::ptr::eq(self.0, other.0) || self.as_str() == other.as_str()
@@ -99,43 +75,6 @@ impl PartialEq for Code {
 }
 
 impl Eq for Code {}
-
-impl PartialOrd for Code {
-    fn partial_cmp(&self, other: &Code) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Code {
-    fn cmp(&self, other: &Code) -> Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
-
-/// Hashes as the text does (required by `Borrow<str>`).
-impl Hash for Code {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.as_str().hash(state);
-    }
-}
-
-impl fmt::Display for Code {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self.as_str(), f)
-    }
-}
-
-impl fmt::Debug for Code {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(self.as_str(), f)
-    }
-}
-
-impl Serialize for Code {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
 
 impl<'de> Deserialize<'de> for Code {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Code, D::Error> {
@@ -167,23 +106,7 @@ impl From<Code> for String {
     }
 }
 
-/// Compares `Code` with the string types both ways round.
-macro_rules! eq_with_text {
-    ($($t:ty),+) => {$(
-        impl PartialEq<$t> for Code {
-            fn eq(&self, other: &$t) -> bool {
-                self.as_str() == AsRef::<str>::as_ref(other)
-            }
-        }
-        impl PartialEq<Code> for $t {
-            fn eq(&self, other: &Code) -> bool {
-                AsRef::<str>::as_ref(self) == other.as_str()
-            }
-        }
-    )+};
-}
-
-eq_with_text!(str, &str, String);
+str_like!(Code);
 
 /// A front for [`Code::new`] over texts that live at least `'a` (e.g. a frame column): each
 /// distinct text takes the process-wide lock once, later rows are found here.
@@ -204,6 +127,7 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
     use std::collections::hash_map::DefaultHasher;
+    use std::hash::{Hash, Hasher};
 
     fn hash_of<T: Hash + ?Sized>(v: &T) -> u64 {
         let mut h = DefaultHasher::new();
