@@ -10,7 +10,8 @@
 //! 3. [`report`]: the protection stage turns the analysis into released figures
 //!    ([`crate::protect::publication`]), the renderers turn those into files
 //!    ([`crate::render`]), and [`publish`] stages, audits (public reports) and
-//!    only then moves them into place.
+//!    only then moves them into place. A public report is protected together with the
+//!    public report of the previous period ([`prior_for`]): a reader has both.
 //!
 //! ```no_run
 //! use rodedraad::pipeline::{self, ReportOptions, Sources};
@@ -19,7 +20,11 @@
 //! let sources = Sources::new("casussen.csv", Some("signalen.csv"));
 //! let period = "2026-H1".parse().unwrap();
 //! let an = pipeline::analyse(&sources, &period, None, &cfg, &|_| {}).unwrap();
-//! let opts = ReportOptions::new(Audience::Parliament, vec![Format::Html]);
+//! // a public report agrees with the report of the previous period (made again here)
+//! let prior = pipeline::prior_for(&sources, &period, &cfg, Audience::Parliament, None, &|_| {})
+//!     .unwrap()
+//!     .prior;
+//! let opts = ReportOptions { prior, ..ReportOptions::new(Audience::Parliament, vec![Format::Html]) };
 //! pipeline::report(&an, &cfg, None, &opts, "rapport".as_ref()).unwrap();
 //! ```
 
@@ -36,8 +41,9 @@ use crate::error::{Error, Result};
 use crate::ingest::Dataset;
 use crate::output::staging::Staging;
 use crate::protect::audit;
+use crate::protect::publication::prior::Prior;
 use crate::protect::publication::{self, ProtectLog};
-use crate::protect::tables::Audience;
+use crate::protect::tables::{Audience, PubTable};
 use crate::register::{Ledger, LedgerSignal};
 use crate::render::{renderer_for, Format, Templates};
 use chrono::NaiveDate;
@@ -116,6 +122,9 @@ pub struct ReportOptions {
     pub strict: bool,
     /// Definition versions of the previous report (id -> version), to mark changes.
     pub previous_versions: Option<BTreeMap<String, u32>>,
+    /// What the public report of the previous period published ([`previous_publication`]
+    /// or [`recompute_previous`]): a public report agrees with it on what is hidden.
+    pub prior: Option<Prior>,
 }
 
 impl ReportOptions {
@@ -125,6 +134,7 @@ impl ReportOptions {
             formats,
             strict: false,
             previous_versions: None,
+            prior: None,
         }
     }
 }
@@ -154,6 +164,127 @@ pub fn previous_versions(path: &Path) -> Result<BTreeMap<String, u32>> {
         .collect())
 }
 
+/// What the public report in `dir` published: its figure list (`tabellen.json`), for
+/// [`ReportOptions::prior`].
+pub fn previous_publication(dir: &Path) -> Result<Prior> {
+    let path = dir.join("tabellen.json");
+    let src = std::fs::read_to_string(&path).map_err(|e| {
+        Error::Usage(format!(
+            "kan {} niet lezen ({e}); geef met --vorige-publicatie de map van het gepubliceerde rapport van de vorige periode",
+            path.display()
+        ))
+    })?;
+    let tables: Vec<PubTable> = serde_json::from_str(&src).map_err(|e| {
+        Error::Usage(format!(
+            "{} is niet de cijferlijst van een openbaar rapport ({e}); geef de map van de gepubliceerde Kamerrapportage, niet die van een interne analyse",
+            path.display()
+        ))
+    })?;
+    Ok(Prior::from_tables(&tables))
+}
+
+/// What a report must agree with, and a warning for the person running it.
+#[derive(Debug, Clone, Default)]
+pub struct PriorChoice {
+    pub prior: Option<Prior>,
+    /// Said when the published report is not the one the data gives now.
+    pub warning: Option<String>,
+}
+
+/// What a report for `audience` over `period` must agree with: nothing for the internal
+/// report (no reader outside has it); for a public one the report of the previous period
+/// made again from the data ([`recompute_previous`]), whose whole protection this
+/// report's then takes in. With `published` (the folder of that report as published) the
+/// two are compared: the same figures, the same hidden cells, and the one made again is
+/// used; where they differ (the data or the configuration changed since), the published
+/// one is ([`previous_publication`]), with a warning: then only the counts both reports
+/// print are agreed on.
+pub fn prior_for(
+    sources: &Sources,
+    period: &Period,
+    cfg: &Config,
+    audience: Audience,
+    published: Option<&Path>,
+    progress: &dyn Fn(&str),
+) -> Result<PriorChoice> {
+    if audience == Audience::Internal {
+        return Ok(PriorChoice::default());
+    }
+    let again = recompute_previous(sources, period, cfg, progress)?;
+    let Some(dir) = published else {
+        return Ok(PriorChoice {
+            prior: Some(again),
+            warning: None,
+        });
+    };
+    let published = previous_publication(dir)?;
+    if published.prints_as(&again) {
+        return Ok(PriorChoice {
+            prior: Some(again),
+            warning: None,
+        });
+    }
+    Ok(PriorChoice {
+        prior: Some(published),
+        warning: Some(format!(
+            "let op: het rapport in {} wijkt af van wat de data nu voor {} geven (andere data of instellingen); dit rapport houdt verborgen wat daar verborgen was en toont wat daar getoond was, maar de bescherming over beide rapporten samen is alleen voor gelijk gebleven cijfers volledig na te rekenen",
+            dir.display(),
+            period.previous().title()
+        )),
+    })
+}
+
+/// Reports at most this far back are made again by [`recompute_previous`].
+const MAX_EARLIER_REPORTS: usize = 40;
+
+/// The public report of the period before `period`, made again from `sources`: what it
+/// published, for [`ReportOptions::prior`]. Each public report agrees with the one before
+/// it, so that one is made with its own previous report in turn, from the first period
+/// with cases on (at most [`MAX_EARLIER_REPORTS`] back). This is the report as the data
+/// gives it now: where the data or the configuration changed since the real one was
+/// published, [`previous_publication`] of the published folder is the one to use.
+pub fn recompute_previous(
+    sources: &Sources,
+    period: &Period,
+    cfg: &Config,
+    progress: &dyn Fn(&str),
+) -> Result<Prior> {
+    let last = period.previous();
+    progress(&format!("vorig rapport opnieuw maken: {}", last.title()));
+    let last_an = analyse(sources, &last, None, cfg, &|_| {})?;
+    let Some(first) = last_an.cases.iter().map(|c| c.ontvangen_op).min() else {
+        return Ok(Prior::default());
+    };
+    // the periods before the last one with cases, oldest first
+    let mut older = Vec::new();
+    let mut p = last.previous();
+    while p.end >= first && older.len() + 1 < MAX_EARLIER_REPORTS {
+        older.push(p.clone());
+        p = p.previous();
+    }
+    older.reverse();
+    let mut prior: Option<Prior> = None;
+    let build = |an: &Analysis, prior: &mut Option<Prior>| -> Result<()> {
+        let (released, _) = publication::build(&publication::Inputs {
+            analysis: an,
+            cfg,
+            audience: Audience::Parliament,
+            ledger: None,
+            previous_versions: None,
+            scan_all: false,
+            prior: prior.as_ref(),
+        })?;
+        *prior = Some(Prior::with_block(&released.tabellen, released.intake_block));
+        Ok(())
+    };
+    for p in &older {
+        progress(&format!("vorig rapport opnieuw maken: {}", p.title()));
+        build(&analyse(sources, p, None, cfg, &|_| {})?, &mut prior)?;
+    }
+    build(&last_an, &mut prior)?;
+    Ok(prior.unwrap_or_default())
+}
+
 /// Protects, renders, audits (public reports) and publishes the report into `out`.
 /// Returns the names of the files written.
 pub fn report(
@@ -171,6 +302,7 @@ pub fn report(
         ledger,
         previous_versions: opts.previous_versions.clone(),
         scan_all: opts.strict,
+        prior: opts.prior.as_ref(),
     })?;
     if opts.strict && !log.persoonsgegevens.is_empty() {
         // Where, never what: the kind, the file and field, and the record id.

@@ -28,7 +28,22 @@ fn library_report_equals_the_command_line_report() {
         an.check.report.invoer[0].geaccepteerd as u64
     );
     let lib_out = tmp("pipeline-lib");
-    let opts = ReportOptions::new(Audience::Parliament, vec![Format::Markdown, Format::Html]);
+    // as the command does: the previous period's public report made again, and agreed with
+    let prior = pipeline::prior_for(
+        &sources(),
+        &period,
+        &cfg,
+        Audience::Parliament,
+        None,
+        &|_| {},
+    )
+    .unwrap()
+    .prior;
+    assert!(prior.as_ref().is_some_and(|p| p.block().is_some()));
+    let opts = ReportOptions {
+        prior,
+        ..ReportOptions::new(Audience::Parliament, vec![Format::Markdown, Format::Html])
+    };
     let files = pipeline::report(&an, &cfg, None, &opts, &lib_out.join("r")).unwrap();
     assert!(files.contains(&"rapport.md".to_string()));
 

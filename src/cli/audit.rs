@@ -1,7 +1,7 @@
 //! `rodedraad audit`: check a finished output folder, independently of how it was made.
 //!
 //! ```text
-//! rodedraad audit MAP [--config F] [--json]
+//! rodedraad audit MAP [--config F] [--json] [--vorige-publicatie MAP]
 //! ```
 //! Exit 0 when every file was read and nothing was found; 5 otherwise (a file that cannot
 //! be read is a finding too). A folder whose figure list says INTERN is checked as an
@@ -10,6 +10,7 @@
 
 use crate::error::{Error, Result};
 use crate::protect::audit::audit_dir;
+use crate::protect::audit::reader::releases::audit_releases;
 use clap::Args;
 use std::path::PathBuf;
 
@@ -24,12 +25,20 @@ pub struct AuditArgs {
     /// Druk het resultaat als JSON af op stdout.
     #[arg(long)]
     pub json: bool,
+    /// Map van het openbare rapport van de vorige periode: controleer ook of de twee
+    /// rapporten naast elkaar een klein aantal verraden.
+    #[arg(long = "vorige-publicatie", value_name = "MAP")]
+    pub previous_publication: Option<PathBuf>,
 }
 
 pub fn run(a: AuditArgs) -> Result<i32> {
     let cfg = super::load_config(a.config.as_deref())?;
     let start = std::time::Instant::now();
-    let rep = audit_dir(&a.dir, cfg.bescherming.min_cel, cfg.bescherming.min_noemer)?;
+    let mut rep = audit_dir(&a.dir, cfg.bescherming.min_cel, cfg.bescherming.min_noemer)?;
+    if let Some(earlier) = &a.previous_publication {
+        rep.bevindingen
+            .extend(audit_releases(earlier, &a.dir, cfg.bescherming.min_cel));
+    }
     let seconds = start.elapsed().as_secs_f64();
     if a.json {
         println!(

@@ -48,6 +48,11 @@ pub struct ReportArgs {
     /// definities.json van het vorige rapport, om gewijzigde definities te markeren.
     #[arg(long = "vorige-definities", value_name = "BESTAND")]
     pub previous_definitions: Option<PathBuf>,
+    /// Map van de gepubliceerde Kamerrapportage van de vorige periode (met tabellen.json).
+    /// Wat daar verborgen was, blijft verborgen. Zonder deze optie wordt dat rapport
+    /// opnieuw gemaakt uit dezelfde data; met, wordt het daarmee vergeleken.
+    #[arg(long = "vorige-publicatie", value_name = "MAP")]
+    pub previous_publication: Option<PathBuf>,
 }
 
 pub fn parse_audience(s: &str) -> std::result::Result<Audience, String> {
@@ -77,11 +82,24 @@ pub fn run(a: ReportArgs) -> Result<i32> {
         .as_deref()
         .map(pipeline::previous_versions)
         .transpose()?;
+    let choice = pipeline::prior_for(
+        &a.input.sources(),
+        &a.when.period,
+        &cfg,
+        a.audience,
+        a.previous_publication.as_deref(),
+        &|m| pb.set_message(m.to_string()),
+    )?;
+    if let Some(w) = &choice.warning {
+        pb.suspend(|| eprintln!("{w}"));
+    }
+    pb.set_message("rapport maken");
     let opts = ReportOptions {
         audience: a.audience,
         formats: a.formats.clone(),
         strict: a.strict,
         previous_versions: previous,
+        prior: choice.prior,
     };
     let written = pipeline::report(&an, &cfg, ledger.as_deref(), &opts, &a.out)?;
     pb.finish_and_clear();

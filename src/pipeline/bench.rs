@@ -276,6 +276,7 @@ pub fn run(file: &Path, period: &Period, export: NaiveDate, cfg: &Config) -> Res
                 ledger: None,
                 previous_versions: None,
                 scan_all: false,
+                prior: None,
             })
         },
         |(r, _)| format!("{} tabellen", int(r.tabellen.len())),

@@ -149,7 +149,10 @@ pub fn demo(out: &Path, say: &mut dyn FnMut(String)) -> Result<()> {
     let an_h = analyse::run(sources.load(&cfg, export)?, &half, half.end, &cfg)?;
     let all = vec![Format::Html, Format::Pdf, Format::Markdown, Format::Xlsx];
     let kamer = out.join(format!("kamerrapportage-{}", half.label));
-    let opts = ReportOptions::new(Audience::Parliament, all.clone());
+    let opts = ReportOptions {
+        prior: super::prior_for(&sources, &half, &cfg, Audience::Parliament, None, &|_| {})?.prior,
+        ..ReportOptions::new(Audience::Parliament, all.clone())
+    };
     let files = report(&an_h, &cfg, ledger_rows.as_deref(), &opts, &kamer)?;
     say(format!(
         "Kamerrapportage {}: {} (controle doorstaan)",

@@ -12,7 +12,7 @@
 //! # fn demo(an: &rodedraad::analyse::Analysis, cfg: &rodedraad::config::Config) {
 //! let (report, log) = publication::build(&publication::Inputs {
 //!     analysis: an, cfg, audience: Audience::Parliament, ledger: None, previous_versions: None,
-//!     scan_all: false,
+//!     scan_all: false, prior: None,
 //! }).unwrap();
 //! assert!(!report.intern);
 //! # }
@@ -37,6 +37,7 @@ mod glance;
 pub mod headline;
 mod intake;
 mod lessons;
+pub mod prior;
 mod sections;
 mod signals;
 mod texts;
@@ -223,6 +224,10 @@ pub struct Report {
     pub persoonsgegevens: Vec<String>,
     /// Internal only: text clusters too large to be a thread (themes of the intake).
     pub tekstthemas: Vec<String>,
+    /// The intake tables' solved protection, for the report of the next period
+    /// ([`prior`]); never rendered.
+    #[serde(skip)]
+    pub intake_block: Option<prior::SolvedBlock>,
 }
 
 /// Everything that goes into a report besides the analysis.
@@ -237,6 +242,9 @@ pub struct Inputs<'a> {
     /// not only the text the report may print: for `--strikt`, which stops at personal
     /// data anywhere in the input. The internal report always scans everything.
     pub scan_all: bool,
+    /// What the report of the previous period published ([`prior`]): this report
+    /// agrees with it on what is hidden.
+    pub prior: Option<&'a prior::Prior>,
 }
 
 /// The internal log of what protection did (never published).
@@ -262,6 +270,7 @@ pub fn build(inp: &Inputs) -> crate::error::Result<(Report, ProtectLog)> {
         ledger: inp.ledger,
         previous_versions: inp.previous_versions.clone(),
         scan_all: inp.scan_all,
+        prior: inp.prior,
     };
     let (report, mut log) = build_checked(&checked)?;
     log.persoonsgegevens.splice(0..0, found);
@@ -390,7 +399,8 @@ fn build_checked(inp: &Inputs) -> crate::error::Result<(Report, ProtectLog)> {
         treat_label: label("triage_besluit", "behandelen"),
         thread_groups: &thread_groups,
     };
-    let intake_set = intake::intake_tables(cases, ind, &p, cfg, names, &parts);
+    let intake_set = intake::intake_tables(cases, ind, &p, cfg, names, &parts, inp.prior);
+    let intake_block = intake_set.block;
     tabellen.push(intake_set.helper);
     tabellen.push(intake_set.service);
     tabellen.push(intake_set.theme);
@@ -631,6 +641,7 @@ fn build_checked(inp: &Inputs) -> crate::error::Result<(Report, ProtectLog)> {
         open_casussen,
         persoonsgegevens,
         tekstthemas,
+        intake_block,
     };
     Ok((report, log))
 }

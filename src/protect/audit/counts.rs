@@ -40,6 +40,9 @@ pub struct FigTable {
     pub rijen: Vec<FigRow>,
     #[serde(default)]
     pub totaal_kolom: bool,
+    /// The table's notes ("Samengevoegd tot \"Overig\": ..."), where the figure list has them.
+    #[serde(default)]
+    pub voetnoten: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -456,6 +459,7 @@ pub fn html_tables(src: &str) -> Vec<FigTable> {
                         kolommen: vec![],
                         rijen: vec![],
                         totaal_kolom: attr(&attrs, "data-totaal-kolom").as_deref() == Some("ja"),
+                        voetnoten: vec![],
                     })
                 }
                 ("table", true) => out.extend(table.take()),
@@ -685,6 +689,7 @@ mod tests {
                 })
                 .collect(),
             totaal_kolom: false,
+            voetnoten: vec![],
         }
     }
 

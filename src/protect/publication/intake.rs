@@ -29,6 +29,7 @@
 //! decisions; the realisation percentage is a ratio over the target, which is public
 //! and so a cell that must stay shown.
 
+use super::prior::{Earlier, Prior, SolvedBlock};
 use super::{quarter_label, Case, Config, Indicators, Protector, PubRow, PubTable};
 use crate::protect::suppress::{self, CellRef, CellStatus, LinkedTable, SystemBuilder, TableRef};
 use crate::protect::tables::{CellKind, PubCell};
@@ -49,6 +50,9 @@ pub(super) struct IntakeTables {
     pub target_group: PubTable,
     /// `None` when no dienst has a yearly target.
     pub targets: Option<PubTable>,
+    /// The solved system, for the report of the next period ([`super::prior`]); `None`
+    /// for the internal report and when the counts contradict each other.
+    pub block: Option<SolvedBlock>,
 }
 
 /// The breakdowns that join the intake tables in one system, counted by the caller.
@@ -134,6 +138,84 @@ impl Placed {
     }
 }
 
+/// A count of the previous period this report prints: its table and (row, column), and
+/// where the earlier report printed it (table id, row head, column title).
+type Shared<'a> = (&'a Placed, (usize, usize), (&'static str, String, String));
+
+/// The name of the earlier report's block in this report's system.
+const EARLIER_BLOCK: &str = "vorig rapport";
+
+/// This report's side of the agreement with the report of the previous period
+/// ([`super::prior`]): a count that report showed with the same value is a count the
+/// reader has (shown here too, and kept out of every protection as a count a reader
+/// knows), a count it hid stays hidden.
+struct Agreement<'a> {
+    prior: &'a Prior,
+    public: &'a mut Vec<CellRef>,
+}
+
+impl Agreement<'_> {
+    /// Cell `(row, col)` of `t`, printed as `(table, row, column)` in the earlier report.
+    fn cell(
+        &mut self,
+        b: &mut SystemBuilder,
+        t: &Placed,
+        (row, col): (usize, usize),
+        (table, row_head, column): (&str, &str, &str),
+    ) {
+        let value = t.value(row, col);
+        let cell = t.cell(row, col);
+        match self.prior.get(table, row_head, column) {
+            Some(Earlier::Shown(v)) if v == value => {
+                b.prefer_shown(cell, KNOWN_PRIORITY);
+                self.public.push(cell);
+            }
+            // hidden here too, and protected as a small count is: the earlier report's
+            // protection rests on it staying unknown
+            Some(Earlier::Hidden) => b.protect(cell),
+            _ => {}
+        }
+    }
+}
+
+/// Puts the earlier report's solved intake block into this report's system: its
+/// counts, links and shown ratios as the reader has them. A count both reports print
+/// (`shared`, with the same value) is one cell. What the earlier report showed the reader
+/// knows (kept shown, as a count a reader knows); what it hid as too small stays
+/// protected as such; what it hid to protect another is protected too where this report
+/// prints it, and stays unknown where it does not.
+fn link_block(
+    b: &mut SystemBuilder,
+    block: &SolvedBlock,
+    shared: &[Shared],
+    public: &mut Vec<CellRef>,
+) {
+    let earlier = b.add_system(EARLIER_BLOCK, &block.system, &block.ratios_shown);
+    let mut printed_here = vec![false; block.status.len()];
+    for (t, (r, c), (id, row, title)) in shared {
+        let Some(a) = block.cell_of(id, row, title) else {
+            continue;
+        };
+        if block.system.table.values[a] == t.value(*r, *c) {
+            b.same(t.cell(*r, *c), earlier.cell(a));
+            printed_here[a] = true;
+        }
+    }
+    for (a, status) in block.status.iter().enumerate() {
+        let cell = earlier.cell(a);
+        match status {
+            CellStatus::Shown => {
+                b.prefer_shown(cell, KNOWN_PRIORITY);
+                public.push(cell);
+            }
+            CellStatus::Primary => b.protect(cell),
+            CellStatus::Secondary if printed_here[a] => b.protect(cell),
+            CellStatus::Secondary => b.unpublished(cell),
+            CellStatus::Unpublished => {}
+        }
+    }
+}
+
 /// The columns of the triage table whose "Behandelen" decisions together bound each
 /// dienst's count of cases taken into treatment this year: every such case was triaged
 /// with that decision inside `year` (the year so far). A triage period (this one,
@@ -168,6 +250,7 @@ pub(super) fn intake_tables(
     cfg: &Config,
     names: [&str; 2],
     parts: &Breakdowns,
+    prior: Option<&Prior>,
 ) -> IntakeTables {
     let quarters: Vec<String> = ind.cohorten.iter().map(|c| c.kwartaal.clone()).collect();
     let (codes, intake) = intake_grid(cases, ind, &quarters);
@@ -194,16 +277,24 @@ pub(super) fn intake_tables(
     let co = Placed::add(&mut b, "cohorten", &cohort_cells, cohort_cols.len());
     let sv = Placed::add(&mut b, "instroom-dienst", &service_cells, 2);
     let fl = Placed::add(&mut b, "stroom", &flow_cells, 4);
-    // cells the tables do not print: the sum of two periods, the sum of a flow row
+    let labels: Vec<String> = codes.iter().map(|d| cfg.label("dienst", d)).collect();
+    // A count of the previous period the earlier report showed, with the same value: the
+    // reader has it, printed here or not ([`Agreement`]).
+    let shown_earlier = |id: &str, heads: &[String], t: &Placed, r: usize| {
+        let head = heads.get(r).map_or("Totaal", String::as_str);
+        prior.and_then(|pr| pr.get(id, head, names[1])) == Some(Earlier::Shown(t.value(r, 1)))
+    };
+    // cells the tables do not print: the sum of two periods, the sum of a flow row, and
+    // the previous period when the data does not cover it (unless the reader has it)
     for r in 0..=codes.len() {
         b.unpublished(sv.cell(r, 2));
-        if !parts.previous_covered {
+        if !parts.previous_covered && !shown_earlier("instroom-dienst", &labels, &sv, r) {
             b.unpublished(sv.cell(r, 1));
         }
     }
     for r in 0..=helper_labels.len() {
         b.unpublished(hp.cell(r, 2));
-        if !parts.previous_covered {
+        if !parts.previous_covered && !shown_earlier("instroom-aandrager", &helper_labels, &hp, r) {
             b.unpublished(hp.cell(r, 1));
         }
     }
@@ -266,9 +357,10 @@ pub(super) fn intake_tables(
     } = p.merge_small(parts.triage);
     let nt = triage_rows.len();
     let tr = Placed::add(&mut b, "triage", &two_columns(&triage_rows), 2);
+    let triage_labels: Vec<String> = triage_rows.iter().map(|r| r.0.clone()).collect();
     for r in 0..=nt {
         b.unpublished(tr.cell(r, 2));
-        if !parts.previous_covered {
+        if !parts.previous_covered && !shown_earlier("triage", &triage_labels, &tr, r) {
             b.unpublished(tr.cell(r, 1));
         }
     }
@@ -386,6 +478,69 @@ pub(super) fn intake_tables(
         }
     }
     public_cells.extend(known_cells);
+    let flow_labels: Vec<String> = flows
+        .iter()
+        .map(|f| cfg.label("dienst", &f.dienst))
+        .collect();
+    if let Some(prior) = prior {
+        let total = |labels: &[String]| -> Vec<String> {
+            labels
+                .iter()
+                .cloned()
+                .chain(["Totaal".to_string()])
+                .collect()
+        };
+        // Every count of the previous period this report prints, with the place the
+        // earlier report printed it at: (table, cell, (table id, row head, column title)).
+        let mut shared: Vec<Shared> = Vec::new();
+        for (t, id, rows) in [
+            (&hp, "instroom-aandrager", total(&helper_labels)),
+            (&sv, "instroom-dienst", total(&labels)),
+            (&tr, "triage", total(&triage_labels)),
+        ] {
+            for (r, row) in rows.iter().enumerate() {
+                for (col, title) in names.iter().enumerate() {
+                    shared.push((t, (r, col), (id, row.clone(), title.to_string())));
+                }
+            }
+        }
+        // the quarters (not the total row: it sums the quarters each report has)
+        let quarter_cols = total(&labels);
+        for (r, row) in quarters.iter().enumerate() {
+            for (col, title) in quarter_cols.iter().enumerate() {
+                shared.push((
+                    &q,
+                    (r, col),
+                    ("instroom-kwartaal", row.clone(), title.clone()),
+                ));
+            }
+        }
+        // a quarter's intake in the cohort table
+        for (r, row) in cohort_labels.iter().enumerate() {
+            let col = (r, cohort_cols.len());
+            shared.push((&co, col, ("cohorten", row.clone(), "Ontvangen".into())));
+        }
+        // open at the start of this period: open at the end of the previous one
+        for (r, row) in total(&flow_labels).iter().enumerate() {
+            shared.push((
+                &fl,
+                (r, 0),
+                ("stroom", row.clone(), "Open bij einde".into()),
+            ));
+        }
+        match prior.block() {
+            Some(block) => link_block(&mut b, block, &shared, &mut public_cells),
+            None => {
+                let mut agree = Agreement {
+                    prior,
+                    public: &mut public_cells,
+                };
+                for (t, at, (id, row, title)) in &shared {
+                    agree.cell(&mut b, t, *at, (id, row, title));
+                }
+            }
+        }
+    }
 
     let placed = [&hp, &q, &co, &sv, &fl, &th, &tr, &wm, &dg, &tg];
     let n_ratios = nw + nd;
@@ -395,6 +550,7 @@ pub(super) fn intake_tables(
             .map(|t| vec![s; t.table.values.len()])
             .collect()
     };
+    let mut solved: Option<(suppress::LinkedSystem, Vec<CellStatus>, Vec<bool>)> = None;
     let (statuses, ratios_shown): (Vec<Vec<CellStatus>>, Vec<bool>) = if !p.is_public() {
         (all(CellStatus::Shown), vec![true; n_ratios])
     } else {
@@ -411,11 +567,25 @@ pub(super) fn intake_tables(
                         .chain(&target_ratios)
                         .map(|&i| outcome.ratios_shown[i])
                         .collect();
+                    solved = Some((sys, outcome.cells, outcome.ratios_shown));
                     (st, shown)
                 } else {
                     // The optimiser hid a count the headline (or the configuration)
                     // shows: its protection rests on something a reader has, so publish
                     // none of it.
+                    let hidden = sys
+                        .unpublished
+                        .iter()
+                        .map(|&u| {
+                            if u {
+                                CellStatus::Unpublished
+                            } else {
+                                CellStatus::Secondary
+                            }
+                        })
+                        .collect();
+                    let no_ratios = vec![false; sys.ratios.len()];
+                    solved = Some((sys, hidden, no_ratios));
                     (all(CellStatus::Secondary), vec![false; n_ratios])
                 }
             }
@@ -423,7 +593,6 @@ pub(super) fn intake_tables(
             Err(_) => (all(CellStatus::Secondary), vec![false; n_ratios]),
         }
     };
-    let labels: Vec<String> = codes.iter().map(|d| cfg.label("dienst", d)).collect();
     let quarter = p.render_2d(
         &Grid {
             id: "instroom-kwartaal",
@@ -472,10 +641,6 @@ pub(super) fn intake_tables(
         0,
         "Beschermd samen met de instroom per kwartaal, de cohorten en de stroomtabel.".into(),
     );
-    let flow_labels: Vec<String> = flows
-        .iter()
-        .map(|f| cfg.label("dienst", &f.dienst))
-        .collect();
     let mut flow = columns_table(
         p,
         &fl,
@@ -518,7 +683,6 @@ pub(super) fn intake_tables(
         &themes,
         &statuses[5],
     );
-    let triage_labels: Vec<String> = triage_rows.iter().map(|r| r.0.clone()).collect();
     let mut triage = two_period_table(
         p,
         &tr,
@@ -537,6 +701,53 @@ pub(super) fn intake_tables(
     let warm = warm_table(p, parts.warm, &wm, &statuses[7], &ratios_shown[..nw]);
     let target_group = doelgroep_table(p, &dg_rows, &dg_merged, &statuses[8]);
     let targets = (nd > 0).then(|| target_table(p, parts.targets, &tg, &statuses[9]));
+    let block = solved.map(|(whole, status, ratios_shown)| {
+        // this report's own system: the earlier report's block stays out (this report's
+        // protection took it in; the next report takes in this one)
+        let (system, new_of, ratio_of) = whole.without_tables(EARLIER_BLOCK);
+        let status: Vec<CellStatus> = status
+            .iter()
+            .zip(&new_of)
+            .filter(|(_, n)| n.is_some())
+            .map(|(s, _)| *s)
+            .collect();
+        let ratios_shown: Vec<bool> = ratios_shown
+            .iter()
+            .zip(&ratio_of)
+            .filter(|(_, n)| n.is_some())
+            .map(|(s, _)| *s)
+            .collect();
+        // every printed count of the tables a later report prints again, by place
+        let mut printed = BTreeMap::new();
+        for (t, table) in [
+            (&hp, &helper),
+            (&sv, &service),
+            (&tr, &triage),
+            (&q, &quarter),
+            (&co, &cohort),
+            (&fl, &flow),
+        ] {
+            for (i, row) in table.rijen.iter().enumerate() {
+                for (j, title) in table
+                    .kolommen
+                    .iter()
+                    .skip(1)
+                    .enumerate()
+                    .take(row.cellen.len())
+                {
+                    if let Some(cell) = new_of[whole.cell(t.cell(i, j))] {
+                        printed.insert((table.id.clone(), row.kop.clone(), title.clone()), cell);
+                    }
+                }
+            }
+        }
+        SolvedBlock {
+            system,
+            status,
+            ratios_shown,
+            printed,
+        }
+    });
     IntakeTables {
         helper,
         quarter,
@@ -548,6 +759,7 @@ pub(super) fn intake_tables(
         warm,
         target_group,
         targets,
+        block,
     }
 }
 

@@ -128,10 +128,11 @@ impl<'a> Optimiser<'a> {
         let status: Vec<CellStatus> = values
             .iter()
             .zip(&sys.unpublished)
-            .map(|(&v, &unpublished)| {
+            .zip(&sys.protect)
+            .map(|((&v, &unpublished), &protect)| {
                 if unpublished {
                     CellStatus::Unpublished
-                } else if policy.is_primary(v) {
+                } else if protect || policy.is_primary(v) {
                     CellStatus::Primary
                 } else {
                     CellStatus::Shown

@@ -139,6 +139,9 @@ pub struct LinkedSystem {
     pub inequalities: Vec<Inequality>,
     /// Cells that are never published (auxiliary sums of balances, unprinted cells).
     pub unpublished: Vec<bool>,
+    /// Cells hidden and protected as a small count is, whatever their value (a count an
+    /// earlier report hid: its protection there rests on it staying unknown).
+    pub protect: Vec<bool>,
     /// Ratios the report wants to show; [`super::Protection::ratios_shown`] says which may.
     pub ratios: Vec<Ratio>,
     /// Per added table: its name and the system cell of each of its cells.
@@ -156,6 +159,7 @@ impl LinkedSystem {
             table: table.clone(),
             inequalities: Vec::new(),
             unpublished: vec![false; n],
+            protect: vec![false; n],
             ratios: Vec::new(),
             tables: vec![(String::new(), (0..n).collect())],
             priority: vec![1.0; n],
@@ -165,6 +169,88 @@ impl LinkedSystem {
     /// The system cell of a table cell.
     pub fn cell(&self, r: CellRef) -> usize {
         self.tables[r.table].1[r.cell]
+    }
+
+    /// The system without the tables named `name`: only the cells some other table has,
+    /// the equations and inequalities among them, and the ratios over them. Returns it
+    /// with, per cell of `self`, its cell in the new system (`None` when left out), and
+    /// per ratio of `self` the same.
+    pub fn without_tables(
+        &self,
+        name: &str,
+    ) -> (LinkedSystem, Vec<Option<usize>>, Vec<Option<usize>>) {
+        let n = self.table.values.len();
+        let mut keep = vec![false; n];
+        for (_, cells) in self.tables.iter().filter(|(t, _)| t != name) {
+            for &c in cells {
+                keep[c] = true;
+            }
+        }
+        let mut new_of = vec![None; n];
+        let mut next = 0;
+        for c in 0..n {
+            if keep[c] {
+                new_of[c] = Some(next);
+                next += 1;
+            }
+        }
+        let pick =
+            |v: &[bool]| -> Vec<bool> { (0..n).filter(|&c| keep[c]).map(|c| v[c]).collect() };
+        let all =
+            |cells: &[usize]| -> Option<Vec<usize>> { cells.iter().map(|&c| new_of[c]).collect() };
+        let equations = self
+            .table
+            .equations
+            .iter()
+            .filter_map(|e| {
+                Some(Equation {
+                    total: new_of[e.total]?,
+                    parts: all(&e.parts)?,
+                })
+            })
+            .collect();
+        let inequalities = self
+            .inequalities
+            .iter()
+            .filter_map(|q| {
+                Some(Inequality {
+                    smaller: all(&q.smaller)?,
+                    larger: all(&q.larger)?,
+                })
+            })
+            .collect();
+        let mut ratio_of = vec![None; self.ratios.len()];
+        let mut ratios = Vec::new();
+        for (i, r) in self.ratios.iter().enumerate() {
+            if let (Some(num), Some(den)) = (new_of[r.num], new_of[r.den]) {
+                ratio_of[i] = Some(ratios.len());
+                ratios.push(Ratio { num, den, ..*r });
+            }
+        }
+        let sys = LinkedSystem {
+            table: LinkedTable {
+                values: (0..n)
+                    .filter(|&c| keep[c])
+                    .map(|c| self.table.values[c])
+                    .collect(),
+                equations,
+            },
+            inequalities,
+            unpublished: pick(&self.unpublished),
+            protect: pick(&self.protect),
+            ratios,
+            tables: self
+                .tables
+                .iter()
+                .filter(|(t, _)| t != name)
+                .map(|(t, cells)| (t.clone(), cells.iter().filter_map(|&c| new_of[c]).collect()))
+                .collect(),
+            priority: (0..n)
+                .filter(|&c| keep[c])
+                .map(|c| self.priority[c])
+                .collect(),
+        };
+        (sys, new_of, ratio_of)
     }
 
     /// The status of every cell of every added table, in the order the tables were
@@ -185,6 +271,7 @@ pub struct SystemBuilder {
     equations: Vec<Equation>,
     inequalities: Vec<Inequality>,
     unpublished: Vec<bool>,
+    protect: Vec<(usize, bool)>,
     /// Union-find parent of every raw cell.
     parent: Vec<usize>,
     tables: Vec<(String, Vec<usize>)>,
@@ -294,6 +381,49 @@ impl SystemBuilder {
     pub fn prefer_shown(&mut self, c: CellRef, factor: f64) {
         let raw = self.raw(c);
         self.priority.push((raw, factor));
+    }
+
+    /// Adds a whole system solved before (the intake block of an earlier report) as one
+    /// table: its cells, equations and inequalities, its never-published cells, and the
+    /// ratios it showed (`ratios_shown`), exactly as shown. Returns the table, whose cell
+    /// `i` is the system's cell `i`.
+    pub fn add_system(
+        &mut self,
+        name: &str,
+        sys: &LinkedSystem,
+        ratios_shown: &[bool],
+    ) -> TableRef {
+        let t = self.add_table(name, &sys.table);
+        let raw = self.tables[t.0].1.clone();
+        for (i, &u) in sys.unpublished.iter().enumerate() {
+            if u {
+                self.unpublished[raw[i]] = true;
+            }
+        }
+        for q in &sys.inequalities {
+            self.inequalities.push(Inequality {
+                smaller: q.smaller.iter().map(|&c| raw[c]).collect(),
+                larger: q.larger.iter().map(|&c| raw[c]).collect(),
+            });
+        }
+        for (r, _) in sys.ratios.iter().zip(ratios_shown).filter(|(_, &s)| s) {
+            self.ratios.push(RawRatio {
+                num: raw[r.num],
+                den: raw[r.den],
+                shown: Shown::Given {
+                    value: r.value,
+                    half_width: r.half_width,
+                },
+            });
+        }
+        t
+    }
+
+    /// Marks a cell as hidden and protected like a small count, whatever its value (see
+    /// [`LinkedSystem::protect`]).
+    pub fn protect(&mut self, c: CellRef) {
+        let raw = self.raw(c);
+        self.protect.push((raw, true));
     }
 
     /// Marks a cell as never published (it is hidden, and needs no protection itself).
@@ -432,6 +562,10 @@ impl SystemBuilder {
             .into_iter()
             .map(|(name, raw)| (name, raw.into_iter().map(|c| map[c]).collect()))
             .collect();
+        let mut protect = vec![false; values.len()];
+        for &(raw, on) in &self.protect {
+            protect[map[raw]] |= on;
+        }
         let mut priority = vec![1.0f64; values.len()];
         for &(raw, factor) in &self.priority {
             priority[map[raw]] = priority[map[raw]].max(factor);
@@ -440,6 +574,7 @@ impl SystemBuilder {
             table: LinkedTable { values, equations },
             inequalities,
             unpublished,
+            protect,
             ratios,
             tables,
             priority,

@@ -37,6 +37,7 @@
 
 pub mod links;
 pub mod model;
+pub mod releases;
 pub mod tables;
 pub mod targets;
 pub mod text;
@@ -88,15 +89,41 @@ fn report_text(dir: &Path) -> Result<Option<ReportText>, String> {
 /// text is `text`. `Err` says what the reader needs but cannot find.
 pub fn build_model(tables: &[FigTable], text: Option<&ReportText>) -> Result<Model, String> {
     let mut m = Model::default();
-    let p = Published::read(&mut m, tables);
-    p.flow_balance(&mut m);
-    p.headline_totals(&mut m);
-    p.table_links(&mut m);
-    p.warm_transfers(&mut m);
-    p.key_definitions(&mut m);
-    let groups = p.doelgroepen(&mut m);
+    read_into(&mut m, tables, text)?;
+    Ok(m)
+}
+
+/// What [`read_into`] placed in the model: each count table's grid and the key figures
+/// (for links between two reports, [`releases`]).
+pub struct Reading {
+    pub grids: std::collections::BTreeMap<String, tables::Grid>,
+    pub key: tables::KeyFigures,
+}
+
+/// Reads the report whose figure list is `tables` and whose text is `text` into `m`
+/// (see [`build_model`]).
+pub fn read_into(
+    m: &mut Model,
+    tables: &[FigTable],
+    text: Option<&ReportText>,
+) -> Result<Reading, String> {
+    let p = Published::read(m, tables);
+    let reading = Reading {
+        grids: p
+            .grids
+            .iter()
+            .map(|(id, g)| (id.to_string(), g.clone()))
+            .collect(),
+        key: p.key.clone(),
+    };
+    p.flow_balance(m);
+    p.headline_totals(m);
+    p.table_links(m);
+    p.warm_transfers(m);
+    p.key_definitions(m);
+    let groups = p.doelgroepen(m);
     if !p.needs_period() {
-        return Ok(m);
+        return Ok(reading);
     }
     let has_threads = tables.iter().any(|t| links::is_thread_table(&t.id));
     let none = ReportText::default();
@@ -141,7 +168,7 @@ pub fn build_model(tables: &[FigTable], text: Option<&ReportText>) -> Result<Mod
             text.file
         ));
     };
-    p.quarters(&mut m, period, previous);
+    p.quarters(m, period, previous);
     if p.by_id.contains_key("doelrealisatie") {
         let Some(reference_date) = text.peildatum else {
             return Err(format!(
@@ -149,13 +176,13 @@ pub fn build_model(tables: &[FigTable], text: Option<&ReportText>) -> Result<Mod
                 text.file
             ));
         };
-        targets::read_targets(&mut m, &p, period, previous, reference_date);
+        targets::read_targets(m, &p, period, previous, reference_date);
     }
     let text = ReportText {
         period: Some(period),
         ..text.clone()
     };
-    threads::read_thread_texts(&mut m, &p, &groups, &text);
+    threads::read_thread_texts(m, &p, &groups, &text);
     // a thread table whose label the text names has its text there, read whole: else
     // the text's counts are not linked to it (a text that names no thread prints none)
     let without_text = tables.iter().find(|t| {
@@ -175,7 +202,7 @@ pub fn build_model(tables: &[FigTable], text: Option<&ReportText>) -> Result<Mod
             t.id, text.file
         ));
     }
-    Ok(m)
+    Ok(reading)
 }
 
 /// The reader's whole attack on the report in `dir`: every leak it finds. `Err` when

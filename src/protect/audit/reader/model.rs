@@ -201,6 +201,7 @@ impl Model {
             },
             inequalities: self.inequalities.clone(),
             unpublished: vec![false; self.values.len()],
+            protect: vec![false; self.values.len()],
             ratios: self.ratios.clone(),
             tables: vec![(String::new(), (0..self.values.len()).collect())],
             priority: vec![1.0; self.values.len()],
