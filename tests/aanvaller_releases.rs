@@ -138,7 +138,9 @@ fn reports_made_each_on_their_own_give_a_small_count_away() {
     let o = audit(&a, &b);
     assert_eq!(o.status.code(), Some(5), "{}", stderr(&o));
     assert!(
-        stderr(&o).contains("los-2025-H2/tabellen.json (terug te rekenen, tabel instroom-dienst"),
+        stderr(&o).contains(
+            "los-2025-H2/tabellen.json: terug te rekenen (tabel instroom-dienst, rij 1 (Belastingdienst en Dienst Toeslagen)"
+        ),
         "{}",
         stderr(&o)
     );

@@ -701,23 +701,11 @@ pub(super) fn intake_tables(
     let warm = warm_table(p, parts.warm, &wm, &statuses[7], &ratios_shown[..nw]);
     let target_group = doelgroep_table(p, &dg_rows, &dg_merged, &statuses[8]);
     let targets = (nd > 0).then(|| target_table(p, parts.targets, &tg, &statuses[9]));
-    let block = solved.map(|(whole, status, ratios_shown)| {
-        // this report's own system: the earlier report's block stays out (this report's
-        // protection took it in; the next report takes in this one)
-        let (system, new_of, ratio_of) = whole.without_tables(EARLIER_BLOCK);
-        let status: Vec<CellStatus> = status
-            .iter()
-            .zip(&new_of)
-            .filter(|(_, n)| n.is_some())
-            .map(|(s, _)| *s)
-            .collect();
-        let ratios_shown: Vec<bool> = ratios_shown
-            .iter()
-            .zip(&ratio_of)
-            .filter(|(_, n)| n.is_some())
-            .map(|(s, _)| *s)
-            .collect();
-        // every printed count of the tables a later report prints again, by place
+    let block = solved.map(|(system, status, ratios_shown)| {
+        // The whole system, the earlier report's block in it included: with only this
+        // report's own cells the next report missed what this one rested on (the pair
+        // reader found a leak on a random export, seed 854222).
+        // Every printed count of the tables a later report prints again, by place:
         let mut printed = BTreeMap::new();
         for (t, table) in [
             (&hp, &helper),
@@ -735,9 +723,8 @@ pub(super) fn intake_tables(
                     .enumerate()
                     .take(row.cellen.len())
                 {
-                    if let Some(cell) = new_of[whole.cell(t.cell(i, j))] {
-                        printed.insert((table.id.clone(), row.kop.clone(), title.clone()), cell);
-                    }
+                    let cell = system.cell(t.cell(i, j));
+                    printed.insert((table.id.clone(), row.kop.clone(), title.clone()), cell);
                 }
             }
         }
