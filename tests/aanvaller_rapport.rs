@@ -387,13 +387,7 @@ fn the_sentence_of_a_real_rising_thread_is_read() {
 /// Other exports: `AANVAL_SEED=<n> AANVAL_CASES=<n> cargo test --release --test
 /// aanvaller_rapport`.
 fn attack_config() -> ProptestConfig {
-    let env = |k: &str| std::env::var(k).ok().and_then(|v| v.parse::<u64>().ok());
-    ProptestConfig {
-        cases: env("AANVAL_CASES").unwrap_or(8) as u32,
-        failure_persistence: None,
-        rng_seed: proptest::test_runner::RngSeed::Fixed(env("AANVAL_SEED").unwrap_or(20261130)),
-        ..ProptestConfig::default()
-    }
+    common::replayable("AANVAL", 20261130, 8)
 }
 
 proptest! {

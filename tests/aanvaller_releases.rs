@@ -227,17 +227,10 @@ fn a_published_previous_report_is_compared_with_the_data() {
     assert!(stderr(&o).contains("--vorige-publicatie"), "{}", stderr(&o));
 }
 
-/// A fixed seed: the same exports on every run, so a failure in CI can be replayed.
-/// Other exports: `RELEASES_SEED=<n> RELEASES_CASES=<n> cargo test --release --test
-/// aanvaller_releases`.
+/// The same 6 exports on every run. Other exports: `RELEASES_SEED=<n> RELEASES_CASES=<n>
+/// cargo test --release --test aanvaller_releases`.
 fn pair_config() -> ProptestConfig {
-    let env = |k: &str| std::env::var(k).ok().and_then(|v| v.parse::<u64>().ok());
-    ProptestConfig {
-        cases: env("RELEASES_CASES").unwrap_or(6) as u32,
-        failure_persistence: None,
-        rng_seed: proptest::test_runner::RngSeed::Fixed(env("RELEASES_SEED").unwrap_or(20261201)),
-        ..ProptestConfig::default()
-    }
+    common::replayable("RELEASES", 20261201, 6)
 }
 
 proptest! {

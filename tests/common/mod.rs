@@ -34,6 +34,21 @@ pub fn tmp(name: &str) -> PathBuf {
     d
 }
 
+/// Proptest settings for the attacker tests over generated exports: a fixed seed, so the
+/// same exports run every time and a failure in CI can be replayed; the environment
+/// variables `{prefix}_SEED` and `{prefix}_CASES` pick other exports and how many.
+pub fn replayable(prefix: &str, seed: u64, cases: u32) -> proptest::test_runner::Config {
+    let env = |k: String| std::env::var(k).ok().and_then(|v| v.parse::<u64>().ok());
+    proptest::test_runner::Config {
+        cases: env(format!("{prefix}_CASES")).map_or(cases, |c| c as u32),
+        failure_persistence: None,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(
+            env(format!("{prefix}_SEED")).unwrap_or(seed),
+        ),
+        ..proptest::test_runner::Config::default()
+    }
+}
+
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
