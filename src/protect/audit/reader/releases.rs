@@ -372,6 +372,16 @@ mod tests {
         parse_tables(src).unwrap()
     }
 
+    /// The figure list of one table (see [`service`]).
+    fn one_table(
+        id: &str,
+        cols: &[&str],
+        rows: &[(&str, &[Option<u64>])],
+        note: Option<&str>,
+    ) -> Vec<FigTable> {
+        fig(&format!("[{}]", service(id, cols, rows, note)))
+    }
+
     fn release<'a>(name: &'a str, tables: &'a [FigTable]) -> Release<'a> {
         Release {
             name,
@@ -414,35 +424,29 @@ mod tests {
     /// later one the pair and Belastingdienst; together the pair is 43 - 21 - 19 - 0.
     #[test]
     fn a_count_hidden_behind_different_cells_in_two_reports_is_found() {
-        let a = fig(&format!(
-            "[{}]",
-            service(
-                "instroom-dienst",
-                &["Dienst", "Tweede halfjaar 2025"],
-                &[
-                    ("Beide", &[None]),
-                    ("Belastingdienst", &[Some(21)]),
-                    ("Dienst Toeslagen", &[None]),
-                    ("Totaal", &[Some(43)]),
-                ],
-                None,
-            )
-        ));
-        let b = fig(&format!(
-            "[{}]",
-            service(
-                "instroom-dienst",
-                &["Dienst", "Eerste halfjaar 2026", "Tweede halfjaar 2025"],
-                &[
-                    ("Beide", &[None, None]),
-                    ("Belastingdienst", &[None, None]),
-                    ("Dienst Toeslagen", &[Some(45), Some(19)]),
-                    ("Douane", &[Some(5), Some(0)]),
-                    ("Totaal", &[Some(95), Some(43)]),
-                ],
-                None,
-            )
-        ));
+        let a = one_table(
+            "instroom-dienst",
+            &["Dienst", "Tweede halfjaar 2025"],
+            &[
+                ("Beide", &[None]),
+                ("Belastingdienst", &[Some(21)]),
+                ("Dienst Toeslagen", &[None]),
+                ("Totaal", &[Some(43)]),
+            ],
+            None,
+        );
+        let b = one_table(
+            "instroom-dienst",
+            &["Dienst", "Eerste halfjaar 2026", "Tweede halfjaar 2025"],
+            &[
+                ("Beide", &[None, None]),
+                ("Belastingdienst", &[None, None]),
+                ("Dienst Toeslagen", &[Some(45), Some(19)]),
+                ("Douane", &[Some(5), Some(0)]),
+                ("Totaal", &[Some(95), Some(43)]),
+            ],
+            None,
+        );
         for t in [&a, &b] {
             let alone = super::super::build_model(t, None).unwrap().leaks(5);
             assert!(alone.is_empty(), "{alone:#?}");
@@ -461,37 +465,31 @@ mod tests {
     /// in the later one: with one of them hidden there, it is worked out.
     #[test]
     fn an_overig_row_is_the_sum_of_its_members_in_the_other_report() {
-        let a = fig(&format!(
-            "[{}]",
-            service(
-                "instroom-aandrager",
-                &["Type aandrager", "Tweede halfjaar 2025"],
-                &[
-                    ("A", &[Some(20)]),
-                    ("Overig", &[Some(9)]),
-                    ("Totaal", &[Some(29)])
-                ],
-                Some("Samengevoegd tot \\\"Overig\\\": B, C."),
-            )
-        ));
-        let b = fig(&format!(
-            "[{}]",
-            service(
-                "instroom-aandrager",
-                &[
-                    "Type aandrager",
-                    "Eerste halfjaar 2026",
-                    "Tweede halfjaar 2025"
-                ],
-                &[
-                    ("A", &[Some(30), None]),
-                    ("B", &[Some(10), Some(6)]),
-                    ("C", &[Some(12), None]),
-                    ("Totaal", &[Some(52), Some(29)]),
-                ],
-                None,
-            )
-        ));
+        let a = one_table(
+            "instroom-aandrager",
+            &["Type aandrager", "Tweede halfjaar 2025"],
+            &[
+                ("A", &[Some(20)]),
+                ("Overig", &[Some(9)]),
+                ("Totaal", &[Some(29)]),
+            ],
+            Some("Samengevoegd tot \\\"Overig\\\": B, C."),
+        );
+        let b = one_table(
+            "instroom-aandrager",
+            &[
+                "Type aandrager",
+                "Eerste halfjaar 2026",
+                "Tweede halfjaar 2025",
+            ],
+            &[
+                ("A", &[Some(30), None]),
+                ("B", &[Some(10), Some(6)]),
+                ("C", &[Some(12), None]),
+                ("Totaal", &[Some(52), Some(29)]),
+            ],
+            None,
+        );
         assert_eq!(
             merged_members(&a[0]).map(|s| names(&s)).as_deref(),
             Some("B, C")
@@ -512,37 +510,31 @@ mod tests {
     /// groups). No link, so no contradiction.
     #[test]
     fn an_overig_with_its_own_category_is_not_the_sum_of_its_members() {
-        let a = fig(&format!(
-            "[{}]",
-            service(
-                "instroom-aandrager",
-                &["Type aandrager", "Tweede halfjaar 2025"],
-                &[
-                    ("A", &[Some(20)]),
-                    ("Overig", &[Some(10)]),
-                    ("Totaal", &[Some(30)])
-                ],
-                Some("Samengevoegd tot \\\"Overig\\\": B, C."),
-            )
-        ));
-        let b = fig(&format!(
-            "[{}]",
-            service(
-                "instroom-aandrager",
-                &[
-                    "Type aandrager",
-                    "Eerste halfjaar 2026",
-                    "Tweede halfjaar 2025"
-                ],
-                &[
-                    ("B", &[Some(10), None]),
-                    ("C", &[Some(12), None]),
-                    ("Overig", &[Some(9), Some(21)]),
-                    ("Totaal", &[Some(31), Some(30)]),
-                ],
-                Some("Samengevoegd tot \\\"Overig\\\": A."),
-            )
-        ));
+        let a = one_table(
+            "instroom-aandrager",
+            &["Type aandrager", "Tweede halfjaar 2025"],
+            &[
+                ("A", &[Some(20)]),
+                ("Overig", &[Some(10)]),
+                ("Totaal", &[Some(30)]),
+            ],
+            Some("Samengevoegd tot \\\"Overig\\\": B, C."),
+        );
+        let b = one_table(
+            "instroom-aandrager",
+            &[
+                "Type aandrager",
+                "Eerste halfjaar 2026",
+                "Tweede halfjaar 2025",
+            ],
+            &[
+                ("B", &[Some(10), None]),
+                ("C", &[Some(12), None]),
+                ("Overig", &[Some(9), Some(21)]),
+                ("Totaal", &[Some(31), Some(30)]),
+            ],
+            Some("Samengevoegd tot \\\"Overig\\\": A."),
+        );
         let m = build_pair_model(&release("a", &a), &release("b", &b)).unwrap();
         let leaks = m.leaks(5);
         assert!(leaks.is_empty(), "{leaks:#?}");
@@ -552,19 +544,16 @@ mod tests {
     #[test]
     fn counts_that_changed_between_the_reports_are_not_linked() {
         let one = |v: u64| {
-            fig(&format!(
-                "[{}]",
-                service(
-                    "instroom-dienst",
-                    &["Dienst", "Tweede halfjaar 2025"],
-                    &[
-                        ("A", &[Some(v)]),
-                        ("B", &[Some(20)]),
-                        ("Totaal", &[Some(v + 20)])
-                    ],
-                    None,
-                )
-            ))
+            one_table(
+                "instroom-dienst",
+                &["Dienst", "Tweede halfjaar 2025"],
+                &[
+                    ("A", &[Some(v)]),
+                    ("B", &[Some(20)]),
+                    ("Totaal", &[Some(v + 20)]),
+                ],
+                None,
+            )
         };
         let (a, b) = (one(10), one(11));
         let m = build_pair_model(&release("a", &a), &release("b", &b)).unwrap();
